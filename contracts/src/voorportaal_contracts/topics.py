@@ -1,0 +1,93 @@
+"""Every Kafka topic of Voorportaal, in one place.
+
+A topic name is part of the public interface: agencies configure their consumers with these
+names, and production ACLs are written against them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+INTAKE_EVENTS = "intake.events"
+CONTACT_POINTS = "contact.points"
+CASE_EVENTS = "case.events"
+REFERRAL_RESPONSES = "referral.responses"
+NOTIFY_OUTCOMES = "notify.outcomes"
+REFERRALS_PREFIX = "referrals."
+DLQ_SUFFIX = ".dlq"
+
+_AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+def referral_topic(agency_code: str) -> str:
+    """The topic on which one agency receives its referrals (`referrals.<agency-code>`)."""
+    if not _AGENCY_CODE.fullmatch(agency_code):
+        raise ValueError(
+            f"agency code {agency_code!r} must be 2-32 lowercase letters, digits or hyphens"
+        )
+    return f"{REFERRALS_PREFIX}{agency_code}"
+
+
+def dlq_topic(topic: str) -> str:
+    """The dead-letter topic of a topic (`<topic>.dlq`)."""
+    if topic.endswith(DLQ_SUFFIX):
+        raise ValueError(f"{topic!r} is already a dead-letter topic")
+    return f"{topic}{DLQ_SUFFIX}"
+
+
+def is_dlq(topic: str) -> bool:
+    """Whether a topic is a dead-letter topic."""
+    return topic.endswith(DLQ_SUFFIX)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    """How a topic is created: partitions, retention and compaction."""
+
+    name: str
+    partitions: int = 6
+    retention_ms: int = 30 * DAY_MS
+    compacted: bool = False
+    description: str = ""
+
+    def config(self, min_insync_replicas: int) -> dict[str, str]:
+        """Broker-side topic configuration for this spec."""
+        return {
+            "cleanup.policy": "compact" if self.compacted else "delete",
+            "retention.ms": "-1" if self.compacted else str(self.retention_ms),
+            "min.insync.replicas": str(min_insync_replicas),
+        }
+
+
+# Case-keyed topics keep a year: a consumer that was down for a while, or a new projection,
+# can rebuild from the log. contact.points is compacted so a tombstone erases the details.
+TOPICS: tuple[TopicSpec, ...] = (
+    TopicSpec(INTAKE_EVENTS, retention_ms=365 * DAY_MS,
+              description="Facts from the intake service: intakes started and submitted."),
+    TopicSpec(CONTACT_POINTS, compacted=True,
+              description="Contact details and preferences per case (compacted; only dossier "
+                          "and notify may read it; a tombstone erases them)."),
+    TopicSpec(CASE_EVENTS, retention_ms=365 * DAY_MS,
+              description="Lifecycle of a case: referrals, ownership, promises, sharing."),
+    TopicSpec(REFERRAL_RESPONSES, retention_ms=365 * DAY_MS,
+              description="Agencies' answers to referrals, signed with the agency's key."),
+    TopicSpec(NOTIFY_OUTCOMES, retention_ms=90 * DAY_MS,
+              description="Outcomes of notifications to citizens (sent, failed)."),
+)
+
+DLQ_RETENTION_MS = 90 * DAY_MS
+
+
+def dlq_spec(topic: str) -> TopicSpec:
+    """The dead-letter topic spec that goes with a consumed topic."""
+    return TopicSpec(dlq_topic(topic), partitions=1, retention_ms=DLQ_RETENTION_MS,
+                     description=f"Messages from {topic} that could not be processed.")
+
+
+def referral_spec(agency_code: str) -> TopicSpec:
+    """The spec of one agency's referral topic."""
+    return TopicSpec(referral_topic(agency_code), partitions=3, retention_ms=365 * DAY_MS,
+                     description=f"Referrals for agency {agency_code}.")

@@ -1,0 +1,61 @@
+"""Valid example payloads for every registered event type (test data builders)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from voorportaal_contracts import events as ev
+from voorportaal_contracts.registry import Event
+
+T = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
+CASE = "case-7f3a9c21"
+
+EXAMPLES: dict[type[Event], dict[str, Any]] = {
+    ev.IntakeSubmitted: {
+        "case_id": CASE, "intake_id": "intake-1", "life_events": ["divorce", "income_loss"],
+        "channel": "web", "redzaamheid": "middengroep", "urgency": "high",
+        "needs": ["housing_costs"], "risks": ["eviction"], "municipality_code": "GM0344",
+        "share_with": ["uwv", "gemeente-utrecht"], "submitted_at": T,
+    },
+    ev.ContactPointsUpdated: {
+        "case_id": CASE, "channels": ["sms", "email"], "language": "tr",
+        "email": "burger@example.org", "phone": "+31612345678",
+        "quiet_from": time(21, 0), "quiet_until": time(8, 0),
+    },
+    ev.ReferralIssued: {
+        "case_id": CASE, "referral_id": "ref-1", "agency_code": "uwv", "service_code": "ww",
+        "rule_id": "income-loss-uwv", "summary_shared": True, "due_at": T,
+    },
+    ev.ReferralAccepted: {"case_id": CASE, "referral_id": "ref-1", "agency_code": "uwv",
+                          "accepted_at": T},
+    ev.ReferralDeclined: {"case_id": CASE, "referral_id": "ref-1", "agency_code": "uwv",
+                          "reason": "referred_elsewhere", "declined_at": T},
+    ev.BuddyAssigned: {"case_id": CASE, "casemanager_id": "cm-12",
+                       "casemanager_name": "Fatima de Vries", "assigned_at": T},
+    ev.CaseHandedOver: {"case_id": CASE, "from_casemanager_id": "cm-12",
+                        "to_casemanager_id": "cm-13", "to_casemanager_name": "Jan Bakker",
+                        "handed_over_at": T},
+    ev.PromiseRecorded: {"case_id": CASE, "promise_id": "p-1", "made_by": "svb", "due_at": T},
+    ev.PromiseBroken: {"case_id": CASE, "promise_id": "p-1", "made_by": "svb", "due_at": T},
+    ev.ConsentGranted: {"case_id": CASE, "grant_id": "g-1", "agency_code": "svb",
+                        "scopes": ["summary"], "valid_until": T},
+    ev.ConsentRevoked: {"case_id": CASE, "grant_id": "g-1", "agency_code": "svb",
+                        "revoked_at": T},
+    ev.ReferralOffered: {"case_id": CASE, "referral_id": "ref-1", "agency_code": "uwv",
+                         "service_code": "ww", "life_events": ["income_loss"],
+                         "needs": ["income_gap"], "due_at": T,
+                         "handover": "Citizen lost their job on 1 November."},
+    ev.ReferralResponded: {"case_id": CASE, "referral_id": "ref-1", "agency_code": "uwv",
+                           "response": "accepted", "responded_at": T, "signature": "a" * 64},
+    ev.NotificationSent: {"case_id": CASE, "notification_id": "n-1", "channel": "sms",
+                          "sent_at": T},
+    ev.NotificationFailed: {"case_id": CASE, "notification_id": "n-1",
+                            "channels_tried": ["sms", "email"], "reason_code": "unreachable",
+                            "failed_at": T},
+}
+
+
+def example(model: type[Event]) -> Event:
+    """A valid instance of an event model."""
+    return model.model_validate(EXAMPLES[model])

@@ -1,0 +1,56 @@
+"""Topic names and the committed AsyncAPI document."""
+
+from __future__ import annotations
+
+import pytest
+
+from voorportaal_contracts import asyncapi
+from voorportaal_contracts.registry import registry
+from voorportaal_contracts.topics import TOPICS, dlq_topic, is_dlq, referral_topic
+
+
+def test_committed_asyncapi_document_is_current() -> None:
+    committed = asyncapi.DOCUMENT_PATH.read_text(encoding="utf-8")
+    assert committed == asyncapi.render(), "run `voorportaal asyncapi` and commit the result"
+
+
+def test_asyncapi_documents_every_event_and_topic() -> None:
+    doc = asyncapi.build_document()
+    assert doc["asyncapi"] == "3.0.0"
+    documented = {m["name"] for m in doc["components"]["messages"].values()}
+    assert {m.event_type for m in registry} <= documented
+    addresses = {c["address"] for c in doc["channels"].values()}
+    assert {t.name for t in TOPICS} <= addresses
+    assert "referrals.{agency}" in addresses and "{topic}.dlq" in addresses
+    for channel_id, channel in doc["channels"].items():
+        for ref in channel["messages"].values():
+            name = ref["$ref"].rsplit("/", 1)[-1]
+            assert name in doc["components"]["messages"], (channel_id, name)
+
+
+def test_asyncapi_schema_refs_all_resolve() -> None:
+    doc = asyncapi.build_document()
+    schemas = doc["components"]["schemas"]
+    text = asyncapi.render()
+    import re
+
+    for ref in set(re.findall(r'"#/components/schemas/([^"]+)"', text)):
+        assert ref in schemas, ref
+
+
+@pytest.mark.parametrize("code", ["uwv", "gemeente-utrecht", "cak"])
+def test_referral_topic_per_agency(code: str) -> None:
+    assert referral_topic(code) == f"referrals.{code}"
+
+
+@pytest.mark.parametrize("code", ["", "U", "UWV", "a", "uwv.evil", "-x", "x" * 40, "a b"])
+def test_referral_topic_refuses_bad_agency_codes(code: str) -> None:
+    with pytest.raises(ValueError, match="agency code"):
+        referral_topic(code)
+
+
+def test_dlq_topic_names() -> None:
+    assert dlq_topic("case.events") == "case.events.dlq"
+    assert is_dlq("case.events.dlq") and not is_dlq("case.events")
+    with pytest.raises(ValueError):
+        dlq_topic("case.events.dlq")

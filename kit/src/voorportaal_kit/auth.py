@@ -1,0 +1,647 @@
+"""Authentication and authorisation primitives shared by every Voorportaal service.
+
+A request carries a JWT bearer token. Staff tokens come from the government OIDC provider
+(RS256/ES256, keys from its JWKS endpoint); locally, in tests and for the citizen's signed link
+the suite issues HS256 tokens itself. `TokenVerifier` turns a token into a `Principal`;
+`JWTAuthMiddleware` does that for every Litestar request (401 on failure) and the guards below
+check roles, agency and case scope (403 on failure).
+
+Nothing here logs or reports personal data: errors name the claim or check that failed, never
+a claim's value other than a role name; `Principal.name` is kept out of its repr.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from ipaddress import ip_address
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import anyio.to_thread
+import jwt
+import structlog
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from litestar.connection import ASGIConnection
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ServiceUnavailableException,
+)
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
+from litestar.middleware.base import DefineMiddleware
+from litestar.types import ASGIApp, Guard, Method, Scopes
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+__all__ = [
+    "AGENCY_PREFIX",
+    "ANY_AGENCY",
+    "CITIZEN_LINK_PREFIX",
+    "PUBLIC_PATHS",
+    "STAFF_ROLES",
+    "AuthSettings",
+    "AuthenticationError",
+    "JWTAuthMiddleware",
+    "Principal",
+    "Role",
+    "SigningKeysUnavailableError",
+    "TokenVerifier",
+    "auth_middleware",
+    "is_valid_role",
+    "issue_token",
+    "requires_agency_param",
+    "requires_case_access",
+    "requires_role",
+]
+
+log = structlog.get_logger()
+
+AGENCY_PREFIX: Final = "agency:"
+ANY_AGENCY: Final = "agency:*"
+"""Wildcard accepted by `Principal.has_role` and `requires_role`: any `agency:<code>` role."""
+
+# Same shape as `voorportaal_contracts.types.AgencyCode`, so an agency role always names a
+# valid referral topic.
+_AGENCY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+# Same shape as `voorportaal_contracts.types.CaseId`.
+_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
+
+
+class Role(StrEnum):
+    """The fixed roles. Agency roles are written `agency:<code>`; build them with `Role.agency`."""
+
+    CASEMANAGER = "casemanager"
+    SUPERVISOR = "supervisor"
+    OPERATOR = "operator"
+    CITIZEN = "citizen"
+
+    @staticmethod
+    def agency(code: str) -> str:
+        """The role of staff at the agency with this code, e.g. `agency:uwv`."""
+        if not _AGENCY_CODE.fullmatch(code):
+            raise ValueError("agency code must be 2-32 lowercase letters, digits or hyphens")
+        return f"{AGENCY_PREFIX}{code}"
+
+
+STAFF_ROLES: Final = frozenset({Role.CASEMANAGER, Role.SUPERVISOR, Role.OPERATOR})
+"""Roles of government staff (agency roles are staff too; see `Principal.is_staff`)."""
+
+_FIXED_ROLES: Final = frozenset(str(role) for role in Role)
+
+
+def is_valid_role(role: str) -> bool:
+    """Whether `role` is one of the fixed roles or a well-formed `agency:<code>`."""
+    if role in _FIXED_ROLES:
+        return True
+    return role.startswith(AGENCY_PREFIX) and bool(
+        _AGENCY_CODE.fullmatch(role.removeprefix(AGENCY_PREFIX))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, as established from a verified token."""
+
+    subject: str
+    roles: frozenset[str]
+    # The display name is personal data: keep it out of reprs that end up in logs.
+    name: str | None = field(default=None, repr=False)
+    case_id: str | None = None
+    """The one case a citizen's signed link is scoped to."""
+    token_id: str | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the principal holds at least one of `roles` (`agency:*` means any agency)."""
+        return any(
+            bool(self.agency_codes) if role == ANY_AGENCY else role in self.roles for role in roles
+        )
+
+    @property
+    def agency_codes(self) -> frozenset[str]:
+        """The codes of the agencies this principal works for."""
+        return frozenset(
+            role.removeprefix(AGENCY_PREFIX)
+            for role in self.roles
+            if role.startswith(AGENCY_PREFIX)
+        )
+
+    def is_agency(self, code: str) -> bool:
+        """Whether the principal works for the agency with this code."""
+        return f"{AGENCY_PREFIX}{code}" in self.roles
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the principal holds any staff role (including an agency role)."""
+        return bool(self.roles & STAFF_ROLES) or bool(self.agency_codes)
+
+
+# --------------------------------------------------------------------------- settings
+
+_SYMMETRIC: Final = frozenset({"HS256"})
+_ASYMMETRIC: Final = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+)
+_MIN_SECRET_BYTES: Final = 32
+_LOOPBACK_NAMES: Final = frozenset({"localhost"})
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class AuthSettings(BaseModel):
+    """How tokens are verified (and, locally, issued). Embedded in every service's settings."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    issuer: str = Field(
+        default="voorportaal-local",
+        min_length=1,
+        description="Expected `iss` claim: the OIDC provider's issuer URL in production.",
+    )
+    audience: str = Field(
+        default="voorportaal",
+        min_length=1,
+        description="Expected `aud` claim; tokens for other audiences are rejected.",
+    )
+    algorithms: list[str] = Field(
+        default_factory=lambda: ["HS256"],
+        min_length=1,
+        description=(
+            "Accepted signing algorithms: HS256 (local/dev and citizen links) and/or "
+            "RS*/PS*/ES* (OIDC provider). `none` is never accepted."
+        ),
+    )
+    hs256_secret: SecretStr | None = Field(
+        default=None,
+        description="Shared HS256 secret, at least 32 bytes; required when HS256 is accepted.",
+    )
+    jwks_url: str | None = Field(
+        default=None,
+        description=(
+            "JWKS endpoint of the OIDC provider (https; plain http only on loopback). Keys are "
+            "fetched on first use and cached."
+        ),
+    )
+    public_key_pem: str | None = Field(
+        default=None,
+        description="PEM public key (RSA or EC) to verify asymmetric tokens; instead of jwks_url.",
+    )
+    leeway_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=300,
+        description="Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds.",
+    )
+    max_token_lifetime_seconds: int = Field(
+        default=12 * 3600,
+        gt=0,
+        description="Tokens whose `exp - iat` exceeds this are rejected, however well signed.",
+    )
+
+    @model_validator(mode="after")
+    def _check_keys_match_algorithms(self) -> AuthSettings:
+        algorithms = set(self.algorithms)
+        if any(alg.lower() == "none" for alg in algorithms):
+            raise ValueError("algorithm 'none' is never allowed: tokens must be signed")
+        unsupported = algorithms - _SYMMETRIC - _ASYMMETRIC
+        if unsupported:
+            raise ValueError(
+                f"unsupported algorithms {sorted(unsupported)}; "
+                f"use HS256 or one of {sorted(_ASYMMETRIC)}"
+            )
+        if "HS256" in algorithms:
+            if self.hs256_secret is None:
+                raise ValueError("HS256 requires hs256_secret")
+            if len(self.hs256_secret.get_secret_value().encode()) < _MIN_SECRET_BYTES:
+                raise ValueError(f"hs256_secret must be at least {_MIN_SECRET_BYTES} bytes")
+        if algorithms & _ASYMMETRIC and not (self.jwks_url or self.public_key_pem):
+            raise ValueError("asymmetric algorithms require jwks_url or public_key_pem")
+        if self.jwks_url and self.public_key_pem:
+            raise ValueError("set either jwks_url or public_key_pem, not both")
+        if self.jwks_url:
+            url = urlsplit(self.jwks_url)
+            if url.scheme != "https" and not (
+                url.scheme == "http" and _is_loopback(url.hostname or "")
+            ):
+                raise ValueError("jwks_url must use https (plain http only on loopback)")
+        if self.public_key_pem:
+            _load_public_key(self.public_key_pem)
+        return self
+
+
+def _load_public_key(pem: str) -> RSAPublicKey | EllipticCurvePublicKey:
+    try:
+        key = load_pem_public_key(pem.encode())
+    except ValueError as exc:
+        raise ValueError("public_key_pem is not a PEM-encoded public key") from exc
+    if not isinstance(key, RSAPublicKey | EllipticCurvePublicKey):
+        # ValueError, not TypeError: pydantic turns only ValueError into a ValidationError.
+        raise ValueError("public_key_pem must be an RSA or EC public key")  # noqa: TRY004
+    return key
+
+
+# --------------------------------------------------------------------------- verification
+
+
+class AuthenticationError(Exception):
+    """A token was not accepted; `reason` says why (never contains personal data)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class SigningKeysUnavailableError(AuthenticationError):
+    """The JWKS endpoint could not be reached or read: our fault, not the caller's."""
+
+
+_MAX_TOKEN_CHARS: Final = 8192
+_REQUIRED_CLAIMS: Final = ("exp", "iat", "iss", "aud", "sub")
+# Keycloak puts these in every user's realm_access.roles; they say nothing about Voorportaal.
+_KEYCLOAK_DEFAULT_ROLES: Final = frozenset({"offline_access", "uma_authorization"})
+_KEYCLOAK_DEFAULT_ROLES_PREFIX: Final = "default-roles-"
+
+
+class TokenVerifier:
+    """Verifies bearer tokens against `AuthSettings` and turns them into principals."""
+
+    def __init__(self, settings: AuthSettings) -> None:
+        self._settings = settings
+        self._secret = settings.hs256_secret.get_secret_value() if settings.hs256_secret else None
+        self._public_key = (
+            _load_public_key(settings.public_key_pem) if settings.public_key_pem else None
+        )
+        # PyJWKClient fetches lazily on the first token, then caches the key set for `lifespan`
+        # seconds; an unknown `kid` forces at most one refetch per cooldown (key rotation).
+        self._jwks = (
+            jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300, timeout=5)
+            if settings.jwks_url
+            else None
+        )
+
+    @property
+    def fetches_keys_remotely(self) -> bool:
+        """Whether `verify` may block on network IO (JWKS fetch); async callers use a thread."""
+        return self._jwks is not None
+
+    def verify(self, token: str) -> Principal:
+        """The principal a valid token stands for; raises `AuthenticationError` otherwise."""
+        if not isinstance(token, str) or not token:
+            raise AuthenticationError("empty token")
+        if len(token) > _MAX_TOKEN_CHARS:
+            raise AuthenticationError("token too long")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise AuthenticationError("malformed token") from None
+        alg = header.get("alg")
+        if not isinstance(alg, str) or alg not in self._settings.algorithms:
+            raise AuthenticationError("signing algorithm not allowed")
+        claims = self._decode(token, alg)
+        return self._principal(claims)
+
+    def _key_for(self, token: str, alg: str) -> Any:
+        # The key follows the algorithm family, so an HS256 token can never be checked
+        # against a public key (the classic algorithm-confusion attack).
+        if alg in _SYMMETRIC:
+            return self._secret
+        if self._public_key is not None:
+            return self._public_key
+        assert self._jwks is not None  # settings validation guarantees a key source
+        try:
+            return self._jwks.get_signing_key_from_jwt(token)
+        except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError, OSError, ValueError) as exc:
+            # Chained, so the service log shows why the provider could not be read.
+            raise SigningKeysUnavailableError("signing keys unavailable") from exc
+        except jwt.PyJWTError:
+            raise AuthenticationError("no signing key matches the token's key id") from None
+
+    def _decode(self, token: str, alg: str) -> dict[str, Any]:
+        settings = self._settings
+        key = self._key_for(token, alg)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key,
+                algorithms=[alg],
+                audience=settings.audience,
+                issuer=settings.issuer,
+                leeway=settings.leeway_seconds,
+                options={"require": list(_REQUIRED_CLAIMS)},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthenticationError("token expired") from None
+        except jwt.ImmatureSignatureError:
+            raise AuthenticationError("token not yet valid") from None
+        except jwt.InvalidIssuerError:
+            raise AuthenticationError("wrong issuer") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationError("wrong audience") from None
+        except jwt.InvalidSignatureError:
+            raise AuthenticationError("bad signature") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise AuthenticationError(f"missing claim '{exc.claim}'") from None
+        except jwt.InvalidAlgorithmError:
+            raise AuthenticationError("signing algorithm not allowed") from None
+        except jwt.InvalidKeyError:
+            raise AuthenticationError("token does not fit the configured key") from None
+        except jwt.PyJWTError as exc:
+            # DecodeError, InvalidIssuedAtError, InvalidSubjectError, ...: PyJWT's messages
+            # name the malformed claim, never its value.
+            raise AuthenticationError(f"invalid token: {exc}") from None
+        self._check_lifetime(claims)
+        return claims
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        exp, iat = claims["exp"], claims["iat"]
+        for claim, value in (("exp", exp), ("iat", iat)):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise AuthenticationError(f"claim '{claim}' must be a number")
+        if exp - iat > self._settings.max_token_lifetime_seconds:
+            raise AuthenticationError("token lifetime exceeds the maximum")
+
+    def _principal(self, claims: dict[str, Any]) -> Principal:
+        subject = claims["sub"]
+        if not isinstance(subject, str) or not subject:
+            raise AuthenticationError("claim 'sub' must be a non-empty string")
+        roles = _roles_from(claims)
+        case_id = _optional_str(claims, "case_id")
+        if case_id is not None and not _CASE_ID.fullmatch(case_id):
+            raise AuthenticationError("claim 'case_id' is not a valid case id")
+        if Role.CITIZEN in roles and case_id is None:
+            raise AuthenticationError("citizen token without claim 'case_id'")
+        return Principal(
+            subject=subject,
+            roles=roles,
+            name=_optional_str(claims, "name"),
+            case_id=case_id,
+            token_id=_optional_str(claims, "jti"),
+        )
+
+
+def _optional_str(claims: dict[str, Any], claim: str) -> str | None:
+    value = claims.get(claim)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        raise AuthenticationError(f"claim '{claim}' must be a non-empty string")
+    return value
+
+
+def _role_list(value: object, claim: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
+        raise AuthenticationError(f"claim '{claim}' must be a list of strings")
+    return value
+
+
+def _roles_from(claims: dict[str, Any]) -> frozenset[str]:
+    """Roles from our own `roles` claim and/or Keycloak's `realm_access.roles`."""
+    roles: list[str] = []
+    found = False
+    if "roles" in claims:
+        found = True
+        roles += _role_list(claims["roles"], "roles")
+    realm_access = claims.get("realm_access")
+    if isinstance(realm_access, dict) and "roles" in realm_access:
+        found = True
+        roles += [
+            role
+            for role in _role_list(realm_access["roles"], "realm_access.roles")
+            if role not in _KEYCLOAK_DEFAULT_ROLES
+            and not role.startswith(_KEYCLOAK_DEFAULT_ROLES_PREFIX)
+        ]
+    if not found:
+        raise AuthenticationError("missing claim 'roles'")
+    if not roles:
+        raise AuthenticationError("token carries no roles")
+    for role in roles:
+        if not is_valid_role(role):
+            # Role names come from the (already verified) issuer's configuration, not from
+            # people; cap the length so a misconfigured provider cannot flood the logs.
+            raise AuthenticationError(f"unknown role {role[:64]!r}")
+    return frozenset(roles)
+
+
+# --------------------------------------------------------------------------- issuing
+
+
+def issue_token(
+    settings: AuthSettings,
+    subject: str,
+    roles: Iterable[str],
+    *,
+    name: str | None = None,
+    case_id: str | None = None,
+    ttl_seconds: int = 3600,
+    now: datetime | None = None,
+) -> str:
+    """Sign an HS256 token (dev, tests, the `voorportaal token` CLI, the citizen's link)."""
+    if settings.hs256_secret is None or "HS256" not in settings.algorithms:
+        raise ValueError("issuing tokens needs HS256 with hs256_secret in the auth settings")
+    role_set = sorted(set(roles))
+    if not subject:
+        raise ValueError("subject must not be empty")
+    if not role_set:
+        raise ValueError("a token needs at least one role")
+    unknown = [role for role in role_set if not is_valid_role(role)]
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+    if Role.CITIZEN in role_set and case_id is None:
+        raise ValueError("a citizen token must be scoped to a case_id")
+    if case_id is not None and not _CASE_ID.fullmatch(case_id):
+        raise ValueError("case_id is not a valid case id")
+    if not 0 < ttl_seconds <= settings.max_token_lifetime_seconds:
+        raise ValueError(f"ttl_seconds must be between 1 and {settings.max_token_lifetime_seconds}")
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        raise ValueError("now must include a timezone")
+    claims: dict[str, Any] = {
+        "iss": settings.issuer,
+        "aud": settings.audience,
+        "sub": subject,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "roles": role_set,
+    }
+    if name is not None:
+        claims["name"] = name
+    if case_id is not None:
+        claims["case_id"] = case_id
+    return jwt.encode(claims, settings.hs256_secret.get_secret_value(), algorithm="HS256")
+
+
+# --------------------------------------------------------------------------- Litestar
+
+PUBLIC_PATHS: Final = (
+    r"^/health(?:/|$)",
+    r"^/ready(?:/|$)",
+    r"^/metrics(?:/|$)",
+    r"^/schema(?:/|$)",
+)
+"""Paths that need no token: probes, metrics and the OpenAPI docs."""
+
+CITIZEN_LINK_PREFIX: Final = "/citizen/"
+"""Only under this prefix may the token come as `?token=` (the citizen's signed link)."""
+
+_BEARER_CHALLENGE: Final = {"WWW-Authenticate": 'Bearer realm="voorportaal"'}
+_INVALID_TOKEN_CHALLENGE: Final = {
+    "WWW-Authenticate": 'Bearer realm="voorportaal", error="invalid_token"'
+}
+
+
+class JWTAuthMiddleware(AbstractAuthenticationMiddleware):
+    """Sets `connection.user` to the verified `Principal` and `connection.auth` to the token."""
+
+    __slots__ = ("verifier",)
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        verifier: TokenVerifier,
+        exclude: str | list[str] | None = None,
+        exclude_from_auth_key: str = "exclude_from_auth",
+        exclude_http_methods: Sequence[Method] | None = None,
+        scopes: Scopes | None = None,
+    ) -> None:
+        super().__init__(
+            app=app,
+            exclude=exclude,
+            exclude_from_auth_key=exclude_from_auth_key,
+            exclude_http_methods=exclude_http_methods,
+            scopes=scopes,
+        )
+        self.verifier = verifier
+
+    async def authenticate_request(
+        self, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> AuthenticationResult:
+        """Verify the bearer token (or a citizen link's `?token=`); 401 when absent or invalid."""
+        path: str = connection.scope["path"]
+        token, from_link = _token_from(connection, path)
+        if token is None:
+            raise NotAuthorizedException(detail="missing bearer token", headers=_BEARER_CHALLENGE)
+        try:
+            if self.verifier.fetches_keys_remotely:
+                # PyJWKClient fetches with blocking urllib; keep it off the event loop.
+                principal = await anyio.to_thread.run_sync(self.verifier.verify, token)
+            else:
+                principal = self.verifier.verify(token)
+        except SigningKeysUnavailableError as exc:
+            log.exception("auth.signing_keys_unavailable", path=path)
+            raise ServiceUnavailableException(detail="cannot verify tokens right now") from exc
+        except AuthenticationError as exc:
+            log.info("auth.rejected", reason=exc.reason, path=path)
+            raise NotAuthorizedException(
+                detail=f"invalid token: {exc.reason}", headers=_INVALID_TOKEN_CHALLENGE
+            ) from exc
+        if from_link and set(principal.roles) != {Role.CITIZEN}:
+            # Tokens in URLs end up in browser history and proxy logs; only a citizen's
+            # case-scoped link may travel that way, never a staff credential.
+            log.info("auth.rejected", reason="staff token in link", path=path)
+            raise NotAuthorizedException(
+                detail="only a citizen link may carry its token in the URL",
+                headers=_INVALID_TOKEN_CHALLENGE,
+            )
+        return AuthenticationResult(user=principal, auth=token)
+
+
+def _token_from(
+    connection: ASGIConnection[Any, Any, Any, Any], path: str
+) -> tuple[str | None, bool]:
+    """The token and whether it came from a citizen link's query string."""
+    header = connection.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise NotAuthorizedException(
+                detail="Authorization header must be 'Bearer <token>'", headers=_BEARER_CHALLENGE
+            )
+        return token.strip(), False
+    if path.startswith(CITIZEN_LINK_PREFIX):
+        link_token = connection.query_params.get("token")
+        if isinstance(link_token, str) and link_token:
+            return link_token, True
+    return None, False
+
+
+def auth_middleware(
+    verifier: TokenVerifier, exclude: Sequence[str] | None = None
+) -> DefineMiddleware:
+    """The auth middleware for an app; `exclude` (default `PUBLIC_PATHS`) lists public paths."""
+    patterns = list(PUBLIC_PATHS if exclude is None else exclude)
+    for pattern in patterns:
+        # Litestar matches exclude patterns with re.findall, i.e. anywhere in the path: an
+        # unanchored "/health" would also make "/cases/health" public.
+        if not pattern.startswith("^"):
+            raise ValueError(f"exclude pattern {pattern!r} must be anchored with '^'")
+    return DefineMiddleware(JWTAuthMiddleware, verifier=verifier, exclude=patterns or None)
+
+
+def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    # Read the scope directly: `connection.user` raises ImproperlyConfigured (500) when the
+    # route is excluded from auth, and an unauthenticated request deserves a 401.
+    user = connection.scope.get("user")
+    if not isinstance(user, Principal):
+        raise NotAuthorizedException(detail="authentication required", headers=_BEARER_CHALLENGE)
+    return user
+
+
+def requires_role(*roles: str) -> Guard:
+    """Guard: 403 unless the principal holds one of `roles` (`agency:*` means any agency)."""
+    if not roles:
+        raise ValueError("requires_role needs at least one role")
+    for role in roles:
+        if role != ANY_AGENCY and not is_valid_role(role):
+            raise ValueError(f"unknown role {role!r}")
+    wanted = ", ".join(roles)
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        if not _principal_of(connection).has_role(*roles):
+            raise PermissionDeniedException(detail=f"requires one of the roles: {wanted}")
+
+    return guard
+
+
+def requires_agency_param(param: str = "agency_code") -> Guard:
+    """Guard: 403 unless the principal is `agency:<path param>`, an operator or a supervisor."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = _principal_of(connection)
+        if principal.has_role(Role.OPERATOR, Role.SUPERVISOR):
+            return
+        code = connection.path_params.get(param)
+        if code is None or not principal.is_agency(str(code)):
+            raise PermissionDeniedException(detail="not permitted for this agency")
+
+    return guard
+
+
+def requires_case_access(param: str = "case_id") -> Guard:
+    """Guard: a citizen may only reach its own case; staff pass to the service layer's checks."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal = _principal_of(connection)
+        # Fail closed: any principal carrying the citizen role is scoped to its case, even if
+        # a misconfigured provider also gave it a staff role.
+        if not principal.has_role(Role.CITIZEN):
+            return
+        case_id = connection.path_params.get(param)
+        if case_id is None or str(case_id) != principal.case_id:
+            raise PermissionDeniedException(detail="not permitted for this case")
+
+    return guard

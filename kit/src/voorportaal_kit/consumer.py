@@ -1,0 +1,268 @@
+"""Reliable consumption: idempotent inbox, delayed retries, dead letters, commit after work.
+
+For every batch FastStream hands over (its offsets are committed only when `process` returns):
+1. each record is parsed into an Envelope; one that cannot be (bad JSON, missing headers,
+   unknown type or version, invalid payload) is dead-lettered with the reason;
+2. the batch is applied in ONE transaction: the inbox is checked for every event id, handlers
+   run for the new events, and their ids are written to the inbox in that same transaction;
+3. if that fails, each event is applied alone, retried with exponential backoff (a delayed
+   retry, not an immediate re-read); after `max_attempts` failures, or at once for a
+   `PermanentError`, it is dead-lettered and the consumer moves on. While the database itself
+   is unreachable, nothing counts against a message: the consumer waits for the database.
+
+A crash anywhere before the offset commit means the batch is read again; events already
+applied are found in the inbox and skipped, so nothing is applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aiokafka import ConsumerRecord, TopicPartition
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.middlewares import AckPolicy
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
+from voorportaal_contracts.registry import Event, EventRegistry, registry
+from voorportaal_kit.clock import Clock, SystemClock
+from voorportaal_kit.db import ping
+from voorportaal_kit.dlq import DeadLetterPublisher, header_map_safe
+from voorportaal_kit.errors import PermanentError
+from voorportaal_kit.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_RETRIES, HANDLER_SECONDS
+from voorportaal_kit.tables import inbox
+
+log = structlog.get_logger()
+
+Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
+"""Applies one event inside the consumer's transaction (and may stage outbox events)."""
+
+Record = ConsumerRecord[bytes, bytes]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently a failing message is retried before it is dead-lettered."""
+
+    max_attempts: int = 5
+    initial_backoff_s: float = 0.5
+    max_backoff_s: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        """Delay after the given failed attempt (1-based): exponential, capped."""
+        return float(min(self.initial_backoff_s * 2 ** (attempt - 1), self.max_backoff_s))
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Which events of one topic a consumer group applies, and with which handlers."""
+
+    topic: str
+    group: str
+    handlers: Mapping[type[Event], Handler]
+    description: str = ""
+    max_records: int = 200
+    ignore_other_types: bool = True
+    """Registered event types without a handler here are skipped (topics carry many types)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ReliableConsumer:
+    """Applies one subscription's events exactly once per consumer group."""
+
+    def __init__(
+        self,
+        subscription: Subscription,
+        *,
+        engine: AsyncEngine,
+        sessions: async_sessionmaker[AsyncSession],
+        dead_letters: DeadLetterPublisher,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        events: EventRegistry = registry,
+        after_commit: Callable[[Sequence[Envelope]], Awaitable[None]] | None = None,
+    ) -> None:
+        self.subscription = subscription
+        self._engine = engine
+        self._sessions = sessions
+        self._dead_letters = dead_letters
+        self._retry = retry or RetryPolicy()
+        self._clock = clock or SystemClock()
+        self._events = events
+        self._after_commit = after_commit
+        self._handlers = {
+            (model.event_type, model.schema_version): handler
+            for model, handler in subscription.handlers.items()
+        }
+
+    def register(self, broker: KafkaBroker) -> None:
+        """Attach this consumer to a FastStream broker as a batch subscriber."""
+        sub = self.subscription
+        subscriber = broker.subscriber(
+            sub.topic,
+            batch=True,
+            max_records=sub.max_records,
+            group_id=sub.group,
+            # A new group must start at the beginning, or it skips what came before it.
+            auto_offset_reset="earliest",
+            # Commit offsets only after the batch was processed; on an unexpected error
+            # (database or DLQ unreachable) rewind so the batch is read again.
+            ack_policy=AckPolicy.NACK_ON_ERROR,
+            title=f"{sub.topic}:{sub.group}",
+            description=sub.description or None,
+            include_in_schema=False,
+        )
+
+        @subscriber
+        async def consume(msg: KafkaMessage) -> None:
+            raw = msg.raw_message
+            records: tuple[Record, ...] = raw if isinstance(raw, tuple) else (raw,)
+            await self.process(records)
+            _record_lag(msg, records, sub.group)
+
+    async def process(self, records: Sequence[Record]) -> None:
+        """Apply a batch; returns only when every record is applied, skipped or dead-lettered."""
+        if not records:
+            return
+        started = time.perf_counter()
+        parsed: list[tuple[Record, Envelope]] = []
+        for record in records:
+            envelope = await self._parse(record)
+            if envelope is not None:
+                parsed.append((record, envelope))
+        if parsed:
+            try:
+                await self._apply([env for _, env in parsed])
+            except Exception as exc:  # noqa: BLE001 - isolate the failing event below
+                log.info("consumer.batch_failed_isolating", topic=self.subscription.topic,
+                         size=len(parsed), error=repr(exc))
+                for record, envelope in parsed:
+                    await self._apply_alone(record, envelope)
+        HANDLER_SECONDS.labels(self.subscription.topic, self.subscription.group).observe(
+            time.perf_counter() - started
+        )
+
+    async def _parse(self, record: Record) -> Envelope | None:
+        try:
+            envelope = from_kafka(record.key, record.value, record.headers or (), self._events)
+        except EnvelopeError as exc:
+            await self._dead_letter(record, exc.code, exc.reason, attempts=1)
+            return None
+        if (envelope.type, envelope.version) not in self._handlers:
+            if self.subscription.ignore_other_types:
+                self._count("ignored")
+                return None
+            await self._dead_letter(record, "no_handler",
+                                    f"{self.subscription.group} has no handler for "
+                                    f"{envelope.type} v{envelope.version}", attempts=1)
+            return None
+        return envelope
+
+    async def _apply(self, envelopes: Sequence[Envelope]) -> None:
+        """Apply events in one transaction, skipping those already in the inbox."""
+        group = self.subscription.group
+        applied: list[Envelope] = []
+        async with self._sessions.begin() as session:
+            ids = [env.id for env in envelopes]
+            seen = set((await session.scalars(
+                select(inbox.c.event_id).where(inbox.c.consumer == group,
+                                               inbox.c.event_id.in_(ids))
+            )).all())
+            rows = []
+            for envelope in envelopes:
+                if envelope.id in seen:
+                    continue
+                seen.add(envelope.id)
+                handler = self._handlers[(envelope.type, envelope.version)]
+                with structlog.contextvars.bound_contextvars(
+                    case_id=envelope.subject, event_id=str(envelope.id),
+                    trace_id=_trace_id(envelope.traceparent),
+                ):
+                    await handler(session, envelope)
+                rows.append({"consumer": group, "event_id": envelope.id,
+                             "event_type": envelope.type, "processed_at": self._clock.now()})
+                applied.append(envelope)
+            if rows:
+                await session.execute(insert(inbox), rows)
+        self._count("applied", len(applied))
+        self._count("duplicate", len(envelopes) - len(applied))
+        if self._after_commit is not None:
+            await self._after_commit(applied)
+
+    async def _apply_alone(self, record: Record, envelope: Envelope) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self._apply([envelope])
+                return
+            except PermanentError as exc:
+                await self._dead_letter(record, exc.code, str(exc) or type(exc).__name__,
+                                        attempts=attempt)
+                return
+            except Exception as exc:  # noqa: BLE001 - counted, retried, then dead-lettered
+                if not await self._database_answers():
+                    # Not the message's fault: wait for the database, do not count it.
+                    attempt -= 1
+                    log.warning("consumer.database_unavailable", topic=record.topic,
+                                retry_in_s=self._retry.max_backoff_s)
+                    await asyncio.sleep(self._retry.max_backoff_s)
+                    continue
+                if attempt >= self._retry.max_attempts:
+                    await self._dead_letter(
+                        record, "handler_failed",
+                        f"{type(exc).__name__}: {exc} (after {attempt} attempts)",
+                        attempts=attempt,
+                    )
+                    return
+                delay = self._retry.delay(attempt)
+                HANDLER_RETRIES.labels(record.topic, self.subscription.group).inc()
+                log.warning("consumer.retrying", topic=record.topic, event_id=str(envelope.id),
+                            case_id=envelope.subject, attempt=attempt, retry_in_s=delay,
+                            error=f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(delay)
+
+    async def _database_answers(self) -> bool:
+        try:
+            await asyncio.wait_for(ping(self._engine), timeout=5)
+        except Exception:  # noqa: BLE001 - any failure to ping means "not reachable"
+            return False
+        return True
+
+    async def _dead_letter(self, record: Record, code: str, reason: str, *, attempts: int) -> None:
+        await self._dead_letters.send(record, code=code, reason=reason, attempts=attempts,
+                                      failed_at=self._clock.now())
+        self._count("dead_lettered")
+
+    def _count(self, outcome: str, n: int = 1) -> None:
+        if n:
+            EVENTS_CONSUMED.labels(self.subscription.topic, self.subscription.group,
+                                   outcome).inc(n)
+
+
+def _trace_id(traceparent: str | None) -> str | None:
+    return traceparent.split("-")[1] if traceparent else None
+
+
+def _record_lag(msg: Any, records: Sequence[Record], group: str) -> None:
+    consumer = getattr(msg, "consumer", None)
+    highwater = getattr(consumer, "highwater", None)
+    if highwater is None:
+        return
+    last: dict[TopicPartition, int] = {}
+    for record in records:
+        last[TopicPartition(record.topic, record.partition)] = record.offset
+    for tp, offset in last.items():
+        end = highwater(tp)
+        if end is not None:
+            CONSUMER_LAG.labels(tp.topic, group, str(tp.partition)).set(max(end - offset - 1, 0))
+
+
+__all__ = ["Handler", "ReliableConsumer", "RetryPolicy", "Subscription", "header_map_safe"]

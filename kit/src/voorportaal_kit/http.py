@@ -1,0 +1,198 @@
+"""The Litestar application every service gets: health, readiness, metrics, auth, problems.
+
+Errors leave as RFC 9457 problem details (`application/problem+json`); validation errors name
+each field and the reason. An unexpected error is logged with its ids and answered with a
+plain 500 that reveals nothing of the request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from litestar import Litestar, MediaType, Request, Response, get
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import State
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.middleware import ASGIMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.types import ASGIApp, Receive, Scope, Send
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from voorportaal_kit.auth import TokenVerifier, auth_middleware
+from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
+
+log = structlog.get_logger()
+
+PROBLEM_JSON = "application/problem+json"
+
+Check = Callable[[], Awaitable[None]]
+"""A readiness check: returns when the dependency answers, raises when it does not."""
+
+
+class ServiceError(Exception):
+    """Base of a service's own errors; each maps to an HTTP status and a stable code."""
+
+    status_code: int = 400
+    code: str = "bad_request"
+
+    def __init__(self, detail: str, *, field: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.field = field
+
+
+class NotFound(ServiceError):
+    """The thing asked for does not exist (or may not be known to the caller)."""
+
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ServiceError):
+    """The request conflicts with the current state (e.g. a second claim on a case)."""
+
+    status_code = 409
+    code = "conflict"
+
+
+def problem(status: int, detail: str | None, *, code: str | None = None,
+            errors: list[dict[str, str]] | None = None,
+            headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
+    """A problem-details response."""
+    body: dict[str, Any] = {"type": f"urn:voorportaal:problem:{code or status}",
+                            "title": HTTPStatus(status).phrase, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
+    errors = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.append({"field": str(item.get("key") or item.get("source") or "body"),
+                           "reason": str(item.get("message", "invalid"))})
+    return errors
+
+
+def _on_validation(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    errors = _validation_errors(exc)
+    detail = "; ".join(f"{e['field']}: {e['reason']}" for e in errors) or exc.detail
+    return problem(400, detail, code="validation", errors=errors)
+
+
+def _on_http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    return problem(exc.status_code, exc.detail, headers=exc.headers)
+
+
+def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
+    errors = [{"field": exc.field, "reason": exc.detail}] if exc.field else None
+    return problem(exc.status_code, exc.detail, code=exc.code, errors=errors)
+
+
+def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("http.unhandled_error", path=request.scope.get("path_template"),
+              error_type=type(exc).__name__, exc_info=exc)
+    return problem(500, "Internal error; it has been logged.", code="internal")
+
+
+class MetricsMiddleware(ASGIMiddleware):
+    """Request latency per route template (never per raw path: ids would explode the labels)."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Time the request and record its status."""
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        structlog.contextvars.clear_contextvars()
+        traceparent = dict(scope.get("headers") or []).get(b"traceparent")
+        if traceparent and traceparent.count(b"-") == 3:
+            structlog.contextvars.bind_contextvars(trace_id=traceparent.split(b"-")[1].decode())
+        try:
+            await next_app(scope, receive, capture)
+        finally:
+            HTTP_SECONDS.labels(scope.get("method", "?"),
+                                scope.get("path_template") or "unmatched",
+                                str(status["code"])).observe(time.perf_counter() - started)
+
+
+def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
+    """`/health` (the process lives), `/ready` (its dependencies answer) and `/metrics`."""
+
+    @get("/health", operation_id="health", tags=["operations"], sync_to_thread=False)
+    def health() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok", "service": service_name}
+
+    @get("/ready", operation_id="ready", tags=["operations"])
+    async def ready() -> Response[dict[str, Any]]:
+        """Every dependency (database, broker) answers."""
+        results: dict[str, str] = {}
+        for name, check in checks.items():
+            try:
+                await asyncio.wait_for(check(), timeout=5)
+                results[name] = "ok"
+            except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
+                results[name] = f"unavailable: {type(exc).__name__}"
+        ok = all(v == "ok" for v in results.values())
+        return Response({"status": "ready" if ok else "not_ready", "service": service_name,
+                         "checks": results}, status_code=200 if ok else 503)
+
+    @get("/metrics", operation_id="metrics", tags=["operations"], sync_to_thread=False,
+         media_type=MediaType.TEXT)
+    def metrics() -> Response[bytes]:
+        """Prometheus metrics of this process."""
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return [health, ready, metrics]
+
+
+def create_app(
+    *,
+    service_name: str,
+    title: str,
+    version: str,
+    route_handlers: Sequence[Any],
+    verifier: TokenVerifier,
+    checks: dict[str, Check],
+    state: dict[str, Any] | None = None,
+    on_startup: Sequence[Callable[..., Any]] = (),
+    on_shutdown: Sequence[Callable[..., Any]] = (),
+    lifespan: Sequence[Any] = (),
+    cors_origins: Sequence[str] = (),
+    description: str | None = None,
+) -> Litestar:
+    """The service's Litestar app with the shared operational endpoints and error handling."""
+    return Litestar(
+        route_handlers=[*health_handlers(service_name, checks), *route_handlers],
+        middleware=[MetricsMiddleware(), auth_middleware(verifier)],
+        exception_handlers={
+            ValidationException: _on_validation,
+            HTTPException: _on_http,
+            ServiceError: _on_service_error,
+            Exception: _on_unexpected,
+        },
+        openapi_config=OpenAPIConfig(
+            title=title, version=version, description=description, path="/schema",
+            render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
+        ),
+        cors_config=CORSConfig(allow_origins=list(cors_origins)) if cors_origins else None,
+        state=State(state or {}),
+        on_startup=list(on_startup),
+        on_shutdown=list(on_shutdown),
+        lifespan=list(lifespan),
+        debug=False,
+    )

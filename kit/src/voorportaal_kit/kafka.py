@@ -1,0 +1,144 @@
+"""Kafka administration: topics created by code, consumer lag, broker reachability."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import structlog
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+
+from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
+
+log = structlog.get_logger()
+
+
+def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
+    """Every topic the suite needs: the main topics, per-agency referral topics, their DLQs."""
+    from voorportaal_contracts.topics import referral_spec
+
+    specs = list(TOPICS) + [referral_spec(code) for code in agency_codes]
+    return specs + [dlq_spec(spec.name) for spec in specs]
+
+
+async def ensure_topics(
+    bootstrap_servers: str,
+    specs: Sequence[TopicSpec],
+    *,
+    replication_factor: int = 1,
+    min_insync_replicas: int = 1,
+) -> list[str]:
+    """Create the topics that do not exist yet (idempotent); returns the names created."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [spec for spec in specs if spec.name not in existing]
+        if not missing:
+            return []
+        new = [
+            NewTopic(name=spec.name, num_partitions=spec.partitions,
+                     replication_factor=replication_factor,
+                     topic_configs=spec.config(min_insync_replicas))
+            for spec in missing
+        ]
+        try:
+            await admin.create_topics(new)
+        except TopicAlreadyExistsError:
+            pass  # another process created them between our list and create
+        created = [spec.name for spec in missing]
+        log.info("kafka.topics_created", topics=created)
+        return created
+    finally:
+        await admin.close()
+
+
+async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> None:
+    """Wait until the broker answers a metadata request, or raise TimeoutError."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    last: Exception | None = None
+    while asyncio.get_running_loop().time() < deadline:
+        try:
+            await broker_reachable(bootstrap_servers)
+            return
+        except Exception as exc:  # noqa: BLE001 - remembered and re-raised as the cause
+            last = exc
+            await asyncio.sleep(0.5)
+    raise TimeoutError(f"Kafka at {bootstrap_servers} did not answer in {timeout_s}s") from last
+
+
+async def broker_reachable(bootstrap_servers: str) -> None:
+    """Raise unless the broker answers a metadata request."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+    await admin.start()
+    try:
+        await admin.describe_cluster()
+    finally:
+        await admin.close()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupLag:
+    """How far one consumer group is behind on one topic."""
+
+    group: str
+    topic: str
+    committed: int
+    end: int
+
+    @property
+    def lag(self) -> int:
+        """Records not yet committed by the group."""
+        return max(self.end - self.committed, 0)
+
+
+async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
+    """Lag of every consumer group, per topic (summed over partitions)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        groups = [g[0] if isinstance(g, tuple) else g.group_id
+                  for g in await admin.list_consumer_groups()]
+        result = []
+        for group in sorted(groups):
+            offsets = await admin.list_consumer_group_offsets(group)
+            if not offsets:
+                continue
+            ends = await consumer.end_offsets(list(offsets))
+            per_topic: dict[str, list[int]] = {}
+            for tp, meta in offsets.items():
+                committed = max(meta.offset, 0)
+                entry = per_topic.setdefault(tp.topic, [0, 0])
+                entry[0] += committed
+                entry[1] += ends.get(TopicPartition(tp.topic, tp.partition), committed)
+            for topic, (committed, end) in sorted(per_topic.items()):
+                result.append(GroupLag(group, topic, committed, end))
+        return result
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def topic_sizes(bootstrap_servers: str, topics: Sequence[str]) -> dict[str, int]:
+    """Messages currently on each topic (end minus beginning offsets; 0 if absent)."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        sizes: dict[str, int] = {}
+        for topic in topics:
+            partitions = consumer.partitions_for_topic(topic) or set()
+            tps = [TopicPartition(topic, p) for p in partitions]
+            if not tps:
+                sizes[topic] = 0
+                continue
+            begin = await consumer.beginning_offsets(tps)
+            end = await consumer.end_offsets(tps)
+            sizes[topic] = sum(end[tp] - begin[tp] for tp in tps)
+        return sizes
+    finally:
+        await consumer.stop()

@@ -1,0 +1,56 @@
+"""Prometheus metrics shared by every service (events in/out, latency, outbox, DLQ, HTTP)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+"""The process's metric registry, served on `/metrics`."""
+
+EVENTS_CONSUMED = Counter(
+    "voorportaal_events_consumed_total",
+    "Events taken from Kafka, by outcome (applied, duplicate, dead_lettered).",
+    ["topic", "group", "outcome"],
+    registry=REGISTRY,
+)
+EVENTS_PUBLISHED = Counter(
+    "voorportaal_events_published_total",
+    "Events the outbox relay published to Kafka.",
+    ["topic"],
+    registry=REGISTRY,
+)
+HANDLER_SECONDS = Histogram(
+    "voorportaal_handler_seconds",
+    "Time to process one batch of consumed events, transaction included.",
+    ["topic", "group"],
+    registry=REGISTRY,
+)
+HANDLER_RETRIES = Counter(
+    "voorportaal_handler_retries_total",
+    "Delayed retries after a handler failed.",
+    ["topic", "group"],
+    registry=REGISTRY,
+)
+DEAD_LETTERS = Counter(
+    "voorportaal_dead_letters_total",
+    "Messages sent to a dead-letter topic, by reason code.",
+    ["topic", "code"],
+    registry=REGISTRY,
+)
+OUTBOX_BACKLOG = Gauge(
+    "voorportaal_outbox_backlog",
+    "Outbox rows not yet published (as last seen by the relay).",
+    registry=REGISTRY,
+)
+CONSUMER_LAG = Gauge(
+    "voorportaal_consumer_lag",
+    "Records between the consumer's position and the end of the partition.",
+    ["topic", "group", "partition"],
+    registry=REGISTRY,
+)
+HTTP_SECONDS = Histogram(
+    "voorportaal_http_request_seconds",
+    "HTTP request latency by route template and status.",
+    ["method", "route", "status"],
+    registry=REGISTRY,
+)

@@ -1,0 +1,212 @@
+"""The composition root every service shares: database, broker, consumers, relay, HTTP.
+
+A service describes itself with a `ServiceDefinition` (settings, HTTP controllers,
+subscriptions, migrations); `ServiceRuntime` wires the kit around it. One process runs the
+HTTP API, the consumers and the outbox relay on one event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import structlog
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from faststream.kafka import KafkaBroker
+from litestar import Litestar
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
+from voorportaal_kit import migrations
+from voorportaal_kit.auth import TokenVerifier
+from voorportaal_kit.clock import Clock, SystemClock
+from voorportaal_kit.consumer import ReliableConsumer, RetryPolicy, Subscription
+from voorportaal_kit.db import create_engine, create_sessions, ping
+from voorportaal_kit.dlq import DeadLetterPublisher
+from voorportaal_kit.http import create_app
+from voorportaal_kit.kafka import broker_reachable, ensure_topics
+from voorportaal_kit.logging import configure_logging
+from voorportaal_kit.outbox import OutboxRelay, create_producer
+from voorportaal_kit.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+
+@dataclass
+class ServiceDefinition:
+    """What a service brings: everything else the runtime provides."""
+
+    settings: ServiceSettings
+    migrations_dir: Path
+    title: str
+    version: str = "0.1.0"
+    description: str | None = None
+    route_handlers: Sequence[Any] = ()
+    subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda _rt: ()
+    topics: Sequence[TopicSpec] = TOPICS
+    """Topics this service writes to or reads from; created at start if missing."""
+    cors_origins: Sequence[str] = ()
+    after_commit: Callable[[Sequence[Envelope]], Awaitable[None]] | None = None
+    """Called after each consumed batch committed (observability, tests of crash windows)."""
+    extra_state: dict[str, Any] = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    """Owns one service's engine, sessions, broker, consumers and outbox relay."""
+
+    def __init__(self, definition: ServiceDefinition, *, clock: Clock | None = None) -> None:
+        self.definition = definition
+        self.settings = definition.settings
+        self.clock: Clock = clock or SystemClock()
+        self.engine: AsyncEngine = create_engine(
+            self.settings.effective_database_url, pool_size=self.settings.database_pool_size
+        )
+        self.sessions: async_sessionmaker[AsyncSession] = create_sessions(self.engine)
+        self.verifier = TokenVerifier(self.settings.auth)
+        self.broker = KafkaBroker(
+            self.settings.kafka_bootstrap_servers,
+            client_id=f"voorportaal-{self.settings.service_name}",
+            enable_idempotence=True,
+            acks="all",
+        )
+        self.relay = OutboxRelay(
+            self.engine, self.sessions, self._new_producer,
+            service_name=self.settings.service_name,
+            batch_size=self.settings.relay_batch_size,
+            poll_interval_s=self.settings.relay_poll_interval_s,
+            clock=self.clock,
+        )
+        self.retry = RetryPolicy(
+            max_attempts=self.settings.consumer_max_attempts,
+            initial_backoff_s=self.settings.consumer_backoff_initial_s,
+            max_backoff_s=self.settings.consumer_backoff_max_s,
+        )
+        self.consumers: list[ReliableConsumer] = []
+        self._dlq_producer: AIOKafkaProducer | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def _new_producer(self) -> AIOKafkaProducer:
+        return create_producer(self.settings.kafka_bootstrap_servers,
+                               f"voorportaal-{self.settings.service_name}-relay")
+
+    def migrate(self) -> None:
+        """Bring the service's database to the newest revision (blocking)."""
+        migrations.upgrade(self.definition.migrations_dir, self.settings.effective_database_url)
+
+    async def check_database(self) -> None:
+        """Readiness: the database answers."""
+        await ping(self.engine)
+
+    async def check_broker(self) -> None:
+        """Readiness: the broker answers."""
+        await broker_reachable(self.settings.kafka_bootstrap_servers)
+
+    def app(self) -> Litestar:
+        """The service's HTTP application; its lifespan runs the messaging side."""
+        return create_app(
+            service_name=self.settings.service_name,
+            title=self.definition.title,
+            version=self.definition.version,
+            description=self.definition.description,
+            route_handlers=self.definition.route_handlers,
+            verifier=self.verifier,
+            checks={"database": self.check_database, "broker": self.check_broker},
+            state={"runtime": self, **self.definition.extra_state},
+            lifespan=[self.lifespan],
+            cors_origins=self.definition.cors_origins,
+        )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(self, _app: Litestar | None = None) -> AsyncIterator[None]:
+        """Start messaging in the background (HTTP serves even while Kafka is down)."""
+        self._stop.clear()
+        self._tasks = [asyncio.create_task(self._messaging(), name="messaging")]
+        try:
+            yield
+        finally:
+            await self.stop()
+
+    async def _messaging(self) -> None:
+        backoff = 0.5
+        while not self._stop.is_set():
+            try:
+                await self._start_messaging()
+                break
+            except (KafkaError, OSError, asyncio.TimeoutError) as exc:
+                log.warning("runtime.kafka_unavailable", error=repr(exc), retry_in_s=backoff)
+                await self._cleanup_messaging()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), backoff)
+                backoff = min(backoff * 2, 30.0)
+        if not self._stop.is_set():
+            await self.relay.run(self._stop)
+
+    async def _start_messaging(self) -> None:
+        subscriptions = list(self.definition.subscriptions(self))
+        specs = list(self.definition.topics)
+        specs += [dlq_spec(s.topic) for s in subscriptions]
+        await ensure_topics(
+            self.settings.kafka_bootstrap_servers, _unique(specs),
+            replication_factor=self.settings.kafka_replication_factor,
+            min_insync_replicas=self.settings.kafka_min_insync_replicas,
+        )
+        if subscriptions:
+            self._dlq_producer = create_producer(
+                self.settings.kafka_bootstrap_servers,
+                f"voorportaal-{self.settings.service_name}-dlq",
+            )
+            await self._dlq_producer.start()
+            for subscription in subscriptions:
+                consumer = ReliableConsumer(
+                    subscription, engine=self.engine, sessions=self.sessions,
+                    dead_letters=DeadLetterPublisher(self._dlq_producer, subscription.group),
+                    retry=self.retry, clock=self.clock,
+                    after_commit=self.definition.after_commit,
+                )
+                consumer.register(self.broker)
+                self.consumers.append(consumer)
+            await self.broker.start()
+        log.info("runtime.messaging_started", service=self.settings.service_name,
+                 subscriptions=[s.group for s in subscriptions])
+
+    async def _cleanup_messaging(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.broker.stop()
+        if self._dlq_producer is not None:
+            with contextlib.suppress(Exception):
+                await self._dlq_producer.stop()
+            self._dlq_producer = None
+
+    async def stop(self) -> None:
+        """Stop consumers first (no half-handled batch is committed), then the relay."""
+        self._stop.set()
+        await self._cleanup_messaging()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
+                await asyncio.wait_for(task, timeout=15)
+        self._tasks = []
+        await self.engine.dispose()
+
+    def serve(self) -> None:
+        """Migrate, then run the HTTP API with the messaging side until interrupted."""
+        configure_logging(self.settings.log_level, self.settings.log_json)
+        self.migrate()
+        log.info("runtime.serving", service=self.settings.service_name,
+                 url=f"http://{self.settings.http_host}:{self.settings.http_port}")
+        uvicorn.run(self.app(), host=self.settings.http_host, port=self.settings.http_port,
+                    log_config=None, access_log=False, lifespan="on")
+
+
+def _unique(specs: Sequence[TopicSpec]) -> list[TopicSpec]:
+    seen: dict[str, TopicSpec] = {}
+    for spec in specs:
+        seen.setdefault(spec.name, spec)
+    return list(seen.values())

@@ -1,0 +1,56 @@
+"""The kit's own tables, created in every service's database by its first migration."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Uuid,
+    text,
+)
+
+from voorportaal_kit.db import new_metadata
+
+kit_metadata = new_metadata()
+
+# BIGINT on PostgreSQL; SQLite only auto-increments a column declared INTEGER PRIMARY KEY.
+_BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+outbox = Table(
+    "outbox",
+    kit_metadata,
+    Column("id", _BigId, primary_key=True, autoincrement=True),
+    Column("event_id", Uuid, nullable=False, unique=True),
+    Column("topic", String(255), nullable=False),
+    Column("message_key", String(64), nullable=False),
+    Column("event_type", String(128), nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("value", LargeBinary, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("sent_at", DateTime(timezone=True), nullable=True),
+    comment="Transactional outbox: events written with the state change, published by the relay.",
+)
+# The relay only ever reads unsent rows in id order; keep that index small.
+Index(
+    "ix_outbox_unsent",
+    outbox.c.id,
+    postgresql_where=text("sent_at IS NULL"),
+    sqlite_where=text("sent_at IS NULL"),
+)
+
+inbox = Table(
+    "inbox",
+    kit_metadata,
+    Column("consumer", String(128), primary_key=True),
+    Column("event_id", Uuid, primary_key=True),
+    Column("event_type", String(128), nullable=False),
+    Column("processed_at", DateTime(timezone=True), nullable=False),
+    comment="Idempotent inbox: ids of events a consumer has applied, written with the effects.",
+)

@@ -1,0 +1,1 @@
+"""Voorportaal dossier service: Cases, timeline, ownership and handover, sharing, access audit, promises."""

@@ -1,0 +1,1 @@
+"""entrypoints http layer of the dossier service."""

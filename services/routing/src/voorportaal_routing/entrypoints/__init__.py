@@ -1,0 +1,1 @@
+"""entrypoints layer of the routing service."""

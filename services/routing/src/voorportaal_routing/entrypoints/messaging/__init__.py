@@ -1,0 +1,1 @@
+"""entrypoints messaging layer of the routing service."""

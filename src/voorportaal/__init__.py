@@ -1,0 +1,1 @@
+"""Voorportaal: the command line that starts, inspects and operates the suite."""

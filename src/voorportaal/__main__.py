@@ -1,0 +1,5 @@
+"""`python -m voorportaal` is the `voorportaal` command."""
+
+from voorportaal.cli import main
+
+main()

@@ -1,0 +1,326 @@
+"""The `voorportaal` command: start the suite, inspect it, operate dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import click
+
+from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
+from voorportaal_contracts import asyncapi
+from voorportaal_contracts.topics import TOPICS, dlq_topic
+
+KAFKA_SCRIPT = REPO_ROOT / "infra" / "kafka" / "kafka.sh"
+POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
+DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+
+
+def _bootstrap() -> str:
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Voorportaal: one front counter for citizens facing several life events at once."""
+
+
+@main.command()
+@click.argument("service", type=click.Choice(sorted(SERVICES)))
+def serve(service: str) -> None:
+    """Run one service (HTTP API, consumers and outbox relay) in the foreground."""
+    from voorportaal_kit.runtime import ServiceRuntime
+
+    ServiceRuntime(SERVICES[service].definition()).serve()
+
+
+@main.command()
+@click.argument("services", nargs=-1, type=click.Choice(sorted(SERVICES)))
+def migrate(services: tuple[str, ...]) -> None:
+    """Bring the services' databases to the newest schema."""
+    from voorportaal_kit import migrations
+
+    for name in services or tuple(SERVICES):
+        definition = SERVICES[name].definition()
+        url = definition.settings.effective_database_url
+        migrations.upgrade(definition.migrations_dir, url)
+        click.echo(f"{name}: migrated ({_redact(url)})")
+
+
+@main.command("asyncapi")
+@click.option("--check", is_flag=True, help="Fail if the committed document is out of date.")
+@click.option("--output", type=click.Path(path_type=Path), default=asyncapi.DOCUMENT_PATH,
+              show_default=True)
+def asyncapi_cmd(check: bool, output: Path) -> None:
+    """Write the AsyncAPI document of every topic (generated from the contracts)."""
+    rendered = asyncapi.render()
+    if check:
+        current = output.read_text(encoding="utf-8") if output.exists() else ""
+        if current != rendered:
+            raise click.ClickException(f"{output} is out of date: run `voorportaal asyncapi`")
+        click.echo(f"{output} is current")
+        return
+    output.write_text(rendered, encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+@main.command()
+def topics() -> None:
+    """Create every topic and dead-letter topic that does not exist yet (idempotent)."""
+    from voorportaal_kit.kafka import all_topic_specs, ensure_topics
+
+    created = asyncio.run(ensure_topics(_bootstrap(), all_topic_specs()))
+    click.echo(f"created: {', '.join(created)}" if created else "all topics exist")
+
+
+@main.command()
+@click.option("--role", "roles", multiple=True, required=True,
+              help="casemanager, supervisor, operator, citizen or agency:<code>; repeatable.")
+@click.option("--subject", default="dev-user", show_default=True)
+@click.option("--name", default=None)
+@click.option("--case-id", default=None, help="Required for a citizen's link.")
+@click.option("--ttl", default=3600, show_default=True, help="Lifetime in seconds.")
+def token(roles: tuple[str, ...], subject: str, name: str | None, case_id: str | None,
+          ttl: int) -> None:
+    """Issue a development token (HS256, local secret) for trying the APIs."""
+    from voorportaal_kit.auth import issue_token
+    from voorportaal_kit.settings import ServiceSettings
+
+    settings = ServiceSettings()
+    click.echo(issue_token(settings.auth, subject, list(roles), name=name, case_id=case_id,
+                           ttl_seconds=ttl))
+
+
+@main.group()
+def dlq() -> None:
+    """List and replay dead letters."""
+
+
+@dlq.command("list")
+@click.argument("topic")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def dlq_list(topic: str, as_json: bool) -> None:
+    """Show the messages on TOPIC's dead-letter topic (TOPIC or TOPIC.dlq)."""
+    from voorportaal_kit.dlq import read_dead_letters
+
+    name = topic if topic.endswith(".dlq") else dlq_topic(topic)
+
+    async def run() -> int:
+        count = 0
+        async for letter in read_dead_letters(_bootstrap(), name):
+            count += 1
+            row = {
+                "offset": letter.offset, "event_id": letter.event_id, "type": letter.event_type,
+                "code": letter.reason_code, "reason": letter.reason,
+                "from": f"{letter.original_topic}[{letter.original_partition}]"
+                        f"@{letter.original_offset}",
+                "group": letter.consumer_group, "attempts": letter.attempts,
+                "failed_at": letter.failed_at,
+            }
+            if as_json:
+                click.echo(json.dumps(row))
+            else:
+                click.echo(f"#{row['offset']} {row['failed_at']} {row['code']}: {row['reason']}"
+                           f"\n    type={row['type']} id={row['event_id']} from={row['from']}"
+                           f" group={row['group']} attempts={row['attempts']}")
+        return count
+
+    count = asyncio.run(run())
+    if not as_json:
+        click.echo(f"{count} dead letter(s) on {name}")
+
+
+@dlq.command("replay")
+@click.argument("topic")
+@click.option("--id", "event_ids", multiple=True, help="Replay only this ce_id; repeatable.")
+@click.option("--offset", "offsets", multiple=True, type=int, help="Replay only this offset.")
+@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
+def dlq_replay(topic: str, event_ids: tuple[str, ...], offsets: tuple[int, ...],
+               replay_all: bool) -> None:
+    """Republish dead letters to the topic they came from (safe to repeat)."""
+    from voorportaal_kit.dlq import replay
+
+    if not (event_ids or offsets or replay_all):
+        raise click.UsageError("say which: --id, --offset or --all")
+    name = topic if topic.endswith(".dlq") else dlq_topic(topic)
+    done = asyncio.run(replay(
+        _bootstrap(), name,
+        event_ids=set(event_ids) if event_ids else None,
+        offsets=set(offsets) if offsets else None,
+    ))
+    click.echo(f"replayed {len(done)} message(s) from {name}")
+
+
+@main.command()
+def status() -> None:
+    """What runs: each service's health and readiness, consumer lag and dead letters."""
+    from voorportaal_kit.kafka import consumer_lag, topic_sizes
+
+    for info in SERVICES.values():
+        port = int(os.environ.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
+        ready = _get_json(f"http://127.0.0.1:{port}/ready")
+        state = "down" if ready is None else ready.get("status", "?")
+        checks = "" if ready is None else " ".join(
+            f"{k}={v}" for k, v in ready.get("checks", {}).items())
+        click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
+    try:
+        lags = asyncio.run(consumer_lag(_bootstrap()))
+        sizes = asyncio.run(topic_sizes(_bootstrap(), [dlq_topic(t.name) for t in TOPICS]))
+    except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
+        click.echo(f"kafka    {_bootstrap()}  unreachable ({type(exc).__name__})")
+        return
+    click.echo(f"kafka    {_bootstrap()}  up")
+    for lag in lags:
+        click.echo(f"  lag {lag.group} on {lag.topic}: {lag.lag}")
+    if not lags:
+        click.echo("  no consumer groups yet")
+    for topic, size in sizes.items():
+        if size:
+            click.echo(f"  dead letters on {topic}: {size}")
+    click.echo(f"  dead letters in total: {sum(sizes.values())}")
+
+
+@main.command()
+@click.option("--no-broker", is_flag=True,
+              help="Do not start the local broker (use KAFKA_BOOTSTRAP_SERVERS).")
+@click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
+def up(no_broker: bool, no_demo: bool) -> None:
+    """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
+    env = dict(os.environ)
+    env.setdefault("VOORPORTAAL_DATA_DIR", str(REPO_ROOT / "var" / "data"))
+    for info in SERVICES.values():
+        env.setdefault(f"VOORPORTAAL_{info.name.upper()}_DATA_DIR", env["VOORPORTAAL_DATA_DIR"])
+    started_broker = False
+    if not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
+        click.echo("starting Apache Kafka (KRaft, single node) …")
+        subprocess.run(["bash", str(KAFKA_SCRIPT), "start"], check=True)
+        started_broker = True
+    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+    os.environ.update(env)
+
+    children: list[tuple[str, subprocess.Popen[bytes]]] = []
+
+    def stop_all(*_: Any) -> None:
+        for _name, proc in children:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+        deadline = time.monotonic() + 20
+        for _name, proc in children:
+            try:
+                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if started_broker:
+            subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
+
+    try:
+        from voorportaal_kit.kafka import all_topic_specs, ensure_topics
+
+        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs()))
+        log_dir = REPO_ROOT / "var" / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for info in SERVICES.values():
+            port = int(env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
+            with (log_dir / f"{info.name}.log").open("ab") as out:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "voorportaal", "serve", info.name],
+                    env=env, stdout=out, stderr=subprocess.STDOUT,
+                )
+            children.append((info.name, proc))
+            _wait_healthy(info.name, port, proc)
+        if not no_demo:
+            _seed_demo()
+        _print_urls(env)
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(proc.poll() is None for _, proc in children):
+            time.sleep(1)
+        dead = [name for name, proc in children if proc.poll() is not None]
+        raise click.ClickException(f"service(s) stopped: {', '.join(dead)}; see var/log/")
+    except KeyboardInterrupt:
+        click.echo("\nstopping …")
+    finally:
+        stop_all()
+
+
+def _wait_healthy(name: str, port: int, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise click.ClickException(f"{name} exited at start; see var/log/{name}.log")
+        if _get_json(f"http://127.0.0.1:{port}/health") is not None:
+            click.echo(f"{name:8} up on http://127.0.0.1:{port}")
+            return
+        time.sleep(0.3)
+    raise click.ClickException(f"{name} did not answer on port {port} in 60 s")
+
+
+def _seed_demo() -> None:
+    seeded = []
+    for info in SERVICES.values():
+        demo = info.module("demo")
+        if demo is not None:
+            demo.seed()
+            seeded.append(info.name)
+    click.echo(f"demo data: {', '.join(seeded)}" if seeded
+               else "demo data: no service has demo data yet")
+
+
+def _print_urls(env: dict[str, str]) -> None:
+    click.echo("\nVoorportaal is running:")
+    for info in SERVICES.values():
+        port = env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", str(info.port))
+        click.echo(f"  {info.name:8} http://127.0.0.1:{port}   "
+                   f"(API docs /schema/swagger, health /health, metrics /metrics)")
+    click.echo(f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}")
+    click.echo(f"  console  http://127.0.0.1:{CONSOLE_PORT} (not yet built)")
+    click.echo("  logs     var/log/<service>.log;  `voorportaal status` in another terminal")
+    click.echo("Press Ctrl-C to stop everything.")
+
+
+def _get_json(url: str) -> dict[str, Any] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local URLs only
+            data: dict[str, Any] = json.loads(response.read())
+            return data
+    except urllib.error.HTTPError as exc:
+        try:
+            body: dict[str, Any] = json.loads(exc.read())
+            return body
+        except ValueError:
+            return {"status": f"http {exc.code}"}
+    except (OSError, ValueError):
+        return None
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.group()
+def infra() -> None:
+    """Local infrastructure without Docker: Apache Kafka and PostgreSQL."""
+
+
+@infra.command("kafka")
+@click.argument("action", type=click.Choice(["start", "stop", "status", "reset"]))
+def infra_kafka(action: str) -> None:
+    """Start, stop or reset the local Kafka broker."""
+    sys.exit(subprocess.run(["bash", str(KAFKA_SCRIPT), action], check=False).returncode)
+
+
+@infra.command("postgres")
+@click.argument("action", type=click.Choice(["start", "stop", "status"]))
+def infra_postgres(action: str) -> None:
+    """Start or stop the local PostgreSQL (installed with apt-get when absent)."""
+    sys.exit(subprocess.run(["bash", str(POSTGRES_SCRIPT), action], check=False).returncode)
