@@ -1,0 +1,52 @@
+"""Settings per service and the retry policy."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from voorportaal_intake.settings import IntakeSettings
+from voorportaal_kit.consumer import RetryPolicy
+from voorportaal_kit.settings import DEV_JWT_SECRET
+
+
+def test_service_reads_its_own_prefix_and_the_shared_broker_address(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_HTTP_PORT", "9101")
+    monkeypatch.setenv("VOORPORTAAL_ROUTING_HTTP_PORT", "9102")
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker-a:9092,broker-b:9092")
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_DATA_DIR", str(tmp_path))
+    settings = IntakeSettings()
+    assert settings.http_port == 9101
+    assert settings.kafka_bootstrap_servers == "broker-a:9092,broker-b:9092"
+    assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path}/intake.db"
+    assert settings.event_source == "/voorportaal/intake"
+
+
+def test_nested_auth_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_AUTH__ISSUER", "https://idp.example.nl")
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_AUTH__HS256_SECRET", "s" * 40)
+    assert IntakeSettings().auth.issuer == "https://idp.example.nl"
+
+
+def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_ENVIRONMENT", "production")
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_AUTH__HS256_SECRET", DEV_JWT_SECRET)
+    with pytest.raises(ValidationError, match="development secret"):
+        IntakeSettings()
+
+
+def test_retry_delays_double_and_cap() -> None:
+    policy = RetryPolicy(max_attempts=6, initial_backoff_s=0.5, max_backoff_s=3)
+    assert [policy.delay(n) for n in range(1, 6)] == [0.5, 1, 2, 3, 3]
+
+
+@given(st.integers(1, 60), st.floats(0.01, 5), st.floats(0.01, 60))
+def test_retry_delay_is_positive_and_never_above_the_cap(
+    attempt: int, initial: float, cap: float
+) -> None:
+    delay = RetryPolicy(initial_backoff_s=initial, max_backoff_s=cap).delay(attempt)
+    assert 0 < delay <= cap
