@@ -1,0 +1,229 @@
+"""Throughput of the outbox relay and the inbox consumer against raw aiokafka, in one run.
+
+The machines are noisy, so nothing here is an absolute target: each reliable path is measured
+as a ratio of the raw aiokafka loop measured minutes earlier on the same broker.
+
+    uv run python bench/messaging.py [--events 20000] [--database-url URL]
+
+Targets (issue 2): relay >= 50% of a raw idempotent producer; consumer with inbox on
+PostgreSQL >= 25% of a raw consumer. Also reports the peak RSS of a service process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+from sqlalchemy import func, select
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "integration"))
+from testapp import Counted, applied, create_schema, make_consumer  # noqa: E402
+
+from voorportaal_contracts.envelope import Envelope  # noqa: E402
+from voorportaal_contracts.topics import TopicSpec, dlq_spec  # noqa: E402
+from voorportaal_kit.db import create_engine, create_sessions  # noqa: E402
+from voorportaal_kit.kafka import ensure_topics  # noqa: E402
+from voorportaal_kit.outbox import OutboxRelay, add_events, create_producer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def envelopes(n: int) -> list[Envelope]:
+    return [Envelope(Counted(case_id=f"case-{i % 500:05d}-bench", seq=i), source="/bench")
+            for i in range(n)]
+
+
+async def raw_produce(bootstrap: str, topic: str, events: list[Envelope]) -> float:
+    records = [e.to_kafka(topic) for e in events]
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True,
+                                acks="all", linger_ms=5, max_batch_size=256 * 1024)
+    await producer.start()
+    try:
+        started = time.perf_counter()
+        pending = [await producer.send(topic, value=r.value, key=r.key, headers=r.headers)
+                   for r in records]
+        await asyncio.gather(*pending)
+        return len(records) / (time.perf_counter() - started)
+    finally:
+        await producer.stop()
+
+
+async def relay_produce(bootstrap: str, url: str, topic: str, events: list[Envelope],
+                        batch_size: int) -> float:
+    await create_schema(url)
+    engine = create_engine(url)
+    sessions = create_sessions(engine)
+    for i in range(0, len(events), 1000):
+        async with sessions.begin() as session:
+            await add_events(session, events[i:i + 1000], topic=topic)
+    relay = OutboxRelay(engine, sessions, lambda: create_producer(bootstrap, "bench-relay"),
+                        service_name="bench", batch_size=batch_size)
+    try:
+        await relay.publish_once()  # warm up: producer connected, first batch
+        started = time.perf_counter()
+        sent = 0
+        while (n := await relay.publish_once()) > 0:
+            sent += n
+        return sent / (time.perf_counter() - started)
+    finally:
+        await relay._close_producer()
+        await engine.dispose()
+
+
+async def raw_consume(bootstrap: str, topic: str, n: int) -> float:
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap,
+                                group_id=f"bench-raw-{uuid.uuid4().hex[:6]}",
+                                auto_offset_reset="earliest", enable_auto_commit=False,
+                                max_poll_records=500)
+    await consumer.start()
+    try:
+        got = 0
+        started: float | None = None
+        while got < n:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=500)
+            if batch and started is None:
+                started = time.perf_counter()
+            for records in batch.values():
+                for r in records:
+                    json.loads(r.value)  # the least a consumer does with a message
+                got += len(records)
+            if batch:
+                await consumer.commit()
+        assert started is not None
+        return got / (time.perf_counter() - started)
+    finally:
+        await consumer.stop()
+
+
+async def inbox_consume(bootstrap: str, url: str, topic: str, n: int, max_records: int) -> float:
+    await create_schema(url)
+    dlq = create_producer(bootstrap, "bench-dlq")
+    await dlq.start()
+    consumer, engine = make_consumer(url, topic, f"bench-inbox-{uuid.uuid4().hex[:6]}", dlq)
+    object.__setattr__(consumer.subscription, "max_records", max_records)
+    broker = KafkaBroker(bootstrap)
+    consumer.register(broker)
+    sessions = consumer._sessions
+    started = time.perf_counter()
+    await broker.start()
+    try:
+        first_seen: float | None = None
+        while True:
+            async with sessions() as s:
+                count = await s.scalar(select(func.count()).select_from(applied)) or 0
+            if count and first_seen is None:
+                first_seen = time.perf_counter()
+            if count >= n:
+                break
+            await asyncio.sleep(0.05)
+        # Measured from the first applied row, as the raw loop is measured from its first batch.
+        return n / (time.perf_counter() - (first_seen or started))
+    finally:
+        await broker.stop()
+        await dlq.stop()
+        await engine.dispose()  # type: ignore[attr-defined]
+
+
+def peak_rss_kib(cmd: list[str], env: dict[str, str], port: int | None) -> int:
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if port is not None:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    for path in ("/health", "/ready", "/metrics", "/schema/openapi.json") * 25:
+                        urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            time.sleep(2)
+        else:
+            proc.wait(30)
+        with open(f"/proc/{proc.pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+        return -1
+    except FileNotFoundError:
+        return -1
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(20)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=20000)
+    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
+                                                              "127.0.0.1:9092"))
+    parser.add_argument("--database-url", default=os.environ.get(
+        "VOORPORTAAL_BENCH_PG_URL",
+        "postgresql+asyncpg://voorportaal:voorportaal@127.0.0.1:5432/voorportaal_bench"))
+    parser.add_argument("--relay-batch", type=int, default=500)
+    parser.add_argument("--consumer-batch", type=int, default=500)
+    args = parser.parse_args()
+
+    await _recreate_database(args.database_url)
+    run = uuid.uuid4().hex[:8]
+    raw_topic, relay_topic = f"bench.raw.{run}", f"bench.relay.{run}"
+    await ensure_topics(args.bootstrap, [TopicSpec(raw_topic), TopicSpec(relay_topic),
+                                         dlq_spec(raw_topic)])
+    events = envelopes(args.events)
+
+    results: dict[str, float] = {}
+    results["raw_produce_per_s"] = await raw_produce(args.bootstrap, raw_topic, events)
+    results["relay_produce_per_s"] = await relay_produce(
+        args.bootstrap, args.database_url, relay_topic, envelopes(args.events), args.relay_batch)
+    results["raw_consume_per_s"] = await raw_consume(args.bootstrap, raw_topic, args.events)
+    results["inbox_consume_pg_per_s"] = await inbox_consume(
+        args.bootstrap, args.database_url, raw_topic, args.events, args.consumer_batch)
+    results["relay_ratio"] = results["relay_produce_per_s"] / results["raw_produce_per_s"]
+    results["inbox_ratio"] = results["inbox_consume_pg_per_s"] / results["raw_consume_per_s"]
+
+    env = {**os.environ, "VOORPORTAAL_INTAKE_HTTP_PORT": "8911",
+           "VOORPORTAAL_INTAKE_DATABASE_URL": args.database_url,
+           "KAFKA_BOOTSTRAP_SERVERS": args.bootstrap, "VOORPORTAAL_INTAKE_LOG_LEVEL": "WARNING"}
+    results["service_peak_rss_mib"] = peak_rss_kib(
+        [sys.executable, "-m", "voorportaal", "serve", "intake"], env, 8911) / 1024
+    results["bare_python_peak_rss_mib"] = peak_rss_kib(
+        [sys.executable, "-c", "import time; time.sleep(1)"], env, None) / 1024
+
+    print(json.dumps({k: round(v, 3) for k, v in results.items()}, indent=2))
+    print(f"relay  {results['relay_ratio']:.0%} of raw producer (target >= 50%): "
+          f"{'OK' if results['relay_ratio'] >= 0.5 else 'BELOW TARGET'}")
+    print(f"inbox  {results['inbox_ratio']:.0%} of raw consumer on PostgreSQL (target >= 25%): "
+          f"{'OK' if results['inbox_ratio'] >= 0.25 else 'BELOW TARGET'}")
+    print(f"service process peak RSS {results['service_peak_rss_mib']:.0f} MiB "
+          f"(bare python {results['bare_python_peak_rss_mib']:.0f} MiB)")
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"messaging-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(results))
+
+
+async def _recreate_database(url: str) -> None:
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    conn = await asyncpg.connect(host=u.host, port=u.port or 5432, user=u.username,
+                                 password=u.password, database="postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{u.database}"')
+    finally:
+        await conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
