@@ -106,7 +106,7 @@ async def test_poison_messages_go_to_dlq_with_reason_and_the_next_message_is_pro
         (key, value, _with(headers, "ce_type", b"nl.voorportaal.test.unheard-of")),
         (key, value, _with(headers, "ce_schemaversion", b"7")),
         (key, value, _with(headers, "ce_id", None)),
-        (None, None, []),
+        (key, b"", []),  # no headers at all
         record(Counted(case_id="case-poison-1", seq=90, fail="always")),
         record(Counted(case_id="case-poison-1", seq=91, fail="permanent")),
         good,

@@ -118,6 +118,9 @@ class ReliableConsumer:
             title=f"{sub.topic}:{sub.group}",
             description=sub.description or None,
             include_in_schema=False,
+            # The envelope parser below decides what a record is; FastStream must not try to
+            # JSON-decode bodies first (a malformed one would fail before we could DLQ it).
+            decoder=_keep_raw,
         )
 
         @subscriber
@@ -245,6 +248,11 @@ class ReliableConsumer:
         if n:
             EVENTS_CONSUMED.labels(self.subscription.topic, self.subscription.group,
                                    outcome).inc(n)
+
+
+async def _keep_raw(_msg: Any) -> None:
+    """A FastStream decoder that decodes nothing: handlers read the raw records."""
+    return None
 
 
 def _trace_id(traceparent: str | None) -> str | None:

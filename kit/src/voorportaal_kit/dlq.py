@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 
 from voorportaal_contracts.envelope import header_map
 from voorportaal_contracts.topics import dlq_topic, is_dlq
+from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.metrics import DEAD_LETTERS
 
 log = structlog.get_logger()
@@ -77,8 +78,10 @@ class DeadLetterPublisher:
             ("dlq_attempts", str(attempts).encode()),
             ("dlq_failed_at", failed_at.isoformat().encode()),
         ]
+        # Kafka clients refuse a record with neither key nor value; keep it as an empty value.
+        value = record.value if record.value is not None or record.key is not None else b""
         await self._producer.send_and_wait(
-            dlq_topic(record.topic), value=record.value, key=record.key, headers=headers
+            dlq_topic(record.topic), value=value, key=record.key, headers=headers
         )
         DEAD_LETTERS.labels(record.topic, code).inc()
         log.warning("consumer.dead_lettered", topic=record.topic, partition=record.partition,
@@ -126,18 +129,19 @@ async def read_dead_letters(bootstrap_servers: str, topic: str) -> AsyncIterator
     """Every message currently on a dead-letter topic, oldest first (no consumer group)."""
     if not is_dlq(topic):
         raise ValueError(f"{topic!r} is not a dead-letter topic (expected <topic>.dlq)")
+    partitions = (await topic_partitions(bootstrap_servers, [topic]))[topic]
+    if not partitions:
+        return
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
                                 group_id=None, auto_offset_reset="earliest")
     await consumer.start()
     try:
-        partitions = consumer.partitions_for_topic(topic)
-        if not partitions:
-            return
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = [TopicPartition(topic, p) for p in partitions]
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
+        begin = await consumer.beginning_offsets(tps)
         end = await consumer.end_offsets(tps)
-        remaining = {tp for tp in tps if end[tp] > 0}
+        remaining = {tp for tp in tps if end[tp] > begin[tp]}
         while remaining:
             batch = await consumer.getmany(*remaining, timeout_ms=1000)
             if not batch:

@@ -124,15 +124,28 @@ async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
         await admin.close()
 
 
+async def topic_partitions(bootstrap_servers: str, topics: Sequence[str]) -> dict[str, list[int]]:
+    """The partition numbers of each topic; an absent topic has none."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(list(topics))
+    finally:
+        await admin.close()
+    found = {d["topic"]: sorted(p["partition"] for p in d["partitions"]) for d in described
+             if d["error_code"] == 0}
+    return {topic: found.get(topic, []) for topic in topics}
+
+
 async def topic_sizes(bootstrap_servers: str, topics: Sequence[str]) -> dict[str, int]:
     """Messages currently on each topic (end minus beginning offsets; 0 if absent)."""
+    partitions = await topic_partitions(bootstrap_servers, topics)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
         sizes: dict[str, int] = {}
         for topic in topics:
-            partitions = consumer.partitions_for_topic(topic) or set()
-            tps = [TopicPartition(topic, p) for p in partitions]
+            tps = [TopicPartition(topic, p) for p in partitions[topic]]
             if not tps:
                 sizes[topic] = 0
                 continue
