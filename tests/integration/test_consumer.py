@@ -84,9 +84,10 @@ async def test_event_delivered_twice_is_applied_once(
         record(Counted(case_id="case-twice-1", seq=1), twice),  # the redelivery
     ])
 
-    rows, _ = await consume_until(database_url, kafka_bootstrap, topic, rows=2)
+    rows, letters = await consume_until(database_url, kafka_bootstrap, topic, rows=2)
 
     assert [seq for _, seq in rows] == [1, 2]
+    assert letters == [], "a redelivery is a silent no-op, not an error"
     assert rows[0][0] == str(twice)
 
 
@@ -172,3 +173,4 @@ async def test_consumer_killed_between_db_commit_and_offset_commit_does_not_doub
         distinct = await s.scalar(select(func.count(applied.c.event_id.distinct())))
     await engine.dispose()
     assert total == distinct == 60
+    assert [x async for x in read_dead_letters(kafka_bootstrap, dlq_topic(topic))] == []
