@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -32,8 +32,11 @@ async def _create_pg_database() -> str:
     name = f"vp_test_{uuid.uuid4().hex[:12]}"
     admin = make_url(PG_ADMIN_URL)
     conn = await asyncpg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username,
-        password=admin.password, database=admin.database,
+        host=admin.host,
+        port=admin.port or 5432,
+        user=admin.username,
+        password=admin.password,
+        database=admin.database,
     )
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
@@ -48,8 +51,11 @@ async def _drop_pg_database(url: str) -> None:
     admin = make_url(PG_ADMIN_URL)
     name = make_url(url).database
     conn = await asyncpg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username,
-        password=admin.password, database=admin.database,
+        host=admin.host,
+        port=admin.port or 5432,
+        user=admin.username,
+        password=admin.password,
+        database=admin.database,
     )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -81,7 +87,7 @@ def pg_database_url() -> Iterator[str]:
 
 
 @pytest.fixture
-async def topic(kafka_bootstrap: str) -> AsyncIterator[str]:
+async def topic(kafka_bootstrap: str) -> str:
     """A new topic (3 partitions) with its dead-letter topic, unique to the test."""
     from voorportaal_contracts.topics import TopicSpec, dlq_spec
     from voorportaal_kit.kafka import ensure_topics
@@ -89,4 +95,4 @@ async def topic(kafka_bootstrap: str) -> AsyncIterator[str]:
     name = f"test.{uuid.uuid4().hex[:10]}"
     spec = TopicSpec(name, partitions=3)
     await ensure_topics(kafka_bootstrap, [spec, dlq_spec(name)])
-    yield name
+    return name

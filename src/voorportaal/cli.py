@@ -58,8 +58,9 @@ def migrate(services: tuple[str, ...]) -> None:
 
 @main.command("asyncapi")
 @click.option("--check", is_flag=True, help="Fail if the committed document is out of date.")
-@click.option("--output", type=click.Path(path_type=Path), default=asyncapi.DOCUMENT_PATH,
-              show_default=True)
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=asyncapi.DOCUMENT_PATH, show_default=True
+)
 def asyncapi_cmd(check: bool, output: Path) -> None:
     """Write the AsyncAPI document of every topic (generated from the contracts)."""
     rendered = asyncapi.render()
@@ -83,21 +84,30 @@ def topics() -> None:
 
 
 @main.command()
-@click.option("--role", "roles", multiple=True, required=True,
-              help="casemanager, supervisor, operator, citizen or agency:<code>; repeatable.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    help="casemanager, supervisor, operator, citizen or agency:<code>; repeatable.",
+)
 @click.option("--subject", default="dev-user", show_default=True)
 @click.option("--name", default=None)
 @click.option("--case-id", default=None, help="Required for a citizen's link.")
 @click.option("--ttl", default=3600, show_default=True, help="Lifetime in seconds.")
-def token(roles: tuple[str, ...], subject: str, name: str | None, case_id: str | None,
-          ttl: int) -> None:
+def token(
+    roles: tuple[str, ...], subject: str, name: str | None, case_id: str | None, ttl: int
+) -> None:
     """Issue a development token (HS256, local secret) for trying the APIs."""
     from voorportaal_kit.auth import issue_token
     from voorportaal_kit.settings import ServiceSettings
 
     settings = ServiceSettings()
-    click.echo(issue_token(settings.auth, subject, list(roles), name=name, case_id=case_id,
-                           ttl_seconds=ttl))
+    click.echo(
+        issue_token(
+            settings.auth, subject, list(roles), name=name, case_id=case_id, ttl_seconds=ttl
+        )
+    )
 
 
 @main.group()
@@ -119,19 +129,25 @@ def dlq_list(topic: str, as_json: bool) -> None:
         async for letter in read_dead_letters(_bootstrap(), name):
             count += 1
             row = {
-                "offset": letter.offset, "event_id": letter.event_id, "type": letter.event_type,
-                "code": letter.reason_code, "reason": letter.reason,
+                "offset": letter.offset,
+                "event_id": letter.event_id,
+                "type": letter.event_type,
+                "code": letter.reason_code,
+                "reason": letter.reason,
                 "from": f"{letter.original_topic}[{letter.original_partition}]"
-                        f"@{letter.original_offset}",
-                "group": letter.consumer_group, "attempts": letter.attempts,
+                f"@{letter.original_offset}",
+                "group": letter.consumer_group,
+                "attempts": letter.attempts,
                 "failed_at": letter.failed_at,
             }
             if as_json:
                 click.echo(json.dumps(row))
             else:
-                click.echo(f"#{row['offset']} {row['failed_at']} {row['code']}: {row['reason']}"
-                           f"\n    type={row['type']} id={row['event_id']} from={row['from']}"
-                           f" group={row['group']} attempts={row['attempts']}")
+                click.echo(
+                    f"#{row['offset']} {row['failed_at']} {row['code']}: {row['reason']}"
+                    f"\n    type={row['type']} id={row['event_id']} from={row['from']}"
+                    f" group={row['group']} attempts={row['attempts']}"
+                )
         return count
 
     count = asyncio.run(run())
@@ -144,19 +160,23 @@ def dlq_list(topic: str, as_json: bool) -> None:
 @click.option("--id", "event_ids", multiple=True, help="Replay only this ce_id; repeatable.")
 @click.option("--offset", "offsets", multiple=True, type=int, help="Replay only this offset.")
 @click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
-def dlq_replay(topic: str, event_ids: tuple[str, ...], offsets: tuple[int, ...],
-               replay_all: bool) -> None:
+def dlq_replay(
+    topic: str, event_ids: tuple[str, ...], offsets: tuple[int, ...], replay_all: bool
+) -> None:
     """Republish dead letters to the topic they came from (safe to repeat)."""
     from voorportaal_kit.dlq import replay
 
     if not (event_ids or offsets or replay_all):
         raise click.UsageError("say which: --id, --offset or --all")
     name = topic if topic.endswith(".dlq") else dlq_topic(topic)
-    done = asyncio.run(replay(
-        _bootstrap(), name,
-        event_ids=set(event_ids) if event_ids else None,
-        offsets=set(offsets) if offsets else None,
-    ))
+    done = asyncio.run(
+        replay(
+            _bootstrap(),
+            name,
+            event_ids=set(event_ids) if event_ids else None,
+            offsets=set(offsets) if offsets else None,
+        )
+    )
     click.echo(f"replayed {len(done)} message(s) from {name}")
 
 
@@ -169,8 +189,11 @@ def status() -> None:
         port = int(os.environ.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
         ready = _get_json(f"http://127.0.0.1:{port}/ready")
         state = "down" if ready is None else ready.get("status", "?")
-        checks = "" if ready is None else " ".join(
-            f"{k}={v}" for k, v in ready.get("checks", {}).items())
+        checks = (
+            ""
+            if ready is None
+            else " ".join(f"{k}={v}" for k, v in ready.get("checks", {}).items())
+        )
         click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
     try:
         lags = asyncio.run(consumer_lag(_bootstrap()))
@@ -190,8 +213,9 @@ def status() -> None:
 
 
 @main.command()
-@click.option("--no-broker", is_flag=True,
-              help="Do not start the local broker (use KAFKA_BOOTSTRAP_SERVERS).")
+@click.option(
+    "--no-broker", is_flag=True, help="Do not start the local broker (use KAFKA_BOOTSTRAP_SERVERS)."
+)
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
 def up(no_broker: bool, no_demo: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
@@ -212,7 +236,7 @@ def up(no_broker: bool, no_demo: bool) -> None:
     def stop_all(*_: Any) -> None:
         for _name, proc in children:
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
+                proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 20
         for _name, proc in children:
             try:
@@ -233,7 +257,9 @@ def up(no_broker: bool, no_demo: bool) -> None:
             with (log_dir / f"{info.name}.log").open("ab") as out:
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "voorportaal", "serve", info.name],
-                    env=env, stdout=out, stderr=subprocess.STDOUT,
+                    env=env,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
                 )
             children.append((info.name, proc))
             _wait_healthy(info.name, port, proc)
@@ -270,16 +296,19 @@ def _seed_demo() -> None:
         if demo is not None:
             demo.seed()
             seeded.append(info.name)
-    click.echo(f"demo data: {', '.join(seeded)}" if seeded
-               else "demo data: no service has demo data yet")
+    click.echo(
+        f"demo data: {', '.join(seeded)}" if seeded else "demo data: no service has demo data yet"
+    )
 
 
 def _print_urls(env: dict[str, str]) -> None:
     click.echo("\nVoorportaal is running:")
     for info in SERVICES.values():
         port = env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", str(info.port))
-        click.echo(f"  {info.name:8} http://127.0.0.1:{port}   "
-                   f"(API docs /schema/swagger, health /health, metrics /metrics)")
+        click.echo(
+            f"  {info.name:8} http://127.0.0.1:{port}   "
+            f"(API docs /schema/swagger, health /health, metrics /metrics)"
+        )
     click.echo(f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}")
     click.echo(f"  console  http://127.0.0.1:{CONSOLE_PORT} (not yet built)")
     click.echo("  logs     var/log/<service>.log;  `voorportaal status` in another terminal")

@@ -44,7 +44,8 @@ class ServiceInfo:
 
 
 SERVICES: dict[str, ServiceInfo] = {
-    s.name: s for s in (
+    s.name: s
+    for s in (
         ServiceInfo("intake", 8001),
         ServiceInfo("routing", 8002),
         ServiceInfo("dossier", 8003),

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from faststream.kafka import KafkaBroker
 from sqlalchemy import func, select
 from testapp import APP_PATH, Counted, applied, create_schema, make_consumer
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import dlq_topic
 from voorportaal_kit.dlq import read_dead_letters, replay
+from voorportaal_kit.kafka import create_broker
 from voorportaal_kit.outbox import create_producer
 
 pytestmark = pytest.mark.integration
@@ -28,8 +28,9 @@ def record(event: Counted, event_id: uuid.UUID | None = None) -> tuple[bytes, by
     return r.key, r.value, r.headers
 
 
-async def publish(bootstrap: str, topic: str,
-                  records: list[tuple[bytes | None, bytes | None, list]]) -> None:
+async def publish(
+    bootstrap: str, topic: str, records: list[tuple[bytes | None, bytes | None, list]]
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
     await producer.start()
     try:
@@ -41,19 +42,32 @@ async def publish(bootstrap: str, topic: str,
 
 async def applied_rows(consumer: object) -> list[tuple[str, int]]:
     async with consumer._sessions() as s:  # type: ignore[attr-defined]
-        return [(str(r.event_id), r.seq) for r in (await s.execute(
-            select(applied.c.event_id, applied.c.seq).order_by(applied.c.id))).all()]
+        return [
+            (str(r.event_id), r.seq)
+            for r in (
+                await s.execute(select(applied.c.event_id, applied.c.seq).order_by(applied.c.id))
+            ).all()
+        ]
 
 
-async def consume_until(url: str, bootstrap: str, topic: str, *, rows: int, dead: int = 0,
-                        timeout: float = 60, group: str | None = None, upgraded: bool = False,
-                        settle: float = 0.5) -> tuple[list[tuple[str, int]], list]:
+async def consume_until(
+    url: str,
+    bootstrap: str,
+    topic: str,
+    *,
+    rows: int,
+    dead: int = 0,
+    timeout: float = 60,
+    group: str | None = None,
+    upgraded: bool = False,
+    settle: float = 0.5,
+) -> tuple[list[tuple[str, int]], list]:
     """Run a consumer in-process until `rows` are applied and `dead` dead-lettered."""
     group = group or f"test-{uuid.uuid4().hex[:8]}"
     dlq_producer = create_producer(bootstrap, "test-dlq")
     await dlq_producer.start()
     consumer, engine = make_consumer(url, topic, group, dlq_producer, upgraded=upgraded)
-    broker = KafkaBroker(bootstrap)
+    broker = create_broker(bootstrap)
     consumer.register(broker)
     await broker.start()
     try:
@@ -78,11 +92,15 @@ async def test_event_delivered_twice_is_applied_once(
 ) -> None:
     await create_schema(database_url)
     twice = uuid.uuid4()
-    await publish(kafka_bootstrap, topic, [
-        record(Counted(case_id="case-twice-1", seq=1), twice),
-        record(Counted(case_id="case-twice-1", seq=2)),
-        record(Counted(case_id="case-twice-1", seq=1), twice),  # the redelivery
-    ])
+    await publish(
+        kafka_bootstrap,
+        topic,
+        [
+            record(Counted(case_id="case-twice-1", seq=1), twice),
+            record(Counted(case_id="case-twice-1", seq=2)),
+            record(Counted(case_id="case-twice-1", seq=1), twice),  # the redelivery
+        ],
+    )
 
     rows, letters = await consume_until(database_url, kafka_bootstrap, topic, rows=2)
 
@@ -102,23 +120,34 @@ async def test_poison_messages_go_to_dlq_with_reason_and_the_next_message_is_pro
     await create_schema(database_url)
     key, value, headers = record(Counted(case_id="case-poison-1", seq=1))
     good = record(Counted(case_id="case-poison-1", seq=2))
-    await publish(kafka_bootstrap, topic, [
-        (key, b"{this is not json", headers),
-        (key, value, _with(headers, "ce_type", b"nl.voorportaal.test.unheard-of")),
-        (key, value, _with(headers, "ce_schemaversion", b"7")),
-        (key, value, _with(headers, "ce_id", None)),
-        (key, b"", []),  # no headers at all
-        record(Counted(case_id="case-poison-1", seq=90, fail="always")),
-        record(Counted(case_id="case-poison-1", seq=91, fail="permanent")),
-        good,
-    ])
+    await publish(
+        kafka_bootstrap,
+        topic,
+        [
+            (key, b"{this is not json", headers),
+            (key, value, _with(headers, "ce_type", b"nl.voorportaal.test.unheard-of")),
+            (key, value, _with(headers, "ce_schemaversion", b"7")),
+            (key, value, _with(headers, "ce_id", None)),
+            (key, b"", []),  # no headers at all
+            record(Counted(case_id="case-poison-1", seq=90, fail="always")),
+            record(Counted(case_id="case-poison-1", seq=91, fail="permanent")),
+            good,
+        ],
+    )
 
     rows, letters = await consume_until(database_url, kafka_bootstrap, topic, rows=1, dead=7)
 
     assert [seq for _, seq in rows] == [2]
     codes = [letter.reason_code for letter in letters]
-    assert codes == ["bad_json", "unknown_type", "unknown_version", "missing_header",
-                     "missing_header", "handler_failed", "handler_rejected"]
+    assert codes == [
+        "bad_json",
+        "unknown_type",
+        "unknown_version",
+        "missing_header",
+        "missing_header",
+        "handler_failed",
+        "handler_rejected",
+    ]
     assert "ce_id" in letters[3].reason
     assert "not JSON" in letters[0].reason
     assert letters[5].attempts == 3 and "handler bug" in letters[5].reason
@@ -134,16 +163,25 @@ async def test_dead_letter_replayed_after_an_upgrade_is_applied_exactly_once(
     # A producer already speaks version 2; this consumer release does not know it yet.
     await publish(kafka_bootstrap, topic, [(key, value, _with(headers, "ce_schemaversion", b"2"))])
     group = f"replay-{uuid.uuid4().hex[:8]}"
-    rows, letters = await consume_until(pg_database_url, kafka_bootstrap, topic, rows=0, dead=1,
-                                        group=group)
+    rows, letters = await consume_until(
+        pg_database_url, kafka_bootstrap, topic, rows=0, dead=1, group=group
+    )
     assert rows == [] and letters[0].reason_code == "unknown_version"
 
     # The upgraded release is deployed; the operator replays the dead letter. Twice, by mistake.
     for _ in range(2):
         replayed = await replay(kafka_bootstrap, dlq_topic(topic), offsets={letters[0].offset})
         assert len(replayed) == 1 and replayed[0].original_topic == topic
-    rows, letters = await consume_until(pg_database_url, kafka_bootstrap, topic, rows=1, dead=1,
-                                        group=group, upgraded=True, settle=3.0)
+    rows, letters = await consume_until(
+        pg_database_url,
+        kafka_bootstrap,
+        topic,
+        rows=1,
+        dead=1,
+        group=group,
+        upgraded=True,
+        settle=3.0,
+    )
     assert [seq for _, seq in rows] == [1], "replayed twice, applied once"
 
 
@@ -151,13 +189,28 @@ async def test_consumer_killed_between_db_commit_and_offset_commit_does_not_doub
     database_url: str, kafka_bootstrap: str, topic: str, tmp_path: Path
 ) -> None:
     await create_schema(database_url)
-    await publish(kafka_bootstrap, topic, [
-        record(Counted(case_id=f"case-crash-{i % 5}", seq=i)) for i in range(60)
-    ])
+    await publish(
+        kafka_bootstrap,
+        topic,
+        [record(Counted(case_id=f"case-crash-{i % 5}", seq=i)) for i in range(60)],
+    )
     group = f"crash-{uuid.uuid4().hex[:8]}"
     marker = tmp_path / "killed"
-    base = [sys.executable, str(APP_PATH), "consume", "--db", database_url, "--bootstrap",
-            kafka_bootstrap, "--topic", topic, "--group", group, "--expect", "60"]
+    base = [
+        sys.executable,
+        str(APP_PATH),
+        "consume",
+        "--db",
+        database_url,
+        "--bootstrap",
+        kafka_bootstrap,
+        "--topic",
+        topic,
+        "--group",
+        group,
+        "--expect",
+        "60",
+    ]
 
     first = subprocess.Popen([*base, "--kill-after-commit", str(marker)])
     assert await asyncio.to_thread(first.wait, 120) == -9
@@ -167,6 +220,7 @@ async def test_consumer_killed_between_db_commit_and_offset_commit_does_not_doub
     assert await asyncio.to_thread(second.wait, 120) == 0
 
     from voorportaal_kit.db import create_engine, create_sessions
+
     engine = create_engine(database_url)
     async with create_sessions(engine)() as s:
         total = await s.scalar(select(func.count()).select_from(applied))

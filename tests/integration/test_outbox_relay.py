@@ -48,8 +48,9 @@ async def stage(url: str, topic: str, total: int) -> set[str]:
 async def unsent(url: str) -> int:
     engine = create_engine(url)
     async with create_sessions(engine)() as s:
-        n = await s.scalar(select(func.count()).select_from(outbox)
-                           .where(outbox.c.sent_at.is_(None)))
+        n = await s.scalar(
+            select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        )
     await engine.dispose()
     return int(n or 0)
 
@@ -58,8 +59,13 @@ async def read_all(bootstrap: str, topic: str, expected_min: int) -> list[tuple[
     """(case, ce_id, seq) of every message on the topic, in partition order."""
     import json
 
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await consumer.start()
     out: list[tuple[str, str, int]] = []
     try:
@@ -93,8 +99,9 @@ def assert_complete_and_ordered(messages: list[tuple[str, str, int]], ids: set[s
 
 
 def relay(url: str, bootstrap: str, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, str(APP), "relay", "--db", url,
-                             "--bootstrap", bootstrap, *args])
+    return subprocess.Popen(
+        [sys.executable, str(APP), "relay", "--db", url, "--bootstrap", bootstrap, *args]
+    )
 
 
 async def test_relay_killed_between_publish_and_mark_publishes_every_row_once_restarted(
@@ -102,8 +109,7 @@ async def test_relay_killed_between_publish_and_mark_publishes_every_row_once_re
 ) -> None:
     ids = await stage(database_url, topic, 1000)
 
-    first = relay(database_url, kafka_bootstrap, "--batch-size", "100", "--kill-after-batches",
-                  "3")
+    first = relay(database_url, kafka_bootstrap, "--batch-size", "100", "--kill-after-batches", "3")
     assert await asyncio.to_thread(first.wait, 120) == -9
     left = await unsent(database_url)
     assert 0 < left < 1000, "the kill should have happened mid-run"

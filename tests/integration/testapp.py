@@ -18,7 +18,6 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
-from faststream.kafka import KafkaBroker
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Uuid, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,6 +27,7 @@ from voorportaal_kit.consumer import ReliableConsumer, RetryPolicy, Subscription
 from voorportaal_kit.db import create_engine, create_sessions
 from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.errors import PermanentError
+from voorportaal_kit.kafka import create_broker
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.tables import kit_metadata
 
@@ -56,7 +56,8 @@ class CountedV2(Counted):
 
 app_metadata = MetaData()
 applied = Table(
-    "applied", app_metadata,
+    "applied",
+    app_metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("event_id", Uuid, nullable=False),
     Column("case_id", String(64), nullable=False),
@@ -82,24 +83,41 @@ async def apply_counted(session: AsyncSession, envelope: Envelope) -> None:
         raise PermanentError("this event breaks a rule")
     if event.fail == "always":
         raise RuntimeError("handler bug")
-    await session.execute(insert(applied).values(
-        event_id=envelope.id, case_id=event.case_id, seq=event.seq, at=envelope.time))
+    await session.execute(
+        insert(applied).values(
+            event_id=envelope.id, case_id=event.case_id, seq=event.seq, at=envelope.time
+        )
+    )
 
 
-def make_consumer(url: str, topic: str, group: str, dlq_producer: object,
-                  after_commit: object = None, *, upgraded: bool = False,
-                  ) -> tuple[ReliableConsumer, object]:
+def make_consumer(
+    url: str,
+    topic: str,
+    group: str,
+    dlq_producer: object,
+    after_commit: object = None,
+    *,
+    upgraded: bool = False,
+) -> tuple[ReliableConsumer, object]:
     """A ReliableConsumer for Counted events on `topic`."""
     engine = create_engine(url)
     sessions = create_sessions(engine)
     consumer = ReliableConsumer(
-        Subscription(topic=topic, group=group, handlers=(
-            {Counted: apply_counted, CountedV2: apply_counted} if upgraded
-            else {Counted: apply_counted})),
-        engine=engine, sessions=sessions,
+        Subscription(
+            topic=topic,
+            group=group,
+            handlers=(
+                {Counted: apply_counted, CountedV2: apply_counted}
+                if upgraded
+                else {Counted: apply_counted}
+            ),
+        ),
+        engine=engine,
+        sessions=sessions,
         dead_letters=DeadLetterPublisher(dlq_producer, group),  # type: ignore[arg-type]
         retry=RetryPolicy(max_attempts=3, initial_backoff_s=0.05, max_backoff_s=0.2),
-        events=upgraded_events if upgraded else test_events, after_commit=after_commit,  # type: ignore[arg-type]
+        events=upgraded_events if upgraded else test_events,
+        after_commit=after_commit,  # type: ignore[arg-type]
     )
     return consumer, engine
 
@@ -117,18 +135,25 @@ async def run_relay(url: str, bootstrap: str, kill_after_batches: int, batch_siz
             # Kafka has the batch; the database does not know yet: the worst moment.
             os.kill(os.getpid(), signal.SIGKILL)
 
-    relay = OutboxRelay(engine, sessions, lambda: create_producer(bootstrap, "test-relay"),
-                        service_name="testapp", batch_size=batch_size,
-                        after_publish=after_publish)
+    relay = OutboxRelay(
+        engine,
+        sessions,
+        lambda: create_producer(bootstrap, "test-relay"),
+        service_name="testapp",
+        batch_size=batch_size,
+        after_publish=after_publish,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(relay.run(stop))
     from sqlalchemy import func, select
 
     from voorportaal_kit.tables import outbox
+
     while True:
         async with sessions() as s:
-            left = await s.scalar(select(func.count()).select_from(outbox)
-                                  .where(outbox.c.sent_at.is_(None)))
+            left = await s.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
         if not left:
             break
         await asyncio.sleep(0.05)
@@ -137,8 +162,9 @@ async def run_relay(url: str, bootstrap: str, kill_after_batches: int, batch_siz
     await engine.dispose()
 
 
-async def run_consumer(url: str, bootstrap: str, topic: str, group: str, marker: str | None,
-                       expect: int) -> None:
+async def run_consumer(
+    url: str, bootstrap: str, topic: str, group: str, marker: str | None, expect: int
+) -> None:
     """Consume until `expect` rows are applied; with a marker, die once after a commit."""
     dlq_producer = create_producer(bootstrap, "test-dlq")
     await dlq_producer.start()
@@ -149,10 +175,11 @@ async def run_consumer(url: str, bootstrap: str, topic: str, group: str, marker:
             os.kill(os.getpid(), signal.SIGKILL)
 
     consumer, engine = make_consumer(url, topic, group, dlq_producer, after_commit)
-    broker = KafkaBroker(bootstrap)
+    broker = create_broker(bootstrap)
     consumer.register(broker)
     await broker.start()
     from sqlalchemy import func, select
+
     try:
         for _ in range(600):
             async with consumer._sessions() as s:
@@ -172,8 +199,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["relay", "consume"])
     parser.add_argument("--db", required=True)
-    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
-                                                              "127.0.0.1:9092"))
+    parser.add_argument(
+        "--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    )
     parser.add_argument("--kill-after-batches", type=int, default=0)
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--topic")
@@ -182,11 +210,13 @@ def main() -> None:
     parser.add_argument("--expect", type=int, default=0)
     args = parser.parse_args()
     if args.mode == "relay":
-        asyncio.run(run_relay(args.db, args.bootstrap, args.kill_after_batches,
-                              args.batch_size))
+        asyncio.run(run_relay(args.db, args.bootstrap, args.kill_after_batches, args.batch_size))
     else:
-        asyncio.run(run_consumer(args.db, args.bootstrap, args.topic, args.group,
-                                 args.kill_after_commit, args.expect))
+        asyncio.run(
+            run_consumer(
+                args.db, args.bootstrap, args.topic, args.group, args.kill_after_commit, args.expect
+            )
+        )
 
 
 if __name__ == "__main__":

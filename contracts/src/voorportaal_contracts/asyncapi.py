@@ -46,7 +46,7 @@ _RECEIVED_BY_VOORPORTAAL = {"referral.responses"}
 
 _DLQ_HEADERS = {
     "dlq_error_code": "Why the message was dead-lettered: bad_json, unknown_type, "
-                      "unknown_version, missing_header, invalid_payload, handler_failed …",
+    "unknown_version, missing_header, invalid_payload, handler_failed …",
     "dlq_error": "A readable reason (never the message's personal content).",
     "dlq_original_topic": "Topic the message was read from.",
     "dlq_original_partition": "Its partition.",
@@ -121,10 +121,12 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
             "contentType": CONTENT_TYPE,
             "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
             "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
-            "bindings": {"kafka": {
-                "key": {"type": "string", "description": "The case id."},
-                "bindingVersion": "0.5.0",
-            }},
+            "bindings": {
+                "kafka": {
+                    "key": {"type": "string", "description": "The case id."},
+                    "bindingVersion": "0.5.0",
+                }
+            },
         }
 
     specs = [*TOPICS, referral_spec("agency")]
@@ -139,7 +141,8 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
             "address": address,
             "description": (
                 "One topic per agency; an agency's principal may read only its own."
-                if is_referral else spec.description
+                if is_referral
+                else spec.description
             ),
             "messages": {
                 _message_id(m): {"$ref": f"#/components/messages/{_message_id(m)}"}
@@ -148,9 +151,9 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
             "bindings": _topic_binding(spec),
         }
         if is_referral:
-            channel["parameters"] = {"agency": {
-                "description": "The agency code, e.g. uwv, svb, gemeente-utrecht."
-            }}
+            channel["parameters"] = {
+                "agency": {"description": "The agency code, e.g. uwv, svb, gemeente-utrecht."}
+            }
             channel["bindings"]["kafka"].pop("topic")
         channels[channel_id] = channel
         action = "receive" if spec.name in _RECEIVED_BY_VOORPORTAAL else "send"
@@ -158,8 +161,7 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
             "action": action,
             "channel": {"$ref": f"#/channels/{channel_id}"},
             "messages": [
-                {"$ref": f"#/channels/{channel_id}/messages/{_message_id(m)}"}
-                for m in topic_models
+                {"$ref": f"#/channels/{channel_id}/messages/{_message_id(m)}"} for m in topic_models
             ],
         }
 
@@ -177,9 +179,12 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
         "name": "dead-letter",
         "title": "Dead letter",
         "summary": "The original message, with the reason it could not be processed.",
-        "headers": {"type": "object", "properties": {
-            name: {"type": "string", "description": text} for name, text in _DLQ_HEADERS.items()
-        }},
+        "headers": {
+            "type": "object",
+            "properties": {
+                name: {"type": "string", "description": text} for name, text in _DLQ_HEADERS.items()
+            },
+        },
         "payload": {"description": "The original message value, unchanged."},
     }
 
@@ -196,11 +201,17 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
         },
         "defaultContentType": CONTENT_TYPE,
         "servers": {
-            "local": {"host": "127.0.0.1:9092", "protocol": "kafka",
-                      "description": "The single-node broker of `voorportaal up`."},
-            "production": {"host": "kafka.voorportaal.example:9093", "protocol": "kafka-secure",
-                           "description": "TLS + SASL; ACLs restrict each agency to its "
-                                          "own referral topic and to writing responses."},
+            "local": {
+                "host": "127.0.0.1:9092",
+                "protocol": "kafka",
+                "description": "The single-node broker of `voorportaal up`.",
+            },
+            "production": {
+                "host": "kafka.voorportaal.example:9093",
+                "protocol": "kafka-secure",
+                "description": "TLS + SASL; ACLs restrict each agency to its "
+                "own referral topic and to writing responses.",
+            },
         },
         "channels": channels,
         "operations": operations,

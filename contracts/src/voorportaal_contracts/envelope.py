@@ -205,5 +205,6 @@ def _describe(exc: ValidationError) -> str:
 
 def describe_headers(headers: Mapping[str, str]) -> str:
     """A one-line summary of an event's identifying headers, for logs and the DLQ CLI."""
-    return " ".join(f"{k}={headers[k]}" for k in (H_TYPE, H_SCHEMAVERSION, H_ID, H_SUBJECT)
-                    if k in headers)
+    return " ".join(
+        f"{k}={headers[k]}" for k in (H_TYPE, H_SCHEMAVERSION, H_ID, H_SUBJECT) if k in headers
+    )

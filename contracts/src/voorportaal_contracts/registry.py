@@ -75,8 +75,9 @@ class EventRegistry:
             raise UnknownEventType(f"unknown event type {event_type!r}") from None
 
     def __iter__(self) -> Iterator[type[Event]]:
-        return iter(sorted(self._models.values(),
-                           key=lambda m: (m.topic, m.event_type, m.schema_version)))
+        return iter(
+            sorted(self._models.values(), key=lambda m: (m.topic, m.event_type, m.schema_version))
+        )
 
     def for_topic(self, topic: str) -> list[type[Event]]:
         """Every registered model published on a topic."""

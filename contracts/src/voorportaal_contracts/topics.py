@@ -65,17 +65,32 @@ class TopicSpec:
 # Case-keyed topics keep a year: a consumer that was down for a while, or a new projection,
 # can rebuild from the log. contact.points is compacted so a tombstone erases the details.
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec(INTAKE_EVENTS, retention_ms=365 * DAY_MS,
-              description="Facts from the intake service: intakes started and submitted."),
-    TopicSpec(CONTACT_POINTS, compacted=True,
-              description="Contact details and preferences per case (compacted; only dossier "
-                          "and notify may read it; a tombstone erases them)."),
-    TopicSpec(CASE_EVENTS, retention_ms=365 * DAY_MS,
-              description="Lifecycle of a case: referrals, ownership, promises, sharing."),
-    TopicSpec(REFERRAL_RESPONSES, retention_ms=365 * DAY_MS,
-              description="Agencies' answers to referrals, signed with the agency's key."),
-    TopicSpec(NOTIFY_OUTCOMES, retention_ms=90 * DAY_MS,
-              description="Outcomes of notifications to citizens (sent, failed)."),
+    TopicSpec(
+        INTAKE_EVENTS,
+        retention_ms=365 * DAY_MS,
+        description="Facts from the intake service: intakes started and submitted.",
+    ),
+    TopicSpec(
+        CONTACT_POINTS,
+        compacted=True,
+        description="Contact details and preferences per case (compacted; only dossier "
+        "and notify may read it; a tombstone erases them).",
+    ),
+    TopicSpec(
+        CASE_EVENTS,
+        retention_ms=365 * DAY_MS,
+        description="Lifecycle of a case: referrals, ownership, promises, sharing.",
+    ),
+    TopicSpec(
+        REFERRAL_RESPONSES,
+        retention_ms=365 * DAY_MS,
+        description="Agencies' answers to referrals, signed with the agency's key.",
+    ),
+    TopicSpec(
+        NOTIFY_OUTCOMES,
+        retention_ms=90 * DAY_MS,
+        description="Outcomes of notifications to citizens (sent, failed).",
+    ),
 )
 
 DLQ_RETENTION_MS = 90 * DAY_MS
@@ -83,11 +98,19 @@ DLQ_RETENTION_MS = 90 * DAY_MS
 
 def dlq_spec(topic: str) -> TopicSpec:
     """The dead-letter topic spec that goes with a consumed topic."""
-    return TopicSpec(dlq_topic(topic), partitions=1, retention_ms=DLQ_RETENTION_MS,
-                     description=f"Messages from {topic} that could not be processed.")
+    return TopicSpec(
+        dlq_topic(topic),
+        partitions=1,
+        retention_ms=DLQ_RETENTION_MS,
+        description=f"Messages from {topic} that could not be processed.",
+    )
 
 
 def referral_spec(agency_code: str) -> TopicSpec:
     """The spec of one agency's referral topic."""
-    return TopicSpec(referral_topic(agency_code), partitions=3, retention_ms=365 * DAY_MS,
-                     description=f"Referrals for agency {agency_code}.")
+    return TopicSpec(
+        referral_topic(agency_code),
+        partitions=3,
+        retention_ms=365 * DAY_MS,
+        description=f"Referrals for agency {agency_code}.",
+    )

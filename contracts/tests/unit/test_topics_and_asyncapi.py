@@ -52,5 +52,5 @@ def test_referral_topic_refuses_bad_agency_codes(code: str) -> None:
 def test_dlq_topic_names() -> None:
     assert dlq_topic("case.events") == "case.events.dlq"
     assert is_dlq("case.events.dlq") and not is_dlq("case.events")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="already a dead-letter topic"):
         dlq_topic("case.events.dlq")

@@ -20,20 +20,22 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
+from uuid import UUID
 
 import structlog
 from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
-from sqlalchemy import insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_kit.clock import Clock, SystemClock
-from voorportaal_kit.db import ping
+from voorportaal_kit.db import is_sqlite, ping
 from voorportaal_kit.dlq import DeadLetterPublisher, header_map_safe
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_RETRIES, HANDLER_SECONDS
@@ -44,7 +46,7 @@ log = structlog.get_logger()
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 """Applies one event inside the consumer's transaction (and may stage outbox events)."""
 
-Record = ConsumerRecord[bytes, bytes]
+Record: TypeAlias = ConsumerRecord[bytes, bytes]
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class ReliableConsumer:
         self._clock = clock or SystemClock()
         self._events = events
         self._after_commit = after_commit
+        self._is_sqlite = is_sqlite(str(engine.url))
         self._handlers = {
             (model.event_type, model.schema_version): handler
             for model, handler in subscription.handlers.items()
@@ -144,8 +147,12 @@ class ReliableConsumer:
             try:
                 await self._apply([env for _, env in parsed])
             except Exception as exc:  # noqa: BLE001 - isolate the failing event below
-                log.info("consumer.batch_failed_isolating", topic=self.subscription.topic,
-                         size=len(parsed), error=repr(exc))
+                log.info(
+                    "consumer.batch_failed_isolating",
+                    topic=self.subscription.topic,
+                    size=len(parsed),
+                    error=repr(exc),
+                )
                 for record, envelope in parsed:
                     await self._apply_alone(record, envelope)
         HANDLER_SECONDS.labels(self.subscription.topic, self.subscription.group).observe(
@@ -162,42 +169,60 @@ class ReliableConsumer:
             if self.subscription.ignore_other_types:
                 self._count("ignored")
                 return None
-            await self._dead_letter(record, "no_handler",
-                                    f"{self.subscription.group} has no handler for "
-                                    f"{envelope.type} v{envelope.version}", attempts=1)
+            await self._dead_letter(
+                record,
+                "no_handler",
+                f"{self.subscription.group} has no handler for {envelope.type} v{envelope.version}",
+                attempts=1,
+            )
             return None
         return envelope
 
     async def _apply(self, envelopes: Sequence[Envelope]) -> None:
-        """Apply events in one transaction, skipping those already in the inbox."""
-        group = self.subscription.group
+        """Apply events in one transaction; events already in the inbox are skipped."""
         applied: list[Envelope] = []
         async with self._sessions.begin() as session:
-            ids = [env.id for env in envelopes]
-            seen = set((await session.scalars(
-                select(inbox.c.event_id).where(inbox.c.consumer == group,
-                                               inbox.c.event_id.in_(ids))
-            )).all())
-            rows = []
-            for envelope in envelopes:
-                if envelope.id in seen:
+            unique: dict[UUID, Envelope] = {}
+            for envelope in envelopes:  # a redelivery within one batch counts once
+                unique.setdefault(envelope.id, envelope)
+            claimed = await self._claim(session, list(unique.values()))
+            for envelope in unique.values():
+                if envelope.id not in claimed:
                     continue
-                seen.add(envelope.id)
                 handler = self._handlers[(envelope.type, envelope.version)]
                 with structlog.contextvars.bound_contextvars(
-                    case_id=envelope.subject, event_id=str(envelope.id),
+                    case_id=envelope.subject,
+                    event_id=str(envelope.id),
                     trace_id=_trace_id(envelope.traceparent),
                 ):
                     await handler(session, envelope)
-                rows.append({"consumer": group, "event_id": envelope.id,
-                             "event_type": envelope.type, "processed_at": self._clock.now()})
                 applied.append(envelope)
-            if rows:
-                await session.execute(insert(inbox), rows)
         self._count("applied", len(applied))
         self._count("duplicate", len(envelopes) - len(applied))
         if self._after_commit is not None:
             await self._after_commit(applied)
+
+    async def _claim(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> set[UUID]:
+        """Record the events in the inbox; returns the ids that were not there yet.
+
+        One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING) instead of a look-up and
+        an insert. The claims are part of the transaction: if a handler fails, they go too.
+        """
+        if not envelopes:
+            return set()
+        now = self._clock.now()
+        rows = [
+            {
+                "consumer": self.subscription.group,
+                "event_id": env.id,
+                "event_type": env.type,
+                "processed_at": now,
+            }
+            for env in envelopes
+        ]
+        dialect_insert = sqlite_insert if self._is_sqlite else pg_insert
+        statement = dialect_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
+        return set((await session.scalars(statement, rows)).all())
 
     async def _apply_alone(self, record: Record, envelope: Envelope) -> None:
         attempt = 0
@@ -207,29 +232,40 @@ class ReliableConsumer:
                 await self._apply([envelope])
                 return
             except PermanentError as exc:
-                await self._dead_letter(record, exc.code, str(exc) or type(exc).__name__,
-                                        attempts=attempt)
+                await self._dead_letter(
+                    record, exc.code, str(exc) or type(exc).__name__, attempts=attempt
+                )
                 return
             except Exception as exc:  # noqa: BLE001 - counted, retried, then dead-lettered
                 if not await self._database_answers():
                     # Not the message's fault: wait for the database, do not count it.
                     attempt -= 1
-                    log.warning("consumer.database_unavailable", topic=record.topic,
-                                retry_in_s=self._retry.max_backoff_s)
+                    log.warning(
+                        "consumer.database_unavailable",
+                        topic=record.topic,
+                        retry_in_s=self._retry.max_backoff_s,
+                    )
                     await asyncio.sleep(self._retry.max_backoff_s)
                     continue
                 if attempt >= self._retry.max_attempts:
                     await self._dead_letter(
-                        record, "handler_failed",
+                        record,
+                        "handler_failed",
                         f"{type(exc).__name__}: {exc} (after {attempt} attempts)",
                         attempts=attempt,
                     )
                     return
                 delay = self._retry.delay(attempt)
                 HANDLER_RETRIES.labels(record.topic, self.subscription.group).inc()
-                log.warning("consumer.retrying", topic=record.topic, event_id=str(envelope.id),
-                            case_id=envelope.subject, attempt=attempt, retry_in_s=delay,
-                            error=f"{type(exc).__name__}: {exc}")
+                log.warning(
+                    "consumer.retrying",
+                    topic=record.topic,
+                    event_id=str(envelope.id),
+                    case_id=envelope.subject,
+                    attempt=attempt,
+                    retry_in_s=delay,
+                    error=f"{type(exc).__name__}: {exc}",
+                )
                 await asyncio.sleep(delay)
 
     async def _database_answers(self) -> bool:
@@ -240,14 +276,14 @@ class ReliableConsumer:
         return True
 
     async def _dead_letter(self, record: Record, code: str, reason: str, *, attempts: int) -> None:
-        await self._dead_letters.send(record, code=code, reason=reason, attempts=attempts,
-                                      failed_at=self._clock.now())
+        await self._dead_letters.send(
+            record, code=code, reason=reason, attempts=attempts, failed_at=self._clock.now()
+        )
         self._count("dead_lettered")
 
     def _count(self, outcome: str, n: int = 1) -> None:
         if n:
-            EVENTS_CONSUMED.labels(self.subscription.topic, self.subscription.group,
-                                   outcome).inc(n)
+            EVENTS_CONSUMED.labels(self.subscription.topic, self.subscription.group, outcome).inc(n)
 
 
 async def _keep_raw(_msg: Any) -> None:

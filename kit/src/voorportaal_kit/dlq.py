@@ -63,7 +63,12 @@ class DeadLetterPublisher:
         self._group = consumer_group
 
     async def send(
-        self, record: ConsumerRecord[bytes, bytes], *, code: str, reason: str, attempts: int,
+        self,
+        record: ConsumerRecord[bytes, bytes],
+        *,
+        code: str,
+        reason: str,
+        attempts: int,
         failed_at: datetime,
     ) -> None:
         """Publish one dead letter and wait until Kafka has it (before the offset commit)."""
@@ -84,9 +89,15 @@ class DeadLetterPublisher:
             dlq_topic(record.topic), value=value, key=record.key, headers=headers
         )
         DEAD_LETTERS.labels(record.topic, code).inc()
-        log.warning("consumer.dead_lettered", topic=record.topic, partition=record.partition,
-                    offset=record.offset, code=code, reason=reason[:_MAX_REASON],
-                    event_id=header_map_safe(record.headers).get("ce_id"))
+        log.warning(
+            "consumer.dead_lettered",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            code=code,
+            reason=reason[:_MAX_REASON],
+            event_id=header_map_safe(record.headers).get("ce_id"),
+        )
 
 
 def header_map_safe(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:
@@ -111,11 +122,16 @@ def _to_dead_letter(record: ConsumerRecord[bytes, bytes]) -> DeadLetter:
             return None
 
     return DeadLetter(
-        dlq_topic=record.topic, partition=record.partition, offset=record.offset,
-        key=record.key, value=record.value,
-        original_headers=[(n, v) for n, v in (record.headers or ())
-                          if not n.startswith(DLQ_PREFIX)],
-        reason_code=h.get("dlq_error_code", "?"), reason=h.get("dlq_error", ""),
+        dlq_topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        original_headers=[
+            (n, v) for n, v in (record.headers or ()) if not n.startswith(DLQ_PREFIX)
+        ],
+        reason_code=h.get("dlq_error_code", "?"),
+        reason=h.get("dlq_error", ""),
         original_topic=h.get("dlq_original_topic", record.topic.removesuffix(".dlq")),
         original_partition=as_int("dlq_original_partition"),
         original_offset=as_int("dlq_original_offset"),
@@ -132,8 +148,12 @@ async def read_dead_letters(bootstrap_servers: str, topic: str) -> AsyncIterator
     partitions = (await topic_partitions(bootstrap_servers, [topic]))[topic]
     if not partitions:
         return
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False,
-                                group_id=None, auto_offset_reset="earliest")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap_servers,
+        enable_auto_commit=False,
+        group_id=None,
+        auto_offset_reset="earliest",
+    )
     await consumer.start()
     try:
         tps = [TopicPartition(topic, p) for p in partitions]
@@ -156,7 +176,10 @@ async def read_dead_letters(bootstrap_servers: str, topic: str) -> AsyncIterator
 
 
 async def replay(
-    bootstrap_servers: str, topic: str, *, event_ids: set[str] | None = None,
+    bootstrap_servers: str,
+    topic: str,
+    *,
+    event_ids: set[str] | None = None,
     offsets: set[int] | None = None,
 ) -> list[DeadLetter]:
     """Republish dead letters (all, or those with the given ce_ids/offsets) to their topic.
@@ -164,22 +187,28 @@ async def replay(
     Replaying is safe to repeat: consumers' inboxes drop an event they already applied.
     """
     chosen = [
-        letter async for letter in read_dead_letters(bootstrap_servers, topic)
+        letter
+        async for letter in read_dead_letters(bootstrap_servers, topic)
         if (event_ids is None and offsets is None)
         or (event_ids is not None and letter.event_id in event_ids)
         or (offsets is not None and letter.offset in offsets)
     ]
     if not chosen:
         return []
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap_servers, enable_idempotence=True,
-                                acks="all")
+    producer = AIOKafkaProducer(
+        bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all"
+    )
     await producer.start()
     try:
         for letter in chosen:
             await producer.send_and_wait(
-                letter.original_topic, value=letter.value, key=letter.key,
-                headers=[*letter.original_headers,
-                         ("dlq_replayed_from", f"{letter.dlq_topic}@{letter.offset}".encode())],
+                letter.original_topic,
+                value=letter.value,
+                key=letter.key,
+                headers=[
+                    *letter.original_headers,
+                    ("dlq_replayed_from", f"{letter.dlq_topic}@{letter.offset}".encode()),
+                ],
             )
     finally:
         await producer.stop()

@@ -61,12 +61,20 @@ class Conflict(ServiceError):
     code = "conflict"
 
 
-def problem(status: int, detail: str | None, *, code: str | None = None,
-            errors: list[dict[str, str]] | None = None,
-            headers: dict[str, str] | None = None) -> Response[dict[str, Any]]:
+def problem(
+    status: int,
+    detail: str | None,
+    *,
+    code: str | None = None,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[dict[str, Any]]:
     """A problem-details response."""
-    body: dict[str, Any] = {"type": f"urn:voorportaal:problem:{code or status}",
-                            "title": HTTPStatus(status).phrase, "status": status}
+    body: dict[str, Any] = {
+        "type": f"urn:voorportaal:problem:{code or status}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+    }
     if detail:
         body["detail"] = detail
     if errors:
@@ -78,8 +86,12 @@ def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
-            errors.append({"field": str(item.get("key") or item.get("source") or "body"),
-                           "reason": str(item.get("message", "invalid"))})
+            errors.append(
+                {
+                    "field": str(item.get("key") or item.get("source") or "body"),
+                    "reason": str(item.get("message", "invalid")),
+                }
+            )
     return errors
 
 
@@ -99,8 +111,12 @@ def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[
 
 
 def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    log.error("http.unhandled_error", path=request.scope.get("path_template"),
-              error_type=type(exc).__name__, exc_info=exc)
+    log.error(
+        "http.unhandled_error",
+        path=request.scope.get("path_template"),
+        error_type=type(exc).__name__,
+        exc_info=exc,
+    )
     return problem(500, "Internal error; it has been logged.", code="internal")
 
 
@@ -124,9 +140,11 @@ class MetricsMiddleware(ASGIMiddleware):
         try:
             await next_app(scope, receive, capture)
         finally:
-            HTTP_SECONDS.labels(scope.get("method", "?"),
-                                scope.get("path_template") or "unmatched",
-                                str(status["code"])).observe(time.perf_counter() - started)
+            HTTP_SECONDS.labels(
+                scope.get("method", "?"),
+                scope.get("path_template") or "unmatched",
+                str(status["code"]),
+            ).observe(time.perf_counter() - started)
 
 
 def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
@@ -148,11 +166,18 @@ def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
             except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
                 results[name] = f"unavailable: {type(exc).__name__}"
         ok = all(v == "ok" for v in results.values())
-        return Response({"status": "ready" if ok else "not_ready", "service": service_name,
-                         "checks": results}, status_code=200 if ok else 503)
+        return Response(
+            {"status": "ready" if ok else "not_ready", "service": service_name, "checks": results},
+            status_code=200 if ok else 503,
+        )
 
-    @get("/metrics", operation_id="metrics", tags=["operations"], sync_to_thread=False,
-         media_type=MediaType.TEXT)
+    @get(
+        "/metrics",
+        operation_id="metrics",
+        tags=["operations"],
+        sync_to_thread=False,
+        media_type=MediaType.TEXT,
+    )
     def metrics() -> Response[bytes]:
         """Prometheus metrics of this process."""
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
@@ -186,7 +211,10 @@ def create_app(
             Exception: _on_unexpected,
         },
         openapi_config=OpenAPIConfig(
-            title=title, version=version, description=description, path="/schema",
+            title=title,
+            version=version,
+            description=description,
+            path="/schema",
             render_plugins=[JsonRenderPlugin(), SwaggerRenderPlugin()],
         ),
         cors_config=CORSConfig(allow_origins=list(cors_origins)) if cors_origins else None,
@@ -195,4 +223,5 @@ def create_app(
         on_shutdown=list(on_shutdown),
         lifespan=list(lifespan),
         debug=False,
+        logging_config=None,  # structlog (configure_logging) owns the process's logging
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -10,10 +12,26 @@ import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from faststream.kafka import KafkaBroker
 
 from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
 
 log = structlog.get_logger()
+
+
+def create_broker(bootstrap_servers: str, client_id: str = "voorportaal") -> KafkaBroker:
+    """A FastStream broker for the kit's consumers.
+
+    Its per-message "Received"/"Processed" lines go to DEBUG: the consumer logs what matters
+    (retries, dead letters) with case and event ids. Anything it publishes is idempotent.
+    """
+    return KafkaBroker(
+        bootstrap_servers,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        log_level=logging.DEBUG,
+    )
 
 
 def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
@@ -40,15 +58,17 @@ async def ensure_topics(
         if not missing:
             return []
         new = [
-            NewTopic(name=spec.name, num_partitions=spec.partitions,
-                     replication_factor=replication_factor,
-                     topic_configs=spec.config(min_insync_replicas))
+            NewTopic(
+                name=spec.name,
+                num_partitions=spec.partitions,
+                replication_factor=replication_factor,
+                topic_configs=spec.config(min_insync_replicas),
+            )
             for spec in missing
         ]
-        try:
+        # Another process may have created them between our list and our create.
+        with contextlib.suppress(TopicAlreadyExistsError):
             await admin.create_topics(new)
-        except TopicAlreadyExistsError:
-            pass  # another process created them between our list and create
         created = [spec.name for spec in missing]
         log.info("kafka.topics_created", topics=created)
         return created
@@ -102,8 +122,9 @@ async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
     await consumer.start()
     try:
-        groups = [g[0] if isinstance(g, tuple) else g.group_id
-                  for g in await admin.list_consumer_groups()]
+        groups = [
+            g[0] if isinstance(g, tuple) else g.group_id for g in await admin.list_consumer_groups()
+        ]
         result = []
         for group in sorted(groups):
             offsets = await admin.list_consumer_group_offsets(group)
@@ -132,8 +153,11 @@ async def topic_partitions(bootstrap_servers: str, topics: Sequence[str]) -> dic
         described = await admin.describe_topics(list(topics))
     finally:
         await admin.close()
-    found = {d["topic"]: sorted(p["partition"] for p in d["partitions"]) for d in described
-             if d["error_code"] == 0}
+    found = {
+        d["topic"]: sorted(p["partition"] for p in d["partitions"])
+        for d in described
+        if d["error_code"] == 0
+    }
     return {topic: found.get(topic, []) for topic in topics}
 
 

@@ -45,15 +45,22 @@ def run_env(service_metadata: MetaData) -> None:
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=target, literal_binds=True,
-                          render_as_batch=url.startswith("sqlite"))
+        context.configure(
+            url=url,
+            target_metadata=target,
+            literal_binds=True,
+            render_as_batch=url.startswith("sqlite"),
+        )
         with context.begin_transaction():
             context.run_migrations()
         return
 
     def run(connection: Connection) -> None:
-        context.configure(connection=connection, target_metadata=target,
-                          render_as_batch=connection.dialect.name == "sqlite")
+        context.configure(
+            connection=connection,
+            target_metadata=target,
+            render_as_batch=connection.dialect.name == "sqlite",
+        )
         with context.begin_transaction():
             context.run_migrations()
 
@@ -79,16 +86,20 @@ def create_kit_tables() -> None:
         sa.Column("topic", sa.String(255), nullable=False),
         sa.Column("message_key", sa.String(64), nullable=False),
         sa.Column("event_type", sa.String(128), nullable=False),
-        sa.Column("headers", sa.JSON(), nullable=False),
+        sa.Column("headers", sa.Text(), nullable=False),
         sa.Column("value", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),
         sa.UniqueConstraint("event_id", name="uq_outbox_event_id"),
     )
-    op.create_index("ix_outbox_unsent", "outbox", ["id"],
-                    postgresql_where=sa.text("sent_at IS NULL"),
-                    sqlite_where=sa.text("sent_at IS NULL"))
+    op.create_index(
+        "ix_outbox_unsent",
+        "outbox",
+        ["id"],
+        postgresql_where=sa.text("sent_at IS NULL"),
+        sqlite_where=sa.text("sent_at IS NULL"),
+    )
     op.create_table(
         "inbox",
         sa.Column("consumer", sa.String(128), nullable=False),

@@ -12,17 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import event, func, insert, select, text, update
+from sqlalchemy import BigInteger, Row, any_, bindparam, event, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_kit.clock import Clock, SystemClock
@@ -49,17 +54,40 @@ async def add_events(
         record = envelope.to_kafka(topic)
         if "{" in record.topic:
             raise ValueError(f"{envelope.type} needs an explicit topic (got {record.topic!r})")
-        rows.append({
-            "event_id": envelope.id,
-            "topic": record.topic,
-            "message_key": record.key.decode(),
-            "event_type": envelope.type,
-            "headers": [[name, value.decode()] for name, value in record.headers],
-            "value": record.value,
-            "created_at": now,
-        })
+        rows.append(
+            {
+                "event_id": envelope.id,
+                "topic": record.topic,
+                "message_key": record.key.decode(),
+                "event_type": envelope.type,
+                "headers": encode_headers(record.headers),
+                "value": record.value,
+                "created_at": now,
+            }
+        )
     await session.execute(insert(outbox), rows)
     session.sync_session.info[_STAGED] = True
+
+
+def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
+    """Headers as `name=value` lines: readable in the database and ~5x cheaper than JSON
+    for the relay to decode, which is its hottest loop."""
+    lines = []
+    for name, value in headers:
+        text = value.decode()
+        if "=" in name or "\n" in name or "\n" in text:
+            raise ValueError(f"header {name!r} cannot be stored in the outbox")
+        lines.append(f"{name}={text}")
+    return "\n".join(lines)
+
+
+def decode_headers(text: str) -> list[tuple[str, bytes]]:
+    """The inverse of `encode_headers`."""
+    out = []
+    for line in text.split("\n"):
+        name, _, value = line.partition("=")
+        out.append((name, value.encode()))
+    return out
 
 
 _STAGED = "voorportaal.outbox.staged"
@@ -116,6 +144,8 @@ class OutboxRelay:
         self._clock = clock or SystemClock()
         self._after_publish = after_publish
         self._producer: AIOKafkaProducer | None = None
+        self._is_sqlite = is_sqlite(str(engine.url))
+        self._backlog_checked = 0.0
 
     async def run(self, stop: asyncio.Event) -> None:
         """Relay until `stop` is set; survives broker and database outages by backing off."""
@@ -133,64 +163,116 @@ class OutboxRelay:
             if not leader:
                 return
             while not stop.is_set():
+                wakeup.clear()  # before draining: rows staged meanwhile wake the next round
                 try:
                     await self._ensure_producer()
-                    sent = await self.publish_once()
+                    await self.drain()
                     backoff = 0.5
-                except (KafkaError, DBAPIError, OSError, asyncio.TimeoutError) as exc:
+                except (TimeoutError, KafkaError, DBAPIError, OSError) as exc:
                     log.warning("outbox.relay_retry", error=repr(exc), retry_in_s=backoff)
                     await self._close_producer()
                     await _sleep_or_stop(stop, backoff)
                     backoff = min(backoff * 2, 30.0)
                     continue
-                if sent < self._batch_size:
-                    wakeup.clear()
-                    await _wait_any(stop, wakeup, self._poll)
+                await _wait_any(stop, wakeup, self._poll)
 
     async def publish_once(self) -> int:
-        """Publish one batch of unsent rows; returns how many were published."""
+        """Publish one batch of unsent rows and mark it; returns how many were published."""
+        rows = await self._fetch(after_id=None)
+        if rows:
+            await self._confirm(rows, await self._enqueue(rows))
+        return len(rows)
+
+    async def drain(self) -> int:
+        """Publish until no unsent row is left; returns how many were published.
+
+        Batches are pipelined: while Kafka acknowledges batch k and the database marks it,
+        batch k+1 is read and enqueued. Batches are confirmed strictly in order.
+        """
+        total = 0
+        last_id: int | None = None
+        confirming: asyncio.Task[None] | None = None
+        try:
+            while True:
+                rows = await self._fetch(after_id=last_id)
+                if not rows:
+                    break
+                acks = await self._enqueue(rows)
+                if confirming is not None:
+                    await confirming
+                confirming = asyncio.create_task(self._confirm(rows, acks))
+                last_id = rows[-1].id
+                total += len(rows)
+            if confirming is not None:
+                await confirming
+                confirming = None
+        finally:
+            if confirming is not None and not confirming.done():
+                confirming.cancel()
+        await self._update_backlog(force=total == 0)
+        return total
+
+    async def _fetch(self, after_id: int | None) -> Sequence[Row[Any, Any, Any, Any, Any]]:
+        query = (
+            select(
+                outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.headers, outbox.c.value
+            )
+            .where(outbox.c.sent_at.is_(None))
+            .order_by(outbox.c.id)
+            .limit(self._batch_size)
+        )
+        if after_id is not None:
+            # Rows of the batch still in flight are not read twice. A row with a lower id
+            # that commits late is picked up by the next drain.
+            query = query.where(outbox.c.id > after_id)
         async with self._sessions() as session:
-            rows = (await session.execute(
-                select(outbox.c.id, outbox.c.topic, outbox.c.message_key,
-                       outbox.c.headers, outbox.c.value)
-                .where(outbox.c.sent_at.is_(None))
-                .order_by(outbox.c.id)
-                .limit(self._batch_size)
-            )).all()
-        if not rows:
-            OUTBOX_BACKLOG.set(0)
-            return 0
+            return (await session.execute(query)).all()
+
+    async def _enqueue(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[asyncio.Future[Any]]:
         await self._ensure_producer()
         assert self._producer is not None
-        # send() only enqueues (awaiting it waits for buffer space, not the broker); the
-        # returned futures resolve when the broker acknowledged. Enqueue all, then wait.
-        pending = [
+        # send() only enqueues (awaiting it waits for buffer space, not for the broker); the
+        # returned futures resolve when the broker acknowledged.
+        return [
             await self._producer.send(
-                row.topic, value=row.value, key=row.message_key.encode(),
-                headers=[(name, value.encode()) for name, value in row.headers],
+                row.topic,
+                value=row.value,
+                key=row.message_key.encode(),
+                headers=decode_headers(row.headers),
             )
             for row in rows
         ]
-        await asyncio.gather(*pending)
+
+    async def _confirm(self, rows: Sequence[Row[Any, Any, Any, Any, Any]], acks: list[asyncio.Future[Any]]) -> None:
+        """Wait until Kafka has every row of the batch, then mark them sent."""
+        # In order: by the time the first is acknowledged most others are too, and awaiting a
+        # finished future costs nothing (gather would schedule a callback per future).
+        for ack in acks:
+            await ack
         ids = [row.id for row in rows]
         if self._after_publish is not None:
             await self._after_publish(ids)
+        condition: ColumnElement[bool]
+        if self._is_sqlite:
+            condition = outbox.c.id.in_(ids)
+        else:  # one array parameter instead of hundreds of bind parameters
+            condition = outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
         async with self._sessions.begin() as session:
-            await session.execute(
-                update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=self._clock.now())
-            )
-        for row in rows:
-            EVENTS_PUBLISHED.labels(row.topic).inc()
-        if len(rows) == self._batch_size:
-            async with self._sessions() as session:
-                backlog = await session.scalar(
-                    select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
-                )
-            OUTBOX_BACKLOG.set(backlog or 0)
-        else:
-            OUTBOX_BACKLOG.set(0)
+            await session.execute(update(outbox).where(condition).values(sent_at=self._clock.now()))
+        for topic, count in Counter(row.topic for row in rows).items():
+            EVENTS_PUBLISHED.labels(topic).inc(count)
         log.debug("outbox.published", count=len(rows), last_id=ids[-1])
-        return len(rows)
+
+    async def _update_backlog(self, *, force: bool) -> None:
+        now = time.monotonic()
+        if not force and now - self._backlog_checked < 5.0:
+            return
+        self._backlog_checked = now
+        async with self._sessions() as session:
+            backlog = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+        OUTBOX_BACKLOG.set(backlog or 0)
 
     async def purge_sent(self, older_than: datetime) -> int:
         """Delete rows published before `older_than`; returns how many."""

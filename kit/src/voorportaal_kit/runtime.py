@@ -18,7 +18,6 @@ import structlog
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -31,7 +30,7 @@ from voorportaal_kit.consumer import ReliableConsumer, RetryPolicy, Subscription
 from voorportaal_kit.db import create_engine, create_sessions, ping
 from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.http import create_app
-from voorportaal_kit.kafka import broker_reachable, ensure_topics
+from voorportaal_kit.kafka import broker_reachable, create_broker, ensure_topics
 from voorportaal_kit.logging import configure_logging
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.settings import ServiceSettings
@@ -70,14 +69,13 @@ class ServiceRuntime:
         )
         self.sessions: async_sessionmaker[AsyncSession] = create_sessions(self.engine)
         self.verifier = TokenVerifier(self.settings.auth)
-        self.broker = KafkaBroker(
-            self.settings.kafka_bootstrap_servers,
-            client_id=f"voorportaal-{self.settings.service_name}",
-            enable_idempotence=True,
-            acks="all",
+        self.broker = create_broker(
+            self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}"
         )
         self.relay = OutboxRelay(
-            self.engine, self.sessions, self._new_producer,
+            self.engine,
+            self.sessions,
+            self._new_producer,
             service_name=self.settings.service_name,
             batch_size=self.settings.relay_batch_size,
             poll_interval_s=self.settings.relay_poll_interval_s,
@@ -94,8 +92,9 @@ class ServiceRuntime:
         self._tasks: list[asyncio.Task[None]] = []
 
     def _new_producer(self) -> AIOKafkaProducer:
-        return create_producer(self.settings.kafka_bootstrap_servers,
-                               f"voorportaal-{self.settings.service_name}-relay")
+        return create_producer(
+            self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}-relay"
+        )
 
     def migrate(self) -> None:
         """Bring the service's database to the newest revision (blocking)."""
@@ -140,7 +139,7 @@ class ServiceRuntime:
             try:
                 await self._start_messaging()
                 break
-            except (KafkaError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, KafkaError, OSError) as exc:
                 log.warning("runtime.kafka_unavailable", error=repr(exc), retry_in_s=backoff)
                 await self._cleanup_messaging()
                 with contextlib.suppress(asyncio.TimeoutError):
@@ -154,7 +153,8 @@ class ServiceRuntime:
         specs = list(self.definition.topics)
         specs += [dlq_spec(s.topic) for s in subscriptions]
         await ensure_topics(
-            self.settings.kafka_bootstrap_servers, _unique(specs),
+            self.settings.kafka_bootstrap_servers,
+            _unique(specs),
             replication_factor=self.settings.kafka_replication_factor,
             min_insync_replicas=self.settings.kafka_min_insync_replicas,
         )
@@ -166,16 +166,22 @@ class ServiceRuntime:
             await self._dlq_producer.start()
             for subscription in subscriptions:
                 consumer = ReliableConsumer(
-                    subscription, engine=self.engine, sessions=self.sessions,
+                    subscription,
+                    engine=self.engine,
+                    sessions=self.sessions,
                     dead_letters=DeadLetterPublisher(self._dlq_producer, subscription.group),
-                    retry=self.retry, clock=self.clock,
+                    retry=self.retry,
+                    clock=self.clock,
                     after_commit=self.definition.after_commit,
                 )
                 consumer.register(self.broker)
                 self.consumers.append(consumer)
             await self.broker.start()
-        log.info("runtime.messaging_started", service=self.settings.service_name,
-                 subscriptions=[s.group for s in subscriptions])
+        log.info(
+            "runtime.messaging_started",
+            service=self.settings.service_name,
+            subscriptions=[s.group for s in subscriptions],
+        )
 
     async def _cleanup_messaging(self) -> None:
         with contextlib.suppress(Exception):
@@ -199,10 +205,19 @@ class ServiceRuntime:
         """Migrate, then run the HTTP API with the messaging side until interrupted."""
         configure_logging(self.settings.log_level, self.settings.log_json)
         self.migrate()
-        log.info("runtime.serving", service=self.settings.service_name,
-                 url=f"http://{self.settings.http_host}:{self.settings.http_port}")
-        uvicorn.run(self.app(), host=self.settings.http_host, port=self.settings.http_port,
-                    log_config=None, access_log=False, lifespan="on")
+        log.info(
+            "runtime.serving",
+            service=self.settings.service_name,
+            url=f"http://{self.settings.http_host}:{self.settings.http_port}",
+        )
+        uvicorn.run(
+            self.app(),
+            host=self.settings.http_host,
+            port=self.settings.http_port,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+        )
 
 
 def _unique(specs: Sequence[TopicSpec]) -> list[TopicSpec]:

@@ -26,7 +26,9 @@ class ServiceSettings(BaseSettings):
     """Settings every service has. Subclasses set `service_name` and the env prefix."""
 
     model_config = SettingsConfigDict(
-        env_prefix="VOORPORTAAL_", env_nested_delimiter="__", extra="ignore",
+        env_prefix="VOORPORTAAL_",
+        env_nested_delimiter="__",
+        extra="ignore",
         use_attribute_docstrings=True,
     )
 
@@ -96,8 +98,10 @@ class ServiceSettings(BaseSettings):
     @model_validator(mode="after")
     def _no_development_secrets_in_production(self) -> ServiceSettings:
         secret = self.auth.hs256_secret
-        if self.environment == "production" and secret is not None and (
-            secret.get_secret_value() == DEV_JWT_SECRET
+        if (
+            self.environment == "production"
+            and secret is not None
+            and (secret.get_secret_value() == DEV_JWT_SECRET)
         ):
             raise ValueError("auth.hs256_secret: the development secret is refused in production")
         return self

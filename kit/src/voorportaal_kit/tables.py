@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Column,
     DateTime,
@@ -12,6 +11,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Table,
+    Text,
     Uuid,
     text,
 )
@@ -31,7 +31,7 @@ outbox = Table(
     Column("topic", String(255), nullable=False),
     Column("message_key", String(64), nullable=False),
     Column("event_type", String(128), nullable=False),
-    Column("headers", JSON, nullable=False),
+    Column("headers", Text, nullable=False),
     Column("value", LargeBinary, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),

@@ -45,9 +45,14 @@ async def down() -> None:
 
 def client(*, db_ok: bool = True) -> TestClient:
     settings = AuthSettings(hs256_secret=SECRET)
-    app = create_app(service_name="t", title="T", version="1", route_handlers=[create_claim, boom],
-                     verifier=TokenVerifier(settings),
-                     checks={"database": ok if db_ok else down, "broker": ok})
+    app = create_app(
+        service_name="t",
+        title="T",
+        version="1",
+        route_handlers=[create_claim, boom],
+        verifier=TokenVerifier(settings),
+        checks={"database": ok if db_ok else down, "broker": ok},
+    )
     return TestClient(app)
 
 
@@ -77,8 +82,12 @@ def test_ready_is_503_and_names_the_failing_dependency() -> None:
 def test_protected_route_is_401_without_token_and_403_with_wrong_role() -> None:
     with client() as c:
         assert c.post("/claims", json={"case_id": "case-123456", "note": "x"}).status_code == 401
-        assert c.post("/claims", json={"case_id": "case-123456", "note": "x"},
-                      headers=auth("supervisor")).status_code == 403
+        assert (
+            c.post(
+                "/claims", json={"case_id": "case-123456", "note": "x"}, headers=auth("supervisor")
+            ).status_code
+            == 403
+        )
 
 
 def test_validation_error_is_problem_details_naming_the_field() -> None:
@@ -94,8 +103,9 @@ def test_validation_error_is_problem_details_naming_the_field() -> None:
 
 def test_service_error_maps_to_its_status_and_code() -> None:
     with client() as c:
-        response = c.post("/claims", json={"case_id": "case-taken", "note": "x"},
-                          headers=auth("casemanager"))
+        response = c.post(
+            "/claims", json={"case_id": "case-taken", "note": "x"}, headers=auth("casemanager")
+        )
     assert response.status_code == 409
     assert response.json()["type"] == "urn:voorportaal:problem:conflict"
 
@@ -110,8 +120,11 @@ def test_unexpected_error_is_a_plain_500_that_reveals_nothing() -> None:
 
 def test_malformed_json_body_is_400_not_500() -> None:
     with client() as c:
-        response = c.post("/claims", content=b"{nope", headers={
-            **auth("casemanager"), "content-type": "application/json"})
+        response = c.post(
+            "/claims",
+            content=b"{nope",
+            headers={**auth("casemanager"), "content-type": "application/json"},
+        )
     assert response.status_code == 400
 
 

@@ -58,8 +58,11 @@ class BuddyAssigned(Event):
 
     case_id: CaseId
     casemanager_id: StaffId
-    casemanager_name: str = Field(min_length=1, max_length=120,
-                                  description="Staff name shown to the citizen as their contact.")
+    casemanager_name: str = Field(
+        min_length=1,
+        max_length=120,
+        description="Staff name shown to the citizen as their contact.",
+    )
     assigned_at: AwareDatetime
 
 
@@ -80,8 +83,11 @@ class PromiseRecorded(Event):
 
     case_id: CaseId
     promise_id: str = _ID
-    made_by: str = Field(min_length=1, max_length=64,
-                         description="Agency code, staff id, or 'citizen' for their own term.")
+    made_by: str = Field(
+        min_length=1,
+        max_length=64,
+        description="Agency code, staff id, or 'citizen' for their own term.",
+    )
     due_at: AwareDatetime
 
 

@@ -35,8 +35,9 @@ class ReferralOffered(Event):
     life_events: list[LifeEvent]
     needs: list[str] = Field(default_factory=list)
     due_at: AwareDatetime
-    handover: str | None = Field(default=None, max_length=8000,
-                                 description="The consented 'story so far' (warm handover).")
+    handover: str | None = Field(
+        default=None, max_length=8000, description="The consented 'story so far' (warm handover)."
+    )
 
 
 @registry.register("nl.voorportaal.referral.responded", version=1, topic=REFERRAL_RESPONSES)
@@ -50,5 +51,7 @@ class ReferralResponded(Event):
     decline_reason: DeclineReason | None = None
     promise_due_at: AwareDatetime | None = None
     responded_at: AwareDatetime
-    signature: str = Field(pattern=r"^[0-9a-f]{64}$",
-                           description="HMAC-SHA256 (hex) over the other fields, agency's key.")
+    signature: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="HMAC-SHA256 (hex) over the other fields, agency's key.",
+    )

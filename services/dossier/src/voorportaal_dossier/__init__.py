@@ -1,1 +1,1 @@
-"""Voorportaal dossier service: Cases, timeline, ownership and handover, sharing, access audit, promises."""
+"""Voorportaal dossier service: Cases, timeline, ownership, sharing, access audit, promises."""

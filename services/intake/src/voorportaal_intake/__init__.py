@@ -1,1 +1,1 @@
-"""Voorportaal intake service: Life-event questionnaires, triage with reasons, and the checklist+."""
+"""Voorportaal intake service: Life-event questionnaires, triage with reasons, the checklist+."""

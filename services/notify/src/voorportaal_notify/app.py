@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voorportaal_notify.settings import NotifySettings, get_settings
 from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_notify.settings import NotifySettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -1,1 +1,1 @@
-"""Voorportaal routing service: Agency directory, referrals over per-agency topics, SLA clocks, estafette chains."""
+"""Voorportaal routing service: agency directory, referrals, SLA clocks, estafettes."""

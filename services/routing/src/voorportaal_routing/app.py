@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voorportaal_routing.settings import RoutingSettings, get_settings
 from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_routing.settings import RoutingSettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -16,5 +16,7 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
         settings=settings or get_settings(),
         migrations_dir=MIGRATIONS,
         title="Voorportaal routing",
-        description="Agency directory, referrals over per-agency topics, SLA clocks, estafette chains.",
+        description=(
+            "Agency directory, referrals over per-agency topics, SLA clocks, estafette chains."
+        ),
     )

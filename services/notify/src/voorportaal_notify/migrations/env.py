@@ -1,6 +1,6 @@
 """Alembic environment of the notify service."""
 
-from voorportaal_notify.adapters.orm import metadata
 from voorportaal_kit.migrations import run_env
+from voorportaal_notify.adapters.orm import metadata
 
 run_env(metadata)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, starts PostgreSQL and Kafka (the real ones, no
+# Docker), then runs the whole suite. Extra arguments go to pytest (e.g. `-m "not integration"`).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/bootstrap.sh
+command -v uv >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
+bash infra/postgres/postgres.sh start
+if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
+    bash infra/kafka/kafka.sh start
+fi
+uv run voorportaal asyncapi --check
+exec uv run pytest "$@"
