@@ -17,17 +17,17 @@ import zlib
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from sqlalchemy import BigInteger, Row, any_, bindparam, event, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_kit.clock import Clock, SystemClock
@@ -36,6 +36,8 @@ from voorportaal_kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from voorportaal_kit.tables import outbox
 
 log = structlog.get_logger()
+
+_Row: TypeAlias = Row[Any, Any, Any, Any, Any]  # (id, topic, message_key, headers, value)
 
 
 async def add_events(
@@ -130,7 +132,7 @@ class OutboxRelay:
         producer_factory: Callable[[], AIOKafkaProducer],
         *,
         service_name: str,
-        batch_size: int = 500,
+        batch_size: int = 1000,
         poll_interval_s: float = 0.2,
         clock: Clock | None = None,
         after_publish: Callable[[Sequence[int]], Awaitable[None]] | None = None,
@@ -212,7 +214,7 @@ class OutboxRelay:
         await self._update_backlog(force=total == 0)
         return total
 
-    async def _fetch(self, after_id: int | None) -> Sequence[Row[Any, Any, Any, Any, Any]]:
+    async def _fetch(self, after_id: int | None) -> Sequence[_Row]:
         query = (
             select(
                 outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.headers, outbox.c.value
@@ -228,7 +230,7 @@ class OutboxRelay:
         async with self._sessions() as session:
             return (await session.execute(query)).all()
 
-    async def _enqueue(self, rows: Sequence[Row[Any, Any, Any, Any, Any]]) -> list[asyncio.Future[Any]]:
+    async def _enqueue(self, rows: Sequence[_Row]) -> list[asyncio.Future[Any]]:
         await self._ensure_producer()
         assert self._producer is not None
         # send() only enqueues (awaiting it waits for buffer space, not for the broker); the
@@ -243,7 +245,7 @@ class OutboxRelay:
             for row in rows
         ]
 
-    async def _confirm(self, rows: Sequence[Row[Any, Any, Any, Any, Any]], acks: list[asyncio.Future[Any]]) -> None:
+    async def _confirm(self, rows: Sequence[_Row], acks: list[asyncio.Future[Any]]) -> None:
         """Wait until Kafka has every row of the batch, then mark them sent."""
         # In order: by the time the first is acknowledged most others are too, and awaiting a
         # finished future costs nothing (gather would schedule a callback per future).

@@ -72,7 +72,7 @@ class ServiceSettings(BaseSettings):
     log_json: bool | None = None
     """JSON log lines; empty means JSON unless stderr is a terminal."""
 
-    relay_batch_size: int = 500
+    relay_batch_size: int = 1000
     """Outbox rows the relay publishes per round."""
 
     relay_poll_interval_s: float = 0.2
