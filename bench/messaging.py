@@ -22,6 +22,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -216,20 +217,22 @@ async def one_round(args: argparse.Namespace) -> dict[str, float]:
         args.bootstrap, [TopicSpec(raw_topic), TopicSpec(relay_topic), dlq_spec(raw_topic)]
     )
     r: dict[str, float] = {}
-    await _recreate_database(args.database_url)
     r["raw_produce_per_s"] = await raw_produce(args.bootstrap, raw_topic, envelopes(args.events))
     r["relay_produce_per_s"] = await relay_produce(
-        args.bootstrap, args.database_url, relay_topic, envelopes(args.events), args.relay_batch
+        args.bootstrap,
+        await _fresh_database(args.database_url),
+        relay_topic,
+        envelopes(args.events),
+        args.relay_batch,
     )
     r["raw_consume_per_s"] = await raw_consume(args.bootstrap, raw_topic, args.events)
     for insert_per_event, name in (
         (False, "inbox_consume_pg_per_s"),
         (True, "inbox_consume_pg_insert_per_event_per_s"),
     ):
-        await _recreate_database(args.database_url)
         r[name] = await inbox_consume(
             args.bootstrap,
-            args.database_url,
+            await _fresh_database(args.database_url),
             raw_topic,
             args.events,
             args.consumer_batch,
@@ -246,7 +249,7 @@ async def one_round(args: argparse.Namespace) -> dict[str, float]:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=20000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     )
@@ -269,11 +272,11 @@ async def main() -> None:
         )
     results = {k: statistics.median(r[k] for r in rounds) for k in rounds[0]}
 
-    await _recreate_database(args.database_url)
+    service_db = await _fresh_database(args.database_url)
     env = {
         **os.environ,
         "VOORPORTAAL_INTAKE_HTTP_PORT": "8911",
-        "VOORPORTAAL_INTAKE_DATABASE_URL": args.database_url,
+        "VOORPORTAAL_INTAKE_DATABASE_URL": service_db,
         "KAFKA_BOOTSTRAP_SERVERS": args.bootstrap,
         "VOORPORTAAL_INTAKE_LOG_LEVEL": "WARNING",
     }
@@ -303,6 +306,7 @@ async def main() -> None:
         f"service process peak RSS {results['service_peak_rss_mib']:.0f} MiB "
         f"(bare python {results['bare_python_peak_rss_mib']:.0f} MiB)"
     )
+    await _drop_created(args.database_url)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"messaging-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(
@@ -310,17 +314,46 @@ async def main() -> None:
     )
 
 
-async def _recreate_database(url: str) -> None:
+async def _admin(url: str) -> Any:
     import asyncpg
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    conn = await asyncpg.connect(
+    return await asyncpg.connect(
         host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
     )
+
+
+async def _fresh_database(base_url: str) -> str:
+    """A new, empty database named after the base URL's, e.g. voorportaal_bench_1a2b3c."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(base_url)
+    name = f"{u.database}_{uuid.uuid4().hex[:6]}"
+    conn = await _admin(base_url)
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)')
-        await conn.execute(f'CREATE DATABASE "{u.database}"')
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    _created.append(name)
+    return u.set(database=name).render_as_string(hide_password=False)
+
+
+_created: list[str] = []
+
+
+async def _drop_created(base_url: str) -> None:
+    conn = await _admin(base_url)
+    try:
+        for name in _created:
+            for attempt in range(10):  # an autovacuum worker may still be in it
+                try:
+                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    break
+                except Exception:  # noqa: BLE001 - retried, then reported below
+                    await asyncio.sleep(0.5 * (attempt + 1))
+            else:
+                print(f"could not drop {name}; drop it by hand")
     finally:
         await conn.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -58,7 +59,14 @@ async def _drop_pg_database(url: str) -> None:
         database=admin.database,
     )
     try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        # An autovacuum worker (a superuser process) may still be in it; wait it out.
+        for attempt in range(10):
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except asyncpg.InsufficientPrivilegeError:
+                await asyncio.sleep(0.5 * (attempt + 1))
+        warnings.warn(f"test database {name} could not be dropped", stacklevel=1)
     finally:
         await conn.close()
 

@@ -9,6 +9,7 @@ stay in one partition and in order. Any CloudEvents SDK or plain Kafka client ca
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -118,9 +119,23 @@ class Envelope:
         """The JSON message value."""
         return self.data.model_dump_json().encode()
 
+    def follow_up(self, data: Event, source: str, *, time: datetime | None = None) -> Envelope:
+        """A new event caused by this one: the same trace, a new span (trace context crosses
+        the Kafka hop), or a new trace when this one had none."""
+        return Envelope(data=data, source=source, time=time or datetime.now(UTC),
+                        traceparent=child_traceparent(self.traceparent))
+
     def to_kafka(self, topic: str | None = None) -> KafkaRecord:
         """The record to publish; `topic` overrides the type's topic (per-agency topics)."""
         return KafkaRecord(topic or self.topic, self.subject.encode(), self.value(), self.headers())
+
+
+def child_traceparent(parent: str | None) -> str:
+    """W3C trace context for a new span under `parent` (or the root of a new trace)."""
+    if parent and _TRACEPARENT.fullmatch(parent):
+        version, trace_id, _span, flags = parent.split("-")
+        return f"{version}-{trace_id}-{secrets.token_hex(8)}-{flags}"
+    return f"00-{secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
 
 
 def header_map(headers: Iterable[tuple[str, bytes | None]]) -> dict[str, str]:

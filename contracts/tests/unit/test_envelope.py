@@ -175,3 +175,18 @@ def test_garbage_values_with_valid_headers_raise_only_envelope_errors(
     record = env.to_kafka("referrals.uwv")
     with contextlib.suppress(EnvelopeError):
         from_kafka(record.key, text.encode(), record.headers)
+
+
+def test_follow_up_event_continues_the_trace_with_a_new_span() -> None:
+    cause = Envelope(example(ALL[0]), source="/voorportaal/intake", traceparent=TRACE)
+    effect = cause.follow_up(example(ALL[1]), "/voorportaal/routing")
+    assert effect.traceparent is not None
+    _, trace, span, _ = effect.traceparent.split("-")
+    assert trace == TRACE.split("-")[1]
+    assert span != TRACE.split("-")[2]
+    assert effect.id != cause.id
+
+
+def test_follow_up_without_a_trace_starts_one() -> None:
+    cause = Envelope(example(ALL[0]), source="/voorportaal/intake")
+    assert cause.follow_up(example(ALL[1]), "s").traceparent is not None

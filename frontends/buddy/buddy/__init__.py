@@ -1,0 +1,1 @@
+"""Voorportaal buddy console (Reflex)."""
