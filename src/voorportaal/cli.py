@@ -219,73 +219,96 @@ def status() -> None:
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
 def up(no_broker: bool, no_demo: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
+    from voorportaal_kit.kafka import all_topic_specs, broker_reachable, ensure_topics
+
     env = dict(os.environ)
     env.setdefault("VOORPORTAAL_DATA_DIR", str(REPO_ROOT / "var" / "data"))
     for info in SERVICES.values():
         env.setdefault(f"VOORPORTAAL_{info.name.upper()}_DATA_DIR", env["VOORPORTAAL_DATA_DIR"])
+    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+
+    stopping = {"requested": False}
+
+    def request_stop(*_: Any) -> None:
+        stopping["requested"] = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+
     started_broker = False
     if not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
-        click.echo("starting Apache Kafka (KRaft, single node) …")
-        subprocess.run(["bash", str(KAFKA_SCRIPT), "start"], check=True)
-        started_broker = True
-    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
-    os.environ.update(env)
+        try:
+            asyncio.run(broker_reachable(env["KAFKA_BOOTSTRAP_SERVERS"]))
+            click.echo(f"using the Kafka broker already running on {DEFAULT_BOOTSTRAP}")
+        except Exception:  # noqa: BLE001 - not reachable: start our own
+            click.echo("starting Apache Kafka (KRaft, single node) …")
+            subprocess.run(["bash", str(KAFKA_SCRIPT), "start"], check=True)
+            started_broker = True
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
-
-    def stop_all(*_: Any) -> None:
-        for _name, proc in children:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + 20
-        for _name, proc in children:
-            try:
-                proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        if started_broker:
-            subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
-
     try:
-        from voorportaal_kit.kafka import all_topic_specs, ensure_topics
-
         asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs()))
         log_dir = REPO_ROOT / "var" / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         for info in SERVICES.values():
-            port = int(env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
             with (log_dir / f"{info.name}.log").open("ab") as out:
+                # Own session: a Ctrl-C in the terminal reaches only us, and we stop each child
+                # with one SIGTERM (a second signal makes uvicorn skip its graceful shutdown).
                 proc = subprocess.Popen(
                     [sys.executable, "-m", "voorportaal", "serve", info.name],
                     env=env,
                     stdout=out,
                     stderr=subprocess.STDOUT,
+                    start_new_session=True,
                 )
             children.append((info.name, proc))
-            _wait_healthy(info.name, port, proc)
-        if not no_demo:
+        for (name, proc), info in zip(children, SERVICES.values(), strict=False):
+            port = int(env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
+            _wait_healthy(name, port, proc, stopping)
+        if not no_demo and not stopping["requested"]:
             _seed_demo()
-        _print_urls(env)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-        while all(proc.poll() is None for _, proc in children):
-            time.sleep(1)
-        dead = [name for name, proc in children if proc.poll() is not None]
-        raise click.ClickException(f"service(s) stopped: {', '.join(dead)}; see var/log/")
-    except KeyboardInterrupt:
+        if not stopping["requested"]:
+            _print_urls(env)
+        while not stopping["requested"]:
+            dead = [name for name, proc in children if proc.poll() is not None]
+            if dead:
+                raise click.ClickException(f"stopped unexpectedly: {', '.join(dead)}; see var/log/")
+            time.sleep(0.5)
         click.echo("\nstopping …")
     finally:
-        stop_all()
+        _stop_children(children)
+        if started_broker:
+            subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
+        click.echo("stopped")
 
 
-def _wait_healthy(name: str, port: int, proc: subprocess.Popen[bytes]) -> None:
+def _stop_children(children: list[tuple[str, subprocess.Popen[bytes]]]) -> None:
+    for _name, proc in children:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    for name, proc in children:
+        try:
+            proc.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            click.echo(f"{name} did not stop in time; killing it")
+            proc.kill()
+            proc.wait()
+
+
+def _wait_healthy(
+    name: str, port: int, proc: subprocess.Popen[bytes], stopping: dict[str, bool]
+) -> None:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not stopping["requested"]:
         if proc.poll() is not None:
             raise click.ClickException(f"{name} exited at start; see var/log/{name}.log")
         if _get_json(f"http://127.0.0.1:{port}/health") is not None:
             click.echo(f"{name:8} up on http://127.0.0.1:{port}")
             return
         time.sleep(0.3)
+    if stopping["requested"]:
+        return
     raise click.ClickException(f"{name} did not answer on port {port} in 60 s")
 
 
