@@ -22,7 +22,6 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
-from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,7 +32,7 @@ from testapp import Counted, apply_counted, create_schema, test_events
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import TopicSpec, dlq_spec
 from voorportaal_kit.consumer import ReliableConsumer, Subscription
-from voorportaal_kit.db import create_engine, create_sessions
+from voorportaal_kit.db import create_database, create_engine, create_sessions, drop_database
 from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.kafka import create_broker, ensure_topics
 from voorportaal_kit.outbox import OutboxRelay, add_events, create_producer
@@ -306,21 +305,11 @@ async def main() -> None:
         f"service process peak RSS {results['service_peak_rss_mib']:.0f} MiB "
         f"(bare python {results['bare_python_peak_rss_mib']:.0f} MiB)"
     )
-    await _drop_created(args.database_url)
+    await _drop_created()
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"messaging-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(
         json.dumps({"rounds": rounds, "medians": results}, indent=2)
-    )
-
-
-async def _admin(url: str) -> Any:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    return await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
     )
 
 
@@ -329,33 +318,21 @@ async def _fresh_database(base_url: str) -> str:
     from sqlalchemy.engine import make_url
 
     u = make_url(base_url)
-    name = f"{u.database}_{uuid.uuid4().hex[:6]}"
-    conn = await _admin(base_url)
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    _created.append(name)
-    return u.set(database=name).render_as_string(hide_password=False)
+    url = u.set(database=f"{u.database}_{uuid.uuid4().hex[:6]}").render_as_string(
+        hide_password=False
+    )
+    await create_database(url)
+    _created.append(url)
+    return url
 
 
 _created: list[str] = []
 
 
-async def _drop_created(base_url: str) -> None:
-    conn = await _admin(base_url)
-    try:
-        for name in _created:
-            for attempt in range(10):  # an autovacuum worker may still be in it
-                try:
-                    await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                    break
-                except Exception:  # noqa: BLE001 - retried, then reported below
-                    await asyncio.sleep(0.5 * (attempt + 1))
-            else:
-                print(f"could not drop {name}; drop it by hand")
-    finally:
-        await conn.close()
+async def _drop_created() -> None:
+    for url in _created:
+        if not await drop_database(url):
+            print(f"could not drop {url.rsplit('/', 1)[-1]}; drop it by hand")
 
 
 if __name__ == "__main__":

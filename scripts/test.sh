@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, starts PostgreSQL and Kafka (the real ones, no
-# Docker), then runs the whole suite. Extra arguments go to pytest (e.g. `-m "not integration"`).
+# Docker), checks the AsyncAPI document, lint and types, then runs the whole suite.
+# Extra arguments go to pytest (e.g. `-m "not integration"`).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -11,4 +12,6 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
     bash infra/kafka/kafka.sh start
 fi
 uv run voorportaal asyncapi --check
+uv run ruff check --quiet .
+uv run mypy contracts/src kit/src src services/*/src
 exec uv run pytest "$@"

@@ -28,47 +28,19 @@ def kafka_bootstrap() -> str:
 
 
 async def _create_pg_database() -> str:
-    import asyncpg
+    from voorportaal_kit.db import create_database
 
     name = f"vp_test_{uuid.uuid4().hex[:12]}"
-    admin = make_url(PG_ADMIN_URL)
-    conn = await asyncpg.connect(
-        host=admin.host,
-        port=admin.port or 5432,
-        user=admin.username,
-        password=admin.password,
-        database=admin.database,
-    )
-    try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    return admin.set(database=name).render_as_string(hide_password=False)
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    await create_database(url)
+    return url
 
 
 async def _drop_pg_database(url: str) -> None:
-    import asyncpg
+    from voorportaal_kit.db import drop_database
 
-    admin = make_url(PG_ADMIN_URL)
-    name = make_url(url).database
-    conn = await asyncpg.connect(
-        host=admin.host,
-        port=admin.port or 5432,
-        user=admin.username,
-        password=admin.password,
-        database=admin.database,
-    )
-    try:
-        # An autovacuum worker (a superuser process) may still be in it; wait it out.
-        for attempt in range(10):
-            try:
-                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                return
-            except asyncpg.InsufficientPrivilegeError:
-                await asyncio.sleep(0.5 * (attempt + 1))
-        warnings.warn(f"test database {name} could not be dropped", stacklevel=1)
-    finally:
-        await conn.close()
+    if not await drop_database(url):
+        warnings.warn(f"test database {make_url(url).database} was not dropped", stacklevel=1)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

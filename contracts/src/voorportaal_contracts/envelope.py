@@ -122,8 +122,12 @@ class Envelope:
     def follow_up(self, data: Event, source: str, *, time: datetime | None = None) -> Envelope:
         """A new event caused by this one: the same trace, a new span (trace context crosses
         the Kafka hop), or a new trace when this one had none."""
-        return Envelope(data=data, source=source, time=time or datetime.now(UTC),
-                        traceparent=child_traceparent(self.traceparent))
+        return Envelope(
+            data=data,
+            source=source,
+            time=time or datetime.now(UTC),
+            traceparent=child_traceparent(self.traceparent),
+        )
 
     def to_kafka(self, topic: str | None = None) -> KafkaRecord:
         """The record to publish; `topic` overrides the type's topic (per-agency topics)."""

@@ -79,3 +79,47 @@ async def ping(engine: AsyncEngine) -> None:
     """Raise if the database cannot answer a trivial query."""
     async with engine.connect() as conn:
         await conn.execute(text("SELECT 1"))
+
+
+async def _server_connection(url: str) -> Any:
+    """An asyncpg connection to the maintenance database of the server a URL points at."""
+    import asyncpg
+
+    u = make_url(url)
+    return await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database="postgres"
+    )
+
+
+async def create_database(url: str) -> None:
+    """Create the PostgreSQL database that `url` names (tests, benchmarks, provisioning)."""
+    name = make_url(url).database
+    conn = await _server_connection(url)
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def drop_database(url: str, attempts: int = 10) -> bool:
+    """Drop the PostgreSQL database that `url` names; False if it could not be dropped.
+
+    `WITH (FORCE)` ends our own sessions in it, but not an autovacuum worker (a superuser
+    process), so a refusal is retried for a while.
+    """
+    import asyncio
+
+    import asyncpg
+
+    name = make_url(url).database
+    conn = await _server_connection(url)
+    try:
+        for attempt in range(attempts):
+            try:
+                await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return True
+            except asyncpg.InsufficientPrivilegeError:
+                await asyncio.sleep(0.5 * (attempt + 1))
+        return False
+    finally:
+        await conn.close()
