@@ -1,7 +1,8 @@
 # Voorportaal. `make help` lists the targets.
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+# Recursive (=), not simple (:=): uv may only exist after `make setup` has run.
+UV = $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/uv/bin/uv)
 
 .PHONY: help
 help: ## Show this list

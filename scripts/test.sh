@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/bootstrap.sh
-command -v uv >/dev/null 2>&1 || export PATH="$HOME/.local/bin:$PATH"
+command -v uv >/dev/null 2>&1 || export PATH="$PWD/.tools/uv/bin:$PATH"
 bash infra/postgres/postgres.sh start
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
     bash infra/kafka/kafka.sh start

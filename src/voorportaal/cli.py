@@ -18,7 +18,7 @@ import click
 
 from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
 from voorportaal_contracts import asyncapi
-from voorportaal_contracts.topics import TOPICS, dlq_topic
+from voorportaal_contracts.topics import dlq_topic
 
 KAFKA_SCRIPT = REPO_ROOT / "infra" / "kafka" / "kafka.sh"
 POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
@@ -103,6 +103,8 @@ def token(
     from voorportaal_kit.settings import ServiceSettings
 
     settings = ServiceSettings()
+    if settings.environment == "production":
+        raise click.ClickException("development tokens are not issued in production")
     click.echo(
         issue_token(
             settings.auth, subject, list(roles), name=name, case_id=case_id, ttl_seconds=ttl
@@ -159,7 +161,12 @@ def dlq_list(topic: str, as_json: bool) -> None:
 @click.argument("topic")
 @click.option("--id", "event_ids", multiple=True, help="Replay only this ce_id; repeatable.")
 @click.option("--offset", "offsets", multiple=True, type=int, help="Replay only this offset.")
-@click.option("--all", "replay_all", is_flag=True, help="Replay every dead letter.")
+@click.option(
+    "--all",
+    "replay_all",
+    is_flag=True,
+    help="Replay every replayable dead letter once (not malformed ones).",
+)
 def dlq_replay(
     topic: str, event_ids: tuple[str, ...], offsets: tuple[int, ...], replay_all: bool
 ) -> None:
@@ -183,7 +190,7 @@ def dlq_replay(
 @main.command()
 def status() -> None:
     """What runs: each service's health and readiness, consumer lag and dead letters."""
-    from voorportaal_kit.kafka import consumer_lag, topic_sizes
+    from voorportaal_kit.kafka import consumer_lag, dead_letter_topics, topic_sizes
 
     for info in SERVICES.values():
         port = int(os.environ.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", info.port))
@@ -197,7 +204,9 @@ def status() -> None:
         click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
     try:
         lags = asyncio.run(consumer_lag(_bootstrap()))
-        sizes = asyncio.run(topic_sizes(_bootstrap(), [dlq_topic(t.name) for t in TOPICS]))
+        sizes = asyncio.run(
+            topic_sizes(_bootstrap(), asyncio.run(dead_letter_topics(_bootstrap())))
+        )
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         click.echo(f"kafka    {_bootstrap()}  unreachable ({type(exc).__name__})")
         return

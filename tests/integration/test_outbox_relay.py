@@ -119,21 +119,28 @@ async def test_relay_killed_between_publish_and_mark_publishes_every_row_once_re
     assert await unsent(database_url) == 0
 
     duplicates = assert_complete_and_ordered(await read_all(kafka_bootstrap, topic, 1000), ids)
-    # The killed batch reached Kafka but was never marked sent: it goes out again, once.
-    assert duplicates == 100
+    # The killed batch reached Kafka but was never marked sent, and with pipelining the next
+    # one may have been sent too: those (one or two batches) go out again, once.
+    assert 100 <= duplicates <= 200
 
 
-async def test_relay_killed_at_a_random_moment_loses_nothing(
+async def test_relay_killed_at_an_arbitrary_moment_loses_nothing(
     pg_database_url: str, kafka_bootstrap: str, topic: str
 ) -> None:
-    ids = await stage(pg_database_url, topic, 3000)
+    total = 10000
+    ids = await stage(pg_database_url, topic, total)
     first = relay(pg_database_url, kafka_bootstrap, "--batch-size", "50")
-    await asyncio.sleep(random.uniform(0.8, 2.0))  # noqa: S311 - a test's kill moment
+    # Kill it once it has made some progress, at a moment nothing in it chooses.
+    while await unsent(pg_database_url) == total:
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(random.uniform(0, 0.2))  # noqa: S311 - a test's kill moment
     first.kill()
     await asyncio.to_thread(first.wait, 30)
+    left = await unsent(pg_database_url)
+    assert 0 < left < total, "the kill should have happened mid-run"
 
     second = relay(pg_database_url, kafka_bootstrap, "--batch-size", "50")
     assert await asyncio.to_thread(second.wait, 120) == 0
     assert await unsent(pg_database_url) == 0
-    duplicates = assert_complete_and_ordered(await read_all(kafka_bootstrap, topic, 3000), ids)
-    assert duplicates <= 50, "at most the batch in flight may be published twice"
+    duplicates = assert_complete_and_ordered(await read_all(kafka_bootstrap, topic, total), ids)
+    assert duplicates <= 100, "at most the two batches in flight may be published twice"

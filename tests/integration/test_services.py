@@ -75,7 +75,7 @@ def test_service_process_is_ready_with_real_postgres_and_kafka_and_stops_cleanly
                 pass
             time.sleep(0.3)
         assert status == 200, body
-        assert body["checks"] == {"database": "ok", "broker": "ok"}
+        assert body["checks"] == {"database": "ok", "broker": "ok", "messaging": "ok"}
         code, _ = _get(f"http://127.0.0.1:{port}/health")
         assert code == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
@@ -88,3 +88,20 @@ def test_service_process_is_ready_with_real_postgres_and_kafka_and_stops_cleanly
     assert "Application shutdown complete" in output, output[-2000:]
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     assert any(line.get("event") == "runtime.serving" for line in lines), "JSON logs expected"
+
+
+def test_migrations_create_exactly_the_kit_tables_the_code_declares(tmp_path: object) -> None:
+    """The frozen DDL in create_kit_tables() matches tables.py (what tests build with)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine as create_sync_engine
+
+    from voorportaal_kit.tables import kit_metadata
+
+    url = f"sqlite+aiosqlite:///{tmp_path}/m.db"
+    migrations.upgrade(SERVICES["intake"].definition().migrations_dir, url)
+    engine = create_sync_engine(f"sqlite:///{tmp_path}/m.db")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), kit_metadata)
+    engine.dispose()
+    assert diff == []

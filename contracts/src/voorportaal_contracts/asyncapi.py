@@ -45,9 +45,11 @@ _RECEIVED_BY_VOORPORTAAL = {"referral.responses"}
 """Channels that agencies write and Voorportaal reads; every other channel Voorportaal sends."""
 
 _DLQ_HEADERS = {
-    "dlq_error_code": "Why the message was dead-lettered: bad_json, unknown_type, "
-    "unknown_version, missing_header, invalid_payload, handler_failed …",
-    "dlq_error": "A readable reason (never the message's personal content).",
+    "dlq_error_code": "Why the message was dead-lettered. Malformed (no release can accept "
+    "it): bad_json, bad_header, bad_payload, missing_header, invalid_payload. Replayable: "
+    "unknown_type, unknown_version, parse_error, handler_failed, handler_rejected.",
+    "dlq_error": "A readable reason: the rule broken, or the exception type; never the "
+    "message's content or an exception's text.",
     "dlq_original_topic": "Topic the message was read from.",
     "dlq_original_partition": "Its partition.",
     "dlq_original_offset": "Its offset.",

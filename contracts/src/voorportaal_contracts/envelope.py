@@ -192,7 +192,7 @@ def from_kafka(
     try:
         model = events.lookup(h[H_TYPE], version)
     except UnknownEventType as exc:
-        code = "unknown_version" if "version" in str(exc) else "unknown_type"
+        code = "unknown_version" if exc.type_known else "unknown_type"
         raise EnvelopeError(code, str(exc)) from None
     if value is None:
         raise EnvelopeError("bad_payload", "message has no value")

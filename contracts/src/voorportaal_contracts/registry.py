@@ -37,6 +37,11 @@ E = TypeVar("E", bound=type[Event])
 class UnknownEventType(LookupError):
     """No schema is registered for this (type, version)."""
 
+    def __init__(self, message: str, *, type_known: bool) -> None:
+        super().__init__(message)
+        self.type_known = type_known
+        """True when the type exists but not in this version."""
+
 
 class EventRegistry:
     """Maps (CloudEvents type, schema version) to the event model."""
@@ -70,9 +75,10 @@ class EventRegistry:
             known = sorted(v for (t, v) in self._models if t == event_type)
             if known:
                 raise UnknownEventType(
-                    f"unknown schema version {version} of {event_type} (known: {known})"
+                    f"unknown schema version {version} of {event_type} (known: {known})",
+                    type_known=True,
                 ) from None
-            raise UnknownEventType(f"unknown event type {event_type!r}") from None
+            raise UnknownEventType(f"unknown event type {event_type!r}", type_known=False) from None
 
     def __iter__(self) -> Iterator[type[Event]]:
         return iter(

@@ -96,12 +96,20 @@ TOPICS: tuple[TopicSpec, ...] = (
 DLQ_RETENTION_MS = 90 * DAY_MS
 
 
+COMPACTED_DLQ_RETENTION_MS = 7 * DAY_MS
+
+
 def dlq_spec(topic: str) -> TopicSpec:
-    """The dead-letter topic spec that goes with a consumed topic."""
+    """The dead-letter topic spec that goes with a consumed topic.
+
+    Dead letters of a compacted topic (contact.points: personal data) are kept one week, not
+    90 days: a tombstone on the topic does not reach copies in its DLQ.
+    """
+    compacted = any(spec.compacted for spec in TOPICS if spec.name == topic)
     return TopicSpec(
         dlq_topic(topic),
         partitions=1,
-        retention_ms=DLQ_RETENTION_MS,
+        retention_ms=COMPACTED_DLQ_RETENTION_MS if compacted else DLQ_RETENTION_MS,
         description=f"Messages from {topic} that could not be processed.",
     )
 

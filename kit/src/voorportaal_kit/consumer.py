@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -37,7 +37,7 @@ from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import is_sqlite, ping
-from voorportaal_kit.dlq import DeadLetterPublisher, header_map_safe
+from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_RETRIES, HANDLER_SECONDS
 from voorportaal_kit.tables import inbox
@@ -46,6 +46,21 @@ log = structlog.get_logger()
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 """Applies one event inside the consumer's transaction (and may stage outbox events)."""
+
+TombstoneHandler = Callable[[AsyncSession, str], Awaitable[None]]
+"""Applies a tombstone (the key's data was erased upstream); must be idempotent."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database did not answer; the batch is given back to be read again later."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tombstone:
+    """A record with a key and no value on a compacted topic."""
+
+    key: str
+
 
 Record: TypeAlias = ConsumerRecord[bytes, bytes]
 
@@ -85,11 +100,11 @@ class Subscription:
     topic: str
     group: str
     handlers: Mapping[type[Event], Handler]
-    description: str = ""
-    max_records: int = 200
-    ignore_other_types: bool = True
-    """Registered event types without a handler here are skipped (topics carry many types)."""
-    extra: dict[str, Any] = field(default_factory=dict)
+    max_records: int | None = None
+    """Records per batch (one transaction each); None takes the service's setting."""
+    on_tombstone: TombstoneHandler | None = None
+    """For compacted topics: erase what the key (a case id) held. Without it, a tombstone is
+    dead-lettered (it carries no data, so nothing personal lands in the DLQ)."""
 
 
 class ReliableConsumer:
@@ -106,6 +121,7 @@ class ReliableConsumer:
         clock: Clock | None = None,
         events: EventRegistry = registry,
         after_commit: Callable[[Sequence[Envelope]], Awaitable[None]] | None = None,
+        default_max_records: int = 200,
     ) -> None:
         self.subscription = subscription
         self._engine = engine
@@ -116,10 +132,12 @@ class ReliableConsumer:
         self._events = events
         self._after_commit = after_commit
         self._is_sqlite = is_sqlite(str(engine.url))
+        self._max_records = subscription.max_records or default_max_records
         self._handlers = {
             (model.event_type, model.schema_version): handler
             for model, handler in subscription.handlers.items()
         }
+        self._handled_types = {event_type for event_type, _ in self._handlers}
 
     def register(self, broker: KafkaBroker) -> None:
         """Attach this consumer to a FastStream broker as a batch subscriber."""
@@ -127,15 +145,16 @@ class ReliableConsumer:
         subscriber = broker.subscriber(
             sub.topic,
             batch=True,
-            max_records=sub.max_records,
+            max_records=self._max_records,
             group_id=sub.group,
             # A new group must start at the beginning, or it skips what came before it.
             auto_offset_reset="earliest",
             # Commit offsets only after the batch was processed; on an unexpected error
             # (database or DLQ unreachable) rewind so the batch is read again.
             ack_policy=AckPolicy.NACK_ON_ERROR,
-            title=f"{sub.topic}:{sub.group}",
-            description=sub.description or None,
+            # Retries happen inside the handler (delayed, in order), so allow a failing batch
+            # its whole retry budget before the group considers this member dead.
+            max_poll_interval_ms=self._poll_budget_ms(),
             include_in_schema=False,
             # The envelope parser below decides what a record is; FastStream must not try to
             # JSON-decode bodies first (a malformed one would fail before we could DLQ it).
@@ -149,75 +168,91 @@ class ReliableConsumer:
             await self.process(records)
             _record_lag(msg, records, sub.group)
 
+    def _poll_budget_ms(self) -> int:
+        per_event = sum(self._retry.delay(a) for a in range(1, self._retry.max_attempts))
+        return int(max(300.0, self._max_records * per_event * 1.5 + 60) * 1000)
+
     async def process(self, records: Sequence[Record]) -> None:
         """Apply a batch; returns only when every record is applied, skipped or dead-lettered."""
         if not records:
             return
         started = time.perf_counter()
-        parsed: list[tuple[Record, Envelope]] = []
+        parsed: list[tuple[Record, Envelope | Tombstone]] = []
         for record in records:
-            envelope = await self._parse(record)
-            if envelope is not None:
-                parsed.append((record, envelope))
+            item = await self._parse(record)
+            if item is not None:
+                parsed.append((record, item))
         if parsed:
             try:
-                await self._apply([env for _, env in parsed])
+                await self._apply([item for _, item in parsed])
             except Exception as exc:  # noqa: BLE001 - isolate the failing event below
                 log.info(
                     "consumer.batch_failed_isolating",
                     topic=self.subscription.topic,
                     size=len(parsed),
-                    error=repr(exc),
+                    error_type=type(exc).__name__,
                 )
-                for record, envelope in parsed:
-                    await self._apply_alone(record, envelope)
+                for record, item in parsed:
+                    await self._apply_alone(record, item)
         HANDLER_SECONDS.labels(self.subscription.topic, self.subscription.group).observe(
             time.perf_counter() - started
         )
 
-    async def _parse(self, record: Record) -> Envelope | None:
+    async def _parse(self, record: Record) -> Envelope | Tombstone | None:
+        if record.value is None and record.key and self.subscription.on_tombstone is not None:
+            return Tombstone(record.key.decode("utf-8", "replace"))
         try:
             envelope = from_kafka(record.key, record.value, record.headers or (), self._events)
         except EnvelopeError as exc:
             await self._dead_letter(record, exc.code, exc.reason, attempts=1)
             return None
-        if (envelope.type, envelope.version) not in self._handlers:
-            if self.subscription.ignore_other_types:
-                self._count("ignored")
-                return None
+        except Exception as exc:  # noqa: BLE001 - a record must never stop the consumer
             await self._dead_letter(
-                record,
-                "no_handler",
-                f"{self.subscription.group} has no handler for {envelope.type} v{envelope.version}",
-                attempts=1,
+                record, "parse_error", f"{type(exc).__name__} while parsing", attempts=1
             )
             return None
-        return envelope
+        if (envelope.type, envelope.version) in self._handlers:
+            return envelope
+        if envelope.type in self._handled_types:
+            # A version this release does not handle yet: keep it for a replay after upgrade.
+            await self._dead_letter(
+                record,
+                "unknown_version",
+                f"{self.subscription.group} does not handle {envelope.type} v{envelope.version}",
+                attempts=1,
+            )
+        else:
+            self._count("ignored")  # topics carry many types; this group wants others
+        return None
 
-    async def _apply(self, envelopes: Sequence[Envelope]) -> None:
-        """Apply events in one transaction; events already in the inbox are skipped."""
+    async def _apply(self, items: Sequence[Envelope | Tombstone]) -> None:
+        """Apply events (and tombstones) in order in one transaction; events already in the
+        inbox are skipped."""
         applied: list[Envelope] = []
+        envelopes = [item for item in items if isinstance(item, Envelope)]
         async with self._sessions.begin() as session:
-            unique: dict[UUID, Envelope] = {}
-            for envelope in envelopes:  # a redelivery within one batch counts once
-                unique.setdefault(envelope.id, envelope)
-            claimed = await self._claim(session, list(unique.values()))
-            for envelope in unique.values():
-                if envelope.id not in claimed:
+            claimed = await self._claim(session, envelopes)
+            for item in items:
+                if isinstance(item, Tombstone):
+                    assert self.subscription.on_tombstone is not None
+                    await self.subscription.on_tombstone(session, item.key)
                     continue
-                handler = self._handlers[(envelope.type, envelope.version)]
+                if item.id not in claimed:
+                    continue
+                claimed.discard(item.id)  # a redelivery within one batch counts once
+                handler = self._handlers[(item.type, item.version)]
                 # bind/reset rather than bound_contextvars(): this runs per event, and the
                 # context manager's extra look-up of the current values costs measurably.
                 tokens = structlog.contextvars.bind_contextvars(
-                    case_id=envelope.subject,
-                    event_id=str(envelope.id),
-                    trace_id=_trace_id(envelope.traceparent),
+                    case_id=item.subject,
+                    event_id=str(item.id),
+                    trace_id=_trace_id(item.traceparent),
                 )
                 try:
-                    await handler(session, envelope)
+                    await handler(session, item)
                 finally:
                     structlog.contextvars.reset_contextvars(**tokens)
-                applied.append(envelope)
+                applied.append(item)
         self._count("applied", len(applied))
         self._count("duplicate", len(envelopes) - len(applied))
         if self._after_commit is not None:
@@ -229,6 +264,7 @@ class ReliableConsumer:
         One round trip (INSERT … ON CONFLICT DO NOTHING RETURNING) instead of a look-up and
         an insert. The claims are part of the transaction: if a handler fails, they go too.
         """
+        envelopes = list({env.id: env for env in envelopes}.values())
         if not envelopes:
             return set()
         now = self._clock.now()
@@ -253,34 +289,38 @@ class ReliableConsumer:
         statement = sqlite_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
         return set((await session.scalars(statement, rows)).all())
 
-    async def _apply_alone(self, record: Record, envelope: Envelope) -> None:
+    async def _apply_alone(self, record: Record, item: Envelope | Tombstone) -> None:
         attempt = 0
         while True:
             attempt += 1
             try:
-                await self._apply([envelope])
+                await self._apply([item])
                 return
             except PermanentError as exc:
+                # Our own rule violations: their messages are written to be safe to keep.
                 await self._dead_letter(
                     record, exc.code, str(exc) or type(exc).__name__, attempts=attempt
                 )
                 return
-            except Exception as exc:  # noqa: BLE001 - counted, retried, then dead-lettered
+            except Exception as exc:
                 if not await self._database_answers():
-                    # Not the message's fault: wait for the database, do not count it.
-                    attempt -= 1
+                    # Not the message's fault. Wait a while, then give the batch back
+                    # (uncommitted) so it is read again: nothing is counted against it.
                     log.warning(
                         "consumer.database_unavailable",
                         topic=record.topic,
                         retry_in_s=self._retry.max_backoff_s,
                     )
                     await asyncio.sleep(self._retry.max_backoff_s)
-                    continue
+                    raise DatabaseUnavailable from exc
+                # Exception messages can quote data (a driver's SQL parameters, a validator's
+                # input): only the type goes to logs and dead letters.
+                error = type(exc).__name__
                 if attempt >= self._retry.max_attempts:
                     await self._dead_letter(
                         record,
                         "handler_failed",
-                        f"{type(exc).__name__}: {exc} (after {attempt} attempts)",
+                        f"{error} (after {attempt} attempts)",
                         attempts=attempt,
                     )
                     return
@@ -289,11 +329,11 @@ class ReliableConsumer:
                 log.warning(
                     "consumer.retrying",
                     topic=record.topic,
-                    event_id=str(envelope.id),
-                    case_id=envelope.subject,
+                    partition=record.partition,
+                    offset=record.offset,
                     attempt=attempt,
                     retry_in_s=delay,
-                    error=f"{type(exc).__name__}: {exc}",
+                    error_type=error,
                 )
                 await asyncio.sleep(delay)
 
@@ -305,9 +345,22 @@ class ReliableConsumer:
         return True
 
     async def _dead_letter(self, record: Record, code: str, reason: str, *, attempts: int) -> None:
-        await self._dead_letters.send(
-            record, code=code, reason=reason, attempts=attempts, failed_at=self._clock.now()
-        )
+        try:
+            await self._dead_letters.send(
+                record, code=code, reason=reason, attempts=attempts, failed_at=self._clock.now()
+            )
+        except Exception:
+            # Without its dead letter the record must not be committed past: give the batch
+            # back, after a pause so that a broken DLQ does not turn into a hot loop.
+            log.exception(
+                "consumer.dead_letter_failed",
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                code=code,
+            )
+            await asyncio.sleep(self._retry.max_backoff_s)
+            raise
         self._count("dead_lettered")
 
     def _count(self, outcome: str, n: int = 1) -> None:
@@ -338,4 +391,4 @@ def _record_lag(msg: Any, records: Sequence[Record], group: str) -> None:
             CONSUMER_LAG.labels(tp.topic, group, str(tp.partition)).set(max(end - offset - 1, 0))
 
 
-__all__ = ["Handler", "ReliableConsumer", "RetryPolicy", "Subscription", "header_map_safe"]
+__all__ = ["Handler", "ReliableConsumer", "RetryPolicy", "Subscription", "Tombstone"]

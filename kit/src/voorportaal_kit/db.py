@@ -43,11 +43,20 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            url, echo=echo, connect_args={"timeout": 30}, hide_parameters=True
+        )
         _make_sqlite_transactional(engine)
         return engine
     return create_async_engine(
-        url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        # Error messages must not quote the values of a statement (names, BSN, addresses):
+        # they end up in logs and dead letters.
+        hide_parameters=True,
     )
 
 

@@ -10,11 +10,11 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from uuid import UUID
 
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 
-from voorportaal_contracts.envelope import header_map
 from voorportaal_contracts.topics import dlq_topic, is_dlq
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.metrics import DEAD_LETTERS
@@ -47,12 +47,12 @@ class DeadLetter:
     @property
     def event_id(self) -> str | None:
         """The ce_id of the original message, when it had one."""
-        return header_map(self.original_headers).get("ce_id")
+        return header_map_safe(self.original_headers).get("ce_id")
 
     @property
     def event_type(self) -> str | None:
         """The ce_type of the original message, when it had one."""
-        return header_map(self.original_headers).get("ce_type")
+        return header_map_safe(self.original_headers).get("ce_type")
 
 
 class DeadLetterPublisher:
@@ -175,6 +175,13 @@ async def read_dead_letters(bootstrap_servers: str, topic: str) -> AsyncIterator
         await consumer.stop()
 
 
+MALFORMED = frozenset(
+    {"bad_json", "bad_header", "bad_payload", "missing_header", "invalid_payload"}
+)
+"""Codes of letters that no consumer release can accept: replaying them only dead-letters
+them again. `replay(all)` leaves them out; naming one by id or offset still replays it."""
+
+
 async def replay(
     bootstrap_servers: str,
     topic: str,
@@ -182,17 +189,25 @@ async def replay(
     event_ids: set[str] | None = None,
     offsets: set[int] | None = None,
 ) -> list[DeadLetter]:
-    """Republish dead letters (all, or those with the given ce_ids/offsets) to their topic.
+    """Republish dead letters to the topic they came from: the named ones (ce_id or offset),
+    or, when none are named, every replayable one, each event once.
 
     Replaying is safe to repeat: consumers' inboxes drop an event they already applied.
     """
-    chosen = [
-        letter
-        async for letter in read_dead_letters(bootstrap_servers, topic)
-        if (event_ids is None and offsets is None)
-        or (event_ids is not None and letter.event_id in event_ids)
-        or (offsets is not None and letter.offset in offsets)
-    ]
+    wanted_ids = {_normalise_id(i) for i in event_ids or ()}
+    chosen: list[DeadLetter] = []
+    seen: set[str] = set()
+    async for letter in read_dead_letters(bootstrap_servers, topic):
+        event_id = _normalise_id(letter.event_id or "")
+        named = event_ids is not None or offsets is not None
+        if named:
+            if event_id not in wanted_ids and letter.offset not in (offsets or set()):
+                continue
+        elif letter.reason_code in MALFORMED or (event_id and event_id in seen):
+            continue  # unfixable, or the same event dead-lettered by another group/round
+        if event_id:
+            seen.add(event_id)
+        chosen.append(letter)
     if not chosen:
         return []
     producer = AIOKafkaProducer(
@@ -214,3 +229,10 @@ async def replay(
         await producer.stop()
     log.info("dlq.replayed", topic=topic, count=len(chosen))
     return chosen
+
+
+def _normalise_id(value: str) -> str:
+    try:
+        return str(UUID(value))
+    except ValueError:
+        return value

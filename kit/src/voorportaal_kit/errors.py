@@ -1,4 +1,7 @@
-"""Errors a message handler can raise to steer retries and dead-lettering."""
+"""Errors a message handler can raise to steer dead-lettering.
+
+Any other exception is retried with backoff, then dead-lettered as `handler_failed`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,3 @@ class PermanentError(Exception):
     """The message can never be processed (it breaks a rule): dead-letter it at once."""
 
     code = "handler_rejected"
-
-
-class TransientError(Exception):
-    """Something outside the message failed (a remote service, a lock): retry later."""

@@ -8,6 +8,7 @@ plain 500 that reveals nothing of the request.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
@@ -30,6 +31,7 @@ from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 log = structlog.get_logger()
 
 PROBLEM_JSON = "application/problem+json"
+_TRACEPARENT = re.compile(rb"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 
 Check = Callable[[], Awaitable[None]]
 """A readiness check: returns when the dependency answers, raises when it does not."""
@@ -134,8 +136,8 @@ class MetricsMiddleware(ASGIMiddleware):
             await send(message)
 
         structlog.contextvars.clear_contextvars()
-        traceparent = dict(scope.get("headers") or []).get(b"traceparent")
-        if traceparent and traceparent.count(b"-") == 3:
+        traceparent = dict(scope.get("headers") or []).get(b"traceparent", b"")
+        if _TRACEPARENT.fullmatch(traceparent):  # never log what a caller wrote unchecked
             structlog.contextvars.bind_contextvars(trace_id=traceparent.split(b"-")[1].decode())
         try:
             await next_app(scope, receive, capture)
@@ -194,8 +196,6 @@ def create_app(
     verifier: TokenVerifier,
     checks: dict[str, Check],
     state: dict[str, Any] | None = None,
-    on_startup: Sequence[Callable[..., Any]] = (),
-    on_shutdown: Sequence[Callable[..., Any]] = (),
     lifespan: Sequence[Any] = (),
     cors_origins: Sequence[str] = (),
     description: str | None = None,
@@ -219,8 +219,6 @@ def create_app(
         ),
         cors_config=CORSConfig(allow_origins=list(cors_origins)) if cors_origins else None,
         state=State(state or {}),
-        on_startup=list(on_startup),
-        on_shutdown=list(on_shutdown),
         lifespan=list(lifespan),
         debug=False,
         logging_config=None,  # structlog (configure_logging) owns the process's logging

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,10 +10,9 @@ from dataclasses import dataclass
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 
-from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
+from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec, is_dlq
 
 log = structlog.get_logger()
 
@@ -66,9 +64,12 @@ async def ensure_topics(
             )
             for spec in missing
         ]
-        # Another process may have created them between our list and our create.
-        with contextlib.suppress(TopicAlreadyExistsError):
-            await admin.create_topics(new)
+        response = await admin.create_topics(new)
+        # create_topics reports failures per topic instead of raising. 36 is "already
+        # exists" (another process created it between our list and our create).
+        failed = {name: code for name, code, *_ in response.topic_errors if code not in (0, 36)}
+        if failed:
+            raise RuntimeError(f"could not create topics (Kafka error codes): {failed}")
         created = [spec.name for spec in missing]
         log.info("kafka.topics_created", topics=created)
         return created
@@ -142,6 +143,16 @@ async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
         return result
     finally:
         await consumer.stop()
+        await admin.close()
+
+
+async def dead_letter_topics(bootstrap_servers: str) -> list[str]:
+    """Every dead-letter topic on the cluster (including per-agency referral DLQs)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        return sorted(t for t in await admin.list_topics() if is_dlq(t))
+    finally:
         await admin.close()
 
 

@@ -87,7 +87,7 @@ def create_kit_tables() -> None:
         sa.Column("message_key", sa.String(64), nullable=False),
         sa.Column("event_type", sa.String(128), nullable=False),
         sa.Column("headers", sa.Text(), nullable=False),
-        sa.Column("value", sa.LargeBinary(), nullable=False),
+        sa.Column("value", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_outbox"),

@@ -3,9 +3,10 @@
 A use case calls `add_events(session, ...)` inside its transaction. The relay reads unsent rows
 in id order, publishes them with an idempotent producer (`acks=all`), and marks them sent. A
 relay killed at any moment loses nothing: rows stay unsent until Kafka acknowledged them, so
-the worst case is a row published twice, which consumers' inboxes absorb. Per-key order holds
-because rows go out in id order through one producer with idempotence, which keeps order per
-partition even when it retries.
+the worst case is the batches in flight (at most two) published twice, which consumers'
+inboxes absorb. Per-key order holds for rows in id order; ids are handed out at insert, so
+two transactions writing the same case at once must be serialised by the use case (lock the
+case row first), or the later insert may commit, and be published, first.
 """
 
 from __future__ import annotations
@@ -15,14 +16,27 @@ import contextlib
 import time
 import zlib
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any, TypeAlias
+from uuid import uuid4
 
 import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-from sqlalchemy import BigInteger, Row, any_, bindparam, event, func, insert, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Row,
+    all_,
+    any_,
+    bindparam,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -37,7 +51,13 @@ from voorportaal_kit.tables import outbox
 
 log = structlog.get_logger()
 
+_IDS = ARRAY(BigInteger)
 _Row: TypeAlias = Row[Any, Any, Any, Any, Any]  # (id, topic, message_key, headers, value)
+
+
+MAX_MESSAGE_BYTES = 900_000
+"""Largest value staged; Kafka refuses records over ~1 MiB, and one refused row would block
+every row behind it in the outbox."""
 
 
 async def add_events(
@@ -56,6 +76,10 @@ async def add_events(
         record = envelope.to_kafka(topic)
         if "{" in record.topic:
             raise ValueError(f"{envelope.type} needs an explicit topic (got {record.topic!r})")
+        if len(record.value) > MAX_MESSAGE_BYTES:
+            raise ValueError(
+                f"{envelope.type} is {len(record.value)} bytes; the limit is {MAX_MESSAGE_BYTES}"
+            )
         rows.append(
             {
                 "event_id": envelope.id,
@@ -69,6 +93,32 @@ async def add_events(
         )
     await session.execute(insert(outbox), rows)
     session.sync_session.info[_STAGED] = True
+
+
+async def add_tombstone(
+    session: AsyncSession, topic: str, key: str, *, clock: Clock | None = None
+) -> None:
+    """Stage a tombstone (null value) for `key` on a compacted topic: compaction then erases
+    everything that topic held for the key (e.g. a citizen's contact details)."""
+    await session.execute(
+        insert(outbox),
+        [
+            {
+                "event_id": uuid4(),
+                "topic": topic,
+                "message_key": key,
+                "event_type": TOMBSTONE,
+                "headers": "",
+                "value": None,
+                "created_at": (clock or SystemClock()).now(),
+            }
+        ],
+    )
+    session.sync_session.info[_STAGED] = True
+
+
+TOMBSTONE = "tombstone"
+"""The `event_type` of an outbox row that carries a tombstone."""
 
 
 def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
@@ -85,7 +135,9 @@ def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
 
 def decode_headers(text: str) -> list[tuple[str, bytes]]:
     """The inverse of `encode_headers`."""
-    out = []
+    out: list[tuple[str, bytes]] = []
+    if not text:
+        return out
     for line in text.split("\n"):
         name, _, value = line.partition("=")
         out.append((name, value.encode()))
@@ -134,6 +186,7 @@ class OutboxRelay:
         service_name: str,
         batch_size: int = 1000,
         poll_interval_s: float = 0.2,
+        keep_sent_s: float = 3600.0,
         clock: Clock | None = None,
         after_publish: Callable[[Sequence[int]], Awaitable[None]] | None = None,
     ) -> None:
@@ -143,78 +196,76 @@ class OutboxRelay:
         self._service = service_name
         self._batch_size = batch_size
         self._poll = poll_interval_s
+        self._keep_sent = timedelta(seconds=keep_sent_s)
         self._clock = clock or SystemClock()
         self._after_publish = after_publish
         self._producer: AIOKafkaProducer | None = None
         self._is_sqlite = is_sqlite(str(engine.url))
-        self._backlog_checked = 0.0
+        self._purged_at = 0.0
+        self.alive = False
+        """True while the relay loop runs (readiness)."""
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Relay until `stop` is set; survives broker and database outages by backing off."""
+        """Relay until `stop` is set. Never gives up: every failure is logged and retried
+        with backoff (broker down, database down, lost leadership, a bug)."""
         wakeup = asyncio.Event()
         _wakers.add(wakeup.set)
-        try:
-            await self._relay(stop, wakeup)
-        finally:
-            _wakers.discard(wakeup.set)
-            await self._close_producer()
-
-    async def _relay(self, stop: asyncio.Event, wakeup: asyncio.Event) -> None:
+        self.alive = True
         backoff = 0.5
-        async with self._leadership(stop) as leader:
-            if not leader:
-                return
+        try:
             while not stop.is_set():
-                wakeup.clear()  # before draining: rows staged meanwhile wake the next round
                 try:
-                    await self._ensure_producer()
-                    await self.drain()
-                    backoff = 0.5
-                except (TimeoutError, KafkaError, DBAPIError, OSError) as exc:
-                    log.warning("outbox.relay_retry", error=repr(exc), retry_in_s=backoff)
+                    async with self._leadership(stop) as lease:
+                        while not stop.is_set() and await lease.still_held():
+                            wakeup.clear()  # before draining: rows staged meanwhile wake us
+                            await self.drain(stop)
+                            await self._purge_sent_now_and_then()
+                            backoff = 0.5
+                            await _wait_any(stop, wakeup, self._poll)
+                except Exception as exc:  # noqa: BLE001 - the relay must outlive any failure
+                    log.warning(
+                        "outbox.relay_retry", error_type=type(exc).__name__, retry_in_s=backoff
+                    )
                     await self._close_producer()
                     await _sleep_or_stop(stop, backoff)
                     backoff = min(backoff * 2, 30.0)
-                    continue
-                await _wait_any(stop, wakeup, self._poll)
+        finally:
+            self.alive = False
+            _wakers.discard(wakeup.set)
+            await self._close_producer()
 
-    async def publish_once(self) -> int:
-        """Publish one batch of unsent rows and mark it; returns how many were published."""
-        rows = await self._fetch(after_id=None)
-        if rows:
-            await self._confirm(rows, await self._enqueue(rows))
-        return len(rows)
-
-    async def drain(self) -> int:
-        """Publish until no unsent row is left; returns how many were published.
+    async def drain(self, stop: asyncio.Event | None = None) -> int:
+        """Publish until no unsent row is left (or `stop`); returns how many were published.
 
         Batches are pipelined: while Kafka acknowledges batch k and the database marks it,
-        batch k+1 is read and enqueued. Batches are confirmed strictly in order.
+        batch k+1 is read and enqueued; batches are confirmed strictly in order. Each read
+        takes the lowest unsent ids except those still in flight, so a row whose transaction
+        committed late (a lower id) still goes out before any row staged after it.
         """
         total = 0
-        last_id: int | None = None
+        in_flight: list[int] = []
         confirming: asyncio.Task[None] | None = None
         try:
-            while True:
-                rows = await self._fetch(after_id=last_id)
+            while stop is None or not stop.is_set():
+                rows = await self._fetch(exclude=in_flight)
                 if not rows:
                     break
                 acks = await self._enqueue(rows)
                 if confirming is not None:
                     await confirming
                 confirming = asyncio.create_task(self._confirm(rows, acks))
-                last_id = rows[-1].id
+                in_flight = [row.id for row in rows]
                 total += len(rows)
-            if confirming is not None:
-                await confirming
-                confirming = None
         finally:
-            if confirming is not None and not confirming.done():
-                confirming.cancel()
-        await self._update_backlog(force=total == 0)
+            if confirming is not None:
+                # Never cancel a confirmation: Kafka may already have the batch, and marking
+                # it is what keeps it from going out again.
+                await asyncio.shield(confirming)
+        if total == 0:
+            OUTBOX_BACKLOG.set(0)
         return total
 
-    async def _fetch(self, after_id: int | None) -> Sequence[_Row]:
+    async def _fetch(self, exclude: Sequence[int]) -> Sequence[_Row]:
         query = (
             select(
                 outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.headers, outbox.c.value
@@ -223,12 +274,18 @@ class OutboxRelay:
             .order_by(outbox.c.id)
             .limit(self._batch_size)
         )
-        if after_id is not None:
-            # Rows of the batch still in flight are not read twice. A row with a lower id
-            # that commits late is picked up by the next drain.
-            query = query.where(outbox.c.id > after_id)
+        if exclude and self._is_sqlite:
+            query = query.where(outbox.c.id.not_in(exclude))
+        elif exclude:
+            query = query.where(outbox.c.id != all_(bindparam("ex", exclude, type_=_IDS)))
         async with self._sessions() as session:
-            return (await session.execute(query)).all()
+            rows = (await session.execute(query)).all()
+            if len(rows) == self._batch_size:
+                backlog = await session.scalar(
+                    select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+                )
+                OUTBOX_BACKLOG.set(backlog or 0)
+            return rows
 
     async def _enqueue(self, rows: Sequence[_Row]) -> list[asyncio.Future[Any]]:
         await self._ensure_producer()
@@ -258,23 +315,22 @@ class OutboxRelay:
         if self._is_sqlite:
             condition = outbox.c.id.in_(ids)
         else:  # one array parameter instead of hundreds of bind parameters
-            condition = outbox.c.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger)))
+            condition = outbox.c.id == any_(bindparam("ids", ids, type_=_IDS))
         async with self._sessions.begin() as session:
             await session.execute(update(outbox).where(condition).values(sent_at=self._clock.now()))
         for topic, count in Counter(row.topic for row in rows).items():
             EVENTS_PUBLISHED.labels(topic).inc(count)
         log.debug("outbox.published", count=len(rows), last_id=ids[-1])
 
-    async def _update_backlog(self, *, force: bool) -> None:
-        now = time.monotonic()
-        if not force and now - self._backlog_checked < 5.0:
+    async def _purge_sent_now_and_then(self) -> None:
+        # Sent rows are kept a while for inspection, then deleted: some carry personal data
+        # (contact.points), which must not outlive its purpose in a second place.
+        if time.monotonic() - self._purged_at < 60:
             return
-        self._backlog_checked = now
-        async with self._sessions() as session:
-            backlog = await session.scalar(
-                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
-            )
-        OUTBOX_BACKLOG.set(backlog or 0)
+        self._purged_at = time.monotonic()
+        purged = await self.purge_sent(self._clock.now() - self._keep_sent)
+        if purged:
+            log.info("outbox.purged", count=purged)
 
     async def purge_sent(self, older_than: datetime) -> int:
         """Delete rows published before `older_than`; returns how many."""
@@ -301,15 +357,16 @@ class OutboxRelay:
                 await producer.stop()
 
     @contextlib.asynccontextmanager
-    async def _leadership(self, stop: asyncio.Event):  # type: ignore[no-untyped-def]
+    async def _leadership(self, stop: asyncio.Event) -> AsyncIterator[_Lease]:
         """On PostgreSQL, hold an advisory lock so that only one replica relays at a time.
 
         Two relays on one outbox would interleave rows of the same case and break its order.
-        A standby replica waits for the lock and takes over when the leader dies (its
-        connection, and with it the lock, goes away). SQLite is one process: no lock needed.
+        A standby waits for the lock and takes over when the leader dies (its connection,
+        and with it the lock, goes away). The leader checks its lock connection before every
+        round and steps down when it is gone. SQLite is one process: no lock needed.
         """
-        if is_sqlite(str(self._engine.url)):
-            yield True
+        if self._is_sqlite:
+            yield _Lease(None)
             return
         key = zlib.crc32(f"voorportaal-outbox-{self._service}".encode())
         conn: AsyncConnection | None = None
@@ -324,12 +381,32 @@ class OutboxRelay:
             log.info("outbox.relay_standby", service=self._service)
             await _sleep_or_stop(stop, 5.0)
         try:
-            yield conn is not None
+            yield _Lease(conn)
         finally:
             if conn is not None:
-                with contextlib.suppress(Exception):
-                    await conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+                # Throw the connection away rather than unlock it: a pooled connection that
+                # still held the lock would make this process leader by accident later.
+                await conn.invalidate()
                 await conn.close()
+
+
+class _Lease:
+    """The relay's hold on leadership (an open connection holding the advisory lock)."""
+
+    def __init__(self, conn: AsyncConnection | None) -> None:
+        self._conn = conn
+
+    async def still_held(self) -> bool:
+        """Whether the lock connection is still alive (always true without a lock)."""
+        if self._conn is None:
+            return True
+        try:
+            await self._conn.execute(text("SELECT 1"))
+            await self._conn.commit()
+        except DBAPIError:
+            log.warning("outbox.relay_lost_leadership")
+            return False
+        return True
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 import uvicorn
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
+from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -69,9 +69,7 @@ class ServiceRuntime:
         )
         self.sessions: async_sessionmaker[AsyncSession] = create_sessions(self.engine)
         self.verifier = TokenVerifier(self.settings.auth)
-        self.broker = create_broker(
-            self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}"
-        )
+        self.broker: KafkaBroker | None = None
         self.relay = OutboxRelay(
             self.engine,
             self.sessions,
@@ -79,6 +77,7 @@ class ServiceRuntime:
             service_name=self.settings.service_name,
             batch_size=self.settings.relay_batch_size,
             poll_interval_s=self.settings.relay_poll_interval_s,
+            keep_sent_s=self.settings.relay_keep_sent_s,
             clock=self.clock,
         )
         self.retry = RetryPolicy(
@@ -90,6 +89,7 @@ class ServiceRuntime:
         self._dlq_producer: AIOKafkaProducer | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._messaging_started = False
 
     def _new_producer(self) -> AIOKafkaProducer:
         return create_producer(
@@ -108,6 +108,13 @@ class ServiceRuntime:
         """Readiness: the broker answers."""
         await broker_reachable(self.settings.kafka_bootstrap_servers)
 
+    async def check_messaging(self) -> None:
+        """Readiness: consumers are subscribed and the outbox relay runs."""
+        if not self._messaging_started:
+            raise RuntimeError("consumers not started")
+        if not self.relay.alive:
+            raise RuntimeError("outbox relay not running")
+
     def app(self) -> Litestar:
         """The service's HTTP application; its lifespan runs the messaging side."""
         return create_app(
@@ -117,7 +124,11 @@ class ServiceRuntime:
             description=self.definition.description,
             route_handlers=self.definition.route_handlers,
             verifier=self.verifier,
-            checks={"database": self.check_database, "broker": self.check_broker},
+            checks={
+                "database": self.check_database,
+                "broker": self.check_broker,
+                "messaging": self.check_messaging,
+            },
             state={"runtime": self, **self.definition.extra_state},
             lifespan=[self.lifespan],
             cors_origins=self.definition.cors_origins,
@@ -127,7 +138,9 @@ class ServiceRuntime:
     async def lifespan(self, _app: Litestar | None = None) -> AsyncIterator[None]:
         """Start messaging in the background (HTTP serves even while Kafka is down)."""
         self._stop.clear()
-        self._tasks = [asyncio.create_task(self._messaging(), name="messaging")]
+        task = asyncio.create_task(self._messaging(), name="messaging")
+        task.add_done_callback(_report_crash)
+        self._tasks = [task]
         try:
             yield
         finally:
@@ -139,8 +152,12 @@ class ServiceRuntime:
             try:
                 await self._start_messaging()
                 break
-            except (TimeoutError, KafkaError, OSError) as exc:
-                log.warning("runtime.kafka_unavailable", error=repr(exc), retry_in_s=backoff)
+            except Exception as exc:  # noqa: BLE001 - logged and retried: messaging must start
+                log.warning(
+                    "runtime.messaging_start_failed",
+                    error_type=type(exc).__name__,
+                    retry_in_s=backoff,
+                )
                 await self._cleanup_messaging()
                 with contextlib.suppress(asyncio.TimeoutError):
                     await asyncio.wait_for(self._stop.wait(), backoff)
@@ -150,20 +167,25 @@ class ServiceRuntime:
 
     async def _start_messaging(self) -> None:
         subscriptions = list(self.definition.subscriptions(self))
-        specs = list(self.definition.topics)
-        specs += [dlq_spec(s.topic) for s in subscriptions]
+        specs = [*self.definition.topics, *(dlq_spec(s.topic) for s in subscriptions)]
         await ensure_topics(
             self.settings.kafka_bootstrap_servers,
-            _unique(specs),
+            list({spec.name: spec for spec in reversed(specs)}.values()),
             replication_factor=self.settings.kafka_replication_factor,
             min_insync_replicas=self.settings.kafka_min_insync_replicas,
         )
         if subscriptions:
+            # A new broker per attempt: subscribers registered on a broker whose start failed
+            # would otherwise be registered twice on the next attempt.
+            self.broker = create_broker(
+                self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}"
+            )
             self._dlq_producer = create_producer(
                 self.settings.kafka_bootstrap_servers,
                 f"voorportaal-{self.settings.service_name}-dlq",
             )
             await self._dlq_producer.start()
+            self.consumers = []
             for subscription in subscriptions:
                 consumer = ReliableConsumer(
                     subscription,
@@ -173,10 +195,12 @@ class ServiceRuntime:
                     retry=self.retry,
                     clock=self.clock,
                     after_commit=self.definition.after_commit,
+                    default_max_records=self.settings.consumer_max_records,
                 )
                 consumer.register(self.broker)
                 self.consumers.append(consumer)
             await self.broker.start()
+        self._messaging_started = True
         log.info(
             "runtime.messaging_started",
             service=self.settings.service_name,
@@ -184,8 +208,11 @@ class ServiceRuntime:
         )
 
     async def _cleanup_messaging(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.broker.stop()
+        self._messaging_started = False
+        if self.broker is not None:
+            with contextlib.suppress(Exception):
+                await self.broker.stop()
+            self.broker = None
         if self._dlq_producer is not None:
             with contextlib.suppress(Exception):
                 await self._dlq_producer.stop()
@@ -195,9 +222,10 @@ class ServiceRuntime:
         """Stop consumers first (no half-handled batch is committed), then the relay."""
         self._stop.set()
         await self._cleanup_messaging()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
-                await asyncio.wait_for(task, timeout=15)
+        if self._tasks:
+            # wait() does not raise a task's error (_report_crash has logged it already), so
+            # the engine is always disposed.
+            await asyncio.wait(self._tasks, timeout=15)
         self._tasks = []
         await self.engine.dispose()
 
@@ -220,8 +248,8 @@ class ServiceRuntime:
         )
 
 
-def _unique(specs: Sequence[TopicSpec]) -> list[TopicSpec]:
-    seen: dict[str, TopicSpec] = {}
-    for spec in specs:
-        seen.setdefault(spec.name, spec)
-    return list(seen.values())
+def _report_crash(task: asyncio.Task[None]) -> None:
+    # The messaging task retries every failure itself; ending with an error is a bug, and
+    # readiness (check_messaging) turns red so that the orchestrator restarts the process.
+    if not task.cancelled() and task.exception() is not None:
+        log.error("runtime.messaging_crashed", exc_info=task.exception())

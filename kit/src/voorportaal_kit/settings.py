@@ -78,6 +78,9 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_s: float = 0.2
     """How often the relay looks for new outbox rows when nobody woke it up."""
 
+    relay_keep_sent_s: float = 3600.0
+    """How long published outbox rows are kept for inspection before they are deleted."""
+
     consumer_max_records: int = 200
     """Records a consumer takes per batch (one transaction per batch)."""
 

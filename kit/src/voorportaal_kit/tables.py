@@ -32,7 +32,7 @@ outbox = Table(
     Column("message_key", String(64), nullable=False),
     Column("event_type", String(128), nullable=False),
     Column("headers", Text, nullable=False),
-    Column("value", LargeBinary, nullable=False),
+    Column("value", LargeBinary, nullable=True),  # null: a tombstone
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("sent_at", DateTime(timezone=True), nullable=True),
     comment="Transactional outbox: events written with the state change, published by the relay.",
