@@ -1,0 +1,110 @@
+"""The relay's ordering and marking rules, on SQLite with a recording producer."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import func, insert, select
+
+from voorportaal_kit.db import create_engine, create_sessions
+from voorportaal_kit.outbox import OutboxRelay, add_tombstone
+from voorportaal_kit.tables import kit_metadata, outbox
+
+T = datetime(2026, 11, 29, tzinfo=UTC)
+
+
+class RecordingProducer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, bytes | None]] = []
+        self.on_send: Any = None
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+    async def send(
+        self, topic: str, *, value: bytes | None, key: bytes, headers: list[Any]
+    ) -> asyncio.Future[None]:
+        self.sent.append((key.decode(), value))
+        if self.on_send is not None:
+            await self.on_send(value)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.set_result(None)
+        return done
+
+
+def row(row_id: int, case: str) -> dict[str, Any]:
+    return {
+        "id": row_id,
+        "event_id": uuid4(),
+        "topic": "t",
+        "message_key": case,
+        "event_type": "x",
+        "headers": "ce_id=1",
+        "value": f"{case}:{row_id}".encode(),
+        "created_at": T,
+    }
+
+
+async def setup(tmp_path: Path, batch: int) -> tuple[Any, OutboxRelay, RecordingProducer]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
+    async with engine.begin() as conn:
+        await conn.run_sync(kit_metadata.create_all)
+    sessions = create_sessions(engine)
+    producer = RecordingProducer()
+    relay = OutboxRelay(
+        engine,
+        sessions,
+        lambda: producer,  # type: ignore[arg-type,return-value]
+        service_name="t",
+        batch_size=batch,
+    )
+    return sessions, relay, producer
+
+
+async def test_a_row_that_commits_late_with_a_lower_id_still_goes_before_later_rows(
+    tmp_path: Path,
+) -> None:
+    sessions, relay, producer = await setup(tmp_path, batch=3)
+    async with sessions.begin() as s:  # 1, 2, 4 and 5 are visible; 3 is not committed yet
+        await s.execute(insert(outbox), [row(1, "a"), row(2, "b"), row(4, "c"), row(5, "d")])
+
+    async def commit_late_rows(value: bytes | None) -> None:
+        if value == b"c:4":  # while the first batch (1, 2, 4) is in flight
+            async with sessions.begin() as s:
+                await s.execute(insert(outbox), [row(3, "x"), row(6, "x")])
+
+    producer.on_send = commit_late_rows
+    await relay.drain()
+    # Row 3 (case x's first event) must not be overtaken by row 6 (its second).
+    sent = [v for _, v in producer.sent]
+    assert sent.index(b"x:3") < sent.index(b"x:6")
+    assert sorted(sent) == [b"a:1", b"b:2", b"c:4", b"d:5", b"x:3", b"x:6"]
+
+
+async def test_every_row_is_marked_sent_exactly_when_published(tmp_path: Path) -> None:
+    sessions, relay, producer = await setup(tmp_path, batch=3)
+    async with sessions.begin() as s:
+        await s.execute(insert(outbox), [row(i, f"c{i % 2}") for i in range(1, 11)])
+    assert await relay.drain() == 10
+    assert await relay.drain() == 0
+    async with sessions() as s:
+        unsent = await s.scalar(
+            select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+        )
+    assert unsent == 0
+    assert len(producer.sent) == 10
+
+
+async def test_a_tombstone_is_published_as_a_null_value(tmp_path: Path) -> None:
+    sessions, relay, producer = await setup(tmp_path, batch=10)
+    async with sessions.begin() as s:
+        await add_tombstone(s, "contact.points", "case-123456")
+    await relay.drain()
+    assert producer.sent == [("case-123456", None)]
