@@ -202,6 +202,7 @@ class OutboxRelay:
         self._producer: AIOKafkaProducer | None = None
         self._is_sqlite = is_sqlite(str(engine.url))
         self._purged_at = 0.0
+        self._counted_at = 0.0
         self.alive = False
         """True while the relay loop runs (readiness)."""
 
@@ -280,7 +281,9 @@ class OutboxRelay:
             query = query.where(outbox.c.id != all_(bindparam("ex", exclude, type_=_IDS)))
         async with self._sessions() as session:
             rows = (await session.execute(query)).all()
-            if len(rows) == self._batch_size:
+            # A full batch means a backlog: count it, but not more than every few seconds.
+            if len(rows) == self._batch_size and time.monotonic() - self._counted_at > 5:
+                self._counted_at = time.monotonic()
                 backlog = await session.scalar(
                     select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
                 )
