@@ -91,6 +91,7 @@ async def add_events(
                 "created_at": now,
             }
         )
+    await _hold_writers_lock(session)
     await session.execute(insert(outbox), rows)
     session.sync_session.info[_STAGED] = True
 
@@ -100,6 +101,7 @@ async def add_tombstone(
 ) -> None:
     """Stage a tombstone (null value) for `key` on a compacted topic: compaction then erases
     everything that topic held for the key (e.g. a citizen's contact details)."""
+    await _hold_writers_lock(session)
     await session.execute(
         insert(outbox),
         [
@@ -115,6 +117,16 @@ async def add_tombstone(
         ],
     )
     session.sync_session.info[_STAGED] = True
+
+
+_WRITERS_LOCK = zlib.crc32(b"voorportaal-outbox-writers")
+"""Advisory lock key: shared by transactions staging outbox rows, tried exclusively by the
+relay to learn which ids are settled (PostgreSQL only; see OutboxRelay._settled_id)."""
+
+
+async def _hold_writers_lock(session: AsyncSession) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _WRITERS_LOCK})
 
 
 TOMBSTONE = "tombstone"
@@ -203,6 +215,7 @@ class OutboxRelay:
         self._is_sqlite = is_sqlite(str(engine.url))
         self._purged_at = 0.0
         self._counted_at = 0.0
+        self._settled = 0
         self.alive = False
         """True while the relay loop runs (readiness)."""
 
@@ -239,23 +252,36 @@ class OutboxRelay:
         """Publish until no unsent row is left (or `stop`); returns how many were published.
 
         Batches are pipelined: while Kafka acknowledges batch k and the database marks it,
-        batch k+1 is read and enqueued; batches are confirmed strictly in order. Each read
-        takes the lowest unsent ids except those still in flight, so a row whose transaction
-        committed late (a lower id) still goes out before any row staged after it.
+        batch k+1 is read and enqueued; batches are confirmed strictly in order.
+
+        Order under concurrent writers: ids are handed out at INSERT, rows become visible at
+        COMMIT, so a row may appear after rows with higher ids were read. Each read therefore
+        takes the lowest unsent ids above a *floor* below which every row is known to be
+        settled and sent (`_settled_id`), excluding only the batch still in flight. Reading
+        from the floor rather than from the start keeps each read from wading through the
+        index entries of rows already sent.
         """
         total = 0
         in_flight: list[int] = []
+        floor = 0
         confirming: asyncio.Task[None] | None = None
+        next_floor = 0
         try:
             while stop is None or not stop.is_set():
-                rows = await self._fetch(exclude=in_flight)
+                settled = await self._settled_id()
+                rows = await self._fetch(floor=floor, exclude=in_flight)
                 if not rows:
                     break
                 acks = await self._enqueue(rows)
                 if confirming is not None:
                     await confirming
+                    floor = next_floor  # every row up to it is now sent
                 confirming = asyncio.create_task(self._confirm(rows, acks))
                 in_flight = [row.id for row in rows]
+                # Once this batch is confirmed, nothing unsent remains at or below: the lowest
+                # ids above the floor were read, and all ids up to `settled` are visible.
+                top = rows[-1].id if len(rows) == self._batch_size else settled
+                next_floor = max(floor, min(settled, top))
                 total += len(rows)
         finally:
             if confirming is not None:
@@ -266,12 +292,36 @@ class OutboxRelay:
             OUTBOX_BACKLOG.set(0)
         return total
 
-    async def _fetch(self, exclude: Sequence[int]) -> Sequence[_Row]:
+    async def _settled_id(self) -> int:
+        """An id such that every row with an id up to it is committed (or rolled back).
+
+        SQLite: writers hold the database's write lock from BEGIN to COMMIT, so no row with a
+        lower id can still be uncommitted: everything visible is settled. PostgreSQL: writers
+        hold a shared advisory lock while they stage rows (`add_events`); when the relay can
+        take it exclusively, no transaction that staged a row is open, so every id allocated
+        so far is settled. The relay only tries (never waits) and keeps the previous answer
+        when a writer is busy, so writers are never held up.
+        """
+        async with self._sessions.begin() as session:
+            if self._is_sqlite:
+                return int(
+                    await session.scalar(select(func.coalesce(func.max(outbox.c.id), 0))) or 0
+                )
+            got = await session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _WRITERS_LOCK}
+            )
+            if got:
+                self._settled = int(
+                    await session.scalar(select(func.coalesce(func.max(outbox.c.id), 0))) or 0
+                )
+        return self._settled
+
+    async def _fetch(self, *, floor: int, exclude: Sequence[int]) -> Sequence[_Row]:
         query = (
             select(
                 outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.headers, outbox.c.value
             )
-            .where(outbox.c.sent_at.is_(None))
+            .where(outbox.c.sent_at.is_(None), outbox.c.id > floor)
             .order_by(outbox.c.id)
             .limit(self._batch_size)
         )
