@@ -124,6 +124,12 @@ _WRITERS_LOCK = zlib.crc32(b"voorportaal-outbox-writers")
 relay to learn which ids are settled (PostgreSQL only; see OutboxRelay._settled_id)."""
 
 
+_SETTLED = text(
+    "SELECT CASE WHEN pg_try_advisory_xact_lock(:k) "
+    "THEN (SELECT coalesce(max(id), 0) FROM outbox) END"
+)
+
+
 async def _hold_writers_lock(session: AsyncSession) -> None:
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(text("SELECT pg_advisory_xact_lock_shared(:k)"), {"k": _WRITERS_LOCK})
@@ -302,43 +308,76 @@ class OutboxRelay:
         so far is settled. The relay only tries (never waits) and keeps the previous answer
         when a writer is busy, so writers are never held up.
         """
-        async with self._sessions.begin() as session:
-            if self._is_sqlite:
+        if self._is_sqlite:
+            async with self._sessions() as session:
                 return int(
                     await session.scalar(select(func.coalesce(func.max(outbox.c.id), 0))) or 0
                 )
-            got = await session.scalar(
-                text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": _WRITERS_LOCK}
-            )
-            if got:
-                self._settled = int(
-                    await session.scalar(select(func.coalesce(func.max(outbox.c.id), 0))) or 0
-                )
+        # One statement in autocommit: the transaction-level lock is released as it ends.
+        async with self._engine.connect() as conn:
+            autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            settled = await autocommit.scalar(_SETTLED, {"k": _WRITERS_LOCK})
+        if settled is not None:
+            self._settled = int(settled)
         return self._settled
 
     async def _fetch(self, *, floor: int, exclude: Sequence[int]) -> Sequence[_Row]:
-        query = (
-            select(
-                outbox.c.id, outbox.c.topic, outbox.c.message_key, outbox.c.headers, outbox.c.value
-            )
-            .where(outbox.c.sent_at.is_(None), outbox.c.id > floor)
-            .order_by(outbox.c.id)
-            .limit(self._batch_size)
+        """The lowest unsent rows above `floor`, leaving out `exclude` (the batch in flight)."""
+        columns = (
+            outbox.c.id,
+            outbox.c.topic,
+            outbox.c.message_key,
+            outbox.c.headers,
+            outbox.c.value,
         )
-        if exclude and self._is_sqlite:
-            query = query.where(outbox.c.id.not_in(exclude))
-        elif exclude:
-            query = query.where(outbox.c.id != all_(bindparam("ex", exclude, type_=_IDS)))
+        unsent = outbox.c.sent_at.is_(None)
         async with self._sessions() as session:
-            rows = (await session.execute(query)).all()
-            # A full batch means a backlog: count it, but not more than every few seconds.
-            if len(rows) == self._batch_size and time.monotonic() - self._counted_at > 5:
-                self._counted_at = time.monotonic()
-                backlog = await session.scalar(
-                    select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            if exclude:
+                # Fast path: read above the batch in flight, then check that no other row
+                # turned up at or below it meanwhile (a late commit). Checking *after* the
+                # read means a late row that could precede anything read is always seen.
+                high = max(exclude)
+                rows = (
+                    await session.execute(
+                        select(*columns)
+                        .where(unsent, outbox.c.id > high)
+                        .order_by(outbox.c.id)
+                        .limit(self._batch_size)
+                    )
+                ).all()
+                below = await session.scalar(
+                    select(func.count())
+                    .select_from(outbox)
+                    .where(unsent, outbox.c.id > floor, outbox.c.id <= high)
                 )
-                OUTBOX_BACKLOG.set(backlog or 0)
-            return rows
+                if below == len(exclude):
+                    return await self._note_backlog(session, rows)
+                excluded = (
+                    outbox.c.id.not_in(exclude)
+                    if self._is_sqlite
+                    else outbox.c.id != all_(bindparam("ex", list(exclude), type_=_IDS))
+                )
+            else:
+                excluded = outbox.c.id > floor
+            rows = (
+                await session.execute(
+                    select(*columns)
+                    .where(unsent, outbox.c.id > floor, excluded)
+                    .order_by(outbox.c.id)
+                    .limit(self._batch_size)
+                )
+            ).all()
+            return await self._note_backlog(session, rows)
+
+    async def _note_backlog(self, session: AsyncSession, rows: Sequence[_Row]) -> Sequence[_Row]:
+        # A full batch means a backlog: count it, but not more than every few seconds.
+        if len(rows) == self._batch_size and time.monotonic() - self._counted_at > 5:
+            self._counted_at = time.monotonic()
+            backlog = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+            OUTBOX_BACKLOG.set(backlog or 0)
+        return rows
 
     async def _enqueue(self, rows: Sequence[_Row]) -> list[asyncio.Future[Any]]:
         await self._ensure_producer()
