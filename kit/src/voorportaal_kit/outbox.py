@@ -272,9 +272,11 @@ class OutboxRelay:
         floor = 0
         confirming: asyncio.Task[None] | None = None
         next_floor = 0
+        settled = highest_read = 0
         try:
             while stop is None or not stop.is_set():
-                settled = await self._settled_id()
+                if highest_read >= settled:  # an older (lower) answer is still true: reuse it
+                    settled = await self._settled_id()
                 rows = await self._fetch(floor=floor, exclude=in_flight)
                 if not rows:
                     break
@@ -284,6 +286,7 @@ class OutboxRelay:
                     floor = next_floor  # every row up to it is now sent
                 confirming = asyncio.create_task(self._confirm(rows, acks))
                 in_flight = [row.id for row in rows]
+                highest_read = max(highest_read, in_flight[-1])
                 # Once this batch is confirmed, nothing unsent remains at or below: the lowest
                 # ids above the floor were read, and all ids up to `settled` are visible.
                 top = rows[-1].id if len(rows) == self._batch_size else settled
@@ -409,6 +412,10 @@ class OutboxRelay:
         else:  # one array parameter instead of hundreds of bind parameters
             condition = outbox.c.id == any_(bindparam("ids", ids, type_=_IDS))
         async with self._sessions.begin() as session:
+            if not self._is_sqlite:
+                # Losing this mark in a database crash only means the batch goes out again
+                # (consumers' inboxes absorb it), so it need not wait for the WAL flush.
+                await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             await session.execute(update(outbox).where(condition).values(sent_at=self._clock.now()))
         for topic, count in Counter(row.topic for row in rows).items():
             EVENTS_PUBLISHED.labels(topic).inc(count)
