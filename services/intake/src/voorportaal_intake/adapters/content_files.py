@@ -1,0 +1,41 @@
+"""Reads the life-event content files (TOML) of a content version."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from voorportaal_contracts.types import LifeEvent
+from voorportaal_intake.domain.content import Catalogue, LifeEventContent
+from voorportaal_intake.domain.triage import TriageContent
+
+CONTENT_ROOT = Path(__file__).resolve().parents[1] / "content"
+CURRENT_VERSION = "v1"
+
+
+@cache
+def load_catalogue(version: str = CURRENT_VERSION) -> Catalogue:
+    """Agencies, needs and risks of a content version."""
+    with (CONTENT_ROOT / version / "catalogue.toml").open("rb") as f:
+        return Catalogue.model_validate(tomllib.load(f))
+
+
+@cache
+def load_life_events(version: str = CURRENT_VERSION) -> dict[LifeEvent, LifeEventContent]:
+    """Every life event's content of a version, by code."""
+    found: dict[LifeEvent, LifeEventContent] = {}
+    for path in sorted((CONTENT_ROOT / version / "life_events").glob("*.toml")):
+        with path.open("rb") as f:
+            content = LifeEventContent.model_validate(tomllib.load(f))
+        if path.stem != content.code.value:
+            raise ValueError(f"{path.name} holds life event {content.code.value}")
+        found[content.code] = content
+    return found
+
+
+@cache
+def load_triage(version: str = CURRENT_VERSION) -> TriageContent:
+    """The profile questions and triage rules of a content version."""
+    with (CONTENT_ROOT / version / "triage.toml").open("rb") as f:
+        return TriageContent.model_validate(tomllib.load(f))

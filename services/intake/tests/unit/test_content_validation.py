@@ -1,0 +1,135 @@
+"""The content validator catches broken content; the shipped content passes it."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from intake_factories import CATALOGUE, MOVING, content, moving
+from pydantic import ValidationError
+
+from voorportaal_contracts.types import LifeEvent
+from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
+from voorportaal_intake.domain.content import LifeEventContent
+from voorportaal_intake.domain.validation import problems
+
+
+def test_the_sample_content_is_valid() -> None:
+    assert problems(content(), CATALOGUE) == []
+
+
+def broken(edit: Any) -> list[str]:
+    data = copy.deepcopy(MOVING)
+    edit(data)
+    return problems(LifeEventContent.model_validate(data), CATALOGUE)
+
+
+def q(data: dict[str, Any], qid: str) -> dict[str, Any]:
+    return next(x for x in data["questions"] if x["id"] == qid)
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (
+            lambda d: q(d, "postcode").update(show_if={"question": "nope", "equals": True}),
+            "not an earlier question",
+        ),
+        (
+            lambda d: q(d, "new_home").update(show_if={"question": "tenure", "equals": "rent"}),
+            "not an earlier question",
+        ),
+        (
+            lambda d: q(d, "rent").update(show_if={"question": "tenure", "equals": "lease"}),
+            "has no option lease",
+        ),
+        (
+            lambda d: q(d, "rent").update(show_if={"question": "tenure", "in": ["rent", "x"]}),
+            "has no option(s) ['x']",
+        ),
+        (
+            lambda d: d["checklist"][1].update(when={"question": "help", "contains": "cake"}),
+            "has no option cake",
+        ),
+        (
+            lambda d: q(d, "rent").update(show_if={"question": "new_home", "at_least": 2}),
+            "not a number question",
+        ),
+        (
+            lambda d: q(d, "rent").update(show_if={"question": "new_home", "equals": "yes"}),
+            "cannot match yes_no",
+        ),
+        (lambda d: d["checklist"][0].update(agency="ministerie"), "unknown agency ministerie"),
+        (lambda d: d["checklist"][0].update(need="cake"), "unknown need cake"),
+        (lambda d: d["signals"][0].update(code="flood"), "unknown risk flood"),
+        (lambda d: d["checklist"][1].update(depends_on=["missing"]), "unknown item missing"),
+        (lambda d: d["checklist"][0].update(depends_on=["huurtoeslag"]), "go round"),
+        (lambda d: d["checklist"][0]["deadline"].update({"from": "tenure"}), "not a date question"),
+        (lambda d: d.update(event_date_question="tenure"), "is not a date"),
+        (lambda d: d.update(event_date_question="nothing"), "is no question"),
+        (
+            lambda d: q(d, "moving_date").update(show_if={"question": "new_home", "equals": True}),
+            "not an earlier question",
+        ),
+        (lambda d: d["questions"].append(copy.deepcopy(q(d, "rent"))), "appears twice"),
+    ],
+)
+def test_broken_content_is_caught(edit: Any, expected: str) -> None:
+    found = broken(edit)
+    assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        moving(questions=[{"id": "x", "type": "single", "text": {"nl": "a", "en": "a"}}]),
+        moving(
+            questions=[
+                {
+                    "id": "x",
+                    "type": "date",
+                    "text": {"nl": "a", "en": "a"},
+                    "options": [{"value": "a", "label": {"nl": "a", "en": "a"}}],
+                }
+            ]
+        ),
+        moving(checklist=[{**MOVING["checklist"][0], "contact": []}]),
+        moving(
+            checklist=[
+                {
+                    **MOVING["checklist"][0],
+                    "deadline": {
+                        "from": "event_date",
+                        "days": 5,
+                        "months": 1,
+                        "rule": {"nl": "a", "en": "a"},
+                    },
+                }
+            ]
+        ),
+        moving(
+            signals=[
+                {
+                    "id": "s",
+                    "kind": "need",
+                    "code": "registration",
+                    "when": {"question": "new_home", "equals": True, "answered": True},
+                }
+            ]
+        ),
+        moving(title={"nl": "Alleen Nederlands"}),
+        moving(code="winning_the_lottery"),
+    ],
+)
+def test_malformed_content_does_not_even_load(data: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        LifeEventContent.model_validate(data)
+
+
+def test_shipped_content_covers_all_six_life_events_and_is_valid() -> None:
+    catalogue = load_catalogue()
+    events = load_life_events()
+    assert set(events) == set(LifeEvent)
+    for event in events.values():
+        assert problems(event, catalogue) == [], event.code
