@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import uuid
 import warnings
@@ -49,16 +50,19 @@ def database_url(request: pytest.FixtureRequest, tmp_path: object) -> Iterator[s
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path}/test.db"
         return
-    url = asyncio.run(_create_pg_database())
-    try:
+    with _fresh_pg_database() as url:
         yield url
-    finally:
-        asyncio.run(_drop_pg_database(url))
 
 
 @pytest.fixture
 def pg_database_url() -> Iterator[str]:
     """A fresh PostgreSQL database only."""
+    with _fresh_pg_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _fresh_pg_database() -> Iterator[str]:
     url = asyncio.run(_create_pg_database())
     try:
         yield url
