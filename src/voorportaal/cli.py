@@ -385,3 +385,34 @@ def infra_kafka(action: str) -> None:
 def infra_postgres(action: str) -> None:
     """Start or stop the local PostgreSQL (installed with apt-get when absent)."""
     sys.exit(subprocess.run(["bash", str(POSTGRES_SCRIPT), action], check=False).returncode)
+
+
+@main.group()
+def content() -> None:
+    """Life-event content (questionnaires, checklists, triage rules)."""
+
+
+@content.command("check")
+@click.option("--version", "version", default=None, help="Content version (default: current).")
+def content_check(version: str | None) -> None:
+    """Validate the content files; exits non-zero and lists every problem found."""
+    from voorportaal_intake.adapters import content_files
+    from voorportaal_intake.domain.triage import triage_problems
+    from voorportaal_intake.domain.validation import problems
+
+    chosen = version or content_files.CURRENT_VERSION
+    catalogue = content_files.load_catalogue(chosen)
+    events = content_files.load_life_events(chosen)
+    found: list[str] = []
+    for event in events.values():
+        found += problems(event, catalogue)
+        click.echo(
+            f"{event.code.value:20} {len(event.questions):3} questions "
+            f"{len(event.signals):3} signals {len(event.checklist):3} checklist items"
+        )
+    found += triage_problems(content_files.load_triage(chosen), {r.code for r in catalogue.risks})
+    for problem in found:
+        click.echo(f"  problem: {problem}")
+    if found:
+        raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
+    click.echo(f"content {chosen}: {len(events)} life events, no problems")

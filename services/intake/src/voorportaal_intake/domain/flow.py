@@ -64,6 +64,8 @@ def parse_answer(question: Question, raw: Any, *, today: date) -> Any:
     def fail(nl: str, en: str) -> AnswerError:
         return AnswerError(question.id, nl, en)
 
+    if raw is None and not question.required:
+        return None  # skipped: counts as answered, so the flow moves on
     kind = question.type
     if kind == "yes_no":
         if not isinstance(raw, bool):
