@@ -120,3 +120,36 @@ def test_several_life_events_merge_into_one_list_earliest_deadline_first() -> No
 def test_unknown_event_date_means_no_deadline_rather_than_a_wrong_one() -> None:
     (entry, *_rest) = build_checklist([(content(), {"tenure": "own"})])
     assert entry.deadline is None
+
+
+def test_divorce_moving_and_income_loss_together_give_one_ordered_list() -> None:
+    from voorportaal_contracts.types import LifeEvent
+    from voorportaal_intake.adapters.content_files import load_life_events
+    from voorportaal_intake.domain.flow import next_question, parse_answer
+
+    events = load_life_events()
+    today = date(2026, 11, 29)
+    walked = []
+    for code in (LifeEvent.DIVORCE, LifeEvent.MOVING_RENTED_HOME, LifeEvent.INCOME_LOSS):
+        event = events[code]
+        answers: dict[str, object] = {}
+        # Walk the questionnaire giving the first allowed answer everywhere.
+        while (question := next_question(event, answers)) is not None:
+            raw: object = {
+                "yes_no": True,
+                "number": 1,
+                "postcode": "3511 AB",
+                "text": "x",
+                "date": today.isoformat(),
+                "single": question.options[0].value if question.options else None,
+                "multi": [question.options[0].value] if question.options else [],
+            }[question.type]
+            answers[question.id] = parse_answer(question, raw, today=today)
+        walked.append((event, answers))
+    merged = build_checklist(walked)
+    ids = [entry.id for entry in merged]
+    assert len(ids) == len(set(ids)), "merged items appear once"
+    dated = [entry.deadline for entry in merged if entry.deadline is not None]
+    assert dated == sorted(dated), "what is due first comes first"
+    assert all(dep in ids for entry in merged for dep in entry.depends_on)
+    assert any(len(entry.life_events) > 1 for entry in merged), "shared jobs are merged"
