@@ -7,6 +7,7 @@ paths that are hard to provoke there (a parser crash, a broken DLQ, a database t
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,17 @@ def event_record(offset: int, event: Event) -> ConsumerRecord[bytes, bytes]:
     return rec(offset, r.key, r.value, r.headers)
 
 
+_engines: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+async def _dispose_engines() -> AsyncIterator[None]:
+    """Close every engine a test made, before its event loop goes (aiosqlite threads)."""
+    yield
+    while _engines:
+        await _engines.pop().dispose()
+
+
 async def make(
     tmp_path: Path,
     *,
@@ -81,6 +93,7 @@ async def make(
 ) -> tuple[ReliableConsumer, list[Any], RecordingDLQ]:
     url = url or f"sqlite+aiosqlite:///{tmp_path}/c.db"
     engine = create_engine(url)
+    _engines.append(engine)
     if url.startswith("sqlite"):
         async with engine.begin() as conn:
             await conn.run_sync(kit_metadata.create_all)

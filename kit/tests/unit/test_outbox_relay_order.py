@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from voorportaal_kit.db import create_engine, create_sessions
@@ -52,8 +54,20 @@ def row(row_id: int, case: str) -> dict[str, Any]:
     }
 
 
+_engines: list[Any] = []
+
+
+@pytest.fixture(autouse=True)
+async def _dispose_engines() -> AsyncIterator[None]:
+    """Close every engine a test made, before its event loop goes (aiosqlite threads)."""
+    yield
+    while _engines:
+        await _engines.pop().dispose()
+
+
 async def setup(tmp_path: Path, batch: int) -> tuple[Any, OutboxRelay, RecordingProducer]:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
+    _engines.append(engine)
     async with engine.begin() as conn:
         await conn.run_sync(kit_metadata.create_all)
     sessions = create_sessions(engine)
