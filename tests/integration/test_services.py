@@ -90,18 +90,29 @@ def test_service_process_is_ready_with_real_postgres_and_kafka_and_stops_cleanly
     assert any(line.get("event") == "runtime.serving" for line in lines), "JSON logs expected"
 
 
-def test_migrations_create_exactly_the_kit_tables_the_code_declares(tmp_path: object) -> None:
-    """The frozen DDL in create_kit_tables() matches tables.py (what tests build with)."""
+@pytest.mark.parametrize("service", sorted(SERVICES))
+def test_migrations_create_exactly_the_tables_the_code_declares(
+    service: str, tmp_path: object
+) -> None:
+    """The frozen DDL of the migrations matches the kit's and the service's table metadata."""
+    import importlib
+
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
+    from sqlalchemy import MetaData
     from sqlalchemy import create_engine as create_sync_engine
 
     from voorportaal_kit.tables import kit_metadata
 
+    declared = MetaData()
+    orm = importlib.import_module(f"voorportaal_{service}.adapters.orm")
+    for source in (kit_metadata, orm.metadata):
+        for table in source.tables.values():
+            table.to_metadata(declared)
     url = f"sqlite+aiosqlite:///{tmp_path}/m.db"
-    migrations.upgrade(SERVICES["intake"].definition().migrations_dir, url)
+    migrations.upgrade(SERVICES[service].definition().migrations_dir, url)
     engine = create_sync_engine(f"sqlite:///{tmp_path}/m.db")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), kit_metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), declared)
     engine.dispose()
     assert diff == []

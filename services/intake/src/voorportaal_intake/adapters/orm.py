@@ -1,7 +1,47 @@
-"""The intake service's tables (its own database; no other service reads them)."""
+"""The intake service's tables (its own database; no other service reads them).
+
+Personal contact details live in their own table, so that what an intake *is* (life events,
+answers, triage, checklist) can be kept and analysed without them, and they can be erased.
+"""
 
 from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, String, Table, Uuid
 
 from voorportaal_kit.db import new_metadata
 
 metadata = new_metadata()
+
+intakes = Table(
+    "intakes",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("case_id", String(64), nullable=False, unique=True),
+    Column("content_version", String(16), nullable=False),
+    Column("life_events", JSON, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("started_by", String(64), nullable=True, comment="Staff subject id; null: citizen"),
+    Column("started_by_role", String(64), nullable=True),
+    Column("answers", JSON, nullable=False, comment="{life_event: {question: answer}}"),
+    Column("profile", JSON, nullable=False, comment="Answers to the triage profile questions"),
+    Column("status", String(16), nullable=False),
+    Column("result", JSON, nullable=True, comment="Triage and checklist+ at submission"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+)
+
+intake_contacts = Table(
+    "intake_contacts",
+    metadata,
+    Column("intake_id", Uuid, ForeignKey("intakes.id", ondelete="CASCADE"), primary_key=True),
+    Column("channels", JSON, nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("email", String(254), nullable=True),
+    Column("phone", String(16), nullable=True),
+    Column("quiet_from", String(5), nullable=True),
+    Column("quiet_until", String(5), nullable=True),
+    Column("share_with", JSON, nullable=False),
+    Column("has_representative", Boolean, nullable=False, default=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
