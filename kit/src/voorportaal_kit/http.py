@@ -25,7 +25,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from voorportaal_kit.auth import TokenVerifier, auth_middleware
+from voorportaal_kit.auth import PUBLIC_PATHS, TokenVerifier, auth_middleware
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 
 log = structlog.get_logger()
@@ -199,11 +199,15 @@ def create_app(
     lifespan: Sequence[Any] = (),
     cors_origins: Sequence[str] = (),
     description: str | None = None,
+    public_paths: Sequence[str] = (),
 ) -> Litestar:
     """The service's Litestar app with the shared operational endpoints and error handling."""
     return Litestar(
         route_handlers=[*health_handlers(service_name, checks), *route_handlers],
-        middleware=[MetricsMiddleware(), auth_middleware(verifier)],
+        middleware=[
+            MetricsMiddleware(),
+            auth_middleware(verifier, [*PUBLIC_PATHS, *public_paths]),
+        ],
         exception_handlers={
             ValidationException: _on_validation,
             HTTPException: _on_http,

@@ -55,6 +55,11 @@ class ServiceDefinition:
     after_commit: Callable[[Sequence[Envelope]], Awaitable[None]] | None = None
     """Called after each consumed batch committed (observability, tests of crash windows)."""
     extra_state: dict[str, Any] = field(default_factory=dict)
+    public_paths: Sequence[str] = ()
+    """Anchored path patterns (beside /health, /ready, /metrics, /schema) that need no token;
+    their handlers check any identity themselves."""
+    on_runtime: Callable[[ServiceRuntime], None] | None = None
+    """Wires the service's use cases to the runtime (sessions, clock) into `runtime.state`."""
 
 
 class ServiceRuntime:
@@ -90,6 +95,10 @@ class ServiceRuntime:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._messaging_started = False
+        self.state: dict[str, Any] = dict(definition.extra_state)
+        """What the HTTP handlers find in `app.state` (use cases, the runtime itself)."""
+        if definition.on_runtime is not None:
+            definition.on_runtime(self)
 
     def _new_producer(self) -> AIOKafkaProducer:
         return create_producer(
@@ -129,7 +138,8 @@ class ServiceRuntime:
                 "broker": self.check_broker,
                 "messaging": self.check_messaging,
             },
-            state={"runtime": self, **self.definition.extra_state},
+            state={"runtime": self, **self.state},
+            public_paths=self.definition.public_paths,
             lifespan=[self.lifespan],
             cors_origins=self.definition.cors_origins,
         )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
 from voorportaal_intake.settings import IntakeSettings, get_settings
-from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -17,4 +18,15 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         migrations_dir=MIGRATIONS,
         title="Voorportaal intake",
         description="Life-event questionnaires, triage with reasons, and the checklist+.",
+        route_handlers=[LifeEventController, IntakeController],
+        public_paths=[r"^/life-events(?:/|$)", r"^/intakes(?:/|$)"],
+        on_runtime=_wire,
+    )
+
+
+def _wire(runtime: ServiceRuntime) -> None:
+    from voorportaal_intake.service_layer.intakes import IntakeService
+
+    runtime.state["intakes"] = IntakeService(
+        runtime.sessions, runtime.clock, runtime.settings.event_source
     )

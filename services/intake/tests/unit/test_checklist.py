@@ -134,7 +134,7 @@ def test_divorce_moving_and_income_loss_together_give_one_ordered_list() -> None
         event = events[code]
         answers: dict[str, object] = {}
         # Walk the questionnaire giving the first allowed answer everywhere.
-        while (question := next_question(event, answers)) is not None:
+        while (question := next_question(event.questions, answers)) is not None:
             raw: object = {
                 "yes_no": True,
                 "number": 1,

@@ -8,6 +8,7 @@ answers are then dropped (`prune`), so an intake never carries answers nobody wa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -35,26 +36,26 @@ def is_visible(question: Question, answers: dict[str, Any]) -> bool:
     return question.show_if is None or question.show_if.holds(answers)
 
 
-def next_question(content: LifeEventContent, answers: dict[str, Any]) -> Question | None:
+def next_question(questions: Sequence[Question], answers: dict[str, Any]) -> Question | None:
     """The first visible question without an answer; None when the questionnaire is done."""
-    for question in content.questions:
+    for question in questions:
         if question.id not in answers and is_visible(question, answers):
             return question
     return None
 
 
-def prune(content: LifeEventContent, answers: dict[str, Any]) -> dict[str, Any]:
+def prune(questions: Sequence[Question], answers: dict[str, Any]) -> dict[str, Any]:
     """The answers without those to questions that are no longer shown (in question order)."""
     kept: dict[str, Any] = {}
-    for question in content.questions:
+    for question in questions:
         if question.id in answers and is_visible(question, kept):
             kept[question.id] = answers[question.id]
     return kept
 
 
-def previous_question(content: LifeEventContent, answers: dict[str, Any]) -> Question | None:
+def previous_question(questions: Sequence[Question], answers: dict[str, Any]) -> Question | None:
     """The last answered visible question (what "back" returns to), or None at the start."""
-    answered = [q for q in content.questions if q.id in answers and is_visible(q, answers)]
+    answered = [q for q in questions if q.id in answers and is_visible(q, answers)]
     return answered[-1] if answered else None
 
 

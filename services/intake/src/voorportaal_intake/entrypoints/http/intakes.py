@@ -1,0 +1,303 @@
+"""HTTP: life events, questionnaires and intakes. Translation only: rules live below.
+
+A citizen starts an intake without an account and gets a signed token scoped to the new case
+for the next steps; staff (casemanager, supervisor) start one on a citizen's behalf, which
+records the channel and who. Every other call needs either that citizen token or a staff role.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from litestar import Controller, Request, get, post, put
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.params import FromPath, JSONBody, PathParameter
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
+from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
+from voorportaal_intake.domain.content import LifeEventContent, Question
+from voorportaal_intake.service_layer.intakes import IntakeService, IntakeState
+from voorportaal_kit.auth import AuthenticationError, Principal, issue_token
+from voorportaal_kit.http import NotFound
+
+STAFF = ("casemanager", "supervisor")
+_PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
+_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StartIntake(_In):
+    """Start an intake for one or more life events."""
+
+    life_events: list[LifeEvent] = Field(min_length=1, max_length=6)
+    channel: Channel = Channel.WEB
+
+
+class AnswerIn(_In):
+    """One answer: true/false, a number, a text, a date (YYYY-MM-DD), a list, or null to skip."""
+
+    value: bool | int | float | str | list[str] | None
+
+
+class ContactIn(_In):
+    """Contact details and preferences; only notify and the dossier ever see them."""
+
+    channels: list[MessageChannel] = Field(min_length=1)
+    language: Literal["nl", "en", "tr", "ar", "pl"] = "nl"
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    quiet_from: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    quiet_until: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    share_with: list[str] = Field(default_factory=list, max_length=30)
+    has_representative: bool = False
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = re.sub(r"[\s-]", "", value)
+        if _PHONE_NL.fullmatch(digits):
+            return "+31" + digits[1:]
+        if _E164.fullmatch(digits):
+            return digits
+        raise ValueError("not a Dutch (06…) or international (+…) phone number")
+
+    @field_validator("share_with")
+    @classmethod
+    def _known_agencies(cls, value: list[str]) -> list[str]:
+        known = {a.code for a in load_catalogue().agencies}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown agencies: {', '.join(unknown)}")
+        return value
+
+
+class QuestionOut(BaseModel):
+    """A question as a form or a phone script shows it."""
+
+    id: str
+    type: str
+    text: dict[str, str]
+    help: dict[str, str] | None
+    options: list[dict[str, Any]]
+    required: bool
+    minimum: float | None
+    maximum: float | None
+
+
+class NextOut(BaseModel):
+    """The question to ask next, and to which step it belongs."""
+
+    step: str
+    question: QuestionOut
+
+
+class IntakeOut(BaseModel):
+    """An intake, its next question, and (once submitted) triage and checklist+."""
+
+    id: UUID
+    case_id: str
+    status: str
+    life_events: list[LifeEvent]
+    channel: Channel
+    next: NextOut | None
+    answered: int
+    result: dict[str, Any] | None
+    token: str | None = None
+    status_link: str | None = None
+
+
+class LifeEventOut(BaseModel):
+    """A life event the intake covers."""
+
+    code: LifeEvent
+    title: dict[str, str]
+    intro: dict[str, str]
+
+
+def _question(q: Question) -> QuestionOut:
+    return QuestionOut(
+        id=q.id,
+        type=q.type,
+        text=q.text.model_dump(),
+        help=q.help.model_dump() if q.help else None,
+        options=[{"value": o.value, "label": o.label.model_dump()} for o in q.options],
+        required=q.required,
+        minimum=q.minimum,
+        maximum=q.maximum,
+    )
+
+
+def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
+    nxt = (
+        NextOut(step=state.next.step, question=_question(state.next.question))
+        if state.next
+        else None
+    )
+    return IntakeOut(
+        id=state.id,
+        case_id=state.case_id,
+        status=state.status,
+        life_events=state.life_events,
+        channel=state.channel,
+        next=nxt,
+        answered=state.answered,
+        result=state.result,
+        token=token,
+        status_link=f"/citizen/cases/{state.case_id}" if state.status == "submitted" else None,
+    )
+
+
+class LifeEventController(Controller):
+    """The life events and their questionnaires (public: no personal data)."""
+
+    path = "/life-events"
+    tags = ["life events"]
+
+    @get("/", operation_id="listLifeEvents", sync_to_thread=False)
+    def list_life_events(self) -> list[LifeEventOut]:
+        """The six life events the intake covers."""
+        return [
+            LifeEventOut(code=c.code, title=c.title.model_dump(), intro=c.intro.model_dump())
+            for c in load_life_events().values()
+        ]
+
+    @get("/{code:str}", operation_id="getQuestionnaire", sync_to_thread=False)
+    def get_questionnaire(self, code: FromPath[str]) -> dict[str, Any]:
+        """One life event's questionnaire, signals and checklist+ (the content as data)."""
+        content: LifeEventContent | None = next(
+            (c for c in load_life_events().values() if c.code.value == code), None
+        )
+        if content is None:
+            raise NotFound(f"No life event {code!r}.")
+        return content.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def _service(state: State) -> IntakeService:
+    service: IntakeService = state["intakes"]
+    return service
+
+
+async def _principal(request: Request[Any, Any, Any], optional: bool = False) -> Principal | None:
+    """The caller, from the bearer token (these routes sit outside the auth middleware)."""
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        if optional:
+            return None
+        raise NotAuthorizedException("a bearer token is required")
+    try:
+        principal: Principal = request.app.state["runtime"].verifier.verify(header[7:].strip())
+    except AuthenticationError as exc:
+        raise NotAuthorizedException(f"invalid token: {exc.reason}") from None
+    return principal
+
+
+async def _authorised(request: Request[Any, Any, Any], state: State, intake_id: UUID) -> None:
+    principal = await _principal(request)
+    assert principal is not None
+    if principal.has_role(*STAFF):
+        return
+    intake = await _service(state).get(intake_id)
+    if not (principal.has_role("citizen") and principal.case_id == intake.case_id):
+        raise PermissionDeniedException("this token is not for this intake")
+
+
+class IntakeController(Controller):
+    """Intakes: start, answer step by step, go back, contact details, submit."""
+
+    path = "/intakes"
+    tags = ["intakes"]
+
+    @post("/", operation_id="startIntake")
+    async def start(
+        self, request: Request[Any, Any, Any], state: State, data: JSONBody[StartIntake]
+    ) -> IntakeOut:
+        """Start an intake; a citizen gets a token for the next steps, staff act as themselves."""
+        principal = await _principal(request, optional=True)
+        if principal is not None and not principal.has_role(*STAFF):
+            raise PermissionDeniedException("only staff start an intake on someone's behalf")
+        intake = await _service(state).start(
+            data.life_events,
+            data.channel,
+            started_by=principal.subject if principal else None,
+            role=next(iter(sorted(principal.roles)), None) if principal else None,
+        )
+        token = None
+        if principal is None:
+            settings = request.app.state["runtime"].settings
+            token = issue_token(
+                settings.auth,
+                f"intake:{intake.id}",
+                ["citizen"],
+                case_id=intake.case_id,
+                ttl_seconds=settings.auth.max_token_lifetime_seconds,
+            )
+        return _out(intake, token)
+
+    @get("/{intake_id:uuid}", operation_id="getIntake")
+    async def get_intake(
+        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+    ) -> IntakeOut:
+        """The intake and the next question to ask."""
+        await _authorised(request, state, intake_id)
+        return _out(await _service(state).get(intake_id))
+
+    @put("/{intake_id:uuid}/answers/{step:str}/{question_id:str}", operation_id="answer")
+    async def answer(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        intake_id: FromPath[UUID],
+        step: Annotated[str, PathParameter(max_length=48)],
+        question_id: Annotated[str, PathParameter(max_length=48)],
+        data: JSONBody[AnswerIn],
+    ) -> IntakeOut:
+        """Answer (or change the answer to) one question; returns the next question."""
+        await _authorised(request, state, intake_id)
+        return _out(await _service(state).answer(intake_id, step, question_id, data.value))
+
+    @post("/{intake_id:uuid}/back", operation_id="goBack", status_code=200)
+    async def back(
+        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+    ) -> IntakeOut:
+        """Undo the last answer so that its question is asked again."""
+        await _authorised(request, state, intake_id)
+        return _out(await _service(state).back(intake_id))
+
+    @put("/{intake_id:uuid}/contact", operation_id="setContact", status_code=204)
+    async def contact(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        intake_id: FromPath[UUID],
+        data: JSONBody[ContactIn],
+    ) -> None:
+        """Contact details, preferences, a representative, and with whom to share."""
+        await _authorised(request, state, intake_id)
+        await _service(state).set_contact(
+            intake_id,
+            channels=data.channels,
+            language=data.language,
+            email=str(data.email) if data.email else None,
+            phone=data.phone,
+            quiet_from=data.quiet_from,
+            quiet_until=data.quiet_until,
+            share_with=data.share_with,
+            has_representative=data.has_representative,
+        )
+
+    @post("/{intake_id:uuid}/submit", operation_id="submitIntake", status_code=200)
+    async def submit(
+        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+    ) -> IntakeOut:
+        """Submit: the case id, triage with reasons, the checklist+ and a status link."""
+        await _authorised(request, state, intake_id)
+        return _out(await _service(state).submit(intake_id))

@@ -1,0 +1,108 @@
+"""Submitting an intake on a running intake service publishes exactly one IntakeSubmitted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from voorportaal_contracts.envelope import from_kafka
+from voorportaal_contracts.events import IntakeSubmitted
+
+pytestmark = pytest.mark.integration
+PORT = 8951
+
+
+def answer_for(question: dict[str, Any]) -> Any:
+    return {
+        "yes_no": False,
+        "number": 0,
+        "postcode": "3511 AB",
+        "text": "x",
+        "date": "2026-11-20",
+        "single": (question["options"] or [{}])[0].get("value"),
+        "multi": [question["options"][0]["value"]] if question["options"] else [],
+    }[question["type"]]
+
+
+async def events_for(bootstrap: str, case_id: str, wait_s: float = 20) -> list[Any]:
+    consumer = AIOKafkaConsumer(
+        "intake.events",
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found = []
+    try:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                for r in records:
+                    if r.key == case_id.encode():
+                        found.append(from_kafka(r.key, r.value, r.headers))
+            if found and not batch:
+                break
+    finally:
+        await consumer.stop()
+    return found
+
+
+def test_submit_publishes_exactly_one_intake_submitted_with_the_contracted_envelope(
+    pg_database_url: str, kafka_bootstrap: str
+) -> None:
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
+        "VOORPORTAAL_INTAKE_HTTP_PORT": str(PORT),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voorportaal", "serve", "intake"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{PORT}"
+        with httpx.Client(base_url=base, timeout=10) as http:
+            for _ in range(120):
+                try:
+                    if http.get("/ready").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.5)
+            intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
+            auth = {"Authorization": f"Bearer {intake['token']}"}
+            while intake["next"] is not None:
+                step, q = intake["next"]["step"], intake["next"]["question"]
+                intake = http.put(
+                    f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
+                    json={"value": answer_for(q)},
+                    headers=auth,
+                ).json()
+            first = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
+            second = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
+        assert first.status_code == second.status_code == 200
+        case_id = first.json()["case_id"]
+        events = asyncio.run(events_for(kafka_bootstrap, case_id))
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert len(events) == 1, "submitted twice, published once"
+    (event,) = events
+    assert isinstance(event.data, IntakeSubmitted)
+    assert event.subject == case_id
+    assert event.source == "/voorportaal/intake"
+    assert [e.value for e in event.data.life_events] == ["income_loss"]
+    assert event.data.redzaamheid.value == first.json()["result"]["triage"]["redzaamheid"]
