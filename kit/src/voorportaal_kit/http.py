@@ -56,6 +56,13 @@ class NotFound(ServiceError):
     code = "not_found"
 
 
+class Forbidden(ServiceError):
+    """The caller is known but may not do this (403)."""
+
+    status_code = 403
+    code = "forbidden"
+
+
 class Conflict(ServiceError):
     """The request conflicts with the current state (e.g. a second claim on a case)."""
 

@@ -37,9 +37,13 @@ from voorportaal_intake.domain.flow import (
     signals,
 )
 from voorportaal_intake.domain.triage import Triage, facts, triage
+from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
-from voorportaal_kit.http import Conflict, NotFound, ServiceError
+from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
+
+STAFF = ("casemanager", "supervisor")
+"""Roles that may start, read and complete any intake (on a citizen's behalf)."""
 
 PROFILE = "profile"
 """The step name of the triage profile questions (asked after the life events)."""
@@ -119,10 +123,13 @@ class IntakeService:
         self,
         life_events: list[LifeEvent],
         channel: Channel,
-        started_by: str | None = None,
-        role: str | None = None,
+        actor: Principal | None = None,
     ) -> IntakeState:
-        """A new intake for one or more life events."""
+        """A new intake: by a citizen (no account: `actor` None) or by staff on their behalf."""
+        if actor is not None and not actor.has_role(*STAFF):
+            raise Forbidden("Only staff start an intake on someone's behalf.")
+        started_by = actor.subject if actor else None
+        role = next(r for r in sorted(actor.roles) if r in STAFF) if actor else None
         unique = list(dict.fromkeys(life_events))
         if not unique:
             raise ServiceError("Choose at least one life event.", field="life_events")
@@ -147,15 +154,17 @@ class IntakeService:
             await session.execute(insert(intakes).values(**row))
         return self._state(row)
 
-    async def get(self, intake_id: UUID) -> IntakeState:
+    async def get(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """The intake and its next question."""
         async with self._sessions() as session:
-            return self._state(await self._load(session, intake_id))
+            return self._state(await self._load(session, intake_id, actor))
 
-    async def answer(self, intake_id: UUID, step: str, question_id: str, raw: Any) -> IntakeState:
+    async def answer(
+        self, intake_id: UUID, actor: Principal, step: str, question_id: str, raw: Any
+    ) -> IntakeState:
         """Record (or change) one answer; later answers that no longer apply are dropped."""
         async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, for_update=True)
+            row = await self._load(session, intake_id, actor, for_update=True)
             self._open(row)
             steps = dict(_steps([LifeEvent(e) for e in row["life_events"]]))
             if step not in steps:
@@ -182,10 +191,10 @@ class IntakeService:
             await self._save(session, row)
         return self._state(row)
 
-    async def back(self, intake_id: UUID) -> IntakeState:
+    async def back(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Undo the last answer, so that question is asked again."""
         async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, for_update=True)
+            row = await self._load(session, intake_id, actor, for_update=True)
             self._open(row)
             for step, questions in reversed(_steps([LifeEvent(e) for e in row["life_events"]])):
                 stored = self._answers_of(row, step)
@@ -199,6 +208,7 @@ class IntakeService:
     async def set_contact(
         self,
         intake_id: UUID,
+        actor: Principal,
         *,
         channels: list[MessageChannel],
         language: str,
@@ -227,7 +237,7 @@ class IntakeService:
             "updated_at": self._clock.now(),
         }
         async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, for_update=True)
+            row = await self._load(session, intake_id, actor, for_update=True)
             self._open(row)
             exists = await session.scalar(
                 select(intake_contacts.c.intake_id).where(intake_contacts.c.intake_id == row["id"])
@@ -241,10 +251,10 @@ class IntakeService:
             else:
                 await session.execute(insert(intake_contacts).values(intake_id=row["id"], **values))
 
-    async def submit(self, intake_id: UUID) -> IntakeState:
+    async def submit(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`."""
         async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, for_update=True)
+            row = await self._load(session, intake_id, actor, for_update=True)
             if row["status"] == "submitted":
                 return self._state(row)  # idempotent: the same case comes back
             state = self._state(row)
@@ -325,7 +335,12 @@ class IntakeService:
     # -- helpers ---------------------------------------------------------------------------
 
     async def _load(
-        self, session: AsyncSession, intake_id: UUID, *, for_update: bool = False
+        self,
+        session: AsyncSession,
+        intake_id: UUID,
+        actor: Principal,
+        *,
+        for_update: bool = False,
     ) -> dict[str, Any]:
         query = select(intakes).where(intakes.c.id == intake_id)
         if for_update:
@@ -333,6 +348,11 @@ class IntakeService:
         found = (await session.execute(query)).mappings().first()
         if found is None:
             raise NotFound("No such intake.")
+        if not (
+            actor.has_role(*STAFF)
+            or (actor.has_role("citizen") and actor.case_id == found["case_id"])
+        ):
+            raise Forbidden("This token is not for this intake.")
         return dict(found)
 
     async def _save(self, session: AsyncSession, row: dict[str, Any]) -> None:

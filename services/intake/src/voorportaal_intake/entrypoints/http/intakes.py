@@ -13,7 +13,7 @@ from uuid import UUID
 
 from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
@@ -24,7 +24,6 @@ from voorportaal_intake.service_layer.intakes import IntakeService, IntakeState
 from voorportaal_kit.auth import AuthenticationError, Principal, issue_token
 from voorportaal_kit.http import NotFound
 
-STAFF = ("casemanager", "supervisor")
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
 
@@ -200,14 +199,10 @@ async def _principal(request: Request[Any, Any, Any], optional: bool = False) ->
     return principal
 
 
-async def _authorised(request: Request[Any, Any, Any], state: State, intake_id: UUID) -> None:
+async def _actor(request: Request[Any, Any, Any]) -> Principal:
     principal = await _principal(request)
-    assert principal is not None
-    if principal.has_role(*STAFF):
-        return
-    intake = await _service(state).get(intake_id)
-    if not (principal.has_role("citizen") and principal.case_id == intake.case_id):
-        raise PermissionDeniedException("this token is not for this intake")
+    assert principal is not None  # not optional: raised 401 otherwise
+    return principal
 
 
 class IntakeController(Controller):
@@ -222,14 +217,7 @@ class IntakeController(Controller):
     ) -> IntakeOut:
         """Start an intake; a citizen gets a token for the next steps, staff act as themselves."""
         principal = await _principal(request, optional=True)
-        if principal is not None and not principal.has_role(*STAFF):
-            raise PermissionDeniedException("only staff start an intake on someone's behalf")
-        intake = await _service(state).start(
-            data.life_events,
-            data.channel,
-            started_by=principal.subject if principal else None,
-            role=next(iter(sorted(principal.roles)), None) if principal else None,
-        )
+        intake = await _service(state).start(data.life_events, data.channel, principal)
         token = None
         if principal is None:
             settings = request.app.state["runtime"].settings
@@ -247,8 +235,7 @@ class IntakeController(Controller):
         self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """The intake and the next question to ask."""
-        await _authorised(request, state, intake_id)
-        return _out(await _service(state).get(intake_id))
+        return _out(await _service(state).get(intake_id, await _actor(request)))
 
     @put("/{intake_id:uuid}/answers/{step:str}/{question_id:str}", operation_id="answer")
     async def answer(
@@ -261,16 +248,15 @@ class IntakeController(Controller):
         data: JSONBody[AnswerIn],
     ) -> IntakeOut:
         """Answer (or change the answer to) one question; returns the next question."""
-        await _authorised(request, state, intake_id)
-        return _out(await _service(state).answer(intake_id, step, question_id, data.value))
+        actor = await _actor(request)
+        return _out(await _service(state).answer(intake_id, actor, step, question_id, data.value))
 
     @post("/{intake_id:uuid}/back", operation_id="goBack", status_code=200)
     async def back(
         self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """Undo the last answer so that its question is asked again."""
-        await _authorised(request, state, intake_id)
-        return _out(await _service(state).back(intake_id))
+        return _out(await _service(state).back(intake_id, await _actor(request)))
 
     @put("/{intake_id:uuid}/contact", operation_id="setContact", status_code=204)
     async def contact(
@@ -281,9 +267,9 @@ class IntakeController(Controller):
         data: JSONBody[ContactIn],
     ) -> None:
         """Contact details, preferences, a representative, and with whom to share."""
-        await _authorised(request, state, intake_id)
         await _service(state).set_contact(
             intake_id,
+            await _actor(request),
             channels=data.channels,
             language=data.language,
             email=str(data.email) if data.email else None,
@@ -299,5 +285,4 @@ class IntakeController(Controller):
         self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """Submit: the case id, triage with reasons, the checklist+ and a status link."""
-        await _authorised(request, state, intake_id)
-        return _out(await _service(state).submit(intake_id))
+        return _out(await _service(state).submit(intake_id, await _actor(request)))
