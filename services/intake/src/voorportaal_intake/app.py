@@ -19,7 +19,9 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         title="Voorportaal intake",
         description="Life-event questionnaires, triage with reasons, and the checklist+.",
         route_handlers=[LifeEventController, IntakeController],
-        public_paths=[r"^/life-events(?:/|$)", r"^/intakes(?:/|$)"],
+        # Only reading content and starting an intake need no token; the rest of /intakes goes
+        # through the kit's auth middleware like every other protected route.
+        public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
         on_runtime=_wire,
     )
 
