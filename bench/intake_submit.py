@@ -24,22 +24,11 @@ from typing import Any
 
 import httpx
 
+from voorportaal_intake.demo import sample_answer
 from voorportaal_kit.db import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 PG = "postgresql+asyncpg://voorportaal:voorportaal@127.0.0.1:5432/voorportaal_bench"
-
-
-def answer(question: dict[str, Any]) -> Any:
-    return {
-        "yes_no": False,
-        "number": 0,
-        "postcode": "3511 AB",
-        "text": "x",
-        "date": "2026-11-20",
-        "single": (question["options"] or [{}])[0].get("value"),
-        "multi": [question["options"][0]["value"]] if question["options"] else [],
-    }[question["type"]]
 
 
 async def wait_up(url: str) -> None:
@@ -65,7 +54,7 @@ async def prepare(base: str, n: int) -> list[tuple[str, dict[str, str]]]:
             intake = (
                 await http.put(
                     f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
-                    json={"value": answer(q)},
+                    json={"value": sample_answer(q)},
                     headers=auth,
                 )
             ).json()

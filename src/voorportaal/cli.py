@@ -326,8 +326,8 @@ def _seed_demo() -> None:
     for info in SERVICES.values():
         demo = info.module("demo")
         if demo is not None:
-            demo.seed()
-            seeded.append(info.name)
+            made = demo.seed()
+            seeded.append(f"{info.name} ({len(made)} cases)")
     click.echo(
         f"demo data: {', '.join(seeded)}" if seeded else "demo data: no service has demo data yet"
     )

@@ -15,21 +15,10 @@ from aiokafka import AIOKafkaConsumer
 
 from voorportaal_contracts.envelope import from_kafka
 from voorportaal_contracts.events import IntakeSubmitted
+from voorportaal_intake.demo import sample_answer
 
 pytestmark = pytest.mark.integration
 PORT = 8951
-
-
-def answer_for(question: dict[str, Any]) -> Any:
-    return {
-        "yes_no": False,
-        "number": 0,
-        "postcode": "3511 AB",
-        "text": "x",
-        "date": "2026-11-20",
-        "single": (question["options"] or [{}])[0].get("value"),
-        "multi": [question["options"][0]["value"]] if question["options"] else [],
-    }[question["type"]]
 
 
 async def events_for(bootstrap: str, case_id: str, wait_s: float = 20) -> list[Any]:
@@ -88,7 +77,7 @@ def test_submit_publishes_exactly_one_intake_submitted_with_the_contracted_envel
                 step, q = intake["next"]["step"], intake["next"]["question"]
                 intake = http.put(
                     f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
-                    json={"value": answer_for(q)},
+                    json={"value": sample_answer(q)},
                     headers=auth,
                 ).json()
             first = http.post(f"/intakes/{intake['id']}/submit", headers=auth)

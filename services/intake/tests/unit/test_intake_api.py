@@ -12,6 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, text
 
 from voorportaal_intake.app import definition
+from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.runtime import ServiceRuntime
@@ -34,24 +35,12 @@ def outbox(db: Path) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-def first_answer(question: dict[str, Any]) -> Any:
-    return {
-        "yes_no": False,
-        "number": 0,
-        "postcode": "3511 AB",
-        "text": "x",
-        "date": "2026-11-20",
-        "single": (question["options"] or [{}])[0].get("value"),
-        "multi": [question["options"][0]["value"]] if question["options"] else [],
-    }[question["type"]]
-
-
 def walk(client: TestClient[Any], intake: dict[str, Any], auth: dict[str, str]) -> dict[str, Any]:
     while intake["next"] is not None:
         step, question = intake["next"]["step"], intake["next"]["question"]
         response = client.put(
             f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-            json={"value": first_answer(question)},
+            json={"value": sample_answer(question)},
             headers=auth,
         )
         assert response.status_code == 200, response.text
@@ -144,7 +133,7 @@ def test_going_back_asks_the_last_question_again(api: Any) -> None:
     first = intake["next"]["question"]
     after = client.put(
         f"/intakes/{intake['id']}/answers/divorce/{first['id']}",
-        json={"value": first_answer(first)},
+        json={"value": sample_answer(first)},
         headers=auth,
     ).json()
     assert after["answered"] == 1
