@@ -1,4 +1,5 @@
-"""Submitting an intake on a running intake service publishes exactly one IntakeSubmitted."""
+"""Submitting an intake on a running intake service publishes exactly one IntakeSubmitted;
+amending it publishes one IntakeAmended after it, on the same key."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from voorportaal_contracts.envelope import from_kafka
-from voorportaal_contracts.events import IntakeSubmitted
+from voorportaal_contracts.events import IntakeAmended, IntakeSubmitted
 from voorportaal_intake.demo import sample_answer
 
 pytestmark = pytest.mark.integration
@@ -46,7 +47,7 @@ async def events_for(bootstrap: str, case_id: str, wait_s: float = 20) -> list[A
     return found
 
 
-def test_submit_publishes_exactly_one_intake_submitted_with_the_contracted_envelope(
+def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
     pg_database_url: str, kafka_bootstrap: str
 ) -> None:
     env = {
@@ -82,16 +83,24 @@ def test_submit_publishes_exactly_one_intake_submitted_with_the_contracted_envel
                 ).json()
             first = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
             second = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
-        assert first.status_code == second.status_code == 200
+            change = {"step": "income_loss", "question": "has_money_to_live", "value": True}
+            amended = http.post(
+                f"/intakes/{intake['id']}/amendments", json={"changes": [change]}, headers=auth
+            )
+        assert first.status_code == second.status_code == amended.status_code == 200
         case_id = first.json()["case_id"]
         events = asyncio.run(events_for(kafka_bootstrap, case_id))
     finally:
         proc.terminate()
         proc.wait(30)
-    assert len(events) == 1, "submitted twice, published once"
-    (event,) = events
+    assert len(events) == 2, "submitted twice and amended once: two events"
+    event, amendment = events
     assert isinstance(event.data, IntakeSubmitted)
     assert event.subject == case_id
     assert event.source == "/voorportaal/intake"
     assert [e.value for e in event.data.life_events] == ["income_loss"]
     assert event.data.redzaamheid.value == first.json()["result"]["triage"]["redzaamheid"]
+    assert isinstance(amendment.data, IntakeAmended)
+    assert amendment.data.revision == 2
+    assert amendment.data.changed == ["income_loss.has_money_to_live"]
+    assert "no_income" in event.data.risks and "no_income" not in amendment.data.risks

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 INTAKE_EVENTS = "intake.events"
 CONTACT_POINTS = "contact.points"
+CITIZEN_IDENTITY = "citizen.identity"
 CASE_EVENTS = "case.events"
 REFERRAL_RESPONSES = "referral.responses"
 NOTIFY_OUTCOMES = "notify.outcomes"
@@ -75,6 +76,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         compacted=True,
         description="Contact details and preferences per case (compacted; only dossier "
         "and notify may read it; a tombstone erases them).",
+    ),
+    TopicSpec(
+        CITIZEN_IDENTITY,
+        compacted=True,
+        description="Who the citizen is per case: name, BSN, a representative (compacted; only "
+        "dossier and routing may read it; a tombstone erases it).",
     ),
     TopicSpec(
         CASE_EVENTS,

@@ -100,6 +100,17 @@ class DeclineReason(StrEnum):
     REFERRED_ELSEWHERE = "referred_elsewhere"
 
 
+class RepresentativeRelation(StrEnum):
+    """How a representative is related to the citizen."""
+
+    FAMILY = "family"
+    PARTNER = "partner"
+    BEWINDVOERDER = "bewindvoerder"
+    MENTOR = "mentor"
+    CURATOR = "curator"
+    OTHER = "other"
+
+
 class SharingScope(StrEnum):
     """What an agency or representative may do with a citizen's dossier."""
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from voorportaal_contracts import events as ev
@@ -33,6 +33,39 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "phone": "+31612345678",
         "quiet_from": time(21, 0),
         "quiet_until": time(8, 0),
+        "representative": {
+            "name": "A. de Vries",
+            "relation": "bewindvoerder",
+            "email": "bewind@example.org",
+            "receives_copies": True,
+        },
+    },
+    ev.CitizenIdentified: {
+        "case_id": CASE,
+        "name": "S. Yilmaz",
+        "bsn": "111222333",
+        "date_of_birth": date(1988, 4, 2),
+        "postcode": "3511AB",
+        "house_number": "12a",
+        "municipality_code": "GM0344",
+        "representative": {"name": "A. de Vries", "relation": "bewindvoerder"},
+    },
+    ev.IntakeAmended: {
+        "case_id": CASE,
+        "intake_id": "intake-1",
+        "life_events": ["divorce", "income_loss"],
+        "channel": "phone",
+        "redzaamheid": "niet_redzaam",
+        "urgency": "acute",
+        "needs": ["housing_costs", "debts"],
+        "risks": ["eviction"],
+        "municipality_code": "GM0344",
+        "share_with": ["uwv"],
+        "started_by_role": "casemanager",
+        "submitted_at": T,
+        "revision": 2,
+        "changed": ["income_loss.has_debts"],
+        "amended_at": T,
     },
     ev.ReferralIssued: {
         "case_id": CASE,

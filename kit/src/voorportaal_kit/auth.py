@@ -81,6 +81,9 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     OPERATOR = "operator"
     CITIZEN = "citizen"
+    SIGNALEERDER = "signaleerder"
+    """A partner who spots trouble (wijkteam, schuldhulp, police …) and may start an intake on a
+    citizen's behalf; sees only the intakes they started."""
 
     @staticmethod
     def agency(code: str) -> str:

@@ -5,10 +5,11 @@ One transaction per HTTP request and per consumed batch: `async with sessions.be
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import DateTime, Dialect, MetaData, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -132,3 +134,28 @@ async def drop_database(url: str, attempts: int = 10) -> bool:
         return False
     finally:
         await conn.close()
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """A timestamp that is always timezone-aware in Python, stored in UTC.
+
+    PostgreSQL keeps the zone (`timestamptz`); SQLite has no zone and hands back naive values,
+    which this type reads as the UTC they were written in. Naive values are refused on write.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Refuse naive datetimes; store in UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give a timezone-aware value")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Timezone-aware, UTC when the database gave none."""
+        if value is None:
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -91,14 +91,55 @@ def problem(
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+_DUTCH_REASONS: tuple[tuple[str, str], ...] = (
+    ("Field required", "Dit veld is verplicht"),
+    ("Extra inputs are not permitted", "Dit veld is niet toegestaan"),
+    ("Input should be a valid date", "Geen geldige datum (JJJJ-MM-DD)"),
+    ("Input should be a valid datetime", "Geen geldig tijdstip"),
+    ("Input should be a valid integer", "Geen geheel getal"),
+    ("Input should be a valid number", "Geen getal"),
+    ("Input should be a valid boolean", "Geen ja/nee-waarde"),
+    ("Input should be a valid string", "Geen tekst"),
+    ("Input should be a valid list", "Geen lijst"),
+    ("Input should be a valid UUID", "Geen geldige id"),
+    ("Input should be a valid dictionary", "Geen object"),
+    ("Input should be ", "Geen toegestane waarde"),
+    ("String should have at most", "De tekst is te lang"),
+    ("String should have at least", "De tekst is te kort"),
+    ("String should match pattern", "De tekst heeft niet de juiste vorm"),
+    ("List should have at most", "De lijst is te lang"),
+    ("List should have at least", "De lijst is te kort"),
+    ("value is not a valid email address", "Geen geldig e-mailadres"),
+    ("Input should be greater", "De waarde is te klein"),
+    ("Input should be less", "De waarde is te groot"),
+)
+"""Dutch for the validation messages pydantic writes in English (matched by their start)."""
+
+
+def _reasons(message: str) -> tuple[str, str]:
+    """(English, Dutch) for one validation message.
+
+    Our own validators write `English / Nederlands`; pydantic's own messages get a Dutch line
+    from `_DUTCH_REASONS`, or the English one when none fits.
+    """
+    text = message.removeprefix("Value error, ")
+    if " / " in text:
+        english, dutch = text.split(" / ", 1)
+        return english, dutch
+    dutch = next((nl for en, nl in _DUTCH_REASONS if text.startswith(en)), text)
+    return text, dutch
+
+
 def _validation_errors(exc: ValidationException) -> list[dict[str, str]]:
     errors = []
     for item in exc.extra if isinstance(exc.extra, list) else []:
         if isinstance(item, dict):
+            english, dutch = _reasons(str(item.get("message", "invalid")))
             errors.append(
                 {
                     "field": str(item.get("key") or item.get("source") or "body"),
-                    "reason": str(item.get("message", "invalid")),
+                    "reason": english,
+                    "reason_nl": dutch,
                 }
             )
     return errors
@@ -115,7 +156,10 @@ def _on_http(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
 
 
 def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
-    errors = [{"field": exc.field, "reason": exc.detail}] if exc.field else None
+    errors = None
+    if exc.field:
+        english, dutch = _reasons(exc.detail)
+        errors = [{"field": exc.field, "reason": english, "reason_nl": dutch}]
     return problem(exc.status_code, exc.detail, code=exc.code, errors=errors)
 
 

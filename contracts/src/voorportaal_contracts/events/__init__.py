@@ -15,17 +15,23 @@ from voorportaal_contracts.events.case import (
     ReferralDeclined,
     ReferralIssued,
 )
-from voorportaal_contracts.events.contact import ContactPointsUpdated
-from voorportaal_contracts.events.intake import IntakeSubmitted
+from voorportaal_contracts.events.contact import (
+    CitizenIdentified,
+    ContactPointsUpdated,
+    Representative,
+)
+from voorportaal_contracts.events.intake import IntakeAmended, IntakeSubmitted
 from voorportaal_contracts.events.notify import NotificationFailed, NotificationSent
 from voorportaal_contracts.events.referrals import ReferralOffered, ReferralResponded
 
 __all__ = [
     "BuddyAssigned",
     "CaseHandedOver",
+    "CitizenIdentified",
     "ConsentGranted",
     "ConsentRevoked",
     "ContactPointsUpdated",
+    "IntakeAmended",
     "IntakeSubmitted",
     "NotificationFailed",
     "NotificationSent",
@@ -36,4 +42,5 @@ __all__ = [
     "ReferralIssued",
     "ReferralOffered",
     "ReferralResponded",
+    "Representative",
 ]

@@ -1,4 +1,4 @@
-"""Events on `contact.points`, the only topic that carries contact details.
+"""Events on `contact.points` and `citizen.identity`, the only topics with personal details.
 
 The topic is compacted and keyed by case id: a tombstone (null value) for a case erases its
 contact details. Only the dossier and notify services may read it (enforced by ACLs).
@@ -6,13 +6,27 @@ contact details. Only the dossier and notify services may read it (enforced by A
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
-from pydantic import EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from voorportaal_contracts.registry import Event, registry
-from voorportaal_contracts.topics import CONTACT_POINTS
-from voorportaal_contracts.types import CaseId, MessageChannel
+from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS
+from voorportaal_contracts.types import CaseId, MessageChannel, RepresentativeRelation
+
+
+class Representative(BaseModel):
+    """Someone who acts for the citizen (family member, *bewindvoerder*, mentor …)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=120)
+    relation: RepresentativeRelation
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
+    receives_copies: bool = Field(
+        default=True, description="Whether notify sends the representative a copy."
+    )
 
 
 @registry.register("nl.voorportaal.contact.points-updated", version=1, topic=CONTACT_POINTS)
@@ -26,3 +40,23 @@ class ContactPointsUpdated(Event):
     phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
     quiet_from: time | None = None
     quiet_until: time | None = None
+    representative: Representative | None = Field(
+        default=None, description="Receives copies of messages when `receives_copies`."
+    )
+
+
+@registry.register("nl.voorportaal.citizen.identified", version=1, topic=CITIZEN_IDENTITY)
+class CitizenIdentified(Event):
+    """Who the citizen of a case is (the full current set). Only the dossier and routing
+    read `citizen.identity`; routing passes it on only to agencies the citizen shares with."""
+
+    case_id: CaseId
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    bsn: str | None = Field(
+        default=None, pattern=r"^\d{9}$", description="Burgerservicenummer (passes the 11-proof)."
+    )
+    date_of_birth: date | None = None
+    postcode: str | None = Field(default=None, pattern=r"^[1-9]\d{3}[A-Z]{2}$")
+    house_number: str | None = Field(default=None, max_length=10)
+    municipality_code: str | None = Field(default=None, pattern=r"^GM\d{4}$")
+    representative: Representative | None = None

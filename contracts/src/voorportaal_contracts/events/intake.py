@@ -17,11 +17,11 @@ from voorportaal_contracts.types import (
 )
 
 
-@registry.register("nl.voorportaal.intake.submitted", version=1, topic=INTAKE_EVENTS)
-class IntakeSubmitted(Event):
-    """A citizen (or someone on their behalf) submitted an intake; a case exists from now on.
+class _IntakeFacts(Event):
+    """What an intake says about a case: the facts routing and the dossier act on.
 
-    Carries no names or contact details: those travel on `contact.points` only.
+    Carries no names or contact details: those travel on `contact.points` and
+    `citizen.identity` only.
     """
 
     case_id: CaseId
@@ -39,4 +39,26 @@ class IntakeSubmitted(Event):
         default_factory=list,
         description="Agencies the citizen agreed may receive the referral summary.",
     )
+    started_by_role: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Role of whoever took the intake on the citizen's behalf "
+        "(casemanager, signaleerder …); null when the citizen did it themselves.",
+    )
     submitted_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.intake.submitted", version=1, topic=INTAKE_EVENTS)
+class IntakeSubmitted(_IntakeFacts):
+    """A citizen (or someone on their behalf) submitted an intake; a case exists from now on."""
+
+
+@registry.register("nl.voorportaal.intake.amended", version=1, topic=INTAKE_EVENTS)
+class IntakeAmended(_IntakeFacts):
+    """Answers of a submitted intake changed; the facts below replace the earlier ones whole."""
+
+    revision: int = Field(ge=2, description="1 is the submission; each amendment adds one.")
+    changed: list[str] = Field(
+        min_length=1, description="The answers that changed, as `step.question`."
+    )
+    amended_at: AwareDatetime

@@ -21,6 +21,60 @@ DEMO_CASES = (
     ["falling_ill", "income_loss"],
 )
 
+DEMO_PEOPLE: tuple[dict[str, Any], ...] = (
+    # Fictional people; the BSNs pass the 11-proof but are test numbers, example.org mail.
+    {
+        "citizen": {"name": "Sevda Yilmaz", "bsn": "111222333", "postcode": "3512 JK"},
+        "contact": {
+            "channels": ["sms"],
+            "language": "tr",
+            "phone": "0612345678",
+            "share_with": ["uwv", "gemeente", "toeslagen"],
+        },
+    },
+    {
+        "citizen": {
+            "name": "Jan de Boer",
+            "postcode": "3011 AB",
+            "representative": {
+                "name": "Ria de Boer",
+                "relation": "family",
+                "email": "ria@example.org",
+            },
+        },
+        "contact": {"channels": ["email"], "email": "jan@example.org", "share_with": ["svb"]},
+    },
+    {
+        "citizen": {"name": "Noah Bakker", "bsn": "123456782", "postcode": "1012 AB"},
+        "contact": {
+            "channels": ["email", "sms"],
+            "language": "nl",
+            "email": "noah@example.org",
+            "phone": "+31687654321",
+            "quiet_from": "21:00",
+            "quiet_until": "08:00",
+        },
+    },
+    {
+        "citizen": {
+            "name": "Ewa Nowak",
+            "postcode": "5611 AA",
+            "representative": {
+                "name": "Bureau Bewind Zuid",
+                "relation": "bewindvoerder",
+                "email": "bewind@example.org",
+            },
+        },
+        "contact": {
+            "channels": ["email"],
+            "language": "pl",
+            "email": "ewa@example.org",
+            "share_with": ["uwv", "schuldhulp"],
+        },
+        "by": "signaleerder",
+    },
+)
+
 
 def sample_answer(question: dict[str, Any], today: str = "2026-11-20") -> Any:
     """A valid answer to a question as the API shows it (the first option, a date, …)."""
@@ -53,10 +107,18 @@ def seed() -> list[str]:
     settings = IntakeSettings()
     port = int(os.environ.get("VOORPORTAAL_INTAKE_HTTP_PORT", settings.http_port))
     base = f"http://127.0.0.1:{port}"
-    token = issue_token(settings.auth, "demo-desk", ["casemanager"], name="Demo balie")
+    desk = issue_token(settings.auth, "demo-desk", ["casemanager"], name="Demo balie")
+    wijkteam = issue_token(settings.auth, "demo-wijkteam", ["signaleerder"], name="Wijkteam Zuid")
     cases = []
-    for events in DEMO_CASES:
-        intake = _call("POST", f"{base}/intakes", token, {"life_events": events, "channel": "desk"})
+    for events, person in zip(DEMO_CASES, DEMO_PEOPLE, strict=True):
+        by_signaleerder = person.get("by") == "signaleerder"
+        token = wijkteam if by_signaleerder else desk
+        channel = "home_visit" if by_signaleerder else "desk"
+        intake = _call(
+            "POST", f"{base}/intakes", token, {"life_events": events, "channel": channel}
+        )
+        _call("PUT", f"{base}/intakes/{intake['id']}/citizen", token, person["citizen"])
+        _call("PUT", f"{base}/intakes/{intake['id']}/contact", token, person["contact"])
         while intake["next"] is not None:
             step, question = intake["next"]["step"], intake["next"]["question"]
             intake = _call(

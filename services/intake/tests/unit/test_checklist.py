@@ -12,7 +12,7 @@ from intake_factories import MOVING, content
 
 from voorportaal_intake.domain.checklist import build_checklist
 from voorportaal_intake.domain.content import LifeEventContent
-from voorportaal_intake.domain.dutch_calendar import (
+from voorportaal_kit.dutch_calendar import (
     add_months,
     add_working_days,
     easter,

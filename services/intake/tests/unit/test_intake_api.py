@@ -197,3 +197,155 @@ def test_unknown_life_event_and_extra_fields_are_refused(api: Any) -> None:
     assert client.post("/intakes", json={"life_events": ["lottery"]}).status_code == 400
     assert client.post("/intakes", json={"life_events": []}).status_code == 400
     assert client.post("/intakes", json={"life_events": ["divorce"], "bsn": "1"}).status_code == 400
+
+
+def submitted(client: TestClient[Any], *events: str) -> tuple[dict[str, Any], dict[str, str]]:
+    intake, auth = start(client, *events)
+    done = walk(client, intake, auth)
+    response = client.post(f"/intakes/{done['id']}/submit", headers=auth)
+    assert response.status_code == 200, response.text
+    return response.json(), auth
+
+
+def test_an_amendment_recomputes_the_facts_and_publishes_them_once(api: Any) -> None:
+    client, _, db = api
+    intake, auth = submitted(client, "income_loss")
+    assert intake["answers"]["income_loss"]["has_money_to_live"] is False
+    assert "no_income" in intake["result"]["risks"]
+    url = f"/intakes/{intake['id']}/amendments"
+    change = {"step": "income_loss", "question": "has_money_to_live", "value": True}
+    amended = client.post(url, json={"changes": [change]}, headers=auth)
+    assert amended.status_code == 200, amended.text
+    body = amended.json()
+    assert body["revision"] == 2
+    assert "no_income" not in body["result"]["risks"]
+    assert body["case_id"] == intake["case_id"]
+    same = client.post(url, json={"changes": [change]}, headers=auth).json()
+    assert same["revision"] == 2  # nothing changed: nothing published
+    assert outbox(db).count(("intake.events", "nl.voorportaal.intake.amended")) == 1
+
+
+def test_a_bad_amendment_changes_nothing(api: Any) -> None:
+    client, _, db = api
+    intake, auth = submitted(client, "income_loss")
+    before = outbox(db)
+    url = f"/intakes/{intake['id']}/amendments"
+    good = {"step": "income_loss", "question": "has_money_to_live", "value": True}
+    bad = {"step": "income_loss", "question": "last_work_day", "value": "2999-01-01"}
+    response = client.post(url, json={"changes": [good, bad]}, headers=auth)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "answers.income_loss.last_work_day"
+    unknown = {"step": "income_loss", "question": "lottery", "value": True}
+    assert client.post(url, json={"changes": [unknown]}, headers=auth).status_code == 400
+    assert client.post(url, json={"changes": []}, headers=auth).status_code == 400
+    after = client.get(f"/intakes/{intake['id']}", headers=auth).json()
+    assert after["revision"] == 1
+    assert after["answers"] == intake["answers"]
+    assert outbox(db) == before
+    fresh, fresh_auth = start(client, "divorce")
+    not_yet = client.post(
+        f"/intakes/{fresh['id']}/amendments",
+        json={"changes": [{"step": "divorce", "question": "x", "value": 1}]},
+        headers=fresh_auth,
+    )
+    assert not_yet.status_code == 409
+
+
+def test_who_the_citizen_is_goes_only_to_citizen_identity(api: Any) -> None:
+    client, _, db = api
+    intake, auth = start(client, "moving_rented_home")
+    citizen = {
+        "name": "S. Yilmaz",
+        "bsn": "1112.22.333",
+        "date_of_birth": "1988-04-02",
+        "postcode": "3512 jk",
+        "house_number": "12a",
+        "representative": {
+            "name": "A. de Vries",
+            "relation": "bewindvoerder",
+            "email": "bewind@example.org",
+        },
+    }
+    response = client.put(f"/intakes/{intake['id']}/citizen", json=citizen, headers=auth)
+    assert response.status_code == 204, response.text
+    client.put(
+        f"/intakes/{intake['id']}/contact",
+        json={"channels": ["email"], "email": "burger@example.org"},
+        headers=auth,
+    )
+    done = walk(client, intake, auth)
+    result = client.post(f"/intakes/{done['id']}/submit", headers=auth).json()
+    assert result["result"]["municipality_code"] == "GM0344"  # the new postcode, 3511 AB
+    assert outbox(db) == [
+        ("intake.events", "nl.voorportaal.intake.submitted"),
+        ("contact.points", "nl.voorportaal.contact.points-updated"),
+        ("citizen.identity", "nl.voorportaal.citizen.identified"),
+    ]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT topic, value FROM outbox")).all()
+        values = {topic: bytes(value).decode() for topic, value in rows}
+    engine.dispose()
+    assert "111222333" not in values["intake.events"]
+    assert "Yilmaz" not in values["intake.events"]
+    assert json.loads(values["citizen.identity"])["bsn"] == "111222333"
+    assert json.loads(values["citizen.identity"])["municipality_code"] == "GM0344"
+    assert json.loads(values["contact.points"])["representative"]["name"] == "A. de Vries"
+    again = client.put(f"/intakes/{intake['id']}/citizen", json={"name": "S. Y."}, headers=auth)
+    assert again.status_code == 204  # after submission a change is published at once
+    assert outbox(db)[-2:] == [
+        ("citizen.identity", "nl.voorportaal.citizen.identified"),
+        ("contact.points", "nl.voorportaal.contact.points-updated"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"bsn": "123456789"}, "bsn"),
+        ({"bsn": "000000000"}, "bsn"),
+        ({"bsn": "12345678"}, "bsn"),
+        ({"postcode": "0123 AB"}, "postcode"),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"representative": {"name": "X", "relation": "neighbour"}}, "representative.relation"),
+        ({"representative": {"name": "X", "relation": "family", "phone": "12"}}, "phone"),
+    ],
+)
+def test_citizen_details_are_checked_with_field_and_reason(
+    api: Any, body: dict[str, Any], field: str
+) -> None:
+    client, _, db = api
+    intake, auth = start(client, "divorce")
+    response = client.put(f"/intakes/{intake['id']}/citizen", json=body, headers=auth)
+    assert response.status_code == 400, response.text
+    errors = response.json()["errors"]
+    assert any(field in e["field"] for e in errors), errors
+    assert all(e["reason"] and e["reason_nl"] for e in errors)
+    if field == "bsn" and body["bsn"] == "123456789":
+        assert "elfproef" in errors[0]["reason_nl"] and "11-proof" in errors[0]["reason"]
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM intake_citizens")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_signaleerder_sees_only_the_intakes_they_started(api: Any) -> None:
+    client, runtime, _ = api
+    wijkteam = issue_token(runtime.settings.auth, "wijk-3", ["signaleerder"])
+    police = issue_token(runtime.settings.auth, "politie-9", ["signaleerder"])
+    started = client.post(
+        "/intakes",
+        json={"life_events": ["income_loss"], "channel": "home_visit"},
+        headers={"Authorization": f"Bearer {wijkteam}"},
+    )
+    assert started.status_code == 201, started.text
+    intake = started.json()
+    assert intake["token"] is None
+    url = f"/intakes/{intake['id']}"
+    assert client.get(url, headers={"Authorization": f"Bearer {wijkteam}"}).status_code == 200
+    assert client.get(url, headers={"Authorization": f"Bearer {police}"}).status_code == 403
+    citizen_intake, citizen_auth = start(client, "divorce")
+    other = f"/intakes/{citizen_intake['id']}"
+    assert client.get(other, headers={"Authorization": f"Bearer {wijkteam}"}).status_code == 403
+    assert client.get(other, headers=citizen_auth).status_code == 200

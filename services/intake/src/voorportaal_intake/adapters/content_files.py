@@ -8,6 +8,7 @@ from pathlib import Path
 
 from voorportaal_contracts.types import LifeEvent
 from voorportaal_intake.domain.content import Catalogue, LifeEventContent
+from voorportaal_intake.domain.identity import MunicipalityTable
 from voorportaal_intake.domain.triage import TriageContent
 
 CONTENT_ROOT = Path(__file__).resolve().parents[1] / "content"
@@ -39,3 +40,10 @@ def load_triage(version: str = CURRENT_VERSION) -> TriageContent:
     """The profile questions and triage rules of a content version."""
     with (CONTENT_ROOT / version / "triage.toml").open("rb") as f:
         return TriageContent.model_validate(tomllib.load(f))
+
+
+@cache
+def load_municipalities(version: str = CURRENT_VERSION) -> MunicipalityTable:
+    """Postcode ranges to municipality codes of a content version."""
+    with (CONTENT_ROOT / version / "municipalities.toml").open("rb") as f:
+        return MunicipalityTable.model_validate(tomllib.load(f))

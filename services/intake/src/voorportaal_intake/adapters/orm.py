@@ -6,9 +6,9 @@ answers, triage, checklist) can be kept and analysed without them, and they can 
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, String, Table, Uuid
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Uuid
 
-from voorportaal_kit.db import new_metadata
+from voorportaal_kit.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -26,9 +26,10 @@ intakes = Table(
     Column("profile", JSON, nullable=False, comment="Answers to the triage profile questions"),
     Column("status", String(16), nullable=False),
     Column("result", JSON, nullable=True, comment="Triage and checklist+ at submission"),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
-    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Column("submitted_at", AwareDateTime(), nullable=True),
+    Column("revision", Integer, nullable=False, default=1, comment="1 + amendments"),
 )
 
 intake_contacts = Table(
@@ -42,6 +43,19 @@ intake_contacts = Table(
     Column("quiet_from", String(5), nullable=True),
     Column("quiet_until", String(5), nullable=True),
     Column("share_with", JSON, nullable=False),
-    Column("has_representative", Boolean, nullable=False, default=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+)
+
+intake_citizens = Table(
+    "intake_citizens",
+    metadata,
+    Column("intake_id", Uuid, ForeignKey("intakes.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(120), nullable=True),
+    Column("bsn", String(9), nullable=True),
+    Column("date_of_birth", Date, nullable=True),
+    Column("postcode", String(6), nullable=True),
+    Column("house_number", String(10), nullable=True),
+    Column("representative", JSON, nullable=True),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    comment="Who the citizen is; leaves this service only on citizen.identity",
 )

@@ -13,7 +13,7 @@ from typing import Any
 
 from voorportaal_contracts.types import LifeEvent
 from voorportaal_intake.domain.content import ChecklistItem, Deadline, LifeEventContent, Text
-from voorportaal_intake.domain.dutch_calendar import add_months, add_working_days, next_working_day
+from voorportaal_kit.dutch_calendar import add_months, add_working_days, next_working_day
 
 
 @dataclass

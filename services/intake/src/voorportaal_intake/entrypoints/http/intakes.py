@@ -8,6 +8,7 @@ records the channel and who. Every other call needs either that citizen token or
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
@@ -17,15 +18,32 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
+from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, RepresentativeRelation
 from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
 from voorportaal_intake.domain.content import LifeEventContent, Question
-from voorportaal_intake.service_layer.intakes import IntakeService, IntakeState
+from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
+from voorportaal_intake.service_layer.intakes import Change, IntakeService, IntakeState
 from voorportaal_kit.auth import AuthenticationError, Principal, issue_token
 from voorportaal_kit.http import NotFound
 
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
+_PHONE_REASON = (
+    "not a Dutch (06…) or international (+…) phone number / "
+    "geen Nederlands (06…) of internationaal (+…) telefoonnummer"
+)
+
+
+def _phone_number(value: str | None) -> str | None:
+    """A Dutch or E.164 phone number as E.164, or a ValueError naming both forms."""
+    if value is None:
+        return None
+    digits = re.sub(r"[\s-]", "", value)
+    if _PHONE_NL.fullmatch(digits):
+        return "+31" + digits[1:]
+    if _E164.fullmatch(digits):
+        return digits
+    raise ValueError(_PHONE_REASON)
 
 
 class _In(BaseModel):
@@ -55,19 +73,11 @@ class ContactIn(_In):
     quiet_from: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     quiet_until: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
     share_with: list[str] = Field(default_factory=list, max_length=30)
-    has_representative: bool = False
 
     @field_validator("phone")
     @classmethod
     def _phone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        digits = re.sub(r"[\s-]", "", value)
-        if _PHONE_NL.fullmatch(digits):
-            return "+31" + digits[1:]
-        if _E164.fullmatch(digits):
-            return digits
-        raise ValueError("not a Dutch (06…) or international (+…) phone number")
+        return _phone_number(value)
 
     @field_validator("share_with")
     @classmethod
@@ -75,8 +85,82 @@ class ContactIn(_In):
         known = {a.code for a in load_catalogue().agencies}
         unknown = sorted(set(value) - known)
         if unknown:
-            raise ValueError(f"unknown agencies: {', '.join(unknown)}")
+            raise ValueError(
+                f"unknown agencies: {', '.join(unknown)} / "
+                f"onbekende instanties: {', '.join(unknown)}"
+            )
         return value
+
+
+class RepresentativeIn(_In):
+    """Someone who acts for the citizen; receives copies of messages unless told not to."""
+
+    name: str = Field(min_length=1, max_length=120)
+    relation: RepresentativeRelation
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    receives_copies: bool = True
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        return _phone_number(value)
+
+
+class CitizenIn(_In):
+    """Who the citizen is. Everything is optional: an intake works without a BSN; the details
+    go only to the dossier and to agencies the citizen shares with."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
+    bsn: str | None = Field(default=None, max_length=11)
+    date_of_birth: date | None = None
+    postcode: str | None = Field(default=None, max_length=7)
+    house_number: str | None = Field(default=None, max_length=10, pattern=r"^[1-9][0-9]{0,4}.*$")
+    representative: RepresentativeIn | None = None
+
+    @field_validator("bsn")
+    @classmethod
+    def _bsn(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        digits = value.replace(" ", "").replace(".", "")
+        if not is_valid_bsn(digits):
+            raise ValueError(
+                "not a valid BSN: 9 digits that pass the 11-proof / "
+                "geen geldig BSN: 9 cijfers die de elfproef doorstaan"
+            )
+        return digits
+
+    @field_validator("postcode")
+    @classmethod
+    def _postcode(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        normal = normalise_postcode(value)
+        if normal is None:
+            raise ValueError("not a Dutch postcode like 1234 AB / geen postcode zoals 1234 AB")
+        return normal
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born(cls, value: date | None) -> date | None:
+        if value is not None and value < date(1900, 1, 1):
+            raise ValueError("lies before 1900 / ligt voor 1900")
+        return value
+
+
+class ChangeIn(_In):
+    """One changed answer in an amendment."""
+
+    step: str = Field(min_length=1, max_length=48)
+    question: str = Field(min_length=1, max_length=48)
+    value: bool | int | float | str | list[str] | None
+
+
+class AmendIn(_In):
+    """Changed answers of a submitted intake; all apply or none."""
+
+    changes: list[ChangeIn] = Field(min_length=1, max_length=50)
 
 
 class QuestionOut(BaseModel):
@@ -110,6 +194,10 @@ class IntakeOut(BaseModel):
     next: NextOut | None
     answered: int
     result: dict[str, Any] | None
+    revision: int = Field(description="1 at submission; each amendment adds one.")
+    answers: dict[str, dict[str, Any]] = Field(
+        description="The answers so far, per step (life event or `profile`)."
+    )
     token: str | None = None
     status_link: str | None = None
 
@@ -150,6 +238,8 @@ def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
         next=nxt,
         answered=state.answered,
         result=state.result,
+        revision=state.revision,
+        answers=state.answers,
         token=token,
         status_link=f"/citizen/cases/{state.case_id}" if state.status == "submitted" else None,
     )
@@ -277,7 +367,28 @@ class IntakeController(Controller):
             quiet_from=data.quiet_from,
             quiet_until=data.quiet_until,
             share_with=data.share_with,
-            has_representative=data.has_representative,
+        )
+
+    @put("/{intake_id:uuid}/citizen", operation_id="setCitizen", status_code=204)
+    async def citizen(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        intake_id: FromPath[UUID],
+        data: JSONBody[CitizenIn],
+    ) -> None:
+        """Who the citizen is (name, BSN, address) and a representative, if any."""
+        await _service(state).set_citizen(
+            intake_id,
+            await _actor(request),
+            name=data.name,
+            bsn=data.bsn,
+            date_of_birth=data.date_of_birth,
+            postcode=data.postcode,
+            house_number=data.house_number,
+            representative=(
+                data.representative.model_dump(mode="json") if data.representative else None
+            ),
         )
 
     @post("/{intake_id:uuid}/submit", operation_id="submitIntake", status_code=200)
@@ -286,3 +397,16 @@ class IntakeController(Controller):
     ) -> IntakeOut:
         """Submit: the case id, triage with reasons, the checklist+ and a status link."""
         return _out(await _service(state).submit(intake_id, await _actor(request)))
+
+    @post("/{intake_id:uuid}/amendments", operation_id="amendIntake", status_code=200)
+    async def amend(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        intake_id: FromPath[UUID],
+        data: JSONBody[AmendIn],
+    ) -> IntakeOut:
+        """Change answers after submission; triage and checklist+ are computed again and
+        `IntakeAmended` is published (nothing when the answers did not change)."""
+        changes = [Change(c.step, c.question, c.value) for c in data.changes]
+        return _out(await _service(state).amend(intake_id, await _actor(request), changes))
