@@ -191,6 +191,15 @@ class AuthSettings(BaseModel):
         default=None,
         description="Shared HS256 secret, at least 32 bytes; required when HS256 is accepted.",
     )
+    link_issuer: str = Field(
+        default="voorportaal-links",
+        min_length=1,
+        description=(
+            "`iss` of the HS256 tokens Voorportaal signs itself when an OIDC provider signs the "
+            "staff tokens (HS256 beside RS*/ES*). Such tokens may then carry only the citizen "
+            "role: staff identities come from the provider, never from the shared secret."
+        ),
+    )
     jwks_url: str | None = Field(
         default=None,
         description=(
@@ -314,7 +323,11 @@ class TokenVerifier:
         if not isinstance(alg, str) or alg not in self._settings.algorithms:
             raise AuthenticationError("signing algorithm not allowed")
         claims = self._decode(token, alg)
-        return self._principal(claims)
+        principal = self._principal(claims)
+        citizen_only = alg in _SYMMETRIC and _links_beside_oidc(self._settings)
+        if citizen_only and principal.roles != {Role.CITIZEN}:
+            raise AuthenticationError("a self-signed token may carry only the citizen role")
+        return principal
 
     def _key_for(self, token: str, alg: str) -> Any:
         # The key follows the algorithm family, so an HS256 token can never be checked
@@ -341,7 +354,7 @@ class TokenVerifier:
                 key,
                 algorithms=[alg],
                 audience=settings.audience,
-                issuer=settings.issuer,
+                issuer=_issuer_for(settings, alg),
                 leeway=settings.leeway_seconds,
                 options={"require": list(_REQUIRED_CLAIMS)},
             )
@@ -441,6 +454,26 @@ def _roles_from(claims: dict[str, Any]) -> frozenset[str]:
 # --------------------------------------------------------------------------- issuing
 
 
+def _links_beside_oidc(settings: AuthSettings) -> bool:
+    """Whether HS256 (our own citizen links) is accepted beside an OIDC provider's algorithms."""
+    algorithms = set(settings.algorithms)
+    return bool(algorithms & _SYMMETRIC) and bool(algorithms & _ASYMMETRIC)
+
+
+def _issuer_for(settings: AuthSettings, alg: str) -> str:
+    """The `iss` a token signed with `alg` must carry."""
+    return (
+        settings.link_issuer
+        if alg in _SYMMETRIC and _links_beside_oidc(settings)
+        else (settings.issuer)
+    )
+
+
+def can_issue_citizen_links(settings: AuthSettings) -> bool:
+    """Whether this service can sign citizen links (HS256 with a secret is configured)."""
+    return settings.hs256_secret is not None and "HS256" in settings.algorithms
+
+
 def issue_token(
     settings: AuthSettings,
     subject: str,
@@ -472,8 +505,10 @@ def issue_token(
         now = datetime.now(UTC)
     elif now.tzinfo is None:
         raise ValueError("now must include a timezone")
+    if _links_beside_oidc(settings) and role_set != [Role.CITIZEN]:
+        raise ValueError("beside an OIDC provider, Voorportaal signs citizen links only")
     claims: dict[str, Any] = {
-        "iss": settings.issuer,
+        "iss": _issuer_for(settings, "HS256"),
         "aud": settings.audience,
         "sub": subject,
         "iat": int(now.timestamp()),

@@ -40,6 +40,7 @@ from voorportaal_kit.auth import (
     SigningKeysUnavailableError,
     TokenVerifier,
     auth_middleware,
+    can_issue_citizen_links,
     issue_token,
     requires_agency_param,
     requires_case_access,
@@ -648,3 +649,28 @@ def test_unreachable_key_provider_gets_503_not_401() -> None:
         token = rs_token(kid="key-1")
         response = test_client.get("/whoami", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 503
+
+
+def test_beside_an_oidc_provider_our_own_tokens_are_citizen_links_only() -> None:
+    settings_ = AuthSettings(
+        algorithms=["RS256", "HS256"],
+        hs256_secret=_secret(),
+        public_key_pem=public_pem(rsa_key()),
+        issuer="https://login.example.nl/realms/voorportaal",
+    )
+    assert can_issue_citizen_links(settings_)
+    verifier = TokenVerifier(settings_)
+    link = issue_token(settings_, "intake:1", ["citizen"], case_id="vp-123")
+    assert verifier.verify(link).case_id == "vp-123"
+    assert jwt.decode(link, options={"verify_signature": False})["iss"] == "voorportaal-links"
+    with pytest.raises(ValueError, match="citizen links only"):
+        issue_token(settings_, "cm-1", ["casemanager"])
+    # Whoever holds the shared secret still cannot mint a staff identity.
+    staff = hs_token(iss="voorportaal-links", roles=["casemanager"])
+    assert reason_of(verifier, staff) == "a self-signed token may carry only the citizen role"
+    # Nor pass a self-signed token off as the provider's.
+    posing = hs_token(iss=settings_.issuer, roles=["citizen"], case_id="vp-123")
+    assert reason_of(verifier, posing) == "wrong issuer"
+    provider = rs_token(iss=settings_.issuer, roles=["supervisor"])
+    assert verifier.verify(provider).roles == frozenset({"supervisor"})
+    assert not can_issue_citizen_links(pem_settings("RS256", rsa_key()))

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
-from voorportaal_kit.auth import issue_token
+from voorportaal_kit.auth import AuthSettings, issue_token
 from voorportaal_kit.runtime import ServiceRuntime
 
 
@@ -349,3 +349,30 @@ def test_a_signaleerder_sees_only_the_intakes_they_started(api: Any) -> None:
     other = f"/intakes/{citizen_intake['id']}"
     assert client.get(other, headers={"Authorization": f"Bearer {wijkteam}"}).status_code == 403
     assert client.get(other, headers=citizen_auth).status_code == 200
+
+
+def test_without_a_key_for_citizen_links_citizens_get_a_clear_503(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    pem = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    settings = IntakeSettings(
+        data_dir=tmp_path,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        auth=AuthSettings(algorithms=["ES256"], public_key_pem=pem),
+    )
+    runtime = ServiceRuntime(definition(settings))
+    runtime.migrate()
+    with TestClient(runtime.app()) as client:
+        response = client.post("/intakes", json={"life_events": ["divorce"]})
+    assert response.status_code == 503
+    assert response.json()["type"] == "urn:voorportaal:problem:citizen_links_unavailable"
+    engine = create_engine(f"sqlite:///{tmp_path / 'intake.db'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM intakes")).scalar() == 0
+    engine.dispose()

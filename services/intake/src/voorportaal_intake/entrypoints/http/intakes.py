@@ -23,8 +23,13 @@ from voorportaal_intake.adapters.content_files import load_catalogue, load_life_
 from voorportaal_intake.domain.content import LifeEventContent, Question
 from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
 from voorportaal_intake.service_layer.intakes import Change, IntakeService, IntakeState
-from voorportaal_kit.auth import AuthenticationError, Principal, issue_token
-from voorportaal_kit.http import NotFound
+from voorportaal_kit.auth import (
+    AuthenticationError,
+    Principal,
+    can_issue_citizen_links,
+    issue_token,
+)
+from voorportaal_kit.http import NotFound, ServiceError
 
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
@@ -44,6 +49,13 @@ def _phone_number(value: str | None) -> str | None:
     if _E164.fullmatch(digits):
         return digits
     raise ValueError(_PHONE_REASON)
+
+
+class CitizenLinksUnavailable(ServiceError):
+    """The service has no HS256 key to sign a citizen's link (configuration, not the caller)."""
+
+    status_code = 503
+    code = "citizen_links_unavailable"
 
 
 class _In(BaseModel):
@@ -307,10 +319,14 @@ class IntakeController(Controller):
     ) -> IntakeOut:
         """Start an intake; a citizen gets a token for the next steps, staff act as themselves."""
         principal = await _optional_principal(request)
+        settings = request.app.state["runtime"].settings
+        if principal is None and not can_issue_citizen_links(settings.auth):
+            raise CitizenLinksUnavailable(
+                "Citizens cannot start an intake here: no key to sign their link is configured."
+            )
         intake = await _service(state).start(data.life_events, data.channel, principal)
         token = None
         if principal is None:
-            settings = request.app.state["runtime"].settings
             token = issue_token(
                 settings.auth,
                 f"intake:{intake.id}",
