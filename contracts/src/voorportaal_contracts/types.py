@@ -90,6 +90,14 @@ class ReferralResponseKind(StrEnum):
     PROMISE_MADE = "promise_made"
 
 
+class ReferralMode(StrEnum):
+    """How a referral reaches an agency, following the citizen's sharing choice."""
+
+    WARM_HANDOVER = "warm_handover"
+    ANONYMOUS = "anonymous"
+    SELF_CONTACT = "self_contact"
+
+
 class DeclineReason(StrEnum):
     """Fixed decline reasons; `referred_elsewhere` is the *kastje-muur* signal."""
 

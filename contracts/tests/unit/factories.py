@@ -11,6 +11,14 @@ from voorportaal_contracts.registry import Event
 T = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
 CASE = "case-7f3a9c21"
 
+CHANGE: dict[str, Any] = {
+    "case_id": CASE,
+    "referral_id": "ref-1",
+    "agency_code": "uwv",
+    "by": "agency",
+    "changed_at": T,
+}
+
 EXAMPLES: dict[type[Event], dict[str, Any]] = {
     ev.IntakeSubmitted: {
         "case_id": CASE,
@@ -75,19 +83,52 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "rule_id": "income-loss-uwv",
         "summary_shared": True,
         "due_at": T,
+        "mode": "warm_handover",
+        "reasons": [{"rule": "income-loss-uwv", "nl": "Inkomen weg.", "en": "Income lost."}],
     },
-    ev.ReferralAccepted: {
+    ev.ReferralReceived: CHANGE,
+    ev.ReferralAccepted: CHANGE,
+    ev.ReferralStarted: CHANGE,
+    ev.ReferralReturned: {**CHANGE, "note": "Not enough to go on yet."},
+    ev.ReferralWithdrawn: {**CHANGE, "by": "cm-12"},
+    ev.ReferralExpired: {**CHANGE, "by": "system"},
+    ev.ReferralDeclined: {**CHANGE, "reason": "referred_elsewhere"},
+    ev.ReferralCompleted: {**CHANGE, "outcome": "WW application taken up."},
+    ev.ReferralReleased: {
+        "case_id": CASE,
+        "referral_id": "ref-2",
+        "agency_code": "gemeente",
+        "after": "ref-1",
+        "due_at": T,
+        "released_at": T,
+    },
+    ev.ReferralReminded: {
         "case_id": CASE,
         "referral_id": "ref-1",
         "agency_code": "uwv",
-        "accepted_at": T,
+        "by": "system",
+        "due_at": T,
+        "reminded_at": T,
     },
-    ev.ReferralDeclined: {
+    ev.ReferralOverdue: {
         "case_id": CASE,
         "referral_id": "ref-1",
         "agency_code": "uwv",
-        "reason": "referred_elsewhere",
-        "declined_at": T,
+        "due_at": T,
+        "detected_at": T,
+    },
+    ev.ChainStalled: {
+        "case_id": CASE,
+        "referral_id": "ref-2",
+        "waits_on": "ref-1",
+        "reason": "predecessor_declined",
+        "text": {"rule": "predecessor_declined", "nl": "Vorige stap geweigerd.", "en": "Declined."},
+        "detected_at": T,
+    },
+    ev.BuddyRecommended: {
+        "case_id": CASE,
+        "reasons": [{"rule": "acute_risk", "nl": "Acuut risico.", "en": "Acute risk."}],
+        "recommended_at": T,
     },
     ev.BuddyAssigned: {
         "case_id": CASE,
@@ -120,7 +161,25 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "life_events": ["income_loss"],
         "needs": ["income_gap"],
         "due_at": T,
-        "handover": "Citizen lost their job on 1 November.",
+        "mode": "warm_handover",
+        "handover": {
+            "story": "Burger verloor op 1 november haar baan.",
+            "name": "S. Yilmaz",
+            "language": "tr",
+            "channels": ["sms"],
+        },
+    },
+    ev.ReferralReminder: {
+        "case_id": CASE,
+        "referral_id": "ref-1",
+        "agency_code": "uwv",
+        "due_at": T,
+    },
+    ev.ReferralCancelled: {
+        "case_id": CASE,
+        "referral_id": "ref-1",
+        "agency_code": "uwv",
+        "state": "withdrawn",
     },
     ev.ReferralResponded: {
         "case_id": CASE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import CASE_EVENTS
@@ -11,6 +11,7 @@ from voorportaal_contracts.types import (
     AwareDatetime,
     CaseId,
     DeclineReason,
+    ReferralMode,
     SharingScope,
     StaffId,
 )
@@ -18,9 +19,20 @@ from voorportaal_contracts.types import (
 _ID = Field(min_length=1, max_length=64)
 
 
+class Reason(BaseModel):
+    """Why something was decided: a rule id and its plain-language text."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(min_length=1, max_length=64)
+    nl: str = Field(min_length=1, max_length=500)
+    en: str = Field(min_length=1, max_length=500)
+
+
 @registry.register("nl.voorportaal.case.referral-issued", version=1, topic=CASE_EVENTS)
 class ReferralIssued(Event):
-    """Routing referred the case to an agency (the referral itself went to its own topic)."""
+    """Routing referred the case to an agency (the referral itself went to its own topic,
+    unless the citizen contacts the agency themselves, or it waits on another referral)."""
 
     case_id: CaseId
     referral_id: str = _ID
@@ -28,28 +40,134 @@ class ReferralIssued(Event):
     service_code: str = _ID
     rule_id: str = Field(min_length=1, max_length=64, description="The routing rule that chose it.")
     summary_shared: bool = Field(description="Whether the story so far went with it (consent).")
-    due_at: AwareDatetime
+    due_at: AwareDatetime | None = Field(
+        description="When the agency's response norm passes; null while the referral is held."
+    )
+    mode: ReferralMode = Field(
+        default=ReferralMode.WARM_HANDOVER,
+        description="warm_handover (with the story), anonymous (without personal details), "
+        "self_contact (the checklist tells the citizen to contact the agency).",
+    )
+    reasons: list[Reason] = Field(default_factory=list, description="Every rule that chose it.")
+    waits_on: str | None = Field(
+        default=None, max_length=64, description="Referral this one waits on (estafette)."
+    )
+    manual_by: StaffId | None = Field(
+        default=None, description="The casemanager who added it by hand, if not a rule."
+    )
+
+
+class _ReferralChange(Event):
+    """A step in a referral's lifecycle (see routing's transition table)."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    agency_code: AgencyCode
+    by: str = Field(
+        min_length=1, max_length=64, description="'agency', 'system', or the staff id who did it."
+    )
+    note: str | None = Field(default=None, max_length=500)
+    changed_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.referral-received", version=1, topic=CASE_EVENTS)
+class ReferralReceived(_ReferralChange):
+    """The agency confirmed it received the referral."""
 
 
 @registry.register("nl.voorportaal.case.referral-accepted", version=1, topic=CASE_EVENTS)
-class ReferralAccepted(Event):
+class ReferralAccepted(_ReferralChange):
     """The agency accepted the referral."""
-
-    case_id: CaseId
-    referral_id: str = _ID
-    agency_code: AgencyCode
-    accepted_at: AwareDatetime
 
 
 @registry.register("nl.voorportaal.case.referral-declined", version=1, topic=CASE_EVENTS)
-class ReferralDeclined(Event):
+class ReferralDeclined(_ReferralChange):
     """The agency declined the referral, for one of the fixed reasons."""
+
+    reason: DeclineReason
+
+
+@registry.register("nl.voorportaal.case.referral-started", version=1, topic=CASE_EVENTS)
+class ReferralStarted(_ReferralChange):
+    """The agency started working on the referral."""
+
+
+@registry.register("nl.voorportaal.case.referral-completed", version=1, topic=CASE_EVENTS)
+class ReferralCompleted(_ReferralChange):
+    """The agency finished, with an outcome (a short text; no amounts or decisions' details)."""
+
+    outcome: str = Field(min_length=1, max_length=500)
+
+
+@registry.register("nl.voorportaal.case.referral-returned", version=1, topic=CASE_EVENTS)
+class ReferralReturned(_ReferralChange):
+    """The agency handed the referral back to the voorportaal."""
+
+
+@registry.register("nl.voorportaal.case.referral-withdrawn", version=1, topic=CASE_EVENTS)
+class ReferralWithdrawn(_ReferralChange):
+    """The voorportaal withdrew the referral (no longer needed, or amended intake)."""
+
+
+@registry.register("nl.voorportaal.case.referral-expired", version=1, topic=CASE_EVENTS)
+class ReferralExpired(_ReferralChange):
+    """Nobody answered the referral in time; it expired."""
+
+
+@registry.register("nl.voorportaal.case.referral-released", version=1, topic=CASE_EVENTS)
+class ReferralReleased(Event):
+    """A referral that waited on another (estafette) was sent, now that the other completed."""
 
     case_id: CaseId
     referral_id: str = _ID
     agency_code: AgencyCode
-    reason: DeclineReason
-    declined_at: AwareDatetime
+    after: str = Field(min_length=1, max_length=64, description="The referral it waited on.")
+    due_at: AwareDatetime
+    released_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.referral-reminded", version=1, topic=CASE_EVENTS)
+class ReferralReminded(Event):
+    """The agency was reminded of an open referral (before its norm passes, or a nudge)."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    agency_code: AgencyCode
+    by: str = Field(min_length=1, max_length=64, description="'system' or the staff id.")
+    due_at: AwareDatetime
+    reminded_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.referral-overdue", version=1, topic=CASE_EVENTS)
+class ReferralOverdue(Event):
+    """The agency's response norm passed without an answer (for the buddy and supervisor)."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    agency_code: AgencyCode
+    due_at: AwareDatetime
+    detected_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.chain-stalled", version=1, topic=CASE_EVENTS)
+class ChainStalled(Event):
+    """An estafette chain stopped moving: a referral waits on one that will not complete."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    waits_on: str = _ID
+    reason: str = Field(min_length=1, max_length=64, description="Stall reason code.")
+    text: Reason
+    detected_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.buddy-recommended", version=1, topic=CASE_EVENTS)
+class BuddyRecommended(Event):
+    """Routing proposes a buddy for this case, with its reasons (a person decides)."""
+
+    case_id: CaseId
+    reasons: list[Reason] = Field(min_length=1)
+    recommended_at: AwareDatetime
 
 
 @registry.register("nl.voorportaal.case.buddy-assigned", version=1, topic=CASE_EVENTS)
@@ -89,6 +207,9 @@ class PromiseRecorded(Event):
         description="Agency code, staff id, or 'citizen' for their own term.",
     )
     due_at: AwareDatetime
+    referral_id: str | None = Field(
+        default=None, max_length=64, description="The referral the promise belongs to, if any."
+    )
 
 
 @registry.register("nl.voorportaal.case.promise-broken", version=1, topic=CASE_EVENTS)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import REFERRAL_RESPONSES, REFERRALS_PREFIX
@@ -12,10 +14,32 @@ from voorportaal_contracts.types import (
     CaseId,
     DeclineReason,
     LifeEvent,
+    ReferralMode,
     ReferralResponseKind,
 )
 
 _ID = Field(min_length=1, max_length=64)
+
+
+class Handover(BaseModel):
+    """The consented story so far, so the citizen need not tell it again (warm handover).
+
+    Present only on referrals to agencies the citizen agreed to share with.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    story: str = Field(min_length=1, max_length=4000, description="Plain Dutch summary.")
+    name: str | None = Field(default=None, max_length=120)
+    bsn: str | None = Field(default=None, pattern=r"^\d{9}$")
+    date_of_birth: date | None = None
+    municipality_code: str | None = Field(default=None, pattern=r"^GM\d{4}$")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2}$")
+    channels: list[str] = Field(default_factory=list, description="How the citizen likes contact.")
+    buddy_name: str | None = Field(default=None, max_length=120)
+    representative: str | None = Field(
+        default=None, max_length=200, description="Who acts for the citizen, and how related."
+    )
 
 
 @registry.register(
@@ -34,22 +58,56 @@ class ReferralOffered(Event):
     service_code: str = _ID
     life_events: list[LifeEvent]
     needs: list[str] = Field(default_factory=list)
+    urgent: bool = False
     due_at: AwareDatetime
-    handover: str | None = Field(
-        default=None, max_length=8000, description="The consented 'story so far' (warm handover)."
-    )
+    mode: ReferralMode
+    handover: Handover | None = None
+
+
+@registry.register(
+    "nl.voorportaal.referral.reminder", version=1, topic=REFERRALS_PREFIX + "{agency}"
+)
+class ReferralReminder(Event):
+    """A reminder to the agency about an open referral (automatic, or a casemanager's nudge)."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    agency_code: AgencyCode
+    due_at: AwareDatetime
+    nudge: bool = Field(default=False, description="Sent by a casemanager, not the SLA clock.")
+
+
+@registry.register(
+    "nl.voorportaal.referral.cancelled", version=1, topic=REFERRALS_PREFIX + "{agency}"
+)
+class ReferralCancelled(Event):
+    """The voorportaal withdrew or expired the referral: the agency need not act on it."""
+
+    case_id: CaseId
+    referral_id: str = _ID
+    agency_code: AgencyCode
+    state: str = Field(pattern=r"^(withdrawn|expired)$")
 
 
 @registry.register("nl.voorportaal.referral.responded", version=1, topic=REFERRAL_RESPONSES)
 class ReferralResponded(Event):
-    """An agency's answer to one of its referrals, signed with that agency's key."""
+    """An agency's answer to one of its referrals, signed with that agency's key.
+
+    The signature is HMAC-SHA256 (hex) with the agency's key over the canonical JSON of every
+    other field (`voorportaal_contracts.signing.signing_input`).
+    """
 
     case_id: CaseId
     referral_id: str = _ID
     agency_code: AgencyCode
     response: ReferralResponseKind
     decline_reason: DeclineReason | None = None
+    outcome: str | None = Field(default=None, max_length=500, description="With `completed`.")
+    promise: str | None = Field(
+        default=None, max_length=500, description="With `promise_made`: what is promised."
+    )
     promise_due_at: AwareDatetime | None = None
+    note: str | None = Field(default=None, max_length=500)
     responded_at: AwareDatetime
     signature: str = Field(
         pattern=r"^[0-9a-f]{64}$",
