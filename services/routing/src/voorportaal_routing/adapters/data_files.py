@@ -1,0 +1,60 @@
+"""Reads the routing data files (TOML) of a data version, validated and cached.
+
+A file that does not match its schema raises pydantic's `ValidationError`; a file that matches
+but is wrong in substance (an unknown service, an estafette that goes round …) raises
+`DataProblems`, so broken data never routes a citizen.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from voorportaal_routing.domain.buddy import BuddyPolicy
+from voorportaal_routing.domain.directory import Directory, problems
+from voorportaal_routing.domain.rules import RuleSet, rule_problems
+
+DATA_ROOT = Path(__file__).resolve().parents[1] / "data"
+CURRENT_VERSION = "v1"
+
+
+class DataProblems(ValueError):
+    """A data file is well-formed but wrong; `problems` lists what."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        super().__init__(f"{file}: " + "; ".join(problems))
+        self.file = file
+        self.problems = problems
+
+
+def _read(version: str, name: str) -> dict[str, Any]:
+    with (DATA_ROOT / version / name).open("rb") as f:
+        return tomllib.load(f)
+
+
+@cache
+def load_directory(version: str = CURRENT_VERSION) -> Directory:
+    """The agency and service directory of a data version."""
+    directory = Directory.model_validate(_read(version, "directory.toml"))
+    found = problems(directory)
+    if found:
+        raise DataProblems(f"{version}/directory.toml", found)
+    return directory
+
+
+@cache
+def load_rules(version: str = CURRENT_VERSION) -> RuleSet:
+    """The routing rules of a data version, checked against that version's directory."""
+    rules = RuleSet.model_validate(_read(version, "rules.toml"))
+    found = rule_problems(rules, load_directory(version))
+    if found:
+        raise DataProblems(f"{version}/rules.toml", found)
+    return rules
+
+
+@cache
+def load_buddy_policy(version: str = CURRENT_VERSION) -> BuddyPolicy:
+    """The buddy recommendation rules of a data version."""
+    return BuddyPolicy.model_validate(_read(version, "buddy.toml"))
