@@ -60,6 +60,18 @@ class ServiceDefinition:
     their handlers check any identity themselves."""
     on_runtime: Callable[[ServiceRuntime], None] | None = None
     """Wires the service's use cases to the runtime (sessions, clock) into `runtime.state`."""
+    jobs: Callable[[ServiceRuntime], Sequence[PeriodicJob]] = lambda _rt: ()
+    """Work done on a timer beside the consumers (SLA clocks, retention). Every replica runs
+    them, so a job must be safe to run twice at once (row locks, idempotent marks)."""
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A coroutine run every `interval_s` seconds while the service runs."""
+
+    name: str
+    interval_s: float
+    run: Callable[[], Awaitable[object]]
 
 
 class ServiceRuntime:
@@ -151,10 +163,24 @@ class ServiceRuntime:
         task = asyncio.create_task(self._messaging(), name="messaging")
         task.add_done_callback(_report_crash)
         self._tasks = [task]
+        for job in self.definition.jobs(self):
+            job_task = asyncio.create_task(self._every(job), name=f"job:{job.name}")
+            job_task.add_done_callback(_report_crash)
+            self._tasks.append(job_task)
         try:
             yield
         finally:
             await self.stop()
+
+    async def _every(self, job: PeriodicJob) -> None:
+        """Run `job` on its interval until stopped; a failing round is logged, not fatal."""
+        while not self._stop.is_set():
+            try:
+                await job.run()
+            except Exception as exc:  # noqa: BLE001 - the next round tries again
+                log.warning("runtime.job_failed", job=job.name, error_type=type(exc).__name__)
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), job.interval_s)
 
     async def _messaging(self) -> None:
         backoff = 0.5

@@ -12,6 +12,7 @@ from voorportaal_contracts.types import (
     CaseId,
     Channel,
     LifeEvent,
+    MessageChannel,
     Redzaamheid,
     Urgency,
 )
@@ -38,6 +39,12 @@ class _IntakeFacts(Event):
     share_with: list[AgencyCode] = Field(
         default_factory=list,
         description="Agencies the citizen agreed may receive the referral summary.",
+    )
+    language: str | None = Field(
+        default=None, pattern=r"^[a-z]{2}$", description="The citizen's language (ISO 639-1)."
+    )
+    preferred_channels: list[MessageChannel] = Field(
+        default_factory=list, description="How the citizen likes to be contacted (no addresses)."
     )
     started_by_role: str | None = Field(
         default=None,

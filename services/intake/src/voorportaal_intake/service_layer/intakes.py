@@ -497,6 +497,8 @@ class IntakeService:
             "risks": assessment.risks,
             "municipality_code": assessment.municipality_code,
             "share_with": list(contact["share_with"]) if contact else [],
+            "language": contact["language"] if contact else None,
+            "preferred_channels": list(contact["channels"]) if contact else [],
             "started_by_role": row["started_by_role"],
         }
 
