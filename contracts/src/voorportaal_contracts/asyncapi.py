@@ -32,10 +32,12 @@ from voorportaal_contracts.envelope import (
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_contracts.topics import (
     DLQ_SUFFIX,
+    REFERRAL_RESPONSES,
     REFERRALS_PREFIX,
     TOPICS,
     TopicSpec,
     referral_spec,
+    referral_topic,
 )
 
 DOCUMENT_PATH = Path(__file__).resolve().parents[2] / "asyncapi.json"
@@ -218,6 +220,63 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
         "channels": channels,
         "operations": operations,
         "components": {"messages": messages, "schemas": schemas},
+    }
+
+
+def agency_document(agency_code: str, events: EventRegistry = registry) -> dict[str, Any]:
+    """The AsyncAPI document for one agency's integrator: its own referral topic to read and
+    the responses topic to write, seen from the agency's side."""
+    topic = referral_topic(agency_code)
+    full = build_document(events)
+    referral_id = _channel_id(REFERRALS_PREFIX + "{agency}")
+    responses_id = _channel_id(REFERRAL_RESPONSES)
+    own = dict(full["channels"][referral_id])
+    own.pop("parameters", None)
+    own["address"] = topic
+    own["description"] = (
+        f"Referrals for {agency_code}. Only {agency_code}'s principal may read this topic. "
+        "Answer each on referral.responses, signed with your HMAC key."
+    )
+    own["bindings"] = {"kafka": {**own["bindings"]["kafka"], "topic": topic}}
+    channels = {"referrals": own, "responses": full["channels"][responses_id]}
+    used = {
+        ref["$ref"].rsplit("/", 1)[-1]
+        for channel in channels.values()
+        for ref in channel["messages"].values()
+    }
+    return {
+        **full,
+        "info": {
+            **full["info"],
+            "title": f"Voorportaal referrals for {agency_code}",
+            "description": (
+                f"How {agency_code} receives referrals from the Voorportaal and answers them. "
+                "Messages are CloudEvents in the Kafka binding's binary mode (ce_* headers, "
+                "JSON value, key = case id). A response names the referral and your agency "
+                "and carries `signature`: HMAC-SHA256 (hex) with your key over the canonical "
+                "JSON (sorted keys, no whitespace) of every other field. Responses for another "
+                "agency's referral, with a bad signature, or a transition the lifecycle does "
+                "not allow are refused."
+            ),
+        },
+        "channels": {
+            "referrals": {**own, "messages": own["messages"]},
+            "responses": channels["responses"],
+        },
+        "operations": {
+            "receiveReferrals": {
+                "action": "receive",
+                "channel": {"$ref": "#/channels/referrals"},
+            },
+            "sendResponses": {
+                "action": "send",
+                "channel": {"$ref": "#/channels/responses"},
+            },
+        },
+        "components": {
+            "messages": {k: v for k, v in full["components"]["messages"].items() if k in used},
+            "schemas": full["components"]["schemas"],
+        },
     }
 
 

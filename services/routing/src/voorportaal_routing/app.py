@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
+from voorportaal_routing.entrypoints.http.routes import (
+    AgencyController,
+    DirectoryController,
+    ReferralController,
+)
+from voorportaal_routing.entrypoints.messaging.subscriptions import subscriptions
+from voorportaal_routing.service_layer.directory import DirectoryService
+from voorportaal_routing.service_layer.referrals import RoutingService
 from voorportaal_routing.settings import RoutingSettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -12,11 +20,30 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
     """The routing service as the kit runtime runs it."""
+    settings = settings or get_settings()
     return ServiceDefinition(
-        settings=settings or get_settings(),
+        settings=settings,
         migrations_dir=MIGRATIONS,
         title="Voorportaal routing",
         description=(
             "Agency directory, referrals over per-agency topics, SLA clocks, estafette chains."
         ),
+        route_handlers=[DirectoryController, AgencyController, ReferralController],
+        public_paths=[r"^/directory/?$", r"^/directory/services/[^/]+$", r"^/agencies/"],
+        on_runtime=lambda runtime: _wire(runtime, settings),
+        subscriptions=lambda runtime: subscriptions(runtime.state["routing"]),
+        jobs=lambda runtime: [
+            PeriodicJob("sla-and-chains", settings.sweep_interval_s, runtime.state["routing"].sweep)
+        ],
     )
+
+
+def _wire(runtime: ServiceRuntime, settings: RoutingSettings) -> None:
+    runtime.state["routing"] = RoutingService(
+        runtime.sessions,
+        runtime.clock,
+        settings.event_source,
+        settings.agency_key,
+        chain_max_wait_working_days=settings.chain_max_wait_working_days,
+    )
+    runtime.state["directory"] = DirectoryService(runtime.sessions, runtime.clock)

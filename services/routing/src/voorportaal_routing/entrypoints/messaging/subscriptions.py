@@ -1,0 +1,48 @@
+"""What routing consumes: intakes, who the citizen is, agencies' answers, buddy changes."""
+
+from __future__ import annotations
+
+from voorportaal_contracts.events import (
+    BuddyAssigned,
+    CaseHandedOver,
+    CitizenIdentified,
+    IntakeAmended,
+    IntakeSubmitted,
+    ReferralResponded,
+)
+from voorportaal_contracts.topics import (
+    CASE_EVENTS,
+    CITIZEN_IDENTITY,
+    INTAKE_EVENTS,
+    REFERRAL_RESPONSES,
+)
+from voorportaal_kit.consumer import Subscription
+from voorportaal_routing.service_layer.referrals import RoutingService
+
+
+def subscriptions(routing: RoutingService) -> list[Subscription]:
+    """One consumer group per purpose, so a slow one never holds up another."""
+    return [
+        Subscription(
+            INTAKE_EVENTS,
+            "routing.intakes",
+            {
+                IntakeSubmitted: routing.on_intake_submitted,
+                IntakeAmended: routing.on_intake_submitted,
+            },
+        ),
+        Subscription(
+            CITIZEN_IDENTITY,
+            "routing.identities",
+            {CitizenIdentified: routing.on_citizen_identified},
+            on_tombstone=routing.on_identity_erased,
+        ),
+        Subscription(
+            REFERRAL_RESPONSES, "routing.responses", {ReferralResponded: routing.on_response}
+        ),
+        Subscription(
+            CASE_EVENTS,
+            "routing.buddies",
+            {BuddyAssigned: routing.on_buddy, CaseHandedOver: routing.on_buddy},
+        ),
+    ]

@@ -1,0 +1,911 @@
+"""Routing use cases: from an intake to referrals, agencies' answers, SLA clocks, estafettes.
+
+Every change happens in one transaction with the events it causes (outbox): `case.events` for
+the dossier and notify, `referrals.<agency>` for the agency. Handlers run inside the kit's
+consumer transaction (inbox), so a redelivered event changes nothing. A response that breaks a
+rule — unknown referral, another agency's referral, a bad signature, a transition the lifecycle
+does not allow — is refused with its reason (dead-lettered), never applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import uuid4
+
+import structlog
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import (
+    BuddyAssigned,
+    BuddyRecommended,
+    CaseHandedOver,
+    ChainStalled,
+    CitizenIdentified,
+    IntakeAmended,
+    IntakeSubmitted,
+    PromiseRecorded,
+    Reason,
+    ReferralAccepted,
+    ReferralCancelled,
+    ReferralCompleted,
+    ReferralDeclined,
+    ReferralExpired,
+    ReferralIssued,
+    ReferralOffered,
+    ReferralOverdue,
+    ReferralReceived,
+    ReferralReleased,
+    ReferralReminded,
+    ReferralReminder,
+    ReferralResponded,
+    ReferralReturned,
+    ReferralStarted,
+    ReferralWithdrawn,
+)
+from voorportaal_contracts.registry import Event
+from voorportaal_contracts.signing import verify
+from voorportaal_contracts.topics import referral_topic
+from voorportaal_contracts.types import ReferralMode, ReferralResponseKind
+from voorportaal_kit.auth import Principal
+from voorportaal_kit.clock import Clock
+from voorportaal_kit.errors import PermanentError
+from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
+from voorportaal_kit.outbox import add_events
+from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rules
+from voorportaal_routing.adapters.orm import cases, identities, referrals, transitions
+from voorportaal_routing.domain.buddy import CaseSummary, recommend_buddy
+from voorportaal_routing.domain.chains import ChainLink, stalled_chains
+from voorportaal_routing.domain.directory import Directory, Text
+from voorportaal_routing.domain.lifecycle import (
+    ACTION_FOR_RESPONSE,
+    AWAITING_ANSWER,
+    OPEN_STATES,
+    ActorKind,
+    InvalidTransition,
+    ReferralAction,
+    ReferralState,
+    transition,
+)
+from voorportaal_routing.domain.rules import IntakeFacts, PlannedReferral, route
+from voorportaal_routing.domain.sla import SlaAction, next_sla_check, sla_actions_due, sla_clock
+from voorportaal_routing.service_layer.directory import current_directory
+from voorportaal_routing.service_layer.handover import handover
+
+log = structlog.get_logger(__name__)
+
+HELD = "held"
+"""A planned referral waiting on another one (estafette); not a lifecycle state yet."""
+
+STAFF = ("casemanager", "supervisor")
+
+_CHANGE_EVENTS: dict[ReferralAction, type[Event]] = {
+    ReferralAction.RECEIVE: ReferralReceived,
+    ReferralAction.ACCEPT: ReferralAccepted,
+    ReferralAction.DECLINE: ReferralDeclined,
+    ReferralAction.START: ReferralStarted,
+    ReferralAction.COMPLETE: ReferralCompleted,
+    ReferralAction.RETURN: ReferralReturned,
+    ReferralAction.WITHDRAW: ReferralWithdrawn,
+    ReferralAction.EXPIRE: ReferralExpired,
+}
+
+
+Staged = list[tuple[Envelope, str | None]]
+"""Events to stage, each with the topic it goes to (None: its type's own topic)."""
+
+
+class ResponseRejected(PermanentError):
+    """An agency's response that may not be applied (dead-lettered with this reason)."""
+
+    code = "response_rejected"
+
+
+class RoutingService:
+    """Referrals from intake to agency and back."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        source: str,
+        agency_key: Any,
+        chain_max_wait_working_days: int = 20,
+    ) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._source = source
+        self._agency_key = agency_key
+        self._chain_max_wait = chain_max_wait_working_days
+
+    # -- consumed events -------------------------------------------------------------------
+
+    async def on_intake_submitted(self, session: AsyncSession, incoming: Envelope) -> None:
+        """A new case: route it, issue what can go now, hold what waits, maybe a buddy."""
+        event = incoming.data
+        assert isinstance(event, IntakeSubmitted | IntakeAmended)
+        revision = event.revision if isinstance(event, IntakeAmended) else 1
+        now = self._clock.now()
+        known = (
+            (await session.execute(select(cases).where(cases.c.case_id == event.case_id)))
+            .mappings()
+            .first()
+        )
+        if known is not None and known["revision"] >= revision:
+            log.info("routing.stale_intake_ignored", revision=revision, known=known["revision"])
+            return
+        facts = IntakeFacts(
+            life_events=tuple(event.life_events),
+            redzaamheid=event.redzaamheid,
+            urgency=event.urgency,
+            needs=tuple(event.needs),
+            risks=tuple(event.risks),
+            municipality_code=event.municipality_code,
+            share_with=tuple(event.share_with),
+        )
+        values = {
+            "revision": revision,
+            "facts": facts.model_dump(mode="json"),
+            "language": event.language,
+            "channels": [c.value for c in event.preferred_channels],
+            "updated_at": now,
+        }
+        if known is None:
+            await session.execute(
+                insert(cases).values(
+                    case_id=event.case_id,
+                    buddy_recommended=False,
+                    buddy_name=None,
+                    created_at=now,
+                    **values,
+                )
+            )
+        else:
+            await session.execute(
+                update(cases).where(cases.c.case_id == event.case_id).values(**values)
+            )
+        directory = await current_directory(session)
+        planned = route(facts, directory, load_rules())
+        existing = await self._referrals_of(session, event.case_id)
+        staged: Staged = []
+        open_by_service = {
+            r["service_id"]: r for r in existing if r["state"] == HELD or r["state"] in OPEN_STATES
+        }
+        for r in existing:  # amended: what is no longer needed is withdrawn
+            still = {p.service_id for p in planned}
+            if (r["state"] == HELD or r["state"] in OPEN_STATES) and r["service_id"] not in still:
+                staged += await self._change(
+                    session,
+                    r,
+                    ReferralAction.WITHDRAW,
+                    ActorKind.VOORPORTAAL,
+                    "system",
+                    incoming,
+                    note="The amended intake no longer needs this referral.",
+                )
+        ids: dict[str, str] = {
+            p.service_id: str(open_by_service[p.service_id]["id"])
+            if p.service_id in open_by_service
+            else f"ref-{uuid4().hex[:20]}"
+            for p in planned
+        }
+        for plan in planned:
+            if plan.service_id in open_by_service:
+                continue
+            staged += await self._create(
+                session, event.case_id, plan, ids, incoming, manual_by=None
+            )
+        staged += await self._maybe_buddy(session, event.case_id, incoming)
+        await self._stage(session, staged)
+
+    async def on_citizen_identified(self, session: AsyncSession, incoming: Envelope) -> None:
+        """Keep who the citizen is, for handovers to agencies they share with."""
+        event = incoming.data
+        assert isinstance(event, CitizenIdentified)
+        identity = event.model_dump(mode="json", exclude={"case_id"})
+        now = self._clock.now()
+        found = await session.scalar(
+            select(identities.c.case_id).where(identities.c.case_id == event.case_id)
+        )
+        if found:
+            await session.execute(
+                update(identities)
+                .where(identities.c.case_id == event.case_id)
+                .values(identity=identity, updated_at=now)
+            )
+        else:
+            await session.execute(
+                insert(identities).values(case_id=event.case_id, identity=identity, updated_at=now)
+            )
+
+    async def on_identity_erased(self, session: AsyncSession, case_id: str) -> None:
+        """A tombstone on `citizen.identity`: forget who the citizen is."""
+        await session.execute(delete(identities).where(identities.c.case_id == case_id))
+
+    async def on_buddy(self, session: AsyncSession, incoming: Envelope) -> None:
+        """A buddy took the case (or it was handed over): agencies hear the name from now on."""
+        data = incoming.data
+        name = data.casemanager_name if isinstance(data, BuddyAssigned) else None
+        if isinstance(data, CaseHandedOver):
+            name = data.to_casemanager_name
+        if name is None:
+            return
+        await session.execute(
+            update(cases).where(cases.c.case_id == incoming.subject).values(buddy_name=name)
+        )
+
+    async def on_response(self, session: AsyncSession, incoming: Envelope) -> None:
+        """An agency's answer: checked (referral, agency, signature, lifecycle), then applied."""
+        response = incoming.data
+        assert isinstance(response, ReferralResponded)
+        row = await self._referral(session, response.referral_id, for_update=True)
+        if row is None:
+            raise ResponseRejected(f"no referral {response.referral_id}")
+        if row["agency_code"] != response.agency_code or row["case_id"] != response.case_id:
+            log.warning(
+                "routing.response_for_another_agency",
+                referral_id=row["id"],
+                agency=response.agency_code,
+            )
+            raise ResponseRejected(
+                f"referral {row['id']} is not for agency {response.agency_code} in this case"
+            )
+        key = self._agency_key(response.agency_code)
+        if key is None or not verify(response, key):
+            log.warning("routing.response_bad_signature", referral_id=row["id"])
+            raise ResponseRejected(f"bad signature from agency {response.agency_code}")
+        if response.response is ReferralResponseKind.PROMISE_MADE:
+            await self._stage(session, [(self._promise(row, response, incoming), None)])
+            return
+        if row["state"] == HELD:
+            raise ResponseRejected(f"referral {row['id']} waits on another and was not sent yet")
+        action = ACTION_FOR_RESPONSE[response.response]
+        assert action is not None
+        details: dict[str, Any] = {}
+        if response.decline_reason is not None:
+            details["reason"] = response.decline_reason
+        if response.outcome is not None:
+            details["outcome"] = response.outcome
+        if response.note is not None:
+            details["note"] = response.note
+        try:
+            staged = await self._change(
+                session, row, action, ActorKind.AGENCY, "agency", incoming, **details
+            )
+        except InvalidTransition as refused:
+            log.warning(
+                "routing.transition_refused",
+                referral_id=row["id"],
+                state=row["state"],
+                action=action.value,
+                reason=refused.reason,
+            )
+            raise ResponseRejected(f"referral {row['id']}: {refused.reason}") from None
+        await self._stage(session, staged)
+
+    # -- staff actions ---------------------------------------------------------------------
+
+    async def case_referrals(self, case_id: str, actor: Principal) -> list[dict[str, Any]]:
+        """The referrals of a case: staff see all, an agency its own, the citizen theirs."""
+        async with self._sessions() as session:
+            rows = await self._referrals_of(session, case_id)
+            history = (
+                (
+                    await session.execute(
+                        select(transitions)
+                        .where(transitions.c.referral_id.in_([r["id"] for r in rows]))
+                        .order_by(transitions.c.id)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+        if actor.has_role(*STAFF) or (actor.has_role("citizen") and actor.case_id == case_id):
+            visible = rows
+        elif actor.agency_codes:
+            visible = [r for r in rows if r["agency_code"] in actor.agency_codes]
+        else:
+            raise Forbidden("Only staff, the agencies involved and the citizen see referrals.")
+        if not visible and not rows:
+            raise NotFound("No referrals for this case.")
+        return [
+            {**r, "history": [dict(h) for h in history if h["referral_id"] == r["id"]]}
+            for r in visible
+        ]
+
+    async def withdraw(self, referral_id: str, note: str, actor: Principal) -> dict[str, Any]:
+        """A casemanager withdraws a referral that is no longer needed."""
+        self._staff(actor)
+        async with self._sessions.begin() as session:
+            row = await self._referral(session, referral_id, for_update=True)
+            if row is None:
+                raise NotFound("No such referral.")
+            try:
+                staged = await self._change(
+                    session,
+                    row,
+                    ReferralAction.WITHDRAW,
+                    ActorKind.VOORPORTAAL,
+                    actor.subject,
+                    None,
+                    note=note,
+                )
+            except InvalidTransition as refused:
+                raise Conflict(refused.reason) from None
+            await self._stage(session, staged)
+            return await self._referral(session, referral_id) or {}
+
+    async def nudge(self, referral_id: str, actor: Principal) -> None:
+        """A casemanager reminds the agency of an open referral (on its own topic)."""
+        self._staff(actor)
+        async with self._sessions.begin() as session:
+            row = await self._referral(session, referral_id)
+            if row is None:
+                raise NotFound("No such referral.")
+            if row["state"] not in OPEN_STATES or row["mode"] == ReferralMode.SELF_CONTACT:
+                raise Conflict("Only an open referral that went to the agency can be nudged.")
+            await self._stage(session, self._reminder(row, actor.subject, None, nudge=True))
+
+    async def add_referral(
+        self, case_id: str, service_id: str, note: str, actor: Principal
+    ) -> dict[str, Any]:
+        """A casemanager refers the case to another service by hand (explained by the note)."""
+        self._staff(actor)
+        async with self._sessions.begin() as session:
+            case = (
+                (await session.execute(select(cases).where(cases.c.case_id == case_id)))
+                .mappings()
+                .first()
+            )
+            if case is None:
+                raise NotFound("Routing does not know this case (yet).")
+            directory = await current_directory(session)
+            facts = IntakeFacts.model_validate(case["facts"])
+            try:
+                service = directory.local_service(service_id, facts.municipality_code)
+            except KeyError:
+                raise ServiceError(f"No service {service_id!r}.", field="service_id") from None
+            existing = await self._referrals_of(session, case_id)
+            if any(r["service_id"] == service.id and r["state"] in OPEN_STATES for r in existing):
+                raise Conflict("There is an open referral to this service already.")
+            plan = _manual_plan(service.id, directory, facts, note)
+            referral_id = f"ref-{uuid4().hex[:20]}"
+            staged = await self._create(
+                session,
+                case_id,
+                plan,
+                {plan.service_id: referral_id},
+                None,
+                manual_by=actor.subject,
+            )
+            await self._stage(session, staged)
+            return await self._referral(session, referral_id) or {}
+
+    # -- the clock -------------------------------------------------------------------------
+
+    async def sweep(self) -> int:
+        """Remind, flag overdue, expire; escalate stalled chains. Returns events staged."""
+        now = self._clock.now()
+        staged_count = 0
+        async with self._sessions.begin() as session:
+            due = (
+                (
+                    await session.execute(
+                        select(referrals)
+                        .where(referrals.c.next_check_at <= now)
+                        .order_by(referrals.c.next_check_at)
+                        .limit(500)
+                        .with_for_update(skip_locked=True)
+                    )
+                )
+                .mappings()
+                .all()
+            )
+            for found in due:
+                staged = await self._tick(session, dict(found), now)
+                staged_count += len(staged)
+                await self._stage(session, staged)
+            staged = await self._stalls(session, now)
+            staged_count += len(staged)
+            await self._stage(session, staged)
+        return staged_count
+
+    async def _tick(self, session: AsyncSession, row: dict[str, Any], now: datetime) -> Staged:
+        clock = _clock_of(row)
+        done = [SlaAction(a) for a in row["sla_done"]]
+        staged: Staged = []
+        for action in sla_actions_due(clock, now, row["state"], done):
+            done.append(action)
+            if action is SlaAction.REMIND:
+                staged += self._reminder(row, "system", None, nudge=False)
+            elif action is SlaAction.OVERDUE:
+                staged.append(
+                    (
+                        self._new(
+                            ReferralOverdue(
+                                case_id=row["case_id"],
+                                referral_id=row["id"],
+                                agency_code=row["agency_code"],
+                                due_at=row["due_at"],
+                                detected_at=now,
+                            ),
+                            None,
+                        ),
+                        None,
+                    )
+                )
+            elif action is SlaAction.EXPIRE:
+                staged += await self._change(
+                    session, row, ReferralAction.EXPIRE, ActorKind.SYSTEM, "system", None
+                )
+        still_waiting = row["state"] in {s.value for s in AWAITING_ANSWER}
+        await session.execute(
+            update(referrals)
+            .where(referrals.c.id == row["id"])
+            .values(
+                sla_done=[a.value for a in done],
+                next_check_at=next_sla_check(clock, now, done) if still_waiting else None,
+                updated_at=now,
+            )
+        )
+        if any(isinstance(e.data, ReferralOverdue) for e, _ in staged):
+            staged += await self._maybe_buddy(session, row["case_id"], None)
+        return staged
+
+    async def _stalls(self, session: AsyncSession, now: datetime) -> Staged:
+        held_cases = (
+            await session.scalars(
+                select(referrals.c.case_id)
+                .where(referrals.c.state == HELD, referrals.c.stall_reported.is_(None))
+                .distinct()
+            )
+        ).all()
+        staged: Staged = []
+        for case_id in held_cases:
+            rows = await self._referrals_of(session, case_id)
+            links = [
+                ChainLink(
+                    referral_id=r["id"],
+                    state=None if r["state"] == HELD else ReferralState(r["state"]),
+                    waits_on=r["waits_on"],
+                    since=r["updated_at"],
+                )
+                for r in rows
+            ]
+            reported = {r["id"] for r in rows if r["stall_reported"]}
+            for stall in stalled_chains(links, now, self._chain_max_wait):
+                if stall.referral_id in reported or stall.waits_on is None:
+                    continue
+                text = stall.text
+                staged.append(
+                    (
+                        self._new(
+                            ChainStalled(
+                                case_id=case_id,
+                                referral_id=stall.referral_id,
+                                waits_on=stall.waits_on,
+                                reason=stall.reason.value,
+                                text=Reason(rule=stall.reason.value, nl=text.nl, en=text.en),
+                                detected_at=now,
+                            ),
+                            None,
+                        ),
+                        None,
+                    )
+                )
+                await session.execute(
+                    update(referrals)
+                    .where(referrals.c.id == stall.referral_id)
+                    .values(stall_reported=stall.reason.value)
+                )
+        return staged
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        case_id: str,
+        plan: PlannedReferral,
+        ids: dict[str, str],
+        incoming: Envelope | None,
+        *,
+        manual_by: str | None,
+    ) -> Staged:
+        now = self._clock.now()
+        referral_id = ids[plan.service_id]
+        waits_on = ids.get(plan.waits_on) if plan.waits_on else None
+        row: dict[str, Any] = {
+            "id": referral_id,
+            "case_id": case_id,
+            "service_id": plan.service_id,
+            "agency_code": plan.agency_code,
+            "state": HELD if waits_on else ReferralState.ISSUED.value,
+            "mode": ReferralMode(plan.mode).value,
+            "urgent": plan.urgent,
+            "rule_ids": list(plan.rule_ids),
+            "reasons": [
+                {"rule": rule, "nl": text.nl, "en": text.en}
+                for rule, text in zip(plan.rule_ids, plan.reasons, strict=False)
+            ],
+            "needs": list(plan.needs),
+            "waits_on": waits_on,
+            "response_norm_working_days": plan.response_norm_working_days,
+            "reminder_lead_working_days": plan.reminder_lead_working_days,
+            "expiry_working_days": plan.expiry_working_days,
+            "issued_at": None,
+            "remind_at": None,
+            "due_at": None,
+            "expires_at": None,
+            "next_check_at": None,
+            "sla_done": [],
+            "stall_reported": None,
+            "decline_reason": None,
+            "outcome": None,
+            "manual_by": manual_by,
+            "created_at": now,
+            "updated_at": now,
+        }
+        if not waits_on:
+            row.update(self._clock_fields(row, now))
+        await session.execute(insert(referrals).values(**row))
+        issued = ReferralIssued(
+            case_id=case_id,
+            referral_id=referral_id,
+            agency_code=plan.agency_code,
+            service_code=plan.service_id,
+            rule_id=plan.rule_id,
+            summary_shared=row["mode"] == ReferralMode.WARM_HANDOVER,
+            due_at=row["due_at"],
+            mode=ReferralMode(row["mode"]),
+            reasons=[Reason(**r) for r in row["reasons"]],
+            waits_on=waits_on,
+            manual_by=manual_by,
+        )
+        staged: Staged = [(self._new(issued, incoming), None)]
+        if not waits_on:
+            staged += await self._offer(session, row, incoming)
+        return staged
+
+    def _clock_fields(self, row: dict[str, Any], now: datetime) -> dict[str, Any]:
+        if row["mode"] == ReferralMode.SELF_CONTACT:
+            return {"issued_at": now}  # the citizen gets in touch: no agency clock runs
+        clock = sla_clock(
+            now,
+            row["response_norm_working_days"],
+            row["reminder_lead_working_days"],
+            row["expiry_working_days"],
+        )
+        return {
+            "issued_at": now,
+            "remind_at": clock.remind_at,
+            "due_at": clock.due_at,
+            "expires_at": clock.expires_at,
+            "next_check_at": next_sla_check(clock, now),
+        }
+
+    async def _offer(
+        self, session: AsyncSession, row: dict[str, Any], incoming: Envelope | None
+    ) -> Staged:
+        """The referral on the agency's own topic (not for self-contact referrals)."""
+        if row["mode"] == ReferralMode.SELF_CONTACT:
+            return []
+        case = (
+            (await session.execute(select(cases).where(cases.c.case_id == row["case_id"])))
+            .mappings()
+            .one()
+        )
+        story = None
+        if row["mode"] == ReferralMode.WARM_HANDOVER:
+            identity = await session.scalar(
+                select(identities.c.identity).where(identities.c.case_id == row["case_id"])
+            )
+            story = handover(
+                case["facts"],
+                list(row["needs"]),
+                bool(row["urgent"]),
+                identity=identity,
+                language=case["language"],
+                channels=list(case["channels"]),
+                buddy_name=case["buddy_name"],
+            )
+        offered = ReferralOffered(
+            case_id=row["case_id"],
+            referral_id=row["id"],
+            agency_code=row["agency_code"],
+            service_code=row["service_id"],
+            life_events=case["facts"]["life_events"],
+            needs=list(row["needs"]),
+            urgent=bool(row["urgent"]),
+            due_at=row["due_at"],
+            mode=ReferralMode(row["mode"]),
+            handover=story,
+        )
+        return [(self._new(offered, incoming), referral_topic(row["agency_code"]))]
+
+    async def _change(
+        self,
+        session: AsyncSession,
+        row: dict[str, Any],
+        action: ReferralAction,
+        actor: ActorKind,
+        by: str,
+        incoming: Envelope | None,
+        **details: Any,
+    ) -> Staged:
+        """Apply one lifecycle step (or raise `InvalidTransition`) and say what it causes."""
+        # A held referral has not entered the lifecycle; it can only be withdrawn, as if issued.
+        current = ReferralState.ISSUED if row["state"] == HELD else row["state"]
+        if row["state"] == HELD and action is not ReferralAction.WITHDRAW:
+            raise InvalidTransition(
+                ReferralState.ISSUED, action, actor, "the referral waits on another"
+            )
+        new_state = transition(current, action, actor, **details)
+        now = self._clock.now()
+        values: dict[str, Any] = {"state": new_state.value, "updated_at": now}
+        if "reason" in details:
+            values["decline_reason"] = str(details["reason"])
+        if "outcome" in details:
+            values["outcome"] = details["outcome"]
+        if new_state not in AWAITING_ANSWER:
+            values["next_check_at"] = None
+        await session.execute(update(referrals).where(referrals.c.id == row["id"]).values(**values))
+        await session.execute(
+            insert(transitions).values(
+                referral_id=row["id"],
+                from_state=row["state"],
+                to_state=new_state.value,
+                action=action.value,
+                actor=actor.value,
+                by=by,
+                note=details.get("note"),
+                at=now,
+            )
+        )
+        log.info(
+            "routing.referral_changed",
+            referral_id=row["id"],
+            from_state=row["state"],
+            to_state=new_state.value,
+            actor=actor.value,
+        )
+        fields: dict[str, Any] = {
+            "case_id": row["case_id"],
+            "referral_id": row["id"],
+            "agency_code": row["agency_code"],
+            "by": by,
+            "note": details.get("note"),
+            "changed_at": now,
+        }
+        if action is ReferralAction.DECLINE:
+            fields["reason"] = details["reason"]
+        if action is ReferralAction.COMPLETE:
+            fields["outcome"] = details["outcome"]
+        staged: Staged = [(self._new(_CHANGE_EVENTS[action](**fields), incoming), None)]
+        went_out = row["mode"] != ReferralMode.SELF_CONTACT and row["issued_at"] is not None
+        if action in (ReferralAction.WITHDRAW, ReferralAction.EXPIRE) and went_out:
+            cancelled = ReferralCancelled(
+                case_id=row["case_id"],
+                referral_id=row["id"],
+                agency_code=row["agency_code"],
+                state=new_state.value,
+            )
+            staged.append((self._new(cancelled, incoming), referral_topic(row["agency_code"])))
+        if new_state is ReferralState.COMPLETED:
+            staged += await self._release_after(session, row, incoming)
+        if new_state is ReferralState.DECLINED:
+            staged += await self._maybe_buddy(session, row["case_id"], incoming)
+        return staged
+
+    async def _release_after(
+        self, session: AsyncSession, done: dict[str, Any], incoming: Envelope | None
+    ) -> Staged:
+        """Estafette: referrals waiting on `done` go out now."""
+        now = self._clock.now()
+        waiting = (
+            (
+                await session.execute(
+                    select(referrals).where(
+                        referrals.c.waits_on == done["id"], referrals.c.state == HELD
+                    )
+                )
+            )
+            .mappings()
+            .all()
+        )
+        staged: Staged = []
+        for found in waiting:
+            row = dict(found)
+            row.update(self._clock_fields(row, now), state=ReferralState.ISSUED.value)
+            await session.execute(
+                update(referrals)
+                .where(referrals.c.id == row["id"])
+                .values(
+                    state=row["state"],
+                    issued_at=row["issued_at"],
+                    remind_at=row["remind_at"],
+                    due_at=row["due_at"],
+                    expires_at=row["expires_at"],
+                    next_check_at=row["next_check_at"],
+                    updated_at=now,
+                )
+            )
+            released = ReferralReleased(
+                case_id=row["case_id"],
+                referral_id=row["id"],
+                agency_code=row["agency_code"],
+                after=done["id"],
+                due_at=row["due_at"] or now,
+                released_at=now,
+            )
+            staged.append((self._new(released, incoming), None))
+            staged += await self._offer(session, row, incoming)
+        return staged
+
+    async def _maybe_buddy(
+        self, session: AsyncSession, case_id: str, incoming: Envelope | None
+    ) -> Staged:
+        """Recommend a buddy once, when the rules say so (a person decides)."""
+        case = (
+            (await session.execute(select(cases).where(cases.c.case_id == case_id)))
+            .mappings()
+            .first()
+        )
+        if case is None or case["buddy_recommended"]:
+            return []
+        rows = await self._referrals_of(session, case_id)
+        facts = IntakeFacts.model_validate(case["facts"])
+        summary = CaseSummary(
+            redzaamheid=facts.redzaamheid,
+            urgency=facts.urgency,
+            risks=facts.risks,
+            agencies=frozenset(r["agency_code"] for r in rows),
+            declined_referrals=sum(1 for r in rows if r["state"] == ReferralState.DECLINED),
+            overdue_referrals=sum(1 for r in rows if SlaAction.OVERDUE.value in r["sla_done"]),
+        )
+        recommendation = recommend_buddy(summary, load_buddy_policy())
+        if not recommendation.recommended:
+            return []
+        await session.execute(
+            update(cases).where(cases.c.case_id == case_id).values(buddy_recommended=True)
+        )
+        event = BuddyRecommended(
+            case_id=case_id,
+            reasons=[
+                Reason(rule=r.rule_id, nl=r.text.nl, en=r.text.en) for r in recommendation.reasons
+            ],
+            recommended_at=self._clock.now(),
+        )
+        return [(self._new(event, incoming), None)]
+
+    def _reminder(
+        self, row: dict[str, Any], by: str, incoming: Envelope | None, *, nudge: bool
+    ) -> Staged:
+        now = self._clock.now()
+        due = row["due_at"] or now
+        reminder = ReferralReminder(
+            case_id=row["case_id"],
+            referral_id=row["id"],
+            agency_code=row["agency_code"],
+            due_at=due,
+            nudge=nudge,
+        )
+        reminded = ReferralReminded(
+            case_id=row["case_id"],
+            referral_id=row["id"],
+            agency_code=row["agency_code"],
+            by=by,
+            due_at=due,
+            reminded_at=now,
+        )
+        return [
+            (self._new(reminder, incoming), referral_topic(row["agency_code"])),
+            (self._new(reminded, incoming), None),
+        ]
+
+    def _promise(
+        self, row: dict[str, Any], response: ReferralResponded, incoming: Envelope
+    ) -> Envelope:
+        if response.promise_due_at is None:
+            raise ResponseRejected("a promise needs promise_due_at")
+        return self._new(
+            PromiseRecorded(
+                case_id=row["case_id"],
+                promise_id=f"pr-{uuid4().hex[:20]}",
+                made_by=row["agency_code"],
+                due_at=response.promise_due_at,
+                referral_id=row["id"],
+            ),
+            incoming,
+        )
+
+    def _new(self, data: Event, incoming: Envelope | None) -> Envelope:
+        now = self._clock.now()
+        if incoming is not None:
+            return incoming.follow_up(data, self._source, time=now)
+        return Envelope(data, source=self._source, time=now)
+
+    async def _stage(
+        self, session: AsyncSession, staged: Sequence[tuple[Envelope, str | None]]
+    ) -> None:
+        """Stage events in order; consecutive ones for the same topic in one call."""
+        batch: list[Envelope] = []
+        topic: str | None = None
+        for envelope, to in staged:
+            if batch and to != topic:
+                await add_events(session, batch, clock=self._clock, topic=topic)
+                batch = []
+            batch.append(envelope)
+            topic = to
+        if batch:
+            await add_events(session, batch, clock=self._clock, topic=topic)
+
+    @staticmethod
+    async def _referral(
+        session: AsyncSession, referral_id: str, *, for_update: bool = False
+    ) -> dict[str, Any] | None:
+        query = select(referrals).where(referrals.c.id == referral_id)
+        if for_update:
+            query = query.with_for_update()
+        found = (await session.execute(query)).mappings().first()
+        return dict(found) if found else None
+
+    @staticmethod
+    async def _referrals_of(session: AsyncSession, case_id: str) -> list[dict[str, Any]]:
+        rows = (
+            (
+                await session.execute(
+                    select(referrals)
+                    .where(referrals.c.case_id == case_id)
+                    .order_by(referrals.c.created_at, referrals.c.id)
+                )
+            )
+            .mappings()
+            .all()
+        )
+        return [dict(r) for r in rows]
+
+    @staticmethod
+    def _staff(actor: Principal) -> None:
+        if not actor.has_role(*STAFF):
+            raise Forbidden("Only a casemanager or supervisor does this.")
+
+
+def _clock_of(row: dict[str, Any]) -> Any:
+    return sla_clock(
+        row["issued_at"],
+        row["response_norm_working_days"],
+        row["reminder_lead_working_days"],
+        row["expiry_working_days"],
+    )
+
+
+def _manual_plan(
+    service_id: str, directory: Directory, facts: IntakeFacts, note: str
+) -> PlannedReferral:
+    """A referral a casemanager adds by hand: the note is its reason."""
+    service = directory.service(service_id)
+    shared = service.organization in facts.share_with
+    if not service.accepts_electronic_referrals:
+        mode = ReferralMode.SELF_CONTACT
+    elif shared:
+        mode = ReferralMode.WARM_HANDOVER
+    else:
+        mode = ReferralMode.ANONYMOUS
+    return PlannedReferral(
+        service_id=service.id,
+        agency_code=service.organization,
+        rule_ids=("manual",),
+        reasons=(Text(nl=note, en=note),),
+        may_share=shared,
+        mode=mode.value,
+        needs=tuple(n for n in facts.needs if n in service.eligibility.needs),
+        response_norm_working_days=service.response_norm_working_days,
+        reminder_lead_working_days=min(
+            service.reminder_lead_working_days, service.response_norm_working_days - 1
+        ),
+        expiry_working_days=service.expiry_working_days,
+    )
