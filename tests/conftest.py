@@ -61,6 +61,13 @@ def pg_database_url() -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def second_pg_database_url() -> Iterator[str]:
+    """Another fresh PostgreSQL database, for a second service in the same test."""
+    with _fresh_pg_database() as url:
+        yield url
+
+
 @contextlib.contextmanager
 def _fresh_pg_database() -> Iterator[str]:
     url = asyncio.run(_create_pg_database())

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from voorportaal.agency import agency
 from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
 from voorportaal_contracts import asyncapi
 from voorportaal_contracts.topics import dlq_topic
@@ -23,6 +24,13 @@ from voorportaal_contracts.topics import dlq_topic
 KAFKA_SCRIPT = REPO_ROOT / "infra" / "kafka" / "kafka.sh"
 POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
+
+
+def agency_codes() -> list[str]:
+    """Every agency in routing's directory: each has its own referral topic."""
+    from voorportaal_routing.adapters.data_files import load_directory
+
+    return [organization.code for organization in load_directory().organizations]
 
 
 def _bootstrap() -> str:
@@ -79,7 +87,7 @@ def topics() -> None:
     """Create every topic and dead-letter topic that does not exist yet (idempotent)."""
     from voorportaal_kit.kafka import all_topic_specs, ensure_topics
 
-    created = asyncio.run(ensure_topics(_bootstrap(), all_topic_specs()))
+    created = asyncio.run(ensure_topics(_bootstrap(), all_topic_specs(agency_codes())))
     click.echo(f"created: {', '.join(created)}" if created else "all topics exist")
 
 
@@ -416,3 +424,6 @@ def content_check(version: str | None) -> None:
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
+
+
+main.add_command(agency)

@@ -49,7 +49,9 @@ class ReferralOffered(Event):
     """A referral for one agency, on that agency's own topic `referrals.<agency>`.
 
     `handover` (the story so far) is present only when the citizen agreed to share it with
-    this agency; otherwise the agency gets the referral without personal details.
+    this agency; otherwise the agency gets the referral without personal details. A later
+    offer with the same `referral_id` replaces the earlier one (the citizen's details arrived
+    or changed): it is always the full current referral.
     """
 
     case_id: CaseId

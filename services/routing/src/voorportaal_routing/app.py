@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voorportaal_contracts.topics import TOPICS, referral_spec
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
+from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.entrypoints.http.routes import (
     AgencyController,
     DirectoryController,
@@ -29,6 +31,8 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
             "Agency directory, referrals over per-agency topics, SLA clocks, estafette chains."
         ),
         route_handlers=[DirectoryController, AgencyController, ReferralController],
+        # Every agency's own topic, so a referral never waits on a topic that is not there.
+        topics=[*TOPICS, *(referral_spec(o.code) for o in load_directory().organizations)],
         public_paths=[r"^/directory/?$", r"^/directory/services/[^/]+$", r"^/agencies/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
         subscriptions=lambda runtime: subscriptions(runtime.state["routing"]),

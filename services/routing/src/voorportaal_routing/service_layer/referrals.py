@@ -221,6 +221,15 @@ class RoutingService:
                 insert(identities).values(case_id=event.case_id, identity=identity, updated_at=now)
             )
 
+        # The identity may arrive after the referrals went out (another topic, another
+        # consumer): agencies the citizen shares with get their referral again, complete.
+        staged: Staged = []
+        for row in await self._referrals_of(session, event.case_id):
+            shared = row["mode"] == ReferralMode.WARM_HANDOVER
+            if shared and row["issued_at"] is not None and row["state"] in OPEN_STATES:
+                staged += await self._offer(session, row, incoming)
+        await self._stage(session, staged)
+
     async def on_identity_erased(self, session: AsyncSession, case_id: str) -> None:
         """A tombstone on `citizen.identity`: forget who the citizen is."""
         await session.execute(delete(identities).where(identities.c.case_id == case_id))
@@ -256,7 +265,9 @@ class RoutingService:
         key = self._agency_key(response.agency_code)
         if key is None or not verify(response, key):
             log.warning("routing.response_bad_signature", referral_id=row["id"])
-            raise ResponseRejected(f"bad signature from agency {response.agency_code}")
+            raise ResponseRejected(
+                f"bad signature on referral {row['id']} from agency {response.agency_code}"
+            )
         if response.response is ReferralResponseKind.PROMISE_MADE:
             await self._stage(session, [(self._promise(row, response, incoming), None)])
             return

@@ -1,0 +1,206 @@
+"""Intake → routing → the agency's own topic → a signed answer → case.events, on the real
+broker and PostgreSQL, with the services as real processes and the agency played by the
+`voorportaal agency` reference integration."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from voorportaal_contracts.envelope import from_kafka
+from voorportaal_intake.demo import sample_answer
+from voorportaal_kit.auth import issue_token
+from voorportaal_routing.settings import RoutingSettings
+
+pytestmark = pytest.mark.integration
+INTAKE_PORT, ROUTING_PORT = 8954, 8955
+
+
+def _serve(service: str, env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
+    log = (logs / f"{service}.log").open("wb")
+    return subprocess.Popen(
+        [sys.executable, "-m", "voorportaal", "serve", service],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _wait_ready(base: str) -> None:
+    with httpx.Client(base_url=base, timeout=5) as http:
+        for _ in range(240):
+            try:
+                if http.get("/ready").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+    raise TimeoutError(base)
+
+
+@pytest.fixture
+def services(
+    pg_database_url: str, second_pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
+) -> Iterator[dict[str, str]]:
+    routing_db = second_pg_database_url
+    if True:
+        env = {
+            **os.environ,
+            "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
+            "VOORPORTAAL_INTAKE_HTTP_PORT": str(INTAKE_PORT),
+            "VOORPORTAAL_ROUTING_DATABASE_URL": routing_db,
+            "VOORPORTAAL_ROUTING_HTTP_PORT": str(ROUTING_PORT),
+            "VOORPORTAAL_AGENCY_DIR": str(tmp_path / "agency"),
+        }
+        procs = [_serve("intake", env, tmp_path), _serve("routing", env, tmp_path)]
+        try:
+            _wait_ready(f"http://127.0.0.1:{INTAKE_PORT}")
+            _wait_ready(f"http://127.0.0.1:{ROUTING_PORT}")
+            yield env
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(30)
+            for name in ("intake", "routing"):  # shown by pytest when the test failed
+                print(f"--- {name} log (problems only) ---")
+                for line in (tmp_path / f"{name}.log").read_text().splitlines():
+                    if '"level": "warning"' in line or '"level": "error"' in line:
+                        print(line[:600])
+
+
+def _submit_intake() -> str:
+    with httpx.Client(base_url=f"http://127.0.0.1:{INTAKE_PORT}", timeout=10) as http:
+        intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
+        auth = {"Authorization": f"Bearer {intake['token']}"}
+        url = f"/intakes/{intake['id']}"
+        assert http.put(f"{url}/citizen", json={"name": "T. Est"}, headers=auth).status_code == 204
+        contact = {"channels": ["email"], "email": "t@example.org", "share_with": ["uwv"]}
+        assert http.put(f"{url}/contact", json=contact, headers=auth).status_code == 204
+        while intake["next"] is not None:
+            step, q = intake["next"]["step"], intake["next"]["question"]
+            intake = http.put(
+                f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
+            ).json()
+        submitted = http.post(f"{url}/submit", headers=auth)
+        assert submitted.status_code == 200, submitted.text
+        return str(submitted.json()["case_id"])
+
+
+def _referrals(case_id: str, until: Any, wait_s: float = 60) -> list[dict[str, Any]]:
+    token = issue_token(RoutingSettings().auth, "cm-test", ["casemanager"])
+    with httpx.Client(base_url=f"http://127.0.0.1:{ROUTING_PORT}", timeout=10) as http:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            response = http.get(
+                f"/cases/{case_id}/referrals", headers={"Authorization": f"Bearer {token}"}
+            )
+            if response.status_code == 200 and until(response.json()):
+                return list(response.json())
+            time.sleep(0.5)
+    raise AssertionError(f"referrals of {case_id} never got there")
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "voorportaal", "agency", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+async def _case_events(bootstrap: str, case_id: str, wait_for: str) -> list[str]:
+    consumer = AIOKafkaConsumer(
+        "case.events",
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found: list[str] = []
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and wait_for not in found:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                found += [
+                    from_kafka(r.key, r.value, r.headers).type
+                    for r in records
+                    if r.key == case_id.encode()
+                ]
+    finally:
+        await consumer.stop()
+    return found
+
+
+def test_an_agency_reads_its_referral_and_its_signed_answer_moves_it(
+    services: dict[str, str], kafka_bootstrap: str
+) -> None:
+    case_id = _submit_intake()
+    rows = _referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    assert uwv["state"] == "issued" and uwv["reasons"]
+
+    group = f"test-{uuid.uuid4().hex[:8]}"
+    mine: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:  # the agency keeps listening until the story is there
+        listened = _cli(services, "listen", "uwv", "--once", "--json", "--group", group)
+        mine += [
+            m
+            for m in map(json.loads, listened.splitlines())
+            if m.get("case_id") == case_id and m["type"].endswith("offered")
+        ]
+        if mine and mine[-1]["handover"]["name"]:
+            break
+    assert {m["referral_id"] for m in mine} == {uwv["id"]}
+    # The citizen shares with UWV: the latest offer (the identity may come after the first)
+    # carries who they are.
+    assert mine[-1]["handover"]["name"] == "T. Est"
+
+    assert "accept sent" in _cli(services, "respond", uwv["id"], "accept")
+    _referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
+
+    # A forged answer (wrong key) is refused: the referral does not move, the DLQ says why.
+    forged = {**services, "VOORPORTAAL_AGENCY_KEY": "not-uwvs-key-" + "x" * 32}
+    _cli(forged, "respond", uwv["id"], "complete", "--outcome", "klaar")
+    time.sleep(3)
+    after = _referrals(case_id, lambda rows: True)
+    assert next(r for r in after if r["id"] == uwv["id"])["state"] == "accepted"
+    letters = subprocess.run(
+        [sys.executable, "-m", "voorportaal", "dlq", "list", "referral.responses", "--json"],
+        env=services,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout.splitlines()
+    assert any(
+        json.loads(line)["code"] == "response_rejected" and uwv["id"] in json.loads(line)["reason"]
+        for line in letters
+    )
+
+    kinds = asyncio.run(
+        _case_events(kafka_bootstrap, case_id, "nl.voorportaal.case.referral-accepted")
+    )
+    assert "nl.voorportaal.case.referral-issued" in kinds
+    assert "nl.voorportaal.case.referral-accepted" in kinds
+    assert "nl.voorportaal.case.referral-completed" not in kinds
