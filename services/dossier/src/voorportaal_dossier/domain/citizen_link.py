@@ -1,0 +1,345 @@
+"""The citizen's side of the dossier: a signed, time-limited link, their view, their export.
+
+A link token is `<payload>.<signature>`, both base64url without padding; the payload names the
+case, the expiry (Unix seconds) and the purpose (`view`, `sharing`, `export` …), and the
+signature is HMAC-SHA256 over it with a key only the dossier holds. `verify_link` checks the
+signature first (in constant time), then the case, the purpose and the expiry, and says which
+one failed. The key is passed in: nothing here reads settings or the clock.
+
+`citizen_view` is what the link shows: what is arranged, what waits on whom, what the citizen
+must do next, who their buddy is, and with whom they share — in plain Dutch and English.
+`export` is the whole dossier as JSON-ready data, for the right of access (AVG art. 15).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from hashlib import sha256
+from typing import Any, Final
+
+from voorportaal_contracts.types import ReferralMode
+from voorportaal_dossier.domain.agencies import agency_name, in_sentence
+from voorportaal_dossier.domain.audit import AuditRecord
+from voorportaal_dossier.domain.errors import DossierError
+from voorportaal_dossier.domain.projection import (
+    CASE_ADAPTER,
+    CaseState,
+    Referral,
+    ReferralStatus,
+    TimelineEntry,
+    day_text,
+)
+from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
+
+MIN_KEY_BYTES: Final = 32
+_VERSION: Final = "v1"
+_DOMAIN: Final = b"voorportaal-citizen-link\n"
+_PURPOSE: Final = re.compile(r"[a-z][a-z_]{0,31}")
+_CASE_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
+_MAX_TOKEN: Final = 512
+EXPORT_FORMAT: Final = "nl.voorportaal.dossier-export"
+
+
+class LinkProblem(StrEnum):
+    """Why a link was not accepted."""
+
+    MALFORMED = "malformed"
+    BAD_SIGNATURE = "bad_signature"
+    WRONG_CASE = "wrong_case"
+    WRONG_PURPOSE = "wrong_purpose"
+    EXPIRED = "expired"
+
+
+_PROBLEM_TEXT: Final = {
+    LinkProblem.MALFORMED: "the link is incomplete or damaged",
+    LinkProblem.BAD_SIGNATURE: "the link was not issued by Voorportaal or was changed",
+    LinkProblem.WRONG_CASE: "the link belongs to another case",
+    LinkProblem.WRONG_PURPOSE: "the link is meant for something else",
+    LinkProblem.EXPIRED: "the link has expired; ask for a new one",
+}
+
+
+class InvalidLink(DossierError):
+    """A citizen link was refused (401 at the edge); `problem` says why."""
+
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(_PROBLEM_TEXT[problem])
+        self.problem = problem
+
+
+@dataclass(frozen=True, slots=True)
+class LinkClaims:
+    """What a valid link grants."""
+
+    case_id: str
+    purpose: str
+    expires_at: datetime
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", text):
+        raise InvalidLink(LinkProblem.MALFORMED)
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    except (binascii.Error, ValueError):
+        raise InvalidLink(LinkProblem.MALFORMED) from None
+    # Unused bits in the last character would let two spellings carry the same bytes.
+    if _b64(raw) != text:
+        raise InvalidLink(LinkProblem.MALFORMED)
+    return raw
+
+
+def _check_key(key: bytes) -> None:
+    if len(key) < MIN_KEY_BYTES:
+        raise ValueError(f"the link key must be at least {MIN_KEY_BYTES} bytes")
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, _DOMAIN + payload, sha256).digest()
+
+
+def sign_link(key: bytes, *, case_id: str, purpose: str, expires_at: datetime) -> str:
+    """A url-safe token for a case and purpose, valid until `expires_at` (whole seconds)."""
+    _check_key(key)
+    if not _CASE_ID.fullmatch(case_id):
+        raise ValueError("not a case id")
+    if not _PURPOSE.fullmatch(purpose):
+        raise ValueError("purpose must be a short lowercase code")
+    if expires_at.tzinfo is None:
+        raise ValueError("expires_at must include a timezone")
+    payload = f"{_VERSION}|{case_id}|{int(expires_at.timestamp())}|{purpose}".encode("ascii")
+    return f"{_b64(payload)}.{_b64(_mac(key, payload))}"
+
+
+def verify_link(key: bytes, token: str, *, case_id: str, purpose: str, now: datetime) -> LinkClaims:
+    """The claims of a valid link for this case and purpose at `now`, or `InvalidLink`."""
+    _check_key(key)
+    if len(token) > _MAX_TOKEN or token.count(".") != 1:
+        raise InvalidLink(LinkProblem.MALFORMED)
+    payload_text, signature_text = token.split(".")
+    payload, signature = _unb64(payload_text), _unb64(signature_text)
+    if not hmac.compare_digest(signature, _mac(key, payload)):
+        raise InvalidLink(LinkProblem.BAD_SIGNATURE)
+    try:
+        version, link_case, expiry, link_purpose = payload.decode("ascii").split("|")
+        expires_at = datetime.fromtimestamp(int(expiry), UTC)
+    except (UnicodeDecodeError, ValueError, OverflowError, OSError):
+        raise InvalidLink(LinkProblem.MALFORMED) from None
+    if version != _VERSION:
+        raise InvalidLink(LinkProblem.MALFORMED)
+    if not hmac.compare_digest(link_case.encode(), case_id.encode()):
+        raise InvalidLink(LinkProblem.WRONG_CASE)
+    if link_purpose != purpose:
+        raise InvalidLink(LinkProblem.WRONG_PURPOSE)
+    if now >= expires_at:
+        raise InvalidLink(LinkProblem.EXPIRED)
+    return LinkClaims(link_case, link_purpose, expires_at)
+
+
+# --------------------------------------------------------------------------- the view
+
+
+def _text(nl: str, en: str, **extra: Any) -> dict[str, Any]:
+    return {"nl": nl, "en": en, **extra}
+
+
+def _names(code: str) -> tuple[str, str, str, str]:
+    """(start nl, start en, inside nl, inside en)."""
+    name = agency_name(code)
+    return name.nl, name.en, in_sentence(name.nl), in_sentence(name.en)
+
+
+def _referral_line(case: CaseState, referral: Referral) -> tuple[str, dict[str, Any]] | None:
+    """Which list a referral belongs in (`arranged`, `waiting`, `todo`) and its line."""
+    A_nl, A_en, a_nl, a_en = _names(referral.agency_code)
+    base = {"agency": referral.agency_code, "referral_id": referral.referral_id}
+    status = referral.status
+    if referral.mode is ReferralMode.SELF_CONTACT and referral.is_open:
+        return "todo", _text(
+            f"Neem zelf contact op met {a_nl}.", f"Contact {a_en} yourself.", **base
+        )
+    if status is ReferralStatus.COMPLETED:
+        return "arranged", _text(f"{A_nl} is klaar.", f"{A_en} has finished.", **base)
+    if status in {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}:
+        return "arranged", _text(f"{A_nl} helpt u verder.", f"{A_en} is helping you.", **base)
+    if status is ReferralStatus.HELD:
+        before = case.referral(referral.waits_on) if referral.waits_on else None
+        if before is not None:
+            _, _, b_nl, b_en = _names(before.agency_code)
+            return "waiting", _text(
+                f"{A_nl} komt aan de beurt als {b_nl} klaar is.",
+                f"{A_en} is next, once {b_en} has finished.",
+                on=before.agency_code,
+                **base,
+            )
+        return "waiting", _text(
+            f"{A_nl} komt aan de beurt als een eerdere stap klaar is.",
+            f"{A_en} is next, once an earlier step is done.",
+            on="earlier_step",
+            **base,
+        )
+    if status in {ReferralStatus.ISSUED, ReferralStatus.RECEIVED}:
+        if referral.due_at is not None:
+            d_nl, d_en = day_text(referral.due_at)
+            return "waiting", _text(
+                f"We wachten op een reactie van {a_nl}, uiterlijk {d_nl}.",
+                f"We are waiting for {a_en} to respond, by {d_en}.",
+                on=referral.agency_code,
+                **base,
+            )
+        return "waiting", _text(
+            f"We wachten op een reactie van {a_nl}.",
+            f"We are waiting for {a_en} to respond.",
+            on=referral.agency_code,
+            **base,
+        )
+    if status in {ReferralStatus.DECLINED, ReferralStatus.RETURNED, ReferralStatus.EXPIRED}:
+        return "waiting", _text(
+            f"{A_nl} kan u niet helpen; uw buddy zoekt met u een andere weg.",
+            f"{A_en} cannot help you; your buddy will look for another way with you.",
+            on="buddy",
+            **base,
+        )
+    return None  # withdrawn: no longer needed
+
+
+def citizen_view(case: CaseState, *, now: datetime) -> dict[str, Any]:
+    """What the citizen's link shows, in plain Dutch and English (B1), as JSON-ready data."""
+    lists: dict[str, list[dict[str, Any]]] = {"arranged": [], "waiting": [], "todo": []}
+    for referral in case.referrals:
+        line = _referral_line(case, referral)
+        if line is not None:
+            lists[line[0]].append(line[1])
+    promises: list[dict[str, Any]] = []
+    for promise in case.promises:
+        if promise.status is not PromiseStatus.OPEN:
+            continue
+        d_nl, d_en = day_text(promise.due_at)
+        what = promise.what or ""
+        if promise.made_by_kind is MadeBy.CITIZEN:
+            lists["todo"].append(
+                _text(
+                    f"U heeft afgesproken: {what} (uiterlijk {d_nl}).",
+                    f"You agreed: {what} (by {d_en}).",
+                    promise_id=promise.promise_id,
+                )
+            )
+            continue
+        who_nl, who_en = (
+            _names(promise.made_by)[:2]
+            if promise.made_by_kind is MadeBy.AGENCY
+            else ("Uw buddy", "Your buddy")
+        )
+        promises.append(
+            _text(
+                f"{who_nl} heeft beloofd: {what} (uiterlijk {d_nl}).",
+                f"{who_en} promised: {what} (by {d_en}).",
+                promise_id=promise.promise_id,
+            )
+        )
+    owner = case.ownership.owner
+    buddy = (
+        _text(
+            f"Uw vaste contactpersoon is {owner.name}.",
+            f"Your contact person is {owner.name}.",
+            name=owner.name,
+        )
+        if owner is not None
+        else _text(
+            "U heeft nog geen vaste contactpersoon.", "You do not have a contact person yet."
+        )
+    )
+    if not lists["todo"]:
+        lists["todo"].append(
+            _text("U hoeft nu niets te doen.", "There is nothing you need to do now.")
+        )
+    sharing = [
+        {
+            "grant_id": g.grant_id,
+            "agency": g.agency_code,
+            "name": dict(zip(("nl", "en"), _names(g.agency_code)[:2], strict=True)),
+            "scopes": sorted(g.scopes),
+            "valid_until": g.valid_until.isoformat(),
+            "status": g.status(now),
+        }
+        for g in case.grants
+    ]
+    mandates = [
+        {
+            "mandate_id": m.mandate_id,
+            "holder_name": m.holder_name,
+            "relation": m.relation.value,
+            "scopes": sorted(m.scopes),
+            "valid_until": m.valid_until.isoformat(),
+            "status": m.status(now),
+        }
+        for m in case.mandates
+    ]
+    closed = case.closed_at is not None
+    return {
+        "case_id": case.case_id,
+        "status": _text(
+            "Uw zaak is afgesloten." if closed else "Uw zaak loopt.",
+            "Your case is closed." if closed else "Your case is open.",
+            closed=closed,
+        ),
+        "buddy": buddy,
+        "arranged": lists["arranged"],
+        "waiting": lists["waiting"],
+        "next_steps": lists["todo"],
+        "promises": promises,
+        "sharing": sharing,
+        "mandates": mandates,
+    }
+
+
+def export(
+    case: CaseState,
+    timeline: Sequence[TimelineEntry],
+    audit_for_citizen: Sequence[AuditRecord],
+) -> dict[str, Any]:
+    """The whole dossier for the right of access: the case, its timeline and who looked.
+
+    An audit record about another case is a wiring bug and raises `ValueError`: it must
+    never reach someone else's export.
+    """
+    foreign = [r for r in audit_for_citizen if r.case_id != case.case_id]
+    if foreign:
+        raise ValueError("audit records of another case were passed to an export")
+    data = CASE_ADAPTER.dump_python(case, mode="json")
+    data.pop("timeline", None)
+    data.pop("applied", None)
+    return {
+        "format": EXPORT_FORMAT,
+        "version": 1,
+        "case_id": case.case_id,
+        "case": data,
+        "timeline": [
+            {"at": e.at.isoformat(), "type": e.event_type, "nl": e.nl, "en": e.en} for e in timeline
+        ],
+        "access_log": [
+            {
+                "at": r.at.isoformat(),
+                "who": r.actor,
+                "role": r.role,
+                "on_behalf_of": r.on_behalf_of,
+                "data": r.data_kind,
+                "object_id": r.object_id,
+                "purpose": r.purpose,
+                "action": r.action.value,
+                "allowed": r.outcome.value == "allowed",
+            }
+            for r in audit_for_citizen
+        ],
+    }

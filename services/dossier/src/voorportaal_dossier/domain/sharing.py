@@ -1,0 +1,483 @@
+"""Sharing grants, mandates, and `decide`: the one function that decides every read.
+
+A *grant* shares one case with one agency, for some scopes (`summary`, `documents`,
+`act_on_behalf`), from a moment until a moment, until revoked. The citizen grants and revokes
+through their signed link; a casemanager may record it on their behalf (phone, desk …), and
+then the channel is noted. A *mandate* (*machtiging*) lets a representative — a family member,
+partner, *bewindvoerder*, mentor — see or act for the citizen within its scopes.
+
+A representative signs in with a case-scoped citizen link whose subject is
+`representative:<mandate id>` (see `representative_subject`); every other citizen link for a
+case is the citizen themselves. A public body rests its processing on its public task, not on
+consent: what the citizen controls here is *with whom* their dossier is shared.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from voorportaal_contracts.events.case import ConsentGranted, ConsentRevoked
+from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
+from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
+from voorportaal_dossier.domain.ownership import visible_to
+from voorportaal_kit.auth import Principal, Role
+
+if TYPE_CHECKING:
+    from voorportaal_dossier.domain.projection import CaseState
+
+REPRESENTATIVE_PREFIX: Final = "representative:"
+MAX_GRANT_PERIOD: Final = timedelta(days=366)
+MAX_MANDATE_PERIOD: Final = timedelta(days=5 * 366)
+_AGENCY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
+
+
+class DataKind(StrEnum):
+    """What part of a dossier a read touches."""
+
+    SUMMARY = "summary"
+    """The story so far: life events, needs, triage, what is arranged."""
+    TIMELINE = "timeline"
+    REFERRALS = "referrals"
+    PROMISES = "promises"
+    CONTACT_MOMENTS = "contact_moments"
+    IDENTITY = "identity"
+    """Name, BSN, date of birth, address and contact details."""
+    DOCUMENTS = "documents"
+    SHARING = "sharing"
+    """The citizen's sharing choices and mandates."""
+    AUDIT_LOG = "audit_log"
+    """Who looked at the dossier."""
+
+
+REQUIRED_SCOPE: Final = MappingProxyType(
+    {
+        DataKind.SUMMARY: SharingScope.SUMMARY,
+        DataKind.TIMELINE: SharingScope.SUMMARY,
+        DataKind.REFERRALS: SharingScope.SUMMARY,
+        DataKind.PROMISES: SharingScope.SUMMARY,
+        DataKind.CONTACT_MOMENTS: SharingScope.SUMMARY,
+        DataKind.IDENTITY: SharingScope.SUMMARY,
+        DataKind.DOCUMENTS: SharingScope.DOCUMENTS,
+        # Only someone who may act for the citizen sees their choices and access log.
+        DataKind.SHARING: SharingScope.ACT_ON_BEHALF,
+        DataKind.AUDIT_LOG: SharingScope.ACT_ON_BEHALF,
+    }
+)
+"""The scope a grant or mandate must hold to read each kind of data."""
+
+NEVER_FOR_AGENCIES: Final = frozenset({DataKind.SHARING, DataKind.AUDIT_LOG})
+"""Kinds an agency never reads, whatever its grant: they are about the citizen's choices."""
+
+QUEUE_KINDS: Final = frozenset({DataKind.SUMMARY, DataKind.TIMELINE, DataKind.REFERRALS})
+"""What any casemanager may read of a case in the buddy queue, to decide to take it up."""
+
+
+class GrantedBy(StrEnum):
+    """Who made a sharing choice."""
+
+    CITIZEN = "citizen"
+    REPRESENTATIVE = "representative"
+    CASEMANAGER = "casemanager"
+    """Recorded by a casemanager on the citizen's behalf; the channel is noted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """One case shared with one agency."""
+
+    grant_id: str
+    agency_code: str
+    scopes: frozenset[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: GrantedBy | None = None
+    """None when only the contract event reached us and it did not say."""
+    recorded_by: str | None = None
+    channel: Channel | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+    def status(self, now: datetime) -> str:
+        """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
+        if self.revoked_at is not None and self.revoked_at <= now:
+            return "revoked"
+        if now < self.valid_from:
+            return "not_yet_valid"
+        if now >= self.valid_until:
+            return "expired"
+        return "current"
+
+
+@dataclass(frozen=True, slots=True)
+class Mandate:
+    """A representative's authority to see or act for the citizen (*machtiging*)."""
+
+    mandate_id: str
+    relation: RepresentativeRelation
+    scopes: frozenset[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    holder_name: str | None = None
+    """Personal data, kept in the dossier only (never in an event)."""
+    granted_by: GrantedBy | None = None
+    recorded_by: str | None = None
+    channel: Channel | None = None
+    revoked_at: datetime | None = None
+    revoked_by: str | None = None
+
+    def status(self, now: datetime) -> str:
+        """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
+        if self.revoked_at is not None and self.revoked_at <= now:
+            return "revoked"
+        if now < self.valid_from:
+            return "not_yet_valid"
+        if now >= self.valid_until:
+            return "expired"
+        return "current"
+
+
+@dataclass(frozen=True, slots=True)
+class MandateGranted:
+    """A mandate was recorded (proposed contract event; the holder's name stays here)."""
+
+    event_type: ClassVar[str] = "nl.voorportaal.case.mandate-granted"
+    case_id: str
+    mandate_id: str
+    relation: RepresentativeRelation
+    scopes: tuple[SharingScope, ...]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: GrantedBy
+    recorded_by: str | None
+    channel: Channel | None
+
+    def subject(self) -> str:
+        """The case id (Kafka key)."""
+        return self.case_id
+
+
+@dataclass(frozen=True, slots=True)
+class MandateRevoked:
+    """A mandate was revoked (proposed contract event)."""
+
+    event_type: ClassVar[str] = "nl.voorportaal.case.mandate-revoked"
+    case_id: str
+    mandate_id: str
+    revoked_by: str
+    revoked_at: datetime
+
+    def subject(self) -> str:
+        """The case id (Kafka key)."""
+        return self.case_id
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Whether a read may happen, why, and on which basis (what the audit record notes)."""
+
+    allowed: bool
+    reason: str
+    basis: str
+    """`owner`, `team`, `queue`, `handover`, `supervisor`, `citizen`, `grant:<id>`,
+    `mandate:<id>`, or `none` when refused."""
+
+
+def representative_subject(mandate_id: str) -> str:
+    """The subject of the citizen link issued to the holder of a mandate."""
+    return f"{REPRESENTATIVE_PREFIX}{mandate_id}"
+
+
+def _allow(reason: str, basis: str) -> Decision:
+    return Decision(True, reason, basis)
+
+
+def _refuse(reason: str) -> Decision:
+    return Decision(False, reason, "none")
+
+
+_STATUS_REASON: Final = {
+    "not_yet_valid": "is not valid yet",
+    "expired": "has expired",
+    "revoked": "was revoked",
+}
+# When several grants fail, the reason of the most hopeful one is told.
+_FAILURE_ORDER: Final = ("scope", "not_yet_valid", "expired", "revoked")
+
+
+def _by_scope(
+    items: list[tuple[str, frozenset[SharingScope], str]], scope: SharingScope
+) -> tuple[str | None, str | None]:
+    """(id of an item that allows, failure kind of the best one that does not)."""
+    failures: list[str] = []
+    for item_id, scopes, status in items:
+        if status != "current":
+            failures.append(status)
+        elif scope not in scopes:
+            failures.append("scope")
+        else:
+            return item_id, None
+    best = min(failures, key=_FAILURE_ORDER.index) if failures else None
+    return None, best
+
+
+def _decide_agency(
+    case: CaseState, principal: Principal, kind: DataKind, now: datetime
+) -> Decision:
+    if kind in NEVER_FOR_AGENCIES:
+        return _refuse(f"agencies never read {kind.value}")
+    scope = REQUIRED_SCOPE[kind]
+    codes = principal.agency_codes
+    items = [(g.grant_id, g.scopes, g.status(now)) for g in case.grants if g.agency_code in codes]
+    if not items:
+        return _refuse("the citizen has not shared this case with the agency")
+    grant_id, failure = _by_scope(items, scope)
+    if grant_id is not None:
+        return _allow(f"shared with the agency for {scope.value}", f"grant:{grant_id}")
+    if failure == "scope":
+        return _refuse(f"the sharing grant does not cover {scope.value}")
+    return _refuse(f"the sharing grant {_STATUS_REASON[failure or 'expired']}")
+
+
+def _decide_link(case: CaseState, principal: Principal, kind: DataKind, now: datetime) -> Decision:
+    if principal.case_id != case.case_id:
+        return _refuse("the link is for another case")
+    if not principal.subject.startswith(REPRESENTATIVE_PREFIX):
+        return _allow("the citizen reads their own dossier", "citizen")
+    mandate_id = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)
+    items = [
+        (m.mandate_id, m.scopes, m.status(now)) for m in case.mandates if m.mandate_id == mandate_id
+    ]
+    if not items:
+        return _refuse("no mandate for this representative")
+    scope = REQUIRED_SCOPE[kind]
+    found, failure = _by_scope(items, scope)
+    if found is not None:
+        return _allow(f"mandate covers {scope.value}", f"mandate:{found}")
+    if failure == "scope":
+        return _refuse(f"the mandate does not cover {scope.value}")
+    return _refuse(f"the mandate {_STATUS_REASON[failure or 'expired']}")
+
+
+def decide(
+    principal: Principal,
+    case: CaseState,
+    data_kind: DataKind,
+    now: datetime,
+    *,
+    team: str | None = None,
+) -> Decision:
+    """Whether `principal` may read `data_kind` of `case` at `now`; every read goes through
+    here and its decision is audited, allowed or refused.
+
+    `team` is the principal's team (staff tokens). Anyone carrying the citizen role is held
+    to their link's case, whatever other roles a misconfigured provider gave them.
+    """
+    if principal.has_role(Role.CITIZEN):
+        return _decide_link(case, principal, data_kind, now)
+    staff_basis = visible_to(case.ownership, principal, team)
+    if staff_basis == "queue" and data_kind not in QUEUE_KINDS:
+        staff_basis = None
+        queue_refusal = f"a case in the queue shows only its summary, not {data_kind.value}"
+    else:
+        queue_refusal = None
+    if staff_basis is not None:
+        return _allow(f"{staff_basis} of the case", staff_basis)
+    if principal.agency_codes:
+        return _decide_agency(case, principal, data_kind, now)
+    if queue_refusal is not None:
+        return _refuse(queue_refusal)
+    if principal.has_role(Role.CASEMANAGER):
+        return _refuse("not the owner, not in the team, and the case is not in the queue")
+    if principal.has_role(Role.OPERATOR):
+        return _refuse("operators run the services and do not read dossiers")
+    if principal.has_role(Role.SIGNALEERDER):
+        return _refuse("a signaleerder sees only the intakes they started")
+    return _refuse("no role gives access to this dossier")
+
+
+# --------------------------------------------------------------------------- changes
+
+
+@dataclass(frozen=True, slots=True)
+class _Actor:
+    granted_by: GrantedBy
+    recorded_by: str | None
+    channel: Channel | None
+
+
+def _changer(
+    case: CaseState,
+    principal: Principal,
+    now: datetime,
+    *,
+    team: str | None,
+    channel: Channel | None,
+    representatives_may: bool,
+) -> _Actor:
+    """Who makes a sharing choice: the citizen, a representative acting for them, or a
+    casemanager of the case recording it with the channel it came in on."""
+    if principal.has_role(Role.CITIZEN):
+        decision = _decide_link(case, principal, DataKind.SHARING, now)
+        if not decision.allowed:
+            raise NotAllowed(decision.reason)
+        if decision.basis == "citizen":
+            return _Actor(GrantedBy.CITIZEN, None, Channel.WEB)
+        if not representatives_may:
+            raise NotAllowed("a representative cannot change mandates")
+        return _Actor(GrantedBy.REPRESENTATIVE, principal.subject, Channel.WEB)
+    if principal.has_role(Role.CASEMANAGER) and visible_to(case.ownership, principal, team) in {
+        "owner",
+        "team",
+    }:
+        if channel is None:
+            raise InvalidInput("channel", "say how the citizen made this choice")
+        return _Actor(GrantedBy.CASEMANAGER, principal.subject, channel)
+    raise NotAllowed("only the citizen, or a casemanager of the case on their behalf")
+
+
+def _check_period(valid_from: datetime, valid_until: datetime, longest: timedelta) -> None:
+    if valid_from.tzinfo is None or valid_until.tzinfo is None:
+        raise InvalidInput("valid_until", "must include a timezone")
+    if valid_until <= valid_from:
+        raise InvalidInput("valid_until", "must lie after valid_from")
+    if valid_until - valid_from > longest:
+        raise InvalidInput("valid_until", f"at most {longest.days} days after valid_from")
+
+
+def grant(
+    case: CaseState,
+    principal: Principal,
+    *,
+    grant_id: str,
+    agency_code: str,
+    scopes: frozenset[SharingScope],
+    valid_from: datetime,
+    valid_until: datetime,
+    now: datetime,
+    team: str | None = None,
+    channel: Channel | None = None,
+) -> tuple[Grant, ConsentGranted]:
+    """Share the case with an agency; returns the grant and its `ConsentGranted` event."""
+    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=True)
+    if not _AGENCY_CODE.fullmatch(agency_code):
+        raise InvalidInput("agency_code", "not an agency code")
+    if not scopes:
+        raise InvalidInput("scopes", "choose at least one scope")
+    _check_period(valid_from, valid_until, MAX_GRANT_PERIOD)
+    if valid_until <= now:
+        raise InvalidInput("valid_until", "lies in the past")
+    new = Grant(
+        grant_id,
+        agency_code,
+        frozenset(scopes),
+        valid_from,
+        valid_until,
+        actor.granted_by,
+        actor.recorded_by,
+        actor.channel,
+    )
+    event = ConsentGranted(
+        case_id=case.case_id,
+        grant_id=grant_id,
+        agency_code=agency_code,
+        scopes=sorted(scopes),
+        valid_until=valid_until,
+    )
+    return new, event
+
+
+def revoke(
+    case: CaseState,
+    principal: Principal,
+    grant_id: str,
+    *,
+    now: datetime,
+    team: str | None = None,
+    channel: Channel | None = None,
+) -> tuple[Grant, ConsentRevoked | None]:
+    """Revoke a grant from `now` on; revoking a revoked grant changes nothing (no event)."""
+    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=True)
+    existing = next((g for g in case.grants if g.grant_id == grant_id), None)
+    if existing is None:
+        raise InvalidInput("grant_id", "no such grant on this case")
+    if existing.revoked_at is not None:
+        return existing, None
+    by = actor.recorded_by or actor.granted_by.value
+    revoked = replace(existing, revoked_at=now, revoked_by=by)
+    event = ConsentRevoked(
+        case_id=case.case_id, grant_id=grant_id, agency_code=existing.agency_code, revoked_at=now
+    )
+    return revoked, event
+
+
+def grant_mandate(
+    case: CaseState,
+    principal: Principal,
+    *,
+    mandate_id: str,
+    holder_name: str,
+    relation: RepresentativeRelation,
+    scopes: frozenset[SharingScope],
+    valid_from: datetime,
+    valid_until: datetime,
+    now: datetime,
+    team: str | None = None,
+    channel: Channel | None = None,
+) -> tuple[Mandate, MandateGranted]:
+    """Record a mandate for a representative (by the citizen, or a casemanager for them)."""
+    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=False)
+    holder_name = holder_name.strip()
+    if not holder_name or len(holder_name) > 120:
+        raise InvalidInput("holder_name", "give the representative's name (1-120 characters)")
+    if not scopes:
+        raise InvalidInput("scopes", "choose at least one scope")
+    _check_period(valid_from, valid_until, MAX_MANDATE_PERIOD)
+    new = Mandate(
+        mandate_id,
+        relation,
+        frozenset(scopes),
+        valid_from,
+        valid_until,
+        holder_name,
+        actor.granted_by,
+        actor.recorded_by,
+        actor.channel,
+    )
+    event = MandateGranted(
+        case.case_id,
+        mandate_id,
+        relation,
+        tuple(sorted(scopes)),
+        valid_from,
+        valid_until,
+        actor.granted_by,
+        actor.recorded_by,
+        actor.channel,
+    )
+    return new, event
+
+
+def revoke_mandate(
+    case: CaseState,
+    principal: Principal,
+    mandate_id: str,
+    *,
+    now: datetime,
+    team: str | None = None,
+    channel: Channel | None = None,
+) -> tuple[Mandate, MandateRevoked | None]:
+    """Revoke a mandate from `now` on; revoking it again changes nothing (no event)."""
+    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=False)
+    existing = next((m for m in case.mandates if m.mandate_id == mandate_id), None)
+    if existing is None:
+        raise InvalidInput("mandate_id", "no such mandate on this case")
+    if existing.revoked_at is not None:
+        return existing, None
+    by = actor.recorded_by or actor.granted_by.value
+    revoked = replace(existing, revoked_at=now, revoked_by=by)
+    return revoked, MandateRevoked(case.case_id, mandate_id, by, now)
