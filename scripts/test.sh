@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/bootstrap.sh
+bash scripts/test-tools.sh
 command -v uv >/dev/null 2>&1 || export PATH="$PWD/.tools/uv/bin:$PATH"
 bash infra/postgres/postgres.sh start
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then

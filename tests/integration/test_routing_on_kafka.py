@@ -1,0 +1,316 @@
+"""Routing against the real broker and PostgreSQL, in-process with a test clock.
+
+An intake event goes onto `intake.events`; referrals come out on each agency's own topic; an
+agency's answers come back on `referral.responses`. Forged, unsigned and cross-agency answers
+are dead-lettered and change nothing, a duplicate applies once, and an SLA passes under the
+test clock with exactly one `ReferralOverdue`. The agency side is also played by Debian's
+`kcat`, a Kafka client that is not ours.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from voorportaal_contracts.envelope import Envelope, from_kafka
+from voorportaal_contracts.events import IntakeSubmitted
+from voorportaal_contracts.signing import signed_response
+from voorportaal_kit.auth import Principal
+from voorportaal_kit.clock import FixedClock
+from voorportaal_kit.dlq import read_dead_letters
+from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_routing.app import definition
+from voorportaal_routing.settings import RoutingSettings
+
+pytestmark = pytest.mark.integration
+STAFF = Principal(subject="cm-test", roles=frozenset({"casemanager"}))
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
+
+
+@dataclass
+class Live:
+    runtime: ServiceRuntime
+    clock: FixedClock
+    settings: RoutingSettings
+    bootstrap: str
+    producer: AIOKafkaProducer
+
+    async def publish(self, envelope: Envelope) -> None:
+        record = envelope.to_kafka()
+        await self.producer.send_and_wait(
+            record.topic, record.value, key=record.key, headers=list(record.headers)
+        )
+
+    async def referrals(self, case_id: str, until: Any, wait_s: float = 45) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            try:
+                rows = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
+            except Exception:  # noqa: BLE001 - not there yet
+                rows = []
+            if rows and until(rows):
+                return list(rows)
+            await asyncio.sleep(0.3)
+        raise AssertionError(f"referrals of {case_id} never got there")
+
+    async def respond(self, referral: dict[str, Any], response: str, **extra: Any) -> Envelope:
+        key = extra.pop("key", None) or self.settings.agency_key(referral["agency_code"])
+        signed = signed_response(
+            key,
+            case_id=referral["case_id"],
+            referral_id=referral["id"],
+            agency_code=extra.pop("agency_code", referral["agency_code"]),
+            response=response,
+            responded_at=self.clock.now(),
+            **extra,
+        )
+        envelope = Envelope(signed, source="/agency/test", time=self.clock.now())
+        await self.publish(envelope)
+        return envelope
+
+
+@pytest.fixture
+async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[Live]:
+    settings = RoutingSettings(
+        data_dir=tmp_path,
+        database_url=pg_database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        sweep_interval_s=3600,  # the test sweeps by hand, after moving the clock
+        consumer_backoff_initial_s=0.1,
+        consumer_backoff_max_s=0.5,
+    )
+    clock = FixedClock(START)
+    runtime = ServiceRuntime(definition(settings), clock=clock)
+    await asyncio.to_thread(runtime.migrate)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        async with runtime.lifespan():
+            for _ in range(120):
+                try:
+                    await runtime.check_messaging()
+                    break
+                except RuntimeError:
+                    await asyncio.sleep(0.5)
+            yield Live(runtime, clock, settings, kafka_bootstrap, producer)
+    finally:
+        await producer.stop()
+
+
+def intake(case_id: str, **changes: Any) -> Envelope:
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "intake_id": f"intake-{case_id}",
+        "life_events": ["income_loss"],
+        "channel": "web",
+        "redzaamheid": "middengroep",
+        "urgency": "normal",
+        "needs": ["income_gap", "allowances"],
+        "risks": [],
+        "municipality_code": "GM0344",
+        "share_with": ["uwv"],
+        "submitted_at": START,
+    }
+    return Envelope(IntakeSubmitted(**{**fields, **changes}), source="/test", time=START)
+
+
+async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found: list[Envelope] = []
+    try:
+        deadline = time.monotonic() + wait_s
+        quiet = 0
+        while time.monotonic() < deadline and quiet < 4:
+            batch = await consumer.getmany(timeout_ms=500)
+            quiet = 0 if batch else quiet + 1
+            for records in batch.values():
+                found += [
+                    from_kafka(r.key, r.value, r.headers) for r in records if r.key == key.encode()
+                ]
+    finally:
+        await consumer.stop()
+    return found
+
+
+def new_case() -> str:
+    return f"vp-it{uuid.uuid4().hex[:18]}"
+
+
+async def test_one_referral_per_chosen_agency_on_its_own_topic(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    await live.publish(intake(case_id))  # the same intake again (a new event id): no change
+    rows = await live.referrals(case_id, lambda rows: len(rows) >= 2)
+    await asyncio.sleep(2)
+    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    assert len({r["service_id"] for r in rows}) == len(rows), "one referral per service"
+    sent = [r for r in rows if r["state"] == "issued" and r["mode"] != "self_contact"]
+    for referral in sent:
+        offers = [
+            e
+            for e in await read_topic(
+                live.bootstrap, f"referrals.{referral['agency_code']}", case_id
+            )
+            if e.type.endswith("offered")
+        ]
+        assert [e.data.referral_id for e in offers] == [referral["id"]]  # type: ignore[attr-defined]
+    issued = [
+        e for e in await read_topic(live.bootstrap, "case.events", case_id) if "issued" in e.type
+    ]
+    assert sorted(e.data.referral_id for e in issued) == sorted(r["id"] for r in rows)  # type: ignore[attr-defined]
+
+
+async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    rows = await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    other = next(r for r in rows if r["agency_code"] != "uwv" and r["state"] == "issued")
+
+    forged = await live.respond(uwv, "accepted", key=b"not-the-key-of-uwv-000000000000000")
+    cross = await live.respond(
+        uwv,
+        "accepted",
+        agency_code=other["agency_code"],
+        key=live.settings.agency_key(other["agency_code"]),
+    )
+    unsigned = uuid.uuid4()
+    body = {
+        "case_id": case_id,
+        "referral_id": uwv["id"],
+        "agency_code": "uwv",
+        "response": "accepted",
+        "responded_at": START.isoformat(),
+    }
+    headers = [
+        ("ce_id", str(unsigned).encode()),
+        ("ce_type", b"nl.voorportaal.referral.responded"),
+        ("ce_source", b"/agency/uwv"),
+        ("ce_time", START.isoformat().encode()),
+        ("ce_subject", case_id.encode()),
+        ("ce_specversion", b"1.0"),
+        ("ce_schemaversion", b"1"),
+        ("content-type", b"application/json"),
+    ]
+    await live.producer.send_and_wait(
+        "referral.responses", json.dumps(body).encode(), key=case_id.encode(), headers=headers
+    )
+    good = await live.respond(uwv, "accepted")
+    await live.publish(good)  # the very same answer again (same event id)
+    await live.referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
+    await asyncio.sleep(3)
+    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    after = {r["id"]: r for r in rows}
+    assert after[uwv["id"]]["state"] == "accepted"
+    assert [h["to_state"] for h in after[uwv["id"]]["history"]] == ["accepted"]
+    assert after[other["id"]]["state"] == "issued"
+
+    letters = [
+        letter
+        async for letter in read_dead_letters(live.bootstrap, "referral.responses.dlq")
+        if letter.event_id in {str(forged.id), str(cross.id), str(unsigned)}
+    ]
+    assert {letter.event_id: letter.reason_code for letter in letters} == {
+        str(forged.id): "response_rejected",
+        str(cross.id): "response_rejected",
+        str(unsigned): "invalid_payload",
+    }
+    accepted = [
+        e for e in await read_topic(live.bootstrap, "case.events", case_id) if "accepted" in e.type
+    ]
+    assert len(accepted) == 1
+
+
+async def test_an_sla_passes_under_the_test_clock_and_is_reported_once(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    rows = await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    routing = live.runtime.state["routing"]
+    live.clock.advance(uwv["due_at"] - live.clock.now() + timedelta(hours=1))
+    await routing.sweep()
+    await routing.sweep()
+    events = await read_topic(live.bootstrap, "case.events", case_id)
+    overdue = [
+        e
+        for e in events
+        if e.type.endswith("referral-overdue") and e.data.referral_id == uwv["id"]  # type: ignore[attr-defined]
+    ]
+    assert len(overdue) == 1
+    reminders = [
+        e
+        for e in await read_topic(live.bootstrap, "referrals.uwv", case_id)
+        if "reminder" in e.type
+    ]
+    assert reminders == [], "past the norm a reminder is pointless; overdue is reported instead"
+
+
+async def test_kcat_reads_a_referral_and_answers_it_as_an_agency_would(live: Live) -> None:
+    assert shutil.which("kcat"), "kcat is installed by scripts/test-tools.sh"
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    read = await asyncio.to_thread(
+        subprocess.run,
+        ["kcat", "-C", "-b", live.bootstrap, "-t", "referrals.uwv", "-o", "beginning", "-e", "-J"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    mine = [
+        message
+        for message in map(json.loads, read.stdout.splitlines())
+        if message.get("key") == case_id
+    ]
+    assert mine, "kcat sees the referral on the agency's own topic"
+    headers = dict(zip(mine[0]["headers"][::2], mine[0]["headers"][1::2], strict=True))
+    assert headers["ce_type"] == "nl.voorportaal.referral.offered"
+    offer = json.loads(mine[0]["payload"])
+    # The agency signs with its own tools; the signed input is documented canonical JSON.
+    key = live.settings.agency_key("uwv")
+    assert key is not None
+    answer = signed_response(
+        key,
+        case_id=case_id,
+        referral_id=offer["referral_id"],
+        agency_code="uwv",
+        response="received",
+        responded_at=datetime.now(UTC),
+    ).model_dump_json()
+    event_id = str(uuid.uuid4())
+    produce = [
+        "kcat", "-P", "-b", live.bootstrap, "-t", "referral.responses", "-k", case_id,
+        "-H", f"ce_id={event_id}",
+        "-H", "ce_type=nl.voorportaal.referral.responded",
+        "-H", "ce_source=/agency/uwv",
+        "-H", f"ce_time={datetime.now(UTC).isoformat()}",
+        "-H", f"ce_subject={case_id}",
+        "-H", "ce_specversion=1.0",
+        "-H", "ce_schemaversion=1",
+        "-H", "content-type=application/json",
+    ]  # fmt: skip
+    await asyncio.to_thread(
+        subprocess.run, produce, input=answer, text=True, timeout=60, check=True
+    )
+    rows = await live.referrals(case_id, lambda rows: any(r["state"] == "received" for r in rows))
+    assert next(r for r in rows if r["id"] == offer["referral_id"])["state"] == "received"
