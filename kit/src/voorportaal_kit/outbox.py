@@ -66,14 +66,18 @@ async def add_events(
     *,
     clock: Clock | None = None,
     topic: str | None = None,
+    topics: Sequence[str | None] | None = None,
 ) -> None:
-    """Stage events in the caller's transaction; `topic` overrides the type's own topic."""
+    """Stage events in the caller's transaction (one statement); `topic` overrides the type's
+    own topic for all of them, `topics` per event (None keeps the type's topic)."""
     if not envelopes:
         return
+    if topics is not None and len(topics) != len(envelopes):
+        raise ValueError("topics must name one topic (or None) per envelope")
     now = (clock or SystemClock()).now()
     rows = []
-    for envelope in envelopes:
-        record = envelope.to_kafka(topic)
+    for i, envelope in enumerate(envelopes):
+        record = envelope.to_kafka(topics[i] if topics is not None else topic)
         if "{" in record.topic:
             raise ValueError(f"{envelope.type} needs an explicit topic (got {record.topic!r})")
         if len(record.value) > MAX_MESSAGE_BYTES:

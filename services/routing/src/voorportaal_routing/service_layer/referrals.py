@@ -9,7 +9,6 @@ does not allow — is refused with its reason (dead-lettered), never applied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
@@ -153,29 +152,27 @@ class RoutingService:
             "channels": [c.value for c in event.preferred_channels],
             "updated_at": now,
         }
+        case = {
+            "case_id": event.case_id,
+            "buddy_recommended": known["buddy_recommended"] if known else False,
+            "buddy_name": known["buddy_name"] if known else None,
+            **values,
+        }
         if known is None:
-            await session.execute(
-                insert(cases).values(
-                    case_id=event.case_id,
-                    buddy_recommended=False,
-                    buddy_name=None,
-                    created_at=now,
-                    **values,
-                )
-            )
+            await session.execute(insert(cases).values(created_at=now, **case))
         else:
             await session.execute(
                 update(cases).where(cases.c.case_id == event.case_id).values(**values)
             )
         directory = await current_directory(session)
         planned = route(facts, directory, load_rules())
-        existing = await self._referrals_of(session, event.case_id)
+        existing = await self._referrals_of(session, event.case_id) if known else []
         staged: Staged = []
         open_by_service = {
             r["service_id"]: r for r in existing if r["state"] == HELD or r["state"] in OPEN_STATES
         }
+        still = {p.service_id for p in planned}
         for r in existing:  # amended: what is no longer needed is withdrawn
-            still = {p.service_id for p in planned}
             if (r["state"] == HELD or r["state"] in OPEN_STATES) and r["service_id"] not in still:
                 staged += await self._change(
                     session,
@@ -192,13 +189,21 @@ class RoutingService:
             else f"ref-{uuid4().hex[:20]}"
             for p in planned
         }
-        for plan in planned:
-            if plan.service_id in open_by_service:
-                continue
-            staged += await self._create(
-                session, event.case_id, plan, ids, incoming, manual_by=None
+        identity = None
+        if any(ReferralMode(p.mode) is ReferralMode.WARM_HANDOVER for p in planned):
+            identity = await session.scalar(
+                select(identities.c.identity).where(identities.c.case_id == event.case_id)
             )
-        staged += await self._maybe_buddy(session, event.case_id, incoming)
+        created: list[dict[str, Any]] = []
+        for plan in planned:
+            if plan.service_id not in open_by_service:
+                staged += self._create(
+                    event.case_id, plan, ids, incoming, None, created, case, identity
+                )
+        if created:
+            await session.execute(insert(referrals), created)
+        rows = [*existing, *created]
+        staged += await self._maybe_buddy(session, event.case_id, incoming, case=case, rows=rows)
         await self._stage(session, staged)
 
     async def on_citizen_identified(self, session: AsyncSession, incoming: Envelope) -> None:
@@ -384,14 +389,21 @@ class RoutingService:
                 raise Conflict("There is an open referral to this service already.")
             plan = _manual_plan(service.id, directory, facts, note)
             referral_id = f"ref-{uuid4().hex[:20]}"
-            staged = await self._create(
-                session,
+            identity = await session.scalar(
+                select(identities.c.identity).where(identities.c.case_id == case_id)
+            )
+            created: list[dict[str, Any]] = []
+            staged = self._create(
                 case_id,
                 plan,
                 {plan.service_id: referral_id},
                 None,
-                manual_by=actor.subject,
+                actor.subject,
+                created,
+                dict(case),
+                identity,
             )
+            await session.execute(insert(referrals), created)
             await self._stage(session, staged)
             return await self._referral(session, referral_id) or {}
 
@@ -516,16 +528,18 @@ class RoutingService:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    async def _create(
+    def _create(
         self,
-        session: AsyncSession,
         case_id: str,
         plan: PlannedReferral,
         ids: dict[str, str],
         incoming: Envelope | None,
-        *,
         manual_by: str | None,
+        created: list[dict[str, Any]],
+        case: dict[str, Any],
+        identity: dict[str, Any] | None,
     ) -> Staged:
+        """A new referral row (appended to `created`, inserted by the caller) and its events."""
         now = self._clock.now()
         referral_id = ids[plan.service_id]
         waits_on = ids.get(plan.waits_on) if plan.waits_on else None
@@ -562,7 +576,7 @@ class RoutingService:
         }
         if not waits_on:
             row.update(self._clock_fields(row, now))
-        await session.execute(insert(referrals).values(**row))
+        created.append(row)
         issued = ReferralIssued(
             case_id=case_id,
             referral_id=referral_id,
@@ -578,7 +592,7 @@ class RoutingService:
         )
         staged: Staged = [(self._new(issued, incoming), None)]
         if not waits_on:
-            staged += await self._offer(session, row, incoming)
+            staged += self._offer_to(row, incoming, case, identity)
         return staged
 
     def _clock_fields(self, row: dict[str, Any], now: datetime) -> dict[str, Any]:
@@ -601,19 +615,32 @@ class RoutingService:
     async def _offer(
         self, session: AsyncSession, row: dict[str, Any], incoming: Envelope | None
     ) -> Staged:
-        """The referral on the agency's own topic (not for self-contact referrals)."""
-        if row["mode"] == ReferralMode.SELF_CONTACT:
-            return []
+        """The referral on the agency's own topic, looking up the case and identity."""
         case = (
             (await session.execute(select(cases).where(cases.c.case_id == row["case_id"])))
             .mappings()
             .one()
         )
-        story = None
+        identity = None
         if row["mode"] == ReferralMode.WARM_HANDOVER:
             identity = await session.scalar(
                 select(identities.c.identity).where(identities.c.case_id == row["case_id"])
             )
+        return self._offer_to(row, incoming, dict(case), identity)
+
+    def _offer_to(
+        self,
+        row: dict[str, Any],
+        incoming: Envelope | None,
+        case: dict[str, Any],
+        identity: dict[str, Any] | None,
+    ) -> Staged:
+        """The referral on the agency's own topic (not for self-contact referrals); the
+        handover only when the citizen shares with this agency."""
+        if row["mode"] == ReferralMode.SELF_CONTACT:
+            return []
+        story = None
+        if row["mode"] == ReferralMode.WARM_HANDOVER:
             story = handover(
                 case["facts"],
                 list(row["needs"]),
@@ -757,17 +784,26 @@ class RoutingService:
         return staged
 
     async def _maybe_buddy(
-        self, session: AsyncSession, case_id: str, incoming: Envelope | None
+        self,
+        session: AsyncSession,
+        case_id: str,
+        incoming: Envelope | None,
+        *,
+        case: dict[str, Any] | None = None,
+        rows: list[dict[str, Any]] | None = None,
     ) -> Staged:
         """Recommend a buddy once, when the rules say so (a person decides)."""
-        case = (
-            (await session.execute(select(cases).where(cases.c.case_id == case_id)))
-            .mappings()
-            .first()
-        )
+        if case is None:
+            found = (
+                (await session.execute(select(cases).where(cases.c.case_id == case_id)))
+                .mappings()
+                .first()
+            )
+            case = dict(found) if found else None
         if case is None or case["buddy_recommended"]:
             return []
-        rows = await self._referrals_of(session, case_id)
+        if rows is None:
+            rows = await self._referrals_of(session, case_id)
         facts = IntakeFacts.model_validate(case["facts"])
         summary = CaseSummary(
             redzaamheid=facts.redzaamheid,
@@ -839,20 +875,14 @@ class RoutingService:
             return incoming.follow_up(data, self._source, time=now)
         return Envelope(data, source=self._source, time=now)
 
-    async def _stage(
-        self, session: AsyncSession, staged: Sequence[tuple[Envelope, str | None]]
-    ) -> None:
-        """Stage events in order; consecutive ones for the same topic in one call."""
-        batch: list[Envelope] = []
-        topic: str | None = None
-        for envelope, to in staged:
-            if batch and to != topic:
-                await add_events(session, batch, clock=self._clock, topic=topic)
-                batch = []
-            batch.append(envelope)
-            topic = to
-        if batch:
-            await add_events(session, batch, clock=self._clock, topic=topic)
+    async def _stage(self, session: AsyncSession, staged: Staged) -> None:
+        """Stage the events in order, in one statement."""
+        await add_events(
+            session,
+            [envelope for envelope, _ in staged],
+            clock=self._clock,
+            topics=[topic for _, topic in staged],
+        )
 
     @staticmethod
     async def _referral(

@@ -1,0 +1,201 @@
+"""Referrals routed per second, from `intake.events` to the agency topics, against a raw
+consume-produce loop measured in the same run on the same broker.
+
+    uv run python bench/routing.py [--intakes 2000] [--rounds 3]
+
+Routing runs in-process on PostgreSQL with its real consumer (inbox, one transaction per batch)
+and its real outbox relay; a round ends when every intake's referrals are on their agency
+topics (the outbox is empty of unsent rows). The baseline reads the same intakes with a plain
+aiokafka consumer and, for each, produces as many records as routing did per intake, with an
+idempotent producer (acks=all) — the least a consume-produce service can do. Target (issue 4):
+routing at least 30 % of the raw loop.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select, text
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import IntakeSubmitted
+from voorportaal_contracts.topics import INTAKE_EVENTS, TopicSpec
+from voorportaal_kit.db import create_database, drop_database
+from voorportaal_kit.kafka import consumer_lag, ensure_topics
+from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_routing.adapters.orm import referrals
+from voorportaal_routing.app import definition
+from voorportaal_routing.settings import RoutingSettings
+
+PG = "postgresql+asyncpg://voorportaal:voorportaal@127.0.0.1:5432/voorportaal_bench"
+BOOTSTRAP = "127.0.0.1:9092"
+NEEDS = (["income_gap", "allowances"], ["debts", "housing_costs"], ["income_gap", "work"])
+
+
+def intakes(n: int, tag: str) -> list[Envelope]:
+    now = datetime.now(UTC)
+    return [
+        Envelope(
+            IntakeSubmitted(
+                case_id=f"vp-b{tag}{i:08d}",
+                intake_id=f"bench-{i}",
+                life_events=["income_loss"],
+                channel="web",
+                redzaamheid="middengroep",
+                urgency="normal",
+                needs=NEEDS[i % len(NEEDS)],
+                municipality_code="GM0344",
+                share_with=["uwv"],
+                submitted_at=now,
+            ),
+            source="/bench",
+            time=now,
+        )
+        for i in range(n)
+    ]
+
+
+async def produce(topic: str, events: list[Envelope]) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all", linger_ms=5
+    )
+    await producer.start()
+    try:
+        for e in events:
+            r = e.to_kafka(topic)
+            await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers))
+        await producer.flush()
+    finally:
+        await producer.stop()
+
+
+async def raw_loop(source: str, sink: str, n: int, fan_out: float) -> float:
+    """Consume n records and produce `fan_out` records per record; returns intakes/s."""
+    consumer = AIOKafkaConsumer(
+        source,
+        bootstrap_servers=BOOTSTRAP,
+        group_id=f"bench-raw-{uuid.uuid4().hex[:6]}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        max_poll_records=200,
+    )
+    producer = AIOKafkaProducer(
+        bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all", linger_ms=5
+    )
+    await consumer.start()
+    await producer.start()
+    seen, owed = 0, 0.0
+    started = time.perf_counter()
+    try:
+        while seen < n:
+            batch = await consumer.getmany(timeout_ms=1000, max_records=200)
+            for records in batch.values():
+                for record in records:
+                    seen += 1
+                    owed += fan_out
+                    while owed >= 1:
+                        owed -= 1
+                        await producer.send(
+                            sink, record.value, key=record.key, headers=list(record.headers or [])
+                        )
+            await producer.flush()
+            await consumer.commit()
+        return n / (time.perf_counter() - started)
+    finally:
+        await consumer.stop()
+        await producer.stop()
+
+
+async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
+    """Route n intakes through the real service; returns (intakes/s, records per intake)."""
+    settings = RoutingSettings(
+        data_dir=tmp,
+        database_url=db,
+        kafka_bootstrap_servers=BOOTSTRAP,
+        log_level="WARNING",
+        sweep_interval_s=3600,
+    )
+    runtime = ServiceRuntime(definition(settings))
+    await asyncio.to_thread(runtime.migrate)
+    async with runtime.lifespan():
+        while True:  # first drain what other runs left on intake.events
+            try:
+                await runtime.check_messaging()
+                lags = [g for g in await consumer_lag(BOOTSTRAP) if g.group == "routing.intakes"]
+                if lags and all(g.lag == 0 for g in lags):
+                    break
+            except RuntimeError:
+                pass
+            await asyncio.sleep(0.5)
+        async with runtime.sessions() as session:
+            before = await session.scalar(select(func.count()).select_from(referrals)) or 0
+            sent_before = await session.scalar(text("SELECT count(*) FROM outbox")) or 0
+        tag = uuid.uuid4().hex[:6]
+        await produce(INTAKE_EVENTS, intakes(n, tag))
+        started = time.perf_counter()
+        while True:
+            async with runtime.sessions() as session:
+                cases = await session.scalar(
+                    select(func.count(func.distinct(referrals.c.case_id))).where(
+                        referrals.c.case_id.like(f"vp-b{tag}%")
+                    )
+                )
+                unsent = await session.scalar(
+                    text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                )
+            if cases == n and unsent == 0:
+                break
+            await asyncio.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        async with runtime.sessions() as session:
+            after = await session.scalar(select(func.count()).select_from(referrals)) or 0
+            records = (await session.scalar(text("SELECT count(*) FROM outbox")) or 0) - sent_before
+    print(
+        f"  routing: {n} intakes -> {after - before} referrals, {records} records in {elapsed:.1f}s"
+    )
+    return n / elapsed, records / n
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--intakes", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    tmp = Path("var/bench-routing")
+    await asyncio.to_thread(tmp.mkdir, parents=True, exist_ok=True)
+    ratios: list[float] = []
+    for round_no in range(args.rounds):
+        db = PG.replace("voorportaal_bench", f"voorportaal_bench_{uuid.uuid4().hex[:6]}")
+        await create_database(db)
+        try:
+            routed, fan_out = await routing_round(args.intakes, db, tmp)
+        finally:
+            await drop_database(db)
+        source, sink = (f"bench.routing.{uuid.uuid4().hex[:8]}" for _ in range(2))
+        await ensure_topics(BOOTSTRAP, [TopicSpec(source, partitions=6), TopicSpec(sink)])
+        await produce(source, intakes(args.intakes, "raw"))
+        raw = await raw_loop(source, sink, args.intakes, fan_out)
+        ratio = routed / raw
+        ratios.append(ratio)
+        print(
+            f"round {round_no + 1}: routing {routed:.0f} intakes/s "
+            f"({routed * fan_out:.0f} records/s), raw consume-produce {raw:.0f} intakes/s "
+            f"at the same fan-out ({fan_out:.1f} records per intake) -> {ratio:.0%}"
+        )
+    median = statistics.median(ratios)
+    print(
+        f"median routing/raw: {median:.0%} (target >= 30%): "
+        f"{'OK' if median >= 0.3 else 'BELOW TARGET'}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
