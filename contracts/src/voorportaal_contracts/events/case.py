@@ -10,8 +10,10 @@ from voorportaal_contracts.types import (
     AgencyCode,
     AwareDatetime,
     CaseId,
+    Channel,
     DeclineReason,
     ReferralMode,
+    RepresentativeRelation,
     SharingScope,
     StaffId,
 )
@@ -182,6 +184,7 @@ class BuddyAssigned(Event):
         description="Staff name shown to the citizen as their contact.",
     )
     assigned_at: AwareDatetime
+    team: str | None = Field(default=None, max_length=64, description="The owner's team.")
 
 
 @registry.register("nl.voorportaal.case.handed-over", version=1, topic=CASE_EVENTS)
@@ -193,6 +196,7 @@ class CaseHandedOver(Event):
     to_casemanager_id: StaffId
     to_casemanager_name: str = Field(min_length=1, max_length=120)
     handed_over_at: AwareDatetime
+    to_team: str | None = Field(default=None, max_length=64)
 
 
 @registry.register("nl.voorportaal.case.promise-recorded", version=1, topic=CASE_EVENTS)
@@ -209,6 +213,9 @@ class PromiseRecorded(Event):
     due_at: AwareDatetime
     referral_id: str | None = Field(
         default=None, max_length=64, description="The referral the promise belongs to, if any."
+    )
+    made_by_kind: str | None = Field(
+        default=None, pattern=r"^(agency|casemanager|citizen)$", description="Who promised."
     )
 
 
@@ -231,6 +238,12 @@ class ConsentGranted(Event):
     agency_code: AgencyCode
     scopes: list[SharingScope] = Field(min_length=1)
     valid_until: AwareDatetime
+    valid_from: AwareDatetime | None = None
+    granted_by: str | None = Field(default=None, pattern=r"^(citizen|representative|casemanager)$")
+    recorded_by: StaffId | None = Field(
+        default=None, description="The casemanager who recorded it on the citizen's behalf."
+    )
+    channel: Channel | None = Field(default=None, description="How the citizen said so.")
 
 
 @registry.register("nl.voorportaal.case.consent-revoked", version=1, topic=CASE_EVENTS)
@@ -241,3 +254,181 @@ class ConsentRevoked(Event):
     grant_id: str = _ID
     agency_code: AgencyCode
     revoked_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.handover-requested", version=1, topic=CASE_EVENTS)
+class HandoverRequested(Event):
+    """The owner asked a named colleague to take the case over (the note stays in the dossier)."""
+
+    case_id: CaseId
+    from_casemanager_id: StaffId
+    to_casemanager_id: StaffId
+    to_casemanager_name: str = Field(min_length=1, max_length=120)
+    to_team: str | None = Field(default=None, max_length=64)
+    requested_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.handover-declined", version=1, topic=CASE_EVENTS)
+class HandoverDeclined(Event):
+    """The colleague declined the handover; the case stays with its owner."""
+
+    case_id: CaseId
+    from_casemanager_id: StaffId
+    to_casemanager_id: StaffId
+    declined_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.handover-cancelled", version=1, topic=CASE_EVENTS)
+class HandoverCancelled(Event):
+    """The owner withdrew a handover request before it was answered."""
+
+    case_id: CaseId
+    from_casemanager_id: StaffId
+    to_casemanager_id: StaffId
+    cancelled_by: StaffId
+    cancelled_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.released", version=1, topic=CASE_EVENTS)
+class CaseReleased(Event):
+    """The owner gave the case back to the queue."""
+
+    case_id: CaseId
+    casemanager_id: StaffId
+    released_by: StaffId
+    released_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.reassigned", version=1, topic=CASE_EVENTS)
+class CaseReassigned(Event):
+    """A supervisor gave the case to another casemanager."""
+
+    case_id: CaseId
+    from_casemanager_id: StaffId | None = None
+    to_casemanager_id: StaffId
+    to_casemanager_name: str = Field(min_length=1, max_length=120)
+    to_team: str | None = Field(default=None, max_length=64)
+    reassigned_by: StaffId
+    reassigned_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.promise-fulfilled", version=1, topic=CASE_EVENTS)
+class PromiseFulfilled(Event):
+    """A promise was kept (late when after its due date)."""
+
+    case_id: CaseId
+    promise_id: str = _ID
+    made_by: str = Field(min_length=1, max_length=64)
+    fulfilled_at: AwareDatetime
+    late: bool = False
+
+
+@registry.register("nl.voorportaal.case.promise-due-soon", version=1, topic=CASE_EVENTS)
+class PromiseDueSoon(Event):
+    """A promise or term falls due soon (so the citizen and the buddy are reminded)."""
+
+    case_id: CaseId
+    promise_id: str = _ID
+    made_by: str = Field(min_length=1, max_length=64)
+    due_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.mandate-granted", version=1, topic=CASE_EVENTS)
+class MandateGranted(Event):
+    """A representative may act for the citizen (the holder's name stays in the dossier)."""
+
+    case_id: CaseId
+    mandate_id: str = _ID
+    relation: RepresentativeRelation
+    scopes: list[SharingScope] = Field(min_length=1)
+    valid_from: AwareDatetime
+    valid_until: AwareDatetime
+    granted_by: str = Field(pattern=r"^(citizen|representative|casemanager)$")
+    recorded_by: StaffId | None = None
+    channel: Channel | None = None
+
+
+@registry.register("nl.voorportaal.case.mandate-revoked", version=1, topic=CASE_EVENTS)
+class MandateRevoked(Event):
+    """A mandate was revoked."""
+
+    case_id: CaseId
+    mandate_id: str = _ID
+    revoked_by: str = Field(min_length=1, max_length=64)
+    revoked_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.contact-recorded", version=1, topic=CASE_EVENTS)
+class ContactRecorded(Event):
+    """A contact moment with the citizen was recorded (its summary stays in the dossier)."""
+
+    case_id: CaseId
+    contact_id: str = _ID
+    channel: Channel
+    by: StaffId
+    confirmation_requested: bool = Field(
+        default=False, description="Send the citizen a written confirmation (notify)."
+    )
+    recorded_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.action-requested", version=1, topic=CASE_EVENTS)
+class ActionRequested(Event):
+    """The citizen has something to do (what exactly is in their view, not in the event)."""
+
+    case_id: CaseId
+    action_id: str = _ID
+    due_at: AwareDatetime | None = None
+    requested_by: str = Field(min_length=1, max_length=64)
+    requested_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.message-requested", version=1, topic=CASE_EVENTS)
+class CitizenMessageRequested(Event):
+    """A casemanager has a message for the citizen; notify says there is news (the message
+    itself is read in the citizen's view)."""
+
+    case_id: CaseId
+    message_id: str = _ID
+    by: StaffId
+    requested_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.override-decided", version=1, topic=CASE_EVENTS)
+class OverrideDecided(Event):
+    """A *doorbraak*: a casemanager overrides a rule for this citizen, with a reason, signed
+    off by a supervisor."""
+
+    case_id: CaseId
+    override_id: str = _ID
+    proposed_by: StaffId
+    approved_by: StaffId
+    reason_code: str = Field(min_length=1, max_length=64)
+    decided_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.closed", version=1, topic=CASE_EVENTS)
+class CaseClosed(Event):
+    """The case was closed with an outcome code."""
+
+    case_id: CaseId
+    closed_by: StaffId
+    outcome: str = Field(min_length=1, max_length=64, description="Outcome code.")
+    closed_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.reopened", version=1, topic=CASE_EVENTS)
+class CaseReopened(Event):
+    """A closed case was opened again."""
+
+    case_id: CaseId
+    reopened_by: StaffId
+    reopened_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.anonymised", version=1, topic=CASE_EVENTS)
+class CaseAnonymised(Event):
+    """The retention period of a closed case passed; its personal data was removed."""
+
+    case_id: CaseId
+    anonymised_at: AwareDatetime
