@@ -53,6 +53,7 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
     return create_async_engine(
         url,
         echo=echo,
+        connect_args=_loopback_without_tls(url),
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
@@ -60,6 +61,22 @@ def create_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> Async
         # they end up in logs and dead letters.
         hide_parameters=True,
     )
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def _loopback_without_tls(url: str) -> dict[str, Any]:
+    """No TLS to a PostgreSQL on this machine unless the URL asks for it (`?ssl=...`).
+
+    asyncpg's default (`prefer`) negotiates TLS whenever the server offers it, which Debian's
+    does with a snake-oil certificate: on loopback that protects nothing and costs every round
+    trip. A remote server keeps asyncpg's default; production sets `?ssl=verify-full`.
+    """
+    parsed = make_url(url)
+    if parsed.host in _LOOPBACK and "ssl" not in parsed.query and "sslmode" not in parsed.query:
+        return {"ssl": False}
+    return {}
 
 
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:
