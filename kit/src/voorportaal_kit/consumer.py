@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 from uuid import UUID
 
@@ -46,6 +46,11 @@ log = structlog.get_logger()
 
 Handler = Callable[[AsyncSession, Envelope], Awaitable[None]]
 """Applies one event inside the consumer's transaction (and may stage outbox events)."""
+
+BatchHandler = Callable[[AsyncSession, Sequence[Envelope]], Awaitable[None]]
+"""Applies several events of one type at once, in order, inside the consumer's transaction
+(for throughput: one statement for many rows). Must give the same result as applying them
+one by one."""
 
 TombstoneHandler = Callable[[AsyncSession, str], Awaitable[None]]
 """Applies a tombstone (the key's data was erased upstream); must be idempotent."""
@@ -105,6 +110,9 @@ class Subscription:
     on_tombstone: TombstoneHandler | None = None
     """For compacted topics: erase what the key (a case id) held. Without it, a tombstone is
     dead-lettered (it carries no data, so nothing personal lands in the DLQ)."""
+    batch_handlers: Mapping[type[Event], BatchHandler] = field(default_factory=dict)
+    """Optional: types whose consecutive events in a batch go to one call instead of one call
+    each (the type must be in `handlers` too: a failing batch is retried event by event)."""
 
 
 class ReliableConsumer:
@@ -138,6 +146,10 @@ class ReliableConsumer:
             for model, handler in subscription.handlers.items()
         }
         self._handled_types = {event_type for event_type, _ in self._handlers}
+        self._batch_handlers = {
+            (model.event_type, model.schema_version): handler
+            for model, handler in subscription.batch_handlers.items()
+        }
 
     def register(self, broker: KafkaBroker) -> None:
         """Attach this consumer to a FastStream broker as a batch subscriber."""
@@ -232,14 +244,27 @@ class ReliableConsumer:
         envelopes = [item for item in items if isinstance(item, Envelope)]
         async with self._sessions.begin() as session:
             claimed = await self._claim(session, envelopes)
+            run: list[Envelope] = []  # consecutive events for one batch handler
             for item in items:
+                if isinstance(item, Envelope) and item.id in claimed:
+                    claimed.discard(item.id)  # a redelivery within one batch counts once
+                    key = (item.type, item.version)
+                    if len(items) > 1 and key in self._batch_handlers:
+                        if run and (run[0].type, run[0].version) != key:
+                            await self._apply_run(session, run)
+                            run = []
+                        run.append(item)
+                        applied.append(item)
+                        continue
+                elif isinstance(item, Envelope):
+                    continue
+                if run:
+                    await self._apply_run(session, run)
+                    run = []
                 if isinstance(item, Tombstone):
                     assert self.subscription.on_tombstone is not None
                     await self.subscription.on_tombstone(session, item.key)
                     continue
-                if item.id not in claimed:
-                    continue
-                claimed.discard(item.id)  # a redelivery within one batch counts once
                 handler = self._handlers[(item.type, item.version)]
                 # bind/reset rather than bound_contextvars(): this runs per event, and the
                 # context manager's extra look-up of the current values costs measurably.
@@ -253,6 +278,8 @@ class ReliableConsumer:
                 finally:
                     structlog.contextvars.reset_contextvars(**tokens)
                 applied.append(item)
+            if run:
+                await self._apply_run(session, run)
         self._count("applied", len(applied))
         self._count("duplicate", len(envelopes) - len(applied))
         if self._after_commit is not None:
@@ -288,6 +315,14 @@ class ReliableConsumer:
         ]
         statement = sqlite_insert(inbox).on_conflict_do_nothing().returning(inbox.c.event_id)
         return set((await session.scalars(statement, rows)).all())
+
+    async def _apply_run(self, session: AsyncSession, run: Sequence[Envelope]) -> None:
+        handler = self._batch_handlers[(run[0].type, run[0].version)]
+        tokens = structlog.contextvars.bind_contextvars(batch_size=len(run))
+        try:
+            await handler(session, run)
+        finally:
+            structlog.contextvars.reset_contextvars(**tokens)
 
     async def _apply_alone(self, record: Record, item: Envelope | Tombstone) -> None:
         attempt = 0

@@ -9,7 +9,7 @@ term that ends on such a day runs on to the next working day.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 
 def easter(year: int) -> date:
@@ -54,8 +54,10 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in holidays(day.year)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(start: date, n: int, *, backwards: bool = False) -> date:
-    """The date `n` working days after (or before) `start`."""
+    """The date `n` working days after (or before) `start` (cached: SLA clocks of one day's
+    referrals ask the same questions many times)."""
     step = timedelta(days=-1 if backwards else 1)
     day = start
     while n > 0:

@@ -310,3 +310,38 @@ async def test_a_broken_estafette_is_escalated_once(routing: Routing) -> None:
     assert len(stalled) == 1
     assert stalled[0]["referral_id"] == held["id"] and stalled[0]["waits_on"] == first["id"]
     assert stalled[0]["text"]["nl"]
+
+
+async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) -> None:
+    async def run(batched: bool, folder: Path) -> tuple[list[Any], list[str]]:
+        folder.mkdir()
+        settings = RoutingSettings(data_dir=folder, kafka_bootstrap_servers="127.0.0.1:1")
+        runtime = ServiceRuntime(definition(settings), clock=FixedClock(MONDAY))
+        await asyncio.to_thread(runtime.migrate)
+        routing = Routing(runtime, runtime.state["routing"], FixedClock(MONDAY), settings)
+        events = [
+            submitted(case_id="vp-batch-a0000000000"),
+            submitted(case_id="vp-batch-b0000000000", needs=["debts"], share_with=[]),
+            submitted(case_id="vp-batch-a0000000000"),  # the same case again, new event id
+            submitted(case_id="vp-batch-c0000000000", redzaamheid="niet_redzaam"),
+        ]
+        envelopes = [Envelope(e, source="/test", time=MONDAY) for e in events]
+        async with runtime.sessions.begin() as session:
+            if batched:
+                await routing.service.on_intakes(session, envelopes)
+            else:
+                for envelope in envelopes:
+                    await routing.service.on_intake_submitted(session, envelope)
+        shapes = []
+        for case_id in ("vp-batch-a0000000000", "vp-batch-b0000000000", "vp-batch-c0000000000"):
+            rows = await routing.service.case_referrals(case_id, CASEMANAGER)
+            shapes.append(
+                sorted(
+                    (r["service_id"], r["state"], r["mode"], r["waits_on"] is None) for r in rows
+                )
+            )
+        kinds = sorted(kind for _, kind, _ in await routing.outbox())
+        await runtime.engine.dispose()
+        return shapes, kinds
+
+    assert await run(True, tmp_path / "batched") == await run(False, tmp_path / "single")

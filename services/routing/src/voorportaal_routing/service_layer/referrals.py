@@ -9,6 +9,8 @@ does not allow — is refused with its reason (dead-lettered), never applied.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
@@ -122,20 +124,83 @@ class RoutingService:
 
     # -- consumed events -------------------------------------------------------------------
 
-    async def on_intake_submitted(self, session: AsyncSession, incoming: Envelope) -> None:
-        """A new case: route it, issue what can go now, hold what waits, maybe a buddy."""
+    async def on_intakes(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
+        """Many new cases at once (the consumer's batch): the same as `on_intake_submitted`
+        for each, in a handful of statements. Cases already known (amendments) or appearing
+        twice in the batch go through `on_intake_submitted` one by one, in order."""
+        counts = Counter(e.subject for e in envelopes)
+        known = set(
+            (
+                await session.scalars(
+                    select(cases.c.case_id).where(cases.c.case_id.in_(list(counts)))
+                )
+            ).all()
+        )
+        fresh = [
+            e
+            for e in envelopes
+            if e.subject not in known and counts[e.subject] == 1 and _revision(e) == 1
+        ]
+        if fresh:
+            await self._route_new(session, fresh)
+        chosen = {id(e) for e in fresh}
+        for envelope in envelopes:
+            if id(envelope) not in chosen:
+                await self.on_intake_submitted(session, envelope)
+
+    async def _route_new(self, session: AsyncSession, fresh: Sequence[Envelope]) -> None:
+        now = self._clock.now()
+        directory = await current_directory(session)
+        rules = load_rules()
+        planned_by_case = {}
+        for incoming in fresh:
+            facts, values = self._facts(incoming)
+            planned_by_case[incoming.subject] = (facts, values, route(facts, directory, rules))
+        warm = [
+            case_id
+            for case_id, (_, _, planned) in planned_by_case.items()
+            if any(ReferralMode(p.mode) is ReferralMode.WARM_HANDOVER for p in planned)
+        ]
+        known_identities: dict[str, Any] = {}
+        if warm:
+            found = await session.execute(
+                select(identities.c.case_id, identities.c.identity).where(
+                    identities.c.case_id.in_(warm)
+                )
+            )
+            known_identities = {row.case_id: row.identity for row in found}
+        case_rows: list[dict[str, Any]] = []
+        created: list[dict[str, Any]] = []
+        staged: Staged = []
+        for incoming in fresh:
+            case_id = incoming.subject
+            facts, values, planned = planned_by_case[case_id]
+            case = {
+                "case_id": case_id,
+                "buddy_recommended": False,
+                "buddy_name": None,
+                **values,
+            }
+            ids = {p.service_id: f"ref-{uuid4().hex[:20]}" for p in planned}
+            rows: list[dict[str, Any]] = []
+            for plan in planned:
+                staged += self._create(
+                    case_id, plan, ids, incoming, None, rows, case, known_identities.get(case_id)
+                )
+            buddy = self._buddy(case, rows, incoming)
+            case["buddy_recommended"] = bool(buddy)
+            staged += buddy
+            case_rows.append({**case, "created_at": now})
+            created += rows
+        await session.execute(insert(cases), case_rows)
+        if created:
+            await session.execute(insert(referrals), created)
+        await self._stage(session, staged)
+
+    def _facts(self, incoming: Envelope) -> tuple[IntakeFacts, dict[str, Any]]:
+        """The routing facts of an intake event, and the case row's values."""
         event = incoming.data
         assert isinstance(event, IntakeSubmitted | IntakeAmended)
-        revision = event.revision if isinstance(event, IntakeAmended) else 1
-        now = self._clock.now()
-        known = (
-            (await session.execute(select(cases).where(cases.c.case_id == event.case_id)))
-            .mappings()
-            .first()
-        )
-        if known is not None and known["revision"] >= revision:
-            log.info("routing.stale_intake_ignored", revision=revision, known=known["revision"])
-            return
         facts = IntakeFacts(
             life_events=tuple(event.life_events),
             redzaamheid=event.redzaamheid,
@@ -146,12 +211,29 @@ class RoutingService:
             share_with=tuple(event.share_with),
         )
         values = {
-            "revision": revision,
+            "revision": _revision(incoming),
             "facts": facts.model_dump(mode="json"),
             "language": event.language,
             "channels": [c.value for c in event.preferred_channels],
-            "updated_at": now,
+            "updated_at": self._clock.now(),
         }
+        return facts, values
+
+    async def on_intake_submitted(self, session: AsyncSession, incoming: Envelope) -> None:
+        """A new case: route it, issue what can go now, hold what waits, maybe a buddy."""
+        event = incoming.data
+        assert isinstance(event, IntakeSubmitted | IntakeAmended)
+        revision = _revision(incoming)
+        now = self._clock.now()
+        known = (
+            (await session.execute(select(cases).where(cases.c.case_id == event.case_id)))
+            .mappings()
+            .first()
+        )
+        if known is not None and known["revision"] >= revision:
+            log.info("routing.stale_intake_ignored", revision=revision, known=known["revision"])
+            return
+        facts, values = self._facts(incoming)
         case = {
             "case_id": event.case_id,
             "buddy_recommended": known["buddy_recommended"] if known else False,
@@ -804,6 +886,17 @@ class RoutingService:
             return []
         if rows is None:
             rows = await self._referrals_of(session, case_id)
+        staged = self._buddy(case, rows, incoming)
+        if staged:
+            await session.execute(
+                update(cases).where(cases.c.case_id == case_id).values(buddy_recommended=True)
+            )
+        return staged
+
+    def _buddy(
+        self, case: dict[str, Any], rows: list[dict[str, Any]], incoming: Envelope | None
+    ) -> Staged:
+        """`BuddyRecommended` when the buddy rules hold for this case (nothing stored)."""
         facts = IntakeFacts.model_validate(case["facts"])
         summary = CaseSummary(
             redzaamheid=facts.redzaamheid,
@@ -816,11 +909,8 @@ class RoutingService:
         recommendation = recommend_buddy(summary, load_buddy_policy())
         if not recommendation.recommended:
             return []
-        await session.execute(
-            update(cases).where(cases.c.case_id == case_id).values(buddy_recommended=True)
-        )
         event = BuddyRecommended(
-            case_id=case_id,
+            case_id=case["case_id"],
             reasons=[
                 Reason(rule=r.rule_id, nl=r.text.nl, en=r.text.en) for r in recommendation.reasons
             ],
@@ -913,6 +1003,11 @@ class RoutingService:
     def _staff(actor: Principal) -> None:
         if not actor.has_role(*STAFF):
             raise Forbidden("Only a casemanager or supervisor does this.")
+
+
+def _revision(incoming: Envelope) -> int:
+    """1 for a submission, the amendment's revision otherwise."""
+    return incoming.data.revision if isinstance(incoming.data, IntakeAmended) else 1
 
 
 def _clock_of(row: dict[str, Any]) -> Any:

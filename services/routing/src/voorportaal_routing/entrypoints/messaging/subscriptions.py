@@ -30,6 +30,7 @@ def subscriptions(routing: RoutingService) -> list[Subscription]:
                 IntakeSubmitted: routing.on_intake_submitted,
                 IntakeAmended: routing.on_intake_submitted,
             },
+            batch_handlers={IntakeSubmitted: routing.on_intakes},
         ),
         Subscription(
             CITIZEN_IDENTITY,
