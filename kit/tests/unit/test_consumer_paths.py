@@ -194,3 +194,52 @@ async def test_handler_failure_reason_names_the_type_not_the_message(tmp_path: P
     assert code == "handler_failed"
     assert "ValueError" in reason
     assert "999999990" not in reason and "Piet" not in reason
+
+
+async def test_batch_handlers_get_consecutive_runs_in_order_and_failures_go_one_by_one(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    _engines.append(engine)
+    async with engine.begin() as conn:
+        await conn.run_sync(kit_metadata.create_all)
+    calls: list[tuple[str, list[int]]] = []
+
+    async def one(_s: AsyncSession, env: Envelope) -> None:
+        assert isinstance(env.data, Noted)
+        calls.append(("one", [env.data.n]))
+
+    async def many(_s: AsyncSession, envs: Any) -> None:
+        ns = [e.data.n for e in envs]
+        calls.append(("many", ns))
+        if 99 in ns:
+            raise RuntimeError("one bad event in the run")
+
+    consumer = ReliableConsumer(
+        Subscription("t", "g", {Noted: one, NotedV2: one}, batch_handlers={Noted: many}),
+        engine=engine,
+        sessions=create_sessions(engine),
+        dead_letters=RecordingDLQ(),  # type: ignore[arg-type]
+        retry=RetryPolicy(max_attempts=1, initial_backoff_s=0.01, max_backoff_s=0.05),
+        events=events,
+    )
+    first = event_record(0, Noted(case_id="case-000001", n=1))
+    await consumer.process(
+        [
+            first,
+            event_record(1, Noted(case_id="case-000002", n=2)),
+            event_record(2, NotedV2(case_id="case-000003", n=3)),
+            event_record(3, Noted(case_id="case-000004", n=4)),
+            first,  # a redelivery inside the batch counts once
+        ]
+    )
+    assert calls == [("many", [1, 2]), ("one", [3]), ("many", [4])]
+    calls.clear()
+    await consumer.process(
+        [
+            event_record(4, Noted(case_id="case-000005", n=5)),
+            event_record(5, Noted(case_id="case-000006", n=99)),
+        ]
+    )
+    # The run failed as a whole (rolled back), then each event was applied alone.
+    assert calls == [("many", [5, 99]), ("one", [5]), ("one", [99])]
