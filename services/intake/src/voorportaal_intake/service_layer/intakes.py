@@ -324,12 +324,10 @@ class IntakeService:
     async def submit(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`."""
         async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+            row, contact, citizen = await self._load_all(session, intake_id, actor)
             if row["status"] == "submitted":
                 return self._state(row)  # idempotent: the same case comes back
             self._complete(row)
-            contact = await self._one(session, intake_contacts, row["id"])
-            citizen = await self._one(session, intake_citizens, row["id"])
             assessment = self._assess(row, citizen)
             now = self._clock.now()
             row.update(
@@ -562,6 +560,34 @@ class IntakeService:
         else:
             await session.execute(insert(table).values(intake_id=intake_id, **values))
 
+    async def _load_all(
+        self, session: AsyncSession, intake_id: UUID, actor: Principal
+    ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
+        """The intake (locked), its contact details and who the citizen is: one round trip."""
+        contact_cols = [c.label(f"contact__{c.name}") for c in intake_contacts.c]
+        citizen_cols = [c.label(f"citizen__{c.name}") for c in intake_citizens.c]
+        query = (
+            select(intakes, *contact_cols, *citizen_cols)
+            .select_from(
+                intakes.outerjoin(
+                    intake_contacts, intake_contacts.c.intake_id == intakes.c.id
+                ).outerjoin(intake_citizens, intake_citizens.c.intake_id == intakes.c.id)
+            )
+            .where(intakes.c.id == intake_id)
+            .with_for_update(of=intakes)
+        )
+        found = (await session.execute(query)).mappings().first()
+        if found is None:
+            raise NotFound("No such intake.")
+        self._check_access(found, actor)
+        parts: dict[str, dict[str, Any]] = {"": {}, "contact": {}, "citizen": {}}
+        for key, value in found.items():
+            prefix, _, name = str(key).rpartition("__")
+            parts[prefix][name] = value
+        contact = parts["contact"] if parts["contact"]["intake_id"] is not None else None
+        citizen = parts["citizen"] if parts["citizen"]["intake_id"] is not None else None
+        return parts[""], contact, citizen
+
     async def _load(
         self,
         session: AsyncSession,
@@ -576,13 +602,17 @@ class IntakeService:
         found = (await session.execute(query)).mappings().first()
         if found is None:
             raise NotFound("No such intake.")
+        self._check_access(found, actor)
+        return dict(found)
+
+    @staticmethod
+    def _check_access(found: Any, actor: Principal) -> None:
         if not (
             actor.has_role(*STAFF)
             or (actor.has_role("citizen") and actor.case_id == found["case_id"])
             or (actor.has_role(SIGNALEERDER) and actor.subject == found["started_by"])
         ):
             raise Forbidden("This token is not for this intake.")
-        return dict(found)
 
     async def _save(self, session: AsyncSession, row: dict[str, Any]) -> None:
         row["updated_at"] = self._clock.now()
