@@ -427,3 +427,14 @@ def content_check(version: str | None) -> None:
 
 
 main.add_command(agency)
+
+
+@main.command("acls")
+@click.option("--bootstrap", default="kafka.voorportaal.example:9093", show_default=True)
+@click.option("--command-config", default="admin.properties", show_default=True)
+def acls_command(bootstrap: str, command_config: str) -> None:
+    """Print the kafka-acls.sh commands for production (least privilege per service/agency)."""
+    from voorportaal.acls import acls
+
+    for acl in acls(agency_codes()):
+        click.echo(acl.command(bootstrap, command_config))
