@@ -7,6 +7,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/bootstrap.sh
 bash scripts/test-tools.sh
+bash scripts/console-tools.sh >/dev/null
 command -v uv >/dev/null 2>&1 || export PATH="$PWD/.tools/uv/bin:$PATH"
 bash infra/postgres/postgres.sh start
 if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then

@@ -1,11 +1,28 @@
-"""Reflex configuration of the buddy console."""
+"""Reflex configuration of the buddy console (prod mode serves page and websocket on one port)."""
 
 import reflex as rx
 
+from buddy.settings import get_settings
+
+_settings = get_settings()
+
 config = rx.Config(
     app_name="buddy",
-    frontend_port=3000,
-    backend_port=3001,
+    frontend_port=_settings.port,
+    backend_port=_settings.port,
+    api_url=_settings.effective_public_url,
+    deploy_url=_settings.effective_public_url,
+    # Only the console's own page may open its websocket and call its backend.
+    cors_allowed_origins=[_settings.effective_public_url],
     # No telemetry from a government console.
     telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(
+                accent_color="indigo", gray_color="slate", appearance="light", radius="medium"
+            )
+        )
+    ],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

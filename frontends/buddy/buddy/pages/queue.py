@@ -1,0 +1,252 @@
+"""The work queue: recommended for a buddy, my cases, my team's cases; live refresh."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import reflex as rx
+
+from buddy import api, routes
+from buddy.i18n import tr
+from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.settings import get_settings
+from buddy.state import authorize, endpoints
+
+FILTERS = ("life_events", "agencies", "municipality", "state")
+_FILTER_LABELS = {
+    "life_events": "f_life_event",
+    "agencies": "f_agency",
+    "municipality": "f_municipality",
+    "state": "f_state",
+}
+
+
+def _problem_of(exc: api.ApiProblem) -> str:
+    if isinstance(exc, api.Unreachable):
+        return "unreachable"
+    if isinstance(exc, api.Refused):
+        return "refused"
+    return "error"
+
+
+class QueueState(rx.State):
+    """One tab's work queue: which view, which filters, the rows the dossier returned."""
+
+    view: str = "mine"
+    rows: list[dict[str, str]] = []
+    problem: str = ""
+    """Empty, or why there are no rows: `unreachable`, `refused`, `error`."""
+    loaded: bool = False
+    updated_at: str = ""
+    filters: dict[str, str] = {}
+
+    _generation: int = 0
+
+    async def _fetch(self, token: str) -> None:
+        try:
+            rows = await api.work_queue(endpoints(), token, self.view, self.filters)
+        except api.ApiProblem as exc:
+            self.rows = []
+            self.problem = _problem_of(exc)
+        else:
+            self.rows = rows
+            self.problem = ""
+        self.loaded = True
+        self.updated_at = datetime.now().astimezone().strftime("%H:%M:%S")
+
+    @rx.event
+    async def load(self) -> Any:
+        """On opening the page: check the session, fetch, and start the live refresh."""
+        session, _, redirect = await authorize(self)
+        if redirect is not None:
+            return redirect
+        await self._fetch(session._token())
+        self._generation += 1
+        return QueueState.live
+
+    @rx.event
+    async def choose_view(self, view: str) -> Any:
+        """Show another queue view."""
+        session, _, redirect = await authorize(self)
+        if redirect is not None:
+            return redirect
+        if view in api.QUEUE_VIEWS:
+            self.view = view
+            await self._fetch(session._token())
+        return None
+
+    @rx.event
+    async def apply_filters(self, form: dict[str, Any]) -> Any:
+        """Filter the queue (life event, agency, municipality, state)."""
+        session, _, redirect = await authorize(self)
+        if redirect is not None:
+            return redirect
+        self.filters = {k: str(form.get(k, ""))[:80] for k in FILTERS if form.get(k)}
+        await self._fetch(session._token())
+        return None
+
+    @rx.event
+    async def clear_filters(self) -> Any:
+        """Show the whole view again."""
+        session, _, redirect = await authorize(self)
+        if redirect is not None:
+            return redirect
+        self.filters = {}
+        await self._fetch(session._token())
+        return None
+
+    @rx.event(background=True)
+    async def live(self) -> Any:
+        """Refetch every few seconds while this page is open and the session is alive.
+
+        Stops when the tab leaves the queue, when the page is loaded again (a newer loop takes
+        over), or when the session expires (then the browser is sent to sign in). It does not
+        count as activity, so an unattended queue still expires.
+        """
+        async with self:
+            generation = self._generation
+        interval = get_settings().refresh_interval_s
+        while True:
+            await asyncio.sleep(interval)
+            async with self:
+                if generation != self._generation or not self.router.url.path.startswith(
+                    routes.QUEUE
+                ):
+                    return None
+                session, _, redirect = await authorize(self, touch=False)
+                if redirect is not None:
+                    return redirect
+                token, view, filters = session._token(), self.view, dict(self.filters)
+            # Fetch outside the lock so the tab stays responsive while the dossier answers.
+            try:
+                rows = await api.work_queue(endpoints(), token, view, filters)
+                problem = ""
+            except api.ApiProblem as exc:
+                rows, problem = [], _problem_of(exc)
+            async with self:
+                if generation != self._generation:
+                    return None
+                self.rows, self.problem, self.loaded = rows, problem, True
+                self.updated_at = datetime.now().astimezone().strftime("%H:%M:%S")
+
+
+def _view_tabs() -> rx.Component:
+    return rx.el.div(
+        rx.hstack(
+            *[
+                rx.button(
+                    tr(f"view_{view}"),
+                    on_click=QueueState.choose_view(view),
+                    variant=rx.cond(QueueState.view == view, "solid", "outline"),
+                    aria_pressed=rx.cond(QueueState.view == view, "true", "false"),
+                    id=f"view-{view}",
+                    style=FOCUS_STYLE,
+                )
+                for view in api.QUEUE_VIEWS
+            ],
+            spacing="2",
+            wrap="wrap",
+        ),
+        role="group",
+        aria_label=tr("views_label"),
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.form(
+        rx.el.fieldset(
+            rx.el.legend(tr("filters"), style={"font_weight": "600"}),
+            rx.hstack(
+                *[
+                    rx.vstack(
+                        rx.el.label(tr(_FILTER_LABELS[name]), html_for=f"filter-{name}"),
+                        rx.input(id=f"filter-{name}", name=name, style=FOCUS_STYLE),
+                        spacing="1",
+                    )
+                    for name in FILTERS
+                ],
+                rx.button(tr("apply_filters"), type="submit", style=FOCUS_STYLE),
+                rx.button(
+                    tr("clear_filters"),
+                    type="button",
+                    variant="soft",
+                    on_click=QueueState.clear_filters,
+                    style=FOCUS_STYLE,
+                ),
+                align="end",
+                spacing="3",
+                wrap="wrap",
+            ),
+            style={"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"},
+        ),
+        on_submit=QueueState.apply_filters,
+    )
+
+
+def _row(row: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(row["case_id"], href=routes.case_url(row["case_id"]), style=FOCUS_STYLE)
+        ),
+        rx.table.cell(row["urgency"]),
+        rx.table.cell(
+            rx.cond(row["overdue"] == "1", rx.badge(tr("overdue_yes"), color_scheme="red"))
+        ),
+        rx.table.cell(row["life_events"]),
+        rx.table.cell(row["agencies"]),
+        rx.table.cell(row["municipality"]),
+        rx.table.cell(row["state"]),
+        rx.table.cell(row["owner"]),
+    )
+
+
+def _table() -> rx.Component:
+    headers = [
+        "col_case",
+        "col_urgency",
+        "col_overdue",
+        "col_life_events",
+        "col_agencies",
+        "col_municipality",
+        "col_state",
+        "col_owner",
+    ]
+    return rx.cond(
+        QueueState.rows.length() > 0,  # type: ignore[attr-defined]
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(h)) for h in headers])),
+            rx.table.body(rx.foreach(QueueState.rows, _row)),
+            id="queue-table",
+            width="100%",
+        ),
+        rx.text(tr("no_cases"), id="queue-empty"),
+    )
+
+
+def page() -> rx.Component:
+    """The work queue page."""
+    return shell(
+        rx.vstack(
+            rx.heading(tr("queue_title"), size="7", as_="h1", id="queue-heading"),
+            _view_tabs(),
+            _filters(),
+            rx.cond(
+                ~QueueState.loaded,
+                rx.text(tr("loading")),
+                rx.match(
+                    QueueState.problem,
+                    ("unreachable", notice(tr("dossier_unreachable"))),
+                    ("refused", notice(tr("refused"))),
+                    ("error", notice(tr("api_error"))),
+                    _table(),
+                ),
+            ),
+            rx.text(
+                tr("live"), " ", QueueState.updated_at, size="1", role="status", aria_live="polite"
+            ),
+            spacing="4",
+            width="100%",
+        ),
+    )

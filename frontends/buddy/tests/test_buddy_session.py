@@ -1,0 +1,108 @@
+"""Session checks every handler makes, the API token it signs, and the API client's states."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pydantic import SecretStr, ValidationError
+
+from buddy import api
+from buddy.session import Denial, Session, check, service_token
+from buddy.settings import ConsoleSettings
+from voorportaal_kit.auth import AuthSettings, TokenVerifier
+from voorportaal_kit.settings import DEV_JWT_SECRET
+
+T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+
+
+def session(role: str = "casemanager", last: datetime = T0) -> Session:
+    return Session("cm-anna", "Anna Jansen", role, "team-noord", T0, last)
+
+
+def test_no_session_is_signed_out() -> None:
+    assert check(None, T0, 900) is Denial.SIGNED_OUT
+
+
+def test_active_session_may_act() -> None:
+    assert check(session(), T0 + timedelta(seconds=899), 900) is None
+
+
+def test_idle_session_expires_at_the_limit() -> None:
+    assert check(session(), T0 + timedelta(seconds=900), 900) is Denial.EXPIRED
+
+
+def test_activity_moves_the_limit() -> None:
+    touched = session().touched(T0 + timedelta(seconds=600))
+    assert check(touched, T0 + timedelta(seconds=1200), 900) is None
+
+
+def test_casemanager_is_forbidden_a_supervisor_handler() -> None:
+    assert check(session(), T0, 900, ["supervisor"]) is Denial.FORBIDDEN
+    assert check(session("supervisor"), T0, 900, ["supervisor"]) is None
+
+
+def test_expiry_wins_over_role() -> None:
+    late = T0 + timedelta(hours=1)
+    assert check(session("supervisor"), late, 900, ["supervisor"]) is Denial.EXPIRED
+
+
+def test_session_repr_has_no_name() -> None:
+    assert "Anna" not in repr(session())
+
+
+def test_service_token_is_accepted_by_the_services_verifier() -> None:
+    settings = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
+    now = datetime.now(UTC)
+    principal = TokenVerifier(settings).verify(service_token(session(), settings, now, 300))
+    assert principal.subject == "cm-anna"
+    assert principal.roles == frozenset({"casemanager"})
+    assert principal.name == "Anna Jansen"
+
+
+def test_production_refuses_local_accounts_and_dev_secret() -> None:
+    with pytest.raises(ValidationError, match="OIDC"):
+        ConsoleSettings(environment="production")
+    with pytest.raises(ValidationError, match="development secret"):
+        ConsoleSettings(
+            environment="production",
+            auth_mode="oidc",
+            oidc_issuer="https://login.example.nl",
+            oidc_client_id="buddy",
+        )
+
+
+def test_queue_sorts_overdue_then_urgency_then_age() -> None:
+    rows = [
+        api.case_row({"case_id": "c-normal-old", "urgency": "normal", "opened_at": "2026-01-01"}),
+        api.case_row({"case_id": "c-acute", "urgency": "acute", "opened_at": "2026-02-01"}),
+        api.case_row({"case_id": "c-overdue", "urgency": "normal", "overdue": True}),
+        api.case_row({"case_id": "c-high", "urgency": "high", "opened_at": "2026-02-01"}),
+    ]
+    assert [r["case_id"] for r in api.sort_queue(rows)] == [
+        "c-overdue",
+        "c-acute",
+        "c-high",
+        "c-normal-old",
+    ]
+
+
+def test_queue_filters_match_parts_case_insensitively() -> None:
+    rows = [
+        api.case_row({"case_id": "c-1", "agencies": ["uwv", "svb"], "municipality_code": "0363"}),
+        api.case_row({"case_id": "c-2", "agencies": ["gemeente"], "municipality_code": "0599"}),
+    ]
+    assert [r["case_id"] for r in api.filter_queue(rows, {"agencies": "UWV"})] == ["c-1"]
+    assert api.filter_queue(rows, {"agencies": "", "municipality": " "}) == rows
+
+
+async def test_closed_port_is_unreachable_not_empty() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    endpoints = api.Endpoints(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}", 2.0)
+    with pytest.raises(api.Unreachable):
+        await api.work_queue(endpoints, "token", "mine", {})
+    with pytest.raises(api.Unreachable):
+        await api.case_referrals(endpoints, "token", "case-123456")
