@@ -63,11 +63,14 @@ def check(
 
 
 def service_token(session: Session, settings: AuthSettings, now: datetime, ttl_s: int) -> str:
-    """A short-lived bearer token for the dossier and routing APIs, for this user.
-
-    The kit's `issue_token` takes no extra claims, so the token carries subject, name and
-    role but no `team`; the dossier looks teams up in its own `teams` setting meanwhile.
-    """
+    """A short-lived bearer token for the dossier and routing APIs, for this user: subject,
+    name, role and team (casemanagers see their team's cases)."""
     return issue_token(
-        settings, session.subject, [session.role], name=session.name, ttl_seconds=ttl_s, now=now
+        settings,
+        session.subject,
+        [session.role],
+        name=session.name,
+        team=session.team,
+        ttl_seconds=ttl_s,
+        now=now,
     )

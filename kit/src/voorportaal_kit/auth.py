@@ -119,6 +119,8 @@ class Principal:
     case_id: str | None = None
     """The one case a citizen's signed link is scoped to."""
     token_id: str | None = None
+    team: str | None = None
+    """The staff member's team (casemanagers see their team's cases), from the `team` claim."""
 
     def has_role(self, *roles: str) -> bool:
         """Whether the principal holds at least one of `roles` (`agency:*` means any agency)."""
@@ -403,6 +405,7 @@ class TokenVerifier:
             subject=subject,
             roles=roles,
             name=_optional_str(claims, "name"),
+            team=_optional_str(claims, "team"),
             case_id=case_id,
             token_id=_optional_str(claims, "jti"),
         )
@@ -481,6 +484,7 @@ def issue_token(
     *,
     name: str | None = None,
     case_id: str | None = None,
+    team: str | None = None,
     ttl_seconds: int = 3600,
     now: datetime | None = None,
 ) -> str:
@@ -520,6 +524,8 @@ def issue_token(
         claims["name"] = name
     if case_id is not None:
         claims["case_id"] = case_id
+    if team is not None:
+        claims["team"] = team
     return jwt.encode(claims, settings.hs256_secret.get_secret_value(), algorithm="HS256")
 
 

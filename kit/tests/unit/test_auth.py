@@ -674,3 +674,13 @@ def test_beside_an_oidc_provider_our_own_tokens_are_citizen_links_only() -> None
     provider = rs_token(iss=settings_.issuer, roles=["supervisor"])
     assert verifier.verify(provider).roles == frozenset({"supervisor"})
     assert not can_issue_citizen_links(pem_settings("RS256", rsa_key()))
+
+
+def test_a_staff_token_can_carry_the_team() -> None:
+    settings_ = hs_settings()
+    token = issue_token(settings_, "cm-1", ["casemanager"], team="team-noord")
+    assert TokenVerifier(settings_).verify(token).team == "team-noord"
+    assert (
+        TokenVerifier(settings_).verify(issue_token(settings_, "cm-2", ["casemanager"])).team
+        is None
+    )
