@@ -234,7 +234,8 @@ def status() -> None:
     "--no-broker", is_flag=True, help="Do not start the local broker (use KAFKA_BOOTSTRAP_SERVERS)."
 )
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
-def up(no_broker: bool, no_demo: bool) -> None:
+@click.option("--no-console", is_flag=True, help="Do not build and serve the buddy console.")
+def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
     from voorportaal_kit.kafka import all_topic_specs, broker_reachable, ensure_topics
 
@@ -264,7 +265,7 @@ def up(no_broker: bool, no_demo: bool) -> None:
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     try:
-        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs()))
+        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes())))
         log_dir = REPO_ROOT / "var" / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         for info in SERVICES.values():
@@ -284,8 +285,11 @@ def up(no_broker: bool, no_demo: bool) -> None:
             _wait_healthy(name, port, proc, stopping)
         if not no_demo and not stopping["requested"]:
             _seed_demo()
+        if not no_console and not stopping["requested"]:
+            children.append(("console", _start_console(env, log_dir)))
+            _wait_console(children[-1][1], stopping)
         if not stopping["requested"]:
-            _print_urls(env)
+            _print_urls(env, console=not no_console)
         while not stopping["requested"]:
             dead = [name for name, proc in children if proc.poll() is not None]
             if dead:
@@ -341,7 +345,43 @@ def _seed_demo() -> None:
     )
 
 
-def _print_urls(env: dict[str, str]) -> None:
+def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    """The buddy console (Reflex, prod mode, one port) against the running services."""
+    console_env = {
+        **env,
+        "VOORPORTAAL_CONSOLE_PORT": str(CONSOLE_PORT),
+        "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
+        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
+    }
+    click.echo("building and starting the buddy console (a minute the first time) …")
+    with (log_dir / "console.log").open("ab") as out:
+        return subprocess.Popen(
+            ["bash", str(REPO_ROOT / "scripts" / "console.sh"), "run"],
+            env=console_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _wait_console(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> None:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not stopping["requested"]:
+        if proc.poll() is not None:
+            raise click.ClickException("the console exited at start; see var/log/console.log")
+        try:
+            with urllib.request.urlopen(
+                f"http://127.0.0.1:{CONSOLE_PORT}/ping", timeout=2
+            ):
+                click.echo(f"console  up on http://127.0.0.1:{CONSOLE_PORT}")
+                return
+        except OSError:
+            time.sleep(1)
+    if not stopping["requested"]:
+        raise click.ClickException("the console did not answer in 240 s; see var/log/console.log")
+
+
+def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
     click.echo("\nVoorportaal is running:")
     for info in SERVICES.values():
         port = env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", str(info.port))
@@ -350,7 +390,11 @@ def _print_urls(env: dict[str, str]) -> None:
             f"(API docs /schema/swagger, health /health, metrics /metrics)"
         )
     click.echo(f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}")
-    click.echo(f"  console  http://127.0.0.1:{CONSOLE_PORT} (not yet built)")
+    if console:
+        click.echo(
+            f"  console  http://127.0.0.1:{CONSOLE_PORT}  (demo sign-in: anna / anna-noord-2024, "
+            "sophie / sophie-super-2024; see frontends/buddy/README.md)"
+        )
     click.echo("  logs     var/log/<service>.log;  `voorportaal status` in another terminal")
     click.echo("Press Ctrl-C to stop everything.")
 
