@@ -1,20 +1,77 @@
-"""Composition root of the notify service: what it serves, consumes and migrates."""
+"""Composition root of the notify service: what it serves, consumes, runs and migrates."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
+from voorportaal_notify.adapters.data_files import default_renderer, load_rules
+from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
+from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
+from voorportaal_notify.adapters.smtp import SmtpEmailSender
+from voorportaal_notify.entrypoints.http.routes import (
+    CaseNotifyController,
+    CitizenController,
+    DevOutboxController,
+)
+from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
+from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
+from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def definition(settings: NotifySettings | None = None) -> ServiceDefinition:
-    """The notify service as the kit runtime runs it."""
+def definition(
+    settings: NotifySettings | None = None,
+    *,
+    email: EmailSender | None = None,
+    sms: SmsGateway | None = None,
+) -> ServiceDefinition:
+    """The notify service as the kit runtime runs it; `email`/`sms` replace the real adapters
+    (tests that simulate a crash wrap them)."""
+    settings = settings or get_settings()
+    public = [r"^/citizen/[^/]+/preferences$"]
+    if settings.environment != "production":
+        public.append(r"^/dev/outbox$")
     return ServiceDefinition(
-        settings=settings or get_settings(),
+        settings=settings,
         migrations_dir=MIGRATIONS,
         title="Voorportaal notify",
         description="SMS and e-mail status updates in the citizen's language, bundled.",
+        route_handlers=[CaseNotifyController, CitizenController, DevOutboxController],
+        public_paths=public,
+        on_runtime=lambda runtime: _wire(runtime, settings, email, sms),
+        subscriptions=lambda runtime: subscriptions(runtime.state["notify"], load_rules()),
+        jobs=lambda runtime: [
+            PeriodicJob("delivery", settings.worker_interval_s, runtime.state["delivery"].run_once)
+        ],
+    )
+
+
+def _wire(
+    runtime: ServiceRuntime,
+    settings: NotifySettings,
+    email: EmailSender | None,
+    sms: SmsGateway | None,
+) -> None:
+    runtime.state["notify_settings"] = settings
+    runtime.state["notify"] = NotifyService(runtime.sessions, runtime.clock, load_rules())
+    runtime.state["delivery"] = DeliveryWorker(
+        runtime.sessions,
+        runtime.clock,
+        DeliveryConfig(
+            policy=settings.contact_policy(),
+            retry=settings.retry_policy(),
+            link_key=settings.link_key.get_secret_value().encode(),
+            link_base_url=settings.citizen_link_base_url,
+            link_ttl=timedelta(days=settings.link_ttl_days),
+            send_lease=timedelta(seconds=settings.send_lease_s),
+            batch_size=settings.worker_batch_size,
+            source=settings.event_source,
+        ),
+        default_renderer(max_sms_segments=settings.sms_max_segments),
+        email or SmtpEmailSender(settings.smtp_config()),
+        sms or HttpSmsGateway(settings.sms_config()),
     )

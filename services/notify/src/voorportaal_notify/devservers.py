@@ -407,6 +407,44 @@ def read_sent_sms(store: Path) -> list[StoredSms]:
     return _read_sms_file(store / "sms" / "messages.jsonl")
 
 
+# --- both at once (for `voorportaal up`) ----------------------------------------------------
+
+
+@dataclass
+class DevServers:
+    """The dev SMTP server and SMS stub, started together; `stop()` ends both."""
+
+    smtp: DevSmtpServer
+    sms: SmsGatewayStub
+    store: Path
+
+    def stop(self) -> None:
+        """Stop both servers and release their ports."""
+        try:
+            self.sms.stop()
+        finally:
+            self.smtp.stop()
+
+
+def start_dev_servers(
+    store: Path,
+    smtp_port: int = 8025,
+    sms_port: int = 8026,
+    *,
+    host: str = "127.0.0.1",
+    sms_token: str | None = None,
+) -> DevServers:
+    """Start the dev SMTP server and SMS stub in background threads (defaults match the notify
+    settings' defaults: SMTP 127.0.0.1:8025, SMS http://127.0.0.1:8026/messages)."""
+    smtp = DevSmtpServer(store, host=host, port=smtp_port).start()
+    try:
+        sms = SmsGatewayStub(store, host=host, port=sms_port, token=sms_token).start()
+    except BaseException:
+        smtp.stop()
+        raise
+    return DevServers(smtp, sms, store)
+
+
 # --- command line ---------------------------------------------------------------------------
 
 
@@ -438,18 +476,18 @@ def main(argv: list[str] | None = None) -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    smtp = DevSmtpServer(store, host=args.host, port=args.smtp_port).start()
-    sms = SmsGatewayStub(store, host=args.host, port=args.sms_port, token=args.sms_token).start()
+    servers = start_dev_servers(
+        store, args.smtp_port, args.sms_port, host=args.host, sms_token=args.sms_token
+    )
     print(
-        f"dev SMTP on {args.host}:{args.smtp_port}, SMS gateway stub on {sms.url}; "
+        f"dev SMTP on {args.host}:{args.smtp_port}, SMS gateway stub on {servers.sms.url}; "
         f"storing in {store.resolve()}",
         flush=True,
     )
     try:
         stop.wait()
     finally:
-        sms.stop()
-        smtp.stop()
+        servers.stop()
 
 
 if __name__ == "__main__":

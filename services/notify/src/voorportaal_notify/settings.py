@@ -1,21 +1,189 @@
-"""Settings of the notify service (environment prefix `VOORPORTAAL_NOTIFY_`)."""
+"""Settings of the notify service (environment prefix `VOORPORTAAL_NOTIFY_`).
+
+The defaults match a developer's machine: the dev SMTP server on 127.0.0.1:8025 and the SMS
+gateway stub on 127.0.0.1:8026 (`voorportaal_notify.devservers`), and a development link key
+that production refuses.
+"""
 
 from __future__ import annotations
 
+from datetime import time, timedelta
 from functools import lru_cache
+from pathlib import Path
 
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from voorportaal_kit.settings import ServiceSettings
+from voorportaal_notify.adapters.sms_gateway import SmsGatewayConfig
+from voorportaal_notify.adapters.smtp import SmtpConfig
+from voorportaal_notify.domain.delivery import RetryPolicy
+from voorportaal_notify.domain.policy import ContactPolicy, QuietHours
+
+DEV_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
+"""The key that signs citizen links on a developer's machine; refused in production."""
+
+DEV_SMTP_PORT = 8025
+DEV_SMS_PORT = 8026
 
 
 class NotifySettings(ServiceSettings):
     """The notify service's settings."""
 
-    model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_NOTIFY_")
+    model_config = SettingsConfigDict(
+        env_prefix="VOORPORTAAL_NOTIFY_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        use_attribute_docstrings=True,
+    )
 
     service_name: str = "notify"
     http_port: int = 8004
+
+    # -- e-mail ---------------------------------------------------------------------------
+    smtp_host: str = "127.0.0.1"
+    """Mail server that takes our e-mail (the dev SMTP server by default)."""
+    smtp_port: int = Field(default=DEV_SMTP_PORT, ge=1, le=65535)
+    """Its port."""
+    smtp_starttls: bool = False
+    """Upgrade with STARTTLS (the send fails when the server does not offer it)."""
+    smtp_implicit_tls: bool = False
+    """TLS from the first byte (port 465) instead of STARTTLS."""
+    smtp_username: str | None = None
+    """Login name, if the server wants one."""
+    smtp_password: SecretStr | None = None
+    """Login password."""
+    smtp_sender: str = "Voorportaal <noreply@voorportaal.invalid>"
+    """The From header."""
+    smtp_message_id_domain: str = "voorportaal.invalid"
+    """Right-hand side of the Message-ID (derived from the idempotency key)."""
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    """Seconds before an SMTP conversation counts as failed (transient)."""
+    smtp_validate_certs: bool = True
+    """Check the mail server's TLS certificate."""
+
+    # -- SMS --------------------------------------------------------------------------------
+    sms_gateway_url: str = f"http://127.0.0.1:{DEV_SMS_PORT}/messages"
+    """The gateway's send endpoint (the dev stub by default)."""
+    sms_gateway_token: SecretStr | None = None
+    """Sent as `Authorization: Bearer …`."""
+    sms_gateway_api_key: SecretStr | None = None
+    """Sent in `sms_gateway_api_key_header`, for gateways that use a key header."""
+    sms_gateway_api_key_header: str = "X-API-Key"
+    """Header name for the API key."""
+    sms_sender_id: str | None = Field(default=None, max_length=11)
+    """Alphanumeric sender shown on the phone, if the gateway takes one."""
+    sms_timeout_s: float = Field(default=10.0, gt=0)
+    """Seconds before a gateway request counts as failed (transient)."""
+    sms_max_segments: int = Field(default=3, ge=1, le=10)
+    """Longest SMS in segments; longer texts are trimmed, never the link."""
+
+    # -- contact-load protection ------------------------------------------------------------
+    bundle_window_s: float = Field(default=900.0, ge=0)
+    """How long a normal update waits for others to join it in one message."""
+    rate_limit_messages: int = Field(default=3, ge=1)
+    """Messages one recipient may get per `rate_limit_window_s`."""
+    rate_limit_window_s: float = Field(default=86400.0, gt=0)
+    """The rolling window of the rate limit."""
+    quiet_hours_start: time = time(21, 0)
+    """Start of the default quiet hours (Europe/Amsterdam) for recipients who set none."""
+    quiet_hours_end: time = time(8, 0)
+    """End of the default quiet hours (equal to the start: no quiet hours)."""
+
+    # -- delivery ---------------------------------------------------------------------------
+    retry_initial_s: float = Field(default=30.0, gt=0)
+    """Delay before the first retry of a transient failure; it grows by `retry_factor`."""
+    retry_factor: float = Field(default=2.0, ge=1)
+    """Growth of the retry delay per attempt."""
+    retry_max_delay_s: float = Field(default=3600.0, gt=0)
+    """Longest delay between two attempts."""
+    retry_max_retries: int = Field(default=6, ge=0)
+    """Retries on one channel before it counts as failed (then failover, or give up)."""
+    retry_jitter: float = Field(default=0.2, ge=0, lt=1)
+    """Fraction by which a retry delay is spread, so failures do not retry in step."""
+    worker_interval_s: float = Field(default=1.0, gt=0)
+    """How often the delivery worker plans and sends."""
+    worker_batch_size: int = Field(default=100, ge=1)
+    """Cases planned and messages sent per worker round."""
+    send_lease_s: float = Field(default=120.0, gt=0)
+    """A message left in `sending` this long (the process died mid-send) is sent again with
+    the same idempotency key."""
+
+    # -- citizen links ----------------------------------------------------------------------
+    citizen_link_base_url: str = "http://127.0.0.1:8003/citizen/l"
+    """Where a personal link points: the dossier's citizen view; the token is appended."""
+    link_key: SecretStr = SecretStr(DEV_LINK_KEY)
+    """HMAC key for citizen links (at least 32 bytes; shared with the dossier)."""
+    link_ttl_days: int = Field(default=30, ge=1, le=366)
+    """How long a link in a message stays valid."""
+
+    # -- local development ------------------------------------------------------------------
+    dev_store_dir: Path | None = None
+    """Where the dev SMTP server and SMS stub keep what they received; empty means
+    `<data_dir>/../outbox-dev` (`var/outbox-dev` by default). Never read in production."""
+
+    @model_validator(mode="after")
+    def _no_development_link_key_in_production(self) -> NotifySettings:
+        key = self.link_key.get_secret_value()
+        if self.environment == "production" and key == DEV_LINK_KEY:
+            raise ValueError("link_key: the development key is refused in production")
+        if len(key.encode()) < 32:
+            raise ValueError("link_key must be at least 32 bytes")
+        return self
+
+    @property
+    def dev_store(self) -> Path:
+        """The folder of the local dev servers."""
+        return self.dev_store_dir or self.data_dir.parent / "outbox-dev"
+
+    def smtp_config(self) -> SmtpConfig:
+        """The SMTP adapter's configuration."""
+        return SmtpConfig(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            starttls=self.smtp_starttls,
+            implicit_tls=self.smtp_implicit_tls,
+            username=self.smtp_username,
+            password=self.smtp_password.get_secret_value() if self.smtp_password else None,
+            timeout_s=self.smtp_timeout_s,
+            sender=self.smtp_sender,
+            message_id_domain=self.smtp_message_id_domain,
+            validate_certs=self.smtp_validate_certs,
+        )
+
+    def sms_config(self) -> SmsGatewayConfig:
+        """The SMS gateway adapter's configuration."""
+        return SmsGatewayConfig(
+            url=self.sms_gateway_url,
+            bearer_token=(
+                self.sms_gateway_token.get_secret_value() if self.sms_gateway_token else None
+            ),
+            api_key=self.sms_gateway_api_key.get_secret_value()
+            if self.sms_gateway_api_key
+            else None,
+            api_key_header=self.sms_gateway_api_key_header,
+            timeout_s=self.sms_timeout_s,
+            sender_id=self.sms_sender_id,
+        )
+
+    def contact_policy(self, quiet_hours: QuietHours | None = None) -> ContactPolicy:
+        """The contact-load limits, with a recipient's own quiet hours when they set them."""
+        return ContactPolicy(
+            bundle_window=timedelta(seconds=self.bundle_window_s),
+            max_messages=self.rate_limit_messages,
+            rate_window=timedelta(seconds=self.rate_limit_window_s),
+            quiet_hours=quiet_hours or QuietHours(self.quiet_hours_start, self.quiet_hours_end),
+        )
+
+    def retry_policy(self) -> RetryPolicy:
+        """The delivery retry schedule."""
+        return RetryPolicy(
+            initial=timedelta(seconds=self.retry_initial_s),
+            factor=self.retry_factor,
+            max_delay=timedelta(seconds=self.retry_max_delay_s),
+            max_retries=self.retry_max_retries,
+            jitter=self.retry_jitter,
+        )
 
 
 @lru_cache

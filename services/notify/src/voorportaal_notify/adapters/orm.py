@@ -1,7 +1,109 @@
-"""The notify service's tables (its own database; no other service reads them)."""
+"""The notify service's tables (its own database; no other service reads them).
+
+Only `contact_points` holds personal data (addresses, a representative's name); a tombstone on
+`contact.points` deletes its row. Every other table holds ids, template ids and statuses, so
+the delivery record and the contact-load meter survive an erasure without personal data.
+"""
 
 from __future__ import annotations
 
-from voorportaal_kit.db import new_metadata
+from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
+
+from voorportaal_kit.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
+
+contact_points = Table(
+    "contact_points",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("channels", JSON, nullable=False, comment="Preferred channels, in order"),
+    Column("language", String(2), nullable=False),
+    Column("email", String(320), nullable=True, comment="Personal data"),
+    Column("phone", String(20), nullable=True, comment="Personal data (E.164)"),
+    Column("quiet_from", String(5), nullable=True, comment="HH:MM local time"),
+    Column("quiet_until", String(5), nullable=True),
+    Column("representative", JSON, nullable=True, comment="Personal data: name, addresses"),
+    Column("changed_by", String(64), nullable=False, comment="intake, staff id or citizen"),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    comment="From contact.points (or changed here); a tombstone deletes the row",
+)
+
+pending_updates = Table(
+    "pending_updates",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("event_id", String(64), nullable=False),
+    Column("event_type", String(96), nullable=False),
+    Column("template_id", String(48), nullable=False),
+    Column("fields", JSON, nullable=False, comment="Safe fields only: contact_name, date"),
+    Column("priority", String(8), nullable=False),
+    Column("ignore_quiet_hours", Boolean, nullable=False),
+    Column("action_required", Boolean, nullable=False),
+    Column("link_page", String(16), nullable=False),
+    Column("copy_wanted", Boolean, nullable=False, comment="The rule allows a representative copy"),
+    Column("message_id", String(64), nullable=True, comment="The citizen's message carrying it"),
+    Column("copy_message_id", String(64), nullable=True, comment="The representative's copy"),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Index("ix_pending_updates_case", "case_id"),
+    Index("ix_pending_updates_open", "message_id"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("recipient", String(16), nullable=False, comment="citizen or representative"),
+    Column("idempotency_key", String(64), nullable=False, unique=True),
+    Column("update_ids", JSON, nullable=False),
+    Column("template_id", String(48), nullable=False, comment="The update's, or bundle"),
+    Column("updates", Integer, nullable=False),
+    Column("action_required", Boolean, nullable=False),
+    Column("link_page", String(16), nullable=False),
+    Column("language", String(2), nullable=True, comment="The language rendered"),
+    Column("status", String(16), nullable=False),
+    Column("channel", String(8), nullable=True, comment="Channel being tried"),
+    Column("channels_tried", JSON, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("retries_on_channel", Integer, nullable=False),
+    Column("next_attempt_at", AwareDateTime(), nullable=True),
+    Column("provider_message_id", String(128), nullable=True),
+    Column("reason_code", String(64), nullable=True),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Column("sent_at", AwareDateTime(), nullable=True),
+    Index("ix_messages_case", "case_id"),
+    Index("ix_messages_due", "status", "next_attempt_at"),
+)
+
+delivery_attempts = Table(
+    "delivery_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("message_id", String(64), nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("outcome", String(16), nullable=False, comment="sending, sent, transient, …"),
+    Column("reason_code", String(64), nullable=True),
+    Column("provider_message_id", String(128), nullable=True),
+    Column("started_at", AwareDateTime(), nullable=False),
+    Column("finished_at", AwareDateTime(), nullable=True),
+    Index("ix_delivery_attempts_message", "message_id"),
+)
+
+sent_log = Table(
+    "sent_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(64), nullable=False),
+    Column("recipient", String(16), nullable=False),
+    Column("message_id", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("updates", Integer, nullable=False),
+    Column("action_required", Boolean, nullable=False),
+    Column("sent_at", AwareDateTime(), nullable=False),
+    Index("ix_sent_log_case", "case_id", "sent_at"),
+    comment="What each household received: the contact-load meter and the rate limit",
+)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate
+from email.header import Header
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
 import structlog
@@ -56,22 +58,32 @@ def message_id_for(idempotency_key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
+def _header(value: str) -> str:
+    """ASCII as is; anything else RFC 2047-encoded (a Turkish or Arabic subject)."""
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
 def build_email(
     *, to: str, message: Message, idempotency_key: str, sender: str, message_id_domain: str
-) -> EmailMessage:
-    """A multipart/alternative e-mail (plain text first, HTML second) with stable Message-ID."""
-    mail = EmailMessage()
-    mail["From"] = sender
-    mail["To"] = to
-    mail["Subject"] = message.subject
+) -> MIMEMultipart:
+    """A multipart/alternative e-mail (plain text first, HTML second) with stable Message-ID.
+
+    Built with the `email.mime` classes (compat32) rather than `EmailMessage`: the same MIME
+    structure at about a quarter of the CPU (header folding under `policy.default` dominated
+    the send path in `bench/notify.py`).
+    """
+    mail = MIMEMultipart("alternative")
+    name, address = parseaddr(sender)
+    mail["From"] = formataddr((name, address), charset="utf-8")
+    mail["To"] = _header(to)
+    mail["Subject"] = _header(message.subject)
     mail["Date"] = formatdate(localtime=False, usegmt=True)
     mail["Message-ID"] = message_id_for(idempotency_key, message_id_domain)
     # RFC 3834: an automatic message; well-behaved systems do not auto-reply to it.
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(message.text, subtype="plain", charset="utf-8")
-    mail.add_alternative(message.html, subtype="html", charset="utf-8")
-    # After the parts: setting content clears every Content-* header set before it.
     mail["Content-Language"] = message.language
+    mail.attach(MIMEText(message.text, "plain", "utf-8"))
+    mail.attach(MIMEText(message.html, "html", "utf-8"))
     return mail
 
 

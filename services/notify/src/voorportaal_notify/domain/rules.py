@@ -6,8 +6,8 @@ citizen view the personal link opens, and which event fields may fill the messag
 fields of `ContextMapping` exist, so an agency's decline reason, an outcome text or any other
 detail of an event can never be mapped into a message: the schema has no place for it.
 
-Some rules name events that no service publishes yet (`future = true`); a test keeps that flag
-honest against the contracts' registry.
+A rule may name an event that no service publishes yet (`future = true`); a test keeps that flag
+honest against the contracts' registry (in v1 every rule's event exists).
 """
 
 from __future__ import annotations
@@ -72,19 +72,31 @@ class Rule(_Strict):
         """Whether this rule applies to an event of `event_type` with this payload."""
         if event_type != self.event_type:
             return False
-        return all(str(payload.get(name)) in values for name, values in self.when.items())
+        return all(_as_text(payload.get(name)) in values for name, values in self.when.items())
 
     def context_from(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         """The message fields this rule takes from an event payload (JSON or model dump).
 
-        Raises `KeyError` when a mapped field is missing: the rule and the schema disagree.
+        Raises `KeyError` when a mapped field is missing: the rule and the schema disagree. A
+        field the event has but leaves empty (an optional deadline) is left out.
         """
         found: dict[str, Any] = {}
         if self.context.contact_name is not None:
-            found["contact_name"] = str(payload[self.context.contact_name])
+            name = payload[self.context.contact_name]
+            if name is not None:
+                found["contact_name"] = str(name)
         if self.context.date is not None:
-            found["date"] = _as_date(payload[self.context.date])
+            when = payload[self.context.date]
+            if when is not None:
+                found["date"] = _as_date(when)
         return found
+
+
+def _as_text(value: Any) -> str:
+    """A payload value as `when` lists it: booleans as `true`/`false` (TOML's spelling)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _as_date(value: Any) -> date:

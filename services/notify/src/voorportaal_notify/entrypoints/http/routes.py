@@ -1,0 +1,267 @@
+"""HTTP: the contact-load meter, deliveries and preferences per case (staff), the citizen's own
+preferences through their link, and what the local dev servers "sent" (outside production).
+Translation only: rules live in the service layer."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, put
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody, PathParameter
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+from voorportaal_contracts.types import MessageChannel
+from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.http import NotFound
+from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+from voorportaal_notify.domain.links import InvalidLink, verify_link_token
+from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
+from voorportaal_notify.settings import NotifySettings
+
+CaseIdParam = Annotated[
+    str, PathParameter(min_length=6, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$")
+]
+TokenParam = Annotated[str, PathParameter(min_length=10, max_length=120)]
+Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CitizenPreferencesIn(_In):
+    """What a citizen may change through their link: channels, language, quiet hours."""
+
+    channels: list[MessageChannel] | None = Field(default=None, min_length=1, max_length=3)
+    language: Language | None = None
+    quiet_from: time | None = None
+    quiet_until: time | None = None
+    no_quiet_hours: bool = False
+
+
+class PreferencesIn(CitizenPreferencesIn):
+    """What a casemanager may change on the citizen's behalf: also addresses and copies."""
+
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
+    representative_copies: bool | None = None
+
+
+class RepresentativeOut(BaseModel):
+    """The representative, without name or addresses."""
+
+    relation: str | None
+    receives_copies: bool
+
+
+class PreferencesOut(BaseModel):
+    """How a citizen is reached; addresses masked."""
+
+    case_id: str
+    channels: list[str]
+    language: str
+    email: str | None
+    phone: str | None
+    quiet_from: str | None
+    quiet_until: str | None
+    representative: RepresentativeOut | None
+    changed_by: str
+    updated_at: datetime
+
+
+class ContactLoadOut(BaseModel):
+    """The contact-load meter of one case."""
+
+    case_id: str
+    messages_24h: int
+    messages_7d: int
+    updates_7d: int
+    actions_7d: int
+    messages_30d: int
+    level: str
+
+
+class AttemptOut(BaseModel):
+    """One try to hand a message to the mail server or SMS gateway."""
+
+    attempt: int
+    channel: str
+    outcome: str
+    reason_code: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+class DeliveryOut(BaseModel):
+    """One message of a case and how its delivery went."""
+
+    id: str
+    recipient: str
+    template_id: str
+    updates: int
+    language: str | None
+    status: str
+    channel: str | None
+    channels_tried: list[str]
+    attempts: list[AttemptOut]
+    reason_code: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def _actor(request: Request[Any, Any, Any]) -> Principal:
+    principal = request.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("a bearer token is required")
+    return principal
+
+
+def _notify(state: State) -> NotifyService:
+    service: NotifyService = state["notify"]
+    return service
+
+
+def _settings(state: State) -> NotifySettings:
+    settings: NotifySettings = state["notify_settings"]
+    return settings
+
+
+def _change(data: CitizenPreferencesIn) -> PreferencesChange:
+    extra: dict[str, Any] = {}
+    if isinstance(data, PreferencesIn):
+        extra = {
+            "email": str(data.email) if data.email else None,
+            "phone": data.phone,
+            "representative_copies": data.representative_copies,
+        }
+    return PreferencesChange(
+        channels=data.channels,
+        language=data.language,
+        quiet_from=data.quiet_from,
+        quiet_until=data.quiet_until,
+        clear_quiet_hours=data.no_quiet_hours,
+        **extra,
+    )
+
+
+class CaseNotifyController(Controller):
+    """A case's messages as staff see them, and its preferences."""
+
+    path = "/cases"
+    tags = ["cases"]
+
+    @get("/{case_id:str}/contact-load", operation_id="contactLoad")
+    async def contact_load(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+    ) -> ContactLoadOut:
+        """How much the household received lately (the console's contact-load meter)."""
+        load = await _notify(state).contact_load(case_id, _actor(request))
+        return ContactLoadOut(
+            case_id=case_id,
+            messages_24h=load.messages_24h,
+            messages_7d=load.messages_7d,
+            updates_7d=load.updates_7d,
+            actions_7d=load.actions_7d,
+            messages_30d=load.messages_30d,
+            level=load.level.value,
+        )
+
+    @get("/{case_id:str}/deliveries", operation_id="caseDeliveries")
+    async def deliveries(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+    ) -> list[DeliveryOut]:
+        """Every message of the case with its attempts, newest first (no addresses)."""
+        rows = await _notify(state).deliveries(case_id, _actor(request))
+        return [
+            DeliveryOut(
+                **{k: r[k] for k in DeliveryOut.model_fields if k != "attempts"},
+                attempts=[
+                    AttemptOut(**{k: a[k] for k in AttemptOut.model_fields}) for a in r["attempts"]
+                ],
+            )
+            for r in rows
+        ]
+
+    @get("/{case_id:str}/preferences", operation_id="getPreferences")
+    async def preferences(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+    ) -> PreferencesOut:
+        """How the citizen is reached (addresses masked)."""
+        return PreferencesOut(**await _notify(state).preferences(case_id, _actor(request)))
+
+    @put("/{case_id:str}/preferences", operation_id="changePreferences")
+    async def change_preferences(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseIdParam,
+        data: JSONBody[PreferencesIn],
+    ) -> PreferencesOut:
+        """Change how the citizen is reached, on their behalf (casemanager, supervisor)."""
+        changed = await _notify(state).change_preferences(case_id, _change(data), _actor(request))
+        return PreferencesOut(**changed)
+
+
+class CitizenController(Controller):
+    """The citizen's own preferences, through the personal link in their messages."""
+
+    path = "/citizen"
+    tags = ["citizen"]
+
+    @put("/{token:str}/preferences", operation_id="changeOwnPreferences")
+    async def change_own(
+        self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
+    ) -> PreferencesOut:
+        """Change your channels, language or quiet hours (the link is your key)."""
+        settings = _settings(state)
+        try:
+            claims = verify_link_token(
+                settings.link_key.get_secret_value().encode(),
+                token,
+                now=state["runtime"].clock.now(),
+            )
+        except InvalidLink as exc:
+            raise NotAuthorizedException(str(exc)) from None
+        citizen = Principal(
+            subject=f"citizen:{claims.case_id}",
+            roles=frozenset({Role.CITIZEN}),
+            case_id=claims.case_id,
+        )
+        changed = await _notify(state).change_preferences(claims.case_id, _change(data), citizen)
+        return PreferencesOut(**changed)
+
+
+class DevOutboxController(Controller):
+    """What the local dev SMTP server and SMS stub received (never in production)."""
+
+    path = "/dev"
+    tags = ["development"]
+
+    @get("/outbox", operation_id="devOutbox")
+    async def outbox(self, state: State) -> dict[str, Any]:
+        """The e-mails and SMS the local dev servers stored, oldest first."""
+        settings = _settings(state)
+        if settings.environment == "production":
+            raise NotFound("There is no dev outbox in production.")
+        store = settings.dev_store
+        return {
+            "store": str(store),
+            "emails": [
+                {
+                    "received_at": m.received_at,
+                    "to": m.rcpt_tos,
+                    "subject": m.subject,
+                    "message_id": m.message_id,
+                    "file": m.file,
+                }
+                for m in read_sent_emails(store)
+            ],
+            "sms": [
+                {"received_at": s.received_at, "to": s.to, "text": s.text, "id": s.id}
+                for s in read_sent_sms(store)
+            ],
+        }

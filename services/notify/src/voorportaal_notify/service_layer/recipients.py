@@ -1,0 +1,94 @@
+"""Who a case's messages go to, read from its contact points: the citizen and, when they asked
+for it, a representative who receives copies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from enum import StrEnum
+from typing import Any
+
+from voorportaal_contracts.types import MessageChannel
+from voorportaal_notify.domain.delivery import ContactPreferences
+from voorportaal_notify.domain.policy import QuietHours
+
+
+class RecipientKind(StrEnum):
+    """Who of the household a message is for."""
+
+    CITIZEN = "citizen"
+    REPRESENTATIVE = "representative"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """One person a case's updates go to, with how they may be reached."""
+
+    kind: RecipientKind
+    prefs: ContactPreferences
+    language: str
+    quiet_hours: QuietHours | None
+    """Their own quiet hours; None means the service default."""
+
+
+def _channels(values: Any) -> tuple[MessageChannel, ...]:
+    return tuple(MessageChannel(v) for v in values)
+
+
+def _quiet(row: Mapping[Any, Any]) -> QuietHours | None:
+    start, end = row.get("quiet_from"), row.get("quiet_until")
+    if not start or not end:
+        return None
+    return QuietHours(time.fromisoformat(start), time.fromisoformat(end))
+
+
+def citizen_of(row: Mapping[Any, Any]) -> Recipient:
+    """The citizen, from a `contact_points` row."""
+    return Recipient(
+        RecipientKind.CITIZEN,
+        ContactPreferences(_channels(row["channels"]), email=row["email"], phone=row["phone"]),
+        row["language"],
+        _quiet(row),
+    )
+
+
+def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
+    """The representative who receives copies, if there is one.
+
+    They get the citizen's language and quiet hours, and the citizen's channel order followed by
+    any channel the citizen did not list (a representative's own address is the point).
+    """
+    rep = row.get("representative")
+    if not rep or not rep.get("receives_copies", True):
+        return None
+    order = list(_channels(row["channels"]))
+    order += [c for c in (MessageChannel.EMAIL, MessageChannel.SMS) if c not in order]
+    return Recipient(
+        RecipientKind.REPRESENTATIVE,
+        ContactPreferences(tuple(order), email=rep.get("email"), phone=rep.get("phone")),
+        row["language"],
+        _quiet(row),
+    )
+
+
+def recipient_of(row: Mapping[Any, Any], kind: str) -> Recipient | None:
+    """The recipient of one kind, or None when the case has none of that kind (any more)."""
+    if kind == RecipientKind.CITIZEN:
+        return citizen_of(row)
+    return representative_of(row)
+
+
+def mask_email(email: str | None) -> str | None:
+    """`b***@example.org`: enough for a casemanager to recognise, not to copy."""
+    if not email or "@" not in email:
+        return None
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}"
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """`+316****5678`: the country and the last four digits."""
+    if not phone:
+        return None
+    return f"{phone[:4]}****{phone[-4:]}"

@@ -1,0 +1,183 @@
+"""The notify HTTP API: who may read and change what, with clear errors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from litestar.testing import TestClient
+from notify_factories import CASE, EMAIL, contact_points
+from pydantic import SecretStr, ValidationError
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_kit.auth import AuthSettings, issue_token
+from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_notify.app import definition
+from voorportaal_notify.devservers import SmsGatewayStub
+from voorportaal_notify.domain.links import sign_link_token
+from voorportaal_notify.settings import NotifySettings
+
+STAFF_URLS = (
+    f"/cases/{CASE}/contact-load",
+    f"/cases/{CASE}/deliveries",
+    f"/cases/{CASE}/preferences",
+)
+
+
+@dataclass
+class Api:
+    client: TestClient[Any]
+    settings: NotifySettings
+    runtime: ServiceRuntime
+
+    def bearer(self, *roles: str, case_id: str | None = None) -> dict[str, str]:
+        token = issue_token(self.settings.auth, "u-1", list(roles), case_id=case_id)
+        return {"Authorization": f"Bearer {token}"}
+
+    def link(self, case_id: str = CASE, *, expires_in: timedelta = timedelta(days=1)) -> str:
+        return sign_link_token(
+            self.settings.link_key.get_secret_value().encode(),
+            case_id=case_id,
+            page="overview",
+            expires_at=datetime.now(UTC) + expires_in,
+        )
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    settings = NotifySettings(
+        data_dir=tmp_path / "data",
+        kafka_bootstrap_servers="127.0.0.1:1",
+        dev_store_dir=tmp_path / "outbox-dev",
+        worker_interval_s=3600,
+    )
+    runtime = ServiceRuntime(definition(settings))
+    runtime.migrate()
+
+    async def seed() -> None:
+        async with runtime.sessions.begin() as session:
+            envelope = Envelope(contact_points(), source="/test")
+            await runtime.state["notify"].on_contact_points(session, envelope)
+        await runtime.engine.dispose()  # its connections belong to this loop only
+
+    asyncio.run(seed())
+    with TestClient(runtime.app()) as client:
+        yield Api(client, settings, runtime)
+
+
+def test_staff_endpoints_need_a_token_and_a_staff_role(api: Api) -> None:
+    for url in STAFF_URLS:
+        assert api.client.get(url).status_code == 401, url
+        citizen = api.bearer("citizen", case_id=CASE)
+        assert api.client.get(url, headers=citizen).status_code == 403, url
+        assert api.client.get(url, headers=api.bearer("agency:uwv")).status_code == 403, url
+        assert api.client.get(url, headers=api.bearer("casemanager")).status_code == 200, url
+    body = {"language": "en"}
+    url = f"/cases/{CASE}/preferences"
+    assert api.client.put(url, json=body).status_code == 401
+    assert api.client.put(url, json=body, headers=api.bearer("agency:uwv")).status_code == 403
+
+
+def test_the_contact_load_meter_reads_low_for_a_quiet_case(api: Api) -> None:
+    load = api.client.get(f"/cases/{CASE}/contact-load", headers=api.bearer("supervisor")).json()
+    assert load == {
+        "case_id": CASE,
+        "messages_24h": 0,
+        "messages_7d": 0,
+        "updates_7d": 0,
+        "actions_7d": 0,
+        "messages_30d": 0,
+        "level": "low",
+    }
+
+
+def test_a_casemanager_changes_preferences_and_sees_addresses_masked(api: Api) -> None:
+    url = f"/cases/{CASE}/preferences"
+    changed = api.client.put(
+        url,
+        json={"channels": ["sms", "email"], "phone": "+31687654321", "language": "ar"},
+        headers=api.bearer("casemanager"),
+    )
+    assert changed.status_code == 200, changed.text
+    prefs = changed.json()
+    assert prefs["channels"] == ["sms", "email"] and prefs["language"] == "ar"
+    assert prefs["phone"] == "+316****4321" and prefs["email"] == "b***@example.org"
+    assert EMAIL not in changed.text
+    assert prefs["changed_by"] == "u-1"
+
+
+def test_bad_preferences_are_refused_with_the_field(api: Api) -> None:
+    url = f"/cases/{CASE}/preferences"
+    staff = api.bearer("casemanager")
+    bad = api.client.put(url, json={"phone": "0612"}, headers=staff)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "phone"
+    half = api.client.put(url, json={"quiet_from": "22:00"}, headers=staff)
+    assert half.status_code == 400 and "quiet" in half.text
+    unknown = api.client.put(
+        "/cases/vp-unknown-case/preferences", json={"language": "en"}, headers=staff
+    )
+    assert unknown.status_code == 404
+
+
+def test_the_citizen_changes_their_own_preferences_through_their_link(api: Api) -> None:
+    response = api.client.put(
+        f"/citizen/{api.link()}/preferences",
+        json={"language": "pl", "quiet_from": "20:00", "quiet_until": "09:00"},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["changed_by"] == "citizen"
+    assert response.json()["quiet_from"] == "20:00"
+
+
+def test_a_forged_expired_or_foreign_link_changes_nothing(api: Api) -> None:
+    body = {"language": "pl"}
+    forged = api.link()[:-2] + "AA"
+    assert api.client.put(f"/citizen/{forged}/preferences", json=body).status_code == 401
+    expired = api.link(expires_in=timedelta(seconds=-5))
+    assert api.client.put(f"/citizen/{expired}/preferences", json=body).status_code == 401
+    other = api.link("vp-0000000000000000othr")
+    assert api.client.put(f"/citizen/{other}/preferences", json=body).status_code == 404
+    addresses = {"email": "x@example.org"}
+    refused = api.client.put(f"/citizen/{api.link()}/preferences", json=addresses)
+    assert refused.status_code == 400, "a citizen's link does not change addresses"
+    prefs = api.client.get(f"/cases/{CASE}/preferences", headers=api.bearer("casemanager"))
+    assert prefs.json()["language"] == "tr"
+
+
+def test_the_dev_outbox_lists_what_the_local_servers_received(api: Api) -> None:
+    store = api.settings.dev_store
+    with SmsGatewayStub(store, port=0) as sms:
+        httpx.post(sms.url, json={"to": "+31611111111", "text": "Hallo"}, timeout=5)
+    listed = api.client.get("/dev/outbox").json()
+    assert [s["text"] for s in listed["sms"]] == ["Hallo"] and listed["emails"] == []
+
+
+def test_production_refuses_the_development_link_key() -> None:
+    auth = AuthSettings(hs256_secret=SecretStr("p" * 40))
+    with pytest.raises(ValidationError, match="link_key"):
+        NotifySettings(environment="production", auth=auth)
+    NotifySettings(environment="production", auth=auth, link_key=SecretStr("q" * 40))
+
+
+def test_the_dev_outbox_does_not_exist_in_production(tmp_path: Path) -> None:
+    settings = NotifySettings(
+        environment="production",
+        data_dir=tmp_path,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        auth=AuthSettings(hs256_secret=SecretStr("p" * 40)),
+        link_key=SecretStr("q" * 40),
+        worker_interval_s=3600,
+    )
+    runtime = ServiceRuntime(definition(settings))
+    runtime.migrate()
+    with TestClient(runtime.app()) as client:
+        assert client.get("/dev/outbox").status_code == 401
+        token = issue_token(settings.auth, "op-1", ["operator"])
+        found = client.get("/dev/outbox", headers={"Authorization": f"Bearer {token}"})
+        assert found.status_code == 404

@@ -1,0 +1,216 @@
+"""Notify against the real broker and PostgreSQL, in-process with a test clock, sending to the
+real local SMTP server and SMS gateway stub.
+
+Contact points and case events go onto their topics; after the bundling window (the test clock
+moves) exactly one message per citizen arrives, in their language and on their channel, and
+`NotificationSent` appears on `notify.outcomes`. A redelivered event sends nothing twice, and a
+tombstone on `contact.points` erases the citizen's addresses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from sqlalchemy import func, select
+
+from voorportaal_contracts.envelope import Envelope, from_kafka
+from voorportaal_contracts.events import ContactPointsUpdated, ReferralAccepted
+from voorportaal_contracts.topics import CONTACT_POINTS, NOTIFY_OUTCOMES
+from voorportaal_kit.clock import FixedClock
+from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_notify.adapters.orm import contact_points, pending_updates
+from voorportaal_notify.app import definition
+from voorportaal_notify.devservers import (
+    DevServers,
+    read_sent_emails,
+    read_sent_sms,
+    start_dev_servers,
+)
+from voorportaal_notify.settings import NotifySettings
+
+pytestmark = pytest.mark.integration
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam: no quiet hours
+WINDOW = timedelta(minutes=15)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Live:
+    runtime: ServiceRuntime
+    clock: FixedClock
+    bootstrap: str
+    producer: AIOKafkaProducer
+    store: Path
+    servers: DevServers
+
+    async def publish(self, envelope: Envelope) -> None:
+        record = envelope.to_kafka()
+        await self.producer.send_and_wait(
+            record.topic, record.value, key=record.key, headers=list(record.headers)
+        )
+
+    async def tombstone(self, case_id: str) -> None:
+        await self.producer.send_and_wait(CONTACT_POINTS, None, key=case_id.encode())
+
+    async def count(self, table: Any, case_id: str) -> int:
+        async with self.runtime.sessions() as session:
+            found = await session.execute(
+                select(func.count()).select_from(table).where(table.c.case_id == case_id)
+            )
+            return int(found.scalar_one())
+
+
+async def eventually(check: Callable[[], Any], what: str, wait_s: float = 60) -> Any:
+    """Poll until `check` is truthy. Generous: on a broker that already holds many case events,
+    the first run of the `notify.*` consumer groups reads that backlog (from `earliest`)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"never happened: {what}")
+
+
+@pytest.fixture
+async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[Live]:
+    store = tmp_path / "outbox-dev"
+    servers = start_dev_servers(store, _free_port(), _free_port())
+    settings = NotifySettings(
+        data_dir=tmp_path,
+        database_url=pg_database_url,
+        kafka_bootstrap_servers=kafka_bootstrap,
+        smtp_port=servers.smtp.port,
+        sms_gateway_url=servers.sms.url,
+        worker_interval_s=0.2,
+        consumer_backoff_initial_s=0.1,
+        consumer_backoff_max_s=0.5,
+    )
+    clock = FixedClock(START)
+    runtime = ServiceRuntime(definition(settings), clock=clock)
+    await asyncio.to_thread(runtime.migrate)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        async with runtime.lifespan():
+            for _ in range(120):
+                try:
+                    await runtime.check_messaging()
+                    break
+                except RuntimeError:
+                    await asyncio.sleep(0.5)
+            yield Live(runtime, clock, kafka_bootstrap, producer, store, servers)
+    finally:
+        await producer.stop()
+        servers.stop()
+
+
+async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    found: list[Envelope] = []
+    try:
+        deadline = time.monotonic() + wait_s
+        quiet = 0
+        while time.monotonic() < deadline and quiet < 4:
+            batch = await consumer.getmany(timeout_ms=500)
+            quiet = 0 if batch else quiet + 1
+            for records in batch.values():
+                found += [
+                    from_kafka(r.key, r.value, r.headers) for r in records if r.key == key.encode()
+                ]
+    finally:
+        await consumer.stop()
+    return found
+
+
+def new_case() -> str:
+    return f"vp-nt{uuid.uuid4().hex[:18]}"
+
+
+def points(case_id: str, **changes: Any) -> Envelope:
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "channels": ["email"],
+        "language": "ar",
+        "email": f"{case_id}@example.org",
+    }
+    return Envelope(ContactPointsUpdated(**{**fields, **changes}), source="/test", time=START)
+
+
+def accepted(case_id: str) -> Envelope:
+    event = ReferralAccepted(
+        case_id=case_id, referral_id="ref-1", agency_code="uwv", by="agency", changed_at=START
+    )
+    return Envelope(event, source="/test", time=START)
+
+
+async def test_an_event_on_kafka_sends_one_email_in_the_citizens_language(live: Live) -> None:
+    email_case, sms_case = new_case(), new_case()
+    await live.publish(points(email_case))
+    await live.publish(points(sms_case, channels=["sms"], language="pl", phone="+31612345678"))
+    event = accepted(email_case)
+    await live.publish(event)
+    await live.publish(event)  # redelivered: the inbox applies it once
+    await live.publish(accepted(sms_case))
+    for case_id in (email_case, sms_case):
+        await eventually(partial(live.count, pending_updates, case_id), f"queued for {case_id}")
+    await asyncio.sleep(1)  # the duplicate has been read too
+    assert read_sent_emails(live.store) == [], "nothing before the bundling window"
+    live.clock.advance(WINDOW)
+
+    def mails() -> list[Any]:
+        return [
+            m for m in read_sent_emails(live.store) if m.rcpt_tos == [f"{email_case}@example.org"]
+        ]
+
+    (stored,) = await eventually(mails, "the e-mail arrived")
+    mail = stored.message()
+    assert mail["Content-Language"] == "ar"
+    html = mail.get_body(("html",))
+    assert html is not None and 'dir="rtl"' in html.get_content()
+    (sms,) = await eventually(lambda: read_sent_sms(live.store), "the SMS arrived")
+    assert sms.to == "+31612345678"
+
+    outcomes = await read_topic(live.bootstrap, NOTIFY_OUTCOMES, email_case)
+    assert [(e.type, e.data.channel) for e in outcomes] == [  # type: ignore[attr-defined]
+        ("nl.voorportaal.notify.sent", "email")
+    ]
+    await asyncio.sleep(1)  # a few more worker rounds: still exactly one of each
+    assert len(mails()) == 1 and len(read_sent_sms(live.store)) == 1
+
+
+async def test_a_tombstone_on_contact_points_erases_the_addresses(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(points(case_id))
+    await eventually(lambda: live.count(contact_points, case_id), "contact points stored")
+    await live.tombstone(case_id)
+
+    async def erased() -> bool:
+        return await live.count(contact_points, case_id) == 0
+
+    await eventually(erased, "contact points erased")
