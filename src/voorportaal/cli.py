@@ -264,8 +264,18 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
             started_broker = True
 
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
+    dev_servers = None
     try:
         asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes())))
+        if (
+            "VOORPORTAAL_NOTIFY_SMTP_HOST" not in env
+            and "VOORPORTAAL_NOTIFY_SMS_GATEWAY_URL" not in env
+        ):
+            # Local runs: a real SMTP server and an SMS gateway stub that keep what they get.
+            from voorportaal_notify.devservers import start_dev_servers
+
+            dev_servers = start_dev_servers(REPO_ROOT / "var" / "outbox-dev")
+            click.echo("local SMTP server on 127.0.0.1:8025, SMS gateway stub on 127.0.0.1:8026")
         log_dir = REPO_ROOT / "var" / "log"
         log_dir.mkdir(parents=True, exist_ok=True)
         for info in SERVICES.values():
@@ -298,6 +308,8 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
         click.echo("\nstopping …")
     finally:
         _stop_children(children)
+        if dev_servers is not None:
+            dev_servers.stop()
         if started_broker:
             subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
         click.echo("stopped")
@@ -370,9 +382,7 @@ def _wait_console(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> N
         if proc.poll() is not None:
             raise click.ClickException("the console exited at start; see var/log/console.log")
         try:
-            with urllib.request.urlopen(
-                f"http://127.0.0.1:{CONSOLE_PORT}/ping", timeout=2
-            ):
+            with urllib.request.urlopen(f"http://127.0.0.1:{CONSOLE_PORT}/ping", timeout=2):
                 click.echo(f"console  up on http://127.0.0.1:{CONSOLE_PORT}")
                 return
         except OSError:
@@ -395,6 +405,10 @@ def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
             f"  console  http://127.0.0.1:{CONSOLE_PORT}  (demo sign-in: anna / anna-noord-2024, "
             "sophie / sophie-super-2024; see frontends/buddy/README.md)"
         )
+    click.echo(
+        f"  sent     http://127.0.0.1:{SERVICES['notify'].port}/dev/outbox  (what the local SMTP "
+        "server and SMS stub received; files in var/outbox-dev/)"
+    )
     click.echo("  logs     var/log/<service>.log;  `voorportaal status` in another terminal")
     click.echo("Press Ctrl-C to stop everything.")
 
