@@ -2,19 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from voorportaal_dossier.adapters.filestore import DocumentStore
+from voorportaal_dossier.entrypoints.http.routes import ROUTE_HANDLERS
+from voorportaal_dossier.entrypoints.messaging.subscriptions import subscriptions
+from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings, get_settings
-from voorportaal_kit.runtime import ServiceDefinition
+from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
     """The dossier service as the kit runtime runs it."""
+    settings = settings or get_settings()
     return ServiceDefinition(
-        settings=settings or get_settings(),
+        settings=settings,
         migrations_dir=MIGRATIONS,
         title="Voorportaal dossier",
-        description="Cases, timeline, ownership and handover, sharing, access audit, promises.",
+        description=(
+            "Cases, timeline, ownership and handover, contact moments, the promise ledger, "
+            "sharing and mandates, the access audit log, documents and the citizen's view."
+        ),
+        route_handlers=ROUTE_HANDLERS,
+        # The citizen's pages check their signed link themselves.
+        public_paths=[r"^/citizen/"],
+        on_runtime=lambda runtime: _wire(runtime, settings),
+        subscriptions=lambda runtime: subscriptions(
+            runtime.state["dossier"], settings.consumer_group_prefix
+        ),
+        jobs=lambda runtime: [
+            PeriodicJob(
+                "promises", settings.promise_interval_s, runtime.state["dossier"].promise_sweep
+            ),
+            PeriodicJob(
+                "retention", settings.retention_interval_s, runtime.state["dossier"].retention_sweep
+            ),
+        ],
+    )
+
+
+def _wire(runtime: ServiceRuntime, settings: DossierSettings) -> None:
+    runtime.state["dossier"] = DossierService(
+        runtime.sessions,
+        runtime.clock,
+        settings.event_source,
+        documents=DocumentStore(settings.effective_documents_dir),
+        link_key=settings.link_key,
+        link_ttl=timedelta(seconds=settings.citizen_link_ttl_s),
+        retention=timedelta(days=settings.retention_days),
+        max_upload_bytes=settings.max_upload_bytes,
+        teams=settings.teams,
     )

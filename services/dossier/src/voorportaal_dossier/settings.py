@@ -3,19 +3,65 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from voorportaal_dossier.domain.citizen_link import MIN_KEY_BYTES
+from voorportaal_dossier.domain.documents import DEFAULT_MAX_BYTES
 from voorportaal_kit.settings import ServiceSettings
+
+DEV_CITIZEN_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
+"""The key `voorportaal up` signs citizen links with on a developer's machine."""
 
 
 class DossierSettings(ServiceSettings):
     """The dossier service's settings."""
 
-    model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_DOSSIER_")
+    model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_DOSSIER_", env_nested_delimiter="__")
 
     service_name: str = "dossier"
     http_port: int = 8003
+    documents_dir: Path | None = None
+    """Folder for uploaded documents (content-addressed); empty means `<data_dir>/documents`."""
+    max_upload_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0, le=50 * 1024 * 1024)
+    """Largest document accepted."""
+    citizen_link_key: SecretStr = SecretStr(DEV_CITIZEN_LINK_KEY)
+    """HMAC key of the citizen's signed link (at least 32 bytes; the dev key is refused in
+    production)."""
+    citizen_link_ttl_s: int = Field(default=14 * 24 * 3600, gt=0, le=90 * 24 * 3600)
+    """How long a citizen link stays valid."""
+    retention_days: int = Field(default=365 * 2, gt=0)
+    """How long a closed case keeps its personal data before it is anonymised."""
+    teams: dict[str, str] = Field(default_factory=dict)
+    """Team of each staff member by subject id, when the token carries no `team` claim
+    (`VOORPORTAAL_DOSSIER_TEAMS='{"cm-anna": "team-noord"}'`)."""
+    promise_interval_s: float = Field(default=60.0, gt=0)
+    """How often the promise ledger looks for promises falling due or broken."""
+    retention_interval_s: float = Field(default=3600.0, gt=0)
+    """How often the retention job looks for closed cases past their period."""
+    consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
+    """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
+
+    @model_validator(mode="after")
+    def _no_development_link_key_in_production(self) -> DossierSettings:
+        key = self.citizen_link_key.get_secret_value()
+        if len(key.encode()) < MIN_KEY_BYTES:
+            raise ValueError(f"citizen_link_key: at least {MIN_KEY_BYTES} bytes")
+        if self.environment == "production" and key == DEV_CITIZEN_LINK_KEY:
+            raise ValueError("citizen_link_key: the development key is refused in production")
+        return self
+
+    @property
+    def effective_documents_dir(self) -> Path:
+        """Where documents are stored."""
+        return self.documents_dir or self.data_dir / "documents"
+
+    @property
+    def link_key(self) -> bytes:
+        """The citizen-link key as bytes."""
+        return self.citizen_link_key.get_secret_value().encode()
 
 
 @lru_cache

@@ -31,13 +31,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voorportaal_contracts.events import (
+    ActionRequested,
     BuddyRecommended,
+    CaseAnonymised,
+    CaseClosed,
     CaseHandedOver,
+    CaseReopened,
     ChainStalled,
+    CitizenMessageRequested,
     ConsentRevoked,
+    ContactRecorded,
+    MandateGranted,
+    MandateRevoked,
     NotificationFailed,
     NotificationSent,
+    OverrideDecided,
     PromiseBroken,
+    PromiseDueSoon,
+    PromiseFulfilled,
     ReferralAccepted,
     ReferralCompleted,
     ReferralDeclined,
@@ -70,9 +81,8 @@ from voorportaal_dossier.domain.projection import (
     project,
     sentences,
 )
-from voorportaal_dossier.domain.promises import MadeBy, PromiseFulfilled, PromiseStatus
-from voorportaal_dossier.domain.retention import CaseAnonymised, CaseClosed, CaseReopened
-from voorportaal_dossier.domain.sharing import GrantedBy, MandateGranted, MandateRevoked
+from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
+from voorportaal_dossier.domain.sharing import GrantedBy
 
 BASE = [env(intake_submitted(), time=at(0)), env(referral_issued(), time=at(1))]
 
@@ -292,35 +302,62 @@ ROWS: list[tuple[str, Any, str, str, Check]] = [
     ),
     (
         "handover requested",
-        own.HandoverRequested(CASE, "cm-anna", "cm-bram", "Bram", "team-zuid", at(99)),
+        own.HandoverRequested(
+            case_id=CASE,
+            from_casemanager_id="cm-anna",
+            to_casemanager_id="cm-bram",
+            to_casemanager_name="Bram",
+            to_team="team-zuid",
+            requested_at=at(99),
+        ),
         "De buddy heeft een collega gevraagd de zaak over te nemen.",
         "The buddy asked a colleague to take over the case.",
         lambda c: c.ownership.status is own.OwnershipStatus.HANDOVER_REQUESTED,
     ),
     (
         "handover declined",
-        own.HandoverDeclined(CASE, "cm-anna", "cm-bram", at(99)),
+        own.HandoverDeclined(
+            case_id=CASE,
+            from_casemanager_id="cm-anna",
+            to_casemanager_id="cm-bram",
+            declined_at=at(99),
+        ),
         "De collega heeft de overdracht afgewezen; de buddy blijft dezelfde.",
         "The colleague declined the handover; the buddy stays the same.",
         lambda c: c.ownership.pending is None,
     ),
     (
         "handover cancelled",
-        own.HandoverCancelled(CASE, "cm-anna", "cm-bram", "cm-anna", at(99)),
+        own.HandoverCancelled(
+            case_id=CASE,
+            from_casemanager_id="cm-anna",
+            to_casemanager_id="cm-bram",
+            cancelled_by="cm-anna",
+            cancelled_at=at(99),
+        ),
         "Het verzoek om de zaak over te dragen is ingetrokken.",
         "The request to hand over the case was withdrawn.",
         lambda c: c.ownership.pending is None,
     ),
     (
         "released by owner",
-        own.CaseReleased(CASE, "cm-anna", "cm-anna", at(99)),
+        own.CaseReleased(
+            case_id=CASE, casemanager_id="cm-anna", released_by="cm-anna", released_at=at(99)
+        ),
         "De buddy heeft de zaak losgelaten; er wordt een nieuwe buddy gezocht.",
         "The buddy let go of the case; a new buddy is being found.",
         lambda c: c.ownership.status is own.OwnershipStatus.RELEASED and c.ownership.owner is None,
     ),
     (
         "reassigned",
-        own.CaseReassigned(CASE, None, "cm-cees", "Cees", "team-noord", "sv-1", at(99)),
+        own.CaseReassigned(
+            case_id=CASE,
+            to_casemanager_id="cm-cees",
+            to_casemanager_name="Cees",
+            to_team="team-noord",
+            reassigned_by="sv-1",
+            reassigned_at=at(99),
+        ),
         "Een leidinggevende heeft de zaak aan een buddy toegewezen.",
         "A supervisor assigned the case to a buddy.",
         lambda c: c.ownership.team == "team-noord",
@@ -348,7 +385,9 @@ ROWS: list[tuple[str, Any, str, str, Check]] = [
     ),
     (
         "promise fulfilled",
-        PromiseFulfilled(CASE, "p-1", "gemeente", at(99), late=False),
+        PromiseFulfilled(
+            case_id=CASE, promise_id="p-1", made_by="gemeente", fulfilled_at=at(99), late=False
+        ),
         "Een toezegging van de gemeente is nagekomen.",
         "A promise by the municipality was kept.",
         lambda c: c.promises[0].status is PromiseStatus.FULFILLED,
@@ -370,15 +409,15 @@ ROWS: list[tuple[str, Any, str, str, Check]] = [
     (
         "mandate granted",
         MandateGranted(
-            CASE,
-            "m-1",
-            RepresentativeRelation.BEWINDVOERDER,
-            (SharingScope.SUMMARY,),
-            at(0),
-            at(days=365),
-            GrantedBy.CITIZEN,
-            None,
-            Channel.WEB,
+            case_id=CASE,
+            mandate_id="m-1",
+            relation=RepresentativeRelation.BEWINDVOERDER,
+            scopes=[SharingScope.SUMMARY],
+            valid_from=at(0),
+            valid_until=at(days=365),
+            granted_by=GrantedBy.CITIZEN.value,
+            recorded_by=None,
+            channel=Channel.WEB,
         ),
         "Er is een machtiging vastgelegd voor een bewindvoerder.",
         "A mandate was recorded for a bewindvoerder (administrator).",
@@ -386,7 +425,7 @@ ROWS: list[tuple[str, Any, str, str, Check]] = [
     ),
     (
         "mandate revoked",
-        MandateRevoked(CASE, "m-1", "citizen", at(99)),
+        MandateRevoked(case_id=CASE, mandate_id="m-1", revoked_by="citizen", revoked_at=at(99)),
         "Een machtiging is ingetrokken.",
         "A mandate was revoked.",
         lambda c: c.mandates == (),
@@ -414,22 +453,71 @@ ROWS: list[tuple[str, Any, str, str, Check]] = [
         lambda c: c.notifications_failed == 1,
     ),
     (
+        "promise due soon",
+        PromiseDueSoon(case_id=CASE, promise_id="p-1", made_by="uwv", due_at=at(days=2)),
+        "Een toezegging van UWV moet binnenkort worden nagekomen.",
+        "A promise by UWV falls due soon.",
+        lambda c: c.promises == (),
+    ),
+    (
+        "contact with confirmation",
+        ContactRecorded(
+            case_id=CASE,
+            contact_id="c-1",
+            channel=Channel.PHONE,
+            by="cm-anna",
+            confirmation_requested=True,
+            recorded_at=at(9),
+        ),
+        "Er is contact geweest telefonisch; de burger krijgt een schriftelijke bevestiging.",
+        "There was contact by phone; the citizen gets a written confirmation.",
+        lambda c: c.citizen is None,
+    ),
+    (
+        "action requested",
+        ActionRequested(case_id=CASE, action_id="a-1", requested_by="cm-anna", requested_at=at(9)),
+        "De burger is gevraagd iets te doen.",
+        "The citizen was asked to do something.",
+        lambda c: c.citizen is None,
+    ),
+    (
+        "message requested",
+        CitizenMessageRequested(case_id=CASE, message_id="msg-1", by="cm-anna", requested_at=at(9)),
+        "Er staat een bericht voor de burger klaar.",
+        "A message for the citizen is ready.",
+        lambda c: c.citizen is None,
+    ),
+    (
+        "doorbraak",
+        OverrideDecided(
+            case_id=CASE,
+            override_id="o-1",
+            proposed_by="cm-anna",
+            approved_by="sv-1",
+            reason_code="blocking_rule",
+            decided_at=at(9),
+        ),
+        "Er is een doorbraak besloten, met instemming van een leidinggevende.",
+        "A breakthrough decision (doorbraak) was made, approved by a supervisor.",
+        lambda c: c.citizen is None,
+    ),
+    (
         "case closed",
-        CaseClosed(CASE, "cm-anna", at(99)),
+        CaseClosed(case_id=CASE, closed_by="cm-anna", outcome="completed", closed_at=at(99)),
         "De zaak is afgesloten.",
         "The case was closed.",
         lambda c: c.closed_at == at(99),
     ),
     (
         "case reopened",
-        CaseReopened(CASE, "cm-anna", at(99)),
+        CaseReopened(case_id=CASE, reopened_by="cm-anna", reopened_at=at(99)),
         "De zaak is heropend.",
         "The case was reopened.",
         lambda c: c.closed_at is None,
     ),
     (
         "case anonymised",
-        CaseAnonymised(CASE, at(99)),
+        CaseAnonymised(case_id=CASE, anonymised_at=at(99)),
         "De persoonsgegevens zijn verwijderd na de bewaartermijn.",
         "The personal data was removed after the retention period.",
         lambda c: c.anonymised_at == at(99),
@@ -567,7 +655,7 @@ def test_household_members_are_kept_when_an_identity_names_them() -> None:
 
 
 def test_identity_arriving_after_anonymisation_is_not_stored() -> None:
-    case = case_from(*BASE, env(CaseAnonymised(CASE, at(50)), time=at(50)))
+    case = case_from(*BASE, env(CaseAnonymised(case_id=CASE, anonymised_at=at(50)), time=at(50)))
     case = apply(case, env(citizen_identified(), time=at(60)))
     assert case.citizen is None or case.citizen.bsn is None
 

@@ -54,9 +54,14 @@ def test_claiming_a_recommended_case_makes_the_claimant_the_owner() -> None:
     assert result.state.status is St.OWNED
     assert result.state.owner == ANNA_STAFF
     assert result.events == (
-        own.BuddyAssigned(CASE, "cm-anna", "Anna de Vries", "team-noord", at(5)),
+        own.BuddyAssigned(
+            case_id=CASE,
+            casemanager_id="cm-anna",
+            casemanager_name="Anna de Vries",
+            team="team-noord",
+            assigned_at=at(5),
+        ),
     )
-    assert result.events[0].to_contract().casemanager_id == "cm-anna"
 
 
 def test_of_two_claims_on_the_same_case_one_wins_the_other_gets_409() -> None:
@@ -100,7 +105,14 @@ def test_a_warm_handover_runs_request_accept_with_the_note_kept_in_the_dossier()
     assert accepted.state.owner == BRAM_STAFF
     assert accepted.state.pending is None
     assert accepted.events == (
-        own.CaseHandedOver(CASE, "cm-anna", "cm-bram", "Bram Jansen", "team-zuid", at(20)),
+        own.CaseHandedOver(
+            case_id=CASE,
+            from_casemanager_id="cm-anna",
+            to_casemanager_id="cm-bram",
+            to_casemanager_name="Bram Jansen",
+            to_team="team-zuid",
+            handed_over_at=at(20),
+        ),
     )
 
 

@@ -1,7 +1,133 @@
-"""The dossier service's tables (its own database; no other service reads them)."""
+"""The dossier service's tables (its own database; no other service reads them).
+
+A case is stored as its projected `CaseState` (the domain's `dump_case`, JSON) beside a few
+columns the work queue filters and sorts on. The promise clock indexes open promises for the
+periodic job. The audit log is append-only: one row per record, its canonical bytes (with the
+hash chain) in `record`, and copies of the ids it is queried by.
+"""
 
 from __future__ import annotations
 
-from voorportaal_kit.db import new_metadata
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+)
+
+from voorportaal_kit.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
+
+cases = Table(
+    "dossier_cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("state", LargeBinary, nullable=False, comment="CaseState as JSON (dump_case)"),
+    Column("ownership_status", String(32), nullable=False),
+    Column("owner_id", String(64), nullable=True),
+    Column("team", String(64), nullable=True),
+    Column("urgency", String(16), nullable=True),
+    Column("urgency_rank", Integer, nullable=False, comment="0 acute … 3 unknown"),
+    Column("municipality_code", String(16), nullable=True),
+    Column("life_events", JSON, nullable=False),
+    Column("agency_codes", JSON, nullable=False),
+    Column("overdue_count", Integer, nullable=False),
+    Column("closed_at", AwareDateTime(), nullable=True),
+    Column("anonymised_at", AwareDateTime(), nullable=True),
+    Column("opened_at", AwareDateTime(), nullable=True),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Index("ix_dossier_cases_owner", "owner_id"),
+    Index("ix_dossier_cases_status", "ownership_status"),
+    Index("ix_dossier_cases_team", "team"),
+    Index("ix_dossier_cases_closed", "closed_at"),
+)
+
+promise_clock = Table(
+    "dossier_promise_clock",
+    metadata,
+    Column("promise_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("due_at", AwareDateTime(), nullable=False),
+    Column("open", Boolean, nullable=False),
+    Column("due_soon_sent", Boolean, nullable=False),
+    Index("ix_dossier_promise_clock_due", "open", "due_at"),
+    comment="Open promises by due date, for the ledger job (the promise itself is in the case)",
+)
+
+contacts = Table(
+    "dossier_contacts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("by", String(64), nullable=False),
+    Column("summary", Text, nullable=True, comment="Personal: stripped on anonymisation"),
+    Column("next_steps", Text, nullable=True, comment="Personal: stripped on anonymisation"),
+    Column("confirmation_requested", Boolean, nullable=False),
+    Column("at", AwareDateTime(), nullable=False),
+    Index("ix_dossier_contacts_case", "case_id"),
+)
+
+documents = Table(
+    "dossier_documents",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("media_type", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("title", String(200), nullable=True, comment="Personal: stripped on anonymisation"),
+    Column("shared_with", JSON, nullable=False, comment="Agency codes that may see this one"),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("uploaded_at", AwareDateTime(), nullable=False),
+    Index("ix_dossier_documents_case", "case_id"),
+    Index("ix_dossier_documents_sha", "sha256"),
+)
+
+citizen_items = Table(
+    "dossier_citizen_items",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False, comment="message or action"),
+    Column("text", Text, nullable=True, comment="Personal: stripped on anonymisation"),
+    Column("due_at", AwareDateTime(), nullable=True),
+    Column("by", String(64), nullable=False),
+    Column("at", AwareDateTime(), nullable=False),
+    Index("ix_dossier_citizen_items_case", "case_id"),
+)
+
+overrides = Table(
+    "dossier_overrides",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("reason_code", String(64), nullable=False),
+    Column("note", Text, nullable=True, comment="Personal: stripped on anonymisation"),
+    Column("status", String(16), nullable=False, comment="proposed, approved or rejected"),
+    Column("proposed_by", String(64), nullable=False),
+    Column("decided_by", String(64), nullable=True),
+    Column("proposed_at", AwareDateTime(), nullable=False),
+    Column("decided_at", AwareDateTime(), nullable=True),
+    Index("ix_dossier_overrides_case", "case_id"),
+)
+
+audit_log = Table(
+    "dossier_audit_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", AwareDateTime(), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("case_id", String(128), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("record", Text, nullable=False, comment="Canonical JSON with prev_hash and hash"),
+    Index("ix_dossier_audit_case", "case_id"),
+    Index("ix_dossier_audit_actor", "actor"),
+    comment="Append-only and hash-chained (NEN 7513); ids only, never personal data",
+)

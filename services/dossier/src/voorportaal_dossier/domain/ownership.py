@@ -12,8 +12,7 @@ A case has at most one owner. Claiming an owned case raises `OwnershipConflict` 
 claims at the same moment the service layer lets exactly one write win (optimistic lock) and
 the loser meets the owned state here. A step the caller may not take raises `NotAllowed`
 (403); a step the state does not allow raises `InvalidTransition` (409). Each function returns
-the new state and the facts to publish on `case.events` (dataclasses below, named as the
-contract events will be; `BuddyAssigned` and `CaseHandedOver` map onto existing contracts).
+the new state and the facts to publish on `case.events` (the contract's events).
 
 The handover note stays in the dossier (`PendingHandover.note`): it is about the citizen and
 never travels on Kafka.
@@ -26,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import ClassVar, Final
+from typing import Final
 
 from voorportaal_contracts.events import case as contract
 from voorportaal_dossier.domain.errors import (
@@ -134,139 +133,14 @@ class Ownership:
 
 # --------------------------------------------------------------------------- events
 
-
-@dataclass(frozen=True, slots=True)
-class BuddyAssigned:
-    """A casemanager took ownership (contract exists; `team` is a proposed addition)."""
-
-    event_type: ClassVar[str] = contract.BuddyAssigned.event_type
-    case_id: str
-    casemanager_id: str
-    casemanager_name: str
-    team: str | None
-    assigned_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-    def to_contract(self) -> contract.BuddyAssigned:
-        """The event as the current contract has it (without `team`)."""
-        return contract.BuddyAssigned(
-            case_id=self.case_id,
-            casemanager_id=self.casemanager_id,
-            casemanager_name=self.casemanager_name,
-            assigned_at=self.assigned_at,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverRequested:
-    """The owner asked a named colleague to take the case over (proposed contract)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.handover-requested"
-    case_id: str
-    from_casemanager_id: str
-    to_casemanager_id: str
-    to_casemanager_name: str
-    to_team: str | None
-    requested_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class CaseHandedOver:
-    """The colleague accepted; they own the case now (contract exists; `to_team` proposed)."""
-
-    event_type: ClassVar[str] = contract.CaseHandedOver.event_type
-    case_id: str
-    from_casemanager_id: str
-    to_casemanager_id: str
-    to_casemanager_name: str
-    to_team: str | None
-    handed_over_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-    def to_contract(self) -> contract.CaseHandedOver:
-        """The event as the current contract has it (without `to_team`)."""
-        return contract.CaseHandedOver(
-            case_id=self.case_id,
-            from_casemanager_id=self.from_casemanager_id,
-            to_casemanager_id=self.to_casemanager_id,
-            to_casemanager_name=self.to_casemanager_name,
-            handed_over_at=self.handed_over_at,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverDeclined:
-    """The colleague declined the handover; the owner keeps the case (proposed contract)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.handover-declined"
-    case_id: str
-    from_casemanager_id: str
-    to_casemanager_id: str
-    declined_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class HandoverCancelled:
-    """The owner (or a supervisor) withdrew a handover request (proposed contract)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.handover-cancelled"
-    case_id: str
-    from_casemanager_id: str
-    to_casemanager_id: str
-    cancelled_by: str
-    cancelled_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class CaseReleased:
-    """The owner let go of the case; it is back in the queue (proposed contract)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.released"
-    case_id: str
-    casemanager_id: str
-    released_by: str
-    released_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class CaseReassigned:
-    """A supervisor gave the case to a casemanager, whatever its state (proposed contract)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.reassigned"
-    case_id: str
-    from_casemanager_id: str | None
-    to_casemanager_id: str
-    to_casemanager_name: str
-    to_team: str | None
-    reassigned_by: str
-    reassigned_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
+# The facts a step publishes are the contract's own events on `case.events`.
+BuddyAssigned = contract.BuddyAssigned
+HandoverRequested = contract.HandoverRequested
+CaseHandedOver = contract.CaseHandedOver
+HandoverDeclined = contract.HandoverDeclined
+HandoverCancelled = contract.HandoverCancelled
+CaseReleased = contract.CaseReleased
+CaseReassigned = contract.CaseReassigned
 
 OwnershipEvent = (
     BuddyAssigned
@@ -333,7 +207,13 @@ def claim(state: Ownership, principal: Principal, *, team: str | None, at: datet
     status = target(state.status, Ac.CLAIM)
     owner = _staff_of(principal, team)
     new = replace(state, status=status, owner=owner, owner_since=at, pending=None)
-    event = BuddyAssigned(state.case_id, owner.id, owner.name, owner.team, at)
+    event = BuddyAssigned(
+        case_id=state.case_id,
+        casemanager_id=owner.id,
+        casemanager_name=owner.name,
+        team=owner.team,
+        assigned_at=at,
+    )
     return Transition(new, (event,))
 
 
@@ -351,7 +231,14 @@ def request_handover(
     status = target(state.status, Ac.REQUEST_HANDOVER)
     assert state.owner is not None  # _is_owner
     new = replace(state, status=status, pending=PendingHandover(to, note.strip(), at))
-    event = HandoverRequested(state.case_id, state.owner.id, to.id, to.name, to.team, at)
+    event = HandoverRequested(
+        case_id=state.case_id,
+        from_casemanager_id=state.owner.id,
+        to_casemanager_id=to.id,
+        to_casemanager_name=to.name,
+        to_team=to.team,
+        requested_at=at,
+    )
     return Transition(new, (event,))
 
 
@@ -374,7 +261,14 @@ def accept_handover(
     # The team comes from the accepting principal's token: it is where they work today.
     owner = replace(state.pending.to, team=team if team is not None else state.pending.to.team)
     new = replace(state, status=status, owner=owner, owner_since=at, pending=None)
-    event = CaseHandedOver(state.case_id, state.owner.id, owner.id, owner.name, owner.team, at)
+    event = CaseHandedOver(
+        case_id=state.case_id,
+        from_casemanager_id=state.owner.id,
+        to_casemanager_id=owner.id,
+        to_casemanager_name=owner.name,
+        to_team=owner.team,
+        handed_over_at=at,
+    )
     return Transition(new, (event,))
 
 
@@ -384,7 +278,12 @@ def decline_handover(state: Ownership, principal: Principal, *, at: datetime) ->
     status = target(state.status, Ac.DECLINE_HANDOVER)
     assert state.pending is not None
     assert state.owner is not None
-    event = HandoverDeclined(state.case_id, state.owner.id, state.pending.to.id, at)
+    event = HandoverDeclined(
+        case_id=state.case_id,
+        from_casemanager_id=state.owner.id,
+        to_casemanager_id=state.pending.to.id,
+        declined_at=at,
+    )
     return Transition(replace(state, status=status, pending=None), (event,))
 
 
@@ -397,7 +296,11 @@ def cancel_handover(state: Ownership, principal: Principal, *, at: datetime) -> 
     status = target(state.status, Ac.CANCEL_HANDOVER)
     assert state.owner is not None
     event = HandoverCancelled(
-        state.case_id, state.owner.id, state.pending.to.id, principal.subject, at
+        case_id=state.case_id,
+        from_casemanager_id=state.owner.id,
+        to_casemanager_id=state.pending.to.id,
+        cancelled_by=principal.subject,
+        cancelled_at=at,
     )
     return Transition(replace(state, status=status, pending=None), (event,))
 
@@ -408,7 +311,12 @@ def release(state: Ownership, principal: Principal, *, at: datetime) -> Transiti
         raise NotAllowed("only the owner or a supervisor may release a case")
     status = target(state.status, Ac.RELEASE)
     assert state.owner is not None
-    event = CaseReleased(state.case_id, state.owner.id, principal.subject, at)
+    event = CaseReleased(
+        case_id=state.case_id,
+        casemanager_id=state.owner.id,
+        released_by=principal.subject,
+        released_at=at,
+    )
     new = replace(state, status=status, owner=None, owner_since=None, pending=None)
     return Transition(new, (event,))
 
@@ -425,7 +333,15 @@ def reassign(
     status = target(state.status, Ac.REASSIGN)
     previous = state.owner.id if state.owner else None
     new = replace(state, status=status, owner=to, owner_since=at, pending=None)
-    event = CaseReassigned(state.case_id, previous, to.id, to.name, to.team, principal.subject, at)
+    event = CaseReassigned(
+        case_id=state.case_id,
+        from_casemanager_id=previous,
+        to_casemanager_id=to.id,
+        to_casemanager_name=to.name,
+        to_team=to.team,
+        reassigned_by=principal.subject,
+        reassigned_at=at,
+    )
     return Transition(new, (event,))
 
 

@@ -20,26 +20,42 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Final, TypeVar, cast
+from typing import Any, Final, TypeVar
 from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
+    ActionRequested,
     BuddyAssigned,
     BuddyRecommended,
+    CaseAnonymised,
+    CaseClosed,
     CaseHandedOver,
+    CaseReassigned,
+    CaseReleased,
+    CaseReopened,
     ChainStalled,
     CitizenIdentified,
+    CitizenMessageRequested,
     ConsentGranted,
     ConsentRevoked,
     ContactPointsUpdated,
+    ContactRecorded,
+    HandoverCancelled,
+    HandoverDeclined,
+    HandoverRequested,
     IntakeAmended,
     IntakeSubmitted,
+    MandateGranted,
+    MandateRevoked,
     NotificationFailed,
     NotificationSent,
+    OverrideDecided,
     PromiseBroken,
+    PromiseDueSoon,
+    PromiseFulfilled,
     PromiseRecorded,
     ReferralAccepted,
     ReferralCompleted,
@@ -69,14 +85,8 @@ from voorportaal_contracts.types import (
 from voorportaal_dossier.domain import ownership as own
 from voorportaal_dossier.domain import retention
 from voorportaal_dossier.domain.agencies import AGENCY_NAMES, agency_name, in_sentence
-from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseFulfilled, PromiseStatus
-from voorportaal_dossier.domain.sharing import (
-    Grant,
-    GrantedBy,
-    Mandate,
-    MandateGranted,
-    MandateRevoked,
-)
+from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseStatus
+from voorportaal_dossier.domain.sharing import Grant, GrantedBy, Mandate
 
 _AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 _T = TypeVar("_T")
@@ -768,8 +778,8 @@ def _owned_by(case: CaseState, owner: own.StaffMember, since: datetime) -> CaseS
 
 @_on(BuddyAssigned.event_type)
 def _buddy_assigned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(own.BuddyAssigned, envelope.data)  # the contract, or ours with `team`
-    owner = own.StaffMember(data.casemanager_id, data.casemanager_name, _attr(data, "team"))
+    data = _data(envelope, BuddyAssigned)
+    owner = own.StaffMember(data.casemanager_id, data.casemanager_name, data.team)
     return _owned_by(case, owner, data.assigned_at), Sentence(
         "Een casemanager is de buddy geworden.", "A casemanager became the buddy."
     )
@@ -777,19 +787,17 @@ def _buddy_assigned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sen
 
 @_on(CaseHandedOver.event_type)
 def _handed_over(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(own.CaseHandedOver, envelope.data)
-    owner = own.StaffMember(
-        data.to_casemanager_id, data.to_casemanager_name, _attr(data, "to_team")
-    )
+    data = _data(envelope, CaseHandedOver)
+    owner = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
     return _owned_by(case, owner, data.handed_over_at), Sentence(
         "De zaak is overgedragen aan een nieuwe buddy.",
         "The case was handed over to a new buddy.",
     )
 
 
-@_on(own.HandoverRequested.event_type)
+@_on(HandoverRequested.event_type)
 def _handover_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(own.HandoverRequested, envelope.data)
+    data = _data(envelope, HandoverRequested)
     to = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
     # The note never travels on Kafka: keep the one the dossier itself stored, if any.
     note = case.ownership.pending.note if case.ownership.pending else None
@@ -809,7 +817,7 @@ def _back_to_owner(case: CaseState) -> CaseState:
     return replace(case, ownership=replace(case.ownership, status=status, pending=None))
 
 
-@_on(own.HandoverDeclined.event_type)
+@_on(HandoverDeclined.event_type)
 def _handover_declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     return _back_to_owner(case), Sentence(
         "De collega heeft de overdracht afgewezen; de buddy blijft dezelfde.",
@@ -817,7 +825,7 @@ def _handover_declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, 
     )
 
 
-@_on(own.HandoverCancelled.event_type)
+@_on(HandoverCancelled.event_type)
 def _handover_cancelled(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     return _back_to_owner(case), Sentence(
         "Het verzoek om de zaak over te dragen is ingetrokken.",
@@ -825,7 +833,7 @@ def _handover_cancelled(case: CaseState, envelope: Envelope) -> tuple[CaseState,
     )
 
 
-@_on(own.CaseReleased.event_type)
+@_on(CaseReleased.event_type)
 def _case_released(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     ownership = replace(
         case.ownership,
@@ -840,9 +848,9 @@ def _case_released(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sent
     )
 
 
-@_on(own.CaseReassigned.event_type)
+@_on(CaseReassigned.event_type)
 def _case_reassigned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(own.CaseReassigned, envelope.data)
+    data = _data(envelope, CaseReassigned)
     owner = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
     return _owned_by(case, owner, data.reassigned_at), Sentence(
         "Een leidinggevende heeft de zaak aan een buddy toegewezen.",
@@ -907,7 +915,7 @@ def _promise_broken(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sen
 
 @_on(PromiseFulfilled.event_type)
 def _promise_fulfilled(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(PromiseFulfilled, envelope.data)
+    data = _data(envelope, PromiseFulfilled)
     promise = _promise_of(case, data.promise_id, data.made_by, data.fulfilled_at)
     status = PromiseStatus.BROKEN if data.late else PromiseStatus.FULFILLED
     promise = replace(promise, status=status, fulfilled_at=data.fulfilled_at)
@@ -968,7 +976,7 @@ def _consent_revoked(case: CaseState, envelope: Envelope) -> tuple[CaseState, Se
 
 @_on(MandateGranted.event_type)
 def _mandate_granted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(MandateGranted, envelope.data)
+    data = _data(envelope, MandateGranted)
     existing = next((m for m in case.mandates if m.mandate_id == data.mandate_id), None)
     new = Mandate(
         mandate_id=data.mandate_id,
@@ -977,7 +985,7 @@ def _mandate_granted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Se
         valid_from=data.valid_from,
         valid_until=data.valid_until,
         holder_name=existing.holder_name if existing else None,
-        granted_by=data.granted_by,
+        granted_by=GrantedBy(data.granted_by),
         recorded_by=data.recorded_by,
         channel=data.channel,
         revoked_at=existing.revoked_at if existing else None,
@@ -992,7 +1000,7 @@ def _mandate_granted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Se
 
 @_on(MandateRevoked.event_type)
 def _mandate_revoked(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(MandateRevoked, envelope.data)
+    data = _data(envelope, MandateRevoked)
     mandates = tuple(
         replace(m, revoked_at=data.revoked_at, revoked_by=data.revoked_by)
         if m.mandate_id == data.mandate_id and m.revoked_at is None
@@ -1021,25 +1029,79 @@ def _notification_failed(case: CaseState, envelope: Envelope) -> tuple[CaseState
     )
 
 
-@_on(retention.CaseClosed.event_type)
+@_on(CaseClosed.event_type)
 def _case_closed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(retention.CaseClosed, envelope.data)
+    data = _data(envelope, CaseClosed)
     return replace(case, closed_at=data.closed_at), Sentence(
         "De zaak is afgesloten.", "The case was closed."
     )
 
 
-@_on(retention.CaseReopened.event_type)
+@_on(CaseReopened.event_type)
 def _case_reopened(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     return replace(case, closed_at=None), Sentence("De zaak is heropend.", "The case was reopened.")
 
 
-@_on(retention.CaseAnonymised.event_type)
+@_on(CaseAnonymised.event_type)
 def _case_anonymised(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = cast(retention.CaseAnonymised, envelope.data)
+    data = _data(envelope, CaseAnonymised)
     return retention.anonymise(case, at=data.anonymised_at), Sentence(
         "De persoonsgegevens zijn verwijderd na de bewaartermijn.",
         "The personal data was removed after the retention period.",
+    )
+
+
+@_on(PromiseDueSoon.event_type)
+def _promise_due_soon(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+    data = _data(envelope, PromiseDueSoon)
+    promise = _promise_of(case, data.promise_id, data.made_by, data.due_at)
+    who_nl, who_en = _who(promise.made_by_kind, promise.made_by, start=False)
+    return case, Sentence(
+        f"Een toezegging van {who_nl} moet binnenkort worden nagekomen.",
+        f"A promise by {who_en} falls due soon.",
+    )
+
+
+_CONTACT_TEXT: Final[Mapping[Channel, tuple[str, str]]] = {
+    **_CHANNEL_TEXT,
+    Channel.WEB: ("via de website", "through the website"),
+}
+
+
+@_on(ContactRecorded.event_type)
+def _contact_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+    data = _data(envelope, ContactRecorded)
+    nl, en = _CONTACT_TEXT[data.channel]
+    if data.confirmation_requested:
+        return case, Sentence(
+            f"Er is contact geweest {nl}; de burger krijgt een schriftelijke bevestiging.",
+            f"There was contact {en}; the citizen gets a written confirmation.",
+        )
+    return case, Sentence(f"Er is contact geweest {nl}.", f"There was contact {en}.")
+
+
+@_on(ActionRequested.event_type)
+def _action_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+    _data(envelope, ActionRequested)
+    return case, Sentence(
+        "De burger is gevraagd iets te doen.", "The citizen was asked to do something."
+    )
+
+
+@_on(CitizenMessageRequested.event_type)
+def _message_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+    _data(envelope, CitizenMessageRequested)
+    return case, Sentence(
+        "Er staat een bericht voor de burger klaar.", "A message for the citizen is ready."
+    )
+
+
+@_on(OverrideDecided.event_type)
+def _override_decided(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+    _data(envelope, OverrideDecided)
+    return case, Sentence(
+        "Er is een doorbraak besloten, met instemming van een leidinggevende.",
+        "A breakthrough decision (doorbraak) was made, approved by a supervisor.",
     )
 
 

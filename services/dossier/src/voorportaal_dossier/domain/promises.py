@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
-from typing import ClassVar
 
-from voorportaal_contracts.events.case import PromiseBroken, PromiseRecorded
+from voorportaal_contracts.events.case import PromiseBroken, PromiseFulfilled, PromiseRecorded
 from voorportaal_dossier.domain.errors import InvalidInput, InvalidTransition
 
 MAX_WHAT_LENGTH = 500
@@ -60,22 +59,6 @@ class Promise:
     broken_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PromiseFulfilled:
-    """A promise was kept (proposed contract event on `case.events`)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.promise-fulfilled"
-    case_id: str
-    promise_id: str
-    made_by: str
-    fulfilled_at: datetime
-    late: bool
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
 def record(
     case_id: str,
     promise_id: str,
@@ -108,6 +91,7 @@ def record(
         made_by=made_by,
         due_at=due_at,
         referral_id=referral_id,
+        made_by_kind=made_by_kind.value,
     )
     return promise, event
 
@@ -119,7 +103,13 @@ def fulfil(case_id: str, promise: Promise, *, at: datetime) -> tuple[Promise, Pr
     late = promise.status is PromiseStatus.BROKEN
     status = PromiseStatus.BROKEN if late else PromiseStatus.FULFILLED
     kept = replace(promise, status=status, fulfilled_at=at)
-    return kept, PromiseFulfilled(case_id, promise.promise_id, promise.made_by, at, late)
+    return kept, PromiseFulfilled(
+        case_id=case_id,
+        promise_id=promise.promise_id,
+        made_by=promise.made_by,
+        fulfilled_at=at,
+        late=late,
+    )
 
 
 def is_due_for_breaking(promise: Promise, now: datetime) -> bool:

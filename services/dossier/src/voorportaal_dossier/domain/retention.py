@@ -12,58 +12,17 @@ identity and contact events for an anonymised case all the same.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
+from voorportaal_contracts.events.case import CaseAnonymised, CaseClosed, CaseReopened
 from voorportaal_dossier.domain.errors import Conflict, NotAllowed
 from voorportaal_dossier.domain.ownership import visible_to
 from voorportaal_kit.auth import Principal
 
 if TYPE_CHECKING:
     from voorportaal_dossier.domain.projection import CaseState
-
-
-@dataclass(frozen=True, slots=True)
-class CaseClosed:
-    """The case was closed: nothing more to arrange (proposed contract event)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.closed"
-    case_id: str
-    closed_by: str
-    closed_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class CaseReopened:
-    """A closed case was opened again before it was anonymised (proposed contract event)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.reopened"
-    case_id: str
-    reopened_by: str
-    reopened_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class CaseAnonymised:
-    """The case's personal data was removed after the retention period (proposed contract
-    event; notify and routing erase what they hold for the case too)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.anonymised"
-    case_id: str
-    anonymised_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
 
 
 def _may_close(case: CaseState, principal: Principal, team: str | None) -> None:
@@ -73,13 +32,20 @@ def _may_close(case: CaseState, principal: Principal, team: str | None) -> None:
 
 
 def close_case(
-    case: CaseState, principal: Principal, *, at: datetime, team: str | None = None
+    case: CaseState,
+    principal: Principal,
+    *,
+    at: datetime,
+    team: str | None = None,
+    outcome: str = "completed",
 ) -> CaseClosed:
     """Close a case (owner, team or supervisor); its retention period starts now."""
     _may_close(case, principal, team)
     if case.closed_at is not None:
         raise Conflict("the case is already closed")
-    return CaseClosed(case.case_id, principal.subject, at)
+    return CaseClosed(
+        case_id=case.case_id, closed_by=principal.subject, outcome=outcome, closed_at=at
+    )
 
 
 def reopen_case(
@@ -91,7 +57,7 @@ def reopen_case(
         raise Conflict("the case is not closed")
     if case.anonymised_at is not None:
         raise Conflict("an anonymised case cannot be reopened")
-    return CaseReopened(case.case_id, principal.subject, at)
+    return CaseReopened(case_id=case.case_id, reopened_by=principal.subject, reopened_at=at)
 
 
 def is_due(case: CaseState, now: datetime, period: timedelta) -> bool:
@@ -115,7 +81,7 @@ def anonymisation_event(case: CaseState, *, at: datetime, period: timedelta) -> 
     """The event the retention job publishes for a due case (`Conflict` when not due)."""
     if not is_due(case, at, period):
         raise Conflict("the case is not due for anonymisation")
-    return CaseAnonymised(case.case_id, at)
+    return CaseAnonymised(case_id=case.case_id, anonymised_at=at)
 
 
 def anonymise(case: CaseState, *, at: datetime) -> CaseState:

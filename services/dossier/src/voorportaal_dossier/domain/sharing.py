@@ -19,9 +19,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Final
+from typing import TYPE_CHECKING, Final
 
-from voorportaal_contracts.events.case import ConsentGranted, ConsentRevoked
+from voorportaal_contracts.events.case import (
+    ConsentGranted,
+    ConsentRevoked,
+    MandateGranted,
+    MandateRevoked,
+)
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
 from voorportaal_dossier.domain.ownership import visible_to
@@ -139,41 +144,6 @@ class Mandate:
         if now >= self.valid_until:
             return "expired"
         return "current"
-
-
-@dataclass(frozen=True, slots=True)
-class MandateGranted:
-    """A mandate was recorded (proposed contract event; the holder's name stays here)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.mandate-granted"
-    case_id: str
-    mandate_id: str
-    relation: RepresentativeRelation
-    scopes: tuple[SharingScope, ...]
-    valid_from: datetime
-    valid_until: datetime
-    granted_by: GrantedBy
-    recorded_by: str | None
-    channel: Channel | None
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
-
-
-@dataclass(frozen=True, slots=True)
-class MandateRevoked:
-    """A mandate was revoked (proposed contract event)."""
-
-    event_type: ClassVar[str] = "nl.voorportaal.case.mandate-revoked"
-    case_id: str
-    mandate_id: str
-    revoked_by: str
-    revoked_at: datetime
-
-    def subject(self) -> str:
-        """The case id (Kafka key)."""
-        return self.case_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,6 +357,10 @@ def grant(
         agency_code=agency_code,
         scopes=sorted(scopes),
         valid_until=valid_until,
+        valid_from=valid_from,
+        granted_by=actor.granted_by.value,
+        recorded_by=actor.recorded_by,
+        channel=actor.channel,
     )
     return new, event
 
@@ -449,15 +423,15 @@ def grant_mandate(
         actor.channel,
     )
     event = MandateGranted(
-        case.case_id,
-        mandate_id,
-        relation,
-        tuple(sorted(scopes)),
-        valid_from,
-        valid_until,
-        actor.granted_by,
-        actor.recorded_by,
-        actor.channel,
+        case_id=case.case_id,
+        mandate_id=mandate_id,
+        relation=relation,
+        scopes=sorted(scopes),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        granted_by=actor.granted_by.value,
+        recorded_by=actor.recorded_by,
+        channel=actor.channel,
     )
     return new, event
 
@@ -480,4 +454,6 @@ def revoke_mandate(
         return existing, None
     by = actor.recorded_by or actor.granted_by.value
     revoked = replace(existing, revoked_at=now, revoked_by=by)
-    return revoked, MandateRevoked(case.case_id, mandate_id, by, now)
+    return revoked, MandateRevoked(
+        case_id=case.case_id, mandate_id=mandate_id, revoked_by=by, revoked_at=now
+    )

@@ -1,0 +1,734 @@
+"""HTTP: the console's work queue and case page, the buddy system, contact moments, promises,
+sharing, documents, doorbraak, the audit log, and the citizen's signed-link pages.
+Translation only: rules live in the domain and the service layer."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+import jwt
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import State, UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import Body, JSONBody, Parameter, PathParameter, QueryParameter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
+from voorportaal_dossier.domain.citizen_link import InvalidLink
+from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
+from voorportaal_dossier.service_layer.access import Actor
+from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_kit.auth import AuthenticationError, Principal
+from voorportaal_kit.http import ServiceError
+from voorportaal_kit.runtime import ServiceRuntime
+
+CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
+ItemId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64)]
+Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
+StaffId = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
+]
+Link = Annotated[str | None, QueryParameter(max_length=512, required=False)]
+MAX_UPLOAD_BODY = 60 * 1024 * 1024
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class HandoverIn(_In):
+    """A warm handover: to whom, and what they must know."""
+
+    to_casemanager_id: StaffId
+    to_casemanager_name: str = Field(min_length=1, max_length=120)
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class ReassignIn(_In):
+    """To whom a supervisor gives the case."""
+
+    to_casemanager_id: StaffId
+    to_casemanager_name: str = Field(min_length=1, max_length=120)
+
+
+class ContactIn(_In):
+    """A contact moment with the citizen."""
+
+    channel: Channel
+    summary: str = Field(min_length=1, max_length=4000)
+    next_steps: str | None = Field(default=None, max_length=2000)
+    send_confirmation: bool = False
+
+
+class PromiseIn(_In):
+    """A promise or a term: who, what, by when."""
+
+    made_by_kind: MadeBy
+    made_by: str | None = Field(default=None, min_length=1, max_length=64)
+    what: str = Field(min_length=1, max_length=MAX_WHAT_LENGTH)
+    due_at: AwareDatetime
+    referral_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class GrantIn(_In):
+    """Share the case with an agency."""
+
+    agency_code: Code
+    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime
+    channel: Channel | None = None
+
+
+class RevokeIn(_In):
+    """How the citizen said so (when a casemanager records it)."""
+
+    channel: Channel | None = None
+
+
+class MandateIn(_In):
+    """A mandate for a representative (*machtiging*)."""
+
+    holder_name: str = Field(min_length=1, max_length=120)
+    relation: RepresentativeRelation
+    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    valid_from: AwareDatetime | None = None
+    valid_until: AwareDatetime
+    channel: Channel | None = None
+
+
+class MessageIn(_In):
+    """A message for the citizen (read in their view; notify only says there is news)."""
+
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class ActionIn(_In):
+    """Something the citizen must do, optionally by a date."""
+
+    text: str = Field(min_length=1, max_length=2000)
+    due_at: AwareDatetime | None = None
+
+
+class OverrideIn(_In):
+    """A proposed doorbraak: which rule stands in the way, and why to override it."""
+
+    reason_code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")
+    note: str = Field(min_length=3, max_length=2000)
+
+
+class CloseIn(_In):
+    """How the case ended."""
+
+    outcome: str = Field(default="completed", pattern=r"^[a-z][a-z0-9_]{1,63}$")
+
+
+@dataclass
+class UploadIn:
+    """A document upload (multipart)."""
+
+    file: UploadFile
+    title: str | None = None
+    shared_with: str | None = None
+    """Comma-separated agency codes that may see this document (empty: every agency the
+    case is shared with for documents)."""
+
+
+def _dossier(state: State) -> DossierService:
+    service: DossierService = state["dossier"]
+    return service
+
+
+def _team_claim(request: Request[Any, Any, Any]) -> str | None:
+    # The middleware verified this token already; only the optional `team` claim is read here.
+    token = request.scope.get("auth")
+    if not isinstance(token, str):
+        return None
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    team = claims.get("team")
+    return team if isinstance(team, str) and 0 < len(team) <= 64 else None
+
+
+def _actor(request: Request[Any, Any, Any], state: State) -> Actor:
+    principal = request.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("a bearer token is required")
+    team = _team_claim(request) or _dossier(state).team_of(principal.subject)
+    return Actor(principal, team)
+
+
+async def _citizen(
+    request: Request[Any, Any, Any], state: State, case_id: str, link: str | None
+) -> Actor:
+    """The citizen by their signed link, or a citizen token (a representative's)."""
+    dossier = _dossier(state)
+    if link:
+        try:
+            return Actor(dossier.citizen_principal(case_id, link))
+        except InvalidLink as exc:
+            raise NotAuthorizedException(str(exc)) from None
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("a signed link (?link=) or a citizen token is required")
+    runtime: ServiceRuntime = state["runtime"]
+    try:
+        principal = await anyio.to_thread.run_sync(runtime.verifier.verify, token.strip())
+    except AuthenticationError as exc:
+        raise NotAuthorizedException(str(exc)) from None
+    return Actor(principal)
+
+
+def _ownership(case: Any) -> dict[str, Any]:
+    own = case.ownership
+    return {
+        "case_id": case.case_id,
+        "status": own.status.value,
+        "owner_id": own.owner.id if own.owner else None,
+        "team": own.team,
+        "pending_to": own.pending.to.id if own.pending else None,
+    }
+
+
+class QueueController(Controller):
+    """The console's work queue."""
+
+    path = "/queue"
+    tags = ["cases"]
+
+    @get("/", operation_id="workQueue")
+    async def queue(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        view: Literal["recommended", "mine", "team", "all"] = "recommended",
+        sort: Literal["urgency", "overdue"] = "urgency",
+        life_event: Annotated[str | None, Parameter(max_length=32)] = None,
+        agency: Annotated[str | None, Parameter(max_length=32)] = None,
+        municipality: Annotated[str | None, Parameter(max_length=16)] = None,
+        ownership_state: Annotated[
+            Literal["unowned", "recommended", "owned", "handover_requested", "released"] | None,
+            Parameter(query="state"),
+        ] = None,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
+    ) -> list[dict[str, Any]]:
+        """Cases recommended for a buddy, mine, or my team's; filtered and sorted."""
+        return await _dossier(state).queue(
+            _actor(request, state),
+            view=view,
+            sort=sort,
+            life_event=life_event,
+            agency=agency,
+            municipality=municipality,
+            state=ownership_state,
+            limit=limit,
+        )
+
+
+class CaseController(Controller):
+    """One case: its page, and the buddy system's steps."""
+
+    path = "/cases/{case_id:str}"
+    tags = ["cases"]
+
+    @get("/", operation_id="casePage")
+    async def page(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+    ) -> dict[str, Any]:
+        """Everything the console shows of a case; each part authorised and audited."""
+        return await _dossier(state).case_page(_actor(request, state), case_id)
+
+    @post("/claim", operation_id="claimCase", status_code=200)
+    async def claim(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+    ) -> dict[str, Any]:
+        """Take ownership (409 when someone else owns it)."""
+        return _ownership(await _dossier(state).claim(_actor(request, state), case_id))
+
+    @post("/handover", operation_id="requestHandover", status_code=200)
+    async def handover(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[HandoverIn],
+    ) -> dict[str, Any]:
+        """Ask a named colleague to take over, with a note (warm handover)."""
+        case = await _dossier(state).request_handover(
+            _actor(request, state),
+            case_id,
+            to_id=data.to_casemanager_id,
+            to_name=data.to_casemanager_name,
+            note=data.note,
+        )
+        return _ownership(case)
+
+    @post("/handover/{action:str}", operation_id="answerHandover", status_code=200)
+    async def handover_step(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        action: Annotated[str, PathParameter(pattern=r"^(accept|decline|cancel)$")],
+    ) -> dict[str, Any]:
+        """Accept or decline a handover meant for you, or cancel your own request."""
+        case = await _dossier(state).ownership_step(_actor(request, state), case_id, action)
+        return _ownership(case)
+
+    @post("/release", operation_id="releaseCase", status_code=200)
+    async def release(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+    ) -> dict[str, Any]:
+        """Let go of the case; it goes back to the queue."""
+        case = await _dossier(state).ownership_step(_actor(request, state), case_id, "release")
+        return _ownership(case)
+
+    @post("/reassign", operation_id="reassignCase", status_code=200)
+    async def reassign(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[ReassignIn],
+    ) -> dict[str, Any]:
+        """A supervisor gives the case to a casemanager."""
+        case = await _dossier(state).reassign(
+            _actor(request, state),
+            case_id,
+            to_id=data.to_casemanager_id,
+            to_name=data.to_casemanager_name,
+        )
+        return _ownership(case)
+
+    @post("/close", operation_id="closeCase", status_code=204)
+    async def close(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[CloseIn],
+    ) -> None:
+        """Close the case (owner, team, supervisor); its retention period starts."""
+        await _dossier(state).close(_actor(request, state), case_id, outcome=data.outcome)
+
+    @post("/reopen", operation_id="reopenCase", status_code=204)
+    async def reopen(self, request: Request[Any, Any, Any], state: State, case_id: CaseId) -> None:
+        """Reopen a closed case."""
+        await _dossier(state).reopen(_actor(request, state), case_id)
+
+    @post("/citizen-link", operation_id="issueCitizenLink", status_code=201)
+    async def citizen_link(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+    ) -> dict[str, Any]:
+        """A signed, time-limited link for the citizen's own view."""
+        token, expires = await _dossier(state).link_for(_actor(request, state), case_id)
+        return {
+            "link": token,
+            "path": f"/citizen/cases/{case_id}?link={token}",
+            "expires_at": expires,
+        }
+
+
+class CaseWorkController(Controller):
+    """What a casemanager records on a case: contacts, promises, messages, actions, doorbraak."""
+
+    path = "/cases/{case_id:str}"
+    tags = ["case work"]
+
+    @post("/contacts", operation_id="recordContact", status_code=201)
+    async def contact(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[ContactIn],
+    ) -> dict[str, str]:
+        """Record a contact moment (optionally a written confirmation to the citizen)."""
+        contact_id = await _dossier(state).record_contact(
+            _actor(request, state),
+            case_id,
+            channel=data.channel,
+            summary=data.summary,
+            next_steps=data.next_steps,
+            send_confirmation=data.send_confirmation,
+        )
+        return {"contact_id": contact_id}
+
+    @post("/promises", operation_id="recordPromise", status_code=201)
+    async def promise(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[PromiseIn],
+    ) -> dict[str, str]:
+        """Record a promise or a term in the ledger."""
+        promise_id = await _dossier(state).record_promise(
+            _actor(request, state),
+            case_id,
+            made_by_kind=data.made_by_kind,
+            made_by=data.made_by,
+            what=data.what,
+            due_at=data.due_at,
+            referral_id=data.referral_id,
+        )
+        return {"promise_id": promise_id}
+
+    @post("/promises/{promise_id:str}/fulfil", operation_id="fulfilPromise", status_code=204)
+    async def fulfil(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, promise_id: ItemId
+    ) -> None:
+        """Mark a promise kept."""
+        await _dossier(state).fulfil_promise(_actor(request, state), case_id, promise_id)
+
+    @post("/messages", operation_id="messageCitizen", status_code=201)
+    async def message(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[MessageIn],
+    ) -> dict[str, str]:
+        """Leave a message for the citizen; notify tells them there is news."""
+        item = await _dossier(state).citizen_item(
+            _actor(request, state), case_id, kind="message", text=data.text, due_at=None
+        )
+        return {"message_id": item}
+
+    @post("/actions", operation_id="requestAction", status_code=201)
+    async def action(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[ActionIn],
+    ) -> dict[str, str]:
+        """Ask the citizen to do something, optionally by a date."""
+        item = await _dossier(state).citizen_item(
+            _actor(request, state), case_id, kind="action", text=data.text, due_at=data.due_at
+        )
+        return {"action_id": item}
+
+    @post("/overrides", operation_id="proposeDoorbraak", status_code=201)
+    async def propose(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[OverrideIn],
+    ) -> dict[str, str]:
+        """Propose a doorbraak; a supervisor must sign it off."""
+        override_id = await _dossier(state).propose_override(
+            _actor(request, state), case_id, reason_code=data.reason_code, note=data.note
+        )
+        return {"override_id": override_id}
+
+    @post(
+        "/overrides/{override_id:str}/{decision:str}",
+        operation_id="decideDoorbraak",
+        status_code=204,
+    )
+    async def decide(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        override_id: ItemId,
+        decision: Annotated[str, PathParameter(pattern=r"^(approve|reject)$")],
+    ) -> None:
+        """A supervisor approves (published as `OverrideDecided`) or rejects a doorbraak."""
+        await _dossier(state).decide_override(
+            _actor(request, state), case_id, override_id, approve=decision == "approve"
+        )
+
+
+class SharingController(Controller):
+    """Sharing grants and mandates recorded by a casemanager on the citizen's behalf."""
+
+    path = "/cases/{case_id:str}"
+    tags = ["sharing"]
+
+    @post("/grants", operation_id="grantSharing", status_code=201)
+    async def grant(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[GrantIn],
+    ) -> dict[str, str]:
+        """Share the case with an agency (the channel the citizen used is noted)."""
+        grant_id = await _dossier(state).grant(
+            _actor(request, state),
+            case_id,
+            agency_code=data.agency_code,
+            scopes=frozenset(data.scopes),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            channel=data.channel,
+        )
+        return {"grant_id": grant_id}
+
+    @post("/grants/{grant_id:str}/revoke", operation_id="revokeSharing", status_code=204)
+    async def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        grant_id: ItemId,
+        data: JSONBody[RevokeIn],
+    ) -> None:
+        """Stop sharing with an agency."""
+        await _dossier(state).revoke(
+            _actor(request, state), case_id, grant_id, channel=data.channel
+        )
+
+    @post("/mandates", operation_id="grantMandate", status_code=201)
+    async def mandate(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[MandateIn],
+    ) -> dict[str, str]:
+        """Record a mandate for a representative."""
+        mandate_id = await _dossier(state).grant_mandate(
+            _actor(request, state),
+            case_id,
+            holder_name=data.holder_name,
+            relation=data.relation,
+            scopes=frozenset(data.scopes),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            channel=data.channel,
+        )
+        return {"mandate_id": mandate_id}
+
+    @post("/mandates/{mandate_id:str}/revoke", operation_id="revokeMandate", status_code=204)
+    async def revoke_mandate(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        mandate_id: ItemId,
+        data: JSONBody[RevokeIn],
+    ) -> None:
+        """Revoke a mandate."""
+        await _dossier(state).revoke_mandate(
+            _actor(request, state), case_id, mandate_id, channel=data.channel
+        )
+
+
+class DocumentController(Controller):
+    """Documents: upload (checked by content and size) and audited download."""
+
+    path = "/cases/{case_id:str}/documents"
+    tags = ["documents"]
+
+    @post(
+        "/",
+        operation_id="uploadDocument",
+        status_code=201,
+        request_max_body_size=MAX_UPLOAD_BODY,
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> dict[str, Any]:
+        """Upload a PDF, JPEG or PNG to the case."""
+        actor = _actor(request, state)
+        dossier = _dossier(state)
+        if not isinstance(data.file, UploadFile):
+            raise ServiceError("Send the document as the multipart field 'file'.", field="file")
+        content = await data.file.read(dossier.max_upload_bytes + 1)
+        shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
+        return await dossier.upload(
+            actor,
+            case_id,
+            content=content,
+            filename=data.file.filename,
+            title=(data.title or "")[:200] or None,
+            shared_with=shared[:32],
+        )
+
+    @get("/{document_id:str}", operation_id="downloadDocument", media_type=MediaType.TEXT)
+    async def download(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, document_id: ItemId
+    ) -> Response[bytes]:
+        """Download a document (audited; an agency only what is shared with it)."""
+        meta, content = await _dossier(state).download(_actor(request, state), case_id, document_id)
+        return Response(
+            content,
+            media_type=meta["media_type"],
+            headers={"Content-Disposition": f'attachment; filename="{meta["id"]}"'},
+        )
+
+
+class AuditController(Controller):
+    """The access log for supervisors."""
+
+    path = "/audit"
+    tags = ["audit"]
+
+    @get("/", operation_id="queryAudit")
+    async def query(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: Annotated[
+            str | None, Parameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)
+        ] = None,
+        subject: Annotated[str | None, Parameter(max_length=128)] = None,
+    ) -> list[dict[str, Any]]:
+        """Who read or changed what: by case or by person (supervisors)."""
+        return await _dossier(state).audit_query(
+            _actor(request, state), case_id=case_id, subject=subject
+        )
+
+
+class CitizenController(Controller):
+    """The citizen's own pages, opened with their signed link (`?link=`)."""
+
+    path = "/citizen/cases/{case_id:str}"
+    tags = ["citizen"]
+
+    @get("/", operation_id="citizenView")
+    async def view(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+    ) -> dict[str, Any]:
+        """What is arranged, what waits on whom, what to do next, who the buddy is."""
+        actor = await _citizen(request, state, case_id, link)
+        return await _dossier(state).citizen_view(actor, case_id)
+
+    @get("/access-log", operation_id="citizenAccessLog")
+    async def access_log(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+    ) -> list[dict[str, Any]]:
+        """Who looked at my dossier."""
+        actor = await _citizen(request, state, case_id, link)
+        return await _dossier(state).access_log(actor, case_id)
+
+    @get("/export", operation_id="citizenExport")
+    async def export(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+    ) -> dict[str, Any]:
+        """My whole dossier as JSON (right of access)."""
+        actor = await _citizen(request, state, case_id, link)
+        return await _dossier(state).export(actor, case_id)
+
+    @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
+    async def export_html(
+        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+    ) -> str:
+        """My whole dossier as a printable page."""
+        actor = await _citizen(request, state, case_id, link)
+        return printable(await _dossier(state).export(actor, case_id))
+
+    @post("/grants", operation_id="citizenGrant", status_code=201)
+    async def grant(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[GrantIn],
+        link: Link = None,
+    ) -> dict[str, str]:
+        """Share my dossier with an agency, until a date."""
+        actor = await _citizen(request, state, case_id, link)
+        grant_id = await _dossier(state).grant(
+            actor,
+            case_id,
+            agency_code=data.agency_code,
+            scopes=frozenset(data.scopes),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            channel=data.channel,
+        )
+        return {"grant_id": grant_id}
+
+    @post("/grants/{grant_id:str}/revoke", operation_id="citizenRevoke", status_code=204)
+    async def revoke(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        grant_id: ItemId,
+        link: Link = None,
+    ) -> None:
+        """Stop sharing my dossier with an agency."""
+        actor = await _citizen(request, state, case_id, link)
+        await _dossier(state).revoke(actor, case_id, grant_id, channel=None)
+
+    @post("/mandates", operation_id="citizenMandate", status_code=201)
+    async def mandate(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[MandateIn],
+        link: Link = None,
+    ) -> dict[str, str]:
+        """Give a representative a mandate."""
+        actor = await _citizen(request, state, case_id, link)
+        mandate_id = await _dossier(state).grant_mandate(
+            actor,
+            case_id,
+            holder_name=data.holder_name,
+            relation=data.relation,
+            scopes=frozenset(data.scopes),
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            channel=data.channel,
+        )
+        return {"mandate_id": mandate_id}
+
+
+def printable(data: dict[str, Any]) -> str:
+    """The export as a plain, printable HTML page (every value escaped)."""
+    e = html.escape
+    timeline = "".join(
+        f"<li>{e(str(t['at'])[:10])}: {e(t['nl'])}<br><small>{e(t['en'])}</small></li>"
+        for t in data.get("timeline", [])
+    )
+    access = "".join(
+        f"<tr><td>{e(str(a['at'])[:19])}</td><td>{e(str(a['who']))}</td><td>{e(str(a['role']))}"
+        f"</td><td>{e(str(a['data']))}</td><td>{'ja' if a['allowed'] else 'nee'}</td></tr>"
+        for a in data.get("access_log", [])
+    )
+    contacts = "".join(
+        f"<li>{e(str(c['at'])[:10])} ({e(str(c['channel']))}): {e(str(c['summary'] or ''))}</li>"
+        for c in data.get("contact_moments", [])
+    )
+    return (
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>"
+        f"<title>Mijn dossier {e(data['case_id'])}</title>"
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto}"
+        "td{padding:.2em .6em;border-bottom:1px solid #ccc}</style></head><body>"
+        f"<h1>Mijn dossier / My dossier</h1><p>Zaak / case: {e(data['case_id'])}</p>"
+        f"<h2>Wat er gebeurde / What happened</h2><ol>{timeline}</ol>"
+        f"<h2>Contactmomenten / Contact moments</h2><ul>{contacts}</ul>"
+        "<h2>Wie keek in mijn dossier / Who looked at my dossier</h2>"
+        "<table><tr><th>Wanneer</th><th>Wie</th><th>Rol</th><th>Wat</th><th>Toegestaan</th></tr>"
+        f"{access}</table></body></html>"
+    )
+
+
+ROUTE_HANDLERS = [
+    QueueController,
+    CaseController,
+    CaseWorkController,
+    SharingController,
+    DocumentController,
+    AuditController,
+    CitizenController,
+]
+"""Every controller of the dossier API."""

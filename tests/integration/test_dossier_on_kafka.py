@@ -1,0 +1,284 @@
+"""The dossier against the real broker and PostgreSQL.
+
+Intake and routing facts published on their topics are projected into a case; publishing the
+same stream again changes nothing, and folding it into a second database gives the identical
+case. Many simultaneous claims on PostgreSQL leave exactly one owner. A refused agency read
+is 403 and in the audit log, and the verify command finds a tampered row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import (
+    BuddyRecommended,
+    IntakeSubmitted,
+    Reason,
+    ReferralAccepted,
+    ReferralIssued,
+)
+from voorportaal_dossier.app import definition
+from voorportaal_dossier.domain.projection import CaseState, dump_case
+from voorportaal_dossier.domain.sharing import DataKind
+from voorportaal_dossier.service_layer import store
+from voorportaal_dossier.service_layer.access import Actor
+from voorportaal_dossier.service_layer.audit_log import verify_audit_async
+from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.auth import Principal
+from voorportaal_kit.clock import FixedClock
+from voorportaal_kit.http import Conflict, Forbidden
+from voorportaal_kit.runtime import ServiceRuntime
+
+pytestmark = pytest.mark.integration
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+SUPERVISOR = Actor(Principal(subject="sv-1", roles=frozenset({"supervisor"})))
+
+
+@dataclass
+class Live:
+    runtime: ServiceRuntime
+    producer: AIOKafkaProducer
+
+    @property
+    def dossier(self) -> DossierService:
+        service: DossierService = self.runtime.state["dossier"]
+        return service
+
+    async def publish(self, envelope: Envelope) -> None:
+        record = envelope.to_kafka()
+        await self.producer.send_and_wait(
+            record.topic, record.value, key=record.key, headers=list(record.headers)
+        )
+
+    async def case(self, case_id: str) -> CaseState | None:
+        async with self.runtime.sessions() as session:
+            return await store.load(session, case_id)
+
+
+def _settings(url: str, bootstrap: str, tmp: Path) -> DossierSettings:
+    return DossierSettings(
+        data_dir=tmp,
+        database_url=url,
+        kafka_bootstrap_servers=bootstrap,
+        consumer_group_prefix=f"dossier-test-{uuid.uuid4().hex[:8]}",
+        consumer_backoff_initial_s=0.1,
+        consumer_backoff_max_s=0.5,
+        promise_interval_s=3600,
+        retention_interval_s=3600,
+    )
+
+
+async def _join_at_the_end(bootstrap: str, settings: DossierSettings) -> None:
+    """Commit the test's consumer groups at the topics' ends: the shared broker holds every
+    earlier run's events, and this dossier joins now (replay is proven below on its stream)."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    runtime = ServiceRuntime(definition(settings))
+    try:
+        for subscription in runtime.definition.subscriptions(runtime):
+            consumer = AIOKafkaConsumer(
+                bootstrap_servers=bootstrap,
+                group_id=subscription.group,
+                enable_auto_commit=False,
+            )
+            await consumer.start()
+            try:
+                partitions = consumer.partitions_for_topic(subscription.topic) or set()
+                if not partitions:
+                    await consumer._client.force_metadata_update()
+                    partitions = consumer.partitions_for_topic(subscription.topic) or set()
+                tps = [TopicPartition(subscription.topic, p) for p in partitions]
+                consumer.assign(tps)
+                await consumer.seek_to_end(*tps)
+                await consumer.commit({tp: await consumer.position(tp) for tp in tps})
+            finally:
+                await consumer.stop()
+    finally:
+        await runtime.engine.dispose()
+
+
+@pytest.fixture
+async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[Live]:
+    settings = _settings(pg_database_url, kafka_bootstrap, tmp_path)
+    await _join_at_the_end(kafka_bootstrap, settings)
+    runtime = ServiceRuntime(definition(settings), clock=FixedClock(START))
+    await asyncio.to_thread(runtime.migrate)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        async with runtime.lifespan():
+            for _ in range(120):
+                try:
+                    await runtime.check_messaging()
+                    break
+                except RuntimeError:
+                    await asyncio.sleep(0.5)
+            yield Live(runtime, producer)
+    finally:
+        await producer.stop()
+
+
+def stream(case_id: str) -> list[Envelope]:
+    """An intake and routing's facts about one case, as they would travel."""
+    referral = f"ref-{case_id[-8:]}"
+    facts = [
+        IntakeSubmitted(
+            case_id=case_id,
+            intake_id=f"intake-{case_id}",
+            life_events=["income_loss"],
+            channel="phone",
+            redzaamheid="niet_redzaam",
+            urgency="acute",
+            needs=["income_gap"],
+            risks=["eviction"],
+            municipality_code="GM0344",
+            share_with=["uwv"],
+            submitted_at=START,
+        ),
+        ReferralIssued(
+            case_id=case_id,
+            referral_id=referral,
+            agency_code="uwv",
+            service_code="uwv_ww",
+            rule_id="income_loss_ww",
+            summary_shared=True,
+            due_at=START + timedelta(days=5),
+            reasons=[Reason(rule="income_loss_ww", nl="Baan kwijt.", en="Lost job.")],
+        ),
+        BuddyRecommended(
+            case_id=case_id,
+            reasons=[Reason(rule="acute", nl="Acuut risico.", en="Acute risk.")],
+            recommended_at=START,
+        ),
+        ReferralAccepted(
+            case_id=case_id,
+            referral_id=referral,
+            agency_code="uwv",
+            by="agency",
+            changed_at=START + timedelta(hours=2),
+        ),
+    ]
+    return [
+        Envelope(f, source="/test", time=START + timedelta(minutes=i)) for i, f in enumerate(facts)
+    ]
+
+
+async def _until(live: Live, case_id: str, ids: set[str], wait_s: float = 60) -> CaseState:
+    """The case once all `ids` are applied and nothing changed for two seconds (a routing
+    service on the shared broker may add its own facts about the case)."""
+    deadline = time.monotonic() + wait_s
+    last: bytes | None = None
+    stable_since = time.monotonic()
+    while time.monotonic() < deadline:
+        case = await live.case(case_id)
+        if case is not None and ids <= case.applied:
+            now = dump_case(case)
+            if now != last:
+                last, stable_since = now, time.monotonic()
+            elif time.monotonic() - stable_since >= 2:
+                return case
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"case {case_id} was not projected")
+
+
+async def test_events_on_the_topics_are_projected_and_a_replay_changes_nothing(
+    live: Live, second_pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    case_id = f"vp-{uuid.uuid4().hex[:16]}"
+    envelopes = stream(case_id)
+    ids = {str(e.id) for e in envelopes}
+    for envelope in envelopes:
+        await live.publish(envelope)
+    case = await _until(live, case_id, ids)
+    ours = case.referral(f"ref-{case_id[-8:]}")
+    assert ours is not None and ours.status.value == "accepted"
+    assert case.ownership.status.value == "recommended"
+    assert ids <= {entry.event_id for entry in case.timeline}
+    for envelope in envelopes:  # the whole stream again: redelivered, so nothing changes
+        await live.publish(envelope)
+    again = await _until(live, case_id, ids)
+    assert dump_case(again) == dump_case(case)
+
+    # Two runs into another database: the same stream applied twice gives the same case.
+    other = ServiceRuntime(
+        definition(_settings(second_pg_database_url, kafka_bootstrap, tmp_path / "b")),
+        clock=FixedClock(START),
+    )
+    await asyncio.to_thread(other.migrate)
+    try:
+        service: DossierService = other.state["dossier"]
+        snapshots = []
+        for _ in range(2):
+            for envelope in envelopes:
+                async with other.sessions.begin() as session:
+                    await service.on_event(session, envelope)
+            async with other.sessions() as session:
+                rebuilt = await store.load(session, case_id)
+            assert rebuilt is not None
+            snapshots.append(dump_case(rebuilt))
+        assert snapshots[0] == snapshots[1]
+        assert rebuilt.referral(ours.referral_id) == ours
+    finally:
+        await other.engine.dispose()
+
+
+async def test_of_many_simultaneous_claims_on_postgresql_exactly_one_wins(live: Live) -> None:
+    case_id = f"vp-{uuid.uuid4().hex[:16]}"
+    for envelope in stream(case_id)[:3]:
+        async with live.runtime.sessions.begin() as session:
+            await live.dossier.on_event(session, envelope)
+    claimants = [
+        Actor(Principal(subject=f"cm-{i}", roles=frozenset({"casemanager"}))) for i in range(12)
+    ]
+    results = await asyncio.gather(
+        *(live.dossier.claim(actor, case_id) for actor in claimants), return_exceptions=True
+    )
+    winners = [r for r in results if isinstance(r, CaseState)]
+    losers = [r for r in results if isinstance(r, Conflict)]
+    assert len(winners) == 1 and len(losers) == len(claimants) - 1, results
+    case = await live.case(case_id)
+    assert case is not None and case.ownership.owner is not None
+    async with live.runtime.sessions() as session:
+        assigned = await session.scalar(
+            text(
+                "SELECT count(*) FROM outbox WHERE message_key = :k "
+                "AND event_type = 'nl.voorportaal.case.buddy-assigned'"
+            ),
+            {"k": case_id},
+        )
+    assert assigned == 1
+
+
+async def test_a_refused_agency_read_is_403_and_audited_and_tampering_is_detected(
+    live: Live, pg_database_url: str
+) -> None:
+    case_id = f"vp-{uuid.uuid4().hex[:16]}"
+    for envelope in stream(case_id)[:3]:
+        async with live.runtime.sessions.begin() as session:
+            await live.dossier.on_event(session, envelope)
+    svb = Actor(Principal(subject="svb-1", roles=frozenset({"agency:svb"})))
+    with pytest.raises(Forbidden):
+        await live.dossier.read(svb, case_id, DataKind.SUMMARY, "case_page")
+    log = await live.dossier.audit_query(SUPERVISOR, case_id=case_id, subject=None)
+    assert any(r["who"] == "svb-1" and not r["allowed"] for r in log)
+    assert await verify_audit_async(pg_database_url) == []
+    async with live.runtime.sessions.begin() as session:
+        await session.execute(
+            text(
+                "DELETE FROM dossier_audit_log WHERE seq = (SELECT min(seq) FROM dossier_audit_log)"
+            )
+        )
+    problems = await verify_audit_async(pg_database_url)
+    assert {p.kind for p in problems} & {"broken_link", "sequence"}
