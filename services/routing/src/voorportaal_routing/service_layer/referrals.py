@@ -16,7 +16,7 @@ from typing import Any
 from uuid import uuid4
 
 import structlog
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.envelope import Envelope
@@ -129,6 +129,7 @@ class RoutingService:
         for each, in a handful of statements. Cases already known (amendments) or appearing
         twice in the batch go through `on_intake_submitted` one by one, in order."""
         counts = Counter(e.subject for e in envelopes)
+        await _lock_cases(session, list(counts))
         known = set(
             (
                 await session.scalars(
@@ -225,6 +226,7 @@ class RoutingService:
         assert isinstance(event, IntakeSubmitted | IntakeAmended)
         revision = _revision(incoming)
         now = self._clock.now()
+        await _lock_cases(session, [event.case_id])
         known = (
             (await session.execute(select(cases).where(cases.c.case_id == event.case_id)))
             .mappings()
@@ -294,6 +296,7 @@ class RoutingService:
         assert isinstance(event, CitizenIdentified)
         identity = event.model_dump(mode="json", exclude={"case_id"})
         now = self._clock.now()
+        await _lock_cases(session, [event.case_id])
         found = await session.scalar(
             select(identities.c.case_id).where(identities.c.case_id == event.case_id)
         )
@@ -1003,6 +1006,26 @@ class RoutingService:
     def _staff(actor: Principal) -> None:
         if not actor.has_role(*STAFF):
             raise Forbidden("Only a casemanager or supervisor does this.")
+
+
+async def _lock_cases(session: AsyncSession, case_ids: list[str]) -> None:
+    """Serialise the handlers of one case across consumer groups (PostgreSQL).
+
+    An intake and its citizen's identity arrive on different topics and are applied by
+    different consumers at the same time; without this each could miss the other's
+    uncommitted rows, and an agency would get a warm handover without the citizen's name.
+    Locks are taken in sorted order (no deadlock between batches) and held to commit. SQLite
+    runs one writer at a time anyway.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(hashtext('routing-case'), hashtext(s.id)) "
+            "FROM (SELECT id FROM unnest(CAST(:ids AS text[])) AS id ORDER BY id) AS s"
+        ),
+        {"ids": sorted(set(case_ids))},
+    )
 
 
 def _revision(incoming: Envelope) -> int:
