@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from voorportaal_dossier.adapters.clock import OffsetClock
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.entrypoints.http.routes import ROUTE_HANDLERS
+from voorportaal_dossier.entrypoints.http.short_links import ShortLinkController
 from voorportaal_dossier.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings, get_settings
@@ -26,7 +28,7 @@ def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
             "Cases, timeline, ownership and handover, contact moments, the promise ledger, "
             "sharing and mandates, the access audit log, documents and the citizen's view."
         ),
-        route_handlers=ROUTE_HANDLERS,
+        route_handlers=[*ROUTE_HANDLERS, ShortLinkController],
         # The citizen's pages check their signed link themselves.
         public_paths=[r"^/citizen/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
@@ -45,9 +47,12 @@ def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
 
 
 def _wire(runtime: ServiceRuntime, settings: DossierSettings) -> None:
+    clock = runtime.clock
+    if settings.clock_offset_s:
+        clock = OffsetClock(clock, timedelta(seconds=settings.clock_offset_s))
     runtime.state["dossier"] = DossierService(
         runtime.sessions,
-        runtime.clock,
+        clock,
         settings.event_source,
         documents=DocumentStore(settings.effective_documents_dir),
         link_key=settings.link_key,

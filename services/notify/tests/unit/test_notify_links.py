@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voorportaal_notify.domain.links import (
+from voorportaal_contracts.citizen_links import (
     InvalidLink,
     citizen_link,
     sign_link_token,

@@ -29,6 +29,7 @@ from notify_factories import (
 )
 from sqlalchemy import text
 
+from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned, ContactPointsUpdated, ReferralReceived
 from voorportaal_contracts.registry import Event
@@ -48,7 +49,6 @@ from voorportaal_notify.devservers import (
     read_sent_emails,
     read_sent_sms,
 )
-from voorportaal_notify.domain.links import verify_link_token
 from voorportaal_notify.domain.render import Message
 from voorportaal_notify.service_layer.delivery import DeliveryWorker, RoundResult
 from voorportaal_notify.service_layer.notifications import NotifyService

@@ -14,18 +14,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from voorportaal_contracts.citizen_links import LinkPage
 from voorportaal_notify.domain.policy import Priority
 
 TemplateId = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
 EventType = Annotated[str, Field(pattern=r"^nl\.voorportaal\.[a-z]+\.[a-z0-9-]+$")]
 FieldName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
-
-LinkPage = Literal["overview", "checklist", "contact", "promises", "actions", "timeline"]
-"""Pages of the citizen view a personal link may open."""
 
 
 class _Strict(BaseModel):

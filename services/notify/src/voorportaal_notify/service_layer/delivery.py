@@ -54,6 +54,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from voorportaal_contracts.citizen_links import citizen_link, sign_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import NotificationFailed, NotificationSent
 from voorportaal_contracts.types import MessageChannel
@@ -76,7 +77,6 @@ from voorportaal_notify.domain.delivery import (
     failover_channel,
     first_channel,
 )
-from voorportaal_notify.domain.links import citizen_link, sign_link_token
 from voorportaal_notify.domain.policy import (
     ContactPolicy,
     PendingUpdate,

@@ -13,11 +13,11 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.http import NotFound
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
-from voorportaal_notify.domain.links import InvalidLink, verify_link_token
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
 from voorportaal_notify.settings import NotifySettings
 

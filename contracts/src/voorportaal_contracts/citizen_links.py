@@ -1,4 +1,7 @@
-"""The personal link in every message: short, signed, time-limited, scoped to one case.
+"""The citizen's personal link: short, signed, time-limited, scoped to one case.
+
+Notify puts it in every message; the dossier, which serves the citizen's view, checks it. Both
+hold the same key. It lives here so that both use one implementation.
 
 An SMS has 160 GSM-7 characters (70 in UCS-2 for Turkish, Arabic, Polish), so the link must be
 short. A token reads `<case_id>.<expiry><page>.<signature>`:
@@ -21,9 +24,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
-from typing import Final
+from typing import Final, Literal
 
-from voorportaal_notify.domain.rules import LinkPage
+LinkPage = Literal["overview", "checklist", "contact", "promises", "actions", "timeline"]
+"""The page of the citizen's view a link opens."""
 
 PAGE_CODES: Final[dict[str, str]] = {
     "overview": "o",

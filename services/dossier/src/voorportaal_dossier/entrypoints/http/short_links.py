@@ -1,0 +1,41 @@
+"""The short personal link from a message (`/citizen/l/<token>`), opened by the citizen.
+
+Notify signs short links (`voorportaal_contracts.citizen_links`) with the key it shares with the
+dossier, so they fit in an SMS. This route checks one and sends the browser on to the citizen's
+view with the dossier's own signed link, valid no longer than the short one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import quote
+
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.exceptions import NotAuthorizedException
+from litestar.params import PathParameter
+from litestar.response import Redirect
+
+from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
+from voorportaal_dossier.service_layer.dossier import DossierService
+
+Token = Annotated[str, PathParameter(max_length=120)]
+
+
+class ShortLinkController(Controller):
+    """Opens a message's short link."""
+
+    path = "/citizen/l"
+    tags = ["citizen"]
+
+    @get("/{token:str}", operation_id="openShortLink", status_code=303)
+    async def open_link(self, state: State, token: Token) -> Redirect:
+        """Check the short link and go on to the citizen's view (303), or 401 with the reason."""
+        dossier: DossierService = state["dossier"]
+        try:
+            claims = verify_link_token(dossier.link_key, token, now=dossier.now())
+        except InvalidLink as exc:
+            raise NotAuthorizedException(str(exc)) from None
+        link, _ = dossier.issue_link(claims.case_id, not_after=claims.expires_at)
+        target = f"/citizen/cases/{claims.case_id}?link={quote(link)}#{claims.page}"
+        return Redirect(path=target, status_code=303)
