@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
+from kafka_reading import read_topic
 from sqlalchemy import func, select
 
-from voorportaal_contracts.envelope import Envelope, from_kafka
+from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactPointsUpdated, ReferralAccepted
 from voorportaal_contracts.topics import CONTACT_POINTS, NOTIFY_OUTCOMES
 from voorportaal_kit.clock import FixedClock
@@ -121,31 +122,6 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
     finally:
         await producer.stop()
         servers.stop()
-
-
-async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[Envelope] = []
-    try:
-        deadline = time.monotonic() + wait_s
-        quiet = 0
-        while time.monotonic() < deadline and quiet < 4:
-            batch = await consumer.getmany(timeout_ms=500)
-            quiet = 0 if batch else quiet + 1
-            for records in batch.values():
-                found += [
-                    from_kafka(r.key, r.value, r.headers) for r in records if r.key == key.encode()
-                ]
-    finally:
-        await consumer.stop()
-    return found
 
 
 def new_case() -> str:

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
+from kafka_reading import read_topic
 
-from voorportaal_contracts.envelope import Envelope, from_kafka
+from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.signing import signed_response
 from voorportaal_kit.auth import Principal
@@ -124,31 +125,6 @@ def intake(case_id: str, **changes: Any) -> Envelope:
         "submitted_at": START,
     }
     return Envelope(IntakeSubmitted(**{**fields, **changes}), source="/test", time=START)
-
-
-async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
-    await consumer.start()
-    found: list[Envelope] = []
-    try:
-        deadline = time.monotonic() + wait_s
-        quiet = 0
-        while time.monotonic() < deadline and quiet < 4:
-            batch = await consumer.getmany(timeout_ms=500)
-            quiet = 0 if batch else quiet + 1
-            for records in batch.values():
-                found += [
-                    from_kafka(r.key, r.value, r.headers) for r in records if r.key == key.encode()
-                ]
-    finally:
-        await consumer.stop()
-    return found
 
 
 def new_case() -> str:
