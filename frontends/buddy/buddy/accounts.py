@@ -147,8 +147,23 @@ class AccountStore:
         """The account with this subject id."""
         return next((a for a in self._accounts.values() if a.subject == subject), None)
 
+    def colleagues(self, subject: str) -> list[Account]:
+        """The other casemanagers of `subject`'s team: whom a case can be handed over to."""
+        me = self.by_subject(subject)
+        if me is None:
+            return []
+        return sorted(
+            (
+                a
+                for a in self._accounts.values()
+                if a.team == me.team and a.subject != subject and a.role == "casemanager"
+            ),
+            key=lambda a: a.name,
+        )
+
     def teams(self) -> dict[str, str]:
-        """Team of each subject: the dossier's `teams` setting while tokens carry no team."""
+        """Team of each subject: the dossier's `teams` setting, which names the team of a
+        handover's receiver (the tokens carry the caller's own team)."""
         return {a.subject: a.team for a in self._accounts.values()}
 
 

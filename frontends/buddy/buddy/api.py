@@ -2,11 +2,13 @@
 
 Every path the console calls is in `DOSSIER_PATHS` / `ROUTING_PATHS`, and every response is
 turned into the small row dicts the pages render here, so when an API's shape changes the
-wiring changes in this one module. The dossier's HTTP API is still being built: its paths
-below are the console's expectation, not yet a contract.
+wiring changes in this one module. Reads come from the dossier (its case page is authorised
+and audited per part, so the console shows what the user may see and says what was refused);
+actions go to the dossier, and nudging an agency or adding a referral to routing.
 
 Errors come back as exceptions the pages show as states: `Unreachable` (no connection, or the
-endpoint does not exist yet), `Refused` (401/403), `NotFound` (404 on one case), `ApiError`.
+endpoint does not exist yet), `Refused` (401/403), `NotFound` (404 on one case), `ApiError`;
+an action the API turns down raises `ActionFailed` with the API's own problem message.
 """
 
 from __future__ import annotations
@@ -21,19 +23,29 @@ import structlog
 log = structlog.get_logger()
 
 DOSSIER_PATHS: Final = {
-    "queue": "/cases",
+    "queue": "/queue",
     "case": "/cases/{case_id}",
-    "timeline": "/cases/{case_id}/timeline",
+    "claim": "/cases/{case_id}/claim",
+    "handover": "/cases/{case_id}/handover",
+    "handover_step": "/cases/{case_id}/handover/{step}",
+    "release": "/cases/{case_id}/release",
+    "contacts": "/cases/{case_id}/contacts",
     "promises": "/cases/{case_id}/promises",
-    "contacts": "/cases/{case_id}/contact-moments",
-    "supervisor": "/supervisor/overview",
+    "fulfil": "/cases/{case_id}/promises/{promise_id}/fulfil",
+    "messages": "/cases/{case_id}/messages",
+    "grants": "/cases/{case_id}/grants",
+    "overrides": "/cases/{case_id}/overrides",
+    "override_decision": "/cases/{case_id}/overrides/{override_id}/{decision}",
+    "close": "/cases/{case_id}/close",
+    "figures": "/supervisor/figures",
 }
-"""Dossier endpoints (expected shapes; adjust here when the dossier API settles)."""
+"""Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 
 ROUTING_PATHS: Final = {
     "referrals": "/cases/{case_id}/referrals",
+    "nudge": "/referrals/{referral_id}/nudge",
 }
-"""Routing endpoints (exist: services/routing entrypoints/http/routes.py)."""
+"""Routing endpoints (services/routing entrypoints/http/routes.py)."""
 
 QUEUE_VIEWS: Final = ("recommended", "mine", "team")
 """Work queue views: recommended for a buddy, my cases, my team's cases."""
@@ -64,6 +76,14 @@ class NotFound(ApiProblem):
 
 class ApiError(ApiProblem):
     """Any other failure (5xx, malformed body)."""
+
+
+class ActionFailed(ApiProblem):
+    """The API turned an action down (4xx): `detail` is its problem message, with fields."""
+
+    def __init__(self, service: str, status: int, detail: str) -> None:
+        super().__init__(service, detail)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +157,9 @@ def case_row(raw: Mapping[str, Any]) -> dict[str, str]:
         "life_events": _text(raw.get("life_events")),
         "agencies": _text(raw.get("agencies") or raw.get("agency_codes")),
         "municipality": _text(raw.get("municipality_code") or raw.get("municipality")),
-        "state": _text(raw.get("state") or raw.get("status")),
-        "owner": _text(raw.get("owner") or raw.get("owner_subject")),
+        "state": _text(raw.get("state") or raw.get("ownership_status")),
+        "handover_to": _text(raw.get("handover_to")),
+        "owner": _text(raw.get("owner") or raw.get("owner_id")),
         "team": _text(raw.get("team")),
         "redzaamheid": _text(raw.get("redzaamheid")),
         "opened_at": _text(raw.get("opened_at")),
@@ -156,54 +177,273 @@ def filter_queue(rows: list[dict[str, str]], filters: Mapping[str, str]) -> list
     return [r for r in rows if all(v in r.get(k, "").lower() for k, v in wanted.items())]
 
 
+def _problem_detail(response: httpx.Response) -> str:
+    """The problem-details message of a refused call: its detail and each field's reason."""
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if not isinstance(body, dict):
+        return f"HTTP {response.status_code}"
+    parts = [_text(body.get("detail") or body.get("title"))]
+    for error in body.get("errors") or []:
+        if isinstance(error, dict):
+            parts.append(
+                f"{_text(error.get('field'))}: {_text(error.get('reason') or error.get('message'))}"
+            )
+    return " — ".join(p for p in parts if p)[:500] or f"HTTP {response.status_code}"
+
+
+async def _send(
+    endpoints: Endpoints, service: str, path: str, token: str, body: Mapping[str, Any] | None
+) -> Any:
+    """POST an action; the API's answer (or None), else `ActionFailed`/`Unreachable`."""
+    base = endpoints.dossier_url if service == "dossier" else endpoints.routing_url
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=endpoints.timeout_s) as client:
+            response = await client.post(
+                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+    except httpx.TransportError as exc:
+        log.info("api.unreachable", service=service, path=path, error=type(exc).__name__)
+        raise Unreachable(service, type(exc).__name__) from exc
+    if response.status_code >= 500:
+        log.warning("api.error", service=service, path=path, status=response.status_code)
+        raise ApiError(service, str(response.status_code))
+    if response.status_code >= 400:
+        log.info("api.action_refused", service=service, path=path, status=response.status_code)
+        raise ActionFailed(service, response.status_code, _problem_detail(response))
+    if response.status_code == 204 or not response.content:
+        return None
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
 async def work_queue(
-    endpoints: Endpoints, token: str, view: str, filters: Mapping[str, str]
+    endpoints: Endpoints, token: str, view: str, filters: Mapping[str, str], me: str = ""
 ) -> list[dict[str, str]]:
-    """The cases in one queue view, filtered and sorted by what is overdue and urgent."""
+    """The cases in one queue view (`GET /queue`), filtered here by parts of codes and sorted
+    by what is overdue and urgent; a handover addressed to `me` is marked and comes first."""
     if view not in QUEUE_VIEWS:
         raise ValueError(f"unknown queue view {view!r}")
-    params = {"view": view, **{k: v for k, v in filters.items() if v}}
+    params = {"view": view, "sort": "overdue", "limit": "500"}
     body = await _get(endpoints, "dossier", DOSSIER_PATHS["queue"], token, params, collection=True)
     rows = [case_row(i) for i in _items(body, "dossier")]
-    return sort_queue(filter_queue(rows, filters))
+    if view == "mine" and me:
+        # A handover addressed to me is not mine yet: find it among my team's cases.
+        pending = {"view": "team", "state": "handover_requested", "limit": "500"}
+        body = await _get(endpoints, "dossier", DOSSIER_PATHS["queue"], token, pending)
+        seen = {r["case_id"] for r in rows}
+        rows += [
+            row
+            for row in (case_row(i) for i in _items(body, "dossier"))
+            if row["handover_to"] == me and row["case_id"] not in seen
+        ]
+    for row in rows:
+        row["for_me"] = "1" if me and row["handover_to"] == me else ""
+    ordered = sort_queue(filter_queue(rows, filters))
+    return sorted(ordered, key=lambda r: r["for_me"] != "1")
 
 
-async def case_header(endpoints: Endpoints, token: str, case_id: str) -> dict[str, str]:
-    """The case page header: triage with its reasons, urgency, owner."""
+def _when(value: Any) -> str:
+    """An ISO timestamp as `YYYY-MM-DD HH:MM` (UTC), or the text as is."""
+    text = _text(value)
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10:11] == "T" else text
+
+
+def _reasons(reasons: Any, lang: str) -> str:
+    if not isinstance(reasons, list):
+        return ""
+    return "; ".join(_text(r.get(lang)) for r in reasons if isinstance(r, dict))
+
+
+def _header(case_id: str, summary: Mapping[str, Any], identity: Any) -> dict[str, str]:
+    own = summary.get("ownership") or {}
+    owner = own.get("owner") or {}
+    pending = own.get("pending_handover") or {}
+    pending_to = pending.get("to") or {}
+    notes = summary.get("notifications") or {}
+    header = {
+        "case_id": case_id,
+        "urgency": _text(summary.get("urgency")),
+        "redzaamheid": _text(summary.get("redzaamheid")),
+        "life_events": _text(summary.get("life_events")),
+        "needs": _text(summary.get("needs")),
+        "risks": _text(summary.get("risks")),
+        "municipality": _text(summary.get("municipality_code")),
+        "opened_at": _when(summary.get("opened_at")),
+        "closed_at": _when(summary.get("closed_at")),
+        "status": _text(own.get("status")),
+        "owner_id": _text(owner.get("id")),
+        "owner_name": _text(owner.get("name")),
+        "owner_team": _text(owner.get("team")),
+        "owner_since": _when(own.get("owner_since")),
+        "pending_to_id": _text(pending_to.get("id")),
+        "pending_to_name": _text(pending_to.get("name")),
+        "pending_note": _text(pending.get("note")),
+        "reasons_nl": _reasons(summary.get("recommendation"), "nl"),
+        "reasons_en": _reasons(summary.get("recommendation"), "en"),
+        "notifications_sent": _text(notes.get("sent") or 0),
+        "notifications_failed": _text(notes.get("failed") or 0),
+        "citizen": "",
+        "household": "",
+        "language": "",
+        "channels": "",
+        "representative": "",
+    }
+    if isinstance(identity, dict):
+        rep = identity.get("representative") or {}
+        header.update(
+            citizen=_text(identity.get("name")),
+            household=", ".join(
+                f"{_text(m.get('name'))} ({_text(m.get('relation'))})"
+                for m in identity.get("household") or []
+                if isinstance(m, dict)
+            ),
+            language=_text(identity.get("language")),
+            channels=_text(identity.get("channels")),
+            representative=(
+                f"{_text(rep.get('name'))} ({_text(rep.get('relation'))})" if rep else ""
+            ),
+        )
+    return header
+
+
+def _rows(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+async def case_page(endpoints: Endpoints, token: str, case_id: str) -> dict[str, Any]:
+    """The whole case page from the dossier (`GET /cases/{id}`), as rows of strings; the parts
+    the dossier refused this user are listed in `refused` (and left empty)."""
     body = await _get(endpoints, "dossier", DOSSIER_PATHS["case"].format(case_id=case_id), token)
     if not isinstance(body, dict):
         raise ApiError("dossier", "expected an object")
-    row = case_row(body)
-    recommendation = body.get("recommendation") or {}
-    reasons = body.get("triage_reasons") or recommendation.get("reasons") or []
-    row["reasons_nl"] = "; ".join(_text(r.get("nl")) for r in reasons if isinstance(r, dict))
-    row["reasons_en"] = "; ".join(_text(r.get("en")) for r in reasons if isinstance(r, dict))
-    return row
+    summary = body.get("summary") if isinstance(body.get("summary"), dict) else {}
+    referrals = _rows(body.get("referrals"))
+    agency_of = {_text(r.get("referral_id")): _text(r.get("agency_code")) for r in referrals}
+    sharing = body.get("sharing") if isinstance(body.get("sharing"), dict) else {}
+    return {
+        "refused": sorted(_text(k) for k in (body.get("refused") or {})),
+        "header": _header(case_id, summary, body.get("identity")),
+        "referrals": [
+            {
+                "id": _text(r.get("referral_id")),
+                "agency_code": _text(r.get("agency_code")),
+                "service_id": _text(r.get("service_code")),
+                "state": _text(r.get("status")),
+                "mode": _text(r.get("mode")),
+                "due_at": _when(r.get("due_at")),
+                "overdue": "1" if r.get("overdue") else "",
+                "waits_on": (
+                    f"{agency_of.get(_text(r.get('waits_on')), '')} ({_text(r.get('waits_on'))})"
+                    if r.get("waits_on")
+                    else ""
+                ),
+                "decline_reason": _text(r.get("decline_reason")),
+                "reminders": _text(r.get("reminders") or 0),
+                "outcome": _text(r.get("outcome") or r.get("stalled_reason")),
+                "open": "" if r.get("status") in FINAL_REFERRAL_STATES else "1",
+            }
+            for r in sorted(referrals, key=lambda r: _text(r.get("agency_code")))
+        ],
+        "timeline": [
+            {
+                "at": _when(t.get("at")),
+                "nl": _text(t.get("nl")),
+                "en": _text(t.get("en")),
+                "type": _text(t.get("type")).rsplit(".", 1)[-1],
+            }
+            for t in reversed(_rows(body.get("timeline")))
+        ],
+        "contacts": [
+            {
+                "at": _when(c.get("at")),
+                "channel": _text(c.get("channel")),
+                "by": _text(c.get("by")),
+                "summary": _text(c.get("summary")),
+                "next_steps": _text(c.get("next_steps")),
+                "confirmation": "1" if c.get("confirmation_requested") else "",
+            }
+            for c in reversed(_rows(body.get("contact_moments")))
+        ],
+        "promises": [
+            {
+                "id": _text(p.get("promise_id")),
+                "made_by": f"{_text(p.get('made_by'))} ({_text(p.get('made_by_kind'))})",
+                "what": _text(p.get("what")),
+                "due_at": _when(p.get("due_at")),
+                "state": _text(p.get("status")),
+                "overdue": "1" if p.get("status") == "broken" else "",
+                "open": "1" if p.get("status") in ("open", "broken") else "",
+            }
+            for p in _rows(body.get("promises"))
+        ],
+        "documents": [
+            {
+                "id": _text(d.get("id")),
+                "title": _text(d.get("title")) or _text(d.get("id")),
+                "media_type": _text(d.get("media_type")),
+                "size": _text(d.get("size")),
+                "by": _text(d.get("uploaded_by")),
+                "at": _when(d.get("uploaded_at")),
+            }
+            for d in _rows(body.get("documents"))
+        ],
+        "grants": [
+            {
+                "agency_code": _text(g.get("agency_code")),
+                "scopes": _text(g.get("scopes")),
+                "valid_until": _when(g.get("valid_until"))[:10],
+                "by": _text(g.get("granted_by")),
+                "channel": _text(g.get("channel")),
+                "revoked": "1" if g.get("revoked_at") else "",
+            }
+            for g in _rows(sharing.get("grants"))
+        ]
+        + [
+            {
+                "agency_code": f"{_text(m.get('holder_name'))} ({_text(m.get('relation'))})",
+                "scopes": _text(m.get("scopes")),
+                "valid_until": _when(m.get("valid_until"))[:10],
+                "by": "mandate",
+                "channel": "",
+                "revoked": "1" if m.get("revoked_at") else "",
+            }
+            for m in _rows(sharing.get("mandates"))
+        ],
+        "messages": [
+            {
+                "kind": _text(i.get("kind")),
+                "text": _text(i.get("text")),
+                "by": _text(i.get("by")),
+                "at": _when(i.get("at")),
+            }
+            for i in reversed(_rows(summary.get("citizen_items")))
+        ],
+        "doorbraak": [
+            {
+                "id": _text(o.get("id")),
+                "reason_code": _text(o.get("reason_code")),
+                "note": _text(o.get("note")),
+                "status": _text(o.get("status")),
+                "proposed_by": _text(o.get("proposed_by")),
+                "decided_by": _text(o.get("decided_by")),
+            }
+            for o in _rows(summary.get("doorbraak"))
+        ],
+    }
 
 
-async def case_section(
-    endpoints: Endpoints, token: str, case_id: str, section: str
-) -> list[dict[str, str]]:
-    """One list section of a case from the dossier: `timeline`, `promises` or `contacts`."""
-    if section not in ("timeline", "promises", "contacts"):
-        raise ValueError(f"unknown case section {section!r}")
-    path = DOSSIER_PATHS[section].format(case_id=case_id)
-    body = await _get(endpoints, "dossier", path, token, collection=True)
-    return [
-        {
-            "at": _text(i.get("at") or i.get("recorded_at") or i.get("due_at")),
-            "what_nl": _text(i.get("nl") or i.get("text") or i.get("summary") or i.get("type")),
-            "what_en": _text(i.get("en") or i.get("text") or i.get("summary") or i.get("type")),
-            "who": _text(i.get("by") or i.get("agency_code") or i.get("actor")),
-            "state": _text(i.get("state") or i.get("status")),
-            "overdue": "1" if i.get("overdue") or i.get("broken") else "",
-        }
-        for i in _items(body, "dossier")
-    ]
+FINAL_REFERRAL_STATES: Final = frozenset(
+    {"declined", "completed", "returned", "withdrawn", "expired"}
+)
 
 
 async def case_referrals(endpoints: Endpoints, token: str, case_id: str) -> list[dict[str, str]]:
-    """The referrals board of a case, from routing (`GET /cases/{id}/referrals`)."""
+    """Routing's view of a case's referrals (`GET /cases/{id}/referrals`), with their history."""
     path = ROUTING_PATHS["referrals"].format(case_id=case_id)
     body = await _get(endpoints, "routing", path, token, collection=True)
     return [
@@ -212,9 +452,8 @@ async def case_referrals(endpoints: Endpoints, token: str, case_id: str) -> list
             "agency_code": _text(r.get("agency_code")),
             "service_id": _text(r.get("service_id")),
             "state": _text(r.get("state")),
-            "due_at": _text(r.get("due_at")),
+            "due_at": _when(r.get("due_at")),
             "overdue": "1" if r.get("overdue") else "",
-            "urgent": "1" if r.get("urgent") else "",
             "waits_on": _text(r.get("waits_on")),
             "decline_reason": _text(r.get("decline_reason")),
         }
@@ -222,26 +461,64 @@ async def case_referrals(endpoints: Endpoints, token: str, case_id: str) -> list
     ]
 
 
+async def act(
+    endpoints: Endpoints,
+    token: str,
+    action: str,
+    *,
+    case_id: str,
+    body: Mapping[str, Any] | None = None,
+    **ids: str,
+) -> Any:
+    """One action on a case, by its name in `DOSSIER_PATHS` (or `nudge`/`refer` on routing)."""
+    if action == "nudge":
+        return await _send(endpoints, "routing", ROUTING_PATHS["nudge"].format(**ids), token, body)
+    if action == "refer":
+        path = ROUTING_PATHS["referrals"].format(case_id=case_id)
+        return await _send(endpoints, "routing", path, token, body)
+    path = DOSSIER_PATHS[action].format(case_id=case_id, **ids)
+    return await _send(endpoints, "dossier", path, token, body)
+
+
+def _rate(value: Any) -> str:
+    return f"{round(float(value) * 100)}%" if isinstance(value, int | float) else "-"
+
+
 async def supervisor_overview(endpoints: Endpoints, token: str) -> dict[str, Any]:
-    """Queue health, overdue referrals, broken promises and per-agency figures."""
-    body = await _get(endpoints, "dossier", DOSSIER_PATHS["supervisor"], token, collection=True)
+    """Queue health, overdue referrals, broken promises and per-agency figures
+    (`GET /supervisor/figures`); `chart` holds the numbers for the charts."""
+    body = await _get(endpoints, "dossier", DOSSIER_PATHS["figures"], token, collection=True)
     if not isinstance(body, dict):
         raise ApiError("dossier", "expected an object")
-    agencies = body.get("agencies") or []
+    queue = body.get("queue") if isinstance(body.get("queue"), dict) else {}
+    agencies = _rows(body.get("agencies"))
     return {
-        "open_cases": _text(body.get("open_cases")),
-        "unassigned": _text(body.get("unassigned")),
+        "open_cases": _text(queue.get("open_cases")),
+        "unassigned": _text(queue.get("in_queue")),
+        "handover_requested": _text(queue.get("handover_requested")),
+        "acute_cases": _text(queue.get("acute_cases")),
         "overdue_referrals": _text(body.get("overdue_referrals")),
         "broken_promises": _text(body.get("broken_promises")),
         "agencies": [
             {
                 "agency_code": _text(a.get("agency_code")),
-                "median_accept_hours": _text(a.get("median_accept_hours")),
-                "decline_rate": _text(a.get("decline_rate")),
-                "redirect_rate": _text(a.get("redirect_rate")),
+                "referrals": _text(a.get("referrals")),
+                "median_accept_hours": _text(a.get("median_accept_hours")) or "-",
+                "decline_rate": _rate(a.get("decline_rate")),
+                "redirect_rate": _rate(a.get("redirect_rate")),
+                "overdue_referrals": _text(a.get("overdue_referrals")),
                 "broken_promises": _text(a.get("broken_promises")),
             }
             for a in agencies
-            if isinstance(a, dict)
+        ],
+        "chart": [
+            {
+                "agency": _text(a.get("agency_code")),
+                "accept_hours": float(a.get("median_accept_hours") or 0),
+                "decline_pct": round(float(a.get("decline_rate") or 0) * 100),
+                "redirect_pct": round(float(a.get("redirect_rate") or 0) * 100),
+                "broken_promises": int(a.get("broken_promises") or 0),
+            }
+            for a in agencies
         ],
     }

@@ -92,6 +92,11 @@ class SessionState(rx.State):
         return service_token(self._session, settings.token, now(), settings.service_token_ttl_s)
 
     @property
+    def subject(self) -> str:
+        """The signed-in user's subject id (the id the APIs know them by)."""
+        return self._session.subject if self._session else ""
+
+    @property
     def team(self) -> str:
         """The signed-in user's team, for queue filters."""
         return self._session.team if self._session else ""

@@ -1,10 +1,10 @@
-"""Fixtures of the buddy console tests: the console served in prod mode, and headless Chromium."""
+"""Fixtures of the buddy console tests: a real dossier service (seeded with contract events,
+see `dossier_harness.py`) and the console served in prod mode against it."""
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,30 +12,38 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, REPO
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+from dossier_harness import DossierProcess, free_port, seed
 
 
 @pytest.fixture(scope="session")
-def console_url() -> Iterator[str]:
-    """The console, built and served by `scripts/console.sh run` on a free port."""
+def dossier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierProcess]:
+    """The real dossier service on a free port, its SQLite database seeded with events."""
+    data_dir = tmp_path_factory.mktemp("dossier")
+    seed(data_dir)
+    server = DossierProcess(data_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def console_url(dossier: DossierProcess) -> Iterator[str]:
+    """The console, built and served by `scripts/console.sh run` on a free port, reading
+    from the real dossier (routing is not started: its actions show it as unreachable)."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("chromium/chromedriver missing: run scripts/console-tools.sh first")
-    port = _free_port()
+    port = free_port()
     url = f"http://localhost:{port}"
     env = {
         **os.environ,
         "VOORPORTAAL_CONSOLE_PORT": str(port),
         "VOORPORTAAL_CONSOLE_SESSION_IDLE_TIMEOUT_S": str(IDLE_TIMEOUT_S),
         "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
-        # Nothing listens here: the console must show the dossier as unreachable, not data.
-        "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{_free_port()}",
-        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{_free_port()}",
+        "VOORPORTAAL_DOSSIER_URL": dossier.url,
+        # Nothing listens here: nudging and referring show routing as unreachable.
+        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{free_port()}",
     }
     ARTIFACTS.mkdir(exist_ok=True)
     log = (ARTIFACTS / "console.log").open("wb")

@@ -1,21 +1,41 @@
-"""One case: header with triage reasons, referrals board (routing), timeline, promises, contacts.
+"""One case, the whole situation at once, and what a casemanager does with it.
 
-A skeleton: the sections are fed by the dossier client as its API appears; actions (take
-ownership, hand over, record a promise …) come next.
+Reads: the dossier's case page (`GET /cases/{id}`; each part authorised and audited there, a
+part refused to this user is named instead of shown). Actions: each is an event handler that
+checks the session and role on the server first, calls the API with the user's own token, and
+shows either a confirmation or the API's own problem message.
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from buddy import api
 from buddy.i18n import tr
-from buddy.layout import notice, shell
-from buddy.state import SessionState, authorize, endpoints
+from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.state import SessionState, account_store, authorize, endpoints
 
-_SECTIONS = ("timeline", "promises", "contacts")
+CASE_ROLES = ("casemanager", "supervisor")
+CASEMANAGER = ("casemanager",)
+SUPERVISOR = ("supervisor",)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+CHANNELS = ("phone", "desk", "home_visit", "email", "chat", "video", "web")
+OUTCOMES = ("completed", "no_longer_needed", "moved_away", "referred_elsewhere")
+DOORBRAAK_REASONS = ("waiting_on_other_agency", "income_gap", "eviction_risk", "other_rule")
+_LIST_PARTS = (
+    "referrals",
+    "timeline",
+    "contacts",
+    "promises",
+    "documents",
+    "grants",
+    "messages",
+    "doorbraak",
+)
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
@@ -28,158 +48,854 @@ def _problem_of(exc: api.ApiProblem) -> str:
     return "error"
 
 
+def _due(value: Any) -> str | None:
+    """A date from a form as the end of that working day in Amsterdam (ISO), or None."""
+    try:
+        day = date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+    return datetime.combine(day, time(17, 0), AMSTERDAM).isoformat()
+
+
+def _text(form: dict[str, Any], key: str, limit: int) -> str:
+    return str(form.get(key) or "").strip()[:limit]
+
+
+def _checked(form: dict[str, Any], key: str) -> bool:
+    return form.get(key) in (True, "on", "true", "1", key)
+
+
 class CaseState(rx.State):
-    """The case shown in this tab, as the APIs returned it."""
+    """The case shown in this tab, as the dossier returned it, and the last action's result."""
 
     case_id: str = ""
     header: dict[str, str] = {}
-    header_problem: str = ""
+    refused: list[str] = []
     referrals: list[dict[str, str]] = []
-    referrals_problem: str = ""
-    sections: dict[str, list[dict[str, str]]] = {}
-    section_problems: dict[str, str] = {}
+    timeline: list[dict[str, str]] = []
+    contacts: list[dict[str, str]] = []
+    promises: list[dict[str, str]] = []
+    documents: list[dict[str, str]] = []
+    grants: list[dict[str, str]] = []
+    messages: list[dict[str, str]] = []
+    doorbraak: list[dict[str, str]] = []
+    problem: str = ""
     loaded: bool = False
+    me: str = ""
+    role: str = ""
+    colleagues: list[dict[str, str]] = []
+    ok: str = ""
+    """Key of the last action's confirmation."""
+    failed: str = ""
+    """Key of why the last action failed (`action_refused` …)."""
+    failed_detail: str = ""
+    """The API's own problem message for the last failed action."""
+
+    @rx.var
+    def is_owner(self) -> bool:
+        """Whether the signed-in user owns the case."""
+        return bool(self.me) and self.header.get("owner_id", "") == self.me
+
+    @rx.var
+    def handover_for_me(self) -> bool:
+        """Whether a pending handover is addressed to the signed-in user."""
+        return bool(self.me) and self.header.get("pending_to_id", "") == self.me
+
+    @rx.var
+    def refused_text(self) -> str:
+        """The parts of the case the dossier did not show this user."""
+        return ", ".join(self.refused)
+
+    async def _reload(self, token: str) -> None:
+        try:
+            page = await api.case_page(endpoints(), token, self.case_id)
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            self.header, self.refused = {}, []
+            for part in _LIST_PARTS:
+                setattr(self, part, [])
+        else:
+            self.problem = ""
+            self.header, self.refused = page["header"], page["refused"]
+            for part in _LIST_PARTS:
+                setattr(self, part, page[part])
+        self.loaded = True
 
     @rx.event
     async def load(self) -> Any:
-        """Check the session, then fetch every part of the case from its API."""
-        session, _, redirect = await authorize(self)
+        """Check the session, then fetch the case from the dossier."""
+        session, denial, redirect = await authorize(self, CASE_ROLES)
         if redirect is not None:
             return redirect
         self.case_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:64]
-        token, where = session._token(), endpoints()
-        self.header, self.header_problem = {}, ""
-        try:
-            self.header = await api.case_header(where, token, self.case_id)
-        except api.ApiProblem as exc:
-            self.header_problem = _problem_of(exc)
-        self.referrals, self.referrals_problem = [], ""
-        try:
-            self.referrals = await api.case_referrals(where, token, self.case_id)
-        except api.ApiProblem as exc:
-            self.referrals_problem = _problem_of(exc)
-        sections: dict[str, list[dict[str, str]]] = {}
-        problems: dict[str, str] = {}
-        for name in _SECTIONS:
-            try:
-                sections[name] = await api.case_section(where, token, self.case_id, name)
-            except api.ApiProblem as exc:
-                sections[name], problems[name] = [], _problem_of(exc)
-        self.sections, self.section_problems = sections, problems
-        self.loaded = True
+        self.ok = self.failed = self.failed_detail = ""
+        if denial is not None:
+            self.problem, self.loaded = "refused", True
+            return None
+        self.me, self.role = session.subject, session.user_role
+        self.colleagues = [
+            {"id": a.subject, "name": a.name} for a in account_store().colleagues(session.subject)
+        ]
+        await self._reload(session._token())
         return None
 
+    async def _act(
+        self,
+        roles: tuple[str, ...],
+        action: str,
+        ok: str,
+        body: dict[str, Any] | None = None,
+        **ids: str,
+    ) -> Any:
+        """Check the session and role on the server, call the API, show the outcome."""
+        session, denial, redirect = await authorize(self, roles)
+        if redirect is not None:
+            return redirect
+        self.ok = self.failed = self.failed_detail = ""
+        if denial is not None:
+            self.failed = "action_forbidden"
+            return None
+        token = session._token()
+        try:
+            await api.act(endpoints(), token, action, case_id=self.case_id, body=body, **ids)
+        except api.ActionFailed as exc:
+            self.failed, self.failed_detail = "action_refused", exc.detail
+        except api.Unreachable:
+            self.failed = "action_unreachable"
+        except api.ApiProblem as exc:
+            self.failed, self.failed_detail = "action_refused", exc.detail
+        else:
+            self.ok = ok
+        await self._reload(token)
+        return None
 
-def _problem(problem: rx.Var[str], unreachable_key: str) -> rx.Component:
-    return rx.match(
-        problem,
-        ("unreachable", notice(tr(unreachable_key))),
-        ("refused", notice(tr("refused"))),
-        ("not_found", notice(tr("not_found"))),
-        ("error", notice(tr("api_error"))),
-        rx.fragment(),
+    def _bad_date(self) -> None:
+        self.ok, self.failed, self.failed_detail = "", "bad_date", ""
+
+    @rx.event
+    async def claim(self) -> Any:
+        """Take ownership of the case."""
+        return await self._act(CASEMANAGER, "claim", "ok_claim")
+
+    @rx.event
+    async def release(self) -> Any:
+        """Let go of the case."""
+        return await self._act(CASEMANAGER, "release", "ok_release")
+
+    @rx.event
+    async def handover_step(self, step: str) -> Any:
+        """Accept or decline a handover meant for me, or cancel my own request."""
+        if step not in ("accept", "decline", "cancel"):
+            return None
+        return await self._act(CASEMANAGER, "handover_step", f"ok_handover_{step}", step=step)
+
+    @rx.event
+    async def handover(self, form: dict[str, Any]) -> Any:
+        """Ask a named colleague (of the console's accounts) to take over, with a note."""
+        to = _text(form, "to", 64)
+        name = next((c["name"] for c in self.colleagues if c["id"] == to), to)
+        body = {
+            "to_casemanager_id": to,
+            "to_casemanager_name": name,
+            "note": _text(form, "note", 2000),
+        }
+        return await self._act(CASEMANAGER, "handover", "ok_handover", body)
+
+    @rx.event
+    async def record_contact(self, form: dict[str, Any]) -> Any:
+        """Record a contact moment, optionally with a written confirmation to the citizen."""
+        body = {
+            "channel": _text(form, "channel", 16),
+            "summary": _text(form, "summary", 4000),
+            "next_steps": _text(form, "next_steps", 2000) or None,
+            "send_confirmation": _checked(form, "send_confirmation"),
+        }
+        return await self._act(CASE_ROLES, "contacts", "ok_contact", body)
+
+    @rx.event
+    async def record_promise(self, form: dict[str, Any]) -> Any:
+        """Record a promise (agency, casemanager) or a term the citizen set."""
+        due = _due(form.get("due_date"))
+        if due is None:
+            return self._bad_date()
+        body = {
+            "made_by_kind": _text(form, "made_by_kind", 16),
+            "made_by": _text(form, "made_by", 64) or None,
+            "what": _text(form, "what", 500),
+            "due_at": due,
+        }
+        return await self._act(CASE_ROLES, "promises", "ok_promise", body)
+
+    @rx.event
+    async def fulfil(self, promise_id: str) -> Any:
+        """Mark a promise kept."""
+        return await self._act(CASE_ROLES, "fulfil", "ok_fulfil", promise_id=promise_id[:64])
+
+    @rx.event
+    async def nudge(self, referral_id: str) -> Any:
+        """Remind an agency of an open referral (routing puts it on the agency's topic)."""
+        return await self._act(CASE_ROLES, "nudge", "ok_nudge", referral_id=referral_id[:64])
+
+    @rx.event
+    async def refer(self, form: dict[str, Any]) -> Any:
+        """Refer the case to another service by hand (routing)."""
+        body = {"service_id": _text(form, "service_id", 64), "note": _text(form, "note", 500)}
+        return await self._act(CASE_ROLES, "refer", "ok_refer", body)
+
+    @rx.event
+    async def grant(self, form: dict[str, Any]) -> Any:
+        """Record a sharing grant on the citizen's behalf."""
+        until = _due(form.get("valid_until"))
+        if until is None:
+            return self._bad_date()
+        scopes = [s for s in ("summary", "documents", "act_on_behalf") if _checked(form, s)]
+        body = {
+            "agency_code": _text(form, "agency_code", 32).lower(),
+            "scopes": scopes,
+            "valid_until": until,
+            "channel": _text(form, "channel", 16) or None,
+        }
+        return await self._act(CASE_ROLES, "grants", "ok_grant", body)
+
+    @rx.event
+    async def message(self, form: dict[str, Any]) -> Any:
+        """Leave a message for the citizen; notify tells them there is news."""
+        body = {"text": _text(form, "text", 2000)}
+        return await self._act(CASE_ROLES, "messages", "ok_message", body)
+
+    @rx.event
+    async def propose(self, form: dict[str, Any]) -> Any:
+        """Propose a doorbraak (needs a supervisor's sign-off)."""
+        body = {"reason_code": _text(form, "reason_code", 64), "note": _text(form, "note", 2000)}
+        return await self._act(CASEMANAGER, "overrides", "ok_propose", body)
+
+    @rx.event
+    async def decide(self, override_id: str, decision: str) -> Any:
+        """A supervisor approves or rejects a proposed doorbraak."""
+        if decision not in ("approve", "reject"):
+            return None
+        return await self._act(
+            SUPERVISOR,
+            "override_decision",
+            f"ok_{decision}",
+            override_id=override_id[:64],
+            decision=decision,
+        )
+
+    @rx.event
+    async def close(self, form: dict[str, Any]) -> Any:
+        """Close the case with an outcome."""
+        body = {"outcome": _text(form, "outcome", 64)}
+        return await self._act(CASE_ROLES, "close", "ok_close", body)
+
+
+# --------------------------------------------------------------------------- components
+
+
+def _button(key: str, on_click: Any, ident: str, **props: Any) -> rx.Component:
+    return rx.button(tr(key), on_click=on_click, id=ident, style=FOCUS_STYLE, **props)
+
+
+def _field(label: str, name: str, ident: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label), html_for=ident, style={"font_weight": "600"}),
+        control,
+        spacing="1",
+        width="100%",
+    )
+
+
+def _input(label: str, name: str, ident: str, **props: Any) -> rx.Component:
+    return _field(
+        label, name, ident, rx.input(id=ident, name=name, style=FOCUS_STYLE, width="100%", **props)
+    )
+
+
+def _textarea(label: str, name: str, ident: str, **props: Any) -> rx.Component:
+    return _field(
+        label,
+        name,
+        ident,
+        rx.text_area(id=ident, name=name, style=FOCUS_STYLE, width="100%", **props),
+    )
+
+
+def _select(label: str, name: str, ident: str, options: list[tuple[str, Any]]) -> rx.Component:
+    """A native select: keyboard usable and labelled."""
+    return _field(
+        label,
+        name,
+        ident,
+        rx.el.select(
+            *[rx.el.option(text, value=value) for value, text in options],
+            id=ident,
+            name=name,
+            style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
+        ),
+    )
+
+
+def _checkbox(label: str, name: str, ident: str) -> rx.Component:
+    return rx.hstack(
+        rx.el.input(type="checkbox", id=ident, name=name, style=FOCUS_STYLE),
+        rx.el.label(tr(label), html_for=ident),
+        align="center",
+        spacing="2",
+    )
+
+
+def _form(
+    title: str, ident: str, on_submit: Any, submit: str, *fields: rx.Component
+) -> rx.Component:
+    return rx.form(
+        rx.el.fieldset(
+            rx.el.legend(tr(title), style={"font_weight": "600"}),
+            rx.vstack(
+                *fields,
+                rx.button(tr(submit), type="submit", id=f"{ident}-submit", style=FOCUS_STYLE),
+                spacing="2",
+                width="100%",
+            ),
+            style={"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"},
+        ),
+        on_submit=on_submit,
+        reset_on_submit=True,
+        id=ident,
+        width="100%",
+    )
+
+
+def _item(label: str, value: Any) -> rx.Component:
+    return rx.data_list.item(rx.data_list.label(tr(label)), rx.data_list.value(value))
+
+
+def _outcome() -> rx.Component:
+    return rx.box(
+        rx.cond(
+            CaseState.ok != "",
+            rx.callout(
+                tr_dynamic(CaseState.ok), color_scheme="green", role="status", id="action-ok"
+            ),
+        ),
+        rx.cond(
+            CaseState.failed != "",
+            rx.callout.root(
+                rx.callout.text(tr_dynamic(CaseState.failed), " ", CaseState.failed_detail),
+                color_scheme="red",
+                role="alert",
+                id="action-failed",
+            ),
+        ),
+        aria_live="polite",
+    )
+
+
+def tr_dynamic(key: rx.Var[str]) -> rx.Var[str]:
+    """The text for a key held in state (the outcome of an action), in the session language."""
+    from buddy.i18n import EN, NL
+
+    keys = [k for k in NL if k.startswith(("ok_", "action_")) or k == "bad_date"]
+    return rx.match(  # type: ignore[return-value]
+        key,
+        *[(k, rx.cond(SessionState.lang == "en", EN[k], NL[k])) for k in keys],
+        key,
     )
 
 
 def _header() -> rx.Component:
     h = CaseState.header
     return rx.vstack(
-        rx.heading(tr("case_title"), " ", CaseState.case_id, size="7", as_="h1"),
-        _problem(CaseState.header_problem, "dossier_unreachable"),
+        rx.heading(tr("case_title"), " ", CaseState.case_id, size="7", as_="h1", id="case-heading"),
         rx.cond(
-            CaseState.header_problem == "",
-            rx.data_list.root(
-                rx.data_list.item(
-                    rx.data_list.label(tr("urgency")), rx.data_list.value(h["urgency"])
+            CaseState.refused.length() > 0,  # type: ignore[attr-defined]
+            rx.text(tr("refused_parts"), " ", CaseState.refused_text, size="2", id="refused"),
+        ),
+        rx.data_list.root(
+            _item("citizen", h["citizen"]),
+            _item("household", h["household"]),
+            _item("representative", h["representative"]),
+            _item("language", h["language"]),
+            _item("contact_channels", h["channels"]),
+            _item("life_events", h["life_events"]),
+            _item("risks", h["risks"]),
+            _item("urgency", h["urgency"]),
+            _item("redzaamheid", h["redzaamheid"]),
+            _item(
+                "triage_reasons",
+                rx.cond(SessionState.lang == "en", h["reasons_en"], h["reasons_nl"]),
+            ),
+            _item(
+                "owner",
+                rx.cond(
+                    h["owner_id"] != "",
+                    rx.text(h["owner_name"], " (", h["owner_team"], ")", id="owner"),
+                    rx.text(tr("no_owner"), id="owner"),
                 ),
-                rx.data_list.item(
-                    rx.data_list.label(tr("redzaamheid")), rx.data_list.value(h["redzaamheid"])
+            ),
+            _item("status", rx.text(h["status"], id="ownership-status")),
+            rx.cond(
+                h["pending_to_id"] != "",
+                _item(
+                    "pending_handover",
+                    rx.text(h["pending_to_name"], " — ", h["pending_note"], id="pending-handover"),
                 ),
-                rx.data_list.item(rx.data_list.label(tr("owner")), rx.data_list.value(h["owner"])),
-                rx.data_list.item(
-                    rx.data_list.label(tr("triage_reasons")),
-                    rx.data_list.value(
-                        rx.cond(SessionState.lang == "en", h["reasons_en"], h["reasons_nl"])
-                    ),
+            ),
+            _item(
+                "notifications",
+                rx.text(
+                    h["notifications_sent"],
+                    " / ",
+                    h["notifications_failed"],
+                    " ",
+                    tr("notifications_sent_failed"),
                 ),
             ),
         ),
         spacing="3",
+        width="100%",
     )
 
 
-def _referral_row(r: rx.Var[dict[str, str]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(r["agency_code"]),
-        rx.table.cell(r["service_id"]),
-        rx.table.cell(r["state"]),
-        rx.table.cell(
-            r["due_at"],
-            " ",
-            rx.cond(r["overdue"] == "1", rx.badge(tr("overdue_yes"), color_scheme="red")),
+def _ownership_actions() -> rx.Component:
+    status = CaseState.header["status"]
+    return rx.hstack(
+        rx.cond(
+            (SessionState.user_role == "casemanager")
+            & ((status == "recommended") | (status == "released") | (status == "unowned")),
+            _button("act_claim", CaseState.claim, "claim"),
         ),
-        rx.table.cell(r["waits_on"]),
-        rx.table.cell(r["decline_reason"]),
+        rx.cond(
+            CaseState.handover_for_me,
+            rx.hstack(
+                _button("act_accept", CaseState.handover_step("accept"), "handover-accept"),
+                _button(
+                    "act_decline",
+                    CaseState.handover_step("decline"),
+                    "handover-decline",
+                    variant="outline",
+                ),
+            ),
+        ),
+        rx.cond(
+            CaseState.is_owner & (status == "handover_requested"),
+            _button(
+                "act_cancel",
+                CaseState.handover_step("cancel"),
+                "handover-cancel",
+                variant="outline",
+            ),
+        ),
+        rx.cond(
+            CaseState.is_owner & (status == "owned"),
+            _button("act_release", CaseState.release, "release", variant="outline"),
+        ),
+        spacing="3",
+        wrap="wrap",
+    )
+
+
+def _table(ident: str, cols: list[str], rows: rx.Var[Any], row: Any) -> rx.Component:
+    return rx.cond(
+        rows.length() > 0,  # type: ignore[attr-defined]
+        rx.table.root(
+            rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(c)) for c in cols])),
+            rx.table.body(rx.foreach(rows, row)),
+            width="100%",
+            id=ident,
+        ),
+        rx.text(tr("empty")),
+    )
+
+
+def _section(title: str, ident: str, *content: rx.Component) -> rx.Component:
+    return rx.el.section(
+        rx.heading(tr(title), size="5", as_="h2"),
+        *content,
+        id=ident,
+        aria_label=tr(title),
+        style={"width": "100%"},
+    )
+
+
+def _overdue(flag: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        flag == "1", rx.badge(tr("overdue_yes"), color_scheme="red", class_name="overdue")
     )
 
 
 def _referrals() -> rx.Component:
-    cols = ["col_agency", "col_service", "col_state", "col_due", "col_waits_on", "col_decline"]
-    return rx.el.section(
-        rx.heading(tr("referrals"), size="5", as_="h2"),
-        _problem(CaseState.referrals_problem, "routing_unreachable"),
-        rx.cond(
-            CaseState.referrals.length() > 0,  # type: ignore[attr-defined]
-            rx.table.root(
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(c)) for c in cols])),
-                rx.table.body(rx.foreach(CaseState.referrals, _referral_row)),
-                width="100%",
-            ),
-            rx.cond(CaseState.referrals_problem == "", rx.text(tr("empty"))),
-        ),
-        id="referrals",
-    )
-
-
-def _section(name: str) -> rx.Component:
-    rows = CaseState.sections[name]
-    return rx.el.section(
-        rx.heading(tr(name), size="5", as_="h2"),
-        _problem(CaseState.section_problems[name], "dossier_unreachable"),
-        rx.cond(
-            rows.length() > 0,  # type: ignore[attr-defined]
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(tr(c))
-                            for c in ("col_when", "col_what", "col_who", "col_state")
-                        ]
-                    )
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        rows,
-                        lambda e: rx.table.row(
-                            rx.table.cell(e["at"]),
-                            rx.table.cell(
-                                rx.cond(SessionState.lang == "en", e["what_en"], e["what_nl"]),
-                                " ",
-                                rx.cond(
-                                    e["overdue"] == "1",
-                                    rx.badge(tr("overdue_yes"), color_scheme="red"),
-                                ),
-                            ),
-                            rx.table.cell(e["who"]),
-                            rx.table.cell(e["state"]),
+    cols = [
+        "col_agency",
+        "col_service",
+        "col_state",
+        "col_due",
+        "col_waits_on",
+        "col_decline",
+        "col_reminders",
+        "actions",
+    ]
+    return _section(
+        "referrals",
+        "referrals",
+        _table(
+            "referrals-table",
+            cols,
+            CaseState.referrals,
+            lambda r: rx.table.row(
+                rx.table.row_header_cell(r["agency_code"]),
+                rx.table.cell(r["service_id"]),
+                rx.table.cell(r["state"]),
+                rx.table.cell(r["due_at"], " ", _overdue(r["overdue"])),
+                rx.table.cell(r["waits_on"]),
+                rx.table.cell(r["decline_reason"]),
+                rx.table.cell(r["reminders"]),
+                rx.table.cell(
+                    rx.cond(
+                        r["open"] == "1",
+                        rx.button(
+                            tr("act_nudge"),
+                            on_click=CaseState.nudge(r["id"]),
+                            size="1",
+                            variant="outline",
+                            style=FOCUS_STYLE,
                         ),
                     )
                 ),
-                width="100%",
             ),
-            rx.cond(CaseState.section_problems[name] == "", rx.text(tr("empty"))),
         ),
-        id=f"section-{name}",
+        rx.box(
+            _form(
+                "refer_title",
+                "refer-form",
+                CaseState.refer,
+                "act_refer",
+                _input("service_id", "service_id", "refer-service", required=True),
+                _input("reason_note", "note", "refer-note", required=True, min_length=3),
+            ),
+            padding_top="0.75em",
+        ),
+    )
+
+
+def _promises() -> rx.Component:
+    cols = ["col_who", "col_what", "col_due", "col_state", "actions"]
+    return _section(
+        "promises",
+        "section-promises",
+        _table(
+            "promises-table",
+            cols,
+            CaseState.promises,
+            lambda p: rx.table.row(
+                rx.table.cell(p["made_by"]),
+                rx.table.cell(p["what"]),
+                rx.table.cell(p["due_at"], " ", _overdue(p["overdue"])),
+                rx.table.cell(p["state"]),
+                rx.table.cell(
+                    rx.cond(
+                        p["open"] == "1",
+                        rx.button(
+                            tr("act_fulfil"),
+                            on_click=CaseState.fulfil(p["id"]),
+                            size="1",
+                            variant="outline",
+                            style=FOCUS_STYLE,
+                        ),
+                    )
+                ),
+                style=rx.cond(p["overdue"] == "1", {"background": "#fde8e8"}, {}),
+            ),
+        ),
+        rx.box(
+            _form(
+                "promise_title",
+                "promise-form",
+                CaseState.record_promise,
+                "act_record",
+                _select(
+                    "made_by_kind",
+                    "made_by_kind",
+                    "promise-kind",
+                    [
+                        ("agency", tr("kind_agency")),
+                        ("casemanager", tr("kind_casemanager")),
+                        ("citizen", tr("kind_citizen")),
+                    ],
+                ),
+                _input("made_by", "made_by", "promise-by"),
+                _input("what", "what", "promise-what", required=True),
+                _input("due_date", "due_date", "promise-due", type="date", required=True),
+            ),
+            padding_top="0.75em",
+        ),
+    )
+
+
+def _timeline() -> rx.Component:
+    return _section(
+        "timeline",
+        "section-timeline",
+        _table(
+            "timeline-table",
+            ["col_when", "col_what"],
+            CaseState.timeline,
+            lambda t: rx.table.row(
+                rx.table.cell(t["at"], white_space="nowrap"),
+                rx.table.cell(rx.cond(SessionState.lang == "en", t["en"], t["nl"])),
+            ),
+        ),
+    )
+
+
+def _contacts() -> rx.Component:
+    return _section(
+        "contacts",
+        "section-contacts",
+        _table(
+            "contacts-table",
+            ["col_when", "channel", "col_who", "summary", "next_steps"],
+            CaseState.contacts,
+            lambda c: rx.table.row(
+                rx.table.cell(c["at"]),
+                rx.table.cell(c["channel"]),
+                rx.table.cell(c["by"]),
+                rx.table.cell(
+                    c["summary"],
+                    " ",
+                    rx.cond(c["confirmation"] == "1", rx.badge(tr("confirmation_sent"))),
+                ),
+                rx.table.cell(c["next_steps"]),
+            ),
+        ),
+        rx.box(
+            _form(
+                "contact_title",
+                "contact-form",
+                CaseState.record_contact,
+                "act_record",
+                _select("channel", "channel", "contact-channel", [(c, c) for c in CHANNELS]),
+                _textarea("summary", "summary", "contact-summary", required=True),
+                _input("next_steps", "next_steps", "contact-next"),
+                _checkbox("send_confirmation", "send_confirmation", "contact-confirm"),
+            ),
+            padding_top="0.75em",
+        ),
+    )
+
+
+def _documents() -> rx.Component:
+    return _section(
+        "documents",
+        "section-documents",
+        _table(
+            "documents-table",
+            ["col_title", "col_type", "col_size", "col_who", "col_when"],
+            CaseState.documents,
+            lambda d: rx.table.row(
+                rx.table.cell(d["title"]),
+                rx.table.cell(d["media_type"]),
+                rx.table.cell(d["size"]),
+                rx.table.cell(d["by"]),
+                rx.table.cell(d["at"]),
+            ),
+        ),
+    )
+
+
+def _sharing() -> rx.Component:
+    return _section(
+        "sharing",
+        "section-sharing",
+        _table(
+            "sharing-table",
+            ["col_agency", "col_scopes", "col_until", "col_who"],
+            CaseState.grants,
+            lambda g: rx.table.row(
+                rx.table.cell(g["agency_code"]),
+                rx.table.cell(g["scopes"]),
+                rx.table.cell(
+                    g["valid_until"],
+                    " ",
+                    rx.cond(g["revoked"] == "1", rx.badge(tr("revoked"), color_scheme="gray")),
+                ),
+                rx.table.cell(g["by"], " ", g["channel"]),
+            ),
+        ),
+        rx.box(
+            _form(
+                "grant_title",
+                "grant-form",
+                CaseState.grant,
+                "act_grant",
+                _input("agency_code", "agency_code", "grant-agency", required=True),
+                rx.el.fieldset(
+                    rx.el.legend(tr("scopes")),
+                    rx.hstack(
+                        _checkbox("scope_summary", "summary", "grant-summary"),
+                        _checkbox("scope_documents", "documents", "grant-documents"),
+                        _checkbox("scope_act_on_behalf", "act_on_behalf", "grant-act"),
+                        spacing="4",
+                        wrap="wrap",
+                    ),
+                    style={"border": "none", "padding": "0"},
+                ),
+                _input("valid_until", "valid_until", "grant-until", type="date", required=True),
+                _select("how_citizen_said", "channel", "grant-channel", [(c, c) for c in CHANNELS]),
+            ),
+            padding_top="0.75em",
+        ),
+    )
+
+
+def _messages() -> rx.Component:
+    return _section(
+        "messages",
+        "section-messages",
+        _table(
+            "messages-table",
+            ["col_when", "col_type", "message_text", "col_who"],
+            CaseState.messages,
+            lambda m: rx.table.row(
+                rx.table.cell(m["at"]),
+                rx.table.cell(m["kind"]),
+                rx.table.cell(m["text"]),
+                rx.table.cell(m["by"]),
+            ),
+        ),
+        rx.box(
+            _form(
+                "message_title",
+                "message-form",
+                CaseState.message,
+                "act_send",
+                _textarea("message_text", "text", "message-text", required=True),
+            ),
+            padding_top="0.75em",
+        ),
+    )
+
+
+def _doorbraak() -> rx.Component:
+    return _section(
+        "doorbraak",
+        "section-doorbraak",
+        _table(
+            "doorbraak-table",
+            ["reason_code", "doorbraak_note", "col_state", "col_who", "actions"],
+            CaseState.doorbraak,
+            lambda o: rx.table.row(
+                rx.table.cell(o["reason_code"]),
+                rx.table.cell(o["note"]),
+                rx.table.cell(o["status"]),
+                rx.table.cell(o["proposed_by"], " ", o["decided_by"]),
+                rx.table.cell(
+                    rx.cond(
+                        (o["status"] == "proposed") & (SessionState.user_role == "supervisor"),
+                        rx.hstack(
+                            rx.button(
+                                tr("act_approve"),
+                                on_click=CaseState.decide(o["id"], "approve"),
+                                size="1",
+                                class_name="doorbraak-approve",
+                                style=FOCUS_STYLE,
+                            ),
+                            rx.button(
+                                tr("act_reject"),
+                                on_click=CaseState.decide(o["id"], "reject"),
+                                size="1",
+                                variant="outline",
+                                style=FOCUS_STYLE,
+                            ),
+                        ),
+                    )
+                ),
+            ),
+        ),
+        rx.cond(
+            SessionState.user_role == "casemanager",
+            rx.box(
+                _form(
+                    "doorbraak_title",
+                    "doorbraak-form",
+                    CaseState.propose,
+                    "act_propose",
+                    _select(
+                        "reason_code",
+                        "reason_code",
+                        "doorbraak-reason",
+                        [(r, r) for r in DOORBRAAK_REASONS],
+                    ),
+                    _textarea("doorbraak_note", "note", "doorbraak-note", required=True),
+                ),
+                padding_top="0.75em",
+            ),
+        ),
+    )
+
+
+def _handover_and_close() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            CaseState.is_owner & (CaseState.header["status"] == "owned"),
+            _form(
+                "handover_title",
+                "handover-form",
+                CaseState.handover,
+                "act_handover",
+                _field(
+                    "colleague",
+                    "to",
+                    "handover-to",
+                    rx.el.select(
+                        rx.foreach(
+                            CaseState.colleagues,
+                            lambda c: rx.el.option(c["name"], value=c["id"]),
+                        ),
+                        id="handover-to",
+                        name="to",
+                        style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
+                    ),
+                ),
+                _textarea("note", "note", "handover-note", required=True),
+            ),
+        ),
+        rx.cond(
+            CaseState.header["closed_at"] == "",
+            _form(
+                "close_title",
+                "close-form",
+                CaseState.close,
+                "act_close",
+                _select("outcome", "outcome", "close-outcome", [(o, o) for o in OUTCOMES]),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _checklist() -> rx.Component:
+    # The checklist+ belongs to intake; the dossier's case page does not carry it (yet).
+    return _section("checklist", "section-checklist", rx.text(tr("checklist_absent"), size="2"))
+
+
+def _case() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        _outcome(),
+        _section("actions", "actions", _ownership_actions()),
+        _referrals(),
+        _promises(),
+        _contacts(),
+        _handover_and_close(),
+        _timeline(),
+        _checklist(),
+        _documents(),
+        _sharing(),
+        _messages(),
+        _doorbraak(),
+        spacing="6",
+        width="100%",
     )
 
 
@@ -188,12 +904,13 @@ def page() -> rx.Component:
     return shell(
         rx.cond(
             CaseState.loaded,
-            rx.vstack(
-                _header(),
-                _referrals(),
-                *[_section(name) for name in _SECTIONS],
-                spacing="6",
-                width="100%",
+            rx.match(
+                CaseState.problem,
+                ("unreachable", notice(tr("dossier_unreachable"))),
+                ("refused", rx.box(notice(tr("refused")), id="case-refused")),
+                ("not_found", notice(tr("not_found"))),
+                ("error", notice(tr("api_error"))),
+                _case(),
             ),
             rx.text(tr("loading")),
         )

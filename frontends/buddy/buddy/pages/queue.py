@@ -44,9 +44,9 @@ class QueueState(rx.State):
 
     _generation: int = 0
 
-    async def _fetch(self, token: str) -> None:
+    async def _fetch(self, token: str, me: str) -> None:
         try:
-            rows = await api.work_queue(endpoints(), token, self.view, self.filters)
+            rows = await api.work_queue(endpoints(), token, self.view, self.filters, me)
         except api.ApiProblem as exc:
             self.rows = []
             self.problem = _problem_of(exc)
@@ -62,7 +62,7 @@ class QueueState(rx.State):
         session, _, redirect = await authorize(self)
         if redirect is not None:
             return redirect
-        await self._fetch(session._token())
+        await self._fetch(session._token(), session.subject)
         self._generation += 1
         return QueueState.live
 
@@ -74,7 +74,7 @@ class QueueState(rx.State):
             return redirect
         if view in api.QUEUE_VIEWS:
             self.view = view
-            await self._fetch(session._token())
+            await self._fetch(session._token(), session.subject)
         return None
 
     @rx.event
@@ -84,7 +84,7 @@ class QueueState(rx.State):
         if redirect is not None:
             return redirect
         self.filters = {k: str(form.get(k, ""))[:80] for k in FILTERS if form.get(k)}
-        await self._fetch(session._token())
+        await self._fetch(session._token(), session.subject)
         return None
 
     @rx.event
@@ -94,7 +94,7 @@ class QueueState(rx.State):
         if redirect is not None:
             return redirect
         self.filters = {}
-        await self._fetch(session._token())
+        await self._fetch(session._token(), session.subject)
         return None
 
     @rx.event(background=True)
@@ -119,9 +119,10 @@ class QueueState(rx.State):
                 if redirect is not None:
                     return redirect
                 token, view, filters = session._token(), self.view, dict(self.filters)
+                me = session.subject
             # Fetch outside the lock so the tab stays responsive while the dossier answers.
             try:
-                rows = await api.work_queue(endpoints(), token, view, filters)
+                rows = await api.work_queue(endpoints(), token, view, filters, me)
                 problem = ""
             except api.ApiProblem as exc:
                 rows, problem = [], _problem_of(exc)
@@ -197,7 +198,14 @@ def _row(row: rx.Var[dict[str, str]]) -> rx.Component:
         rx.table.cell(row["life_events"]),
         rx.table.cell(row["agencies"]),
         rx.table.cell(row["municipality"]),
-        rx.table.cell(row["state"]),
+        rx.table.cell(
+            row["state"],
+            " ",
+            rx.cond(
+                row["for_me"] == "1",
+                rx.badge(tr("handover_for_you"), color_scheme="amber", class_name="for-me"),
+            ),
+        ),
         rx.table.cell(row["owner"]),
     )
 
@@ -231,6 +239,7 @@ def page() -> rx.Component:
         rx.vstack(
             rx.heading(tr("queue_title"), size="7", as_="h1", id="queue-heading"),
             _view_tabs(),
+            rx.text(tr("view_mine_hint"), size="2"),
             _filters(),
             rx.cond(
                 ~QueueState.loaded,

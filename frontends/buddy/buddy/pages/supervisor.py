@@ -1,7 +1,7 @@
-"""The supervisor's overview: queue health, overdue referrals, broken promises, agency figures.
-
-A skeleton fed by the dossier client; charts come with the dossier's figures endpoint.
-"""
+"""The supervisor's overview: queue health, overdue referrals, broken promises, and per agency
+the kastje-muur figures (time to accept, decline and redirect rates, broken promises) with
+charts; all from the dossier's `GET /supervisor/figures` (computed there, audited as one
+aggregate read)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ class SupervisorState(rx.State):
     problem: str = ""
     figures: dict[str, str] = {}
     agencies: list[dict[str, str]] = []
+    chart: list[dict[str, Any]] = []
     loaded: bool = False
 
     @rx.event
@@ -42,9 +43,11 @@ class SupervisorState(rx.State):
             overview = await api.supervisor_overview(endpoints(), session._token())
         except api.ApiProblem as exc:
             self.problem = "unreachable" if isinstance(exc, api.Unreachable) else "error"
+            self.chart = []
         else:
             self.problem = ""
             self.agencies = overview.pop("agencies")
+            self.chart = overview.pop("chart")
             self.figures = {k: str(v) for k, v in overview.items()}
         self.loaded = True
         return None
@@ -53,16 +56,59 @@ class SupervisorState(rx.State):
 def _figure(key: str) -> rx.Component:
     return rx.card(
         rx.text(tr(key), size="2"),
-        rx.heading(SupervisorState.figures[key], size="6", as_="p"),
+        rx.heading(SupervisorState.figures[key], size="6", as_="p", id=f"figure-{key}"),
+    )
+
+
+def _chart(title: str, ident: str, bars: list[tuple[str, str, str]]) -> rx.Component:
+    """A bar chart per agency; the same numbers are in the table below (for screen readers)."""
+    return rx.card(
+        rx.heading(tr(title), size="3", as_="h3"),
+        rx.recharts.bar_chart(
+            *[rx.recharts.bar(data_key=key, name=name, fill=color) for key, name, color in bars],
+            rx.recharts.x_axis(data_key="agency"),
+            rx.recharts.y_axis(allow_decimals=False),
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+            rx.recharts.graphing_tooltip(),
+            rx.recharts.legend(),
+            data=SupervisorState.chart,
+            width="100%",
+            height=220,
+        ),
+        id=ident,
+        aria_hidden="true",
+        width="100%",
+    )
+
+
+def _charts() -> rx.Component:
+    return rx.grid(
+        _chart("chart_accept", "chart-accept", [("accept_hours", "uur / hours", "#1a3a8a")]),
+        _chart(
+            "chart_rates",
+            "chart-rates",
+            [
+                ("decline_pct", "afgewezen / declined", "#b42318"),
+                ("redirect_pct", "doorverwezen / redirected", "#b54708"),
+            ],
+        ),
+        _chart(
+            "chart_broken", "chart-broken", [("broken_promises", "beloftes / promises", "#6941c6")]
+        ),
+        columns=rx.breakpoints(initial="1", md="3"),
+        spacing="3",
+        width="100%",
     )
 
 
 def _overview() -> rx.Component:
     cols = [
         "col_agency",
+        "col_referrals",
         "col_accept_hours",
         "col_decline_rate",
         "col_redirect_rate",
+        "col_overdue_referrals",
         "broken_promises",
     ]
     return rx.vstack(
@@ -77,6 +123,8 @@ def _overview() -> rx.Component:
                         for k in (
                             "open_cases",
                             "unassigned",
+                            "handover_requested",
+                            "acute_cases",
                             "overdue_referrals",
                             "broken_promises",
                         )
@@ -85,6 +133,8 @@ def _overview() -> rx.Component:
                     spacing="3",
                 ),
                 rx.heading(tr("agency_figures"), size="5", as_="h2"),
+                _charts(),
+                rx.text(tr("redirect_explain"), size="2"),
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(*[rx.table.column_header_cell(tr(c)) for c in cols])
@@ -94,14 +144,17 @@ def _overview() -> rx.Component:
                             SupervisorState.agencies,
                             lambda a: rx.table.row(
                                 rx.table.row_header_cell(a["agency_code"]),
+                                rx.table.cell(a["referrals"]),
                                 rx.table.cell(a["median_accept_hours"]),
                                 rx.table.cell(a["decline_rate"]),
                                 rx.table.cell(a["redirect_rate"]),
+                                rx.table.cell(a["overdue_referrals"]),
                                 rx.table.cell(a["broken_promises"]),
                             ),
                         )
                     ),
                     width="100%",
+                    id="agency-table",
                 ),
                 spacing="4",
                 width="100%",

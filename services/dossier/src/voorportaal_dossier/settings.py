@@ -41,6 +41,10 @@ class DossierSettings(ServiceSettings):
     """How often the promise ledger looks for promises falling due or broken."""
     retention_interval_s: float = Field(default=3600.0, gt=0)
     """How often the retention job looks for closed cases past their period."""
+    clock_offset_s: float = Field(default=0.0, ge=-366 * 24 * 3600, le=366 * 24 * 3600)
+    """Development and test only: shift the dossier's clock by this many seconds, read at
+    start (the console's browser tests restart the dossier with it to see a promise broken).
+    Refused in production."""
     consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
 
@@ -51,6 +55,8 @@ class DossierSettings(ServiceSettings):
             raise ValueError(f"citizen_link_key: at least {MIN_KEY_BYTES} bytes")
         if self.environment == "production" and key == DEV_CITIZEN_LINK_KEY:
             raise ValueError("citizen_link_key: the development key is refused in production")
+        if self.environment == "production" and self.clock_offset_s:
+            raise ValueError("clock_offset_s: a shifted clock is refused in production")
         return self
 
     @property

@@ -154,6 +154,8 @@ class Referral:
     manual_by: str | None = None
     issued_at: datetime | None = None
     updated_at: datetime | None = None
+    accepted_at: datetime | None = None
+    """When the agency accepted (for the supervisor's time-to-accept figure)."""
 
     @property
     def is_open(self) -> bool:
@@ -639,7 +641,8 @@ def _received(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]
 def _accepted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = _data(envelope, ReferralAccepted)
     nl, en = _agency(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.ACCEPTED), Sentence(
+    state = _change(case, envelope, data, ReferralStatus.ACCEPTED, accepted_at=envelope.time)
+    return state, Sentence(
         f"{nl} heeft de verwijzing geaccepteerd.", f"{en} accepted the referral."
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -45,7 +45,8 @@ from voorportaal_dossier.domain.audit import AuditAction, AuditRecord
 from voorportaal_dossier.domain.documents import DocumentRefused, check_upload
 from voorportaal_dossier.domain.errors import Conflict as DomainConflict
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
-from voorportaal_dossier.domain.projection import CaseState
+from voorportaal_dossier.domain.figures import supervisor_figures
+from voorportaal_dossier.domain.projection import CaseState, load_case
 from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.sharing import DataKind, Decision
 from voorportaal_dossier.service_layer import audit_log, store
@@ -59,6 +60,10 @@ log = structlog.get_logger(__name__)
 _T = TypeVar("_T")
 CHANGE_BASES = frozenset({"owner", "team", "supervisor"})
 """Staff bases that may change a case (record contacts, promises, documents …)."""
+AGGREGATE_CASE_ID = "all-cases"
+"""The audit record's case id for a read of figures over every case (no case's data)."""
+MAX_FIGURE_CASES = 50_000
+"""The figures are computed over at most this many stored cases (the newest)."""
 CASE_PAGE_KINDS = (
     DataKind.SUMMARY,
     DataKind.IDENTITY,
@@ -344,6 +349,7 @@ class DossierService:
                     "life_events": row["life_events"],
                     "agencies": row["agency_codes"],
                     "overdue": row["overdue_count"],
+                    "handover_to": _handover_to(row),
                     "closed": row["closed_at"] is not None,
                     "opened_at": row["opened_at"],
                 }
@@ -351,6 +357,51 @@ class DossierService:
             if len(out) >= limit:
                 break
         return out
+
+    async def figures(self, actor: Actor) -> dict[str, Any]:
+        """The supervisor's figures over the stored cases (counts and rates only), audited as
+        one aggregate read; anyone else is refused (and audited)."""
+        now = self._clock.now()
+        allowed = actor.principal.has_role(Role.SUPERVISOR)
+        decision = (
+            Decision(True, "supervisors see aggregate figures", "supervisor")
+            if allowed
+            else Decision(False, "only a supervisor sees the figures", "none")
+        )
+        async with self._sessions.begin() as session:
+            await audit_log.append(
+                session,
+                [
+                    record(
+                        actor,
+                        AGGREGATE_CASE_ID,
+                        "aggregate_figures",
+                        "supervisor_figures",
+                        AuditAction.READ,
+                        decision,
+                        now,
+                    )
+                ],
+            )
+            if not allowed:
+                raws: Sequence[Any] = []
+            else:
+                raws = (
+                    (
+                        await session.execute(
+                            select(cases.c.state)
+                            .where(cases.c.anonymised_at.is_(None))
+                            .order_by(cases.c.updated_at.desc())
+                            .limit(MAX_FIGURE_CASES)
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
+        if not allowed:
+            # Raised outside the transaction, so the refusal stays in the audit log.
+            raise Forbidden(decision.reason)
+        return supervisor_figures((load_case(raw) for raw in raws), now)
 
     async def case_page(self, actor: Actor, case_id: str) -> dict[str, Any]:
         """Everything the console shows of a case, each part decided and audited on its own;
@@ -997,9 +1048,23 @@ class DossierService:
 
     # -- the citizen -------------------------------------------------------------------------
 
-    def issue_link(self, case_id: str) -> tuple[str, datetime]:
-        """A signed link for the citizen of a case (purpose `dossier`)."""
+    @property
+    def link_key(self) -> bytes:
+        """The key of the citizen's links (shared with notify for the short ones)."""
+        return self._link_key
+
+    def now(self) -> datetime:
+        """The service's clock."""
+        return self._clock.now()
+
+    def issue_link(
+        self, case_id: str, *, not_after: datetime | None = None
+    ) -> tuple[str, datetime]:
+        """A signed link for the citizen of a case (purpose `dossier`), valid for the link
+        lifetime and never beyond `not_after`."""
         expires = self._clock.now() + self._link_ttl
+        if not_after is not None:
+            expires = min(expires, not_after)
         token = citizen_link.sign_link(
             self._link_key, case_id=case_id, purpose="dossier", expires_at=expires
         )
@@ -1107,6 +1172,14 @@ class DossierService:
 
 
 # --------------------------------------------------------------------------- shaping
+
+
+def _handover_to(row: Any) -> str | None:
+    """The colleague a pending handover is addressed to (so they find it in their queue)."""
+    if row["ownership_status"] != ownership.OwnershipStatus.HANDOVER_REQUESTED.value:
+        return None
+    pending = load_case(row["state"]).ownership.pending
+    return pending.to.id if pending else None
 
 
 def _document_visible(row: dict[str, Any], actor: Actor) -> bool:

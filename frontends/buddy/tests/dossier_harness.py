@@ -1,0 +1,281 @@
+"""A real dossier service for the console's browser tests, seeded with real contract events.
+
+The cases are built the way production builds them: contract events (`IntakeSubmitted`,
+`CitizenIdentified`, `ReferralIssued`, `BuddyRecommended` …) in envelopes, folded in by the
+dossier's own service layer (`DossierService.on_event`) into the SQLite database the server
+then serves from. The server runs as `python -m voorportaal serve dossier` in a subprocess;
+Kafka is not needed for HTTP (messaging keeps retrying against a closed port).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, Any, Final
+
+import httpx
+from console_harness import ARTIFACTS, REPO
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import (
+    BuddyRecommended,
+    CitizenIdentified,
+    ContactPointsUpdated,
+    IntakeSubmitted,
+    PromiseRecorded,
+    Reason,
+    ReferralAccepted,
+    ReferralDeclined,
+    ReferralIssued,
+    ReferralReceived,
+)
+from voorportaal_contracts.registry import Event
+from voorportaal_dossier.app import definition
+from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.runtime import ServiceRuntime
+
+CLAIM_CASE: Final = "vp-claim-000001"
+HANDOVER_CASE: Final = "vp-handover-000001"
+PROMISE_CASE: Final = "vp-promise-000001"
+FIGURES_CASE: Final = "vp-figures-000001"
+ZUID_CASE: Final = "vp-zuid-000001"
+TEAMS: Final = {
+    "cm-anna": "team-noord",
+    "cm-bram": "team-noord",
+    "cm-chantal": "team-zuid",
+    "sv-sophie": "team-noord",
+}
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _intake(case_id: str, at: datetime, life_events: list[str], urgency: str) -> IntakeSubmitted:
+    return IntakeSubmitted(
+        case_id=case_id,
+        intake_id=f"intake-{case_id}",
+        life_events=life_events,
+        channel="phone",
+        redzaamheid="niet_redzaam",
+        urgency=urgency,
+        needs=["income_gap", "housing"],
+        risks=["eviction"],
+        municipality_code="GM0344",
+        share_with=["uwv", "gemeente"],
+        submitted_at=at,
+    )
+
+
+def _referral(case_id: str, rid: str, agency: str, service: str, **extra: Any) -> ReferralIssued:
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "referral_id": rid,
+        "agency_code": agency,
+        "service_code": service,
+        "rule_id": f"test.{service}",
+        "summary_shared": True,
+        "due_at": datetime.now(UTC) + timedelta(days=5),
+        "reasons": [Reason(rule="income_loss", nl="Inkomen weggevallen.", en="Income lost.")],
+    }
+    return ReferralIssued(**{**fields, **extra})
+
+
+def _answer(
+    kind: type[Any], case_id: str, rid: str, agency: str, at: datetime, **extra: Any
+) -> Any:
+    return kind(
+        case_id=case_id, referral_id=rid, agency_code=agency, by="agency", changed_at=at, **extra
+    )
+
+
+def stories(now: datetime) -> list[tuple[datetime, Event]]:
+    """Every seeded event with the time it happened, in per-case order."""
+    t0 = now - timedelta(days=1)
+    recommend = [Reason(rule="acute_risk", nl="Er dreigt huisuitzetting.", en="Eviction looms.")]
+    out: list[tuple[datetime, Event]] = []
+    for case_id, name in (
+        (CLAIM_CASE, "Fatima El Amrani"),
+        (HANDOVER_CASE, "Kees de Boer"),
+        (PROMISE_CASE, "Ayse Yilmaz"),
+        (FIGURES_CASE, "Jan Visser"),
+        (ZUID_CASE, "Priya Ramdin"),
+    ):
+        out += [
+            (t0, _intake(case_id, t0, ["income_loss", "divorce"], "high")),
+            (
+                t0,
+                CitizenIdentified(
+                    case_id=case_id, name=name, postcode="3511AB", municipality_code="GM0344"
+                ),
+            ),
+            (
+                t0,
+                ContactPointsUpdated(
+                    case_id=case_id, channels=["sms", "email"], language="nl", phone="+31612345678"
+                ),
+            ),
+            (t0, BuddyRecommended(case_id=case_id, reasons=recommend, recommended_at=t0)),
+        ]
+    out += [
+        (t0, _referral(CLAIM_CASE, "ref-claim-uwv", "uwv", "ww")),
+        (
+            t0,
+            _referral(
+                CLAIM_CASE,
+                "ref-claim-gem",
+                "gemeente",
+                "bijstand",
+                waits_on="ref-claim-uwv",
+                due_at=None,
+            ),
+        ),
+        (t0, _referral(FIGURES_CASE, "ref-fig-uwv", "uwv", "ww")),
+        (t0, _referral(FIGURES_CASE, "ref-fig-svb", "svb", "aow")),
+        (t0, _referral(FIGURES_CASE, "ref-fig-gem", "gemeente", "bijstand")),
+        (
+            t0 + timedelta(hours=1),
+            _answer(ReferralReceived, FIGURES_CASE, "ref-fig-uwv", "uwv", t0),
+        ),
+        (
+            t0 + timedelta(hours=3),
+            _answer(ReferralAccepted, FIGURES_CASE, "ref-fig-uwv", "uwv", t0 + timedelta(hours=3)),
+        ),
+        (
+            t0 + timedelta(hours=2),
+            _answer(
+                ReferralDeclined,
+                FIGURES_CASE,
+                "ref-fig-svb",
+                "svb",
+                t0 + timedelta(hours=2),
+                reason="referred_elsewhere",
+            ),
+        ),
+        (
+            t0 + timedelta(hours=4),
+            _answer(
+                ReferralDeclined,
+                FIGURES_CASE,
+                "ref-fig-gem",
+                "gemeente",
+                t0 + timedelta(hours=4),
+                reason="no_capacity",
+            ),
+        ),
+        (
+            t0 + timedelta(hours=5),
+            PromiseRecorded(
+                case_id=FIGURES_CASE,
+                promise_id="p-fig-uwv",
+                made_by="uwv",
+                due_at=t0 + timedelta(hours=12),
+            ),
+        ),
+    ]
+    return out
+
+
+def settings_for(data_dir: Path, port: int, clock_offset_s: float = 0.0) -> dict[str, str]:
+    """The environment the dossier runs with in the browser tests."""
+    return {
+        "VOORPORTAAL_DOSSIER_DATA_DIR": str(data_dir),
+        "VOORPORTAAL_DOSSIER_DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / 'dossier.db'}",
+        "VOORPORTAAL_DOSSIER_HTTP_PORT": str(port),
+        "VOORPORTAAL_DOSSIER_TEAMS": json.dumps(TEAMS),
+        "VOORPORTAAL_DOSSIER_PROMISE_INTERVAL_S": "1",
+        "VOORPORTAAL_DOSSIER_CLOCK_OFFSET_S": str(clock_offset_s),
+        "VOORPORTAAL_DOSSIER_ENVIRONMENT": "test",
+        # Nothing listens here: HTTP serves while messaging keeps retrying.
+        "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+        "VOORPORTAAL_DOSSIER_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
+    }
+
+
+def seed(data_dir: Path) -> None:
+    """Migrate the dossier's SQLite database and fold the seeded events in."""
+    settings = DossierSettings(
+        data_dir=data_dir,
+        database_url=f"sqlite+aiosqlite:///{data_dir / 'dossier.db'}",
+        kafka_bootstrap_servers="127.0.0.1:1",
+        teams=TEAMS,
+    )
+    runtime = ServiceRuntime(definition(settings))
+    runtime.migrate()
+    dossier: DossierService = runtime.state["dossier"]
+
+    async def run() -> None:
+        for at, event in stories(datetime.now(UTC)):
+            async with runtime.sessions.begin() as session:
+                await dossier.on_event(session, Envelope(event, source="/console-tests", time=at))
+        await runtime.engine.dispose()
+
+    asyncio.run(run())
+
+
+class DossierProcess:
+    """`python -m voorportaal serve dossier` on a free port, restartable with a shifted clock."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def start(self, clock_offset_s: float = 0.0) -> None:
+        """Start the server and wait until it answers."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        self._log = (ARTIFACTS / "dossier.log").open("ab")
+        env = {**os.environ, **settings_for(self.data_dir, self.port, clock_offset_s)}
+        self._proc = subprocess.Popen(
+            ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", "dossier"],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"dossier exited with {self._proc.returncode}; see dossier.log")
+            try:
+                if httpx.get(f"{self.url}/queue", timeout=2).status_code == 401:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("dossier did not answer within 60 s; see dossier.log")
+            time.sleep(0.3)
+
+    def stop(self) -> None:
+        """Stop the server (its database stays)."""
+        if self._proc is not None:
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait(timeout=10)
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def restart(self, clock_offset_s: float) -> None:
+        """Serve the same database again with the clock shifted by `clock_offset_s`."""
+        self.stop()
+        self.start(clock_offset_s)
