@@ -244,6 +244,7 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     for info in SERVICES.values():
         env.setdefault(f"VOORPORTAAL_{info.name.upper()}_DATA_DIR", env["VOORPORTAAL_DATA_DIR"])
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+    env.setdefault("VOORPORTAAL_DOSSIER_TEAMS", _console_teams())
 
     stopping = {"requested": False}
 
@@ -355,6 +356,15 @@ def _seed_demo() -> None:
     click.echo(
         f"demo data: {', '.join(seeded)}" if seeded else "demo data: no service has demo data yet"
     )
+
+
+def _console_teams() -> str:
+    """The team of each seeded console account, for the dossier (`VOORPORTAAL_DOSSIER_TEAMS`):
+    a handover's receiver is known by id only, so the dossier looks their team up here."""
+    from buddy.accounts import AccountStore
+    from buddy.settings import DEFAULT_ACCOUNTS_FILE
+
+    return json.dumps(AccountStore.from_file(DEFAULT_ACCOUNTS_FILE).teams(), sort_keys=True)
 
 
 def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
