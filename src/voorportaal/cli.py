@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import os
 import signal
@@ -348,10 +349,13 @@ def _wait_healthy(
 
 def _seed_demo() -> None:
     seeded = []
+    cases: list[str] = []  # the intake demo's cases; later demos work on those only
     for info in SERVICES.values():
         demo = info.module("demo")
         if demo is not None:
-            made = demo.seed()
+            takes_cases = "cases" in inspect.signature(demo.seed).parameters
+            made = demo.seed(cases=list(cases)) if takes_cases else demo.seed()
+            cases += [c for c in made if c not in cases]
             seeded.append(f"{info.name} ({len(made)} cases)")
     click.echo(
         f"demo data: {', '.join(seeded)}" if seeded else "demo data: no service has demo data yet"

@@ -13,6 +13,7 @@ import os
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,8 +36,9 @@ def _call(method: str, url: str, token: str, body: Any = None) -> Any:
     return json.loads(raw) if raw else None
 
 
-def seed(wait_s: float = 30.0) -> list[str]:
-    """Claim and work one recommended case; returns its case id (none when none arrived)."""
+def seed(cases: Sequence[str] = (), wait_s: float = 30.0) -> list[str]:
+    """Claim and work one recommended case of the demo's `cases`; returns its case id (none
+    when none arrived)."""
     settings = DossierSettings()
     port = int(os.environ.get("VOORPORTAAL_DOSSIER_HTTP_PORT", settings.http_port))
     base = f"http://127.0.0.1:{port}"
@@ -46,7 +48,8 @@ def seed(wait_s: float = 30.0) -> list[str]:
     queue: list[dict[str, Any]] = []
     while time.monotonic() < deadline and not queue:
         try:
-            queue = _call("GET", f"{base}/queue?view=recommended", token) or []
+            found = _call("GET", f"{base}/queue?view=recommended", token) or []
+            queue = [row for row in found if not cases or row["case_id"] in cases]
         except (urllib.error.URLError, OSError):
             queue = []
         if not queue:

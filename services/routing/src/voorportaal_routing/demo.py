@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
 from voorportaal_contracts.events import ReferralOffered
 from voorportaal_contracts.signing import signed_response
 from voorportaal_contracts.topics import REFERRAL_RESPONSES, referral_topic
+from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.outbox import create_producer
 from voorportaal_routing.settings import RoutingSettings
 
@@ -35,24 +38,34 @@ SCRIPT: dict[str, list[dict[str, Any]]] = {
 """What each demo agency answers to a referral, in order."""
 
 
-def seed(listen_s: float = 15.0) -> list[str]:
-    """Answer the referrals that arrive within `listen_s` seconds; returns the case ids."""
-    return asyncio.run(_answer_all(listen_s))
+def seed(cases: Sequence[str] = (), listen_s: float = 15.0) -> list[str]:
+    """Answer the referrals of the demo's `cases` that arrive within `listen_s` seconds;
+    returns the case ids answered for. Other referrals on the topics are left alone."""
+    if not cases:
+        return []
+    return asyncio.run(_answer_all(set(cases), listen_s))
 
 
-async def _answer_all(listen_s: float) -> list[str]:
+async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
     settings = RoutingSettings()
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", settings.kafka_bootstrap_servers)
     consumer = AIOKafkaConsumer(
-        *(referral_topic(code) for code in SCRIPT),
-        bootstrap_servers=bootstrap,
-        group_id="demo-agencies",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
     )
     producer = create_producer(bootstrap, "voorportaal-demo-agencies")
     await consumer.start()
     await producer.start()
+    # Only what was offered in the last few minutes: the topics may hold years of referrals.
+    known = await topic_partitions(bootstrap, [referral_topic(code) for code in SCRIPT])
+    partitions = [TopicPartition(topic, p) for topic, ps in known.items() for p in ps]
+    consumer.assign(partitions)
+    since_ms = int((time.time() - 600) * 1000)
+    found = await consumer.offsets_for_times(dict.fromkeys(partitions, since_ms))
+    for partition, offset in found.items():
+        if offset is None:
+            await consumer.seek_to_end(partition)
+        else:
+            consumer.seek(partition, offset.offset)
     answered: set[str] = set()
     cases: list[str] = []
     try:
@@ -65,7 +78,11 @@ async def _answer_all(listen_s: float) -> list[str]:
                         offer = from_kafka(record.key, record.value, record.headers or ()).data
                     except EnvelopeError:
                         continue
-                    if not isinstance(offer, ReferralOffered) or offer.referral_id in answered:
+                    if (
+                        not isinstance(offer, ReferralOffered)
+                        or offer.case_id not in cases_wanted
+                        or offer.referral_id in answered
+                    ):
                         continue
                     answered.add(offer.referral_id)
                     if offer.case_id not in cases:
@@ -79,7 +96,6 @@ async def _answer_all(listen_s: float) -> list[str]:
                             key=kafka.key,
                             headers=list(kafka.headers),
                         )
-            await consumer.commit()
     finally:
         await consumer.stop()
         await producer.stop()
