@@ -190,3 +190,98 @@ async def test_a_tombstone_on_contact_points_erases_the_addresses(live: Live) ->
         return await live.count(contact_points, case_id) == 0
 
     await eventually(erased, "contact points erased")
+
+
+def referral_event(case_id: str, n: int) -> Envelope:
+    event = ReferralAccepted(
+        case_id=case_id, referral_id=f"ref-{n}", agency_code="uwv", by="agency", changed_at=START
+    )
+    return Envelope(event, source="/test", time=START)
+
+
+async def test_a_burst_of_five_events_becomes_one_bundled_message(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(points(case_id, language="nl"))
+    for n in range(5):
+        await live.publish(referral_event(case_id, n))
+    await eventually(
+        lambda: _at_least(live.count(pending_updates, case_id), 5), "five updates queued"
+    )
+    live.clock.advance(WINDOW)
+
+    def mails() -> list[Any]:
+        return [m for m in read_sent_emails(live.store) if m.rcpt_tos == [f"{case_id}@example.org"]]
+
+    (stored,) = await eventually(mails, "one bundled e-mail")
+    assert "(5 berichten)" in stored.message()["Subject"]
+    await asyncio.sleep(1.5)
+    assert len(mails()) == 1
+
+
+async def test_quiet_hours_defer_the_message_until_they_end(live: Live) -> None:
+    case_id = new_case()
+    # 09:00-12:00 Amsterdam covers the test clock's 10:00.
+    await live.publish(points(case_id, language="en", quiet_from="09:00", quiet_until="12:00"))
+    await live.publish(referral_event(case_id, 1))
+    await eventually(partial(live.count, pending_updates, case_id), "queued")
+    live.clock.advance(WINDOW)
+
+    def mails() -> list[Any]:
+        return [m for m in read_sent_emails(live.store) if m.rcpt_tos == [f"{case_id}@example.org"]]
+
+    await asyncio.sleep(2)
+    assert mails() == [], "nothing during the citizen's quiet hours"
+    live.clock.advance(timedelta(hours=2))  # 12:15 in Amsterdam
+    await eventually(mails, "sent when the quiet hours ended")
+
+
+async def test_a_gateway_failing_three_times_then_working_delivers_once(live: Live) -> None:
+    case_id = new_case()
+    phone = "+31611112222"
+    await live.publish(points(case_id, channels=["sms"], language="nl", phone=phone, email=None))
+    await live.publish(referral_event(case_id, 1))
+    await eventually(partial(live.count, pending_updates, case_id), "queued")
+    live.servers.sms.fail_next(3)
+    live.clock.advance(WINDOW)
+
+    def texts() -> list[Any]:
+        return [s for s in read_sent_sms(live.store) if s.to == phone]
+
+    for _ in range(60):
+        if texts():
+            break
+        await asyncio.sleep(0.5)
+        live.clock.advance(timedelta(hours=2))  # past any retry backoff
+    assert len(texts()) == 1
+    await asyncio.sleep(1)
+    assert len(texts()) == 1, "delivered once"
+    outcomes = await read_topic(live.bootstrap, NOTIFY_OUTCOMES, case_id)
+    assert [e.type for e in outcomes] == ["nl.voorportaal.notify.sent"]
+
+
+async def test_a_gateway_that_always_fails_yields_notification_failed(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(
+        points(case_id, channels=["sms"], language="nl", phone="+31633334444", email=None)
+    )
+    await live.publish(referral_event(case_id, 1))
+    await eventually(partial(live.count, pending_updates, case_id), "queued")
+    live.servers.sms.fail_always()
+    live.clock.advance(WINDOW)
+    failed: list[Envelope] = []
+    for _ in range(40):
+        await asyncio.sleep(0.5)
+        live.clock.advance(timedelta(hours=2))
+        failed = [
+            e
+            for e in await read_topic(live.bootstrap, NOTIFY_OUTCOMES, case_id, wait_s=2)
+            if e.type == "nl.voorportaal.notify.failed"
+        ]
+        if failed:
+            break
+    assert len(failed) == 1
+    assert read_sent_sms(live.store) == []
+
+
+async def _at_least(count: Any, n: int) -> bool:
+    return bool(await count >= n)
