@@ -85,9 +85,14 @@ async def _join_at_the_end(bootstrap: str, settings: DossierSettings) -> None:
     earlier run's events, and this dossier joins now (replay is proven below on its stream)."""
     from aiokafka import AIOKafkaConsumer, TopicPartition
 
+    from voorportaal_kit.kafka import ensure_topics, topic_partitions
+
     runtime = ServiceRuntime(definition(settings))
     try:
+        # On a fresh broker the topics may not exist yet: create them as the service would.
+        await ensure_topics(bootstrap, list(runtime.definition.topics))
         for subscription in runtime.definition.subscriptions(runtime):
+            parts = (await topic_partitions(bootstrap, [subscription.topic]))[subscription.topic]
             consumer = AIOKafkaConsumer(
                 bootstrap_servers=bootstrap,
                 group_id=subscription.group,
@@ -95,11 +100,9 @@ async def _join_at_the_end(bootstrap: str, settings: DossierSettings) -> None:
             )
             await consumer.start()
             try:
-                partitions = consumer.partitions_for_topic(subscription.topic) or set()
-                if not partitions:
-                    await consumer._client.force_metadata_update()
-                    partitions = consumer.partitions_for_topic(subscription.topic) or set()
-                tps = [TopicPartition(subscription.topic, p) for p in partitions]
+                tps = [TopicPartition(subscription.topic, p) for p in parts]
+                if not tps:
+                    continue
                 consumer.assign(tps)
                 await consumer.seek_to_end(*tps)
                 await consumer.commit({tp: await consumer.position(tp) for tp in tps})
