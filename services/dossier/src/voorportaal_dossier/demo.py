@@ -36,6 +36,14 @@ def _call(method: str, url: str, token: str, body: Any = None) -> Any:
     return json.loads(raw) if raw else None
 
 
+def _queue(base: str, token: str) -> list[dict[str, Any]]:
+    try:
+        found: list[dict[str, Any]] = _call("GET", f"{base}/queue?view=recommended", token) or []
+    except (urllib.error.URLError, OSError):
+        return []
+    return found
+
+
 def seed(cases: Sequence[str] = (), wait_s: float = 30.0) -> list[str]:
     """Claim and work one recommended case of the demo's `cases`; returns its case id (none
     when none arrived)."""
@@ -45,19 +53,22 @@ def seed(cases: Sequence[str] = (), wait_s: float = 30.0) -> list[str]:
     subject, name, team = CASEMANAGER
     token = issue_token(settings.auth, subject, ["casemanager"], name=name, team=team)
     deadline = time.monotonic() + wait_s
-    queue: list[dict[str, Any]] = []
-    while time.monotonic() < deadline and not queue:
-        try:
-            found = _call("GET", f"{base}/queue?view=recommended", token) or []
-            queue = [row for row in found if not cases or row["case_id"] in cases]
-        except (urllib.error.URLError, OSError):
-            queue = []
-        if not queue:
+    case_id = None
+    while time.monotonic() < deadline and case_id is None:
+        for candidate in cases or [r["case_id"] for r in _queue(base, token)]:
+            try:
+                _call("POST", f"{base}/cases/{candidate}/claim", token)
+            except urllib.error.HTTPError:
+                continue  # not projected yet, not recommended for a buddy, or owned already
+            except (urllib.error.URLError, OSError):
+                time.sleep(1)  # the service is not answering yet
+                break
+            case_id = str(candidate)
+            break
+        else:
             time.sleep(1)
-    if not queue:
+    if case_id is None:
         return []
-    case_id = str(queue[0]["case_id"])
-    _call("POST", f"{base}/cases/{case_id}/claim", token)
     _call(
         "POST",
         f"{base}/cases/{case_id}/contacts",
