@@ -221,33 +221,57 @@ class _Choice:
         return predecessors[0]
 
     def plan(self, facts: IntakeFacts, waits_on: str | None) -> PlannedReferral:
-        service = self.service
-        urgent = any(rule.urgent for rule in self.rules)
-        norm = service.response_norm_working_days
-        if urgent and service.urgent_response_norm_working_days is not None:
-            norm = service.urgent_response_norm_working_days
-        may_share = service.organization in facts.share_with
-        mode: ReferralMode
-        if not service.accepts_electronic_referrals:
-            mode = "self_contact"
-        elif may_share:
-            mode = "warm_handover"
-        else:
-            mode = "anonymous"
-        return PlannedReferral(
-            service_id=service.id,
-            agency_code=service.organization,
+        return plan_for(
+            self.service,
+            facts,
             rule_ids=tuple(rule.id for rule in self.rules),
             reasons=tuple(rule.reason for rule in self.rules),
-            may_share=may_share,
-            mode=mode,
+            urgent=any(rule.urgent for rule in self.rules),
             waits_on=waits_on,
-            urgent=urgent,
-            needs=tuple(n for n in dict.fromkeys(facts.needs) if n in service.eligibility.needs),
-            response_norm_working_days=norm,
-            reminder_lead_working_days=min(service.reminder_lead_working_days, norm - 1),
-            expiry_working_days=service.expiry_working_days,
         )
+
+
+def plan_for(
+    service: Service,
+    facts: IntakeFacts,
+    *,
+    rule_ids: tuple[str, ...],
+    reasons: tuple[Text, ...],
+    urgent: bool = False,
+    waits_on: str | None = None,
+) -> PlannedReferral:
+    """The referral to `service` for these facts: how it goes (the citizen's sharing choice and
+    whether the agency takes electronic referrals), which norm applies, what it is for."""
+    norm = service.response_norm_working_days
+    if urgent and service.urgent_response_norm_working_days is not None:
+        norm = service.urgent_response_norm_working_days
+    may_share = service.organization in facts.share_with
+    mode: ReferralMode
+    if not service.accepts_electronic_referrals:
+        mode = "self_contact"
+    elif may_share:
+        mode = "warm_handover"
+    else:
+        mode = "anonymous"
+    return PlannedReferral(
+        service_id=service.id,
+        agency_code=service.organization,
+        rule_ids=rule_ids,
+        reasons=reasons,
+        may_share=may_share,
+        mode=mode,
+        waits_on=waits_on,
+        urgent=urgent,
+        needs=tuple(n for n in dict.fromkeys(facts.needs) if n in service.eligibility.needs),
+        response_norm_working_days=norm,
+        reminder_lead_working_days=min(service.reminder_lead_working_days, norm - 1),
+        expiry_working_days=service.expiry_working_days,
+    )
+
+
+def manual_referral(service: Service, facts: IntakeFacts, note: str) -> PlannedReferral:
+    """A referral a casemanager adds by hand: the rule is `manual`, the note its reason."""
+    return plan_for(service, facts, rule_ids=("manual",), reasons=(Text(nl=note, en=note),))
 
 
 def _after_service(rule: Rule, rules: dict[str, Rule]) -> str | None:

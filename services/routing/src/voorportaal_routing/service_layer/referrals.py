@@ -60,7 +60,6 @@ from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rule
 from voorportaal_routing.adapters.orm import cases, identities, referrals, transitions
 from voorportaal_routing.domain.buddy import CaseSummary, recommend_buddy
 from voorportaal_routing.domain.chains import ChainLink, stalled_chains
-from voorportaal_routing.domain.directory import Directory, Text
 from voorportaal_routing.domain.lifecycle import (
     ACTION_FOR_RESPONSE,
     AWAITING_ANSWER,
@@ -71,7 +70,7 @@ from voorportaal_routing.domain.lifecycle import (
     ReferralState,
     transition,
 )
-from voorportaal_routing.domain.rules import IntakeFacts, PlannedReferral, route
+from voorportaal_routing.domain.rules import IntakeFacts, PlannedReferral, manual_referral, route
 from voorportaal_routing.domain.sla import SlaAction, next_sla_check, sla_actions_due, sla_clock
 from voorportaal_routing.service_layer.directory import current_directory
 from voorportaal_routing.service_layer.handover import handover
@@ -472,7 +471,7 @@ class RoutingService:
             existing = await self._referrals_of(session, case_id)
             if any(r["service_id"] == service.id and r["state"] in OPEN_STATES for r in existing):
                 raise Conflict("There is an open referral to this service already.")
-            plan = _manual_plan(service.id, directory, facts, note)
+            plan = manual_referral(service, facts, note)
             referral_id = f"ref-{uuid4().hex[:20]}"
             identity = await session.scalar(
                 select(identities.c.identity).where(identities.c.case_id == case_id)
@@ -1039,32 +1038,4 @@ def _clock_of(row: dict[str, Any]) -> Any:
         row["response_norm_working_days"],
         row["reminder_lead_working_days"],
         row["expiry_working_days"],
-    )
-
-
-def _manual_plan(
-    service_id: str, directory: Directory, facts: IntakeFacts, note: str
-) -> PlannedReferral:
-    """A referral a casemanager adds by hand: the note is its reason."""
-    service = directory.service(service_id)
-    shared = service.organization in facts.share_with
-    if not service.accepts_electronic_referrals:
-        mode = ReferralMode.SELF_CONTACT
-    elif shared:
-        mode = ReferralMode.WARM_HANDOVER
-    else:
-        mode = ReferralMode.ANONYMOUS
-    return PlannedReferral(
-        service_id=service.id,
-        agency_code=service.organization,
-        rule_ids=("manual",),
-        reasons=(Text(nl=note, en=note),),
-        may_share=shared,
-        mode=mode.value,
-        needs=tuple(n for n in facts.needs if n in service.eligibility.needs),
-        response_norm_working_days=service.response_norm_working_days,
-        reminder_lead_working_days=min(
-            service.reminder_lead_working_days, service.response_norm_working_days - 1
-        ),
-        expiry_working_days=service.expiry_working_days,
     )
