@@ -67,6 +67,10 @@ class ConsoleSettings(BaseSettings):
     refresh_interval_s: float = Field(default=5.0, gt=0.2, le=300)
     """How often an open work queue refetches its cases (live updates)."""
 
+    case_refresh_interval_s: float = Field(default=15.0, gt=0.2, le=300)
+    """How often an open case page refetches the case (live updates: an agency's answer shows
+    without a reload). Each refetch is a read the dossier audits per part, hence not seconds."""
+
     service_token_ttl_s: int = Field(default=300, gt=0, le=3600)
     """Lifetime of the token the console signs for one signed-in user's API calls."""
 

@@ -3,16 +3,13 @@ see `dossier_harness.py`) and the console served in prod mode against it."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
-from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, REPO
+from browser_harness import chromium
+from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, ConsoleProcess
 from dossier_harness import DossierProcess, free_port, seed
+from selenium.webdriver.remote.webdriver import WebDriver
 
 
 @pytest.fixture(scope="session")
@@ -34,46 +31,43 @@ def console_url(dossier: DossierProcess) -> Iterator[str]:
     from the real dossier (routing is not started: its actions show it as unreachable)."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("chromium/chromedriver missing: run scripts/console-tools.sh first")
-    port = free_port()
-    url = f"http://localhost:{port}"
-    env = {
-        **os.environ,
-        "VOORPORTAAL_CONSOLE_PORT": str(port),
-        "VOORPORTAAL_CONSOLE_SESSION_IDLE_TIMEOUT_S": str(IDLE_TIMEOUT_S),
-        "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
-        "VOORPORTAAL_DOSSIER_URL": dossier.url,
-        # Nothing listens here: nudging and referring show routing as unreachable.
-        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{free_port()}",
-    }
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = (ARTIFACTS / "console.log").open("wb")
-    proc = subprocess.Popen(
-        ["bash", str(REPO / "scripts" / "console.sh"), "run"],
-        cwd=REPO,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    console = ConsoleProcess(
+        free_port(),
+        {
+            "VOORPORTAAL_CONSOLE_SESSION_IDLE_TIMEOUT_S": str(IDLE_TIMEOUT_S),
+            "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
+            "VOORPORTAAL_CONSOLE_CASE_REFRESH_INTERVAL_S": "2",
+            "VOORPORTAAL_DOSSIER_URL": dossier.url,
+            # Nothing listens here: nudging and referring show routing as unreachable.
+            "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{free_port()}",
+        },
+        ARTIFACTS / "console.log",
     )
     try:
-        deadline = time.monotonic() + 300  # a cold first build takes about half a minute
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"console exited with {proc.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{url}/ping", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"console did not answer within 300 s; see {log.name}")
-            time.sleep(1)
-        yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=10)
-        log.close()
+            console.start()
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+        yield console.url
+    finally:
+        console.stop()
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    """Headless Debian Chromium with no network of its own beyond localhost."""
+    driver = chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def second_browser() -> Iterator[WebDriver]:
+    """A second, separate browser (another person at another desk)."""
+    driver = chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -1,8 +1,17 @@
-"""Paths and limits shared by the console's browser tests and their fixtures."""
+"""Paths and limits shared by the console's browser tests and `bench/console.py`, and the
+console served in prod mode (`scripts/console.sh run`) as a subprocess."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
+
+import httpx
 
 REPO = Path(__file__).resolve().parents[3]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -10,3 +19,87 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 IDLE_TIMEOUT_S = 15
 """Short inactivity limit the browser tests run the console with."""
+
+
+def staff_headers(subject: str) -> dict[str, str]:
+    """The bearer header the console sends for the account `subject` (its own signed token)."""
+    from buddy.accounts import AccountStore
+    from buddy.session import Session, service_token
+    from buddy.settings import DEFAULT_ACCOUNTS_FILE, ConsoleSettings
+
+    account = AccountStore.from_file(DEFAULT_ACCOUNTS_FILE).by_subject(subject)
+    if account is None:
+        raise KeyError(subject)
+    now = datetime.now(UTC)
+    session = Session(account.subject, account.name, account.role, account.team, now, now)
+    token = service_token(session, ConsoleSettings().token, now, 300)
+    return {"Authorization": f"Bearer {token}"}
+
+
+class ConsoleProcess:
+    """`scripts/console.sh run` on `port` against the given dossier and routing APIs."""
+
+    def __init__(self, port: int, env: dict[str, str], log_path: Path) -> None:
+        self.port = port
+        self.url = f"http://localhost:{port}"
+        self._env = {**os.environ, "VOORPORTAAL_CONSOLE_PORT": str(port), **env}
+        self._log_path = log_path
+        self._log: IO[bytes] | None = None
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 300) -> None:
+        """Build and serve the console; wait until it answers (a cold build takes ~30 s)."""
+        self._log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self._log_path.open("wb")
+        self.proc = subprocess.Popen(
+            ["bash", str(REPO / "scripts" / "console.sh"), "run"],
+            cwd=REPO,
+            env=self._env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    f"console exited with {self.proc.returncode}; see {self._log_path}"
+                )
+            try:
+                if httpx.get(f"{self.url}/ping", timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"console did not answer within {timeout_s} s")
+            time.sleep(1)
+
+    def backend_pid(self) -> int:
+        """The pid of the process that listens on the console's port (the Reflex backend)."""
+        import psutil
+
+        if self.proc is None:
+            raise RuntimeError("console not started")
+        group = [psutil.Process(self.proc.pid), *psutil.Process(self.proc.pid).children(True)]
+        for process in group:
+            try:
+                conns = process.net_connections(kind="tcp")
+            except psutil.Error:
+                continue
+            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == self.port for c in conns):
+                return process.pid
+        raise RuntimeError(f"no process of the console listens on {self.port}")
+
+    def stop(self) -> None:
+        """Stop the console and everything it started."""
+        if self.proc is not None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+            self.proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None

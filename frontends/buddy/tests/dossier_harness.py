@@ -47,6 +47,12 @@ HANDOVER_CASE: Final = "vp-handover-000001"
 PROMISE_CASE: Final = "vp-promise-000001"
 FIGURES_CASE: Final = "vp-figures-000001"
 ZUID_CASE: Final = "vp-zuid-000001"
+CONTACT_CASE: Final = "vp-contact-000001"
+GRANT_CASE: Final = "vp-grant-000001"
+MESSAGE_CASE: Final = "vp-message-000001"
+DOORBRAAK_CASE: Final = "vp-doorbraak-000001"
+CLOSE_CASE: Final = "vp-close-000001"
+LIVE_CASE: Final = "vp-live-000001"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -112,6 +118,12 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (PROMISE_CASE, "Ayse Yilmaz"),
         (FIGURES_CASE, "Jan Visser"),
         (ZUID_CASE, "Priya Ramdin"),
+        (CONTACT_CASE, "Noor Bakker"),
+        (GRANT_CASE, "Daan Smit"),
+        (MESSAGE_CASE, "Lotte Mulder"),
+        (DOORBRAAK_CASE, "Sem de Groot"),
+        (CLOSE_CASE, "Emma Bos"),
+        (LIVE_CASE, "Milan Peters"),
     ):
         out += [
             (t0, _intake(case_id, t0, ["income_loss", "divorce"], "high")),
@@ -142,6 +154,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
                 due_at=None,
             ),
         ),
+        (t0, _referral(LIVE_CASE, "ref-live-uwv", "uwv", "ww")),
         (t0, _referral(FIGURES_CASE, "ref-fig-uwv", "uwv", "ww")),
         (t0, _referral(FIGURES_CASE, "ref-fig-svb", "svb", "aow")),
         (t0, _referral(FIGURES_CASE, "ref-fig-gem", "gemeente", "bijstand")),
@@ -204,8 +217,11 @@ def settings_for(data_dir: Path, port: int, clock_offset_s: float = 0.0) -> dict
     }
 
 
-def seed(data_dir: Path) -> None:
-    """Migrate the dossier's SQLite database and fold the seeded events in."""
+def seed_events(
+    data_dir: Path, events: list[tuple[datetime, Event]], *, migrate: bool = True
+) -> None:
+    """Fold `events` into the dossier's SQLite database through its own service layer (as its
+    consumers do), one transaction each; first migrate it unless told it is current."""
     settings = DossierSettings(
         data_dir=data_dir,
         database_url=f"sqlite+aiosqlite:///{data_dir / 'dossier.db'}",
@@ -213,11 +229,12 @@ def seed(data_dir: Path) -> None:
         teams=TEAMS,
     )
     runtime = ServiceRuntime(definition(settings))
-    runtime.migrate()
+    if migrate:
+        runtime.migrate()
     dossier: DossierService = runtime.state["dossier"]
 
     async def run() -> None:
-        for at, event in stories(datetime.now(UTC)):
+        for at, event in events:
             async with runtime.sessions.begin() as session:
                 await dossier.on_event(session, Envelope(event, source="/console-tests", time=at))
         await runtime.engine.dispose()
@@ -225,11 +242,17 @@ def seed(data_dir: Path) -> None:
     asyncio.run(run())
 
 
+def seed(data_dir: Path) -> None:
+    """Migrate the dossier's SQLite database and fold the browser tests' stories in."""
+    seed_events(data_dir, stories(datetime.now(UTC)))
+
+
 class DossierProcess:
     """`python -m voorportaal serve dossier` on a free port, restartable with a shifted clock."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, log_path: Path | None = None) -> None:
         self.data_dir = data_dir
+        self.log_path = log_path or ARTIFACTS / "dossier.log"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._proc: subprocess.Popen[bytes] | None = None
@@ -237,8 +260,8 @@ class DossierProcess:
 
     def start(self, clock_offset_s: float = 0.0) -> None:
         """Start the server and wait until it answers."""
-        ARTIFACTS.mkdir(exist_ok=True)
-        self._log = (ARTIFACTS / "dossier.log").open("ab")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("ab")
         env = {**os.environ, **settings_for(self.data_dir, self.port, clock_offset_s)}
         self._proc = subprocess.Popen(
             ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", "dossier"],

@@ -3,23 +3,9 @@ casemanager cannot open a case owned outside their team (403), and the attempt i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
+from console_harness import staff_headers as _headers
 from dossier_harness import ZUID_CASE, DossierProcess
-
-from buddy.accounts import AccountStore
-from buddy.session import Session, service_token
-from buddy.settings import DEFAULT_ACCOUNTS_FILE, ConsoleSettings
-
-
-def _headers(subject: str) -> dict[str, str]:
-    account = AccountStore.from_file(DEFAULT_ACCOUNTS_FILE).by_subject(subject)
-    assert account is not None
-    now = datetime.now(UTC)
-    session = Session(account.subject, account.name, account.role, account.team, now, now)
-    token = service_token(session, ConsoleSettings().token, now, 300)
-    return {"Authorization": f"Bearer {token}"}
 
 
 def test_casemanager_outside_the_team_gets_403_and_the_attempt_is_audited(

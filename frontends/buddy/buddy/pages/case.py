@@ -8,6 +8,7 @@ shows either a confirmation or the API's own problem message.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ import reflex as rx
 from buddy import api
 from buddy.i18n import tr
 from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.settings import get_settings
 from buddy.state import SessionState, account_store, authorize, endpoints
 
 CASE_ROLES = ("casemanager", "supervisor")
@@ -46,6 +48,18 @@ def _problem_of(exc: api.ApiProblem) -> str:
     if isinstance(exc, api.Refused):
         return "refused"
     return "error"
+
+
+async def _fetch(token: str, case_id: str) -> tuple[dict[str, Any] | None, str]:
+    """The case page from the dossier, or None and why not."""
+    try:
+        return await api.case_page(endpoints(), token, case_id), ""
+    except api.ApiProblem as exc:
+        return None, _problem_of(exc)
+
+
+def _case_path(case_id: str) -> str:
+    return f"/zaak/{case_id}"
 
 
 def _due(value: Any) -> str | None:
@@ -106,38 +120,76 @@ class CaseState(rx.State):
         """The parts of the case the dossier did not show this user."""
         return ", ".join(self.refused)
 
+    _generation: int = 0
+    """Which live refresh loop is current (a new load starts a new one)."""
+
+    def _show(self, page: dict[str, Any] | None, problem: str) -> None:
+        """Put the dossier's answer on the page. Only parts that changed are assigned, so an
+        unchanged 1,000-entry timeline is not sent to the browser again on every refresh."""
+        values: dict[str, Any] = {"problem": problem, "header": {}, "refused": []}
+        values.update({part: [] for part in _LIST_PARTS})
+        if page is not None:
+            values.update({key: page[key] for key in ("header", "refused", *_LIST_PARTS)})
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        if not self.loaded:
+            self.loaded = True
+
     async def _reload(self, token: str) -> None:
-        try:
-            page = await api.case_page(endpoints(), token, self.case_id)
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
-            self.header, self.refused = {}, []
-            for part in _LIST_PARTS:
-                setattr(self, part, [])
-        else:
-            self.problem = ""
-            self.header, self.refused = page["header"], page["refused"]
-            for part in _LIST_PARTS:
-                setattr(self, part, page[part])
-        self.loaded = True
+        self._show(*await _fetch(token, self.case_id))
 
     @rx.event
     async def load(self) -> Any:
-        """Check the session, then fetch the case from the dossier."""
+        """Check the session, fetch the case from the dossier, and start the live refresh."""
         session, denial, redirect = await authorize(self, CASE_ROLES)
         if redirect is not None:
             return redirect
         self.case_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:64]
         self.ok = self.failed = self.failed_detail = ""
+        self._generation += 1
         if denial is not None:
-            self.problem, self.loaded = "refused", True
+            self._show(None, "refused")
             return None
         self.me, self.role = session.subject, session.user_role
         self.colleagues = [
             {"id": a.subject, "name": a.name} for a in account_store().colleagues(session.subject)
         ]
         await self._reload(session._token())
-        return None
+        return CaseState.live
+
+    @rx.event(background=True)
+    async def live(self) -> Any:
+        """Refetch the case every `case_refresh_interval_s` while its page is open, so an
+        agency's answer or a colleague's change shows without a reload.
+
+        Stops when the tab leaves this case, when a page is loaded again (a newer loop takes
+        over) or when the session ends (then the browser is sent to sign in). It is not user
+        activity, so an unattended page still expires. Each refetch is a read the dossier
+        authorises and audits like any other, which is why the interval is not a second.
+        """
+        async with self:
+            generation, case_id = self._generation, self.case_id
+        interval = get_settings().case_refresh_interval_s
+        while True:
+            await asyncio.sleep(interval)
+            async with self:
+                path = self.router.url.path.rstrip("/")
+                if generation != self._generation or path != _case_path(case_id):
+                    return None
+                session, denial, redirect = await authorize(self, CASE_ROLES, touch=False)
+                if redirect is not None:
+                    return redirect
+                if denial is not None:
+                    self._show(None, "refused")
+                    return None
+                token = session._token()
+            # Fetch outside the lock so the tab stays responsive while the dossier answers.
+            page, problem = await _fetch(token, case_id)
+            async with self:
+                if generation != self._generation:
+                    return None
+                self._show(page, problem)
 
     async def _act(
         self,
@@ -433,6 +485,10 @@ def _header() -> rx.Component:
                 ),
             ),
             _item("status", rx.text(h["status"], id="ownership-status")),
+            rx.cond(
+                h["closed_at"] != "",
+                _item("closed_on", rx.text(h["closed_at"], id="closed-at")),
+            ),
             rx.cond(
                 h["pending_to_id"] != "",
                 _item(
