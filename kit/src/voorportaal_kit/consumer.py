@@ -112,7 +112,9 @@ class Subscription:
     dead-lettered (it carries no data, so nothing personal lands in the DLQ)."""
     batch_handlers: Mapping[type[Event], BatchHandler] = field(default_factory=dict)
     """Optional: types whose consecutive events in a batch go to one call instead of one call
-    each (the type must be in `handlers` too: a failing batch is retried event by event)."""
+    each; consecutive events of different types that map to the same (equal) handler share
+    that call. Each type must be in `handlers` too: a failing batch is retried event by
+    event."""
 
 
 class ReliableConsumer:
@@ -248,9 +250,11 @@ class ReliableConsumer:
             for item in items:
                 if isinstance(item, Envelope) and item.id in claimed:
                     claimed.discard(item.id)  # a redelivery within one batch counts once
-                    key = (item.type, item.version)
-                    if len(items) > 1 and key in self._batch_handlers:
-                        if run and (run[0].type, run[0].version) != key:
+                    batch = self._batch_handlers.get((item.type, item.version))
+                    if len(items) > 1 and batch is not None:
+                        # A run is the consecutive events that share one batch handler (of
+                        # one type, or of several types that handler folds together).
+                        if run and self._batch_handlers[(run[0].type, run[0].version)] != batch:
                             await self._apply_run(session, run)
                             run = []
                         run.append(item)

@@ -243,3 +243,46 @@ async def test_batch_handlers_get_consecutive_runs_in_order_and_failures_go_one_
     )
     # The run failed as a whole (rolled back), then each event was applied alone.
     assert calls == [("many", [5, 99]), ("one", [5]), ("one", [99])]
+
+
+async def test_types_sharing_one_batch_handler_form_one_run_in_order(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    _engines.append(engine)
+    async with engine.begin() as conn:
+        await conn.run_sync(kit_metadata.create_all)
+    calls: list[tuple[str, list[int]]] = []
+
+    async def one(_s: AsyncSession, env: Envelope) -> None:
+        assert isinstance(env.data, Noted)
+        calls.append(("one", [env.data.n]))
+
+    async def many(_s: AsyncSession, envs: Any) -> None:
+        calls.append(("many", [e.data.n for e in envs]))
+
+    async def other(_s: AsyncSession, envs: Any) -> None:
+        calls.append(("other", [e.data.n for e in envs]))
+
+    consumer = ReliableConsumer(
+        Subscription("t", "g", {Noted: one, NotedV2: one}, batch_handlers={Noted: many}),
+        engine=engine,
+        sessions=create_sessions(engine),
+        dead_letters=RecordingDLQ(),  # type: ignore[arg-type]
+        events=events,
+    )
+    consumer._batch_handlers[("t.noted", 2)] = many  # two types, one fold
+    await consumer.process(
+        [
+            event_record(i, (Noted if i % 2 else NotedV2)(case_id="case-000001", n=i))
+            for i in range(5)
+        ]
+    )
+    assert calls == [("many", [0, 1, 2, 3, 4])]
+    calls.clear()
+    consumer._batch_handlers[("t.noted", 2)] = other  # different handlers: separate runs
+    await consumer.process(
+        [
+            event_record(i, (Noted if i % 2 else NotedV2)(case_id="case-000001", n=i))
+            for i in range(5, 9)
+        ]
+    )
+    assert calls == [("many", [5]), ("other", [6]), ("many", [7]), ("other", [8])]

@@ -148,13 +148,13 @@ class DossierService:
 
     async def on_event(self, session: AsyncSession, incoming: Envelope) -> None:
         """Fold an intake, routing, identity, contact or notify fact into its case."""
+        await self.on_events(session, [incoming])
+
+    async def on_events(self, session: AsyncSession, incoming: Sequence[Envelope]) -> None:
+        """Fold a consumed batch of facts into their cases, each case locked, loaded and
+        written once (the same outcome as `on_event` for each in turn)."""
         changed = await store.apply_incoming(session, incoming, self._clock)
-        log.debug(
-            "dossier.projected",
-            case_id=incoming.subject,
-            event_id=str(incoming.id),
-            changed=changed,
-        )
+        log.debug("dossier.projected", events=len(incoming), changed=changed)
 
     async def on_identity_erased(self, session: AsyncSession, case_id: str) -> None:
         """A tombstone on `citizen.identity`: forget who the citizen is."""

@@ -4,14 +4,20 @@ A case row holds the whole `CaseState` plus the columns the work queue filters o
 (`BuddyAssigned`, `PromiseRecorded` …) are folded into the case and staged in the outbox in the
 same transaction; when they come back from `case.events` the reducer finds their id among the
 applied ones and changes nothing.
+
+Parsing a stored case (pydantic validating the whole JSON) costs more than folding an event
+into it, so the cases this process last read or wrote are kept parsed, keyed by their stored
+bytes: a row that still holds exactly those bytes is not parsed again; any other content (a
+write by another process, a rolled-back write of ours) is parsed as before.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,13 +34,51 @@ from voorportaal_kit.outbox import add_events
 _URGENCY_RANK = {Urgency.ACUTE: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2}
 
 
+class ParsedCases:
+    """Recently read or written cases, parsed, each with the exact bytes it was stored as
+    (bounded by the total size of those bytes; the least recently used go first)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._items: OrderedDict[str, tuple[bytes, CaseState]] = OrderedDict()
+
+    def load(self, case_id: str, raw: bytes) -> CaseState:
+        """The case stored as `raw`: the kept one when its bytes are these, else parsed."""
+        kept = self._items.get(case_id)
+        if kept is not None and kept[0] == raw:
+            self._items.move_to_end(case_id)
+            return kept[1]
+        case = load_case(raw)
+        self.keep(case_id, raw, case)
+        return case
+
+    def keep(self, case_id: str, raw: bytes, case: CaseState) -> None:
+        """Remember `case` as the parse of `raw` (just written, or just read)."""
+        old = self._items.pop(case_id, None)
+        if old is not None:
+            self._bytes -= len(old[0])
+        if len(raw) > self._max_bytes // 4:
+            return  # one huge case must not push out everything else
+        self._items[case_id] = (raw, case)
+        self._bytes += len(raw)
+        while self._bytes > self._max_bytes:
+            _, (gone, _) = self._items.popitem(last=False)
+            self._bytes -= len(gone)
+
+
+PARSED = ParsedCases(max_bytes=32 * 1024 * 1024)
+"""The process's parsed cases (32 MB of stored JSON; the parsed objects take a few times
+that)."""
+
+
 async def load(session: AsyncSession, case_id: str, *, lock: bool = False) -> CaseState | None:
     """The case, locked for the transaction when `lock` (every change locks first)."""
     stmt = select(cases.c.state).where(cases.c.case_id == case_id)
     if lock:
         stmt = stmt.with_for_update()
     raw = await session.scalar(stmt)
-    return load_case(raw) if raw is not None else None
+    return PARSED.load(case_id, raw) if raw is not None else None
 
 
 def _columns(case: CaseState) -> dict[str, Any]:
@@ -69,6 +113,7 @@ async def save(
         await session.execute(insert(cases).values(case_id=case.case_id, **values))
     else:
         await session.execute(update(cases).where(cases.c.case_id == case.case_id).values(values))
+    PARSED.keep(case.case_id, values["state"], case)
     if before is None or before.promises != case.promises:
         await _sync_promise_clock(session, case)
 
@@ -99,27 +144,96 @@ async def _sync_promise_clock(session: AsyncSession, case: CaseState) -> None:
         await session.execute(insert(promise_clock), rows)
 
 
-async def _ensure_row(session: AsyncSession, case_id: str, clock: Clock) -> None:
-    """Create an empty case row if there is none, so that two consumers (intake, case
-    events) meeting a new case both lock the same row instead of both inserting it."""
-    values = {"case_id": case_id, **_columns(CaseState.new(case_id))}
-    values["updated_at"] = clock.now()
+async def _ensure_rows(session: AsyncSession, case_ids: Sequence[str], clock: Clock) -> None:
+    """Create an empty case row for each id that has none (a concurrent batch may just have
+    created it). `case_ids` come sorted: concurrent batches insert (and wait on) keys in the
+    same order."""
+    now = clock.now()
+    rows = []
+    for case_id in case_ids:
+        empty = CaseState.new(case_id)
+        row = {"case_id": case_id, **_columns(empty), "updated_at": now}
+        PARSED.keep(case_id, row["state"], empty)
+        rows.append(row)
     if session.get_bind().dialect.name == "postgresql":
-        stmt: Any = pg_insert(cases).values(values).on_conflict_do_nothing()
+        stmt: Any = pg_insert(cases).on_conflict_do_nothing()
     else:
-        stmt = sqlite_insert(cases).values(values).on_conflict_do_nothing()
-    await session.execute(stmt)
+        stmt = sqlite_insert(cases).on_conflict_do_nothing()
+    await session.execute(stmt, rows)
 
 
-async def apply_incoming(session: AsyncSession, envelope: Envelope, clock: Clock) -> bool:
-    """Fold a consumed event into its case; False when it changed nothing."""
-    await _ensure_row(session, envelope.subject, clock)
-    before = await load(session, envelope.subject, lock=True)
-    result = project(before, envelope)
-    if result.note is not None:
-        return False
-    await save(session, result.state, before, clock)
-    return True
+async def _lock_all(session: AsyncSession, case_ids: Sequence[str]) -> dict[str, bytes]:
+    """The stored state of each case, every row locked in case id order (one statement)."""
+    stmt = (
+        select(cases.c.case_id, cases.c.state)
+        .where(cases.c.case_id.in_(case_ids))
+        .order_by(cases.c.case_id)
+        .with_for_update()
+    )
+    return {row.case_id: row.state for row in await session.execute(stmt)}
+
+
+async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], clock: Clock) -> int:
+    """Fold consumed events (in their order per case) into their cases; returns how many
+    changed something.
+
+    Each case is locked and loaded once for the whole batch (one statement, rows locked in
+    case id order, so that two consumers never wait on each other in a cycle), the events are
+    folded in memory by the pure reducer, and each changed case is written back once. The
+    locks are held to the end of the consumer's transaction, exactly as for a single event, so
+    a concurrent change of the same case over HTTP (a claim) waits for the batch or the batch
+    waits for it.
+    """
+    case_ids = sorted({envelope.subject for envelope in envelopes})
+    known = set(
+        (await session.scalars(select(cases.c.case_id).where(cases.c.case_id.in_(case_ids)))).all()
+    )
+    missing = [case_id for case_id in case_ids if case_id not in known]
+    if missing:
+        # New cases: empty rows first, so that a consumer of another topic meeting the same
+        # new case locks this row instead of inserting its own. No row is locked yet: a
+        # batch that waited here on another's insert while holding row locks could close a
+        # cycle with it.
+        await _ensure_rows(session, missing, clock)
+    stored = await _lock_all(session, case_ids)
+    before: dict[str, CaseState] = {}
+    after: dict[str, CaseState] = {}
+    changed = 0
+    for envelope in envelopes:
+        case_id = envelope.subject
+        case = after.get(case_id)
+        if case is None:
+            case = before[case_id] = PARSED.load(case_id, stored[case_id])
+        result = project(case, envelope)
+        if result.note is None:
+            changed += 1
+        after[case_id] = result.state
+    await save_all(
+        session, [(after[c], before[c]) for c in case_ids if after[c] is not before[c]], clock
+    )
+    return changed
+
+
+async def save_all(
+    session: AsyncSession, changes: Sequence[tuple[CaseState, CaseState]], clock: Clock
+) -> None:
+    """Write back existing cases (one executemany) and keep their promise clocks in step."""
+    if not changes:
+        return
+    now = clock.now()
+    rows = []
+    for case, _ in changes:
+        values = _columns(case)
+        if values["updated_at"] is None:
+            values["updated_at"] = now
+        values["key"] = case.case_id
+        rows.append(values)
+    # The SET clause comes from the rows' keys (every column but the key).
+    await session.execute(update(cases).where(cases.c.case_id == bindparam("key")), rows)
+    for (case, was), values in zip(changes, rows, strict=True):
+        PARSED.keep(case.case_id, values["state"], case)
+        if was.promises != case.promises:
+            await _sync_promise_clock(session, case)
 
 
 async def commit_events(

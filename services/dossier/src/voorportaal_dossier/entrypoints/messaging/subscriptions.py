@@ -4,6 +4,8 @@ outcomes. Every fact is folded into its case by the one reducer; own facts are s
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import voorportaal_contracts.events  # noqa: F401 - registers every event type
 from voorportaal_contracts.registry import registry
 from voorportaal_contracts.topics import (
@@ -15,32 +17,46 @@ from voorportaal_contracts.topics import (
 )
 from voorportaal_dossier.domain.projection import KNOWN_EVENT_TYPES
 from voorportaal_dossier.service_layer.dossier import DossierService
-from voorportaal_kit.consumer import Handler, Subscription
+from voorportaal_kit.consumer import Subscription, TombstoneHandler
+
+_H = TypeVar("_H")
 
 
-def _folded(topic: str, handler: Handler) -> dict[type, Handler]:
+def _folded(topic: str, handler: _H) -> dict[type, _H]:
     """The topic's event types the projection folds in (the reducer is the one list)."""
     return {m: handler for m in registry.for_topic(topic) if m.event_type in KNOWN_EVENT_TYPES}
+
+
+def _subscription(
+    topic: str,
+    group: str,
+    dossier: DossierService,
+    on_tombstone: TombstoneHandler | None = None,
+) -> Subscription:
+    """Every folded type has the one-event handler (the consumer's retry path) and the one
+    batch handler, so a batch's events, whatever their types, are folded in one call."""
+    return Subscription(
+        topic,
+        group,
+        _folded(topic, dossier.on_event),
+        batch_handlers=_folded(topic, dossier.on_events),
+        on_tombstone=on_tombstone,
+    )
 
 
 def subscriptions(dossier: DossierService, prefix: str = "dossier") -> list[Subscription]:
     """One consumer group per topic, so a slow one never holds up another."""
     return [
-        Subscription(INTAKE_EVENTS, f"{prefix}.intakes", _folded(INTAKE_EVENTS, dossier.on_event)),
-        Subscription(
+        _subscription(INTAKE_EVENTS, f"{prefix}.intakes", dossier),
+        _subscription(
             CITIZEN_IDENTITY,
             f"{prefix}.identities",
-            _folded(CITIZEN_IDENTITY, dossier.on_event),
+            dossier,
             on_tombstone=dossier.on_identity_erased,
         ),
-        Subscription(
-            CONTACT_POINTS,
-            f"{prefix}.contacts",
-            _folded(CONTACT_POINTS, dossier.on_event),
-            on_tombstone=dossier.on_contact_erased,
+        _subscription(
+            CONTACT_POINTS, f"{prefix}.contacts", dossier, on_tombstone=dossier.on_contact_erased
         ),
-        Subscription(CASE_EVENTS, f"{prefix}.cases", _folded(CASE_EVENTS, dossier.on_event)),
-        Subscription(
-            NOTIFY_OUTCOMES, f"{prefix}.notify", _folded(NOTIFY_OUTCOMES, dossier.on_event)
-        ),
+        _subscription(CASE_EVENTS, f"{prefix}.cases", dossier),
+        _subscription(NOTIFY_OUTCOMES, f"{prefix}.notify", dossier),
     ]
