@@ -2,8 +2,9 @@
 
 Intake and routing facts published on their topics are projected into a case; publishing the
 same stream again changes nothing, and folding it into a second database gives the identical
-case. Many simultaneous claims on PostgreSQL leave exactly one owner. A refused agency read
-is 403 and in the audit log, and the verify command finds a tampered row.
+case. Many simultaneous claims on PostgreSQL leave exactly one owner, and a claim waits for
+a consumed batch that holds its case. A refused agency read is 403 and in the audit log, and
+the verify command finds a tampered row.
 """
 
 from __future__ import annotations
@@ -262,6 +263,26 @@ async def test_of_many_simultaneous_claims_on_postgresql_exactly_one_wins(live: 
             {"k": case_id},
         )
     assert assigned == 1
+
+
+async def test_a_claim_waits_for_a_consumed_batch_that_holds_its_case(live: Live) -> None:
+    first, second = (f"vp-{uuid.uuid4().hex[:16]}" for _ in range(2))
+    for case_id in (first, second):
+        for envelope in stream(case_id)[:3]:
+            async with live.runtime.sessions.begin() as session:
+                await live.dossier.on_event(session, envelope)
+    actor = Actor(Principal(subject="cm-batch", roles=frozenset({"casemanager"})))
+    accepted = [stream(first)[3], stream(second)[3]]
+    async with live.runtime.sessions.begin() as session:
+        await live.dossier.on_events(session, accepted)
+        claim = asyncio.create_task(live.dossier.claim(actor, second))
+        await asyncio.sleep(1.0)
+        assert not claim.done(), "the claim must wait while the batch holds the case"
+    claimed = await asyncio.wait_for(claim, timeout=10)
+    assert claimed.ownership.owner is not None and claimed.ownership.owner.id == "cm-batch"
+    case = await live.case(second)
+    assert case is not None and str(accepted[1].id) in case.applied, "no lost update"
+    assert case.ownership.owner is not None
 
 
 async def test_a_refused_agency_read_is_403_and_audited_and_tampering_is_detected(
