@@ -33,7 +33,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
+from voorportaal_contracts.envelope import H_TYPE, Envelope, EnvelopeError, from_kafka
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import is_sqlite, ping
@@ -115,6 +115,15 @@ class Subscription:
     each; consecutive events of different types that map to the same (equal) handler share
     that call. Each type must be in `handlers` too: a failing batch is retried event by
     event."""
+    members: int = 1
+    """Members of the group this process runs: each reads its share of the partitions, so one
+    member's batch is parsed and applied while another waits on the database. Per-case order
+    holds (a case's events share a partition); handlers that touch a case from more than one
+    topic must lock it anyway."""
+
+    def __post_init__(self) -> None:
+        if self.members < 1:
+            raise ValueError("members must be at least 1")
 
 
 class ReliableConsumer:
@@ -148,13 +157,18 @@ class ReliableConsumer:
             for model, handler in subscription.handlers.items()
         }
         self._handled_types = {event_type for event_type, _ in self._handlers}
+        self._known_types = {model.event_type for model in events}
         self._batch_handlers = {
             (model.event_type, model.schema_version): handler
             for model, handler in subscription.batch_handlers.items()
         }
 
     def register(self, broker: KafkaBroker) -> None:
-        """Attach this consumer to a FastStream broker as a batch subscriber."""
+        """Attach this consumer to a FastStream broker as batch subscribers, one per member."""
+        for _ in range(self.subscription.members):
+            self._register_member(broker)
+
+    def _register_member(self, broker: KafkaBroker) -> None:
         sub = self.subscription
         subscriber = broker.subscriber(
             sub.topic,
@@ -215,6 +229,9 @@ class ReliableConsumer:
     async def _parse(self, record: Record) -> Envelope | Tombstone | None:
         if record.value is None and record.key and self.subscription.on_tombstone is not None:
             return Tombstone(record.key.decode("utf-8", "replace"))
+        if not self._wants(record):
+            self._count("ignored")  # another group's event: not parsed, let alone validated
+            return None
         try:
             envelope = from_kafka(record.key, record.value, record.headers or (), self._events)
         except EnvelopeError as exc:
@@ -238,6 +255,24 @@ class ReliableConsumer:
         else:
             self._count("ignored")  # topics carry many types; this group wants others
         return None
+
+    def _wants(self, record: Record) -> bool:
+        """False only for a record whose `ce_type` names a known type this group does not
+        handle.
+
+        Topics carry many types and most groups want a few: skipping the others by header
+        spares parsing and validating their payloads. A record without a readable type, or
+        with a type no release knows, is parsed as usual, so it is dead-lettered with its
+        reason.
+        """
+        for name, raw in record.headers or ():
+            if name == H_TYPE and raw is not None:
+                try:
+                    event_type = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    return True
+                return event_type in self._handled_types or event_type not in self._known_types
+        return True
 
     async def _apply(self, items: Sequence[Envelope | Tombstone]) -> None:
         """Apply events (and tombstones) in order in one transaction; events already in the

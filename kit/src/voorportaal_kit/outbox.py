@@ -26,7 +26,12 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from sqlalchemy import (
     BigInteger,
+    DateTime,
+    LargeBinary,
     Row,
+    String,
+    Text,
+    Uuid,
     all_,
     any_,
     bindparam,
@@ -96,8 +101,42 @@ async def add_events(
             }
         )
     await _hold_writers_lock(session)
-    await session.execute(insert(outbox), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        # One row of array parameters instead of a parameter set per row: for a batch of a
+        # thousand events the per-row parameter processing was most of the statement's cost.
+        await session.execute(
+            _PG_STAGE,
+            {
+                "event_ids": [row["event_id"] for row in rows],
+                "topics": [row["topic"] for row in rows],
+                "keys": [row["message_key"] for row in rows],
+                "types": [row["event_type"] for row in rows],
+                "headers": [row["headers"] for row in rows],
+                "values": [row["value"] for row in rows],
+                "now": now,
+            },
+        )
+    else:
+        await session.execute(insert(outbox), rows)
     session.sync_session.info[_STAGED] = True
+
+
+_PG_STAGE = text(
+    "INSERT INTO outbox (event_id, topic, message_key, event_type, headers, value, created_at) "
+    "SELECT t.event_id, t.topic, t.message_key, t.event_type, t.headers, t.value, :now "
+    "FROM unnest(:event_ids, :topics, :keys, :types, :headers, :values) WITH ORDINALITY "
+    "AS t(event_id, topic, message_key, event_type, headers, value, n) ORDER BY t.n"
+).bindparams(
+    bindparam("event_ids", type_=ARRAY(Uuid())),
+    bindparam("topics", type_=ARRAY(String())),
+    bindparam("keys", type_=ARRAY(String())),
+    bindparam("types", type_=ARRAY(String())),
+    bindparam("headers", type_=ARRAY(Text())),
+    bindparam("values", type_=ARRAY(LargeBinary())),
+    bindparam("now", type_=DateTime(timezone=True)),
+)
+"""Staging on PostgreSQL: ids are handed out in the order of the rows (ORDER BY ordinality),
+as the relay publishes in id order."""
 
 
 async def add_tombstone(

@@ -49,6 +49,13 @@ class Broken(Event):
     n: int
 
 
+@events.register("t.elsewhere", version=1, topic="t")
+class Elsewhere(Event):
+    """On the same topic, for another consumer group."""
+
+    case_id: str
+
+
 class RecordingDLQ:
     def __init__(self, fail: bool = False) -> None:
         self.letters: list[tuple[int, str, str]] = []
@@ -104,7 +111,7 @@ async def make(
 
     dlq = dlq or RecordingDLQ()
     consumer = ReliableConsumer(
-        Subscription("t", "g", {Noted: handle}, on_tombstone=on_tombstone),
+        Subscription("t", "g", {Noted: handle, Broken: handle}, on_tombstone=on_tombstone),
         engine=engine,
         sessions=create_sessions(engine),
         dead_letters=dlq,  # type: ignore[arg-type]
@@ -112,6 +119,16 @@ async def make(
         events=events,
     )
     return consumer, seen, dlq
+
+
+async def test_another_groups_type_is_skipped_by_its_header_unparsed(tmp_path: Path) -> None:
+    consumer, seen, dlq = await make(tmp_path)
+    good = event_record(1, Noted(case_id="case-000001", n=2))
+    headers = [(n, b"t.elsewhere" if n == "ce_type" else v) for n, v in good.headers]
+    # Not even JSON: had it been parsed it would have been dead-lettered as bad_json.
+    await consumer.process([rec(0, good.key, b"not json", headers), good])
+    assert dlq.letters == []
+    assert [e.n for e in seen] == [2]
 
 
 async def test_a_parser_crash_is_dead_lettered_and_the_batch_goes_on(tmp_path: Path) -> None:

@@ -35,7 +35,9 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
         topics=[*TOPICS, *(referral_spec(o.code) for o in load_directory().organizations)],
         public_paths=[r"^/directory/?$", r"^/directory/services/[^/]+$", r"^/agencies/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
-        subscriptions=lambda runtime: subscriptions(runtime.state["routing"]),
+        subscriptions=lambda runtime: subscriptions(
+            runtime.state["routing"], settings.intake_members
+        ),
         jobs=lambda runtime: [
             PeriodicJob("sla-and-chains", settings.sweep_interval_s, runtime.state["routing"].sweep)
         ],

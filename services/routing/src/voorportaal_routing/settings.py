@@ -34,6 +34,13 @@ class RoutingSettings(ServiceSettings):
     sweep_interval_s: float = Field(
         default=30.0, gt=0, description="How often SLA clocks and estafette chains are checked."
     )
+    intake_members: int = Field(
+        default=2,
+        ge=1,
+        le=6,
+        description="Members of the `routing.intakes` group in this process (intake.events has "
+        "six partitions): one applies a batch while another waits on the database.",
+    )
     chain_max_wait_working_days: int = Field(
         default=20, ge=1, description="A referral waiting longer than this on another escalates."
     )

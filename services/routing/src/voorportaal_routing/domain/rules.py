@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -66,16 +67,18 @@ class Condition(_Strict):
             raise ValueError("a condition needs at least one part (a rule that always applies)")
         return self
 
-    def holds(self, facts: IntakeFacts) -> bool:
-        """Whether this condition holds for the facts of an intake."""
-        needs, risks = set(facts.needs), set(facts.risks)
+    def holds(self, facts: IntakeFacts, sets: _FactSets | None = None) -> bool:
+        """Whether this condition holds for the facts of an intake (`sets`: the facts' sets,
+        when the caller made them once for many conditions)."""
+        sets = sets or _FactSets.of(facts)
+        needs, risks = sets.needs, sets.risks
         return (
             (self.needs_any is None or not needs.isdisjoint(self.needs_any))
             and (self.needs_all is None or needs.issuperset(self.needs_all))
             and (self.risks_any is None or not risks.isdisjoint(self.risks_any))
             and (
                 self.life_events_any is None
-                or not set(facts.life_events).isdisjoint(self.life_events_any)
+                or not sets.life_events.isdisjoint(self.life_events_any)
             )
             and (self.redzaamheid_in is None or facts.redzaamheid in self.redzaamheid_in)
             and (
@@ -173,8 +176,9 @@ def route(facts: IntakeFacts, directory: Directory, rules: RuleSet) -> list[Plan
     the first rule that chose them, then the order of the services within that rule.
     """
     chosen: dict[str, _Choice] = {}
+    sets = _FactSets.of(facts)
     for rule in rules.rules:
-        if not rule.when.holds(facts):
+        if not rule.when.holds(facts, sets):
             continue
         for requested in rule.refer:
             service = directory.local_service(requested, facts.municipality_code)
@@ -194,6 +198,19 @@ def route(facts: IntakeFacts, directory: Directory, rules: RuleSet) -> list[Plan
     depth = {r.service_id: _depth(r.service_id, waits) for r in referrals}
     position = {service_id: i for i, service_id in enumerate(chosen)}
     return sorted(referrals, key=lambda r: (depth[r.service_id], position[r.service_id]))
+
+
+@dataclass(frozen=True, slots=True)
+class _FactSets:
+    """An intake's needs, risks and life events as sets, made once for all conditions."""
+
+    needs: frozenset[str]
+    risks: frozenset[str]
+    life_events: frozenset[str]
+
+    @classmethod
+    def of(cls, facts: IntakeFacts) -> _FactSets:
+        return cls(frozenset(facts.needs), frozenset(facts.risks), frozenset(facts.life_events))
 
 
 class _Choice:

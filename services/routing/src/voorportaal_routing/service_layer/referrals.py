@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import uuid4
 
@@ -53,6 +54,7 @@ from voorportaal_contracts.topics import referral_topic
 from voorportaal_contracts.types import ReferralMode, ReferralResponseKind
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
+from voorportaal_kit.db import insert_rows
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
@@ -60,6 +62,7 @@ from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rule
 from voorportaal_routing.adapters.orm import cases, identities, referrals, transitions
 from voorportaal_routing.domain.buddy import CaseSummary, recommend_buddy
 from voorportaal_routing.domain.chains import ChainLink, stalled_chains
+from voorportaal_routing.domain.directory import Text
 from voorportaal_routing.domain.lifecycle import (
     ACTION_FOR_RESPONSE,
     AWAITING_ANSWER,
@@ -187,14 +190,13 @@ class RoutingService:
                 staged += self._create(
                     case_id, plan, ids, incoming, None, rows, case, known_identities.get(case_id)
                 )
-            buddy = self._buddy(case, rows, incoming)
+            buddy = self._buddy(case, rows, incoming, facts)
             case["buddy_recommended"] = bool(buddy)
             staged += buddy
             case_rows.append({**case, "created_at": now})
             created += rows
-        await session.execute(insert(cases), case_rows)
-        if created:
-            await session.execute(insert(referrals), created)
+        await insert_rows(session, cases, case_rows)
+        await insert_rows(session, referrals, created)
         await self._stage(session, staged)
 
     def _facts(self, incoming: Envelope) -> tuple[IntakeFacts, dict[str, Any]]:
@@ -636,10 +638,7 @@ class RoutingService:
             "mode": ReferralMode(plan.mode).value,
             "urgent": plan.urgent,
             "rule_ids": list(plan.rule_ids),
-            "reasons": [
-                {"rule": rule, "nl": text.nl, "en": text.en}
-                for rule, text in zip(plan.rule_ids, plan.reasons, strict=False)
-            ],
+            "reasons": list(_reason_rows(plan.rule_ids, plan.reasons)),
             "needs": list(plan.needs),
             "waits_on": waits_on,
             "response_norm_working_days": plan.response_norm_working_days,
@@ -670,7 +669,7 @@ class RoutingService:
             summary_shared=row["mode"] == ReferralMode.WARM_HANDOVER,
             due_at=row["due_at"],
             mode=ReferralMode(row["mode"]),
-            reasons=[Reason(**r) for r in row["reasons"]],
+            reasons=list(_reasons(plan.rule_ids, plan.reasons)),
             waits_on=waits_on,
             manual_by=manual_by,
         )
@@ -896,10 +895,14 @@ class RoutingService:
         return staged
 
     def _buddy(
-        self, case: dict[str, Any], rows: list[dict[str, Any]], incoming: Envelope | None
+        self,
+        case: dict[str, Any],
+        rows: list[dict[str, Any]],
+        incoming: Envelope | None,
+        facts: IntakeFacts | None = None,
     ) -> Staged:
         """`BuddyRecommended` when the buddy rules hold for this case (nothing stored)."""
-        facts = IntakeFacts.model_validate(case["facts"])
+        facts = facts or IntakeFacts.model_validate(case["facts"])
         summary = CaseSummary(
             redzaamheid=facts.redzaamheid,
             urgency=facts.urgency,
@@ -1025,6 +1028,22 @@ async def _lock_cases(session: AsyncSession, case_ids: list[str]) -> None:
         ),
         {"ids": sorted(set(case_ids))},
     )
+
+
+@lru_cache(maxsize=512)
+def _reason_rows(rule_ids: tuple[str, ...], texts: tuple[Text, ...]) -> tuple[dict[str, str], ...]:
+    """The stored form of a plan's reasons (the same few rule combinations come back all day,
+    so they are made once; the dicts are shared: read them, never change them)."""
+    return tuple(
+        {"rule": rule, "nl": text.nl, "en": text.en}
+        for rule, text in zip(rule_ids, texts, strict=False)
+    )
+
+
+@lru_cache(maxsize=512)
+def _reasons(rule_ids: tuple[str, ...], texts: tuple[Text, ...]) -> tuple[Reason, ...]:
+    """The event form of a plan's reasons, validated once per rule combination."""
+    return tuple(Reason(**row) for row in _reason_rows(rule_ids, texts))
 
 
 def _revision(incoming: Envelope) -> int:

@@ -20,7 +20,7 @@ from voorportaal_kit.consumer import Subscription
 from voorportaal_routing.service_layer.referrals import RoutingService
 
 
-def subscriptions(routing: RoutingService) -> list[Subscription]:
+def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subscription]:
     """One consumer group per purpose, so a slow one never holds up another."""
     return [
         Subscription(
@@ -31,6 +31,7 @@ def subscriptions(routing: RoutingService) -> list[Subscription]:
                 IntakeAmended: routing.on_intake_submitted,
             },
             batch_handlers={IntakeSubmitted: routing.on_intakes},
+            members=intake_members,
         ),
         Subscription(
             CITIZEN_IDENTITY,

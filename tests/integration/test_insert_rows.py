@@ -1,0 +1,80 @@
+"""`insert_rows`: many rows in one statement (arrays per column on PostgreSQL) read back the
+same as an ordinary insert would store them, in order, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import JSON, Boolean, Column, Integer, String, Table, select
+
+from voorportaal_kit.db import (
+    AwareDateTime,
+    create_engine,
+    create_sessions,
+    insert_rows,
+    new_metadata,
+)
+
+pytestmark = pytest.mark.integration
+
+metadata = new_metadata()
+things = Table(
+    "things",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(32), nullable=False),
+    Column("by", String(32), nullable=True),  # a reserved word: must be quoted
+    Column("facts", JSON, nullable=True),
+    Column("urgent", Boolean, nullable=False),
+    Column("at", AwareDateTime(), nullable=True),
+)
+
+
+async def test_rows_arrive_whole_and_in_order(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        sessions = create_sessions(engine)
+        amsterdam = timezone(timedelta(hours=1))
+        rows = [
+            {
+                "name": f"n{i}",
+                "by": None if i % 3 else "anna",
+                "facts": None if i == 4 else {"needs": ["debts"], "i": i, "nl": "schuld"},
+                "urgent": i % 2 == 0,
+                "at": datetime(2026, 11, 29, 10, i, tzinfo=amsterdam) if i % 4 else None,
+            }
+            for i in range(50)
+        ]
+        async with sessions.begin() as session:
+            await insert_rows(session, things, rows)
+            await insert_rows(session, things, [])  # nothing to do, no statement
+        async with sessions() as session:
+            stored = (await session.execute(select(things).order_by(things.c.seq))).mappings()
+            got = [dict(row) for row in stored]
+        assert [row["seq"] for row in got] == list(range(1, 51)), "ids follow the rows' order"
+        for row, original in zip(got, rows, strict=True):
+            assert {k: row[k] for k in original} == original
+            if row["at"] is not None:
+                assert row["at"].utcoffset() == timedelta(0), "stored in UTC"
+                assert row["at"] == original["at"]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_naive_timestamp_is_refused(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        sessions = create_sessions(engine)
+        row = {"name": "x", "by": None, "facts": None, "urgent": False}
+        with pytest.raises(Exception, match="naive datetime"):
+            async with sessions.begin() as session:
+                await insert_rows(session, things, [{**row, "at": datetime(2026, 1, 1)}])  # noqa: DTZ001
+        async with sessions() as session:
+            assert (await session.execute(select(things))).first() is None
+    finally:
+        await engine.dispose()
