@@ -30,7 +30,7 @@ from voorportaal_contracts.events import (
     ReferralIssued,
 )
 from voorportaal_dossier.app import definition
-from voorportaal_dossier.domain.projection import CaseState, dump_case
+from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import store
 from voorportaal_dossier.service_layer.access import Actor
@@ -236,6 +236,41 @@ async def test_events_on_the_topics_are_projected_and_a_replay_changes_nothing(
         assert rebuilt.referral(ours.referral_id) == ours
     finally:
         await other.engine.dispose()
+
+
+async def test_one_batch_on_postgresql_stores_what_one_event_at_a_time_stores(
+    live: Live, second_pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    case_ids = [f"vp-{uuid.uuid4().hex[:16]}" for _ in range(3)]
+    streams = [stream(case_id) for case_id in case_ids]
+    interleaved = [s[i] for i in range(4) for s in streams]
+    async with live.runtime.sessions.begin() as session:
+        await live.dossier.on_events(session, interleaved)
+    other = ServiceRuntime(
+        definition(_settings(second_pg_database_url, kafka_bootstrap, tmp_path / "b")),
+        clock=FixedClock(START),
+    )
+    await asyncio.to_thread(other.migrate)
+    select_rows = text(
+        "SELECT * FROM dossier_cases WHERE case_id = ANY(:ids) ORDER BY case_id"
+    ).bindparams(ids=case_ids)
+    try:
+        service: DossierService = other.state["dossier"]
+        for envelope in interleaved:
+            async with other.sessions.begin() as session:
+                await service.on_event(session, envelope)
+        async with other.sessions() as session:
+            expected = [tuple(r) for r in await session.execute(select_rows)]
+    finally:
+        await other.engine.dispose()
+    async with live.runtime.sessions() as session:
+        rows = (await session.execute(select_rows)).mappings().all()
+    assert len(expected) == 3 and [tuple(r.values()) for r in rows] == expected
+    for row in rows:  # the queue's columns say what the stored case says
+        columns = store._columns(load_case(row["state"]))
+        del columns["state"]  # re-dumped, its set of applied ids may come out in another order
+        assert {k: row[k] for k in columns} == columns
+        assert row["life_events"] == ["income_loss"] and row["agency_codes"] == ["uwv"]
 
 
 async def test_of_many_simultaneous_claims_on_postgresql_exactly_one_wins(live: Live) -> None:

@@ -13,11 +13,26 @@ write by another process, a rolled-back write of ours) is parsed as before.
 
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    bindparam,
+    delete,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -214,6 +229,63 @@ async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], c
     return changed
 
 
+_WRITTEN: tuple[str, ...] = (
+    "state",
+    "ownership_status",
+    "owner_id",
+    "team",
+    "urgency",
+    "urgency_rank",
+    "municipality_code",
+    "life_events",
+    "agency_codes",
+    "overdue_count",
+    "closed_at",
+    "anonymised_at",
+    "opened_at",
+    "updated_at",
+)
+_ARRAY_TYPES: dict[str, Any] = {
+    "key": ARRAY(String()),
+    "state": ARRAY(LargeBinary()),
+    "urgency_rank": ARRAY(Integer()),
+    "overdue_count": ARRAY(Integer()),
+    "life_events": ARRAY(Text()),
+    "agency_codes": ARRAY(Text()),
+    "closed_at": ARRAY(DateTime(timezone=True)),
+    "anonymised_at": ARRAY(DateTime(timezone=True)),
+    "opened_at": ARRAY(DateTime(timezone=True)),
+    "updated_at": ARRAY(DateTime(timezone=True)),
+}
+_PG_WRITE_BACK = text(
+    "UPDATE dossier_cases AS c SET state = t.state, ownership_status = t.ownership_status, "
+    "owner_id = t.owner_id, team = t.team, urgency = t.urgency, urgency_rank = t.urgency_rank, "
+    "municipality_code = t.municipality_code, life_events = t.life_events::json, "
+    "agency_codes = t.agency_codes::json, overdue_count = t.overdue_count, "
+    "closed_at = t.closed_at, anonymised_at = t.anonymised_at, opened_at = t.opened_at, "
+    "updated_at = t.updated_at "
+    "FROM unnest(:key, :state, :ownership_status, :owner_id, :team, :urgency, :urgency_rank, "
+    ":municipality_code, :life_events, :agency_codes, :overdue_count, :closed_at, "
+    ":anonymised_at, :opened_at, :updated_at) "
+    "AS t(case_id, state, ownership_status, owner_id, team, urgency, urgency_rank, "
+    "municipality_code, life_events, agency_codes, overdue_count, closed_at, anonymised_at, "
+    "opened_at, updated_at) "
+    "WHERE c.case_id = t.case_id"
+).bindparams(
+    *(bindparam(name, type_=_ARRAY_TYPES.get(name, ARRAY(String()))) for name in ("key", *_WRITTEN))
+)
+"""Every changed case of a batch written back in one statement (arrays, one per column),
+instead of one UPDATE execution per case."""
+
+
+def _pg_value(name: str, value: Any) -> Any:
+    if name in {"life_events", "agency_codes"}:
+        return json.dumps(value)
+    if isinstance(value, datetime):
+        return value.astimezone(UTC)  # as AwareDateTime stores it
+    return value
+
+
 async def save_all(
     session: AsyncSession, changes: Sequence[tuple[CaseState, CaseState]], clock: Clock
 ) -> None:
@@ -228,8 +300,14 @@ async def save_all(
             values["updated_at"] = now
         values["key"] = case.case_id
         rows.append(values)
-    # The SET clause comes from the rows' keys (every column but the key).
-    await session.execute(update(cases).where(cases.c.case_id == bindparam("key")), rows)
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            _PG_WRITE_BACK,
+            {name: [_pg_value(name, row[name]) for row in rows] for name in ("key", *_WRITTEN)},
+        )
+    else:
+        # The SET clause comes from the rows' keys (every column but the key).
+        await session.execute(update(cases).where(cases.c.case_id == bindparam("key")), rows)
     for (case, was), values in zip(changes, rows, strict=True):
         PARSED.keep(case.case_id, values["state"], case)
         if was.promises != case.promises:
