@@ -4,7 +4,8 @@ Intake and routing facts published on their topics are projected into a case; pu
 same stream again changes nothing, and folding it into a second database gives the identical
 case. Many simultaneous claims on PostgreSQL leave exactly one owner, and a claim waits for
 a consumed batch that holds its case. A refused agency read is 403 and in the audit log, and
-the verify command finds a tampered row.
+the verify command finds a tampered row, and (against the anchor kept outside the database)
+the newest records deleted.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from voorportaal_contracts.events import (
     ReferralAccepted,
     ReferralIssued,
 )
+from voorportaal_dossier.adapters.anchors import AnchorFile
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.sharing import DataKind
@@ -341,3 +343,26 @@ async def test_a_refused_agency_read_is_403_and_audited_and_tampering_is_detecte
         )
     problems = await verify_audit_async(pg_database_url)
     assert {p.kind for p in problems} & {"broken_link", "sequence"}
+
+
+async def test_deleting_the_newest_audit_records_on_postgresql_is_found_against_the_anchor(
+    live: Live, pg_database_url: str, tmp_path: Path
+) -> None:
+    case_id = f"vp-{uuid.uuid4().hex[:16]}"
+    for envelope in stream(case_id)[:3]:
+        async with live.runtime.sessions.begin() as session:
+            await live.dossier.on_event(session, envelope)
+    for _ in range(5):
+        await live.dossier.read(SUPERVISOR, case_id, DataKind.SUMMARY, "case_page")
+    anchored = await live.dossier.anchor_audit()
+    assert anchored is not None
+    anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
+    key = live.runtime.settings.anchor_key  # type: ignore[attr-defined]
+    assert await verify_audit_async(pg_database_url, anchors, key) == []
+    async with live.runtime.sessions.begin() as session:
+        await session.execute(
+            text("DELETE FROM dossier_audit_log WHERE seq > :keep"), {"keep": anchored - 3}
+        )
+    assert await verify_audit_async(pg_database_url) == [], "the chain alone looks intact"
+    problems = await verify_audit_async(pg_database_url, anchors, key)
+    assert [p.kind for p in problems] == ["truncated"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from voorportaal_dossier.adapters.anchors import AnchorFile
 from voorportaal_dossier.adapters.clock import OffsetClock
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.entrypoints.http.routes import ROUTE_HANDLERS
@@ -42,6 +43,11 @@ def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
             PeriodicJob(
                 "retention", settings.retention_interval_s, runtime.state["dossier"].retention_sweep
             ),
+            PeriodicJob(
+                "audit_anchor",
+                settings.audit_anchor_interval_s,
+                runtime.state["dossier"].anchor_audit,
+            ),
         ],
     )
 
@@ -60,4 +66,6 @@ def _wire(runtime: ServiceRuntime, settings: DossierSettings) -> None:
         retention=timedelta(days=settings.retention_days),
         max_upload_bytes=settings.max_upload_bytes,
         teams=settings.teams,
+        anchors=AnchorFile(settings.effective_audit_anchor_file),
+        anchor_key=settings.anchor_key,
     )

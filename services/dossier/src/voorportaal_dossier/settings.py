@@ -14,6 +14,8 @@ from voorportaal_kit.settings import ServiceSettings
 
 DEV_CITIZEN_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
 """The key `voorportaal up` signs citizen links with on a developer's machine."""
+DEV_AUDIT_ANCHOR_KEY = "voorportaal-dev-audit-anchor-key-not-for-production"
+"""The key audit checkpoints are signed with on a developer's machine."""
 
 
 class DossierSettings(ServiceSettings):
@@ -45,6 +47,16 @@ class DossierSettings(ServiceSettings):
     """Development and test only: shift the dossier's clock by this many seconds, read at
     start (the console's browser tests restart the dossier with it to see a promise broken).
     Refused in production."""
+    audit_anchor_file: Path | None = None
+    """Where checkpoints of the audit chain's head are appended (empty means
+    `<data_dir>/audit-anchors.jsonl`). Outside the database on purpose: in production, storage
+    the database's users cannot write (another volume, append-only or WORM)."""
+    audit_anchor_key: SecretStr = SecretStr(DEV_AUDIT_ANCHOR_KEY)
+    """HMAC key of the checkpoints (at least 32 bytes; not given to the database; the dev key
+    is refused in production)."""
+    audit_anchor_interval_s: float = Field(default=60.0, gt=0)
+    """How often the head is checkpointed (records newer than the last checkpoint are covered
+    from the next one on)."""
     consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
 
@@ -55,6 +67,11 @@ class DossierSettings(ServiceSettings):
             raise ValueError(f"citizen_link_key: at least {MIN_KEY_BYTES} bytes")
         if self.environment == "production" and key == DEV_CITIZEN_LINK_KEY:
             raise ValueError("citizen_link_key: the development key is refused in production")
+        anchor_key = self.audit_anchor_key.get_secret_value()
+        if len(anchor_key.encode()) < MIN_KEY_BYTES:
+            raise ValueError(f"audit_anchor_key: at least {MIN_KEY_BYTES} bytes")
+        if self.environment == "production" and anchor_key == DEV_AUDIT_ANCHOR_KEY:
+            raise ValueError("audit_anchor_key: the development key is refused in production")
         if self.environment == "production" and self.clock_offset_s:
             raise ValueError("clock_offset_s: a shifted clock is refused in production")
         return self
@@ -63,6 +80,16 @@ class DossierSettings(ServiceSettings):
     def effective_documents_dir(self) -> Path:
         """Where documents are stored."""
         return self.documents_dir or self.data_dir / "documents"
+
+    @property
+    def effective_audit_anchor_file(self) -> Path:
+        """Where the audit chain's checkpoints are appended."""
+        return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"
+
+    @property
+    def anchor_key(self) -> bytes:
+        """The checkpoints' HMAC key as bytes."""
+        return self.audit_anchor_key.get_secret_value().encode()
 
     @property
     def link_key(self) -> bytes:

@@ -8,13 +8,16 @@ and codes only**: `record` refuses values that look like names, e-mail addresses
 The log is tamper-evident: records are numbered from 1 and each one's hash is SHA-256 over
 the previous record's hash and the record's canonical serialisation (which includes that
 previous hash). `verify` recomputes the chain and reports every modified, deleted, inserted or
-reordered record. Deleting records from the *end* leaves a valid shorter chain; pass the head
-(`expected_head`, `expected_count`) kept outside the table to catch that too.
+reordered record. Deleting records from the *end* leaves a valid shorter chain, and so does
+rewriting the newest record with a fresh hash; an anchor kept outside the database catches
+both: a `Checkpoint` of the head (its number and hash, with an HMAC under a key the database
+does not hold), and `verify_anchor` checks that the anchored record is still there, unchanged.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -184,7 +187,8 @@ class Problem:
     index: int
     seq: int | None
     kind: str
-    """`modified`, `broken_link`, `sequence`, `truncated` or `head_mismatch`."""
+    """`modified`, `broken_link`, `sequence`, `truncated`, `head_mismatch`, `anchor_invalid`
+    or `anchor_missing`."""
     detail: str
 
 
@@ -238,6 +242,95 @@ def verify(
             Problem(len(records), None, "head_mismatch", "the last hash is not the anchored head")
         )
     return problems
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """The chain's head as it stood at `at`: what is kept outside the database (the anchor)."""
+
+    seq: int
+    hash: str
+    at: datetime
+
+
+def _checkpoint_body(checkpoint: Checkpoint) -> dict[str, Any]:
+    return {
+        "seq": checkpoint.seq,
+        "hash": checkpoint.hash,
+        "at": checkpoint.at.astimezone(UTC).isoformat(timespec="microseconds"),
+    }
+
+
+def _mac(key: bytes, body: dict[str, Any]) -> str:
+    message = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def checkpoint_line(key: bytes, checkpoint: Checkpoint) -> bytes:
+    """A checkpoint as one JSON line, with its HMAC-SHA256 under `key`."""
+    body = _checkpoint_body(checkpoint)
+    line = json.dumps({**body, "mac": _mac(key, body)}, sort_keys=True, separators=(",", ":"))
+    return line.encode() + b"\n"
+
+
+def parse_checkpoints(key: bytes, lines: Iterable[bytes]) -> tuple[list[Checkpoint], list[Problem]]:
+    """The checkpoints whose HMAC is right, and a problem for every line that is not one."""
+    checkpoints: list[Checkpoint] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            data = json.loads(raw)
+            body = {"seq": data["seq"], "hash": data["hash"], "at": data["at"]}
+            valid = (
+                type(body["seq"]) is int
+                and isinstance(body["hash"], str)
+                and bool(_HASH.fullmatch(body["hash"]))
+                and isinstance(data["mac"], str)
+                and hmac.compare_digest(data["mac"], _mac(key, body))
+            )
+            at = datetime.fromisoformat(body["at"])
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError):
+            valid = False
+        if not valid:
+            problems.append(
+                Problem(number, None, "anchor_invalid", f"checkpoint line {number} is not genuine")
+            )
+            continue
+        checkpoints.append(Checkpoint(body["seq"], body["hash"], at))
+    return checkpoints, problems
+
+
+def verify_anchor(records: Sequence[AuditRecord], anchor: Checkpoint) -> list[Problem]:
+    """Whether the anchored record is still in the chain as it was when it was the head.
+
+    Records appended after the anchor are fine (the rest of `verify` checks their links); a
+    log that ends before the anchored record lost its newest records, and an anchored record
+    with another hash was rewritten (with everything after it).
+    """
+    last = records[-1].seq if records else 0
+    if last < anchor.seq:
+        return [
+            Problem(
+                len(records),
+                None,
+                "truncated",
+                f"the log ends at record {last}, but record {anchor.seq} was its head at "
+                f"{anchor.at.isoformat()}",
+            )
+        ]
+    found = next((r for r in records if r.seq == anchor.seq), None)
+    if found is None or found.hash != anchor.hash:
+        return [
+            Problem(
+                len(records),
+                anchor.seq,
+                "head_mismatch",
+                f"record {anchor.seq} is not the one anchored at {anchor.at.isoformat()}",
+            )
+        ]
+    return []
 
 
 def encode(record: AuditRecord) -> bytes:

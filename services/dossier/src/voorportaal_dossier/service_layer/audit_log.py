@@ -3,6 +3,12 @@
 Appending takes a lock first (an advisory transaction lock on PostgreSQL; SQLite serialises
 writers anyway), so two transactions never chain onto the same head. `verify_audit` re-reads
 the whole table and reports every modified, deleted, inserted or reordered row.
+
+The anchor: `anchor` writes the committed head as a signed checkpoint to an `AnchorStore`
+outside the database (a periodic job does, every `audit_anchor_interval_s`), and verify
+compares the chain with the newest genuine checkpoint, so deleting the newest records (or
+rewriting the newest with a fresh hash) is found as well — for everything up to the last
+checkpoint; what was appended after it is covered from the next one on.
 """
 
 from __future__ import annotations
@@ -10,13 +16,15 @@ from __future__ import annotations
 import asyncio
 import zlib
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voorportaal_dossier.adapters.anchors import AnchorFile, AnchorStore
 from voorportaal_dossier.adapters.orm import audit_log
 from voorportaal_dossier.domain import audit
-from voorportaal_dossier.domain.audit import AuditRecord, Problem
+from voorportaal_dossier.domain.audit import AuditRecord, Checkpoint, Problem
 from voorportaal_kit.db import create_engine, create_sessions
 
 _AUDIT_LOCK = zlib.crc32(b"voorportaal-dossier-audit-chain")
@@ -67,8 +75,39 @@ async def query(
     return [audit.decode(raw.encode()) for raw in rows]
 
 
-async def verify_session(session: AsyncSession) -> list[Problem]:
-    """Every problem in the stored chain (empty when intact)."""
+async def head(session: AsyncSession) -> AuditRecord | None:
+    """The newest committed record."""
+    raw = await session.scalar(select(audit_log.c.record).order_by(audit_log.c.seq.desc()).limit(1))
+    return audit.decode(str(raw).encode()) if raw is not None else None
+
+
+async def anchor(
+    session: AsyncSession,
+    anchors: AnchorStore,
+    key: bytes,
+    now: datetime,
+    *,
+    anchored_seq: int | None = None,
+) -> Checkpoint | None:
+    """Write the head as a checkpoint when it moved past the newest one (`anchored_seq`, or
+    read from the store); None when there was nothing new. Never writes a lower head than an
+    earlier checkpoint: a shorter log is for verify to report, not to anchor."""
+    current = await head(session)
+    if anchored_seq is None:
+        checkpoints, _ = audit.parse_checkpoints(key, anchors.lines())
+        anchored_seq = max((c.seq for c in checkpoints), default=0)
+    if current is None or current.seq <= anchored_seq:
+        return None
+    checkpoint = Checkpoint(current.seq, current.hash, now)
+    anchors.append(audit.checkpoint_line(key, checkpoint))
+    return checkpoint
+
+
+async def verify_session(
+    session: AsyncSession, anchors: AnchorStore | None = None, key: bytes | None = None
+) -> list[Problem]:
+    """Every problem in the stored chain (empty when intact); with `anchors` (and their
+    `key`), also against the newest genuine checkpoint kept outside the database."""
     rows = (await session.execute(select(audit_log).order_by(audit_log.c.seq))).mappings().all()
     problems: list[Problem] = []
     records: list[AuditRecord] = []
@@ -84,26 +123,55 @@ async def verify_session(session: AsyncSession) -> list[Problem]:
                 Problem(index, row["seq"], "modified", "the row's columns differ from its record")
             )
         records.append(record)
-    return problems + audit.verify(records)
+    problems += audit.verify(records)
+    if anchors is not None:
+        if key is None:
+            raise ValueError("checking the anchor needs its key")
+        checkpoints, invalid = audit.parse_checkpoints(key, anchors.lines())
+        problems += invalid
+        newest = max(checkpoints, key=lambda c: c.seq, default=None)
+        if newest is not None:
+            problems += audit.verify_anchor(records, newest)
+        elif records:
+            problems.append(
+                Problem(
+                    len(records),
+                    None,
+                    "anchor_missing",
+                    "no genuine checkpoint of the head was found outside the database",
+                )
+            )
+    return problems
 
 
-async def verify_audit_async(database_url: str) -> list[Problem]:
-    """Verify the audit chain of the dossier database at `database_url`."""
+async def verify_audit_async(
+    database_url: str, anchors: AnchorStore | None = None, key: bytes | None = None
+) -> list[Problem]:
+    """Verify the audit chain of the dossier database at `database_url` (and against the
+    checkpoints in `anchors`, signed with `key`, when given)."""
     engine = create_engine(database_url, pool_size=1)
     try:
         async with create_sessions(engine)() as session:
-            return await verify_session(session)
+            return await verify_session(session, anchors, key)
     finally:
         await engine.dispose()
 
 
-def verify_audit(database_url: str | None = None) -> list[Problem]:
+def verify_audit(
+    database_url: str | None = None,
+    anchors: AnchorStore | None = None,
+    key: bytes | None = None,
+) -> list[Problem]:
     """The verify command: every problem in the dossier's audit chain (empty when intact).
 
-    Without a URL the configured database is checked (for `voorportaal audit verify`).
+    Without a URL the configured database is checked, against the configured anchor file
+    (`python -m voorportaal_dossier audit-verify`).
     """
     if database_url is None:
         from voorportaal_dossier.settings import get_settings
 
-        database_url = get_settings().effective_database_url
-    return asyncio.run(verify_audit_async(database_url))
+        settings = get_settings()
+        database_url = settings.effective_database_url
+        anchors = AnchorFile(settings.effective_audit_anchor_file)
+        key = settings.anchor_key
+    return asyncio.run(verify_audit_async(database_url, anchors, key))

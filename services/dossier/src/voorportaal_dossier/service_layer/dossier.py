@@ -31,6 +31,7 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
+from voorportaal_dossier.adapters.anchors import AnchorStore
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.adapters.orm import (
     cases,
@@ -129,6 +130,8 @@ class DossierService:
         retention: timedelta,
         max_upload_bytes: int,
         teams: dict[str, str] | None = None,
+        anchors: AnchorStore | None = None,
+        anchor_key: bytes | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
@@ -139,6 +142,9 @@ class DossierService:
         self._retention = retention
         self.max_upload_bytes = max_upload_bytes
         self._teams = dict(teams or {})
+        self._anchors = anchors
+        self._anchor_key = anchor_key
+        self._anchored_seq: int | None = None
 
     def team_of(self, subject: str) -> str | None:
         """A staff member's team from the settings' mapping."""
@@ -183,6 +189,25 @@ class DossierService:
         log.info("dossier.citizen_details_erased", case_id=case_id)
 
     # -- audited access ----------------------------------------------------------------------
+
+    async def anchor_audit(self) -> int | None:
+        """Checkpoint the audit chain's head outside the database when it moved (the periodic
+        job); returns the anchored record's number, or None when nothing was new."""
+        if self._anchors is None or self._anchor_key is None:
+            return None
+        async with self._sessions() as session:
+            checkpoint = await audit_log.anchor(
+                session,
+                self._anchors,
+                self._anchor_key,
+                self._clock.now(),
+                anchored_seq=self._anchored_seq,
+            )
+        if checkpoint is None:
+            return None
+        self._anchored_seq = checkpoint.seq
+        log.info("dossier.audit_anchored", seq=checkpoint.seq)
+        return checkpoint.seq
 
     async def _audit(self, records: list[AuditRecord]) -> None:
         async with self._sessions.begin() as session:

@@ -1,0 +1,136 @@
+"""The audit chain's anchor: checkpoints of the head kept outside the database, so that
+deleting the newest records (or rewriting the newest with a fresh hash) is found by verify."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from dossier_factories import CASE, T0, at
+from sqlalchemy import delete, func, select, update
+
+from voorportaal_dossier.adapters.anchors import AnchorFile
+from voorportaal_dossier.adapters.orm import audit_log
+from voorportaal_dossier.app import definition
+from voorportaal_dossier.domain import audit
+from voorportaal_dossier.domain.audit import AuditAction, AuditRecord, Checkpoint
+from voorportaal_dossier.service_layer import audit_log as audit_store
+from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.clock import FixedClock
+from voorportaal_kit.runtime import ServiceRuntime
+
+KEY = b"k" * 32
+
+
+def entry(n: int) -> AuditRecord:
+    return audit.record(
+        at=at(n),
+        actor=f"cm-{n % 3}",
+        role="casemanager",
+        case_id=CASE,
+        data_kind="summary",
+        purpose="coordination",
+        action=AuditAction.READ,
+        allowed=True,
+        basis="owner",
+        reason="owner of the case",
+    )
+
+
+LOG = audit.chain(entry(n) for n in range(1, 11))
+
+
+def test_a_checkpoint_line_round_trips_and_a_forged_one_is_refused() -> None:
+    good = Checkpoint(LOG[-1].seq, LOG[-1].hash, T0)
+    forged = audit.checkpoint_line(b"x" * 32, Checkpoint(3, LOG[2].hash, T0))
+    checkpoints, problems = audit.parse_checkpoints(
+        KEY, [audit.checkpoint_line(KEY, good), forged, b"not json"]
+    )
+    assert checkpoints == [good]
+    assert [(p.index, p.kind) for p in problems] == [(2, "anchor_invalid"), (3, "anchor_invalid")]
+
+
+def test_the_anchor_catches_the_newest_records_deleted_or_rewritten() -> None:
+    head = Checkpoint(LOG[-1].seq, LOG[-1].hash, T0)
+    assert audit.verify(LOG[:-3]) == [], "on its own, a shortened chain looks intact"
+    assert [p.kind for p in audit.verify_anchor(LOG[:-3], head)] == ["truncated"]
+    rewritten = [*LOG[:-1], audit.seal(replace(entry(99), actor="cm-9"), LOG[-2])]
+    assert audit.verify(rewritten) == [], "a newest record rewritten with a fresh hash"
+    assert [p.kind for p in audit.verify_anchor(rewritten, head)] == ["head_mismatch"]
+    more = audit.chain([entry(11), entry(12)], after=LOG[-1])
+    assert audit.verify_anchor([*LOG, *more], head) == [], "records after the anchor are fine"
+
+
+@pytest.fixture
+async def runtime(tmp_path: Path) -> AsyncIterator[ServiceRuntime]:
+    settings = DossierSettings(
+        data_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1", audit_anchor_key=KEY.decode()
+    )
+    runtime = ServiceRuntime(definition(settings), clock=FixedClock(T0))
+    await asyncio.to_thread(runtime.migrate)
+    yield runtime
+    await runtime.engine.dispose()
+
+
+async def _append(runtime: ServiceRuntime, records: list[AuditRecord]) -> None:
+    async with runtime.sessions.begin() as session:
+        await audit_store.append(session, records)
+
+
+async def _verify(runtime: ServiceRuntime, anchors: AnchorFile) -> set[str]:
+    async with runtime.sessions() as session:
+        return {p.kind for p in await audit_store.verify_session(session, anchors, KEY)}
+
+
+async def test_deleting_the_newest_records_is_found_by_verify_with_the_anchor(
+    runtime: ServiceRuntime, tmp_path: Path
+) -> None:
+    dossier: DossierService = runtime.state["dossier"]
+    anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
+    await _append(runtime, [entry(n) for n in range(1, 9)])
+    assert await dossier.anchor_audit() == 8
+    assert await dossier.anchor_audit() is None, "nothing new: no second checkpoint"
+    await _append(runtime, [entry(n) for n in range(9, 11)])
+    assert await _verify(runtime, anchors) == set(), "records after the checkpoint are fine"
+    assert await dossier.anchor_audit() == 10
+    assert len(anchors.lines()) == 2
+
+    async with runtime.sessions.begin() as session:
+        await session.execute(delete(audit_log).where(audit_log.c.seq > 7))
+        remaining = await session.scalar(select(func.count()).select_from(audit_log))
+    assert remaining == 7
+    async with runtime.sessions() as session:
+        assert await audit_store.verify_session(session) == [], "the chain alone misses it"
+    assert await _verify(runtime, anchors) == {"truncated"}
+    assert await dossier.anchor_audit() is None, "a shorter log is never anchored"
+
+
+async def test_a_rewritten_newest_record_and_a_lost_anchor_are_found(
+    runtime: ServiceRuntime, tmp_path: Path
+) -> None:
+    dossier: DossierService = runtime.state["dossier"]
+    anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
+    await _append(runtime, [entry(n) for n in range(1, 6)])
+    await dossier.anchor_audit()
+    async with runtime.sessions.begin() as session:
+        newest = audit.decode(
+            (await session.scalar(select(audit_log.c.record).where(audit_log.c.seq == 5))).encode()
+        )
+        fourth = audit.decode(
+            (await session.scalar(select(audit_log.c.record).where(audit_log.c.seq == 4))).encode()
+        )
+        forged = audit.seal(replace(newest, actor="cm-9", hash="", prev_hash=""), fourth)
+        await session.execute(
+            update(audit_log)
+            .where(audit_log.c.seq == 5)
+            .values(actor="cm-9", record=audit.encode(forged).decode())
+        )
+    async with runtime.sessions() as session:
+        assert await audit_store.verify_session(session) == []
+    assert await _verify(runtime, anchors) == {"head_mismatch"}
+    anchors.path.unlink()
+    assert await _verify(runtime, anchors) == {"anchor_missing"}
