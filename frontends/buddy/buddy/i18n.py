@@ -22,10 +22,14 @@ NL: Final[dict[str, str]] = {
     "signed_out": "Log in om verder te gaan.",
     "oidc_sign_in": "Inloggen via de organisatie (OIDC)",
     "oidc_title": "Inloggen via OIDC",
-    "oidc_not_implemented": (
-        "Inloggen via de OIDC-provider van de overheid is ingesteld maar nog niet gebouwd. "
-        "Gebruik voorlopig een lokaal account."
-    ),
+    "oidc_busy": "U wordt doorgestuurd naar de inlogpagina van uw organisatie …",
+    "oidc_failed_not_configured": "Inloggen via OIDC is niet ingesteld.",
+    "oidc_failed_unreachable": "De inlogdienst is niet bereikbaar. Probeer het later opnieuw.",
+    "oidc_failed_state": "Deze inlogpoging is verlopen of niet van deze pagina. Begin opnieuw.",
+    "oidc_failed_refused": "De inlogdienst weigerde de inlogpoging. Begin opnieuw.",
+    "oidc_failed_token": "Het antwoord van de inlogdienst klopt niet. U bent niet ingelogd.",
+    "oidc_failed_no_role": "Uw account heeft geen rol in deze console (casemanager of supervisor).",
+    "oidc_failed_denied": "Het inloggen is bij de inlogdienst afgebroken.",
     "back_to_sign_in": "Terug naar inloggen",
     "queue_title": "Werkvoorraad",
     "view_recommended": "Aanbevolen voor een buddy",
@@ -106,10 +110,14 @@ EN: Final[dict[str, str]] = {
     "signed_out": "Sign in to continue.",
     "oidc_sign_in": "Sign in through your organisation (OIDC)",
     "oidc_title": "Sign in with OIDC",
-    "oidc_not_implemented": (
-        "Signing in through the government OIDC provider is configured but not built yet. "
-        "Use a local account for now."
-    ),
+    "oidc_busy": "Taking you to your organisation's sign-in page …",
+    "oidc_failed_not_configured": "Signing in through OIDC is not configured.",
+    "oidc_failed_unreachable": "The sign-in service cannot be reached. Please try again later.",
+    "oidc_failed_state": "This sign-in attempt expired or did not start here. Please start again.",
+    "oidc_failed_refused": "The sign-in service refused the attempt. Please start again.",
+    "oidc_failed_token": "The sign-in service's answer is not valid. You are not signed in.",
+    "oidc_failed_no_role": "Your account has no role in this console (casemanager or supervisor).",
+    "oidc_failed_denied": "Signing in was cancelled at the sign-in service.",
     "back_to_sign_in": "Back to sign in",
     "queue_title": "Work queue",
     "view_recommended": "Recommended for a buddy",

@@ -9,6 +9,7 @@ import reflex as rx
 HOME: Final = "/"
 SIGN_IN: Final = "/inloggen"
 OIDC: Final = "/inloggen/oidc"
+OIDC_CALLBACK: Final = "/inloggen/oidc/terug"
 QUEUE: Final = "/werkvoorraad"
 CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
@@ -26,7 +27,15 @@ def register(app: rx.App) -> None:
 
     app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.CaseState.load)
     app.add_page(sign_in.page, route=SIGN_IN, title="Inloggen · Voorportaal")
-    app.add_page(oidc.page, route=OIDC, title="Inloggen (OIDC) · Voorportaal")
+    app.add_page(
+        oidc.page, route=OIDC, title="Inloggen (OIDC) · Voorportaal", on_load=oidc.OidcState.start
+    )
+    app.add_page(
+        oidc.page,
+        route=OIDC_CALLBACK,
+        title="Inloggen (OIDC) · Voorportaal",
+        on_load=oidc.OidcState.finish,
+    )
     app.add_page(
         queue.page, route=QUEUE, title="Werkvoorraad · Voorportaal", on_load=queue.QueueState.load
     )

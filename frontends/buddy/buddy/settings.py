@@ -56,7 +56,8 @@ class ConsoleSettings(BaseSettings):
     """Timeout of one API call."""
 
     auth_mode: Literal["local", "oidc"] = "local"
-    """`local`: the seeded staff accounts below; `oidc`: the government OIDC provider."""
+    """`oidc`: staff sign in only through the OIDC provider below (production); `local`: the
+    staff accounts file, and the OIDC provider too when `oidc_issuer` is set (development)."""
 
     accounts_file: Path = DEFAULT_ACCOUNTS_FILE
     """TOML file with the local staff accounts (hashed passwords only)."""
@@ -92,11 +93,19 @@ class ConsoleSettings(BaseSettings):
     oidc_scopes: str = "openid profile"
     """Scopes requested from the OIDC provider."""
 
+    oidc_role_claim: str = "roles"
+    """ID token claim (a string or a list) that holds `casemanager` and/or `supervisor`."""
+
+    oidc_team_claim: str = "team"
+    """ID token claim that holds the staff member's team."""
+
     @model_validator(mode="after")
     def _check(self) -> ConsoleSettings:
         if self.auth_mode == "oidc" and not (self.oidc_issuer and self.oidc_client_id):
             raise ValueError("auth_mode 'oidc' needs oidc_issuer and oidc_client_id")
         if self.environment == "production":
+            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+                raise ValueError("oidc_issuer: production needs an https issuer")
             if self.auth_mode == "local":
                 raise ValueError("production signs staff in through OIDC, not local accounts")
             secret = self.token.hs256_secret

@@ -19,6 +19,7 @@ import structlog
 from buddy import routes
 from buddy.accounts import Account, AccountStore
 from buddy.api import Endpoints
+from buddy.oidc import Identity
 from buddy.session import Denial, Session, check, service_token
 from buddy.settings import get_settings
 
@@ -58,13 +59,13 @@ class SessionState(rx.State):
         """Whether the supervisor page belongs in the menu (the page checks again itself)."""
         return self.user_role == "supervisor"
 
-    def _start(self, account: Account) -> None:
+    def _start(self, account: Account | Identity, *, via: str = "local") -> None:
         at = now()
         self._session = Session(account.subject, account.name, account.role, account.team, at, at)
         self.user_name = account.name
         self.user_role = account.role
         self.notice = ""
-        log.info("console.signed_in", subject=account.subject, role=account.role)
+        log.info("console.signed_in", subject=account.subject, role=account.role, via=via)
 
     def _end(self, notice: str) -> None:
         if self._session is not None:

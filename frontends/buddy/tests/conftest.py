@@ -9,6 +9,7 @@ import pytest
 from browser_harness import chromium
 from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, ConsoleProcess
 from dossier_harness import DossierProcess, free_port, seed
+from oidc_provider import OidcProvider
 from selenium.webdriver.remote.webdriver import WebDriver
 
 
@@ -26,13 +27,27 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierProcess
 
 
 @pytest.fixture(scope="session")
-def console_url(dossier: DossierProcess) -> Iterator[str]:
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A tiny OIDC provider on 127.0.0.1 (see `oidc_provider.py`) the console is pointed at."""
+    provider = OidcProvider("voorportaal-console", "console-test-secret")
+    provider.start()
+    try:
+        yield provider
+    finally:
+        provider.stop()
+
+
+@pytest.fixture(scope="session")
+def console_url(dossier: DossierProcess, oidc_provider: OidcProvider) -> Iterator[str]:
     """The console, built and served by `scripts/console.sh run` on a free port, reading
-    from the real dossier (routing is not started: its actions show it as unreachable)."""
+    from the real dossier (routing is not started: its actions show it as unreachable), with
+    the test OIDC provider configured next to the local accounts."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("chromium/chromedriver missing: run scripts/console-tools.sh first")
+    port = free_port()
+    oidc_provider.redirect_uri = f"http://localhost:{port}/inloggen/oidc/terug"
     console = ConsoleProcess(
-        free_port(),
+        port,
         {
             "VOORPORTAAL_CONSOLE_SESSION_IDLE_TIMEOUT_S": str(IDLE_TIMEOUT_S),
             "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
@@ -40,6 +55,10 @@ def console_url(dossier: DossierProcess) -> Iterator[str]:
             "VOORPORTAAL_DOSSIER_URL": dossier.url,
             # Nothing listens here: nudging and referring show routing as unreachable.
             "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{free_port()}",
+            # Local accounts, and the test's OIDC provider next to them (development mode).
+            "VOORPORTAAL_CONSOLE_OIDC_ISSUER": oidc_provider.issuer,
+            "VOORPORTAAL_CONSOLE_OIDC_CLIENT_ID": oidc_provider.client_id,
+            "VOORPORTAAL_CONSOLE_OIDC_CLIENT_SECRET": oidc_provider.client_secret,
         },
         ARTIFACTS / "console.log",
     )
