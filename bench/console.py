@@ -27,13 +27,15 @@ with a MutationObserver and records `performance.now()` then. Printed: median an
 cases, the big case's ratio to the small one, and whether the big case's p95 is under 1 s
 (target, issue 7).
 
-Memory: `--sessions` Reflex sessions, each a socket.io client on the console's own websocket
+Memory: Reflex sessions, each a socket.io client on the console's own websocket
 (`/_event`, the protocol its pages speak: the same hydrate event the browser sent, captured
 from the render run's performance log), each signing in through the sign-in form's event,
-opening the work queue (its `on_load`) and the big case page (its `on_load`: the 1,000-entry
-timeline lands in that session's state). The RSS of the console's backend process is read
-from /proc (psutil) when idle, after a tenth of the sessions, and after all of them; printed:
-idle RSS, the growth, and the cost per session.
+opening the work queue (its `on_load`) and a case page (its `on_load`: the case lands in that
+session's state). The RSS of the console's backend process is read from /proc (psutil) when
+idle, after a few warm-up sessions (one-off allocations), after `--sessions` sessions with the
+small case open, and after `--sessions` more with the big case open (all stay connected);
+printed: the RSS at each point and the cost per session of each kind, the small case being the
+same-run baseline of the big one.
 """
 
 from __future__ import annotations
@@ -370,8 +372,8 @@ class ReflexSession:
             event["payload"] = payload
         self.client.emit("event", event, namespace="/_event")
 
-    def open(self, username: str, password: str) -> None:
-        """Connect, sign in, open the work queue, then the big case page."""
+    def open(self, username: str, password: str, case_id: str, entries: int) -> None:
+        """Connect, sign in, open the work queue, then a case page (`entries` timeline rows)."""
         auth = json.loads(json.dumps(self._auth))
         auth["event"]["router_data"] = {"pathname": "/inloggen/", "asPath": "/inloggen/"}
         self.client.connect(
@@ -397,9 +399,9 @@ class ReflexSession:
         )
         self._send(on_load, "/werkvoorraad")
         self._wait_for("queue_state", "loaded_rx_state_")
-        self._send(on_load, f"/zaak/{BIG}")
+        self._send(on_load, f"/zaak/{case_id}")
         timeline = self._wait_for("case_state", "timeline_rx_state_")
-        if len(timeline) != TIMELINE:
+        if len(timeline) != entries:
             raise RuntimeError(f"case page state holds {len(timeline)} timeline entries")
 
     def close(self) -> None:
@@ -412,26 +414,37 @@ def rss(pid: int) -> int:
     return int(psutil.Process(pid).memory_info().rss)
 
 
-def memory(console: ConsoleProcess, auth: dict[str, Any], sessions: int) -> dict[str, int]:
-    """Backend RSS idle, after a tenth of the sessions, and after all of them."""
+def memory(
+    console: ConsoleProcess,
+    auth: dict[str, Any],
+    sessions: int,
+    want: dict[str, tuple[int, int, str]],
+) -> dict[str, int]:
+    """Backend RSS: idle; after a few warm-up sessions; after `sessions` more with the small
+    case open; after `sessions` more with the big case open (all kept connected)."""
     pid = console.backend_pid()
     time.sleep(3)
-    figures = {"idle": rss(pid)}
+    figures = {"idle": rss(pid), "n": sessions, "warm": max(1, sessions // 10)}
     opened: list[ReflexSession] = []
-    first = max(1, sessions // 10)
-    try:
-        for i in range(sessions):
-            username, password, _ = USERS[i % len(USERS)]
+
+    def open_many(n: int, case_id: str) -> None:
+        entries = want[f"/zaak/{case_id}"][0]
+        for _ in range(n):
+            username, password, _ = USERS[len(opened) % len(USERS)]
             session = ReflexSession(console.url, auth)
-            session.open(username, password)
+            session.open(username, password, case_id, entries)
             opened.append(session)
-            if i + 1 == first:
-                time.sleep(2)
-                figures["first"] = rss(pid)
         time.sleep(3)
-        figures["all"] = rss(pid)
-        figures["first_n"] = first
-        figures["n"] = len(opened)
+
+    try:
+        # The first sessions also pay for one-off allocations (caches, arenas): not counted.
+        open_many(figures["warm"], SMALL)
+        figures["warmed"] = rss(pid)
+        open_many(sessions, SMALL)
+        figures["small"] = rss(pid)
+        open_many(sessions, BIG)
+        figures["big"] = rss(pid)
+        figures["open"] = len(opened)
     finally:
         for session in opened:
             session.close()
@@ -468,7 +481,7 @@ def main() -> int:
         want = prepare(dossier)
         console.start()
         rendered = render(console.url, want, args.reps)
-        mem = memory(console, rendered["auth"], args.sessions)
+        mem = memory(console, rendered["auth"], args.sessions, want)
     finally:
         console.stop()
         dossier.stop()
@@ -492,14 +505,21 @@ def main() -> int:
         f"target p95 < {TARGET_S * 1000:.0f} ms to interactive: {'OK' if met else 'ABOVE TARGET'}"
     )
     mib = 1024 * 1024
-    per = (mem["all"] - mem["idle"]) / mem["n"]
-    marginal = (mem["all"] - mem["first"]) / max(1, mem["n"] - mem["first_n"])
+    n = mem["n"]
+    small_each = (mem["small"] - mem["warmed"]) / n
+    big_each = (mem["big"] - mem["small"]) / n
     print(
-        f"console backend RSS: idle {mem['idle'] / mib:.0f} MiB, after {mem['first_n']} sessions "
-        f"{mem['first'] / mib:.0f} MiB, after {mem['n']} sessions {mem['all'] / mib:.0f} MiB "
-        f"({mem['all'] / mem['idle']:.2f}x idle); per session {per / mib:.1f} MiB on average, "
-        f"{marginal / mib:.1f} MiB from session {mem['first_n'] + 1} on (each signed in, "
-        f"work queue and the {timeline}-entry case page opened)"
+        f"console backend RSS: idle {mem['idle'] / mib:.0f} MiB, after {mem['warm']} warm-up "
+        f"sessions {mem['warmed'] / mib:.0f} MiB, +{n} sessions with the {stimeline}-entry case "
+        f"{mem['small'] / mib:.0f} MiB, +{n} sessions with the {timeline}-entry case "
+        f"{mem['big'] / mib:.0f} MiB ({mem['open']} sessions open, {mem['big'] / mem['idle']:.2f}x "
+        f"idle)"
+    )
+    print(
+        f"per session (signed in, work queue and a case page open): {small_each / mib:.2f} MiB "
+        f"with the small case, {big_each / mib:.2f} MiB with the {timeline}-entry case; "
+        f"{n} sessions on the big case cost {(mem['big'] - mem['small']) / mib:.0f} MiB over "
+        f"{n} on the small one"
     )
     return 0
 
