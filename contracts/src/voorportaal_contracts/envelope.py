@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from uuid import UUID, uuid4
 
 from pydantic import ValidationError
@@ -100,16 +101,17 @@ class Envelope:
 
     def headers(self) -> Headers:
         """The Kafka headers of the binary content mode."""
+        spec, type_, version, schema, content = _type_headers(self.type, self.version)
         headers: Headers = [
-            (H_SPECVERSION, SPEC_VERSION.encode()),
+            spec,
             (H_ID, str(self.id).encode()),
-            (H_TYPE, self.type.encode()),
+            type_,
             (H_SOURCE, self.source.encode()),
             (H_TIME, self.time.astimezone(UTC).isoformat().encode()),
             (H_SUBJECT, self.subject.encode()),
-            (H_SCHEMAVERSION, str(self.version).encode()),
-            (H_DATASCHEMA, dataschema_uri(self.type, self.version).encode()),
-            (H_CONTENT_TYPE, CONTENT_TYPE.encode()),
+            version,
+            schema,
+            content,
         ]
         if self.traceparent:
             headers.append((H_TRACEPARENT, self.traceparent.encode()))
@@ -132,6 +134,18 @@ class Envelope:
     def to_kafka(self, topic: str | None = None) -> KafkaRecord:
         """The record to publish; `topic` overrides the type's topic (per-agency topics)."""
         return KafkaRecord(topic or self.topic, self.subject.encode(), self.value(), self.headers())
+
+
+@lru_cache(maxsize=1024)
+def _type_headers(event_type: str, version: int) -> tuple[tuple[str, bytes], ...]:
+    """The headers that follow from the type and version alone, encoded once."""
+    return (
+        (H_SPECVERSION, SPEC_VERSION.encode()),
+        (H_TYPE, event_type.encode()),
+        (H_SCHEMAVERSION, str(version).encode()),
+        (H_DATASCHEMA, dataschema_uri(event_type, version).encode()),
+        (H_CONTENT_TYPE, CONTENT_TYPE.encode()),
+    )
 
 
 def child_traceparent(parent: str | None) -> str:
