@@ -176,10 +176,11 @@ async def finish(
         "client_id": client_id,
         "code_verifier": pending.verifier,
     }
+    # client_secret_basic when the console has a secret; a public client sends only its id.
     auth = httpx.BasicAuth(client_id, client_secret) if client_secret else None
     try:
-        async with httpx.AsyncClient(timeout=timeout_s) as client:
-            response = await client.post(provider.token_endpoint, data=form, auth=auth)
+        async with httpx.AsyncClient(timeout=timeout_s, auth=auth) as client:
+            response = await client.post(provider.token_endpoint, data=form)
     except httpx.HTTPError as exc:
         raise OidcError("unreachable", type(exc).__name__) from exc
     if response.status_code != 200:
