@@ -33,7 +33,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -159,22 +158,30 @@ async def _sync_promise_clock(session: AsyncSession, case: CaseState) -> None:
         await session.execute(insert(promise_clock), rows)
 
 
-async def _ensure_rows(session: AsyncSession, case_ids: Sequence[str], clock: Clock) -> None:
-    """Create an empty case row for each id that has none (a concurrent batch may just have
-    created it). `case_ids` come sorted: concurrent batches insert (and wait on) keys in the
-    same order."""
+async def _insert_new(session: AsyncSession, new: Sequence[CaseState], clock: Clock) -> set[str]:
+    """Insert cases that had no row (in case id order); returns the ids inserted. An id that
+    another transaction inserted meanwhile is left alone (the caller folds into that row)."""
     now = clock.now()
     rows = []
-    for case_id in case_ids:
-        empty = CaseState.new(case_id)
-        row = {"case_id": case_id, **_columns(empty), "updated_at": now}
-        PARSED.keep(case_id, row["state"], empty)
-        rows.append(row)
+    for case in new:
+        values = _columns(case)
+        if values["updated_at"] is None:
+            values["updated_at"] = now
+        rows.append({"key": case.case_id, **values})
     if session.get_bind().dialect.name == "postgresql":
-        stmt: Any = pg_insert(cases).on_conflict_do_nothing()
+        result = await session.execute(_PG_INSERT_NEW, _pg_arrays(rows))
+        inserted = set(result.scalars().all())
     else:
-        stmt = sqlite_insert(cases).on_conflict_do_nothing()
-    await session.execute(stmt, rows)
+        for row in rows:
+            row["case_id"] = row.pop("key")
+        stmt = sqlite_insert(cases).on_conflict_do_nothing().returning(cases.c.case_id)
+        inserted = set((await session.scalars(stmt, rows)).all())
+    for case, row in zip(new, rows, strict=True):
+        if case.case_id in inserted:
+            PARSED.keep(case.case_id, row["state"], case)
+            if case.promises:
+                await _sync_promise_clock(session, case)
+    return inserted
 
 
 async def _lock_all(session: AsyncSession, case_ids: Sequence[str]) -> dict[str, bytes]:
@@ -194,39 +201,50 @@ async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], c
 
     Each case is locked and loaded once for the whole batch (one statement, rows locked in
     case id order, so that two consumers never wait on each other in a cycle), the events are
-    folded in memory by the pure reducer, and each changed case is written back once. The
-    locks are held to the end of the consumer's transaction, exactly as for a single event, so
-    a concurrent change of the same case over HTTP (a claim) waits for the batch or the batch
-    waits for it.
+    folded in memory by the pure reducer, and each changed case is written back once; a case
+    without a row yet is folded from empty and inserted. The locks (and the new rows) are held
+    to the end of the consumer's transaction, exactly as for a single event, so a concurrent
+    change of the same case over HTTP (a claim) waits for the batch or the batch waits for it.
     """
     case_ids = sorted({envelope.subject for envelope in envelopes})
+    by_case: dict[str, list[Envelope]] = {case_id: [] for case_id in case_ids}
+    for envelope in envelopes:
+        by_case[envelope.subject].append(envelope)
     known = set(
         (await session.scalars(select(cases.c.case_id).where(cases.c.case_id.in_(case_ids)))).all()
     )
     missing = [case_id for case_id in case_ids if case_id not in known]
+    changed = 0
     if missing:
-        # New cases: empty rows first, so that a consumer of another topic meeting the same
-        # new case locks this row instead of inserting its own. No row is locked yet: a
-        # batch that waited here on another's insert while holding row locks could close a
-        # cycle with it.
-        await _ensure_rows(session, missing, clock)
-    stored = await _lock_all(session, case_ids)
-    before: dict[str, CaseState] = {}
-    after: dict[str, CaseState] = {}
+        # New cases are folded from empty and inserted whole. No row is locked yet: a batch
+        # that waited here on another's insert while holding row locks could close a cycle
+        # with it. A case another consumer inserted meanwhile is folded into its row below.
+        fresh = {case_id: _fold(CaseState.new(case_id), by_case[case_id]) for case_id in missing}
+        inserted = await _insert_new(session, [fresh[c][0] for c in missing], clock)
+        changed += sum(fresh[c][1] for c in inserted)
+        known.update(c for c in missing if c not in inserted)
+    existing = [case_id for case_id in case_ids if case_id in known]
+    stored = await _lock_all(session, existing) if existing else {}
+    changes = []
+    for case_id in existing:
+        before = PARSED.load(case_id, stored[case_id])
+        after, n = _fold(before, by_case[case_id])
+        changed += n
+        if after is not before:
+            changes.append((after, before))
+    await save_all(session, changes, clock)
+    return changed
+
+
+def _fold(case: CaseState, envelopes: Sequence[Envelope]) -> tuple[CaseState, int]:
+    """The case after the events (in their order), and how many of them changed it."""
     changed = 0
     for envelope in envelopes:
-        case_id = envelope.subject
-        case = after.get(case_id)
-        if case is None:
-            case = before[case_id] = PARSED.load(case_id, stored[case_id])
         result = project(case, envelope)
         if result.note is None:
             changed += 1
-        after[case_id] = result.state
-    await save_all(
-        session, [(after[c], before[c]) for c in case_ids if after[c] is not before[c]], clock
-    )
-    return changed
+            case = result.state
+    return case, changed
 
 
 _WRITTEN: tuple[str, ...] = (
@@ -278,6 +296,32 @@ _PG_WRITE_BACK = text(
 instead of one UPDATE execution per case."""
 
 
+_PG_INSERT_NEW = text(
+    "INSERT INTO dossier_cases (case_id, state, ownership_status, owner_id, team, urgency, "
+    "urgency_rank, municipality_code, life_events, agency_codes, overdue_count, closed_at, "
+    "anonymised_at, opened_at, updated_at) "
+    "SELECT t.case_id, t.state, t.ownership_status, t.owner_id, t.team, t.urgency, "
+    "t.urgency_rank, t.municipality_code, t.life_events::json, t.agency_codes::json, "
+    "t.overdue_count, t.closed_at, t.anonymised_at, t.opened_at, t.updated_at "
+    "FROM unnest(:key, :state, :ownership_status, :owner_id, :team, :urgency, :urgency_rank, "
+    ":municipality_code, :life_events, :agency_codes, :overdue_count, :closed_at, "
+    ":anonymised_at, :opened_at, :updated_at) "
+    "AS t(case_id, state, ownership_status, owner_id, team, urgency, urgency_rank, "
+    "municipality_code, life_events, agency_codes, overdue_count, closed_at, anonymised_at, "
+    "opened_at, updated_at) "
+    "ON CONFLICT (case_id) DO NOTHING RETURNING case_id"
+).bindparams(
+    *(bindparam(name, type_=_ARRAY_TYPES.get(name, ARRAY(String()))) for name in ("key", *_WRITTEN))
+)
+"""New cases in one statement (in the given order: sorted case ids); returns the ids it
+inserted."""
+
+
+def _pg_arrays(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows as one array per column, for the `unnest` statements."""
+    return {name: [_pg_value(name, row[name]) for row in rows] for name in ("key", *_WRITTEN)}
+
+
 def _pg_value(name: str, value: Any) -> Any:
     if name in {"life_events", "agency_codes"}:
         return json.dumps(value)
@@ -303,7 +347,7 @@ async def save_all(
     if session.get_bind().dialect.name == "postgresql":
         await session.execute(
             _PG_WRITE_BACK,
-            {name: [_pg_value(name, row[name]) for row in rows] for name in ("key", *_WRITTEN)},
+            _pg_arrays(rows),
         )
     else:
         # The SET clause comes from the rows' keys (every column but the key).
