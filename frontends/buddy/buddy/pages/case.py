@@ -122,6 +122,9 @@ class CaseState(rx.State):
 
     _generation: int = 0
     """Which live refresh loop is current (a new load starts a new one)."""
+    _shown: int = 0
+    """Counts the dossier answers put on the page (a refresh fetched before an action's own
+    reload must not overwrite what that action showed)."""
 
     def _show(self, page: dict[str, Any] | None, problem: str) -> None:
         """Put the dossier's answer on the page. Only parts that changed are assigned, so an
@@ -135,6 +138,7 @@ class CaseState(rx.State):
                 setattr(self, name, value)
         if not self.loaded:
             self.loaded = True
+        self._shown += 1
 
     async def _reload(self, token: str) -> None:
         self._show(*await _fetch(token, self.case_id))
@@ -183,13 +187,14 @@ class CaseState(rx.State):
                 if denial is not None:
                     self._show(None, "refused")
                     return None
-                token = session._token()
+                token, shown = session._token(), self._shown
             # Fetch outside the lock so the tab stays responsive while the dossier answers.
             page, problem = await _fetch(token, case_id)
             async with self:
                 if generation != self._generation:
                     return None
-                self._show(page, problem)
+                if shown == self._shown:  # else an action showed a newer answer meanwhile
+                    self._show(page, problem)
 
     async def _act(
         self,
