@@ -8,7 +8,8 @@ case in a batch locked, folded and written once) on PostgreSQL, with its own con
 joined at the topics' ends and logging configured as the service configures it; `--cases`
 cases of four events each (intake, referral issued, buddy recommended, referral accepted) go
 onto `intake.events` and `case.events`. The clock starts before the first record is published
-(the consumers work while the producer is still sending, so that time counts too) and stops
+(the consumers work while the producer is still sending, so that time counts too; the producer
+is another process, as intake and routing are) and stops
 when the consumers have committed every event (the kit's applied-events counter, read in
 process, then the inbox to confirm that every one of ours is in). 2,000 cases (8,000 events)
 by default: a burst after an outage or a replay, the load for which batch throughput matters;
@@ -24,6 +25,8 @@ authorised and audited as in production). Target: p99 below 50 ms.
 from __future__ import annotations
 
 import asyncio
+import json
+import pickle
 import statistics
 import sys
 import time
@@ -35,7 +38,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from litestar.testing import AsyncTestClient
 from sqlalchemy import func, select
 
-from voorportaal_contracts.envelope import Envelope, KafkaRecord
+from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     BuddyRecommended,
     IntakeSubmitted,
@@ -120,19 +123,27 @@ async def join_at_the_end(settings: DossierSettings, runtime: ServiceRuntime) ->
             await consumer.stop()
 
 
-async def produce(
-    producer: AIOKafkaProducer, records: list[KafkaRecord]
-) -> dict[str, dict[int, int]]:
-    """Publish; returns the first offset per topic and partition written (for the raw loop)."""
-    futures = [
-        await producer.send(r.topic, r.value, key=r.key, headers=list(r.headers)) for r in records
-    ]
-    first: dict[str, dict[int, int]] = {}
-    for future in futures:
-        meta = await future
-        first.setdefault(meta.topic, {})
-        first[meta.topic].setdefault(meta.partition, meta.offset)
-    return first
+async def publish(batch_file: Path) -> None:
+    """The publisher process: load the records, say `ready`, publish them on `go`, then print
+    the first offset per topic and partition (JSON) for the raw loop."""
+    raw = await asyncio.to_thread(batch_file.read_bytes)
+    records = pickle.loads(raw)  # noqa: S301 - the file is the one this bench just wrote
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        futures = [
+            await producer.send(topic, value, key=key, headers=headers)
+            for topic, key, value, headers in records
+        ]
+        first: dict[str, dict[int, int]] = {}
+        for future in futures:
+            meta = await future
+            first.setdefault(meta.topic, {}).setdefault(meta.partition, meta.offset)
+    finally:
+        await producer.stop()
+    print(json.dumps(first), flush=True)
 
 
 async def raw_consume(first: dict[str, dict[int, int]], n: int) -> float:
@@ -193,17 +204,33 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
             except RuntimeError:
                 await asyncio.sleep(0.2)
         await asyncio.sleep(3)  # let the groups settle on their partitions
-        producer = AIOKafkaProducer(
-            bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all"
+        # The records are published by another process, as intake and routing would: a
+        # producer in this event loop would take its turns from the consumers measured here.
+        batch_file = tmp / f"records-{tag}.pickle"
+        await asyncio.to_thread(
+            batch_file.write_bytes,
+            pickle.dumps([(r.topic, r.key, r.value, list(r.headers)) for r in records]),
         )
-        await producer.start()
+        publisher = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--publish",
+            str(batch_file),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert publisher.stdin is not None
+        assert publisher.stdout is not None
+        if (await publisher.stdout.readline()).strip() != b"ready":
+            raise SystemExit("the publisher did not start")
         before = applied(groups)
         started = time.perf_counter()
-        try:
-            first = await produce(producer, records)
-        finally:
-            await producer.stop()
+        publisher.stdin.write(b"go\n")
+        await publisher.stdin.drain()
+        first = json.loads(await publisher.stdout.readline())
         produced = time.perf_counter() - started
+        await publisher.wait()
+        await asyncio.to_thread(batch_file.unlink)
         # The consumers count what they applied once its transaction committed; watching
         # that counter costs the database nothing (polling the inbox every 50 ms cost it a
         # good share of a core on this machine).
@@ -222,7 +249,8 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
                     break
             await asyncio.sleep(0.01)
         projected = len(envelopes) / (time.perf_counter() - started)
-    raw = await raw_consume(first, len(envelopes))
+    offsets = {topic: {int(p): o for p, o in parts.items()} for topic, parts in first.items()}
+    raw = await raw_consume(offsets, len(envelopes))
     return projected, raw, produced
 
 
@@ -286,7 +314,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--reads", type=int, default=200)
+    parser.add_argument("--publish", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.publish is not None:
+        await publish(args.publish)
+        return
     configure_logging("WARNING")  # as the service does (`serve`) with its log level
     tmp = Path("var/bench-dossier")
     await asyncio.to_thread(tmp.mkdir, parents=True, exist_ok=True)
