@@ -94,3 +94,13 @@ def owner(driver: WebDriver) -> str:
 def until(driver: WebDriver, check: Callable[[WebDriver], bool], timeout: float = WAIT_S) -> None:
     """Wait until `check` holds."""
     WebDriverWait(driver, timeout).until(check)
+
+
+def storage(driver: WebDriver) -> str:
+    """Everything the page keeps in the browser: session and local storage, and cookies."""
+    return str(
+        driver.execute_script(
+            "return JSON.stringify({s: {...sessionStorage}, l: {...localStorage},"
+            " c: document.cookie});"
+        )
+    )

@@ -20,6 +20,7 @@ from browser_harness import (
     owner,
     shot,
     sign_in,
+    storage,
     until,
     wait_path,
     wait_text,
@@ -94,6 +95,10 @@ def test_contact_moment_with_written_confirmation(
     contacts = section_text(browser, "contacts-table")
     assert "desk" in contacts and "bevestiging gevraagd" in contacts
     assert "Samen naar de kredietbank" in contacts
+    # Shown, never stored: the citizen and what was said stay out of browser storage.
+    wait_text(browser, "Noor Bakker")
+    kept = storage(browser)
+    assert "Noor Bakker" not in kept and "huur twee maanden" not in kept
     browser.execute_script(
         "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-contacts")
     )

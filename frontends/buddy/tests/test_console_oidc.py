@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser_harness import WAIT_S, click, open_sign_in, shot, until, wait_path, wait_text
+from browser_harness import (
+    WAIT_S,
+    click,
+    open_sign_in,
+    shot,
+    storage,
+    until,
+    wait_path,
+    wait_text,
+)
 from oidc_provider import OidcProvider
 from pydantic import ValidationError
 from selenium.webdriver.common.by import By
@@ -59,16 +68,6 @@ def start_oidc(browser: WebDriver, base: str) -> None:
     """From the sign-in page, choose the organisation's sign-in."""
     open_sign_in(browser, base)
     click(browser, "oidc-link")
-
-
-def storage(browser: WebDriver) -> str:
-    """Everything the page keeps in the browser: session and local storage, cookies."""
-    return str(
-        browser.execute_script(
-            "return JSON.stringify({s: {...sessionStorage}, l: {...localStorage},"
-            " c: document.cookie});"
-        )
-    )
 
 
 @pytest.mark.browser
