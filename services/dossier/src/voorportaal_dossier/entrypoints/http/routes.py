@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -19,6 +19,21 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.citizen_link import InvalidLink
 from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
+from voorportaal_dossier.entrypoints.http.schemas import (
+    ActionCreated,
+    AuditEntry,
+    CasePage,
+    CitizenLinkOut,
+    ContactCreated,
+    DocumentOut,
+    GrantCreated,
+    MandateCreated,
+    MessageCreated,
+    OverrideCreated,
+    OwnershipResult,
+    PromiseCreated,
+    QueueItem,
+)
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_kit.auth import AuthenticationError, Principal
@@ -173,7 +188,7 @@ async def _citizen(
     return Actor(principal)
 
 
-def _ownership(case: Any) -> dict[str, Any]:
+def _ownership(case: Any) -> OwnershipResult:
     own = case.ownership
     return {
         "case_id": case.case_id,
@@ -205,9 +220,9 @@ class QueueController(Controller):
             Parameter(query="state"),
         ] = None,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
-    ) -> list[dict[str, Any]]:
+    ) -> list[QueueItem]:
         """Cases recommended for a buddy, mine, or my team's; filtered and sorted."""
-        return await _dossier(state).queue(
+        items = await _dossier(state).queue(
             _actor(request, state),
             view=view,
             sort=sort,
@@ -217,6 +232,7 @@ class QueueController(Controller):
             state=ownership_state,
             limit=limit,
         )
+        return cast(list[QueueItem], items)
 
 
 class CaseController(Controller):
@@ -228,14 +244,14 @@ class CaseController(Controller):
     @get("/", operation_id="casePage")
     async def page(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId
-    ) -> dict[str, Any]:
+    ) -> CasePage:
         """Everything the console shows of a case; each part authorised and audited."""
-        return await _dossier(state).case_page(_actor(request, state), case_id)
+        return cast(CasePage, await _dossier(state).case_page(_actor(request, state), case_id))
 
     @post("/claim", operation_id="claimCase", status_code=200)
     async def claim(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId
-    ) -> dict[str, Any]:
+    ) -> OwnershipResult:
         """Take ownership (409 when someone else owns it)."""
         return _ownership(await _dossier(state).claim(_actor(request, state), case_id))
 
@@ -246,7 +262,7 @@ class CaseController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[HandoverIn],
-    ) -> dict[str, Any]:
+    ) -> OwnershipResult:
         """Ask a named colleague to take over, with a note (warm handover)."""
         case = await _dossier(state).request_handover(
             _actor(request, state),
@@ -264,7 +280,7 @@ class CaseController(Controller):
         state: State,
         case_id: CaseId,
         action: Annotated[str, PathParameter(pattern=r"^(accept|decline|cancel)$")],
-    ) -> dict[str, Any]:
+    ) -> OwnershipResult:
         """Accept or decline a handover meant for you, or cancel your own request."""
         case = await _dossier(state).ownership_step(_actor(request, state), case_id, action)
         return _ownership(case)
@@ -272,7 +288,7 @@ class CaseController(Controller):
     @post("/release", operation_id="releaseCase", status_code=200)
     async def release(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId
-    ) -> dict[str, Any]:
+    ) -> OwnershipResult:
         """Let go of the case; it goes back to the queue."""
         case = await _dossier(state).ownership_step(_actor(request, state), case_id, "release")
         return _ownership(case)
@@ -284,7 +300,7 @@ class CaseController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[ReassignIn],
-    ) -> dict[str, Any]:
+    ) -> OwnershipResult:
         """A supervisor gives the case to a casemanager."""
         case = await _dossier(state).reassign(
             _actor(request, state),
@@ -313,7 +329,7 @@ class CaseController(Controller):
     @post("/citizen-link", operation_id="issueCitizenLink", status_code=201)
     async def citizen_link(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId
-    ) -> dict[str, Any]:
+    ) -> CitizenLinkOut:
         """A signed, time-limited link for the citizen's own view."""
         token, expires = await _dossier(state).link_for(_actor(request, state), case_id)
         return {
@@ -336,7 +352,7 @@ class CaseWorkController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[ContactIn],
-    ) -> dict[str, str]:
+    ) -> ContactCreated:
         """Record a contact moment (optionally a written confirmation to the citizen)."""
         contact_id = await _dossier(state).record_contact(
             _actor(request, state),
@@ -355,7 +371,7 @@ class CaseWorkController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[PromiseIn],
-    ) -> dict[str, str]:
+    ) -> PromiseCreated:
         """Record a promise or a term in the ledger."""
         promise_id = await _dossier(state).record_promise(
             _actor(request, state),
@@ -382,7 +398,7 @@ class CaseWorkController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[MessageIn],
-    ) -> dict[str, str]:
+    ) -> MessageCreated:
         """Leave a message for the citizen; notify tells them there is news."""
         item = await _dossier(state).citizen_item(
             _actor(request, state), case_id, kind="message", text=data.text, due_at=None
@@ -396,7 +412,7 @@ class CaseWorkController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[ActionIn],
-    ) -> dict[str, str]:
+    ) -> ActionCreated:
         """Ask the citizen to do something, optionally by a date."""
         item = await _dossier(state).citizen_item(
             _actor(request, state), case_id, kind="action", text=data.text, due_at=data.due_at
@@ -410,7 +426,7 @@ class CaseWorkController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[OverrideIn],
-    ) -> dict[str, str]:
+    ) -> OverrideCreated:
         """Propose a doorbraak; a supervisor must sign it off."""
         override_id = await _dossier(state).propose_override(
             _actor(request, state), case_id, reason_code=data.reason_code, note=data.note
@@ -449,7 +465,7 @@ class SharingController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[GrantIn],
-    ) -> dict[str, str]:
+    ) -> GrantCreated:
         """Share the case with an agency (the channel the citizen used is noted)."""
         grant_id = await _dossier(state).grant(
             _actor(request, state),
@@ -483,7 +499,7 @@ class SharingController(Controller):
         state: State,
         case_id: CaseId,
         data: JSONBody[MandateIn],
-    ) -> dict[str, str]:
+    ) -> MandateCreated:
         """Record a mandate for a representative."""
         mandate_id = await _dossier(state).grant_mandate(
             _actor(request, state),
@@ -530,7 +546,7 @@ class DocumentController(Controller):
         state: State,
         case_id: CaseId,
         data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
-    ) -> dict[str, Any]:
+    ) -> DocumentOut:
         """Upload a PDF, JPEG or PNG to the case."""
         actor = _actor(request, state)
         dossier = _dossier(state)
@@ -538,7 +554,7 @@ class DocumentController(Controller):
             raise ServiceError("Send the document as the multipart field 'file'.", field="file")
         content = await data.file.read(dossier.max_upload_bytes + 1)
         shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
-        return await dossier.upload(
+        uploaded = await dossier.upload(
             actor,
             case_id,
             content=content,
@@ -546,6 +562,7 @@ class DocumentController(Controller):
             title=(data.title or "")[:200] or None,
             shared_with=shared[:32],
         )
+        return cast(DocumentOut, uploaded)
 
     @get("/{document_id:str}", operation_id="downloadDocument", media_type=MediaType.TEXT)
     async def download(
@@ -588,11 +605,12 @@ class AuditController(Controller):
             str | None, Parameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)
         ] = None,
         subject: Annotated[str | None, Parameter(max_length=128)] = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[AuditEntry]:
         """Who read or changed what: by case or by person (supervisors)."""
-        return await _dossier(state).audit_query(
+        entries = await _dossier(state).audit_query(
             _actor(request, state), case_id=case_id, subject=subject
         )
+        return cast(list[AuditEntry], entries)
 
 
 class CitizenController(Controller):
@@ -612,10 +630,10 @@ class CitizenController(Controller):
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[AuditEntry]:
         """Who looked at my dossier."""
         actor = await _citizen(request, state, case_id, link)
-        return await _dossier(state).access_log(actor, case_id)
+        return cast(list[AuditEntry], await _dossier(state).access_log(actor, case_id))
 
     @get("/export", operation_id="citizenExport")
     async def export(
@@ -641,7 +659,7 @@ class CitizenController(Controller):
         case_id: CaseId,
         data: JSONBody[GrantIn],
         link: Link = None,
-    ) -> dict[str, str]:
+    ) -> GrantCreated:
         """Share my dossier with an agency, until a date."""
         actor = await _citizen(request, state, case_id, link)
         grant_id = await _dossier(state).grant(
@@ -676,7 +694,7 @@ class CitizenController(Controller):
         case_id: CaseId,
         data: JSONBody[MandateIn],
         link: Link = None,
-    ) -> dict[str, str]:
+    ) -> MandateCreated:
         """Give a representative a mandate."""
         actor = await _citizen(request, state, case_id, link)
         mandate_id = await _dossier(state).grant_mandate(
