@@ -42,9 +42,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -239,7 +239,7 @@ def prepare(dossier: DossierProcess) -> dict[str, tuple[int, int, str]]:
 # --------------------------------------------------------------------------- render time
 
 
-def chromium() -> WebDriver:
+def chromium(profile: Path) -> WebDriver:
     """Debian's headless Chromium with its performance log (for the websocket frames)."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
@@ -253,7 +253,7 @@ def chromium() -> WebDriver:
         "--disable-sync",
         "--no-first-run",
         "--window-size=1280,900",
-        f"--user-data-dir={tempfile.mkdtemp(prefix='bench-chromium-')}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
@@ -305,9 +305,11 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * len(ordered) + 0.5) - 1)]
 
 
-def render(base: str, want: dict[str, tuple[int, int, str]], reps: int) -> dict[str, Any]:
+def render(
+    base: str, want: dict[str, tuple[int, int, str]], reps: int, work: Path
+) -> dict[str, Any]:
     """Render both case pages `reps` times each, alternating; figures in ms."""
-    driver = chromium()
+    driver = chromium(work / "chromium-profile")
     try:
         payload = json.dumps({path: list(counts) for path, counts in want.items()})
         driver.execute_cdp_cmd(
@@ -480,11 +482,12 @@ def main() -> int:
         dossier.start()
         want = prepare(dossier)
         console.start()
-        rendered = render(console.url, want, args.reps)
+        rendered = render(console.url, want, args.reps, work)
         mem = memory(console, rendered["auth"], args.sessions, want)
     finally:
         console.stop()
         dossier.stop()
+    shutil.rmtree(work)  # kept (with the logs) only when something failed
 
     big, small = rendered["ready"][BIG], rendered["ready"][SMALL]
     timeline, referrals, _ = want[f"/zaak/{BIG}"]
