@@ -1,6 +1,7 @@
 """Buddy console: the case page with 1,000 timeline entries and 20 referrals, rendered to
 interactive in headless Chromium, against a small case on the same console in the same run;
-and the memory of the console's backend with 50 signed-in sessions against its idle size.
+and the memory of the console's backend per signed-in session with that case open (50 of them),
+against its idle size and against 50 sessions with the small case open, in the same run.
 
     uv run python bench/console.py [--reps 7] [--sessions 50]
 
