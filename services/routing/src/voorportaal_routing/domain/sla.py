@@ -17,6 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,7 @@ class SlaClock:
     @property
     def remind_at(self) -> datetime:
         """When the reminder becomes due (08:00 on `remind_on`)."""
-        return datetime.combine(self.remind_on, REMINDER_TIME, tzinfo=AMSTERDAM)
+        return _reminder_time_on(self.remind_on)
 
     @property
     def due_at(self) -> datetime:
@@ -147,6 +148,12 @@ def working_days_between(start: datetime, end: datetime) -> int:
     return count
 
 
+@lru_cache(maxsize=4096)
+def _reminder_time_on(day: date) -> datetime:
+    return datetime.combine(day, REMINDER_TIME, tzinfo=AMSTERDAM)
+
+
+@lru_cache(maxsize=4096)  # a day's referrals share a handful of due and expiry days
 def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=AMSTERDAM)
 
