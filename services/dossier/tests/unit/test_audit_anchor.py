@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from dossier_factories import CASE, T0, at
+from pydantic import ValidationError
 from sqlalchemy import delete, func, select, update
 
 from voorportaal_dossier.adapters.anchors import AnchorFile
@@ -20,6 +21,7 @@ from voorportaal_dossier.domain.audit import AuditAction, AuditRecord, Checkpoin
 from voorportaal_dossier.service_layer import audit_log as audit_store
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.auth import AuthSettings
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 
@@ -134,3 +136,22 @@ async def test_a_rewritten_newest_record_and_a_lost_anchor_are_found(
     assert await _verify(runtime, anchors) == {"head_mismatch"}
     anchors.path.unlink()
     assert await _verify(runtime, anchors) == {"anchor_missing"}
+
+
+def test_the_development_anchor_key_is_refused_in_production(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="audit_anchor_key: the development key"):
+        DossierSettings(
+            data_dir=tmp_path,
+            environment="production",
+            citizen_link_key="x" * 40,
+            auth=AuthSettings(hs256_secret="z" * 40),
+        )
+    settings = DossierSettings(
+        data_dir=tmp_path,
+        environment="production",
+        citizen_link_key="x" * 40,
+        audit_anchor_key="y" * 40,
+        auth=AuthSettings(hs256_secret="z" * 40),
+    )
+    assert settings.anchor_key == b"y" * 40
+    assert settings.effective_audit_anchor_file == tmp_path / "audit-anchors.jsonl"

@@ -36,7 +36,7 @@ from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
-from voorportaal_kit.auth import issue_token
+from voorportaal_kit.auth import AuthSettings, issue_token
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 
@@ -196,10 +196,12 @@ def test_a_casemanager_outside_the_owners_team_is_refused_the_case_and_it_is_aud
 def test_the_clock_offset_shifts_time_and_is_refused_in_production(tmp_path: Path) -> None:
     clock = OffsetClock(FixedClock(START), timedelta(days=2))
     assert clock.now() == START + timedelta(days=2)
-    with pytest.raises(ValidationError, match="clock_offset_s"):
+    with pytest.raises(ValidationError, match="a shifted clock is refused"):
         DossierSettings(
             data_dir=tmp_path,
             environment="production",
             clock_offset_s=60,
             citizen_link_key="x" * 40,
+            audit_anchor_key="y" * 40,
+            auth=AuthSettings(hs256_secret="z" * 40),
         )
