@@ -12,7 +12,7 @@ import pytest
 from jsonschema_rs import Draft202012Validator  # schemathesis's validator
 from test_dossier_api import CASE, PDF, START, Api, api
 
-from voorportaal_contracts.events import CitizenIdentified
+from voorportaal_contracts.events import CitizenIdentified, Reason, ReferralIssued
 
 __all__ = ["api"]  # the fixture, shared with the API tests
 
@@ -40,7 +40,19 @@ def _validator(doc: dict[str, Any], path: str, method: str, status: int) -> Draf
 def test_every_typed_answer_matches_the_published_schema(api: Api) -> None:
     doc = api.client.get("/schema/openapi.json").json()
     anna, sup = api.h("cm-anna", "casemanager"), api.h("sv-1", "supervisor")
-    api.feed(CitizenIdentified(case_id=CASE, name="Fatima El Amrani", bsn="123456782"))
+    api.feed(
+        CitizenIdentified(case_id=CASE, name="Fatima El Amrani", bsn="123456782"),
+        ReferralIssued(
+            case_id=CASE,
+            referral_id="ref-openapi-1",
+            agency_code="uwv",
+            service_code="uwv_ww",
+            rule_id="income_loss_ww",
+            summary_shared=True,
+            due_at=START + timedelta(days=5),
+            reasons=[Reason(rule="income_loss_ww", nl="Baan kwijt.", en="Lost job.")],
+        ),
+    )
     answers: list[tuple[str, str, int, Any]] = []
 
     def call(method: str, template: str, url: str, status: int, **kwargs: Any) -> Any:
@@ -129,8 +141,10 @@ def test_every_typed_answer_matches_the_published_schema(api: Api) -> None:
     link = call("post", f"{tpl}/citizen-link", f"{case}/citizen-link", 201, headers=anna)
     page = call("get", tpl, case, 200, headers=anna)
     assert {"summary", "identity", "timeline", "documents", "sharing"} <= set(page)
-    assert page["identity"]["name"] == "Fatima El Amrani"
+    assert page["identity"]["name"] == "Fatima El Amrani" and page["referrals"]
     call("get", "/audit", f"/audit?case_id={CASE}", 200, headers=sup)
+    figures = call("get", "/supervisor/figures", "/supervisor/figures", 200, headers=sup)
+    assert figures["agencies"], "an agency's figures are in the answer checked"
     call(
         "get",
         "/citizen/cases/{case_id}/access-log",

@@ -33,6 +33,7 @@ from voorportaal_dossier.entrypoints.http.schemas import (
     OwnershipResult,
     PromiseCreated,
     QueueItem,
+    SupervisorFigures,
 )
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.dossier import DossierService
@@ -584,10 +585,10 @@ class SupervisorController(Controller):
     tags = ["supervisor"]
 
     @get("/figures", operation_id="supervisorFigures")
-    async def figures(self, request: Request[Any, Any, Any], state: State) -> dict[str, Any]:
+    async def figures(self, request: Request[Any, Any, Any], state: State) -> SupervisorFigures:
         """Queue health, overdue referrals, broken promises and the kastje-muur figures per
         agency (supervisors; audited as one aggregate read)."""
-        return await _dossier(state).figures(_actor(request, state))
+        return cast(SupervisorFigures, await _dossier(state).figures(_actor(request, state)))
 
 
 class AuditController(Controller):

@@ -297,3 +297,41 @@ class AuditEntry(TypedDict):
     allowed: bool
     basis: str
     reason: str
+
+
+class QueueHealth(TypedDict):
+    """How many cases stand where."""
+
+    open_cases: int
+    in_queue: int
+    owned: int
+    handover_requested: int
+    unowned: int
+    closed_cases: int
+    acute_cases: int
+
+
+class AgencyFigures(TypedDict):
+    """The kastje-muur figures of one agency (rates over its answered referrals)."""
+
+    agency_code: str
+    referrals: int
+    answered: int
+    accepted_measured: int
+    median_accept_hours: float | None
+    declined: int
+    decline_rate: float | None
+    redirected: int
+    redirect_rate: float | None
+    overdue_referrals: int
+    broken_promises: int
+
+
+class SupervisorFigures(TypedDict):
+    """Queue health, overdue referrals, broken promises and the figures per agency."""
+
+    at: str
+    queue: QueueHealth
+    overdue_referrals: int
+    broken_promises: int
+    agencies: list[AgencyFigures]
