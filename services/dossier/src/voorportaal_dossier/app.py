@@ -34,7 +34,7 @@ def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
         public_paths=[r"^/citizen/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
         subscriptions=lambda runtime: subscriptions(
-            runtime.state["dossier"], settings.consumer_group_prefix
+            runtime.state["dossier"], settings.consumer_group_prefix, settings.projection_members
         ),
         jobs=lambda runtime: [
             PeriodicJob(

@@ -333,7 +333,8 @@ def _pg_value(name: str, value: Any) -> Any:
 async def save_all(
     session: AsyncSession, changes: Sequence[tuple[CaseState, CaseState]], clock: Clock
 ) -> None:
-    """Write back existing cases (one executemany) and keep their promise clocks in step."""
+    """Write back existing cases (one statement on PostgreSQL, an executemany elsewhere) and
+    keep their promise clocks in step."""
     if not changes:
         return
     now = clock.now()
@@ -345,10 +346,7 @@ async def save_all(
         values["key"] = case.case_id
         rows.append(values)
     if session.get_bind().dialect.name == "postgresql":
-        await session.execute(
-            _PG_WRITE_BACK,
-            _pg_arrays(rows),
-        )
+        await session.execute(_PG_WRITE_BACK, _pg_arrays(rows))
     else:
         # The SET clause comes from the rows' keys (every column but the key).
         await session.execute(update(cases).where(cases.c.case_id == bindparam("key")), rows)

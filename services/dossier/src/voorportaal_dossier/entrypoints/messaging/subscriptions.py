@@ -32,6 +32,7 @@ def _subscription(
     group: str,
     dossier: DossierService,
     on_tombstone: TombstoneHandler | None = None,
+    members: int = 1,
 ) -> Subscription:
     """Every folded type has the one-event handler (the consumer's retry path) and the one
     batch handler, so a batch's events, whatever their types, are folded in one call."""
@@ -41,13 +42,18 @@ def _subscription(
         _folded(topic, dossier.on_event),
         batch_handlers=_folded(topic, dossier.on_events),
         on_tombstone=on_tombstone,
+        members=members,
     )
 
 
-def subscriptions(dossier: DossierService, prefix: str = "dossier") -> list[Subscription]:
-    """One consumer group per topic, so a slow one never holds up another."""
+def subscriptions(
+    dossier: DossierService, prefix: str = "dossier", members: int = 1
+) -> list[Subscription]:
+    """One consumer group per topic, so a slow one never holds up another; the two busy
+    topics get `members` consumers each in this process (a case's events share a partition,
+    so its order holds, and members never fold the same case)."""
     return [
-        _subscription(INTAKE_EVENTS, f"{prefix}.intakes", dossier),
+        _subscription(INTAKE_EVENTS, f"{prefix}.intakes", dossier, members=members),
         _subscription(
             CITIZEN_IDENTITY,
             f"{prefix}.identities",
@@ -57,6 +63,6 @@ def subscriptions(dossier: DossierService, prefix: str = "dossier") -> list[Subs
         _subscription(
             CONTACT_POINTS, f"{prefix}.contacts", dossier, on_tombstone=dossier.on_contact_erased
         ),
-        _subscription(CASE_EVENTS, f"{prefix}.cases", dossier),
+        _subscription(CASE_EVENTS, f"{prefix}.cases", dossier, members=members),
         _subscription(NOTIFY_OUTCOMES, f"{prefix}.notify", dossier),
     ]
