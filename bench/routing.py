@@ -148,14 +148,12 @@ async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
         started, cpu = time.perf_counter(), time.process_time()
         routed_at: float | None = None
         progress = text(  # one cheap statement: the poll must not slow down what it watches
-            "SELECT (SELECT count(*) FROM routing_cases WHERE case_id > :lo AND case_id < :hi), "
+            "SELECT (SELECT count(*) FROM routing_cases WHERE starts_with(case_id, :prefix)), "
             "(SELECT count(*) FROM outbox WHERE sent_at IS NULL)"
         )
         while True:
             async with runtime.engine.connect() as conn:
-                cases, unsent = (
-                    await conn.execute(progress, {"lo": f"vp-b{tag}", "hi": f"vp-b{tag}~"})
-                ).one()
+                cases, unsent = (await conn.execute(progress, {"prefix": f"vp-b{tag}"})).one()
             if cases == n and routed_at is None:
                 routed_at = time.perf_counter() - started
             if cases == n and unsent == 0:

@@ -78,3 +78,41 @@ async def test_a_naive_timestamp_is_refused(database_url: str) -> None:
             assert (await session.execute(select(things))).first() is None
     finally:
         await engine.dispose()
+
+
+async def test_a_value_too_long_for_its_column_is_refused_not_cut(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        sessions = create_sessions(engine)
+        row = {"name": "x" * 33, "by": None, "facts": None, "urgent": False, "at": None}
+        if database_url.startswith("sqlite"):
+            pytest.skip("SQLite does not enforce VARCHAR lengths")
+        with pytest.raises(Exception, match="too long"):
+            async with sessions.begin() as session:
+                await insert_rows(session, things, [row, {**row, "name": "short"}])
+        async with sessions() as session:
+            assert (await session.execute(select(things))).first() is None
+    finally:
+        await engine.dispose()
+
+
+async def test_json_none_is_stored_as_an_ordinary_insert_stores_it(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        sessions = create_sessions(engine)
+        row = {"name": "x", "by": None, "facts": None, "urgent": False, "at": None}
+        async with sessions.begin() as session:
+            await insert_rows(session, things, [row])
+            await session.execute(things.insert(), [{**row, "name": "y"}])
+        async with sessions() as session:
+            stored = await session.execute(
+                select(things.c.name, things.c.facts.is_(None)).order_by(things.c.name)
+            )
+            is_null = {name: null for name, null in stored.all()}
+        assert is_null["x"] == is_null["y"], "JSON null vs SQL NULL must not depend on the path"
+    finally:
+        await engine.dispose()

@@ -265,14 +265,14 @@ class ReliableConsumer:
         with a type no release knows, is parsed as usual, so it is dead-lettered with its
         reason.
         """
-        for name, raw in record.headers or ():
-            if name == H_TYPE and raw is not None:
-                try:
-                    event_type = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    return True
-                return event_type in self._handled_types or event_type not in self._known_types
-        return True
+        types = [raw for name, raw in record.headers or () if name == H_TYPE]
+        if len(types) != 1 or types[0] is None:
+            return True  # none, or repeated: the parser decides (the last one wins there)
+        try:
+            event_type = types[0].decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+        return event_type in self._handled_types or event_type not in self._known_types
 
     async def _apply(self, items: Sequence[Envelope | Tombstone]) -> None:
         """Apply events (and tombstones) in order in one transaction; events already in the

@@ -5,14 +5,32 @@ One transaction per HTTP request and per consumed batch: `async with sessions.be
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic_core import to_json
-from sqlalchemy import JSON, DateTime, Dialect, MetaData, Table, TextClause, event, insert, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    TextClause,
+    Uuid,
+    event,
+    insert,
+    text,
+)
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -187,9 +205,13 @@ async def insert_rows(
     """Insert many rows (all with the same keys) in one statement, in their order.
 
     On PostgreSQL each column travels as one array (`unnest`), so a thousand rows cost one set
-    of parameters instead of a thousand that SQLAlchemy processes one by one; the columns' own
-    conversions (JSON, aware timestamps) still apply, and `None` is SQL NULL. Elsewhere an
-    ordinary executemany.
+    of parameters instead of a thousand that SQLAlchemy processes one by one. What is stored
+    is what an ordinary insert stores: the columns' own conversions run (JSON, a
+    TypeDecorator's bind step), `None` in a JSON column is JSON null unless the column says
+    `none_as_null`, and lengths are enforced (values go as unbounded text and the INSERT's own
+    assignment checks them). Tables or columns this does not cover (other column types,
+    Python-side defaults for columns not given, keys that differ from names) and other
+    databases get an ordinary executemany.
     """
     if not rows:
         return
@@ -197,17 +219,16 @@ async def insert_rows(
     if dialect.name != "postgresql":
         await session.execute(insert(table), list(rows))
         return
-    columns: dict[str, list[Any]] = {}
-    for name in rows[0]:
-        values = [row[name] for row in rows]
-        # A column that is NULL in every row and has no server default is left out: the
-        # table fills in the same NULL without the array being sent.
-        if any(v is not None for v in values) or table.c[name].server_default is not None:
-            columns[name] = values
-    if not columns:  # nothing but NULLs and defaults: nothing to send as arrays
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    for name, values in list(columns.items()):
+        # NULL in every row, in a column that would get NULL anyway: the array is not sent.
+        if all(v is None for v in values) and _null_when_left_out(table.c[name]):
+            del columns[name]
+    plan = _unnest_insert(table, tuple(columns), dialect) if columns else None
+    if plan is None:
         await session.execute(insert(table), list(rows))
         return
-    statement, converters = _unnest_insert(table, tuple(columns), dialect)
+    statement, converters = plan
     params = {
         f"c{i}": [convert(v) for v in values] if convert is not None else values
         for i, (values, convert) in enumerate(zip(columns.values(), converters, strict=True))
@@ -215,21 +236,41 @@ async def insert_rows(
     await session.execute(statement, params)
 
 
+def _null_when_left_out(column: Column[Any]) -> bool:
+    if column.server_default is not None or column.default is not None:
+        return False
+    return not isinstance(column.type, JSON) or column.type.none_as_null
+
+
+_ARRAY_TYPES: dict[type[Any], str] = {
+    String: "TEXT",  # unbounded: a cast to VARCHAR(n)[] would cut long values instead of refusing
+    Integer: "INTEGER",
+    BigInteger: "BIGINT",
+    Boolean: "BOOLEAN",
+    Uuid: "UUID",
+    LargeBinary: "BYTEA",
+}
+"""Column types `insert_rows` sends as arrays (subclasses too: Text is a String), by their
+PostgreSQL element type. DateTime and JSON are handled on their own."""
+
+
 @lru_cache(maxsize=256)
 def _unnest_insert(
     table: Table, names: tuple[str, ...], dialect: Dialect
-) -> tuple[TextClause, tuple[Callable[[Any], Any] | None, ...]]:
-    """The INSERT … SELECT FROM unnest(…) for these columns, and how each value is converted."""
+) -> tuple[TextClause, tuple[Callable[[Any], Any] | None, ...]] | None:
+    """The INSERT … SELECT FROM unnest(…) for these columns and how each value is converted,
+    or None when an ordinary insert must do it."""
+    given = set(names)
+    if any(c.key not in given and c.default is not None for c in table.columns):
+        return None  # a Python-side default only an ordinary insert applies
     arrays: list[str] = []
     selected: list[str] = []
     converters: list[Callable[[Any], Any] | None] = []
-    for i, name in enumerate(names):
-        column_type = table.c[name].type
-        if isinstance(column_type, JSON):
-            arrays.append(f"CAST(:c{i} AS TEXT[])")
-            selected.append(f"CAST(u.c{i} AS {column_type.compile(dialect)})")
-            converters.append(_json_or_null)
-            continue
+    for i, key in enumerate(names):
+        column = table.c[key]
+        if column.name != key:
+            return None
+        column_type: Any = column.type
         convert: Callable[[Any], Any] | None = None
         if isinstance(column_type, TypeDecorator):
             decorator = column_type
@@ -238,13 +279,26 @@ def _unnest_insert(
                 return _type.process_bind_param(value, dialect)
 
             column_type = column_type.impl_instance
-        arrays.append(f"CAST(:c{i} AS {column_type.compile(dialect)}[])")
+        if isinstance(column_type, JSON) and convert is None:
+            arrays.append(f"CAST(:c{i} AS TEXT[])")
+            selected.append(f"CAST(u.c{i} AS {column_type.compile(dialect)})")
+            converters.append(_json_or_null if column_type.none_as_null else _json)
+            continue
+        if isinstance(column_type, DateTime):
+            element = "TIMESTAMP WITH TIME ZONE" if column_type.timezone else "TIMESTAMP"
+        else:
+            element = next(
+                (pg for kind, pg in _ARRAY_TYPES.items() if isinstance(column_type, kind)), ""
+            )
+            if not element or isinstance(column_type, SAEnum):
+                return None
+        arrays.append(f"CAST(:c{i} AS {element}[])")
         selected.append(f"u.c{i}")
         converters.append(convert)
     aliases = ", ".join(f"c{i}" for i in range(len(names)))
     quote = dialect.identifier_preparer
     columns = ", ".join(quote.quote(name) for name in names)
-    # Only the table's own (quoted) names and compiled types go into the text; values are bound.
+    # Only the table's own (quoted) names and fixed type names go into the text; values are bound.
     sql = (
         f"INSERT INTO {quote.format_table(table)} ({columns}) SELECT {', '.join(selected)} "  # noqa: S608
         f"FROM unnest({', '.join(arrays)}) WITH ORDINALITY AS u({aliases}, n) ORDER BY u.n"
@@ -252,6 +306,10 @@ def _unnest_insert(
     return text(sql), tuple(converters)
 
 
+def _json(value: Any) -> str:
+    # json.dumps's rules (what an ordinary insert uses), so SQLite and PostgreSQL refuse alike.
+    return json.dumps(value)
+
+
 def _json_or_null(value: Any) -> str | None:
-    # pydantic-core's serialiser (Rust) is several times faster than json.dumps here.
-    return None if value is None else to_json(value).decode()
+    return None if value is None else json.dumps(value)

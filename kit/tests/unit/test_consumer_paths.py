@@ -131,6 +131,16 @@ async def test_another_groups_type_is_skipped_by_its_header_unparsed(tmp_path: P
     assert [e.n for e in seen] == [2]
 
 
+async def test_a_repeated_type_header_is_left_to_the_parser(tmp_path: Path) -> None:
+    consumer, seen, dlq = await make(tmp_path)
+    good = event_record(1, Noted(case_id="case-000001", n=3))
+    # The parser takes the last ce_type (t.noted, handled): the first must not get it skipped.
+    headers = [("ce_type", b"t.elsewhere"), *good.headers]
+    await consumer.process([rec(0, good.key, good.value, headers)])
+    assert dlq.letters == []
+    assert [e.n for e in seen] == [3]
+
+
 async def test_a_parser_crash_is_dead_lettered_and_the_batch_goes_on(tmp_path: Path) -> None:
     consumer, seen, dlq = await make(tmp_path)
     good = event_record(1, Noted(case_id="case-000001", n=2))

@@ -24,7 +24,7 @@ _ID = Field(min_length=1, max_length=64)
 class Reason(BaseModel):
     """Why something was decided: a rule id and its plain-language text."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     rule: str = Field(min_length=1, max_length=64)
     nl: str = Field(min_length=1, max_length=500)
