@@ -61,9 +61,10 @@ class DossierSettings(ServiceSettings):
     audit_anchor_interval_s: float = Field(default=60.0, gt=0)
     """How often the head is checkpointed (records newer than the last checkpoint are covered
     from the next one on)."""
-    projection_members: int = Field(default=2, ge=1, le=6)
+    projection_members: int = Field(default=1, ge=1, le=6)
     """Consumers of `intake.events` and of `case.events` in this process (six partitions
-    each): one folds a batch while another waits on the database."""
+    each), so that one folds a batch while another waits on the database. One by default: on
+    the 2-core development machine two were slower (bench/dossier.py, 4 of 4 runs each way)."""
     consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
 
