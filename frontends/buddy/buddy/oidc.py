@@ -144,7 +144,12 @@ def begin(
 def role_of(claims: dict[str, Any], claim: str) -> str:
     """The console role named in the token (a string or a list of them), the strongest first."""
     value = claims.get(claim)
-    granted = {value} if isinstance(value, str) else set(value or ())
+    if isinstance(value, str):
+        granted = {value}
+    elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+        granted = set(value)
+    else:
+        raise OidcError("no_role")
     for role in STAFF_ROLES:
         if role in granted:
             return role
@@ -195,11 +200,16 @@ async def finish(
         raise OidcError("token", "nonce")
     subject = str(claims["sub"])
     team = claims.get(team_claim)
+    # Ids are refused when too long, never cut: two cut ids could name the same person.
+    if len(subject) > 128:
+        raise OidcError("token", "sub longer than 128 characters")
+    if isinstance(team, str) and len(team) > 64:
+        raise OidcError("token", "team longer than 64 characters")
     return Identity(
-        subject=subject[:128],
+        subject=subject,
         name=str(claims.get("name") or claims.get("preferred_username") or subject)[:120],
         role=role_of(claims, role_claim),
-        team=str(team)[:64] if isinstance(team, str) else "",
+        team=team if isinstance(team, str) else "",
     )
 
 

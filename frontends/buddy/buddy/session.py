@@ -70,7 +70,7 @@ def service_token(session: Session, settings: AuthSettings, now: datetime, ttl_s
         session.subject,
         [session.role],
         name=session.name,
-        team=session.team,
+        team=session.team or None,  # no team (e.g. a supervisor signed in by OIDC): no claim
         ttl_seconds=ttl_s,
         now=now,
     )

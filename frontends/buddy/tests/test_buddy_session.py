@@ -61,6 +61,15 @@ def test_service_token_is_accepted_by_the_services_verifier() -> None:
     assert principal.name == "Anna Jansen"
 
 
+def test_a_user_without_a_team_gets_a_token_the_services_accept() -> None:
+    settings = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
+    now = datetime.now(UTC)
+    teamless = Session("sv-oidc-1", "Sophie", "supervisor", "", T0, T0)
+    principal = TokenVerifier(settings).verify(service_token(teamless, settings, now, 300))
+    assert principal.subject == "sv-oidc-1"
+    assert principal.team is None
+
+
 def test_production_refuses_local_accounts_and_dev_secret() -> None:
     with pytest.raises(ValidationError, match="OIDC"):
         ConsoleSettings(environment="production")

@@ -170,7 +170,10 @@ def test_doorbraak_needs_a_supervisors_sign_off(
     wait_text(anna, "De doorbraak is voorgesteld; een supervisor moet aftekenen.")
     [proposed] = case_in_dossier(dossier, DOORBRAAK_CASE)["summary"]["doorbraak"]
     assert proposed["status"] == "proposed" and proposed["proposed_by"] == "cm-anna"
-    # A casemanager cannot sign off (not even their own): no button for Anna.
+    # A casemanager cannot sign off (not even their own): the proposal is listed for Anna,
+    # without a button.
+    wait_text(anna, note)
+    assert anna.find_elements(By.CSS_SELECTOR, "#doorbraak-table tbody tr")
     assert not anna.find_elements(By.CSS_SELECTOR, ".doorbraak-approve")
 
     sign_in(sophie, console_url, "sophie", "sophie-super-2024")

@@ -3,10 +3,13 @@ open shows without a reload (the page refetches every `CASE_REFRESH_INTERVAL_S`,
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
+import httpx
 import pytest
 from browser_harness import WAIT_S, open_case, shot, sign_in, until, wait_path
+from console_harness import staff_headers
 from dossier_harness import LIVE_CASE, DossierProcess, seed_events
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -53,3 +56,29 @@ def test_case_page_shows_an_agencys_answer_without_a_reload(
     )
     assert browser.execute_script("return window.__stillTheSamePage === true;")
     shot(browser, "case-live-update")
+
+
+def _reads_by(dossier: DossierProcess, who: str) -> int:
+    """Allowed reads of the live case by `who` in the dossier's audit log."""
+    audit = httpx.get(
+        f"{dossier.url}/audit",
+        params={"case_id": LIVE_CASE},
+        headers=staff_headers("sv-sophie"),
+        timeout=10,
+    ).json()
+    return sum(1 for r in audit if r["who"] == who and r["allowed"])
+
+
+def test_a_closed_tab_stops_reading_the_case(
+    browser: WebDriver, console_url: str, dossier: DossierProcess
+) -> None:
+    sign_in(browser, console_url, "bram", "bram-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    open_case(browser, console_url, LIVE_CASE)
+    reads = _reads_by(dossier, "cm-bram")
+    until(browser, lambda _d: _reads_by(dossier, "cm-bram") > reads, timeout=WAIT_S)  # live
+    browser.get("about:blank")  # the tab leaves the console: its websocket closes
+    time.sleep(3)  # a refresh already on its way may still land
+    settled = _reads_by(dossier, "cm-bram")
+    time.sleep(3 * 2 + 1)  # three more refresh intervals
+    assert _reads_by(dossier, "cm-bram") == settled, "nobody looks, so nothing is read"

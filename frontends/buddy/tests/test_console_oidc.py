@@ -46,6 +46,12 @@ def test_role_comes_from_the_claim_the_stronger_first() -> None:
     assert refused.value.key == "no_role"
 
 
+def test_a_role_claim_of_another_shape_is_no_role() -> None:
+    for claim in (7, {"supervisor": True}, ["supervisor", 3], None):
+        with pytest.raises(oidc.OidcError):
+            oidc.role_of({"roles": claim}, "roles")
+
+
 def test_production_needs_an_https_issuer() -> None:
     with pytest.raises(ValidationError, match="https issuer"):
         ConsoleSettings(

@@ -50,6 +50,10 @@ def _problem_of(exc: api.ApiProblem) -> str:
     return "error"
 
 
+_PASSING = frozenset({"unreachable", "error"})
+"""Problems a live refresh rides out; refused or not found replace the page."""
+
+
 async def _fetch(token: str, case_id: str) -> tuple[dict[str, Any] | None, str]:
     """The case page from the dossier, or None and why not."""
     try:
@@ -168,7 +172,9 @@ class CaseState(rx.State):
         agency's answer or a colleague's change shows without a reload.
 
         Stops when the tab leaves this case, when a page is loaded again (a newer loop takes
-        over) or when the session ends (then the browser is sent to sign in). It is not user
+        over) or when the session ends (then the browser is sent to sign in); Reflex cancels
+        it with the page-load chain it belongs to when the tab disconnects (a test guards
+        that a closed tab stops reading). It is not user
         activity, so an unattended page still expires. Each refetch is a read the dossier
         authorises and audits like any other, which is why the interval is not a second.
         """
@@ -193,6 +199,8 @@ class CaseState(rx.State):
             async with self:
                 if generation != self._generation:
                     return None
+                if page is None and problem in _PASSING and self.header:
+                    continue  # a passing failure: keep what is shown (and any half-typed form)
                 if shown == self._shown:  # else an action showed a newer answer meanwhile
                     self._show(page, problem)
 
