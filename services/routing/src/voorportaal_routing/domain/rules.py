@@ -270,7 +270,11 @@ def plan_for(
         mode = "warm_handover"
     else:
         mode = "anonymous"
-    return PlannedReferral(
+    if not rule_ids or len(reasons) != len(rule_ids):
+        raise ValueError("a planned referral needs its rules, each with its reason")
+    # Every value comes from the validated directory, rules and facts: built without a second
+    # validation (routing plans a few of these per intake, on the consumer's hot path).
+    return PlannedReferral.model_construct(
         service_id=service.id,
         agency_code=service.organization,
         rule_ids=rule_ids,
