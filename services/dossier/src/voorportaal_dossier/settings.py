@@ -25,10 +25,6 @@ class DossierSettings(ServiceSettings):
 
     service_name: str = "dossier"
     http_port: int = 8003
-    consumer_max_records: int = 500
-    """Records a consumer takes per batch (one transaction per batch). Higher than the kit's
-    default: the projection locks, folds and writes each case once per batch, so a larger batch
-    spends fewer round trips per event (bench/dossier.py: about a quarter more events/s)."""
     documents_dir: Path | None = None
     """Folder for uploaded documents (content-addressed); empty means `<data_dir>/documents`."""
     max_upload_bytes: int = Field(default=DEFAULT_MAX_BYTES, gt=0, le=50 * 1024 * 1024)
