@@ -12,6 +12,7 @@ from voorportaal_kit.db import (
     AwareDateTime,
     create_engine,
     create_sessions,
+    insert_new_rows,
     insert_rows,
     new_metadata,
 )
@@ -114,5 +115,30 @@ async def test_json_none_is_stored_as_an_ordinary_insert_stores_it(database_url:
             )
             is_null = {name: null for name, null in stored.all()}
         assert is_null["x"] == is_null["y"], "JSON null vs SQL NULL must not depend on the path"
+    finally:
+        await engine.dispose()
+
+
+async def test_new_rows_leave_existing_keys_alone_and_say_what_they_inserted(
+    database_url: str,
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(metadata.create_all)
+        sessions = create_sessions(engine)
+        row = {"name": "old", "by": "anna", "facts": {"i": 0}, "urgent": False, "at": None}
+        async with sessions.begin() as session:
+            await insert_rows(session, things, [{**row, "seq": 2}])
+        async with sessions.begin() as session:
+            inserted = await insert_new_rows(
+                session,
+                things,
+                [{**row, "seq": seq, "name": f"new{seq}"} for seq in (1, 2, 3)],
+            )
+        assert inserted == {1, 3}
+        async with sessions() as session:
+            names = (await session.scalars(select(things.c.name).order_by(things.c.seq))).all()
+        assert names == ["new1", "old", "new3"], "the row already there is left as it was"
     finally:
         await engine.dispose()

@@ -31,6 +31,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -38,6 +40,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.sql.selectable import TextualSelect
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -213,27 +216,47 @@ async def insert_rows(
     Python-side defaults for columns not given, keys that differ from names) and other
     databases get an ordinary executemany.
     """
+    await _insert(session, table, rows, skip_existing=False)
+
+
+async def insert_new_rows(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> set[Any]:
+    """`insert_rows`, leaving out rows whose primary key is already there (inserted by another
+    transaction meanwhile, say); returns the primary keys it inserted. The table's primary key
+    is one column."""
+    return await _insert(session, table, rows, skip_existing=True)
+
+
+async def _insert(
+    session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]], *, skip_existing: bool
+) -> set[Any]:
     if not rows:
-        return
+        return set()
     dialect = session.get_bind().dialect
-    if dialect.name != "postgresql":
-        await session.execute(insert(table), list(rows))
-        return
     columns = {name: [row[name] for row in rows] for name in rows[0]}
     for name, values in list(columns.items()):
         # NULL in every row, in a column that would get NULL anyway: the array is not sent.
         if all(v is None for v in values) and _null_when_left_out(table.c[name]):
             del columns[name]
-    plan = _unnest_insert(table, tuple(columns), dialect) if columns else None
+    plan = None
+    if dialect.name == "postgresql" and columns:
+        plan = _unnest_insert(table, tuple(columns), dialect, skip_existing)
     if plan is None:
-        await session.execute(insert(table), list(rows))
-        return
+        if not skip_existing:
+            await session.execute(insert(table), list(rows))
+            return set()
+        (pk,) = table.primary_key.columns
+        dialect_insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+        skipping = dialect_insert(table).on_conflict_do_nothing().returning(pk)
+        return set((await session.scalars(skipping, list(rows))).all())
     statement, converters = plan
     params = {
         f"c{i}": [convert(v) for v in values] if convert is not None else values
         for i, (values, convert) in enumerate(zip(columns.values(), converters, strict=True))
     }
-    await session.execute(statement, params)
+    result = await session.execute(statement, params)
+    return set(result.scalars().all()) if skip_existing else set()
 
 
 def _null_when_left_out(column: Column[Any]) -> bool:
@@ -256,8 +279,8 @@ PostgreSQL element type. DateTime and JSON are handled on their own."""
 
 @lru_cache(maxsize=256)
 def _unnest_insert(
-    table: Table, names: tuple[str, ...], dialect: Dialect
-) -> tuple[TextClause, tuple[Callable[[Any], Any] | None, ...]] | None:
+    table: Table, names: tuple[str, ...], dialect: Dialect, skip_existing: bool = False
+) -> tuple[TextClause | TextualSelect, tuple[Callable[[Any], Any] | None, ...]] | None:
     """The INSERT … SELECT FROM unnest(…) for these columns and how each value is converted,
     or None when an ordinary insert must do it."""
     given = set(names)
@@ -303,6 +326,10 @@ def _unnest_insert(
         f"INSERT INTO {quote.format_table(table)} ({columns}) SELECT {', '.join(selected)} "  # noqa: S608
         f"FROM unnest({', '.join(arrays)}) WITH ORDINALITY AS u({aliases}, n) ORDER BY u.n"
     )
+    if skip_existing:
+        (pk,) = table.primary_key.columns
+        sql += f" ON CONFLICT DO NOTHING RETURNING {quote.quote(pk.name)}"
+        return text(sql).columns(pk), tuple(converters)
     return text(sql), tuple(converters)
 
 

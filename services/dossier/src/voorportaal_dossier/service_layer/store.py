@@ -33,7 +33,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
@@ -43,6 +42,7 @@ from voorportaal_dossier.adapters.orm import cases, promise_clock
 from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case, project
 from voorportaal_dossier.domain.promises import PromiseStatus
 from voorportaal_kit.clock import Clock
+from voorportaal_kit.db import insert_new_rows
 from voorportaal_kit.outbox import add_events
 
 _URGENCY_RANK = {Urgency.ACUTE: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2}
@@ -167,15 +167,8 @@ async def _insert_new(session: AsyncSession, new: Sequence[CaseState], clock: Cl
         values = _columns(case)
         if values["updated_at"] is None:
             values["updated_at"] = now
-        rows.append({"key": case.case_id, **values})
-    if session.get_bind().dialect.name == "postgresql":
-        result = await session.execute(_PG_INSERT_NEW, _pg_arrays(rows))
-        inserted = set(result.scalars().all())
-    else:
-        for row in rows:
-            row["case_id"] = row.pop("key")
-        stmt = sqlite_insert(cases).on_conflict_do_nothing().returning(cases.c.case_id)
-        inserted = set((await session.scalars(stmt, rows)).all())
+        rows.append({"case_id": case.case_id, **values})
+    inserted = await insert_new_rows(session, cases, rows)
     for case, row in zip(new, rows, strict=True):
         if case.case_id in inserted:
             PARSED.keep(case.case_id, row["state"], case)
@@ -294,27 +287,6 @@ _PG_WRITE_BACK = text(
 )
 """Every changed case of a batch written back in one statement (arrays, one per column),
 instead of one UPDATE execution per case."""
-
-
-_PG_INSERT_NEW = text(
-    "INSERT INTO dossier_cases (case_id, state, ownership_status, owner_id, team, urgency, "
-    "urgency_rank, municipality_code, life_events, agency_codes, overdue_count, closed_at, "
-    "anonymised_at, opened_at, updated_at) "
-    "SELECT t.case_id, t.state, t.ownership_status, t.owner_id, t.team, t.urgency, "
-    "t.urgency_rank, t.municipality_code, t.life_events::json, t.agency_codes::json, "
-    "t.overdue_count, t.closed_at, t.anonymised_at, t.opened_at, t.updated_at "
-    "FROM unnest(:key, :state, :ownership_status, :owner_id, :team, :urgency, :urgency_rank, "
-    ":municipality_code, :life_events, :agency_codes, :overdue_count, :closed_at, "
-    ":anonymised_at, :opened_at, :updated_at) "
-    "AS t(case_id, state, ownership_status, owner_id, team, urgency, urgency_rank, "
-    "municipality_code, life_events, agency_codes, overdue_count, closed_at, anonymised_at, "
-    "opened_at, updated_at) "
-    "ON CONFLICT (case_id) DO NOTHING RETURNING case_id"
-).bindparams(
-    *(bindparam(name, type_=_ARRAY_TYPES.get(name, ARRAY(String()))) for name in ("key", *_WRITTEN))
-)
-"""New cases in one statement (in the given order: sorted case ids); returns the ids it
-inserted."""
 
 
 def _pg_arrays(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
