@@ -25,8 +25,6 @@ authorised and audited as in production). Target: p99 below 50 ms.
 from __future__ import annotations
 
 import asyncio
-import json
-import pickle
 import statistics
 import sys
 import time
@@ -34,8 +32,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from litestar.testing import AsyncTestClient
+from publisher import Publisher
 from sqlalchemy import func, select
 
 from voorportaal_contracts.envelope import Envelope
@@ -123,29 +122,6 @@ async def join_at_the_end(settings: DossierSettings, runtime: ServiceRuntime) ->
             await consumer.stop()
 
 
-async def publish(batch_file: Path) -> None:
-    """The publisher process: load the records, say `ready`, publish them on `go`, then print
-    the first offset per topic and partition (JSON) for the raw loop."""
-    raw = await asyncio.to_thread(batch_file.read_bytes)
-    records = pickle.loads(raw)  # noqa: S301 - the file is the one this bench just wrote
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, enable_idempotence=True, acks="all")
-    await producer.start()
-    try:
-        print("ready", flush=True)
-        await asyncio.to_thread(sys.stdin.readline)
-        futures = [
-            await producer.send(topic, value, key=key, headers=headers)
-            for topic, key, value, headers in records
-        ]
-        first: dict[str, dict[int, int]] = {}
-        for future in futures:
-            meta = await future
-            first.setdefault(meta.topic, {}).setdefault(meta.partition, meta.offset)
-    finally:
-        await producer.stop()
-    print(json.dumps(first), flush=True)
-
-
 async def raw_consume(first: dict[str, dict[int, int]], n: int) -> float:
     consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, group_id=None)
     await consumer.start()
@@ -206,31 +182,14 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
         await asyncio.sleep(3)  # let the groups settle on their partitions
         # The records are published by another process, as intake and routing would: a
         # producer in this event loop would take its turns from the consumers measured here.
-        batch_file = tmp / f"records-{tag}.pickle"
-        await asyncio.to_thread(
-            batch_file.write_bytes,
-            pickle.dumps([(r.topic, r.key, r.value, list(r.headers)) for r in records]),
+        publisher = await Publisher.ready(
+            [(r.topic, r.key, r.value, list(r.headers)) for r in records], tmp
         )
-        publisher = await asyncio.create_subprocess_exec(
-            sys.executable,
-            __file__,
-            "--publish",
-            str(batch_file),
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-        )
-        assert publisher.stdin is not None
-        assert publisher.stdout is not None
-        if (await publisher.stdout.readline()).strip() != b"ready":
-            raise SystemExit("the publisher did not start")
         before = applied(groups)
         started = time.perf_counter()
-        publisher.stdin.write(b"go\n")
-        await publisher.stdin.drain()
-        first = json.loads(await publisher.stdout.readline())
+        await publisher.go()
+        first = await publisher.done()
         produced = time.perf_counter() - started
-        await publisher.wait()
-        await asyncio.to_thread(batch_file.unlink)
         # The consumers count what they applied once its transaction committed; watching
         # that counter costs the database nothing (polling the inbox every 50 ms cost it a
         # good share of a core on this machine).
@@ -249,8 +208,7 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
                     break
             await asyncio.sleep(0.01)
         projected = len(envelopes) / (time.perf_counter() - started)
-    offsets = {topic: {int(p): o for p, o in parts.items()} for topic, parts in first.items()}
-    raw = await raw_consume(offsets, len(envelopes))
+    raw = await raw_consume(first, len(envelopes))
     return projected, raw, produced
 
 
@@ -314,11 +272,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--reads", type=int, default=200)
-    parser.add_argument("--publish", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.publish is not None:
-        await publish(args.publish)
-        return
     configure_logging("WARNING")  # as the service does (`serve`) with its log level
     tmp = Path("var/bench-dossier")
     await asyncio.to_thread(tmp.mkdir, parents=True, exist_ok=True)
