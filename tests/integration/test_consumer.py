@@ -150,13 +150,14 @@ async def test_poison_messages_go_to_dlq_with_reason_and_the_next_message_is_pro
             (key, value, _with(headers, "ce_schemaversion", b"7")),
             (key, value, _with(headers, "ce_id", None)),
             (key, b"", []),  # no headers at all
+            (key, value, _with(headers, "ce_source", b"\xff\xfe not UTF-8")),
             record(Counted(case_id="case-poison-1", seq=90, fail="always")),
             record(Counted(case_id="case-poison-1", seq=91, fail="permanent")),
             good,
         ],
     )
 
-    rows, letters = await consume_until(database_url, kafka_bootstrap, topic, rows=1, dead=7)
+    rows, letters = await consume_until(database_url, kafka_bootstrap, topic, rows=1, dead=8)
 
     assert [seq for _, seq in rows] == [2]
     codes = [letter.reason_code for letter in letters]
@@ -166,13 +167,15 @@ async def test_poison_messages_go_to_dlq_with_reason_and_the_next_message_is_pro
         "unknown_version",
         "missing_header",
         "missing_header",
+        "bad_header",
         "handler_failed",
         "handler_rejected",
     ]
     assert "ce_id" in letters[3].reason
     assert "not JSON" in letters[0].reason
-    assert letters[5].attempts == 3
-    assert letters[5].reason == "RuntimeError (after 3 attempts)", "the type, never the text"
+    assert "not UTF-8" in letters[5].reason
+    assert letters[6].attempts == 3
+    assert letters[6].reason == "RuntimeError (after 3 attempts)", "the type, never the text"
     assert all(letter.original_topic == topic for letter in letters)
     assert letters[0].value == b"{this is not json", "the original message travels unchanged"
 

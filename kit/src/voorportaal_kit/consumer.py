@@ -157,6 +157,7 @@ class ReliableConsumer:
             for model, handler in subscription.handlers.items()
         }
         self._handled_types = {event_type for event_type, _ in self._handlers}
+        self._counters: dict[str, Any] = {}
         self._known_types = {model.event_type for model in events}
         self._batch_handlers = {
             (model.event_type, model.schema_version): handler
@@ -185,7 +186,9 @@ class ReliableConsumer:
             max_poll_interval_ms=self._poll_budget_ms(),
             include_in_schema=False,
             # The envelope parser below decides what a record is; FastStream must not try to
-            # JSON-decode bodies first (a malformed one would fail before we could DLQ it).
+            # decode bodies or headers first (a malformed one would fail before we could DLQ
+            # it: one header that is not UTF-8 stopped the partition for good).
+            parser=_parse_raw_batch,
             decoder=_keep_raw,
         )
 
@@ -439,7 +442,40 @@ class ReliableConsumer:
 
     def _count(self, outcome: str, n: int = 1) -> None:
         if n:
-            EVENTS_CONSUMED.labels(self.subscription.topic, self.subscription.group, outcome).inc(n)
+            counter = self._counters.get(outcome)
+            if counter is None:  # looked up once: `labels` costs more than `inc`, per record
+                counter = EVENTS_CONSUMED.labels(
+                    self.subscription.topic, self.subscription.group, outcome
+                )
+                self._counters[outcome] = counter
+            counter.inc(n)
+
+
+async def _parse_raw_batch(
+    records: tuple[Record, ...], original: Callable[..., Awaitable[Any]]
+) -> Any:
+    """FastStream's batch message around the raw records, without its parser's work.
+
+    FastStream's own batch parser decodes every header of every record into a dict first:
+    a record with a header that is not UTF-8 made it raise before any of our code ran (so the
+    batch failed, was read again and failed again, for ever), and the decoding was a share of
+    a busy consumer's CPU spent on dicts nobody reads. The message keeps what acknowledging
+    needs: the class and the consumer of the subscriber's parser (`original` is its bound
+    `parse_batch`; FastStream 0.7)."""
+    parser: Any = getattr(original, "__self__")  # noqa: B009 - typed as a plain callable
+    first, last = records[0], records[-1]
+    return parser.msg_class(
+        body=b"",
+        headers={},
+        batch_headers=[],
+        reply_to="",
+        content_type=None,
+        message_id=f"{first.topic}-{first.partition}-{first.offset}-{last.offset}",
+        correlation_id=None,
+        raw_message=records,
+        path={},
+        consumer=parser._consumer,  # set by FastStream when the subscriber starts
+    )
 
 
 async def _keep_raw(_msg: Any) -> None:
