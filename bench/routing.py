@@ -36,7 +36,7 @@ from voorportaal_contracts.topics import INTAKE_EVENTS, TopicSpec
 from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import consumer_lag, ensure_topics, topic_partitions
 from voorportaal_kit.logging import configure_logging
-from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.runtime import ServiceRuntime, freeze_startup_heap
 from voorportaal_routing.adapters.orm import referrals
 from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
@@ -128,6 +128,7 @@ async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
     )
     runtime = ServiceRuntime(definition(settings))
     await asyncio.to_thread(runtime.migrate)
+    freeze_startup_heap()  # as `serve` does once it has started up
     async with runtime.lifespan():
         while True:  # first drain what others left on the topics routing reads (all groups)
             try:

@@ -117,6 +117,21 @@ class Envelope:
             headers.append((H_TRACEPARENT, self.traceparent.encode()))
         return headers
 
+    def header_text(self) -> str:
+        """The same headers as `name=value` lines (the form an outbox stores them in), built
+        without encoding each one first: the type's own lines are made once per type."""
+        type_part, version_part = _type_header_lines(self.type, self.version)
+        source, subject = self.source, self.subject
+        if "\n" in source or "\n" in subject:
+            raise ValueError("a header value cannot contain a line break")
+        text = (
+            f"{_SPEC_LINE}\n{H_ID}={self.id}{type_part}{source}\n"
+            f"{H_TIME}={self.time.astimezone(UTC).isoformat()}\n{H_SUBJECT}={subject}{version_part}"
+        )
+        if self.traceparent:
+            text += f"\n{H_TRACEPARENT}={self.traceparent}"
+        return text
+
     def value(self) -> bytes:
         """The JSON message value."""
         return self.data.model_dump_json().encode()
@@ -145,6 +160,19 @@ def _type_headers(event_type: str, version: int) -> tuple[tuple[str, bytes], ...
         (H_SCHEMAVERSION, str(version).encode()),
         (H_DATASCHEMA, dataschema_uri(event_type, version).encode()),
         (H_CONTENT_TYPE, CONTENT_TYPE.encode()),
+    )
+
+
+_SPEC_LINE = f"{H_SPECVERSION}={SPEC_VERSION}"
+
+
+@lru_cache(maxsize=1024)
+def _type_header_lines(event_type: str, version: int) -> tuple[str, str]:
+    """The text around the source, time and subject lines that follows from type and version."""
+    return (
+        f"\n{H_TYPE}={event_type}\n{H_SOURCE}=",
+        f"\n{H_SCHEMAVERSION}={version}\n{H_DATASCHEMA}={dataschema_uri(event_type, version)}"
+        f"\n{H_CONTENT_TYPE}={CONTENT_TYPE}",
     )
 
 

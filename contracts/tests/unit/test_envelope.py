@@ -45,6 +45,23 @@ def test_event_round_trips_through_kafka_record(model: type[Event]) -> None:
     assert headers["content-type"] == b"application/json"
 
 
+@pytest.mark.parametrize("model", ALL, ids=lambda m: f"{m.event_type}.v{m.schema_version}")
+@pytest.mark.parametrize("traceparent", [TRACE, None])
+def test_header_text_is_the_headers_as_lines(model: type[Event], traceparent: str | None) -> None:
+    envelope = Envelope(example(model), source="/voorportaal/test", traceparent=traceparent)
+
+    lines = envelope.header_text().split("\n")
+
+    assert lines == [f"{name}={value.decode()}" for name, value in envelope.headers()]
+
+
+def test_header_text_refuses_a_line_break_in_a_value() -> None:
+    envelope = Envelope(example(ALL[0]), source="/voorportaal/test\nce_type=Forged")
+
+    with pytest.raises(ValueError, match="line break"):
+        envelope.header_text()
+
+
 def _record(model: type[Event] | None = None) -> tuple[bytes, bytes, list[tuple[str, bytes]]]:
     env = Envelope(example(model or ALL[0]), source="/voorportaal/test")
     record = env.to_kafka("referrals.uwv")

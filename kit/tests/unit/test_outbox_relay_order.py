@@ -13,16 +13,41 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from voorportaal_kit.db import create_engine, create_sessions
-from voorportaal_kit.outbox import OutboxRelay, add_tombstone
+from voorportaal_kit.outbox import OutboxRelay, add_tombstone, key_partitioner
 from voorportaal_kit.tables import kit_metadata, outbox
 
 T = datetime(2026, 11, 29, tzinfo=UTC)
 
 
+class RecordingBatch:
+    def __init__(self, capacity: int) -> None:
+        self.records: list[tuple[bytes, bytes | None]] = []
+        self.capacity = capacity
+        self.closed = False
+
+    def append(
+        self, *, key: bytes, value: bytes | None, timestamp: None, headers: list[Any]
+    ) -> object | None:
+        if self.closed or (self.records and len(self.records) >= self.capacity):
+            self.closed = True
+            return None
+        self.records.append((key, value))
+        return object()
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class RecordingProducer:
-    def __init__(self) -> None:
+    """The batch side of AIOKafkaProducer's API: records what a submitted batch holds, in
+    the order batches are submitted, with `partitions` partitions per topic."""
+
+    def __init__(self, partitions: int = 1, capacity: int = 1000) -> None:
         self.sent: list[tuple[str, bytes | None]] = []
+        self.batches: list[tuple[str, int, list[tuple[bytes, bytes | None]]]] = []
         self.on_send: Any = None
+        self.partitions = partitions
+        self.capacity = capacity
 
     async def start(self) -> None:
         return None
@@ -30,12 +55,20 @@ class RecordingProducer:
     async def stop(self) -> None:
         return None
 
-    async def send(
-        self, topic: str, *, value: bytes | None, key: bytes, headers: list[Any]
+    async def partitions_for(self, topic: str) -> set[int]:
+        return set(range(self.partitions))
+
+    def create_batch(self) -> RecordingBatch:
+        return RecordingBatch(self.capacity)
+
+    async def send_batch(
+        self, batch: RecordingBatch, topic: str, *, partition: int
     ) -> asyncio.Future[None]:
-        self.sent.append((key.decode(), value))
-        if self.on_send is not None:
-            await self.on_send(value)
+        self.batches.append((topic, partition, list(batch.records)))
+        for key, value in batch.records:
+            self.sent.append((key.decode(), value))
+            if self.on_send is not None:
+                await self.on_send(value)
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         done.set_result(None)
         return done
@@ -65,13 +98,15 @@ async def _dispose_engines() -> AsyncIterator[None]:
         await _engines.pop().dispose()
 
 
-async def setup(tmp_path: Path, batch: int) -> tuple[Any, OutboxRelay, RecordingProducer]:
+async def setup(
+    tmp_path: Path, batch: int, producer: RecordingProducer | None = None
+) -> tuple[Any, OutboxRelay, RecordingProducer]:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
     _engines.append(engine)
     async with engine.begin() as conn:
         await conn.run_sync(kit_metadata.create_all)
     sessions = create_sessions(engine)
-    producer = RecordingProducer()
+    producer = producer or RecordingProducer()
     relay = OutboxRelay(
         engine,
         sessions,
@@ -122,3 +157,28 @@ async def test_a_tombstone_is_published_as_a_null_value(tmp_path: Path) -> None:
         await add_tombstone(s, "contact.points", "case-123456")
     await relay.drain()
     assert producer.sent == [("case-123456", None)]
+
+
+async def test_rows_go_in_batches_per_partition_in_id_order_and_full_batches_go_first(
+    tmp_path: Path,
+) -> None:
+    producer = RecordingProducer(partitions=3, capacity=2)
+    sessions, relay, _ = await setup(tmp_path, batch=100, producer=producer)
+    cases = [f"case-{n}" for n in range(6)]
+    async with sessions.begin() as s:
+        await s.execute(insert(outbox), [row(i, cases[i % 6]) for i in range(1, 31)])
+
+    assert await relay.drain() == 30
+
+    by_partition: dict[int, list[bytes | None]] = {}
+    for topic, partition, records in producer.batches:
+        assert topic == "t"
+        assert 1 <= len(records) <= 2
+        by_partition.setdefault(partition, []).extend(value for _, value in records)
+        assert len({key_partitioner(key, [0, 1, 2], [0, 1, 2]) for key, _ in records}) == 1
+        assert key_partitioner(records[0][0], [0, 1, 2], [0, 1, 2]) == partition
+    for values in by_partition.values():
+        ids = [int(v.decode().split(":")[1]) for v in values if v is not None]
+        assert ids == sorted(ids), "a partition's rows go in id order"
+    assert sum(len(v) for v in by_partition.values()) == 30
+    assert len(by_partition) >= 2, "the cases spread over the partitions"

@@ -22,8 +22,10 @@ not wait, the referral does not wait.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -114,6 +116,25 @@ class RuleSet(_Strict):
 
     rules: list[Rule] = Field(min_length=1)
 
+    @cached_property
+    def by_id(self) -> Mapping[str, Rule]:
+        """The rules by id."""
+        return MappingProxyType({rule.id: rule for rule in self.rules})
+
+    @cached_property
+    def _index(self) -> _RuleIndex:
+        return _RuleIndex.of(self.rules)
+
+    def applicable(self, facts: IntakeFacts, sets: _FactSets | None = None) -> list[Rule]:
+        """The rules whose condition holds for these facts, in rule order.
+
+        Only the rules that can hold are tested: a rule that asks for a need (or a risk) is
+        looked up by the intake's needs (risks), so an intake is tested against the handful
+        of rules its needs and risks name instead of all of them."""
+        sets = sets or _FactSets.of(facts)
+        rules = self.rules
+        return [rules[i] for i in self._index.candidates(sets) if rules[i].when.holds(facts, sets)]
+
 
 class IntakeFacts(_Strict):
     """What routing needs to know about a submitted intake (no personal details)."""
@@ -141,14 +162,19 @@ class IntakeFacts(_Strict):
         )
 
 
-class PlannedReferral(_Strict):
-    """One referral routing means to issue (one per service), with why and how."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlannedReferral:
+    """One referral routing means to issue (one per service), with why and how.
+
+    A plain value built by `plan_for` from the validated directory, rules and facts (routing
+    plans a few per intake on the consumer's hot path, so nothing is validated twice)."""
 
     service_id: str
     agency_code: str
-    rule_ids: tuple[str, ...] = Field(min_length=1)
+    rule_ids: tuple[str, ...]
     """The rules that chose this service, in rule order; the first is the primary rule."""
-    reasons: tuple[Text, ...] = Field(min_length=1)
+    reasons: tuple[Text, ...]
+    """One per rule."""
     may_share: bool
     """The citizen agreed to share the story so far with this agency."""
     mode: ReferralMode
@@ -177,9 +203,7 @@ def route(facts: IntakeFacts, directory: Directory, rules: RuleSet) -> list[Plan
     """
     chosen: dict[str, _Choice] = {}
     sets = _FactSets.of(facts)
-    for rule in rules.rules:
-        if not rule.when.holds(facts, sets):
-            continue
+    for rule in rules.applicable(facts, sets):
         for requested in rule.refer:
             service = directory.local_service(requested, facts.municipality_code)
             if not service.serves(facts.municipality_code):
@@ -189,15 +213,59 @@ def route(facts: IntakeFacts, directory: Directory, rules: RuleSet) -> list[Plan
 
     planned_for = {choice.requested: service_id for service_id, choice in chosen.items()}
     planned_for.update({sid: sid for sid in chosen})
-    rules_by_id = {rule.id: rule for rule in rules.rules}
     waits: dict[str, str | None] = {}
     for service_id, choice in chosen.items():
-        waits[service_id] = choice.waits_on(rules_by_id, planned_for)
+        waits[service_id] = choice.waits_on(rules.by_id, planned_for)
 
     referrals = [choice.plan(facts, waits[service_id]) for service_id, choice in chosen.items()]
     depth = {r.service_id: _depth(r.service_id, waits) for r in referrals}
     position = {service_id: i for i, service_id in enumerate(chosen)}
     return sorted(referrals, key=lambda r: (depth[r.service_id], position[r.service_id]))
+
+
+@dataclass(frozen=True, slots=True)
+class _RuleIndex:
+    """Which rules may hold, by the needs and risks an intake has (see `RuleSet.applicable`).
+
+    A rule with `needs_any` can only hold when the intake has one of those needs, so it is
+    filed under each; with `needs_all` under its first need (the intake must have all); with
+    `risks_any` under each risk. A rule with none of these is a candidate for every intake."""
+
+    by_need: dict[str, tuple[int, ...]]
+    by_risk: dict[str, tuple[int, ...]]
+    always: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> _RuleIndex:
+        by_need: dict[str, list[int]] = {}
+        by_risk: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(rules):
+            when = rule.when
+            if when.needs_any is not None:
+                for need in set(when.needs_any):
+                    by_need.setdefault(need, []).append(i)
+            elif when.needs_all is not None:
+                by_need.setdefault(when.needs_all[0], []).append(i)
+            elif when.risks_any is not None:
+                for risk in set(when.risks_any):
+                    by_risk.setdefault(risk, []).append(i)
+            else:
+                always.append(i)
+        return cls(
+            {k: tuple(v) for k, v in by_need.items()},
+            {k: tuple(v) for k, v in by_risk.items()},
+            tuple(always),
+        )
+
+    def candidates(self, sets: _FactSets) -> list[int]:
+        """The positions of the rules that may hold, in rule order."""
+        found = set(self.always)
+        for need in sets.needs:
+            found.update(self.by_need.get(need, ()))
+        for risk in sets.risks:
+            found.update(self.by_risk.get(risk, ()))
+        return sorted(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +293,7 @@ class _Choice:
         if rule not in self.rules:
             self.rules.append(rule)
 
-    def waits_on(self, rules: dict[str, Rule], planned_for: dict[str, str]) -> str | None:
+    def waits_on(self, rules: Mapping[str, Rule], planned_for: dict[str, str]) -> str | None:
         predecessors: list[str | None] = []
         for rule in self.rules:
             target = _after_service(rule, rules)
@@ -272,9 +340,7 @@ def plan_for(
         mode = "anonymous"
     if not rule_ids or len(reasons) != len(rule_ids):
         raise ValueError("a planned referral needs its rules, each with its reason")
-    # Every value comes from the validated directory, rules and facts: built without a second
-    # validation (routing plans a few of these per intake, on the consumer's hot path).
-    return PlannedReferral.model_construct(
+    return PlannedReferral(
         service_id=service.id,
         agency_code=service.organization,
         rule_ids=rule_ids,
@@ -295,7 +361,7 @@ def manual_referral(service: Service, facts: IntakeFacts, note: str) -> PlannedR
     return plan_for(service, facts, rule_ids=("manual",), reasons=(Text(nl=note, en=note),))
 
 
-def _after_service(rule: Rule, rules: dict[str, Rule]) -> str | None:
+def _after_service(rule: Rule, rules: Mapping[str, Rule]) -> str | None:
     """The service a rule's `after` names (a rule's `after` names that rule's one service)."""
     if rule.after is None:
         return None
