@@ -54,7 +54,7 @@ from voorportaal_kit.auth import issue_token
 from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.logging import configure_logging
-from voorportaal_kit.metrics import REGISTRY
+from voorportaal_kit.metrics import EVENTS_CONSUMED
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_kit.tables import inbox
 
@@ -141,15 +141,19 @@ async def raw_consume(first: dict[str, dict[int, int]], n: int) -> float:
 
 
 def applied(groups: list[str]) -> float:
-    """Events the groups applied (committed with their inbox rows), from the kit's metrics."""
+    """Events the groups applied (committed with their inbox rows), from the kit's counter.
+
+    Read from that one metric: `REGISTRY.get_sample_value` collects every metric of the
+    process on each call, and polled every 10 ms that took about a tenth of the CPU of the
+    process being measured."""
+    wanted = {(topic, group) for group in groups for topic in (INTAKE_EVENTS, CASE_EVENTS)}
     return sum(
-        REGISTRY.get_sample_value(
-            "voorportaal_events_consumed_total",
-            {"topic": topic, "group": group, "outcome": "applied"},
-        )
-        or 0.0
-        for group in groups
-        for topic in (INTAKE_EVENTS, CASE_EVENTS)
+        sample.value
+        for metric in EVENTS_CONSUMED.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+        and sample.labels.get("outcome") == "applied"
+        and (sample.labels.get("topic"), sample.labels.get("group")) in wanted
     )
 
 

@@ -189,7 +189,15 @@ class RoutingService:
             rows: list[dict[str, Any]] = []
             for plan in planned:
                 staged += self._create(
-                    case_id, plan, ids, incoming, None, rows, case, known_identities.get(case_id)
+                    case_id,
+                    plan,
+                    ids,
+                    incoming,
+                    None,
+                    rows,
+                    case,
+                    known_identities.get(case_id),
+                    now,
                 )
             buddy = self._buddy(case, rows, incoming, facts)
             case["buddy_recommended"] = bool(buddy)
@@ -625,9 +633,11 @@ class RoutingService:
         created: list[dict[str, Any]],
         case: dict[str, Any],
         identity: dict[str, Any] | None,
+        now: datetime | None = None,
     ) -> Staged:
-        """A new referral row (appended to `created`, inserted by the caller) and its events."""
-        now = self._clock.now()
+        """A new referral row (appended to `created`, inserted by the caller) and its events;
+        `now`: the transaction's moment (default: the clock's)."""
+        now = now or self._clock.now()
         referral_id = ids[plan.service_id]
         waits_on = ids.get(plan.waits_on) if plan.waits_on else None
         row: dict[str, Any] = {
@@ -682,19 +692,14 @@ class RoutingService:
     def _clock_fields(self, row: dict[str, Any], now: datetime) -> dict[str, Any]:
         if row["mode"] == ReferralMode.SELF_CONTACT:
             return {"issued_at": now}  # the citizen gets in touch: no agency clock runs
-        clock = sla_clock(
-            now,
-            row["response_norm_working_days"],
-            row["reminder_lead_working_days"],
-            row["expiry_working_days"],
+        return dict(
+            _sla_fields(
+                now,
+                row["response_norm_working_days"],
+                row["reminder_lead_working_days"],
+                row["expiry_working_days"],
+            )
         )
-        return {
-            "issued_at": now,
-            "remind_at": clock.remind_at,
-            "due_at": clock.due_at,
-            "expires_at": clock.expires_at,
-            "next_check_at": next_sla_check(clock, now),
-        }
 
     async def _offer(
         self, session: AsyncSession, row: dict[str, Any], incoming: Envelope | None
@@ -1045,6 +1050,22 @@ def _reason_rows(rule_ids: tuple[str, ...], texts: tuple[Text, ...]) -> tuple[di
 def _reasons(rule_ids: tuple[str, ...], texts: tuple[Text, ...]) -> tuple[Reason, ...]:
     """The event form of a plan's reasons, validated once per rule combination."""
     return tuple(Reason(**row) for row in _reason_rows(rule_ids, texts))
+
+
+@lru_cache(maxsize=64)
+def _sla_fields(
+    now: datetime, norm: int, lead: int, expiry: int
+) -> tuple[tuple[str, datetime | None], ...]:
+    """A referral's clock columns when issued at `now`; remembered, as a batch of intakes
+    issues its referrals at one `now` with a handful of norms."""
+    clock = sla_clock(now, norm, lead, expiry)
+    return (
+        ("issued_at", now),
+        ("remind_at", clock.remind_at),
+        ("due_at", clock.due_at),
+        ("expires_at", clock.expires_at),
+        ("next_check_at", next_sla_check(clock, now)),
+    )
 
 
 def _referral_id() -> str:
