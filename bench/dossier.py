@@ -55,7 +55,7 @@ from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.logging import configure_logging
 from voorportaal_kit.metrics import EVENTS_CONSUMED
-from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.runtime import ServiceRuntime, tune_gc_for_serving
 from voorportaal_kit.tables import inbox
 
 PG = "postgresql+asyncpg://voorportaal:voorportaal@127.0.0.1:5432/voorportaal_bench"
@@ -167,6 +167,7 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
     )
     runtime = ServiceRuntime(definition(settings))
     await asyncio.to_thread(runtime.migrate)
+    tune_gc_for_serving()  # as `serve` does once it has started up
     await join_at_the_end(settings, runtime)
     tag = uuid.uuid4().hex[:6]
     envelopes = [

@@ -72,12 +72,15 @@ class Envelope:
     id: UUID = field(default_factory=uuid4)
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     traceparent: str | None = None
+    _subject: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.time.tzinfo is None:
             raise ValueError("event time must be timezone-aware")
         if self.traceparent is not None and not _TRACEPARENT.fullmatch(self.traceparent):
             raise ValueError(f"traceparent {self.traceparent!r} is not W3C trace context")
+        # The data is frozen: its case id is read once (key, subject header, grouping).
+        object.__setattr__(self, "_subject", self.data.subject())
 
     @property
     def type(self) -> str:
@@ -92,7 +95,7 @@ class Envelope:
     @property
     def subject(self) -> str:
         """The case id: the CloudEvents `subject` and the Kafka key."""
-        return self.data.subject()
+        return self._subject
 
     @property
     def topic(self) -> str:
@@ -139,11 +142,16 @@ class Envelope:
     def follow_up(self, data: Event, source: str, *, time: datetime | None = None) -> Envelope:
         """A new event caused by this one: the same trace, a new span (trace context crosses
         the Kafka hop), or a new trace when this one had none."""
+        parent = self.traceparent  # valid or None: __post_init__ checked it
         return Envelope(
             data=data,
             source=source,
             time=time or datetime.now(UTC),
-            traceparent=child_traceparent(self.traceparent),
+            traceparent=(
+                f"{parent[:36]}{secrets.token_hex(8)}{parent[52:]}"
+                if parent
+                else child_traceparent(None)
+            ),
         )
 
     def to_kafka(self, topic: str | None = None) -> KafkaRecord:

@@ -209,18 +209,18 @@ def encode_headers(headers: Sequence[tuple[str, bytes]]) -> str:
 
 def decode_headers(text: str) -> list[tuple[str, bytes]]:
     """The inverse of `encode_headers`."""
-    out: list[tuple[str, bytes]] = []
     if not text:
-        return out
-    for line in text.split("\n"):
-        pair = _decoded_lines.get(line)
-        if pair is None:
-            name, _, value = line.partition("=")
-            pair = (name, value.encode())
-            if name in _REPEATING_HEADERS and len(_decoded_lines) < 4096:
-                _decoded_lines[line] = pair
-        out.append(pair)
-    return out
+        return []
+    known = _decoded_lines.get
+    return [known(line) or _decode_line(line) for line in text.split("\n")]
+
+
+def _decode_line(line: str) -> tuple[str, bytes]:
+    name, _, value = line.partition("=")
+    pair = (name, value.encode())
+    if name in _REPEATING_HEADERS and len(_decoded_lines) < 4096:
+        _decoded_lines[line] = pair
+    return pair
 
 
 _REPEATING_HEADERS = frozenset(

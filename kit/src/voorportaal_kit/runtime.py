@@ -271,7 +271,7 @@ class ServiceRuntime:
         configure_logging(self.settings.log_level, self.settings.log_json)
         self.migrate()
         app = self.app()
-        freeze_startup_heap()
+        tune_gc_for_serving()
         log.info(
             "runtime.serving",
             service=self.settings.service_name,
@@ -287,16 +287,25 @@ class ServiceRuntime:
         )
 
 
-def freeze_startup_heap() -> None:
-    """Move everything alive after start-up (modules, schemas, mappers, the app) out of the
-    garbage collector's sight: `serve` calls it once the app is built.
+GC_THRESHOLDS = (50_000, 20, 100)
+"""The collector's thresholds while serving (Python's default is 700, 10, 10)."""
 
-    A service keeps that heap for its whole life, yet every full collection walked all of it
-    again; on routing's hot path that was about a fifth of the handler's CPU (measured with
-    `gc.callbacks`: 91 µs per intake, 19 µs after freezing). Garbage made afterwards is
-    collected as before; the collect first means no start-up garbage is frozen with it."""
+
+def tune_gc_for_serving() -> None:
+    """Set the garbage collector up for a long-running service: `serve` calls it once the
+    app is built.
+
+    Everything alive after start-up (modules, schemas, mappers, the app) stays for the whole
+    life of the process, so it is frozen out of the collector's sight (`gc.freeze`, after a
+    collection so no start-up garbage is kept); and collections run less often, as almost
+    everything a consumer allocates is freed by reference counting anyway and the collector
+    only has cycles left to find. Measured on routing's hot path with `gc.callbacks`: 91 µs of
+    collector time per intake in the handler alone before freezing, 19 µs after; in the whole
+    service under load 57 µs per intake with the default thresholds after freezing (15 full
+    collections in 10,000 intakes), 14 µs with these."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _report_crash(task: asyncio.Task[None]) -> None:
