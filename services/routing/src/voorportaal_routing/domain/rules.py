@@ -25,7 +25,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from types import MappingProxyType
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -118,8 +117,8 @@ class RuleSet(_Strict):
 
     @cached_property
     def by_id(self) -> Mapping[str, Rule]:
-        """The rules by id."""
-        return MappingProxyType({rule.id: rule for rule in self.rules})
+        """The rules by id (made once; not to be changed)."""
+        return {rule.id: rule for rule in self.rules}
 
     @cached_property
     def _index(self) -> _RuleIndex:
