@@ -35,7 +35,6 @@ from sqlalchemy import (
     Text,
     Uuid,
     all_,
-    any_,
     bindparam,
     event,
     func,
@@ -48,7 +47,6 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from voorportaal_contracts.envelope import (
     H_CONTENT_TYPE,
@@ -178,6 +176,14 @@ async def add_tombstone(
 _WRITERS_LOCK = zlib.crc32(b"voorportaal-outbox-writers")
 """Advisory lock key: shared by transactions staging outbox rows, tried exclusively by the
 relay to learn which ids are settled (PostgreSQL only; see OutboxRelay._settled_id)."""
+
+
+_PG_MARK_SENT = text(
+    "WITH relaxed AS (SELECT set_config('synchronous_commit', 'off', true)) "
+    "UPDATE outbox SET sent_at = :now FROM relaxed WHERE outbox.id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=_IDS), bindparam("now", type_=DateTime(timezone=True)))
+"""The relay's mark on PostgreSQL: the rows sent, in one autocommitted statement that also
+relaxes its own commit (one array parameter instead of hundreds of bind parameters)."""
 
 
 _SETTLED = text(
@@ -419,7 +425,7 @@ class OutboxRelay:
             outbox.c.value,
         )
         unsent = outbox.c.sent_at.is_(None)
-        async with self._sessions() as session:
+        async with self._reading() as session:
             if exclude:
                 # Fast path: read above the batch in flight, then check that no other row
                 # turned up at or below it meanwhile (a late commit). Checking *after* the
@@ -457,7 +463,21 @@ class OutboxRelay:
             ).all()
             return await self._note_backlog(session, rows)
 
-    async def _note_backlog(self, session: AsyncSession, rows: Sequence[_Row]) -> Sequence[_Row]:
+    @contextlib.asynccontextmanager
+    async def _reading(self) -> AsyncIterator[AsyncSession | AsyncConnection]:
+        """Where the relay reads: on PostgreSQL a connection in autocommit (each statement
+        sees what is committed when it starts, as in a read-committed transaction, without a
+        BEGIN and ROLLBACK around the reads)."""
+        if self._is_sqlite:
+            async with self._sessions() as session:
+                yield session
+            return
+        async with self._engine.connect() as conn:
+            yield await conn.execution_options(isolation_level="AUTOCOMMIT")
+
+    async def _note_backlog(
+        self, session: AsyncSession | AsyncConnection, rows: Sequence[_Row]
+    ) -> Sequence[_Row]:
         # A full batch means a backlog: count it, but not more than every few seconds.
         if len(rows) == self._batch_size and time.monotonic() - self._counted_at > 5:
             self._counted_at = time.monotonic()
@@ -497,7 +517,8 @@ class OutboxRelay:
                 # Full: it goes now, and a new one takes the row (a first record always fits).
                 acks.append(await producer.send_batch(batch, topic, partition=partition))
                 batch = filling[(topic, partition)] = producer.create_batch()
-                batch.append(key=key, value=row.value, timestamp=None, headers=headers)
+                if batch.append(key=key, value=row.value, timestamp=None, headers=headers) is None:
+                    raise RuntimeError("an empty record batch refused a record")
         for (topic, partition), batch in filling.items():
             batch.close()  # nothing else may join it: what it holds is what we confirm
             acks.append(await producer.send_batch(batch, topic, partition=partition))
@@ -505,24 +526,27 @@ class OutboxRelay:
 
     async def _confirm(self, rows: Sequence[_Row], acks: list[asyncio.Future[Any]]) -> None:
         """Wait until Kafka has every row of the batch, then mark them sent."""
-        # In order: by the time the first is acknowledged most others are too, and awaiting a
-        # finished future costs nothing (gather would schedule a callback per future).
-        for ack in acks:
-            await ack
+        # Every batch's answer is read (a failure is raised once all are in, so none is left
+        # unread); nothing is marked sent unless every batch was acknowledged.
+        answers = await asyncio.gather(*acks, return_exceptions=True)
+        failed = next((a for a in answers if isinstance(a, BaseException)), None)
+        if failed is not None:
+            raise failed
         ids = [row.id for row in rows]
         if self._after_publish is not None:
             await self._after_publish(ids)
-        condition: ColumnElement[bool]
         if self._is_sqlite:
-            condition = outbox.c.id.in_(ids)
-        else:  # one array parameter instead of hundreds of bind parameters
-            condition = outbox.c.id == any_(bindparam("ids", ids, type_=_IDS))
-        async with self._sessions.begin() as session:
-            if not self._is_sqlite:
-                # Losing this mark in a database crash only means the batch goes out again
-                # (consumers' inboxes absorb it), so it need not wait for the WAL flush.
-                await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            await session.execute(update(outbox).where(condition).values(sent_at=self._clock.now()))
+            async with self._sessions.begin() as session:
+                await session.execute(
+                    update(outbox).where(outbox.c.id.in_(ids)).values(sent_at=self._clock.now())
+                )
+        else:
+            # One statement in autocommit, which is its own transaction. Losing this mark in a
+            # database crash only means the batch goes out again (consumers' inboxes absorb
+            # it), so that transaction need not wait for the WAL flush (set_config local).
+            async with self._engine.connect() as conn:
+                autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+                await autocommit.execute(_PG_MARK_SENT, {"ids": ids, "now": self._clock.now()})
         for topic, count in Counter(row.topic for row in rows).items():
             EVENTS_PUBLISHED.labels(topic).inc(count)
         log.debug("outbox.published", count=len(rows), last_id=ids[-1])
