@@ -54,7 +54,7 @@ from voorportaal_kit.auth import issue_token
 from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.logging import configure_logging
-from voorportaal_kit.metrics import EVENTS_CONSUMED
+from voorportaal_kit.metrics import applied_events
 from voorportaal_kit.runtime import ServiceRuntime, tune_gc_for_serving
 from voorportaal_kit.tables import inbox
 
@@ -140,23 +140,6 @@ async def raw_consume(first: dict[str, dict[int, int]], n: int) -> float:
         await consumer.stop()
 
 
-def applied(groups: list[str]) -> float:
-    """Events the groups applied (committed with their inbox rows), from the kit's counter.
-
-    Read from that one metric: `REGISTRY.get_sample_value` collects every metric of the
-    process on each call, and polled every 10 ms that took about a tenth of the CPU of the
-    process being measured."""
-    wanted = {(topic, group) for group in groups for topic in (INTAKE_EVENTS, CASE_EVENTS)}
-    return sum(
-        sample.value
-        for metric in EVENTS_CONSUMED.collect()
-        for sample in metric.samples
-        if sample.name.endswith("_total")
-        and sample.labels.get("outcome") == "applied"
-        and (sample.labels.get("topic"), sample.labels.get("group")) in wanted
-    )
-
-
 async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, float]:
     settings = DossierSettings(
         data_dir=tmp,
@@ -190,7 +173,7 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
         publisher = await Publisher.ready(
             [(r.topic, r.key, r.value, list(r.headers)) for r in records], tmp
         )
-        before = applied(groups)
+        before = applied_events(groups, (INTAKE_EVENTS, CASE_EVENTS))
         started = time.perf_counter()
         await publisher.go()
         first = await publisher.done()
@@ -202,7 +185,7 @@ async def projection(cases: int, db: str, tmp: Path) -> tuple[float, float, floa
         # the inbox confirms that every one of ours is in before the clock stops.
         ours = [envelope.id for envelope in envelopes]
         while True:
-            if applied(groups) - before >= len(envelopes):
+            if applied_events(groups, (INTAKE_EVENTS, CASE_EVENTS)) - before >= len(envelopes):
                 async with runtime.sessions() as session:
                     stored = await session.scalar(
                         select(func.count())

@@ -36,7 +36,7 @@ from voorportaal_contracts.topics import INTAKE_EVENTS, TopicSpec
 from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import consumer_lag, ensure_topics, topic_partitions
 from voorportaal_kit.logging import configure_logging
-from voorportaal_kit.metrics import EVENTS_CONSUMED
+from voorportaal_kit.metrics import applied_events
 from voorportaal_kit.runtime import ServiceRuntime, tune_gc_for_serving
 from voorportaal_routing.adapters.orm import referrals
 from voorportaal_routing.app import definition
@@ -150,7 +150,7 @@ async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
             sent_before = await session.scalar(text("SELECT count(*) FROM outbox")) or 0
         tag = uuid.uuid4().hex[:6]
         publisher = await Publisher.ready(as_records(INTAKE_EVENTS, intakes(n, tag)), tmp)
-        intakes_before = applied_intakes()
+        intakes_before = applied_events(["routing.intakes"])
         started, cpu = time.perf_counter(), time.process_time()
         await publisher.go()
         routed_at: float | None = None
@@ -162,7 +162,7 @@ async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
             "(SELECT count(*) FROM outbox WHERE sent_at IS NULL)"
         )
         while True:
-            if routed_at is None and applied_intakes() - intakes_before < n:
+            if routed_at is None and applied_events(["routing.intakes"]) - intakes_before < n:
                 await asyncio.sleep(0.01)
                 continue
             async with runtime.engine.connect() as conn:
@@ -183,18 +183,6 @@ async def routing_round(n: int, db: str, tmp: Path) -> tuple[float, float]:
         f"{cpu * 1e6 / n:.0f} us CPU per intake"
     )
     return n / elapsed, records / n
-
-
-def applied_intakes() -> float:
-    """Intakes routing's intake group applied (committed), from the kit's counter."""
-    return sum(
-        sample.value
-        for metric in EVENTS_CONSUMED.collect()
-        for sample in metric.samples
-        if sample.name.endswith("_total")
-        and sample.labels.get("group") == "routing.intakes"
-        and sample.labels.get("outcome") == "applied"
-    )
 
 
 async def topic_is_empty(topic: str) -> bool:

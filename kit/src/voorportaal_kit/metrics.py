@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -54,3 +56,21 @@ HTTP_SECONDS = Histogram(
     ["method", "route", "status"],
     registry=REGISTRY,
 )
+
+
+def applied_events(groups: Collection[str], topics: Collection[str] | None = None) -> float:
+    """Events these consumer groups applied (committed with their inbox rows) in this
+    process, on `topics` (all when None).
+
+    Read from that one metric, so it is cheap enough to poll: `REGISTRY.get_sample_value`
+    collects every metric of the process on each call (polled every 10 ms by a benchmark, that
+    took about a tenth of the CPU of the process being measured)."""
+    return sum(
+        sample.value
+        for metric in EVENTS_CONSUMED.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+        and sample.labels.get("outcome") == "applied"
+        and sample.labels.get("group") in groups
+        and (topics is None or sample.labels.get("topic") in topics)
+    )
