@@ -142,16 +142,11 @@ class Envelope:
     def follow_up(self, data: Event, source: str, *, time: datetime | None = None) -> Envelope:
         """A new event caused by this one: the same trace, a new span (trace context crosses
         the Kafka hop), or a new trace when this one had none."""
-        parent = self.traceparent  # valid or None: __post_init__ checked it
         return Envelope(
             data=data,
             source=source,
             time=time or datetime.now(UTC),
-            traceparent=(
-                f"{parent[:36]}{secrets.token_hex(8)}{parent[52:]}"
-                if parent
-                else child_traceparent(None)
-            ),
+            traceparent=child_traceparent(self.traceparent),
         )
 
     def to_kafka(self, topic: str | None = None) -> KafkaRecord:

@@ -182,3 +182,9 @@ async def test_rows_go_in_batches_per_partition_in_id_order_and_full_batches_go_
         assert ids == sorted(ids), "a partition's rows go in id order"
     assert sum(len(v) for v in by_partition.values()) == 30
     assert len(by_partition) >= 2, "the cases spread over the partitions"
+    sizes: dict[int, list[int]] = {}
+    for _, partition, records in producer.batches:
+        sizes.setdefault(partition, []).append(len(records))
+    assert any(len(s) > 1 for s in sizes.values()), "a partition's rows overflowed one batch"
+    for per_batch in sizes.values():
+        assert all(n == 2 for n in per_batch[:-1]), "a batch goes early only when it is full"
