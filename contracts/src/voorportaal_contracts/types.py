@@ -123,6 +123,9 @@ class SharingScope(StrEnum):
     """What an agency or representative may do with a citizen's dossier."""
 
     SUMMARY = "summary"
+    """The story so far: life events, needs, what is arranged; no name, BSN or contact details."""
+    IDENTITY = "identity"
+    """Name, BSN, date of birth, address and contact details (a warm handover needs it)."""
     DOCUMENTS = "documents"
     ACT_ON_BEHALF = "act_on_behalf"
 

@@ -61,3 +61,17 @@ def test_a_short_key_is_refused() -> None:
 def test_no_string_crashes_the_verifier(text: str) -> None:
     with contextlib.suppress(InvalidLink):
         verify_link_token(KEY, text, now=NOW)
+
+
+def test_a_representatives_link_names_its_mandate_and_the_holder_cannot_be_changed() -> None:
+    rep = token(holder="mandate-01")
+    claims = verify_link_token(KEY, rep, now=NOW)
+    assert (claims.case_id, claims.holder) == (CASE, "mandate-01")
+    assert verify_link_token(KEY, token(), now=NOW).holder is None
+    case_part, middle, signature = rep.split(".")
+    for forged in (
+        f"{case_part}.{middle.split('~')[0]}.{signature}",  # holder dropped: the citizen's link
+        f"{case_part}.{middle.replace('mandate-01', 'mandate-02')}.{signature}",
+    ):
+        with pytest.raises(InvalidLink, match="not issued"):
+            verify_link_token(KEY, forged, now=NOW)
