@@ -14,6 +14,7 @@ from voorportaal_contracts.topics import (
     CASE_EVENTS,
     CITIZEN_IDENTITY,
     CONTACT_POINTS,
+    CONTACT_VERIFICATIONS,
     DLQ_SUFFIX,
     INTAKE_EVENTS,
     NOTIFY_OUTCOMES,
@@ -46,7 +47,11 @@ class Acl:
 
 SERVICE_TOPICS: dict[str, tuple[list[str], list[str]]] = {
     # service: (reads, writes) — DLQs are written by every consumer of a topic
-    "intake": ([], [INTAKE_EVENTS, CONTACT_POINTS, CITIZEN_IDENTITY]),
+    # intake reads case.events for ownership and erasure, and writes the intake's consent there
+    "intake": (
+        [CASE_EVENTS],
+        [INTAKE_EVENTS, CONTACT_POINTS, CITIZEN_IDENTITY, CONTACT_VERIFICATIONS, CASE_EVENTS],
+    ),
     "routing": (
         [INTAKE_EVENTS, CITIZEN_IDENTITY, REFERRAL_RESPONSES, CASE_EVENTS],
         [CASE_EVENTS],
@@ -55,7 +60,10 @@ SERVICE_TOPICS: dict[str, tuple[list[str], list[str]]] = {
         [INTAKE_EVENTS, CONTACT_POINTS, CITIZEN_IDENTITY, CASE_EVENTS, NOTIFY_OUTCOMES],
         [CASE_EVENTS],
     ),
-    "notify": ([INTAKE_EVENTS, CONTACT_POINTS, CASE_EVENTS], [NOTIFY_OUTCOMES]),
+    "notify": (
+        [INTAKE_EVENTS, CONTACT_POINTS, CONTACT_VERIFICATIONS, CASE_EVENTS],
+        [NOTIFY_OUTCOMES],
+    ),
 }
 
 

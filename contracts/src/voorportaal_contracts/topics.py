@@ -12,6 +12,7 @@ from dataclasses import dataclass
 INTAKE_EVENTS = "intake.events"
 CONTACT_POINTS = "contact.points"
 CITIZEN_IDENTITY = "citizen.identity"
+CONTACT_VERIFICATIONS = "contact.verifications"
 CASE_EVENTS = "case.events"
 REFERRAL_RESPONSES = "referral.responses"
 NOTIFY_OUTCOMES = "notify.outcomes"
@@ -82,6 +83,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         compacted=True,
         description="Who the citizen is per case: name, BSN, a representative (compacted; only "
         "dossier and routing may read it; a tombstone erases it).",
+    ),
+    TopicSpec(
+        CONTACT_VERIFICATIONS,
+        retention_ms=DAY_MS,
+        description="One-time codes that confirm a citizen's phone or e-mail address before "
+        "anything else is sent to it (intake writes, only notify reads; kept one day).",
     ),
     TopicSpec(
         CASE_EVENTS,

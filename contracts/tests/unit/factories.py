@@ -48,6 +48,21 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
             "receives_copies": True,
         },
     },
+    ev.IntakeConfirmed: {
+        "case_id": CASE,
+        "intake_id": "intake-1",
+        "confirmed_by": "citizen",
+        "confirmed_at": T,
+    },
+    ev.ContactVerificationRequested: {
+        "case_id": CASE,
+        "verification_id": "verify-0001",
+        "channel": "sms",
+        "phone": "+31612345678",
+        "code": "482913",
+        "language": "tr",
+        "expires_at": T,
+    },
     ev.CitizenIdentified: {
         "case_id": CASE,
         "name": "S. Yilmaz",

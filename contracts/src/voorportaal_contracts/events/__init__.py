@@ -46,9 +46,10 @@ from voorportaal_contracts.events.case import (
 from voorportaal_contracts.events.contact import (
     CitizenIdentified,
     ContactPointsUpdated,
+    ContactVerificationRequested,
     Representative,
 )
-from voorportaal_contracts.events.intake import IntakeAmended, IntakeSubmitted
+from voorportaal_contracts.events.intake import IntakeAmended, IntakeConfirmed, IntakeSubmitted
 from voorportaal_contracts.events.notify import NotificationFailed, NotificationSent
 from voorportaal_contracts.events.referrals import (
     Handover,
@@ -75,11 +76,13 @@ __all__ = [
     "ConsentRevoked",
     "ContactPointsUpdated",
     "ContactRecorded",
+    "ContactVerificationRequested",
     "Handover",
     "HandoverCancelled",
     "HandoverDeclined",
     "HandoverRequested",
     "IntakeAmended",
+    "IntakeConfirmed",
     "IntakeSubmitted",
     "MandateGranted",
     "MandateRevoked",

@@ -11,8 +11,13 @@ from datetime import date, time
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from voorportaal_contracts.registry import Event, registry
-from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS
-from voorportaal_contracts.types import CaseId, MessageChannel, RepresentativeRelation
+from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS, CONTACT_VERIFICATIONS
+from voorportaal_contracts.types import (
+    AwareDatetime,
+    CaseId,
+    MessageChannel,
+    RepresentativeRelation,
+)
 
 
 class Representative(BaseModel):
@@ -43,6 +48,31 @@ class ContactPointsUpdated(Event):
     representative: Representative | None = Field(
         default=None, description="Receives copies of messages when `receives_copies`."
     )
+    verified: list[MessageChannel] = Field(
+        default_factory=list,
+        description="Channels whose address the citizen confirmed with a one-time code; "
+        "notify sends nothing but a code to an address that is not confirmed.",
+    )
+
+
+@registry.register(
+    "nl.voorportaal.contact.verification-requested", version=1, topic=CONTACT_VERIFICATIONS
+)
+class ContactVerificationRequested(Event):
+    """A one-time code for notify to send to an address the citizen has not confirmed yet.
+
+    The only message that may go to an unconfirmed address. Keyed by case id; the topic keeps
+    it one day and only notify may read it.
+    """
+
+    case_id: CaseId
+    verification_id: str = Field(min_length=8, max_length=64)
+    channel: MessageChannel
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
+    code: str = Field(pattern=r"^\d{6}$", description="Six digits, valid until `expires_at`.")
+    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. nl, en, tr.")
+    expires_at: AwareDatetime
 
 
 @registry.register("nl.voorportaal.citizen.identified", version=1, topic=CITIZEN_IDENTITY)

@@ -53,6 +53,11 @@ class _IntakeFacts(Event):
         "(casemanager, signaleerder …); null when the citizen did it themselves.",
     )
     submitted_at: AwareDatetime
+    awaiting_confirmation: bool = Field(
+        default=False,
+        description="Started anonymously and not yet confirmed by the citizen (a one-time code) "
+        "or taken in by staff: routing offers nothing to agencies until `IntakeConfirmed`.",
+    )
 
 
 @registry.register("nl.voorportaal.intake.submitted", version=1, topic=INTAKE_EVENTS)
@@ -69,3 +74,16 @@ class IntakeAmended(_IntakeFacts):
         min_length=1, description="The answers that changed, as `step.question`."
     )
     amended_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.intake.confirmed", version=1, topic=INTAKE_EVENTS)
+class IntakeConfirmed(Event):
+    """An intake that waited for confirmation may now go to the agencies."""
+
+    case_id: CaseId
+    intake_id: str = Field(min_length=1, max_length=64)
+    confirmed_by: str = Field(
+        pattern=r"^(citizen|staff)$",
+        description="`citizen` with a one-time code, or `staff` who took the intake in.",
+    )
+    confirmed_at: AwareDatetime
