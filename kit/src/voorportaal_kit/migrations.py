@@ -16,7 +16,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
-from voorportaal_kit.db import create_engine
+from voorportaal_kit.db import AwareDateTime, create_engine
 from voorportaal_kit.tables import kit_metadata
 
 
@@ -115,3 +115,24 @@ def drop_kit_tables() -> None:
     op.drop_table("inbox")
     op.drop_index("ix_outbox_unsent", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_audit_table(name: str) -> None:
+    """Create a service's audit log table (`tables.audit_table`'s first shape)."""
+    stem = name.removesuffix("_log")
+    op.create_table(
+        name,
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("at", AwareDateTime(), nullable=False),
+        sa.Column("actor", sa.String(128), nullable=False),
+        sa.Column("case_id", sa.String(128), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("record", sa.Text(), nullable=False),
+    )
+    op.create_index(f"ix_{stem}_case", name, ["case_id"])
+    op.create_index(f"ix_{stem}_actor", name, ["actor"])
+
+
+def drop_audit_table(name: str) -> None:
+    """Undo `create_audit_table`."""
+    op.drop_table(name)
