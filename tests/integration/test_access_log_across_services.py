@@ -1,7 +1,8 @@
-"""The citizen's "who looked at my dossier" covers every service, on the real broker and
-PostgreSQL: a casemanager reads a case's referrals in routing; routing audits the read in its
-own chain and publishes it on `access.log`; the dossier's citizen view lists it, with the
-service that recorded it. A refused read by another team reaches the view the same way."""
+"""The citizen's "who looked at my dossier" covers every service, on the real broker (routing
+and the dossier on PostgreSQL): a casemanager reads a case's referrals in routing; routing
+audits the read in its own chain and publishes it on `access.log`; the dossier's citizen view
+lists it, with the service that recorded it. A refused read by another team reaches the view
+the same way, and so does the owner's read of the intake in the intake service."""
 
 from __future__ import annotations
 
@@ -20,9 +21,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned, IntakeSubmitted
+from voorportaal_contracts.types import Channel, LifeEvent
 from voorportaal_dossier.app import definition as dossier_definition
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.settings import DossierSettings
+from voorportaal_intake.app import definition as intake_definition
+from voorportaal_intake.demo import sample_answer
+from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.http import Forbidden, NotFound
 from voorportaal_kit.kafka import ensure_topics, topic_partitions
@@ -96,6 +101,7 @@ async def _until(probe: Callable[[], Awaitable[_T | None]], what: str, wait_s: f
 class Suite:
     routing: ServiceRuntime
     dossier: ServiceRuntime
+    intake: ServiceRuntime
     producer: AIOKafkaProducer
 
     async def publish(self, envelope: Envelope) -> None:
@@ -132,18 +138,20 @@ async def suite(
         consumer_group_prefix=f"dossier-{prefix}",
         **common,
     )
+    intake_settings = IntakeSettings(data_dir=tmp_path / "intake", **common)
     routing = ServiceRuntime(_own_groups(routing_definition(routing_settings), prefix))
     dossier = ServiceRuntime(dossier_definition(dossier_settings))
-    for runtime in (routing, dossier):
+    intake = ServiceRuntime(_own_groups(intake_definition(intake_settings), prefix))
+    for runtime in (routing, dossier, intake):
         await asyncio.to_thread(runtime.migrate)
         await _join_at_the_end(kafka_bootstrap, runtime)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:
-        async with routing.lifespan(), dossier.lifespan():
-            await _ready(routing)
-            await _ready(dossier)
-            yield Suite(routing, dossier, producer)
+        async with routing.lifespan(), dossier.lifespan(), intake.lifespan():
+            for runtime in (routing, dossier, intake):
+                await _ready(runtime)
+            yield Suite(routing, dossier, intake, producer)
     finally:
         await producer.stop()
 
@@ -220,3 +228,62 @@ async def test_a_read_of_referrals_in_routing_is_in_the_citizens_access_log(suit
         assert await routing.audit.log.verify_session(session) == []
         chained = await routing.audit.log.query(session, case_id=case_id)
     assert {e["seq"] for e in entries} <= {r.seq for r in chained}
+
+
+async def test_a_read_of_an_intake_is_in_the_citizens_access_log(suite: Suite) -> None:
+    intakes = suite.intake.state["intakes"]
+    state = await intakes.start([LifeEvent.DIVORCE], Channel.WEB)
+    citizen = Principal(f"intake:{state.id}", frozenset({"citizen"}), case_id=state.case_id)
+    while state.next is not None:
+        question = state.next.question
+        shown = {
+            "type": question.type,
+            "minimum": question.minimum,
+            "options": [{"value": o.value} for o in question.options],
+        }
+        state = await intakes.answer(
+            state.id, citizen, state.next.step, question.id, sample_answer(shown)
+        )
+    await intakes.submit(state.id, citizen)  # IntakeSubmitted: the dossier opens the case
+    now = datetime.now(UTC)
+    await suite.publish(
+        Envelope(
+            BuddyAssigned(
+                case_id=state.case_id,
+                casemanager_id=OWNER.subject,
+                casemanager_name="Owner",
+                team="noord",
+                assigned_at=now,
+            ),
+            source="/test",
+            time=now,
+        )
+    )
+
+    async def read_as_the_owner() -> bool | None:
+        try:
+            await intakes.get(state.id, OWNER)
+        except Forbidden:
+            return None  # the intake has not heard who owns the case yet
+        return True
+
+    await _until(read_as_the_owner, "the intake knowing the case's owner")
+
+    async def intake_entries() -> list[dict[str, Any]] | None:
+        try:
+            entries = await suite.citizens_access_log(state.case_id)
+        except (Forbidden, NotFound):
+            return None
+        found = [e for e in entries if e["service"] == "intake" and e["who"] == OWNER.subject]
+        return found if any(e["allowed"] for e in found) else None
+
+    entries = await _until(intake_entries, "the citizen's view listing the intake's read")
+    read = next(e for e in entries if e["allowed"])
+    assert (read["data"], read["purpose"], read["action"]) == (
+        "intake_answers",
+        "read_intake",
+        "read",
+    )
+    # The citizen's own steps through the intake are theirs, and in their view too.
+    own = [e for e in await suite.citizens_access_log(state.case_id) if e["who"] == citizen.subject]
+    assert {e["purpose"] for e in own} >= {"answer", "submit"}
