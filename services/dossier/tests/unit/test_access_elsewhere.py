@@ -101,6 +101,12 @@ def test_the_citizen_sees_who_looked_in_every_service_once_per_record(api: Any) 
     assert all(e["case_id"] == CASE for e in entries), "never another case's records"
     # The citizen's own look at the log is the dossier's record, in the dossier's chain.
     assert entries[-1]["service"] == "dossier" and entries[-1]["purpose"] == "access_log"
+    # A service whose chain starts afresh (a new database) numbers from 1 again: kept too.
+    _feed(client, runtime, accessed(1, record_hash="f" * 64, actor="cm-new"))
+    again = client.get(
+        f"/citizen/cases/{CASE}/access-log", headers={"Authorization": f"Bearer {citizen}"}
+    ).json()
+    assert {e["who"] for e in again if e["service"] == "routing"} == {"cm-elders", "cm-new"}
     export = client.get(
         f"/citizen/cases/{CASE}/export", headers={"Authorization": f"Bearer {citizen}"}
     ).json()

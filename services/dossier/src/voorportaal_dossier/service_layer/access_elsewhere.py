@@ -2,8 +2,8 @@
 
 Routing, intake and notify each keep their own hash-chained audit log (the kit's) and publish
 every record as `PersonalDataAccessed` on `access.log`. The dossier keeps a copy per record
-(keyed by service and the record's number in that service's chain, so a redelivery changes
-nothing) and shows them beside its own records in the citizen's "who looked at my dossier",
+(keyed by service and the record's hash in that service's chain, so a redelivery changes
+nothing, and a chain started afresh — a new database — does not collide with an old one) and shows them beside its own records in the citizen's "who looked at my dossier",
 each with the service that recorded it. The dossier's own chain holds only its own records;
 whether a copy is genuine is checked against the recording service's chain
 (`python -m voorportaal_<service> audit-verify`, and `record_hash`).
@@ -30,8 +30,8 @@ async def on_accessed(session: AsyncSession, incoming: Envelope) -> None:
     assert isinstance(data, PersonalDataAccessed)
     table = access_elsewhere
     known = await session.scalar(
-        select(table.c.record_hash).where(
-            table.c.service == data.service, table.c.record_seq == data.record_seq
+        select(table.c.record_seq).where(
+            table.c.service == data.service, table.c.record_hash == data.record_hash
         )
     )
     if known is not None:

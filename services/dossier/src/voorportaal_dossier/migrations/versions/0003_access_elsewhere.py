@@ -21,8 +21,8 @@ def upgrade() -> None:
     op.create_table(
         "dossier_access_elsewhere",
         sa.Column("service", sa.String(32), primary_key=True),
-        sa.Column("record_seq", sa.Integer(), primary_key=True, autoincrement=False),
-        sa.Column("record_hash", sa.String(64), nullable=False),
+        sa.Column("record_hash", sa.String(64), primary_key=True),
+        sa.Column("record_seq", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.String(128), nullable=False),
         sa.Column("at", AwareDateTime(), nullable=False),
         sa.Column("actor", sa.String(128), nullable=False),
