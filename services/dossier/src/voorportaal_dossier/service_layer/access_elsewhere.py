@@ -1,12 +1,13 @@
 """Reads and changes of a case's personal data recorded by the other services.
 
 Routing, intake and notify each keep their own hash-chained audit log (the kit's) and publish
-every record as `PersonalDataAccessed` on `access.log`. The dossier keeps a copy per record
-(keyed by service and the record's hash in that service's chain, so a redelivery changes
-nothing, and a chain started afresh — a new database — does not collide with an old one) and shows them beside its own records in the citizen's "who looked at my dossier",
-each with the service that recorded it. The dossier's own chain holds only its own records;
-whether a copy is genuine is checked against the recording service's chain
-(`python -m voorportaal_<service> audit-verify`, and `record_hash`).
+every record as `PersonalDataAccessed` on `access.log`. The dossier keeps a copy per record,
+keyed by service and the record's hash in that service's chain (a redelivery changes nothing,
+and a chain started afresh in a new database does not collide with an old one), and shows them
+beside its own records in the citizen's "who looked at my dossier", each with the service that
+recorded it. The dossier's own chain holds only its own records; whether a copy is genuine is
+checked against the recording service's chain (`python -m voorportaal_<service> audit-verify`,
+and `record_hash`).
 """
 
 from __future__ import annotations
