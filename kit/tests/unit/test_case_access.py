@@ -185,3 +185,20 @@ async def test_a_refusal_is_audited_and_published_while_the_rest_rolls_back(
     assert (stored.actor, stored.outcome.value, stored.basis) == ("cm-x", "refused", "none")
     assert [(t, k) for t, k, _ in events] == [("access.log", "nl.voorportaal.audit.accessed")]
     assert b'"record_seq":1' in bytes(events[0][2]) and b'"service":"demo"' in bytes(events[0][2])
+
+
+async def test_an_allowed_steps_record_joins_the_chain_when_the_use_case_ends(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    trail = AuditTrail(AuditLog(AUDIT), FixedClock(T0), source="/test", service="demo")
+    decision = decide(OWNER, owned(), SharingScope.SUMMARY, T0, data_kind="referrals")
+    record = audit_record(
+        OWNER, CASE, "referrals", "referral_history", AuditAction.READ, decision, T0
+    )
+    async with trail.transaction(sessions) as session:
+        await trail.check(session, record, allowed=decision.allowed)
+        # Not yet: the chain's lock is taken only at the end, and held just until commit.
+        assert await trail.log.head(session) is None
+    async with sessions() as session:
+        (stored,) = await trail.log.query(session)
+    assert (stored.actor, stored.outcome.value, stored.basis) == ("cm-a", "allowed", "owner")
