@@ -202,3 +202,40 @@ async def test_an_allowed_steps_record_joins_the_chain_when_the_use_case_ends(
     async with sessions() as session:
         (stored,) = await trail.log.query(session)
     assert (stored.actor, stored.outcome.value, stored.basis) == ("cm-a", "allowed", "owner")
+
+
+async def test_a_batch_folds_to_what_one_event_at_a_time_folds(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    one_by_one = CaseAccessStore(ACCESS)
+    later = T0 + timedelta(minutes=5)
+    facts = [
+        BuddyAssigned(
+            case_id=CASE, casemanager_id="cm-a", casemanager_name="A", assigned_at=T0, team="noord"
+        ),
+        ConsentGranted(
+            case_id="case-000002",
+            grant_id="g-2",
+            agency_code="svb",
+            scopes=["summary"],
+            valid_until=later + timedelta(days=1),
+        ),
+        ConsentRevoked(case_id=CASE, grant_id="g-9", agency_code="uwv", revoked_at=later),
+    ]
+    envelopes = [Envelope(f, source="/test", time=T0) for f in facts]
+    async with sessions.begin() as session:
+        for envelope in envelopes[:1]:
+            await one_by_one.on_event(session, envelope)
+    async with sessions.begin() as session:
+        await one_by_one.on_events(session, envelopes[1:])  # one case known, one new
+    async with sessions() as session:
+        folded = {c: await one_by_one.get(session, c) for c in (CASE, "case-000002")}
+    expected = {CASE: CaseAccess(CASE), "case-000002": CaseAccess("case-000002")}
+    for envelope in envelopes:
+        expected[envelope.subject] = case_access.apply(
+            expected[envelope.subject], envelope.data, envelope.time
+        )
+    assert folded == expected
+    assert set(one_by_one.batch_handlers({ConsentGranted: one_by_one.on_event})) == set(
+        case_access.ACCESS_EVENTS
+    ) - {ConsentGranted}

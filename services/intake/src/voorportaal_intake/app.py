@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voorportaal_contracts.registry import Event
 from voorportaal_contracts.topics import CASE_EVENTS
 from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.audit_log import anchor_job
-from voorportaal_kit.consumer import Subscription
+from voorportaal_kit.consumer import Handler, Subscription
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -27,19 +28,29 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         # through the kit's auth middleware like every other protected route.
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
         on_runtime=_wire,
-        subscriptions=lambda runtime: [
-            # One group for every case.events fact the intake needs: who may see a case
-            # (owner, team, queue, grants, mandates); more handlers join this map.
-            Subscription(
-                CASE_EVENTS, "intake.case_events", runtime.state["intakes"].access.handlers()
-            )
-        ],
+        subscriptions=_subscriptions,
         jobs=lambda runtime: [
             anchor_job(
                 runtime.state["intakes"].audit.log, runtime.sessions, settings, runtime.clock
             )
         ],
     )
+
+
+def _subscriptions(runtime: ServiceRuntime) -> list[Subscription]:
+    access = runtime.state["intakes"].access
+    # One group for every case.events fact the intake needs: who may see a case (owner, team,
+    # queue, grants, mandates). The intake's own handlers go in `also` (the same map for
+    # both), e.g. `also = {CaseAnonymised: intakes.on_case_anonymised}`.
+    also: dict[type[Event], Handler] = {}
+    return [
+        Subscription(
+            CASE_EVENTS,
+            "intake.case_events",
+            access.handlers(also),
+            batch_handlers=access.batch_handlers(also),
+        )
+    ]
 
 
 def _wire(runtime: ServiceRuntime) -> None:
