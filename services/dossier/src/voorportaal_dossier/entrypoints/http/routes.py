@@ -16,6 +16,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import Body, JSONBody, Parameter, PathParameter, QueryParameter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from voorportaal_contracts.citizen_links import InvalidLink as ShortLinkInvalid
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.citizen_link import InvalidLink
 from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
@@ -43,6 +44,7 @@ from voorportaal_kit.runtime import ServiceRuntime
 
 CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
 ItemId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64)]
+LinkId = Annotated[str, PathParameter(pattern=r"^link-[a-z0-9-]{1,59}$", max_length=64)]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 StaffId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
@@ -93,7 +95,7 @@ class GrantIn(_In):
     """Share the case with an agency."""
 
     agency_code: Code
-    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    scopes: list[SharingScope] = Field(min_length=1, max_length=len(SharingScope))
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime
     channel: Channel | None = None
@@ -110,10 +112,18 @@ class MandateIn(_In):
 
     holder_name: str = Field(min_length=1, max_length=120)
     relation: RepresentativeRelation
-    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    scopes: list[SharingScope] = Field(min_length=1, max_length=len(SharingScope))
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime
     channel: Channel | None = None
+
+
+class CitizenLinkIn(_In):
+    """For whom a citizen link is: the citizen (no body), or a representative's mandate."""
+
+    mandate_id: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64
+    )
 
 
 class MessageIn(_In):
@@ -167,26 +177,27 @@ def _actor(request: Request[Any, Any, Any], state: State) -> Actor:
     return Actor(principal, team)
 
 
-async def _citizen(
-    request: Request[Any, Any, Any], state: State, case_id: str, link: str | None
-) -> Actor:
-    """The citizen by their signed link, or a citizen token (a representative's)."""
-    dossier = _dossier(state)
+async def _citizen(request: Request[Any, Any, Any], state: State, link: str | None) -> Actor:
+    """The caller of a citizen's page: the citizen or a representative by their link (`?link=`,
+    the dossier's long link or a message's short one). A bearer token is verified (401 when it
+    is not valid) and then refused by the service, audited: the citizen's pages are not for
+    staff or agencies."""
     if link:
         try:
-            return Actor(dossier.citizen_principal(case_id, link))
-        except InvalidLink as exc:
+            return _dossier(state).citizen_actor(link)
+        except (InvalidLink, ShortLinkInvalid) as exc:
             raise NotAuthorizedException(str(exc)) from None
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException("a signed link (?link=) or a citizen token is required")
+        raise NotAuthorizedException("a signed link (?link=) is required")
     runtime: ServiceRuntime = state["runtime"]
     try:
         principal = await anyio.to_thread.run_sync(runtime.verifier.verify, token.strip())
     except AuthenticationError as exc:
         raise NotAuthorizedException(str(exc)) from None
-    return Actor(principal)
+    team = principal.team or _dossier(state).team_of(principal.subject)
+    return Actor(principal, team)
 
 
 def _ownership(case: Any) -> OwnershipResult:
@@ -329,10 +340,17 @@ class CaseController(Controller):
 
     @post("/citizen-link", operation_id="issueCitizenLink", status_code=201)
     async def citizen_link(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[CitizenLinkIn | None] = None,
     ) -> CitizenLinkOut:
-        """A signed, time-limited link for the citizen's own view."""
-        token, expires = await _dossier(state).link_for(_actor(request, state), case_id)
+        """A signed, time-limited link for the citizen's own view, or for a representative
+        (`mandate_id`): theirs, opening only what the mandate covers while it is current."""
+        token, expires = await _dossier(state).link_for(
+            _actor(request, state), case_id, mandate_id=data.mandate_id if data else None
+        )
         return {
             "link": token,
             "path": f"/citizen/cases/{case_id}?link={token}",
@@ -625,7 +643,7 @@ class CitizenController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> dict[str, Any]:
         """What is arranged, what waits on whom, what to do next, who the buddy is."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return await _dossier(state).citizen_view(actor, case_id)
 
     @get("/access-log", operation_id="citizenAccessLog")
@@ -633,7 +651,7 @@ class CitizenController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> list[AuditEntry]:
         """Who looked at my dossier."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return cast(list[AuditEntry], await _dossier(state).access_log(actor, case_id))
 
     @get("/export", operation_id="citizenExport")
@@ -641,7 +659,7 @@ class CitizenController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> dict[str, Any]:
         """My whole dossier as JSON (right of access)."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return await _dossier(state).export(actor, case_id)
 
     @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
@@ -649,7 +667,7 @@ class CitizenController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> str:
         """My whole dossier as a printable page."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return printable(await _dossier(state).export(actor, case_id))
 
     @post("/grants", operation_id="citizenGrant", status_code=201)
@@ -661,8 +679,10 @@ class CitizenController(Controller):
         data: JSONBody[GrantIn],
         link: Link = None,
     ) -> GrantCreated:
-        """Share my dossier with an agency, until a date."""
-        actor = await _citizen(request, state, case_id, link)
+        """Share my dossier with an agency, until a date (a representative: with
+        `act_on_behalf`)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "grant")
         grant_id = await _dossier(state).grant(
             actor,
             case_id,
@@ -683,8 +703,9 @@ class CitizenController(Controller):
         grant_id: ItemId,
         link: Link = None,
     ) -> None:
-        """Stop sharing my dossier with an agency."""
-        actor = await _citizen(request, state, case_id, link)
+        """Stop sharing my dossier with an agency (a representative: with `act_on_behalf`)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "revoke")
         await _dossier(state).revoke(actor, case_id, grant_id, channel=None)
 
     @post("/mandates", operation_id="citizenMandate", status_code=201)
@@ -696,8 +717,9 @@ class CitizenController(Controller):
         data: JSONBody[MandateIn],
         link: Link = None,
     ) -> MandateCreated:
-        """Give a representative a mandate."""
-        actor = await _citizen(request, state, case_id, link)
+        """Give a representative a mandate (the citizen only, never a representative)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "mandate")
         mandate_id = await _dossier(state).grant_mandate(
             actor,
             case_id,
@@ -709,6 +731,33 @@ class CitizenController(Controller):
             channel=data.channel,
         )
         return {"mandate_id": mandate_id}
+
+    @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
+    async def revoke_mandate(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        mandate_id: ItemId,
+        link: Link = None,
+    ) -> None:
+        """Revoke a representative's mandate, and with it every link of theirs."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "mandate_revoke")
+        await _dossier(state).revoke_mandate(actor, case_id, mandate_id, channel=None)
+
+    @post("/links/{link_id:str}/revoke", operation_id="citizenRevokeLink", status_code=204)
+    async def revoke_link(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        link_id: LinkId,
+        link: Link = None,
+    ) -> None:
+        """Refuse one of the links to my dossier from now on (mine or a representative's)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).revoke_link(actor, case_id, link_id)
 
 
 def printable(data: dict[str, Any]) -> str:
