@@ -33,7 +33,7 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
-from voorportaal_dossier.adapters import links
+from voorportaal_dossier.adapters import document_rows, links
 from voorportaal_dossier.adapters.anchors import AnchorStore
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.adapters.orm import (
@@ -83,6 +83,10 @@ NOT_A_LINK = (
     "staff and agencies read the case at /cases/{id}"
 )
 """Why a staff, agency or any other token is refused on the citizen's pages."""
+UPLOAD_REFUSED = (
+    "only the owner, their team or a supervisor adds documents to a case "
+    "(the citizen and a representative with the documents scope: with their link)"
+)
 
 
 def short_link_id(token: str) -> str:
@@ -857,7 +861,15 @@ class DossierService:
         document_id = new_id("doc")
 
         async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], Any]:
-            self._staff_basis(case, actor)
+            if actor.link is None:
+                self._staff_basis(case, actor)
+            else:
+                decision = sharing.decide(actor.principal, case, DataKind.DOCUMENTS, self._now())
+                if not decision.allowed:
+                    raise NotAllowed(decision.reason)
+            # Under the hash's lock, so a removal of the same file waits for this transaction
+            # and then finds its row (see `adapters/document_rows.py`).
+            await document_rows.lock_hash(s, checked.sha256)
             self._documents.put(checked.sha256, content)
             row = {
                 "id": document_id,
@@ -873,10 +885,56 @@ class DossierService:
             await s.execute(insert(documents).values(**row))
             return case, [], row
 
-        row: dict[str, Any] = await self.change(
-            actor, case_id, "upload", DataKind.DOCUMENTS, step, object_id=checked.sha256
-        )
+        try:
+            row: dict[str, Any] = await self.change(
+                actor, case_id, "upload", DataKind.DOCUMENTS, step, object_id=checked.sha256
+            )
+        except BaseException:
+            # The file may be stored with no committed row to keep it: remove it unless
+            # another row refers to it.
+            await self._remove_unreferenced({checked.sha256})
+            raise
         return _document_out(row)
+
+    async def may_upload(self, actor: Actor, case_id: str) -> None:
+        """Before an upload's body is read: the owner, their team or a supervisor (a staff
+        token), or the case's citizen or a representative whose mandate covers documents (a
+        link); anyone else is refused here, audited, and their body is never read."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            case = await store.load(session, case_id)
+            subject = case or CaseState.new(case_id)
+            if actor.link is not None:
+                decision = await self._link_refusal(session, actor, case_id, now) or sharing.decide(
+                    actor.principal, subject, DataKind.DOCUMENTS, now
+                )
+            else:
+                basis = ownership.visible_to(subject.ownership, actor.principal, actor.team)
+                decision = (
+                    Decision(True, "staff of the case add documents", basis or "none")
+                    if basis in CHANGE_BASES and not actor.principal.has_role(Role.CITIZEN)
+                    else Decision(False, UPLOAD_REFUSED, "none")
+                )
+            if not decision.allowed:
+                await audit_log.append(
+                    session,
+                    [
+                        record(
+                            actor,
+                            case_id,
+                            DataKind.DOCUMENTS.value,
+                            "upload",
+                            AuditAction.CHANGE,
+                            decision,
+                            now,
+                        )
+                    ],
+                )
+        if not decision.allowed:
+            log.info("dossier.upload_refused", case_id=case_id)
+            raise self._refused(actor, case, decision)
+        if case is None:
+            raise self._missing(actor)
 
     async def download(
         self, actor: Actor, case_id: str, document_id: str
@@ -1044,6 +1102,7 @@ class DossierService:
                 .all()
             )
             done = 0
+            hashes: set[str] = set()
             for case_id in due:
                 before = await store.load(session, case_id, lock=True)
                 if before is None or not retention.is_due(before, now, self._retention):
@@ -1052,12 +1111,26 @@ class DossierService:
                 await store.commit_events(
                     session, before, before, [event], source=self._source, clock=self._clock
                 )
-                await self._strip_rows(session, case_id)
+                hashes |= await self._strip_rows(session, case_id)
                 done += 1
                 log.info("dossier.case_anonymised", case_id=case_id)
+        # Only now that the rows' deletion is committed: a failed sweep leaves every file.
+        await self._remove_unreferenced(hashes)
         return done
 
-    async def _strip_rows(self, session: AsyncSession, case_id: str) -> None:
+    async def _remove_unreferenced(self, hashes: set[str]) -> None:
+        """Remove the stored files no document row refers to any more (each under its hash's
+        lock, after the transaction that deleted rows committed)."""
+        for digest in sorted(hashes):
+            async with self._sessions.begin() as session:
+                await document_rows.lock_hash(session, digest)
+                if not await document_rows.referenced(session, digest):
+                    self._documents.delete(digest)
+                    log.info("dossier.document_file_removed", sha256=digest)
+
+    async def _strip_rows(self, session: AsyncSession, case_id: str) -> set[str]:
+        """Strip the personal texts of a case's rows and delete its documents' rows and link
+        records; returns the documents' hashes (their files go once this commits)."""
         await session.execute(
             update(contacts)
             .where(contacts.c.case_id == case_id)
@@ -1079,12 +1152,8 @@ class DossierService:
             .all()
         )
         await session.execute(delete(documents).where(documents.c.case_id == case_id))
-        for digest in set(hashes):
-            elsewhere = await session.scalar(
-                select(documents.c.id).where(documents.c.sha256 == digest).limit(1)
-            )
-            if elsewhere is None:
-                self._documents.delete(digest)
+        await links.forget_case(session, case_id)
+        return set(hashes)
 
     # -- the citizen -------------------------------------------------------------------------
 

@@ -5,14 +5,17 @@ Translation only: rules live in the domain and the service layer."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
 import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, JSONBody, Parameter, PathParameter, QueryParameter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -42,6 +45,7 @@ from voorportaal_kit.auth import AuthenticationError, Principal
 from voorportaal_kit.http import ServiceError
 from voorportaal_kit.runtime import ServiceRuntime
 
+_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
 CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
 ItemId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64)]
 LinkId = Annotated[str, PathParameter(pattern=r"^link-[a-z0-9-]{1,59}$", max_length=64)]
@@ -198,6 +202,41 @@ async def _citizen(request: Request[Any, Any, Any], state: State, link: str | No
         raise NotAuthorizedException(str(exc)) from None
     team = principal.team or _dossier(state).team_of(principal.subject)
     return Actor(principal, team)
+
+
+async def _may_upload(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the staff upload: runs before the body is read, so a caller who may not add a
+    document to this case is refused (403, audited) without a byte of the upload consumed."""
+    principal = connection.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("a bearer token is required")
+    dossier: DossierService = connection.app.state["dossier"]
+    team = principal.team or dossier.team_of(principal.subject)
+    await dossier.may_upload(Actor(principal, team), _path_case(connection))
+
+
+async def _may_upload_with_link(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard of the citizen's upload: the case's citizen link, or a representative's whose
+    mandate covers documents; checked before the body is read (401/403, audited)."""
+    link = connection.query_params.get("link")
+    if not link or len(link) > 512:
+        raise NotAuthorizedException("a signed link (?link=) is required")
+    dossier: DossierService = connection.app.state["dossier"]
+    try:
+        actor = dossier.citizen_actor(link)
+    except (InvalidLink, ShortLinkInvalid) as exc:
+        raise NotAuthorizedException(str(exc)) from None
+    await dossier.may_upload(actor, _path_case(connection))
+
+
+def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The case id of the path, checked as the handler would (guards run before that)."""
+    case_id = str(connection.path_params["case_id"])
+    if not _CASE_ID.fullmatch(case_id):
+        raise ServiceError("not a case id", field="case_id")
+    return case_id
 
 
 def _ownership(case: Any) -> OwnershipResult:
@@ -558,6 +597,7 @@ class DocumentController(Controller):
         operation_id="uploadDocument",
         status_code=201,
         request_max_body_size=MAX_UPLOAD_BODY,
+        guards=[_may_upload],
     )
     async def upload(
         self,
@@ -566,22 +606,9 @@ class DocumentController(Controller):
         case_id: CaseId,
         data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> DocumentOut:
-        """Upload a PDF, JPEG or PNG to the case."""
-        actor = _actor(request, state)
-        dossier = _dossier(state)
-        if not isinstance(data.file, UploadFile):
-            raise ServiceError("Send the document as the multipart field 'file'.", field="file")
-        content = await data.file.read(dossier.max_upload_bytes + 1)
-        shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
-        uploaded = await dossier.upload(
-            actor,
-            case_id,
-            content=content,
-            filename=data.file.filename,
-            title=(data.title or "")[:200] or None,
-            shared_with=shared[:32],
-        )
-        return cast(DocumentOut, uploaded)
+        """Upload a PDF, JPEG or PNG to the case (the owner, their team or a supervisor;
+        anyone else is refused before the body is read)."""
+        return await _upload(_actor(request, state), state, case_id, data)
 
     @get("/{document_id:str}", operation_id="downloadDocument", media_type=MediaType.TEXT)
     async def download(
@@ -594,6 +621,23 @@ class DocumentController(Controller):
             media_type=meta["media_type"],
             headers={"Content-Disposition": f'attachment; filename="{meta["id"]}"'},
         )
+
+
+async def _upload(actor: Actor, state: State, case_id: str, data: UploadIn) -> DocumentOut:
+    dossier = _dossier(state)
+    if not isinstance(data.file, UploadFile):
+        raise ServiceError("Send the document as the multipart field 'file'.", field="file")
+    content = await data.file.read(dossier.max_upload_bytes + 1)
+    shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
+    uploaded = await dossier.upload(
+        actor,
+        case_id,
+        content=content,
+        filename=data.file.filename,
+        title=(data.title or "")[:200] or None,
+        shared_with=shared[:32],
+    )
+    return cast(DocumentOut, uploaded)
 
 
 class SupervisorController(Controller):
@@ -758,6 +802,26 @@ class CitizenController(Controller):
         """Refuse one of the links to my dossier from now on (mine or a representative's)."""
         actor = await _citizen(request, state, link)
         await _dossier(state).revoke_link(actor, case_id, link_id)
+
+    @post(
+        "/documents",
+        operation_id="citizenUploadDocument",
+        status_code=201,
+        request_max_body_size=MAX_UPLOAD_BODY,
+        guards=[_may_upload_with_link],
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+        link: Link = None,
+    ) -> DocumentOut:
+        """Add a PDF, JPEG or PNG to my dossier (a representative: with the documents scope;
+        anyone else is refused before the body is read)."""
+        actor = await _citizen(request, state, link)
+        return await _upload(actor, state, case_id, data)
 
 
 def printable(data: dict[str, Any]) -> str:
