@@ -27,7 +27,9 @@ from voorportaal_dossier.entrypoints.http.schemas import (
     ActionCreated,
     AuditEntry,
     CasePage,
+    CitizenExport,
     CitizenLinkOut,
+    CitizenView,
     ContactCreated,
     DocumentOut,
     GrantCreated,
@@ -685,10 +687,11 @@ class CitizenController(Controller):
     @get("/", operation_id="citizenView")
     async def view(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
-    ) -> dict[str, Any]:
-        """What is arranged, what waits on whom, what to do next, who the buddy is."""
+    ) -> CitizenView:
+        """What is arranged, what waits on whom, what to do next, who the buddy is; with
+        whom I share, my representatives and the links to my dossier."""
         actor = await _citizen(request, state, link)
-        return await _dossier(state).citizen_view(actor, case_id)
+        return cast(CitizenView, await _dossier(state).citizen_view(actor, case_id))
 
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(
@@ -701,10 +704,10 @@ class CitizenController(Controller):
     @get("/export", operation_id="citizenExport")
     async def export(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
-    ) -> dict[str, Any]:
+    ) -> CitizenExport:
         """My whole dossier as JSON (right of access)."""
         actor = await _citizen(request, state, link)
-        return await _dossier(state).export(actor, case_id)
+        return cast(CitizenExport, await _dossier(state).export(actor, case_id))
 
     @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
     async def export_html(
