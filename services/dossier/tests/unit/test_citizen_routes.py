@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from test_dossier_api import CASE, OTHER, START, Api, api
+from test_dossier_api import CASE, OTHER, PDF, START, Api, api
 
 from voorportaal_contracts.citizen_links import sign_link_token
 from voorportaal_dossier.domain.audit import AuditRecord
@@ -113,6 +113,8 @@ CALLERS: dict[str, tuple[str, Any]] = {
     "representative_out_of_scope": ("link", "rep_docs"),
 }
 CITIZEN = {"citizen", "citizen_short_link"}
+FILE: dict[str, Any] = {"file": ("loonstrook.pdf", PDF)}
+"""Sent as a multipart upload rather than JSON."""
 REP_OK = CITIZEN | {"representative_in_scope"}
 
 # (name, method, path template, body, who is allowed)
@@ -144,6 +146,13 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, set[str]]] = [
         CITIZEN,
     ),
     (
+        "upload",
+        "POST",
+        "/citizen/cases/{case}/documents",
+        FILE,
+        REP_OK | {"representative_out_of_scope"},  # that mandate covers documents only
+    ),
+    (
         "revoke_link",
         "POST",
         "/citizen/cases/{case}/links/{rep_full_link_id}/revoke",
@@ -163,13 +172,14 @@ def _records(api: Api) -> list[AuditRecord]:
 
 def _request(api: Api, world: World, caller: str, method: str, url: str, body: Any) -> Any:
     how, what = CALLERS[caller]
+    sent: dict[str, Any] = {"files": body} if body is FILE else {"json": body}
     if how == "token":
-        return api.client.request(method, url, json=body, headers=api.h(*what))
+        return api.client.request(method, url, headers=api.h(*what), **sent)
     if how == "citizen_token":
         # What the intake hands an anonymous citizen: a citizen token scoped to the case.
         headers = api.h(f"intake:{CASE}", "citizen", case_id=CASE)
-        return api.client.request(method, url, json=body, headers=headers)
-    return api.client.request(method, url, json=body, params={"link": getattr(world, what)})
+        return api.client.request(method, url, headers=headers, **sent)
+    return api.client.request(method, url, params={"link": getattr(world, what)}, **sent)
 
 
 @pytest.mark.parametrize(("route", "method", "template", "body", "allowed"), ROUTES)

@@ -177,7 +177,7 @@ def _refused_uploads(api: Api) -> list[AuditRecord]:
         ("anonymous_intake_token", 403),
         ("agency_with_grant", 403),
         ("other_team", 403),
-        ("citizen_token_on_the_citizen_route", 401),
+        ("citizen_token_on_the_citizen_route", 403),
         ("representative_without_documents", 403),
         ("citizen_of_another_case", 403),
     ],

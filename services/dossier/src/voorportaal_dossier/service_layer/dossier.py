@@ -896,15 +896,16 @@ class DossierService:
             raise
         return _document_out(row)
 
-    async def may_upload(self, actor: Actor, case_id: str) -> None:
+    async def may_upload(self, actor: Actor, case_id: str, *, citizen_page: bool = False) -> None:
         """Before an upload's body is read: the owner, their team or a supervisor (a staff
-        token), or the case's citizen or a representative whose mandate covers documents (a
-        link); anyone else is refused here, audited, and their body is never read."""
+        token), or on the citizen's page the case's citizen or a representative whose mandate
+        covers documents (a link); anyone else is refused here, audited, and their body is
+        never read."""
         now = self._clock.now()
         async with self._sessions.begin() as session:
             case = await store.load(session, case_id)
             subject = case or CaseState.new(case_id)
-            if actor.link is not None:
+            if citizen_page or actor.link is not None:
                 decision = await self._link_refusal(session, actor, case_id, now) or sharing.decide(
                     actor.principal, subject, DataKind.DOCUMENTS, now
                 )

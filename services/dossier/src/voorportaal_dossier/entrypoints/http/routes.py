@@ -183,7 +183,9 @@ def _actor(request: Request[Any, Any, Any], state: State) -> Actor:
     return Actor(principal, team)
 
 
-async def _citizen(request: Request[Any, Any, Any], state: State, link: str | None) -> Actor:
+async def _citizen(
+    request: ASGIConnection[Any, Any, Any, Any], state: State, link: str | None
+) -> Actor:
     """The caller of a citizen's page: the citizen or a representative by their link (`?link=`,
     the dossier's long link or a message's short one). A bearer token is verified (401 when it
     is not valid) and then refused by the service, audited: the citizen's pages are not for
@@ -223,14 +225,11 @@ async def _may_upload_with_link(
     """Guard of the citizen's upload: the case's citizen link, or a representative's whose
     mandate covers documents; checked before the body is read (401/403, audited)."""
     link = connection.query_params.get("link")
-    if not link or len(link) > 512:
-        raise NotAuthorizedException("a signed link (?link=) is required")
-    dossier: DossierService = connection.app.state["dossier"]
-    try:
-        actor = dossier.citizen_actor(link)
-    except (InvalidLink, ShortLinkInvalid) as exc:
-        raise NotAuthorizedException(str(exc)) from None
-    await dossier.may_upload(actor, _path_case(connection))
+    if link is not None and len(link) > 512:
+        raise NotAuthorizedException("the link is incomplete or damaged")
+    state = connection.app.state
+    actor = await _citizen(connection, state, link)
+    await _dossier(state).may_upload(actor, _path_case(connection), citizen_page=True)
 
 
 def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
