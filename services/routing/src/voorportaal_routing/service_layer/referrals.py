@@ -68,15 +68,9 @@ from voorportaal_kit.db import insert_rows
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
+from voorportaal_routing.adapters import grants
 from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rules
-from voorportaal_routing.adapters.orm import (
-    answers,
-    cases,
-    grants,
-    identities,
-    referrals,
-    transitions,
-)
+from voorportaal_routing.adapters.orm import answers, cases, identities, referrals, transitions
 from voorportaal_routing.domain.answers import answer_key, answer_time_problem, promise_id
 from voorportaal_routing.domain.buddy import CaseSummary, recommend_buddy
 from voorportaal_routing.domain.chains import ChainLink, stalled_chains
@@ -488,7 +482,7 @@ class RoutingService:
         event = incoming.data
         assert isinstance(event, ConsentGranted)
         await _lock_cases(session, [event.case_id])
-        await self._put_grant(
+        await grants.put(
             session,
             {
                 "grant_id": event.grant_id,
@@ -498,6 +492,7 @@ class RoutingService:
                 "valid_from": event.valid_from,
                 "valid_until": event.valid_until,
             },
+            self._clock.now(),
             seeded=False,
         )
         staged = await self._reconcile(
@@ -511,29 +506,14 @@ class RoutingService:
         event = incoming.data
         assert isinstance(event, ConsentRevoked)
         await _lock_cases(session, [event.case_id])
-        now = self._clock.now()
-        known = await session.scalar(
-            select(grants.c.grant_id).where(
-                grants.c.case_id == event.case_id, grants.c.grant_id == event.grant_id
-            )
+        await grants.revoke(
+            session,
+            case_id=event.case_id,
+            grant_id=event.grant_id,
+            agency_code=event.agency_code,
+            revoked_at=event.revoked_at,
+            now=self._clock.now(),
         )
-        if known is None:  # the grant comes later (another topic, a slower producer)
-            await session.execute(
-                insert(grants).values(
-                    grant_id=event.grant_id,
-                    case_id=event.case_id,
-                    agency_code=event.agency_code,
-                    scopes=[],
-                    revoked_at=event.revoked_at,
-                    updated_at=now,
-                )
-            )
-        else:
-            await session.execute(
-                update(grants)
-                .where(grants.c.case_id == event.case_id, grants.c.grant_id == event.grant_id)
-                .values(revoked_at=event.revoked_at, next_check_at=None, updated_at=now)
-            )
         staged = await self._reconcile(
             session, event.case_id, event.agency_code, incoming, "consent_revoked"
         )
@@ -547,7 +527,7 @@ class RoutingService:
         case_id = event.case_id
         await _lock_cases(session, [case_id])
         await session.execute(delete(identities).where(identities.c.case_id == case_id))
-        await session.execute(delete(grants).where(grants.c.case_id == case_id))
+        await grants.forget_case(session, case_id)
         found = (
             (await session.execute(select(cases).where(cases.c.case_id == case_id)))
             .mappings()
@@ -880,31 +860,15 @@ class RoutingService:
 
     async def _grant_changes(self, session: AsyncSession, now: datetime) -> Staged:
         """Grants that started or ended since the last sweep: the agency gets what it may
-        see now (an expiry takes back, a grant from a later date upgrades)."""
-        due = (
-            (
-                await session.execute(
-                    select(grants)
-                    .where(grants.c.next_check_at <= now)
-                    .order_by(grants.c.next_check_at)
-                    .limit(500)
-                    .with_for_update(skip_locked=True)
-                )
-            )
-            .mappings()
-            .all()
-        )
+        see now (an expiry takes back, a grant from a later date upgrades).
+
+        The case is locked before its grants are read (the order the consumers lock in, so the
+        two cannot deadlock); a grant another sweep handled meanwhile is no longer due."""
         staged: Staged = []
-        for found in due:
-            grant = _grant(found)
-            await session.execute(
-                update(grants)
-                .where(grants.c.case_id == found["case_id"], grants.c.grant_id == grant.grant_id)
-                .values(next_check_at=grant.next_change(now), updated_at=now)
-            )
-        for case_id, agency in sorted({(g["case_id"], g["agency_code"]) for g in due}):
+        for case_id in await grants.cases_due(session, now):
             await _lock_cases(session, [case_id])
-            staged += await self._reconcile(session, case_id, agency, None, "consent_expired")
+            for agency in sorted(await grants.take_due(session, case_id, now)):
+                staged += await self._reconcile(session, case_id, agency, None, "consent_expired")
         return staged
 
     async def _tick(self, session: AsyncSession, row: dict[str, Any], now: datetime) -> Staged:
@@ -1460,11 +1424,8 @@ class RoutingService:
 
     async def _seed_grants(self, session: AsyncSession, intakes: Sequence[Envelope]) -> None:
         """The intake's `share_with` as the grants the intake publishes (same ids and terms),
-        for routing may read the intake before those `ConsentGranted` events. A grant already
-        known stays as it is, except a bare revocation, which gets its terms (and stays
-        revoked)."""
-        now = self._clock.now()
-        seeds: dict[tuple[str, str], dict[str, Any]] = {}
+        for routing may read the intake before those `ConsentGranted` events."""
+        seeds: list[dict[str, Any]] = []
         for incoming in intakes:
             event = incoming.data
             assert isinstance(event, IntakeSubmitted | IntakeAmended)
@@ -1474,72 +1435,22 @@ class RoutingService:
                 except ValueError:
                     log.warning("routing.intake_grant_id_too_long", agency=agency)
                     continue
-                valid_until = intake_grant_valid_until(event.submitted_at)
-                seeds[(event.case_id, grant_id)] = {
-                    "grant_id": grant_id,
-                    "case_id": event.case_id,
-                    "agency_code": agency,
-                    "scopes": sorted(s.value for s in INTAKE_CONSENT_SCOPES),
-                    "valid_from": event.submitted_at,
-                    "valid_until": valid_until,
-                    "revoked_at": None,
-                    "next_check_at": valid_until if now < valid_until else None,
-                    "updated_at": now,
-                }
-        if not seeds:
-            return
-        known = {
-            (row.case_id, row.grant_id): row.scopes
-            for row in await session.execute(
-                select(grants.c.case_id, grants.c.grant_id, grants.c.scopes).where(
-                    grants.c.case_id.in_({case_id for case_id, _ in seeds}),
-                    grants.c.grant_id.in_({grant_id for _, grant_id in seeds}),
+                seeds.append(
+                    {
+                        "case_id": event.case_id,
+                        "grant_id": grant_id,
+                        "agency_code": agency,
+                        "scopes": sorted(s.value for s in INTAKE_CONSENT_SCOPES),
+                        "valid_from": event.submitted_at,
+                        "valid_until": intake_grant_valid_until(event.submitted_at),
+                    }
                 )
-            )
-        }
-        fresh = [seed for ids, seed in seeds.items() if ids not in known]
-        if fresh:
-            await insert_rows(session, grants, fresh)
-        for ids, scopes in known.items():
-            if ids in seeds and not scopes:  # only its revocation was known
-                await self._put_grant(session, seeds[ids], seeded=True)
-
-    async def _put_grant(
-        self, session: AsyncSession, values: dict[str, Any], *, seeded: bool
-    ) -> None:
-        """Store a grant's terms; a revocation already known keeps it revoked."""
-        now = self._clock.now()
-        where = (grants.c.case_id == values["case_id"], grants.c.grant_id == values["grant_id"])
-        found = (await session.execute(select(grants).where(*where))).mappings().first()
-        if found is not None and seeded and found["scopes"]:
-            return
-        terms = {
-            "agency_code": values["agency_code"],
-            "scopes": values["scopes"],
-            "valid_from": values["valid_from"],
-            "valid_until": values["valid_until"],
-            "updated_at": now,
-        }
-        revoked_at = found["revoked_at"] if found is not None else None
-        grant = _grant({**terms, "grant_id": values["grant_id"], "revoked_at": revoked_at})
-        terms["next_check_at"] = grant.next_change(now)
-        if found is None:
-            await session.execute(
-                insert(grants).values(
-                    case_id=values["case_id"], grant_id=values["grant_id"], **terms
-                )
-            )
-        else:
-            await session.execute(update(grants).where(*where).values(**terms))
+        await grants.seed(session, seeds, self._clock.now())
 
     @staticmethod
     async def _grants_of(session: AsyncSession, case_ids: list[str]) -> dict[str, list[Grant]]:
         """The grants of these cases, by case."""
-        found: dict[str, list[Grant]] = defaultdict(list)
-        rows = await session.execute(select(grants).where(grants.c.case_id.in_(case_ids)))
-        for row in rows.mappings():
-            found[row["case_id"]].append(_grant(row))
-        return dict(found)
+        return await grants.of_cases(session, case_ids)
 
     async def _identity_if_shared(
         self,
@@ -1638,18 +1549,6 @@ def _sla_fields(
         ("due_at", clock.due_at),
         ("expires_at", clock.expires_at),
         ("next_check_at", next_sla_check(clock, now)),
-    )
-
-
-def _grant(row: Any) -> Grant:
-    """A stored grant as the domain's `Grant`."""
-    return Grant(
-        grant_id=row["grant_id"],
-        agency_code=row["agency_code"],
-        scopes=frozenset(SharingScope(s) for s in row["scopes"]),
-        valid_from=row["valid_from"],
-        valid_until=row["valid_until"],
-        revoked=row["revoked_at"] is not None,
     )
 
 
