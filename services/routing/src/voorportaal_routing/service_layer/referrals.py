@@ -3,8 +3,14 @@
 Every change happens in one transaction with the events it causes (outbox): `case.events` for
 the dossier and notify, `referrals.<agency>` for the agency. Handlers run inside the kit's
 consumer transaction (inbox), so a redelivered event changes nothing. A response that breaks a
-rule — unknown referral, another agency's referral, a bad signature, a transition the lifecycle
-does not allow — is refused with its reason (dead-lettered), never applied.
+rule — unknown referral, another agency's referral, a bad signature, a `responded_at` far from
+now, a transition the lifecycle does not allow — is refused with its reason (dead-lettered),
+never applied; the same answer sent again is applied once.
+
+What an agency receives about the citizen is decided from the sharing grants at the moment of
+sending (`domain/consent.py`); a grant revoked or ended is taken back with `ConsentWithdrawn`,
+a new one upgrades open referrals (`_reconcile`). An intake awaiting confirmation is planned
+only (`UNCONFIRMED`) until `IntakeConfirmed`.
 """
 
 from __future__ import annotations
