@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from kafka_reading import read_topic
+from sqlalchemy import func, select
 
 from voorportaal_contracts.consent import intake_grant_id
 from voorportaal_contracts.envelope import Envelope
@@ -42,6 +43,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.dlq import read_dead_letters
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.tables import inbox
 from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
 
@@ -448,3 +450,32 @@ async def test_an_anonymised_case_tells_each_agency_to_delete_what_it_holds(live
     )
     assert told[0].reason == "case_anonymised" and uwv["id"] in told[0].referral_ids
     assert set(told[0].scopes) == {"summary", "identity"}
+
+
+async def test_a_promise_sent_twice_by_the_agency_is_recorded_once(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    rows = await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    promise = {"promise": "We bellen u vrijdag.", "promise_due_at": START + timedelta(days=3)}
+    first = await live.respond(uwv, "promise_made", **promise)
+    retried = await live.respond(
+        uwv, "promise_made", responded_at=START + timedelta(minutes=2), **promise
+    )
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:  # until routing's consumer took both (its inbox)
+        async with live.runtime.sessions() as session:
+            taken = await session.scalar(
+                select(func.count())
+                .select_from(inbox)
+                .where(inbox.c.event_id.in_([first.id, retried.id]))
+            )
+        if taken == 2:
+            break
+        await asyncio.sleep(0.3)
+    else:
+        raise AssertionError("routing never consumed both answers")
+    recorded = await live.wait_on_topic(
+        "case.events", case_id, lambda events: any("promise" in e.type for e in events)
+    )
+    assert len([e for e in recorded if "promise-recorded" in e.type]) == 1
