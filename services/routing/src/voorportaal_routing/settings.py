@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import date
 from functools import lru_cache
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from voorportaal_contracts.signing import LEGACY_SIGNATURES_UNTIL
 from voorportaal_kit.settings import ServiceSettings
 
 DEV_AGENCY_KEY_SEED = "voorportaal-dev-agency-keys-not-for-production"
@@ -43,6 +45,23 @@ class RoutingSettings(ServiceSettings):
     )
     chain_max_wait_working_days: int = Field(
         default=20, ge=1, description="A referral waiting longer than this on another escalates."
+    )
+    answer_max_age_s: float = Field(
+        default=24 * 3600,
+        gt=0,
+        description="An agency's answer whose `responded_at` is older than this is refused "
+        "(dead-lettered): a replay, or an answer held back too long.",
+    )
+    answer_max_ahead_s: float = Field(
+        default=300,
+        ge=0,
+        description="An answer whose `responded_at` is further than this in the future is "
+        "refused (a clock that is wrong, or a forged time).",
+    )
+    legacy_signatures_until: date | None = Field(
+        default=LEGACY_SIGNATURES_UNTIL,
+        description="The last day on which an answer signed the old way (`signature` in the "
+        "payload over canonical JSON) is accepted; None refuses it already.",
     )
 
     @model_validator(mode="after")
