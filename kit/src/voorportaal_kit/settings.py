@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from voorportaal_kit.auth import AuthSettings, hs256_is_citizen_only, verifies_staff_by_public_key
@@ -124,6 +132,23 @@ class ServiceSettings(BaseSettings):
         default_factory=lambda: AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
     )
     """JWT verification: `..._AUTH__ISSUER`, `..._AUTH__HS256_SECRET`, `..._AUTH__JWKS_URL`."""
+
+    @field_validator("auth", mode="before")
+    @classmethod
+    def _development_secret_beside_other_auth_settings(
+        cls, value: Any, info: ValidationInfo
+    ) -> Any:
+        # Setting one auth field from the environment (e.g. `..._AUTH__STAFF_PUBLIC_KEY_FILE`)
+        # replaces the whole default; in development keep its secret unless HS256 is not
+        # accepted or a secret is given. Outside development nothing is filled in.
+        if (
+            isinstance(value, dict)
+            and "hs256_secret" not in value
+            and info.data.get("environment") is Environment.DEVELOPMENT
+            and "HS256" in value.get("algorithms", ["HS256"])
+        ):
+            return {**value, "hs256_secret": DEV_JWT_SECRET}
+        return value
 
     def development_defaults(self) -> dict[str, bool]:
         """Each setting with a development default, and whether it still holds it. A service
