@@ -61,7 +61,8 @@ class ConsoleSettings(BaseSettings):
     staff accounts file, and the OIDC provider too when `oidc_issuer` is set (development)."""
 
     accounts_file: Path = DEFAULT_ACCOUNTS_FILE
-    """TOML file with the local staff accounts (hashed passwords only)."""
+    """TOML file with the local staff accounts (hashed passwords only); in production (OIDC)
+    only the colleagues a handover may go to. The demo accounts are refused in production."""
 
     session_idle_timeout_s: float = Field(default=15 * 60, gt=0)
     """A session without user activity for this long is ended on the server."""
@@ -119,27 +120,30 @@ class ConsoleSettings(BaseSettings):
             raise ValueError("auth_mode 'oidc' needs oidc_issuer and oidc_client_id")
         if self.staff_key_file is not None and self.staff_key_pem is not None:
             raise ValueError("set either staff_key_file or staff_key_pem, not both")
-        if self.environment is Environment.PRODUCTION and self.auth_mode == "local":
-            raise ValueError("production signs staff in through OIDC, not local accounts")
+        production = self.environment is Environment.PRODUCTION
+        if production:
+            if self.auth_mode == "local":
+                raise ValueError("production signs staff in through OIDC, not local accounts")
+            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+                raise ValueError("oidc_issuer: production needs an https issuer")
+            if self.staff_signing_key is None:
+                raise ValueError("staff_key_file: production needs the console's private key")
         secret = self.token.hs256_secret if self.token else None
         refuse_development_defaults(
             self.environment,
             {
                 "token.hs256_secret": secret is not None
-                and secret.get_secret_value() == DEV_JWT_SECRET
+                and secret.get_secret_value() == DEV_JWT_SECRET,
+                # The demo accounts: production names its own colleagues (for handovers).
+                "accounts_file": self.accounts_file == DEFAULT_ACCOUNTS_FILE,
             },
         )
-        if self.environment is Environment.PRODUCTION:
-            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
-                raise ValueError("oidc_issuer: production needs an https issuer")
-            if self.token is not None:
-                raise ValueError(
-                    "token: production signs staff tokens with staff_key_file, never with a "
-                    "shared secret"
-                )
-            if self.staff_signing_key is None:
-                raise ValueError("staff_key_file: production needs the console's private key")
-        elif self.staff_signing_key is None and self.token is None:
+        if production and self.token is not None:
+            raise ValueError(
+                "token: production signs staff tokens with staff_key_file, never with a "
+                "shared secret"
+            )
+        if not production and self.staff_signing_key is None and self.token is None:
             self.token = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
         return self
 

@@ -110,6 +110,9 @@ def test_production_refuses_local_accounts_and_any_shared_secret(tmp_path: Path)
         ConsoleSettings(**PRODUCTION_OIDC)
     (tmp_path / "console.key").write_bytes(generate_staff_key_pair()[0])
     with_key = {**PRODUCTION_OIDC, "staff_key_file": tmp_path / "console.key"}
+    with pytest.raises(ValidationError, match="accounts_file: development default"):
+        ConsoleSettings(**with_key)
+    with_key["accounts_file"] = tmp_path / "colleagues.toml"
     with pytest.raises(ValidationError, match=r"token\.hs256_secret: development default"):
         ConsoleSettings(**with_key, token=AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET)))
     with pytest.raises(ValidationError, match="never with a shared secret"):
