@@ -1,10 +1,15 @@
 """Authentication and authorisation primitives shared by every Voorportaal service.
 
-A request carries a JWT bearer token. Staff tokens come from the government OIDC provider
-(RS256/ES256, keys from its JWKS endpoint); locally, in tests and for the citizen's signed link
-the suite issues HS256 tokens itself. `TokenVerifier` turns a token into a `Principal`;
-`JWTAuthMiddleware` does that for every Litestar request (401 on failure) and the guards below
-check roles, agency and case scope (403 on failure).
+A request carries a JWT bearer token. Staff tokens come from the console, signed with its own
+private key (ES256/EdDSA; the services hold only the public key, `staff_public_key_file`), or
+from the government OIDC provider (RS256/ES256, keys from its JWKS endpoint); no service holds
+a secret that could mint a staff token in production. The citizen's intake link is HS256 with
+the suite's own secret (citizen role only beside a public key); in development `voorportaal
+token` and the demo data sign HS256 staff tokens too.
+
+`TokenVerifier` turns a token into a `Principal`; `JWTAuthMiddleware` does that for every
+Litestar request (401 on failure) and the guards below check roles, agency and case scope (403
+on failure).
 
 Nothing here logs or reports personal data: errors name the claim or check that failed, never
 a claim's value other than a role name; `Principal.name` is kept out of its repr.
