@@ -131,7 +131,8 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = Field(
         default_factory=lambda: AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
     )
-    """JWT verification: `..._AUTH__ISSUER`, `..._AUTH__HS256_SECRET`, `..._AUTH__JWKS_URL`."""
+    """JWT verification: `..._AUTH__ISSUER`, `..._AUTH__HS256_SECRET`, `..._AUTH__JWKS_URL`,
+    `..._AUTH__STAFF_PUBLIC_KEY_FILE` (the console's public key)."""
 
     @field_validator("auth", mode="before")
     @classmethod
