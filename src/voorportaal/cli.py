@@ -491,6 +491,18 @@ def content_check(version: str | None) -> None:
             f"{len(event.signals):3} signals {len(event.checklist):3} checklist items"
         )
     found += triage_problems(content_files.load_triage(chosen), {r.code for r in catalogue.risks})
+    # Routing's rules and directory (sources, checked dates) and notify's translations.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from voorportaal_notify.adapters.data_files import load_templates
+    from voorportaal_notify.domain.render import translation_problems
+    from voorportaal_routing.adapters.data_files import content_findings
+
+    routing = content_findings(today=datetime.now(ZoneInfo("Europe/Amsterdam")).date())
+    found += routing.problems + translation_problems(load_templates())
+    for warning in routing.warnings:
+        click.echo(f"  warning: {warning}")
     for problem in found:
         click.echo(f"  problem: {problem}")
     if found:
