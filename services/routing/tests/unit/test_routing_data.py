@@ -35,8 +35,14 @@ def test_the_shipped_directory_and_rules_have_no_problems() -> None:
     assert load_buddy_policy().rules
 
 
+def public_agencies(catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogue's public bodies: a party the checklist names that is none (`public =
+    false`: the employer, a pension fund) is never referred to, so routing does not know it."""
+    return [a for a in catalogue["agencies"] if a.get("public", True)]
+
+
 def test_the_directory_covers_every_agency_of_the_intake(catalogue: dict[str, Any]) -> None:
-    intake_agencies = {a["code"] for a in catalogue["agencies"]}
+    intake_agencies = {a["code"] for a in public_agencies(catalogue)}
     ours = {o.code for o in load_directory().organizations}
     assert intake_agencies - ours == set()
     offered = {s.organization for s in load_directory().services}
@@ -75,7 +81,7 @@ def test_the_vocabulary_is_the_intakes_need_and_risk_codes(catalogue: dict[str, 
 def test_electronic_referrals_agree_with_the_intake_catalogue(catalogue: dict[str, Any]) -> None:
     """The checklist promises a direct referral exactly where routing can make one."""
     directory = load_directory()
-    for agency in catalogue["agencies"]:
+    for agency in public_agencies(catalogue):
         ours = {
             s.accepts_electronic_referrals
             for s in directory.services
