@@ -53,12 +53,16 @@ JOB = LifeEvent.INCOME_LOSS
 
 def test_dismissed_employee_who_worked_26_of_36_weeks_gets_ww_and_the_toeslagenwet_first() -> None:
     sent = refer(JOB, "income_gap", "unemployment_benefit", "allowances")
-    assert {"uwv_ww", "uwv_toeslagenwet"} <= set(sent)
     # A WW below the social minimum is topped up by UWV (Toeslagenwet), not by the gemeente:
-    # the toeslag goes now, with the WW; bijstand waits until UWV decided on it.
-    assert sent["uwv_toeslagenwet"].waits_on is None
-    assert sent["uwv_toeslagenwet"].rule_id == "job_loss_top_up"
-    assert sent["gemeente_aanvullende_bijstand"].waits_on == "uwv_toeslagenwet"
+    # UWV looks at the toeslag with the WW application (one referral, both reasons), and
+    # bijstand waits until UWV decided on both.
+    ww = sent["uwv_ww"]
+    assert ww.rule_ids == ("job_loss_ww", "job_loss_top_up")
+    assert "Toeslagenwet" in ww.reasons[1].nl and "6 weken" in ww.reasons[1].nl
+    assert ww.waits_on is None
+    top_up = sent["gemeente_aanvullende_bijstand"]
+    assert top_up.waits_on == "uwv_ww"
+    assert top_up.rule_id == "job_loss_bijstand_after_top_up"
 
 
 def test_self_employed_person_losing_all_income_gets_no_ww_but_bbz_at_the_gemeente() -> None:
@@ -98,8 +102,8 @@ def test_temp_worker_ill_after_the_contract_ended_reports_sick_to_uwv_for_ziekte
     assert ziektewet.mode == "warm_handover"
     assert "tweede ziektedag" in ziektewet.reasons[0].nl
     assert "4 weken" in ziektewet.reasons[0].nl
-    assert sent["uwv_toeslagenwet"].waits_on is None
-    assert sent["gemeente_aanvullende_bijstand"].waits_on == "uwv_toeslagenwet"
+    assert ziektewet.rule_ids == ("illness_income", "illness_top_up")  # with the Toeslagenwet
+    assert sent["gemeente_aanvullende_bijstand"].waits_on == "uwv_ziekte"
 
 
 def test_permanent_employee_ill_and_short_of_money_is_not_sent_to_uwv_for_ziektewet() -> None:

@@ -54,12 +54,11 @@ def test_job_loss_with_eviction_threatening_in_utrecht() -> None:
         ("wijkteam_buurtteam_utrecht", "anonymous", None, True),
         ("verhuurder_huur", "self_contact", None, True),
         ("uwv_ww", "warm_handover", None, False),
-        ("uwv_toeslagenwet", "warm_handover", None, False),
         ("toeslagen_wijziging", "anonymous", None, False),
         ("gemeente_kwijtschelding", "warm_handover", None, False),
         ("waterschap_kwijtschelding_bghu", "self_contact", None, False),
         ("belastingdienst_aangifte", "self_contact", None, False),
-        ("gemeente_aanvullende_bijstand", "warm_handover", "uwv_toeslagenwet", False),
+        ("gemeente_aanvullende_bijstand", "warm_handover", "uwv_ww", False),
     ]
 
 
@@ -87,12 +86,11 @@ def test_falling_ill_without_much_self_reliance_in_amsterdam() -> None:
         share_with=("uwv", "wijkteam"),
     ) == [
         ("uwv_ziekte", "warm_handover", None, False),
-        ("uwv_toeslagenwet", "warm_handover", None, False),
         ("toeslagen_wijziging", "anonymous", None, False),
         ("wijkteam_buurtteam_amsterdam", "warm_handover", None, False),
         ("ciz_wlz_indicatie", "anonymous", None, False),
         ("zorgverzekeraar_wijkverpleging", "self_contact", None, False),
-        ("gemeente_aanvullende_bijstand", "anonymous", "uwv_toeslagenwet", False),
+        ("gemeente_aanvullende_bijstand", "anonymous", "uwv_ziekte", False),
         ("cak_eigen_bijdrage", "self_contact", "ciz_wlz_indicatie", False),
     ]
 
