@@ -517,11 +517,29 @@ def content_check(version: str | None) -> None:
             f"{len(event.signals):3} signals {len(event.checklist):3} checklist items"
         )
     found += triage_problems(content_files.load_triage(chosen), {r.code for r in catalogue.risks})
+    routing_problems, routing_warnings = _routing_and_notify_findings()
+    found += routing_problems
+    for warning in routing_warnings:
+        click.echo(f"  warning: {warning}")
     for problem in found:
         click.echo(f"  problem: {problem}")
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
+
+
+def _routing_and_notify_findings() -> tuple[list[str], list[str]]:
+    """Routing's rules and directory (each with its source and checked date; a warning when
+    checked more than a year ago) and notify's translations: (problems, warnings)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from voorportaal_notify.adapters.data_files import load_templates
+    from voorportaal_notify.domain.render import translation_problems
+    from voorportaal_routing.adapters.data_files import content_findings
+
+    routing = content_findings(today=datetime.now(ZoneInfo("Europe/Amsterdam")).date())
+    return routing.problems + translation_problems(load_templates()), routing.warnings
 
 
 main.add_command(agency)
