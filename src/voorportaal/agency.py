@@ -1,8 +1,9 @@
 """`voorportaal agency`: the reference integration of an agency, and the demo's agencies.
 
 An agency reads its own topic `referrals.<code>` and answers on `referral.responses`, signing
-each answer with its HMAC key. `listen` prints what arrives and remembers it (so `respond` can
-find a referral's case); `respond` signs and publishes one answer. Any Kafka client in any
+the exact bytes of each answer's record value with its HMAC key (header `vp-signature: v2=…`).
+`listen` prints what arrives and remembers it (so `respond` can find a referral's case);
+`respond` signs and publishes one answer. Any Kafka client in any
 language can do the same: see the agency's AsyncAPI page (`/agencies/<code>/asyncapi.json` on
 the routing service).
 """
@@ -20,9 +21,14 @@ from typing import Any
 import click
 
 from voorportaal.services import REPO_ROOT
-from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
-from voorportaal_contracts.events import ReferralCancelled, ReferralOffered, ReferralReminder
-from voorportaal_contracts.signing import signed_response
+from voorportaal_contracts.envelope import Envelope, EnvelopeError, KafkaRecord, from_kafka
+from voorportaal_contracts.events import (
+    ConsentWithdrawn,
+    ReferralCancelled,
+    ReferralOffered,
+    ReferralReminder,
+)
+from voorportaal_contracts.signing import sign_record, unsigned_response
 from voorportaal_contracts.topics import referral_topic
 from voorportaal_contracts.types import DeclineReason, ReferralResponseKind
 
@@ -138,6 +144,11 @@ def _show(record: Any, memory: Path, as_json: bool) -> None:
         click.echo(f"{kind}: referral {data.referral_id}, answer by {data.due_at:%Y-%m-%d}")
     elif isinstance(data, ReferralCancelled):
         click.echo(f"cancelled: referral {data.referral_id} ({data.state})")
+    elif isinstance(data, ConsentWithdrawn):
+        click.echo(
+            f"delete what you hold ({', '.join(data.scopes)}; {data.reason}): "
+            f"referral(s) {', '.join(data.referral_ids)}"
+        )
     else:
         click.echo(f"{envelope.type}: {payload}")
 
@@ -193,11 +204,11 @@ def respond(
         "responded_at": datetime.now(UTC),
     }
     try:
-        response = signed_response(_key(code), **fields)
+        response = unsigned_response(**fields)
     except ValueError as exc:
         raise click.ClickException(f"not a valid response: {exc}") from None
     envelope = Envelope(response, source=f"/agency/{code}", time=response.responded_at)
-    asyncio.run(_publish(envelope))
+    asyncio.run(_publish(sign_record(envelope.to_kafka(), _key(code))))
     click.echo(f"{action} sent for referral {referral_id} ({code})")
 
 
@@ -215,13 +226,12 @@ def _remembered(referral_id: str, code: str | None) -> dict[str, Any]:
     )
 
 
-async def _publish(envelope: Envelope) -> None:
+async def _publish(record: KafkaRecord) -> None:
     from voorportaal_kit.outbox import create_producer
 
     producer = create_producer(_bootstrap(), "voorportaal-agency-cli")
     await producer.start()
     try:
-        record = envelope.to_kafka()
         await producer.send_and_wait(
             record.topic, record.value, key=record.key, headers=list(record.headers)
         )

@@ -109,11 +109,11 @@ def token(
 ) -> None:
     """Issue a development token (HS256, local secret) for trying the APIs."""
     from voorportaal_kit.auth import issue_token
-    from voorportaal_kit.settings import ServiceSettings
+    from voorportaal_kit.settings import Environment, ServiceSettings
 
     settings = ServiceSettings()
-    if settings.environment == "production":
-        raise click.ClickException("development tokens are not issued in production")
+    if settings.environment is not Environment.DEVELOPMENT:
+        raise click.ClickException("development tokens are issued in development only")
     click.echo(
         issue_token(
             settings.auth, subject, list(roles), name=name, case_id=case_id, ttl_seconds=ttl
@@ -246,6 +246,7 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
         env.setdefault(f"VOORPORTAAL_{info.name.upper()}_DATA_DIR", env["VOORPORTAAL_DATA_DIR"])
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
     env.setdefault("VOORPORTAAL_DOSSIER_TEAMS", _console_teams())
+    _staff_token_keys(env)
 
     stopping = {"requested": False}
 
@@ -371,6 +372,31 @@ def _console_teams() -> str:
     return json.dumps(AccountStore.from_file(DEFAULT_ACCOUNTS_FILE).teams(), sort_keys=True)
 
 
+STAFF_KEYS_DIR = REPO_ROOT / "var" / "keys"
+"""Where `voorportaal up` keeps the development key pair of the console's staff tokens."""
+
+
+def _staff_token_keys(env: dict[str, str]) -> None:
+    """The console signs staff tokens with a private key only it holds; the services verify
+    them with the public key. On a developer's machine the pair is made once under `var/keys/`
+    (unless the environment names other files)."""
+    from voorportaal_kit.auth import generate_staff_key_pair
+
+    private_file = STAFF_KEYS_DIR / "console-staff.key"
+    public_file = STAFF_KEYS_DIR / "console-staff.pub"
+    if not (private_file.exists() and public_file.exists()):
+        STAFF_KEYS_DIR.mkdir(parents=True, exist_ok=True)
+        private, public = generate_staff_key_pair()
+        private_file.touch(mode=0o600)
+        private_file.write_bytes(private)
+        public_file.write_bytes(public)
+    env.setdefault("VOORPORTAAL_CONSOLE_STAFF_KEY_FILE", str(private_file))
+    for info in SERVICES.values():
+        env.setdefault(
+            f"VOORPORTAAL_{info.name.upper()}_AUTH__STAFF_PUBLIC_KEY_FILE", str(public_file)
+        )
+
+
 def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
     """The buddy console (Reflex, prod mode, one port) against the running services."""
     console_env = {
@@ -491,11 +517,29 @@ def content_check(version: str | None) -> None:
             f"{len(event.signals):3} signals {len(event.checklist):3} checklist items"
         )
     found += triage_problems(content_files.load_triage(chosen), {r.code for r in catalogue.risks})
+    routing_problems, routing_warnings = _routing_and_notify_findings()
+    found += routing_problems
+    for warning in routing_warnings:
+        click.echo(f"  warning: {warning}")
     for problem in found:
         click.echo(f"  problem: {problem}")
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
+
+
+def _routing_and_notify_findings() -> tuple[list[str], list[str]]:
+    """Routing's rules and directory (each with its source and checked date; a warning when
+    checked more than a year ago) and notify's translations: (problems, warnings)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from voorportaal_notify.adapters.data_files import load_templates
+    from voorportaal_notify.domain.render import translation_problems
+    from voorportaal_routing.adapters.data_files import content_findings
+
+    routing = content_findings(today=datetime.now(ZoneInfo("Europe/Amsterdam")).date())
+    return routing.problems + translation_problems(load_templates()), routing.warnings
 
 
 main.add_command(agency)

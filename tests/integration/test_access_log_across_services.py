@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,7 +23,7 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned, IntakeSubmitted
 from voorportaal_contracts.types import Channel, LifeEvent
 from voorportaal_dossier.app import definition as dossier_definition
-from voorportaal_dossier.service_layer.access import Actor
+from voorportaal_dossier.service_layer.access import Actor, LinkUse
 from voorportaal_dossier.settings import DossierSettings
 from voorportaal_intake.app import definition as intake_definition
 from voorportaal_intake.demo import sample_answer
@@ -111,7 +111,9 @@ class Suite:
         )
 
     async def citizens_access_log(self, case_id: str) -> list[dict[str, Any]]:
-        citizen = Actor(Principal(f"intake:{case_id}", frozenset({"citizen"}), case_id=case_id))
+        principal = Principal(f"intake:{case_id}", frozenset({"citizen"}), case_id=case_id)
+        link = LinkUse(case_id, None, None, "dossier", datetime.now(UTC) + timedelta(days=1))
+        citizen = Actor(principal, link=link)
         entries: list[dict[str, Any]] = await self.dossier.state["dossier"].access_log(
             citizen, case_id
         )
@@ -167,7 +169,7 @@ async def test_a_read_of_referrals_in_routing_is_in_the_citizens_access_log(suit
             channel="web",
             redzaamheid="middengroep",
             urgency="normal",
-            needs=["income_gap"],
+            needs=["income_gap", "unemployment_benefit", "allowances"],
             municipality_code="GM0344",
             submitted_at=now,
         ),

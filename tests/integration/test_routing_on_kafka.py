@@ -24,14 +24,26 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaProducer
 from kafka_reading import read_topic
+from sqlalchemy import func, select
 
+from voorportaal_contracts.consent import intake_grant_id
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import IntakeSubmitted
-from voorportaal_contracts.signing import signed_response
+from voorportaal_contracts.events import (
+    CaseAnonymised,
+    CitizenIdentified,
+    ConsentGranted,
+    ConsentRevoked,
+    ConsentWithdrawn,
+    IntakeConfirmed,
+    IntakeSubmitted,
+    ReferralOffered,
+)
+from voorportaal_contracts.signing import sign_record, sign_value, unsigned_response
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.dlq import read_dead_letters
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.tables import inbox
 from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
 
@@ -67,19 +79,33 @@ class Live:
         raise AssertionError(f"referrals of {case_id} never got there")
 
     async def respond(self, referral: dict[str, Any], response: str, **extra: Any) -> Envelope:
+        """An answer as an agency sends it: its record value signed in `vp-signature`."""
         key = extra.pop("key", None) or self.settings.agency_key(referral["agency_code"])
-        signed = signed_response(
-            key,
+        answer = unsigned_response(
             case_id=referral["case_id"],
             referral_id=referral["id"],
             agency_code=extra.pop("agency_code", referral["agency_code"]),
             response=response,
-            responded_at=self.clock.now(),
+            responded_at=extra.pop("responded_at", self.clock.now()),
             **extra,
         )
-        envelope = Envelope(signed, source="/agency/test", time=self.clock.now())
-        await self.publish(envelope)
+        envelope = Envelope(answer, source="/agency/test", time=self.clock.now())
+        record = sign_record(envelope.to_kafka(), key)
+        await self.producer.send_and_wait(
+            record.topic, record.value, key=record.key, headers=list(record.headers)
+        )
         return envelope
+
+    async def wait_on_topic(
+        self, topic: str, case_id: str, found: Any, wait_s: float = 45
+    ) -> list[Envelope]:
+        """The case's events on `topic`, once `found(events)` holds (read from the start)."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            events = await read_topic(self.bootstrap, topic, case_id, wait_s=5)
+            if found(events):
+                return events
+        raise AssertionError(f"{topic} never had what was expected for {case_id}")
 
 
 @pytest.fixture
@@ -118,7 +144,7 @@ def intake(case_id: str, **changes: Any) -> Envelope:
         "channel": "web",
         "redzaamheid": "middengroep",
         "urgency": "normal",
-        "needs": ["income_gap", "allowances"],
+        "needs": ["income_gap", "unemployment_benefit", "allowances"],
         "risks": [],
         "municipality_code": "GM0344",
         "share_with": ["uwv"],
@@ -140,15 +166,17 @@ async def test_one_referral_per_chosen_agency_on_its_own_topic(live: Live) -> No
     rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
     assert len({r["service_id"] for r in rows}) == len(rows), "one referral per service"
     sent = [r for r in rows if r["state"] == "issued" and r["mode"] != "self_contact"]
-    for referral in sent:
+    for agency in {r["agency_code"] for r in sent}:
+        # An agency may get several referrals of one case (UWV: WW and the Toeslagenwet),
+        # each offered once, on its own topic only.
         offers = [
             e
-            for e in await read_topic(
-                live.bootstrap, f"referrals.{referral['agency_code']}", case_id
-            )
+            for e in await read_topic(live.bootstrap, f"referrals.{agency}", case_id)
             if e.type.endswith("offered")
         ]
-        assert [e.data.referral_id for e in offers] == [referral["id"]]  # type: ignore[attr-defined]
+        assert sorted(e.data.referral_id for e in offers) == sorted(  # type: ignore[attr-defined]
+            r["id"] for r in sent if r["agency_code"] == agency
+        )
     issued = [
         e for e in await read_topic(live.bootstrap, "case.events", case_id) if "issued" in e.type
     ]
@@ -190,8 +218,10 @@ async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: 
     await live.producer.send_and_wait(
         "referral.responses", json.dumps(body).encode(), key=case_id.encode(), headers=headers
     )
+    stale = await live.respond(uwv, "accepted", responded_at=START - timedelta(hours=25))
     good = await live.respond(uwv, "accepted")
     await live.publish(good)  # the very same answer again (same event id)
+    again = await live.respond(uwv, "accepted")  # sent again by the agency: a new event id
     await live.referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
     await asyncio.sleep(3)
     rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
@@ -203,13 +233,18 @@ async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: 
     letters = [
         letter
         async for letter in read_dead_letters(live.bootstrap, "referral.responses.dlq")
-        if letter.event_id in {str(forged.id), str(cross.id), str(unsigned)}
+        if letter.event_id in {str(forged.id), str(cross.id), str(unsigned), str(stale.id)}
     ]
     assert {letter.event_id: letter.reason_code for letter in letters} == {
         str(forged.id): "response_rejected",
         str(cross.id): "response_rejected",
-        str(unsigned): "invalid_payload",
+        str(unsigned): "response_rejected",
+        str(stale.id): "response_rejected",
     }
+    reasons = {letter.event_id: letter.reason for letter in letters}
+    assert "no signature" in reasons[str(unsigned)]
+    assert "more than 24 h before now" in reasons[str(stale.id)]
+    assert str(again.id) not in reasons, "the same answer again is no error, just no change"
     accepted = [
         e for e in await read_topic(live.bootstrap, "case.events", case_id) if "accepted" in e.type
     ]
@@ -262,17 +297,16 @@ async def test_kcat_reads_a_referral_and_answers_it_as_an_agency_would(live: Liv
     headers = dict(zip(mine[0]["headers"][::2], mine[0]["headers"][1::2], strict=True))
     assert headers["ce_type"] == "nl.voorportaal.referral.offered"
     offer = json.loads(mine[0]["payload"])
-    # The agency signs with its own tools; the signed input is documented canonical JSON.
+    # The agency writes the answer with its own tools, as it likes (`+00:00` for UTC, no null
+    # fields, its own key order and spacing), and signs exactly those bytes.
     key = live.settings.agency_key("uwv")
     assert key is not None
-    answer = signed_response(
-        key,
-        case_id=case_id,
-        referral_id=offer["referral_id"],
-        agency_code="uwv",
-        response="received",
-        responded_at=datetime.now(UTC),
-    ).model_dump_json()
+    answer = (
+        f'{{ "response": "received",  "responded_at": "{START.isoformat()}",'
+        f' "referral_id": "{offer["referral_id"]}", "agency_code": "uwv", '
+        f'"case_id": "{case_id}"}}'
+    )
+    assert "+00:00" in answer and "null" not in answer
     event_id = str(uuid.uuid4())
     produce = [
         "kcat", "-P", "-b", live.bootstrap, "-t", "referral.responses", "-k", case_id,
@@ -284,9 +318,166 @@ async def test_kcat_reads_a_referral_and_answers_it_as_an_agency_would(live: Liv
         "-H", "ce_specversion=1.0",
         "-H", "ce_schemaversion=1",
         "-H", "content-type=application/json",
+        "-H", f"vp-signature=v2={sign_value(answer.encode(), key)}",
     ]  # fmt: skip
     await asyncio.to_thread(
         subprocess.run, produce, input=answer, text=True, timeout=60, check=True
     )
     rows = await live.referrals(case_id, lambda rows: any(r["state"] == "received" for r in rows))
     assert next(r for r in rows if r["id"] == offer["referral_id"])["state"] == "received"
+
+
+def offered(events: list[Envelope], referral_id: str | None = None) -> list[Any]:
+    return [
+        e.data
+        for e in events
+        if isinstance(e.data, ReferralOffered)
+        and (referral_id is None or e.data.referral_id == referral_id)
+    ]
+
+
+def withdrawn(events: list[Envelope]) -> list[ConsentWithdrawn]:
+    return [e.data for e in events if isinstance(e.data, ConsentWithdrawn)]
+
+
+async def test_a_revoked_consent_stops_every_identity_handover_and_a_later_grant_upgrades(
+    live: Live,
+) -> None:
+    case_id = new_case()
+    bsn = "123456782"
+    identity = CitizenIdentified(case_id=case_id, name="A. de Vries", bsn=bsn)
+    await live.publish(Envelope(identity, source="/test", time=START))
+    await live.publish(intake(case_id, share_with=["uwv", "gemeente"]))
+    rows = await live.referrals(case_id, lambda rows: any(r["state"] == "held" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    held = next(r for r in rows if r["state"] == "held")
+    assert held["waits_on"] == uwv["id"]
+    await live.wait_on_topic(
+        "referrals.uwv",
+        case_id,
+        lambda events: any(o.handover and o.handover.bsn == bsn for o in offered(events)),
+    )
+
+    # The citizen withdraws sharing with both agencies (the intake's grants, by their ids).
+    for agency in ("uwv", held["agency_code"]):
+        revoke = ConsentRevoked(
+            case_id=case_id,
+            grant_id=intake_grant_id(f"intake-{case_id}", agency),
+            agency_code=agency,
+            revoked_at=START,
+        )
+        await live.publish(Envelope(revoke, source="/test", time=START))
+    told = withdrawn(
+        await live.wait_on_topic("referrals.uwv", case_id, lambda events: withdrawn(events))
+    )
+    assert told[0].referral_ids == [uwv["id"]] and told[0].reason == "consent_revoked"
+    before = len(await read_topic(live.bootstrap, "referrals.uwv", case_id))
+
+    # Then: a new identity, the estafette's next step released, a referral added by hand.
+    renamed = CitizenIdentified(case_id=case_id, name="A. de Vries-Bakker", bsn=bsn)
+    await live.publish(Envelope(renamed, source="/test", time=START))
+    await live.respond(uwv, "accepted")
+    await live.respond(uwv, "completed", outcome="WW toegekend.")
+    await live.referrals(
+        case_id, lambda rows: next(r for r in rows if r["id"] == held["id"])["state"] == "issued"
+    )
+    manual = await live.runtime.state["routing"].add_referral(
+        case_id, "uwv_werk", "Werk zoeken met het UWV.", STAFF
+    )
+    released = await live.wait_on_topic(
+        f"referrals.{held['agency_code']}", case_id, lambda events: offered(events, held["id"])
+    )
+    assert all(o.handover is None for o in offered(released, held["id"]))
+    uwv_events = await live.wait_on_topic(
+        "referrals.uwv", case_id, lambda events: offered(events, manual["id"])
+    )
+    after = uwv_events[before:]
+    assert all(o.handover is None for o in offered(after)), "nothing personal after revoking"
+    assert not any(bsn in e.value().decode() or "Vries" in e.value().decode() for e in after)
+
+    # A later grant upgrades the open referral: the same referral id, now a warm handover.
+    grant = ConsentGranted(
+        case_id=case_id,
+        grant_id=f"grant-{case_id[-8:]}-uwv",
+        agency_code="uwv",
+        scopes=["summary", "identity"],
+        valid_until=START + timedelta(days=30),
+        granted_by="citizen",
+    )
+    await live.publish(Envelope(grant, source="/test", time=START))
+    upgraded = await live.wait_on_topic(
+        "referrals.uwv",
+        case_id,
+        lambda events: any(o.handover is not None for o in offered(events, manual["id"])),
+    )
+    warm = [o for o in offered(upgraded, manual["id"]) if o.handover is not None]
+    assert warm[-1].handover.bsn == bsn and warm[-1].mode == "warm_handover"
+
+
+async def test_an_intake_awaiting_confirmation_reaches_agencies_only_once_confirmed(
+    live: Live,
+) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id, awaiting_confirmation=True))
+    rows = await live.referrals(case_id, lambda rows: bool(rows))
+    assert {r["state"] for r in rows} == {"unconfirmed"}
+    assert all(r["due_at"] is None for r in rows)
+    assert await read_topic(live.bootstrap, "referrals.uwv", case_id, wait_s=5) == []
+    case_events = await read_topic(live.bootstrap, "case.events", case_id, wait_s=5)
+    assert not any("referral" in e.type for e in case_events)
+    confirmed = IntakeConfirmed(
+        case_id=case_id, intake_id=f"intake-{case_id}", confirmed_by="citizen", confirmed_at=START
+    )
+    await live.publish(Envelope(confirmed, source="/test", time=START))
+    rows = await live.referrals(
+        case_id, lambda rows: "unconfirmed" not in {r["state"] for r in rows}
+    )
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    assert uwv["state"] == "issued" and uwv["due_at"] is not None
+    events = await live.wait_on_topic("referrals.uwv", case_id, lambda events: offered(events))
+    assert [o.referral_id for o in offered(events)] == [uwv["id"]]
+
+
+async def test_an_anonymised_case_tells_each_agency_to_delete_what_it_holds(live: Live) -> None:
+    case_id = new_case()
+    identity = CitizenIdentified(case_id=case_id, name="B. Jansen", bsn="123456782")
+    await live.publish(Envelope(identity, source="/test", time=START))
+    await live.publish(intake(case_id))
+    rows = await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    anonymised = CaseAnonymised(case_id=case_id, anonymised_at=START)
+    await live.publish(Envelope(anonymised, source="/test", time=START))
+    told = withdrawn(
+        await live.wait_on_topic("referrals.uwv", case_id, lambda events: withdrawn(events))
+    )
+    assert told[0].reason == "case_anonymised" and uwv["id"] in told[0].referral_ids
+    assert set(told[0].scopes) == {"summary", "identity"}
+
+
+async def test_a_promise_sent_twice_by_the_agency_is_recorded_once(live: Live) -> None:
+    case_id = new_case()
+    await live.publish(intake(case_id))
+    rows = await live.referrals(case_id, lambda rows: any(r["agency_code"] == "uwv" for r in rows))
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    promise = {"promise": "We bellen u vrijdag.", "promise_due_at": START + timedelta(days=3)}
+    first = await live.respond(uwv, "promise_made", **promise)
+    retried = await live.respond(
+        uwv, "promise_made", responded_at=START + timedelta(minutes=2), **promise
+    )
+    deadline = time.monotonic() + 45
+    while time.monotonic() < deadline:  # until routing's consumer took both (its inbox)
+        async with live.runtime.sessions() as session:
+            taken = await session.scalar(
+                select(func.count())
+                .select_from(inbox)
+                .where(inbox.c.event_id.in_([first.id, retried.id]))
+            )
+        if taken == 2:
+            break
+        await asyncio.sleep(0.3)
+    else:
+        raise AssertionError("routing never consumed both answers")
+    recorded = await live.wait_on_topic(
+        "case.events", case_id, lambda events: any("promise" in e.type for e in events)
+    )
+    assert len([e for e in recorded if "promise-recorded" in e.type]) == 1

@@ -252,11 +252,15 @@ def agency_document(agency_code: str, events: EventRegistry = registry) -> dict[
             "description": (
                 f"How {agency_code} receives referrals from the Voorportaal and answers them. "
                 "Messages are CloudEvents in the Kafka binding's binary mode (ce_* headers, "
-                "JSON value, key = case id). A response names the referral and your agency "
-                "and carries `signature`: HMAC-SHA256 (hex) with your key over the canonical "
-                "JSON (sorted keys, no whitespace) of every other field. Responses for another "
-                "agency's referral, with a bad signature, or a transition the lifecycle does "
-                "not allow are refused."
+                "JSON value, key = case id). A response names the referral and your agency; "
+                "sign the exact bytes of the record value with HMAC-SHA256 and your key and "
+                "send the hex digest in the header `vp-signature: v2=<hex>` (any JSON "
+                "serialiser will do). The older `signature` field over canonical JSON is read "
+                "until 2027-06-30. Responses for another agency's referral, with a bad "
+                "signature, with a `responded_at` more than 24 h old or 5 min ahead, or a "
+                "transition the lifecycle does not allow are refused; the same answer sent "
+                "again is applied once. `consent-withdrawn` on your topic means: delete the "
+                "personal details and story you received with those referrals."
             ),
         },
         "channels": {

@@ -72,6 +72,11 @@ class Envelope:
     id: UUID = field(default_factory=uuid4)
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
     traceparent: str | None = None
+    raw_value: bytes | None = field(default=None, repr=False, compare=False)
+    """The record's value exactly as read from Kafka (None for an event made in-process):
+    signatures are checked over these bytes, never over a re-serialisation."""
+    raw_headers: Mapping[str, str] | None = field(default=None, repr=False, compare=False)
+    """Every header of the record as read (None for an event made in-process)."""
     _subject: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -253,7 +258,15 @@ def from_kafka(
         raise EnvelopeError("bad_header", "ce_subject does not match the event's case id")
     if key is not None and key.decode("utf-8", "replace") != h[H_SUBJECT]:
         raise EnvelopeError("bad_header", "message key does not match ce_subject")
-    return Envelope(data=data, source=h[H_SOURCE], id=event_id, time=time, traceparent=traceparent)
+    return Envelope(
+        data=data,
+        source=h[H_SOURCE],
+        id=event_id,
+        time=time,
+        traceparent=traceparent,
+        raw_value=value,
+        raw_headers=h,
+    )
 
 
 def _describe(exc: ValidationError) -> str:

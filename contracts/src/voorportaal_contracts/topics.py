@@ -135,11 +135,21 @@ def dlq_spec(topic: str) -> TopicSpec:
     )
 
 
+REFERRAL_RETENTION_MS = 30 * DAY_MS
+"""How long an agency's topic keeps its referrals (warm handovers carry name, BSN and story).
+
+The topic delivers; it is not the agency's archive. A month covers an agency consumer that is
+down for weeks and every referral's answer norm; longer would keep identity handovers (and the
+story of a revoked or erased case, which no tombstone reaches on a delete-policy topic) where
+neither the citizen nor we can erase them. Topics that exist keep their old setting until an
+operator alters it (`kafka-configs --alter --add-config retention.ms=2592000000`)."""
+
+
 def referral_spec(agency_code: str) -> TopicSpec:
-    """The spec of one agency's referral topic."""
+    """The spec of one agency's referral topic (kept `REFERRAL_RETENTION_MS`, a month)."""
     return TopicSpec(
         referral_topic(agency_code),
         partitions=3,
-        retention_ms=365 * DAY_MS,
+        retention_ms=REFERRAL_RETENTION_MS,
         description=f"Referrals for agency {agency_code}.",
     )

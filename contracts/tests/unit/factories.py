@@ -196,6 +196,14 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "agency_code": "uwv",
         "state": "withdrawn",
     },
+    ev.ConsentWithdrawn: {
+        "case_id": CASE,
+        "agency_code": "uwv",
+        "referral_ids": ["ref-1"],
+        "reason": "consent_revoked",
+        "scopes": ["identity", "summary"],
+        "withdrawn_at": T,
+    },
     ev.ReferralResponded: {
         "case_id": CASE,
         "referral_id": "ref-1",

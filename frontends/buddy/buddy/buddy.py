@@ -7,6 +7,9 @@ It owns no data: it reads and acts only through the dossier and routing HTTP API
 import reflex as rx
 
 from buddy import routes
+from buddy.headers import with_security_headers
+from buddy.settings import get_settings
 
-app = rx.App(html_lang="nl")
+# nosniff, a Content-Security-Policy and HSTS (behind https) on every response, page included.
+app = rx.App(html_lang="nl", api_transformer=with_security_headers(get_settings()))
 routes.register(app)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from voorportaal_kit.auth import AuthSettings, issue_token
+from voorportaal_kit.auth import AuthSettings, StaffSigningKey, issue_staff_token, issue_token
 
 
 class Denial(StrEnum):
@@ -62,15 +62,44 @@ def check(
     return None
 
 
-def service_token(session: Session, settings: AuthSettings, now: datetime, ttl_s: int) -> str:
+@dataclass(frozen=True, slots=True)
+class StaffTokenSigner:
+    """How the console signs its users' API tokens: with its own private key (ES256/EdDSA; the
+    services hold only the public key), or — in development without a key — HS256."""
+
+    key: StaffSigningKey | None
+    issuer: str
+    audience: str
+    hs256: AuthSettings | None = None
+
+    def __repr__(self) -> str:  # never a key in a log line
+        return f"StaffTokenSigner(issuer={self.issuer!r}, by_key={self.key is not None})"
+
+
+def service_token(session: Session, signer: StaffTokenSigner, now: datetime, ttl_s: int) -> str:
     """A short-lived bearer token for the dossier and routing APIs, for this user: subject,
     name, role and team (casemanagers see their team's cases)."""
+    team = session.team or None  # no team (e.g. a supervisor signed in by OIDC): no claim
+    if signer.key is not None:
+        return issue_staff_token(
+            signer.key,
+            issuer=signer.issuer,
+            audience=signer.audience,
+            subject=session.subject,
+            roles=[session.role],
+            name=session.name,
+            team=team,
+            ttl_seconds=ttl_s,
+            now=now,
+        )
+    if signer.hs256 is None:
+        raise RuntimeError("the console has neither a staff key nor a development secret")
     return issue_token(
-        settings,
+        signer.hs256,
         session.subject,
         [session.role],
         name=session.name,
-        team=session.team or None,  # no team (e.g. a supervisor signed in by OIDC): no claim
+        team=team,
         ttl_seconds=ttl_s,
         now=now,
     )

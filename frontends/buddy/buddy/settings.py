@@ -6,15 +6,16 @@ The API base URLs keep the names the rest of the suite uses (`VOORPORTAAL_DOSSIE
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from voorportaal_kit.auth import AuthSettings
-from voorportaal_kit.settings import DEV_JWT_SECRET
+from buddy.session import StaffTokenSigner
+from voorportaal_kit.auth import AuthSettings, StaffSigningKey, load_staff_signing_key
+from voorportaal_kit.settings import DEV_JWT_SECRET, Environment, refuse_development_defaults
 
 DEFAULT_ACCOUNTS_FILE = Path(__file__).parent / "data" / "accounts.toml"
 
@@ -29,9 +30,9 @@ class ConsoleSettings(BaseSettings):
         use_attribute_docstrings=True,
     )
 
-    environment: str = "development"
-    """`development`, `test` or `production`; production refuses the seeded demo accounts and
-    the development token secret."""
+    environment: Environment = Environment.DEVELOPMENT
+    """`development` or `production` (nothing else); production refuses the seeded demo
+    accounts, any shared token secret, and needs `staff_key_file`."""
 
     port: int = 3000
     """Port the console serves page and websocket on (prod mode: one port)."""
@@ -60,7 +61,8 @@ class ConsoleSettings(BaseSettings):
     staff accounts file, and the OIDC provider too when `oidc_issuer` is set (development)."""
 
     accounts_file: Path = DEFAULT_ACCOUNTS_FILE
-    """TOML file with the local staff accounts (hashed passwords only)."""
+    """TOML file with the local staff accounts (hashed passwords only); in production (OIDC)
+    only the colleagues a handover may go to. The demo accounts are refused in production."""
 
     session_idle_timeout_s: float = Field(default=15 * 60, gt=0)
     """A session without user activity for this long is ended on the server."""
@@ -75,11 +77,24 @@ class ConsoleSettings(BaseSettings):
     service_token_ttl_s: int = Field(default=300, gt=0, le=3600)
     """Lifetime of the token the console signs for one signed-in user's API calls."""
 
-    token: AuthSettings = Field(
-        default_factory=lambda: AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
-    )
-    """How the console signs API tokens for the signed-in user (local mode): the same HS256
-    settings the services verify with (`..._TOKEN__HS256_SECRET`, `..._TOKEN__ISSUER`)."""
+    staff_key_file: Path | None = None
+    """The console's private key (PEM, unencrypted PKCS#8; EC P-256 signs ES256, Ed25519
+    signs EdDSA) for the staff tokens it sends the services. Only the console holds it; the
+    services verify with the public key (`..._AUTH__STAFF_PUBLIC_KEY_FILE`). Required in
+    production; `voorportaal up` makes a pair under `var/keys/`."""
+
+    staff_key_pem: SecretStr | None = None
+    """The same private key as PEM text (e.g. from a secret store), instead of the file."""
+
+    staff_token_issuer: str = "voorportaal-console"  # noqa: S105 - a name, not a secret
+    """`iss` of the staff tokens (the services' `..._AUTH__STAFF_ISSUER`)."""
+
+    staff_token_audience: str = "voorportaal"  # noqa: S105 - a name, not a secret
+    """`aud` of the staff tokens (the services' `..._AUTH__AUDIENCE`)."""
+
+    token: AuthSettings | None = None
+    """Development only, when no staff key is configured: sign HS256 tokens with this shared
+    secret instead (empty: the development secret). Refused in production."""
 
     oidc_issuer: str | None = None
     """OIDC provider issuer URL (production); its discovery document names the endpoints."""
@@ -103,15 +118,58 @@ class ConsoleSettings(BaseSettings):
     def _check(self) -> ConsoleSettings:
         if self.auth_mode == "oidc" and not (self.oidc_issuer and self.oidc_client_id):
             raise ValueError("auth_mode 'oidc' needs oidc_issuer and oidc_client_id")
-        if self.environment == "production":
-            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
-                raise ValueError("oidc_issuer: production needs an https issuer")
+        if self.staff_key_file is not None and self.staff_key_pem is not None:
+            raise ValueError("set either staff_key_file or staff_key_pem, not both")
+        production = self.environment is Environment.PRODUCTION
+        if production:
             if self.auth_mode == "local":
                 raise ValueError("production signs staff in through OIDC, not local accounts")
-            secret = self.token.hs256_secret
-            if secret is not None and secret.get_secret_value() == DEV_JWT_SECRET:
-                raise ValueError("token.hs256_secret: the development secret is refused")
+            if self.oidc_issuer and not self.oidc_issuer.startswith("https://"):
+                raise ValueError("oidc_issuer: production needs an https issuer")
+            if self.staff_signing_key is None:
+                raise ValueError("staff_key_file: production needs the console's private key")
+        secret = self.token.hs256_secret if self.token else None
+        refuse_development_defaults(
+            self.environment,
+            {
+                "token.hs256_secret": secret is not None
+                and secret.get_secret_value() == DEV_JWT_SECRET,
+                # The demo accounts: production names its own colleagues (for handovers).
+                "accounts_file": self.accounts_file == DEFAULT_ACCOUNTS_FILE,
+            },
+        )
+        if production and self.token is not None:
+            raise ValueError(
+                "token: production signs staff tokens with staff_key_file, never with a "
+                "shared secret"
+            )
+        if not production and self.staff_signing_key is None and self.token is None:
+            self.token = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
         return self
+
+    @cached_property
+    def staff_signing_key(self) -> StaffSigningKey | None:
+        """The console's private key, read (and checked) once at start; None when not set."""
+        if self.staff_key_pem is not None:
+            return load_staff_signing_key(self.staff_key_pem.get_secret_value().encode())
+        if self.staff_key_file is None:
+            return None
+        try:
+            pem = self.staff_key_file.read_bytes()
+        except OSError as exc:
+            raise ValueError(
+                f"staff_key_file: cannot read {self.staff_key_file} ({type(exc).__name__})"
+            ) from exc
+        return load_staff_signing_key(pem)
+
+    def staff_token_signer(self) -> StaffTokenSigner:
+        """What signs the signed-in users' API tokens (the private key; HS256 only in dev)."""
+        return StaffTokenSigner(
+            key=self.staff_signing_key,
+            issuer=self.staff_token_issuer,
+            audience=self.staff_token_audience,
+            hs256=None if self.staff_signing_key is not None else self.token,
+        )
 
     @property
     def effective_public_url(self) -> str:

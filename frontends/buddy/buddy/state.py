@@ -20,7 +20,7 @@ from buddy import routes
 from buddy.accounts import Account, AccountStore
 from buddy.api import Endpoints
 from buddy.oidc import Identity
-from buddy.session import Denial, Session, check, service_token
+from buddy.session import Denial, Session, StaffTokenSigner, check, service_token
 from buddy.settings import get_settings
 
 log = structlog.get_logger()
@@ -35,6 +35,12 @@ def now() -> datetime:
 def account_store() -> AccountStore:
     """The local accounts, read once."""
     return AccountStore.from_file(get_settings().accounts_file)
+
+
+@lru_cache(maxsize=1)
+def staff_token_signer() -> StaffTokenSigner:
+    """The console's staff token signer (its private key, loaded once)."""
+    return get_settings().staff_token_signer()
 
 
 def endpoints() -> Endpoints:
@@ -90,7 +96,9 @@ class SessionState(rx.State):
         if self._session is None:
             raise RuntimeError("no session")
         settings = get_settings()
-        return service_token(self._session, settings.token, now(), settings.service_token_ttl_s)
+        return service_token(
+            self._session, staff_token_signer(), now(), settings.service_token_ttl_s
+        )
 
     @property
     def subject(self) -> str:

@@ -35,7 +35,18 @@ def chromium() -> WebDriver:
         f"--user-data-dir={profile}",
     ):
         options.add_argument(arg)
+    # Keep the page's console messages, so a test can see what the CSP blocked.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+
+
+def csp_violations(driver: WebDriver) -> list[str]:
+    """What the Content-Security-Policy blocked on this page so far (from the console log)."""
+    return [
+        str(entry.get("message", ""))
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in str(entry.get("message", ""))
+    ]
 
 
 def wait_text(driver: WebDriver, text: str, timeout: float = WAIT_S) -> None:

@@ -3,13 +3,14 @@ console served in prod mode (`scripts/console.sh run`) as a subprocess."""
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -19,6 +20,36 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 IDLE_TIMEOUT_S = 15
 """Short inactivity limit the browser tests run the console with."""
+
+
+@functools.cache
+def staff_key_files() -> tuple[Path, Path]:
+    """This test run's key pair for the console's staff tokens: (private, public). The console
+    signs with the private key; the dossier verifies with the public key and holds no secret."""
+    from voorportaal_kit.auth import generate_staff_key_pair
+
+    folder = ARTIFACTS / "keys"
+    folder.mkdir(parents=True, exist_ok=True)
+    private, public = generate_staff_key_pair()
+    private_file, public_file = folder / "console-staff.key", folder / "console-staff.pub"
+    private_file.touch(mode=0o600)
+    private_file.write_bytes(private)
+    public_file.write_bytes(public)
+    return private_file, public_file
+
+
+def console_key_settings() -> dict[str, Any]:
+    """The console's settings for signing with this run's key."""
+    return {"staff_key_file": staff_key_files()[0]}
+
+
+def dossier_key_env() -> dict[str, str]:
+    """The dossier's auth for the browser tests: the console's public key only (ES256), no
+    HS256 secret at all, so a shared-secret token is refused."""
+    return {
+        "VOORPORTAAL_DOSSIER_AUTH__ALGORITHMS": '["ES256"]',
+        "VOORPORTAAL_DOSSIER_AUTH__STAFF_PUBLIC_KEY_FILE": str(staff_key_files()[1]),
+    }
 
 
 def staff_headers(subject: str) -> dict[str, str]:
@@ -32,7 +63,8 @@ def staff_headers(subject: str) -> dict[str, str]:
         raise KeyError(subject)
     now = datetime.now(UTC)
     session = Session(account.subject, account.name, account.role, account.team, now, now)
-    token = service_token(session, ConsoleSettings().token, now, 300)
+    signer = ConsoleSettings(**console_key_settings()).staff_token_signer()
+    token = service_token(session, signer, now, 300)
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -42,7 +74,12 @@ class ConsoleProcess:
     def __init__(self, port: int, env: dict[str, str], log_path: Path) -> None:
         self.port = port
         self.url = f"http://localhost:{port}"
-        self._env = {**os.environ, "VOORPORTAAL_CONSOLE_PORT": str(port), **env}
+        self._env = {
+            **os.environ,
+            "VOORPORTAAL_CONSOLE_PORT": str(port),
+            "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE": str(staff_key_files()[0]),
+            **env,
+        }
         self._log_path = log_path
         self._log: IO[bytes] | None = None
         self.proc: subprocess.Popen[bytes] | None = None

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 import httpx
-from console_harness import ARTIFACTS, REPO
+from console_harness import ARTIFACTS, REPO, dossier_key_env
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -210,7 +210,9 @@ def settings_for(data_dir: Path, port: int, clock_offset_s: float = 0.0) -> dict
         "VOORPORTAAL_DOSSIER_TEAMS": json.dumps(TEAMS),
         "VOORPORTAAL_DOSSIER_PROMISE_INTERVAL_S": "1",
         "VOORPORTAAL_DOSSIER_CLOCK_OFFSET_S": str(clock_offset_s),
-        "VOORPORTAAL_DOSSIER_ENVIRONMENT": "test",
+        "VOORPORTAAL_DOSSIER_ENVIRONMENT": "development",
+        # Staff tokens only from the console's key: no HS256 secret (see console_harness).
+        **dossier_key_env(),
         # Nothing listens here: HTTP serves while messaging keeps retrying.
         "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",
         "VOORPORTAAL_DOSSIER_KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1",

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import socket
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
+import jwt
 import pytest
 from pydantic import SecretStr, ValidationError
 
 from buddy import api
+from buddy.headers import console_csp
 from buddy.session import Denial, Session, check, service_token
 from buddy.settings import ConsoleSettings
-from voorportaal_kit.auth import AuthSettings, TokenVerifier
+from voorportaal_kit.auth import (
+    AuthenticationError,
+    AuthSettings,
+    TokenVerifier,
+    generate_staff_key_pair,
+)
 from voorportaal_kit.settings import DEV_JWT_SECRET
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -52,34 +61,88 @@ def test_session_repr_has_no_name() -> None:
     assert "Anna" not in repr(session())
 
 
-def test_service_token_is_accepted_by_the_services_verifier() -> None:
-    settings = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
+def test_service_token_is_signed_by_the_consoles_key_and_verified_by_its_public_key(
+    tmp_path: Path,
+) -> None:
+    private, public = generate_staff_key_pair()
+    (tmp_path / "console.key").write_bytes(private)
+    signer = ConsoleSettings(staff_key_file=tmp_path / "console.key").staff_token_signer()
+    # The services hold the public key only: no HS256 secret at all.
+    services = AuthSettings(algorithms=["ES256"], staff_public_key_pem=public.decode())
     now = datetime.now(UTC)
-    principal = TokenVerifier(settings).verify(service_token(session(), settings, now, 300))
+    token = service_token(session(), signer, now, 300)
+    principal = TokenVerifier(services).verify(token)
     assert principal.subject == "cm-anna"
     assert principal.roles == frozenset({"casemanager"})
     assert principal.name == "Anna Jansen"
+    assert principal.team == "team-noord"
+    assert jwt.get_unverified_header(token)["alg"] == "ES256"
+    assert "BEGIN" not in repr(signer)
+    # What the console used to send, HS256 with the shared secret, those services refuse.
+    old = service_token(session(), ConsoleSettings().staff_token_signer(), now, 300)
+    with pytest.raises(AuthenticationError, match="signing algorithm not allowed"):
+        TokenVerifier(services).verify(old)
 
 
-def test_a_user_without_a_team_gets_a_token_the_services_accept() -> None:
+def test_without_a_key_development_falls_back_to_the_development_secret() -> None:
     settings = AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
     now = datetime.now(UTC)
     teamless = Session("sv-oidc-1", "Sophie", "supervisor", "", T0, T0)
-    principal = TokenVerifier(settings).verify(service_token(teamless, settings, now, 300))
+    signer = ConsoleSettings().staff_token_signer()
+    assert signer.key is None
+    principal = TokenVerifier(settings).verify(service_token(teamless, signer, now, 300))
     assert principal.subject == "sv-oidc-1"
     assert principal.team is None
 
 
-def test_production_refuses_local_accounts_and_dev_secret() -> None:
+PRODUCTION_OIDC: dict[str, Any] = {
+    "environment": "production",
+    "auth_mode": "oidc",
+    "oidc_issuer": "https://login.example.nl",
+    "oidc_client_id": "buddy",
+}
+
+
+def test_production_refuses_local_accounts_and_any_shared_secret(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="OIDC"):
         ConsoleSettings(environment="production")
-    with pytest.raises(ValidationError, match="development secret"):
-        ConsoleSettings(
-            environment="production",
-            auth_mode="oidc",
-            oidc_issuer="https://login.example.nl",
-            oidc_client_id="buddy",
-        )
+    with pytest.raises(ValidationError, match="staff_key_file: production needs"):
+        ConsoleSettings(**PRODUCTION_OIDC)
+    (tmp_path / "console.key").write_bytes(generate_staff_key_pair()[0])
+    with_key = {**PRODUCTION_OIDC, "staff_key_file": tmp_path / "console.key"}
+    with pytest.raises(ValidationError, match="accounts_file: development default"):
+        ConsoleSettings(**with_key)
+    with_key["accounts_file"] = tmp_path / "colleagues.toml"
+    with pytest.raises(ValidationError, match=r"token\.hs256_secret: development default"):
+        ConsoleSettings(**with_key, token=AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET)))
+    with pytest.raises(ValidationError, match="never with a shared secret"):
+        ConsoleSettings(**with_key, token=AuthSettings(hs256_secret=SecretStr("s" * 40)))
+    settings = ConsoleSettings(**with_key)
+    assert settings.staff_token_signer().key is not None
+    assert settings.staff_token_signer().hs256 is None
+
+
+@pytest.mark.parametrize("value", ["prod", "Production", "test"])
+def test_an_unknown_console_environment_is_refused(value: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        ConsoleSettings(environment=value)
+    assert refused.value.errors()[0]["loc"] == ("environment",)
+
+
+def test_an_unreadable_or_wrong_staff_key_is_refused_at_start(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="staff_key_file: cannot read"):
+        ConsoleSettings(staff_key_file=tmp_path / "missing.key")
+    (tmp_path / "public.pem").write_bytes(generate_staff_key_pair()[1])
+    with pytest.raises(ValidationError, match="not an unencrypted PEM private key"):
+        ConsoleSettings(staff_key_file=tmp_path / "public.pem")
+
+
+def test_the_console_csp_allows_only_its_own_origin_and_websocket() -> None:
+    csp = console_csp(ConsoleSettings(public_url="https://buddy.example.nl"))
+    assert "connect-src 'self' wss://buddy.example.nl" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "object-src 'none'" in csp
+    assert "http:" not in csp
 
 
 def test_queue_sorts_overdue_then_urgency_then_age() -> None:

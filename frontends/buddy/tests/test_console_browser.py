@@ -14,6 +14,7 @@ import pytest
 from browser_harness import (
     WAIT_S,
     click,
+    csp_violations,
     open_case,
     open_sign_in,
     owner,
@@ -68,6 +69,7 @@ def test_casemanager_lands_on_work_queue_with_cases_from_the_dossier(
     wait_text(browser, CLAIM_CASE)
     assert "Anna Jansen" in browser.find_element(By.TAG_NAME, "header").text
     assert not browser.find_elements(By.ID, "nav-supervisor")
+    assert csp_violations(browser) == []
     shot(browser, "work-queue")
 
 
@@ -87,6 +89,9 @@ def test_supervisor_sees_the_agency_figures(browser: WebDriver, console_url: str
     assert "100%" in rows["svb"] and "3.0" in rows["uwv"]
     assert browser.find_elements(By.CSS_SELECTOR, "#chart-rates .recharts-bar-rectangle")
     assert not browser.find_elements(By.ID, "forbidden")
+    # The console's Content-Security-Policy blocked nothing the page needs (scripts, styles,
+    # the websocket, the charts).
+    assert csp_violations(browser) == []
     shot(browser, "supervisor")
 
 

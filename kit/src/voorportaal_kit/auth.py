@@ -1,10 +1,15 @@
 """Authentication and authorisation primitives shared by every Voorportaal service.
 
-A request carries a JWT bearer token. Staff tokens come from the government OIDC provider
-(RS256/ES256, keys from its JWKS endpoint); locally, in tests and for the citizen's signed link
-the suite issues HS256 tokens itself. `TokenVerifier` turns a token into a `Principal`;
-`JWTAuthMiddleware` does that for every Litestar request (401 on failure) and the guards below
-check roles, agency and case scope (403 on failure).
+A request carries a JWT bearer token. Staff tokens come from the console, signed with its own
+private key (ES256/EdDSA; the services hold only the public key, `staff_public_key_file`), or
+from the government OIDC provider (RS256/ES256, keys from its JWKS endpoint); no service holds
+a secret that could mint a staff token in production. The citizen's intake link is HS256 with
+the suite's own secret (citizen role only beside a public key); in development `voorportaal
+token` and the demo data sign HS256 staff tokens too.
+
+`TokenVerifier` turns a token into a `Principal`; `JWTAuthMiddleware` does that for every
+Litestar request (401 on failure) and the guards below check roles, agency and case scope (403
+on failure).
 
 Nothing here logs or reports personal data: errors name the claim or check that failed, never
 a claim's value other than a role name; `Principal.name` is kept out of its repr.
@@ -19,15 +24,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from ipaddress import ip_address
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
 import anyio.to_thread
 import jwt
 import structlog
-from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.ec import (
+    SECP256R1,
+    EllipticCurvePrivateKey,
+    EllipticCurvePublicKey,
+)
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from cryptography.hazmat.primitives.serialization import load_pem_public_key
+from cryptography.hazmat.primitives.serialization import (
+    load_pem_private_key,
+    load_pem_public_key,
+)
 from litestar.connection import ASGIConnection
 from litestar.exceptions import (
     NotAuthorizedException,
@@ -54,11 +68,16 @@ __all__ = [
     "SigningKeysUnavailableError",
     "TokenVerifier",
     "auth_middleware",
+    "generate_staff_key_pair",
+    "hs256_is_citizen_only",
     "is_valid_role",
+    "issue_staff_token",
     "issue_token",
+    "load_staff_signing_key",
     "requires_agency_param",
     "requires_case_access",
     "requires_role",
+    "verifies_staff_by_public_key",
 ]
 
 log = structlog.get_logger()
@@ -153,6 +172,10 @@ _SYMMETRIC: Final = frozenset({"HS256"})
 _ASYMMETRIC: Final = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
 )
+_STAFF_KEY_ALGORITHMS: Final = frozenset({"ES256", "EdDSA"})
+"""How the console signs staff tokens: ECDSA P-256 or Ed25519, chosen by its key's type."""
+STAFF_TOKEN_ROLES: Final = frozenset({Role.CASEMANAGER, Role.SUPERVISOR, Role.OPERATOR})
+"""The only roles a console-signed staff token may carry (never citizen, never an agency)."""
 _MIN_SECRET_BYTES: Final = 32
 _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 
@@ -202,6 +225,30 @@ class AuthSettings(BaseModel):
             "role: staff identities come from the provider, never from the shared secret."
         ),
     )
+    hs256_staff_tokens: bool | None = Field(
+        default=None,
+        description=(
+            "Whether an HS256 token may carry staff roles (development: `voorportaal token`, "
+            "demo data). Empty: yes, unless an OIDC provider's algorithms are accepted too. "
+            "Production refuses it: HS256 is then for citizen links only (with `link_issuer`)."
+        ),
+    )
+    staff_issuer: str = Field(
+        default="voorportaal-console",
+        min_length=1,
+        description="`iss` of the staff tokens the console signs with its own private key.",
+    )
+    staff_public_key_pem: str | None = Field(
+        default=None,
+        description=(
+            "The console's public key (PEM, EC P-256 for ES256 or Ed25519 for EdDSA): staff "
+            "tokens with `iss` = `staff_issuer` are verified with it. No secret is shared."
+        ),
+    )
+    staff_public_key_file: Path | None = Field(
+        default=None,
+        description="A file holding that public key, instead of `staff_public_key_pem`.",
+    )
     jwks_url: str | None = Field(
         default=None,
         description=(
@@ -241,8 +288,11 @@ class AuthSettings(BaseModel):
                 raise ValueError("HS256 requires hs256_secret")
             if len(self.hs256_secret.get_secret_value().encode()) < _MIN_SECRET_BYTES:
                 raise ValueError(f"hs256_secret must be at least {_MIN_SECRET_BYTES} bytes")
-        if algorithms & _ASYMMETRIC and not (self.jwks_url or self.public_key_pem):
-            raise ValueError("asymmetric algorithms require jwks_url or public_key_pem")
+        staff_key = self.staff_public_key_pem or self.staff_public_key_file
+        if algorithms & _ASYMMETRIC and not (self.jwks_url or self.public_key_pem or staff_key):
+            raise ValueError(
+                "asymmetric algorithms require jwks_url, public_key_pem or a staff public key"
+            )
         if self.jwks_url and self.public_key_pem:
             raise ValueError("set either jwks_url or public_key_pem, not both")
         if self.jwks_url:
@@ -253,7 +303,58 @@ class AuthSettings(BaseModel):
                 raise ValueError("jwks_url must use https (plain http only on loopback)")
         if self.public_key_pem:
             _load_public_key(self.public_key_pem)
+        if self.staff_public_key_pem and self.staff_public_key_file:
+            raise ValueError("set either staff_public_key_pem or staff_public_key_file, not both")
+        staff_pem = staff_public_key_text(self)
+        if staff_pem is not None:
+            _load_staff_public_key(staff_pem)
         return self
+
+
+def staff_public_key_text(settings: AuthSettings) -> str | None:
+    """The console's public key (PEM) from the settings or their file; None when not set."""
+    if settings.staff_public_key_pem:
+        return settings.staff_public_key_pem
+    if settings.staff_public_key_file is None:
+        return None
+    try:
+        return settings.staff_public_key_file.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"staff_public_key_file: cannot read {settings.staff_public_key_file} "
+            f"({type(exc).__name__})"
+        ) from exc
+
+
+def _load_staff_public_key(pem: str) -> EllipticCurvePublicKey | Ed25519PublicKey:
+    try:
+        key = load_pem_public_key(pem.encode())
+    except ValueError as exc:
+        raise ValueError("staff public key is not a PEM-encoded public key") from exc
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    if isinstance(key, EllipticCurvePublicKey) and isinstance(key.curve, SECP256R1):
+        return key
+    raise ValueError("staff public key must be EC P-256 (ES256) or Ed25519 (EdDSA)")
+
+
+def _staff_algorithm(key: object) -> str:
+    return "EdDSA" if isinstance(key, Ed25519PublicKey | Ed25519PrivateKey) else "ES256"
+
+
+def hs256_is_citizen_only(settings: AuthSettings) -> bool:
+    """Whether HS256 tokens are accepted for citizen links only (never staff roles)."""
+    if settings.hs256_staff_tokens is not None:
+        return not settings.hs256_staff_tokens
+    return bool(set(settings.algorithms) & _ASYMMETRIC)
+
+
+def verifies_staff_by_public_key(settings: AuthSettings) -> bool:
+    """Whether staff tokens can be verified without a shared secret (console key or OIDC)."""
+    has_oidc = bool(set(settings.algorithms) & _ASYMMETRIC) and bool(
+        settings.jwks_url or settings.public_key_pem
+    )
+    return has_oidc or bool(settings.staff_public_key_pem or settings.staff_public_key_file)
 
 
 def _load_public_key(pem: str) -> RSAPublicKey | EllipticCurvePublicKey:
@@ -298,6 +399,8 @@ class TokenVerifier:
         self._public_key = (
             _load_public_key(settings.public_key_pem) if settings.public_key_pem else None
         )
+        staff_pem = staff_public_key_text(settings)
+        self._staff_key = _load_staff_public_key(staff_pem) if staff_pem is not None else None
         # PyJWKClient fetches lazily on the first token, then caches the key set for `lifespan`
         # seconds; an unknown `kid` forces at most one refetch per cooldown (key rotation).
         self._jwks = (
@@ -322,13 +425,56 @@ class TokenVerifier:
         except jwt.PyJWTError:
             raise AuthenticationError("malformed token") from None
         alg = header.get("alg")
+        if self._is_console_token(token, alg):
+            return self._verify_console_token(token)
         if not isinstance(alg, str) or alg not in self._settings.algorithms:
             raise AuthenticationError("signing algorithm not allowed")
         claims = self._decode(token, alg)
         principal = self._principal(claims)
-        citizen_only = alg in _SYMMETRIC and _links_beside_oidc(self._settings)
+        citizen_only = alg in _SYMMETRIC and hs256_is_citizen_only(self._settings)
         if citizen_only and principal.roles != {Role.CITIZEN}:
             raise AuthenticationError("a self-signed token may carry only the citizen role")
+        return principal
+
+    def _is_console_token(self, token: str, alg: object) -> bool:
+        """Whether the token claims to be the console's (its key and rules then apply)."""
+        if self._staff_key is None or alg not in _STAFF_KEY_ALGORITHMS:
+            return False
+        try:
+            unverified = jwt.decode(token, options={"verify_signature": False})
+        except jwt.PyJWTError:
+            raise AuthenticationError("malformed token") from None
+        return unverified.get("iss") == self._settings.staff_issuer
+
+    def _verify_console_token(self, token: str) -> Principal:
+        """A staff token the console signed: its public key, its issuer, staff roles only."""
+        settings = self._settings
+        assert self._staff_key is not None  # _is_console_token checked it
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self._staff_key,
+                # One algorithm, the key's own: no choosing by the token's header.
+                algorithms=[_staff_algorithm(self._staff_key)],
+                audience=settings.audience,
+                issuer=settings.staff_issuer,
+                leeway=settings.leeway_seconds,
+                options={"require": list(_REQUIRED_CLAIMS)},
+            )
+        except jwt.ExpiredSignatureError:
+            raise AuthenticationError("token expired") from None
+        except jwt.InvalidAudienceError:
+            raise AuthenticationError("wrong audience") from None
+        except jwt.InvalidSignatureError:
+            raise AuthenticationError("bad signature") from None
+        except jwt.InvalidAlgorithmError:
+            raise AuthenticationError("signing algorithm not allowed") from None
+        except jwt.PyJWTError as exc:
+            raise AuthenticationError(f"invalid token: {exc}") from None
+        self._check_lifetime(claims)
+        principal = self._principal(claims)
+        if not principal.roles <= STAFF_TOKEN_ROLES:
+            raise AuthenticationError("a console token may carry staff roles only")
         return principal
 
     def _key_for(self, token: str, alg: str) -> Any:
@@ -338,7 +484,9 @@ class TokenVerifier:
             return self._secret
         if self._public_key is not None:
             return self._public_key
-        assert self._jwks is not None  # settings validation guarantees a key source
+        if self._jwks is None:
+            # Only the console's key is configured, and this token is not the console's.
+            raise AuthenticationError("no key for this token's issuer")
         try:
             return self._jwks.get_signing_key_from_jwt(token)
         except (jwt.PyJWKClientConnectionError, jwt.PyJWKSetError, OSError, ValueError) as exc:
@@ -457,17 +605,11 @@ def _roles_from(claims: dict[str, Any]) -> frozenset[str]:
 # --------------------------------------------------------------------------- issuing
 
 
-def _links_beside_oidc(settings: AuthSettings) -> bool:
-    """Whether HS256 (our own citizen links) is accepted beside an OIDC provider's algorithms."""
-    algorithms = set(settings.algorithms)
-    return bool(algorithms & _SYMMETRIC) and bool(algorithms & _ASYMMETRIC)
-
-
 def _issuer_for(settings: AuthSettings, alg: str) -> str:
     """The `iss` a token signed with `alg` must carry."""
     return (
         settings.link_issuer
-        if alg in _SYMMETRIC and _links_beside_oidc(settings)
+        if alg in _SYMMETRIC and hs256_is_citizen_only(settings)
         else (settings.issuer)
     )
 
@@ -509,8 +651,8 @@ def issue_token(
         now = datetime.now(UTC)
     elif now.tzinfo is None:
         raise ValueError("now must include a timezone")
-    if _links_beside_oidc(settings) and role_set != [Role.CITIZEN]:
-        raise ValueError("beside an OIDC provider, Voorportaal signs citizen links only")
+    if hs256_is_citizen_only(settings) and role_set != [Role.CITIZEN]:
+        raise ValueError("HS256 is for citizen links only here: staff tokens are signed by key")
     claims: dict[str, Any] = {
         "iss": _issuer_for(settings, "HS256"),
         "aud": settings.audience,
@@ -527,6 +669,82 @@ def issue_token(
     if team is not None:
         claims["team"] = team
     return jwt.encode(claims, settings.hs256_secret.get_secret_value(), algorithm="HS256")
+
+
+StaffSigningKey = EllipticCurvePrivateKey | Ed25519PrivateKey
+
+
+def load_staff_signing_key(pem: bytes) -> StaffSigningKey:
+    """The console's private key (PEM, unencrypted PKCS#8): EC P-256 or Ed25519."""
+    try:
+        key = load_pem_private_key(pem, password=None)
+    except (ValueError, TypeError) as exc:
+        raise ValueError("staff signing key is not an unencrypted PEM private key") from exc
+    if isinstance(key, Ed25519PrivateKey):
+        return key
+    if isinstance(key, EllipticCurvePrivateKey) and isinstance(key.curve, SECP256R1):
+        return key
+    raise ValueError("staff signing key must be EC P-256 (ES256) or Ed25519 (EdDSA)")
+
+
+def generate_staff_key_pair() -> tuple[bytes, bytes]:
+    """A new EC P-256 key pair for the console's staff tokens: (private PEM, public PEM).
+    `voorportaal up` makes one under `var/keys/` on a developer's machine; production keys
+    come from the operator."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ec import generate_private_key
+
+    key = generate_private_key(SECP256R1())
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private, public
+
+
+def issue_staff_token(
+    key: StaffSigningKey,
+    *,
+    issuer: str,
+    audience: str,
+    subject: str,
+    roles: Iterable[str],
+    name: str | None = None,
+    team: str | None = None,
+    ttl_seconds: int = 300,
+    now: datetime | None = None,
+) -> str:
+    """Sign a staff token with the console's private key (ES256 or EdDSA, by the key's type);
+    the services verify it with the public key (`AuthSettings.staff_public_key_file`)."""
+    role_set = sorted(set(roles))
+    if not subject:
+        raise ValueError("subject must not be empty")
+    if not role_set or not set(role_set) <= STAFF_TOKEN_ROLES:
+        raise ValueError(f"a staff token carries staff roles only, not {role_set}")
+    if ttl_seconds <= 0:
+        raise ValueError("ttl_seconds must be positive")
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        raise ValueError("now must include a timezone")
+    claims: dict[str, Any] = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": subject,
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "roles": role_set,
+    }
+    if name is not None:
+        claims["name"] = name
+    if team is not None:
+        claims["team"] = team
+    return jwt.encode(claims, key, algorithm=_staff_algorithm(key))
 
 
 # --------------------------------------------------------------------------- Litestar

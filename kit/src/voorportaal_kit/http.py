@@ -27,6 +27,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from voorportaal_kit.auth import PUBLIC_PATHS, TokenVerifier, auth_middleware
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
+from voorportaal_kit.security_headers import SecurityHeaders
 
 log = structlog.get_logger()
 
@@ -274,6 +275,9 @@ def create_app(
         ),
         cors_config=CORSConfig(allow_origins=list(cors_origins)) if cors_origins else None,
         state=State(state or {}),
+        # A hook, not a middleware: Litestar runs middleware only for matched routes, and the
+        # 404 of an unknown path needs the headers too.
+        before_send=[SecurityHeaders().before_send],
         lifespan=list(lifespan),
         debug=False,
         logging_config=None,  # structlog (configure_logging) owns the process's logging

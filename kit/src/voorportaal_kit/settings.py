@@ -6,18 +6,52 @@ except the broker address, which is one cluster for all: `KAFKA_BOOTSTRAP_SERVER
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from voorportaal_kit.auth import AuthSettings
+from voorportaal_kit.auth import AuthSettings, hs256_is_citizen_only, verifies_staff_by_public_key
 
 DEV_JWT_SECRET = "voorportaal-local-development-secret-change-me"  # noqa: S105
 """The HS256 secret `voorportaal up` uses on a developer's machine; never in production."""
 DEV_AUDIT_ANCHOR_KEY = "voorportaal-dev-audit-anchor-key-not-for-production"
 """The key audit checkpoints are signed with on a developer's machine."""
 MIN_AUDIT_ANCHOR_KEY_BYTES = 32
+
+
+class Environment(StrEnum):
+    """Where a service runs. Anything else (`prod`, `Production`, `staging`) is refused at start:
+    a typo must never switch the development defaults back on."""
+
+    DEVELOPMENT = "development"
+    """A developer's machine and the test suite: development keys and dev-only routes."""
+    PRODUCTION = "production"
+    """Everywhere real people's data is: every development default is refused at start."""
+
+
+def refuse_development_defaults(environment: Environment, found: dict[str, bool]) -> None:
+    """Raise (naming each setting) when a development default is still set outside development.
+
+    `found` maps a setting's name to whether it still holds its development default; every
+    service's settings call this with theirs, so the rule is written once."""
+    if environment is Environment.DEVELOPMENT:
+        return
+    still = sorted(name for name, is_default in found.items() if is_default)
+    if still:
+        raise ValueError(
+            f"{', '.join(still)}: development default(s) refused in {environment.value}; "
+            "configure real value(s)"
+        )
 
 
 def default_data_dir() -> Path:
@@ -38,8 +72,9 @@ class ServiceSettings(BaseSettings):
     service_name: str = "service"
     """The service's name: its database, consumer groups and `ce_source` derive from it."""
 
-    environment: str = "development"
-    """`development`, `test` or `production`; production refuses development defaults."""
+    environment: Environment = Environment.DEVELOPMENT
+    """`development` or `production` (nothing else is accepted); outside development every
+    development default (secrets, keys, dev-only routes) is refused at start."""
 
     data_dir: Path = Field(default_factory=default_data_dir)
     """Folder for the embedded SQLite database and stored files."""
@@ -99,17 +134,49 @@ class ServiceSettings(BaseSettings):
     auth: AuthSettings = Field(
         default_factory=lambda: AuthSettings(hs256_secret=SecretStr(DEV_JWT_SECRET))
     )
-    """JWT verification: `..._AUTH__ISSUER`, `..._AUTH__HS256_SECRET`, `..._AUTH__JWKS_URL`."""
+    """JWT verification: `..._AUTH__ISSUER`, `..._AUTH__HS256_SECRET`, `..._AUTH__JWKS_URL`,
+    `..._AUTH__STAFF_PUBLIC_KEY_FILE` (the console's public key)."""
+
+    @field_validator("auth", mode="before")
+    @classmethod
+    def _development_secret_beside_other_auth_settings(
+        cls, value: Any, info: ValidationInfo
+    ) -> Any:
+        # Setting one auth field from the environment (e.g. `..._AUTH__STAFF_PUBLIC_KEY_FILE`)
+        # replaces the whole default; in development keep its secret unless HS256 is not
+        # accepted or a secret is given. Outside development nothing is filled in.
+        if (
+            isinstance(value, dict)
+            and "hs256_secret" not in value
+            and info.data.get("environment") is Environment.DEVELOPMENT
+            and "HS256" in value.get("algorithms", ["HS256"])
+        ):
+            return {**value, "hs256_secret": DEV_JWT_SECRET}
+        return value
+
+    def development_defaults(self) -> dict[str, bool]:
+        """Each setting with a development default, and whether it still holds it. A service
+        with defaults of its own extends this (and calls `super()`)."""
+        secret = self.auth.hs256_secret
+        return {
+            "auth.hs256_secret": secret is not None and secret.get_secret_value() == DEV_JWT_SECRET,
+        }
 
     @model_validator(mode="after")
-    def _no_development_secrets_in_production(self) -> ServiceSettings:
-        secret = self.auth.hs256_secret
-        if (
-            self.environment == "production"
-            and secret is not None
-            and (secret.get_secret_value() == DEV_JWT_SECRET)
-        ):
-            raise ValueError("auth.hs256_secret: the development secret is refused in production")
+    def _no_development_defaults_outside_development(self) -> ServiceSettings:
+        refuse_development_defaults(self.environment, self.development_defaults())
+        if self.environment is Environment.PRODUCTION:
+            if not verifies_staff_by_public_key(self.auth):
+                raise ValueError(
+                    "auth: production verifies staff tokens by public key: set "
+                    "auth.staff_public_key_file (the console's key) and/or auth.jwks_url or "
+                    "auth.public_key_pem (the OIDC provider)"
+                )
+            if "HS256" in self.auth.algorithms and not hs256_is_citizen_only(self.auth):
+                raise ValueError(
+                    "auth.hs256_staff_tokens: production accepts HS256 only for citizen links, "
+                    "never for staff (whoever holds a shared secret could mint a supervisor)"
+                )
         return self
 
     @property
@@ -143,13 +210,17 @@ class AuditedServiceSettings(ServiceSettings):
     """How often the head is checkpointed (records newer than the last checkpoint are covered
     from the next one on)."""
 
+    def development_defaults(self) -> dict[str, bool]:
+        """The base's, and the development anchor key."""
+        return {
+            **super().development_defaults(),
+            "audit_anchor_key": self.audit_anchor_key.get_secret_value() == DEV_AUDIT_ANCHOR_KEY,
+        }
+
     @model_validator(mode="after")
-    def _audit_anchor_key_is_real(self) -> AuditedServiceSettings:
-        anchor_key = self.audit_anchor_key.get_secret_value()
-        if len(anchor_key.encode()) < MIN_AUDIT_ANCHOR_KEY_BYTES:
+    def _audit_anchor_key_is_long_enough(self) -> AuditedServiceSettings:
+        if len(self.audit_anchor_key.get_secret_value().encode()) < MIN_AUDIT_ANCHOR_KEY_BYTES:
             raise ValueError(f"audit_anchor_key: at least {MIN_AUDIT_ANCHOR_KEY_BYTES} bytes")
-        if self.environment == "production" and anchor_key == DEV_AUDIT_ANCHOR_KEY:
-            raise ValueError("audit_anchor_key: the development key is refused in production")
         return self
 
     @property

@@ -423,7 +423,7 @@ def test_hs256_without_secret_is_refused() -> None:
 
 
 def test_asymmetric_algorithm_without_key_source_is_refused() -> None:
-    with pytest.raises(ValidationError, match="require jwks_url or public_key_pem"):
+    with pytest.raises(ValidationError, match="require jwks_url, public_key_pem"):
         AuthSettings(algorithms=["RS256"])
 
 

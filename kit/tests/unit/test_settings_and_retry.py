@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from voorportaal_intake.settings import IntakeSettings
+from voorportaal_kit.auth import generate_staff_key_pair
 from voorportaal_kit.consumer import RetryPolicy
 from voorportaal_kit.settings import DEV_JWT_SECRET
 
@@ -35,7 +38,7 @@ def test_nested_auth_settings_come_from_the_environment(monkeypatch: pytest.Monk
 def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VOORPORTAAL_INTAKE_ENVIRONMENT", "production")
     monkeypatch.setenv("VOORPORTAAL_INTAKE_AUTH__HS256_SECRET", DEV_JWT_SECRET)
-    with pytest.raises(ValidationError, match="development secret"):
+    with pytest.raises(ValidationError, match=r"auth\.hs256_secret: development default"):
         IntakeSettings()
 
 
@@ -50,3 +53,23 @@ def test_retry_delay_is_positive_and_never_above_the_cap(
 ) -> None:
     delay = RetryPolicy(initial_backoff_s=initial, max_backoff_s=cap).delay(attempt)
     assert 0 < delay <= cap
+
+
+def test_one_auth_setting_from_the_environment_keeps_the_development_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `voorportaal up` gives every service the console's public key this way.
+    (tmp_path / "console.pub").write_bytes(generate_staff_key_pair()[1])
+    monkeypatch.setenv(
+        "VOORPORTAAL_INTAKE_AUTH__STAFF_PUBLIC_KEY_FILE", str(tmp_path / "console.pub")
+    )
+    settings = IntakeSettings()
+    assert settings.auth.hs256_secret is not None
+    assert settings.auth.hs256_secret.get_secret_value() == DEV_JWT_SECRET
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_AUTH__ALGORITHMS", '["ES256"]')
+    assert IntakeSettings().auth.hs256_secret is None
+    # Outside development nothing is filled in: the missing secret is named.
+    monkeypatch.delenv("VOORPORTAAL_INTAKE_AUTH__ALGORITHMS")
+    monkeypatch.setenv("VOORPORTAAL_INTAKE_ENVIRONMENT", "production")
+    with pytest.raises(ValidationError, match="HS256 requires hs256_secret"):
+        IntakeSettings()

@@ -53,6 +53,7 @@ from voorportaal_contracts.events.contact import (
 from voorportaal_contracts.events.intake import IntakeAmended, IntakeConfirmed, IntakeSubmitted
 from voorportaal_contracts.events.notify import NotificationFailed, NotificationSent
 from voorportaal_contracts.events.referrals import (
+    ConsentWithdrawn,
     Handover,
     ReferralCancelled,
     ReferralOffered,
@@ -75,6 +76,7 @@ __all__ = [
     "CitizenMessageRequested",
     "ConsentGranted",
     "ConsentRevoked",
+    "ConsentWithdrawn",
     "ContactPointsUpdated",
     "ContactRecorded",
     "ContactVerificationRequested",

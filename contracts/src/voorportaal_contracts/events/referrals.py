@@ -16,6 +16,7 @@ from voorportaal_contracts.types import (
     LifeEvent,
     ReferralMode,
     ReferralResponseKind,
+    SharingScope,
 )
 
 _ID = Field(min_length=1, max_length=64)
@@ -95,8 +96,12 @@ class ReferralCancelled(Event):
 class ReferralResponded(Event):
     """An agency's answer to one of its referrals, signed with that agency's key.
 
-    The signature is HMAC-SHA256 (hex) with the agency's key over the canonical JSON of every
-    other field (`voorportaal_contracts.signing.signing_input`).
+    Sign the exact bytes of the record value: HMAC-SHA256 (hex) with the agency's key, in the
+    Kafka header `vp-signature: v2=<hex>` (any JSON serialiser, key order or spacing will do).
+    The older form, `signature` inside the payload over its canonical JSON, is read until
+    2027-06-30. One answer is `referral_id` + `response` + `responded_at` (a promise: its
+    text and `promise_due_at`): sent again, it is applied once. `responded_at` must be within
+    24 hours before and 5 minutes after the moment routing reads it, or it is refused.
     """
 
     case_id: CaseId
@@ -111,7 +116,35 @@ class ReferralResponded(Event):
     promise_due_at: AwareDatetime | None = None
     note: str | None = Field(default=None, max_length=500)
     responded_at: AwareDatetime
-    signature: str = Field(
+    signature: str | None = Field(
+        default=None,
         pattern=r"^[0-9a-f]{64}$",
-        description="HMAC-SHA256 (hex) over the other fields, agency's key.",
+        description="Legacy (until 2027-06-30): HMAC-SHA256 (hex) over the canonical JSON of the "
+        "other fields, agency's key. Leave it out and sign the record value in `vp-signature`.",
     )
+
+
+@registry.register(
+    "nl.voorportaal.referral.consent-withdrawn", version=1, topic=REFERRALS_PREFIX + "{agency}"
+)
+class ConsentWithdrawn(Event):
+    """The agency may no longer hold the citizen's personal details for these referrals.
+
+    Sent on the agency's own topic when the citizen revoked sharing with it, the sharing
+    expired, or the case was anonymised (erased). The agency must delete the personal details
+    and the story it received with these referrals (from its systems and any copies) and
+    receives no further ones; the referrals themselves stay valid without them unless they are
+    cancelled. A later grant brings a replacing `ReferralOffered` with the same referral id.
+    """
+
+    case_id: CaseId
+    agency_code: AgencyCode
+    referral_ids: list[str] = Field(min_length=1)
+    reason: str = Field(
+        pattern=r"^(consent_revoked|consent_expired|case_anonymised)$",
+        description="consent_revoked, consent_expired or case_anonymised.",
+    )
+    scopes: list[SharingScope] = Field(
+        min_length=1, description="What may no longer be held: summary (the story), identity."
+    )
+    withdrawn_at: AwareDatetime

@@ -313,7 +313,9 @@ class CaseState(rx.State):
         until = _due(form.get("valid_until"))
         if until is None:
             return self._bad_date()
-        scopes = [s for s in ("summary", "documents", "act_on_behalf") if _checked(form, s)]
+        scopes = [
+            s for s in ("summary", "identity", "documents", "act_on_behalf") if _checked(form, s)
+        ]
         body = {
             "agency_code": _text(form, "agency_code", 32).lower(),
             "scopes": scopes,
@@ -801,6 +803,7 @@ def _sharing() -> rx.Component:
                     rx.el.legend(tr("scopes")),
                     rx.hstack(
                         _checkbox("scope_summary", "summary", "grant-summary"),
+                        _checkbox("scope_identity", "identity", "grant-identity"),
                         _checkbox("scope_documents", "documents", "grant-documents"),
                         _checkbox("scope_act_on_behalf", "act_on_behalf", "grant-act"),
                         spacing="4",

@@ -88,10 +88,12 @@ def test_the_citizen_sees_who_looked_in_every_service_once_per_record(api: Any) 
     )
     refused = accessed(2, service="intake", actor="cm-other", outcome="refused", basis="none")
     _feed(client, runtime, intake, accessed(1), refused, accessed(1), accessed(3, case_id=OTHER))
-    citizen = issue_token(settings.auth, "intake:1", ["citizen"], case_id=CASE)
-    log = client.get(
-        f"/citizen/cases/{CASE}/access-log", headers={"Authorization": f"Bearer {citizen}"}
-    )
+    anna = {"Authorization": f"Bearer {issue_token(settings.auth, 'cm-anna', ['casemanager'])}"}
+    assert client.post(f"/cases/{CASE}/claim", headers=anna).status_code == 200
+    made = client.post(f"/cases/{CASE}/citizen-link", headers=anna)
+    assert made.status_code == 201, made.text
+    link = {"link": made.json()["link"]}
+    log = client.get(f"/citizen/cases/{CASE}/access-log", params=link)
     assert log.status_code == 200, log.text
     entries = log.json()
     elsewhere = [(e["service"], e["who"], e["data"], e["allowed"]) for e in entries]
@@ -103,11 +105,7 @@ def test_the_citizen_sees_who_looked_in_every_service_once_per_record(api: Any) 
     assert entries[-1]["service"] == "dossier" and entries[-1]["purpose"] == "access_log"
     # A service whose chain starts afresh (a new database) numbers from 1 again: kept too.
     _feed(client, runtime, accessed(1, record_hash="f" * 64, actor="cm-new"))
-    again = client.get(
-        f"/citizen/cases/{CASE}/access-log", headers={"Authorization": f"Bearer {citizen}"}
-    ).json()
+    again = client.get(f"/citizen/cases/{CASE}/access-log", params=link).json()
     assert {e["who"] for e in again if e["service"] == "routing"} == {"cm-elders", "cm-new"}
-    export = client.get(
-        f"/citizen/cases/{CASE}/export", headers={"Authorization": f"Bearer {citizen}"}
-    ).json()
+    export = client.get(f"/citizen/cases/{CASE}/export", params=link).json()
     assert {a["service"] for a in export["access_log"]} == {"dossier", "routing", "intake"}

@@ -22,7 +22,7 @@ from voorportaal_dossier.settings import DossierSettings
 from voorportaal_kit import audit
 from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.audit_log import AnchorFile
-from voorportaal_kit.auth import AuthSettings
+from voorportaal_kit.auth import AuthSettings, generate_staff_key_pair
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 
@@ -119,19 +119,22 @@ async def test_a_rewritten_newest_record_and_a_lost_anchor_are_found(
 
 
 def test_the_development_anchor_key_is_refused_in_production(tmp_path: Path) -> None:
-    with pytest.raises(ValidationError, match="audit_anchor_key: the development key"):
+    auth = AuthSettings(
+        algorithms=["HS256"],
+        hs256_secret="z" * 40,
+        hs256_staff_tokens=False,
+        staff_public_key_pem=generate_staff_key_pair()[1].decode(),
+    )
+    with pytest.raises(ValidationError, match="audit_anchor_key: development default"):
         DossierSettings(
-            data_dir=tmp_path,
-            environment="production",
-            citizen_link_key="x" * 40,
-            auth=AuthSettings(hs256_secret="z" * 40),
+            data_dir=tmp_path, environment="production", citizen_link_key="x" * 40, auth=auth
         )
     settings = DossierSettings(
         data_dir=tmp_path,
         environment="production",
         citizen_link_key="x" * 40,
         audit_anchor_key="y" * 40,
-        auth=AuthSettings(hs256_secret="z" * 40),
+        auth=auth,
     )
     assert settings.anchor_key == b"y" * 40
     assert settings.effective_audit_anchor_file == tmp_path / "audit-anchors.jsonl"

@@ -24,6 +24,7 @@ from voorportaal_dossier.domain.citizen_link import (
     LinkProblem,
     citizen_view,
     export,
+    open_link,
     sign_link,
     verify_link,
 )
@@ -198,3 +199,28 @@ def test_the_export_refuses_audit_records_of_another_case() -> None:
 def test_a_closed_case_says_so() -> None:
     case = replace(apply(None, story()[0]), closed_at=at(9))
     assert citizen_view(case, now=at(10))["status"]["en"] == "Your case is closed."
+
+
+def test_a_representatives_long_link_names_its_mandate_and_record_under_the_signature() -> None:
+    rep = sign_link(
+        KEY,
+        case_id=CASE,
+        purpose="dossier",
+        expires_at=at(days=7),
+        holder="mandate-01",
+        link_id="link-01",
+    )
+    claims = verify_link(KEY, rep, case_id=CASE, purpose="dossier", now=at(days=1))
+    assert (claims.holder, claims.link_id) == ("mandate-01", "link-01")
+    plain = sign_link(KEY, case_id=CASE, purpose="dossier", expires_at=at(days=7))
+    assert verify_link(KEY, plain, case_id=CASE, purpose="dossier", now=at(0)).holder is None
+    # Another case's link opens (for the caller to refuse and audit), still signed and dated.
+    assert open_link(KEY, rep, purpose="dossier", now=at(0)).case_id == CASE
+    with pytest.raises(InvalidLink):
+        open_link(KEY, rep, purpose="dossier", now=at(days=8))
+    # Dropping or changing the holder breaks the signature.
+    payload, signature = rep.split(".")
+    forged = _b64(_unb64(payload).replace(b"mandate-01", b"mandate-02"))
+    with pytest.raises(InvalidLink) as refused:
+        verify_link(KEY, f"{forged}.{signature}", case_id=CASE, purpose="dossier", now=at(0))
+    assert refused.value.problem is LinkProblem.BAD_SIGNATURE

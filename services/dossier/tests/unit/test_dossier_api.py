@@ -15,7 +15,13 @@ from litestar.testing import TestClient
 from sqlalchemy import text
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import BuddyRecommended, IntakeSubmitted, Reason
+from voorportaal_contracts.events import (
+    BuddyRecommended,
+    CitizenIdentified,
+    ContactPointsUpdated,
+    IntakeSubmitted,
+    Reason,
+)
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer.audit_log import verify_audit
@@ -270,7 +276,8 @@ def test_the_citizen_sees_their_case_and_who_looked_and_can_export_it(api: Api) 
     assert view.json()["buddy"]["name"] == "Cm-Anna"
     assert view.json()["messages"][0]["text"] == "Welkom"
     assert api.client.get(f"/citizen/cases/{CASE}").status_code == 401
-    assert api.client.get(f"/citizen/cases/{OTHER}", params={"link": token}).status_code == 401
+    # Another case's link is a refusal (403, audited), like /cases/{id} would answer it.
+    assert api.client.get(f"/citizen/cases/{OTHER}", params={"link": token}).status_code == 403
     assert api.client.get(f"/citizen/cases/{CASE}", params={"link": token + "x"}).status_code == 401
     looked = api.client.get(f"/citizen/cases/{CASE}/access-log", params={"link": token}).json()
     assert any(r["who"] == "cm-anna" for r in looked)
@@ -457,3 +464,32 @@ def test_bad_promises_are_refused_with_the_field(
     response = api.client.post(f"/cases/{CASE}/promises", json=body, headers=anna)
     assert response.status_code == 400, response.text
     assert field in {e["field"] for e in response.json()["errors"]}
+
+
+def test_an_agency_with_only_summary_reads_the_summary_but_not_who_the_citizen_is(
+    api: Api,
+) -> None:
+    anna = api.h("cm-anna", "casemanager")
+    api.client.post(f"/cases/{CASE}/claim", headers=anna)
+    api.feed(
+        CitizenIdentified(case_id=CASE, name="Fatima El Amrani", bsn="123456782"),
+        ContactPointsUpdated(
+            case_id=CASE, channels=["email"], language="nl", email="fatima@example.org"
+        ),
+    )
+
+    def share(agency: str, scopes: list[str]) -> None:
+        body = {"agency_code": agency, "scopes": scopes, "valid_until": FUTURE, "channel": "desk"}
+        assert api.client.post(f"/cases/{CASE}/grants", json=body, headers=anna).status_code == 201
+
+    share("uwv", ["summary"])
+    share("svb", ["summary", "identity"])
+    summary_only = api.client.get(f"/cases/{CASE}", headers=api.h("uwv-1", "agency:uwv"))
+    assert summary_only.status_code == 200, summary_only.text
+    assert summary_only.json()["summary"]["life_events"] == ["income_loss"]
+    assert "identity" in summary_only.json()["refused"]
+    for secret in ("Fatima", "123456782", "fatima@example.org"):
+        assert secret not in summary_only.text
+    with_identity = api.client.get(f"/cases/{CASE}", headers=api.h("svb-1", "agency:svb")).json()
+    assert with_identity["identity"]["bsn"] == "123456782"
+    assert with_identity["identity"]["email"] == "fatima@example.org"

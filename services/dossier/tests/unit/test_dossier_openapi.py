@@ -140,6 +140,9 @@ def test_every_typed_answer_matches_the_published_schema(api: Api) -> None:
     )
     link = call("post", f"{tpl}/citizen-link", f"{case}/citizen-link", 201, headers=anna)
     page = call("get", tpl, case, 200, headers=anna)
+    # An agency with summary only gets a page without the parts it may not read.
+    shared = call("get", tpl, case, 200, headers=api.h("uwv-1", "agency:uwv"))
+    assert "identity" not in shared and "identity" in shared["refused"]
     assert {"summary", "identity", "timeline", "documents", "sharing"} <= set(page)
     assert page["identity"]["name"] == "Fatima El Amrani" and page["referrals"]
     call("get", "/audit", f"/audit?case_id={CASE}", 200, headers=sup)
@@ -151,6 +154,29 @@ def test_every_typed_answer_matches_the_published_schema(api: Api) -> None:
         f"/citizen/cases/{CASE}/access-log",
         200,
         params={"link": link["link"]},
+    )
+    view = call(
+        "get",
+        "/citizen/cases/{case_id}",
+        f"/citizen/cases/{CASE}",
+        200,
+        params={"link": link["link"]},
+    )
+    assert view["links"] and view["mandates"] and view["sharing"] and view["messages"]
+    call(
+        "get",
+        "/citizen/cases/{case_id}/export",
+        f"/citizen/cases/{CASE}/export",
+        200,
+        params={"link": link["link"]},
+    )
+    call(
+        "post",
+        "/citizen/cases/{case_id}/documents",
+        f"/citizen/cases/{CASE}/documents",
+        201,
+        params={"link": link["link"]},
+        files={"file": ("loonstrook.pdf", PDF)},
     )
     body = {"to_casemanager_id": "cm-cees", "to_casemanager_name": "Cees", "note": "Bel na 10"}
     call("post", f"{tpl}/handover", f"{case}/handover", 200, json=body, headers=anna)

@@ -43,6 +43,7 @@ CASE_STATE = replace(
         # A revoked old grant beside a current one: the current one counts.
         grant("g-gem-old", "gemeente", revoked_at=at(days=1)),
         grant("g-gem", "gemeente", frozenset({S.SUMMARY, S.DOCUMENTS})),
+        grant("g-cak-id", "cak-id", frozenset({S.SUMMARY, S.IDENTITY})),
     ),
     mandates=(
         mandate("m-ok", frozenset({S.SUMMARY, S.ACT_ON_BEHALF})),
@@ -154,13 +155,23 @@ MATRIX: list[tuple[str, CaseState, Any, str | None, DataKind, bool, str, str]] =
         "",
     ),
     (
-        "agency grant covers identity",
+        "summary does not unlock identity",
         CASE_STATE,
         principal("u", "agency:uwv"),
         None,
         DataKind.IDENTITY,
+        False,
+        "none",
+        "does not cover identity",
+    ),
+    (
+        "agency identity grant covers identity",
+        CASE_STATE,
+        principal("u", "agency:cak-id"),
+        None,
+        DataKind.IDENTITY,
         True,
-        "grant:g-uwv",
+        "grant:g-cak-id",
         "",
     ),
     (

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
+from voorportaal_kit.settings import Environment
 from voorportaal_notify.adapters.data_files import default_renderer, load_rules
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
@@ -33,14 +34,17 @@ def definition(
     (tests that simulate a crash wrap them)."""
     settings = settings or get_settings()
     public = [r"^/citizen/[^/]+/preferences$"]
-    if settings.environment != "production":
+    handlers: list[type] = [CaseNotifyController, CitizenController]
+    if settings.environment is Environment.DEVELOPMENT:
+        # What the local dev servers received: not even mounted outside development.
         public.append(r"^/dev/outbox$")
+        handlers.append(DevOutboxController)
     return ServiceDefinition(
         settings=settings,
         migrations_dir=MIGRATIONS,
         title="Voorportaal notify",
         description="SMS and e-mail status updates in the citizen's language, bundled.",
-        route_handlers=[CaseNotifyController, CitizenController, DevOutboxController],
+        route_handlers=handlers,
         public_paths=public,
         on_runtime=lambda runtime: _wire(runtime, settings, email, sms),
         subscriptions=lambda runtime: subscriptions(runtime.state["notify"], load_rules()),

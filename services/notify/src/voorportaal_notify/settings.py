@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.settings import Environment, ServiceSettings
 from voorportaal_notify.adapters.sms_gateway import SmsGatewayConfig
 from voorportaal_notify.adapters.smtp import SmtpConfig
 from voorportaal_notify.domain.delivery import RetryPolicy
@@ -25,6 +25,8 @@ DEV_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
 
 DEV_SMTP_PORT = 8025
 DEV_SMS_PORT = 8026
+DEV_SMTP_HOST = "127.0.0.1"
+DEV_SMS_GATEWAY_URL = f"http://127.0.0.1:{DEV_SMS_PORT}/messages"
 
 
 class NotifySettings(ServiceSettings):
@@ -41,12 +43,13 @@ class NotifySettings(ServiceSettings):
     http_port: int = 8004
 
     # -- e-mail ---------------------------------------------------------------------------
-    smtp_host: str = "127.0.0.1"
+    smtp_host: str = DEV_SMTP_HOST
     """Mail server that takes our e-mail (the dev SMTP server by default)."""
     smtp_port: int = Field(default=DEV_SMTP_PORT, ge=1, le=65535)
     """Its port."""
     smtp_starttls: bool = False
-    """Upgrade with STARTTLS (the send fails when the server does not offer it)."""
+    """Upgrade with STARTTLS (the send fails when the server does not offer it). Production
+    requires it, or `smtp_implicit_tls`: e-mail never leaves in the clear."""
     smtp_implicit_tls: bool = False
     """TLS from the first byte (port 465) instead of STARTTLS."""
     smtp_username: str | None = None
@@ -60,11 +63,11 @@ class NotifySettings(ServiceSettings):
     smtp_timeout_s: float = Field(default=10.0, gt=0)
     """Seconds before an SMTP conversation counts as failed (transient)."""
     smtp_validate_certs: bool = True
-    """Check the mail server's TLS certificate."""
+    """Check the mail server's TLS certificate (production refuses to turn this off)."""
 
     # -- SMS --------------------------------------------------------------------------------
-    sms_gateway_url: str = f"http://127.0.0.1:{DEV_SMS_PORT}/messages"
-    """The gateway's send endpoint (the dev stub by default)."""
+    sms_gateway_url: str = DEV_SMS_GATEWAY_URL
+    """The gateway's send endpoint (the dev stub by default; https in production)."""
     sms_gateway_token: SecretStr | None = None
     """Sent as `Authorization: Bearer …`."""
     sms_gateway_api_key: SecretStr | None = None
@@ -122,13 +125,29 @@ class NotifySettings(ServiceSettings):
     """Where the dev SMTP server and SMS stub keep what they received; empty means
     `<data_dir>/../outbox-dev` (`var/outbox-dev` by default). Never read in production."""
 
+    def development_defaults(self) -> dict[str, bool]:
+        """The kit's, the development link key, and the local dev SMTP server and SMS stub."""
+        return {
+            **super().development_defaults(),
+            "link_key": self.link_key.get_secret_value() == DEV_LINK_KEY,
+            "smtp_host": self.smtp_host == DEV_SMTP_HOST and self.smtp_port == DEV_SMTP_PORT,
+            "sms_gateway_url": self.sms_gateway_url == DEV_SMS_GATEWAY_URL,
+        }
+
     @model_validator(mode="after")
-    def _no_development_link_key_in_production(self) -> NotifySettings:
-        key = self.link_key.get_secret_value()
-        if self.environment == "production" and key == DEV_LINK_KEY:
-            raise ValueError("link_key: the development key is refused in production")
-        if len(key.encode()) < 32:
+    def _transport_is_protected(self) -> NotifySettings:
+        if len(self.link_key.get_secret_value().encode()) < 32:
             raise ValueError("link_key must be at least 32 bytes")
+        if self.environment is Environment.PRODUCTION:
+            if not (self.smtp_starttls or self.smtp_implicit_tls):
+                raise ValueError(
+                    "smtp_starttls: production requires STARTTLS (or smtp_implicit_tls): "
+                    "e-mail never leaves in the clear"
+                )
+            if not self.smtp_validate_certs:
+                raise ValueError("smtp_validate_certs: production checks the mail server's TLS")
+            if not self.sms_gateway_url.startswith("https://"):
+                raise ValueError("sms_gateway_url: production needs an https gateway")
         return self
 
     @property

@@ -17,7 +17,7 @@ from pydantic import SecretStr, ValidationError
 
 from voorportaal_contracts.citizen_links import sign_link_token
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_kit.auth import AuthSettings, issue_token
+from voorportaal_kit.auth import AuthSettings, generate_staff_key_pair, issue_token
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.app import definition
 from voorportaal_notify.devservers import SmsGatewayStub
@@ -158,26 +158,59 @@ def test_the_dev_outbox_lists_what_the_local_servers_received(api: Api) -> None:
     assert [s["text"] for s in listed["sms"]] == ["Hallo"] and listed["emails"] == []
 
 
+_PRODUCTION_AUTH = AuthSettings(
+    hs256_secret=SecretStr("p" * 40),
+    hs256_staff_tokens=False,
+    staff_public_key_pem=generate_staff_key_pair()[1].decode(),
+)
+_PRODUCTION_TRANSPORT: dict[str, Any] = {
+    "smtp_host": "smtp.example.nl",
+    "smtp_port": 587,
+    "smtp_starttls": True,
+    "sms_gateway_url": "https://sms.example.nl/messages",
+}
+
+
 def test_production_refuses_the_development_link_key() -> None:
-    auth = AuthSettings(hs256_secret=SecretStr("p" * 40))
-    with pytest.raises(ValidationError, match="link_key"):
-        NotifySettings(environment="production", auth=auth)
-    NotifySettings(environment="production", auth=auth, link_key=SecretStr("q" * 40))
+    with pytest.raises(ValidationError, match="link_key: development default"):
+        NotifySettings(environment="production", auth=_PRODUCTION_AUTH, **_PRODUCTION_TRANSPORT)
+    NotifySettings(
+        environment="production",
+        auth=_PRODUCTION_AUTH,
+        link_key=SecretStr("q" * 40),
+        **_PRODUCTION_TRANSPORT,
+    )
 
 
-def test_the_dev_outbox_does_not_exist_in_production(tmp_path: Path) -> None:
+def test_production_refuses_smtp_without_starttls() -> None:
+    settings: dict[str, Any] = {
+        "environment": "production",
+        "auth": _PRODUCTION_AUTH,
+        "link_key": SecretStr("q" * 40),
+        **_PRODUCTION_TRANSPORT,
+    }
+    with pytest.raises(ValidationError, match="smtp_starttls: production requires STARTTLS"):
+        NotifySettings(**{**settings, "smtp_starttls": False})
+    with pytest.raises(ValidationError, match="smtp_validate_certs"):
+        NotifySettings(**{**settings, "smtp_validate_certs": False})
+    # Implicit TLS (port 465) is just as protected; development may still use plain SMTP.
+    NotifySettings(**{**settings, "smtp_starttls": False, "smtp_implicit_tls": True})
+    assert not NotifySettings(smtp_starttls=False).smtp_starttls
+
+
+def test_the_dev_outbox_is_not_mounted_outside_development(tmp_path: Path) -> None:
     settings = NotifySettings(
         environment="production",
         data_dir=tmp_path,
         kafka_bootstrap_servers="127.0.0.1:1",
-        auth=AuthSettings(hs256_secret=SecretStr("p" * 40)),
+        auth=_PRODUCTION_AUTH,
         link_key=SecretStr("q" * 40),
         worker_interval_s=3600,
+        **_PRODUCTION_TRANSPORT,
     )
     runtime = ServiceRuntime(definition(settings))
     runtime.migrate()
-    with TestClient(runtime.app()) as client:
-        assert client.get("/dev/outbox").status_code == 401
-        token = issue_token(settings.auth, "op-1", ["operator"])
-        found = client.get("/dev/outbox", headers={"Authorization": f"Bearer {token}"})
-        assert found.status_code == 404
+    app = runtime.app()
+    assert not [route.path for route in app.routes if route.path.startswith("/dev")]
+    with TestClient(app) as client:
+        assert client.get("/dev/outbox").status_code == 404

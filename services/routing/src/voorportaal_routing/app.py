@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from voorportaal_contracts.topics import TOPICS, referral_spec
@@ -41,7 +42,7 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
         ),
         jobs=lambda runtime: [
             PeriodicJob(
-                "sla-and-chains", settings.sweep_interval_s, runtime.state["routing"].sweep
+                "sla-chains-and-grants", settings.sweep_interval_s, runtime.state["routing"].sweep
             ),
             anchor_job(
                 runtime.state["routing"].audit.log, runtime.sessions, settings, runtime.clock
@@ -57,5 +58,8 @@ def _wire(runtime: ServiceRuntime, settings: RoutingSettings) -> None:
         settings.event_source,
         settings.agency_key,
         chain_max_wait_working_days=settings.chain_max_wait_working_days,
+        answer_max_age=timedelta(seconds=settings.answer_max_age_s),
+        answer_max_ahead=timedelta(seconds=settings.answer_max_ahead_s),
+        legacy_signatures_until=settings.legacy_signatures_until,
     )
     runtime.state["directory"] = DirectoryService(runtime.sessions, runtime.clock)

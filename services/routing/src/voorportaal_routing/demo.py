@@ -17,9 +17,9 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from voorportaal_contracts.envelope import Envelope, EnvelopeError, from_kafka
+from voorportaal_contracts.envelope import Envelope, EnvelopeError, KafkaRecord, from_kafka
 from voorportaal_contracts.events import ReferralOffered
-from voorportaal_contracts.signing import signed_response
+from voorportaal_contracts.signing import sign_record, unsigned_response
 from voorportaal_contracts.topics import REFERRAL_RESPONSES, referral_topic
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.outbox import create_producer
@@ -88,8 +88,7 @@ async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
                     if offer.case_id not in cases:
                         cases.append(offer.case_id)
                     for step in SCRIPT[offer.agency_code]:
-                        envelope = _answer(settings, offer, step)
-                        kafka = envelope.to_kafka()
+                        kafka = _answer(settings, offer, step)
                         await producer.send_and_wait(
                             REFERRAL_RESPONSES,
                             kafka.value,
@@ -102,19 +101,19 @@ async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
     return cases
 
 
-def _answer(settings: RoutingSettings, offer: ReferralOffered, step: dict[str, Any]) -> Envelope:
+def _answer(settings: RoutingSettings, offer: ReferralOffered, step: dict[str, Any]) -> KafkaRecord:
     key = settings.agency_key(offer.agency_code)
     assert key is not None  # outside production every agency has a derived key
     now = datetime.now(UTC)
     fields = {k: v for k, v in step.items() if k != "days"}
     if "days" in step:
         fields["promise_due_at"] = now + timedelta(days=step["days"])
-    response = signed_response(
-        key,
+    response = unsigned_response(
         case_id=offer.case_id,
         referral_id=offer.referral_id,
         agency_code=offer.agency_code,
         responded_at=now,
         **fields,
     )
-    return Envelope(response, source=f"/agency/{offer.agency_code}", time=now)
+    envelope = Envelope(response, source=f"/agency/{offer.agency_code}", time=now)
+    return sign_record(envelope.to_kafka(), key)  # over the exact bytes sent

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,16 +18,25 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.consent import intake_grant_id
+from voorportaal_contracts.envelope import Envelope, from_kafka
 from voorportaal_contracts.events import (
     BuddyAssigned,
+    CaseAnonymised,
     CitizenIdentified,
     ConsentGranted,
+    ConsentRevoked,
     IntakeAmended,
+    IntakeConfirmed,
     IntakeSubmitted,
 )
 from voorportaal_contracts.registry import Event
-from voorportaal_contracts.signing import signed_response
+from voorportaal_contracts.signing import (
+    SIGNATURE_HEADER,
+    sign,
+    signature_header,
+    signed_response,
+)
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import PermanentError
@@ -76,10 +86,14 @@ class Routing:
             await self.service.on_buddy(session, envelope)
 
     async def outbox(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """What routing staged (the access log's events are tested with the access matrix)."""
         async with self.runtime.sessions() as session:
             rows = (
                 await session.execute(
-                    text("SELECT topic, event_type, value FROM outbox ORDER BY id")
+                    text(
+                        "SELECT topic, event_type, value FROM outbox "
+                        "WHERE topic != 'access.log' ORDER BY id"
+                    )
                 )
             ).all()
         return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
@@ -106,7 +120,7 @@ def submitted(**changes: Any) -> IntakeSubmitted:
         "channel": "web",
         "redzaamheid": "middengroep",
         "urgency": "normal",
-        "needs": ["income_gap", "allowances"],
+        "needs": ["income_gap", "unemployment_benefit", "allowances"],
         "risks": [],
         "municipality_code": "GM0344",
         "share_with": ["uwv"],
@@ -239,10 +253,10 @@ async def test_the_sla_clock_reminds_flags_overdue_and_expires_in_working_days(
 
 
 async def test_an_amendment_adds_what_is_new_and_withdraws_what_is_gone(routing: Routing) -> None:
-    await routing.handle(submitted(needs=["income_gap", "debts"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit", "debts"]))
     before = {r["service_id"]: r for r in await routing.referrals()}
     amended = IntakeAmended(
-        **submitted(needs=["income_gap"]).model_dump(),
+        **submitted(needs=["income_gap", "unemployment_benefit"]).model_dump(),
         revision=2,
         changed=["income_loss.debts"],
         amended_at=MONDAY,
@@ -298,7 +312,7 @@ async def test_staff_actions_and_who_sees_what(routing: Routing) -> None:
 async def test_an_estafette_releases_the_next_referral_when_the_first_completes(
     routing: Routing,
 ) -> None:
-    await routing.handle(submitted(needs=["income_gap"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit"]))
     rows = await routing.referrals()
     held = next(r for r in rows if r["state"] == "held")
     first = next(r for r in rows if r["id"] == held["waits_on"])
@@ -316,7 +330,7 @@ async def test_an_estafette_releases_the_next_referral_when_the_first_completes(
 
 
 async def test_a_broken_estafette_is_escalated_once(routing: Routing) -> None:
-    await routing.handle(submitted(needs=["income_gap"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit"]))
     rows = await routing.referrals()
     held = next(r for r in rows if r["state"] == "held")
     first = next(r for r in rows if r["id"] == held["waits_on"])
@@ -362,3 +376,362 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
         return shapes, kinds
 
     assert await run(True, tmp_path / "batched") == await run(False, tmp_path / "single")
+
+
+# -- agencies' answers: signed over their bytes, applied once, on time ----------------------
+
+
+def hand_built_answer(
+    referral: dict[str, Any], value: bytes, key: bytes | None, *, header: str | None = None
+) -> Envelope:
+    """A record as another client would put it on the topic, read back as the consumer does."""
+    headers = [
+        ("ce_id", str(uuid.uuid4()).encode()),
+        ("ce_type", b"nl.voorportaal.referral.responded"),
+        ("ce_source", b"/agency/other-client"),
+        ("ce_time", b"2026-11-30T09:00:00+00:00"),
+        ("ce_subject", referral["case_id"].encode()),
+        ("ce_specversion", b"1.0"),
+        ("ce_schemaversion", b"1"),
+    ]
+    if key is not None:
+        headers.append(signature_header(value, key))
+    if header is not None:
+        headers.append((SIGNATURE_HEADER, header.encode()))
+    return from_kafka(referral["case_id"].encode(), value, headers)
+
+
+def other_serialiser(referral: dict[str, Any], response: str, **extra: Any) -> bytes:
+    """The answer as a client with another JSON library writes it: `+00:00` for UTC, no null
+    fields, its own key order and spacing."""
+    fields = {
+        "response": response,
+        "responded_at": "2026-11-30T09:00:00+00:00",
+        "referral_id": referral["id"],
+        "agency_code": referral["agency_code"],
+        "case_id": referral["case_id"],
+        **extra,
+    }
+    return json.dumps(fields, indent=1).encode()
+
+
+async def deliver(routing: Routing, envelope: Envelope, handler: str = "on_response") -> None:
+    async with routing.runtime.sessions.begin() as session:
+        await getattr(routing.service, handler)(session, envelope)
+
+
+async def test_an_answer_signed_over_its_exact_bytes_is_accepted_from_any_serialiser(
+    routing: Routing,
+) -> None:
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    key = routing.settings.agency_key("uwv")
+    assert key is not None
+    value = other_serialiser(uwv, "received")
+    assert b"+00:00" in value and b"null" not in value and b"\n" in value
+    await deliver(routing, hand_built_answer(uwv, value, key))
+    assert next(r for r in await routing.referrals() if r["id"] == uwv["id"])["state"] == (
+        "received"
+    )
+    # The old form fails such a client on day one: its canonical JSON is not ours.
+    agency_side = json.loads(other_serialiser(uwv, "accepted"))
+    legacy = {**agency_side, "signature": sign(agency_side, key)}
+    with pytest.raises(PermanentError, match="bad signature"):
+        await deliver(routing, hand_built_answer(uwv, json.dumps(legacy).encode(), None))
+
+
+async def test_a_bad_v2_signature_is_refused_even_next_to_a_valid_legacy_one(
+    routing: Routing,
+) -> None:
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    key = routing.settings.agency_key("uwv")
+    assert key is not None
+    legacy = signed_response(
+        key,
+        case_id=uwv["case_id"],
+        referral_id=uwv["id"],
+        agency_code="uwv",
+        response="received",
+        responded_at=MONDAY,
+    ).model_dump_json()
+    forged = hand_built_answer(uwv, legacy.encode(), None, header=f"v2={'0' * 64}")
+    with pytest.raises(PermanentError, match="bad vp-signature"):
+        await deliver(routing, forged)
+    unsigned = hand_built_answer(uwv, other_serialiser(uwv, "received"), None)
+    with pytest.raises(PermanentError, match="no signature"):
+        await deliver(routing, unsigned)
+
+
+async def test_the_in_payload_signature_is_refused_after_its_last_day(tmp_path: Path) -> None:
+    settings = RoutingSettings(
+        data_dir=tmp_path,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        legacy_signatures_until=MONDAY.date(),
+    )
+    clock = FixedClock(MONDAY)
+    runtime = ServiceRuntime(definition(settings), clock=clock)
+    await asyncio.to_thread(runtime.migrate)
+    routing = Routing(runtime, runtime.state["routing"], clock, settings)
+    try:
+        await routing.handle(submitted())
+        uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+        await routing.respond(uwv, "received")  # the last day: still read
+        clock.advance(timedelta(days=1))
+        with pytest.raises(PermanentError, match="no longer accepted"):
+            await routing.respond(uwv, "accepted")
+    finally:
+        await runtime.engine.dispose()
+
+
+async def test_a_promise_sent_twice_is_recorded_once(routing: Routing) -> None:
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    promise = {"promise": "We bellen u binnen 2 dagen.", "promise_due_at": MONDAY + timedelta(2)}
+    await routing.respond(uwv, "promise_made", **promise)
+    routing.clock.advance(timedelta(minutes=3))  # a retry, built anew: another responded_at
+    await routing.respond(uwv, "promise_made", **promise)
+    promises = [v for _, kind, v in await routing.outbox() if kind.endswith("promise-recorded")]
+    assert len(promises) == 1
+
+
+async def test_the_same_answer_twice_moves_the_referral_once(routing: Routing) -> None:
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    await routing.respond(uwv, "accepted")
+    await routing.respond(uwv, "accepted")  # retried with the same responded_at
+    routing.clock.advance(timedelta(minutes=1))
+    await routing.respond(uwv, "accepted")  # retried, built anew
+    after = next(r for r in await routing.referrals() if r["id"] == uwv["id"])
+    assert [h["to_state"] for h in after["history"]] == ["accepted"]
+    kinds = [kind for _, kind in types(await routing.outbox())]
+    assert kinds.count("referral-accepted") == 1
+
+
+@pytest.mark.parametrize(
+    ("offset", "reason"),
+    [(timedelta(hours=-25), "more than 24 h before now"), (timedelta(minutes=6), "after now")],
+)
+async def test_answers_whose_responded_at_is_far_from_now_are_refused(
+    routing: Routing, offset: timedelta, reason: str
+) -> None:
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    key = routing.settings.agency_key("uwv")
+    assert key is not None
+    answer = signed_response(
+        key,
+        case_id=uwv["case_id"],
+        referral_id=uwv["id"],
+        agency_code="uwv",
+        response="accepted",
+        responded_at=routing.clock.now() + offset,
+    )
+    with pytest.raises(PermanentError, match=reason):
+        await routing.handle(answer, "on_response")
+    assert next(r for r in await routing.referrals() if r["id"] == uwv["id"])["state"] == "issued"
+
+
+# -- consent: one truth, decided at every send ----------------------------------------------
+
+UWV_GRANT = intake_grant_id("intake-1", "uwv")
+
+
+def identified(**changes: Any) -> CitizenIdentified:
+    return CitizenIdentified(
+        **{"case_id": CASE, "name": "S. Yilmaz", "bsn": "111222333", **changes}
+    )
+
+
+def granted(agency: str, grant_id: str, **changes: Any) -> ConsentGranted:
+    fields: dict[str, Any] = {
+        "case_id": CASE,
+        "grant_id": grant_id,
+        "agency_code": agency,
+        "scopes": ["summary", "identity"],
+        "valid_until": MONDAY + timedelta(days=90),
+        "granted_by": "citizen",
+    }
+    return ConsentGranted(**{**fields, **changes})
+
+
+def revoked(agency: str, grant_id: str) -> ConsentRevoked:
+    return ConsentRevoked(case_id=CASE, grant_id=grant_id, agency_code=agency, revoked_at=MONDAY)
+
+
+def offers_to(outbox: list[tuple[str, str, dict[str, Any]]], agency: str) -> list[dict[str, Any]]:
+    return [v for topic, kind, v in outbox if topic == f"referrals.{agency}" and "offered" in kind]
+
+
+def withdrawals(outbox: list[tuple[str, str, dict[str, Any]]], agency: str) -> list[Any]:
+    return [
+        v for topic, kind, v in outbox if topic == f"referrals.{agency}" and "withdrawn" in kind
+    ]
+
+
+async def test_after_a_revocation_no_handover_carries_identity_and_the_agency_is_told(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted())
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    assert offers_to(await routing.outbox(), "uwv")[-1]["handover"]["bsn"] == "111222333"
+    before = len(await routing.outbox())
+    await routing.handle(revoked("uwv", UWV_GRANT), "on_consent_revoked")
+    told = withdrawals(await routing.outbox(), "uwv")
+    assert len(told) == 1 and told[0]["referral_ids"] == [uwv["id"]]
+    assert told[0]["reason"] == "consent_revoked"
+    assert set(told[0]["scopes"]) == {"summary", "identity"}
+    # A new identity, then a referral added by hand: nothing personal goes to uwv any more.
+    await routing.handle(identified(name="S. Yilmaz-de Vries"), "on_citizen_identified")
+    await routing.service.withdraw(uwv["id"], "Opnieuw, met de hand.", SUPERVISOR)
+    await routing.service.add_referral(CASE, "uwv_werk", "Werk zoeken met UWV.", SUPERVISOR)
+    after = (await routing.outbox())[before:]
+    new_offers = offers_to(after, "uwv")
+    assert new_offers, "the manual referral went out"
+    assert all(o["handover"] is None and o["mode"] == "anonymous" for o in new_offers)
+    assert "111222333" not in json.dumps(after) and "Yilmaz" not in json.dumps(after)
+    assert len(withdrawals(after, "uwv")) == 1, "told once, not again on every send"
+
+
+async def test_a_revocation_that_arrives_before_its_grant_still_wins(routing: Routing) -> None:
+    await routing.handle(revoked("uwv", UWV_GRANT), "on_consent_revoked")
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted())  # seeds the same grant from share_with
+    await routing.handle(granted("uwv", UWV_GRANT), "on_consent_granted")  # and its own event
+    offers = offers_to(await routing.outbox(), "uwv")
+    assert offers and all(o["handover"] is None for o in offers)
+
+
+async def test_a_later_grant_upgrades_an_anonymous_referral_to_a_warm_handover(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted(share_with=[]))
+    uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
+    assert offers_to(await routing.outbox(), "uwv")[-1]["handover"] is None
+    await routing.handle(granted("uwv", "grant-later-uwv"), "on_consent_granted")
+    offers = offers_to(await routing.outbox(), "uwv")
+    assert len(offers) == 2 and offers[-1]["referral_id"] == uwv["id"]
+    assert offers[-1]["mode"] == "warm_handover" and offers[-1]["handover"]["bsn"] == "111222333"
+    after = next(r for r in await routing.referrals() if r["id"] == uwv["id"])
+    assert after["mode"] == "warm_handover"
+
+
+async def test_a_summary_only_grant_hands_on_the_story_without_who_the_citizen_is(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted(share_with=[]))
+    await routing.handle(granted("uwv", "grant-story", scopes=["summary"]), "on_consent_granted")
+    handover = offers_to(await routing.outbox(), "uwv")[-1]["handover"]
+    assert "Vraag er niet opnieuw naar" in handover["story"]
+    assert handover["name"] is None and handover["bsn"] is None and handover["channels"] == []
+
+
+async def test_grants_start_and_expire_with_the_sweep(routing: Routing) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted(share_with=[]))
+    start, end = MONDAY + timedelta(days=1), MONDAY + timedelta(days=3)
+    later = granted("uwv", "grant-later", valid_from=start, valid_until=end)
+    await routing.handle(later, "on_consent_granted")
+    assert len(offers_to(await routing.outbox(), "uwv")) == 1, "not yet"
+    routing.clock.advance(timedelta(days=1, minutes=1))
+    await routing.service.sweep()
+    offers = offers_to(await routing.outbox(), "uwv")
+    assert len(offers) == 2 and offers[-1]["handover"]["bsn"] == "111222333"
+    routing.clock.advance(timedelta(days=2))
+    await routing.service.sweep()
+    told = withdrawals(await routing.outbox(), "uwv")
+    assert len(told) == 1 and told[0]["reason"] == "consent_expired"
+    await routing.service.sweep()
+    assert len(withdrawals(await routing.outbox(), "uwv")) == 1, "once"
+
+
+async def test_an_estafette_step_released_after_a_revocation_carries_no_handover(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted(needs=["income_gap"], share_with=["uwv", "gemeente"]))
+    rows = await routing.referrals()
+    held = next(r for r in rows if r["state"] == "held")
+    first = next(r for r in rows if r["id"] == held["waits_on"])
+    gemeente_grant = intake_grant_id("intake-1", held["agency_code"])
+    await routing.handle(revoked(held["agency_code"], gemeente_grant), "on_consent_revoked")
+    await routing.respond(first, "accepted")
+    await routing.respond(first, "completed", outcome="WW toegekend.")
+    offers = offers_to(await routing.outbox(), held["agency_code"])
+    released = [o for o in offers if o["referral_id"] == held["id"]]
+    assert released and released[-1]["handover"] is None
+
+
+# -- intakes awaiting the citizen's confirmation --------------------------------------------
+
+
+async def test_an_intake_awaiting_confirmation_is_planned_but_offered_to_nobody(
+    routing: Routing,
+) -> None:
+    await routing.handle(submitted(awaiting_confirmation=True))
+    planned = await routing.referrals()
+    assert planned and {r["state"] for r in planned} == {"unconfirmed"}
+    assert all(r["due_at"] is None for r in planned), "no SLA clock runs"
+    routing.clock.advance(timedelta(days=60))
+    await routing.service.sweep()
+    assert await routing.outbox() == [], "nothing to agencies, nothing announced"
+    await routing.handle(
+        IntakeConfirmed(
+            case_id=CASE, intake_id="intake-1", confirmed_by="citizen", confirmed_at=MONDAY
+        ),
+        "on_intake_confirmed",
+    )
+    rows = await routing.referrals()
+    assert "unconfirmed" not in {r["state"] for r in rows}
+    kinds = types(await routing.outbox())
+    assert ("referrals.uwv", "offered") in kinds
+    assert sum(1 for _, kind in kinds if kind == "referral-issued") == len(rows)
+    uwv = next(r for r in rows if r["agency_code"] == "uwv")
+    assert uwv["state"] == "issued" and uwv["due_at"] > routing.clock.now()
+
+
+async def test_a_confirmation_of_another_intake_is_refused(routing: Routing) -> None:
+    await routing.handle(submitted(awaiting_confirmation=True))
+    with pytest.raises(PermanentError, match="not the intake"):
+        await routing.handle(
+            IntakeConfirmed(
+                case_id=CASE, intake_id="intake-2", confirmed_by="staff", confirmed_at=MONDAY
+            ),
+            "on_intake_confirmed",
+        )
+    assert {r["state"] for r in await routing.referrals()} == {"unconfirmed"}
+
+
+# -- erasure ------------------------------------------------------------------------------
+
+
+async def test_an_anonymised_case_is_forgotten_and_every_agency_told_to_delete(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(submitted())
+    rows = await routing.referrals()
+    sent = [r for r in rows if r["mode"] != "self_contact" and r["issued_at"] is not None]
+    assert len({r["agency_code"] for r in sent}) > 1
+    await routing.handle(CaseAnonymised(case_id=CASE, anonymised_at=MONDAY), "on_case_anonymised")
+    outbox = await routing.outbox()
+    told_agencies = {topic for topic, kind, _ in outbox if "withdrawn" in kind}
+    assert told_agencies == {f"referrals.{r['agency_code']}" for r in sent}, "held: not sent"
+    for agency in {r["agency_code"] for r in sent}:
+        told = withdrawals(outbox, agency)
+        assert len(told) == 1 and told[0]["reason"] == "case_anonymised", agency
+        assert sorted(told[0]["referral_ids"]) == sorted(
+            r["id"] for r in sent if r["agency_code"] == agency
+        )
+    async with routing.runtime.sessions() as session:
+        left = (await session.execute(text("SELECT count(*) FROM routing_identities"))).scalar()
+        facts = (await session.execute(text("SELECT facts FROM routing_cases"))).scalar()
+    assert left == 0
+    assert "income_gap" not in str(facts) and "GM0344" not in str(facts)
+    await routing.handle(identified(), "on_citizen_identified")  # a late copy: not kept
+    async with routing.runtime.sessions() as session:
+        left = (await session.execute(text("SELECT count(*) FROM routing_identities"))).scalar()
+    assert left == 0

@@ -104,6 +104,21 @@ citizen_items = Table(
     Index("ix_dossier_citizen_items_case", "case_id"),
 )
 
+citizen_links = Table(
+    "dossier_citizen_links",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="link-…: the record a link names"),
+    Column("case_id", String(64), nullable=False),
+    Column("holder", String(64), nullable=True, comment="Mandate id; null: the citizen's own"),
+    Column("kind", String(16), nullable=False, comment="dossier (issued here) or short (seen)"),
+    Column("expires_at", AwareDateTime(), nullable=False),
+    Column("seen_at", AwareDateTime(), nullable=False, comment="Issued or first opened"),
+    Column("revoked_at", AwareDateTime(), nullable=True),
+    Column("revoked_by", String(128), nullable=True),
+    Index("ix_dossier_citizen_links_case", "case_id"),
+    comment="The citizen's and representatives' links the dossier issued or saw (ids only)",
+)
+
 overrides = Table(
     "dossier_overrides",
     metadata,

@@ -6,6 +6,12 @@ signature is HMAC-SHA256 over it with a key only the dossier holds. `verify_link
 signature first (in constant time), then the case, the purpose and the expiry, and says which
 one failed. The key is passed in: nothing here reads settings or the clock.
 
+A `v2` payload adds two fields, both covered by the signature and either may be empty: the
+*holder* (the mandate id of a representative's link, as in the short links of
+`voorportaal_contracts.citizen_links`) and the *link id* under which the dossier recorded the
+link, so that revoking that record refuses every link issued under it. `v1` links (no holder,
+no record) are still read until they expire.
+
 `citizen_view` is what the link shows: what is arranged, what waits on whom, what the citizen
 must do next, who their buddy is, and with whom they share — in plain Dutch and English.
 `export` is the whole dossier as JSON-ready data, for the right of access (AVG art. 15).
@@ -40,6 +46,8 @@ from voorportaal_kit.audit import AuditRecord
 
 MIN_KEY_BYTES: Final = 32
 _VERSION: Final = "v1"
+_VERSION_2: Final = "v2"
+_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _DOMAIN: Final = b"voorportaal-citizen-link\n"
 _PURPOSE: Final = re.compile(r"[a-z][a-z_]{0,31}")
 _CASE_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
@@ -55,6 +63,7 @@ class LinkProblem(StrEnum):
     WRONG_CASE = "wrong_case"
     WRONG_PURPOSE = "wrong_purpose"
     EXPIRED = "expired"
+    REVOKED = "revoked"
 
 
 _PROBLEM_TEXT: Final = {
@@ -63,6 +72,7 @@ _PROBLEM_TEXT: Final = {
     LinkProblem.WRONG_CASE: "the link belongs to another case",
     LinkProblem.WRONG_PURPOSE: "the link is meant for something else",
     LinkProblem.EXPIRED: "the link has expired; ask for a new one",
+    LinkProblem.REVOKED: "the link was revoked; ask for a new one",
 }
 
 
@@ -81,6 +91,10 @@ class LinkClaims:
     case_id: str
     purpose: str
     expires_at: datetime
+    holder: str | None = None
+    """The mandate id of a representative's link; None for the citizen's own."""
+    link_id: str | None = None
+    """The record the dossier keeps of this link (revocable); None for a `v1` link."""
 
 
 def _b64(raw: bytes) -> str:
@@ -109,8 +123,17 @@ def _mac(key: bytes, payload: bytes) -> bytes:
     return hmac.new(key, _DOMAIN + payload, sha256).digest()
 
 
-def sign_link(key: bytes, *, case_id: str, purpose: str, expires_at: datetime) -> str:
-    """A url-safe token for a case and purpose, valid until `expires_at` (whole seconds)."""
+def sign_link(
+    key: bytes,
+    *,
+    case_id: str,
+    purpose: str,
+    expires_at: datetime,
+    holder: str | None = None,
+    link_id: str | None = None,
+) -> str:
+    """A url-safe token for a case and purpose, valid until `expires_at` (whole seconds);
+    `holder` makes it a representative's link, `link_id` names its revocable record."""
     _check_key(key)
     if not _CASE_ID.fullmatch(case_id):
         raise ValueError("not a case id")
@@ -118,12 +141,18 @@ def sign_link(key: bytes, *, case_id: str, purpose: str, expires_at: datetime) -
         raise ValueError("purpose must be a short lowercase code")
     if expires_at.tzinfo is None:
         raise ValueError("expires_at must include a timezone")
-    payload = f"{_VERSION}|{case_id}|{int(expires_at.timestamp())}|{purpose}".encode("ascii")
+    for name, value in (("holder", holder), ("link_id", link_id)):
+        if value is not None and not _ID.fullmatch(value):
+            raise ValueError(f"{name} must be a short id")
+    fields = [_VERSION, case_id, str(int(expires_at.timestamp())), purpose]
+    if holder is not None or link_id is not None:
+        fields = [_VERSION_2, *fields[1:], holder or "", link_id or ""]
+    payload = "|".join(fields).encode("ascii")
     return f"{_b64(payload)}.{_b64(_mac(key, payload))}"
 
 
-def verify_link(key: bytes, token: str, *, case_id: str, purpose: str, now: datetime) -> LinkClaims:
-    """The claims of a valid link for this case and purpose at `now`, or `InvalidLink`."""
+def _read(key: bytes, token: str) -> tuple[str, datetime, str, str | None, str | None]:
+    """(case, expiry, purpose, holder, link id) of a token whose signature is ours."""
     _check_key(key)
     if len(token) > _MAX_TOKEN or token.count(".") != 1:
         raise InvalidLink(LinkProblem.MALFORMED)
@@ -132,19 +161,40 @@ def verify_link(key: bytes, token: str, *, case_id: str, purpose: str, now: date
     if not hmac.compare_digest(signature, _mac(key, payload)):
         raise InvalidLink(LinkProblem.BAD_SIGNATURE)
     try:
-        version, link_case, expiry, link_purpose = payload.decode("ascii").split("|")
+        fields = payload.decode("ascii").split("|")
+        version, link_case, expiry, link_purpose = fields[:4]
         expires_at = datetime.fromtimestamp(int(expiry), UTC)
     except (UnicodeDecodeError, ValueError, OverflowError, OSError):
         raise InvalidLink(LinkProblem.MALFORMED) from None
-    if version != _VERSION:
+    if version == _VERSION and len(fields) == 4:
+        return link_case, expires_at, link_purpose, None, None
+    if version != _VERSION_2 or len(fields) != 6:
         raise InvalidLink(LinkProblem.MALFORMED)
+    holder, link_id = fields[4] or None, fields[5] or None
+    return link_case, expires_at, link_purpose, holder, link_id
+
+
+def verify_link(key: bytes, token: str, *, case_id: str, purpose: str, now: datetime) -> LinkClaims:
+    """The claims of a valid link for this case and purpose at `now`, or `InvalidLink`."""
+    link_case, expires_at, link_purpose, holder, link_id = _read(key, token)
     if not hmac.compare_digest(link_case.encode(), case_id.encode()):
         raise InvalidLink(LinkProblem.WRONG_CASE)
     if link_purpose != purpose:
         raise InvalidLink(LinkProblem.WRONG_PURPOSE)
     if now >= expires_at:
         raise InvalidLink(LinkProblem.EXPIRED)
-    return LinkClaims(link_case, link_purpose, expires_at)
+    return LinkClaims(link_case, link_purpose, expires_at, holder, link_id)
+
+
+def open_link(key: bytes, token: str, *, purpose: str, now: datetime) -> LinkClaims:
+    """The claims of a valid link for `purpose` at `now`, whatever case it names (the caller
+    compares the case, so that a link used on another case is refused and audited)."""
+    link_case, expires_at, link_purpose, holder, link_id = _read(key, token)
+    if link_purpose != purpose:
+        raise InvalidLink(LinkProblem.WRONG_PURPOSE)
+    if now >= expires_at:
+        raise InvalidLink(LinkProblem.EXPIRED)
+    return LinkClaims(link_case, link_purpose, expires_at, holder, link_id)
 
 
 # --------------------------------------------------------------------------- the view

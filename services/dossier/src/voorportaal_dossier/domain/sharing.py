@@ -1,15 +1,16 @@
 """Sharing grants, mandates, and `decide`: the one function that decides every read.
 
-A *grant* shares one case with one agency, for some scopes (`summary`, `documents`,
-`act_on_behalf`), from a moment until a moment, until revoked. The citizen grants and revokes
-through their signed link; a casemanager may record it on their behalf (phone, desk …), and
-then the channel is noted. A *mandate* (*machtiging*) lets a representative — a family member,
-partner, *bewindvoerder*, mentor — see or act for the citizen within its scopes.
+A *grant* shares one case with one agency, for some scopes (`summary`, `identity`,
+`documents`, `act_on_behalf`), from a moment until a moment, until revoked. The citizen grants
+and revokes through their signed link; a casemanager may record it on their behalf (phone,
+desk …), and then the channel is noted. A *mandate* (*machtiging*) lets a representative — a
+family member, partner, *bewindvoerder*, mentor — see or act for the citizen within its scopes.
 
-A representative signs in with a case-scoped citizen link whose subject is
-`representative:<mandate id>` (see `representative_subject`); every other citizen link for a
-case is the citizen themselves. A public body rests its processing on its public task, not on
-consent: what the citizen controls here is *with whom* their dossier is shared.
+A representative comes with a link of their own that names their mandate (`holder`); the
+dossier makes it a principal whose subject is `representative:<mandate id>` (see
+`representative_subject`). Every other citizen link for a case is the citizen themselves. A
+public body rests its processing on its public task, not on consent: what the citizen controls
+here is *with whom* their dossier is shared.
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ REQUIRED_SCOPE: Final = MappingProxyType(
         DataKind.REFERRALS: SharingScope.SUMMARY,
         DataKind.PROMISES: SharingScope.SUMMARY,
         DataKind.CONTACT_MOMENTS: SharingScope.SUMMARY,
-        DataKind.IDENTITY: SharingScope.SUMMARY,
+        # Who the citizen is and how to reach them is a scope of its own: the story so far
+        # does not unlock name, BSN, address or contact details.
+        DataKind.IDENTITY: SharingScope.IDENTITY,
         DataKind.DOCUMENTS: SharingScope.DOCUMENTS,
         # Only someone who may act for the citizen sees their choices and access log.
         DataKind.SHARING: SharingScope.ACT_ON_BEHALF,
@@ -268,6 +271,23 @@ def decide(
     if principal.has_role(Role.SIGNALEERDER):
         return _refuse("a signaleerder sees only the intakes they started")
     return _refuse("no role gives access to this dossier")
+
+
+def may_revoke_link(
+    case: CaseState, principal: Principal, link_holder: str | None, now: datetime
+) -> None:
+    """The citizen revokes any link of their case; a representative, while their mandate is
+    current, only the links of that mandate (never the citizen's own or another's)."""
+    if not principal.has_role(Role.CITIZEN):
+        raise NotAllowed("only the citizen or a representative revokes a link")
+    decision = _decide_link(case, principal, DataKind.SUMMARY, now)
+    if not decision.allowed:
+        raise NotAllowed(decision.reason)
+    if decision.basis == "citizen":
+        return
+    own = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)
+    if link_holder != own:
+        raise NotAllowed("a representative revokes only the links of their own mandate")
 
 
 # --------------------------------------------------------------------------- changes

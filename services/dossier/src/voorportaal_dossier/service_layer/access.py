@@ -17,11 +17,28 @@ _ROLE_ORDER = (Role.CITIZEN, Role.SUPERVISOR, Role.CASEMANAGER, Role.OPERATOR, R
 
 
 @dataclass(frozen=True, slots=True)
+class LinkUse:
+    """The citizen's or a representative's link a caller came with (never a staff token)."""
+
+    case_id: str
+    """The case the link was signed for (may differ from the case asked for: refused)."""
+    holder: str | None
+    """The mandate id of a representative's link; None for the citizen's own."""
+    link_id: str | None
+    """The record the dossier keeps of the link (None: an old link without one)."""
+    kind: str
+    """`dossier` (a long link the dossier signed) or `short` (a message's short link)."""
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
-    """The caller: their verified principal and the team they work in (staff)."""
+    """The caller: their verified principal and the team they work in (staff), or the link
+    they came with (the citizen's pages)."""
 
     principal: Principal
     team: str | None = None
+    link: LinkUse | None = None
 
     @property
     def subject(self) -> str:

@@ -11,6 +11,7 @@ of the dossier (who may know which cases exist); anyone else gets the same 403 a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -21,6 +22,7 @@ import structlog
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from voorportaal_contracts import citizen_links as short_links
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     ActionRequested,
@@ -31,6 +33,7 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
+from voorportaal_dossier.adapters import document_rows, links
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.adapters.orm import (
     cases,
@@ -49,7 +52,7 @@ from voorportaal_dossier.domain.projection import CaseState, load_case
 from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.sharing import DataKind, Decision
 from voorportaal_dossier.service_layer import access_elsewhere, audit_log, store
-from voorportaal_dossier.service_layer.access import Actor, record
+from voorportaal_dossier.service_layer.access import Actor, LinkUse, record
 from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.auth import Principal, Role
@@ -75,6 +78,20 @@ CASE_PAGE_KINDS = (
     DataKind.DOCUMENTS,
     DataKind.SHARING,
 )
+NOT_A_LINK = (
+    "the citizen's pages open only with the citizen's own link or a representative's link; "
+    "staff and agencies read the case at /cases/{id}"
+)
+"""Why a staff, agency or any other token is refused on the citizen's pages."""
+UPLOAD_REFUSED = (
+    "only the owner, their team or a supervisor adds documents to a case "
+    "(the citizen and a representative with the documents scope: with their link)"
+)
+
+
+def short_link_id(token: str) -> str:
+    """The id under which a message's short link is kept (its hash: the token is a secret)."""
+    return "link-s" + hashlib.sha256(token.encode("ascii")).hexdigest()[:32]
 
 
 class TooLarge(ServiceError):
@@ -812,12 +829,14 @@ class DossierService:
     async def revoke_mandate(
         self, actor: Actor, case_id: str, mandate_id: str, *, channel: Channel | None
     ) -> None:
-        """Revoke a mandate from now on."""
+        """Revoke a mandate from now on, and with it every link kept for it."""
 
-        async def step(_s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
+        async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
+            now = self._now()
             _, event = sharing.revoke_mandate(
-                case, actor.principal, mandate_id, now=self._now(), team=actor.team, channel=channel
+                case, actor.principal, mandate_id, now=now, team=actor.team, channel=channel
             )
+            await links.revoke_holder(s, case_id, mandate_id, at=now, by=actor.audit_id)
             return case, [event] if event else [], None
 
         await self.change(
@@ -842,7 +861,15 @@ class DossierService:
         document_id = new_id("doc")
 
         async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], Any]:
-            self._staff_basis(case, actor)
+            if actor.link is None:
+                self._staff_basis(case, actor)
+            else:
+                decision = sharing.decide(actor.principal, case, DataKind.DOCUMENTS, self._now())
+                if not decision.allowed:
+                    raise NotAllowed(decision.reason)
+            # Under the hash's lock, so a removal of the same file waits for this transaction
+            # and then finds its row (see `adapters/document_rows.py`).
+            await document_rows.lock_hash(s, checked.sha256)
             self._documents.put(checked.sha256, content)
             row = {
                 "id": document_id,
@@ -858,10 +885,57 @@ class DossierService:
             await s.execute(insert(documents).values(**row))
             return case, [], row
 
-        row: dict[str, Any] = await self.change(
-            actor, case_id, "upload", DataKind.DOCUMENTS, step, object_id=checked.sha256
-        )
+        try:
+            row: dict[str, Any] = await self.change(
+                actor, case_id, "upload", DataKind.DOCUMENTS, step, object_id=checked.sha256
+            )
+        except BaseException:
+            # The file may be stored with no committed row to keep it: remove it unless
+            # another row refers to it.
+            await self._remove_unreferenced({checked.sha256})
+            raise
         return _document_out(row)
+
+    async def may_upload(self, actor: Actor, case_id: str, *, citizen_page: bool = False) -> None:
+        """Before an upload's body is read: the owner, their team or a supervisor (a staff
+        token), or on the citizen's page the case's citizen or a representative whose mandate
+        covers documents (a link); anyone else is refused here, audited, and their body is
+        never read."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            case = await store.load(session, case_id)
+            subject = case or CaseState.new(case_id)
+            if citizen_page or actor.link is not None:
+                decision = await self._link_refusal(session, actor, case_id, now) or sharing.decide(
+                    actor.principal, subject, DataKind.DOCUMENTS, now
+                )
+            else:
+                basis = ownership.visible_to(subject.ownership, actor.principal, actor.team)
+                decision = (
+                    Decision(True, "staff of the case add documents", basis or "none")
+                    if basis in CHANGE_BASES and not actor.principal.has_role(Role.CITIZEN)
+                    else Decision(False, UPLOAD_REFUSED, "none")
+                )
+            if not decision.allowed:
+                await audit_log.append(
+                    session,
+                    [
+                        record(
+                            actor,
+                            case_id,
+                            DataKind.DOCUMENTS.value,
+                            "upload",
+                            AuditAction.CHANGE,
+                            decision,
+                            now,
+                        )
+                    ],
+                )
+        if not decision.allowed:
+            log.info("dossier.upload_refused", case_id=case_id)
+            raise self._refused(actor, case, decision)
+        if case is None:
+            raise self._missing(actor)
 
     async def download(
         self, actor: Actor, case_id: str, document_id: str
@@ -1029,6 +1103,7 @@ class DossierService:
                 .all()
             )
             done = 0
+            hashes: set[str] = set()
             for case_id in due:
                 before = await store.load(session, case_id, lock=True)
                 if before is None or not retention.is_due(before, now, self._retention):
@@ -1037,12 +1112,26 @@ class DossierService:
                 await store.commit_events(
                     session, before, before, [event], source=self._source, clock=self._clock
                 )
-                await self._strip_rows(session, case_id)
+                hashes |= await self._strip_rows(session, case_id)
                 done += 1
                 log.info("dossier.case_anonymised", case_id=case_id)
+        # Only now that the rows' deletion is committed: a failed sweep leaves every file.
+        await self._remove_unreferenced(hashes)
         return done
 
-    async def _strip_rows(self, session: AsyncSession, case_id: str) -> None:
+    async def _remove_unreferenced(self, hashes: set[str]) -> None:
+        """Remove the stored files no document row refers to any more (each under its hash's
+        lock, after the transaction that deleted rows committed)."""
+        for digest in sorted(hashes):
+            async with self._sessions.begin() as session:
+                await document_rows.lock_hash(session, digest)
+                if not await document_rows.referenced(session, digest):
+                    self._documents.delete(digest)
+                    log.info("dossier.document_file_removed", sha256=digest)
+
+    async def _strip_rows(self, session: AsyncSession, case_id: str) -> set[str]:
+        """Strip the personal texts of a case's rows and delete its documents' rows and link
+        records; returns the documents' hashes (their files go once this commits)."""
         await session.execute(
             update(contacts)
             .where(contacts.c.case_id == case_id)
@@ -1064,12 +1153,8 @@ class DossierService:
             .all()
         )
         await session.execute(delete(documents).where(documents.c.case_id == case_id))
-        for digest in set(hashes):
-            elsewhere = await session.scalar(
-                select(documents.c.id).where(documents.c.sha256 == digest).limit(1)
-            )
-            if elsewhere is None:
-                self._documents.delete(digest)
+        await links.forget_case(session, case_id)
+        return set(hashes)
 
     # -- the citizen -------------------------------------------------------------------------
 
@@ -1083,39 +1168,205 @@ class DossierService:
         return self._clock.now()
 
     def issue_link(
-        self, case_id: str, *, not_after: datetime | None = None
+        self,
+        case_id: str,
+        *,
+        not_after: datetime | None = None,
+        holder: str | None = None,
+        link_id: str | None = None,
     ) -> tuple[str, datetime]:
         """A signed link for the citizen of a case (purpose `dossier`), valid for the link
-        lifetime and never beyond `not_after`."""
+        lifetime and never beyond `not_after`; `holder` makes it a representative's link and
+        `link_id` names the record that revoking refuses it by."""
         expires = self._clock.now() + self._link_ttl
         if not_after is not None:
             expires = min(expires, not_after)
         token = citizen_link.sign_link(
-            self._link_key, case_id=case_id, purpose="dossier", expires_at=expires
+            self._link_key,
+            case_id=case_id,
+            purpose="dossier",
+            expires_at=expires,
+            holder=holder,
+            link_id=link_id,
         )
         return token, expires
 
-    async def link_for(self, actor: Actor, case_id: str) -> tuple[str, datetime]:
-        """The owner, team or a supervisor hands the citizen their link."""
+    async def link_for(
+        self, actor: Actor, case_id: str, *, mandate_id: str | None = None
+    ) -> tuple[str, datetime]:
+        """The owner, team or a supervisor hands the citizen their link, or a representative
+        a link of their own (`mandate_id`: only while that mandate is current)."""
+        link_id = new_id("link")
+        expires = self._clock.now() + self._link_ttl
 
-        async def step(_s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
+        async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
             self._staff_basis(case, actor)
+            if mandate_id is not None:
+                found = next((m for m in case.mandates if m.mandate_id == mandate_id), None)
+                if found is None:
+                    raise InvalidInput("mandate_id", "no such mandate on this case")
+                if found.status(self._now()) != "current":
+                    raise InvalidInput("mandate_id", f"the mandate is {found.status(self._now())}")
+            await links.record(
+                s,
+                link_id=link_id,
+                case_id=case_id,
+                holder=mandate_id,
+                kind="dossier",
+                expires_at=expires,
+                at=self._now(),
+            )
             return case, [], None
 
-        await self.change(actor, case_id, "citizen_link", DataKind.SHARING, step)
-        return self.issue_link(case_id)
+        await self.change(actor, case_id, "citizen_link", DataKind.SHARING, step, object_id=link_id)
+        return self.issue_link(case_id, not_after=expires, holder=mandate_id, link_id=link_id)
 
-    def citizen_principal(self, case_id: str, link: str) -> Principal:
-        """The citizen behind a signed link (401 at the edge when it is not valid)."""
-        citizen_link.verify_link(
-            self._link_key, link, case_id=case_id, purpose="dossier", now=self._clock.now()
+    async def open_short_link(self, token: str) -> tuple[str, str, datetime]:
+        """A message's short link, kept the first time it is seen: (case id, the long link for
+        the view under the same record, its expiry); `InvalidLink` when it is not valid or
+        was revoked."""
+        claims = short_links.verify_link_token(self._link_key, token, now=self._clock.now())
+        link_id = short_link_id(token)
+        async with self._sessions.begin() as session:
+            kept = await links.find(session, link_id)
+            if kept is not None and kept["revoked_at"] is not None:
+                raise citizen_link.InvalidLink(citizen_link.LinkProblem.REVOKED)
+            if kept is None:
+                await links.record(
+                    session,
+                    link_id=link_id,
+                    case_id=claims.case_id,
+                    holder=claims.holder,
+                    kind="short",
+                    expires_at=claims.expires_at,
+                    at=self._clock.now(),
+                )
+        link, expires = self.issue_link(
+            claims.case_id, not_after=claims.expires_at, holder=claims.holder, link_id=link_id
         )
-        return Principal(subject="citizen", roles=frozenset({Role.CITIZEN}), case_id=case_id)
+        return claims.case_id, link, expires
+
+    def citizen_actor(self, link: str) -> Actor:
+        """The citizen or representative behind a link: the dossier's long link or a message's
+        short one (`InvalidLink` of either kind when it is damaged, forged or expired). Whether
+        it opens a case is decided per request (`citizen_read`, `citizen_gate`)."""
+        now = self._clock.now()
+        if link.count(".") == 2:
+            short = short_links.verify_link_token(self._link_key, link, now=now)
+            link_id = short_link_id(link)
+            use = LinkUse(short.case_id, short.holder, link_id, "short", short.expires_at)
+        else:
+            long = citizen_link.open_link(self._link_key, link, purpose="dossier", now=now)
+            use = LinkUse(long.case_id, long.holder, long.link_id, "dossier", long.expires_at)
+        subject = sharing.representative_subject(use.holder) if use.holder else "citizen"
+        principal = Principal(
+            subject=subject,
+            roles=frozenset({Role.CITIZEN}),
+            case_id=use.case_id,
+            token_id=use.link_id,
+        )
+        return Actor(principal, link=use)
+
+    async def _link_refusal(
+        self, session: AsyncSession, actor: Actor, case_id: str, now: datetime
+    ) -> Decision | None:
+        """Why the citizen's pages do not open for this caller, or None: they open only with a
+        link (a staff or agency token is refused), and never with a revoked one. A link seen
+        for the first time is kept, so the citizen's view can list and revoke it."""
+        use = actor.link
+        if use is None:
+            return Decision(False, NOT_A_LINK, "none")
+        if use.case_id != case_id or use.link_id is None:
+            return None  # `decide` refuses another case's link; an old link has no record
+        kept = await links.find(session, use.link_id)
+        if kept is None:
+            await links.record(
+                session,
+                link_id=use.link_id,
+                case_id=case_id,
+                holder=use.holder,
+                kind=use.kind,
+                expires_at=use.expires_at,
+                at=now,
+            )
+            return None
+        if kept["revoked_at"] is not None and kept["revoked_at"] <= now:
+            return Decision(False, "the link was revoked", "none")
+        return None
+
+    def _refused(self, actor: Actor, case: CaseState | None, decision: Decision) -> Exception:
+        if case is None and actor.link is None and actor.is_case_staff:
+            return NotFound("No such case.")  # what /cases/{id} tells staff
+        return Forbidden(decision.reason)
+
+    async def citizen_read(
+        self, actor: Actor, case_id: str, kinds: Sequence[DataKind], purpose: str
+    ) -> tuple[CaseState, dict[DataKind, Decision]]:
+        """The case for one of the citizen's pages: each kind decided and audited, allowed or
+        refused; the first kind must be allowed (else 403, or 404 for staff where /cases/{id}
+        says 404). Only a link for this case opens it: the citizen's own, or a representative's
+        within its mandate."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            case = await store.load(session, case_id)
+            refusal = await self._link_refusal(session, actor, case_id, now)
+            subject = case or CaseState.new(case_id)
+            decisions = {
+                kind: refusal
+                or sharing.decide(actor.principal, subject, kind, now, team=actor.team)
+                for kind in (kinds[:1] if refusal else kinds)
+            }
+            await audit_log.append(
+                session,
+                [
+                    record(actor, case_id, k.value, purpose, AuditAction.READ, d, now)
+                    for k, d in decisions.items()
+                ],
+            )
+        first = decisions[kinds[0]]
+        if not first.allowed:
+            log.info("dossier.citizen_page_refused", case_id=case_id, purpose=purpose)
+            raise self._refused(actor, case, first)
+        if case is None:
+            raise self._missing(actor)
+        return case, decisions
+
+    async def citizen_gate(self, actor: Actor, case_id: str, purpose: str) -> None:
+        """Before a change on the citizen's pages: refuse (and audit) anyone who did not come
+        with a link for this case that is still valid; the change decides the rest."""
+        now = self._clock.now()
+        async with self._sessions.begin() as session:
+            refusal = await self._link_refusal(session, actor, case_id, now)
+            case = await store.load(session, case_id) if refusal is not None else None
+            if refusal is not None:
+                await audit_log.append(
+                    session,
+                    [
+                        record(
+                            actor,
+                            case_id,
+                            DataKind.SHARING.value,
+                            purpose,
+                            AuditAction.CHANGE,
+                            refusal,
+                            now,
+                        )
+                    ],
+                )
+        if refusal is not None:
+            log.info("dossier.citizen_change_refused", case_id=case_id, purpose=purpose)
+            raise self._refused(actor, case, refusal)
 
     async def citizen_view(self, actor: Actor, case_id: str) -> dict[str, Any]:
-        """What the citizen's link shows, with the messages and actions for them."""
-        case = await self.read(actor, case_id, DataKind.SUMMARY, "citizen_view")
-        view = citizen_link.citizen_view(case, now=self._now())
+        """What the citizen's link shows, with the messages and actions for them; the sharing
+        choices, mandates and links only to whom may see them (a representative needs
+        `act_on_behalf`)."""
+        case, decisions = await self.citizen_read(
+            actor, case_id, (DataKind.SUMMARY, DataKind.SHARING), "citizen_view"
+        )
+        now = self._now()
+        view = citizen_link.citizen_view(case, now=now)
+        view["refused"] = {}
         async with self._sessions() as session:
             items = (
                 (
@@ -1128,6 +1379,12 @@ class DossierService:
                 .mappings()
                 .all()
             )
+            kept = await links.of_case(session, case_id)
+        if decisions[DataKind.SHARING].allowed:
+            view["links"] = [_link_out(row, case, now) for row in kept]
+        else:
+            view["sharing"], view["mandates"], view["links"] = [], [], []
+            view["refused"]["sharing"] = decisions[DataKind.SHARING].reason
         view["messages"] = [
             {"id": i["id"], "text": i["text"], "at": i["at"].isoformat()}
             for i in items
@@ -1144,10 +1401,27 @@ class DossierService:
         ]
         return view
 
+    async def revoke_link(self, actor: Actor, case_id: str, link_id: str) -> None:
+        """Refuse a link from now on (the citizen any of theirs; a representative only the
+        links of their own mandate)."""
+        await self.citizen_gate(actor, case_id, "link_revoke")
+
+        async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
+            kept = await links.find(s, link_id)
+            if kept is None or kept["case_id"] != case_id:
+                raise InvalidInput("link_id", "no such link on this case")
+            now = self._now()
+            sharing.may_revoke_link(case, actor.principal, kept["holder"], now)
+            await links.revoke(s, link_id, at=now, by=actor.audit_id)
+            return case, [], None
+
+        await self.change(actor, case_id, "link_revoke", DataKind.SHARING, step, object_id=link_id)
+
     async def access_log(self, actor: Actor, case_id: str) -> list[dict[str, Any]]:
-        """Who looked at the dossier (the citizen, or a supervisor for the case): the
-        dossier's own records and those routing, intake and notify recorded, oldest first."""
-        await self.read(actor, case_id, DataKind.AUDIT_LOG, "access_log")
+        """Who looked at the dossier (the citizen, or a representative who may act for them):
+        the dossier's own records and those routing, intake and notify recorded, oldest
+        first."""
+        await self.citizen_read(actor, case_id, (DataKind.AUDIT_LOG,), "access_log")
         async with self._sessions() as session:
             records = await audit_log.query(session, case_id=case_id, limit=5000)
             elsewhere = await access_elsewhere.for_case(session, case_id)
@@ -1155,9 +1429,13 @@ class DossierService:
         return sorted([*own, *elsewhere], key=lambda entry: str(entry["at"]))
 
     async def export(self, actor: Actor, case_id: str) -> dict[str, Any]:
-        """The whole dossier for the right of access (AVG art. 15)."""
-        case = await self.read(actor, case_id, DataKind.SUMMARY, "export")
-        await self.read(actor, case_id, DataKind.AUDIT_LOG, "export")
+        """The whole dossier for the right of access (AVG art. 15): for the citizen, or a
+        representative whose mandate covers every part of it."""
+        kinds = (DataKind.SUMMARY, DataKind.IDENTITY, DataKind.DOCUMENTS, DataKind.AUDIT_LOG)
+        case, decisions = await self.citizen_read(actor, case_id, kinds, "export")
+        refused = next((d for d in decisions.values() if not d.allowed), None)
+        if refused is not None:
+            raise Forbidden(refused.reason)
         async with self._sessions() as session:
             records = await audit_log.query(session, case_id=case_id, limit=100_000)
             extra = await self._case_rows(session, case_id)
@@ -1248,6 +1526,33 @@ def _contact_out(row: dict[str, Any]) -> dict[str, Any]:
         "next_steps": row["next_steps"],
         "confirmation_requested": row["confirmation_requested"],
         "at": row["at"].isoformat(),
+    }
+
+
+def _link_out(row: dict[str, Any], case: CaseState, now: datetime) -> dict[str, Any]:
+    """A kept link as the citizen's view lists it: whose, until when, and whether it works."""
+    holder = row["holder"]
+    mandate = next((m for m in case.mandates if m.mandate_id == holder), None)
+    if row["revoked_at"] is not None and row["revoked_at"] <= now:
+        status = "revoked"
+    elif now >= row["expires_at"]:
+        status = "expired"
+    elif holder is not None and mandate is None:
+        status = "revoked"
+    elif mandate is not None and mandate.status(now) != "current":
+        status = mandate.status(now)
+    else:
+        status = "current"
+    return {
+        "link_id": row["id"],
+        "holder": holder,
+        "holder_name": mandate.holder_name if mandate else None,
+        "relation": mandate.relation.value if mandate else None,
+        "kind": row["kind"],
+        "seen_at": row["seen_at"].isoformat(),
+        "expires_at": row["expires_at"].isoformat(),
+        "revoked_at": _iso(row["revoked_at"]),
+        "status": status,
     }
 
 

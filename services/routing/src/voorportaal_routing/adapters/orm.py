@@ -21,6 +21,14 @@ cases = Table(
     Column("buddy_name", String(120), nullable=True, comment="Shown to agencies in the handover"),
     Column("created_at", AwareDateTime(), nullable=False),
     Column("updated_at", AwareDateTime(), nullable=False),
+    Column("intake_id", String(64), nullable=True, comment="The intake the facts are from"),
+    Column(
+        "awaiting_confirmation",
+        Boolean,
+        nullable=True,
+        comment="Planned only: nothing goes to agencies until IntakeConfirmed",
+    ),
+    Column("anonymised_at", AwareDateTime(), nullable=True, comment="Purged: nothing personal"),
 )
 
 identities = Table(
@@ -59,6 +67,13 @@ referrals = Table(
     Column("decline_reason", String(32), nullable=True),
     Column("outcome", Text, nullable=True),
     Column("manual_by", String(64), nullable=True),
+    Column(
+        "shared_scopes",
+        JSON,
+        nullable=True,
+        comment="Sharing scopes the agency holds from this referral's last offer (summary, "
+        "identity): what a revocation must take back",
+    ),
     Column("created_at", AwareDateTime(), nullable=False),
     Column("updated_at", AwareDateTime(), nullable=False),
     Index("ix_referrals_case", "case_id"),
@@ -94,6 +109,41 @@ directory_changes = Table(
     Column("role", String(32), nullable=False),
     Column("changed_at", AwareDateTime(), nullable=False),
     Index("ix_directory_changes_service", "service_id"),
+)
+
+grants = Table(
+    "routing_grants",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column(
+        "grant_id",
+        String(64),
+        primary_key=True,
+        comment="Unique per case (ids are the producer's; a case never shares another's grant)",
+    ),
+    Column("agency_code", String(32), nullable=False),
+    Column("scopes", JSON, nullable=False, comment="Empty while only a revocation is known"),
+    Column("valid_from", AwareDateTime(), nullable=True),
+    Column("valid_until", AwareDateTime(), nullable=True),
+    Column("revoked_at", AwareDateTime(), nullable=True, comment="A revocation wins, any order"),
+    Column("next_check_at", AwareDateTime(), nullable=True, comment="When it starts or ends"),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Index("ix_routing_grants_case", "case_id", "agency_code"),
+    Index("ix_routing_grants_next_check", "next_check_at"),
+    comment="The citizen's sharing grants (case.events, seeded from the intake's share_with)",
+)
+
+answers = Table(
+    "referral_answers",
+    metadata,
+    Column(
+        "referral_id", String(64), ForeignKey("referrals.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("answer_key", String(64), primary_key=True, comment="sha256 of what makes it one"),
+    Column("response", String(16), nullable=False),
+    Column("responded_at", AwareDateTime(), nullable=False),
+    Column("received_at", AwareDateTime(), nullable=False),
+    comment="Agencies' answers applied, so one sent again is applied once",
 )
 
 audit_log = audit_table(metadata, "routing_audit_log")

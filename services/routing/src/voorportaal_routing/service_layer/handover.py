@@ -1,14 +1,18 @@
 """The warm handover: the story so far, in plain Dutch, for an agency the citizen shares with.
 
+What goes in follows the grants that hold when routing sends (`domain/consent.py`).
+
 The agency reads what the citizen already told the voorportaal, so the citizen does not have to
 tell it again. Only facts the intake established go in; nothing is guessed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from voorportaal_contracts.events import Handover
+from voorportaal_contracts.types import SharingScope
 
 LIFE_EVENTS_NL = {
     "moving_rented_home": "verhuizen (huurwoning)",
@@ -81,27 +85,41 @@ def story(facts: dict[str, Any], needs: list[str], urgent: bool) -> str:
     return " ".join(lines)
 
 
+NOT_SHARED_NL = (
+    "De burger deelt met u wie hij of zij is, maar niet het verhaal tot nu toe. "
+    "Vraag de burger zelf waarmee u kunt helpen."
+)
+
+
 def handover(
     facts: dict[str, Any],
     needs: list[str],
     urgent: bool,
     *,
+    scopes: Collection[SharingScope],
     identity: dict[str, Any] | None,
     language: str | None,
     channels: list[str],
     buddy_name: str | None,
-) -> Handover:
-    """The handover for an agency the citizen shares with."""
-    identity = identity or {}
+) -> Handover | None:
+    """The handover for an agency, holding only what the citizen shares with it now:
+    `summary` the story (and language), `identity` who the citizen is (and how they like
+    contact); None when neither."""
+    share_story = SharingScope.SUMMARY in scopes
+    share_identity = SharingScope.IDENTITY in scopes
+    if not (share_story or share_identity):
+        return None
+    identity = (identity or {}) if share_identity else {}
     representative = identity.get("representative")
     return Handover(
-        story=story(facts, needs, urgent),
+        story=story(facts, needs, urgent) if share_story else NOT_SHARED_NL,
         name=identity.get("name"),
         bsn=identity.get("bsn"),
         date_of_birth=identity.get("date_of_birth"),
-        municipality_code=identity.get("municipality_code") or facts.get("municipality_code"),
-        language=language,
-        channels=channels,
+        municipality_code=identity.get("municipality_code")
+        or (facts.get("municipality_code") if share_story else None),
+        language=language if share_story else None,
+        channels=channels if share_identity else [],
         buddy_name=buddy_name,
         representative=(
             f"{representative['name']} ({RELATIONS_NL.get(representative['relation'], '')})"

@@ -5,17 +5,21 @@ Translation only: rules live in the domain and the service layer."""
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, cast
 
 import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, JSONBody, Parameter, PathParameter, QueryParameter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from voorportaal_contracts.citizen_links import InvalidLink as ShortLinkInvalid
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.citizen_link import InvalidLink
 from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
@@ -23,7 +27,9 @@ from voorportaal_dossier.entrypoints.http.schemas import (
     ActionCreated,
     AuditEntry,
     CasePage,
+    CitizenExport,
     CitizenLinkOut,
+    CitizenView,
     ContactCreated,
     DocumentOut,
     GrantCreated,
@@ -41,8 +47,10 @@ from voorportaal_kit.auth import AuthenticationError, Principal
 from voorportaal_kit.http import ServiceError
 from voorportaal_kit.runtime import ServiceRuntime
 
+_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
 CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
 ItemId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64)]
+LinkId = Annotated[str, PathParameter(pattern=r"^link-[a-z0-9-]{1,59}$", max_length=64)]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 StaffId = Annotated[
     str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9:_.\-]*$")
@@ -93,7 +101,7 @@ class GrantIn(_In):
     """Share the case with an agency."""
 
     agency_code: Code
-    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    scopes: list[SharingScope] = Field(min_length=1, max_length=len(SharingScope))
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime
     channel: Channel | None = None
@@ -110,10 +118,18 @@ class MandateIn(_In):
 
     holder_name: str = Field(min_length=1, max_length=120)
     relation: RepresentativeRelation
-    scopes: list[SharingScope] = Field(min_length=1, max_length=3)
+    scopes: list[SharingScope] = Field(min_length=1, max_length=len(SharingScope))
     valid_from: AwareDatetime | None = None
     valid_until: AwareDatetime
     channel: Channel | None = None
+
+
+class CitizenLinkIn(_In):
+    """For whom a citizen link is: the citizen (no body), or a representative's mandate."""
+
+    mandate_id: str | None = Field(
+        default=None, pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64
+    )
 
 
 class MessageIn(_In):
@@ -168,25 +184,60 @@ def _actor(request: Request[Any, Any, Any], state: State) -> Actor:
 
 
 async def _citizen(
-    request: Request[Any, Any, Any], state: State, case_id: str, link: str | None
+    request: ASGIConnection[Any, Any, Any, Any], state: State, link: str | None
 ) -> Actor:
-    """The citizen by their signed link, or a citizen token (a representative's)."""
-    dossier = _dossier(state)
+    """The caller of a citizen's page: the citizen or a representative by their link (`?link=`,
+    the dossier's long link or a message's short one). A bearer token is verified (401 when it
+    is not valid) and then refused by the service, audited: the citizen's pages are not for
+    staff or agencies."""
     if link:
         try:
-            return Actor(dossier.citizen_principal(case_id, link))
-        except InvalidLink as exc:
+            return _dossier(state).citizen_actor(link)
+        except (InvalidLink, ShortLinkInvalid) as exc:
             raise NotAuthorizedException(str(exc)) from None
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException("a signed link (?link=) or a citizen token is required")
+        raise NotAuthorizedException("a signed link (?link=) is required")
     runtime: ServiceRuntime = state["runtime"]
     try:
         principal = await anyio.to_thread.run_sync(runtime.verifier.verify, token.strip())
     except AuthenticationError as exc:
         raise NotAuthorizedException(str(exc)) from None
-    return Actor(principal)
+    team = principal.team or _dossier(state).team_of(principal.subject)
+    return Actor(principal, team)
+
+
+async def _may_upload(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard of the staff upload: runs before the body is read, so a caller who may not add a
+    document to this case is refused (403, audited) without a byte of the upload consumed."""
+    principal = connection.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("a bearer token is required")
+    dossier: DossierService = connection.app.state["dossier"]
+    team = principal.team or dossier.team_of(principal.subject)
+    await dossier.may_upload(Actor(principal, team), _path_case(connection))
+
+
+async def _may_upload_with_link(
+    connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler
+) -> None:
+    """Guard of the citizen's upload: the case's citizen link, or a representative's whose
+    mandate covers documents; checked before the body is read (401/403, audited)."""
+    link = connection.query_params.get("link")
+    if link is not None and len(link) > 512:
+        raise NotAuthorizedException("the link is incomplete or damaged")
+    state = connection.app.state
+    actor = await _citizen(connection, state, link)
+    await _dossier(state).may_upload(actor, _path_case(connection), citizen_page=True)
+
+
+def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The case id of the path, checked as the handler would (guards run before that)."""
+    case_id = str(connection.path_params["case_id"])
+    if not _CASE_ID.fullmatch(case_id):
+        raise ServiceError("not a case id", field="case_id")
+    return case_id
 
 
 def _ownership(case: Any) -> OwnershipResult:
@@ -329,10 +380,17 @@ class CaseController(Controller):
 
     @post("/citizen-link", operation_id="issueCitizenLink", status_code=201)
     async def citizen_link(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: JSONBody[CitizenLinkIn | None] = None,
     ) -> CitizenLinkOut:
-        """A signed, time-limited link for the citizen's own view."""
-        token, expires = await _dossier(state).link_for(_actor(request, state), case_id)
+        """A signed, time-limited link for the citizen's own view, or for a representative
+        (`mandate_id`): theirs, opening only what the mandate covers while it is current."""
+        token, expires = await _dossier(state).link_for(
+            _actor(request, state), case_id, mandate_id=data.mandate_id if data else None
+        )
         return {
             "link": token,
             "path": f"/citizen/cases/{case_id}?link={token}",
@@ -540,6 +598,7 @@ class DocumentController(Controller):
         operation_id="uploadDocument",
         status_code=201,
         request_max_body_size=MAX_UPLOAD_BODY,
+        guards=[_may_upload],
     )
     async def upload(
         self,
@@ -548,22 +607,9 @@ class DocumentController(Controller):
         case_id: CaseId,
         data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> DocumentOut:
-        """Upload a PDF, JPEG or PNG to the case."""
-        actor = _actor(request, state)
-        dossier = _dossier(state)
-        if not isinstance(data.file, UploadFile):
-            raise ServiceError("Send the document as the multipart field 'file'.", field="file")
-        content = await data.file.read(dossier.max_upload_bytes + 1)
-        shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
-        uploaded = await dossier.upload(
-            actor,
-            case_id,
-            content=content,
-            filename=data.file.filename,
-            title=(data.title or "")[:200] or None,
-            shared_with=shared[:32],
-        )
-        return cast(DocumentOut, uploaded)
+        """Upload a PDF, JPEG or PNG to the case (the owner, their team or a supervisor;
+        anyone else is refused before the body is read)."""
+        return await _upload(_actor(request, state), state, case_id, data)
 
     @get("/{document_id:str}", operation_id="downloadDocument", media_type=MediaType.TEXT)
     async def download(
@@ -576,6 +622,23 @@ class DocumentController(Controller):
             media_type=meta["media_type"],
             headers={"Content-Disposition": f'attachment; filename="{meta["id"]}"'},
         )
+
+
+async def _upload(actor: Actor, state: State, case_id: str, data: UploadIn) -> DocumentOut:
+    dossier = _dossier(state)
+    if not isinstance(data.file, UploadFile):
+        raise ServiceError("Send the document as the multipart field 'file'.", field="file")
+    content = await data.file.read(dossier.max_upload_bytes + 1)
+    shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
+    uploaded = await dossier.upload(
+        actor,
+        case_id,
+        content=content,
+        filename=data.file.filename,
+        title=(data.title or "")[:200] or None,
+        shared_with=shared[:32],
+    )
+    return cast(DocumentOut, uploaded)
 
 
 class SupervisorController(Controller):
@@ -623,33 +686,34 @@ class CitizenController(Controller):
     @get("/", operation_id="citizenView")
     async def view(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
-    ) -> dict[str, Any]:
-        """What is arranged, what waits on whom, what to do next, who the buddy is."""
-        actor = await _citizen(request, state, case_id, link)
-        return await _dossier(state).citizen_view(actor, case_id)
+    ) -> CitizenView:
+        """What is arranged, what waits on whom, what to do next, who the buddy is; with
+        whom I share, my representatives and the links to my dossier."""
+        actor = await _citizen(request, state, link)
+        return cast(CitizenView, await _dossier(state).citizen_view(actor, case_id))
 
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> list[AuditEntry]:
         """Who looked at my dossier."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return cast(list[AuditEntry], await _dossier(state).access_log(actor, case_id))
 
     @get("/export", operation_id="citizenExport")
     async def export(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
-    ) -> dict[str, Any]:
+    ) -> CitizenExport:
         """My whole dossier as JSON (right of access)."""
-        actor = await _citizen(request, state, case_id, link)
-        return await _dossier(state).export(actor, case_id)
+        actor = await _citizen(request, state, link)
+        return cast(CitizenExport, await _dossier(state).export(actor, case_id))
 
     @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
     async def export_html(
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
     ) -> str:
         """My whole dossier as a printable page."""
-        actor = await _citizen(request, state, case_id, link)
+        actor = await _citizen(request, state, link)
         return printable(await _dossier(state).export(actor, case_id))
 
     @post("/grants", operation_id="citizenGrant", status_code=201)
@@ -661,8 +725,10 @@ class CitizenController(Controller):
         data: JSONBody[GrantIn],
         link: Link = None,
     ) -> GrantCreated:
-        """Share my dossier with an agency, until a date."""
-        actor = await _citizen(request, state, case_id, link)
+        """Share my dossier with an agency, until a date (a representative: with
+        `act_on_behalf`)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "grant")
         grant_id = await _dossier(state).grant(
             actor,
             case_id,
@@ -683,8 +749,9 @@ class CitizenController(Controller):
         grant_id: ItemId,
         link: Link = None,
     ) -> None:
-        """Stop sharing my dossier with an agency."""
-        actor = await _citizen(request, state, case_id, link)
+        """Stop sharing my dossier with an agency (a representative: with `act_on_behalf`)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "revoke")
         await _dossier(state).revoke(actor, case_id, grant_id, channel=None)
 
     @post("/mandates", operation_id="citizenMandate", status_code=201)
@@ -696,8 +763,9 @@ class CitizenController(Controller):
         data: JSONBody[MandateIn],
         link: Link = None,
     ) -> MandateCreated:
-        """Give a representative a mandate."""
-        actor = await _citizen(request, state, case_id, link)
+        """Give a representative a mandate (the citizen only, never a representative)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "mandate")
         mandate_id = await _dossier(state).grant_mandate(
             actor,
             case_id,
@@ -709,6 +777,53 @@ class CitizenController(Controller):
             channel=data.channel,
         )
         return {"mandate_id": mandate_id}
+
+    @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
+    async def revoke_mandate(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        mandate_id: ItemId,
+        link: Link = None,
+    ) -> None:
+        """Revoke a representative's mandate, and with it every link of theirs."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).citizen_gate(actor, case_id, "mandate_revoke")
+        await _dossier(state).revoke_mandate(actor, case_id, mandate_id, channel=None)
+
+    @post("/links/{link_id:str}/revoke", operation_id="citizenRevokeLink", status_code=204)
+    async def revoke_link(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        link_id: LinkId,
+        link: Link = None,
+    ) -> None:
+        """Refuse one of the links to my dossier from now on (mine or a representative's)."""
+        actor = await _citizen(request, state, link)
+        await _dossier(state).revoke_link(actor, case_id, link_id)
+
+    @post(
+        "/documents",
+        operation_id="citizenUploadDocument",
+        status_code=201,
+        request_max_body_size=MAX_UPLOAD_BODY,
+        guards=[_may_upload_with_link],
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseId,
+        data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
+        link: Link = None,
+    ) -> DocumentOut:
+        """Add a PDF, JPEG or PNG to my dossier (a representative: with the documents scope;
+        anyone else is refused before the body is read)."""
+        actor = await _citizen(request, state, link)
+        return await _upload(actor, state, case_id, data)
 
 
 def printable(data: dict[str, Any]) -> str:

@@ -8,7 +8,9 @@ checks real answers against the published document, so the two cannot drift apar
 from __future__ import annotations
 
 from datetime import datetime
-from typing import NotRequired, TypedDict
+from typing import Any, Literal, TypedDict
+
+from voorportaal_contracts.types import SharingScope
 
 
 class QueueItem(TypedDict):
@@ -242,7 +244,7 @@ class DocumentOut(TypedDict):
 class GrantOut(TypedDict):
     grant_id: str
     agency_code: str
-    scopes: list[str]
+    scopes: list[SharingScope]
     valid_from: str
     valid_until: str
     granted_by: str | None
@@ -254,7 +256,7 @@ class MandateOut(TypedDict):
     mandate_id: str
     holder_name: str | None
     relation: str
-    scopes: list[str]
+    scopes: list[SharingScope]
     valid_from: str
     valid_until: str
     revoked_at: str | None
@@ -265,20 +267,23 @@ class SharingOut(TypedDict):
     mandates: list[MandateOut]
 
 
-class CasePage(TypedDict):
+class _CasePageBase(TypedDict):
+    case_id: str
+    refused: dict[str, str]
+
+
+class CasePage(_CasePageBase, total=False):
     """Everything the console shows of a case. Each part is there only when the caller may
     read it; `refused` names the parts left out and why."""
 
-    case_id: str
-    refused: dict[str, str]
-    summary: NotRequired[Summary]
-    identity: NotRequired[Identity | None]
-    timeline: NotRequired[list[TimelineEntryOut]]
-    referrals: NotRequired[list[ReferralOut]]
-    promises: NotRequired[list[PromiseOut]]
-    contact_moments: NotRequired[list[ContactMomentOut]]
-    documents: NotRequired[list[DocumentOut]]
-    sharing: NotRequired[SharingOut]
+    summary: Summary
+    identity: Identity | None
+    timeline: list[TimelineEntryOut]
+    referrals: list[ReferralOut]
+    promises: list[PromiseOut]
+    contact_moments: list[ContactMomentOut]
+    documents: list[DocumentOut]
+    sharing: SharingOut
 
 
 class AuditEntry(TypedDict):
@@ -337,3 +342,134 @@ class SupervisorFigures(TypedDict):
     overdue_referrals: int
     broken_promises: int
     agencies: list[AgencyFigures]
+
+
+# --------------------------------------------------------------------------- the citizen's pages
+
+
+class _Line(TypedDict):
+    nl: str
+    en: str
+
+
+# Optional keys by `total=False`: with postponed annotations `NotRequired` is not seen by the
+# schema generator, which then marks every key required.
+class Sentence(_Line, total=False):
+    """A line of the citizen's view in plain Dutch and English, with the ids it is about."""
+
+    agency: str
+    referral_id: str
+    on: str
+    """Whom the line waits on: an agency code, `earlier_step` or `buddy`."""
+    promise_id: str
+
+
+class CaseStatusLine(TypedDict):
+    nl: str
+    en: str
+    closed: bool
+
+
+class BuddyLine(_Line, total=False):
+    name: str
+
+
+class AgencyName(TypedDict):
+    nl: str
+    en: str
+
+
+class CitizenGrant(TypedDict):
+    """With whom the citizen shares, for what and until when."""
+
+    grant_id: str
+    agency: str
+    name: AgencyName
+    scopes: list[SharingScope]
+    valid_until: str
+    status: Literal["current", "not_yet_valid", "expired", "revoked"]
+
+
+class CitizenMandate(TypedDict):
+    """A representative's mandate as the citizen sees it."""
+
+    mandate_id: str
+    holder_name: str | None
+    relation: str
+    scopes: list[SharingScope]
+    valid_until: str
+    status: Literal["current", "not_yet_valid", "expired", "revoked"]
+
+
+class CitizenLinkRecord(TypedDict):
+    """A link to the citizen's dossier the dossier issued or saw: whose (`holder`: the mandate
+    of a representative, null for the citizen's own), until when, and whether it still opens."""
+
+    link_id: str
+    holder: str | None
+    holder_name: str | None
+    relation: str | None
+    kind: Literal["dossier", "short"]
+    seen_at: str
+    expires_at: str
+    revoked_at: str | None
+    status: Literal["current", "not_yet_valid", "expired", "revoked"]
+
+
+class CitizenMessage(TypedDict):
+    id: str
+    text: str | None
+    at: str
+
+
+class CitizenAction(TypedDict):
+    id: str
+    text: str | None
+    due_at: str | None
+
+
+class CitizenView(TypedDict):
+    """What the citizen's (or a representative's) link shows. `sharing`, `mandates` and
+    `links` are empty for a representative whose mandate lacks `act_on_behalf`; `refused`
+    then says so."""
+
+    case_id: str
+    status: CaseStatusLine
+    buddy: BuddyLine
+    arranged: list[Sentence]
+    waiting: list[Sentence]
+    next_steps: list[Sentence]
+    promises: list[Sentence]
+    sharing: list[CitizenGrant]
+    mandates: list[CitizenMandate]
+    links: list[CitizenLinkRecord]
+    refused: dict[str, str]
+    messages: list[CitizenMessage]
+    actions: list[CitizenAction]
+
+
+class ExportAccess(TypedDict):
+    at: str
+    who: str
+    role: str
+    on_behalf_of: str | None
+    data: str
+    object_id: str | None
+    purpose: str
+    action: str
+    allowed: bool
+    service: str
+    """Who recorded it: `dossier`, `routing`, `intake` or `notify`."""
+
+
+class CitizenExport(TypedDict):
+    """The whole dossier for the right of access (AVG art. 15); `case` is the stored case."""
+
+    format: str
+    version: int
+    case_id: str
+    case: dict[str, Any]
+    timeline: list[TimelineEntryOut]
+    access_log: list[ExportAccess]
+    contact_moments: list[ContactMomentOut]
+    documents: list[DocumentOut]

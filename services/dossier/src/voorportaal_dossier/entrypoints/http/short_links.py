@@ -1,8 +1,10 @@
 """The short personal link from a message (`/citizen/l/<token>`), opened by the citizen.
 
 Notify signs short links (`voorportaal_contracts.citizen_links`) with the key it shares with the
-dossier, so they fit in an SMS. This route checks one and sends the browser on to the citizen's
-view with the dossier's own signed link, valid no longer than the short one.
+dossier, so they fit in an SMS. This route checks one, keeps it (so the citizen can list and
+revoke it), and sends the browser on to the citizen's view with the dossier's own signed link,
+valid no longer than the short one and refused with it once it is revoked; a representative's
+short link (`holder`) becomes a representative's long link.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from litestar.params import PathParameter
 from litestar.response import Redirect
 
 from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
+from voorportaal_dossier.domain.citizen_link import InvalidLink as RevokedLink
 from voorportaal_dossier.service_layer.dossier import DossierService
 
 Token = Annotated[str, PathParameter(max_length=120)]
@@ -33,9 +36,9 @@ class ShortLinkController(Controller):
         """Check the short link and go on to the citizen's view (303), or 401 with the reason."""
         dossier: DossierService = state["dossier"]
         try:
-            claims = verify_link_token(dossier.link_key, token, now=dossier.now())
-        except InvalidLink as exc:
+            case_id, link, _ = await dossier.open_short_link(token)
+        except (InvalidLink, RevokedLink) as exc:
             raise NotAuthorizedException(str(exc)) from None
-        link, _ = dossier.issue_link(claims.case_id, not_after=claims.expires_at)
-        target = f"/citizen/cases/{claims.case_id}?link={quote(link)}#{claims.page}"
+        page = verify_link_token(dossier.link_key, token, now=dossier.now()).page
+        target = f"/citizen/cases/{case_id}?link={quote(link)}#{page}"
         return Redirect(path=target, status_code=303)

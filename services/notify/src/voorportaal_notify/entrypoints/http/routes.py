@@ -17,6 +17,7 @@ from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.http import NotFound
+from voorportaal_kit.settings import Environment
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
 from voorportaal_notify.settings import NotifySettings
@@ -245,8 +246,9 @@ class DevOutboxController(Controller):
     async def outbox(self, state: State) -> dict[str, Any]:
         """The e-mails and SMS the local dev servers stored, oldest first."""
         settings = _settings(state)
-        if settings.environment == "production":
-            raise NotFound("There is no dev outbox in production.")
+        if settings.environment is not Environment.DEVELOPMENT:
+            # Not mounted outside development (app.py); a second line of defence.
+            raise NotFound("There is no dev outbox outside development.")
         store = settings.dev_store
         return {
             "store": str(store),

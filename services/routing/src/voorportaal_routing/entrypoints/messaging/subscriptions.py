@@ -1,13 +1,17 @@
-"""What routing consumes: intakes, who the citizen is, agencies' answers, buddy changes, and
-who may see each case."""
+"""What routing consumes: intakes, who the citizen is, agencies' answers, buddy changes, the
+citizen's sharing grants and erasure, and who may see each case."""
 
 from __future__ import annotations
 
 from voorportaal_contracts.events import (
     BuddyAssigned,
+    CaseAnonymised,
     CaseHandedOver,
     CitizenIdentified,
+    ConsentGranted,
+    ConsentRevoked,
     IntakeAmended,
+    IntakeConfirmed,
     IntakeSubmitted,
     ReferralResponded,
 )
@@ -30,6 +34,7 @@ def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subs
             {
                 IntakeSubmitted: routing.on_intake_submitted,
                 IntakeAmended: routing.on_intake_submitted,
+                IntakeConfirmed: routing.on_intake_confirmed,
             },
             batch_handlers={IntakeSubmitted: routing.on_intakes},
             members=intake_members,
@@ -47,6 +52,16 @@ def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subs
             CASE_EVENTS,
             "routing.buddies",
             {BuddyAssigned: routing.on_buddy, CaseHandedOver: routing.on_buddy},
+        ),
+        # Its own group: consent and erasure must not wait behind (or for) buddy changes.
+        Subscription(
+            CASE_EVENTS,
+            "routing.consent",
+            {
+                ConsentGranted: routing.on_consent_granted,
+                ConsentRevoked: routing.on_consent_revoked,
+                CaseAnonymised: routing.on_case_anonymised,
+            },
         ),
         # Who may see a case (owner, team, queue, grants, mandates): its own group, so it
         # folds every case's history from the start.
