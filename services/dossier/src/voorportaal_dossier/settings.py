@@ -10,15 +10,15 @@ from pydantic_settings import SettingsConfigDict
 
 from voorportaal_dossier.domain.citizen_link import MIN_KEY_BYTES
 from voorportaal_dossier.domain.documents import DEFAULT_MAX_BYTES
-from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.settings import DEV_AUDIT_ANCHOR_KEY, AuditedServiceSettings
+
+__all__ = ["DEV_AUDIT_ANCHOR_KEY", "DEV_CITIZEN_LINK_KEY", "DossierSettings", "get_settings"]
 
 DEV_CITIZEN_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
 """The key `voorportaal up` signs citizen links with on a developer's machine."""
-DEV_AUDIT_ANCHOR_KEY = "voorportaal-dev-audit-anchor-key-not-for-production"
-"""The key audit checkpoints are signed with on a developer's machine."""
 
 
-class DossierSettings(ServiceSettings):
+class DossierSettings(AuditedServiceSettings):
     """The dossier service's settings."""
 
     model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_DOSSIER_", env_nested_delimiter="__")
@@ -47,16 +47,6 @@ class DossierSettings(ServiceSettings):
     """Development and test only: shift the dossier's clock by this many seconds, read at
     start (the console's browser tests restart the dossier with it to see a promise broken).
     Refused in production."""
-    audit_anchor_file: Path | None = None
-    """Where checkpoints of the audit chain's head are appended (empty means
-    `<data_dir>/audit-anchors.jsonl`). Outside the database on purpose: in production, storage
-    the database's users cannot write (another volume, append-only or WORM)."""
-    audit_anchor_key: SecretStr = SecretStr(DEV_AUDIT_ANCHOR_KEY)
-    """HMAC key of the checkpoints (at least 32 bytes; not given to the database; the dev key
-    is refused in production)."""
-    audit_anchor_interval_s: float = Field(default=60.0, gt=0)
-    """How often the head is checkpointed (records newer than the last checkpoint are covered
-    from the next one on)."""
     projection_members: int = Field(default=1, ge=1, le=6)
     """Consumers of `intake.events` and of `case.events` in this process (six partitions
     each), so that one folds a batch while another waits on the database. One by default: on
@@ -65,11 +55,11 @@ class DossierSettings(ServiceSettings):
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
 
     def development_defaults(self) -> dict[str, bool]:
-        """The kit's, the development link and audit keys, and a shifted clock."""
+        """The kit's (with the audit anchor key), the development link key, and a shifted
+        clock."""
         return {
             **super().development_defaults(),
             "citizen_link_key": self.citizen_link_key.get_secret_value() == DEV_CITIZEN_LINK_KEY,
-            "audit_anchor_key": self.audit_anchor_key.get_secret_value() == DEV_AUDIT_ANCHOR_KEY,
             "clock_offset_s": bool(self.clock_offset_s),
         }
 
@@ -77,8 +67,6 @@ class DossierSettings(ServiceSettings):
     def _keys_are_long_enough(self) -> DossierSettings:
         if len(self.citizen_link_key.get_secret_value().encode()) < MIN_KEY_BYTES:
             raise ValueError(f"citizen_link_key: at least {MIN_KEY_BYTES} bytes")
-        if len(self.audit_anchor_key.get_secret_value().encode()) < MIN_KEY_BYTES:
-            raise ValueError(f"audit_anchor_key: at least {MIN_KEY_BYTES} bytes")
         return self
 
     @property
@@ -88,13 +76,9 @@ class DossierSettings(ServiceSettings):
 
     @property
     def effective_audit_anchor_file(self) -> Path:
-        """Where the audit chain's checkpoints are appended."""
+        """Where the audit chain's checkpoints are appended (the dossier's file name is older
+        than the other services' logs)."""
         return self.audit_anchor_file or self.data_dir / "audit-anchors.jsonl"
-
-    @property
-    def anchor_key(self) -> bytes:
-        """The checkpoints' HMAC key as bytes."""
-        return self.audit_anchor_key.get_secret_value().encode()
 
     @property
     def link_key(self) -> bytes:
