@@ -11,17 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import structlog
 from pydantic import ValidationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactPointsUpdated
 from voorportaal_contracts.types import MessageChannel
+from voorportaal_kit import audit
+from voorportaal_kit.audit import AuditAction, AuditRecord
+from voorportaal_kit.audit_log import AuditLog
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
@@ -33,18 +36,38 @@ from voorportaal_notify.adapters.orm import (
     pending_updates,
     sent_log,
 )
+from voorportaal_notify.domain.access import (
+    STAFF_REASONS,
+    ChangeReason,
+    Decision,
+    may_change_contact,
+    role_of,
+)
 from voorportaal_notify.domain.policy import ContactLoad, SentMessage, contact_load
 from voorportaal_notify.domain.render import BundleUpdate
 from voorportaal_notify.domain.rules import RuleSet
-from voorportaal_notify.service_layer.recipients import RecipientKind, mask_email, mask_phone
+from voorportaal_notify.service_layer.case_state import (
+    OPEN_STATUSES,
+    is_erased,
+    owner_of,
+    purge_case,
+)
+from voorportaal_notify.service_layer.notices import NoticeQueue
+from voorportaal_notify.service_layer.recipients import (
+    RecipientKind,
+    held_for_confirmation,
+    mask_email,
+    mask_phone,
+)
 
 log = structlog.get_logger(__name__)
 
 STAFF = (Role.CASEMANAGER, Role.SUPERVISOR)
-"""Who reads a case's deliveries and contact load, and changes preferences for a citizen."""
+"""Who reads a case's deliveries and contact load."""
 
-OPEN_STATUSES = ("pending", "deferred", "sending")
-"""A message in one of these may still be sent."""
+__all__ = ["OPEN_STATUSES", "NotifyService", "PreferencesChange", "RuleMismatch"]
+
+ADDRESS_CHANNELS = ((MessageChannel.EMAIL, "email"), (MessageChannel.SMS, "phone"))
 
 
 class RuleMismatch(PermanentError):
@@ -75,11 +98,18 @@ class NotifyService:
     """Pending updates from events, contact points, and what staff may read and change."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, rules: RuleSet
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        rules: RuleSet,
+        notices: NoticeQueue,
+        audit: AuditLog,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._rules = rules
+        self._notices = notices
+        self._audit = audit
 
     # -- consumed events -------------------------------------------------------------------
 
@@ -129,7 +159,10 @@ class NotifyService:
         """The citizen's contact details and preferences (the full current set) replace ours."""
         event = incoming.data
         assert isinstance(event, ContactPointsUpdated)
-        values = {
+        if await is_erased(session, event.case_id):
+            log.info("notify.contact_points_for_erased_case", case_id=event.case_id)
+            return
+        values: dict[str, Any] = {
             "channels": [c.value for c in event.channels],
             "language": event.language,
             "email": str(event.email) if event.email else None,
@@ -141,29 +174,15 @@ class NotifyService:
             else None,
             "changed_by": "contact.points",
             "updated_at": self._clock.now(),
+            "verified": sorted({c.value for c in event.verified}),
         }
+        values["held"] = held_for_confirmation(values)
         await self._upsert_contact(session, event.case_id, values)
         log.info("notify.contact_points_updated", case_id=event.case_id)
 
     async def on_contact_erased(self, session: AsyncSession, case_id: str) -> None:
-        """A tombstone: forget the addresses, and what can no longer be sent."""
-        await session.execute(delete(contact_points).where(contact_points.c.case_id == case_id))
-        await session.execute(
-            delete(pending_updates).where(
-                pending_updates.c.case_id == case_id,
-                pending_updates.c.message_id.is_(None),
-            )
-        )
-        await session.execute(
-            update(messages)
-            .where(messages.c.case_id == case_id, messages.c.status.in_(OPEN_STATUSES))
-            .values(
-                status="cancelled",
-                reason_code="contact_erased",
-                next_attempt_at=None,
-                updated_at=self._clock.now(),
-            )
-        )
+        """A tombstone on `contact.points`: purge what notify holds of the case's citizen."""
+        await purge_case(session, case_id, self._clock.now(), reason="contact_erased")
         log.info("notify.contact_points_erased", case_id=case_id)
 
     async def _upsert_contact(
@@ -174,6 +193,13 @@ class NotifyService:
         )
         if changed.rowcount == 0:  # type: ignore[attr-defined]
             await session.execute(insert(contact_points).values(case_id=case_id, **values))
+        if values.get("held") is False:
+            # A channel is confirmed (again): messages held for it go out now.
+            await session.execute(
+                update(messages)
+                .where(messages.c.case_id == case_id, messages.c.status == "held")
+                .values(status="pending", next_attempt_at=self._clock.now(), reason_code=None)
+            )
 
     # -- staff and citizen reads -------------------------------------------------------------
 
@@ -243,34 +269,107 @@ class NotifyService:
             return _masked(await _contact_row(session, case_id))
 
     async def change_preferences(
-        self, case_id: str, change: PreferencesChange, principal: Principal
+        self,
+        case_id: str,
+        change: PreferencesChange,
+        principal: Principal,
+        *,
+        reason: ChangeReason,
+        holder: str | None = None,
     ) -> dict[str, Any]:
-        """Change how the citizen is reached: by a casemanager, or by the citizen's own link.
+        """Change how the citizen is reached: by the citizen's own link, the case's owner or
+        team, or a supervisor (`domain.access`); every attempt is audited, allowed or refused.
 
-        A citizen changes channels, language and quiet hours; addresses only by a casemanager.
-        The next `ContactPointsUpdated` from the intake replaces the whole set again.
+        A citizen changes channels, language and quiet hours; addresses only staff. A changed
+        address is not confirmed (nothing but a code goes to it until it is), and the old one,
+        when it was confirmed, is told that the details changed. The next
+        `ContactPointsUpdated` from the intake replaces the whole set again.
         """
+        now = self._clock.now()
         is_citizen = principal.has_role(Role.CITIZEN)
-        if is_citizen:
-            if principal.case_id != case_id:
-                raise Forbidden("not permitted for this case")
-            if change.email is not None or change.phone is not None:
-                raise Forbidden("addresses are changed with your contact person")
-        else:
-            _require_staff(principal)
+        async with self._sessions() as session:
+            decision = may_change_contact(
+                principal, case_id, await owner_of(session, case_id), holder=holder
+            )
+        kind = "contact_details" if change.email or change.phone else "contact_preferences"
+        if decision.allowed and is_citizen and (change.email or change.phone):
+            decision = Decision(False, "none", "addresses are changed with your contact person")
+        if decision.allowed and (reason in STAFF_REASONS) == is_citizen:
+            raise ServiceError(
+                "Give why the details change (citizen_request, representative_request, "
+                "undeliverable, correction)."
+                if not is_citizen
+                else "A citizen's own change has the reason own_choice.",
+                field="reason",
+            )
+        if not decision.allowed:
+            async with self._sessions.begin() as session:
+                await self._audit.append(
+                    session, [_record(principal, case_id, kind, reason, decision, holder, now)]
+                )
+            log.info("notify.preferences_refused", case_id=case_id, basis=decision.basis)
+            raise Forbidden(decision.reason)
         async with self._sessions.begin() as session:
             row = await _contact_row(session, case_id)
             values = _apply(row, change)
+            verified = set(row.get("verified") or ())
+            for channel, column in ADDRESS_CHANNELS:
+                if column not in values:
+                    continue
+                if values[column] == row.get(column):
+                    del values[column]  # the same address again: still confirmed, nobody told
+                    continue
+                old = row.get(column)
+                if old and channel.value in verified:
+                    await self._notices.contact_changed(
+                        session, case_id, channel, old, values.get("language", row["language"])
+                    )
+                verified.discard(channel.value)
+            values["verified"] = sorted(verified)
+            values["held"] = held_for_confirmation({**row, **values})
             values["changed_by"] = "citizen" if is_citizen else principal.subject
-            values["updated_at"] = self._clock.now()
+            values["updated_at"] = now
             await self._upsert_contact(session, case_id, values)
+            await self._audit.append(
+                session, [_record(principal, case_id, kind, reason, decision, holder, now)]
+            )
             log.info(
                 "notify.preferences_changed",
                 case_id=case_id,
                 by="citizen" if is_citizen else principal.subject,
-                fields=sorted(k for k in values if k not in ("changed_by", "updated_at")),
+                basis=decision.basis,
+                reason=reason.value,
+                fields=sorted(
+                    k for k in values if k not in ("changed_by", "updated_at", "verified", "held")
+                ),
             )
             return _masked({**row, **values})
+
+
+def _record(
+    principal: Principal,
+    case_id: str,
+    kind: str,
+    reason: ChangeReason,
+    decision: Decision,
+    holder: str | None,
+    now: datetime,
+) -> AuditRecord:
+    """The audit record of one attempt to change contact details (ids and codes only)."""
+    return audit.record(
+        at=now,
+        actor=f"representative:{holder}" if holder else principal.subject,
+        role=role_of(principal),
+        case_id=case_id,
+        data_kind=kind,
+        purpose=reason.value,
+        action=AuditAction.CHANGE,
+        allowed=decision.allowed,
+        basis=decision.basis,
+        reason=decision.reason,
+        # A citizen link for another case: the record says whose link it was.
+        on_behalf_of=principal.case_id if principal.case_id not in (None, case_id) else None,
+    )
 
 
 def _require_staff(principal: Principal) -> None:

@@ -18,6 +18,7 @@ from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.http import NotFound
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
 from voorportaal_notify.settings import NotifySettings
 
@@ -43,8 +44,13 @@ class CitizenPreferencesIn(_In):
 
 
 class PreferencesIn(CitizenPreferencesIn):
-    """What a casemanager may change on the citizen's behalf: also addresses and copies."""
+    """What the case's owner, team or a supervisor may change on the citizen's behalf: also
+    addresses and copies, always with why."""
 
+    reason: ChangeReason = Field(
+        description="Why the details change (audited): citizen_request, representative_request, "
+        "undeliverable or correction; `own_choice` only with the citizen's own token."
+    )
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
     representative_copies: bool | None = None
@@ -201,8 +207,10 @@ class CaseNotifyController(Controller):
         case_id: CaseIdParam,
         data: JSONBody[PreferencesIn],
     ) -> PreferencesOut:
-        """Change how the citizen is reached, on their behalf (casemanager, supervisor)."""
-        changed = await _notify(state).change_preferences(case_id, _change(data), _actor(request))
+        """Change how the citizen is reached (the case's owner or team, a supervisor; audited)."""
+        changed = await _notify(state).change_preferences(
+            case_id, _change(data), _actor(request), reason=data.reason
+        )
         return PreferencesOut(**changed)
 
 
@@ -216,7 +224,7 @@ class CitizenController(Controller):
     async def change_own(
         self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
     ) -> PreferencesOut:
-        """Change your channels, language or quiet hours (the link is your key)."""
+        """Change your channels, language or quiet hours (your own link; not a representative's)."""
         settings = _settings(state)
         try:
             claims = verify_link_token(
@@ -231,7 +239,13 @@ class CitizenController(Controller):
             roles=frozenset({Role.CITIZEN}),
             case_id=claims.case_id,
         )
-        changed = await _notify(state).change_preferences(claims.case_id, _change(data), citizen)
+        changed = await _notify(state).change_preferences(
+            claims.case_id,
+            _change(data),
+            citizen,
+            reason=ChangeReason.OWN_CHOICE,
+            holder=claims.holder,
+        )
         return PreferencesOut(**changed)
 
 
