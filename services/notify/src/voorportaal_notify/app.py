@@ -36,7 +36,7 @@ def definition(
     """The notify service as the kit runtime runs it; `email`/`sms` replace the real adapters
     (tests that simulate a crash wrap them)."""
     settings = settings or get_settings()
-    public = [r"^/citizen/[^/]+/preferences$"]
+    public = [r"^/citizen/[^/]+/preferences(/confirm)?$"]
     if settings.environment != "production":
         public.append(r"^/dev/outbox$")
     return ServiceDefinition(
@@ -83,6 +83,7 @@ def _wire(
         load_rules(),
         runtime.state["notices"],
         runtime.state["audit"],
+        confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
     )
     runtime.state["delivery"] = DeliveryWorker(
         runtime.sessions,

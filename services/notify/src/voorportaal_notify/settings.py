@@ -114,6 +114,8 @@ class NotifySettings(AuditedServiceSettings):
     """One-time codes one address (phone or e-mail, over every case) may get per hour."""
     code_limit_per_day: int = Field(default=10, ge=1)
     """… and per 24 hours; further codes for it are not sent (`rate_limited`)."""
+    confirmation_ttl_s: float = Field(default=1800.0, gt=0)
+    """How long the code notify sends to an address changed through its API stays valid."""
 
     # -- citizen links ----------------------------------------------------------------------
     citizen_link_base_url: str = "http://127.0.0.1:8003/citizen/l"

@@ -35,8 +35,9 @@ from notify_harness import CASEMANAGER, WINDOW, Notify, NotifyFactory, mail_text
 from sqlalchemy import select
 
 from voorportaal_contracts.citizen_links import verify_link_token
+from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.http import NotFound
+from voorportaal_kit.http import Forbidden, NotFound, ServiceError
 from voorportaal_notify.adapters.data_files import load_notices
 from voorportaal_notify.adapters.orm import contact_points as contact_points_table
 from voorportaal_notify.adapters.orm import notices, pending_updates
@@ -184,12 +185,16 @@ async def test_a_changed_phone_tells_the_old_number_in_the_citizens_language_wit
     await notify.service.change_preferences(
         CASE, PreferencesChange(phone=NEW_PHONE), SUPERVISOR, reason=ChangeReason.CITIZEN_REQUEST
     )
-    assert (await notify.run()).notices == 1
-    (sms,) = read_sent_sms(notify.store)
-    assert sms.to == PHONE, "the OLD number is told"
+    assert (await notify.run()).notices == 2, "the old number is told, the new one gets a code"
+    (sms,) = [s for s in read_sent_sms(notify.store) if s.to == PHONE]
     assert sms.text == load_notices().render(NoticeKind.CONTACT_CHANGED, language).sms
     assert NEW_PHONE not in sms.text and NEW_PHONE[-4:] not in sms.text
     assert _links(sms.text) == [], "no link that would open the dossier"
+    (code,) = [s for s in read_sent_sms(notify.store) if s.to == NEW_PHONE]
+    digits = "".join(c for c in code.text if c.isdigit())
+    assert (
+        code.text == load_notices().render(NoticeKind.VERIFICATION_CODE, language, code=digits).sms
+    )
 
 
 async def test_a_changed_email_tells_the_old_address_and_the_new_one_is_not_confirmed(
@@ -200,16 +205,18 @@ async def test_a_changed_email_tells_the_old_address_and_the_new_one_is_not_conf
         CASE, PreferencesChange(email=NEW_EMAIL), SUPERVISOR, reason=ChangeReason.CORRECTION
     )
     await notify.run()
-    (told,) = read_sent_emails(notify.store)
-    assert told.rcpt_tos == [EMAIL]
-    mail, plain, html = mail_text(notify.store)
+    assert sorted(m.rcpt_tos[0] for m in read_sent_emails(notify.store)) == sorted(
+        [EMAIL, NEW_EMAIL]
+    ), "the old address is told; the new one gets only a code"
+    told = next(i for i, m in enumerate(read_sent_emails(notify.store)) if m.rcpt_tos == [EMAIL])
+    mail, plain, html = mail_text(notify.store, told)
     assert mail["Subject"] == "Twoje dane kontaktowe zostały zmienione"
     assert NEW_EMAIL not in plain and NEW_EMAIL not in html and "http" not in plain
     await notify.handle(accepted())
     await notify.run(WINDOW)
     (sms,) = read_sent_sms(notify.store)
     assert sms.to == PHONE, "the new e-mail is not confirmed: the update goes by confirmed SMS"
-    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+    assert len(read_sent_emails(notify.store)) == 2, "nothing but the code went to the new one"
 
 
 async def test_the_same_address_again_tells_nobody_and_stays_confirmed(notify: Notify) -> None:
@@ -221,6 +228,69 @@ async def test_the_same_address_again_tells_nobody_and_stays_confirmed(notify: N
     await notify.handle(accepted())
     await notify.run(WINDOW)
     assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+
+
+def _code_sent_to(notify: Notify, phone: str) -> str:
+    (sms,) = [s for s in read_sent_sms(notify.store) if s.to == phone]
+    return "".join(c for c in sms.text if c.isdigit())
+
+
+async def test_a_changed_number_is_confirmed_with_the_code_sent_to_it(notify: Notify) -> None:
+    await notify.handle(contact_points(channels=["sms"], language="nl"))
+    await notify.service.change_preferences(
+        CASE, PreferencesChange(phone=NEW_PHONE), SUPERVISOR, reason=ChangeReason.CITIZEN_REQUEST
+    )
+    await notify.run()
+    code = _code_sent_to(notify, NEW_PHONE)
+    await notify.handle(accepted())
+    await notify.run(WINDOW)
+    assert [s.to for s in read_sent_sms(notify.store)].count(NEW_PHONE) == 1, "held: only the code"
+    citizen = Principal(subject=f"citizen:{CASE}", roles=frozenset({"citizen"}), case_id=CASE)
+    wrong = "000000" if code != "000000" else "111111"
+    with pytest.raises(ServiceError, match="not right"):
+        await notify.service.confirm_address(CASE, MessageChannel.SMS, wrong, citizen)
+    confirmed = await notify.service.confirm_address(CASE, MessageChannel.SMS, code, citizen)
+    assert confirmed["verified"] == ["email", "sms"]
+    assert (await notify.run()).sent == 1, "the held update goes to the confirmed new number"
+    assert [s.to for s in read_sent_sms(notify.store)].count(NEW_PHONE) == 2
+    async with notify.runtime.sessions() as session:
+        records = await notify.runtime.state["audit"].query(session, case_id=CASE)
+    assert [(r.purpose, r.outcome.value) for r in records] == [
+        ("citizen_request", "allowed"),
+        ("confirm_address", "allowed"),
+    ]
+
+
+async def test_five_wrong_codes_end_the_confirmation(notify: Notify) -> None:
+    await notify.handle(contact_points(channels=["sms"]))
+    await notify.service.change_preferences(
+        CASE, PreferencesChange(phone=NEW_PHONE), SUPERVISOR, reason=ChangeReason.CITIZEN_REQUEST
+    )
+    await notify.run()
+    code = _code_sent_to(notify, NEW_PHONE)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        with pytest.raises(ServiceError, match="not right"):
+            await notify.service.confirm_address(CASE, MessageChannel.SMS, wrong, SUPERVISOR)
+    with pytest.raises(ServiceError, match="No code is waiting"):
+        await notify.service.confirm_address(CASE, MessageChannel.SMS, code, SUPERVISOR)
+
+
+async def test_a_stranger_cannot_confirm_an_address(notify: Notify) -> None:
+    await notify.handle(contact_points(channels=["sms"]))
+    await notify.handle(buddy(by="cm-owner", team="noord"))
+    owner = Principal(subject="cm-owner", roles=frozenset({"casemanager"}), team="noord")
+    await notify.service.change_preferences(
+        CASE, PreferencesChange(phone=NEW_PHONE), owner, reason=ChangeReason.UNDELIVERABLE
+    )
+    await notify.run()
+    code = _code_sent_to(notify, NEW_PHONE)
+    stranger = Principal(subject="cm-x", roles=frozenset({"casemanager"}), team="zuid")
+    with pytest.raises(Forbidden):
+        await notify.service.confirm_address(CASE, MessageChannel.SMS, code, stranger)
+    async with notify.runtime.sessions() as session:
+        records = await notify.runtime.state["audit"].query(session, actor="cm-x")
+    assert [(r.purpose, r.outcome.value) for r in records] == [("confirm_address", "refused")]
 
 
 # -- item 4: a representative's own link -----------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,8 +25,11 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CaseHandedOver
 from voorportaal_contracts.registry import Event
 from voorportaal_kit.audit import AuditOutcome, AuditRecord
+from voorportaal_kit.audit_log import AuditLog
 from voorportaal_kit.auth import issue_token
+from voorportaal_kit.db import create_engine, create_sessions
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_notify.adapters.orm import audit_log
 from voorportaal_notify.app import definition
 from voorportaal_notify.settings import NotifySettings
 
@@ -55,12 +59,15 @@ class Api:
         )
 
     def audit(self) -> list[AuditRecord]:
+        """The audit log, read with an engine of its own (the service's serves another loop)."""
+
         async def read() -> list[AuditRecord]:
+            engine = create_engine(self.settings.effective_database_url, pool_size=1)
             try:
-                async with self.runtime.sessions() as session:
-                    return await self.runtime.state["audit"].query(session)
+                async with create_sessions(engine)() as session:
+                    return await AuditLog(audit_log).query(session)
             finally:
-                await self.runtime.engine.dispose()
+                await engine.dispose()
 
         return asyncio.run(read())
 
@@ -79,13 +86,16 @@ def _apply(runtime: ServiceRuntime, *events: Event) -> None:
     asyncio.run(run())
 
 
-@pytest.fixture
-def api(tmp_path: Path) -> Iterator[Api]:
+@contextmanager
+def _running(tmp_path: Path, *events: Event) -> Iterator[Api]:
+    """The service with two cases' contact points and CASE owned by cm-owner (team noord), plus
+    `events`, applied before it serves (its connections then belong to the client's loop)."""
     settings = NotifySettings(
         data_dir=tmp_path / "data",
         kafka_bootstrap_servers="127.0.0.1:1",
         dev_store_dir=tmp_path / "outbox-dev",
         worker_interval_s=3600,
+        audit_anchor_interval_s=3600,
     )
     runtime = ServiceRuntime(definition(settings))
     runtime.migrate()
@@ -94,9 +104,16 @@ def api(tmp_path: Path) -> Iterator[Api]:
         contact_points(),
         contact_points(OTHER_CASE),
         buddy(by="cm-owner", team="noord"),
+        *events,
     )
     with TestClient(runtime.app()) as client:
         yield Api(client, settings, runtime)
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Iterator[Api]:
+    with _running(tmp_path) as running:
+        yield running
 
 
 CHANGE = {"language": "en", "channels": ["email", "sms"]}
@@ -187,22 +204,41 @@ def test_a_change_without_a_reason_is_refused_naming_the_field(api: Api) -> None
     assert api.audit() == [], "bad input never reaches the service"
 
 
-def test_after_a_handover_the_old_owner_may_no_longer_change_contact_details(api: Api) -> None:
-    _apply(
-        api.runtime,
-        CaseHandedOver(
-            case_id=CASE,
-            from_casemanager_id="cm-owner",
-            to_casemanager_id="cm-new",
-            to_casemanager_name="Piet Smit",
-            handed_over_at=datetime.now(UTC),
-            to_team="zuid",
-        ),
+def test_after_a_handover_the_old_owner_may_no_longer_change_contact_details(
+    tmp_path: Path,
+) -> None:
+    handover = CaseHandedOver(
+        case_id=CASE,
+        from_casemanager_id="cm-owner",
+        to_casemanager_id="cm-new",
+        to_casemanager_name="Piet Smit",
+        handed_over_at=datetime.now(UTC),
+        to_team="zuid",
     )
-    body = {**CHANGE, "reason": "citizen_request"}
-    old = api.client.put(
-        URL, json=body, headers=api.bearer("cm-owner", "casemanager", team="noord")
+    with _running(tmp_path, handover) as api:
+        body = {**CHANGE, "reason": "citizen_request"}
+        old_owner = api.bearer("cm-owner", "casemanager", team="noord")
+        assert api.client.put(URL, json=body, headers=old_owner).status_code == 403
+        new_owner = api.bearer("cm-new", "casemanager", team="zuid")
+        new = api.client.put(URL, json=body, headers=new_owner)
+        assert new.status_code == 200, new.text
+
+
+def test_the_confirm_routes_take_six_digits_and_name_the_field(api: Api) -> None:
+    url = f"/citizen/{api.link()}/preferences/confirm"
+    bad = api.client.post(url, json={"channel": "sms", "code": "12ab"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "code"
+    nothing = api.client.post(url, json={"channel": "sms", "code": "123456"})
+    assert nothing.status_code == 400 and "No code is waiting" in nothing.text
+    staff = api.client.post(
+        f"{URL}/confirm",
+        json={"channel": "email", "code": "123456"},
+        headers=api.bearer("uwv-1", "agency:uwv"),
     )
-    assert old.status_code == 403
-    new = api.client.put(URL, json=body, headers=api.bearer("cm-new", "casemanager", team="zuid"))
-    assert new.status_code == 200, new.text
+    assert staff.status_code == 403
+    assert [(r.purpose, r.outcome.value) for r in api.audit()] == [("confirm_address", "refused")]
+    rep = api.client.post(
+        f"/citizen/{api.link(holder='mandate-0001')}/preferences/confirm",
+        json={"channel": "sms", "code": "123456"},
+    )
+    assert rep.status_code == 403, "a representative's link confirms nothing"

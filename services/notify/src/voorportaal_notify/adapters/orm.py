@@ -182,6 +182,23 @@ notices = Table(
     "per address) and the notice to an old address that the contact details changed",
 )
 
+confirmations = Table(
+    "confirmations",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="The notice that carried the code"),
+    Column("case_id", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("address_key", String(64), nullable=False, comment="Keyed hash of the new address"),
+    Column("code_hash", String(64), nullable=False, comment="Keyed hash of the code"),
+    Column("tries", Integer, nullable=False),
+    Column("status", String(16), nullable=False, comment="open, confirmed, failed, superseded"),
+    Column("expires_at", AwareDateTime(), nullable=False),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Index("ix_confirmations_case", "case_id", "channel"),
+    comment="Codes notify sent itself to an address changed here, until typed back",
+)
+
 erased_cases = Table(
     "erased_cases",
     metadata,

@@ -28,6 +28,7 @@ from voorportaal_contracts.events import (
 from voorportaal_kit.clock import Clock
 from voorportaal_notify.adapters.orm import (
     case_owners,
+    confirmations,
     contact_points,
     erased_cases,
     mandates,
@@ -123,6 +124,7 @@ async def purge_case(session: AsyncSession, case_id: str, now: datetime, *, reas
     code. The sent log, message statuses and attempts stay for the contact-load figures.
     """
     await session.execute(delete(contact_points).where(contact_points.c.case_id == case_id))
+    await session.execute(delete(confirmations).where(confirmations.c.case_id == case_id))
     await session.execute(
         delete(pending_updates).where(
             pending_updates.c.case_id == case_id, pending_updates.c.message_id.is_(None)

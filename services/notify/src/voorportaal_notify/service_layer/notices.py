@@ -13,6 +13,7 @@ notice that is done (sent, failed, expired, rate-limited, cancelled) keeps no ad
 from __future__ import annotations
 
 import hashlib
+import hmac
 import random
 import uuid
 from dataclasses import dataclass
@@ -89,7 +90,6 @@ class NoticeQueue:
         """The intake asks for a code to be sent: queue it unless the address had enough."""
         event = incoming.data
         assert isinstance(event, ContactVerificationRequested)
-        now = self._clock.now()
         channel = MessageChannel(event.channel)
         address = address_of(channel, str(event.email) if event.email else None, event.phone)
         if address is None:
@@ -99,24 +99,50 @@ class NoticeQueue:
         if await is_erased(session, event.case_id):
             log.info("notify.code_for_erased_case", case_id=event.case_id)
             return
-        keyed = address_key(self._key, channel, address)
+        await self.queue_code(
+            session,
+            notice_id=event.verification_id,
+            case_id=event.case_id,
+            channel=channel,
+            address=address,
+            code=event.code,
+            language=event.language,
+            expires_at=event.expires_at,
+        )
+
+    async def queue_code(
+        self,
+        session: AsyncSession,
+        *,
+        notice_id: str,
+        case_id: str,
+        channel: MessageChannel,
+        address: str,
+        code: str,
+        language: str,
+        expires_at: datetime,
+    ) -> NoticeStatus:
+        """Queue a one-time code for `address`, unless it expired or the address had enough
+        codes lately (counted over every case); returns the notice's status."""
+        now = self._clock.now()
+        keyed = self.key_of(channel, address)
         row: dict[str, Any] = {
-            "id": event.verification_id,
-            "case_id": event.case_id,
+            "id": notice_id,
+            "case_id": case_id,
             "kind": NoticeKind.VERIFICATION_CODE.value,
             "channel": channel.value,
             "address_key": keyed,
-            "language": event.language,
+            "language": language,
             "attempts": 0,
-            "expires_at": event.expires_at,
+            "expires_at": expires_at,
             "created_at": now,
             "sent_at": None,
         }
-        if now >= event.expires_at:
+        if now >= expires_at:
             await session.execute(
                 insert(notices).values(**row, **_final(NoticeStatus.EXPIRED, "expired", now))
             )
-            return
+            return NoticeStatus.EXPIRED
         if session.get_bind().dialect.name == "postgresql":
             # Two cases naming one address may be applied at once by different consumers.
             await session.execute(
@@ -142,20 +168,30 @@ class NoticeQueue:
                     **row, **_final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now)
                 )
             )
-            log.warning("notify.code_rate_limited", case_id=event.case_id, channel=channel.value)
-            return
+            log.warning("notify.code_rate_limited", case_id=case_id, channel=channel.value)
+            return NoticeStatus.RATE_LIMITED
         await session.execute(
             insert(notices).values(
                 **row,
                 address=address,
-                code=event.code,
+                code=code,
                 status=NoticeStatus.PENDING.value,
                 reason_code=None,
                 next_attempt_at=now,
                 updated_at=now,
             )
         )
-        log.info("notify.code_queued", case_id=event.case_id, channel=channel.value)
+        log.info("notify.code_queued", case_id=case_id, channel=channel.value)
+        return NoticeStatus.PENDING
+
+    def code_hash(self, confirmation_id: str, code: str) -> str:
+        """The keyed hash a confirmation keeps instead of its code."""
+        material = f"notify-confirmation|{confirmation_id}|{code}".encode()
+        return hmac.new(self._key, material, hashlib.sha256).hexdigest()
+
+    def key_of(self, channel: MessageChannel, address: str) -> str:
+        """The keyed hash of an address (rate limits and confirmations match on it)."""
+        return address_key(self._key, channel, address)
 
     async def contact_changed(
         self,

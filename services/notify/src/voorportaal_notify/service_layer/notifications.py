@@ -9,6 +9,9 @@ no-op (inbox) and a slow mail server never holds up a Kafka consumer. The delive
 
 from __future__ import annotations
 
+import hmac
+import secrets
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -30,6 +33,7 @@ from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import Forbidden, NotFound, ServiceError
 from voorportaal_notify.adapters.orm import (
+    confirmations,
     contact_points,
     delivery_attempts,
     messages,
@@ -43,6 +47,7 @@ from voorportaal_notify.domain.access import (
     may_change_contact,
     role_of,
 )
+from voorportaal_notify.domain.notices import NoticeStatus
 from voorportaal_notify.domain.policy import ContactLoad, SentMessage, contact_load
 from voorportaal_notify.domain.render import BundleUpdate
 from voorportaal_notify.domain.rules import RuleSet
@@ -68,6 +73,9 @@ STAFF = (Role.CASEMANAGER, Role.SUPERVISOR)
 __all__ = ["OPEN_STATUSES", "NotifyService", "PreferencesChange", "RuleMismatch"]
 
 ADDRESS_CHANNELS = ((MessageChannel.EMAIL, "email"), (MessageChannel.SMS, "phone"))
+
+MAX_CONFIRMATION_TRIES = 5
+"""Wrong codes before a confirmation ends (a six-digit code is not guessed in five)."""
 
 
 class RuleMismatch(PermanentError):
@@ -104,7 +112,10 @@ class NotifyService:
         rules: RuleSet,
         notices: NoticeQueue,
         audit: AuditLog,
+        *,
+        confirmation_ttl: timedelta = timedelta(minutes=30),
     ) -> None:
+        self._confirmation_ttl = confirmation_ttl
         self._sessions = sessions
         self._clock = clock
         self._rules = rules
@@ -281,17 +292,15 @@ class NotifyService:
         team, or a supervisor (`domain.access`); every attempt is audited, allowed or refused.
 
         A citizen changes channels, language and quiet hours; addresses only staff. A changed
-        address is not confirmed (nothing but a code goes to it until it is), and the old one,
-        when it was confirmed, is told that the details changed. The next
+        address is not confirmed: notify sends it a code (`confirm_address` takes it back), and
+        nothing else goes to it until then; the old one, when it was confirmed, is told that
+        the details changed. The next
         `ContactPointsUpdated` from the intake replaces the whole set again.
         """
         now = self._clock.now()
         is_citizen = principal.has_role(Role.CITIZEN)
-        async with self._sessions() as session:
-            decision = may_change_contact(
-                principal, case_id, await owner_of(session, case_id), holder=holder
-            )
         kind = "contact_details" if change.email or change.phone else "contact_preferences"
+        decision = await self._decide(principal, case_id, holder)
         if decision.allowed and is_citizen and (change.email or change.phone):
             decision = Decision(False, "none", "addresses are changed with your contact person")
         if decision.allowed and (reason in STAFF_REASONS) == is_citizen:
@@ -302,13 +311,7 @@ class NotifyService:
                 else "A citizen's own change has the reason own_choice.",
                 field="reason",
             )
-        if not decision.allowed:
-            async with self._sessions.begin() as session:
-                await self._audit.append(
-                    session, [_record(principal, case_id, kind, reason, decision, holder, now)]
-                )
-            log.info("notify.preferences_refused", case_id=case_id, basis=decision.basis)
-            raise Forbidden(decision.reason)
+        await self._refuse_unless(decision, principal, case_id, kind, reason.value, holder, now)
         async with self._sessions.begin() as session:
             row = await _contact_row(session, case_id)
             values = _apply(row, change)
@@ -320,18 +323,21 @@ class NotifyService:
                     del values[column]  # the same address again: still confirmed, nobody told
                     continue
                 old = row.get(column)
+                language = values.get("language", row["language"])
                 if old and channel.value in verified:
-                    await self._notices.contact_changed(
-                        session, case_id, channel, old, values.get("language", row["language"])
-                    )
+                    await self._notices.contact_changed(session, case_id, channel, old, language)
                 verified.discard(channel.value)
+                if values[column]:
+                    await self._send_confirmation(
+                        session, case_id, channel, values[column], language, now
+                    )
             values["verified"] = sorted(verified)
             values["held"] = held_for_confirmation({**row, **values})
             values["changed_by"] = "citizen" if is_citizen else principal.subject
             values["updated_at"] = now
             await self._upsert_contact(session, case_id, values)
             await self._audit.append(
-                session, [_record(principal, case_id, kind, reason, decision, holder, now)]
+                session, [_record(principal, case_id, kind, reason.value, decision, holder, now)]
             )
             log.info(
                 "notify.preferences_changed",
@@ -345,12 +351,174 @@ class NotifyService:
             )
             return _masked({**row, **values})
 
+    async def confirm_address(
+        self,
+        case_id: str,
+        channel: MessageChannel,
+        code: str,
+        principal: Principal,
+        *,
+        holder: str | None = None,
+    ) -> dict[str, Any]:
+        """Confirm an address changed here with the code notify sent to it (typed in by the
+        citizen through their link, or at the desk by the owner, team or a supervisor).
+
+        Five wrong tries end the code; a new one comes with the next change of the address.
+        """
+        now = self._clock.now()
+        decision = await self._decide(principal, case_id, holder)
+        await self._refuse_unless(
+            decision, principal, case_id, "contact_details", "confirm_address", holder, now
+        )
+        async with self._sessions.begin() as session:
+            row = await _contact_row(session, case_id)
+            column = dict((c, col) for c, col in ADDRESS_CHANNELS).get(channel)
+            address = row.get(column) if column else None
+            waiting = (
+                (
+                    await session.execute(
+                        select(confirmations)
+                        .where(
+                            confirmations.c.case_id == case_id,
+                            confirmations.c.channel == channel.value,
+                            confirmations.c.status == "open",
+                        )
+                        .order_by(confirmations.c.created_at.desc())
+                        .limit(1)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+            if (
+                waiting is None
+                or address is None
+                or now >= waiting["expires_at"]
+                or waiting["address_key"] != self._notices.key_of(channel, address)
+            ):
+                raise ServiceError(
+                    "No code is waiting for this address; change it again for a new code.",
+                    field="code",
+                )
+            expected = self._notices.code_hash(waiting["id"], code)
+            right = hmac.compare_digest(expected, waiting["code_hash"])
+            tries = waiting["tries"] + (0 if right else 1)
+            status = "confirmed" if right else "open"
+            if tries >= MAX_CONFIRMATION_TRIES and not right:
+                status = "failed"
+            await session.execute(
+                update(confirmations)
+                .where(confirmations.c.id == waiting["id"])
+                .values(tries=tries, status=status, updated_at=now)
+            )
+            values: dict[str, Any] = {}
+            if right:
+                values["verified"] = sorted({*(row.get("verified") or ()), channel.value})
+                values["held"] = held_for_confirmation({**row, **values})
+                values["updated_at"] = now
+                await self._upsert_contact(session, case_id, values)
+                await self._audit.append(
+                    session,
+                    [
+                        _record(
+                            principal,
+                            case_id,
+                            "contact_details",
+                            "confirm_address",
+                            decision,
+                            holder,
+                            now,
+                        )
+                    ],
+                )
+        if not right:
+            # Raised after the commit: the wrong try counts.
+            log.info("notify.confirmation_wrong_code", case_id=case_id, tries=tries)
+            raise ServiceError("The code is not right.", field="code")
+        log.info("notify.address_confirmed", case_id=case_id, channel=channel.value)
+        return _masked({**row, **values})
+
+    async def _decide(self, principal: Principal, case_id: str, holder: str | None) -> Decision:
+        async with self._sessions() as session:
+            return may_change_contact(
+                principal, case_id, await owner_of(session, case_id), holder=holder
+            )
+
+    async def _refuse_unless(
+        self,
+        decision: Decision,
+        principal: Principal,
+        case_id: str,
+        kind: str,
+        purpose: str,
+        holder: str | None,
+        now: datetime,
+    ) -> None:
+        """Audit a refusal (in its own transaction, so it stays) and answer 403."""
+        if decision.allowed:
+            return
+        async with self._sessions.begin() as session:
+            await self._audit.append(
+                session, [_record(principal, case_id, kind, purpose, decision, holder, now)]
+            )
+        log.info("notify.contact_change_refused", case_id=case_id, purpose=purpose)
+        raise Forbidden(decision.reason)
+
+    async def _send_confirmation(
+        self,
+        session: AsyncSession,
+        case_id: str,
+        channel: MessageChannel,
+        address: str,
+        language: str,
+        now: datetime,
+    ) -> None:
+        """A code for an address changed here, so it can be confirmed (rate-limited like any)."""
+        await session.execute(
+            update(confirmations)
+            .where(
+                confirmations.c.case_id == case_id,
+                confirmations.c.channel == channel.value,
+                confirmations.c.status == "open",
+            )
+            .values(status="superseded", updated_at=now)
+        )
+        confirmation_id = uuid.uuid4().hex
+        code = f"{secrets.randbelow(10**6):06d}"
+        expires_at = now + self._confirmation_ttl
+        status = await self._notices.queue_code(
+            session,
+            notice_id=confirmation_id,
+            case_id=case_id,
+            channel=channel,
+            address=address,
+            code=code,
+            language=language,
+            expires_at=expires_at,
+        )
+        if status is not NoticeStatus.PENDING:
+            return  # no code went out (the address had enough lately): nothing to confirm
+        await session.execute(
+            insert(confirmations).values(
+                id=confirmation_id,
+                case_id=case_id,
+                channel=channel.value,
+                address_key=self._notices.key_of(channel, address),
+                code_hash=self._notices.code_hash(confirmation_id, code),
+                tries=0,
+                status="open",
+                expires_at=expires_at,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
 
 def _record(
     principal: Principal,
     case_id: str,
     kind: str,
-    reason: ChangeReason,
+    purpose: str,
     decision: Decision,
     holder: str | None,
     now: datetime,
@@ -362,7 +530,7 @@ def _record(
         role=role_of(principal),
         case_id=case_id,
         data_kind=kind,
-        purpose=reason.value,
+        purpose=purpose,
         action=AuditAction.CHANGE,
         allowed=decision.allowed,
         basis=decision.basis,
@@ -436,4 +604,5 @@ def _masked(row: Mapping[str, Any]) -> dict[str, Any]:
         ),
         "changed_by": row["changed_by"],
         "updated_at": row["updated_at"],
+        "verified": sorted(row.get("verified") or ()),
     }

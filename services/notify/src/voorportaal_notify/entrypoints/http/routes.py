@@ -5,15 +5,15 @@ Translation only: rules live in the service layer."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
+from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.http import NotFound
@@ -76,6 +76,16 @@ class PreferencesOut(BaseModel):
     representative: RepresentativeOut | None
     changed_by: str
     updated_at: datetime
+    verified: list[str] = Field(
+        description="Channels whose address is confirmed; nothing but a code goes to the others."
+    )
+
+
+class ConfirmIn(_In):
+    """The code notify sent to a changed address, typed back to confirm it."""
+
+    channel: Literal["email", "sms"]
+    code: str = Field(pattern=r"^\d{6}$", description="The six digits from the message.")
 
 
 class ContactLoadOut(BaseModel):
@@ -213,6 +223,20 @@ class CaseNotifyController(Controller):
         )
         return PreferencesOut(**changed)
 
+    @post("/{case_id:str}/preferences/confirm", operation_id="confirmAddress", status_code=200)
+    async def confirm_address(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseIdParam,
+        data: JSONBody[ConfirmIn],
+    ) -> PreferencesOut:
+        """Confirm a changed address with the code sent to it (at the desk; audited)."""
+        confirmed = await _notify(state).confirm_address(
+            case_id, MessageChannel(data.channel), data.code, _actor(request)
+        )
+        return PreferencesOut(**confirmed)
+
 
 class CitizenController(Controller):
     """The citizen's own preferences, through the personal link in their messages."""
@@ -225,20 +249,7 @@ class CitizenController(Controller):
         self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
     ) -> PreferencesOut:
         """Change your channels, language or quiet hours (your own link; not a representative's)."""
-        settings = _settings(state)
-        try:
-            claims = verify_link_token(
-                settings.link_key.get_secret_value().encode(),
-                token,
-                now=state["runtime"].clock.now(),
-            )
-        except InvalidLink as exc:
-            raise NotAuthorizedException(str(exc)) from None
-        citizen = Principal(
-            subject=f"citizen:{claims.case_id}",
-            roles=frozenset({Role.CITIZEN}),
-            case_id=claims.case_id,
-        )
+        citizen, claims = _citizen(state, token)
         changed = await _notify(state).change_preferences(
             claims.case_id,
             _change(data),
@@ -247,6 +258,36 @@ class CitizenController(Controller):
             holder=claims.holder,
         )
         return PreferencesOut(**changed)
+
+    @post("/{token:str}/preferences/confirm", operation_id="confirmOwnAddress", status_code=200)
+    async def confirm_own(
+        self, state: State, token: TokenParam, data: JSONBody[ConfirmIn]
+    ) -> PreferencesOut:
+        """Confirm your new phone number or e-mail address with the code sent to it."""
+        citizen, claims = _citizen(state, token)
+        confirmed = await _notify(state).confirm_address(
+            claims.case_id, MessageChannel(data.channel), data.code, citizen, holder=claims.holder
+        )
+        return PreferencesOut(**confirmed)
+
+
+def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
+    """The citizen (or a representative) a personal link speaks for; 401 when it is not one."""
+    settings = _settings(state)
+    try:
+        claims = verify_link_token(
+            settings.link_key.get_secret_value().encode(),
+            token,
+            now=state["runtime"].clock.now(),
+        )
+    except InvalidLink as exc:
+        raise NotAuthorizedException(str(exc)) from None
+    citizen = Principal(
+        subject=f"citizen:{claims.case_id}",
+        roles=frozenset({Role.CITIZEN}),
+        case_id=claims.case_id,
+    )
+    return citizen, claims
 
 
 class DevOutboxController(Controller):

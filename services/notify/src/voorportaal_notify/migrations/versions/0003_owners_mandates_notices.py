@@ -1,5 +1,6 @@
 """Case owners and mandates from case.events, confirmed channels, notices (codes, "your contact
-details were changed") and erased cases; a representative's copy names its mandate.
+details were changed"), confirmations of addresses changed here, and erased cases; a
+representative's copy names its mandate.
 
 Contact points kept before this revision have no confirmed channel: nothing but a code goes to
 them until the intake sends a `ContactPointsUpdated` that lists the confirmed ones.
@@ -75,6 +76,20 @@ def upgrade() -> None:
     op.create_index("ix_notices_address", "notices", ["address_key", "created_at"])
     op.create_index("ix_notices_case", "notices", ["case_id"])
     op.create_table(
+        "confirmations",
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("case_id", sa.String(64), nullable=False),
+        sa.Column("channel", sa.String(8), nullable=False),
+        sa.Column("address_key", sa.String(64), nullable=False),
+        sa.Column("code_hash", sa.String(64), nullable=False),
+        sa.Column("tries", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("expires_at", AwareDateTime(), nullable=False),
+        sa.Column("created_at", AwareDateTime(), nullable=False),
+        sa.Column("updated_at", AwareDateTime(), nullable=False),
+    )
+    op.create_index("ix_confirmations_case", "confirmations", ["case_id", "channel"])
+    op.create_table(
         "erased_cases",
         sa.Column("case_id", sa.String(64), primary_key=True),
         sa.Column("erased_at", AwareDateTime(), nullable=False),
@@ -83,7 +98,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them."""
-    for table in ("erased_cases", "notices", "mandates", "case_owners"):
+    for table in ("erased_cases", "confirmations", "notices", "mandates", "case_owners"):
         op.drop_table(table)
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("holder")
