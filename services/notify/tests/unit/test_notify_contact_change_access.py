@@ -242,3 +242,27 @@ def test_the_confirm_routes_take_six_digits_and_name_the_field(api: Api) -> None
         json={"channel": "sms", "code": "123456"},
     )
     assert rep.status_code == 403, "a representative's link confirms nothing"
+
+
+@pytest.mark.parametrize(
+    ("who", "roles", "team", "status"),
+    [
+        ("cm-owner", ("casemanager",), "noord", 200),
+        ("cm-colleague", ("casemanager",), "noord", 200),
+        ("cm-elsewhere", ("casemanager",), "zuid", 403),
+        ("sup-1", ("supervisor",), None, 200),
+        ("uwv-1", ("agency:uwv",), None, 403),
+    ],
+)
+def test_preferences_are_read_by_the_owner_the_team_or_a_supervisor_audited(
+    api: Api, who: str, roles: tuple[str, ...], team: str | None, status: int
+) -> None:
+    response = api.client.get(URL, headers=api.bearer(who, *roles, team=team))
+    assert response.status_code == status, response.text
+    (record,) = api.audit()
+    assert (record.actor, record.action.value, record.data_kind) == (
+        who,
+        "read",
+        "contact_details",
+    )
+    assert record.outcome is (AuditOutcome.ALLOWED if status == 200 else AuditOutcome.REFUSED)

@@ -95,3 +95,25 @@ def role_of(principal: Principal) -> str:
     if codes:
         return f"agency:{codes[0]}"
     return sorted(principal.roles)[0] if principal.roles else "none"
+
+
+def may_read_contact(principal: Principal, owner: CaseOwner | None) -> Decision:
+    """Whether a staff member may see how a case's citizen is reached (addresses masked).
+
+    As the dossier decides a staff read: a supervisor; the owner or the owner's team; any
+    casemanager while nobody owns the case (it waits in the buddy queue). Citizens read their
+    own preferences in the dossier's citizen view, not here.
+    """
+    if principal.has_role(Role.CITIZEN):
+        return _refuse("a citizen's preferences are read in the citizen view")
+    if principal.has_role(Role.SUPERVISOR):
+        return Decision(True, "supervisor", "a supervisor")
+    if not principal.has_role(Role.CASEMANAGER):
+        return _refuse("casemanagers and supervisors only")
+    if owner is None or owner.owner_id is None:
+        return Decision(True, "queue", "nobody owns the case yet")
+    if owner.owner_id == principal.subject:
+        return Decision(True, "owner", "the owner of the case")
+    if owner.team is not None and principal.team == owner.team:
+        return Decision(True, "team", "in the team of the case's owner")
+    return _refuse("not the owner of the case and not in the owner's team")

@@ -45,6 +45,7 @@ from voorportaal_notify.domain.access import (
     ChangeReason,
     Decision,
     may_change_contact,
+    may_read_contact,
     role_of,
 )
 from voorportaal_notify.domain.notices import NoticeStatus
@@ -274,10 +275,47 @@ class NotifyService:
         return [{**dict(m), "attempts": by_message.get(m["id"], [])} for m in found]
 
     async def preferences(self, case_id: str, principal: Principal) -> dict[str, Any]:
-        """How the citizen of a case is reached, with addresses masked (staff)."""
-        _require_staff(principal)
+        """How the citizen of a case is reached, with addresses masked: a supervisor, the
+        owner or team, or any casemanager while the case is in the queue; audited."""
+        now = self._clock.now()
         async with self._sessions() as session:
-            return _masked(await _contact_row(session, case_id))
+            decision = may_read_contact(principal, await owner_of(session, case_id))
+        if not decision.allowed:
+            async with self._sessions.begin() as session:
+                await self._audit.append(
+                    session,
+                    [
+                        _record(
+                            principal,
+                            case_id,
+                            "contact_details",
+                            "contact_preferences",
+                            decision,
+                            None,
+                            now,
+                            action=AuditAction.READ,
+                        )
+                    ],
+                )
+            raise Forbidden(decision.reason)
+        async with self._sessions.begin() as session:
+            row = await _contact_row(session, case_id)
+            await self._audit.append(
+                session,
+                [
+                    _record(
+                        principal,
+                        case_id,
+                        "contact_details",
+                        "contact_preferences",
+                        decision,
+                        None,
+                        now,
+                        action=AuditAction.READ,
+                    )
+                ],
+            )
+            return _masked(row)
 
     async def change_preferences(
         self,
@@ -522,8 +560,11 @@ def _record(
     decision: Decision,
     holder: str | None,
     now: datetime,
+    *,
+    action: AuditAction = AuditAction.CHANGE,
 ) -> AuditRecord:
-    """The audit record of one attempt to change contact details (ids and codes only)."""
+    """The audit record of one read of, or attempt to change, contact details (ids and codes
+    only)."""
     return audit.record(
         at=now,
         actor=f"representative:{holder}" if holder else principal.subject,
@@ -531,7 +572,7 @@ def _record(
         case_id=case_id,
         data_kind=kind,
         purpose=purpose,
-        action=AuditAction.CHANGE,
+        action=action,
         allowed=decision.allowed,
         basis=decision.basis,
         reason=decision.reason,
