@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -37,10 +39,14 @@ import structlog
 from sqlalchemy import Table, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events.audit import PersonalDataAccessed
 from voorportaal_kit import audit
 from voorportaal_kit.audit import AuditRecord, Checkpoint, Problem
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import create_engine, create_sessions
+from voorportaal_kit.http import Forbidden
+from voorportaal_kit.outbox import add_events
 from voorportaal_kit.runtime import PeriodicJob
 from voorportaal_kit.settings import AuditedServiceSettings
 
@@ -308,3 +314,93 @@ def operator_command(
         print(f"{problem.kind}: record {problem.seq}: {problem.detail}")
     print("audit chain intact" if not problems else f"{len(problems)} problem(s)")
     return 1 if problems else 0
+
+
+_CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
+
+
+class Refused(Exception):
+    """A decision refused a read or change: raised inside `AuditTrail.transaction`, which
+    rolls back everything but this audit record and answers 403."""
+
+    def __init__(self, record: AuditRecord, reason: str) -> None:
+        super().__init__(reason)
+        self.record = record
+        self.reason = reason
+
+
+class AuditTrail:
+    """What a service's use cases write to: records appended to its own chained log, and —
+    for every service but the dossier, which keeps the citizen's view — each one published
+    as `PersonalDataAccessed` on `access.log` in the same transaction (outbox), so the
+    citizen's "who looked at my dossier" covers every service."""
+
+    def __init__(
+        self, log: AuditLog, clock: Clock, *, source: str, service: str | None = None
+    ) -> None:
+        self.log = log
+        self._clock = clock
+        self._source = source
+        self._service = service
+        """The `service` of the published events; None publishes nothing."""
+
+    async def write(
+        self, session: AsyncSession, records: Sequence[AuditRecord]
+    ) -> list[AuditRecord]:
+        """Append `records` (and stage their events) in the caller's transaction."""
+        sealed = await self.log.append(session, records)
+        if self._service is None:
+            return sealed
+        published = [
+            Envelope(
+                PersonalDataAccessed(
+                    case_id=r.case_id,
+                    service=self._service,
+                    actor=r.actor,
+                    role=r.role,
+                    on_behalf_of=r.on_behalf_of,
+                    data_kind=r.data_kind,
+                    purpose=r.purpose,
+                    action=r.action.value,
+                    outcome=r.outcome.value,
+                    at=r.at,
+                    record_seq=r.seq,
+                    record_hash=r.hash,
+                ),
+                source=self._source,
+                time=r.at,
+            )
+            for r in sealed
+            # An id that is no case id names no citizen's case: nobody's view to reach.
+            if _CASE_ID.fullmatch(r.case_id)
+        ]
+        await add_events(session, published, clock=self._clock)
+        return sealed
+
+    async def check(self, session: AsyncSession, record: AuditRecord, *, allowed: bool) -> None:
+        """Write the record of an allowed read or change in the caller's transaction, or raise
+        `Refused` with it (see `transaction`)."""
+        if not allowed:
+            raise Refused(record, record.reason)
+        await self.write(session, [record])
+
+    @contextlib.asynccontextmanager
+    async def transaction(
+        self, sessions: async_sessionmaker[AsyncSession]
+    ) -> AsyncIterator[AsyncSession]:
+        """One use case's transaction. A `Refused` inside it rolls the transaction back, then
+        its audit record is committed on its own and the caller gets `Forbidden` (403): a
+        refusal changes nothing but is always in the log."""
+        try:
+            async with sessions.begin() as session:
+                yield session
+        except Refused as refused:
+            async with sessions.begin() as session:
+                await self.write(session, [refused.record])
+            log.info(
+                "audit.refused",
+                case_id=refused.record.case_id,
+                data_kind=refused.record.data_kind,
+                purpose=refused.record.purpose,
+            )
+            raise Forbidden(refused.reason) from None

@@ -29,8 +29,12 @@ def alembic_config(script_location: Path, url: str) -> Config:
     return config
 
 
-def upgrade(script_location: Path, url: str, revision: str = "head") -> None:
-    """Bring a database to `revision` (blocking; from async code use `asyncio.to_thread`)."""
+def upgrade(script_location: Path, url: str, revision: str = "heads") -> None:
+    """Bring a database to `revision` (blocking; from async code use `asyncio.to_thread`).
+
+    `heads`: revisions written side by side on separate branches (each revising the same
+    parent) all apply, so two changes to one service's schema merge without a merge
+    revision; the next revision after them names both as its parents."""
     command.upgrade(alembic_config(script_location, url), revision)
 
 
@@ -135,4 +139,19 @@ def create_audit_table(name: str) -> None:
 
 def drop_audit_table(name: str) -> None:
     """Undo `create_audit_table`."""
+    op.drop_table(name)
+
+
+def create_case_access_table(name: str) -> None:
+    """Create a service's case access table (`tables.case_access_table`'s first shape)."""
+    op.create_table(
+        name,
+        sa.Column("case_id", sa.String(64), primary_key=True),
+        sa.Column("access", sa.JSON(), nullable=False),
+        sa.Column("updated_at", AwareDateTime(), nullable=False),
+    )
+
+
+def drop_case_access_table(name: str) -> None:
+    """Undo `create_case_access_table`."""
     op.drop_table(name)

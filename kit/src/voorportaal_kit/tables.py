@@ -4,6 +4,7 @@ the factory of each service's audit log table (created by that service's own mig
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     DateTime,
@@ -75,4 +76,18 @@ def audit_table(metadata: MetaData, name: str) -> Table:
         Index(f"ix_{stem}_case", "case_id"),
         Index(f"ix_{stem}_actor", "actor"),
         comment="Append-only and hash-chained (NEN 7513); ids only, never personal data",
+    )
+
+
+def case_access_table(metadata: MetaData, name: str) -> Table:
+    """What a service knows of each case's owner, team, queue, grants and mandates
+    (`voorportaal_kit.case_access`), folded from `case.events`; `name` is
+    `<service>_case_access`, made by `migrations.create_case_access_table`."""
+    return Table(
+        name,
+        metadata,
+        Column("case_id", String(64), primary_key=True),
+        Column("access", JSON, nullable=False, comment="CaseAccess: ids and codes only"),
+        Column("updated_at", AwareDateTime(), nullable=False),
+        comment="Who may see the case: owner, team, queue, grants, mandates (from case.events)",
     )

@@ -6,10 +6,10 @@ from functools import lru_cache
 
 from pydantic_settings import SettingsConfigDict
 
-from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.settings import AuditedServiceSettings
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(AuditedServiceSettings):
     """The intake service's settings."""
 
     model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_INTAKE_")

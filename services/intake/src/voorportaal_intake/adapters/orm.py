@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Uuid
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
+from voorportaal_kit.tables import audit_table, case_access_table
 
 metadata = new_metadata()
 
@@ -59,3 +60,9 @@ intake_citizens = Table(
     Column("updated_at", AwareDateTime(), nullable=False),
     comment="Who the citizen is; leaves this service only on citizen.identity",
 )
+
+audit_log = audit_table(metadata, "intake_audit_log")
+"""Every read and change of an intake by a person (the kit's hash-chained log)."""
+
+case_access = case_access_table(metadata, "intake_case_access")
+"""Owner, team, queue, grants and mandates per case, from `case.events`: who may see it."""
