@@ -8,8 +8,9 @@ tombstone on `contact.points` erases the citizen's addresses.
 
 Issue 13 across services: one-time codes from `contact.verifications` reach the phone, at most
 three an hour however many intakes name it; only the owner (from `BuddyAssigned` on
-`case.events`) changes contact details; a representative's copy carries the link of the mandate
-`MandateGranted` named; `CaseAnonymised` purges what notify holds.
+`case.events`) changes contact details, and each attempt reaches `access.log`; a
+representative's copy carries the link of the mandate `MandateGranted` named; `CaseAnonymised`
+purges what notify holds.
 """
 
 from __future__ import annotations
@@ -41,18 +42,12 @@ from voorportaal_contracts.events import (
     ReferralAccepted,
 )
 from voorportaal_contracts.registry import Event
-from voorportaal_contracts.topics import CONTACT_POINTS, NOTIFY_OUTCOMES
+from voorportaal_contracts.topics import ACCESS_LOG, CONTACT_POINTS, NOTIFY_OUTCOMES
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.http import Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
-from voorportaal_notify.adapters.orm import (
-    case_owners,
-    contact_points,
-    mandates,
-    notices,
-    pending_updates,
-)
+from voorportaal_notify.adapters.orm import contact_points, notices, pending_updates
 from voorportaal_notify.app import definition
 from voorportaal_notify.devservers import (
     DevServers,
@@ -377,7 +372,13 @@ async def test_only_the_owner_from_case_events_changes_contact_details(live: Liv
             )
         )
     )
-    await eventually(partial(live.count, case_owners, case_id), "the owner is known")
+
+    async def owner_known() -> bool:
+        async with live.runtime.sessions() as session:
+            case = await live.runtime.state["access"].get(session, case_id)
+        return case.owner_id == "cm-owner"
+
+    await eventually(owner_known, "the owner is known")
     await eventually(partial(live.count, contact_points, case_id), "contact points stored")
     service = live.runtime.state["notify"]
     change = PreferencesChange(phone="+31687654321")
@@ -397,6 +398,16 @@ async def test_only_the_owner_from_case_events_changes_contact_details(live: Liv
         ("cm-other", "refused"),
         ("cm-owner", "allowed"),
     ]
+    seqs = {r.seq for r in records}
+
+    async def published() -> list[Envelope]:
+        found = await read_topic(live.bootstrap, ACCESS_LOG, case_id, wait_s=2)
+        return found if len(found) >= 2 else []
+
+    accessed = await eventually(published, "both records on access.log")
+    assert {(e.data.service, e.data.record_seq) for e in accessed} == {  # type: ignore[attr-defined]
+        ("notify", seq) for seq in seqs
+    }
 
 
 async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: Live) -> None:
@@ -417,7 +428,13 @@ async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: L
     )
     representative = {"name": "J. Jansen", "relation": "bewindvoerder", "email": rep_email}
     await live.publish(points(case_id, language="nl", representative=representative))
-    await eventually(partial(live.count, mandates, case_id), "the mandate is known")
+
+    async def mandate_known() -> bool:
+        async with live.runtime.sessions() as session:
+            case = await live.runtime.state["access"].get(session, case_id)
+        return bool(case.mandates)
+
+    await eventually(mandate_known, "the mandate is known")
     await live.publish(accepted(case_id))
     await eventually(partial(live.count, pending_updates, case_id), "queued")
     live.clock.advance(WINDOW)

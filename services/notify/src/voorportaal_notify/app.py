@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_kit.audit_log import AuditLog, anchor_job
+from voorportaal_kit.audit_log import AuditLog, AuditTrail, anchor_job
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 from voorportaal_notify.adapters.data_files import default_renderer, load_notices, load_rules
-from voorportaal_notify.adapters.orm import audit_log
+from voorportaal_notify.adapters.orm import audit_log, case_access
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
@@ -52,6 +53,7 @@ def definition(
             load_rules(),
             runtime.state["case_state"],
             runtime.state["notices"],
+            runtime.state["access"],
         ),
         jobs=lambda runtime: [
             PeriodicJob("delivery", settings.worker_interval_s, runtime.state["delivery"].run_once),
@@ -71,6 +73,7 @@ def _wire(
     email_sender = email or SmtpEmailSender(settings.smtp_config())
     sms_gateway = sms or HttpSmsGateway(settings.sms_config())
     runtime.state["audit"] = AuditLog(audit_log)
+    runtime.state["access"] = CaseAccessStore(case_access)
     runtime.state["case_state"] = CaseState(runtime.clock)
     runtime.state["notices"] = NoticeQueue(
         runtime.clock,
@@ -82,7 +85,14 @@ def _wire(
         runtime.clock,
         load_rules(),
         runtime.state["notices"],
-        runtime.state["audit"],
+        # Each record is published on access.log too: the citizen's "who looked" covers notify.
+        AuditTrail(
+            runtime.state["audit"],
+            runtime.clock,
+            source=settings.event_source,
+            service=settings.service_name,
+        ),
+        runtime.state["access"],
         confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
     )
     runtime.state["delivery"] = DeliveryWorker(
@@ -111,4 +121,5 @@ def _wire(
             lease=timedelta(seconds=settings.send_lease_s),
             batch_size=settings.worker_batch_size,
         ),
+        access=runtime.state["access"],
     )

@@ -24,6 +24,7 @@ from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings
 
 CASEMANAGER = Principal(subject="cm-1", roles=frozenset({"casemanager"}))
+SUPERVISOR = Principal(subject="sup-1", roles=frozenset({"supervisor"}))
 WINDOW = timedelta(minutes=15)
 FORBIDDEN = ("1234", "WW", "CJIB", "schuld", "euro", "not_eligible")
 """Words from the events' notes that must never reach a message."""

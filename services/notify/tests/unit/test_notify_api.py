@@ -77,7 +77,7 @@ def test_staff_endpoints_need_a_token_and_a_staff_role(api: Api) -> None:
         citizen = api.bearer("citizen", case_id=CASE)
         assert api.client.get(url, headers=citizen).status_code == 403, url
         assert api.client.get(url, headers=api.bearer("agency:uwv")).status_code == 403, url
-        assert api.client.get(url, headers=api.bearer("casemanager")).status_code == 200, url
+        assert api.client.get(url, headers=api.bearer("supervisor")).status_code == 200, url
     body = {"language": "en", "reason": "citizen_request"}
     url = f"/cases/{CASE}/preferences"
     assert api.client.put(url, json=body).status_code == 401
@@ -152,7 +152,7 @@ def test_a_forged_expired_or_foreign_link_changes_nothing(api: Api) -> None:
     addresses = {"email": "x@example.org"}
     refused = api.client.put(f"/citizen/{api.link()}/preferences", json=addresses)
     assert refused.status_code == 400, "a citizen's link does not change addresses"
-    prefs = api.client.get(f"/cases/{CASE}/preferences", headers=api.bearer("casemanager"))
+    prefs = api.client.get(f"/cases/{CASE}/preferences", headers=api.bearer("supervisor"))
     assert prefs.json()["language"] == "tr"
 
 

@@ -259,6 +259,12 @@ async def test_a_changed_number_is_confirmed_with_the_code_sent_to_it(notify: No
         ("citizen_request", "allowed"),
         ("confirm_address", "allowed"),
     ]
+    published = [data for kind, data in await notify.outbox() if kind == "accessed"]
+    assert [(e["service"], e["purpose"], e["record_seq"]) for e in published] == [
+        ("notify", "citizen_request", 1),
+        ("notify", "confirm_address", 2),
+    ], "the citizen's 'who looked' on access.log covers notify"
+    assert NEW_PHONE not in str(published)
 
 
 async def test_five_wrong_codes_end_the_confirmation(notify: Notify) -> None:
@@ -365,7 +371,7 @@ async def test_case_anonymised_purges_addresses_codes_and_message_fields_keeping
     await notify.handle(contact_points())
     assert await _rows(notify, contact_points_table) == [], "nothing is kept for an erased case"
     with pytest.raises(NotFound):
-        await notify.service.preferences(CASE, CASEMANAGER)
+        await notify.service.preferences(CASE, SUPERVISOR)
 
 
 async def test_a_tombstone_purges_codes_and_message_fields_too(notify: Notify) -> None:

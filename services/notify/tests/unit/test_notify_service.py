@@ -24,7 +24,15 @@ from notify_factories import (
     declined,
     mandate,
 )
-from notify_harness import CASEMANAGER, FORBIDDEN, WINDOW, Notify, NotifyFactory, mail_text
+from notify_harness import (
+    CASEMANAGER,
+    FORBIDDEN,
+    SUPERVISOR,
+    WINDOW,
+    Notify,
+    NotifyFactory,
+    mail_text,
+)
 
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.events import BuddyAssigned, ReferralReceived
@@ -313,7 +321,7 @@ async def test_a_tombstone_erases_contact_points_and_what_was_waiting(notify: No
     assert read_sent_emails(notify.store) == []
     assert await notify.deliveries() == []
     with pytest.raises(NotFound):
-        await notify.service.preferences(CASE, CASEMANAGER)
+        await notify.service.preferences(CASE, SUPERVISOR)
 
 
 async def test_a_tombstone_cancels_a_planned_message(

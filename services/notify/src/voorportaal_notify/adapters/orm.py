@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
-from voorportaal_kit.tables import audit_table
+from voorportaal_kit.tables import audit_table, case_access_table
 
 metadata = new_metadata()
 
@@ -131,29 +131,9 @@ sent_log = Table(
     comment="What each household received: the contact-load meter and the rate limit",
 )
 
-case_owners = Table(
-    "case_owners",
-    metadata,
-    Column("case_id", String(64), primary_key=True),
-    Column("owner_id", String(64), nullable=True, comment="Staff id; null while in the queue"),
-    Column("team", String(64), nullable=True, comment="The owner's team"),
-    Column("updated_at", AwareDateTime(), nullable=False),
-    comment="Who owns a case, kept from case.events: who may change its contact details",
-)
-
-mandates = Table(
-    "mandates",
-    metadata,
-    Column("mandate_id", String(64), primary_key=True),
-    Column("case_id", String(64), nullable=False),
-    Column("relation", String(32), nullable=False),
-    Column("valid_from", AwareDateTime(), nullable=False),
-    Column("valid_until", AwareDateTime(), nullable=False),
-    Column("revoked_at", AwareDateTime(), nullable=True),
-    Column("granted_at", AwareDateTime(), nullable=False, comment="When the event said so"),
-    Index("ix_mandates_case", "case_id"),
-    comment="Representatives' mandates from case.events (no names): whose copy carries which link",
-)
+case_access = case_access_table(metadata, "notify_case_access")
+"""Who owns each case, its team, queue state and mandates (the kit's fold of case.events): who
+may change contact details, and which mandate a representative's copy acts under."""
 
 notices = Table(
     "notices",

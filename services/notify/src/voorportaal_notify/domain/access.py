@@ -1,10 +1,13 @@
-"""Who may change how a citizen is reached, and why a change was made.
+"""Who may read or change how a citizen is reached, and why a change was made.
 
 Contact details decide where the citizen's personal link goes, so changing them is as strong as
 reading the dossier: only the citizen (through their own link for that case), the case's owner
-or someone in the owner's team, or a supervisor may do it. A representative's link acts under a
-mandate and may not redirect the citizen's messages; agencies, operators and signaleerders never
-may. Notify knows the owner and team from `case.events` (`service_layer.case_state`).
+or someone in the owner's team, or a supervisor may do it. Notify decides on the kit's one
+design (`voorportaal_kit.case_access.decide`, the dossier's rules, folded from `case.events`),
+for the `identity` scope that holds contact details, with two rules of its own on top: a
+representative's link never redirects the citizen's messages (whatever their mandate), and a
+citizen changes channels, language and quiet hours but not addresses (those go with their
+contact person, so a stolen link cannot move the messages).
 
 Every change names why it is made, as a code (`ChangeReason`): the audit log holds codes and
 ids only, never free text in which an address or a name could slip.
@@ -12,10 +15,16 @@ ids only, never free text in which an address or a name could slip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
 
+from voorportaal_contracts.types import SharingScope
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccess, Decision, decide
+
+DATA_KIND = "contact_details"
+"""What the audit log calls the data notify guards."""
 
 
 class ChangeReason(StrEnum):
@@ -37,83 +46,54 @@ STAFF_REASONS = frozenset(ChangeReason) - {ChangeReason.OWN_CHOICE}
 """The reasons a staff member may give (`own_choice` is the citizen's own)."""
 
 
-@dataclass(frozen=True)
-class CaseOwner:
-    """Who owns a case now, as the buddy system's events said (None: in the queue)."""
-
-    owner_id: str | None = None
-    team: str | None = None
-
-
-@dataclass(frozen=True)
-class Decision:
-    """Whether a principal may change a case's contact details, on which basis or why not."""
-
-    allowed: bool
-    basis: str
-    """`citizen`, `owner`, `team`, `supervisor`, or `none`."""
-    reason: str
-    """A fixed text (no values), for the audit log and the 403."""
-
-
 def _refuse(reason: str) -> Decision:
-    return Decision(False, "none", reason)
+    return Decision(False, reason, "none")
 
 
 def may_change_contact(
-    principal: Principal, case_id: str, owner: CaseOwner | None, *, holder: str | None = None
+    principal: Principal, case: CaseAccess, now: datetime, *, addresses: bool = False
 ) -> Decision:
-    """Whether `principal` may change how the citizen of `case_id` is reached.
+    """Whether `principal` may change how the citizen of `case` is reached (`addresses`:
+    a phone number or e-mail address, not only channels, language or quiet hours)."""
+    if principal.subject.startswith(REPRESENTATIVE_PREFIX):
+        return _refuse("a representative's link does not change contact details")
+    decision = decide(
+        principal,
+        case,
+        SharingScope.IDENTITY,
+        now,
+        data_kind=DATA_KIND,
+        change=True,
+        agencies_may=False,
+    )
+    if decision.allowed and addresses and principal.has_role(Role.CITIZEN):
+        return _refuse("addresses are changed with your contact person")
+    return decision
 
-    `holder` is the mandate id of a representative's link (None for the citizen's own link
-    and for staff tokens). Anyone carrying the citizen role is held to the citizen's rule,
-    whatever other role the token claims.
+
+def may_read_contact(principal: Principal, case: CaseAccess, now: datetime) -> Decision:
+    """Whether a staff member may see how the citizen of `case` is reached (masked)."""
+    return decide(
+        principal,
+        case,
+        SharingScope.IDENTITY,
+        now,
+        data_kind=DATA_KIND,
+        staff_only=True,
+        agencies_may=False,
+    )
+
+
+def current_mandate(case: CaseAccess, relation: str | None, now: datetime) -> str | None:
+    """The id of the case's current mandate for a representative with this relation.
+
+    `ContactPointsUpdated.representative` names the relation but not the mandate; the
+    dossier's `MandateGranted` names both. The newest current mandate with that relation is
+    the representative's; without one, the representative receives no copy.
     """
-    if principal.has_role(Role.CITIZEN):
-        if principal.case_id != case_id:
-            return _refuse("a citizen link opens only its own case")
-        if holder is not None:
-            return _refuse("a representative's link does not change contact details")
-        return Decision(True, "citizen", "the citizen of this case")
-    if principal.has_role(Role.SUPERVISOR):
-        return Decision(True, "supervisor", "a supervisor")
-    if not principal.has_role(Role.CASEMANAGER):
-        return _refuse("only the citizen, the case's owner or team, or a supervisor")
-    if owner is not None and owner.owner_id == principal.subject:
-        return Decision(True, "owner", "the owner of the case")
-    if owner is not None and owner.team is not None and principal.team == owner.team:
-        return Decision(True, "team", "in the team of the case's owner")
-    return _refuse("not the owner of the case and not in the owner's team")
-
-
-def role_of(principal: Principal) -> str:
-    """The role a principal acted in, as the audit log names it (the strongest first)."""
-    for role in (Role.CITIZEN, Role.SUPERVISOR, Role.CASEMANAGER, Role.OPERATOR):
-        if principal.has_role(role):
-            return role.value
-    codes = sorted(principal.agency_codes)
-    if codes:
-        return f"agency:{codes[0]}"
-    return sorted(principal.roles)[0] if principal.roles else "none"
-
-
-def may_read_contact(principal: Principal, owner: CaseOwner | None) -> Decision:
-    """Whether a staff member may see how a case's citizen is reached (addresses masked).
-
-    As the dossier decides a staff read: a supervisor; the owner or the owner's team; any
-    casemanager while nobody owns the case (it waits in the buddy queue). Citizens read their
-    own preferences in the dossier's citizen view, not here.
-    """
-    if principal.has_role(Role.CITIZEN):
-        return _refuse("a citizen's preferences are read in the citizen view")
-    if principal.has_role(Role.SUPERVISOR):
-        return Decision(True, "supervisor", "a supervisor")
-    if not principal.has_role(Role.CASEMANAGER):
-        return _refuse("casemanagers and supervisors only")
-    if owner is None or owner.owner_id is None:
-        return Decision(True, "queue", "nobody owns the case yet")
-    if owner.owner_id == principal.subject:
-        return Decision(True, "owner", "the owner of the case")
-    if owner.team is not None and principal.team == owner.team:
-        return Decision(True, "team", "in the team of the case's owner")
-    return _refuse("not the owner of the case and not in the owner's team")
+    if relation is None:
+        return None
+    current: Sequence[str] = [
+        m.permit_id for m in case.mandates if m.holder == relation and m.status(now) == "current"
+    ]
+    return current[-1] if current else None

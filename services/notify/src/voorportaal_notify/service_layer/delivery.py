@@ -66,6 +66,7 @@ from voorportaal_contracts.citizen_links import citizen_link, sign_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import NotificationFailed, NotificationSent
 from voorportaal_contracts.types import MessageChannel
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.outbox import add_events
 from voorportaal_notify.adapters.orm import (
@@ -76,6 +77,7 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
+from voorportaal_notify.domain.access import current_mandate
 from voorportaal_notify.domain.delivery import (
     AttemptOutcome,
     DeliveryError,
@@ -95,7 +97,7 @@ from voorportaal_notify.domain.policy import (
 )
 from voorportaal_notify.domain.render import Message, Renderer, RenderError
 from voorportaal_notify.domain.templates import BUNDLE_TEMPLATE
-from voorportaal_notify.service_layer.case_state import OPEN_STATUSES, current_mandate
+from voorportaal_notify.service_layer.case_state import OPEN_STATUSES
 from voorportaal_notify.service_layer.notices import NoticeSender
 from voorportaal_notify.service_layer.recipients import (
     Recipient,
@@ -175,8 +177,10 @@ class DeliveryWorker:
         sms: SmsGateway,
         rng: random.Random | None = None,
         notices: NoticeSender | None = None,
+        access: CaseAccessStore | None = None,
     ) -> None:
         self._notices = notices
+        self._access = access
         self._sessions = sessions
         self._clock = clock
         self._config = config
@@ -289,7 +293,7 @@ class DeliveryWorker:
             return planned
         representative = representative_of(contact)
         holder = (
-            await current_mandate(session, case_id, representative.relation, now)
+            await self._mandate(session, case_id, representative.relation, now)
             if representative is not None
             else None
         )
@@ -308,6 +312,14 @@ class DeliveryWorker:
                 session, case_id, representative, copies, now, holder=holder
             )
         return planned
+
+    async def _mandate(
+        self, session: AsyncSession, case_id: str, relation: str | None, now: datetime
+    ) -> str | None:
+        """The current mandate a representative's copy acts under (None: no copy)."""
+        if self._access is None:
+            return None
+        return current_mandate(await self._access.get(session, case_id), relation, now)
 
     def _policy(self, recipient: Recipient) -> ContactPolicy:
         base = self._config.policy
@@ -483,7 +495,7 @@ class DeliveryWorker:
                 )
                 return None
             if recipient is not None and recipient.kind is RecipientKind.REPRESENTATIVE:
-                mandate = await current_mandate(session, row["case_id"], recipient.relation, now)
+                mandate = await self._mandate(session, row["case_id"], recipient.relation, now)
                 if row["holder"] is None or mandate != row["holder"]:
                     # The mandate ended (or changed) since the copy was planned: its link
                     # would open nothing, and the citizen's link never goes to a copy.

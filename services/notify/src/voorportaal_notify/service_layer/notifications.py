@@ -25,10 +25,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactPointsUpdated
 from voorportaal_contracts.types import MessageChannel
-from voorportaal_kit import audit
-from voorportaal_kit.audit import AuditAction, AuditRecord
-from voorportaal_kit.audit_log import AuditLog
+from voorportaal_kit.audit import AuditAction
+from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import CaseAccessStore, audit_record
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import Forbidden, NotFound, ServiceError
@@ -41,23 +41,17 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.domain.access import (
+    DATA_KIND,
     STAFF_REASONS,
     ChangeReason,
-    Decision,
     may_change_contact,
     may_read_contact,
-    role_of,
 )
 from voorportaal_notify.domain.notices import NoticeStatus
 from voorportaal_notify.domain.policy import ContactLoad, SentMessage, contact_load
 from voorportaal_notify.domain.render import BundleUpdate
 from voorportaal_notify.domain.rules import RuleSet
-from voorportaal_notify.service_layer.case_state import (
-    OPEN_STATUSES,
-    is_erased,
-    owner_of,
-    purge_case,
-)
+from voorportaal_notify.service_layer.case_state import OPEN_STATUSES, is_erased, purge_case
 from voorportaal_notify.service_layer.notices import NoticeQueue
 from voorportaal_notify.service_layer.recipients import (
     RecipientKind,
@@ -112,7 +106,8 @@ class NotifyService:
         clock: Clock,
         rules: RuleSet,
         notices: NoticeQueue,
-        audit: AuditLog,
+        audit: AuditTrail,
+        access: CaseAccessStore,
         *,
         confirmation_ttl: timedelta = timedelta(minutes=30),
     ) -> None:
@@ -122,6 +117,7 @@ class NotifyService:
         self._rules = rules
         self._notices = notices
         self._audit = audit
+        self._access = access
 
     # -- consumed events -------------------------------------------------------------------
 
@@ -275,47 +271,26 @@ class NotifyService:
         return [{**dict(m), "attempts": by_message.get(m["id"], [])} for m in found]
 
     async def preferences(self, case_id: str, principal: Principal) -> dict[str, Any]:
-        """How the citizen of a case is reached, with addresses masked: a supervisor, the
-        owner or team, or any casemanager while the case is in the queue; audited."""
+        """How the citizen of a case is reached, with addresses masked: staff who may see the
+        case's identity (the dossier's rule: supervisor, owner, team, a handover's colleague);
+        audited, allowed or refused."""
         now = self._clock.now()
-        async with self._sessions() as session:
-            decision = may_read_contact(principal, await owner_of(session, case_id))
-        if not decision.allowed:
-            async with self._sessions.begin() as session:
-                await self._audit.append(
-                    session,
-                    [
-                        _record(
-                            principal,
-                            case_id,
-                            "contact_details",
-                            "contact_preferences",
-                            decision,
-                            None,
-                            now,
-                            action=AuditAction.READ,
-                        )
-                    ],
-                )
-            raise Forbidden(decision.reason)
-        async with self._sessions.begin() as session:
-            row = await _contact_row(session, case_id)
-            await self._audit.append(
+        async with self._audit.transaction(self._sessions) as session:
+            decision = may_read_contact(principal, await self._access.get(session, case_id), now)
+            await self._audit.check(
                 session,
-                [
-                    _record(
-                        principal,
-                        case_id,
-                        "contact_details",
-                        "contact_preferences",
-                        decision,
-                        None,
-                        now,
-                        action=AuditAction.READ,
-                    )
-                ],
+                audit_record(
+                    principal,
+                    case_id,
+                    DATA_KIND,
+                    "contact_preferences",
+                    AuditAction.READ,
+                    decision,
+                    now,
+                ),
+                allowed=decision.allowed,
             )
-            return _masked(row)
+            return _masked(await _contact_row(session, case_id))
 
     async def change_preferences(
         self,
@@ -324,7 +299,6 @@ class NotifyService:
         principal: Principal,
         *,
         reason: ChangeReason,
-        holder: str | None = None,
     ) -> dict[str, Any]:
         """Change how the citizen is reached: by the citizen's own link, the case's owner or
         team, or a supervisor (`domain.access`); every attempt is audited, allowed or refused.
@@ -332,25 +306,31 @@ class NotifyService:
         A citizen changes channels, language and quiet hours; addresses only staff. A changed
         address is not confirmed: notify sends it a code (`confirm_address` takes it back), and
         nothing else goes to it until then; the old one, when it was confirmed, is told that
-        the details changed. The next
-        `ContactPointsUpdated` from the intake replaces the whole set again.
+        the details changed. The next `ContactPointsUpdated` from the intake replaces the whole
+        set again.
         """
         now = self._clock.now()
         is_citizen = principal.has_role(Role.CITIZEN)
-        kind = "contact_details" if change.email or change.phone else "contact_preferences"
-        decision = await self._decide(principal, case_id, holder)
-        if decision.allowed and is_citizen and (change.email or change.phone):
-            decision = Decision(False, "none", "addresses are changed with your contact person")
-        if decision.allowed and (reason in STAFF_REASONS) == is_citizen:
-            raise ServiceError(
-                "Give why the details change (citizen_request, representative_request, "
-                "undeliverable, correction)."
-                if not is_citizen
-                else "A citizen's own change has the reason own_choice.",
-                field="reason",
+        addresses = change.email is not None or change.phone is not None
+        kind = DATA_KIND if addresses else "contact_preferences"
+        async with self._audit.transaction(self._sessions) as session:
+            case = await self._access.get(session, case_id)
+            decision = may_change_contact(principal, case, now, addresses=addresses)
+            if decision.allowed and (reason in STAFF_REASONS) == is_citizen:
+                raise ServiceError(
+                    "Give why the details change (citizen_request, representative_request, "
+                    "undeliverable, correction)."
+                    if not is_citizen
+                    else "A citizen's own change has the reason own_choice.",
+                    field="reason",
+                )
+            await self._audit.check(
+                session,
+                audit_record(
+                    principal, case_id, kind, reason.value, AuditAction.CHANGE, decision, now
+                ),
+                allowed=decision.allowed,
             )
-        await self._refuse_unless(decision, principal, case_id, kind, reason.value, holder, now)
-        async with self._sessions.begin() as session:
             row = await _contact_row(session, case_id)
             values = _apply(row, change)
             verified = set(row.get("verified") or ())
@@ -374,9 +354,6 @@ class NotifyService:
             values["changed_by"] = "citizen" if is_citizen else principal.subject
             values["updated_at"] = now
             await self._upsert_contact(session, case_id, values)
-            await self._audit.append(
-                session, [_record(principal, case_id, kind, reason.value, decision, holder, now)]
-            )
             log.info(
                 "notify.preferences_changed",
                 case_id=case_id,
@@ -395,8 +372,6 @@ class NotifyService:
         channel: MessageChannel,
         code: str,
         principal: Principal,
-        *,
-        holder: str | None = None,
     ) -> dict[str, Any]:
         """Confirm an address changed here with the code notify sent to it (typed in by the
         citizen through their link, or at the desk by the owner, team or a supervisor).
@@ -404,11 +379,13 @@ class NotifyService:
         Five wrong tries end the code; a new one comes with the next change of the address.
         """
         now = self._clock.now()
-        decision = await self._decide(principal, case_id, holder)
-        await self._refuse_unless(
-            decision, principal, case_id, "contact_details", "confirm_address", holder, now
-        )
-        async with self._sessions.begin() as session:
+        async with self._audit.transaction(self._sessions) as session:
+            decision = may_change_contact(principal, await self._access.get(session, case_id), now)
+            record = audit_record(
+                principal, case_id, DATA_KIND, "confirm_address", AuditAction.CHANGE, decision, now
+            )
+            if not decision.allowed:
+                await self._audit.check(session, record, allowed=False)
             row = await _contact_row(session, case_id)
             column = dict((c, col) for c, col in ADDRESS_CHANNELS).get(channel)
             address = row.get(column) if column else None
@@ -455,52 +432,13 @@ class NotifyService:
                 values["held"] = held_for_confirmation({**row, **values})
                 values["updated_at"] = now
                 await self._upsert_contact(session, case_id, values)
-                await self._audit.append(
-                    session,
-                    [
-                        _record(
-                            principal,
-                            case_id,
-                            "contact_details",
-                            "confirm_address",
-                            decision,
-                            holder,
-                            now,
-                        )
-                    ],
-                )
+                await self._audit.write(session, [record])
         if not right:
             # Raised after the commit: the wrong try counts.
             log.info("notify.confirmation_wrong_code", case_id=case_id, tries=tries)
             raise ServiceError("The code is not right.", field="code")
         log.info("notify.address_confirmed", case_id=case_id, channel=channel.value)
         return _masked({**row, **values})
-
-    async def _decide(self, principal: Principal, case_id: str, holder: str | None) -> Decision:
-        async with self._sessions() as session:
-            return may_change_contact(
-                principal, case_id, await owner_of(session, case_id), holder=holder
-            )
-
-    async def _refuse_unless(
-        self,
-        decision: Decision,
-        principal: Principal,
-        case_id: str,
-        kind: str,
-        purpose: str,
-        holder: str | None,
-        now: datetime,
-    ) -> None:
-        """Audit a refusal (in its own transaction, so it stays) and answer 403."""
-        if decision.allowed:
-            return
-        async with self._sessions.begin() as session:
-            await self._audit.append(
-                session, [_record(principal, case_id, kind, purpose, decision, holder, now)]
-            )
-        log.info("notify.contact_change_refused", case_id=case_id, purpose=purpose)
-        raise Forbidden(decision.reason)
 
     async def _send_confirmation(
         self,
@@ -550,35 +488,6 @@ class NotifyService:
                 updated_at=now,
             )
         )
-
-
-def _record(
-    principal: Principal,
-    case_id: str,
-    kind: str,
-    purpose: str,
-    decision: Decision,
-    holder: str | None,
-    now: datetime,
-    *,
-    action: AuditAction = AuditAction.CHANGE,
-) -> AuditRecord:
-    """The audit record of one read of, or attempt to change, contact details (ids and codes
-    only)."""
-    return audit.record(
-        at=now,
-        actor=f"representative:{holder}" if holder else principal.subject,
-        role=role_of(principal),
-        case_id=case_id,
-        data_kind=kind,
-        purpose=purpose,
-        action=action,
-        allowed=decision.allowed,
-        basis=decision.basis,
-        reason=decision.reason,
-        # A citizen link for another case: the record says whose link it was.
-        on_behalf_of=principal.case_id if principal.case_id not in (None, case_id) else None,
-    )
 
 
 def _require_staff(principal: Principal) -> None:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX
 from voorportaal_kit.http import NotFound
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
@@ -251,11 +252,7 @@ class CitizenController(Controller):
         """Change your channels, language or quiet hours (your own link; not a representative's)."""
         citizen, claims = _citizen(state, token)
         changed = await _notify(state).change_preferences(
-            claims.case_id,
-            _change(data),
-            citizen,
-            reason=ChangeReason.OWN_CHOICE,
-            holder=claims.holder,
+            claims.case_id, _change(data), citizen, reason=ChangeReason.OWN_CHOICE
         )
         return PreferencesOut(**changed)
 
@@ -266,7 +263,7 @@ class CitizenController(Controller):
         """Confirm your new phone number or e-mail address with the code sent to it."""
         citizen, claims = _citizen(state, token)
         confirmed = await _notify(state).confirm_address(
-            claims.case_id, MessageChannel(data.channel), data.code, citizen, holder=claims.holder
+            claims.case_id, MessageChannel(data.channel), data.code, citizen
         )
         return PreferencesOut(**confirmed)
 
@@ -282,11 +279,11 @@ def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
         )
     except InvalidLink as exc:
         raise NotAuthorizedException(str(exc)) from None
-    citizen = Principal(
-        subject=f"citizen:{claims.case_id}",
-        roles=frozenset({Role.CITIZEN}),
-        case_id=claims.case_id,
+    # A representative's link acts as `representative:<mandate id>` (the kit's convention).
+    subject = (
+        f"{REPRESENTATIVE_PREFIX}{claims.holder}" if claims.holder else f"citizen:{claims.case_id}"
     )
+    citizen = Principal(subject=subject, roles=frozenset({Role.CITIZEN}), case_id=claims.case_id)
     return citizen, claims
 
 

@@ -6,18 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from voorportaal_contracts.events import (
-    BuddyAssigned,
     CaseAnonymised,
-    CaseHandedOver,
-    CaseReassigned,
-    CaseReleased,
     ContactPointsUpdated,
     ContactVerificationRequested,
-    MandateGranted,
-    MandateRevoked,
 )
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import CASE_EVENTS, CONTACT_POINTS, CONTACT_VERIFICATIONS
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.consumer import Handler, Subscription
 from voorportaal_notify.domain.rules import RuleSet
 from voorportaal_notify.service_layer.case_state import CaseState
@@ -29,7 +24,11 @@ GROUPS = {"case.events": "notify.case-events", "intake.events": "notify.intakes"
 
 
 def subscriptions(
-    notify: NotifyService, rules: RuleSet, case_state: CaseState, notices: NoticeQueue
+    notify: NotifyService,
+    rules: RuleSet,
+    case_state: CaseState,
+    notices: NoticeQueue,
+    access: CaseAccessStore,
 ) -> list[Subscription]:
     """One consumer group per topic the rules read, contact points, the case state and codes."""
     by_topic: dict[str, dict[type[Event], Handler]] = defaultdict(dict)
@@ -48,21 +47,13 @@ def subscriptions(
             on_tombstone=notify.on_contact_erased,
         )
     )
-    # Its own group (reading case.events from the start): who may change contact details,
-    # whose copy carries which mandate's link, and which cases were erased.
+    # Its own group (reading case.events from the start): who owns the case and in which
+    # team, its mandates (the kit's fold), and which cases were erased.
     found.append(
         Subscription(
             CASE_EVENTS,
             "notify.case-state",
-            {
-                BuddyAssigned: case_state.on_owner_changed,
-                CaseHandedOver: case_state.on_owner_changed,
-                CaseReassigned: case_state.on_owner_changed,
-                CaseReleased: case_state.on_owner_changed,
-                MandateGranted: case_state.on_mandate_granted,
-                MandateRevoked: case_state.on_mandate_revoked,
-                CaseAnonymised: case_state.on_anonymised,
-            },
+            access.handlers(also={CaseAnonymised: case_state.on_anonymised}),
         )
     )
     found.append(

@@ -1,6 +1,5 @@
-"""Case owners and mandates from case.events, confirmed channels, notices (codes, "your contact
-details were changed"), confirmations of addresses changed here, and erased cases; a
-representative's copy names its mandate.
+"""Confirmed channels, notices (codes, "your contact details were changed"), confirmations of
+addresses changed here, and erased cases; a representative's copy names its mandate.
 
 Contact points kept before this revision have no confirmed channel: nothing but a code goes to
 them until the intake sends a `ContactPointsUpdated` that lists the confirmed ones.
@@ -34,24 +33,6 @@ def upgrade() -> None:
         batch.alter_column("held", server_default=None)
     with op.batch_alter_table("messages") as batch:
         batch.add_column(sa.Column("holder", sa.String(64), nullable=True))
-    op.create_table(
-        "case_owners",
-        sa.Column("case_id", sa.String(64), primary_key=True),
-        sa.Column("owner_id", sa.String(64), nullable=True),
-        sa.Column("team", sa.String(64), nullable=True),
-        sa.Column("updated_at", AwareDateTime(), nullable=False),
-    )
-    op.create_table(
-        "mandates",
-        sa.Column("mandate_id", sa.String(64), primary_key=True),
-        sa.Column("case_id", sa.String(64), nullable=False),
-        sa.Column("relation", sa.String(32), nullable=False),
-        sa.Column("valid_from", AwareDateTime(), nullable=False),
-        sa.Column("valid_until", AwareDateTime(), nullable=False),
-        sa.Column("revoked_at", AwareDateTime(), nullable=True),
-        sa.Column("granted_at", AwareDateTime(), nullable=False),
-    )
-    op.create_index("ix_mandates_case", "mandates", ["case_id"])
     op.create_table(
         "notices",
         sa.Column("id", sa.String(64), primary_key=True),
@@ -98,7 +79,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Drop them."""
-    for table in ("erased_cases", "confirmations", "notices", "mandates", "case_owners"):
+    for table in ("erased_cases", "confirmations", "notices"):
         op.drop_table(table)
     with op.batch_alter_table("messages") as batch:
         batch.drop_column("holder")
