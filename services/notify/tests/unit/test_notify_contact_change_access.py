@@ -266,3 +266,17 @@ def test_preferences_are_read_by_the_owner_the_team_or_a_supervisor_audited(
         "contact_details",
     )
     assert record.outcome is (AuditOutcome.ALLOWED if status == 200 else AuditOutcome.REFUSED)
+
+
+def test_the_operator_command_verifies_notifys_audit_chain(
+    api: Api, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voorportaal_notify import __main__ as command
+    from voorportaal_notify import settings as settings_module
+
+    api.client.get(URL, headers=api.bearer("sup-1", "supervisor"))
+    monkeypatch.setattr(settings_module, "get_settings", lambda: api.settings)
+    monkeypatch.setattr(command, "get_settings", lambda: api.settings)
+    assert command.main(["audit-anchor"]) == 0
+    assert command.main(["audit-verify"]) == 0
+    assert "audit chain intact" in capsys.readouterr().out
