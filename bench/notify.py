@@ -105,6 +105,7 @@ async def worker_loop(port: int, n: int, tmp: Path) -> float:
                 channels=["email"],
                 language=LANGUAGES[i % len(LANGUAGES)],
                 email=f"w{i}@example.org",
+                verified=["email"],  # nothing but a code goes to an unconfirmed address
             )
             await notify.on_contact_points(session, Envelope(points, source="/bench"))
             event = ReferralAccepted(

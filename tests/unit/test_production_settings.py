@@ -82,6 +82,7 @@ def production(tmp_path: Path) -> dict[str, dict[str, Any]]:
         },
         "notify": {
             **common,
+            **anchor,
             "link_key": "citizen-link-key-of-production-0123456789",
             "smtp_host": "smtp.example.nl",
             "smtp_port": 587,
@@ -199,7 +200,7 @@ DEVELOPMENT_DEFAULTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("dossier", "citizen_link_key", {"citizen_link_key": DEV_CITIZEN_LINK_KEY}),
     *(
         (service, "audit_anchor_key", change)
-        for service in ("dossier", "intake", "routing")
+        for service in ("dossier", "intake", "notify", "routing")
         for change in (None, {"audit_anchor_key": DEV_AUDIT_ANCHOR_KEY})
     ),
     ("dossier", "clock_offset_s", {"clock_offset_s": 3600}),

@@ -137,9 +137,12 @@ _FAILURE_ORDER: Final = ("scope", "not_yet_valid", "expired", "revoked")
 def _by_scope(
     permits: Iterable[Permit], scope: SharingScope, now: datetime
 ) -> tuple[str | None, str | None]:
-    """(id of a permit that allows, failure kind of the most hopeful one that does not)."""
+    """(id of a permit that allows, failure kind of the most hopeful one that does not).
+
+    Permits are tried in id order, so every service names the same grant as the basis.
+    """
     failures: list[str] = []
-    for permit in permits:
+    for permit in sorted(permits, key=lambda p: p.permit_id):
         status = permit.status(now)
         if status != "current":
             failures.append(status)

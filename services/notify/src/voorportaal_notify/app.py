@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from voorportaal_kit.audit_log import AuditLog, AuditTrail, anchor_job
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 from voorportaal_kit.settings import Environment
-from voorportaal_notify.adapters.data_files import default_renderer, load_rules
+from voorportaal_notify.adapters.data_files import default_renderer, load_notices, load_rules
+from voorportaal_notify.adapters.orm import audit_log, case_access
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
@@ -17,7 +20,9 @@ from voorportaal_notify.entrypoints.http.routes import (
     DevOutboxController,
 )
 from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
+from voorportaal_notify.service_layer.case_state import CaseState
 from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
+from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue, NoticeSender
 from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings, get_settings
 
@@ -33,7 +38,7 @@ def definition(
     """The notify service as the kit runtime runs it; `email`/`sms` replace the real adapters
     (tests that simulate a crash wrap them)."""
     settings = settings or get_settings()
-    public = [r"^/citizen/[^/]+/preferences$"]
+    public = [r"^/citizen/[^/]+/preferences(/confirm)?$"]
     handlers: list[type] = [CaseNotifyController, CitizenController]
     if settings.environment is Environment.DEVELOPMENT:
         # What the local dev servers received: not even mounted outside development.
@@ -47,9 +52,16 @@ def definition(
         route_handlers=handlers,
         public_paths=public,
         on_runtime=lambda runtime: _wire(runtime, settings, email, sms),
-        subscriptions=lambda runtime: subscriptions(runtime.state["notify"], load_rules()),
+        subscriptions=lambda runtime: subscriptions(
+            runtime.state["notify"],
+            load_rules(),
+            runtime.state["case_state"],
+            runtime.state["notices"],
+            runtime.state["access"],
+        ),
         jobs=lambda runtime: [
-            PeriodicJob("delivery", settings.worker_interval_s, runtime.state["delivery"].run_once)
+            PeriodicJob("delivery", settings.worker_interval_s, runtime.state["delivery"].run_once),
+            anchor_job(runtime.state["audit"], runtime.sessions, settings, runtime.clock),
         ],
     )
 
@@ -61,14 +73,39 @@ def _wire(
     sms: SmsGateway | None,
 ) -> None:
     runtime.state["notify_settings"] = settings
-    runtime.state["notify"] = NotifyService(runtime.sessions, runtime.clock, load_rules())
+    link_key = settings.link_key.get_secret_value().encode()
+    email_sender = email or SmtpEmailSender(settings.smtp_config())
+    sms_gateway = sms or HttpSmsGateway(settings.sms_config())
+    runtime.state["audit"] = AuditLog(audit_log)
+    runtime.state["access"] = CaseAccessStore(case_access)
+    runtime.state["case_state"] = CaseState(runtime.clock)
+    runtime.state["notices"] = NoticeQueue(
+        runtime.clock,
+        link_key,
+        CodeLimits(per_hour=settings.code_limit_per_hour, per_day=settings.code_limit_per_day),
+    )
+    runtime.state["notify"] = NotifyService(
+        runtime.sessions,
+        runtime.clock,
+        load_rules(),
+        runtime.state["notices"],
+        # Each record is published on access.log too: the citizen's "who looked" covers notify.
+        AuditTrail(
+            runtime.state["audit"],
+            runtime.clock,
+            source=settings.event_source,
+            service=settings.service_name,
+        ),
+        runtime.state["access"],
+        confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
+    )
     runtime.state["delivery"] = DeliveryWorker(
         runtime.sessions,
         runtime.clock,
         DeliveryConfig(
             policy=settings.contact_policy(),
             retry=settings.retry_policy(),
-            link_key=settings.link_key.get_secret_value().encode(),
+            link_key=link_key,
             link_base_url=settings.citizen_link_base_url,
             link_ttl=timedelta(days=settings.link_ttl_days),
             send_lease=timedelta(seconds=settings.send_lease_s),
@@ -76,6 +113,17 @@ def _wire(
             source=settings.event_source,
         ),
         default_renderer(max_sms_segments=settings.sms_max_segments),
-        email or SmtpEmailSender(settings.smtp_config()),
-        sms or HttpSmsGateway(settings.sms_config()),
+        email_sender,
+        sms_gateway,
+        notices=NoticeSender(
+            runtime.sessions,
+            runtime.clock,
+            load_notices(),
+            email_sender,
+            sms_gateway,
+            settings.retry_policy(),
+            lease=timedelta(seconds=settings.send_lease_s),
+            batch_size=settings.worker_batch_size,
+        ),
+        access=runtime.state["access"],
     )

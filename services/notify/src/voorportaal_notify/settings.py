@@ -14,7 +14,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from voorportaal_kit.settings import Environment, ServiceSettings
+from voorportaal_kit.settings import AuditedServiceSettings, Environment
 from voorportaal_notify.adapters.sms_gateway import SmsGatewayConfig
 from voorportaal_notify.adapters.smtp import SmtpConfig
 from voorportaal_notify.domain.delivery import RetryPolicy
@@ -29,7 +29,7 @@ DEV_SMTP_HOST = "127.0.0.1"
 DEV_SMS_GATEWAY_URL = f"http://127.0.0.1:{DEV_SMS_PORT}/messages"
 
 
-class NotifySettings(ServiceSettings):
+class NotifySettings(AuditedServiceSettings):
     """The notify service's settings."""
 
     model_config = SettingsConfigDict(
@@ -111,6 +111,14 @@ class NotifySettings(ServiceSettings):
     send_lease_s: float = Field(default=120.0, gt=0)
     """A message left in `sending` this long (the process died mid-send) is sent again with
     the same idempotency key."""
+
+    # -- one-time codes ---------------------------------------------------------------------
+    code_limit_per_hour: int = Field(default=3, ge=1)
+    """One-time codes one address (phone or e-mail, over every case) may get per hour."""
+    code_limit_per_day: int = Field(default=10, ge=1)
+    """… and per 24 hours; further codes for it are not sent (`rate_limited`)."""
+    confirmation_ttl_s: float = Field(default=1800.0, gt=0)
+    """How long the code notify sends to an address changed through its API stays valid."""
 
     # -- citizen links ----------------------------------------------------------------------
     citizen_link_base_url: str = "http://127.0.0.1:8003/citizen/l"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from voorportaal_contracts.events import (
     BuddyAssigned,
+    CaseAnonymised,
     ContactPointsUpdated,
+    ContactVerificationRequested,
+    MandateGranted,
+    MandateRevoked,
     PromiseBroken,
     ReferralAccepted,
     ReferralDeclined,
@@ -23,13 +27,14 @@ PHONE = "+31612345678"
 
 
 def contact_points(case_id: str = CASE, **changes: Any) -> ContactPointsUpdated:
-    """A citizen reached by e-mail in Turkish, unless changed."""
+    """A citizen reached by e-mail in Turkish, both addresses confirmed, unless changed."""
     fields: dict[str, Any] = {
         "case_id": case_id,
         "channels": ["email"],
         "language": "tr",
         "email": EMAIL,
         "phone": PHONE,
+        "verified": ["email", "sms"],
     }
     return ContactPointsUpdated(**{**fields, **changes})
 
@@ -59,11 +64,83 @@ def declined(case_id: str = CASE, at: datetime = MONDAY) -> ReferralDeclined:
     )
 
 
-def buddy(case_id: str = CASE, at: datetime = MONDAY) -> BuddyAssigned:
-    """A casemanager became the citizen's buddy."""
+def buddy(
+    case_id: str = CASE, at: datetime = MONDAY, *, by: str = "cm-1", team: str | None = None
+) -> BuddyAssigned:
+    """A casemanager became the citizen's buddy (owner of the case, in `team`)."""
     return BuddyAssigned(
-        case_id=case_id, casemanager_id="cm-1", casemanager_name="Sanne de Vries", assigned_at=at
+        case_id=case_id,
+        casemanager_id=by,
+        casemanager_name="Sanne de Vries",
+        assigned_at=at,
+        team=team,
     )
+
+
+REPRESENTATIVE = {
+    "name": "J. Jansen",
+    "relation": "bewindvoerder",
+    "email": "bewind@example.org",
+    "receives_copies": True,
+}
+"""A bewindvoerder who receives copies by e-mail."""
+
+
+def mandate(
+    case_id: str = CASE,
+    mandate_id: str = "mandate-0001",
+    *,
+    relation: str = "bewindvoerder",
+    at: datetime = MONDAY,
+) -> MandateGranted:
+    """The citizen gave a representative a mandate (valid from an hour before `at`, 90 days)."""
+    return MandateGranted(
+        case_id=case_id,
+        mandate_id=mandate_id,
+        relation=relation,
+        scopes=["summary"],
+        valid_from=at - timedelta(hours=1),
+        valid_until=at + timedelta(days=90),
+        granted_by="citizen",
+    )
+
+
+def mandate_revoked(
+    case_id: str = CASE, mandate_id: str = "mandate-0001", at: datetime = MONDAY
+) -> MandateRevoked:
+    """The mandate ended."""
+    return MandateRevoked(
+        case_id=case_id, mandate_id=mandate_id, revoked_by="citizen", revoked_at=at
+    )
+
+
+def code_request(
+    case_id: str = CASE,
+    *,
+    channel: str = "sms",
+    phone: str | None = PHONE,
+    email: str | None = None,
+    code: str = "493027",
+    language: str = "nl",
+    at: datetime = MONDAY,
+    verification_id: str | None = None,
+) -> ContactVerificationRequested:
+    """The intake asks notify to send a one-time code (valid 15 minutes)."""
+    return ContactVerificationRequested(
+        case_id=case_id,
+        verification_id=verification_id or f"ver-{uuid.uuid4().hex[:12]}",
+        channel=channel,
+        phone=phone,
+        email=email,
+        code=code,
+        language=language,
+        expires_at=at + timedelta(minutes=15),
+    )
+
+
+def anonymised(case_id: str = CASE, at: datetime = MONDAY) -> CaseAnonymised:
+    """The case's retention passed."""
+    return CaseAnonymised(case_id=case_id, anonymised_at=at)
 
 
 def broken(case_id: str = CASE, at: datetime = MONDAY) -> PromiseBroken:

@@ -77,8 +77,8 @@ def test_staff_endpoints_need_a_token_and_a_staff_role(api: Api) -> None:
         citizen = api.bearer("citizen", case_id=CASE)
         assert api.client.get(url, headers=citizen).status_code == 403, url
         assert api.client.get(url, headers=api.bearer("agency:uwv")).status_code == 403, url
-        assert api.client.get(url, headers=api.bearer("casemanager")).status_code == 200, url
-    body = {"language": "en"}
+        assert api.client.get(url, headers=api.bearer("supervisor")).status_code == 200, url
+    body = {"language": "en", "reason": "citizen_request"}
     url = f"/cases/{CASE}/preferences"
     assert api.client.put(url, json=body).status_code == 401
     assert api.client.put(url, json=body, headers=api.bearer("agency:uwv")).status_code == 403
@@ -101,8 +101,13 @@ def test_a_casemanager_changes_preferences_and_sees_addresses_masked(api: Api) -
     url = f"/cases/{CASE}/preferences"
     changed = api.client.put(
         url,
-        json={"channels": ["sms", "email"], "phone": "+31687654321", "language": "ar"},
-        headers=api.bearer("casemanager"),
+        json={
+            "channels": ["sms", "email"],
+            "phone": "+31687654321",
+            "language": "ar",
+            "reason": "citizen_request",
+        },
+        headers=api.bearer("supervisor"),
     )
     assert changed.status_code == 200, changed.text
     prefs = changed.json()
@@ -114,13 +119,14 @@ def test_a_casemanager_changes_preferences_and_sees_addresses_masked(api: Api) -
 
 def test_bad_preferences_are_refused_with_the_field(api: Api) -> None:
     url = f"/cases/{CASE}/preferences"
-    staff = api.bearer("casemanager")
-    bad = api.client.put(url, json={"phone": "0612"}, headers=staff)
+    staff = api.bearer("supervisor")
+    why = {"reason": "correction"}
+    bad = api.client.put(url, json={"phone": "0612", **why}, headers=staff)
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "phone"
-    half = api.client.put(url, json={"quiet_from": "22:00"}, headers=staff)
+    half = api.client.put(url, json={"quiet_from": "22:00", **why}, headers=staff)
     assert half.status_code == 400 and "quiet" in half.text
     unknown = api.client.put(
-        "/cases/vp-unknown-case/preferences", json={"language": "en"}, headers=staff
+        "/cases/vp-unknown-case/preferences", json={"language": "en", **why}, headers=staff
     )
     assert unknown.status_code == 404
 
@@ -146,7 +152,7 @@ def test_a_forged_expired_or_foreign_link_changes_nothing(api: Api) -> None:
     addresses = {"email": "x@example.org"}
     refused = api.client.put(f"/citizen/{api.link()}/preferences", json=addresses)
     assert refused.status_code == 400, "a citizen's link does not change addresses"
-    prefs = api.client.get(f"/cases/{CASE}/preferences", headers=api.bearer("casemanager"))
+    prefs = api.client.get(f"/cases/{CASE}/preferences", headers=api.bearer("supervisor"))
     assert prefs.json()["language"] == "tr"
 
 
@@ -173,11 +179,17 @@ _PRODUCTION_TRANSPORT: dict[str, Any] = {
 
 def test_production_refuses_the_development_link_key() -> None:
     with pytest.raises(ValidationError, match="link_key: development default"):
-        NotifySettings(environment="production", auth=_PRODUCTION_AUTH, **_PRODUCTION_TRANSPORT)
+        NotifySettings(
+            environment="production",
+            auth=_PRODUCTION_AUTH,
+            audit_anchor_key=SecretStr("a" * 40),
+            **_PRODUCTION_TRANSPORT,
+        )
     NotifySettings(
         environment="production",
         auth=_PRODUCTION_AUTH,
         link_key=SecretStr("q" * 40),
+        audit_anchor_key=SecretStr("a" * 40),
         **_PRODUCTION_TRANSPORT,
     )
 
@@ -187,6 +199,7 @@ def test_production_refuses_smtp_without_starttls() -> None:
         "environment": "production",
         "auth": _PRODUCTION_AUTH,
         "link_key": SecretStr("q" * 40),
+        "audit_anchor_key": SecretStr("a" * 40),
         **_PRODUCTION_TRANSPORT,
     }
     with pytest.raises(ValidationError, match="smtp_starttls: production requires STARTTLS"):
@@ -205,6 +218,7 @@ def test_the_dev_outbox_is_not_mounted_outside_development(tmp_path: Path) -> No
         kafka_bootstrap_servers="127.0.0.1:1",
         auth=_PRODUCTION_AUTH,
         link_key=SecretStr("q" * 40),
+        audit_anchor_key=SecretStr("a" * 40),
         worker_interval_s=3600,
         **_PRODUCTION_TRANSPORT,
     )

@@ -7,13 +7,8 @@ worker runs one round at a time (`run_once`), as its periodic job would.
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from notify_factories import (
@@ -21,28 +16,32 @@ from notify_factories import (
     EMAIL,
     MONDAY,
     PHONE,
+    REPRESENTATIVE,
     accepted,
     broken,
     buddy,
     contact_points,
     declined,
+    mandate,
 )
-from sqlalchemy import text
+from notify_harness import (
+    CASEMANAGER,
+    FORBIDDEN,
+    SUPERVISOR,
+    WINDOW,
+    Notify,
+    NotifyFactory,
+    mail_text,
+)
 
 from voorportaal_contracts.citizen_links import verify_link_token
-from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import BuddyAssigned, ContactPointsUpdated, ReferralReceived
-from voorportaal_contracts.registry import Event
-from voorportaal_kit.auth import Principal
-from voorportaal_kit.clock import FixedClock
+from voorportaal_contracts.events import BuddyAssigned, ReferralReceived
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import NotFound
-from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.adapters.data_files import default_renderer
-from voorportaal_notify.adapters.senders import EmailReceipt, EmailSender, SmsGateway, SmsReceipt
+from voorportaal_notify.adapters.senders import EmailReceipt, SmsReceipt
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
-from voorportaal_notify.app import definition
 from voorportaal_notify.devservers import (
     DevSmtpServer,
     SmsGatewayStub,
@@ -50,111 +49,6 @@ from voorportaal_notify.devservers import (
     read_sent_sms,
 )
 from voorportaal_notify.domain.render import Message
-from voorportaal_notify.service_layer.delivery import DeliveryWorker, RoundResult
-from voorportaal_notify.service_layer.notifications import NotifyService
-from voorportaal_notify.settings import NotifySettings
-
-CASEMANAGER = Principal(subject="cm-1", roles=frozenset({"casemanager"}))
-WINDOW = timedelta(minutes=15)
-FORBIDDEN = ("1234", "WW", "CJIB", "schuld", "euro", "not_eligible")
-"""Words from the events' notes that must never reach a message."""
-
-
-@dataclass
-class Notify:
-    runtime: ServiceRuntime
-    service: NotifyService
-    worker: DeliveryWorker
-    clock: FixedClock
-    settings: NotifySettings
-    store: Path
-
-    async def handle(self, data: Event) -> None:
-        envelope = Envelope(data, source="/test", time=self.clock.now())
-        async with self.runtime.sessions.begin() as session:
-            if isinstance(data, ContactPointsUpdated):
-                await self.service.on_contact_points(session, envelope)
-            else:
-                await self.service.on_event(session, envelope)
-
-    async def erase(self, case_id: str = CASE) -> None:
-        async with self.runtime.sessions.begin() as session:
-            await self.service.on_contact_erased(session, case_id)
-
-    async def run(self, after: timedelta = timedelta(0)) -> RoundResult:
-        self.clock.advance(after)
-        return await self.worker.run_once()
-
-    async def outbox(self) -> list[tuple[str, dict[str, Any]]]:
-        async with self.runtime.sessions() as session:
-            rows = (await session.execute(text("SELECT event_type, value FROM outbox"))).all()
-        return [(r[0].rsplit(".", 1)[-1], json.loads(bytes(r[1]))) for r in rows]
-
-    async def deliveries(self, case_id: str = CASE) -> list[dict[str, Any]]:
-        return await self.service.deliveries(case_id, CASEMANAGER)
-
-
-NotifyFactory = Callable[..., Awaitable[Notify]]
-
-
-@pytest.fixture
-async def make_notify(
-    tmp_path: Path, smtp_server: DevSmtpServer, sms_stub: SmsGatewayStub
-) -> AsyncIterator[NotifyFactory]:
-    runtimes: list[ServiceRuntime] = []
-
-    async def make(
-        email: Callable[[NotifySettings], EmailSender] | None = None,
-        sms: Callable[[NotifySettings], SmsGateway] | None = None,
-        start: datetime = MONDAY,
-        **overrides: Any,
-    ) -> Notify:
-        values: dict[str, Any] = {
-            "data_dir": tmp_path,
-            "kafka_bootstrap_servers": "127.0.0.1:1",
-            "smtp_port": smtp_server.port,
-            "smtp_timeout_s": 5,
-            "sms_gateway_url": sms_stub.url,
-            "sms_timeout_s": 5,
-            "retry_jitter": 0,
-            **overrides,
-        }
-        settings = NotifySettings(**values)
-        clock = FixedClock(start)
-        runtime = ServiceRuntime(
-            definition(
-                settings,
-                email=email(settings) if email else None,
-                sms=sms(settings) if sms else None,
-            ),
-            clock=clock,
-        )
-        runtimes.append(runtime)
-        await asyncio.to_thread(runtime.migrate)
-        return Notify(
-            runtime,
-            runtime.state["notify"],
-            runtime.state["delivery"],
-            clock,
-            settings,
-            tmp_path,
-        )
-
-    yield make
-    for runtime in runtimes:
-        await runtime.engine.dispose()
-
-
-@pytest.fixture
-async def notify(make_notify: NotifyFactory) -> Notify:
-    return await make_notify()
-
-
-def mail_text(store: Path, index: int = 0) -> tuple[Any, str, str]:
-    mail = read_sent_emails(store)[index].message()
-    plain, html = mail.get_body(("plain",)), mail.get_body(("html",))
-    assert plain is not None and html is not None
-    return mail, str(plain.get_content()), str(html.get_content())
 
 
 async def test_an_event_becomes_one_email_in_the_citizens_language_after_the_window(
@@ -396,13 +290,8 @@ async def test_an_urgent_update_goes_out_at_once_and_takes_the_queue_along(
 
 
 async def test_a_representative_receives_a_marked_copy(notify: Notify) -> None:
-    representative = {
-        "name": "J. Jansen",
-        "relation": "bewindvoerder",
-        "email": "bewind@example.org",
-        "receives_copies": True,
-    }
-    await notify.handle(contact_points(language="nl", representative=representative))
+    await notify.handle(mandate())
+    await notify.handle(contact_points(language="nl", representative=REPRESENTATIVE))
     await notify.handle(accepted())
     await notify.run(WINDOW)
     mails = read_sent_emails(notify.store)
@@ -432,7 +321,7 @@ async def test_a_tombstone_erases_contact_points_and_what_was_waiting(notify: No
     assert read_sent_emails(notify.store) == []
     assert await notify.deliveries() == []
     with pytest.raises(NotFound):
-        await notify.service.preferences(CASE, CASEMANAGER)
+        await notify.service.preferences(CASE, SUPERVISOR)
 
 
 async def test_a_tombstone_cancels_a_planned_message(

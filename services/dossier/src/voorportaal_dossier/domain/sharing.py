@@ -185,9 +185,12 @@ _FAILURE_ORDER: Final = ("scope", "not_yet_valid", "expired", "revoked")
 def _by_scope(
     items: list[tuple[str, frozenset[SharingScope], str]], scope: SharingScope
 ) -> tuple[str | None, str | None]:
-    """(id of an item that allows, failure kind of the best one that does not)."""
+    """(id of an item that allows, failure kind of the best one that does not).
+
+    Items are tried in id order, so every service names the same grant as the basis.
+    """
     failures: list[str] = []
-    for item_id, scopes, status in items:
+    for item_id, scopes, status in sorted(items, key=lambda item: item[0]):
         if status != "current":
             failures.append(status)
         elif scope not in scopes:

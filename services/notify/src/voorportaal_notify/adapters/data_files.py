@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from voorportaal_notify.domain.notices import NoticeCatalogue
 from voorportaal_notify.domain.render import Renderer
 from voorportaal_notify.domain.rules import RuleSet
 from voorportaal_notify.domain.templates import TemplateCatalogue
@@ -50,3 +51,22 @@ def load_templates(version: str = CURRENT_VERSION) -> TemplateCatalogue:
 def default_renderer(version: str = CURRENT_VERSION, max_sms_segments: int = 3) -> Renderer:
     """A renderer over a version's templates (cached: templates compile once per process)."""
     return Renderer(load_templates(version), max_sms_segments=max_sms_segments)
+
+
+@cache
+def load_notices(version: str = CURRENT_VERSION) -> NoticeCatalogue:
+    """The notices of a version (codes, "your contact details were changed")."""
+    root = DATA_ROOT / version
+    notices: dict[str, Any] = {}
+    for path in sorted((root / "notices").glob("*.toml")):
+        data = _toml(path)
+        if data.get("id") != path.stem:
+            raise ValueError(f"{path.name} holds notice {data.get('id')!r}")
+        notices[path.stem] = data
+    common = _toml(root / "common.toml")
+    return NoticeCatalogue.model_validate(
+        {
+            "notices": notices,
+            "directions": {lang: text.get("direction", "ltr") for lang, text in common.items()},
+        }
+    )

@@ -1,8 +1,10 @@
 """The notify service's tables (its own database; no other service reads them).
 
-Only `contact_points` holds personal data (addresses, a representative's name); a tombstone on
-`contact.points` deletes its row. Every other table holds ids, template ids and statuses, so
-the delivery record and the contact-load meter survive an erasure without personal data.
+Personal data lives in `contact_points` (addresses, a representative's name), in an open
+`notices` row (the address a code or a "your details were changed" notice goes to, and the code)
+and in `pending_updates.fields` (a staff member's name, a date). A tombstone on `contact.points`
+or `CaseAnonymised` deletes or blanks all three; every other table holds ids, template ids,
+statuses and times, so the delivery record and the contact-load meter survive an erasure.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
+from voorportaal_kit.tables import audit_table, case_access_table
 
 metadata = new_metadata()
 
@@ -26,6 +29,20 @@ contact_points = Table(
     Column("representative", JSON, nullable=True, comment="Personal data: name, addresses"),
     Column("changed_by", String(64), nullable=False, comment="intake, staff id or citizen"),
     Column("updated_at", AwareDateTime(), nullable=False),
+    Column(
+        "verified",
+        JSON,
+        nullable=False,
+        default=list,
+        comment="Channels whose current address the citizen confirmed with a one-time code",
+    ),
+    Column(
+        "held",
+        Boolean,
+        nullable=False,
+        default=False,
+        comment="The citizen's updates wait: an address was given, none is confirmed",
+    ),
     comment="From contact.points (or changed here); a tombstone deletes the row",
 )
 
@@ -74,6 +91,12 @@ messages = Table(
     Column("created_at", AwareDateTime(), nullable=False),
     Column("updated_at", AwareDateTime(), nullable=False),
     Column("sent_at", AwareDateTime(), nullable=True),
+    Column(
+        "holder",
+        String(64),
+        nullable=True,
+        comment="A representative's copy: the mandate id its link acts under",
+    ),
     Index("ix_messages_case", "case_id"),
     Index("ix_messages_due", "status", "next_attempt_at"),
 )
@@ -107,3 +130,62 @@ sent_log = Table(
     Index("ix_sent_log_case", "case_id", "sent_at"),
     comment="What each household received: the contact-load meter and the rate limit",
 )
+
+case_access = case_access_table(metadata, "notify_case_access")
+"""Who owns each case, its team, queue state and mandates (the kit's fold of case.events): who
+may change contact details, and which mandate a representative's copy acts under."""
+
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="The verification id, or our own"),
+    Column("case_id", String(64), nullable=False),
+    Column("kind", String(24), nullable=False, comment="verification_code or contact_changed"),
+    Column("channel", String(8), nullable=False),
+    Column("address", String(320), nullable=True, comment="Personal data; blanked when done"),
+    Column("address_key", String(64), nullable=True, comment="Keyed hash of the address"),
+    Column("code", String(6), nullable=True, comment="The one-time code; blanked when done"),
+    Column("language", String(2), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("reason_code", String(64), nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", AwareDateTime(), nullable=True),
+    Column("expires_at", AwareDateTime(), nullable=True, comment="A code is useless after it"),
+    Column("provider_message_id", String(128), nullable=True),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Column("sent_at", AwareDateTime(), nullable=True),
+    Index("ix_notices_due", "status", "next_attempt_at"),
+    Index("ix_notices_address", "address_key", "created_at"),
+    Index("ix_notices_case", "case_id"),
+    comment="Messages to one given address outside the bundling: one-time codes (rate-limited "
+    "per address) and the notice to an old address that the contact details changed",
+)
+
+confirmations = Table(
+    "confirmations",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="The notice that carried the code"),
+    Column("case_id", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("address_key", String(64), nullable=False, comment="Keyed hash of the new address"),
+    Column("code_hash", String(64), nullable=False, comment="Keyed hash of the code"),
+    Column("tries", Integer, nullable=False),
+    Column("status", String(16), nullable=False, comment="open, confirmed, failed, superseded"),
+    Column("expires_at", AwareDateTime(), nullable=False),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Index("ix_confirmations_case", "case_id", "channel"),
+    comment="Codes notify sent itself to an address changed here, until typed back",
+)
+
+erased_cases = Table(
+    "erased_cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("erased_at", AwareDateTime(), nullable=False),
+    comment="Cases anonymised: contact points that arrive later are not kept",
+)
+
+audit_log = audit_table(metadata, "notify_audit_log")
+"""Who changed (or tried to change) how a citizen is reached, why, and whether it was allowed."""

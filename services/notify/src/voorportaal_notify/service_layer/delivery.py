@@ -34,6 +34,14 @@ is the few milliseconds between the server's `250` and our commit. A lease short
 send could also let a second replica resend while the first is still talking to the server; the
 lease (120 s) is far above the SMTP and gateway timeouts (10 s) for that reason.
 
+**Confirmed addresses, own links.** The citizen's updates are planned only while they have a
+confirmed channel (`recipients.held_for_confirmation`); a message whose channel lost its
+confirmation before it went out is `held` until one is confirmed again. A representative's copy
+is planned only under a current mandate (`MandateGranted` on `case.events`, matched by the
+representative's relation), and its link names that mandate (`holder`): never the citizen's own
+link. One-time codes and the notice to an old address go out in the same round
+(`service_layer.notices`).
+
 Outcome events are published for the citizen's messages only: a representative's copy that
 fails is recorded in the deliveries but does not tell the casemanager "we could not reach this
 citizen".
@@ -58,6 +66,7 @@ from voorportaal_contracts.citizen_links import citizen_link, sign_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import NotificationFailed, NotificationSent
 from voorportaal_contracts.types import MessageChannel
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.outbox import add_events
 from voorportaal_notify.adapters.orm import (
@@ -68,6 +77,7 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
+from voorportaal_notify.domain.access import current_mandate
 from voorportaal_notify.domain.delivery import (
     AttemptOutcome,
     DeliveryError,
@@ -87,11 +97,13 @@ from voorportaal_notify.domain.policy import (
 )
 from voorportaal_notify.domain.render import Message, Renderer, RenderError
 from voorportaal_notify.domain.templates import BUNDLE_TEMPLATE
-from voorportaal_notify.service_layer.notifications import OPEN_STATUSES
+from voorportaal_notify.service_layer.case_state import OPEN_STATUSES
+from voorportaal_notify.service_layer.notices import NoticeSender
 from voorportaal_notify.service_layer.recipients import (
     Recipient,
     RecipientKind,
     citizen_of,
+    held_for_confirmation,
     recipient_of,
     representative_of,
 )
@@ -122,6 +134,8 @@ class RoundResult:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    notices: int = 0
+    """One-time codes and old-address notices sent."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +149,7 @@ class _Claim:
     attempt: int
     idempotency_key: str
     rendered: Message
+    holder: str | None = None
 
 
 def idempotency_key(case_id: str, recipient: str, update_ids: Sequence[str]) -> str:
@@ -161,7 +176,11 @@ class DeliveryWorker:
         email: EmailSender,
         sms: SmsGateway,
         rng: random.Random | None = None,
+        notices: NoticeSender | None = None,
+        access: CaseAccessStore | None = None,
     ) -> None:
+        self._notices = notices
+        self._access = access
         self._sessions = sessions
         self._clock = clock
         self._config = config
@@ -172,6 +191,7 @@ class DeliveryWorker:
 
     async def run_once(self) -> RoundResult:
         """Plan what is due, then send what is due; one round of the periodic job."""
+        notices = await self._notices.run_once() if self._notices is not None else 0
         planned = await self.plan()
         sent = retried = failed = 0
         for message_id in await self._due_messages():
@@ -182,7 +202,7 @@ class DeliveryWorker:
                 failed += 1
             elif outcome is not None:
                 retried += 1
-        return RoundResult(planned, sent, retried, failed)
+        return RoundResult(planned, sent, retried, failed, notices)
 
     # -- planning ----------------------------------------------------------------------------
 
@@ -195,7 +215,16 @@ class DeliveryWorker:
                         select(pending_updates.c.case_id)
                         .where(
                             or_(
-                                pending_updates.c.message_id.is_(None),
+                                and_(
+                                    pending_updates.c.message_id.is_(None),
+                                    # Held for a confirmed address: they wait without taking
+                                    # a place in the batch.
+                                    pending_updates.c.case_id.in_(
+                                        select(contact_points.c.case_id).where(
+                                            contact_points.c.held.is_(False)
+                                        )
+                                    ),
+                                ),
                                 and_(
                                     pending_updates.c.copy_wanted.is_(True),
                                     pending_updates.c.copy_message_id.is_(None),
@@ -257,20 +286,40 @@ class DeliveryWorker:
         planned = 0
         citizen = citizen_of(contact)
         for_citizen = [u for u in updates if u["message_id"] is None]
-        if for_citizen:
+        if for_citizen and not held_for_confirmation(contact):
             planned += await self._plan_for(session, case_id, citizen, for_citizen, now)
         copies = [u for u in updates if u["copy_wanted"] and u["copy_message_id"] is None]
+        if not copies:
+            return planned
         representative = representative_of(contact)
-        if copies and representative is None:
-            # Nobody receives copies (now): these updates will never be copied.
+        holder = (
+            await self._mandate(session, case_id, representative.relation, now)
+            if representative is not None
+            else None
+        )
+        if representative is None or holder is None:
+            # Nobody receives copies (now), or nobody under a current mandate: these updates
+            # will never be copied.
             await session.execute(
                 update(pending_updates)
                 .where(pending_updates.c.id.in_([u["id"] for u in copies]))
                 .values(copy_wanted=False)
             )
-        elif copies and representative is not None:
-            planned += await self._plan_for(session, case_id, representative, copies, now)
+            if representative is not None:
+                log.info("notify.copy_without_mandate", case_id=case_id, updates=len(copies))
+        else:
+            planned += await self._plan_for(
+                session, case_id, representative, copies, now, holder=holder
+            )
         return planned
+
+    async def _mandate(
+        self, session: AsyncSession, case_id: str, relation: str | None, now: datetime
+    ) -> str | None:
+        """The current mandate a representative's copy acts under (None: no copy)."""
+        if self._access is None:
+            return None
+        return current_mandate(await self._access.get(session, case_id), relation, now)
 
     def _policy(self, recipient: Recipient) -> ContactPolicy:
         base = self._config.policy
@@ -290,6 +339,8 @@ class DeliveryWorker:
         recipient: Recipient,
         updates: Sequence[Mapping[Any, Any]],
         now: datetime,
+        *,
+        holder: str | None = None,
     ) -> bool:
         policy = self._policy(recipient)
         sent_at = (
@@ -343,6 +394,7 @@ class DeliveryWorker:
                 created_at=now,
                 updated_at=now,
                 sent_at=None,
+                holder=holder,
             )
         )
         column = (
@@ -422,6 +474,33 @@ class DeliveryWorker:
             )
             recipient = recipient_of(contact, row["recipient"]) if contact else None
             channel = self._channel_for(row, recipient)
+            if (
+                contact is not None
+                and recipient is not None
+                and channel is None
+                and recipient.kind is RecipientKind.CITIZEN
+                and held_for_confirmation(contact)
+            ):
+                # The address lost its confirmation before the message went out: the message
+                # is held until a channel is confirmed again (`NotifyService` releases it).
+                await session.execute(
+                    update(messages)
+                    .where(messages.c.id == message_id)
+                    .values(
+                        status="held",
+                        reason_code="unconfirmed",
+                        next_attempt_at=None,
+                        updated_at=now,
+                    )
+                )
+                return None
+            if recipient is not None and recipient.kind is RecipientKind.REPRESENTATIVE:
+                mandate = await self._mandate(session, row["case_id"], recipient.relation, now)
+                if row["holder"] is None or mandate != row["holder"]:
+                    # The mandate ended (or changed) since the copy was planned: its link
+                    # would open nothing, and the citizen's link never goes to a copy.
+                    await self._finish(session, row, now, "cancelled", "no_mandate", stage=False)
+                    return None
             if recipient is None or channel is None:
                 await self._finish(session, row, now, "cancelled", "no_channel", stage=False)
                 return None
@@ -485,6 +564,7 @@ class DeliveryWorker:
             attempt,
             row["idempotency_key"],
             rendered,
+            row["holder"],
         )
 
     @staticmethod
@@ -514,11 +594,17 @@ class DeliveryWorker:
         if not updates:
             raise RenderError("the message's updates are gone")
         # The expiry derives from the message, not the attempt: a resend is the same text.
+        holder = None
+        if recipient.kind is RecipientKind.REPRESENTATIVE:
+            holder = row["holder"]
+            if holder is None:
+                raise RenderError("a representative's copy needs their mandate's link")
         token = sign_link_token(
             self._config.link_key,
             case_id=row["case_id"],
             page=row["link_page"],
             expires_at=row["created_at"].replace(microsecond=0) + self._config.link_ttl,
+            holder=holder,
         )
         context = {
             "link": citizen_link(self._config.link_base_url, token),

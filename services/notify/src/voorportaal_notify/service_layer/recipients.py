@@ -1,5 +1,13 @@
 """Who a case's messages go to, read from its contact points: the citizen and, when they asked
-for it, a representative who receives copies."""
+for it, a representative who receives copies.
+
+**Nothing but a code goes to an address the citizen has not confirmed.** The citizen's
+preferences keep only the addresses of confirmed channels (`verified`), so a message goes to
+the first *confirmed* channel in the citizen's order (an unconfirmed first choice is passed
+over for a confirmed one). When the citizen has an address on a channel they chose but has
+confirmed none, their updates are **held** (`held_for_confirmation`): they wait, unplanned,
+until a `ContactPointsUpdated` lists a confirmed channel, and then go out as one message.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +38,8 @@ class Recipient:
     language: str
     quiet_hours: QuietHours | None
     """Their own quiet hours; None means the service default."""
+    relation: str | None = None
+    """A representative's relation to the citizen (how their mandate is found)."""
 
 
 def _channels(values: Any) -> tuple[MessageChannel, ...]:
@@ -43,14 +53,35 @@ def _quiet(row: Mapping[Any, Any]) -> QuietHours | None:
     return QuietHours(time.fromisoformat(start), time.fromisoformat(end))
 
 
+def _verified(row: Mapping[Any, Any]) -> set[MessageChannel]:
+    return {MessageChannel(v) for v in row.get("verified") or ()}
+
+
 def citizen_of(row: Mapping[Any, Any]) -> Recipient:
-    """The citizen, from a `contact_points` row."""
+    """The citizen, from a `contact_points` row: only confirmed addresses are reachable."""
+    confirmed = _verified(row)
     return Recipient(
         RecipientKind.CITIZEN,
-        ContactPreferences(_channels(row["channels"]), email=row["email"], phone=row["phone"]),
+        ContactPreferences(
+            _channels(row["channels"]),
+            email=row["email"] if MessageChannel.EMAIL in confirmed else None,
+            phone=row["phone"] if MessageChannel.SMS in confirmed else None,
+        ),
         row["language"],
         _quiet(row),
     )
+
+
+def held_for_confirmation(row: Mapping[Any, Any]) -> bool:
+    """Whether the citizen's updates wait for a confirmed address.
+
+    True when a channel they chose has an address but no chosen channel is confirmed; a
+    citizen without any electronic address is not held (their messages are skipped, as before).
+    """
+    everything = ContactPreferences(
+        _channels(row["channels"]), email=row["email"], phone=row["phone"]
+    )
+    return bool(everything.usable_channels()) and not citizen_of(row).prefs.usable_channels()
 
 
 def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
@@ -69,6 +100,7 @@ def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
         ContactPreferences(tuple(order), email=rep.get("email"), phone=rep.get("phone")),
         row["language"],
         _quiet(row),
+        rep.get("relation"),
     )
 
 

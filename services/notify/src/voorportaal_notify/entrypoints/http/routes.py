@@ -5,20 +5,22 @@ Translation only: rules live in the service layer."""
 from __future__ import annotations
 
 from datetime import datetime, time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, put
+from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
+from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX
 from voorportaal_kit.http import NotFound
 from voorportaal_kit.settings import Environment
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
 from voorportaal_notify.settings import NotifySettings
 
@@ -44,8 +46,13 @@ class CitizenPreferencesIn(_In):
 
 
 class PreferencesIn(CitizenPreferencesIn):
-    """What a casemanager may change on the citizen's behalf: also addresses and copies."""
+    """What the case's owner, team or a supervisor may change on the citizen's behalf: also
+    addresses and copies, always with why."""
 
+    reason: ChangeReason = Field(
+        description="Why the details change (audited): citizen_request, representative_request, "
+        "undeliverable or correction; `own_choice` only with the citizen's own token."
+    )
     email: EmailStr | None = None
     phone: str | None = Field(default=None, pattern=r"^\+[1-9]\d{7,14}$", description="E.164")
     representative_copies: bool | None = None
@@ -71,6 +78,16 @@ class PreferencesOut(BaseModel):
     representative: RepresentativeOut | None
     changed_by: str
     updated_at: datetime
+    verified: list[str] = Field(
+        description="Channels whose address is confirmed; nothing but a code goes to the others."
+    )
+
+
+class ConfirmIn(_In):
+    """The code notify sent to a changed address, typed back to confirm it."""
+
+    channel: Literal["email", "sms"]
+    code: str = Field(pattern=r"^\d{6}$", description="The six digits from the message.")
 
 
 class ContactLoadOut(BaseModel):
@@ -202,9 +219,25 @@ class CaseNotifyController(Controller):
         case_id: CaseIdParam,
         data: JSONBody[PreferencesIn],
     ) -> PreferencesOut:
-        """Change how the citizen is reached, on their behalf (casemanager, supervisor)."""
-        changed = await _notify(state).change_preferences(case_id, _change(data), _actor(request))
+        """Change how the citizen is reached (the case's owner or team, a supervisor; audited)."""
+        changed = await _notify(state).change_preferences(
+            case_id, _change(data), _actor(request), reason=data.reason
+        )
         return PreferencesOut(**changed)
+
+    @post("/{case_id:str}/preferences/confirm", operation_id="confirmAddress", status_code=200)
+    async def confirm_address(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        case_id: CaseIdParam,
+        data: JSONBody[ConfirmIn],
+    ) -> PreferencesOut:
+        """Confirm a changed address with the code sent to it (at the desk; audited)."""
+        confirmed = await _notify(state).confirm_address(
+            case_id, MessageChannel(data.channel), data.code, _actor(request)
+        )
+        return PreferencesOut(**confirmed)
 
 
 class CitizenController(Controller):
@@ -217,23 +250,42 @@ class CitizenController(Controller):
     async def change_own(
         self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
     ) -> PreferencesOut:
-        """Change your channels, language or quiet hours (the link is your key)."""
-        settings = _settings(state)
-        try:
-            claims = verify_link_token(
-                settings.link_key.get_secret_value().encode(),
-                token,
-                now=state["runtime"].clock.now(),
-            )
-        except InvalidLink as exc:
-            raise NotAuthorizedException(str(exc)) from None
-        citizen = Principal(
-            subject=f"citizen:{claims.case_id}",
-            roles=frozenset({Role.CITIZEN}),
-            case_id=claims.case_id,
+        """Change your channels, language or quiet hours (your own link; not a representative's)."""
+        citizen, claims = _citizen(state, token)
+        changed = await _notify(state).change_preferences(
+            claims.case_id, _change(data), citizen, reason=ChangeReason.OWN_CHOICE
         )
-        changed = await _notify(state).change_preferences(claims.case_id, _change(data), citizen)
         return PreferencesOut(**changed)
+
+    @post("/{token:str}/preferences/confirm", operation_id="confirmOwnAddress", status_code=200)
+    async def confirm_own(
+        self, state: State, token: TokenParam, data: JSONBody[ConfirmIn]
+    ) -> PreferencesOut:
+        """Confirm your new phone number or e-mail address with the code sent to it."""
+        citizen, claims = _citizen(state, token)
+        confirmed = await _notify(state).confirm_address(
+            claims.case_id, MessageChannel(data.channel), data.code, citizen
+        )
+        return PreferencesOut(**confirmed)
+
+
+def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
+    """The citizen (or a representative) a personal link speaks for; 401 when it is not one."""
+    settings = _settings(state)
+    try:
+        claims = verify_link_token(
+            settings.link_key.get_secret_value().encode(),
+            token,
+            now=state["runtime"].clock.now(),
+        )
+    except InvalidLink as exc:
+        raise NotAuthorizedException(str(exc)) from None
+    # A representative's link acts as `representative:<mandate id>` (the kit's convention).
+    subject = (
+        f"{REPRESENTATIVE_PREFIX}{claims.holder}" if claims.holder else f"citizen:{claims.case_id}"
+    )
+    citizen = Principal(subject=subject, roles=frozenset({Role.CITIZEN}), case_id=claims.case_id)
+    return citizen, claims
 
 
 class DevOutboxController(Controller):

@@ -1,22 +1,36 @@
-"""What notify consumes: case and intake events (per the rules), and contact points."""
+"""What notify consumes: case and intake events (per the rules), contact points, the case state
+it needs (owners, mandates, erasure) and one-time codes."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from voorportaal_contracts.events import ContactPointsUpdated
+from voorportaal_contracts.events import (
+    CaseAnonymised,
+    ContactPointsUpdated,
+    ContactVerificationRequested,
+)
 from voorportaal_contracts.registry import Event, registry
-from voorportaal_contracts.topics import CONTACT_POINTS
+from voorportaal_contracts.topics import CASE_EVENTS, CONTACT_POINTS, CONTACT_VERIFICATIONS
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.consumer import Handler, Subscription
 from voorportaal_notify.domain.rules import RuleSet
+from voorportaal_notify.service_layer.case_state import CaseState
+from voorportaal_notify.service_layer.notices import NoticeQueue
 from voorportaal_notify.service_layer.notifications import NotifyService
 
 GROUPS = {"case.events": "notify.case-events", "intake.events": "notify.intakes"}
 """Consumer group per topic the rules read from."""
 
 
-def subscriptions(notify: NotifyService, rules: RuleSet) -> list[Subscription]:
-    """One consumer group per topic: the event types some rule names, and contact points."""
+def subscriptions(
+    notify: NotifyService,
+    rules: RuleSet,
+    case_state: CaseState,
+    notices: NoticeQueue,
+    access: CaseAccessStore,
+) -> list[Subscription]:
+    """One consumer group per topic the rules read, contact points, the case state and codes."""
     by_topic: dict[str, dict[type[Event], Handler]] = defaultdict(dict)
     for event_type in sorted(rules.event_types()):
         model = registry.lookup(event_type, 1)
@@ -31,6 +45,22 @@ def subscriptions(notify: NotifyService, rules: RuleSet) -> list[Subscription]:
             "notify.contact-points",
             {ContactPointsUpdated: notify.on_contact_points},
             on_tombstone=notify.on_contact_erased,
+        )
+    )
+    # Its own group (reading case.events from the start): who owns the case and in which
+    # team, its mandates (the kit's fold), and which cases were erased.
+    found.append(
+        Subscription(
+            CASE_EVENTS,
+            "notify.case-state",
+            access.handlers(also={CaseAnonymised: case_state.on_anonymised}),
+        )
+    )
+    found.append(
+        Subscription(
+            CONTACT_VERIFICATIONS,
+            "notify.verifications",
+            {ContactVerificationRequested: notices.on_verification_requested},
         )
     )
     return found
