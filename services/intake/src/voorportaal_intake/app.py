@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
+from voorportaal_intake.entrypoints.messaging.subscriptions import erasure
+from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings, get_settings
-from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
+from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+HOUSEKEEPING_INTERVAL_S = 600.0
+"""How often ended rate-limit windows are deleted."""
 
-def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
-    """The intake service as the kit runtime runs it."""
+
+def definition(
+    settings: IntakeSettings | None = None, *, topics: PersonalTopics | None = None
+) -> ServiceDefinition:
+    """The intake service as the kit runtime runs it; `topics` replaces the compacted topics
+    for contact details and identities (tests of the log cleaner)."""
+    settings = settings or get_settings()
     return ServiceDefinition(
-        settings=settings or get_settings(),
+        settings=settings,
         migrations_dir=MIGRATIONS,
         title="Voorportaal intake",
         description="Life-event questionnaires, triage with reasons, and the checklist+.",
@@ -22,13 +32,36 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         # Only reading content and starting an intake need no token; the rest of /intakes goes
         # through the kit's auth middleware like every other protected route.
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
-        on_runtime=_wire,
+        on_runtime=lambda runtime: _wire(runtime, settings, topics or PersonalTopics()),
+        subscriptions=lambda runtime: [erasure(runtime.state["erasure"])],
+        jobs=lambda runtime: [
+            PeriodicJob(
+                "rate-limit-housekeeping",
+                HOUSEKEEPING_INTERVAL_S,
+                runtime.state["intakes"].forget_expired_limits,
+            )
+        ],
     )
 
 
-def _wire(runtime: ServiceRuntime) -> None:
-    from voorportaal_intake.service_layer.intakes import IntakeService
+def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTopics) -> None:
+    from voorportaal_intake.service_layer.confirmation import CodePolicy
+    from voorportaal_intake.service_layer.erasure import ErasureService
+    from voorportaal_intake.service_layer.intakes import IntakeService, Safeguards
 
+    runtime.state["intake_settings"] = settings
     runtime.state["intakes"] = IntakeService(
-        runtime.sessions, runtime.clock, runtime.settings.event_source
+        runtime.sessions,
+        runtime.clock,
+        settings.event_source,
+        safeguards=Safeguards(
+            start_limits=settings.start_limits(),
+            codes=CodePolicy(
+                ttl=timedelta(minutes=settings.code_ttl_minutes),
+                max_attempts=settings.code_max_attempts,
+                per_address=settings.code_limits(),
+            ),
+        ),
+        topics=topics,
     )
+    runtime.state["erasure"] = ErasureService(runtime.clock, topics)
