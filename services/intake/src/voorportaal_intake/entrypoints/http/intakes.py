@@ -321,9 +321,27 @@ def _on_rate_limited(_request: Request[Any, Any, Any], exc: RateLimited) -> Resp
     )
 
 
+class FieldProblemOut(BaseModel):
+    """Which field a problem is about, in English and Dutch."""
+
+    field: str
+    reason: str
+    reason_nl: str
+
+
+class ProblemOut(BaseModel):
+    """A problem (RFC 9457), as every error of this API is answered."""
+
+    type: str = Field(examples=["urn:voorportaal:problem:rate_limited"])
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblemOut] | None = None
+
+
 _LIMITED = {
     429: ResponseSpec(
-        None,
+        ProblemOut,
         description="Too many requests from this client or to this address; the problem body "
         "says which, and `Retry-After` when to try again (seconds).",
         media_type="application/problem+json",
