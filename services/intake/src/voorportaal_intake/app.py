@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
-from voorportaal_intake.entrypoints.messaging.subscriptions import erasure
+from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
 from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
@@ -15,6 +15,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 HOUSEKEEPING_INTERVAL_S = 600.0
 """How often ended rate-limit windows are deleted."""
+
+CODE_SWEEP_INTERVAL_S = 15.0
+"""How often published one-time codes are deleted from the outbox (a code is in the database
+in plain text only while it waits to be published, and at most this long after)."""
 
 
 def definition(
@@ -33,13 +37,18 @@ def definition(
         # through the kit's auth middleware like every other protected route.
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
         on_runtime=lambda runtime: _wire(runtime, settings, topics or PersonalTopics()),
-        subscriptions=lambda runtime: [erasure(runtime.state["erasure"])],
+        subscriptions=lambda runtime: [case_events(runtime.state["erasure"])],
         jobs=lambda runtime: [
             PeriodicJob(
                 "rate-limit-housekeeping",
                 HOUSEKEEPING_INTERVAL_S,
                 runtime.state["intakes"].forget_expired_limits,
-            )
+            ),
+            PeriodicJob(
+                "code-outbox-sweep",
+                CODE_SWEEP_INTERVAL_S,
+                runtime.state["intakes"].forget_sent_codes,
+            ),
         ],
     )
 
@@ -60,6 +69,7 @@ def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTop
                 ttl=timedelta(minutes=settings.code_ttl_minutes),
                 max_attempts=settings.code_max_attempts,
                 per_address=settings.code_limits(),
+                per_intake=settings.intake_code_limits(),
             ),
         ),
         topics=topics,

@@ -38,6 +38,10 @@ class IntakeSettings(ServiceSettings):
     codes_per_address_day: int = Field(default=6, ge=1)
     """One-time codes sent to one phone number or e-mail address per day, over all intakes."""
 
+    codes_per_intake_day: int = Field(default=8, ge=1)
+    """One-time codes one intake may have sent per day, over all its addresses (so one intake
+    cannot message ever new numbers)."""
+
     code_ttl_minutes: int = Field(default=15, ge=1, le=60)
     """How long a one-time code stays valid."""
 
@@ -50,6 +54,10 @@ class IntakeSettings(ServiceSettings):
             Limit("starts", 3600, self.starts_per_client_hour),
             Limit("starts", 86400, self.starts_per_client_day),
         )
+
+    def intake_code_limits(self) -> tuple[Limit, ...]:
+        """The limit on one-time codes, per intake."""
+        return (Limit("codes", 86400, self.codes_per_intake_day),)
 
     def code_limits(self) -> tuple[Limit, ...]:
         """The limits on one-time codes, per address."""

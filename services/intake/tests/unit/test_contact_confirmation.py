@@ -270,6 +270,33 @@ def test_codes_to_one_address_are_limited_over_all_intakes_with_429_and_retry_af
     assert int(daily.headers["retry-after"]) == 24 * 3600 - 4 * 3600 - 9 * 3600
 
 
+def test_one_intake_cannot_send_codes_to_ever_new_addresses(tmp_path: Path) -> None:
+    for api in _api(tmp_path, codes_per_intake_day=2):
+        intake, auth = start(api)
+        assert contact(api, intake, auth, phone="0611111111").status_code == 204
+        assert contact(api, intake, auth, phone="0622222222").status_code == 204
+        refused = contact(api, intake, auth, phone="0633333333")
+        assert refused.status_code == 429
+        assert len(api.codes()) == 2
+        other, other_auth = start(api)
+        assert contact(api, other, other_auth, phone="0633333333").status_code == 204
+
+
+def test_published_codes_are_swept_from_the_outbox(api: Api) -> None:
+    import asyncio
+
+    intake, auth = start(api)
+    contact(api, intake, auth)
+    contact(api, intake, auth, channels=["email"], phone=None, email="a@example.org")
+    engine = create_engine(f"sqlite:///{api.db}")
+    with engine.begin() as conn:  # the relay published the first one
+        conn.execute(text("UPDATE outbox SET sent_at = '2026-12-01 09:00:01' WHERE id = 1"))
+    engine.dispose()
+    assert asyncio.run(api.runtime.state["intakes"].forget_sent_codes()) == 1
+    (left,) = api.codes()
+    assert left["email"] == "a@example.org", "the one not yet published stays"
+
+
 def test_anonymous_starts_are_limited_per_client_with_429_and_retry_after(tmp_path: Path) -> None:
     for api in _api(tmp_path, starts_per_client_hour=2):
         start(api)

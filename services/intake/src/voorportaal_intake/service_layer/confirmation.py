@@ -45,6 +45,8 @@ class CodePolicy:
     per_address: Sequence[Limit] = field(
         default_factory=lambda: (Limit("codes", 3600, 3), Limit("codes", 86400, 6))
     )
+    per_intake: Sequence[Limit] = field(default_factory=lambda: (Limit("codes", 86400, 8),))
+    """One intake cannot send codes to ever new addresses (one intake, many victims)."""
 
 
 @dataclass(frozen=True)
@@ -118,11 +120,14 @@ async def issue_codes(
         live = [r for r in mine if r["status"] == "pending" and r["expires_at"] > now]
         if live and not again:
             continue
-        exceeded = await hit(session, subject_key("address", address), policy.per_address, now)
+        exceeded = await hit(
+            session, subject_key("intake", str(intake_id)), policy.per_intake, now
+        ) or await hit(session, subject_key("address", address), policy.per_address, now)
         if exceeded is not None:
             raise RateLimited(
-                "Too many codes were sent to this address; try again later. / "
-                "Er zijn te veel codes naar dit adres gestuurd; probeer het later opnieuw.",
+                "Too many codes were sent to this address or for this intake; try again later. / "
+                "Er zijn te veel codes naar dit adres of voor deze intake gestuurd; "
+                "probeer het later opnieuw.",
                 retry_after_s=exceeded.retry_after_s,
                 field="email" if channel == MessageChannel.EMAIL else "phone",
             )

@@ -24,7 +24,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 import structlog
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.consent import (
@@ -42,7 +42,7 @@ from voorportaal_contracts.events import (
     IntakeConfirmed,
     IntakeSubmitted,
 )
-from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS
+from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS, CONTACT_VERIFICATIONS
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
 from voorportaal_intake.adapters.content_files import (
     CURRENT_VERSION,
@@ -74,6 +74,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
+from voorportaal_kit.tables import outbox
 
 log = structlog.get_logger()
 
@@ -609,6 +610,17 @@ class IntakeService:
             )
             await add_events(session, [amended], clock=self._clock)
         return self._state(row)
+
+    async def forget_sent_codes(self) -> int:
+        """Delete published code requests from the outbox (they hold a code in plain text; the
+        relay would keep them an hour for inspection); how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(outbox).where(
+                    outbox.c.topic == CONTACT_VERIFICATIONS, outbox.c.sent_at.is_not(None)
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def forget_expired_limits(self) -> int:
         """Delete rate-limit counters whose window ended (housekeeping); how many."""

@@ -1,4 +1,5 @@
-"""What the intake consumes: anonymised cases on `case.events`, to erase what it holds."""
+"""What the intake consumes: `case.events`, in one consumer group (erasure of anonymised cases;
+other handlers of case events join this subscription rather than opening another group)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from voorportaal_contracts.topics import CASE_EVENTS
 from voorportaal_intake.service_layer.erasure import ErasureService
 from voorportaal_kit.consumer import Subscription
 
-ERASURE_GROUP = "intake.erasure"
-"""The consumer group that applies erasure (apart from any other use of case.events)."""
+CASE_EVENTS_GROUP = "intake.case-events"
+"""The intake's one consumer group on case.events."""
 
 
-def erasure(service: ErasureService) -> Subscription:
-    """Erase an intake when its case is anonymised."""
-    return Subscription(CASE_EVENTS, ERASURE_GROUP, {CaseAnonymised: service.on_case_anonymised})
+def case_events(erasure: ErasureService) -> Subscription:
+    """The case events the intake applies: an anonymised case is erased."""
+    return Subscription(
+        CASE_EVENTS, CASE_EVENTS_GROUP, {CaseAnonymised: erasure.on_case_anonymised}
+    )
