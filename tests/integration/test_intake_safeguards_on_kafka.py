@@ -12,6 +12,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -339,3 +342,39 @@ async def test_after_the_log_cleaner_ran_no_personal_data_is_left(
         await admin.delete_topics([topics.contact_points, topics.citizen_identity])
     finally:
         await admin.close()
+
+
+def test_a_served_intake_believes_no_forwarded_for_from_an_untrusted_peer(
+    pg_database_url: str, kafka_bootstrap: str
+) -> None:
+    port = 8953
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
+        "VOORPORTAAL_INTAKE_HTTP_PORT": str(port),
+        "VOORPORTAAL_INTAKE_STARTS_PER_CLIENT_HOUR": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voorportaal", "serve", "intake"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if http.get("/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            body = {"life_events": ["divorce"]}
+            first = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.1"})
+            second = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.2"})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert first.status_code == 201, first.text
+    assert second.status_code == 429, "a forged X-Forwarded-For gave a fresh count"
