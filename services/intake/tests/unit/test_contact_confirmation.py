@@ -441,3 +441,20 @@ def test_an_anonymised_case_is_purged_and_tombstoned(api: Api) -> None:
     assert refused.status_code == 410
     asyncio.run(apply())  # again: nothing more
     assert len(api.outbox()) == len(rows)
+
+
+def test_a_changed_sharing_choice_after_submission_grants_and_revokes(api: Api) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth, share_with=["uwv", "svb"])
+    submit(api, intake, auth)
+    api.clock.advance(timedelta(days=2))
+    assert contact(api, intake, auth, share_with=["svb", "gemeente"]).status_code == 204
+    grants = api.of_type("nl.voorportaal.case.consent-granted")
+    assert [g["agency_code"] for g in grants] == ["svb", "uwv", "gemeente"]
+    added = ConsentGranted.model_validate(grants[-1])
+    assert added.grant_id == intake_grant_id(intake["id"], "gemeente")
+    assert added.valid_until == intake_grant_valid_until(START)
+    (revoked,) = api.of_type("nl.voorportaal.case.consent-revoked")
+    assert revoked["grant_id"] == intake_grant_id(intake["id"], "uwv")
+    contact(api, intake, auth, share_with=["svb", "gemeente"])  # the same again: nothing new
+    assert len(api.of_type("nl.voorportaal.case.consent-granted")) == 3

@@ -36,6 +36,7 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     CitizenIdentified,
     ConsentGranted,
+    ConsentRevoked,
     ContactPointsUpdated,
     ContactVerificationRequested,
     IntakeAmended,
@@ -339,7 +340,8 @@ class IntakeService:
         """The citizen's contact details, preferences and sharing choices (validated at the
         edge); they leave this service only on `contact.points`. An address not confirmed yet
         gets a one-time code (`RateLimited` when it had its share). After submission a change
-        is published at once."""
+        is published at once, and a changed sharing choice as `ConsentGranted` for an agency
+        added and `ConsentRevoked` for one taken off."""
         if MessageChannel.EMAIL in channels and not email:
             raise ServiceError(
                 "E-mail is chosen but no address was given. / "
@@ -364,6 +366,7 @@ class IntakeService:
         }
         async with self._sessions.begin() as session:
             row = await self._load(session, intake_id, actor, for_update=True)
+            before = await self._one(session, intake_contacts, row["id"])
             await self._upsert(session, intake_contacts, row["id"], values)
             contact = await self._one(session, intake_contacts, row["id"])
             assert contact is not None  # just written
@@ -380,6 +383,7 @@ class IntakeService:
                 citizen = await self._one(session, intake_citizens, row["id"])
                 verified = await verified_channels(session, row["id"], contact)
                 staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                staged += self._sharing_changed(row, before, contact, actor)
             await self._stage(session, staged)
 
     async def set_citizen(
@@ -476,7 +480,7 @@ class IntakeService:
                 )
             staged += [
                 submitted.follow_up(grant, self._source, time=now)
-                for grant in self._consent(row, contact, now)
+                for grant in self._consent(row, list((contact or {}).get("share_with") or []), now)
             ]
             await self._stage(session, staged)
         if row["awaiting_confirmation"]:
@@ -640,25 +644,68 @@ class IntakeService:
         )
         return [Envelope(event, source=self._source, time=now)]
 
+    def _sharing_changed(
+        self,
+        row: dict[str, Any],
+        before: dict[str, Any] | None,
+        contact: dict[str, Any],
+        actor: Principal,
+    ) -> list[Envelope]:
+        """A submitted intake's sharing choice changed: grant the agencies added, revoke the
+        ones taken off (the same grant ids as at submission)."""
+        old = set((before or {}).get("share_with") or [])
+        new = set(contact["share_with"])
+        now = self._clock.now()
+        recorder = actor.subject if actor.has_role(*STAFF) else None
+        staged = [
+            Envelope(grant, source=self._source, time=now)
+            for grant in self._consent(
+                row, sorted(new - old), now, recorded_by=recorder, valid_from=now
+            )
+        ]
+        staged += [
+            Envelope(
+                ConsentRevoked(
+                    case_id=row["case_id"],
+                    grant_id=intake_grant_id(str(row["id"]), agency),
+                    agency_code=agency,
+                    revoked_at=now,
+                ),
+                source=self._source,
+                time=now,
+            )
+            for agency in sorted(old - new)
+        ]
+        return staged
+
     def _consent(
-        self, row: dict[str, Any], contact: dict[str, Any] | None, now: datetime
+        self,
+        row: dict[str, Any],
+        agencies: list[str],
+        now: datetime,
+        *,
+        recorded_by: str | None = None,
+        valid_from: datetime | None = None,
     ) -> list[ConsentGranted]:
-        """The sharing choice as grants: the citizen's own, or recorded by the staff member who
-        took the intake (with the channel it came in through)."""
-        by_staff = row["started_by_role"] in STAFF and row["started_by"] is not None
+        """The sharing choice as grants, valid a year from submission: the citizen's own, or
+        recorded by a staff member (who took the intake, or `recorded_by`) with the channel
+        the intake came in through."""
+        if recorded_by is None and row["started_by_role"] in STAFF:
+            recorded_by = row["started_by"]
+        submitted_at = row["submitted_at"] or now
         return [
             ConsentGranted(
                 case_id=row["case_id"],
                 grant_id=intake_grant_id(str(row["id"]), agency),
                 agency_code=agency,
                 scopes=list(INTAKE_CONSENT_SCOPES),
-                valid_from=now,
-                valid_until=intake_grant_valid_until(now),
-                granted_by="casemanager" if by_staff else "citizen",
-                recorded_by=row["started_by"] if by_staff else None,
+                valid_from=valid_from or submitted_at,
+                valid_until=intake_grant_valid_until(submitted_at),
+                granted_by="casemanager" if recorded_by else "citizen",
+                recorded_by=recorded_by,
                 channel=Channel(row["channel"]),
             )
-            for agency in (contact or {}).get("share_with") or []
+            for agency in agencies
         ]
 
     async def _stage(self, session: AsyncSession, staged: Sequence[Envelope]) -> None:
