@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import subprocess
 import sys
@@ -115,7 +116,17 @@ async def _live(
         consumer_backoff_initial_s=0.1,
         consumer_backoff_max_s=0.5,
     )
-    runtime = ServiceRuntime(definition(settings, topics=topics), clock=FixedClock(START))
+    service = definition(settings, topics=topics)
+    # A group of its own: another intake on this shared broker in the production group would
+    # take this test's CaseAnonymised and find no intake for it.
+    group = f"test-intake-{uuid.uuid4().hex[:8]}"
+    service = dataclasses.replace(
+        service,
+        subscriptions=lambda rt: [
+            dataclasses.replace(s, group=group) for s in definition(settings).subscriptions(rt)
+        ],
+    )
+    runtime = ServiceRuntime(service, clock=FixedClock(START))
     await asyncio.to_thread(runtime.migrate)
     transport = httpx.ASGITransport(app=runtime.app())  # type: ignore[arg-type]  # Litestar is ASGI
     async with (
