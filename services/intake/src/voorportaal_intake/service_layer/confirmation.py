@@ -15,13 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactVerificationRequested
 from voorportaal_contracts.types import MessageChannel
-from voorportaal_intake.adapters.orm import intake_verifications
+from voorportaal_intake.adapters import verifications
 from voorportaal_intake.adapters.rate_limits import RateLimited, hit
 from voorportaal_intake.domain.rate_limits import Limit, subject_key
 from voorportaal_intake.domain.verification import (
@@ -68,15 +67,6 @@ def _confirmable(contact: dict[str, Any]) -> list[tuple[MessageChannel, str]]:
     return found
 
 
-async def _rows(session: AsyncSession, intake_id: UUID) -> list[dict[str, Any]]:
-    found = await session.execute(
-        select(intake_verifications)
-        .where(intake_verifications.c.intake_id == intake_id)
-        .order_by(intake_verifications.c.created_at)
-    )
-    return [dict(r) for r in found.mappings()]
-
-
 async def verified_channels(
     session: AsyncSession, intake_id: UUID, contact: dict[str, Any] | None
 ) -> list[MessageChannel]:
@@ -85,7 +75,7 @@ async def verified_channels(
         return []
     confirmed = {
         (r["channel"], r["address_hash"])
-        for r in await _rows(session, intake_id)
+        for r in await verifications.of_intake(session, intake_id)
         if r["status"] == "confirmed"
     }
     return [
@@ -110,7 +100,7 @@ async def issue_codes(
     notify. Without `again`, an address that already has a live code gets none (a repeated
     contact step sends nothing twice); with it (the resend route) a new code replaces it.
     Raises `RateLimited` when an address had its share of codes."""
-    rows = await _rows(session, intake_id)
+    rows = await verifications.of_intake(session, intake_id)
     staged: list[Envelope] = []
     for channel, address in _confirmable(contact):
         hashed = address_hash(channel, address)
@@ -131,30 +121,19 @@ async def issue_codes(
                 retry_after_s=exceeded.retry_after_s,
                 field="email" if channel == MessageChannel.EMAIL else "phone",
             )
-        await session.execute(
-            update(intake_verifications)
-            .where(
-                intake_verifications.c.intake_id == intake_id,
-                intake_verifications.c.channel == channel.value,
-                intake_verifications.c.status == "pending",
-            )
-            .values(status="superseded")
-        )
+        await verifications.supersede(session, intake_id, channel.value)
         verification_id = uuid4().hex
         code = new_code()
         expires = now + policy.ttl
-        await session.execute(
-            intake_verifications.insert().values(
-                id=verification_id,
-                intake_id=intake_id,
-                channel=channel.value,
-                address_hash=hashed,
-                code_hash=hash_code(verification_id, code),
-                status="pending",
-                attempts=0,
-                created_at=now,
-                expires_at=expires,
-            )
+        await verifications.add(
+            session,
+            verification_id=verification_id,
+            intake_id=intake_id,
+            channel=channel.value,
+            address_hash=hashed,
+            code_hash=hash_code(verification_id, code),
+            now=now,
+            expires_at=expires,
         )
         event = ContactVerificationRequested(
             case_id=case_id,
@@ -177,25 +156,17 @@ async def try_code(
     spends an attempt of each live code (the caller commits either way)."""
     live = [
         r
-        for r in await _rows(session, intake_id)
+        for r in await verifications.of_intake(session, intake_id)
         if r["status"] == "pending" and r["expires_at"] > now
     ]
     for row in live:
         if code_matches(row["id"], row["code_hash"], code):
-            await session.execute(
-                update(intake_verifications)
-                .where(intake_verifications.c.id == row["id"])
-                .values(status="confirmed", confirmed_at=now)
-            )
+            await verifications.confirm(session, row["id"], now)
             return Attempt(MessageChannel(row["channel"]), 0, pending=False)
     left = 0
     for row in live:
         attempts = row["attempts"] + 1
         spent = attempts >= policy.max_attempts
-        await session.execute(
-            update(intake_verifications)
-            .where(intake_verifications.c.id == row["id"])
-            .values(attempts=attempts, status="spent" if spent else "pending")
-        )
+        await verifications.count_attempt(session, row["id"], attempts, spent=spent)
         left = max(left, policy.max_attempts - attempts)
     return Attempt(None, left, pending=bool(live))

@@ -13,25 +13,18 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CaseAnonymised
 from voorportaal_contracts.topics import CONTACT_VERIFICATIONS
 from voorportaal_contracts.types import LifeEvent
+from voorportaal_intake.adapters import personal_data
 from voorportaal_intake.adapters.content_files import load_life_events, load_triage
-from voorportaal_intake.adapters.orm import (
-    intake_citizens,
-    intake_contacts,
-    intake_verifications,
-    intakes,
-)
 from voorportaal_intake.domain.content import Question
 from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.outbox import add_tombstone
-from voorportaal_kit.tables import outbox
 
 log = structlog.get_logger()
 
@@ -56,41 +49,25 @@ class ErasureService:
         does not know, or one already erased)."""
         event = incoming.data
         assert isinstance(event, CaseAnonymised)
-        found = (
-            (
-                await session.execute(
-                    select(intakes).where(intakes.c.case_id == event.case_id).with_for_update()
-                )
-            )
-            .mappings()
-            .first()
-        )
-        if found is None or found["erased_at"] is not None:
+        row = await personal_data.intake_of_case(session, event.case_id)
+        if row is None or row["erased_at"] is not None:
             return
-        row = dict(found)
         contents = load_life_events()
-        answers = {
-            step: _blank(contents[LifeEvent(step)].questions, values)
-            for step, values in row["answers"].items()
-        }
-        profile = _blank(load_triage().profile, row["profile"])
-        for table in (intake_contacts, intake_citizens, intake_verifications):
-            await session.execute(delete(table).where(table.c.intake_id == row["id"]))
-        personal = [
-            self._topics.contact_points,
-            self._topics.citizen_identity,
-            CONTACT_VERIFICATIONS,
-        ]
-        await session.execute(
-            delete(outbox).where(
-                outbox.c.message_key == event.case_id, outbox.c.topic.in_(personal)
-            )
-        )
-        now = self._clock.now()
-        await session.execute(
-            update(intakes)
-            .where(intakes.c.id == row["id"])
-            .values(answers=answers, profile=profile, erased_at=now, updated_at=now)
+        await personal_data.purge(
+            session,
+            intake_id=row["id"],
+            case_id=event.case_id,
+            answers={
+                step: _blank(contents[LifeEvent(step)].questions, values)
+                for step, values in row["answers"].items()
+            },
+            profile=_blank(load_triage().profile, row["profile"]),
+            topics=[
+                self._topics.contact_points,
+                self._topics.citizen_identity,
+                CONTACT_VERIFICATIONS,
+            ],
+            now=self._clock.now(),
         )
         for topic in (self._topics.contact_points, self._topics.citizen_identity):
             await add_tombstone(session, topic, event.case_id, clock=self._clock)
