@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from voorportaal_contracts.topics import (
+    ACCESS_LOG,
     CASE_EVENTS,
     CITIZEN_IDENTITY,
     CONTACT_POINTS,
@@ -50,19 +51,33 @@ SERVICE_TOPICS: dict[str, tuple[list[str], list[str]]] = {
     # intake reads case.events for ownership and erasure, and writes the intake's consent there
     "intake": (
         [CASE_EVENTS],
-        [INTAKE_EVENTS, CONTACT_POINTS, CITIZEN_IDENTITY, CONTACT_VERIFICATIONS, CASE_EVENTS],
+        [
+            INTAKE_EVENTS,
+            CONTACT_POINTS,
+            CITIZEN_IDENTITY,
+            CONTACT_VERIFICATIONS,
+            CASE_EVENTS,
+            ACCESS_LOG,
+        ],
     ),
     "routing": (
         [INTAKE_EVENTS, CITIZEN_IDENTITY, REFERRAL_RESPONSES, CASE_EVENTS],
-        [CASE_EVENTS],
+        [CASE_EVENTS, ACCESS_LOG],
     ),
     "dossier": (
-        [INTAKE_EVENTS, CONTACT_POINTS, CITIZEN_IDENTITY, CASE_EVENTS, NOTIFY_OUTCOMES],
+        [
+            INTAKE_EVENTS,
+            CONTACT_POINTS,
+            CITIZEN_IDENTITY,
+            CASE_EVENTS,
+            NOTIFY_OUTCOMES,
+            ACCESS_LOG,
+        ],
         [CASE_EVENTS],
     ),
     "notify": (
         [INTAKE_EVENTS, CONTACT_POINTS, CONTACT_VERIFICATIONS, CASE_EVENTS],
-        [NOTIFY_OUTCOMES],
+        [NOTIFY_OUTCOMES, ACCESS_LOG],
     ),
 }
 

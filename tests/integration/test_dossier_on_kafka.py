@@ -30,7 +30,6 @@ from voorportaal_contracts.events import (
     ReferralAccepted,
     ReferralIssued,
 )
-from voorportaal_dossier.adapters.anchors import AnchorFile
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.sharing import DataKind
@@ -39,6 +38,7 @@ from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.audit_log import verify_audit_async
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.audit_log import AnchorFile
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.http import Conflict, Forbidden

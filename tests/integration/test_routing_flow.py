@@ -108,7 +108,7 @@ def _submit_intake() -> str:
 
 
 def _referrals(case_id: str, until: Any, wait_s: float = 60) -> list[dict[str, Any]]:
-    token = issue_token(RoutingSettings().auth, "cm-test", ["casemanager"])
+    token = issue_token(RoutingSettings().auth, "sv-test", ["supervisor"])
     with httpx.Client(base_url=f"http://127.0.0.1:{ROUTING_PORT}", timeout=10) as http:
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:

@@ -36,7 +36,7 @@ from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
 
 pytestmark = pytest.mark.integration
-STAFF = Principal(subject="cm-test", roles=frozenset({"casemanager"}))
+STAFF = Principal(subject="sv-test", roles=frozenset({"supervisor"}))
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday
 
 

@@ -16,6 +16,7 @@ CONTACT_VERIFICATIONS = "contact.verifications"
 CASE_EVENTS = "case.events"
 REFERRAL_RESPONSES = "referral.responses"
 NOTIFY_OUTCOMES = "notify.outcomes"
+ACCESS_LOG = "access.log"
 REFERRALS_PREFIX = "referrals."
 DLQ_SUFFIX = ".dlq"
 
@@ -104,6 +105,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         NOTIFY_OUTCOMES,
         retention_ms=90 * DAY_MS,
         description="Outcomes of notifications to citizens (sent, failed).",
+    ),
+    TopicSpec(
+        ACCESS_LOG,
+        retention_ms=365 * DAY_MS,
+        description="Reads and changes of a case's personal data in routing, intake and notify "
+        "(ids and codes only), for the citizen's access log in the dossier.",
     ),
 )
 

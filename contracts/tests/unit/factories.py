@@ -303,6 +303,19 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "reason_code": "unreachable",
         "failed_at": T,
     },
+    ev.PersonalDataAccessed: {
+        "case_id": CASE,
+        "service": "routing",
+        "actor": "cm-1",
+        "role": "casemanager",
+        "data_kind": "referrals",
+        "purpose": "referral_history",
+        "action": "read",
+        "outcome": "allowed",
+        "at": T,
+        "record_seq": 1,
+        "record_hash": "0" * 64,
+    },
 }
 
 

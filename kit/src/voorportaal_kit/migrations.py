@@ -16,7 +16,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData
 from sqlalchemy.engine import Connection
 
-from voorportaal_kit.db import create_engine
+from voorportaal_kit.db import AwareDateTime, create_engine
 from voorportaal_kit.tables import kit_metadata
 
 
@@ -29,8 +29,12 @@ def alembic_config(script_location: Path, url: str) -> Config:
     return config
 
 
-def upgrade(script_location: Path, url: str, revision: str = "head") -> None:
-    """Bring a database to `revision` (blocking; from async code use `asyncio.to_thread`)."""
+def upgrade(script_location: Path, url: str, revision: str = "heads") -> None:
+    """Bring a database to `revision` (blocking; from async code use `asyncio.to_thread`).
+
+    `heads`: revisions written side by side on separate branches (each revising the same
+    parent) all apply, so two changes to one service's schema merge without a merge
+    revision; the next revision after them names both as its parents."""
     command.upgrade(alembic_config(script_location, url), revision)
 
 
@@ -115,3 +119,39 @@ def drop_kit_tables() -> None:
     op.drop_table("inbox")
     op.drop_index("ix_outbox_unsent", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_audit_table(name: str) -> None:
+    """Create a service's audit log table (`tables.audit_table`'s first shape)."""
+    stem = name.removesuffix("_log")
+    op.create_table(
+        name,
+        sa.Column("seq", sa.Integer(), primary_key=True, autoincrement=False),
+        sa.Column("at", AwareDateTime(), nullable=False),
+        sa.Column("actor", sa.String(128), nullable=False),
+        sa.Column("case_id", sa.String(128), nullable=False),
+        sa.Column("outcome", sa.String(16), nullable=False),
+        sa.Column("record", sa.Text(), nullable=False),
+    )
+    op.create_index(f"ix_{stem}_case", name, ["case_id"])
+    op.create_index(f"ix_{stem}_actor", name, ["actor"])
+
+
+def drop_audit_table(name: str) -> None:
+    """Undo `create_audit_table`."""
+    op.drop_table(name)
+
+
+def create_case_access_table(name: str) -> None:
+    """Create a service's case access table (`tables.case_access_table`'s first shape)."""
+    op.create_table(
+        name,
+        sa.Column("case_id", sa.String(64), primary_key=True),
+        sa.Column("access", sa.JSON(), nullable=False),
+        sa.Column("updated_at", AwareDateTime(), nullable=False),
+    )
+
+
+def drop_case_access_table(name: str) -> None:
+    """Undo `create_case_access_table`."""
+    op.drop_table(name)

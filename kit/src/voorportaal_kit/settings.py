@@ -15,6 +15,9 @@ from voorportaal_kit.auth import AuthSettings
 
 DEV_JWT_SECRET = "voorportaal-local-development-secret-change-me"  # noqa: S105
 """The HS256 secret `voorportaal up` uses on a developer's machine; never in production."""
+DEV_AUDIT_ANCHOR_KEY = "voorportaal-dev-audit-anchor-key-not-for-production"
+"""The key audit checkpoints are signed with on a developer's machine."""
+MIN_AUDIT_ANCHOR_KEY_BYTES = 32
 
 
 def default_data_dir() -> Path:
@@ -120,3 +123,41 @@ class ServiceSettings(BaseSettings):
     def event_source(self) -> str:
         """The CloudEvents `source` of this service's events."""
         return f"/voorportaal/{self.service_name}"
+
+
+class AuditedServiceSettings(ServiceSettings):
+    """Settings of a service that keeps an access audit log (`voorportaal_kit.audit_log`):
+    where its chain's checkpoints go and the key they are signed with."""
+
+    audit_anchor_file: Path | None = None
+    """Where checkpoints of the audit chain's head are appended (empty means
+    `<data_dir>/<service>-audit-anchors.jsonl`; the dossier's is `audit-anchors.jsonl`).
+    Outside the database on purpose: in production, storage the database's users cannot write
+    (another volume, append-only or WORM)."""
+
+    audit_anchor_key: SecretStr = SecretStr(DEV_AUDIT_ANCHOR_KEY)
+    """HMAC key of the checkpoints (at least 32 bytes; not given to the database; the dev key
+    is refused in production)."""
+
+    audit_anchor_interval_s: float = Field(default=60.0, gt=0)
+    """How often the head is checkpointed (records newer than the last checkpoint are covered
+    from the next one on)."""
+
+    @model_validator(mode="after")
+    def _audit_anchor_key_is_real(self) -> AuditedServiceSettings:
+        anchor_key = self.audit_anchor_key.get_secret_value()
+        if len(anchor_key.encode()) < MIN_AUDIT_ANCHOR_KEY_BYTES:
+            raise ValueError(f"audit_anchor_key: at least {MIN_AUDIT_ANCHOR_KEY_BYTES} bytes")
+        if self.environment == "production" and anchor_key == DEV_AUDIT_ANCHOR_KEY:
+            raise ValueError("audit_anchor_key: the development key is refused in production")
+        return self
+
+    @property
+    def effective_audit_anchor_file(self) -> Path:
+        """Where the audit chain's checkpoints are appended."""
+        return self.audit_anchor_file or self.data_dir / f"{self.service_name}-audit-anchors.jsonl"
+
+    @property
+    def anchor_key(self) -> bytes:
+        """The checkpoints' HMAC key as bytes."""
+        return self.audit_anchor_key.get_secret_value().encode()

@@ -1,14 +1,17 @@
-"""The kit's own tables, created in every service's database by its first migration."""
+"""The kit's own tables, created in every service's database by its first migration, and
+the factory of each service's audit log table (created by that service's own migration)."""
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Column,
     DateTime,
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Table,
     Text,
@@ -16,7 +19,7 @@ from sqlalchemy import (
     text,
 )
 
-from voorportaal_kit.db import new_metadata
+from voorportaal_kit.db import AwareDateTime, new_metadata
 
 kit_metadata = new_metadata()
 
@@ -54,3 +57,37 @@ inbox = Table(
     Column("processed_at", DateTime(timezone=True), nullable=False),
     comment="Idempotent inbox: ids of events a consumer has applied, written with the effects.",
 )
+
+
+def audit_table(metadata: MetaData, name: str) -> Table:
+    """A service's append-only, hash-chained access log (`voorportaal_kit.audit_log`): one row
+    per record, its canonical bytes (with the chain) in `record`, and copies of the ids it is
+    queried by. `name` is `<service>_audit_log`; `migrations.create_audit_table` makes it."""
+    stem = name.removesuffix("_log")
+    return Table(
+        name,
+        metadata,
+        Column("seq", Integer, primary_key=True, autoincrement=False),
+        Column("at", AwareDateTime(), nullable=False),
+        Column("actor", String(128), nullable=False),
+        Column("case_id", String(128), nullable=False),
+        Column("outcome", String(16), nullable=False),
+        Column("record", Text, nullable=False, comment="Canonical JSON with prev_hash and hash"),
+        Index(f"ix_{stem}_case", "case_id"),
+        Index(f"ix_{stem}_actor", "actor"),
+        comment="Append-only and hash-chained (NEN 7513); ids only, never personal data",
+    )
+
+
+def case_access_table(metadata: MetaData, name: str) -> Table:
+    """What a service knows of each case's owner, team, queue, grants and mandates
+    (`voorportaal_kit.case_access`), folded from `case.events`; `name` is
+    `<service>_case_access`, made by `migrations.create_case_access_table`."""
+    return Table(
+        name,
+        metadata,
+        Column("case_id", String(64), primary_key=True),
+        Column("access", JSON, nullable=False, comment="CaseAccess: ids and codes only"),
+        Column("updated_at", AwareDateTime(), nullable=False),
+        comment="Who may see the case: owner, team, queue, grants, mandates (from case.events)",
+    )

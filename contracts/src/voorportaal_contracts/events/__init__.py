@@ -4,6 +4,7 @@ Importing this package registers them all. Schemas evolve additively; a breaking
 new schema version registered beside the old one, and consumers accept the versions they know.
 """
 
+from voorportaal_contracts.events.audit import PersonalDataAccessed
 from voorportaal_contracts.events.case import (
     ActionRequested,
     BuddyAssigned,
@@ -89,6 +90,7 @@ __all__ = [
     "NotificationFailed",
     "NotificationSent",
     "OverrideDecided",
+    "PersonalDataAccessed",
     "PromiseBroken",
     "PromiseDueSoon",
     "PromiseFulfilled",

@@ -10,9 +10,9 @@ import argparse
 import asyncio
 import sys
 
-from voorportaal_dossier.adapters.anchors import AnchorFile
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.settings import get_settings
+from voorportaal_kit.audit_log import AnchorFile
 from voorportaal_kit.clock import SystemClock
 from voorportaal_kit.db import create_engine, create_sessions
 

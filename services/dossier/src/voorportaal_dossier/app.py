@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_dossier.adapters.anchors import AnchorFile
 from voorportaal_dossier.adapters.clock import OffsetClock
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.entrypoints.http.routes import ROUTE_HANDLERS
@@ -13,6 +12,7 @@ from voorportaal_dossier.entrypoints.http.short_links import ShortLinkController
 from voorportaal_dossier.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings, get_settings
+from voorportaal_kit.audit_log import AnchorFile
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"

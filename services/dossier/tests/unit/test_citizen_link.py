@@ -19,7 +19,6 @@ from dossier_factories import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voorportaal_dossier.domain import audit
 from voorportaal_dossier.domain.citizen_link import (
     InvalidLink,
     LinkProblem,
@@ -29,6 +28,7 @@ from voorportaal_dossier.domain.citizen_link import (
     verify_link,
 )
 from voorportaal_dossier.domain.projection import apply
+from voorportaal_kit import audit
 
 KEY = b"k" * 32
 LINK = sign_link(KEY, case_id=CASE, purpose="view", expires_at=at(days=7))

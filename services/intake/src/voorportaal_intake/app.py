@@ -9,6 +9,7 @@ from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEv
 from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
 from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings, get_settings
+from voorportaal_kit.audit_log import anchor_job
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -37,8 +38,13 @@ def definition(
         # through the kit's auth middleware like every other protected route.
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
         on_runtime=lambda runtime: _wire(runtime, settings, topics or PersonalTopics()),
-        subscriptions=lambda runtime: [case_events(runtime.state["erasure"])],
+        subscriptions=lambda runtime: [
+            case_events(runtime.state["intakes"].access, runtime.state["erasure"])
+        ],
         jobs=lambda runtime: [
+            anchor_job(
+                runtime.state["intakes"].audit.log, runtime.sessions, settings, runtime.clock
+            ),
             PeriodicJob(
                 "rate-limit-housekeeping",
                 HOUSEKEEPING_INTERVAL_S,

@@ -6,7 +6,7 @@ demo cases travel the whole way: database, outbox, Kafka.
 Every address is confirmed as a citizen would: the intake sends a one-time code through
 notify, the local SMTP server or SMS stub keeps it (`var/outbox-dev`, or
 `VOORPORTAAL_DEV_OUTBOX`), and the demo reads it there and types it in. When no code arrives
-(notify sends to a real gateway, or does not send codes), a desk worker takes the intakes in
+(notify sends to a real gateway, or does not send codes), a supervisor takes the intakes in
 instead, so they still reach the agencies.
 """
 
@@ -167,6 +167,8 @@ def seed(read_codes: Callable[[], dict[str, list[str]]] | None = None) -> list[s
     base = f"http://127.0.0.1:{port}"
     desk = issue_token(settings.auth, "demo-desk", ["casemanager"], name="Demo balie")
     wijkteam = issue_token(settings.auth, "demo-wijkteam", ["signaleerder"], name="Wijkteam Zuid")
+    # Taking in an intake someone else started is for its owner or a supervisor.
+    supervisor = issue_token(settings.auth, "demo-supervisor", ["supervisor"], name="Demo")
     store = Path(os.environ.get("VOORPORTAAL_DEV_OUTBOX", Path.cwd() / "var" / "outbox-dev"))
     read_codes = read_codes or dev_outbox_reader(store)
     walked: list[tuple[dict[str, Any], str, list[str]]] = []
@@ -192,8 +194,8 @@ def seed(read_codes: Callable[[], dict[str, list[str]]] | None = None) -> list[s
     cases = []
     for intake, token, _ in walked:
         submitted = _call("POST", f"{base}/intakes/{intake['id']}/submit", token)
-        if submitted["awaiting_confirmation"]:  # no code came: the desk vouches for them
-            _call("POST", f"{base}/intakes/{intake['id']}/take-in", desk)
+        if submitted["awaiting_confirmation"]:  # no code came: a supervisor vouches for them
+            _call("POST", f"{base}/intakes/{intake['id']}/take-in", supervisor)
         cases.append(submitted["case_id"])
     return cases
 

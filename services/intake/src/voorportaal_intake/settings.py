@@ -9,10 +9,10 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from voorportaal_intake.domain.rate_limits import Limit
-from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.settings import AuditedServiceSettings
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(AuditedServiceSettings):
     """The intake service's settings."""
 
     model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_INTAKE_")

@@ -290,7 +290,12 @@ def test_published_codes_are_swept_from_the_outbox(api: Api) -> None:
     contact(api, intake, auth, channels=["email"], phone=None, email="a@example.org")
     engine = create_engine(f"sqlite:///{api.db}")
     with engine.begin() as conn:  # the relay published the first one
-        conn.execute(text("UPDATE outbox SET sent_at = '2026-12-01 09:00:01' WHERE id = 1"))
+        conn.execute(
+            text(
+                "UPDATE outbox SET sent_at = '2026-12-01 09:00:01' WHERE id = "
+                "(SELECT min(id) FROM outbox WHERE topic = 'contact.verifications')"
+            )
+        )
     engine.dispose()
     assert asyncio.run(api.runtime.state["intakes"].forget_sent_codes()) == 1
     (left,) = api.codes()
@@ -332,20 +337,38 @@ def test_staff_take_in_a_held_intake_and_nobody_else_may(api: Api) -> None:
     assert api.client.post(url, headers=auth).status_code == 403
     signaleerder = api.staff("signaleerder", "wijk-1")
     assert api.client.post(url, headers=signaleerder).status_code == 403
-    taken = api.client.post(url, headers=api.staff("supervisor", "sup-1"))
+    # A casemanager who neither started nor owns the case (it waits in the queue) may not.
+    assert api.client.post(url, headers=api.staff()).status_code == 403
+    supervisor = api.staff("supervisor", "sup-1")
+    taken = api.client.post(url, headers=supervisor)
     assert taken.status_code == 200, taken.text
     assert taken.json()["awaiting_confirmation"] is False
     assert taken.json()["confirmed_by"] == "staff"
-    assert api.client.post(url, headers=api.staff()).status_code == 200  # again: nothing new
+    assert api.client.post(url, headers=supervisor).status_code == 200  # again: nothing new
     (confirmed,) = api.of_type("nl.voorportaal.intake.confirmed")
     assert confirmed["confirmed_by"] == "staff"
     assert api.sql("SELECT taken_in_by FROM intakes") == [("sup-1",)]
+    audited = [
+        (r[0], r[1])
+        for r in api.sql("SELECT actor, outcome, record FROM intake_audit_log ORDER BY seq")
+        if json.loads(r[2])["purpose"] == "take_in"
+    ]
+    assert audited == [
+        (f"intake:{intake['id']}", "refused"),
+        ("wijk-1", "refused"),
+        ("cm-anna", "refused"),
+        ("sup-1", "allowed"),
+        ("sup-1", "allowed"),
+    ]
 
 
 def test_an_open_intake_taken_in_by_staff_is_not_held(api: Api) -> None:
     intake, auth = start(api)
     contact(api, intake, auth)
-    api.client.post(f"/intakes/{intake['id']}/take-in", headers=api.staff())
+    taken = api.client.post(
+        f"/intakes/{intake['id']}/take-in", headers=api.staff("supervisor", "sup-1")
+    )
+    assert taken.status_code == 200, taken.text
     assert submit(api, intake, auth)["awaiting_confirmation"] is False
     assert api.of_type("nl.voorportaal.intake.confirmed") == []
 

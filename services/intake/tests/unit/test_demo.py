@@ -71,9 +71,9 @@ def test_the_demo_confirms_every_address_with_the_code_it_received(served: Path)
     assert _intakes(served) == [(False, "citizen", None)] * 4
 
 
-def test_without_codes_the_desk_takes_the_held_intake_in(served: Path) -> None:
+def test_without_codes_a_supervisor_takes_the_held_intake_in(served: Path) -> None:
     cases = demo.seed(read_codes=dict)
     assert len(cases) == 4
     rows = _intakes(served)
     assert rows.count((False, None, None)) == 3  # started at the desk: never held
-    assert (False, "staff", "demo-desk") in rows  # the wijkteam's, taken in
+    assert (False, "staff", "demo-supervisor") in rows  # the wijkteam's, taken in

@@ -28,9 +28,12 @@ def api(tmp_path: Path) -> Iterator[tuple[TestClient[Any], ServiceRuntime, Path]
 
 
 def outbox(db: Path) -> list[tuple[str, str]]:
+    """The intake's facts in the outbox (the access log's events are tested on their own)."""
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT topic, event_type FROM outbox ORDER BY id")).all()
+        rows = conn.execute(
+            text("SELECT topic, event_type FROM outbox WHERE topic != 'access.log' ORDER BY id")
+        ).all()
     engine.dispose()
     return [(r[0], r[1]) for r in rows]
 
@@ -168,12 +171,13 @@ def test_tokens_are_scoped_to_one_intake(api: Any) -> None:
     assert client.get(f"/intakes/{mine['id']}").status_code == 401
     assert client.get(f"/intakes/{other['id']}", headers=my_auth).status_code == 403
     assert client.get(f"/intakes/{mine['id']}", headers=my_auth).status_code == 200
+    # A casemanager who neither started it nor owns the case does not read it.
     staff = issue_token(runtime.settings.auth, "cm-7", ["casemanager"])
     assert (
         client.get(
             f"/intakes/{other['id']}", headers={"Authorization": f"Bearer {staff}"}
         ).status_code
-        == 200
+        == 403
     )
 
 

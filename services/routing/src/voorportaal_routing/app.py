@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voorportaal_contracts.topics import TOPICS, referral_spec
+from voorportaal_kit.audit_log import anchor_job
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.entrypoints.http.routes import (
@@ -39,7 +40,12 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
             runtime.state["routing"], settings.intake_members
         ),
         jobs=lambda runtime: [
-            PeriodicJob("sla-and-chains", settings.sweep_interval_s, runtime.state["routing"].sweep)
+            PeriodicJob(
+                "sla-and-chains", settings.sweep_interval_s, runtime.state["routing"].sweep
+            ),
+            anchor_job(
+                runtime.state["routing"].audit.log, runtime.sessions, settings, runtime.clock
+            ),
         ],
     )
 

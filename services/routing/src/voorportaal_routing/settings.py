@@ -9,12 +9,12 @@ from functools import lru_cache
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.settings import AuditedServiceSettings
 
 DEV_AGENCY_KEY_SEED = "voorportaal-dev-agency-keys-not-for-production"
 
 
-class RoutingSettings(ServiceSettings):
+class RoutingSettings(AuditedServiceSettings):
     """The routing service's settings."""
 
     model_config = SettingsConfigDict(env_prefix="VOORPORTAAL_ROUTING_", env_nested_delimiter="__")

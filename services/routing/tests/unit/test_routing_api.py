@@ -95,4 +95,10 @@ def test_referral_routes_need_a_token_and_the_right_role(api: Any) -> None:
         json={"service_id": "uwv_ww", "note": "hand"},
         headers=bearer(settings, "casemanager"),
     )
+    assert added.status_code == 403  # not the owner of this case, nor in its team
+    added = client.post(
+        "/cases/vp-x1/referrals",
+        json={"service_id": "uwv_ww", "note": "hand"},
+        headers=bearer(settings, "supervisor"),
+    )
     assert added.status_code == 404  # routing does not know the case

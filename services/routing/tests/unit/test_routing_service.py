@@ -21,6 +21,7 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     BuddyAssigned,
     CitizenIdentified,
+    ConsentGranted,
     IntakeAmended,
     IntakeSubmitted,
 )
@@ -38,6 +39,7 @@ from voorportaal_routing.settings import RoutingSettings
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CASE = "vp-0000000000000000case"
 CASEMANAGER = Principal(subject="cm-1", roles=frozenset({"casemanager"}))
+SUPERVISOR = Principal(subject="sv-1", roles=frozenset({"supervisor"}))
 
 
 @dataclass
@@ -66,6 +68,13 @@ class Routing:
         )
         await self.handle(signed, "on_response")
 
+    async def case_event(self, data: Event) -> None:
+        """A fact from `case.events` as both of routing's groups apply it."""
+        envelope = Envelope(data, source="/test", time=self.clock.now())
+        async with self.runtime.sessions.begin() as session:
+            await self.service.access.on_event(session, envelope)
+            await self.service.on_buddy(session, envelope)
+
     async def outbox(self) -> list[tuple[str, str, dict[str, Any]]]:
         async with self.runtime.sessions() as session:
             rows = (
@@ -76,7 +85,7 @@ class Routing:
         return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
 
     async def referrals(self) -> list[dict[str, Any]]:
-        return await self.service.case_referrals(CASE, CASEMANAGER)
+        return await self.service.case_referrals(CASE, SUPERVISOR)
 
 
 @pytest.fixture
@@ -249,11 +258,19 @@ async def test_an_amendment_adds_what_is_new_and_withdraws_what_is_gone(routing:
 
 async def test_staff_actions_and_who_sees_what(routing: Routing) -> None:
     await routing.handle(submitted())
-    await routing.handle(
+    await routing.case_event(
         BuddyAssigned(
             case_id=CASE, casemanager_id="cm-1", casemanager_name="Fatima", assigned_at=MONDAY
-        ),
-        "on_buddy",
+        )
+    )
+    await routing.case_event(
+        ConsentGranted(
+            case_id=CASE,
+            grant_id="grant-uwv",
+            agency_code="uwv",
+            scopes=["summary"],
+            valid_until=MONDAY + timedelta(days=30),
+        )
     )
     added = await routing.service.add_referral(CASE, "svb_aow", "Ook AOW nagaan.", CASEMANAGER)
     assert added["manual_by"] == "cm-1"
@@ -334,7 +351,7 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
                     await routing.service.on_intake_submitted(session, envelope)
         shapes = []
         for case_id in ("vp-batch-a0000000000", "vp-batch-b0000000000", "vp-batch-c0000000000"):
-            rows = await routing.service.case_referrals(case_id, CASEMANAGER)
+            rows = await routing.service.case_referrals(case_id, SUPERVISOR)
             shapes.append(
                 sorted(
                     (r["service_id"], r["state"], r["mode"], r["waits_on"] is None) for r in rows

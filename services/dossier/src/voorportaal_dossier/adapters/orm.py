@@ -2,8 +2,8 @@
 
 A case is stored as its projected `CaseState` (the domain's `dump_case`, JSON) beside a few
 columns the work queue filters and sorts on. The promise clock indexes open promises for the
-periodic job. The audit log is append-only: one row per record, its canonical bytes (with the
-hash chain) in `record`, and copies of the ids it is queried by.
+periodic job. The audit log is the kit's (`voorportaal_kit.tables.audit_table`): append-only,
+one row per record, its canonical bytes (with the hash chain) in `record`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
+from voorportaal_kit.tables import audit_table
 
 metadata = new_metadata()
 
@@ -118,16 +119,4 @@ overrides = Table(
     Index("ix_dossier_overrides_case", "case_id"),
 )
 
-audit_log = Table(
-    "dossier_audit_log",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("at", AwareDateTime(), nullable=False),
-    Column("actor", String(128), nullable=False),
-    Column("case_id", String(128), nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("record", Text, nullable=False, comment="Canonical JSON with prev_hash and hash"),
-    Index("ix_dossier_audit_case", "case_id"),
-    Index("ix_dossier_audit_actor", "actor"),
-    comment="Append-only and hash-chained (NEN 7513); ids only, never personal data",
-)
+audit_log = audit_table(metadata, "dossier_audit_log")

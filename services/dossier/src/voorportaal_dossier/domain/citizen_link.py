@@ -26,7 +26,6 @@ from typing import Any, Final
 
 from voorportaal_contracts.types import ReferralMode
 from voorportaal_dossier.domain.agencies import agency_name, in_sentence
-from voorportaal_dossier.domain.audit import AuditRecord
 from voorportaal_dossier.domain.errors import DossierError
 from voorportaal_dossier.domain.projection import (
     CASE_ADAPTER,
@@ -37,6 +36,7 @@ from voorportaal_dossier.domain.projection import (
     day_text,
 )
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
+from voorportaal_kit.audit import AuditRecord
 
 MIN_KEY_BYTES: Final = 32
 _VERSION: Final = "v1"

@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from voorportaal_dossier.domain import audit
-from voorportaal_dossier.domain.audit import AuditAction, AuditRecord
 from voorportaal_dossier.domain.sharing import REPRESENTATIVE_PREFIX, Decision
+from voorportaal_kit import audit
+from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.auth import Principal, Role
 
 _AUDIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.\-]{0,127}")

@@ -31,7 +31,6 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
-from voorportaal_dossier.adapters.anchors import AnchorStore
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.adapters.orm import (
     cases,
@@ -42,7 +41,6 @@ from voorportaal_dossier.adapters.orm import (
     promise_clock,
 )
 from voorportaal_dossier.domain import citizen_link, ownership, promises, retention, sharing
-from voorportaal_dossier.domain.audit import AuditAction, AuditRecord
 from voorportaal_dossier.domain.documents import DocumentRefused, check_upload
 from voorportaal_dossier.domain.errors import Conflict as DomainConflict
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
@@ -52,6 +50,8 @@ from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.sharing import DataKind, Decision
 from voorportaal_dossier.service_layer import audit_log, store
 from voorportaal_dossier.service_layer.access import Actor, record
+from voorportaal_kit.audit import AuditAction, AuditRecord
+from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError

@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
+from voorportaal_kit.tables import audit_table, case_access_table
 
 metadata = new_metadata()
 
@@ -111,3 +112,9 @@ rate_limit_hits = Table(
     Column("expires_at", AwareDateTime(), nullable=False),
     comment="Fixed-window counters of the public routes, shared by every replica",
 )
+
+audit_log = audit_table(metadata, "intake_audit_log")
+"""Every read and change of an intake by a person (the kit's hash-chained log)."""
+
+case_access = case_access_table(metadata, "intake_case_access")
+"""Owner, team, queue, grants and mandates per case, from `case.events`: who may see it."""

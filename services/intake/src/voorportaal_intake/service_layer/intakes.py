@@ -44,14 +44,20 @@ from voorportaal_contracts.events import (
     IntakeSubmitted,
 )
 from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS, CONTACT_VERIFICATIONS
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
+from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, SharingScope
 from voorportaal_intake.adapters.content_files import (
     CURRENT_VERSION,
     load_life_events,
     load_municipalities,
     load_triage,
 )
-from voorportaal_intake.adapters.orm import intake_citizens, intake_contacts, intakes
+from voorportaal_intake.adapters.orm import (
+    audit_log,
+    case_access,
+    intake_citizens,
+    intake_contacts,
+    intakes,
+)
 from voorportaal_intake.adapters.rate_limits import RateLimited, forget_expired, hit
 from voorportaal_intake.domain.checklist import ChecklistEntry, build_checklist
 from voorportaal_intake.domain.content import Question
@@ -71,7 +77,10 @@ from voorportaal_intake.service_layer.confirmation import (
     try_code,
     verified_channels,
 )
+from voorportaal_kit.audit import AuditAction
+from voorportaal_kit.audit_log import AuditLog, AuditTrail
 from voorportaal_kit.auth import Principal
+from voorportaal_kit.case_access import CaseAccessStore, audit_record, decide
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
@@ -83,6 +92,12 @@ STAFF = ("casemanager", "supervisor")
 """Roles that may start, read and complete any intake (on a citizen's behalf)."""
 
 SIGNALEERDER = "signaleerder"
+
+ANSWERS = "intake_answers"
+"""The intake's answers, triage and checklist+: read with the `summary` scope."""
+IDENTITY = "identity"
+"""Who the citizen is and how to reach them: read with the `identity` scope."""
+_SCOPE = {ANSWERS: SharingScope.SUMMARY, IDENTITY: SharingScope.IDENTITY}
 """A partner (wijkteam, schuldhulp, police …) who may start intakes and see only their own."""
 
 MOVING_POSTCODE = ("moving_rented_home", "new_postcode")
@@ -228,12 +243,20 @@ class IntakeService:
         *,
         safeguards: Safeguards | None = None,
         topics: PersonalTopics | None = None,
+        access: CaseAccessStore | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._source = source
         self._safeguards = safeguards or Safeguards()
         self._topics = topics or PersonalTopics()
+        self.access = access or CaseAccessStore(case_access)
+        """Who may see each case (owner, team, queue, grants), from `case.events`."""
+        self.audit = audit or AuditTrail(
+            AuditLog(audit_log), clock, source=source, service="intake"
+        )
+        """Every read and change of an intake by a person, allowed or refused."""
 
     async def start(
         self,
@@ -296,15 +319,18 @@ class IntakeService:
 
     async def get(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """The intake and its next question."""
-        async with self._sessions() as session:
-            return self._state(await self._load(session, intake_id, actor))
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(
+                session, intake_id, actor, purpose="read_intake", action=AuditAction.READ
+            )
+            return self._state(row)
 
     async def answer(
         self, intake_id: UUID, actor: Principal, step: str, question_id: str, raw: Any
     ) -> IntakeState:
         """Record (or change) one answer; later answers that no longer apply are dropped."""
-        async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(session, intake_id, actor, for_update=True, purpose="answer")
             self._open(row)
             self._apply(row, Change(step, question_id, raw))
             await self._save(session, row)
@@ -312,8 +338,8 @@ class IntakeService:
 
     async def back(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Undo the last answer, so that question is asked again."""
-        async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(session, intake_id, actor, for_update=True, purpose="go_back")
             self._open(row)
             for step, questions in reversed(_steps([LifeEvent(e) for e in row["life_events"]])):
                 stored = self._answers_of(row, step)
@@ -364,8 +390,10 @@ class IntakeService:
             "share_with": sorted(set(share_with)),
             "updated_at": self._clock.now(),
         }
-        async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(
+                session, intake_id, actor, for_update=True, purpose="set_contact", kind=IDENTITY
+            )
             before = await self._one(session, intake_contacts, row["id"])
             await self._upsert(session, intake_contacts, row["id"], values)
             contact = await self._one(session, intake_contacts, row["id"])
@@ -416,8 +444,10 @@ class IntakeService:
             "representative": representative,
             "updated_at": self._clock.now(),
         }
-        async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(
+                session, intake_id, actor, for_update=True, purpose="set_citizen", kind=IDENTITY
+            )
             await self._upsert(session, intake_citizens, row["id"], values)
             if row["status"] == "submitted":
                 citizen = await self._one(session, intake_citizens, row["id"])
@@ -434,7 +464,7 @@ class IntakeService:
         contact details and identity, and one `ConsentGranted` per agency shared with. Held
         (`awaiting_confirmation`) when started without a staff role and no address is
         confirmed."""
-        async with self._sessions.begin() as session:
+        async with self.audit.transaction(self._sessions) as session:
             row, contact, citizen = await self._load_all(session, intake_id, actor)
             if row["status"] == "submitted":
                 return self._state(row)  # idempotent: the same case comes back
@@ -493,8 +523,10 @@ class IntakeService:
         confirmed channels. A wrong code spends an attempt; `WrongCode` says how many are
         left (the attempt counts even though the request fails)."""
         now = self._clock.now()
-        async with self._sessions.begin() as session:
-            row, contact, citizen = await self._load_all(session, intake_id, actor)
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, citizen = await self._load_all(
+                session, intake_id, actor, purpose="verify_contact", kind=IDENTITY
+            )
             self._not_erased(row)
             attempt = await try_code(session, row["id"], code, self._safeguards.codes, now)
             if attempt.confirmed is not None:
@@ -524,8 +556,10 @@ class IntakeService:
     async def resend(self, intake_id: UUID, actor: Principal) -> list[MessageChannel]:
         """A new code for each chosen address not confirmed yet (replacing any earlier one);
         the channels it went to. `RateLimited` when an address had its share of codes."""
-        async with self._sessions.begin() as session:
-            row, contact, _ = await self._load_all(session, intake_id, actor)
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, _ = await self._load_all(
+                session, intake_id, actor, purpose="resend_code", kind=IDENTITY
+            )
             self._not_erased(row)
             if contact is None:
                 raise Conflict("Give contact details first; there is nothing to confirm.")
@@ -546,12 +580,14 @@ class IntakeService:
 
     async def take_in(self, intake_id: UUID, actor: Principal) -> Confirmation:
         """A casemanager or supervisor takes the intake in (they vouch for the citizen): a held
-        intake goes to the agencies (`IntakeConfirmed`), an open one will not be held."""
-        if not actor.has_role(*STAFF):
-            raise Forbidden("Only a casemanager or supervisor takes an intake in.")
+        intake goes to the agencies (`IntakeConfirmed`), an open one will not be held. Who may
+        is the case's decision for a change by staff (the starter, the owner or their team, a
+        supervisor), audited either way."""
         now = self._clock.now()
-        async with self._sessions.begin() as session:
-            row, contact, _ = await self._load_all(session, intake_id, actor)
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, _ = await self._load_all(
+                session, intake_id, actor, purpose="take_in", staff_only=True
+            )
             self._not_erased(row)
             staged: list[Envelope] = []
             if row["taken_in_by"] is None:
@@ -575,8 +611,8 @@ class IntakeService:
                 "Give at least one answer to change. / Geef minstens één antwoord om te wijzigen.",
                 field="changes",
             )
-        async with self._sessions.begin() as session:
-            row = await self._load(session, intake_id, actor, for_update=True)
+        async with self.audit.transaction(self._sessions) as session:
+            row = await self._load(session, intake_id, actor, for_update=True, purpose="amend")
             if row["status"] != "submitted":
                 raise Conflict("Only a submitted intake can be amended; answer it instead.")
             before = {"answers": row["answers"], "profile": row["profile"]}
@@ -880,7 +916,14 @@ class IntakeService:
             await session.execute(insert(table).values(intake_id=intake_id, **values))
 
     async def _load_all(
-        self, session: AsyncSession, intake_id: UUID, actor: Principal
+        self,
+        session: AsyncSession,
+        intake_id: UUID,
+        actor: Principal,
+        *,
+        purpose: str = "submit",
+        kind: str = ANSWERS,
+        staff_only: bool = False,
     ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
         """The intake (locked), its contact details and who the citizen is: one round trip."""
         contact_cols = [c.label(f"contact__{c.name}") for c in intake_contacts.c]
@@ -898,7 +941,9 @@ class IntakeService:
         found = (await session.execute(query)).mappings().first()
         if found is None:
             raise NotFound("No such intake.")
-        self._check_access(found, actor)
+        await self._check_access(
+            session, found, actor, purpose, AuditAction.CHANGE, kind, staff_only=staff_only
+        )
         parts: dict[str, dict[str, Any]] = {"": {}, "contact": {}, "citizen": {}}
         for key, value in found.items():
             prefix, _, name = str(key).rpartition("__")
@@ -913,7 +958,10 @@ class IntakeService:
         intake_id: UUID,
         actor: Principal,
         *,
+        purpose: str,
         for_update: bool = False,
+        action: AuditAction = AuditAction.CHANGE,
+        kind: str = ANSWERS,
     ) -> dict[str, Any]:
         query = select(intakes).where(intakes.c.id == intake_id)
         if for_update:
@@ -921,19 +969,42 @@ class IntakeService:
         found = (await session.execute(query)).mappings().first()
         if found is None:
             raise NotFound("No such intake.")
-        self._check_access(found, actor)
+        await self._check_access(session, found, actor, purpose, action, kind)
         if for_update:
             self._not_erased(dict(found))
         return dict(found)
 
-    @staticmethod
-    def _check_access(found: Any, actor: Principal) -> None:
-        if not (
-            actor.has_role(*STAFF)
-            or (actor.has_role("citizen") and actor.case_id == found["case_id"])
-            or (actor.has_role(SIGNALEERDER) and actor.subject == found["started_by"])
-        ):
-            raise Forbidden("This token is not for this intake.")
+    async def _check_access(
+        self,
+        session: AsyncSession,
+        found: Any,
+        actor: Principal,
+        purpose: str,
+        action: AuditAction,
+        kind: str,
+        *,
+        staff_only: bool = False,
+    ) -> None:
+        """The dossier's decision on this case (its citizen or their representative, owner,
+        team, supervisor, an agency with a grant to read) plus whoever started the intake for
+        the citizen: allowed, it is audited in this transaction; refused, the transaction is
+        rolled back, the refusal audited on its own, and the caller gets 403."""
+        now = self._clock.now()
+        case_id = found["case_id"]
+        decision = decide(
+            actor,
+            await self.access.get(session, case_id),
+            _SCOPE[kind],
+            now,
+            data_kind=kind,
+            change=action is AuditAction.CHANGE,
+            staff_only=staff_only,
+            starter=found["started_by"],
+        )
+        record = audit_record(
+            actor, case_id, kind, purpose, action, decision, now, object_id=str(found["id"])
+        )
+        await self.audit.check(session, record, allowed=decision.allowed)
 
     async def _save(self, session: AsyncSession, row: dict[str, Any]) -> None:
         row["updated_at"] = self._clock.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
+from voorportaal_kit.tables import audit_table, case_access_table
 
 metadata = new_metadata()
 
@@ -94,3 +95,9 @@ directory_changes = Table(
     Column("changed_at", AwareDateTime(), nullable=False),
     Index("ix_directory_changes_service", "service_id"),
 )
+
+audit_log = audit_table(metadata, "routing_audit_log")
+"""Every read and change of a case's referrals by a person (the kit's hash-chained log)."""
+
+case_access = case_access_table(metadata, "routing_case_access")
+"""Owner, team, queue, grants and mandates per case, from `case.events`: who may see it."""

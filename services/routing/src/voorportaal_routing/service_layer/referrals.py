@@ -52,15 +52,25 @@ from voorportaal_contracts.events import (
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.signing import verify
 from voorportaal_contracts.topics import referral_topic
-from voorportaal_contracts.types import ReferralMode, ReferralResponseKind
+from voorportaal_contracts.types import ReferralMode, ReferralResponseKind, SharingScope
+from voorportaal_kit.audit import AuditAction
+from voorportaal_kit.audit_log import AuditLog, AuditTrail
 from voorportaal_kit.auth import Principal
+from voorportaal_kit.case_access import CaseAccessStore, Decision, audit_record, decide
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.db import insert_rows
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
 from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rules
-from voorportaal_routing.adapters.orm import cases, identities, referrals, transitions
+from voorportaal_routing.adapters.orm import (
+    audit_log,
+    case_access,
+    cases,
+    identities,
+    referrals,
+    transitions,
+)
 from voorportaal_routing.domain.buddy import CaseSummary, recommend_buddy
 from voorportaal_routing.domain.chains import ChainLink, stalled_chains
 from voorportaal_routing.domain.directory import Text
@@ -85,6 +95,9 @@ HELD = "held"
 """A planned referral waiting on another one (estafette); not a lifecycle state yet."""
 
 STAFF = ("casemanager", "supervisor")
+
+REFERRALS_KIND = "referrals"
+"""The kind of personal data people read and change here (the dossier's `referrals`)."""
 
 _CHANGE_EVENTS: dict[ReferralAction, type[Event]] = {
     ReferralAction.RECEIVE: ReferralReceived,
@@ -118,12 +131,21 @@ class RoutingService:
         source: str,
         agency_key: Any,
         chain_max_wait_working_days: int = 20,
+        *,
+        access: CaseAccessStore | None = None,
+        audit: AuditTrail | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._source = source
         self._agency_key = agency_key
         self._chain_max_wait = chain_max_wait_working_days
+        self.access = access or CaseAccessStore(case_access)
+        """Who may see each case (owner, team, queue, grants), from `case.events`."""
+        self.audit = audit or AuditTrail(
+            AuditLog(audit_log), clock, source=source, service="routing"
+        )
+        """Every read and change by a person, allowed or refused."""
 
     # -- consumed events -------------------------------------------------------------------
 
@@ -400,8 +422,12 @@ class RoutingService:
     # -- staff actions ---------------------------------------------------------------------
 
     async def case_referrals(self, case_id: str, actor: Principal) -> list[dict[str, Any]]:
-        """The referrals of a case: staff see all, an agency its own, the citizen theirs."""
-        async with self._sessions() as session:
+        """The referrals of a case, if the caller may see them (audited either way): the
+        case's staff all, an agency with a current grant its own, the citizen theirs."""
+        async with self.audit.transaction(self._sessions) as session:
+            decision = await self._check(
+                session, actor, case_id, "referral_history", AuditAction.READ
+            )
             rows = await self._referrals_of(session, case_id)
             history = (
                 (
@@ -414,12 +440,9 @@ class RoutingService:
                 .mappings()
                 .all()
             )
-        if actor.has_role(*STAFF) or (actor.has_role("citizen") and actor.case_id == case_id):
-            visible = rows
-        elif actor.agency_codes:
+        visible = rows
+        if decision.basis.startswith("grant:"):
             visible = [r for r in rows if r["agency_code"] in actor.agency_codes]
-        else:
-            raise Forbidden("Only staff, the agencies involved and the citizen see referrals.")
         if not visible and not rows:
             raise NotFound("No referrals for this case.")
         return [
@@ -428,12 +451,20 @@ class RoutingService:
         ]
 
     async def withdraw(self, referral_id: str, note: str, actor: Principal) -> dict[str, Any]:
-        """A casemanager withdraws a referral that is no longer needed."""
-        self._staff(actor)
-        async with self._sessions.begin() as session:
+        """A casemanager of the case withdraws a referral that is no longer needed."""
+        async with self.audit.transaction(self._sessions) as session:
             row = await self._referral(session, referral_id, for_update=True)
             if row is None:
+                self._staff(actor)
                 raise NotFound("No such referral.")
+            await self._check(
+                session,
+                actor,
+                row["case_id"],
+                "withdraw_referral",
+                AuditAction.CHANGE,
+                object_id=referral_id,
+            )
             try:
                 staged = await self._change(
                     session,
@@ -450,12 +481,20 @@ class RoutingService:
             return await self._referral(session, referral_id) or {}
 
     async def nudge(self, referral_id: str, actor: Principal) -> None:
-        """A casemanager reminds the agency of an open referral (on its own topic)."""
-        self._staff(actor)
-        async with self._sessions.begin() as session:
+        """A casemanager of the case reminds the agency of an open referral (on its topic)."""
+        async with self.audit.transaction(self._sessions) as session:
             row = await self._referral(session, referral_id)
             if row is None:
+                self._staff(actor)
                 raise NotFound("No such referral.")
+            await self._check(
+                session,
+                actor,
+                row["case_id"],
+                "nudge_agency",
+                AuditAction.CHANGE,
+                object_id=referral_id,
+            )
             if row["state"] not in OPEN_STATES or row["mode"] == ReferralMode.SELF_CONTACT:
                 raise Conflict("Only an open referral that went to the agency can be nudged.")
             await self._stage(session, self._reminder(row, actor.subject, None, nudge=True))
@@ -463,9 +502,9 @@ class RoutingService:
     async def add_referral(
         self, case_id: str, service_id: str, note: str, actor: Principal
     ) -> dict[str, Any]:
-        """A casemanager refers the case to another service by hand (explained by the note)."""
-        self._staff(actor)
-        async with self._sessions.begin() as session:
+        """A casemanager of the case refers it to another service by hand (the note says why)."""
+        async with self.audit.transaction(self._sessions) as session:
+            await self._check(session, actor, case_id, "add_referral", AuditAction.CHANGE)
             case = (
                 (await session.execute(select(cases).where(cases.c.case_id == case_id)))
                 .mappings()
@@ -1009,6 +1048,37 @@ class RoutingService:
             .all()
         )
         return [dict(r) for r in rows]
+
+    async def _check(
+        self,
+        session: AsyncSession,
+        actor: Principal,
+        case_id: str,
+        purpose: str,
+        action: AuditAction,
+        *,
+        object_id: str | None = None,
+    ) -> Decision:
+        """The dossier's decision on this case's referrals (owner, team, queue, supervisor,
+        grant, the citizen's link): allowed, it is audited in this transaction; refused, the
+        transaction is rolled back and the refusal audited on its own (403)."""
+        now = self._clock.now()
+        change = action is AuditAction.CHANGE
+        decision = decide(
+            actor,
+            await self.access.get(session, case_id),
+            SharingScope.SUMMARY,
+            now,
+            data_kind=REFERRALS_KIND,
+            change=change,
+            staff_only=change,
+            queue_visible=True,
+        )
+        record = audit_record(
+            actor, case_id, REFERRALS_KIND, purpose, action, decision, now, object_id=object_id
+        )
+        await self.audit.check(session, record, allowed=decision.allowed)
+        return decision
 
     @staticmethod
     def _staff(actor: Principal) -> None:

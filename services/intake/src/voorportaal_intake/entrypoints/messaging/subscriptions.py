@@ -1,19 +1,23 @@
-"""What the intake consumes: `case.events`, in one consumer group (erasure of anonymised cases;
-other handlers of case events join this subscription rather than opening another group)."""
+"""What the intake consumes: `case.events`, in one consumer group (who may see a case, and
+erasure of an anonymised case)."""
 
 from __future__ import annotations
 
 from voorportaal_contracts.events import CaseAnonymised
 from voorportaal_contracts.topics import CASE_EVENTS
 from voorportaal_intake.service_layer.erasure import ErasureService
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.consumer import Subscription
 
-CASE_EVENTS_GROUP = "intake.case-events"
+CASE_EVENTS_GROUP = "intake.case_events"
 """The intake's one consumer group on case.events."""
 
 
-def case_events(erasure: ErasureService) -> Subscription:
-    """The case events the intake applies: an anonymised case is erased."""
+def case_events(access: CaseAccessStore, erasure: ErasureService) -> Subscription:
+    """Every access fact (owner, team, queue, grants, mandates), and an anonymised case
+    erased (after its access fact, in the same transaction)."""
     return Subscription(
-        CASE_EVENTS, CASE_EVENTS_GROUP, {CaseAnonymised: erasure.on_case_anonymised}
+        CASE_EVENTS,
+        CASE_EVENTS_GROUP,
+        access.handlers(also={CaseAnonymised: erasure.on_case_anonymised}),
     )

@@ -1,4 +1,5 @@
-"""What routing consumes: intakes, who the citizen is, agencies' answers, buddy changes."""
+"""What routing consumes: intakes, who the citizen is, agencies' answers, buddy changes, and
+who may see each case."""
 
 from __future__ import annotations
 
@@ -47,4 +48,7 @@ def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subs
             "routing.buddies",
             {BuddyAssigned: routing.on_buddy, CaseHandedOver: routing.on_buddy},
         ),
+        # Who may see a case (owner, team, queue, grants, mandates): its own group, so it
+        # folds every case's history from the start.
+        Subscription(CASE_EVENTS, "routing.case_access", routing.access.handlers()),
     ]

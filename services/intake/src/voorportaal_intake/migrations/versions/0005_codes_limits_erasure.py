@@ -1,14 +1,14 @@
 """One-time codes, rate-limit counters, holding unconfirmed intakes, and erasure marks.
 
-Revision ID: intake_0004
-Revises: intake_0003
+Revision ID: intake_0005
+Revises: intake_0004_audit
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "intake_0004"
-down_revision = "intake_0003"
+revision = "intake_0005"
+down_revision = "intake_0004_audit"
 branch_labels = None
 depends_on = None
 

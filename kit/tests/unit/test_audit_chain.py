@@ -1,17 +1,27 @@
-"""The access audit log: hash chaining and tamper detection for every kind of tampering."""
+"""The access audit log (every service's): hash chaining, tamper detection for every kind of
+tampering, and the anchor kept outside the database."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
-from dossier_factories import CASE, OTHER_CASE, at
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from voorportaal_dossier.domain import audit
-from voorportaal_dossier.domain.audit import GENESIS, AuditAction, AuditRecord
+from voorportaal_kit import audit
+from voorportaal_kit.audit import GENESIS, AuditAction, AuditRecord, Checkpoint
+
+T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+CASE = "case-000001"
+OTHER_CASE = "case-000002"
+KEY = b"k" * 32
+
+
+def at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
 
 
 def entry(n: int, *, allowed: bool = True, case_id: str = CASE) -> AuditRecord:
@@ -146,3 +156,24 @@ def test_records_refuse_personal_data_values(field: str, value: str) -> None:
 def test_the_citizen_sees_only_their_own_cases_records() -> None:
     mixed = audit.chain([entry(1), entry(2, case_id=OTHER_CASE), entry(3)])
     assert [r.seq for r in audit.for_case(mixed, CASE)] == [1, 3]
+
+
+def test_a_checkpoint_line_round_trips_and_a_forged_one_is_refused() -> None:
+    good = Checkpoint(LOG[-1].seq, LOG[-1].hash, T0)
+    forged = audit.checkpoint_line(b"x" * 32, Checkpoint(3, LOG[2].hash, T0))
+    checkpoints, problems = audit.parse_checkpoints(
+        KEY, [audit.checkpoint_line(KEY, good), forged, b"not json"]
+    )
+    assert checkpoints == [good]
+    assert [(p.index, p.kind) for p in problems] == [(2, "anchor_invalid"), (3, "anchor_invalid")]
+
+
+def test_the_anchor_catches_the_newest_records_deleted_or_rewritten() -> None:
+    head = Checkpoint(LOG[-1].seq, LOG[-1].hash, T0)
+    assert audit.verify(LOG[:-3]) == [], "on its own, a shortened chain looks intact"
+    assert [p.kind for p in audit.verify_anchor(LOG[:-3], head)] == ["truncated"]
+    rewritten = [*LOG[:-1], audit.seal(replace(entry(99), actor="cm-9"), LOG[-2])]
+    assert audit.verify(rewritten) == [], "a newest record rewritten with a fresh hash"
+    assert [p.kind for p in audit.verify_anchor(rewritten, head)] == ["head_mismatch"]
+    more = audit.chain([entry(11), entry(12)], after=LOG[-1])
+    assert audit.verify_anchor([*LOG, *more], head) == [], "records after the anchor are fine"
