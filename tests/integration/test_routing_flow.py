@@ -96,10 +96,10 @@ def _submit_intake() -> str:
             intake = http.put(
                 f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
             ).json()
-        # The citizen's e-mail is not confirmed: a casemanager takes the intake in, so routing
+        # The citizen's e-mail is not confirmed: a supervisor takes the intake in, so routing
         # does not hold it (issue 13, item 9).
-        desk = issue_token(IntakeSettings().auth, "cm-desk", ["casemanager"])
-        taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {desk}"})
+        supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
+        taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {supervisor}"})
         assert taken.status_code == 200, taken.text
         submitted = http.post(f"{url}/submit", headers=auth)
         assert submitted.status_code == 200, submitted.text
