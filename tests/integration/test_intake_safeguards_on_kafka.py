@@ -52,6 +52,7 @@ from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings
+from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 
@@ -172,6 +173,20 @@ async def test_a_held_intake_is_released_by_the_code_that_went_out_on_kafka(live
     assert [p.verified for p in points] == [[], ["sms"]]
     grants = [e.data for e in await read_topic(live.bootstrap, CASE_EVENTS, case_id)]
     assert sorted(g.agency_code for g in grants if isinstance(g, ConsentGranted)) == ["svb", "uwv"]
+
+
+async def test_a_held_intake_taken_in_by_a_supervisor_is_confirmed_on_kafka(live: Live) -> None:
+    intake, auth = await live.start()
+    case_id = (await live.submit(intake, auth))["case_id"]
+    supervisor = issue_token(live.runtime.settings.auth, "sv-1", ["supervisor"])
+    taken = await live.http.post(
+        f"/intakes/{intake['id']}/take-in", headers={"Authorization": f"Bearer {supervisor}"}
+    )
+    assert taken.status_code == 200, taken.text
+    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    assert [type(e.data) for e in facts] == [IntakeSubmitted, IntakeConfirmed]
+    confirmed = facts[1].data
+    assert isinstance(confirmed, IntakeConfirmed) and confirmed.confirmed_by == "staff"
 
 
 async def test_two_replicas_share_the_rate_limit_in_postgresql(
