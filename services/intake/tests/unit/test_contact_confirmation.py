@@ -311,6 +311,8 @@ def test_anonymous_starts_are_limited_per_client_with_429_and_retry_after(tmp_pa
         assert refused.headers["retry-after"] == "3600"
         assert refused.json()["type"] == "urn:voorportaal:problem:rate_limited"
         assert api.sql("SELECT count(*) FROM intakes") == [(2,)]
+        metrics = api.client.get("/metrics").text
+        assert 'voorportaal_intake_rate_limited_total{kind="starts",period_s="3600"}' in metrics
         start(api, api.staff())  # staff are not limited
         api.clock.advance(timedelta(hours=1))
         start(api)

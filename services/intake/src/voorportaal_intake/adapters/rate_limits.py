@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from prometheus_client import Counter
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -18,6 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from voorportaal_intake.adapters.orm import rate_limit_hits
 from voorportaal_intake.domain.rate_limits import Limit, retry_after_s
 from voorportaal_kit.http import ServiceError
+from voorportaal_kit.metrics import REGISTRY
+
+REFUSED = Counter(
+    "voorportaal_intake_rate_limited_total",
+    "Requests refused by a rate limit of the public intake, by limit (kind and period)",
+    ["kind", "period_s"],
+    registry=REGISTRY,
+)
 
 
 class RateLimited(ServiceError):
@@ -57,6 +66,7 @@ async def hit(
         ).returning(rate_limit_hits.c.hits)
         hits = int((await session.execute(statement)).scalar_one())
         if hits > limit.hits:
+            REFUSED.labels(limit.kind, str(limit.period_s)).inc()
             wait = retry_after_s(end, now)
             if worst is None or wait > worst.retry_after_s:
                 worst = Exceeded(limit, wait)
