@@ -312,6 +312,7 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "purpose": "referral_history",
         "action": "read",
         "outcome": "allowed",
+        "basis": "owner",
         "at": T,
         "record_seq": 1,
         "record_hash": "0" * 64,

@@ -317,6 +317,8 @@ def operator_command(
 
 
 _CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
+_PENDING = "voorportaal_audit_pending"
+"""Where `AuditTrail.transaction` keeps the records of allowed steps until its end."""
 
 
 class Refused(Exception):
@@ -361,8 +363,10 @@ class AuditTrail:
                     on_behalf_of=r.on_behalf_of,
                     data_kind=r.data_kind,
                     purpose=r.purpose,
+                    object_id=r.object_id,
                     action=r.action.value,
                     outcome=r.outcome.value,
+                    basis=r.basis,
                     at=r.at,
                     record_seq=r.seq,
                     record_hash=r.hash,
@@ -379,10 +383,15 @@ class AuditTrail:
 
     async def check(self, session: AsyncSession, record: AuditRecord, *, allowed: bool) -> None:
         """Write the record of an allowed read or change in the caller's transaction, or raise
-        `Refused` with it (see `transaction`)."""
+        `Refused` with it (see `transaction`). Inside `transaction` the record is written at
+        its end, so the chain's lock is held only while the transaction commits."""
         if not allowed:
             raise Refused(record, record.reason)
-        await self.write(session, [record])
+        pending = session.info.get(_PENDING)
+        if pending is None:
+            await self.write(session, [record])
+        else:
+            pending.append(record)
 
     @contextlib.asynccontextmanager
     async def transaction(
@@ -393,7 +402,15 @@ class AuditTrail:
         refusal changes nothing but is always in the log."""
         try:
             async with sessions.begin() as session:
-                yield session
+                pending: list[AuditRecord] = []
+                session.info[_PENDING] = pending
+                try:
+                    yield session
+                finally:
+                    del session.info[_PENDING]
+                # The use case went through: its records join the chain last (the chain's
+                # lock serialises appends, and is held until commit).
+                await self.write(session, pending)
         except Refused as refused:
             async with sessions.begin() as session:
                 await self.write(session, [refused.record])

@@ -185,3 +185,57 @@ async def test_a_refusal_is_audited_and_published_while_the_rest_rolls_back(
     assert (stored.actor, stored.outcome.value, stored.basis) == ("cm-x", "refused", "none")
     assert [(t, k) for t, k, _ in events] == [("access.log", "nl.voorportaal.audit.accessed")]
     assert b'"record_seq":1' in bytes(events[0][2]) and b'"service":"demo"' in bytes(events[0][2])
+
+
+async def test_an_allowed_steps_record_joins_the_chain_when_the_use_case_ends(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    trail = AuditTrail(AuditLog(AUDIT), FixedClock(T0), source="/test", service="demo")
+    decision = decide(OWNER, owned(), SharingScope.SUMMARY, T0, data_kind="referrals")
+    record = audit_record(
+        OWNER, CASE, "referrals", "referral_history", AuditAction.READ, decision, T0
+    )
+    async with trail.transaction(sessions) as session:
+        await trail.check(session, record, allowed=decision.allowed)
+        # Not yet: the chain's lock is taken only at the end, and held just until commit.
+        assert await trail.log.head(session) is None
+    async with sessions() as session:
+        (stored,) = await trail.log.query(session)
+    assert (stored.actor, stored.outcome.value, stored.basis) == ("cm-a", "allowed", "owner")
+
+
+async def test_a_batch_folds_to_what_one_event_at_a_time_folds(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    one_by_one = CaseAccessStore(ACCESS)
+    later = T0 + timedelta(minutes=5)
+    facts = [
+        BuddyAssigned(
+            case_id=CASE, casemanager_id="cm-a", casemanager_name="A", assigned_at=T0, team="noord"
+        ),
+        ConsentGranted(
+            case_id="case-000002",
+            grant_id="g-2",
+            agency_code="svb",
+            scopes=["summary"],
+            valid_until=later + timedelta(days=1),
+        ),
+        ConsentRevoked(case_id=CASE, grant_id="g-9", agency_code="uwv", revoked_at=later),
+    ]
+    envelopes = [Envelope(f, source="/test", time=T0) for f in facts]
+    async with sessions.begin() as session:
+        for envelope in envelopes[:1]:
+            await one_by_one.on_event(session, envelope)
+    async with sessions.begin() as session:
+        await one_by_one.on_events(session, envelopes[1:])  # one case known, one new
+    async with sessions() as session:
+        folded = {c: await one_by_one.get(session, c) for c in (CASE, "case-000002")}
+    expected = {CASE: CaseAccess(CASE), "case-000002": CaseAccess("case-000002")}
+    for envelope in envelopes:
+        expected[envelope.subject] = case_access.apply(
+            expected[envelope.subject], envelope.data, envelope.time
+        )
+    assert folded == expected
+    assert set(one_by_one.batch_handlers({ConsentGranted: one_by_one.on_event})) == set(
+        case_access.ACCESS_EVENTS
+    ) - {ConsentGranted}

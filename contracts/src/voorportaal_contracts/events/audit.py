@@ -33,8 +33,16 @@ class PersonalDataAccessed(Event):
     )
     data_kind: str = Field(pattern=_CODE, description="`referrals`, `intake_answers` …")
     purpose: str = Field(pattern=_CODE, description="The use case: `referral_history` …")
+    object_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,127}$",
+        description="Id of the object touched, e.g. a referral or an intake.",
+    )
     action: Literal["read", "change"]
     outcome: Literal["allowed", "refused"]
+    basis: str = Field(
+        pattern=_CODE, description="`owner`, `team`, `supervisor`, `grant:<id>` … or `none`."
+    )
     at: AwareDatetime
     record_seq: int = Field(ge=1, description="The record's number in the service's audit log.")
     record_hash: str = Field(

@@ -120,3 +120,25 @@ overrides = Table(
 )
 
 audit_log = audit_table(metadata, "dossier_audit_log")
+
+access_elsewhere = Table(
+    "dossier_access_elsewhere",
+    metadata,
+    Column("service", String(32), primary_key=True),
+    Column("record_hash", String(64), primary_key=True),
+    Column("record_seq", Integer, nullable=False),
+    Column("case_id", String(128), nullable=False),
+    Column("at", AwareDateTime(), nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("role", String(64), nullable=False),
+    Column("on_behalf_of", String(128), nullable=True),
+    Column("data_kind", String(64), nullable=False),
+    Column("object_id", String(128), nullable=True),
+    Column("purpose", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("basis", String(64), nullable=False),
+    Index("ix_dossier_access_elsewhere_case", "case_id"),
+    comment="Reads and changes recorded by routing, intake and notify (PersonalDataAccessed), "
+    "for the citizen's access log; each stays chained in its own service's audit log",
+)

@@ -48,7 +48,7 @@ from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.domain.projection import CaseState, load_case
 from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.sharing import DataKind, Decision
-from voorportaal_dossier.service_layer import audit_log, store
+from voorportaal_dossier.service_layer import access_elsewhere, audit_log, store
 from voorportaal_dossier.service_layer.access import Actor, record
 from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.audit_log import AnchorStore
@@ -1145,11 +1145,14 @@ class DossierService:
         return view
 
     async def access_log(self, actor: Actor, case_id: str) -> list[dict[str, Any]]:
-        """Who looked at the dossier (the citizen, or a supervisor for the case)."""
+        """Who looked at the dossier (the citizen, or a supervisor for the case): the
+        dossier's own records and those routing, intake and notify recorded, oldest first."""
         await self.read(actor, case_id, DataKind.AUDIT_LOG, "access_log")
         async with self._sessions() as session:
             records = await audit_log.query(session, case_id=case_id, limit=5000)
-        return [_audit_out(r) for r in records]
+            elsewhere = await access_elsewhere.for_case(session, case_id)
+        own = [_audit_out(r) for r in records]
+        return sorted([*own, *elsewhere], key=lambda entry: str(entry["at"]))
 
     async def export(self, actor: Actor, case_id: str) -> dict[str, Any]:
         """The whole dossier for the right of access (AVG art. 15)."""
@@ -1158,7 +1161,15 @@ class DossierService:
         async with self._sessions() as session:
             records = await audit_log.query(session, case_id=case_id, limit=100_000)
             extra = await self._case_rows(session, case_id)
+            elsewhere = await access_elsewhere.for_case(session, case_id, limit=100_000)
         data = citizen_link.export(case, case.timeline, records)
+        data["access_log"] = [
+            *({**a, "service": access_elsewhere.OWN_SERVICE} for a in data["access_log"]),
+            *(
+                {k: v for k, v in a.items() if k not in {"seq", "case_id", "basis", "reason"}}
+                for a in elsewhere
+            ),
+        ]
         data["contact_moments"] = [_contact_out(c) for c in extra["contacts"]]
         data["documents"] = [_document_out(d) for d in extra["documents"]]
         return data
@@ -1255,6 +1266,7 @@ def _audit_out(r: AuditRecord) -> dict[str, Any]:
         "allowed": r.outcome.value == "allowed",
         "basis": r.basis,
         "reason": r.reason,
+        "service": access_elsewhere.OWN_SERVICE,
     }
 
 

@@ -958,11 +958,12 @@ class IntakeService:
         intake_id: UUID,
         actor: Principal,
         *,
-        purpose: str,
         for_update: bool = False,
+        purpose: str = "change_intake",
         action: AuditAction = AuditAction.CHANGE,
         kind: str = ANSWERS,
     ) -> dict[str, Any]:
+        """The intake, if `actor` may read or change it (`_check_access`, audited)."""
         query = select(intakes).where(intakes.c.id == intake_id)
         if for_update:
             query = query.with_for_update()

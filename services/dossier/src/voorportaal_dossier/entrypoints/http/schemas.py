@@ -297,6 +297,8 @@ class AuditEntry(TypedDict):
     allowed: bool
     basis: str
     reason: str
+    service: str
+    """Who recorded it: `dossier`, or (in the citizen's view) `routing`, `intake`, `notify`."""
 
 
 class QueueHealth(TypedDict):

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 import voorportaal_contracts.events  # noqa: F401 - registers every event type
+from voorportaal_contracts.events import PersonalDataAccessed
 from voorportaal_contracts.registry import registry
 from voorportaal_contracts.topics import (
+    ACCESS_LOG,
     CASE_EVENTS,
     CITIZEN_IDENTITY,
     CONTACT_POINTS,
@@ -16,6 +18,7 @@ from voorportaal_contracts.topics import (
     NOTIFY_OUTCOMES,
 )
 from voorportaal_dossier.domain.projection import KNOWN_EVENT_TYPES
+from voorportaal_dossier.service_layer import access_elsewhere
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_kit.consumer import Subscription, TombstoneHandler
 
@@ -65,4 +68,10 @@ def subscriptions(
         ),
         _subscription(CASE_EVENTS, f"{prefix}.cases", dossier, members=members),
         _subscription(NOTIFY_OUTCOMES, f"{prefix}.notify", dossier),
+        # Who looked, as routing, intake and notify recorded it: for the citizen's access log.
+        Subscription(
+            ACCESS_LOG,
+            f"{prefix}.access",
+            {PersonalDataAccessed: access_elsewhere.on_accessed},
+        ),
     ]

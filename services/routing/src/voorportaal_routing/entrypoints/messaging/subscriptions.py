@@ -50,5 +50,10 @@ def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subs
         ),
         # Who may see a case (owner, team, queue, grants, mandates): its own group, so it
         # folds every case's history from the start.
-        Subscription(CASE_EVENTS, "routing.case_access", routing.access.handlers()),
+        Subscription(
+            CASE_EVENTS,
+            "routing.case_access",
+            routing.access.handlers(),
+            batch_handlers=routing.access.batch_handlers(),
+        ),
     ]
