@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaConsumer
 
 from voorportaal_contracts.envelope import from_kafka
 from voorportaal_intake.demo import sample_answer
+from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_routing.settings import RoutingSettings
 
@@ -99,8 +100,14 @@ def _submit_intake() -> str:
             intake = http.put(
                 f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
             ).json()
+        # The citizen's e-mail is not confirmed: a supervisor takes the intake in, so routing
+        # does not hold it (issue 13, item 9).
+        supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
+        taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {supervisor}"})
+        assert taken.status_code == 200, taken.text
         submitted = http.post(f"{url}/submit", headers=auth)
         assert submitted.status_code == 200, submitted.text
+        assert submitted.json()["awaiting_confirmation"] is False
         return str(submitted.json()["case_id"])
 
 

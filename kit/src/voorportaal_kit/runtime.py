@@ -284,6 +284,9 @@ class ServiceRuntime:
             log_config=None,
             access_log=False,
             lifespan="on",
+            # uvicorn would believe X-Forwarded-For from 127.0.0.1; each service decides whom to
+            # believe itself (the intake: its trusted_proxies), or a local caller could forge it.
+            proxy_headers=False,
         )
 
 

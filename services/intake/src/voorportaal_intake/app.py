@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_contracts.registry import Event
-from voorportaal_contracts.topics import CASE_EVENTS
 from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
+from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
+from voorportaal_intake.service_layer.intakes import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.audit_log import anchor_job
-from voorportaal_kit.consumer import Handler, Subscription
-from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
+from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
+HOUSEKEEPING_INTERVAL_S = 600.0
+"""How often ended rate-limit windows are deleted."""
 
-def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
-    """The intake service as the kit runtime runs it."""
+CODE_SWEEP_INTERVAL_S = 15.0
+"""How often published one-time codes are deleted from the outbox (a code is in the database
+in plain text only while it waits to be published, and at most this long after)."""
+
+
+def definition(
+    settings: IntakeSettings | None = None, *, topics: PersonalTopics | None = None
+) -> ServiceDefinition:
+    """The intake service as the kit runtime runs it; `topics` replaces the compacted topics
+    for contact details and identities (tests of the log cleaner)."""
     settings = settings or get_settings()
     return ServiceDefinition(
         settings=settings,
@@ -27,35 +37,47 @@ def definition(settings: IntakeSettings | None = None) -> ServiceDefinition:
         # Only reading content and starting an intake need no token; the rest of /intakes goes
         # through the kit's auth middleware like every other protected route.
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
-        on_runtime=_wire,
-        subscriptions=_subscriptions,
+        on_runtime=lambda runtime: _wire(runtime, settings, topics or PersonalTopics()),
+        subscriptions=lambda runtime: [
+            case_events(runtime.state["intakes"].access, runtime.state["erasure"])
+        ],
         jobs=lambda runtime: [
             anchor_job(
                 runtime.state["intakes"].audit.log, runtime.sessions, settings, runtime.clock
-            )
+            ),
+            PeriodicJob(
+                "rate-limit-housekeeping",
+                HOUSEKEEPING_INTERVAL_S,
+                runtime.state["intakes"].forget_expired_limits,
+            ),
+            PeriodicJob(
+                "code-outbox-sweep",
+                CODE_SWEEP_INTERVAL_S,
+                runtime.state["intakes"].forget_sent_codes,
+            ),
         ],
     )
 
 
-def _subscriptions(runtime: ServiceRuntime) -> list[Subscription]:
-    access = runtime.state["intakes"].access
-    # One group for every case.events fact the intake needs: who may see a case (owner, team,
-    # queue, grants, mandates). The intake's own handlers go in `also` (the same map for
-    # both), e.g. `also = {CaseAnonymised: intakes.on_case_anonymised}`.
-    also: dict[type[Event], Handler] = {}
-    return [
-        Subscription(
-            CASE_EVENTS,
-            "intake.case_events",
-            access.handlers(also),
-            batch_handlers=access.batch_handlers(also),
-        )
-    ]
+def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTopics) -> None:
+    from voorportaal_intake.service_layer.confirmation import CodePolicy
+    from voorportaal_intake.service_layer.erasure import ErasureService
+    from voorportaal_intake.service_layer.intakes import IntakeService, Safeguards
 
-
-def _wire(runtime: ServiceRuntime) -> None:
-    from voorportaal_intake.service_layer.intakes import IntakeService
-
+    runtime.state["intake_settings"] = settings
     runtime.state["intakes"] = IntakeService(
-        runtime.sessions, runtime.clock, runtime.settings.event_source
+        runtime.sessions,
+        runtime.clock,
+        settings.event_source,
+        safeguards=Safeguards(
+            start_limits=settings.start_limits(),
+            codes=CodePolicy(
+                ttl=timedelta(minutes=settings.code_ttl_minutes),
+                max_attempts=settings.code_max_attempts,
+                per_address=settings.code_limits(),
+                per_intake=settings.intake_code_limits(),
+            ),
+        ),
+        topics=topics,
     )
+    runtime.state["erasure"] = ErasureService(runtime.clock, topics)

@@ -2,13 +2,23 @@
 
 Runs against the intake service that `up` started (over HTTP, as a desk worker would), so the
 demo cases travel the whole way: database, outbox, Kafka.
+
+Every address is confirmed as a citizen would: the intake sends a one-time code through
+notify, the local SMTP server or SMS stub keeps it (`var/outbox-dev`, or
+`VOORPORTAAL_DEV_OUTBOX`), and the demo reads it there and types it in. When no code arrives
+(notify sends to a real gateway, or does not send codes), a supervisor takes the intakes in
+instead, so they still reach the agencies.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import time
 import urllib.request
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from voorportaal_intake.settings import IntakeSettings
@@ -102,14 +112,66 @@ def _call(method: str, url: str, token: str, body: Any = None) -> Any:
     return json.loads(raw) if raw else None
 
 
-def seed() -> list[str]:
-    """Walk and submit the demo intakes as a desk worker; returns their case ids."""
+CODE_WAIT_S = 30.0
+"""How long the demo waits for the one-time codes to arrive in the dev outbox."""
+
+_CODE = re.compile(r"(?<!\d)(\d{6})(?!\d)")
+
+
+def _e164(phone: str) -> str:
+    digits = re.sub(r"[\s-]", "", phone)
+    return "+31" + digits[1:] if digits.startswith("0") else digits
+
+
+def _addresses(contact: dict[str, Any]) -> list[str]:
+    """The addresses that get a code: those of the chosen SMS and e-mail channels."""
+    found = []
+    if "sms" in contact["channels"] and contact.get("phone"):
+        found.append(_e164(contact["phone"]))
+    if "email" in contact["channels"] and contact.get("email"):
+        found.append(contact["email"])
+    return found
+
+
+def dev_outbox_reader(store: Path) -> Callable[[], dict[str, list[str]]]:
+    """Reads what the local SMTP server and SMS stub received since this call: the six-digit
+    codes per address. Empty when notify's dev servers are not installed."""
+    try:
+        from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+    except ImportError:  # the intake deployed on its own: no dev outbox to read
+        return dict
+    mails_before = len(read_sent_emails(store)) if store.exists() else 0
+    sms_before = len(read_sent_sms(store)) if store.exists() else 0
+
+    def codes() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        if not store.exists():
+            return found
+        for sms in read_sent_sms(store)[sms_before:]:
+            found.setdefault(sms.to, []).extend(_CODE.findall(sms.text))
+        for mail in read_sent_emails(store)[mails_before:]:
+            body = mail.message().get_body(("plain", "html"))
+            text = body.get_content() if body is not None else ""
+            for to in mail.rcpt_tos:
+                found.setdefault(to, []).extend(_CODE.findall(text))
+        return found
+
+    return codes
+
+
+def seed(read_codes: Callable[[], dict[str, list[str]]] | None = None) -> list[str]:
+    """Walk the demo intakes as a desk worker (one by a wijkteam), confirm every address with
+    the code it received, and submit them; returns their case ids."""
     settings = IntakeSettings()
     port = int(os.environ.get("VOORPORTAAL_INTAKE_HTTP_PORT", settings.http_port))
     base = f"http://127.0.0.1:{port}"
     desk = issue_token(settings.auth, "demo-desk", ["casemanager"], name="Demo balie")
     wijkteam = issue_token(settings.auth, "demo-wijkteam", ["signaleerder"], name="Wijkteam Zuid")
-    cases = []
+    # Taking in an intake someone else started is for its owner or a supervisor.
+    supervisor = issue_token(settings.auth, "demo-supervisor", ["supervisor"], name="Demo")
+    store = Path(os.environ.get("VOORPORTAAL_DEV_OUTBOX", Path.cwd() / "var" / "outbox-dev"))
+    read_codes = read_codes or dev_outbox_reader(store)
+    walked: list[tuple[dict[str, Any], str, list[str]]] = []
     for events, person in zip(DEMO_CASES, DEMO_PEOPLE, strict=True):
         by_signaleerder = person.get("by") == "signaleerder"
         token = wijkteam if by_signaleerder else desk
@@ -127,6 +189,37 @@ def seed() -> list[str]:
                 token,
                 {"value": sample_answer(question)},
             )
+        walked.append((intake, token, _addresses(person["contact"])))
+    _confirm(base, walked, read_codes)
+    cases = []
+    for intake, token, _ in walked:
         submitted = _call("POST", f"{base}/intakes/{intake['id']}/submit", token)
+        if submitted["awaiting_confirmation"]:  # no code came: a supervisor vouches for them
+            _call("POST", f"{base}/intakes/{intake['id']}/take-in", supervisor)
         cases.append(submitted["case_id"])
     return cases
+
+
+def _confirm(
+    base: str,
+    walked: list[tuple[dict[str, Any], str, list[str]]],
+    read_codes: Callable[[], dict[str, list[str]]],
+) -> None:
+    """Type in each address's code as it arrives (bounded by `CODE_WAIT_S`)."""
+    waiting = {(i, address) for i, (_, _, addresses) in enumerate(walked) for address in addresses}
+    deadline = time.monotonic() + CODE_WAIT_S
+    while waiting and time.monotonic() < deadline:
+        arrived = read_codes()
+        for i, address in sorted(waiting):
+            codes = arrived.get(address) or []
+            if codes:
+                intake, token, _ = walked[i]
+                _call(
+                    "POST",
+                    f"{base}/intakes/{intake['id']}/contact/verify",
+                    token,
+                    {"code": codes[-1]},
+                )
+                waiting.discard((i, address))
+        if waiting:
+            time.sleep(0.5)

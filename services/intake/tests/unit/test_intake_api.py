@@ -95,8 +95,11 @@ def test_a_citizen_walks_two_life_events_and_submits_once(api: Any) -> None:
     again = client.post(f"/intakes/{done['id']}/submit", headers=auth).json()
     assert again["case_id"] == result["case_id"]
     assert outbox(db) == [
+        ("contact.verifications", "nl.voorportaal.contact.verification-requested"),
         ("intake.events", "nl.voorportaal.intake.submitted"),
         ("contact.points", "nl.voorportaal.contact.points-updated"),
+        ("case.events", "nl.voorportaal.case.consent-granted"),
+        ("case.events", "nl.voorportaal.case.consent-granted"),
     ]
 
 
@@ -281,6 +284,7 @@ def test_who_the_citizen_is_goes_only_to_citizen_identity(api: Any) -> None:
     result = client.post(f"/intakes/{done['id']}/submit", headers=auth).json()
     assert result["result"]["municipality_code"] == "GM0344"  # the new postcode, 3511 AB
     assert outbox(db) == [
+        ("contact.verifications", "nl.voorportaal.contact.verification-requested"),
         ("intake.events", "nl.voorportaal.intake.submitted"),
         ("contact.points", "nl.voorportaal.contact.points-updated"),
         ("citizen.identity", "nl.voorportaal.citizen.identified"),

@@ -6,7 +6,19 @@ answers, triage, checklist) can be kept and analysed without them, and they can 
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, String, Table, Uuid
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Uuid,
+    false,
+)
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
 from voorportaal_kit.tables import audit_table, case_access_table
@@ -31,6 +43,18 @@ intakes = Table(
     Column("updated_at", AwareDateTime(), nullable=False),
     Column("submitted_at", AwareDateTime(), nullable=True),
     Column("revision", Integer, nullable=False, default=1, comment="1 + amendments"),
+    Column(
+        "awaiting_confirmation",
+        Boolean,
+        nullable=False,
+        default=False,
+        server_default=false(),
+        comment="Submitted from an anonymous start without a confirmed address: held",
+    ),
+    Column("confirmed_by", String(16), nullable=True, comment="citizen (a code) or staff"),
+    Column("confirmed_at", AwareDateTime(), nullable=True),
+    Column("taken_in_by", String(64), nullable=True, comment="Staff subject who took it in"),
+    Column("erased_at", AwareDateTime(), nullable=True, comment="Personal data purged"),
 )
 
 intake_contacts = Table(
@@ -59,6 +83,34 @@ intake_citizens = Table(
     Column("representative", JSON, nullable=True),
     Column("updated_at", AwareDateTime(), nullable=False),
     comment="Who the citizen is; leaves this service only on citizen.identity",
+)
+
+intake_verifications = Table(
+    "intake_verifications",
+    metadata,
+    Column("id", String(32), primary_key=True, comment="Also the salt of the code's hash"),
+    Column("intake_id", Uuid, ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("address_hash", String(64), nullable=False, comment="The address the code went to"),
+    Column("code_hash", String(64), nullable=False, comment="Never the code itself"),
+    Column("status", String(16), nullable=False, comment="pending/confirmed/superseded/spent"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", AwareDateTime(), nullable=False),
+    Column("expires_at", AwareDateTime(), nullable=False),
+    Column("confirmed_at", AwareDateTime(), nullable=True),
+    Index("ix_intake_verifications_intake", "intake_id"),
+    comment="One-time codes that confirm a citizen's phone or e-mail",
+)
+
+rate_limit_hits = Table(
+    "rate_limit_hits",
+    metadata,
+    Column("subject", String(64), primary_key=True, comment="kind:hash of an IP or address"),
+    Column("period_s", Integer, primary_key=True),
+    Column("window_start", AwareDateTime(), primary_key=True),
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", AwareDateTime(), nullable=False),
+    comment="Fixed-window counters of the public routes, shared by every replica",
 )
 
 audit_log = audit_table(metadata, "intake_audit_log")

@@ -8,25 +8,42 @@ needs, risks, checklist+, triage and municipality, stores them, and stages `Inta
 outbox, in the same transaction. Submitting again returns the same case: nothing is published
 twice. Changing answers afterwards is an amendment: the facts are computed again and
 `IntakeAmended` carries them whole, with a revision number.
+
+Submitting also stages the citizen's sharing choice as one `ConsentGranted` per agency on
+`case.events` (the grant every service keeps). An intake started without a staff role whose
+address is not confirmed with a one-time code is submitted `awaiting_confirmation`: routing
+holds it until `IntakeConfirmed` (the citizen's code, or staff taking it in).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-from sqlalchemy import Table, insert, select, update
+import structlog
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from voorportaal_contracts.consent import (
+    INTAKE_CONSENT_SCOPES,
+    intake_grant_id,
+    intake_grant_valid_until,
+)
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     CitizenIdentified,
+    ConsentGranted,
+    ConsentRevoked,
     ContactPointsUpdated,
+    ContactVerificationRequested,
     IntakeAmended,
+    IntakeConfirmed,
     IntakeSubmitted,
 )
+from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS, CONTACT_VERIFICATIONS
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, SharingScope
 from voorportaal_intake.adapters.content_files import (
     CURRENT_VERSION,
@@ -41,6 +58,7 @@ from voorportaal_intake.adapters.orm import (
     intake_contacts,
     intakes,
 )
+from voorportaal_intake.adapters.rate_limits import RateLimited, forget_expired, hit
 from voorportaal_intake.domain.checklist import ChecklistEntry, build_checklist
 from voorportaal_intake.domain.content import Question
 from voorportaal_intake.domain.flow import (
@@ -51,7 +69,14 @@ from voorportaal_intake.domain.flow import (
     prune,
     signals,
 )
+from voorportaal_intake.domain.rate_limits import Limit, subject_key
 from voorportaal_intake.domain.triage import Triage, facts, triage
+from voorportaal_intake.service_layer.confirmation import (
+    CodePolicy,
+    issue_codes,
+    try_code,
+    verified_channels,
+)
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.audit_log import AuditLog, AuditTrail
 from voorportaal_kit.auth import Principal
@@ -59,6 +84,9 @@ from voorportaal_kit.case_access import CaseAccessStore, audit_record, decide
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
+from voorportaal_kit.tables import outbox
+
+log = structlog.get_logger()
 
 STAFF = ("casemanager", "supervisor")
 """Roles that may start, read and complete any intake (on a citizen's behalf)."""
@@ -86,6 +114,47 @@ class InvalidAnswer(ServiceError):
 
     def __init__(self, error: AnswerError, step: str) -> None:
         super().__init__(f"{error.en} / {error.nl}", field=f"answers.{step}.{error.question}")
+
+
+class Erased(ServiceError):
+    """The case was anonymised: the intake's personal data is gone and it cannot change."""
+
+    status_code = 410
+    code = "erased"
+
+
+class WrongCode(ServiceError):
+    """A one-time code that does not match (or none is pending)."""
+
+    code = "wrong_code"
+
+
+@dataclass(frozen=True)
+class PersonalTopics:
+    """Where the intake puts contact details and identities (compacted topics; tests of the
+    log cleaner give topics of their own)."""
+
+    contact_points: str = CONTACT_POINTS
+    citizen_identity: str = CITIZEN_IDENTITY
+
+
+@dataclass(frozen=True)
+class Safeguards:
+    """The limits on the public intake: starts per client, and one-time codes."""
+
+    start_limits: Sequence[Limit] = field(
+        default_factory=lambda: (Limit("starts", 3600, 10), Limit("starts", 86400, 30))
+    )
+    codes: CodePolicy = field(default_factory=CodePolicy)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """Which addresses are confirmed, and whether the intake still waits for that."""
+
+    verified: list[MessageChannel]
+    awaiting_confirmation: bool
+    confirmed_by: str | None
 
 
 class IncompleteIntake(ServiceError):
@@ -117,6 +186,7 @@ class IntakeState:
     result: dict[str, Any] | None
     revision: int
     answers: dict[str, dict[str, Any]]
+    awaiting_confirmation: bool = False
 
 
 def _steps(life_events: list[LifeEvent]) -> list[tuple[str, list[Question]]]:
@@ -171,12 +241,16 @@ class IntakeService:
         clock: Clock,
         source: str,
         *,
+        safeguards: Safeguards | None = None,
+        topics: PersonalTopics | None = None,
         access: CaseAccessStore | None = None,
         audit: AuditTrail | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._source = source
+        self._safeguards = safeguards or Safeguards()
+        self._topics = topics or PersonalTopics()
         self.access = access or CaseAccessStore(case_access)
         """Who may see each case (owner, team, queue, grants), from `case.events`."""
         self.audit = audit or AuditTrail(
@@ -189,9 +263,12 @@ class IntakeService:
         life_events: list[LifeEvent],
         channel: Channel,
         actor: Principal | None = None,
+        *,
+        client: str | None = None,
     ) -> IntakeState:
         """A new intake: by a citizen (no account: `actor` None), or on their behalf by staff or
-        a signaleerder, which records who and in which role."""
+        a signaleerder, which records who and in which role. A citizen's start counts against
+        the limits of their `client` (IP address); `RateLimited` past them."""
         roles = (*STAFF, SIGNALEERDER)
         if actor is not None and not actor.has_role(*roles):
             raise Forbidden("Only staff or a signaleerder start an intake on someone's behalf.")
@@ -220,8 +297,23 @@ class IntakeService:
             "updated_at": now,
             "submitted_at": None,
             "revision": 1,
+            "awaiting_confirmation": False,
+            "confirmed_by": None,
+            "confirmed_at": None,
+            "taken_in_by": None,
+            "erased_at": None,
         }
         async with self._sessions.begin() as session:
+            if actor is None and client is not None:
+                exceeded = await hit(
+                    session, subject_key("client", client), self._safeguards.start_limits, now
+                )
+                if exceeded is not None:
+                    raise RateLimited(
+                        "Too many intakes were started from here; try again later. / "
+                        "Er zijn hier te veel intakes gestart; probeer het later opnieuw.",
+                        retry_after_s=exceeded.retry_after_s,
+                    )
             await session.execute(insert(intakes).values(**row))
         return self._state(row)
 
@@ -272,8 +364,10 @@ class IntakeService:
         share_with: list[str],
     ) -> None:
         """The citizen's contact details, preferences and sharing choices (validated at the
-        edge); they leave this service only on `contact.points`. After submission a change is
-        published at once."""
+        edge); they leave this service only on `contact.points`. An address not confirmed yet
+        gets a one-time code (`RateLimited` when it had its share). After submission a change
+        is published at once, and a changed sharing choice as `ConsentGranted` for an agency
+        added and `ConsentRevoked` for one taken off."""
         if MessageChannel.EMAIL in channels and not email:
             raise ServiceError(
                 "E-mail is chosen but no address was given. / "
@@ -300,16 +394,25 @@ class IntakeService:
             row = await self._load(
                 session, intake_id, actor, for_update=True, purpose="set_contact", kind=IDENTITY
             )
+            before = await self._one(session, intake_contacts, row["id"])
             await self._upsert(session, intake_contacts, row["id"], values)
+            contact = await self._one(session, intake_contacts, row["id"])
+            assert contact is not None  # just written
+            staged = await issue_codes(
+                session,
+                intake_id=row["id"],
+                case_id=row["case_id"],
+                contact=contact,
+                policy=self._safeguards.codes,
+                now=self._clock.now(),
+                source=self._source,
+            )
             if row["status"] == "submitted":
-                contact = await self._one(session, intake_contacts, row["id"])
                 citizen = await self._one(session, intake_citizens, row["id"])
-                assert contact is not None  # just written
-                await add_events(
-                    session,
-                    [self._contact_event(row["case_id"], contact, citizen)],
-                    clock=self._clock,
-                )
+                verified = await verified_channels(session, row["id"], contact)
+                staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                staged += self._sharing_changed(row, before, contact, actor)
+            await self._stage(session, staged)
 
     async def set_citizen(
         self,
@@ -352,23 +455,34 @@ class IntakeService:
                 assert citizen is not None  # just written
                 staged = [self._identity_event(row, citizen)]
                 if contact is not None:
-                    staged.append(self._contact_event(row["case_id"], contact, citizen))
-                await add_events(session, staged, clock=self._clock)
+                    verified = await verified_channels(session, row["id"], contact)
+                    staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                await self._stage(session, staged)
 
     async def submit(self, intake_id: UUID, actor: Principal) -> IntakeState:
-        """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`."""
+        """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`, the
+        contact details and identity, and one `ConsentGranted` per agency shared with. Held
+        (`awaiting_confirmation`) when started without a staff role and no address is
+        confirmed."""
         async with self.audit.transaction(self._sessions) as session:
             row, contact, citizen = await self._load_all(session, intake_id, actor)
             if row["status"] == "submitted":
                 return self._state(row)  # idempotent: the same case comes back
+            self._not_erased(row)
             self._complete(row)
             assessment = self._assess(row, citizen)
             now = self._clock.now()
+            verified = await verified_channels(session, row["id"], contact)
+            confirmed_by = row["confirmed_by"] or ("citizen" if verified else None)
+            held = row["started_by_role"] not in STAFF and confirmed_by is None
             row.update(
                 status="submitted",
                 submitted_at=now,
                 updated_at=now,
                 result=_result(assessment),
+                awaiting_confirmation=held,
+                confirmed_by=confirmed_by,
+                confirmed_at=row["confirmed_at"] or (now if confirmed_by else None),
             )
             await self._save(session, row)
             submitted = Envelope(
@@ -383,7 +497,7 @@ class IntakeService:
             if contact is not None:
                 staged.append(
                     submitted.follow_up(
-                        self._contact_event(row["case_id"], contact, citizen).data,
+                        self._contact_event(row["case_id"], contact, citizen, verified).data,
                         self._source,
                         time=now,
                     )
@@ -394,8 +508,99 @@ class IntakeService:
                         self._identity_event(row, citizen).data, self._source, time=now
                     )
                 )
-            await add_events(session, staged, clock=self._clock)
+            staged += [
+                submitted.follow_up(grant, self._source, time=now)
+                for grant in self._consent(row, list((contact or {}).get("share_with") or []), now)
+            ]
+            await self._stage(session, staged)
+        if row["awaiting_confirmation"]:
+            log.info("intake.held_until_confirmed", case_id=row["case_id"])
         return self._state(row)
+
+    async def verify(self, intake_id: UUID, actor: Principal, code: str) -> Confirmation:
+        """The citizen confirms an address with the code it received. Confirms a held intake
+        (`IntakeConfirmed`) and, once submitted, publishes the contact details with the
+        confirmed channels. A wrong code spends an attempt; `WrongCode` says how many are
+        left (the attempt counts even though the request fails)."""
+        now = self._clock.now()
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, citizen = await self._load_all(
+                session, intake_id, actor, purpose="verify_contact", kind=IDENTITY
+            )
+            self._not_erased(row)
+            attempt = await try_code(session, row["id"], code, self._safeguards.codes, now)
+            if attempt.confirmed is not None:
+                verified = await verified_channels(session, row["id"], contact)
+                staged: list[Envelope] = []
+                if row["confirmed_by"] is None:
+                    row.update(confirmed_by="citizen", confirmed_at=now)
+                    staged += self._release(row, "citizen", now)
+                if row["status"] == "submitted" and contact is not None:
+                    staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                await self._save(session, row)
+                await self._stage(session, staged)
+                return Confirmation(verified, row["awaiting_confirmation"], row["confirmed_by"])
+        # Outside the transaction: the spent attempt is committed before the refusal.
+        if not attempt.pending:
+            raise WrongCode(
+                "No code is waiting to be confirmed; ask for a new one. / "
+                "Er wacht geen code op bevestiging; vraag een nieuwe aan.",
+                field="code",
+            )
+        raise WrongCode(
+            f"That code is not right; {attempt.attempts_left} attempts left. / "
+            f"Die code klopt niet; nog {attempt.attempts_left} pogingen.",
+            field="code",
+        )
+
+    async def resend(self, intake_id: UUID, actor: Principal) -> list[MessageChannel]:
+        """A new code for each chosen address not confirmed yet (replacing any earlier one);
+        the channels it went to. `RateLimited` when an address had its share of codes."""
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, _ = await self._load_all(
+                session, intake_id, actor, purpose="resend_code", kind=IDENTITY
+            )
+            self._not_erased(row)
+            if contact is None:
+                raise Conflict("Give contact details first; there is nothing to confirm.")
+            staged = await issue_codes(
+                session,
+                intake_id=row["id"],
+                case_id=row["case_id"],
+                contact=contact,
+                policy=self._safeguards.codes,
+                now=self._clock.now(),
+                source=self._source,
+                again=True,
+            )
+            if not staged:
+                raise Conflict("Every address is confirmed already, or none can receive a code.")
+            await self._stage(session, staged)
+        return [_channel_of(e) for e in staged]
+
+    async def take_in(self, intake_id: UUID, actor: Principal) -> Confirmation:
+        """A casemanager or supervisor takes the intake in (they vouch for the citizen): a held
+        intake goes to the agencies (`IntakeConfirmed`), an open one will not be held. Who may
+        is the case's decision for a change by staff (the starter, the owner or their team, a
+        supervisor), audited either way."""
+        now = self._clock.now()
+        async with self.audit.transaction(self._sessions) as session:
+            row, contact, _ = await self._load_all(
+                session, intake_id, actor, purpose="take_in", staff_only=True
+            )
+            self._not_erased(row)
+            staged: list[Envelope] = []
+            if row["taken_in_by"] is None:
+                row.update(taken_in_by=actor.subject)
+                if row["confirmed_by"] is None:
+                    row.update(confirmed_by="staff", confirmed_at=now)
+                staged += self._release(row, "staff", now)
+                await self._save(session, row)
+                await self._stage(session, staged)
+                role = next(r for r in sorted(actor.roles) if r in STAFF)
+                log.info("intake.taken_in", case_id=row["case_id"], actor=actor.subject, role=role)
+            verified = await verified_channels(session, row["id"], contact)
+        return Confirmation(verified, row["awaiting_confirmation"], row["confirmed_by"])
 
     async def amend(self, intake_id: UUID, actor: Principal, changes: list[Change]) -> IntakeState:
         """Change answers of a submitted intake. All changes apply or none: the intake must be
@@ -446,7 +651,117 @@ class IntakeService:
             await add_events(session, [amended], clock=self._clock)
         return self._state(row)
 
+    async def forget_sent_codes(self) -> int:
+        """Delete published code requests from the outbox (they hold a code in plain text; the
+        relay would keep them an hour for inspection); how many."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                delete(outbox).where(
+                    outbox.c.topic == CONTACT_VERIFICATIONS, outbox.c.sent_at.is_not(None)
+                )
+            )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def forget_expired_limits(self) -> int:
+        """Delete rate-limit counters whose window ended (housekeeping); how many."""
+        async with self._sessions.begin() as session:
+            return await forget_expired(session, self._clock.now())
+
     # -- helpers ---------------------------------------------------------------------------
+
+    def _release(self, row: dict[str, Any], by: str, now: datetime) -> list[Envelope]:
+        """`IntakeConfirmed` when the intake was held; it is not held any more."""
+        if not row["awaiting_confirmation"]:
+            return []
+        row.update(awaiting_confirmation=False)
+        log.info("intake.confirmed", case_id=row["case_id"], by=by)
+        event = IntakeConfirmed(
+            case_id=row["case_id"], intake_id=str(row["id"]), confirmed_by=by, confirmed_at=now
+        )
+        return [Envelope(event, source=self._source, time=now)]
+
+    def _sharing_changed(
+        self,
+        row: dict[str, Any],
+        before: dict[str, Any] | None,
+        contact: dict[str, Any],
+        actor: Principal,
+    ) -> list[Envelope]:
+        """A submitted intake's sharing choice changed: grant the agencies added, revoke the
+        ones taken off (the same grant ids as at submission)."""
+        old = set((before or {}).get("share_with") or [])
+        new = set(contact["share_with"])
+        now = self._clock.now()
+        recorder = actor.subject if actor.has_role(*STAFF) else None
+        staged = [
+            Envelope(grant, source=self._source, time=now)
+            for grant in self._consent(
+                row, sorted(new - old), now, recorded_by=recorder, valid_from=now
+            )
+        ]
+        staged += [
+            Envelope(
+                ConsentRevoked(
+                    case_id=row["case_id"],
+                    grant_id=intake_grant_id(str(row["id"]), agency),
+                    agency_code=agency,
+                    revoked_at=now,
+                ),
+                source=self._source,
+                time=now,
+            )
+            for agency in sorted(old - new)
+        ]
+        return staged
+
+    def _consent(
+        self,
+        row: dict[str, Any],
+        agencies: list[str],
+        now: datetime,
+        *,
+        recorded_by: str | None = None,
+        valid_from: datetime | None = None,
+    ) -> list[ConsentGranted]:
+        """The sharing choice as grants, valid a year from submission: the citizen's own, or
+        recorded by a staff member (who took the intake, or `recorded_by`) with the channel
+        the intake came in through."""
+        if recorded_by is None and row["started_by_role"] in STAFF:
+            recorded_by = row["started_by"]
+        submitted_at = row["submitted_at"] or now
+        return [
+            ConsentGranted(
+                case_id=row["case_id"],
+                grant_id=intake_grant_id(str(row["id"]), agency),
+                agency_code=agency,
+                scopes=list(INTAKE_CONSENT_SCOPES),
+                valid_from=valid_from or submitted_at,
+                valid_until=intake_grant_valid_until(submitted_at),
+                granted_by="casemanager" if recorded_by else "citizen",
+                recorded_by=recorded_by,
+                channel=Channel(row["channel"]),
+            )
+            for agency in agencies
+        ]
+
+    async def _stage(self, session: AsyncSession, staged: Sequence[Envelope]) -> None:
+        """Stage events; contact details and identities go to the (configured) personal
+        topics."""
+        personal = {
+            CONTACT_POINTS: self._topics.contact_points,
+            CITIZEN_IDENTITY: self._topics.citizen_identity,
+        }
+        await add_events(
+            session,
+            staged,
+            clock=self._clock,
+            topics=[personal.get(e.topic) for e in staged],
+        )
+
+    @staticmethod
+    def _not_erased(row: dict[str, Any]) -> None:
+        if row["erased_at"] is not None:
+            raise Erased("This case was anonymised; its intake can no longer change.")
 
     def _apply(self, row: dict[str, Any], change: Change) -> None:
         """Set one answer on `row` (validated), dropping later answers that no longer apply."""
@@ -532,10 +847,15 @@ class IntakeService:
             "language": contact["language"] if contact else None,
             "preferred_channels": list(contact["channels"]) if contact else [],
             "started_by_role": row["started_by_role"],
+            "awaiting_confirmation": bool(row["awaiting_confirmation"]),
         }
 
     def _contact_event(
-        self, case_id: str, contact: dict[str, Any], citizen: dict[str, Any] | None
+        self,
+        case_id: str,
+        contact: dict[str, Any],
+        citizen: dict[str, Any] | None,
+        verified: list[MessageChannel],
     ) -> Envelope:
         now = self._clock.now()
         return Envelope(
@@ -548,6 +868,7 @@ class IntakeService:
                 quiet_from=contact["quiet_from"],
                 quiet_until=contact["quiet_until"],
                 representative=(citizen or {}).get("representative"),
+                verified=verified,
             ),
             source=self._source,
             time=now,
@@ -595,7 +916,14 @@ class IntakeService:
             await session.execute(insert(table).values(intake_id=intake_id, **values))
 
     async def _load_all(
-        self, session: AsyncSession, intake_id: UUID, actor: Principal
+        self,
+        session: AsyncSession,
+        intake_id: UUID,
+        actor: Principal,
+        *,
+        purpose: str = "submit",
+        kind: str = ANSWERS,
+        staff_only: bool = False,
     ) -> tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any] | None]:
         """The intake (locked), its contact details and who the citizen is: one round trip."""
         contact_cols = [c.label(f"contact__{c.name}") for c in intake_contacts.c]
@@ -613,7 +941,9 @@ class IntakeService:
         found = (await session.execute(query)).mappings().first()
         if found is None:
             raise NotFound("No such intake.")
-        await self._check_access(session, found, actor, "submit", AuditAction.CHANGE, ANSWERS)
+        await self._check_access(
+            session, found, actor, purpose, AuditAction.CHANGE, kind, staff_only=staff_only
+        )
         parts: dict[str, dict[str, Any]] = {"": {}, "contact": {}, "citizen": {}}
         for key, value in found.items():
             prefix, _, name = str(key).rpartition("__")
@@ -641,6 +971,8 @@ class IntakeService:
         if found is None:
             raise NotFound("No such intake.")
         await self._check_access(session, found, actor, purpose, action, kind)
+        if for_update:
+            self._not_erased(dict(found))
         return dict(found)
 
     async def _check_access(
@@ -651,6 +983,8 @@ class IntakeService:
         purpose: str,
         action: AuditAction,
         kind: str,
+        *,
+        staff_only: bool = False,
     ) -> None:
         """The dossier's decision on this case (its citizen or their representative, owner,
         team, supervisor, an agency with a grant to read) plus whoever started the intake for
@@ -665,6 +999,7 @@ class IntakeService:
             now,
             data_kind=kind,
             change=action is AuditAction.CHANGE,
+            staff_only=staff_only,
             starter=found["started_by"],
         )
         record = audit_record(
@@ -685,6 +1020,10 @@ class IntakeService:
                 updated_at=row["updated_at"],
                 submitted_at=row["submitted_at"],
                 revision=row["revision"],
+                awaiting_confirmation=row["awaiting_confirmation"],
+                confirmed_by=row["confirmed_by"],
+                confirmed_at=row["confirmed_at"],
+                taken_in_by=row["taken_in_by"],
             )
         )
 
@@ -724,7 +1063,14 @@ class IntakeService:
             result=row["result"],
             revision=row["revision"],
             answers={**row["answers"], PROFILE: row["profile"]},
+            awaiting_confirmation=bool(row["awaiting_confirmation"]),
         )
+
+
+def _channel_of(envelope: Envelope) -> MessageChannel:
+    event = envelope.data
+    assert isinstance(event, ContactVerificationRequested)
+    return event.channel
 
 
 def _result(assessment: Assessment) -> dict[str, Any]:

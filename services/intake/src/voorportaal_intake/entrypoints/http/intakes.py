@@ -3,6 +3,11 @@
 A citizen starts an intake without an account and gets a signed token scoped to the new case
 for the next steps; staff (casemanager, supervisor) start one on a citizen's behalf, which
 records the channel and who. Every other call needs either that citizen token or a staff role.
+
+Anonymous starts are rate-limited per client (its IP address; `X-Forwarded-For` only from a
+trusted proxy) and one-time codes per address: past a limit the answer is 429 with
+`Retry-After`. The citizen confirms an address with the code it received; staff take in an
+intake that waits for that.
 """
 
 from __future__ import annotations
@@ -12,24 +17,32 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import State
 from litestar.exceptions import NotAuthorizedException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, RepresentativeRelation
 from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
+from voorportaal_intake.adapters.rate_limits import RateLimited
 from voorportaal_intake.domain.content import LifeEventContent, Question
 from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
-from voorportaal_intake.service_layer.intakes import Change, IntakeService, IntakeState
+from voorportaal_intake.domain.rate_limits import client_address
+from voorportaal_intake.service_layer.intakes import (
+    Change,
+    Confirmation,
+    IntakeService,
+    IntakeState,
+)
 from voorportaal_kit.auth import (
     AuthenticationError,
     Principal,
     can_issue_citizen_links,
     issue_token,
 )
-from voorportaal_kit.http import NotFound, ServiceError
+from voorportaal_kit.http import NotFound, ServiceError, problem
 
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
@@ -175,6 +188,28 @@ class AmendIn(_In):
     changes: list[ChangeIn] = Field(min_length=1, max_length=50)
 
 
+class CodeIn(_In):
+    """The one-time code the citizen received by SMS or e-mail."""
+
+    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$", description="Six digits.")
+
+
+class ConfirmationOut(BaseModel):
+    """Which of the citizen's addresses are confirmed, and whether the intake still waits."""
+
+    verified: list[MessageChannel] = Field(description="Channels whose address is confirmed.")
+    awaiting_confirmation: bool = Field(
+        description="Submitted, and held from the agencies until confirmed."
+    )
+    confirmed_by: Literal["citizen", "staff"] | None = None
+
+
+class CodesSentOut(BaseModel):
+    """The channels a new one-time code went to."""
+
+    sent_to: list[MessageChannel]
+
+
 class QuestionOut(BaseModel):
     """A question as a form or a phone script shows it."""
 
@@ -212,6 +247,11 @@ class IntakeOut(BaseModel):
     )
     token: str | None = None
     status_link: str | None = None
+    awaiting_confirmation: bool = Field(
+        default=False,
+        description="Submitted from an anonymous start with no confirmed address: the agencies "
+        "get nothing until the citizen confirms a code or staff take the intake in.",
+    )
 
 
 class LifeEventOut(BaseModel):
@@ -254,7 +294,59 @@ def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
         answers=state.answers,
         token=token,
         status_link=f"/citizen/cases/{state.case_id}" if state.status == "submitted" else None,
+        awaiting_confirmation=state.awaiting_confirmation,
     )
+
+
+def _confirmation(found: Confirmation) -> ConfirmationOut:
+    return ConfirmationOut(
+        verified=found.verified,
+        awaiting_confirmation=found.awaiting_confirmation,
+        confirmed_by=found.confirmed_by,
+    )
+
+
+def _on_rate_limited(_request: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
+    """429 as a problem, with `Retry-After` (seconds)."""
+    errors = None
+    if exc.field:
+        english, _, dutch = exc.detail.partition(" / ")
+        errors = [{"field": exc.field, "reason": english, "reason_nl": dutch or english}]
+    return problem(
+        429,
+        exc.detail,
+        code=exc.code,
+        errors=errors,
+        headers={"Retry-After": str(exc.retry_after_s)},
+    )
+
+
+class FieldProblemOut(BaseModel):
+    """Which field a problem is about, in English and Dutch."""
+
+    field: str
+    reason: str
+    reason_nl: str
+
+
+class ProblemOut(BaseModel):
+    """A problem (RFC 9457), as every error of this API is answered."""
+
+    type: str = Field(examples=["urn:voorportaal:problem:rate_limited"])
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldProblemOut] | None = None
+
+
+_LIMITED = {
+    429: ResponseSpec(
+        ProblemOut,
+        description="Too many requests from this client or to this address; the problem body "
+        "says which, and `Retry-After` when to try again (seconds).",
+        media_type="application/problem+json",
+    )
+}
 
 
 class LifeEventController(Controller):
@@ -312,8 +404,9 @@ class IntakeController(Controller):
 
     path = "/intakes"
     tags = ["intakes"]
+    exception_handlers = {RateLimited: _on_rate_limited}
 
-    @post("/", operation_id="startIntake")
+    @post("/", operation_id="startIntake", responses=_LIMITED)
     async def start(
         self, request: Request[Any, Any, Any], state: State, data: JSONBody[StartIntake]
     ) -> IntakeOut:
@@ -324,7 +417,14 @@ class IntakeController(Controller):
             raise CitizenLinksUnavailable(
                 "Citizens cannot start an intake here: no key to sign their link is configured."
             )
-        intake = await _service(state).start(data.life_events, data.channel, principal)
+        client = client_address(
+            request.client.host if request.client else None,
+            request.headers.get("x-forwarded-for"),
+            settings.trusted_proxies,
+        )
+        intake = await _service(state).start(
+            data.life_events, data.channel, principal, client=client
+        )
         token = None
         if principal is None:
             token = issue_token(
@@ -364,7 +464,9 @@ class IntakeController(Controller):
         """Undo the last answer so that its question is asked again."""
         return _out(await _service(state).back(intake_id, await _actor(request)))
 
-    @put("/{intake_id:uuid}/contact", operation_id="setContact", status_code=204)
+    @put(
+        "/{intake_id:uuid}/contact", operation_id="setContact", status_code=204, responses=_LIMITED
+    )
     async def contact(
         self,
         request: Request[Any, Any, Any],
@@ -372,7 +474,8 @@ class IntakeController(Controller):
         intake_id: FromPath[UUID],
         data: JSONBody[ContactIn],
     ) -> None:
-        """Contact details, preferences, a representative, and with whom to share."""
+        """Contact details, preferences and with whom to share; each address not confirmed yet
+        gets a one-time code."""
         await _service(state).set_contact(
             intake_id,
             await _actor(request),
@@ -384,6 +487,39 @@ class IntakeController(Controller):
             quiet_until=data.quiet_until,
             share_with=data.share_with,
         )
+
+    @post("/{intake_id:uuid}/contact/verify", operation_id="verifyContact", status_code=200)
+    async def verify(
+        self,
+        request: Request[Any, Any, Any],
+        state: State,
+        intake_id: FromPath[UUID],
+        data: JSONBody[CodeIn],
+    ) -> ConfirmationOut:
+        """Confirm an address with its one-time code; a held intake then goes to the agencies."""
+        found = await _service(state).verify(intake_id, await _actor(request), data.code.strip())
+        return _confirmation(found)
+
+    @post(
+        "/{intake_id:uuid}/contact/resend",
+        operation_id="resendContactCode",
+        status_code=202,
+        responses=_LIMITED,
+    )
+    async def resend(
+        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+    ) -> CodesSentOut:
+        """A new one-time code to each address not confirmed yet (rate-limited per address)."""
+        sent = await _service(state).resend(intake_id, await _actor(request))
+        return CodesSentOut(sent_to=sent)
+
+    @post("/{intake_id:uuid}/take-in", operation_id="takeInIntake", status_code=200)
+    async def take_in(
+        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+    ) -> ConfirmationOut:
+        """A casemanager or supervisor vouches for the citizen: the intake is not held."""
+        found = await _service(state).take_in(intake_id, await _actor(request))
+        return _confirmation(found)
 
     @put("/{intake_id:uuid}/citizen", operation_id="setCitizen", status_code=204)
     async def citizen(

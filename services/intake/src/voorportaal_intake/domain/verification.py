@@ -1,0 +1,43 @@
+"""One-time codes that confirm a citizen's phone number or e-mail address.
+
+A code is six random digits, kept only as a salted hash. Six digits can be found from any hash
+in a moment, so what protects a code is its short life and its few attempts; the hash keeps
+the code itself out of the database, its backups and its logs. An address is remembered as a
+hash too, so that a confirmation holds only for the address that received the code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from voorportaal_contracts.types import MessageChannel
+
+CODE_DIGITS = 6
+
+
+def new_code() -> str:
+    """Six random digits (leading zeros kept)."""
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def hash_code(salt: str, code: str) -> str:
+    """The stored form of a code."""
+    return hashlib.sha256(f"{salt}\0{code}".encode()).hexdigest()
+
+
+def code_matches(salt: str, stored: str, given: str) -> bool:
+    """Whether `given` is the code stored as `stored` (in constant time)."""
+    return hmac.compare_digest(hash_code(salt, given.strip()), stored)
+
+
+def address_hash(channel: MessageChannel, address: str) -> str:
+    """The stored form of the address a code went to."""
+    return hashlib.sha256(f"{channel.value}\0{address.strip().lower()}".encode()).hexdigest()
+
+
+def address_of(contact: dict[str, object], channel: MessageChannel) -> str | None:
+    """The citizen's address for a channel (e-mail or phone), if given."""
+    value = contact.get("email" if channel == MessageChannel.EMAIL else "phone")
+    return str(value) if value else None

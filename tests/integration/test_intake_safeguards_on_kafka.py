@@ -1,0 +1,406 @@
+"""The intake's safeguards against the real broker and PostgreSQL.
+
+- A citizen confirms their phone with the code that `contact.verifications` carried; the intake
+  was held (`awaiting_confirmation`) and `IntakeConfirmed` releases it; every
+  `ContactPointsUpdated` lists the confirmed channels; consent goes out as `ConsentGranted`.
+- Rate limits live in PostgreSQL: two replicas share one count, also under concurrent hits.
+- On `CaseAnonymised` the intake purges the case and the latest record for the case on
+  `contact.points` and `citizen.identity` is a tombstone; on compacted topics made for the test
+  with an eager log cleaner, no record with the personal data is left once the cleaner ran.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from kafka_reading import read_topic
+from sqlalchemy import select
+
+from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import (
+    CaseAnonymised,
+    ConsentGranted,
+    ContactPointsUpdated,
+    ContactVerificationRequested,
+    IntakeConfirmed,
+    IntakeSubmitted,
+)
+from voorportaal_contracts.topics import (
+    CASE_EVENTS,
+    CITIZEN_IDENTITY,
+    CONTACT_POINTS,
+    CONTACT_VERIFICATIONS,
+    INTAKE_EVENTS,
+)
+from voorportaal_intake.adapters.orm import intakes
+from voorportaal_intake.app import definition
+from voorportaal_intake.demo import sample_answer
+from voorportaal_intake.service_layer.intakes import PersonalTopics
+from voorportaal_intake.settings import IntakeSettings
+from voorportaal_kit.auth import issue_token
+from voorportaal_kit.clock import FixedClock
+from voorportaal_kit.runtime import ServiceRuntime
+
+pytestmark = pytest.mark.integration
+START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+BSN = "111222333"
+PHONE = "+31612345678"
+
+
+async def eventually(check: Callable[[], Awaitable[Any]], what: str, wait_s: float = 90) -> Any:
+    """Poll until `check` gives something truthy (bounded)."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        result = await check()
+        if result:
+            return result
+        await asyncio.sleep(0.3)
+    raise AssertionError(f"never happened: {what}")
+
+
+@dataclass
+class Live:
+    runtime: ServiceRuntime
+    http: httpx.AsyncClient
+    bootstrap: str
+
+    async def start(self, *, phone: str = "0612345678", share_with: list[str] | None = None) -> Any:
+        """An anonymous intake, walked, with contact details and who the citizen is."""
+        response = await self.http.post("/intakes", json={"life_events": ["turning_18"]})
+        assert response.status_code == 201, response.text
+        intake = response.json()
+        auth = {"Authorization": f"Bearer {intake['token']}"}
+        citizen = {"name": "Sevda Yilmaz", "bsn": BSN, "postcode": "3512 JK"}
+        ok = await self.http.put(f"/intakes/{intake['id']}/citizen", json=citizen, headers=auth)
+        assert ok.status_code == 204, ok.text
+        body = {"channels": ["sms"], "phone": phone, "share_with": share_with or []}
+        ok = await self.http.put(f"/intakes/{intake['id']}/contact", json=body, headers=auth)
+        assert ok.status_code == 204, ok.text
+        while intake["next"] is not None:
+            step, question = intake["next"]["step"], intake["next"]["question"]
+            answered = await self.http.put(
+                f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
+                json={"value": sample_answer(question)},
+                headers=auth,
+            )
+            intake = answered.json()
+        return intake, auth
+
+    async def submit(self, intake: Any, auth: dict[str, str]) -> Any:
+        response = await self.http.post(f"/intakes/{intake['id']}/submit", headers=auth)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+async def _live(
+    database_url: str, bootstrap: str, tmp_path: Path, topics: PersonalTopics | None = None
+) -> AsyncIterator[Live]:
+    settings = IntakeSettings(
+        data_dir=tmp_path,
+        database_url=database_url,
+        kafka_bootstrap_servers=bootstrap,
+        consumer_backoff_initial_s=0.1,
+        consumer_backoff_max_s=0.5,
+    )
+    service = definition(settings, topics=topics)
+    # A group of its own: another intake on this shared broker in the production group would
+    # take this test's CaseAnonymised and find no intake for it.
+    group = f"test-intake-{uuid.uuid4().hex[:8]}"
+    service = dataclasses.replace(
+        service,
+        subscriptions=lambda rt: [
+            dataclasses.replace(s, group=group) for s in definition(settings).subscriptions(rt)
+        ],
+    )
+    runtime = ServiceRuntime(service, clock=FixedClock(START))
+    await asyncio.to_thread(runtime.migrate)
+    transport = httpx.ASGITransport(app=runtime.app())  # type: ignore[arg-type]  # Litestar is ASGI
+    async with (
+        runtime.lifespan(),
+        httpx.AsyncClient(transport=transport, base_url="http://intake") as http,
+    ):
+        for _ in range(240):
+            try:
+                await runtime.check_messaging()
+                break
+            except RuntimeError:
+                await asyncio.sleep(0.5)
+        yield Live(runtime, http, bootstrap)
+
+
+@pytest.fixture
+async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[Live]:
+    async for found in _live(pg_database_url, kafka_bootstrap, tmp_path):
+        yield found
+
+
+async def test_a_held_intake_is_released_by_the_code_that_went_out_on_kafka(live: Live) -> None:
+    intake, auth = await live.start(share_with=["uwv", "svb"])
+    submitted = await live.submit(intake, auth)
+    assert submitted["awaiting_confirmation"] is True
+    case_id = submitted["case_id"]
+
+    (request,) = await read_topic(live.bootstrap, CONTACT_VERIFICATIONS, case_id)
+    assert isinstance(request.data, ContactVerificationRequested)
+    assert request.data.phone == PHONE
+    verified = await live.http.post(
+        f"/intakes/{intake['id']}/contact/verify", json={"code": request.data.code}, headers=auth
+    )
+    assert verified.status_code == 200, verified.text
+
+    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    assert [type(e.data) for e in facts] == [IntakeSubmitted, IntakeConfirmed]
+    first, confirmed = facts
+    assert isinstance(first.data, IntakeSubmitted) and first.data.awaiting_confirmation
+    assert isinstance(confirmed.data, IntakeConfirmed) and confirmed.data.confirmed_by == "citizen"
+    points = [e.data for e in await read_topic(live.bootstrap, CONTACT_POINTS, case_id)]
+    assert all(isinstance(p, ContactPointsUpdated) for p in points)
+    assert [p.verified for p in points] == [[], ["sms"]]
+    grants = [e.data for e in await read_topic(live.bootstrap, CASE_EVENTS, case_id)]
+    assert sorted(g.agency_code for g in grants if isinstance(g, ConsentGranted)) == ["svb", "uwv"]
+
+
+async def test_a_held_intake_taken_in_by_a_supervisor_is_confirmed_on_kafka(live: Live) -> None:
+    intake, auth = await live.start()
+    case_id = (await live.submit(intake, auth))["case_id"]
+    supervisor = issue_token(live.runtime.settings.auth, "sv-1", ["supervisor"])
+    taken = await live.http.post(
+        f"/intakes/{intake['id']}/take-in", headers={"Authorization": f"Bearer {supervisor}"}
+    )
+    assert taken.status_code == 200, taken.text
+    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    assert [type(e.data) for e in facts] == [IntakeSubmitted, IntakeConfirmed]
+    confirmed = facts[1].data
+    assert isinstance(confirmed, IntakeConfirmed) and confirmed.confirmed_by == "staff"
+
+
+async def test_two_replicas_share_the_rate_limit_in_postgresql(
+    pg_database_url: str, tmp_path: Path
+) -> None:
+    # HTTP only: the limits are in the database, so no broker is needed for this one.
+    settings = IntakeSettings(
+        data_dir=tmp_path,
+        database_url=pg_database_url,
+        kafka_bootstrap_servers="127.0.0.1:1",
+        starts_per_client_hour=4,
+    )
+    replicas = [ServiceRuntime(definition(settings), clock=FixedClock(START)) for _ in range(2)]
+    await asyncio.to_thread(replicas[0].migrate)
+    clients = [
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=r.app()),  # type: ignore[arg-type]  # ASGI
+            base_url="http://intake",
+        )
+        for r in replicas
+    ]
+    try:
+        body = {"life_events": ["divorce"]}
+        answers = await asyncio.gather(
+            *(clients[i % 2].post("/intakes", json=body) for i in range(12))
+        )
+        assert sorted(a.status_code for a in answers) == [201] * 4 + [429] * 8
+        refused = next(a for a in answers if a.status_code == 429)
+        assert refused.headers["retry-after"] == "3600"
+        assert refused.json()["type"] == "urn:voorportaal:problem:rate_limited"
+    finally:
+        for client in clients:
+            await client.aclose()
+        for replica in replicas:
+            await replica.engine.dispose()
+
+
+async def _partitions(bootstrap: str, topic: str) -> list[int]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        (described,) = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return [int(p["partition"]) for p in described["partitions"]]
+
+
+async def _latest_values(bootstrap: str, topic: str, key: str) -> list[bytes | None]:
+    """Every value on `topic` for `key`, oldest first, read with a plain Kafka client."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    found: list[bytes | None] = []
+    try:
+        partitions = await _partitions(bootstrap, topic)
+        assert partitions, f"{topic} has no partitions"
+        assigned = [TopicPartition(topic, p) for p in sorted(partitions)]
+        consumer.assign(assigned)
+        await consumer.seek_to_beginning(*assigned)
+        ends = await consumer.end_offsets(assigned)
+        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+            batch = await consumer.getmany(timeout_ms=500)
+            for records in batch.values():
+                found += [r.value for r in records if r.key == key.encode()]
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def _anonymise(bootstrap: str, case_id: str) -> None:
+    event = Envelope(
+        CaseAnonymised(case_id=case_id, anonymised_at=START), source="/voorportaal/dossier"
+    )
+    record = event.to_kafka()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            record.topic, record.value, key=record.key, headers=list(record.headers)
+        )
+    finally:
+        await producer.stop()
+
+
+async def _erased(live: Live, case_id: str) -> bool:
+    async with live.runtime.sessions() as session:
+        found = await session.scalar(
+            select(intakes.c.erased_at).where(intakes.c.case_id == case_id)
+        )
+    return found is not None
+
+
+async def _submit_and_anonymise(live: Live, topics: PersonalTopics) -> tuple[str, Any, Any]:
+    """An intake with personal details on the topics, then its case anonymised and purged."""
+    intake, auth = await live.start()
+    case_id = (await live.submit(intake, auth))["case_id"]
+    for topic in (topics.contact_points, topics.citizen_identity):
+
+        async def published(topic: str = topic) -> bool:
+            return bool(await _latest_values(live.bootstrap, topic, case_id))
+
+        await eventually(published, f"the details on {topic}")
+    await _anonymise(live.bootstrap, case_id)
+    await eventually(lambda: _erased(live, case_id), "the intake purged the case")
+    return case_id, intake, auth
+
+
+async def test_an_anonymised_case_ends_in_tombstones_on_the_compacted_topics(live: Live) -> None:
+    case_id, intake, auth = await _submit_and_anonymise(live, PersonalTopics())
+
+    async def tombstoned() -> bool:
+        latest = [
+            (await _latest_values(live.bootstrap, t, case_id))[-1:]
+            for t in (CONTACT_POINTS, CITIZEN_IDENTITY)
+        ]
+        return latest == [[None], [None]]
+
+    await eventually(tombstoned, "the latest record for the case is a tombstone on both")
+    gone = await live.http.put(
+        f"/intakes/{intake['id']}/contact", json={"channels": ["sms"], "phone": PHONE}, headers=auth
+    )
+    assert gone.status_code == 410
+
+
+EAGER_CLEANER = {
+    "cleanup.policy": "compact",
+    "segment.ms": "100",
+    "min.cleanable.dirty.ratio": "0.01",
+    "delete.retention.ms": "100",
+    "min.compaction.lag.ms": "0",
+    "max.compaction.lag.ms": "100",
+}
+"""A compacted topic whose log cleaner takes every rolled segment at once."""
+
+
+async def test_after_the_log_cleaner_ran_no_personal_data_is_left(
+    pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    topics = PersonalTopics(f"test.points.{suffix}", f"test.identity.{suffix}")
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics(
+            [
+                NewTopic(name, num_partitions=1, replication_factor=1, topic_configs=EAGER_CLEANER)
+                for name in (topics.contact_points, topics.citizen_identity)
+            ]
+        )
+    finally:
+        await admin.close()
+    async for live in _live(pg_database_url, kafka_bootstrap, tmp_path, topics):
+        case_id, _, _ = await _submit_and_anonymise(live, topics)
+
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap)
+    await producer.start()
+
+    async def cleaned() -> bool:
+        # The active segment is never cleaned: keep writing another key so segments roll.
+        for topic in (topics.contact_points, topics.citizen_identity):
+            await producer.send_and_wait(topic, b"{}", key=b"filler")
+        for topic in (topics.contact_points, topics.citizen_identity):
+            values = await _latest_values(kafka_bootstrap, topic, case_id)
+            if any(v is not None for v in values):
+                return False
+        return True
+
+    try:
+        await eventually(cleaned, "the log cleaner removed the personal records", wait_s=180)
+    finally:
+        await producer.stop()
+    for topic in (topics.contact_points, topics.citizen_identity):
+        everything = await _latest_values(kafka_bootstrap, topic, case_id)
+        assert all(v is None for v in everything)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        await admin.delete_topics([topics.contact_points, topics.citizen_identity])
+    finally:
+        await admin.close()
+
+
+def test_a_served_intake_believes_no_forwarded_for_from_an_untrusted_peer(
+    pg_database_url: str, kafka_bootstrap: str
+) -> None:
+    port = 8953
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
+        "VOORPORTAAL_INTAKE_HTTP_PORT": str(port),
+        "VOORPORTAAL_INTAKE_STARTS_PER_CLIENT_HOUR": "1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "voorportaal", "serve", "intake"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    if http.get("/health").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            body = {"life_events": ["divorce"]}
+            first = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.1"})
+            second = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.2"})
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    assert first.status_code == 201, first.text
+    assert second.status_code == 429, "a forged X-Forwarded-For gave a fresh count"
