@@ -261,6 +261,22 @@ def test_the_wmo_contribution_at_cak_is_a_flat_rate() -> None:
     assert "hoe hoog uw inkomen ook is" in text
 
 
+def test_the_employer_is_not_counted_among_the_agencies_in_triage() -> None:
+    result = case(
+        (
+            ILL,
+            {
+                "work_situation": "employee_temporary",
+                "contract_ends": True,
+                "money_situation": "tight",
+                "health_insured": True,
+            },
+        )
+    )
+    assert {e.agency for e in result.checklist} == {"werkgever", "uwv", "toeslagen"}
+    assert "many_agencies" not in [reason.rule for reason in result.triage.reasons]
+
+
 # --- divorce --------------------------------------------------------------------------------
 
 
@@ -454,7 +470,7 @@ def test_an_18_year_old_on_their_own_without_income_may_apply_before_the_4_weeks
 
 
 @pytest.mark.parametrize("party", ["werkgever", "pensioenfonds"])
-def test_a_citizen_cannot_share_their_dossier_with_an_employer_or_pension_fund(
+def test_a_citizen_cannot_share_their_dossier_with_an_employer_or_a_pension_fund(
     party: str,
 ) -> None:
     with pytest.raises(ValidationError, match=party):

@@ -226,9 +226,10 @@ class Agency(_Strict):
     phone: str | None = None
     desk: bool = False
     electronic_referral: bool = False
-    shareable: bool = True
-    """Whether a citizen may share their dossier with it. False for parties that are no public
-    agency, such as the employer or a pension fund, which the checklist still names."""
+    public: bool = True
+    """A public body (an *instantie*). False for parties the checklist names that are not one,
+    such as the employer or a pension fund: a citizen cannot share a dossier with them, and
+    triage does not count them among the agencies involved."""
 
 
 class Code(_Strict):

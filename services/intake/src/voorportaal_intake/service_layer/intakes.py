@@ -30,6 +30,7 @@ from voorportaal_contracts.events import (
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
 from voorportaal_intake.adapters.content_files import (
     CURRENT_VERSION,
+    load_catalogue,
     load_life_events,
     load_municipalities,
     load_triage,
@@ -165,10 +166,9 @@ def assess(
         needs += [n for n in event_needs if n not in needs]
         risks += [r for r in event_risks if r not in risks]
     checklist = build_checklist(walked)
-    result = triage(
-        load_triage(),
-        facts(profile, risks, {e.agency for e in checklist}, len(answers)),
-    )
+    public = {a.code for a in load_catalogue().agencies if a.public}
+    agencies = {e.agency for e in checklist if e.agency in public}
+    result = triage(load_triage(), facts(profile, risks, agencies, len(answers)))
     municipality = load_municipalities().lookup(postcode) if postcode else None
     return Assessment(
         life_events=list(answers),
