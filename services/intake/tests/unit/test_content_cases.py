@@ -170,11 +170,16 @@ def test_no_settlement_agreement_no_cooling_off_item() -> None:
     assert "settlement_cooling_off" not in found
 
 
-def test_bijstand_under_2026_rules_may_go_3_months_back_and_young_people_apply_early() -> None:
+def test_bijstand_2026_may_go_3_months_back_and_young_people_may_ask_to_start_early() -> None:
+    # Since 1 January 2026 the municipality *may* grant bijstand up to 3 months back and *may*
+    # deal with a young person's application before the 4-week search period ends; neither is
+    # a right, so the text must not promise either.
     found = items(case((INCOME, {"cause": "other", "has_money_to_live": False})))
     text = nl(found["social_assistance"])
     assert "3 maanden" in text
-    assert "voordat die 4 weken voorbij zijn" in text
+    assert "reken daar niet op" in text
+    assert "uw aanvraag eerder wil behandelen" in text
+    assert "U mag de aanvraag al doen" not in text
     assert "pas vanaf de dag dat u zich meldt" not in text
 
 
@@ -461,9 +466,14 @@ def test_an_18_year_old_living_with_parents_without_income_is_not_sent_to_bijsta
     assert "social_assistance" not in found
 
 
-def test_an_18_year_old_on_their_own_without_income_may_apply_before_the_4_weeks_end() -> None:
+def test_an_18_year_old_on_their_own_without_income_may_ask_to_be_dealt_with_before_4_weeks() -> (
+    None
+):
     found = items(case((EIGHTEEN, {"living": "own_home", "income_sources": ["none"]})))
-    assert "voordat die 4 weken voorbij zijn" in nl(found["social_assistance"])
+    text = nl(found["social_assistance"])
+    assert "uw aanvraag eerder wil behandelen" in text
+    assert "U mag de aanvraag al doen" not in text
+    assert "reken daar niet op" in text
 
 
 # --- the parties that are no agency ---------------------------------------------------------
