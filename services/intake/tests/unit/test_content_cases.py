@@ -141,6 +141,14 @@ def test_ww_is_due_a_week_after_the_first_day_without_work() -> None:
     assert found["apply_ww"].deadline == date(2027, 2, 4)  # Thursday 28 January + 1 week
 
 
+def test_ww_can_be_applied_for_from_4_weeks_before_the_first_day_without_work() -> None:
+    # UWV counts the 4 weeks back from becoming unemployed, not from the last working day.
+    found = items(case((INCOME, {"cause": "dismissed", "worked_26_weeks": True})))
+    text = nl(found["apply_ww"])
+    assert "als u binnen 4 weken werkloos wordt" in text
+    assert "voor uw laatste werkdag" not in text
+
+
 def test_looking_for_work_starts_when_you_know_you_will_lose_your_job() -> None:
     found = items(case((INCOME, {"cause": "dismissed", "worked_26_weeks": True})))
     work_plan = found["work_plan"]
