@@ -198,7 +198,7 @@ def test_an_employee_reports_sick_to_the_employer_not_to_uwv() -> None:
     found = items(case((ILL, {"work_situation": "employee_permanent"})))
     report = found["report_sick_employer"]
     assert report.agency == "werkgever"
-    assert "42 weken" in nl(report)
+    assert "in week 42 nog ziek" in nl(report)  # the report is due in week 42, not after it
     assert "na 6 weken" not in nl(report).lower()
     assert not any(i.startswith("report_sick_uwv") for i in found)
 
