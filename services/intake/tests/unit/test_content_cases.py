@@ -389,6 +389,15 @@ def test_the_partner_of_an_employee_on_a_uwv_benefit_gets_both_death_payments() 
     assert "stop_deceased_benefits" in found
 
 
+def test_the_employers_death_payment_is_one_month_of_wages_from_the_day_after_the_death() -> None:
+    # BW 7:674 since 31 December 1997: one month counted from the day after the death; "up to
+    # the end of the month after the month of death" is what some collective agreements give.
+    found = items(case((DEATH, {"relation": "partner", "deceased_income": ["employer"]})))
+    text = nl(found["death_payment_employer"])
+    assert "het loon over één maand, vanaf de dag na het overlijden" in text
+    assert "tot het einde van de maand na de maand" not in text
+
+
 def test_an_orphan_benefit_after_16_needs_day_education_not_illness() -> None:
     found = items(case((DEATH, {"relation": "parent", "young_orphan": True})))
     text = nl(found["orphan_benefit"])
