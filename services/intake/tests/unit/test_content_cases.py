@@ -465,6 +465,18 @@ def test_children_moving_along_are_registered_with_the_move() -> None:
     assert found["register_children"].deadline == date(2026, 12, 21)  # Saturday 19th runs on
 
 
+def test_a_family_moving_together_also_registers_the_children() -> None:
+    # Nobody joins or leaves the household, but the children still move address.
+    found = items(case((MOVING, {"household_change": False, "children_move": True})))
+    assert found["register_children"].agency == "gemeente"
+    assert "allowances_household" not in found
+
+
+def test_moving_without_children_has_no_children_item() -> None:
+    found = items(case((MOVING, {"household_change": False, "children_move": False})))
+    assert "register_children" not in found
+
+
 # --- turning 18 -----------------------------------------------------------------------------
 
 
