@@ -480,6 +480,14 @@ def test_moving_without_children_has_no_children_item() -> None:
 # --- turning 18 -----------------------------------------------------------------------------
 
 
+def test_youth_care_after_18_can_run_on_until_23_and_foster_care_until_21() -> None:
+    # Jeugdwet art. 1.1: a "jeugdige" can be 18 to 23 for continued youth care.
+    found = items(case((EIGHTEEN, {"living": "youth_care"})))
+    text = nl(found["care_after_18"])
+    assert "tot uw 23e (verlengde jeugdhulp)" in text
+    assert "pleeggezin" in text
+
+
 def test_an_18_year_old_renting_a_self_contained_home_can_get_huurtoeslag() -> None:
     found = items(case((EIGHTEEN, {"living": "own_home", "self_contained_home": True})))
     assert found["huurtoeslag_18"].agency == "toeslagen"
