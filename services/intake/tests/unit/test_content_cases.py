@@ -237,6 +237,25 @@ def test_wia_is_due_650_days_after_the_first_sick_day() -> None:
     assert found["apply_wia"].deadline == first + timedelta(days=650) == date(2028, 9, 11)
 
 
+def test_the_wia_deadline_on_a_sunday_is_not_moved_to_monday_into_week_94() -> None:
+    monday = date(2026, 11, 30)
+    found = items(
+        case(
+            (
+                ILL,
+                {
+                    "first_sick_day": monday.isoformat(),
+                    "expected_duration": "long",
+                    "work_situation": "employee_permanent",
+                },
+            )
+        )
+    )
+    deadline = found["apply_wia"].deadline
+    assert deadline == date(2028, 9, 10)  # a Sunday: the last day of week 93
+    assert deadline is not None and (deadline - monday).days // 7 + 1 == 93
+
+
 def test_short_of_money_while_ill_goes_to_the_uwv_supplement_before_bijstand() -> None:
     found = items(
         case(
