@@ -49,32 +49,11 @@ def test_the_directory_covers_every_agency_of_the_intake(catalogue: dict[str, An
     assert intake_agencies - offered == set()
 
 
-AWAITING_INTAKE = frozenset(
-    {
-        "unemployment_benefit",
-        "self_employed_income",
-        "sickness_benefit",
-        "sick_pay_top_up",
-        "survivor_benefit",
-        "state_pension",
-        "long_term_care",
-        "leaving_rented_home",
-        "tenancy_of_deceased",
-    }
-)
-"""Gate needs routing's rules name (issue 18) that the intake's catalogue and signals do not
-have yet: until the intake sets them, the rules gated on them do not fire. Remove a code here
-when the intake emits it; the test below then insists on it."""
-
-
 def test_the_vocabulary_is_the_intakes_need_and_risk_codes(catalogue: dict[str, Any]) -> None:
     vocabulary = load_directory().vocabulary
     intake_needs = {n["code"] for n in catalogue["needs"]}
     assert intake_needs <= set(vocabulary.needs)
-    assert set(vocabulary.needs) - intake_needs == AWAITING_INTAKE, (
-        "routing knows a need the intake does not have, or the intake now has one of "
-        "AWAITING_INTAKE (remove it there)"
-    )
+    assert set(vocabulary.needs) == intake_needs, "routing and the intake know the same needs"
     assert set(vocabulary.risks) == {r["code"] for r in catalogue["risks"]}
 
 
