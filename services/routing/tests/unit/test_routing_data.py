@@ -17,6 +17,7 @@ from voorportaal_routing.adapters.data_files import (
 )
 from voorportaal_routing.domain.directory import problems
 from voorportaal_routing.domain.rules import rule_problems
+from voorportaal_routing.service_layer.handover import NEEDS_NL, RISKS_NL
 
 REPO = Path(__file__).resolve().parents[4]
 INTAKE_CATALOGUE = REPO / "services/intake/src/voorportaal_intake/content/v1/catalogue.toml"
@@ -110,3 +111,10 @@ def test_well_formed_but_wrong_data_is_refused(
     assert refused.value.problems == [
         "service wijkteam_buurtteam_amsterdam: variant of unknown service nothing_here"
     ]
+
+
+def test_the_handover_story_names_every_need_and_risk_in_dutch() -> None:
+    """The agency reads the intake's needs in words, never as a code like `sick_pay_top_up`."""
+    vocabulary = load_directory().vocabulary
+    assert set(vocabulary.needs) - set(NEEDS_NL) == set()
+    assert set(vocabulary.risks) - set(RISKS_NL) == set()
