@@ -44,7 +44,13 @@ from voorportaal_routing.settings import RoutingSettings
 
 PG = "postgresql+asyncpg://voorportaal:voorportaal@127.0.0.1:5432/voorportaal_bench"
 BOOTSTRAP = "127.0.0.1:9092"
-NEEDS = (["income_gap", "allowances"], ["debts", "housing_costs"], ["income_gap", "work"])
+# Employees who lost their job and are entitled to WW (`unemployment_benefit`, the gate need
+# routing's WW rules read since issue 18): the same referrals per intake as before that gate.
+NEEDS = (
+    ["income_gap", "unemployment_benefit", "allowances"],
+    ["debts", "housing_costs"],
+    ["income_gap", "unemployment_benefit", "work"],
+)
 
 
 def intakes(n: int, tag: str) -> list[Envelope]:

@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -500,26 +501,42 @@ def content() -> None:
 
 @content.command("check")
 @click.option("--version", "version", default=None, help="Content version (default: current).")
-def content_check(version: str | None) -> None:
-    """Validate the content files; exits non-zero and lists every problem found."""
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day to measure the age of `checked` dates against (default: today).",
+)
+def content_check(version: str | None, today: datetime | None) -> None:
+    """Validate the content files; exits non-zero and lists every problem found.
+
+    Every checklist item and triage rule needs its source and checked date (a problem);
+    items checked more than a year ago are listed as warnings for a new review.
+    """
     from voorportaal_intake.adapters import content_files
-    from voorportaal_intake.domain.triage import triage_problems
-    from voorportaal_intake.domain.validation import problems
+    from voorportaal_intake.domain.triage import stale_triage_rules, triage_problems
+    from voorportaal_intake.domain.validation import problems, stale
 
     chosen = version or content_files.CURRENT_VERSION
+    day = (today or datetime.now(UTC)).date()
     catalogue = content_files.load_catalogue(chosen)
     events = content_files.load_life_events(chosen)
+    triage_content = content_files.load_triage(chosen)
     found: list[str] = []
+    warnings: list[str] = []
     for event in events.values():
         found += problems(event, catalogue)
+        warnings += stale(event, day)
         click.echo(
             f"{event.code.value:20} {len(event.questions):3} questions "
             f"{len(event.signals):3} signals {len(event.checklist):3} checklist items"
         )
-    found += triage_problems(content_files.load_triage(chosen), {r.code for r in catalogue.risks})
+    found += triage_problems(triage_content, {r.code for r in catalogue.risks})
+    warnings += stale_triage_rules(triage_content, day)
     routing_problems, routing_warnings = _routing_and_notify_findings()
     found += routing_problems
-    for warning in routing_warnings:
+    warnings += routing_warnings
+    for warning in warnings:
         click.echo(f"  warning: {warning}")
     for problem in found:
         click.echo(f"  problem: {problem}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 from voorportaal_intake.domain.content import Catalogue, LifeEventContent
@@ -97,6 +98,8 @@ MOVING: dict[str, Any] = {
             "need": "registration",
             "contact": ["web", "desk"],
             "deadline": {"from": "event_date", "days": 5, "rule": t("binnen 5 dagen")},
+            "source": "Wet basisregistratie personen, art. 2.39",
+            "checked": date(2026, 12, 1),
         },
         {
             "id": "huurtoeslag",
@@ -107,6 +110,8 @@ MOVING: dict[str, Any] = {
             "contact": ["web"],
             "when": {"question": "tenure", "equals": "rent"},
             "depends_on": ["register_address"],
+            "source": "https://www.belastingdienst.nl/toeslagen",
+            "checked": date(2026, 12, 1),
         },
     ],
 }

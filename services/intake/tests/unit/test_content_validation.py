@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from datetime import date
 from typing import Any
 
 import pytest
@@ -10,9 +11,10 @@ from intake_factories import CATALOGUE, MOVING, content, moving
 from pydantic import ValidationError
 
 from voorportaal_contracts.types import LifeEvent
-from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
+from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events, load_triage
 from voorportaal_intake.domain.content import LifeEventContent
-from voorportaal_intake.domain.validation import problems
+from voorportaal_intake.domain.triage import TriageContent, stale_triage_rules, triage_problems
+from voorportaal_intake.domain.validation import problems, stale
 
 
 def test_the_sample_content_is_valid() -> None:
@@ -133,3 +135,53 @@ def test_shipped_content_covers_all_six_life_events_and_is_valid() -> None:
     assert set(events) == set(LifeEvent)
     for event in events.values():
         assert problems(event, catalogue) == [], event.code
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda d: d["checklist"][0].pop("source"), "register_address: no source"),
+        (lambda d: d["checklist"][1].pop("checked"), "huurtoeslag: no checked date"),
+        (
+            lambda d: d["checklist"][1].update(source="Awir; http://www.toeslagen.nl"),
+            "names a http:// address, not https",
+        ),
+    ],
+)
+def test_a_checklist_item_without_its_source_or_checked_date_is_refused(
+    edit: Any, expected: str
+) -> None:
+    found = broken(edit)
+    assert any(expected in p for p in found), found
+
+
+def test_items_checked_more_than_a_year_ago_are_listed_for_review() -> None:
+    sample = content()  # both items checked on 2026-12-01
+    assert stale(sample, date(2027, 12, 1)) == []
+    listed = stale(sample, date(2027, 12, 2))
+    assert [p.split(": ")[1] for p in listed] == [
+        "checklist register_address",
+        "checklist huurtoeslag",
+    ]
+
+
+def test_a_triage_rule_without_its_source_is_refused_and_old_ones_are_listed() -> None:
+    shipped = load_triage()
+    assert triage_problems(shipped, {r.code for r in load_catalogue().risks}) == []
+    rules = [r.model_dump(by_alias=True) for r in shipped.rules]
+    rules[0].pop("source")
+    rules[1]["checked"] = date(2020, 1, 1)
+    edited = TriageContent.model_validate({**shipped.model_dump(by_alias=True), "rules": rules})
+    found = triage_problems(edited, {r.code for r in load_catalogue().risks})
+    assert found == [
+        f"triage rule {rules[0]['id']}: no source (the agency's page or the article of law)"
+    ]
+    assert stale_triage_rules(edited, date(2026, 12, 6)) == [
+        f"triage rule {rules[1]['id']}: checked 2020-01-01, more than a year ago"
+    ]
+
+
+def test_every_shipped_checklist_item_names_its_source_and_checked_date() -> None:
+    for event in load_life_events().values():
+        for item in event.checklist:
+            assert item.source and item.checked, (event.code, item.id)

@@ -17,6 +17,7 @@ from voorportaal_routing.adapters.data_files import (
 )
 from voorportaal_routing.domain.directory import problems
 from voorportaal_routing.domain.rules import rule_problems
+from voorportaal_routing.service_layer.handover import NEEDS_NL, RISKS_NL
 
 REPO = Path(__file__).resolve().parents[4]
 INTAKE_CATALOGUE = REPO / "services/intake/src/voorportaal_intake/content/v1/catalogue.toml"
@@ -49,32 +50,11 @@ def test_the_directory_covers_every_agency_of_the_intake(catalogue: dict[str, An
     assert intake_agencies - offered == set()
 
 
-AWAITING_INTAKE = frozenset(
-    {
-        "unemployment_benefit",
-        "self_employed_income",
-        "sickness_benefit",
-        "sick_pay_top_up",
-        "survivor_benefit",
-        "state_pension",
-        "long_term_care",
-        "leaving_rented_home",
-        "tenancy_of_deceased",
-    }
-)
-"""Gate needs routing's rules name (issue 18) that the intake's catalogue and signals do not
-have yet: until the intake sets them, the rules gated on them do not fire. Remove a code here
-when the intake emits it; the test below then insists on it."""
-
-
 def test_the_vocabulary_is_the_intakes_need_and_risk_codes(catalogue: dict[str, Any]) -> None:
     vocabulary = load_directory().vocabulary
     intake_needs = {n["code"] for n in catalogue["needs"]}
     assert intake_needs <= set(vocabulary.needs)
-    assert set(vocabulary.needs) - intake_needs == AWAITING_INTAKE, (
-        "routing knows a need the intake does not have, or the intake now has one of "
-        "AWAITING_INTAKE (remove it there)"
-    )
+    assert set(vocabulary.needs) == intake_needs, "routing and the intake know the same needs"
     assert set(vocabulary.risks) == {r["code"] for r in catalogue["risks"]}
 
 
@@ -131,3 +111,10 @@ def test_well_formed_but_wrong_data_is_refused(
     assert refused.value.problems == [
         "service wijkteam_buurtteam_amsterdam: variant of unknown service nothing_here"
     ]
+
+
+def test_the_handover_story_names_every_need_and_risk_in_dutch() -> None:
+    """The agency reads the intake's needs in words, never as a code like `sick_pay_top_up`."""
+    vocabulary = load_directory().vocabulary
+    assert set(vocabulary.needs) - set(NEEDS_NL) == set()
+    assert set(vocabulary.risks) - set(RISKS_NL) == set()

@@ -652,7 +652,10 @@ async def test_an_estafette_step_released_after_a_revocation_carries_no_handover
     routing: Routing,
 ) -> None:
     await routing.handle(identified(), "on_citizen_identified")
-    await routing.handle(submitted(needs=["income_gap"], share_with=["uwv", "gemeente"]))
+    # WW and its top-up first, bijstand after them: the chain needs someone entitled to WW
+    await routing.handle(
+        submitted(needs=["income_gap", "unemployment_benefit"], share_with=["uwv", "gemeente"])
+    )
     rows = await routing.referrals()
     held = next(r for r in rows if r["state"] == "held")
     first = next(r for r in rows if r["id"] == held["waits_on"])

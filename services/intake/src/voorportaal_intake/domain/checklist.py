@@ -47,8 +47,9 @@ def due_date(deadline: Deadline, content: LifeEventContent, answers: dict[str, A
     else:
         due = start + timedelta(days=sign * (deadline.days or 0))
     # A term that ends on a weekend day or holiday runs on to the next working day; a term
-    # counted backwards ("apply 4 weeks before") must not be moved later.
-    return due if deadline.before else next_working_day(due)
+    # counted backwards ("apply 4 weeks before") must not be moved later, and neither may a
+    # duty that falls on the day itself (reporting sick on a Saturday is not a Monday job).
+    return due if deadline.before or not deadline.roll_forward else next_working_day(due)
 
 
 def applies(item: ChecklistItem, answers: dict[str, Any]) -> bool:

@@ -17,6 +17,9 @@ from voorportaal_contracts.types import LifeEvent
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,47}$")]
 """A content id: lowercase, digits and underscores (questions, items, needs, risks)."""
 
+Source = Annotated[str, Field(min_length=5, max_length=300)]
+"""Where a rule comes from: the agency's page (an https URL) or the article of law."""
+
 AgencyCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 
 
@@ -160,6 +163,10 @@ class Deadline(_Strict):
     months: int | None = Field(default=None, ge=0, le=120)
     before: bool = False
     """Counted back from the date (e.g. apply 4 weeks *before* the move)."""
+    roll_forward: bool = True
+    """A term that ends on a weekend day or holiday runs on to the next working day (Algemene
+    termijnenwet). False for a duty that falls on the day itself, such as reporting sick on
+    the first day of illness even when that is a Saturday."""
     rule: Text
     """The rule in words, e.g. "binnen 5 dagen na de verhuizing"."""
 
@@ -190,6 +197,12 @@ class ChecklistItem(_Strict):
     """The voorportaal can refer the citizen to the agency directly (warm handover)."""
     depends_on: list[Id] = Field(default_factory=list)
     """Items whose outcome this one waits for (an *estafette*)."""
+    source: Source | None = None
+    """The agency's page or the article of law this item rests on (the content check
+    refuses an item without one)."""
+    checked: date | None = None
+    """The day the item was last compared with its source (the content check refuses an item
+    without one and warns when it is more than a year old)."""
 
 
 class LifeEventContent(_Strict):
@@ -213,6 +226,10 @@ class Agency(_Strict):
     phone: str | None = None
     desk: bool = False
     electronic_referral: bool = False
+    public: bool = True
+    """A public body (an *instantie*). False for parties the checklist names that are not one,
+    such as the employer or a pension fund: a citizen cannot share a dossier with them, and
+    triage does not count them among the agencies involved."""
 
 
 class Code(_Strict):

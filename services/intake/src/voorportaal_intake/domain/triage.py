@@ -10,12 +10,14 @@ questions (digital and language skills, wish for personal help, earlier failed c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from voorportaal_contracts.types import Redzaamheid, Urgency
-from voorportaal_intake.domain.content import Condition, Id, Question, Text, _Strict
+from voorportaal_intake.domain.content import Condition, Id, Question, Source, Text, _Strict
+from voorportaal_intake.domain.sources import is_stale, source_problems
 
 COUNT_FACTS = ("agencies", "life_events", "acute_risks")
 
@@ -28,6 +30,10 @@ class TriageRule(_Strict):
     when: Condition
     points: int = Field(default=0, ge=0, le=10)
     urgency: Literal["high", "acute"] | None = None
+    source: Source | None = None
+    """What the rule rests on (the research report, a law, an agency's page)."""
+    checked: date | None = None
+    """The day the rule was last compared with its source."""
 
     @model_validator(mode="after")
     def _does_something(self) -> TriageRule:
@@ -125,4 +131,15 @@ def triage_problems(content: TriageContent, risk_codes: set[str]) -> list[str]:
     ids = [r.id for r in content.rules]
     if len(ids) != len(set(ids)):
         out.append("triage rule ids repeat")
+    for rule in content.rules:
+        out += [f"triage rule {rule.id}: {p}" for p in source_problems(rule.source, rule.checked)]
     return out
+
+
+def stale_triage_rules(content: TriageContent, today: date) -> list[str]:
+    """Triage rules last compared with their source more than a year before `today`."""
+    return [
+        f"triage rule {rule.id}: checked {rule.checked.isoformat()}, more than a year ago"
+        for rule in content.rules
+        if rule.checked is not None and is_stale(rule.checked, today)
+    ]

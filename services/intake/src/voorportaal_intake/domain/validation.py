@@ -2,13 +2,15 @@
 
 It finds questions nobody can reach, conditions that point at nothing (or at a later question,
 which the flow cannot have answered yet), tests of option values that do not exist, unknown
-agencies, needs and risks, deadlines counted from a question that is not a date, and
-checklist dependencies that are missing or go round in a circle.
+agencies, needs and risks, deadlines counted from a question that is not a date,
+checklist dependencies that are missing or go round in a circle, and checklist items without
+their source or the day they were checked (`stale` lists those due for a new review).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from voorportaal_intake.domain.content import (
     Catalogue,
@@ -17,6 +19,7 @@ from voorportaal_intake.domain.content import (
     LifeEventContent,
     Question,
 )
+from voorportaal_intake.domain.sources import is_stale, source_problems
 
 
 def problems(content: LifeEventContent, catalogue: Catalogue) -> list[str]:
@@ -72,8 +75,19 @@ def problems(content: LifeEventContent, catalogue: Catalogue) -> list[str]:
         for dep in item.depends_on:
             if dep not in items:
                 out.append(f"{label}: depends on unknown item {dep}")
+        out += [f"{label}: {p}" for p in source_problems(item.source, item.checked)]
     out += [f"{where}: {p}" for p in _cycles(content.checklist)]
     return out
+
+
+def stale(content: LifeEventContent, today: date) -> list[str]:
+    """Checklist items last compared with their source more than a year before `today`."""
+    return [
+        f"{content.code.value}: checklist {item.id}: checked {item.checked.isoformat()}, "
+        "more than a year ago"
+        for item in content.checklist
+        if item.checked is not None and is_stale(item.checked, today)
+    ]
 
 
 def _condition_problems(condition: Condition, earlier: dict[str, Question]) -> Iterable[str]:

@@ -47,6 +47,7 @@ from voorportaal_contracts.topics import CITIZEN_IDENTITY, CONTACT_POINTS, CONTA
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, SharingScope
 from voorportaal_intake.adapters.content_files import (
     CURRENT_VERSION,
+    load_catalogue,
     load_life_events,
     load_municipalities,
     load_triage,
@@ -230,6 +231,38 @@ class Assessment:
     checklist: list[ChecklistEntry]
     triage: Triage
     municipality_code: str | None
+
+
+def assess(
+    answers: dict[LifeEvent, dict[str, Any]],
+    profile: dict[str, Any],
+    postcode: str | None = None,
+) -> Assessment:
+    """What submitting computes from typed answers per life event (in the order chosen) and
+    the profile answers: needs, risks, the merged checklist+, triage and municipality."""
+    contents = load_life_events()
+    walked = []
+    needs: list[str] = []
+    risks: list[str] = []
+    for event, event_answers in answers.items():
+        content = contents[event]
+        walked.append((content, event_answers))
+        event_needs, event_risks = signals(content, event_answers)
+        needs += [n for n in event_needs if n not in needs]
+        risks += [r for r in event_risks if r not in risks]
+    checklist = build_checklist(walked)
+    public = {a.code for a in load_catalogue().agencies if a.public}
+    agencies = {e.agency for e in checklist if e.agency in public}
+    result = triage(load_triage(), facts(profile, risks, agencies, len(answers)))
+    municipality = load_municipalities().lookup(postcode) if postcode else None
+    return Assessment(
+        life_events=list(answers),
+        needs=needs,
+        risks=risks,
+        checklist=checklist,
+        triage=result,
+        municipality_code=municipality.code if municipality else None,
+    )
 
 
 class IntakeService:
@@ -801,33 +834,13 @@ class IntakeService:
 
     def _assess(self, row: dict[str, Any], citizen: dict[str, Any] | None) -> Assessment:
         contents = load_life_events()
-        events = [LifeEvent(e) for e in row["life_events"]]
-        walked = []
-        needs: list[str] = []
-        risks: list[str] = []
-        for event in events:
-            content = contents[event]
-            answers = _typed(content.questions, row["answers"][event.value])
-            walked.append((content, answers))
-            event_needs, event_risks = signals(content, answers)
-            needs += [n for n in event_needs if n not in needs]
-            risks += [r for r in event_risks if r not in risks]
-        checklist = build_checklist(walked)
-        result = triage(
-            load_triage(),
-            facts(row["profile"], risks, {e.agency for e in checklist}, len(events)),
-        )
+        answers = {
+            event: _typed(contents[event].questions, row["answers"][event.value])
+            for event in (LifeEvent(e) for e in row["life_events"])
+        }
         step, question = MOVING_POSTCODE
         postcode = row["answers"].get(step, {}).get(question) or (citizen or {}).get("postcode")
-        municipality = load_municipalities().lookup(postcode) if postcode else None
-        return Assessment(
-            life_events=events,
-            needs=needs,
-            risks=risks,
-            checklist=checklist,
-            triage=result,
-            municipality_code=municipality.code if municipality else None,
-        )
+        return assess(answers, row["profile"], postcode)
 
     @staticmethod
     def _facts(

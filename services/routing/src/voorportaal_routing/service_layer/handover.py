@@ -39,6 +39,15 @@ NEEDS_NL = {
     "work": "werk",
     "estate": "nalatenschap",
     "mobility": "vervoer",
+    "unemployment_benefit": "WW-uitkering",
+    "self_employed_income": "inkomen als zelfstandige (Bbz)",
+    "sickness_benefit": "Ziektewet-uitkering",
+    "sick_pay_top_up": "toeslag op lager loon in het tweede ziektejaar",
+    "survivor_benefit": "nabestaandenuitkering (Anw)",
+    "state_pension": "AOW voor alleenstaanden",
+    "long_term_care": "langdurige zorg (Wlz)",
+    "leaving_rented_home": "nieuwe woning na scheiding",
+    "tenancy_of_deceased": "huurcontract na overlijden",
 }
 
 RISKS_NL = {

@@ -2,7 +2,7 @@
 list and revoke them.
 
 Revision ID: dossier_0003
-Revises: dossier_0002
+Revises: dossier_0003_access
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from voorportaal_kit.db import AwareDateTime
 
 revision = "dossier_0003"
-down_revision = "dossier_0002"
+down_revision = "dossier_0003_access"
 branch_labels = None
 depends_on = None
 

@@ -107,7 +107,7 @@ class ContactIn(_In):
     @field_validator("share_with")
     @classmethod
     def _known_agencies(cls, value: list[str]) -> list[str]:
-        known = {a.code for a in load_catalogue().agencies}
+        known = {a.code for a in load_catalogue().agencies if a.public}
         unknown = sorted(set(value) - known)
         if unknown:
             raise ValueError(

@@ -2,7 +2,7 @@
 what each referral's agency holds, and anonymised cases.
 
 Revision ID: routing_0003
-Revises: routing_0002
+Revises: routing_0003_audit
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ from alembic import op
 from voorportaal_kit.db import AwareDateTime
 
 revision = "routing_0003"
-down_revision = "routing_0002"
+down_revision = "routing_0003_audit"
 branch_labels = None
 depends_on = None
 
