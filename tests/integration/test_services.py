@@ -166,6 +166,7 @@ def _production_env(service: str, tmp_path: Path, database_url: str) -> dict[str
             },
             "notify": {
                 f"{prefix}LINK_KEY": "citizen-link-key-of-production-0123456789",
+                f"{prefix}AUDIT_ANCHOR_KEY": "audit-anchor-key-of-production-0123456789",
                 f"{prefix}SMTP_HOST": "smtp.example.nl",
                 f"{prefix}SMTP_PORT": "587",
                 f"{prefix}SMTP_STARTTLS": "true",
