@@ -37,7 +37,8 @@ from voorportaal_routing.settings import RoutingSettings
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 CASE = "vp-0000000000000000case"
-STAFF = Principal(subject="cm-1", roles=frozenset({"casemanager"}))
+STAFF = Principal(subject="sv-1", roles=frozenset({"supervisor"}))
+"""Reads the referrals back: a supervisor sees every case (routing decides reads per case)."""
 CATALOGUE = (
     Path(__file__).resolve().parents[2]
     / "services/intake/src/voorportaal_intake/content/v1/catalogue.toml"
@@ -77,7 +78,13 @@ def walk(event: LifeEvent, **picks: Any) -> dict[str, Any]:
 def submitted(event: LifeEvent, answers: dict[str, Any]) -> IntakeSubmitted:
     """The event the intake publishes for these answers (its `assess` and its facts)."""
     assessment = assess({event: answers}, PROFILE)
-    row = {"case_id": CASE, "id": "intake-1", "channel": Channel.WEB, "started_by_role": None}
+    row = {
+        "case_id": CASE,
+        "id": "intake-1",
+        "channel": Channel.WEB,
+        "started_by_role": None,
+        "awaiting_confirmation": False,
+    }
     # the intake's own mapping from its assessment to the event (what `submit` publishes)
     return IntakeSubmitted(
         **IntakeService._facts(row, assessment, None),
