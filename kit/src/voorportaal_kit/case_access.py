@@ -308,12 +308,16 @@ def audit_role(principal: Principal) -> str:
     return f"agency:{codes[0]}" if codes else "none"
 
 
-def _on_behalf_of(principal: Principal) -> str | None:
+def audit_on_behalf_of(principal: Principal) -> str | None:
+    """For whom the caller acts, for the audit record: the mandate of a representative or
+    the caller's agency (None when that is not an id the audit log may hold)."""
     if principal.subject.startswith(REPRESENTATIVE_PREFIX):
         mandate = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)[:120]
         return mandate if _AUDIT_ID.fullmatch(mandate) else None
     codes = sorted(principal.agency_codes)
-    return codes[0] if codes and not principal.has_role(Role.CITIZEN) else None
+    if not codes or principal.has_role(Role.CITIZEN):
+        return None
+    return codes[0] if _AUDIT_ID.fullmatch(codes[0]) else None
 
 
 def audit_record(
@@ -343,7 +347,7 @@ def audit_record(
         allowed=decision.allowed,
         basis=basis,
         reason=reason,
-        on_behalf_of=_on_behalf_of(principal),
+        on_behalf_of=audit_on_behalf_of(principal),
         object_id=object_id,
     )
 
