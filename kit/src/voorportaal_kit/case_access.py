@@ -67,6 +67,20 @@ CHANGE_BASES: Final = frozenset({"owner", "team", "supervisor"})
 """Staff bases that may change a case (the dossier's)."""
 
 
+def permit_status(
+    now: datetime, valid_from: datetime | None, valid_until: datetime, revoked_at: datetime | None
+) -> str:
+    """`current`, `not_yet_valid`, `expired` or `revoked` at `now`: of a grant or mandate
+    valid from `valid_from` (None: from the start) until `valid_until`, revoked at `revoked_at`."""
+    if revoked_at is not None and revoked_at <= now:
+        return "revoked"
+    if valid_from is not None and now < valid_from:
+        return "not_yet_valid"
+    if now >= valid_until:
+        return "expired"
+    return "current"
+
+
 @dataclass(frozen=True, slots=True)
 class Permit:
     """A sharing grant (to an agency) or a mandate (to a representative): for some scopes,
@@ -82,13 +96,7 @@ class Permit:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if self.valid_from is not None and now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
+        return permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,13 +114,7 @@ class Grant:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
+        return case_access.permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,13 +136,7 @@ class Mandate:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
+        return case_access.permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 def representative_subject(mandate_id: str) -> str:
