@@ -162,6 +162,24 @@ def _by_scope(
     return None, best
 
 
+def _by_permit(
+    permits: Iterable[Permit],
+    scope: SharingScope,
+    now: datetime,
+    basis: str,
+    name: str,
+    allowed: str,
+) -> Decision:
+    """Allowed on the first permit (in id order) that covers `scope` at `now` (basis
+    `<basis>:<id>`, reason `<allowed> <scope>`), else refused with why `name` does not."""
+    found, failure = _by_scope(permits, scope, now)
+    if found is not None:
+        return _allow(f"{allowed} {scope.value}", f"{basis}:{found}")
+    if failure == "scope":
+        return _refuse(f"{name} does not cover {scope.value}")
+    return _refuse(f"{name} {_STATUS_REASON[failure or 'expired']}")
+
+
 def staff_basis(case: CaseAccess, principal: Principal, team: str | None) -> str | None:
     """Why a casemanager or supervisor may see this case (`supervisor`, `owner`, `handover`,
     `team`, `queue`), or None: the dossier's `ownership.visible_to`."""
@@ -191,12 +209,7 @@ def _decide_link(
     mandates = [m for m in case.mandates if m.permit_id == mandate_id]
     if not mandates:
         return _refuse("no mandate for this representative")
-    found, failure = _by_scope(mandates, scope, now)
-    if found is not None:
-        return _allow(f"mandate covers {scope.value}", f"mandate:{found}")
-    if failure == "scope":
-        return _refuse(f"the mandate does not cover {scope.value}")
-    return _refuse(f"the mandate {_STATUS_REASON[failure or 'expired']}")
+    return _by_permit(mandates, scope, now, "mandate", "the mandate", "mandate covers")
 
 
 def _decide_agency(
@@ -206,12 +219,9 @@ def _decide_agency(
     grants = [g for g in case.grants if g.holder in codes]
     if not grants:
         return _refuse("the citizen has not shared this case with the agency")
-    grant_id, failure = _by_scope(grants, scope, now)
-    if grant_id is not None:
-        return _allow(f"shared with the agency for {scope.value}", f"grant:{grant_id}")
-    if failure == "scope":
-        return _refuse(f"the sharing grant does not cover {scope.value}")
-    return _refuse(f"the sharing grant {_STATUS_REASON[failure or 'expired']}")
+    return _by_permit(
+        grants, scope, now, "grant", "the sharing grant", "shared with the agency for"
+    )
 
 
 def decide(
