@@ -31,7 +31,7 @@ from voorportaal_contracts.events.case import (
 )
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
-from voorportaal_dossier.domain.ownership import visible_to
+from voorportaal_dossier.domain.ownership import access_facts, visible_to
 from voorportaal_kit import case_access
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccess, Decision, Permit
@@ -150,13 +150,9 @@ def _scope_codes(scopes: frozenset[SharingScope]) -> frozenset[str]:
 
 def access_of(case: CaseState) -> CaseAccess:
     """The facts of `case` the kit's `case_access.decide` rests on (ids and codes only)."""
-    state = case.ownership
-    return CaseAccess(
+    return replace(
+        access_facts(case.ownership),
         case_id=case.case_id,
-        status=state.status.value,
-        owner_id=state.owner.id if state.owner is not None else None,
-        team=state.team,
-        handover_to=state.pending.to.id if state.pending is not None else None,
         grants=tuple(
             Permit(
                 g.grant_id,
