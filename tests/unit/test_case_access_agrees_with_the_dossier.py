@@ -1,6 +1,8 @@
-"""Routing, intake and notify decide who may see a case with the kit's `case_access`; the
-dossier with its own `sharing.decide`. Over any history of ownership, sharing and mandate
-facts, both give the same answer on the same basis, for every caller and every kind of data."""
+"""Every service decides who may see a case with the kit's `case_access.decide`: routing,
+intake and notify on the `CaseAccess` they fold from `case.events` (`case_access.apply`), the
+dossier (`sharing.decide`) on the facts of its own projection (`sharing.access_of`). Over any
+history of ownership, sharing and mandate facts, the fold and the projection give the same
+answer on the same basis, for every caller and every kind of data."""
 
 from __future__ import annotations
 

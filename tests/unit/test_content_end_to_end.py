@@ -19,13 +19,14 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+import content_cases
 import pytest
+from content_cases import PROFILE
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.types import Channel, LifeEvent
 from voorportaal_intake.adapters.content_files import load_life_events
-from voorportaal_intake.domain.flow import next_question, parse_answer
 from voorportaal_intake.service_layer.intakes import IntakeService, assess
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
@@ -37,42 +38,17 @@ from voorportaal_routing.settings import RoutingSettings
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 CASE = "vp-0000000000000000case"
-# a supervisor may read any case's referrals (a casemanager only their own, team or queue)
 STAFF = Principal(subject="sv-1", roles=frozenset({"supervisor"}))
+"""Reads the referrals back: a supervisor sees every case (routing decides reads per case)."""
 CATALOGUE = (
     Path(__file__).resolve().parents[2]
     / "services/intake/src/voorportaal_intake/content/v1/catalogue.toml"
 )
-PROFILE = {
-    "digital_skills": "good",
-    "dutch_language": "good",
-    "failed_contacts": 0,
-    "overwhelmed": False,
-    "wants_personal_help": False,
-}
 
 
 def walk(event: LifeEvent, **picks: Any) -> dict[str, Any]:
-    """The typed answers of one life event's questionnaire: `picks` where given, otherwise
-    no / today / nothing / the last option. Every pick must be asked (else the case lies)."""
-    questions = load_life_events()[event].questions
-    answers: dict[str, Any] = {}
-    while (question := next_question(questions, answers)) is not None:
-        if question.id in picks:
-            raw = picks[question.id]
-        elif question.type == "yes_no":
-            raw = False
-        elif question.type == "date":
-            raw = TODAY.isoformat()
-        elif question.type == "multi":
-            values = [o.value for o in question.options]
-            raw = ["none"] if "none" in values else [values[-1]]
-        else:
-            raw = question.options[-1].value
-        answers[question.id] = parse_answer(question, raw, today=TODAY)
-    unasked = set(picks) - set(answers)
-    assert not unasked, f"the intake never asks {sorted(unasked)} on this path"
-    return answers
+    """The typed answers of one life event's questionnaire on `TODAY` (see `content_cases`)."""
+    return content_cases.walk(event, today=TODAY, **picks)
 
 
 def submitted(event: LifeEvent, answers: dict[str, Any]) -> IntakeSubmitted:

@@ -10,40 +10,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from content_cases import PROFILE, walk
+
 from voorportaal_contracts.types import LifeEvent
-from voorportaal_intake.adapters.content_files import load_life_events
-from voorportaal_intake.domain.flow import next_question, parse_answer
 from voorportaal_intake.service_layer.intakes import assess
 from voorportaal_routing.adapters.data_files import load_directory, load_rules
 from voorportaal_routing.domain.rules import IntakeFacts, route
 
 TODAY = date(2026, 12, 6)
-PROFILE = {
-    "digital_skills": "good",
-    "dutch_language": "good",
-    "failed_contacts": 0,
-    "overwhelmed": False,
-    "wants_personal_help": False,
-}
 
 
 def death_intake(**picks: Any) -> dict[str, Any]:
-    questions = load_life_events()[LifeEvent.DEATH_OF_RELATIVE].questions
-    answers: dict[str, Any] = {}
-    while (question := next_question(questions, answers)) is not None:
-        if question.id in picks:
-            raw = picks[question.id]
-        elif question.type == "yes_no":
-            raw = False
-        elif question.type == "date":
-            raw = TODAY.isoformat()
-        elif question.type == "multi":
-            values = [o.value for o in question.options]
-            raw = ["none"] if "none" in values else [values[-1]]
-        else:
-            raw = question.options[-1].value
-        answers[question.id] = parse_answer(question, raw, today=TODAY)
-    return answers
+    return walk(LifeEvent.DEATH_OF_RELATIVE, today=TODAY, **picks)
 
 
 def agencies_routed(answers: dict[str, Any]) -> set[str]:

@@ -67,6 +67,20 @@ CHANGE_BASES: Final = frozenset({"owner", "team", "supervisor"})
 """Staff bases that may change a case (the dossier's)."""
 
 
+def permit_status(
+    now: datetime, valid_from: datetime | None, valid_until: datetime, revoked_at: datetime | None
+) -> str:
+    """`current`, `not_yet_valid`, `expired` or `revoked` at `now`: of a grant or mandate
+    valid from `valid_from` (None: from the start) until `valid_until`, revoked at `revoked_at`."""
+    if revoked_at is not None and revoked_at <= now:
+        return "revoked"
+    if valid_from is not None and now < valid_from:
+        return "not_yet_valid"
+    if now >= valid_until:
+        return "expired"
+    return "current"
+
+
 @dataclass(frozen=True, slots=True)
 class Permit:
     """A sharing grant (to an agency) or a mandate (to a representative): for some scopes,
@@ -82,13 +96,7 @@ class Permit:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if self.valid_from is not None and now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
+        return permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +162,24 @@ def _by_scope(
     return None, best
 
 
+def _by_permit(
+    permits: Iterable[Permit],
+    scope: SharingScope,
+    now: datetime,
+    basis: str,
+    name: str,
+    allowed: str,
+) -> Decision:
+    """Allowed on the first permit (in id order) that covers `scope` at `now` (basis
+    `<basis>:<id>`, reason `<allowed> <scope>`), else refused with why `name` does not."""
+    found, failure = _by_scope(permits, scope, now)
+    if found is not None:
+        return _allow(f"{allowed} {scope.value}", f"{basis}:{found}")
+    if failure == "scope":
+        return _refuse(f"{name} does not cover {scope.value}")
+    return _refuse(f"{name} {_STATUS_REASON[failure or 'expired']}")
+
+
 def staff_basis(case: CaseAccess, principal: Principal, team: str | None) -> str | None:
     """Why a casemanager or supervisor may see this case (`supervisor`, `owner`, `handover`,
     `team`, `queue`), or None: the dossier's `ownership.visible_to`."""
@@ -183,12 +209,7 @@ def _decide_link(
     mandates = [m for m in case.mandates if m.permit_id == mandate_id]
     if not mandates:
         return _refuse("no mandate for this representative")
-    found, failure = _by_scope(mandates, scope, now)
-    if found is not None:
-        return _allow(f"mandate covers {scope.value}", f"mandate:{found}")
-    if failure == "scope":
-        return _refuse(f"the mandate does not cover {scope.value}")
-    return _refuse(f"the mandate {_STATUS_REASON[failure or 'expired']}")
+    return _by_permit(mandates, scope, now, "mandate", "the mandate", "mandate covers")
 
 
 def _decide_agency(
@@ -198,12 +219,9 @@ def _decide_agency(
     grants = [g for g in case.grants if g.holder in codes]
     if not grants:
         return _refuse("the citizen has not shared this case with the agency")
-    grant_id, failure = _by_scope(grants, scope, now)
-    if grant_id is not None:
-        return _allow(f"shared with the agency for {scope.value}", f"grant:{grant_id}")
-    if failure == "scope":
-        return _refuse(f"the sharing grant does not cover {scope.value}")
-    return _refuse(f"the sharing grant {_STATUS_REASON[failure or 'expired']}")
+    return _by_permit(
+        grants, scope, now, "grant", "the sharing grant", "shared with the agency for"
+    )
 
 
 def decide(
@@ -308,12 +326,16 @@ def audit_role(principal: Principal) -> str:
     return f"agency:{codes[0]}" if codes else "none"
 
 
-def _on_behalf_of(principal: Principal) -> str | None:
+def audit_on_behalf_of(principal: Principal) -> str | None:
+    """For whom the caller acts, for the audit record: the mandate of a representative or
+    the caller's agency (None when that is not an id the audit log may hold)."""
     if principal.subject.startswith(REPRESENTATIVE_PREFIX):
         mandate = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)[:120]
         return mandate if _AUDIT_ID.fullmatch(mandate) else None
     codes = sorted(principal.agency_codes)
-    return codes[0] if codes and not principal.has_role(Role.CITIZEN) else None
+    if not codes or principal.has_role(Role.CITIZEN):
+        return None
+    return codes[0] if _AUDIT_ID.fullmatch(codes[0]) else None
 
 
 def audit_record(
@@ -343,7 +365,7 @@ def audit_record(
         allowed=decision.allowed,
         basis=basis,
         reason=reason,
-        on_behalf_of=_on_behalf_of(principal),
+        on_behalf_of=audit_on_behalf_of(principal),
         object_id=object_id,
     )
 

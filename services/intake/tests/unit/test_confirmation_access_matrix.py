@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from test_intake_access_matrix import (
     _walk_and_submit,
 )
 
-from voorportaal_contracts.events import BuddyAssigned, ConsentGranted, MandateGranted
 from voorportaal_intake.app import definition
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.runtime import ServiceRuntime
@@ -47,37 +45,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         auth = {"Authorization": f"Bearer {submitted.citizen}"}
         response = client.put(f"/intakes/{submitted.id}/contact", json=body, headers=auth)
         assert response.status_code == 204, response.text
-        now = datetime.now(UTC)
-        for case_id in (opened.case_id, submitted.case_id):
-            api.feed(
-                BuddyAssigned(
-                    case_id=case_id,
-                    casemanager_id="cm-owner",
-                    casemanager_name="Owner",
-                    team="noord",
-                    assigned_at=now,
-                )
-            )
-            api.feed(
-                ConsentGranted(
-                    case_id=case_id,
-                    grant_id=f"grant-uwv-{case_id}",
-                    agency_code="uwv",
-                    scopes=["summary"],
-                    valid_until=now + timedelta(days=30),
-                )
-            )
-            api.feed(
-                MandateGranted(
-                    case_id=case_id,
-                    mandate_id="m-1",
-                    relation="family",
-                    scopes=["summary"],
-                    valid_from=now - timedelta(minutes=1),
-                    valid_until=now + timedelta(days=30),
-                    granted_by="citizen",
-                )
-            )
+        api.feed_access()
         yield api
 
 

@@ -4,11 +4,9 @@ refused as the dossier decides (plus whoever started the intake for the citizen)
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,28 +14,18 @@ import pytest
 from litestar.testing import TestClient
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import BuddyAssigned, ConsentGranted, MandateGranted
 from voorportaal_contracts.registry import Event
 from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import RELATION_NAMES, access_facts, audit_records, relations
 
 OTHER_CASE = "vp-0000000000000000other"
 
-RELATIONS: dict[str, tuple[str, tuple[str, ...], str | None]] = {
-    # relation: (subject, roles, team); citizens' links are made per intake below
-    "owner": ("cm-owner", ("casemanager",), "noord"),
-    "same_team": ("cm-mate", ("casemanager",), "noord"),
-    "other_team": ("cm-other", ("casemanager",), "zuid"),
-    "supervisor": ("sv-1", ("supervisor",), None),
-    "agency_with_grant": ("uwv-1", ("agency:uwv",), None),
-    "agency_without_grant": ("svb-1", ("agency:svb",), None),
-    "citizen_of_this_case": ("", ("citizen",), None),
-    "citizen_of_another_case": ("intake:other", ("citizen",), None),
-    "representative": ("representative:m-1", ("citizen",), None),
-}
+RELATIONS = RELATION_NAMES
+"""Every relation to the case (`voorportaal_kit.testing`); citizens' links are made per intake."""
 READERS = {
     "owner",
     "same_team",
@@ -71,13 +59,16 @@ class Api:
     def headers(self, who: str, intake: Intake) -> dict[str, str]:
         if who == "citizen_of_this_case":
             return {"Authorization": f"Bearer {intake.citizen}"}
-        subject, roles, team = RELATIONS[who]
-        case_id = {"citizen_of_another_case": OTHER_CASE, "representative": intake.case_id}.get(who)
-        token = issue_token(self.settings.auth, subject, list(roles), team=team, case_id=case_id)
+        c = relations(intake.case_id, OTHER_CASE)[who]
+        token = issue_token(
+            self.settings.auth, c.subject, list(c.roles), team=c.team, case_id=c.case_id
+        )
         return {"Authorization": f"Bearer {token}"}
 
     def subject(self, who: str, intake: Intake) -> str:
-        return f"intake:{intake.id}" if who == "citizen_of_this_case" else RELATIONS[who][0]
+        if who == "citizen_of_this_case":
+            return f"intake:{intake.id}"
+        return relations(intake.case_id, OTHER_CASE)[who].subject
 
     def feed(self, data: Event) -> None:
         access = self.runtime.state["intakes"].access
@@ -89,14 +80,16 @@ class Api:
 
         self.client.blocking_portal.call(run)
 
+    def feed_access(self) -> None:
+        """Both intakes' cases as every relation in `RELATIONS` sees them."""
+        now = datetime.now(UTC)
+        for case_id in (self.open.case_id, self.submitted.case_id):
+            for fact in access_facts(case_id, now):
+                self.feed(fact)
+
     def audit(self) -> list[tuple[str, str, str, str]]:
         """(actor, data kind, purpose, outcome) of every record; each is also published."""
-        with sqlite3.connect(self.db) as conn:
-            rows = conn.execute("SELECT record FROM intake_audit_log ORDER BY seq").fetchall()
-            events = conn.execute("SELECT count(*) FROM outbox WHERE topic = 'access.log'")
-            published = events.fetchone()[0]
-        records = [json.loads(r[0]) for r in rows]
-        assert published == len(records), "each record is published for the citizen's view"
+        records = audit_records(self.db, "intake_audit_log")
         return [(r["actor"], r["data_kind"], r["purpose"], r["outcome"]) for r in records]
 
 
@@ -134,37 +127,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
         opened = _start(client)
         submitted = _walk_and_submit(client, _start(client))
         api = Api(client, runtime, settings, tmp / "intake.db", opened, submitted)
-        now = datetime.now(UTC)
-        for case_id in (opened.case_id, submitted.case_id):
-            api.feed(
-                BuddyAssigned(
-                    case_id=case_id,
-                    casemanager_id="cm-owner",
-                    casemanager_name="Owner",
-                    team="noord",
-                    assigned_at=now,
-                )
-            )
-            api.feed(
-                ConsentGranted(
-                    case_id=case_id,
-                    grant_id=f"grant-uwv-{case_id}",
-                    agency_code="uwv",
-                    scopes=["summary"],
-                    valid_until=now + timedelta(days=30),
-                )
-            )
-            api.feed(
-                MandateGranted(
-                    case_id=case_id,
-                    mandate_id="m-1",
-                    relation="family",
-                    scopes=["summary"],
-                    valid_from=now - timedelta(minutes=1),
-                    valid_until=now + timedelta(days=30),
-                    granted_by="citizen",
-                )
-            )
+        api.feed_access()
         yield api
 
 

@@ -4,11 +4,9 @@ access log) in both cases."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +14,11 @@ import pytest
 from litestar.testing import TestClient
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import (
-    BuddyAssigned,
-    ConsentGranted,
-    IntakeSubmitted,
-    MandateGranted,
-)
+from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.registry import Event
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import access_facts, audit_records, relations
 from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
@@ -33,25 +27,7 @@ CASE = "vp-0000000000000000matrix"
 OTHER_CASE = "vp-0000000000000000other"
 
 
-@dataclass(frozen=True)
-class Caller:
-    subject: str
-    roles: tuple[str, ...]
-    team: str | None = None
-    case_id: str | None = None
-
-
-RELATIONS = {
-    "owner": Caller("cm-owner", ("casemanager",), team="noord"),
-    "same_team": Caller("cm-mate", ("casemanager",), team="noord"),
-    "other_team": Caller("cm-other", ("casemanager",), team="zuid"),
-    "supervisor": Caller("sv-1", ("supervisor",)),
-    "agency_with_grant": Caller("uwv-1", ("agency:uwv",)),
-    "agency_without_grant": Caller("svb-1", ("agency:svb",)),
-    "citizen_of_this_case": Caller("intake:this", ("citizen",), case_id=CASE),
-    "citizen_of_another_case": Caller("intake:other", ("citizen",), case_id=OTHER_CASE),
-    "representative": Caller("representative:m-1", ("citizen",), case_id=CASE),
-}
+RELATIONS = relations(CASE, OTHER_CASE)
 READERS = {
     "owner",
     "same_team",
@@ -100,13 +76,7 @@ class Api:
 
     def audit(self) -> list[tuple[str, str, str]]:
         """(actor, purpose, outcome) of every record, and the access.log events match them."""
-        with sqlite3.connect(self.db) as conn:
-            records = conn.execute("SELECT record FROM routing_audit_log ORDER BY seq").fetchall()
-            events = conn.execute(
-                "SELECT count(*) FROM outbox WHERE topic = 'access.log'"
-            ).fetchone()
-        parsed = [json.loads(r[0]) for r in records]
-        assert events[0] == len(parsed), "each record is published for the citizen's view"
+        parsed = audit_records(self.db, "routing_audit_log")
         return [(r["actor"], r["purpose"], r["outcome"]) for r in parsed]
 
     def spare_referral(self) -> str:
@@ -143,38 +113,8 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
                 submitted_at=now,
             ),
         )
-        api.feed(
-            "access",
-            BuddyAssigned(
-                case_id=CASE,
-                casemanager_id="cm-owner",
-                casemanager_name="Owner",
-                team="noord",
-                assigned_at=now,
-            ),
-        )
-        api.feed(
-            "access",
-            ConsentGranted(
-                case_id=CASE,
-                grant_id="grant-uwv",
-                agency_code="uwv",
-                scopes=["summary"],
-                valid_until=now + timedelta(days=30),
-            ),
-        )
-        api.feed(
-            "access",
-            MandateGranted(
-                case_id=CASE,
-                mandate_id="m-1",
-                relation="family",
-                scopes=["summary"],
-                valid_from=now - timedelta(minutes=1),
-                valid_until=now + timedelta(days=30),
-                granted_by="citizen",
-            ),
-        )
+        for fact in access_facts(CASE, now):
+            api.feed("access", fact)
         yield api
 
 

@@ -35,6 +35,7 @@ from voorportaal_dossier.domain.errors import (
     OwnershipConflict,
 )
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import CaseAccess, staff_basis
 
 
 class OwnershipStatus(StrEnum):
@@ -350,13 +351,22 @@ def in_queue(state: Ownership) -> bool:
     return state.status in QUEUE_STATES
 
 
+def access_facts(state: Ownership) -> CaseAccess:
+    """The ownership facts the kit's `case_access` decides on (ids and codes only)."""
+    return CaseAccess(
+        case_id=state.case_id,
+        status=state.status.value,
+        owner_id=state.owner.id if state.owner is not None else None,
+        team=state.team,
+        handover_to=state.pending.to.id if state.pending is not None else None,
+    )
+
+
 def visible_to(state: Ownership, principal: Principal, team: str | None) -> str | None:
     """Why a casemanager or supervisor may see this case (`owner`, `handover`, `team`,
-    `queue`, `supervisor`), or None. Sharing uses this as the staff basis of a read."""
-    if principal.has_role(Role.SUPERVISOR):
-        return "supervisor"
-    if not principal.has_role(Role.CASEMANAGER):
-        return None
+    `queue`, `supervisor`), or None: the kit's `case_access.staff_basis`, which sharing's
+    `decide` rests on too."""
+    return staff_basis(access_facts(state), principal, team)
     if _is_owner(state, principal):
         return "owner"
     if state.pending is not None and state.pending.to.id == principal.subject:

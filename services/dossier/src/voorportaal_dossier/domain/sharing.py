@@ -1,4 +1,5 @@
-"""Sharing grants, mandates, and `decide`: the one function that decides every read.
+"""Sharing grants, mandates, and `decide`: the one function that decides every read (the
+kit's `case_access.decide`, with the dossier's kinds of data on top).
 
 A *grant* shares one case with one agency, for some scopes (`summary`, `identity`,
 `documents`, `act_on_behalf`), from a moment until a moment, until revoked. The citizen grants
@@ -30,13 +31,14 @@ from voorportaal_contracts.events.case import (
 )
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
-from voorportaal_dossier.domain.ownership import visible_to
+from voorportaal_dossier.domain.ownership import access_facts, visible_to
+from voorportaal_kit import case_access
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccess, Decision, Permit
 
 if TYPE_CHECKING:
     from voorportaal_dossier.domain.projection import CaseState
 
-REPRESENTATIVE_PREFIX: Final = "representative:"
 MAX_GRANT_PERIOD: Final = timedelta(days=366)
 MAX_MANDATE_PERIOD: Final = timedelta(days=5 * 366)
 _AGENCY_CODE = re.compile(r"[a-z0-9][a-z0-9-]{1,31}")
@@ -112,13 +114,7 @@ class Grant:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
+        return case_access.permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,24 +136,7 @@ class Mandate:
 
     def status(self, now: datetime) -> str:
         """`current`, `not_yet_valid`, `expired` or `revoked` at `now`."""
-        if self.revoked_at is not None and self.revoked_at <= now:
-            return "revoked"
-        if now < self.valid_from:
-            return "not_yet_valid"
-        if now >= self.valid_until:
-            return "expired"
-        return "current"
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """Whether a read may happen, why, and on which basis (what the audit record notes)."""
-
-    allowed: bool
-    reason: str
-    basis: str
-    """`owner`, `team`, `queue`, `handover`, `supervisor`, `citizen`, `grant:<id>`,
-    `mandate:<id>`, or `none` when refused."""
+        return case_access.permit_status(now, self.valid_from, self.valid_until, self.revoked_at)
 
 
 def representative_subject(mandate_id: str) -> str:
@@ -165,78 +144,38 @@ def representative_subject(mandate_id: str) -> str:
     return f"{REPRESENTATIVE_PREFIX}{mandate_id}"
 
 
-def _allow(reason: str, basis: str) -> Decision:
-    return Decision(True, reason, basis)
+def _scope_codes(scopes: frozenset[SharingScope]) -> frozenset[str]:
+    return frozenset(scope.value for scope in scopes)
 
 
-def _refuse(reason: str) -> Decision:
-    return Decision(False, reason, "none")
-
-
-_STATUS_REASON: Final = {
-    "not_yet_valid": "is not valid yet",
-    "expired": "has expired",
-    "revoked": "was revoked",
-}
-# When several grants fail, the reason of the most hopeful one is told.
-_FAILURE_ORDER: Final = ("scope", "not_yet_valid", "expired", "revoked")
-
-
-def _by_scope(
-    items: list[tuple[str, frozenset[SharingScope], str]], scope: SharingScope
-) -> tuple[str | None, str | None]:
-    """(id of an item that allows, failure kind of the best one that does not).
-
-    Items are tried in id order, so every service names the same grant as the basis.
-    """
-    failures: list[str] = []
-    for item_id, scopes, status in sorted(items, key=lambda item: item[0]):
-        if status != "current":
-            failures.append(status)
-        elif scope not in scopes:
-            failures.append("scope")
-        else:
-            return item_id, None
-    best = min(failures, key=_FAILURE_ORDER.index) if failures else None
-    return None, best
-
-
-def _decide_agency(
-    case: CaseState, principal: Principal, kind: DataKind, now: datetime
-) -> Decision:
-    if kind in NEVER_FOR_AGENCIES:
-        return _refuse(f"agencies never read {kind.value}")
-    scope = REQUIRED_SCOPE[kind]
-    codes = principal.agency_codes
-    items = [(g.grant_id, g.scopes, g.status(now)) for g in case.grants if g.agency_code in codes]
-    if not items:
-        return _refuse("the citizen has not shared this case with the agency")
-    grant_id, failure = _by_scope(items, scope)
-    if grant_id is not None:
-        return _allow(f"shared with the agency for {scope.value}", f"grant:{grant_id}")
-    if failure == "scope":
-        return _refuse(f"the sharing grant does not cover {scope.value}")
-    return _refuse(f"the sharing grant {_STATUS_REASON[failure or 'expired']}")
-
-
-def _decide_link(case: CaseState, principal: Principal, kind: DataKind, now: datetime) -> Decision:
-    if principal.case_id != case.case_id:
-        return _refuse("the link is for another case")
-    if not principal.subject.startswith(REPRESENTATIVE_PREFIX):
-        return _allow("the citizen reads their own dossier", "citizen")
-    mandate_id = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)
-    items = [
-        (m.mandate_id, m.scopes, m.status(now)) for m in case.mandates if m.mandate_id == mandate_id
-    ]
-    if not items:
-        return _refuse("no mandate for this representative")
-    scope = REQUIRED_SCOPE[kind]
-    found, failure = _by_scope(items, scope)
-    if found is not None:
-        return _allow(f"mandate covers {scope.value}", f"mandate:{found}")
-    if failure == "scope":
-        return _refuse(f"the mandate does not cover {scope.value}")
-    return _refuse(f"the mandate {_STATUS_REASON[failure or 'expired']}")
+def access_of(case: CaseState) -> CaseAccess:
+    """The facts of `case` the kit's `case_access.decide` rests on (ids and codes only)."""
+    return replace(
+        access_facts(case.ownership),
+        case_id=case.case_id,
+        grants=tuple(
+            Permit(
+                g.grant_id,
+                g.agency_code,
+                _scope_codes(g.scopes),
+                g.valid_from,
+                g.valid_until,
+                g.revoked_at,
+            )
+            for g in case.grants
+        ),
+        mandates=tuple(
+            Permit(
+                m.mandate_id,
+                m.relation.value,
+                _scope_codes(m.scopes),
+                m.valid_from,
+                m.valid_until,
+                m.revoked_at,
+            )
+            for m in case.mandates
+        ),
+    )
 
 
 def decide(
@@ -250,30 +189,29 @@ def decide(
     """Whether `principal` may read `data_kind` of `case` at `now`; every read goes through
     here and its decision is audited, allowed or refused.
 
-    `team` is the principal's team (staff tokens). Anyone carrying the citizen role is held
-    to their link's case, whatever other roles a misconfigured provider gave them.
+    The owner/team/queue/grant/mandate rules are the kit's (`case_access.decide`, which
+    routing, intake and notify use too); the dossier adds which scope each kind of data needs
+    (`REQUIRED_SCOPE`), what the buddy queue shows (`QUEUE_KINDS`) and what agencies never
+    read (`NEVER_FOR_AGENCIES`). `team` is the principal's team (staff tokens). Anyone
+    carrying the citizen role is held to their link's case, whatever other roles a
+    misconfigured provider gave them.
     """
-    if principal.has_role(Role.CITIZEN):
-        return _decide_link(case, principal, data_kind, now)
-    staff_basis = visible_to(case.ownership, principal, team)
-    if staff_basis == "queue" and data_kind not in QUEUE_KINDS:
-        staff_basis = None
-        queue_refusal = f"a case in the queue shows only its summary, not {data_kind.value}"
-    else:
-        queue_refusal = None
-    if staff_basis is not None:
-        return _allow(f"{staff_basis} of the case", staff_basis)
-    if principal.agency_codes:
-        return _decide_agency(case, principal, data_kind, now)
-    if queue_refusal is not None:
-        return _refuse(queue_refusal)
-    if principal.has_role(Role.CASEMANAGER):
-        return _refuse("not the owner, not in the team, and the case is not in the queue")
-    if principal.has_role(Role.OPERATOR):
-        return _refuse("operators run the services and do not read dossiers")
-    if principal.has_role(Role.SIGNALEERDER):
-        return _refuse("a signaleerder sees only the intakes they started")
-    return _refuse("no role gives access to this dossier")
+    return case_access.decide(
+        principal,
+        access_of(case),
+        REQUIRED_SCOPE[data_kind],
+        now,
+        data_kind=data_kind.value,
+        queue_visible=data_kind in QUEUE_KINDS,
+        agencies_may=data_kind not in NEVER_FOR_AGENCIES,
+        team=team,
+    )
+
+
+def _decide_link(case: CaseState, principal: Principal, kind: DataKind, now: datetime) -> Decision:
+    """The decision on a citizen's or representative's link (the caller has the citizen
+    role, so `decide` holds them to their link's case and mandate)."""
+    return decide(principal, case, kind, now)
 
 
 def may_revoke_link(

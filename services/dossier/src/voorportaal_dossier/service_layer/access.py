@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from voorportaal_dossier.domain.sharing import REPRESENTATIVE_PREFIX, Decision
-from voorportaal_kit import audit
+from voorportaal_kit import case_access
 from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.auth import Principal, Role
-
-_AUDIT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:_.\-]{0,127}")
-_ROLE_ORDER = (Role.CITIZEN, Role.SUPERVISOR, Role.CASEMANAGER, Role.OPERATOR, Role.SIGNALEERDER)
+from voorportaal_kit.case_access import Decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,26 +43,17 @@ class Actor:
     @property
     def audit_id(self) -> str:
         """The subject as the audit log may hold it: an id, or a hash of anything else."""
-        if _AUDIT_ID.fullmatch(self.subject):
-            return self.subject
-        return "sub-" + hashlib.sha256(self.subject.encode()).hexdigest()[:32]
+        return case_access.audit_actor(self.principal)
 
     @property
     def role(self) -> str:
         """The role the caller acts in, for the audit record."""
-        for role in _ROLE_ORDER:
-            if self.principal.has_role(role):
-                return role.value
-        codes = sorted(self.principal.agency_codes)
-        return f"agency:{codes[0]}" if codes else "none"
+        return case_access.audit_role(self.principal)
 
     @property
     def on_behalf_of(self) -> str | None:
         """For whom the caller acts: their agency, or the mandate of a representative."""
-        if self.subject.startswith(REPRESENTATIVE_PREFIX):
-            return self.subject.removeprefix(REPRESENTATIVE_PREFIX)[:120] or None
-        codes = sorted(self.principal.agency_codes)
-        return codes[0] if codes and not self.principal.has_role(Role.CITIZEN) else None
+        return case_access.audit_on_behalf_of(self.principal)
 
     @property
     def is_case_staff(self) -> bool:
@@ -86,25 +72,15 @@ def record(
     *,
     object_id: str | None = None,
 ) -> AuditRecord:
-    """The audit record of one decision (ids and fixed reasons only)."""
-    reason = decision.reason
-    if any(c.isdigit() for c in reason) or "@" in reason:
-        reason = "allowed" if decision.allowed else "refused"
-    on_behalf_of = actor.on_behalf_of
-    if on_behalf_of is not None and not _AUDIT_ID.fullmatch(on_behalf_of):
-        on_behalf_of = None
-    basis = decision.basis if re.fullmatch(r"[a-z][a-z0-9_.:\-]{0,63}", decision.basis) else "other"
-    return audit.record(
-        at=at,
-        actor=actor.audit_id,
-        role=actor.role,
-        case_id=case_id,
-        data_kind=data_kind,
-        purpose=purpose,
-        action=action,
-        allowed=decision.allowed,
-        basis=basis,
-        reason=reason,
-        on_behalf_of=on_behalf_of,
+    """The audit record of one decision (ids and fixed reasons only): the kit's
+    `case_access.audit_record`, as routing, intake and notify write it."""
+    return case_access.audit_record(
+        actor.principal,
+        case_id,
+        data_kind,
+        purpose,
+        action,
+        decision,
+        at,
         object_id=object_id,
     )

@@ -50,12 +50,13 @@ from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
 from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.domain.projection import CaseState, load_case
 from voorportaal_dossier.domain.promises import MadeBy
-from voorportaal_dossier.domain.sharing import DataKind, Decision
+from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import access_elsewhere, audit_log, store
 from voorportaal_dossier.service_layer.access import Actor, LinkUse, record
 from voorportaal_kit.audit import AuditAction, AuditRecord
 from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.auth import Principal, Role
+from voorportaal_kit.case_access import Decision
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
 
