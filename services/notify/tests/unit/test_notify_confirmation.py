@@ -31,7 +31,7 @@ from notify_factories import (
     mandate,
     mandate_revoked,
 )
-from notify_harness import CASEMANAGER, WINDOW, Notify, NotifyFactory, mail_text
+from notify_harness import WINDOW, Notify, NotifyFactory, mail_text
 from sqlalchemy import select
 
 from voorportaal_contracts.citizen_links import verify_link_token
@@ -259,7 +259,7 @@ async def test_a_changed_number_is_confirmed_with_the_code_sent_to_it(notify: No
         ("citizen_request", "allowed"),
         ("confirm_address", "allowed"),
     ]
-    published = [data for kind, data in await notify.outbox() if kind == "accessed"]
+    published = [data for kind, data in await notify.outbox(access_log=True) if kind == "accessed"]
     assert [(e["service"], e["purpose"], e["record_seq"]) for e in published] == [
         ("notify", "citizen_request", 1),
         ("notify", "confirm_address", 2),
@@ -366,7 +366,7 @@ async def test_case_anonymised_purges_addresses_codes_and_message_fields_keeping
     assert code["status"] == "cancelled"
     deliveries = await notify.deliveries()
     assert [d["status"] for d in deliveries] == ["sent"], "ids, times and status stay"
-    load = await notify.service.contact_load(CASE, CASEMANAGER)
+    load = await notify.service.contact_load(CASE, SUPERVISOR)
     assert load.messages_24h == 1, "the contact-load figures survive the erasure"
     await notify.handle(contact_points())
     assert await _rows(notify, contact_points_table) == [], "nothing is kept for an erased case"
