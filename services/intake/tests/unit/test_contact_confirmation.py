@@ -560,3 +560,13 @@ def test_a_resend_sends_the_representative_a_new_code_too(api: Api) -> None:
     response = api.client.post(f"/intakes/{intake['id']}/contact/resend", headers=auth)
     assert response.status_code in (200, 202), response.text
     assert [c["for_representative"] for c in api.codes()] == [False, True, False, True]
+
+
+def test_a_representatives_phone_and_email_each_get_a_code_in_e164(api: Api) -> None:
+    intake, auth = start(api)
+    citizen(api, intake, auth, phone="06 8765 4321")
+    assert sorted((c["channel"], c["email"], c["phone"]) for c in api.codes()) == [
+        ("email", "bewind@example.org", None),
+        ("sms", None, "+31687654321"),
+    ]
+    assert all(c["for_representative"] for c in api.codes())
