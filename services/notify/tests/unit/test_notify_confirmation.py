@@ -372,6 +372,22 @@ async def test_a_copy_goes_only_to_a_representatives_address_confirmed_with_a_co
     assert rcpts.count(["bewind@example.org"]) == 1, "later news is copied"
 
 
+async def test_a_copy_waiting_when_the_representatives_address_loses_confirmation_is_not_sent(
+    notify: Notify, smtp_server: DevSmtpServer
+) -> None:
+    await notify.handle(mandate())
+    await notify.handle(contact_points(representative=REPRESENTATIVE))
+    await notify.handle(accepted())
+    smtp_server.fail_next(2, code=451)  # both the citizen's message and the copy wait
+    await notify.run(WINDOW)
+    changed = {**REPRESENTATIVE, "email": "ander@example.org", "verified": []}
+    await notify.handle(contact_points(representative=changed))
+    await notify.run(timedelta(hours=2))
+    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+    copy = next(d for d in await notify.deliveries() if d["recipient"] == "representative")
+    assert (copy["status"], copy["reason_code"]) == ("cancelled", "no_channel")
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 async def test_a_representatives_code_says_it_confirms_copies_for_someone_they_help(
     notify: Notify, language: str
