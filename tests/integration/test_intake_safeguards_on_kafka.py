@@ -175,6 +175,38 @@ async def test_a_held_intake_is_released_by_the_code_that_went_out_on_kafka(live
     assert sorted(g.agency_code for g in grants if isinstance(g, ConsentGranted)) == ["svb", "uwv"]
 
 
+async def test_a_representatives_address_is_confirmed_by_the_code_that_went_out_on_kafka(
+    live: Live,
+) -> None:
+    intake, auth = await live.start()
+    representative = {"name": "J. Jansen", "relation": "bewindvoerder", "email": "bw@example.org"}
+    ok = await live.http.put(
+        f"/intakes/{intake['id']}/citizen",
+        json={"name": "Sevda Yilmaz", "representative": representative},
+        headers=auth,
+    )
+    assert ok.status_code == 204, ok.text
+    case_id = (await live.submit(intake, auth))["case_id"]
+
+    requests = [e.data for e in await read_topic(live.bootstrap, CONTACT_VERIFICATIONS, case_id)]
+    assert all(isinstance(r, ContactVerificationRequested) for r in requests)
+    (for_copies,) = [r for r in requests if r.for_representative]  # type: ignore[union-attr]
+    assert isinstance(for_copies, ContactVerificationRequested)
+    assert str(for_copies.email) == "bw@example.org"
+    verified = await live.http.post(
+        f"/intakes/{intake['id']}/contact/verify", json={"code": for_copies.code}, headers=auth
+    )
+    assert verified.status_code == 200, verified.text
+    assert verified.json()["representative_verified"] == ["email"]
+
+    points = [e.data for e in await read_topic(live.bootstrap, CONTACT_POINTS, case_id)]
+    assert all(isinstance(p, ContactPointsUpdated) and p.representative for p in points)
+    assert [p.representative.verified for p in points] == [[], ["email"]]  # type: ignore[union-attr]
+    assert [p.verified for p in points] == [[], []], "the citizen's own phone is not confirmed"
+    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    assert [type(e.data) for e in facts] == [IntakeSubmitted], "still held from the agencies"
+
+
 async def test_a_held_intake_taken_in_by_a_supervisor_is_confirmed_on_kafka(live: Live) -> None:
     intake, auth = await live.start()
     case_id = (await live.submit(intake, auth))["case_id"]

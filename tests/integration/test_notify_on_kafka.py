@@ -426,7 +426,12 @@ async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: L
             )
         )
     )
-    representative = {"name": "J. Jansen", "relation": "bewindvoerder", "email": rep_email}
+    representative = {
+        "name": "J. Jansen",
+        "relation": "bewindvoerder",
+        "email": rep_email,
+        "verified": ["email"],
+    }
     await live.publish(points(case_id, language="nl", representative=representative))
 
     async def mandate_known() -> bool:
@@ -449,6 +454,102 @@ async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: L
     key = live.runtime.state["notify_settings"].link_key.get_secret_value().encode()
     claims = verify_link_token(key, link.rsplit("/", 1)[-1], now=live.clock.now())
     assert (claims.case_id, claims.holder) == (case_id, f"mandate-{case_id[-8:]}")
+
+
+async def test_a_representatives_copy_waits_for_their_code_and_only_later_news_is_copied(
+    live: Live,
+) -> None:
+    case_id = new_case()
+    rep_email = f"rep-{case_id}@example.org"
+    await live.publish(
+        envelope(
+            MandateGranted(
+                case_id=case_id,
+                mandate_id=f"mandate-{case_id[-8:]}",
+                relation="bewindvoerder",
+                scopes=["summary"],
+                valid_from=START - timedelta(days=1),
+                valid_until=START + timedelta(days=90),
+                granted_by="citizen",
+            )
+        )
+    )
+    representative = {"name": "J. Jansen", "relation": "bewindvoerder", "email": rep_email}
+    await live.publish(points(case_id, language="nl", representative=representative))
+    code = envelope(
+        ContactVerificationRequested(
+            case_id=case_id,
+            verification_id=f"ver-{uuid.uuid4().hex[:16]}",
+            channel="email",
+            email=rep_email,
+            code="314159",
+            language="nl",
+            expires_at=START + timedelta(minutes=15),
+            for_representative=True,
+        )
+    )
+    await live.publish(code)
+
+    def to_representative() -> list[Any]:
+        return [m for m in read_sent_emails(live.store) if m.rcpt_tos == [rep_email]]
+
+    (code_mail,) = await eventually(to_representative, "the representative's code arrived")
+    code_text = code_mail.message().get_body(("plain",)).get_content()
+    assert "314159" in code_text and "kopie" in code_text and "http" not in code_text
+
+    async def mandate_known() -> bool:
+        async with live.runtime.sessions() as session:
+            case = await live.runtime.state["access"].get(session, case_id)
+        return bool(case.mandates)
+
+    await eventually(mandate_known, "the mandate is known")
+    await live.publish(accepted(case_id))
+    await eventually(partial(live.count, pending_updates, case_id), "queued")
+    live.clock.advance(WINDOW)
+    await eventually(
+        lambda: [
+            m for m in read_sent_emails(live.store) if m.rcpt_tos == [f"{case_id}@example.org"]
+        ],
+        "the citizen's message arrived",
+    )
+    supervisor = Principal(subject="sup-1", roles=frozenset({"supervisor"}))
+
+    async def skipped_copy() -> list[Any]:
+        found = await live.runtime.state["notify"].deliveries(case_id, supervisor)
+        return [d for d in found if d["recipient"] == "representative"]
+
+    (held,) = await eventually(skipped_copy, "the copy is recorded")
+    assert (held["status"], held["reason_code"]) == ("skipped", "unconfirmed")
+    assert len(to_representative()) == 1, "only the code went to the unconfirmed address"
+
+    confirmed = {**representative, "verified": ["email"]}
+    await live.publish(points(case_id, language="nl", representative=confirmed))
+
+    async def confirmation_known() -> bool:
+        async with live.runtime.sessions() as session:
+            row = (
+                await session.execute(
+                    select(contact_points.c.representative).where(
+                        contact_points.c.case_id == case_id
+                    )
+                )
+            ).scalar_one()
+        return bool(row and row.get("verified"))
+
+    await eventually(confirmation_known, "the confirmation is known")
+    later = ReferralAccepted(
+        case_id=case_id, referral_id="ref-2", agency_code="svb", by="agency", changed_at=START
+    )
+    await live.publish(envelope(later))
+
+    async def two_updates() -> bool:
+        return await live.count(pending_updates, case_id) >= 2
+
+    await eventually(two_updates, "the later news is queued")
+    live.clock.advance(WINDOW)
+    await eventually(lambda: len(to_representative()) == 2, "the later copy arrived")
+    copies = [d for d in await skipped_copy()]
+    assert sorted(d["status"] for d in copies) == ["sent", "skipped"], "old news not flooded"
 
 
 async def test_case_anonymised_on_kafka_purges_what_notify_holds(live: Live) -> None:

@@ -46,6 +46,7 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
             "relation": "bewindvoerder",
             "email": "bewind@example.org",
             "receives_copies": True,
+            "verified": ["email"],
         },
     },
     ev.IntakeConfirmed: {
@@ -62,6 +63,7 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "code": "482913",
         "language": "tr",
         "expires_at": T,
+        "for_representative": False,
     },
     ev.CitizenIdentified: {
         "case_id": CASE,

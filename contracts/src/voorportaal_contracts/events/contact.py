@@ -32,6 +32,11 @@ class Representative(BaseModel):
     receives_copies: bool = Field(
         default=True, description="Whether notify sends the representative a copy."
     )
+    verified: list[MessageChannel] = Field(
+        default_factory=list,
+        description="The representative's channels whose address was confirmed with a "
+        "one-time code; notify sends no copy to an address that is not confirmed.",
+    )
 
 
 @registry.register("nl.voorportaal.contact.points-updated", version=1, topic=CONTACT_POINTS)
@@ -73,6 +78,11 @@ class ContactVerificationRequested(Event):
     code: str = Field(pattern=r"^\d{6}$", description="Six digits, valid until `expires_at`.")
     language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1, e.g. nl, en, tr.")
     expires_at: AwareDatetime
+    for_representative: bool = Field(
+        default=False,
+        description="The code confirms a representative's address (for copies), not the "
+        "citizen's own.",
+    )
 
 
 @registry.register("nl.voorportaal.citizen.identified", version=1, topic=CITIZEN_IDENTITY)

@@ -3,8 +3,8 @@
 Runs against the intake service that `up` started (over HTTP, as a desk worker would), so the
 demo cases travel the whole way: database, outbox, Kafka.
 
-Every address is confirmed as a citizen would: the intake sends a one-time code through
-notify, the local SMTP server or SMS stub keeps it (`var/outbox-dev`, or
+Every address (a representative's too) is confirmed as a citizen would: the intake sends a
+one-time code through notify, the local SMTP server or SMS stub keeps it (`var/outbox-dev`, or
 `VOORPORTAAL_DEV_OUTBOX`), and the demo reads it there and types it in. When no code arrives
 (notify sends to a real gateway, or does not send codes), a supervisor takes the intakes in
 instead, so they still reach the agencies.
@@ -123,13 +123,21 @@ def _e164(phone: str) -> str:
     return "+31" + digits[1:] if digits.startswith("0") else digits
 
 
-def _addresses(contact: dict[str, Any]) -> list[str]:
-    """The addresses that get a code: those of the chosen SMS and e-mail channels."""
+def _addresses(person: dict[str, Any]) -> list[str]:
+    """The addresses that get a code: those of the chosen SMS and e-mail channels, and those
+    of a representative who receives copies (confirmed the same way)."""
+    contact = person["contact"]
     found = []
     if "sms" in contact["channels"] and contact.get("phone"):
         found.append(_e164(contact["phone"]))
     if "email" in contact["channels"] and contact.get("email"):
         found.append(contact["email"])
+    representative = person["citizen"].get("representative") or {}
+    if representative.get("receives_copies", True):
+        if representative.get("phone"):
+            found.append(_e164(representative["phone"]))
+        if representative.get("email"):
+            found.append(representative["email"])
     return found
 
 
@@ -189,7 +197,7 @@ def seed(read_codes: Callable[[], dict[str, list[str]]] | None = None) -> list[s
                 token,
                 {"value": sample_answer(question)},
             )
-        walked.append((intake, token, _addresses(person["contact"])))
+        walked.append((intake, token, _addresses(person)))
     _confirm(base, walked, read_codes)
     cases = []
     for intake, token, _ in walked:

@@ -167,6 +167,7 @@ def test_confirming_the_code_after_submission_releases_the_intake_and_the_addres
         "verified": ["sms"],
         "awaiting_confirmation": False,
         "confirmed_by": "citizen",
+        "representative_verified": [],
     }
     (confirmed,) = api.of_type("nl.voorportaal.intake.confirmed")
     assert confirmed["confirmed_by"] == "citizen" and confirmed["case_id"] == intake["case_id"]
@@ -483,3 +484,89 @@ def test_a_changed_sharing_choice_after_submission_grants_and_revokes(api: Api) 
     assert revoked["grant_id"] == intake_grant_id(intake["id"], "uwv")
     contact(api, intake, auth, share_with=["svb", "gemeente"])  # the same again: nothing new
     assert len(api.of_type("nl.voorportaal.case.consent-granted")) == 3
+
+
+# -- a representative's address is confirmed too, before copies go to it ---------------------
+
+REPRESENTATIVE = {
+    "name": "J. Jansen",
+    "relation": "bewindvoerder",
+    "email": "bewind@example.org",
+}
+
+
+def citizen(api: Api, intake: dict[str, Any], auth: dict[str, str], **representative: Any) -> None:
+    response = api.client.put(
+        f"/intakes/{intake['id']}/citizen",
+        json={"representative": {**REPRESENTATIVE, **representative}},
+        headers=auth,
+    )
+    assert response.status_code == 204, response.text
+
+
+def test_a_representative_who_receives_copies_gets_a_code_confirmed_with_the_verify_route(
+    api: Api,
+) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth)
+    citizen(api, intake, auth)
+    submit(api, intake, auth)
+    codes = api.codes()
+    assert [(c["channel"], c["for_representative"]) for c in codes] == [
+        ("sms", False),
+        ("email", True),
+    ]
+    (for_copies,) = [c for c in codes if c["for_representative"]]
+    assert for_copies["email"] == "bewind@example.org" and for_copies["language"] == "nl"
+    points = api.of_type("nl.voorportaal.contact.points-updated")
+    assert points[-1]["representative"]["verified"] == [], "not confirmed: no copies yet"
+
+    response = verify(api, intake, auth, for_copies["code"])
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["representative_verified"] == ["email"] and body["verified"] == []
+    assert body["awaiting_confirmation"] is True, "a representative's address vouches for nothing"
+    latest = api.of_type("nl.voorportaal.contact.points-updated")[-1]
+    assert latest["representative"]["verified"] == ["email"] and latest["verified"] == []
+    assert api.of_type("nl.voorportaal.intake.confirmed") == []
+
+
+def test_a_representative_without_copies_gets_no_code(api: Api) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth)
+    citizen(api, intake, auth, receives_copies=False)
+    assert [c["for_representative"] for c in api.codes()] == [False]
+
+
+def test_the_citizens_code_does_not_confirm_the_representatives_address(api: Api) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth, channels=["email"], phone=None, email="bewind@example.org")
+    citizen(api, intake, auth)  # the same address, for copies: a code of its own
+    submit(api, intake, auth)
+    mine, theirs = api.codes()
+    assert (mine["for_representative"], theirs["for_representative"]) == (False, True)
+    response = verify(api, intake, auth, mine["code"])
+    assert response.status_code == 200, response.text
+    assert response.json()["verified"] == ["email"]
+    assert (
+        api.of_type("nl.voorportaal.contact.points-updated")[-1]["representative"]["verified"] == []
+    ), "each address is confirmed for whom it was given"
+
+
+def test_a_resend_sends_the_representative_a_new_code_too(api: Api) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth)
+    citizen(api, intake, auth)
+    response = api.client.post(f"/intakes/{intake['id']}/contact/resend", headers=auth)
+    assert response.status_code in (200, 202), response.text
+    assert [c["for_representative"] for c in api.codes()] == [False, True, False, True]
+
+
+def test_a_representatives_phone_and_email_each_get_a_code_in_e164(api: Api) -> None:
+    intake, auth = start(api)
+    citizen(api, intake, auth, phone="06 8765 4321")
+    assert sorted((c["channel"], c["email"], c["phone"]) for c in api.codes()) == [
+        ("email", "bewind@example.org", None),
+        ("sms", None, "+31687654321"),
+    ]
+    assert all(c["for_representative"] for c in api.codes())

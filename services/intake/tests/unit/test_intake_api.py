@@ -284,6 +284,8 @@ def test_who_the_citizen_is_goes_only_to_citizen_identity(api: Any) -> None:
     result = client.post(f"/intakes/{done['id']}/submit", headers=auth).json()
     assert result["result"]["municipality_code"] == "GM0344"  # the new postcode, 3511 AB
     assert outbox(db) == [
+        # the representative's address (for copies) and the citizen's each get a code
+        ("contact.verifications", "nl.voorportaal.contact.verification-requested"),
         ("contact.verifications", "nl.voorportaal.contact.verification-requested"),
         ("intake.events", "nl.voorportaal.intake.submitted"),
         ("contact.points", "nl.voorportaal.contact.points-updated"),

@@ -82,8 +82,9 @@ REPRESENTATIVE = {
     "relation": "bewindvoerder",
     "email": "bewind@example.org",
     "receives_copies": True,
+    "verified": ["email"],
 }
-"""A bewindvoerder who receives copies by e-mail."""
+"""A bewindvoerder who receives copies by e-mail (the address confirmed with a code)."""
 
 
 def mandate(
@@ -124,6 +125,7 @@ def code_request(
     language: str = "nl",
     at: datetime = MONDAY,
     verification_id: str | None = None,
+    for_representative: bool = False,
 ) -> ContactVerificationRequested:
     """The intake asks notify to send a one-time code (valid 15 minutes)."""
     return ContactVerificationRequested(
@@ -135,6 +137,7 @@ def code_request(
         code=code,
         language=language,
         expires_at=at + timedelta(minutes=15),
+        for_representative=for_representative,
     )
 
 

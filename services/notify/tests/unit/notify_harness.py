@@ -62,13 +62,16 @@ class Notify:
         self.clock.advance(after)
         return await self.worker.run_once()
 
-    async def outbox(self) -> list[tuple[str, dict[str, Any]]]:
+    async def outbox(self, *, access_log: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        """The events staged for Kafka; the `accessed` records of the "who looked" log (a
+        test's own reads of the deliveries write them) only with `access_log`."""
         async with self.runtime.sessions() as session:
             rows = (await session.execute(text("SELECT event_type, value FROM outbox"))).all()
-        return [(r[0].rsplit(".", 1)[-1], json.loads(bytes(r[1]))) for r in rows]
+        staged = [(r[0].rsplit(".", 1)[-1], json.loads(bytes(r[1]))) for r in rows]
+        return [(k, v) for k, v in staged if access_log or k != "accessed"]
 
     async def deliveries(self, case_id: str = CASE) -> list[dict[str, Any]]:
-        return await self.service.deliveries(case_id, CASEMANAGER)
+        return await self.service.deliveries(case_id, SUPERVISOR)
 
 
 NotifyFactory = Callable[..., Awaitable[Notify]]

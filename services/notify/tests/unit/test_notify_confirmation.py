@@ -31,7 +31,7 @@ from notify_factories import (
     mandate,
     mandate_revoked,
 )
-from notify_harness import CASEMANAGER, WINDOW, Notify, NotifyFactory, mail_text
+from notify_harness import WINDOW, Notify, NotifyFactory, mail_text
 from sqlalchemy import select
 
 from voorportaal_contracts.citizen_links import verify_link_token
@@ -43,7 +43,7 @@ from voorportaal_notify.adapters.orm import contact_points as contact_points_tab
 from voorportaal_notify.adapters.orm import notices, pending_updates
 from voorportaal_notify.devservers import DevSmtpServer, read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
-from voorportaal_notify.domain.notices import NoticeKind
+from voorportaal_notify.domain.notices import CODE_KINDS, NoticeKind
 from voorportaal_notify.service_layer.notifications import PreferencesChange
 
 LANGUAGES = ("nl", "en", "tr", "ar", "pl")
@@ -259,7 +259,7 @@ async def test_a_changed_number_is_confirmed_with_the_code_sent_to_it(notify: No
         ("citizen_request", "allowed"),
         ("confirm_address", "allowed"),
     ]
-    published = [data for kind, data in await notify.outbox() if kind == "accessed"]
+    published = [data for kind, data in await notify.outbox(access_log=True) if kind == "accessed"]
     assert [(e["service"], e["purpose"], e["record_seq"]) for e in published] == [
         ("notify", "citizen_request", 1),
         ("notify", "confirm_address", 2),
@@ -346,6 +346,72 @@ async def test_a_copy_waiting_when_the_mandate_is_revoked_is_not_sent(
     assert (copy["status"], copy["reason_code"]) == ("cancelled", "no_mandate")
 
 
+# -- item 9 for representatives: a copy goes only to a confirmed address ---------------------
+
+
+async def test_a_copy_goes_only_to_a_representatives_address_confirmed_with_a_code(
+    notify: Notify,
+) -> None:
+    unconfirmed = {**REPRESENTATIVE, "verified": []}
+    await notify.handle(mandate())
+    await notify.handle(contact_points(representative=unconfirmed))
+    await notify.handle(accepted())
+    await notify.run(WINDOW)
+    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+    (copy,) = [d for d in await notify.deliveries() if d["recipient"] == "representative"]
+    assert (copy["status"], copy["reason_code"]) == ("skipped", "unconfirmed")
+
+    await notify.handle(contact_points(representative=REPRESENTATIVE))  # confirmed now
+    await notify.run(WINDOW)
+    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]], (
+        "a confirmation does not release the copies of old news"
+    )
+    await notify.handle(accepted(at=notify.clock.now()))
+    await notify.run(WINDOW)
+    rcpts = [m.rcpt_tos for m in read_sent_emails(notify.store)]
+    assert rcpts.count(["bewind@example.org"]) == 1, "later news is copied"
+
+
+async def test_a_copy_waiting_when_the_representatives_address_loses_confirmation_is_not_sent(
+    notify: Notify, smtp_server: DevSmtpServer
+) -> None:
+    await notify.handle(mandate())
+    await notify.handle(contact_points(representative=REPRESENTATIVE))
+    await notify.handle(accepted())
+    smtp_server.fail_next(2, code=451)  # both the citizen's message and the copy wait
+    await notify.run(WINDOW)
+    changed = {**REPRESENTATIVE, "email": "ander@example.org", "verified": []}
+    await notify.handle(contact_points(representative=changed))
+    await notify.run(timedelta(hours=2))
+    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+    copy = next(d for d in await notify.deliveries() if d["recipient"] == "representative")
+    assert (copy["status"], copy["reason_code"]) == ("cancelled", "no_channel")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_representatives_code_says_it_confirms_copies_for_someone_they_help(
+    notify: Notify, language: str
+) -> None:
+    await notify.handle(code_request(language=language, code="493027", for_representative=True))
+    assert (await notify.run()).notices == 1
+    (sms,) = read_sent_sms(notify.store)
+    catalogue = load_notices()
+    expected = catalogue.render(NoticeKind.REPRESENTATIVE_CODE, language, code="493027")
+    assert sms.text == expected.sms
+    assert sms.text != catalogue.render(NoticeKind.VERIFICATION_CODE, language, code="493027").sms
+    assert "http" not in sms.text and CASE not in sms.text
+
+
+async def test_a_representatives_codes_count_against_the_address_limit(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify(code_limit_per_hour=2, code_limit_per_day=4)
+    await notify.handle(code_request("vp-00000000000000case1"))
+    await notify.handle(code_request("vp-00000000000000case2", for_representative=True))
+    await notify.handle(code_request("vp-00000000000000case3", for_representative=True))
+    assert (await notify.run()).notices == 2, "one limit per address, whoever the code is for"
+
+
 # -- item 8: erasure -------------------------------------------------------------------------
 
 
@@ -366,7 +432,7 @@ async def test_case_anonymised_purges_addresses_codes_and_message_fields_keeping
     assert code["status"] == "cancelled"
     deliveries = await notify.deliveries()
     assert [d["status"] for d in deliveries] == ["sent"], "ids, times and status stay"
-    load = await notify.service.contact_load(CASE, CASEMANAGER)
+    load = await notify.service.contact_load(CASE, SUPERVISOR)
     assert load.messages_24h == 1, "the contact-load figures survive the erasure"
     await notify.handle(contact_points())
     assert await _rows(notify, contact_points_table) == [], "nothing is kept for an erased case"
@@ -393,7 +459,7 @@ def test_every_notice_is_in_all_five_languages_and_carries_no_link() -> None:
     for kind in NoticeKind:
         assert set(catalogue.notices[kind].texts) == set(LANGUAGES), kind
         for language in LANGUAGES:
-            code = "123456" if kind is NoticeKind.VERIFICATION_CODE else None
+            code = "123456" if kind in CODE_KINDS else None
             message = catalogue.render(kind, language, code=code)
             assert message.language == language
             assert "http" not in message.text + message.sms + message.html

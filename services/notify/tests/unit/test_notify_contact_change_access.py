@@ -280,3 +280,46 @@ def test_the_operator_command_verifies_notifys_audit_chain(
     assert command.main(["audit-anchor"]) == 0
     assert command.main(["audit-verify"]) == 0
     assert "audit chain intact" in capsys.readouterr().out
+
+
+CASE_READS = [
+    (f"/cases/{CASE}/contact-load", "contact_load"),
+    (f"/cases/{CASE}/deliveries", "messages"),
+]
+
+
+@pytest.mark.parametrize(("url", "data_kind"), CASE_READS)
+@pytest.mark.parametrize(
+    ("who", "roles", "team", "case_id", "status"),
+    [
+        ("cm-owner", ("casemanager",), "noord", None, 200),
+        ("cm-colleague", ("casemanager",), "noord", None, 200),
+        ("cm-elsewhere", ("casemanager",), "zuid", None, 403),
+        ("cm-loose", ("casemanager",), None, None, 403),
+        ("sup-1", ("supervisor",), None, None, 200),
+        ("uwv-1", ("agency:uwv",), None, None, 403),
+        ("op-1", ("operator",), None, None, 403),
+        ("citizen-1", ("citizen",), None, CASE, 403),
+        ("citizen-2", ("citizen",), None, OTHER_CASE, 403),
+    ],
+)
+def test_a_cases_contact_load_and_deliveries_are_read_by_the_owner_team_or_supervisor_audited(
+    api: Api,
+    url: str,
+    data_kind: str,
+    who: str,
+    roles: tuple[str, ...],
+    team: str | None,
+    case_id: str | None,
+    status: int,
+) -> None:
+    response = api.client.get(url, headers=api.bearer(who, *roles, team=team, case_id=case_id))
+    assert response.status_code == status, response.text
+    (record,) = api.audit()
+    assert (record.actor, record.action.value, record.data_kind, record.case_id) == (
+        who,
+        "read",
+        data_kind,
+        CASE,
+    )
+    assert record.outcome is (AuditOutcome.ALLOWED if status == 200 else AuditOutcome.REFUSED)

@@ -25,7 +25,6 @@ from notify_factories import (
     mandate,
 )
 from notify_harness import (
-    CASEMANAGER,
     FORBIDDEN,
     SUPERVISOR,
     WINDOW,
@@ -119,7 +118,7 @@ async def test_five_events_within_the_window_become_one_bundled_message(notify: 
     assert "Sanne de Vries" in plain
     (delivery,) = await notify.deliveries()
     assert delivery["updates"] == 5 and delivery["template_id"] == "bundle"
-    load = await notify.service.contact_load(CASE, CASEMANAGER)
+    load = await notify.service.contact_load(CASE, SUPERVISOR)
     assert (load.messages_24h, load.updates_7d) == (1, 5)
 
 
@@ -300,7 +299,7 @@ async def test_a_representative_receives_a_marked_copy(notify: Notify) -> None:
     _, plain, _ = mail_text(notify.store, copy_index)
     assert "iemand helpt" in plain
     assert [kind for kind, _ in await notify.outbox()] == ["sent"], "outcomes: citizen only"
-    load = await notify.service.contact_load(CASE, CASEMANAGER)
+    load = await notify.service.contact_load(CASE, SUPERVISOR)
     assert load.messages_24h == 1, "a copy is not more load on the citizen"
 
 

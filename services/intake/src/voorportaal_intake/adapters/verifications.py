@@ -21,14 +21,18 @@ async def of_intake(session: AsyncSession, intake_id: UUID) -> list[dict[str, An
     return [dict(r) for r in found.mappings()]
 
 
-async def supersede(session: AsyncSession, intake_id: UUID, channel: str) -> None:
-    """The pending codes of a channel no longer count (a new one replaces them)."""
+async def supersede(
+    session: AsyncSession, intake_id: UUID, channel: str, keep: frozenset[str] = frozenset()
+) -> None:
+    """The pending codes of a channel no longer count (a new one replaces them), but for the
+    codes of the addresses in `keep` (the other person's: citizen or representative)."""
     await session.execute(
         update(table)
         .where(
             table.c.intake_id == intake_id,
             table.c.channel == channel,
             table.c.status == "pending",
+            table.c.address_hash.not_in(keep) if keep else table.c.address_hash.is_not(None),
         )
         .values(status="superseded")
     )

@@ -3,7 +3,9 @@
 A code is six random digits, kept only as a salted hash. Six digits can be found from any hash
 in a moment, so what protects a code is its short life and its few attempts; the hash keeps
 the code itself out of the database, its backups and its logs. An address is remembered as a
-hash too, so that a confirmation holds only for the address that received the code.
+hash too, so that a confirmation holds only for the address that received the code. A
+representative who receives copies confirms their own address the same way (its hash is kept
+apart from the citizen's, `representative_hash`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ def code_matches(salt: str, stored: str, given: str) -> bool:
 def address_hash(channel: MessageChannel, address: str) -> str:
     """The stored form of the address a code went to."""
     return hashlib.sha256(f"{channel.value}\0{address.strip().lower()}".encode()).hexdigest()
+
+
+def representative_hash(channel: MessageChannel, address: str) -> str:
+    """The stored form of a representative's address a code went to: apart from the citizen's,
+    so a code confirms the citizen's address or the representative's, never both."""
+    normalised = address.strip().lower()
+    return hashlib.sha256(f"representative\0{channel.value}\0{normalised}".encode()).hexdigest()
 
 
 def address_of(contact: dict[str, object], channel: MessageChannel) -> str | None:

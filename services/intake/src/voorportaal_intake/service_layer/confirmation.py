@@ -5,6 +5,11 @@ confirmed yet: the code's hash is stored, `ContactVerificationRequested` is stag
 (the only message that may go to an unconfirmed address), and each code counts against the
 address's rate limit, over all intakes. A confirmation holds for the address that received the
 code: a changed address must be confirmed again.
+
+A representative who receives copies gets a code at their own e-mail address and phone too
+(`for_representative`, the same limits per address); the citizen or the desk types it into the
+same verify route, which confirms whichever open code it matches. Notify sends copies only to
+the representative's confirmed channels (`Representative.verified`).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from voorportaal_intake.domain.verification import (
     code_matches,
     hash_code,
     new_code,
+    representative_hash,
 )
 
 CONFIRMABLE = (MessageChannel.SMS, MessageChannel.EMAIL)
@@ -55,6 +61,8 @@ class Attempt:
     confirmed: MessageChannel | None
     attempts_left: int
     pending: bool
+    address_hash: str | None = None
+    """The stored form of the address the matching code went to."""
 
 
 def _confirmable(contact: dict[str, Any]) -> list[tuple[MessageChannel, str]]:
@@ -65,6 +73,50 @@ def _confirmable(contact: dict[str, Any]) -> list[tuple[MessageChannel, str]]:
         if address:
             found.append((channel, address))
     return found
+
+
+def _representative_confirmable(
+    representative: dict[str, Any] | None,
+) -> list[tuple[MessageChannel, str]]:
+    """The representative's addresses that receive copies (none when they receive none)."""
+    if not representative or not representative.get("receives_copies", True):
+        return []
+    found = []
+    for channel in CONFIRMABLE:
+        address = address_of(representative, channel)
+        if address:
+            found.append((channel, address))
+    return found
+
+
+def citizen_hashes(contact: dict[str, Any] | None) -> frozenset[str]:
+    """The stored forms of the citizen's chosen addresses."""
+    if contact is None:
+        return frozenset()
+    return frozenset(address_hash(c, a) for c, a in _confirmable(contact))
+
+
+def representative_hashes(representative: dict[str, Any] | None) -> frozenset[str]:
+    """The stored forms of the representative's addresses that receive copies."""
+    return frozenset(
+        representative_hash(c, a) for c, a in _representative_confirmable(representative)
+    )
+
+
+async def representative_verified(
+    session: AsyncSession, intake_id: UUID, representative: dict[str, Any] | None
+) -> list[MessageChannel]:
+    """The representative's channels whose current address was confirmed with a code."""
+    confirmed = {
+        (r["channel"], r["address_hash"])
+        for r in await verifications.of_intake(session, intake_id)
+        if r["status"] == "confirmed"
+    }
+    return [
+        channel
+        for channel, address in _representative_confirmable(representative)
+        if (channel.value, representative_hash(channel, address)) in confirmed
+    ]
 
 
 async def verified_channels(
@@ -95,15 +147,77 @@ async def issue_codes(
     now: datetime,
     source: str,
     again: bool = False,
+    representative: dict[str, Any] | None = None,
 ) -> list[Envelope]:
     """Codes for the chosen channels whose address is not confirmed, each as an event for
     notify. Without `again`, an address that already has a live code gets none (a repeated
     contact step sends nothing twice); with it (the resend route) a new code replaces it.
     Raises `RateLimited` when an address had its share of codes."""
+    targets = [(c, a, address_hash(c, a)) for c, a in _confirmable(contact)]
+    return await _issue(
+        session,
+        targets,
+        keep=representative_hashes(representative),
+        intake_id=intake_id,
+        case_id=case_id,
+        language=contact["language"],
+        policy=policy,
+        now=now,
+        source=source,
+        again=again,
+        for_representative=False,
+    )
+
+
+async def issue_representative_codes(
+    session: AsyncSession,
+    *,
+    intake_id: UUID,
+    case_id: str,
+    representative: dict[str, Any] | None,
+    contact: dict[str, Any] | None,
+    policy: CodePolicy,
+    now: datetime,
+    source: str,
+    again: bool = False,
+) -> list[Envelope]:
+    """Codes for the representative's addresses that receive copies and are not confirmed
+    (in the citizen's language, Dutch before it is known); as `issue_codes`."""
+    targets = [
+        (c, a, representative_hash(c, a)) for c, a in _representative_confirmable(representative)
+    ]
+    return await _issue(
+        session,
+        targets,
+        keep=citizen_hashes(contact),
+        intake_id=intake_id,
+        case_id=case_id,
+        language=contact["language"] if contact else "nl",
+        policy=policy,
+        now=now,
+        source=source,
+        again=again,
+        for_representative=True,
+    )
+
+
+async def _issue(
+    session: AsyncSession,
+    targets: Sequence[tuple[MessageChannel, str, str]],
+    *,
+    keep: frozenset[str],
+    intake_id: UUID,
+    case_id: str,
+    language: str,
+    policy: CodePolicy,
+    now: datetime,
+    source: str,
+    again: bool,
+    for_representative: bool,
+) -> list[Envelope]:
     rows = await verifications.of_intake(session, intake_id)
     staged: list[Envelope] = []
-    for channel, address in _confirmable(contact):
-        hashed = address_hash(channel, address)
+    for channel, address, hashed in targets:
         mine = [r for r in rows if r["channel"] == channel.value and r["address_hash"] == hashed]
         if any(r["status"] == "confirmed" for r in mine):
             continue
@@ -119,9 +233,9 @@ async def issue_codes(
                 "Er zijn te veel codes naar dit adres of voor deze intake gestuurd; "
                 "probeer het later opnieuw.",
                 retry_after_s=exceeded.retry_after_s,
-                field="email" if channel == MessageChannel.EMAIL else "phone",
+                field=_field(channel, for_representative),
             )
-        await verifications.supersede(session, intake_id, channel.value)
+        await verifications.supersede(session, intake_id, channel.value, keep=keep)
         verification_id = uuid4().hex
         code = new_code()
         expires = now + policy.ttl
@@ -142,11 +256,17 @@ async def issue_codes(
             email=address if channel == MessageChannel.EMAIL else None,
             phone=address if channel == MessageChannel.SMS else None,
             code=code,
-            language=contact["language"],
+            language=language,
             expires_at=expires,
+            for_representative=for_representative,
         )
         staged.append(Envelope(event, source=source, time=now))
     return staged
+
+
+def _field(channel: MessageChannel, for_representative: bool) -> str:
+    name = "email" if channel == MessageChannel.EMAIL else "phone"
+    return f"representative.{name}" if for_representative else name
 
 
 async def try_code(
@@ -162,7 +282,9 @@ async def try_code(
     for row in live:
         if code_matches(row["id"], row["code_hash"], code):
             await verifications.confirm(session, row["id"], now)
-            return Attempt(MessageChannel(row["channel"]), 0, pending=False)
+            return Attempt(
+                MessageChannel(row["channel"]), 0, pending=False, address_hash=row["address_hash"]
+            )
     left = 0
     for row in live:
         attempts = row["attempts"] + 1

@@ -74,7 +74,10 @@ from voorportaal_intake.domain.rate_limits import Limit, subject_key
 from voorportaal_intake.domain.triage import Triage, facts, triage
 from voorportaal_intake.service_layer.confirmation import (
     CodePolicy,
+    citizen_hashes,
     issue_codes,
+    issue_representative_codes,
+    representative_verified,
     try_code,
     verified_channels,
 )
@@ -156,6 +159,8 @@ class Confirmation:
     verified: list[MessageChannel]
     awaiting_confirmation: bool
     confirmed_by: str | None
+    representative_verified: list[MessageChannel] = field(default_factory=list)
+    """The representative's channels confirmed for copies."""
 
 
 class IncompleteIntake(ServiceError):
@@ -431,6 +436,7 @@ class IntakeService:
             await self._upsert(session, intake_contacts, row["id"], values)
             contact = await self._one(session, intake_contacts, row["id"])
             assert contact is not None  # just written
+            citizen = await self._one(session, intake_citizens, row["id"])
             staged = await issue_codes(
                 session,
                 intake_id=row["id"],
@@ -439,11 +445,10 @@ class IntakeService:
                 policy=self._safeguards.codes,
                 now=self._clock.now(),
                 source=self._source,
+                representative=(citizen or {}).get("representative"),
             )
             if row["status"] == "submitted":
-                citizen = await self._one(session, intake_citizens, row["id"])
-                verified = await verified_channels(session, row["id"], contact)
-                staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                staged.append(await self._contact_envelope(session, row, contact, citizen))
                 staged += self._sharing_changed(row, before, contact, actor)
             await self._stage(session, staged)
 
@@ -482,15 +487,25 @@ class IntakeService:
                 session, intake_id, actor, for_update=True, purpose="set_citizen", kind=IDENTITY
             )
             await self._upsert(session, intake_citizens, row["id"], values)
+            contact = await self._one(session, intake_contacts, row["id"])
+            # A representative who receives copies confirms their own address with a code.
+            staged = await issue_representative_codes(
+                session,
+                intake_id=row["id"],
+                case_id=row["case_id"],
+                representative=representative,
+                contact=contact,
+                policy=self._safeguards.codes,
+                now=self._clock.now(),
+                source=self._source,
+            )
             if row["status"] == "submitted":
                 citizen = await self._one(session, intake_citizens, row["id"])
-                contact = await self._one(session, intake_contacts, row["id"])
                 assert citizen is not None  # just written
-                staged = [self._identity_event(row, citizen)]
+                staged.append(self._identity_event(row, citizen))
                 if contact is not None:
-                    verified = await verified_channels(session, row["id"], contact)
-                    staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
-                await self._stage(session, staged)
+                    staged.append(await self._contact_envelope(session, row, contact, citizen))
+            await self._stage(session, staged)
 
     async def submit(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`, the
@@ -530,7 +545,7 @@ class IntakeService:
             if contact is not None:
                 staged.append(
                     submitted.follow_up(
-                        self._contact_event(row["case_id"], contact, citizen, verified).data,
+                        (await self._contact_envelope(session, row, contact, citizen)).data,
                         self._source,
                         time=now,
                     )
@@ -564,15 +579,22 @@ class IntakeService:
             attempt = await try_code(session, row["id"], code, self._safeguards.codes, now)
             if attempt.confirmed is not None:
                 verified = await verified_channels(session, row["id"], contact)
+                representative = (citizen or {}).get("representative")
+                copies_to = await representative_verified(session, row["id"], representative)
                 staged: list[Envelope] = []
-                if row["confirmed_by"] is None:
+                # Only the citizen's own address vouches for the intake; a representative's
+                # confirmed address only lets copies go to it.
+                citizens_own = attempt.address_hash in citizen_hashes(contact)
+                if row["confirmed_by"] is None and citizens_own:
                     row.update(confirmed_by="citizen", confirmed_at=now)
                     staged += self._release(row, "citizen", now)
                 if row["status"] == "submitted" and contact is not None:
-                    staged.append(self._contact_event(row["case_id"], contact, citizen, verified))
+                    staged.append(await self._contact_envelope(session, row, contact, citizen))
                 await self._save(session, row)
                 await self._stage(session, staged)
-                return Confirmation(verified, row["awaiting_confirmation"], row["confirmed_by"])
+                return Confirmation(
+                    verified, row["awaiting_confirmation"], row["confirmed_by"], copies_to
+                )
         # Outside the transaction: the spent attempt is committed before the refusal.
         if not attempt.pending:
             raise WrongCode(
@@ -590,16 +612,29 @@ class IntakeService:
         """A new code for each chosen address not confirmed yet (replacing any earlier one);
         the channels it went to. `RateLimited` when an address had its share of codes."""
         async with self.audit.transaction(self._sessions) as session:
-            row, contact, _ = await self._load_all(
+            row, contact, citizen = await self._load_all(
                 session, intake_id, actor, purpose="resend_code", kind=IDENTITY
             )
             self._not_erased(row)
             if contact is None:
                 raise Conflict("Give contact details first; there is nothing to confirm.")
+            representative = (citizen or {}).get("representative")
             staged = await issue_codes(
                 session,
                 intake_id=row["id"],
                 case_id=row["case_id"],
+                contact=contact,
+                policy=self._safeguards.codes,
+                now=self._clock.now(),
+                source=self._source,
+                again=True,
+                representative=representative,
+            )
+            staged += await issue_representative_codes(
+                session,
+                intake_id=row["id"],
+                case_id=row["case_id"],
+                representative=representative,
                 contact=contact,
                 policy=self._safeguards.codes,
                 now=self._clock.now(),
@@ -863,14 +898,36 @@ class IntakeService:
             "awaiting_confirmation": bool(row["awaiting_confirmation"]),
         }
 
+    async def _contact_envelope(
+        self,
+        session: AsyncSession,
+        row: dict[str, Any],
+        contact: dict[str, Any],
+        citizen: dict[str, Any] | None,
+    ) -> Envelope:
+        """`ContactPointsUpdated` with the citizen's and the representative's confirmed
+        channels as they stand."""
+        representative = (citizen or {}).get("representative")
+        return self._contact_event(
+            row["case_id"],
+            contact,
+            citizen,
+            await verified_channels(session, row["id"], contact),
+            await representative_verified(session, row["id"], representative),
+        )
+
     def _contact_event(
         self,
         case_id: str,
         contact: dict[str, Any],
         citizen: dict[str, Any] | None,
         verified: list[MessageChannel],
+        representative_verified: list[MessageChannel] | None = None,
     ) -> Envelope:
         now = self._clock.now()
+        representative = (citizen or {}).get("representative")
+        if representative is not None:
+            representative = {**representative, "verified": representative_verified or []}
         return Envelope(
             ContactPointsUpdated(
                 case_id=case_id,
@@ -880,7 +937,7 @@ class IntakeService:
                 phone=contact["phone"],
                 quiet_from=contact["quiet_from"],
                 quiet_until=contact["quiet_until"],
-                representative=(citizen or {}).get("representative"),
+                representative=representative,
                 verified=verified,
             ),
             source=self._source,

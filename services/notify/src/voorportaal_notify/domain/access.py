@@ -84,6 +84,41 @@ def may_read_contact(principal: Principal, case: CaseAccess, now: datetime) -> D
     )
 
 
+CONTACT_LOAD_KIND = "contact_load"
+"""How many messages the household received lately (counts only)."""
+MESSAGES_KIND = "messages"
+"""Which messages the case received and how their delivery went (no addresses)."""
+
+
+def may_read_contact_load(principal: Principal, case: CaseAccess, now: datetime) -> Decision:
+    """Whether a staff member may see a case's contact-load meter: counts without content,
+    shown in the buddy queue too, so any casemanager while the case waits there."""
+    return decide(
+        principal,
+        case,
+        SharingScope.SUMMARY,
+        now,
+        data_kind=CONTACT_LOAD_KIND,
+        staff_only=True,
+        queue_visible=True,
+        agencies_may=False,
+    )
+
+
+def may_read_messages(principal: Principal, case: CaseAccess, now: datetime) -> Decision:
+    """Whether a staff member may see the messages of a case and their delivery: the owner,
+    the team, a supervisor, a handover's colleague (not the queue, not an agency)."""
+    return decide(
+        principal,
+        case,
+        SharingScope.SUMMARY,
+        now,
+        data_kind=MESSAGES_KIND,
+        staff_only=True,
+        agencies_may=False,
+    )
+
+
 def current_mandate(case: CaseAccess, relation: str | None, now: datetime) -> str | None:
     """The id of the case's current mandate for a representative with this relation.
 

@@ -38,6 +38,12 @@ class NoticeKind(StrEnum):
 
     VERIFICATION_CODE = "verification_code"
     CONTACT_CHANGED = "contact_changed"
+    REPRESENTATIVE_CODE = "representative_code"
+    """The code that confirms a representative's address for copies of the citizen's news."""
+
+
+CODE_KINDS = frozenset({NoticeKind.VERIFICATION_CODE, NoticeKind.REPRESENTATIVE_CODE})
+"""The notices that carry a one-time code (and count against an address's code limit)."""
 
 
 class NoticeStatus(StrEnum):
@@ -85,9 +91,9 @@ class NoticeDef(_Strict):
                 if "{{" in rest or "}}" in rest or "{%" in rest:
                     raise ValueError(f"{self.id}/{language}: only {CODE_VARIABLE} may be used")
             has_code = CODE_VARIABLE in text.sms and any(CODE_VARIABLE in p for p in text.body)
-            if self.id is NoticeKind.VERIFICATION_CODE and not has_code:
+            if self.id in CODE_KINDS and not has_code:
                 raise ValueError(f"{self.id}/{language}: the SMS and the e-mail need the code")
-            if self.id is not NoticeKind.VERIFICATION_CODE and CODE_VARIABLE in repr(text):
+            if self.id not in CODE_KINDS and CODE_VARIABLE in repr(text):
                 raise ValueError(f"{self.id}/{language}: only a code notice has a code")
             if "http" in repr(text):
                 raise ValueError(f"{self.id}/{language}: a notice carries no link")
@@ -113,7 +119,7 @@ class NoticeCatalogue(_Strict):
     def render(self, kind: NoticeKind, language: str, *, code: str | None = None) -> Message:
         """The notice in `language` (Dutch when it has no translation), ready to send."""
         notice = self.notices[kind]
-        if (kind is NoticeKind.VERIFICATION_CODE) != (code is not None):
+        if (kind in CODE_KINDS) != (code is not None):
             raise ValueError("a code notice needs a code, and only a code notice takes one")
         if code is not None and not (len(code) == 6 and code.isdigit()):
             raise ValueError("a code is six digits")

@@ -371,6 +371,8 @@ class DeliveryWorker:
         channel = first_channel(recipient.prefs)
         message_id = uuid.uuid4().hex
         status, reason = ("pending", None) if channel is not None else ("skipped", "no_channel")
+        if channel is None and recipient.unconfirmed:
+            reason = "unconfirmed"  # a representative's address is not confirmed: no copy
         await session.execute(
             insert(messages).values(
                 id=message_id,

@@ -39,6 +39,7 @@ from voorportaal_notify.domain.delivery import (
     classify,
 )
 from voorportaal_notify.domain.notices import (
+    CODE_KINDS,
     OPEN_NOTICE_STATUSES,
     NoticeCatalogue,
     NoticeKind,
@@ -101,6 +102,9 @@ class NoticeQueue:
             return
         await self.queue_code(
             session,
+            kind=NoticeKind.REPRESENTATIVE_CODE
+            if event.for_representative
+            else NoticeKind.VERIFICATION_CODE,
             notice_id=event.verification_id,
             case_id=event.case_id,
             channel=channel,
@@ -121,6 +125,7 @@ class NoticeQueue:
         code: str,
         language: str,
         expires_at: datetime,
+        kind: NoticeKind = NoticeKind.VERIFICATION_CODE,
     ) -> NoticeStatus:
         """Queue a one-time code for `address`, unless it expired or the address had enough
         codes lately (counted over every case); returns the notice's status."""
@@ -129,7 +134,7 @@ class NoticeQueue:
         row: dict[str, Any] = {
             "id": notice_id,
             "case_id": case_id,
-            "kind": NoticeKind.VERIFICATION_CODE.value,
+            "kind": kind.value,
             "channel": channel.value,
             "address_key": keyed,
             "language": language,
@@ -152,7 +157,7 @@ class NoticeQueue:
             await session.scalars(
                 select(notices.c.created_at).where(
                     notices.c.address_key == keyed,
-                    notices.c.kind == NoticeKind.VERIFICATION_CODE.value,
+                    notices.c.kind.in_([k.value for k in CODE_KINDS]),
                     notices.c.status.in_(
                         [*OPEN_NOTICE_STATUSES, NoticeStatus.SENT.value, NoticeStatus.FAILED.value]
                     ),

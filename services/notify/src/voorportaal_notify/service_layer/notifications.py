@@ -31,7 +31,7 @@ from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import CaseAccessStore, audit_record
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.http import Forbidden, NotFound, ServiceError
+from voorportaal_kit.http import NotFound, ServiceError
 from voorportaal_notify.adapters.orm import (
     confirmations,
     contact_points,
@@ -41,11 +41,15 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.domain.access import (
+    CONTACT_LOAD_KIND,
     DATA_KIND,
+    MESSAGES_KIND,
     STAFF_REASONS,
     ChangeReason,
     may_change_contact,
     may_read_contact,
+    may_read_contact_load,
+    may_read_messages,
 )
 from voorportaal_notify.domain.notices import NoticeStatus
 from voorportaal_notify.domain.policy import ContactLoad, SentMessage, contact_load
@@ -62,7 +66,6 @@ from voorportaal_notify.service_layer.recipients import (
 
 log = structlog.get_logger(__name__)
 
-STAFF = (Role.CASEMANAGER, Role.SUPERVISOR)
 """Who reads a case's deliveries and contact load."""
 
 __all__ = ["OPEN_STATUSES", "NotifyService", "PreferencesChange", "RuleMismatch"]
@@ -212,10 +215,26 @@ class NotifyService:
     # -- staff and citizen reads -------------------------------------------------------------
 
     async def contact_load(self, case_id: str, principal: Principal) -> ContactLoad:
-        """What the household received in 24 hours, 7 and 30 days (staff)."""
-        _require_staff(principal)
+        """What the household received in 24 hours, 7 and 30 days: staff who may see the
+        case (`domain.access.may_read_contact_load`); audited, allowed or refused."""
         now = self._clock.now()
-        async with self._sessions() as session:
+        async with self._audit.transaction(self._sessions) as session:
+            decision = may_read_contact_load(
+                principal, await self._access.get(session, case_id), now
+            )
+            await self._audit.check(
+                session,
+                audit_record(
+                    principal,
+                    case_id,
+                    CONTACT_LOAD_KIND,
+                    "contact_load",
+                    AuditAction.READ,
+                    decision,
+                    now,
+                ),
+                allowed=decision.allowed,
+            )
             rows = (
                 await session.execute(
                     select(sent_log.c.sent_at, sent_log.c.updates, sent_log.c.action_required)
@@ -237,9 +256,24 @@ class NotifyService:
         )
 
     async def deliveries(self, case_id: str, principal: Principal) -> list[dict[str, Any]]:
-        """Every message of a case with its attempts, newest first (staff; no addresses)."""
-        _require_staff(principal)
-        async with self._sessions() as session:
+        """Every message of a case with its attempts, newest first (no addresses): staff who
+        may see the case (`domain.access.may_read_messages`); audited, allowed or refused."""
+        now = self._clock.now()
+        async with self._audit.transaction(self._sessions) as session:
+            decision = may_read_messages(principal, await self._access.get(session, case_id), now)
+            await self._audit.check(
+                session,
+                audit_record(
+                    principal,
+                    case_id,
+                    MESSAGES_KIND,
+                    "deliveries",
+                    AuditAction.READ,
+                    decision,
+                    now,
+                ),
+                allowed=decision.allowed,
+            )
             found = (
                 (
                     await session.execute(
@@ -488,11 +522,6 @@ class NotifyService:
                 updated_at=now,
             )
         )
-
-
-def _require_staff(principal: Principal) -> None:
-    if principal.has_role(Role.CITIZEN) or not principal.has_role(*STAFF):
-        raise Forbidden("casemanagers and supervisors only")
 
 
 async def _contact_row(session: AsyncSession, case_id: str) -> dict[str, Any]:

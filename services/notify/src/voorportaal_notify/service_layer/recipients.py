@@ -7,6 +7,11 @@ the first *confirmed* channel in the citizen's order (an unconfirmed first choic
 over for a confirmed one). When the citizen has an address on a channel they chose but has
 confirmed none, their updates are **held** (`held_for_confirmation`): they wait, unplanned,
 until a `ContactPointsUpdated` lists a confirmed channel, and then go out as one message.
+
+A representative's copy goes only to an address the representative confirmed
+(`Representative.verified`). A copy planned while none is confirmed is recorded as `skipped`
+with the reason `unconfirmed` (visible in the deliveries) and never sent later: a confirmation
+releases the copies of later news, not a flood of old ones.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ class Recipient:
     """Their own quiet hours; None means the service default."""
     relation: str | None = None
     """A representative's relation to the citizen (how their mandate is found)."""
+    unconfirmed: bool = False
+    """A representative with an address but none confirmed: their copies are not sent."""
 
 
 def _channels(values: Any) -> tuple[MessageChannel, ...]:
@@ -88,19 +95,28 @@ def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
     """The representative who receives copies, if there is one.
 
     They get the citizen's language and quiet hours, and the citizen's channel order followed by
-    any channel the citizen did not list (a representative's own address is the point).
+    any channel the citizen did not list (a representative's own address is the point). Only
+    the addresses the representative confirmed with a code (`verified`) are reachable.
     """
     rep = row.get("representative")
     if not rep or not rep.get("receives_copies", True):
         return None
     order = list(_channels(row["channels"]))
     order += [c for c in (MessageChannel.EMAIL, MessageChannel.SMS) if c not in order]
+    confirmed = _verified(rep)
+    email, phone = rep.get("email"), rep.get("phone")
+    prefs = ContactPreferences(
+        tuple(order),
+        email=email if MessageChannel.EMAIL in confirmed else None,
+        phone=phone if MessageChannel.SMS in confirmed else None,
+    )
     return Recipient(
         RecipientKind.REPRESENTATIVE,
-        ContactPreferences(tuple(order), email=rep.get("email"), phone=rep.get("phone")),
+        prefs,
         row["language"],
         _quiet(row),
         rep.get("relation"),
+        unconfirmed=bool(email or phone) and not prefs.usable_channels(),
     )
 
 

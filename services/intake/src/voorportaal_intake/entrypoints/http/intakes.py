@@ -202,6 +202,10 @@ class ConfirmationOut(BaseModel):
         description="Submitted, and held from the agencies until confirmed."
     )
     confirmed_by: Literal["citizen", "staff"] | None = None
+    representative_verified: list[MessageChannel] = Field(
+        default_factory=list,
+        description="The representative's channels confirmed with a code (copies go only there).",
+    )
 
 
 class CodesSentOut(BaseModel):
@@ -303,6 +307,7 @@ def _confirmation(found: Confirmation) -> ConfirmationOut:
         verified=found.verified,
         awaiting_confirmation=found.awaiting_confirmation,
         confirmed_by=found.confirmed_by,
+        representative_verified=found.representative_verified,
     )
 
 
