@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -507,6 +507,9 @@ def content_check(version: str | None, today: datetime | None) -> None:
         )
     found += triage_problems(triage_content, {r.code for r in catalogue.risks})
     warnings += stale_triage_rules(triage_content, day)
+    routing_problems, routing_warnings = _routing_and_notify_findings(day)
+    found += routing_problems
+    warnings += routing_warnings
     for warning in warnings:
         click.echo(f"  warning: {warning}")
     for problem in found:
@@ -514,6 +517,17 @@ def content_check(version: str | None, today: datetime | None) -> None:
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
+
+
+def _routing_and_notify_findings(today: date) -> tuple[list[str], list[str]]:
+    """Routing's rules and directory (each with its source and checked date; a warning when
+    checked more than a year before `today`) and notify's translations: (problems, warnings)."""
+    from voorportaal_notify.adapters.data_files import load_templates
+    from voorportaal_notify.domain.render import translation_problems
+    from voorportaal_routing.adapters.data_files import content_findings
+
+    routing = content_findings(today=today)
+    return routing.problems + translation_problems(load_templates()), routing.warnings
 
 
 main.add_command(agency)

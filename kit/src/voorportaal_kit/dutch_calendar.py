@@ -2,14 +2,20 @@
 
 Saturdays, Sundays and the generally recognised holidays are no working days: New Year's Day,
 Good Friday, Easter Monday, King's Day (27 April, the 26th when the 27th is a Sunday),
-Liberation Day (5 May), Ascension Day, Whit Monday, Christmas and Boxing Day. A statutory
-term that ends on such a day runs on to the next working day.
+Liberation Day (5 May), Ascension Day, Whit Monday, Christmas and Boxing Day. The government
+equates a few more days with those holidays by decree (article 3(3), e.g. the Friday after
+Ascension Day); they are kept, with their source, in the yearly table `decree_days.toml` beside
+this module. A statutory term that ends on any of these days runs on to the next working day.
 """
 
 from __future__ import annotations
 
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache, lru_cache
+from importlib import resources
 
 
 def easter(year: int) -> date:
@@ -49,9 +55,71 @@ def holidays(year: int) -> frozenset[date]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Decree:
+    """One decree that equates days with a holiday, as `decree_days.toml` lists it."""
+
+    title: str
+    source: str
+    checked: date
+    years: tuple[int, ...]
+    days: tuple[date, ...]
+
+
+def load_decrees(text: str | None = None) -> tuple[Decree, ...]:
+    """The decrees of `decree_days.toml` (or of `text`), checked: each day lies in a year its
+    decree covers, and no year is covered twice."""
+    if text is None:
+        text = resources.files("voorportaal_kit").joinpath("decree_days.toml").read_text("utf-8")
+    raw = tomllib.loads(text)
+    decrees: list[Decree] = []
+    covered: dict[int, str] = {}
+    for i, entry in enumerate(raw.get("decrees", [])):
+        where = f"decrees[{i}]"
+        for key in ("title", "source", "checked", "years", "days"):
+            if key not in entry:
+                raise ValueError(f"{where}: {key} is missing")
+        checked = entry["checked"]
+        if not isinstance(checked, date):
+            # a wrong value in the data file, like every other field error here: ValueError
+            raise ValueError(f"{where}.checked: a date (YYYY-MM-DD) is needed")  # noqa: TRY004
+        years = tuple(int(y) for y in entry["years"])
+        days = tuple(entry["days"])
+        for day in days:
+            if not isinstance(day, date) or day.year not in years:
+                raise ValueError(f"{where}.days: {day} is not a date in the years {years}")
+        for year in years:
+            if year in covered:
+                raise ValueError(f"{where}.years: {year} is already covered by {covered[year]!r}")
+            covered[year] = entry["title"]
+        decrees.append(Decree(entry["title"], entry["source"], checked, years, days))
+    return tuple(decrees)
+
+
+@cache
+def _decree_days_by_year() -> Mapping[int, frozenset[date]]:
+    by_year: dict[int, set[date]] = {}
+    for decree in load_decrees():
+        for year in decree.years:
+            by_year.setdefault(year, set())
+        for day in decree.days:
+            by_year[day.year].add(day)
+    return {year: frozenset(days) for year, days in by_year.items()}
+
+
+def decree_years() -> frozenset[int]:
+    """The years the decree table covers (a year outside it may lack decree days)."""
+    return frozenset(_decree_days_by_year())
+
+
+def decree_days(year: int) -> frozenset[date]:
+    """The days a decree equates with a holiday in `year` (empty when no decree covers it)."""
+    return _decree_days_by_year().get(year, frozenset())
+
+
 def is_working_day(day: date) -> bool:
-    """Not a weekend day and not a holiday."""
-    return day.weekday() < 5 and day not in holidays(day.year)
+    """Not a weekend day, not a holiday and not a day a decree equates with one."""
+    return day.weekday() < 5 and day not in holidays(day.year) and day not in decree_days(day.year)
 
 
 @lru_cache(maxsize=4096)

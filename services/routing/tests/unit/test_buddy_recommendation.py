@@ -78,7 +78,7 @@ def test_a_freshly_routed_case_counts_every_agency_involved() -> None:
     facts = IntakeFacts(
         life_events=(LifeEvent.INCOME_LOSS,),
         redzaamheid=Redzaamheid.MIDDENGROEP,
-        needs=("income_gap", "allowances", "taxes"),
+        needs=("income_gap", "unemployment_benefit", "allowances", "taxes"),
     )
     planned = route(facts, load_directory(), load_rules())
     summary = case_summary(facts, planned, overdue_referrals=2)

@@ -35,26 +35,53 @@ def test_the_shipped_directory_and_rules_have_no_problems() -> None:
     assert load_buddy_policy().rules
 
 
+def public_agencies(catalogue: dict[str, Any]) -> list[dict[str, Any]]:
+    """The catalogue's public bodies: a party the checklist names that is none (`public =
+    false`: the employer, a pension fund) is never referred to, so routing does not know it."""
+    return [a for a in catalogue["agencies"] if a.get("public", True)]
+
+
 def test_the_directory_covers_every_agency_of_the_intake(catalogue: dict[str, Any]) -> None:
-    intake_agencies = {a["code"] for a in catalogue["agencies"]}
+    intake_agencies = {a["code"] for a in public_agencies(catalogue)}
     ours = {o.code for o in load_directory().organizations}
     assert intake_agencies - ours == set()
     offered = {s.organization for s in load_directory().services}
     assert intake_agencies - offered == set()
 
 
-def test_the_vocabulary_is_exactly_the_intakes_need_and_risk_codes(
-    catalogue: dict[str, Any],
-) -> None:
+AWAITING_INTAKE = frozenset(
+    {
+        "unemployment_benefit",
+        "self_employed_income",
+        "sickness_benefit",
+        "sick_pay_top_up",
+        "survivor_benefit",
+        "state_pension",
+        "long_term_care",
+        "leaving_rented_home",
+        "tenancy_of_deceased",
+    }
+)
+"""Gate needs routing's rules name (issue 18) that the intake's catalogue and signals do not
+have yet: until the intake sets them, the rules gated on them do not fire. Remove a code here
+when the intake emits it; the test below then insists on it."""
+
+
+def test_the_vocabulary_is_the_intakes_need_and_risk_codes(catalogue: dict[str, Any]) -> None:
     vocabulary = load_directory().vocabulary
-    assert set(vocabulary.needs) == {n["code"] for n in catalogue["needs"]}
+    intake_needs = {n["code"] for n in catalogue["needs"]}
+    assert intake_needs <= set(vocabulary.needs)
+    assert set(vocabulary.needs) - intake_needs == AWAITING_INTAKE, (
+        "routing knows a need the intake does not have, or the intake now has one of "
+        "AWAITING_INTAKE (remove it there)"
+    )
     assert set(vocabulary.risks) == {r["code"] for r in catalogue["risks"]}
 
 
 def test_electronic_referrals_agree_with_the_intake_catalogue(catalogue: dict[str, Any]) -> None:
     """The checklist promises a direct referral exactly where routing can make one."""
     directory = load_directory()
-    for agency in catalogue["agencies"]:
+    for agency in public_agencies(catalogue):
         ours = {
             s.accepts_electronic_referrals
             for s in directory.services

@@ -38,7 +38,14 @@ def routed(
 def test_job_loss_with_eviction_threatening_in_utrecht() -> None:
     assert routed(
         LifeEvent.INCOME_LOSS,
-        needs=("income_gap", "allowances", "debts", "taxes", "housing_costs"),
+        needs=(
+            "income_gap",
+            "unemployment_benefit",
+            "allowances",
+            "debts",
+            "taxes",
+            "housing_costs",
+        ),
         risks=("eviction",),
         municipality="GM0344",
         share_with=("uwv", "gemeente", "schuldhulp"),
@@ -73,7 +80,7 @@ def test_schuldhulp_gets_three_working_days_when_eviction_threatens() -> None:
 def test_falling_ill_without_much_self_reliance_in_amsterdam() -> None:
     assert routed(
         LifeEvent.FALLING_ILL,
-        needs=("income_gap", "care", "allowances"),
+        needs=("income_gap", "sickness_benefit", "care", "long_term_care", "allowances"),
         redzaamheid=Redzaamheid.NIET_REDZAAM,
         municipality="GM0363",
         share_with=("uwv", "wijkteam"),
@@ -84,14 +91,22 @@ def test_falling_ill_without_much_self_reliance_in_amsterdam() -> None:
         ("ciz_wlz_indicatie", "anonymous", None, False),
         ("zorgverzekeraar_wijkverpleging", "self_contact", None, False),
         ("gemeente_aanvullende_bijstand", "anonymous", "uwv_ziekte", False),
-        ("cak_eigen_bijdrage", "self_contact", "wijkteam_buurtteam_amsterdam", False),
+        ("cak_eigen_bijdrage", "self_contact", "ciz_wlz_indicatie", False),
     ]
 
 
 def test_death_of_a_partner_with_children_municipality_unknown() -> None:
     assert routed(
         LifeEvent.DEATH_OF_RELATIVE,
-        needs=("pension_benefits", "children", "estate", "taxes", "housing_costs", "allowances"),
+        needs=(
+            "pension_benefits",
+            "survivor_benefit",
+            "children",
+            "estate",
+            "taxes",
+            "tenancy_of_deceased",
+            "allowances",
+        ),
         redzaamheid=Redzaamheid.ZELFREDZAAM,
         share_with=("svb",),
     ) == [
@@ -99,7 +114,6 @@ def test_death_of_a_partner_with_children_municipality_unknown() -> None:
         ("belastingdienst_aangifte", "self_contact", None, False),
         ("verhuurder_huur", "self_contact", None, False),
         ("svb_anw", "warm_handover", None, False),
-        ("svb_aow", "warm_handover", None, False),
         ("svb_kinderbijslag", "warm_handover", None, False),
         ("juridisch_loket_advies", "self_contact", None, False),
     ]
@@ -108,7 +122,7 @@ def test_death_of_a_partner_with_children_municipality_unknown() -> None:
 def test_divorce_when_home_is_not_safe_in_rotterdam() -> None:
     assert routed(
         LifeEvent.DIVORCE,
-        needs=("legal", "children", "housing_costs", "allowances", "registration"),
+        needs=("legal", "children", "leaving_rented_home", "allowances", "registration"),
         risks=("unsafe_at_home",),
         municipality="GM0599",
     ) == [

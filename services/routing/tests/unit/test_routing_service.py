@@ -97,7 +97,7 @@ def submitted(**changes: Any) -> IntakeSubmitted:
         "channel": "web",
         "redzaamheid": "middengroep",
         "urgency": "normal",
-        "needs": ["income_gap", "allowances"],
+        "needs": ["income_gap", "unemployment_benefit", "allowances"],
         "risks": [],
         "municipality_code": "GM0344",
         "share_with": ["uwv"],
@@ -230,10 +230,10 @@ async def test_the_sla_clock_reminds_flags_overdue_and_expires_in_working_days(
 
 
 async def test_an_amendment_adds_what_is_new_and_withdraws_what_is_gone(routing: Routing) -> None:
-    await routing.handle(submitted(needs=["income_gap", "debts"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit", "debts"]))
     before = {r["service_id"]: r for r in await routing.referrals()}
     amended = IntakeAmended(
-        **submitted(needs=["income_gap"]).model_dump(),
+        **submitted(needs=["income_gap", "unemployment_benefit"]).model_dump(),
         revision=2,
         changed=["income_loss.debts"],
         amended_at=MONDAY,
@@ -281,7 +281,7 @@ async def test_staff_actions_and_who_sees_what(routing: Routing) -> None:
 async def test_an_estafette_releases_the_next_referral_when_the_first_completes(
     routing: Routing,
 ) -> None:
-    await routing.handle(submitted(needs=["income_gap"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit"]))
     rows = await routing.referrals()
     held = next(r for r in rows if r["state"] == "held")
     first = next(r for r in rows if r["id"] == held["waits_on"])
@@ -299,7 +299,7 @@ async def test_an_estafette_releases_the_next_referral_when_the_first_completes(
 
 
 async def test_a_broken_estafette_is_escalated_once(routing: Routing) -> None:
-    await routing.handle(submitted(needs=["income_gap"]))
+    await routing.handle(submitted(needs=["income_gap", "unemployment_benefit"]))
     rows = await routing.referrals()
     held = next(r for r in rows if r["state"] == "held")
     first = next(r for r in rows if r["id"] == held["waits_on"])

@@ -38,8 +38,12 @@ def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
         (local(2026, 4, 2, 10), (5, 1, 15), D(2026, 4, 13), D(2026, 4, 10), D(2026, 4, 28)),
         # Friday before King's Day (Monday 27 April 2026).
         (local(2026, 4, 24, 9), (1, 0, 2), D(2026, 4, 28), D(2026, 4, 28), D(2026, 4, 29)),
-        # Liberation Day (Tuesday 5 May 2026) and Ascension Day (Thursday 14 May 2026).
-        (local(2026, 5, 4, 9), (2, 1, 8), D(2026, 5, 7), D(2026, 5, 6), D(2026, 5, 18)),
+        # Liberation Day (Tuesday 5 May 2026), Ascension Day (Thursday 14 May 2026) and the
+        # Friday after it, which a decree equates with a holiday (15 May 2026).
+        (local(2026, 5, 4, 9), (2, 1, 8), D(2026, 5, 7), D(2026, 5, 6), D(2026, 5, 19)),
+        # 2 January 2026, a Friday equated with a holiday: a referral issued on New Year's Eve
+        # is due on Monday 5 January, not on Friday 2 January.
+        (local(2025, 12, 31, 10), (1, 0, 3), D(2026, 1, 5), D(2026, 1, 5), D(2026, 1, 7)),
         # Christmas Eve: Christmas, Boxing Day, the weekend and New Year's Day are skipped.
         (local(2026, 12, 24, 16), (3, 1, 5), D(2026, 12, 30), D(2026, 12, 29), D(2027, 1, 4)),
         # Wgs urgent norm: 3 working days, reminder 2 before.

@@ -261,3 +261,51 @@ def missing_translations(catalogue: TemplateCatalogue) -> list[MissingTranslatio
         for language in catalogue.languages
         if language not in template.texts
     ]
+
+
+_VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+_STRAY_SPACE = re.compile(r"^\s|\s$|\s{2}| [.,:;!?،؟]|\u00a0|\u200b")
+
+
+def translation_problems(catalogue: TemplateCatalogue) -> list[str]:
+    """What a second reader of the translations would not let through, found mechanically:
+    a missing language, stray spaces (leading, trailing, doubled, before punctuation), and a
+    text that prints other variables than its Dutch original (a date the Dutch text names
+    but a translation leaves out, or the other way round)."""
+    out = [
+        f"template {m.template_id}: no {m.language} text" for m in missing_translations(catalogue)
+    ]
+    for language, common in sorted(catalogue.common.items()):
+        for field, value in common.model_dump().items():
+            for i, text in enumerate(value if isinstance(value, list) else [value]):
+                if isinstance(text, str) and _STRAY_SPACE.search(text):
+                    out.append(f"common.{language}.{field}[{i}]: stray space in {text!r}")
+    for template_id, template in sorted(catalogue.templates.items()):
+        dutch = template.texts[DEFAULT_LANGUAGE]
+        for language, text in sorted(template.texts.items()):
+            for field in ("subject", "headline", "sms"):
+                out += _text_problems(
+                    f"template {template_id}.{language}.{field}",
+                    getattr(text, field),
+                    getattr(dutch, field),
+                )
+            if len(text.body) != len(dutch.body):
+                out.append(
+                    f"template {template_id}.{language}.body: {len(text.body)} paragraphs, "
+                    f"the Dutch text has {len(dutch.body)}"
+                )
+            for i, (paragraph, original) in enumerate(zip(text.body, dutch.body, strict=False)):
+                out += _text_problems(
+                    f"template {template_id}.{language}.body[{i}]", paragraph, original
+                )
+    return out
+
+
+def _text_problems(where: str, text: str, dutch: str) -> list[str]:
+    out: list[str] = []
+    if _STRAY_SPACE.search(text):
+        out.append(f"{where}: stray space in {text!r}")
+    mine, theirs = set(_VARIABLE.findall(text)), set(_VARIABLE.findall(dutch))
+    if mine != theirs:
+        out.append(f"{where}: prints {sorted(mine)}, the Dutch text prints {sorted(theirs)}")
+    return out

@@ -8,13 +8,17 @@ but is wrong in substance (an unknown service, an estafette that goes round …)
 from __future__ import annotations
 
 import tomllib
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from voorportaal_routing.domain.buddy import BuddyPolicy
 from voorportaal_routing.domain.directory import Directory, problems
 from voorportaal_routing.domain.rules import RuleSet, rule_problems
+from voorportaal_routing.domain.sources import SourceFindings, source_findings
 
 DATA_ROOT = Path(__file__).resolve().parents[1] / "data"
 CURRENT_VERSION = "v1"
@@ -58,3 +62,17 @@ def load_rules(version: str = CURRENT_VERSION) -> RuleSet:
 def load_buddy_policy(version: str = CURRENT_VERSION) -> BuddyPolicy:
     """The buddy recommendation rules of a data version."""
     return BuddyPolicy.model_validate(_read(version, "buddy.toml"))
+
+
+def content_findings(version: str = CURRENT_VERSION, *, today: date) -> SourceFindings:
+    """What `voorportaal content check` reports about routing's data of a version: anything
+    that stops it loading, and every rule or service without its source and checked date
+    (problems), or checked more than a year before `today` (warnings)."""
+    try:
+        directory = load_directory(version)
+        rules = load_rules(version)
+        load_buddy_policy(version)
+    except (ValidationError, DataProblems, OSError, tomllib.TOMLDecodeError) as exc:
+        # The content check reports broken data as a finding instead of a traceback.
+        return SourceFindings(problems=[f"routing data {version}: {exc}"])
+    return source_findings(rules, directory, today)

@@ -15,7 +15,7 @@ generic wijkteam); routing then swaps it in for citizens of that municipality.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import time
+from datetime import date, time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -119,6 +119,10 @@ class Service(_Strict):
     """Working days after which an unanswered referral expires (and is looked at by a person)."""
     norm_basis: Text
     """Where the norm comes from, in words (a law, an agreement, or our own service level)."""
+    source: str | None = Field(default=None, min_length=1, max_length=300)
+    """The agency's page (https URL) or the article of law the service's facts rest on."""
+    checked: date | None = None
+    """When someone last checked the service's facts against `source`."""
 
     @property
     def is_national(self) -> bool:

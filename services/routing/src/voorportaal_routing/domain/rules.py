@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -108,6 +109,10 @@ class Rule(_Strict):
     """A rule or service id whose referral must have an outcome first (an estafette)."""
     urgent: bool = False
     """Apply the service's urgent response norm (e.g. eviction threatens)."""
+    source: str | None = Field(default=None, min_length=1, max_length=300)
+    """The agency's page (https URL) or the article of law the rule rests on."""
+    checked: date | None = None
+    """When someone last checked the rule against `source`."""
 
 
 class RuleSet(_Strict):
