@@ -112,3 +112,29 @@ def test_promise_due_says_at_the_latest_on_the_date_not_for_or_before_it(
         assert marker in line
     assert "voor {{ date }}" not in text.headline + text.sms
     assert "for {{ date }}" not in text.headline + text.sms
+
+
+def test_buddy_assigned_says_personal_contact_person_in_english_like_the_dutch_vaste(
+    catalogue: TemplateCatalogue,
+) -> None:
+    text = catalogue.templates["buddy_assigned"].texts["en"]
+    assert "personal contact person" in text.subject
+    assert "personal contact person" in text.sms
+
+
+def test_arabic_case_closed_says_handling_finished_not_application_complete(
+    catalogue: TemplateCatalogue,
+) -> None:
+    # "اكتمل طلبك" also reads "your application is complete" (all papers in), not "closed".
+    text = catalogue.templates["case_closed"].texts["ar"]
+    for line in (text.subject, text.headline, text.body[0], text.sms):
+        assert "انتهت معالجة طلبك" in line
+        assert "اكتمل" not in line
+
+
+def test_polish_referral_accepted_headline_reads_one_of_the_agencies(
+    catalogue: TemplateCatalogue,
+) -> None:
+    # "Pewna instytucja" reads as "a certain (mysterious) institution".
+    text = catalogue.templates["referral_accepted"].texts["pl"]
+    assert text.headline == "Jedna z instytucji Ci pomoże."
