@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -507,7 +507,7 @@ def content_check(version: str | None, today: datetime | None) -> None:
         )
     found += triage_problems(triage_content, {r.code for r in catalogue.risks})
     warnings += stale_triage_rules(triage_content, day)
-    routing_problems, routing_warnings = _routing_and_notify_findings(day)
+    routing_problems, routing_warnings = _routing_and_notify_findings()
     found += routing_problems
     warnings += routing_warnings
     for warning in warnings:
@@ -519,14 +519,17 @@ def content_check(version: str | None, today: datetime | None) -> None:
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
 
 
-def _routing_and_notify_findings(today: date) -> tuple[list[str], list[str]]:
+def _routing_and_notify_findings() -> tuple[list[str], list[str]]:
     """Routing's rules and directory (each with its source and checked date; a warning when
-    checked more than a year before `today`) and notify's translations: (problems, warnings)."""
+    checked more than a year ago) and notify's translations: (problems, warnings)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
     from voorportaal_notify.adapters.data_files import load_templates
     from voorportaal_notify.domain.render import translation_problems
     from voorportaal_routing.adapters.data_files import content_findings
 
-    routing = content_findings(today=today)
+    routing = content_findings(today=datetime.now(ZoneInfo("Europe/Amsterdam")).date())
     return routing.problems + translation_problems(load_templates()), routing.warnings
 
 
