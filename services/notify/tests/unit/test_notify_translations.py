@@ -95,3 +95,46 @@ def test_doubled_spaces_and_a_space_before_punctuation_are_problems(
         broken = _with_text(catalogue, "en", headline=headline)
         (problem,) = translation_problems(broken)
         assert problem.startswith("template action_required.en.headline: stray space")
+
+
+# --- the second reader's findings (c-review) ----------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_promise_due_says_at_the_latest_on_the_date_not_for_or_before_it(
+    catalogue: TemplateCatalogue, language: str
+) -> None:
+    # Dutch "afgesproken voor {{ date }}" reads as "agreed before the date" (which is how the
+    # Arabic once came out); the promise is due on the date itself, "uiterlijk op" includes it.
+    marker = {"nl": "uiterlijk op {{ date }}", "en": "by {{ date }} at the latest"}[language]
+    text = catalogue.templates["promise_due"].texts[language]
+    for line in (text.headline, text.body[0], text.sms):
+        assert marker in line
+    assert "voor {{ date }}" not in text.headline + text.sms
+    assert "for {{ date }}" not in text.headline + text.sms
+
+
+def test_buddy_assigned_says_personal_contact_person_in_english_like_the_dutch_vaste(
+    catalogue: TemplateCatalogue,
+) -> None:
+    text = catalogue.templates["buddy_assigned"].texts["en"]
+    assert "personal contact person" in text.subject
+    assert "personal contact person" in text.sms
+
+
+def test_arabic_case_closed_says_handling_finished_not_application_complete(
+    catalogue: TemplateCatalogue,
+) -> None:
+    # "اكتمل طلبك" also reads "your application is complete" (all papers in), not "closed".
+    text = catalogue.templates["case_closed"].texts["ar"]
+    for line in (text.subject, text.headline, text.body[0], text.sms):
+        assert "انتهت معالجة طلبك" in line
+        assert "اكتمل" not in line
+
+
+def test_polish_referral_accepted_headline_reads_one_of_the_agencies(
+    catalogue: TemplateCatalogue,
+) -> None:
+    # "Pewna instytucja" reads as "a certain (mysterious) institution".
+    text = catalogue.templates["referral_accepted"].texts["pl"]
+    assert text.headline == "Jedna z instytucji Ci pomoże."
