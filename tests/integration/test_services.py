@@ -249,7 +249,9 @@ def _free_port() -> int:
 def _status(url: str, token: str) -> int:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+        # Generous: a service that has just started may be catching up on a long backlog of the
+        # shared topics (the whole suite's events), and this checks who is let in, not speed.
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
             return int(response.status)
     except urllib.error.HTTPError as exc:
         return exc.code
