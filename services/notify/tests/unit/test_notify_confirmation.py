@@ -331,6 +331,19 @@ async def test_no_copy_without_a_current_mandate(notify: Notify) -> None:
     assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
 
 
+async def test_no_copy_when_two_current_mandates_share_the_representatives_relation(
+    notify: Notify,
+) -> None:
+    """Two bewindvoerders (or a son and a sister, both `family`): the copy could carry the other
+    one's mandate and its rights, so nobody gets a copy until only one mandate is current."""
+    await notify.handle(mandate(mandate_id="mandate-0001"))
+    await notify.handle(mandate(mandate_id="mandate-0002"))
+    await notify.handle(contact_points(representative=REPRESENTATIVE))
+    await notify.handle(accepted())
+    await notify.run(WINDOW)
+    assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
+
+
 async def test_a_copy_waiting_when_the_mandate_is_revoked_is_not_sent(
     notify: Notify, smtp_server: DevSmtpServer
 ) -> None:

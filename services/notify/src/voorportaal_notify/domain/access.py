@@ -123,12 +123,14 @@ def current_mandate(case: CaseAccess, relation: str | None, now: datetime) -> st
     """The id of the case's current mandate for a representative with this relation.
 
     `ContactPointsUpdated.representative` names the relation but not the mandate; the
-    dossier's `MandateGranted` names both. The newest current mandate with that relation is
-    the representative's; without one, the representative receives no copy.
+    dossier's `MandateGranted` names both. Only when exactly one current mandate has that
+    relation is it the representative's: with two (a son and a sister, both `family`) the copy
+    could carry another person's mandate and its rights, so nobody gets a copy until the
+    choice is unambiguous; without one, the representative receives no copy either.
     """
     if relation is None:
         return None
     current: Sequence[str] = [
         m.permit_id for m in case.mandates if m.holder == relation and m.status(now) == "current"
     ]
-    return current[-1] if current else None
+    return current[0] if len(current) == 1 else None
