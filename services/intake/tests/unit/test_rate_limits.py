@@ -8,7 +8,13 @@ from ipaddress import ip_network
 from hypothesis import given
 from hypothesis import strategies as st
 
-from voorportaal_intake.domain.rate_limits import Limit, client_address, retry_after_s, subject_key
+from voorportaal_intake.domain.rate_limits import (
+    Limit,
+    client_address,
+    limited_client,
+    retry_after_s,
+    subject_key,
+)
 
 PROXIES = [ip_network("10.0.0.0/8"), ip_network("fd00::/8")]
 
@@ -60,3 +66,11 @@ def test_subjects_are_stored_as_hashes() -> None:
     key = subject_key("address", "+31612345678")
     assert "31612345678" not in key and key.startswith("address:")
     assert key == subject_key("address", " +31612345678 ")
+
+
+def test_an_ipv6_client_is_counted_per_64_so_it_cannot_rotate_addresses() -> None:
+    one = limited_client("2001:db8:1:2::1")
+    assert one == limited_client("2001:db8:1:2:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64"
+    assert limited_client("2001:db8:1:3::1") != one
+    assert limited_client("198.51.100.7") == "198.51.100.7"
+    assert limited_client("unknown") == "unknown"

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,16 @@ def client_address(peer: str | None, forwarded_for: str | None, proxies: Sequenc
         if not _trusted(address, proxies):
             break
     return str(client)
+
+
+IPV6_CLIENT_PREFIX = 64
+"""One IPv6 client holds a whole /64 (a home or phone network gets at least that much), so
+limits per client count per /64: otherwise every address in it would be a fresh client."""
+
+
+def limited_client(address: str) -> str:
+    """What the per-client limits count: an IPv4 address, or the /64 an IPv6 address is in."""
+    parsed = _parse(address)
+    if isinstance(parsed, IPv6Address) and parsed.ipv4_mapped is None:
+        return str(ip_network(f"{parsed}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return address

@@ -29,7 +29,7 @@ from voorportaal_intake.adapters.content_files import load_catalogue, load_life_
 from voorportaal_intake.adapters.rate_limits import RateLimited
 from voorportaal_intake.domain.content import LifeEventContent, Question
 from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
-from voorportaal_intake.domain.rate_limits import client_address
+from voorportaal_intake.domain.rate_limits import client_address, limited_client
 from voorportaal_intake.service_layer.intakes import (
     Change,
     Confirmation,
@@ -422,10 +422,12 @@ class IntakeController(Controller):
             raise CitizenLinksUnavailable(
                 "Citizens cannot start an intake here: no key to sign their link is configured."
             )
-        client = client_address(
-            request.client.host if request.client else None,
-            request.headers.get("x-forwarded-for"),
-            settings.trusted_proxies,
+        client = limited_client(
+            client_address(
+                request.client.host if request.client else None,
+                request.headers.get("x-forwarded-for"),
+                settings.trusted_proxies,
+            )
         )
         intake = await _service(state).start(
             data.life_events, data.channel, principal, client=client
