@@ -358,6 +358,28 @@ class MandateRevoked(Event):
     revoked_at: AwareDatetime
 
 
+@registry.register("nl.voorportaal.case.citizen-link-revoked", version=1, topic=CASE_EVENTS)
+class CitizenLinkRevoked(Event):
+    """The citizen (or a representative) revoked a personal link, or revoking a mandate revoked
+    every link of it: every service that opens such a link refuses it from now on."""
+
+    case_id: CaseId
+    link_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The revoked link's id (`citizen_links.short_link_id`: a hash, never the "
+        "token); null when `holder` names all links of a mandate.",
+    )
+    holder: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The mandate id whose links were all revoked; null for one link.",
+    )
+    revoked_at: AwareDatetime
+
+
 @registry.register("nl.voorportaal.case.contact-recorded", version=1, topic=CASE_EVENTS)
 class ContactRecorded(Event):
     """A contact moment with the citizen was recorded (its summary stays in the dossier)."""
