@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import CASE_EVENTS
@@ -378,6 +378,12 @@ class CitizenLinkRevoked(Event):
         description="The mandate id whose links were all revoked; null for one link.",
     )
     revoked_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _one_link_or_one_mandate(self) -> CitizenLinkRevoked:
+        if (self.link_id is None) == (self.holder is None):
+            raise ValueError("name exactly one of link_id (one link) or holder (a mandate's links)")
+        return self
 
 
 @registry.register("nl.voorportaal.case.contact-recorded", version=1, topic=CASE_EVENTS)
