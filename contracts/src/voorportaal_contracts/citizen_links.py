@@ -131,3 +131,9 @@ def verify_link_token(key: bytes, token: str, *, now: datetime) -> LinkClaims:
 def citizen_link(base_url: str, token: str) -> str:
     """The full link: the citizen view's base URL with the token as its last path segment."""
     return f"{base_url.rstrip('/')}/{token}"
+
+
+def short_link_id(token: str) -> str:
+    """The id under which a short link is kept and revoked: a hash of the token (the token is
+    a secret and never leaves the link itself). The dossier and notify both use this one."""
+    return "link-s" + sha256(token.encode("ascii")).hexdigest()[:32]

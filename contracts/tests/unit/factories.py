@@ -269,6 +269,11 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "revoked_by": "citizen",
         "revoked_at": T,
     },
+    ev.CitizenLinkRevoked: {
+        "case_id": CASE,
+        "link_id": "link-s0123456789abcdef0123456789abcdef",
+        "revoked_at": T,
+    },
     ev.ContactRecorded: {
         "case_id": CASE,
         "contact_id": "c-1",

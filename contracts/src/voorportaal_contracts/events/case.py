@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import CASE_EVENTS
@@ -356,6 +356,34 @@ class MandateRevoked(Event):
     mandate_id: str = _ID
     revoked_by: str = Field(min_length=1, max_length=64)
     revoked_at: AwareDatetime
+
+
+@registry.register("nl.voorportaal.case.citizen-link-revoked", version=1, topic=CASE_EVENTS)
+class CitizenLinkRevoked(Event):
+    """The citizen (or a representative) revoked a personal link, or revoking a mandate revoked
+    every link of it: every service that opens such a link refuses it from now on."""
+
+    case_id: CaseId
+    link_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The revoked link's id (`citizen_links.short_link_id`: a hash, never the "
+        "token); null when `holder` names all links of a mandate.",
+    )
+    holder: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The mandate id whose links were all revoked; null for one link.",
+    )
+    revoked_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _one_link_or_one_mandate(self) -> CitizenLinkRevoked:
+        if (self.link_id is None) == (self.holder is None):
+            raise ValueError("name exactly one of link_id (one link) or holder (a mandate's links)")
+        return self
 
 
 @registry.register("nl.voorportaal.case.contact-recorded", version=1, topic=CASE_EVENTS)

@@ -6,6 +6,7 @@ citizen lists the links to their dossier and revokes them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -341,3 +342,25 @@ def test_staff_issue_a_representatives_link_only_for_a_current_mandate(api: Api)
         )
         assert refused.status_code == 400, refused.text
         assert refused.json()["errors"][0]["field"] == "mandate_id"
+
+
+def test_revoking_a_link_or_a_mandate_publishes_citizen_link_revoked(api: Api) -> None:
+    world = _world(api)
+    opened = api.client.get(f"/citizen/l/{world.citizen_short}", follow_redirects=False)
+    assert opened.status_code == 303
+    link_id = short_link_id(world.citizen_short)
+    revoked = api.client.post(
+        f"/citizen/cases/{CASE}/links/{link_id}/revoke", params={"link": world.citizen_link}
+    )
+    assert revoked.status_code == 204, revoked.text
+    done = api.client.post(
+        f"/citizen/cases/{CASE}/mandates/{world.m_full}/revoke",
+        params={"link": world.citizen_link},
+    )
+    assert done.status_code == 204, done.text
+    published = [v for t, v in api.outbox() if t.endswith("citizen-link-revoked")]
+    assert [(d["case_id"], d.get("link_id"), d.get("holder")) for d in published] == [
+        (CASE, link_id, None),
+        (CASE, None, world.m_full),
+    ]
+    assert world.citizen_short not in json.dumps(api.outbox()), "never the token itself"

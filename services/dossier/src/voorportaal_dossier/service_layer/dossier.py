@@ -11,7 +11,6 @@ of the dossier (who may know which cases exist); anyone else gets the same 403 a
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import replace
@@ -23,9 +22,11 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts import citizen_links as short_links
+from voorportaal_contracts.citizen_links import short_link_id
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     ActionRequested,
+    CitizenLinkRevoked,
     CitizenMessageRequested,
     ContactRecorded,
     OverrideDecided,
@@ -88,11 +89,6 @@ UPLOAD_REFUSED = (
     "only the owner, their team or a supervisor adds documents to a case "
     "(the citizen and a representative with the documents scope: with their link)"
 )
-
-
-def short_link_id(token: str) -> str:
-    """The id under which a message's short link is kept (its hash: the token is a secret)."""
-    return "link-s" + hashlib.sha256(token.encode("ascii")).hexdigest()[:32]
 
 
 class TooLarge(ServiceError):
@@ -838,7 +834,11 @@ class DossierService:
                 case, actor.principal, mandate_id, now=now, team=actor.team, channel=channel
             )
             await links.revoke_holder(s, case_id, mandate_id, at=now, by=actor.audit_id)
-            return case, [event] if event else [], None
+            if event is None:  # revoked before: its links went then
+                return case, [], None
+            # Every link of the mandate goes with it, also in the services that open links.
+            gone = CitizenLinkRevoked(case_id=case_id, holder=mandate_id, revoked_at=now)
+            return case, [event, gone], None
 
         await self.change(
             actor, case_id, "mandate_revoke", DataKind.SHARING, step, object_id=mandate_id
@@ -1414,7 +1414,12 @@ class DossierService:
             now = self._now()
             sharing.may_revoke_link(case, actor.principal, kept["holder"], now)
             await links.revoke(s, link_id, at=now, by=actor.audit_id)
-            return case, [], None
+            # Notify opens the same short links (preferences): it learns of this in the outbox.
+            return (
+                case,
+                [CitizenLinkRevoked(case_id=case_id, link_id=link_id, revoked_at=now)],
+                None,
+            )
 
         await self.change(actor, case_id, "link_revoke", DataKind.SHARING, step, object_id=link_id)
 

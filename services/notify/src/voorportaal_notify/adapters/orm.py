@@ -189,3 +189,17 @@ erased_cases = Table(
 
 audit_log = audit_table(metadata, "notify_audit_log")
 """Who changed (or tried to change) how a citizen is reached, why, and whether it was allowed."""
+
+revoked_links = Table(
+    "revoked_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(64), nullable=False),
+    Column("link_id", String(64), nullable=True),
+    Column("holder", String(64), nullable=True),
+    Column("revoked_at", AwareDateTime(), nullable=False),
+    Index("ix_revoked_links_link", "link_id"),
+    Index("ix_revoked_links_case_holder", "case_id", "holder"),
+    comment="Citizen links revoked in the dossier (`CitizenLinkRevoked`): one link by its hashed "
+    "id, or every link of a mandate (holder); the citizen routes refuse them",
+)

@@ -15,8 +15,9 @@ import structlog
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voorportaal_contracts.citizen_links import LinkClaims, short_link_id
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import CaseAnonymised
+from voorportaal_contracts.events import CaseAnonymised, CitizenLinkRevoked
 from voorportaal_kit.clock import Clock
 from voorportaal_notify.adapters.orm import (
     case_access,
@@ -26,6 +27,7 @@ from voorportaal_notify.adapters.orm import (
     messages,
     notices,
     pending_updates,
+    revoked_links,
 )
 from voorportaal_notify.domain.notices import OPEN_NOTICE_STATUSES, NoticeStatus
 
@@ -55,6 +57,38 @@ class CaseState:
             await session.execute(
                 insert(erased_cases).values(case_id=event.case_id, erased_at=self._clock.now())
             )
+
+    async def on_link_revoked(self, session: AsyncSession, incoming: Envelope) -> None:
+        """Keep a link (or every link of a mandate) the dossier revoked (idempotent)."""
+        event = incoming.data
+        assert isinstance(event, CitizenLinkRevoked)
+        t = revoked_links.c
+        exists = await session.scalar(
+            select(t.id).where(
+                t.case_id == event.case_id,
+                t.link_id.is_(None) if event.link_id is None else t.link_id == event.link_id,
+                t.holder.is_(None) if event.holder is None else t.holder == event.holder,
+            )
+        )
+        if exists is None:
+            await session.execute(
+                insert(revoked_links).values(
+                    case_id=event.case_id,
+                    link_id=event.link_id,
+                    holder=event.holder,
+                    revoked_at=event.revoked_at,
+                )
+            )
+
+
+async def link_revoked(session: AsyncSession, token: str, claims: LinkClaims) -> bool:
+    """Whether the dossier revoked this link: by its id, or all links of its mandate."""
+    t = revoked_links.c
+    which = t.link_id == short_link_id(token)
+    if claims.holder is not None:
+        which = which | (t.holder == claims.holder)
+    found = await session.scalar(select(t.id).where(t.case_id == claims.case_id, which).limit(1))
+    return found is not None
 
 
 async def purge_case(session: AsyncSession, case_id: str, now: datetime, *, reason: str) -> None:

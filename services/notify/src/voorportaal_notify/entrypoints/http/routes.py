@@ -16,11 +16,12 @@ from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
-from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX
+from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccessStore
 from voorportaal_kit.http import NotFound
 from voorportaal_kit.settings import Environment
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
+from voorportaal_notify.service_layer.case_state import link_revoked
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
 from voorportaal_notify.settings import NotifySettings
 
@@ -251,7 +252,7 @@ class CitizenController(Controller):
         self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
     ) -> PreferencesOut:
         """Change your channels, language or quiet hours (your own link; not a representative's)."""
-        citizen, claims = _citizen(state, token)
+        citizen, claims = await _citizen(state, token)
         changed = await _notify(state).change_preferences(
             claims.case_id, _change(data), citizen, reason=ChangeReason.OWN_CHOICE
         )
@@ -262,15 +263,17 @@ class CitizenController(Controller):
         self, state: State, token: TokenParam, data: JSONBody[ConfirmIn]
     ) -> PreferencesOut:
         """Confirm your new phone number or e-mail address with the code sent to it."""
-        citizen, claims = _citizen(state, token)
+        citizen, claims = await _citizen(state, token)
         confirmed = await _notify(state).confirm_address(
             claims.case_id, MessageChannel(data.channel), data.code, citizen
         )
         return PreferencesOut(**confirmed)
 
 
-def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
-    """The citizen (or a representative) a personal link speaks for; 401 when it is not one."""
+async def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
+    """The citizen (or a representative) a personal link speaks for; 401 when it is not one,
+    or when the dossier revoked it (the link itself, or the mandate a representative's link
+    acts under)."""
     settings = _settings(state)
     try:
         claims = verify_link_token(
@@ -280,6 +283,17 @@ def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
         )
     except InvalidLink as exc:
         raise NotAuthorizedException(str(exc)) from None
+    access: CaseAccessStore = state["access"]
+    async with state["runtime"].sessions() as session:
+        revoked = await link_revoked(session, token, claims)
+        if not revoked and claims.holder is not None:
+            case = await access.get(session, claims.case_id)
+            mandate = next((m for m in case.mandates if m.permit_id == claims.holder), None)
+            revoked = claims.holder in case.revoked or (
+                mandate is not None and mandate.revoked_at is not None
+            )
+    if revoked:
+        raise NotAuthorizedException("the link was revoked")
     # A representative's link acts as `representative:<mandate id>` (the kit's convention).
     subject = (
         f"{REPRESENTATIVE_PREFIX}{claims.holder}" if claims.holder else f"citizen:{claims.case_id}"

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from voorportaal_contracts.events import (
     CaseAnonymised,
+    CitizenLinkRevoked,
     ContactPointsUpdated,
     ContactVerificationRequested,
 )
@@ -48,12 +49,17 @@ def subscriptions(
         )
     )
     # Its own group (reading case.events from the start): who owns the case and in which
-    # team, its mandates (the kit's fold), and which cases were erased.
+    # team, its mandates (the kit's fold), which cases were erased and which links revoked.
     found.append(
         Subscription(
             CASE_EVENTS,
             "notify.case-state",
-            access.handlers(also={CaseAnonymised: case_state.on_anonymised}),
+            access.handlers(
+                also={
+                    CaseAnonymised: case_state.on_anonymised,
+                    CitizenLinkRevoked: case_state.on_link_revoked,
+                }
+            ),
         )
     )
     found.append(
