@@ -17,9 +17,10 @@ a claim's value other than a role name; `Principal.name` is kept out of its repr
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -450,7 +451,7 @@ class TokenVerifier:
         """A staff token the console signed: its public key, its issuer, staff roles only."""
         settings = self._settings
         assert self._staff_key is not None  # _is_console_token checked it
-        try:
+        with _token_errors():
             claims: dict[str, Any] = jwt.decode(
                 token,
                 self._staff_key,
@@ -461,16 +462,6 @@ class TokenVerifier:
                 leeway=settings.leeway_seconds,
                 options={"require": list(_REQUIRED_CLAIMS)},
             )
-        except jwt.ExpiredSignatureError:
-            raise AuthenticationError("token expired") from None
-        except jwt.InvalidAudienceError:
-            raise AuthenticationError("wrong audience") from None
-        except jwt.InvalidSignatureError:
-            raise AuthenticationError("bad signature") from None
-        except jwt.InvalidAlgorithmError:
-            raise AuthenticationError("signing algorithm not allowed") from None
-        except jwt.PyJWTError as exc:
-            raise AuthenticationError(f"invalid token: {exc}") from None
         self._check_lifetime(claims)
         principal = self._principal(claims)
         if not principal.roles <= STAFF_TOKEN_ROLES:
@@ -498,7 +489,7 @@ class TokenVerifier:
     def _decode(self, token: str, alg: str) -> dict[str, Any]:
         settings = self._settings
         key = self._key_for(token, alg)
-        try:
+        with _token_errors():
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key,
@@ -508,26 +499,6 @@ class TokenVerifier:
                 leeway=settings.leeway_seconds,
                 options={"require": list(_REQUIRED_CLAIMS)},
             )
-        except jwt.ExpiredSignatureError:
-            raise AuthenticationError("token expired") from None
-        except jwt.ImmatureSignatureError:
-            raise AuthenticationError("token not yet valid") from None
-        except jwt.InvalidIssuerError:
-            raise AuthenticationError("wrong issuer") from None
-        except jwt.InvalidAudienceError:
-            raise AuthenticationError("wrong audience") from None
-        except jwt.InvalidSignatureError:
-            raise AuthenticationError("bad signature") from None
-        except jwt.MissingRequiredClaimError as exc:
-            raise AuthenticationError(f"missing claim '{exc.claim}'") from None
-        except jwt.InvalidAlgorithmError:
-            raise AuthenticationError("signing algorithm not allowed") from None
-        except jwt.InvalidKeyError:
-            raise AuthenticationError("token does not fit the configured key") from None
-        except jwt.PyJWTError as exc:
-            # DecodeError, InvalidIssuedAtError, InvalidSubjectError, ...: PyJWT's messages
-            # name the malformed claim, never its value.
-            raise AuthenticationError(f"invalid token: {exc}") from None
         self._check_lifetime(claims)
         return claims
 
@@ -907,3 +878,30 @@ def requires_case_access(param: str = "case_id") -> Guard:
             raise PermissionDeniedException(detail="not permitted for this case")
 
     return guard
+
+
+@contextlib.contextmanager
+def _token_errors() -> Iterator[None]:
+    """PyJWT's refusals as `AuthenticationError`s that name the check, never a claim's value."""
+    try:
+        yield
+    except jwt.ExpiredSignatureError:
+        raise AuthenticationError("token expired") from None
+    except jwt.ImmatureSignatureError:
+        raise AuthenticationError("token not yet valid") from None
+    except jwt.InvalidIssuerError:
+        raise AuthenticationError("wrong issuer") from None
+    except jwt.InvalidAudienceError:
+        raise AuthenticationError("wrong audience") from None
+    except jwt.InvalidSignatureError:
+        raise AuthenticationError("bad signature") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise AuthenticationError(f"missing claim '{exc.claim}'") from None
+    except jwt.InvalidAlgorithmError:
+        raise AuthenticationError("signing algorithm not allowed") from None
+    except jwt.InvalidKeyError:
+        raise AuthenticationError("token does not fit the configured key") from None
+    except jwt.PyJWTError as exc:
+        # DecodeError, InvalidIssuedAtError, InvalidSubjectError, ...: PyJWT's messages
+        # name the malformed claim, never its value.
+        raise AuthenticationError(f"invalid token: {exc}") from None
