@@ -29,7 +29,7 @@ from voorportaal_intake.app import definition as intake_definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.http import Forbidden, NotFound
+from voorportaal_kit.errors import Forbidden, NotFound
 from voorportaal_kit.kafka import ensure_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 from voorportaal_routing.app import definition as routing_definition

@@ -41,7 +41,7 @@ from voorportaal_dossier.settings import DossierSettings
 from voorportaal_kit.audit_log import AnchorFile
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.http import Conflict, Forbidden
+from voorportaal_kit.errors import Conflict, Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
 
 pytestmark = pytest.mark.integration

@@ -45,7 +45,7 @@ from voorportaal_contracts.registry import Event
 from voorportaal_contracts.topics import ACCESS_LOG, CONTACT_POINTS, NOTIFY_OUTCOMES
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.http import Forbidden
+from voorportaal_kit.errors import Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.adapters.orm import contact_points, notices, pending_updates
 from voorportaal_notify.app import definition

@@ -45,7 +45,7 @@ from voorportaal_kit import audit
 from voorportaal_kit.audit import AuditRecord, Checkpoint, Problem
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import create_engine, create_sessions
-from voorportaal_kit.http import Forbidden
+from voorportaal_kit.errors import Forbidden
 from voorportaal_kit.outbox import add_events
 from voorportaal_kit.runtime import PeriodicJob
 from voorportaal_kit.settings import AuditedServiceSettings

@@ -18,14 +18,26 @@ import structlog
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.di import Provide
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from voorportaal_kit.auth import PUBLIC_PATHS, TokenVerifier, auth_middleware
+from voorportaal_kit.auth import PUBLIC_PATHS, Principal, TokenVerifier, auth_middleware
+from voorportaal_kit.errors import (
+    Conflict,
+    Forbidden,
+    Gone,
+    NotFound,
+    ServiceError,
+    TooLarge,
+    TooManyRequests,
+    Unavailable,
+    UnsupportedType,
+)
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 from voorportaal_kit.security_headers import SecurityHeaders
 
@@ -38,37 +50,26 @@ Check = Callable[[], Awaitable[None]]
 """A readiness check: returns when the dependency answers, raises when it does not."""
 
 
-class ServiceError(Exception):
-    """Base of a service's own errors; each maps to an HTTP status and a stable code."""
-
-    status_code: int = 400
-    code: str = "bad_request"
-
-    def __init__(self, detail: str, *, field: str | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.field = field
-
-
-class NotFound(ServiceError):
-    """The thing asked for does not exist (or may not be known to the caller)."""
-
-    status_code = 404
-    code = "not_found"
+STATUS_OF: dict[type[ServiceError], int] = {
+    ServiceError: 400,
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Gone: 410,
+    TooLarge: 413,
+    UnsupportedType: 415,
+    TooManyRequests: 429,
+    Unavailable: 503,
+}
+"""The one place a domain error becomes an HTTP status; a subclass takes its nearest kind's."""
 
 
-class Forbidden(ServiceError):
-    """The caller is known but may not do this (403)."""
-
-    status_code = 403
-    code = "forbidden"
-
-
-class Conflict(ServiceError):
-    """The request conflicts with the current state (e.g. a second claim on a case)."""
-
-    status_code = 409
-    code = "conflict"
+def status_of(exc: ServiceError) -> int:
+    """The HTTP status of a domain error: that of the nearest kind in its ancestry."""
+    for kind in type(exc).__mro__:
+        if kind in STATUS_OF:
+            return STATUS_OF[kind]
+    return 400
 
 
 def problem(
@@ -161,7 +162,9 @@ def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[
     if exc.field:
         english, dutch = _reasons(exc.detail)
         errors = [{"field": exc.field, "reason": english, "reason_nl": dutch}]
-    return problem(exc.status_code, exc.detail, code=exc.code, errors=errors)
+    retry_after = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+    return problem(status_of(exc), exc.detail, code=exc.code, errors=errors, headers=headers)
 
 
 def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
@@ -199,6 +202,18 @@ class MetricsMiddleware(ASGIMiddleware):
                 scope.get("path_template") or "unmatched",
                 str(status["code"]),
             ).observe(time.perf_counter() - started)
+
+
+def current_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The caller as the auth middleware verified it: the `principal` every route may ask for.
+
+    Litestar injects it into any handler with a `principal: Principal` parameter; a route the
+    middleware lets through without a token (a public path) gets a 401 here instead.
+    """
+    principal = request.scope.get("user")
+    if not isinstance(principal, Principal):
+        raise NotAuthorizedException("a bearer token is required")
+    return principal
 
 
 def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
@@ -275,6 +290,7 @@ def create_app(
         ),
         cors_config=CORSConfig(allow_origins=list(cors_origins)) if cors_origins else None,
         state=State(state or {}),
+        dependencies={"principal": Provide(current_principal, sync_to_thread=False)},
         # A hook, not a middleware: Litestar runs middleware only for matched routes, and the
         # 404 of an unknown path needs the headers too.
         before_send=[SecurityHeaders().before_send],

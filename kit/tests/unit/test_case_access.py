@@ -27,7 +27,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.case_access import CaseAccess, CaseAccessStore, audit_record, decide
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.db import create_engine, create_sessions, new_metadata
-from voorportaal_kit.http import Forbidden
+from voorportaal_kit.errors import Forbidden
 from voorportaal_kit.tables import audit_table, case_access_table, kit_metadata
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -11,7 +11,8 @@ from litestar.params import Body
 from litestar.testing import TestClient
 
 from voorportaal_kit.auth import AuthSettings, TokenVerifier, issue_token, requires_role
-from voorportaal_kit.http import Conflict, create_app
+from voorportaal_kit.errors import Conflict
+from voorportaal_kit.http import create_app
 
 SECRET = "x" * 40
 

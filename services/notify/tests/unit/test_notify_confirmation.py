@@ -37,7 +37,7 @@ from sqlalchemy import select
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.http import Forbidden, NotFound, ServiceError
+from voorportaal_kit.errors import Forbidden, NotFound, ServiceError
 from voorportaal_notify.adapters.data_files import load_notices
 from voorportaal_notify.adapters.orm import contact_points as contact_points_table
 from voorportaal_notify.adapters.orm import notices, pending_updates

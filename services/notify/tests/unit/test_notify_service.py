@@ -35,8 +35,7 @@ from notify_harness import (
 
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.events import BuddyAssigned, ReferralReceived
-from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.http import NotFound
+from voorportaal_kit.errors import NotFound, PermanentError
 from voorportaal_notify.adapters.data_files import default_renderer
 from voorportaal_notify.adapters.senders import EmailReceipt, SmsReceipt
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway

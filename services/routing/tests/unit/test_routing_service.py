@@ -39,8 +39,7 @@ from voorportaal_contracts.signing import (
 )
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.http import Conflict, Forbidden
+from voorportaal_kit.errors import Conflict, Forbidden, PermanentError
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_routing.app import definition
 from voorportaal_routing.service_layer.referrals import RoutingService

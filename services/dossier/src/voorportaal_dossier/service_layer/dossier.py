@@ -59,7 +59,14 @@ from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import Decision
 from voorportaal_kit.clock import Clock
-from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
+from voorportaal_kit.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceError,
+    TooLarge,
+    UnsupportedType,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -91,17 +98,13 @@ UPLOAD_REFUSED = (
 )
 
 
-class TooLarge(ServiceError):
+class DocumentTooLarge(TooLarge):
     """An upload over the size limit (413)."""
 
-    status_code = 413
-    code = "too_large"
 
-
-class UnsupportedDocument(ServiceError):
+class UnsupportedDocument(UnsupportedType):
     """An upload that is not an accepted document (415)."""
 
-    status_code = 415
     code = "unsupported_media_type"
 
 
@@ -121,7 +124,7 @@ def domain_errors() -> Iterator[None]:
         raise Conflict(str(exc)) from None
     except DocumentRefused as exc:
         if exc.code == "too_large":
-            raise TooLarge(exc.reason, field=exc.field) from None
+            raise DocumentTooLarge(exc.reason, field=exc.field) from None
         if exc.code in {"unsupported_type", "type_mismatch"}:
             raise UnsupportedDocument(exc.reason, field=exc.field) from None
         raise ServiceError(exc.reason, field=exc.field) from None

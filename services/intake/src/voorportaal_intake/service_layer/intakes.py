@@ -86,7 +86,7 @@ from voorportaal_kit.audit_log import AuditLog, AuditTrail
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.case_access import CaseAccessStore, audit_record, decide
 from voorportaal_kit.clock import Clock
-from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
+from voorportaal_kit.errors import Conflict, Forbidden, Gone, NotFound, ServiceError
 from voorportaal_kit.outbox import add_events
 from voorportaal_kit.tables import outbox
 
@@ -120,10 +120,9 @@ class InvalidAnswer(ServiceError):
         super().__init__(f"{error.en} / {error.nl}", field=f"answers.{step}.{error.question}")
 
 
-class Erased(ServiceError):
+class Erased(Gone):
     """The case was anonymised: the intake's personal data is gone and it cannot change."""
 
-    status_code = 410
     code = "erased"
 
 
@@ -163,10 +162,9 @@ class Confirmation:
     """The representative's channels confirmed for copies."""
 
 
-class IncompleteIntake(ServiceError):
+class IncompleteIntake(Conflict):
     """Submitted before every question that applies was answered."""
 
-    status_code = 409
     code = "incomplete"
 
 

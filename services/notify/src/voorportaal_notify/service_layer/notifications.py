@@ -30,8 +30,7 @@ from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import CaseAccessStore, audit_record
 from voorportaal_kit.clock import Clock
-from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.http import NotFound, ServiceError
+from voorportaal_kit.errors import NotFound, PermanentError, ServiceError
 from voorportaal_notify.adapters.orm import (
     confirmations,
     contact_points,

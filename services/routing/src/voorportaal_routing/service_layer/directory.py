@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
-from voorportaal_kit.http import Forbidden, NotFound, ServiceError
+from voorportaal_kit.errors import Forbidden, NotFound, ServiceError
 from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.adapters.orm import directory_changes
 from voorportaal_routing.domain.directory import Directory, problems

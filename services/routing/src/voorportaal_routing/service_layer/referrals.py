@@ -74,8 +74,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.case_access import CaseAccessStore, Decision, audit_record, decide
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.db import insert_rows
-from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.http import Conflict, Forbidden, NotFound, ServiceError
+from voorportaal_kit.errors import Conflict, Forbidden, NotFound, PermanentError, ServiceError
 from voorportaal_kit.outbox import add_events
 from voorportaal_routing.adapters import grants
 from voorportaal_routing.adapters.data_files import load_buddy_policy, load_rules

@@ -44,7 +44,7 @@ from voorportaal_dossier.entrypoints.http.schemas import (
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_kit.auth import AuthenticationError, Principal
-from voorportaal_kit.http import ServiceError
+from voorportaal_kit.errors import ServiceError
 from voorportaal_kit.runtime import ServiceRuntime
 
 _CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")

@@ -42,7 +42,8 @@ from voorportaal_kit.auth import (
     can_issue_citizen_links,
     issue_token,
 )
-from voorportaal_kit.http import NotFound, ServiceError, problem
+from voorportaal_kit.errors import NotFound, Unavailable
+from voorportaal_kit.http import problem
 
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
@@ -64,10 +65,9 @@ def _phone_number(value: str | None) -> str | None:
     raise ValueError(_PHONE_REASON)
 
 
-class CitizenLinksUnavailable(ServiceError):
+class CitizenLinksUnavailable(Unavailable):
     """The service has no HS256 key to sign a citizen's link (configuration, not the caller)."""
 
-    status_code = 503
     code = "citizen_links_unavailable"
 
 

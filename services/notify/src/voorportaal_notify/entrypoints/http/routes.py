@@ -17,7 +17,7 @@ from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccessStore
-from voorportaal_kit.http import NotFound
+from voorportaal_kit.errors import NotFound
 from voorportaal_kit.settings import Environment
 from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason

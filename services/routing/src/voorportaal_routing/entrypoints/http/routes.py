@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from voorportaal_contracts.asyncapi import agency_document
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.http import NotFound
+from voorportaal_kit.errors import NotFound
 from voorportaal_routing.service_layer.directory import DirectoryService
 from voorportaal_routing.service_layer.referrals import RoutingService
 
