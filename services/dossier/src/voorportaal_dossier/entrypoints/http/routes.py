@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, cast
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -19,11 +19,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.params import Body, JSONBody, Parameter, PathParameter, QueryParameter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from voorportaal_contracts.citizen_links import InvalidLink as ShortLinkInvalid
-from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
-from voorportaal_dossier.domain.citizen_link import InvalidLink
-from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
-from voorportaal_dossier.entrypoints.http.schemas import (
+from voorportaal_contracts.api.dossier import (
     ActionCreated,
     AuditEntry,
     CasePage,
@@ -41,6 +37,10 @@ from voorportaal_dossier.entrypoints.http.schemas import (
     QueueItem,
     SupervisorFigures,
 )
+from voorportaal_contracts.citizen_links import InvalidLink as ShortLinkInvalid
+from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
+from voorportaal_dossier.domain.citizen_link import InvalidLink
+from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_kit.auth import AuthenticationError, Principal
@@ -242,13 +242,13 @@ def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 
 def _ownership(case: Any) -> OwnershipResult:
     own = case.ownership
-    return {
-        "case_id": case.case_id,
-        "status": own.status.value,
-        "owner_id": own.owner.id if own.owner else None,
-        "team": own.team,
-        "pending_to": own.pending.to.id if own.pending else None,
-    }
+    return OwnershipResult(
+        case_id=case.case_id,
+        status=own.status.value,
+        owner_id=own.owner.id if own.owner else None,
+        team=own.team,
+        pending_to=own.pending.to.id if own.pending else None,
+    )
 
 
 class QueueController(Controller):
@@ -284,7 +284,7 @@ class QueueController(Controller):
             state=ownership_state,
             limit=limit,
         )
-        return cast(list[QueueItem], items)
+        return [QueueItem.model_validate(item) for item in items]
 
 
 class CaseController(Controller):
@@ -298,7 +298,8 @@ class CaseController(Controller):
         self, request: Request[Any, Any, Any], state: State, case_id: CaseId
     ) -> CasePage:
         """Everything the console shows of a case; each part authorised and audited."""
-        return cast(CasePage, await _dossier(state).case_page(_actor(request, state), case_id))
+        page = await _dossier(state).case_page(_actor(request, state), case_id)
+        return CasePage.model_validate(page)
 
     @post("/claim", operation_id="claimCase", status_code=200)
     async def claim(
@@ -391,11 +392,9 @@ class CaseController(Controller):
         token, expires = await _dossier(state).link_for(
             _actor(request, state), case_id, mandate_id=data.mandate_id if data else None
         )
-        return {
-            "link": token,
-            "path": f"/citizen/cases/{case_id}?link={token}",
-            "expires_at": expires,
-        }
+        return CitizenLinkOut(
+            link=token, path=f"/citizen/cases/{case_id}?link={token}", expires_at=expires
+        )
 
 
 class CaseWorkController(Controller):
@@ -421,7 +420,7 @@ class CaseWorkController(Controller):
             next_steps=data.next_steps,
             send_confirmation=data.send_confirmation,
         )
-        return {"contact_id": contact_id}
+        return ContactCreated(contact_id=contact_id)
 
     @post("/promises", operation_id="recordPromise", status_code=201)
     async def promise(
@@ -441,7 +440,7 @@ class CaseWorkController(Controller):
             due_at=data.due_at,
             referral_id=data.referral_id,
         )
-        return {"promise_id": promise_id}
+        return PromiseCreated(promise_id=promise_id)
 
     @post("/promises/{promise_id:str}/fulfil", operation_id="fulfilPromise", status_code=204)
     async def fulfil(
@@ -462,7 +461,7 @@ class CaseWorkController(Controller):
         item = await _dossier(state).citizen_item(
             _actor(request, state), case_id, kind="message", text=data.text, due_at=None
         )
-        return {"message_id": item}
+        return MessageCreated(message_id=item)
 
     @post("/actions", operation_id="requestAction", status_code=201)
     async def action(
@@ -476,7 +475,7 @@ class CaseWorkController(Controller):
         item = await _dossier(state).citizen_item(
             _actor(request, state), case_id, kind="action", text=data.text, due_at=data.due_at
         )
-        return {"action_id": item}
+        return ActionCreated(action_id=item)
 
     @post("/overrides", operation_id="proposeDoorbraak", status_code=201)
     async def propose(
@@ -490,7 +489,7 @@ class CaseWorkController(Controller):
         override_id = await _dossier(state).propose_override(
             _actor(request, state), case_id, reason_code=data.reason_code, note=data.note
         )
-        return {"override_id": override_id}
+        return OverrideCreated(override_id=override_id)
 
     @post(
         "/overrides/{override_id:str}/{decision:str}",
@@ -535,7 +534,7 @@ class SharingController(Controller):
             valid_until=data.valid_until,
             channel=data.channel,
         )
-        return {"grant_id": grant_id}
+        return GrantCreated(grant_id=grant_id)
 
     @post("/grants/{grant_id:str}/revoke", operation_id="revokeSharing", status_code=204)
     async def revoke(
@@ -570,7 +569,7 @@ class SharingController(Controller):
             valid_until=data.valid_until,
             channel=data.channel,
         )
-        return {"mandate_id": mandate_id}
+        return MandateCreated(mandate_id=mandate_id)
 
     @post("/mandates/{mandate_id:str}/revoke", operation_id="revokeMandate", status_code=204)
     async def revoke_mandate(
@@ -638,7 +637,7 @@ async def _upload(actor: Actor, state: State, case_id: str, data: UploadIn) -> D
         title=(data.title or "")[:200] or None,
         shared_with=shared[:32],
     )
-    return cast(DocumentOut, uploaded)
+    return DocumentOut.model_validate(uploaded)
 
 
 class SupervisorController(Controller):
@@ -651,7 +650,8 @@ class SupervisorController(Controller):
     async def figures(self, request: Request[Any, Any, Any], state: State) -> SupervisorFigures:
         """Queue health, overdue referrals, broken promises and the kastje-muur figures per
         agency (supervisors; audited as one aggregate read)."""
-        return cast(SupervisorFigures, await _dossier(state).figures(_actor(request, state)))
+        figures = await _dossier(state).figures(_actor(request, state))
+        return SupervisorFigures.model_validate(figures)
 
 
 class AuditController(Controller):
@@ -674,7 +674,7 @@ class AuditController(Controller):
         entries = await _dossier(state).audit_query(
             _actor(request, state), case_id=case_id, subject=subject
         )
-        return cast(list[AuditEntry], entries)
+        return [AuditEntry.model_validate(entry) for entry in entries]
 
 
 class CitizenController(Controller):
@@ -690,7 +690,7 @@ class CitizenController(Controller):
         """What is arranged, what waits on whom, what to do next, who the buddy is; with
         whom I share, my representatives and the links to my dossier."""
         actor = await _citizen(request, state, link)
-        return cast(CitizenView, await _dossier(state).citizen_view(actor, case_id))
+        return CitizenView.model_validate(await _dossier(state).citizen_view(actor, case_id))
 
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(
@@ -698,7 +698,8 @@ class CitizenController(Controller):
     ) -> list[AuditEntry]:
         """Who looked at my dossier."""
         actor = await _citizen(request, state, link)
-        return cast(list[AuditEntry], await _dossier(state).access_log(actor, case_id))
+        entries = await _dossier(state).access_log(actor, case_id)
+        return [AuditEntry.model_validate(entry) for entry in entries]
 
     @get("/export", operation_id="citizenExport")
     async def export(
@@ -706,7 +707,7 @@ class CitizenController(Controller):
     ) -> CitizenExport:
         """My whole dossier as JSON (right of access)."""
         actor = await _citizen(request, state, link)
-        return cast(CitizenExport, await _dossier(state).export(actor, case_id))
+        return CitizenExport.model_validate(await _dossier(state).export(actor, case_id))
 
     @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
     async def export_html(
@@ -738,7 +739,7 @@ class CitizenController(Controller):
             valid_until=data.valid_until,
             channel=data.channel,
         )
-        return {"grant_id": grant_id}
+        return GrantCreated(grant_id=grant_id)
 
     @post("/grants/{grant_id:str}/revoke", operation_id="citizenRevoke", status_code=204)
     async def revoke(
@@ -776,7 +777,7 @@ class CitizenController(Controller):
             valid_until=data.valid_until,
             channel=data.channel,
         )
-        return {"mandate_id": mandate_id}
+        return MandateCreated(mandate_id=mandate_id)
 
     @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
     async def revoke_mandate(
