@@ -145,30 +145,6 @@ def test_the_console_csp_allows_only_its_own_origin_and_websocket() -> None:
     assert "http:" not in csp
 
 
-def test_queue_sorts_overdue_then_urgency_then_age() -> None:
-    rows = [
-        api.case_row({"case_id": "c-normal-old", "urgency": "normal", "opened_at": "2026-01-01"}),
-        api.case_row({"case_id": "c-acute", "urgency": "acute", "opened_at": "2026-02-01"}),
-        api.case_row({"case_id": "c-overdue", "urgency": "normal", "overdue": True}),
-        api.case_row({"case_id": "c-high", "urgency": "high", "opened_at": "2026-02-01"}),
-    ]
-    assert [r["case_id"] for r in api.sort_queue(rows)] == [
-        "c-overdue",
-        "c-acute",
-        "c-high",
-        "c-normal-old",
-    ]
-
-
-def test_queue_filters_match_parts_case_insensitively() -> None:
-    rows = [
-        api.case_row({"case_id": "c-1", "agencies": ["uwv", "svb"], "municipality_code": "0363"}),
-        api.case_row({"case_id": "c-2", "agencies": ["gemeente"], "municipality_code": "0599"}),
-    ]
-    assert [r["case_id"] for r in api.filter_queue(rows, {"agencies": "UWV"})] == ["c-1"]
-    assert api.filter_queue(rows, {"agencies": "", "municipality": " "}) == rows
-
-
 async def test_closed_port_is_unreachable_not_empty() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

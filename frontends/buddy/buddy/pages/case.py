@@ -18,6 +18,18 @@ import reflex as rx
 from buddy import api
 from buddy.i18n import tr
 from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.rows import (
+    CaseHeader,
+    CaseView,
+    ContactRow,
+    DocumentRow,
+    DoorbraakRow,
+    GrantRow,
+    MessageRow,
+    PromiseRow,
+    ReferralRow,
+    TimelineRow,
+)
 from buddy.settings import get_settings
 from buddy.state import SessionState, account_store, authorize, endpoints
 
@@ -54,7 +66,7 @@ _PASSING = frozenset({"unreachable", "error"})
 """Problems a live refresh rides out; refused or not found replace the page."""
 
 
-async def _fetch(token: str, case_id: str) -> tuple[dict[str, Any] | None, str]:
+async def _fetch(token: str, case_id: str) -> tuple[CaseView | None, str]:
     """The case page from the dossier, or None and why not."""
     try:
         return await api.case_page(endpoints(), token, case_id), ""
@@ -87,16 +99,16 @@ class CaseState(rx.State):
     """The case shown in this tab, as the dossier returned it, and the last action's result."""
 
     case_id: str = ""
-    header: dict[str, str] = {}
+    header: CaseHeader = CaseHeader()
     refused: list[str] = []
-    referrals: list[dict[str, str]] = []
-    timeline: list[dict[str, str]] = []
-    contacts: list[dict[str, str]] = []
-    promises: list[dict[str, str]] = []
-    documents: list[dict[str, str]] = []
-    grants: list[dict[str, str]] = []
-    messages: list[dict[str, str]] = []
-    doorbraak: list[dict[str, str]] = []
+    referrals: list[ReferralRow] = []
+    timeline: list[TimelineRow] = []
+    contacts: list[ContactRow] = []
+    promises: list[PromiseRow] = []
+    documents: list[DocumentRow] = []
+    grants: list[GrantRow] = []
+    messages: list[MessageRow] = []
+    doorbraak: list[DoorbraakRow] = []
     problem: str = ""
     loaded: bool = False
     me: str = ""
@@ -112,12 +124,12 @@ class CaseState(rx.State):
     @rx.var
     def is_owner(self) -> bool:
         """Whether the signed-in user owns the case."""
-        return bool(self.me) and self.header.get("owner_id", "") == self.me
+        return bool(self.me) and self.header.owner_id == self.me
 
     @rx.var
     def handover_for_me(self) -> bool:
         """Whether a pending handover is addressed to the signed-in user."""
-        return bool(self.me) and self.header.get("pending_to_id", "") == self.me
+        return bool(self.me) and self.header.pending_to_id == self.me
 
     @rx.var
     def refused_text(self) -> str:
@@ -130,13 +142,12 @@ class CaseState(rx.State):
     """Counts the dossier answers put on the page (a refresh fetched before an action's own
     reload must not overwrite what that action showed)."""
 
-    def _show(self, page: dict[str, Any] | None, problem: str) -> None:
+    def _show(self, page: CaseView | None, problem: str) -> None:
         """Put the dossier's answer on the page. Only parts that changed are assigned, so an
         unchanged 1,000-entry timeline is not sent to the browser again on every refresh."""
-        values: dict[str, Any] = {"problem": problem, "header": {}, "refused": []}
-        values.update({part: [] for part in _LIST_PARTS})
-        if page is not None:
-            values.update({key: page[key] for key in ("header", "refused", *_LIST_PARTS)})
+        shown = page or CaseView(header=CaseHeader())
+        values: dict[str, Any] = {"problem": problem}
+        values.update({key: getattr(shown, key) for key in ("header", "refused", *_LIST_PARTS)})
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
@@ -478,45 +489,45 @@ def _header() -> rx.Component:
             rx.text(tr("refused_parts"), " ", CaseState.refused_text, size="2", id="refused"),
         ),
         rx.data_list.root(
-            _item("citizen", h["citizen"]),
-            _item("household", h["household"]),
-            _item("representative", h["representative"]),
-            _item("language", h["language"]),
-            _item("contact_channels", h["channels"]),
-            _item("life_events", h["life_events"]),
-            _item("risks", h["risks"]),
-            _item("urgency", h["urgency"]),
-            _item("redzaamheid", h["redzaamheid"]),
+            _item("citizen", h.citizen),
+            _item("household", h.household),
+            _item("representative", h.representative),
+            _item("language", h.language),
+            _item("contact_channels", h.channels),
+            _item("life_events", h.life_events),
+            _item("risks", h.risks),
+            _item("urgency", h.urgency),
+            _item("redzaamheid", h.redzaamheid),
             _item(
                 "triage_reasons",
-                rx.cond(SessionState.lang == "en", h["reasons_en"], h["reasons_nl"]),
+                rx.cond(SessionState.lang == "en", h.reasons_en, h.reasons_nl),
             ),
             _item(
                 "owner",
                 rx.cond(
-                    h["owner_id"] != "",
-                    rx.text(h["owner_name"], " (", h["owner_team"], ")", id="owner"),
+                    h.owner_id != "",
+                    rx.text(h.owner_name, " (", h.owner_team, ")", id="owner"),
                     rx.text(tr("no_owner"), id="owner"),
                 ),
             ),
-            _item("status", rx.text(h["status"], id="ownership-status")),
+            _item("status", rx.text(h.status, id="ownership-status")),
             rx.cond(
-                h["closed_at"] != "",
-                _item("closed_on", rx.text(h["closed_at"], id="closed-at")),
+                h.closed_at != "",
+                _item("closed_on", rx.text(h.closed_at, id="closed-at")),
             ),
             rx.cond(
-                h["pending_to_id"] != "",
+                h.pending_to_id != "",
                 _item(
                     "pending_handover",
-                    rx.text(h["pending_to_name"], " — ", h["pending_note"], id="pending-handover"),
+                    rx.text(h.pending_to_name, " — ", h.pending_note, id="pending-handover"),
                 ),
             ),
             _item(
                 "notifications",
                 rx.text(
-                    h["notifications_sent"],
+                    h.notifications_sent,
                     " / ",
-                    h["notifications_failed"],
+                    h.notifications_failed,
                     " ",
                     tr("notifications_sent_failed"),
                 ),
@@ -528,7 +539,7 @@ def _header() -> rx.Component:
 
 
 def _ownership_actions() -> rx.Component:
-    status = CaseState.header["status"]
+    status = CaseState.header.status
     return rx.hstack(
         rx.cond(
             (SessionState.user_role == "casemanager")
@@ -588,10 +599,8 @@ def _section(title: str, ident: str, *content: rx.Component) -> rx.Component:
     )
 
 
-def _overdue(flag: rx.Var[str]) -> rx.Component:
-    return rx.cond(
-        flag == "1", rx.badge(tr("overdue_yes"), color_scheme="red", class_name="overdue")
-    )
+def _overdue(flag: rx.Var[bool]) -> rx.Component:
+    return rx.cond(flag, rx.badge(tr("overdue_yes"), color_scheme="red", class_name="overdue"))
 
 
 def _referrals() -> rx.Component:
@@ -613,19 +622,19 @@ def _referrals() -> rx.Component:
             cols,
             CaseState.referrals,
             lambda r: rx.table.row(
-                rx.table.row_header_cell(r["agency_code"]),
-                rx.table.cell(r["service_id"]),
-                rx.table.cell(r["state"]),
-                rx.table.cell(r["due_at"], " ", _overdue(r["overdue"])),
-                rx.table.cell(r["waits_on"]),
-                rx.table.cell(r["decline_reason"]),
-                rx.table.cell(r["reminders"]),
+                rx.table.row_header_cell(r.agency_code),
+                rx.table.cell(r.service_id),
+                rx.table.cell(r.state),
+                rx.table.cell(r.due_at, " ", _overdue(r.overdue)),
+                rx.table.cell(r.waits_on),
+                rx.table.cell(r.decline_reason),
+                rx.table.cell(r.reminders),
                 rx.table.cell(
                     rx.cond(
-                        r["open"] == "1",
+                        r.open,
                         rx.button(
                             tr("act_nudge"),
-                            on_click=CaseState.nudge(r["id"]),
+                            on_click=CaseState.nudge(r.id),
                             size="1",
                             variant="outline",
                             style=FOCUS_STYLE,
@@ -658,23 +667,23 @@ def _promises() -> rx.Component:
             cols,
             CaseState.promises,
             lambda p: rx.table.row(
-                rx.table.cell(p["made_by"]),
-                rx.table.cell(p["what"]),
-                rx.table.cell(p["due_at"], " ", _overdue(p["overdue"])),
-                rx.table.cell(p["state"]),
+                rx.table.cell(p.made_by),
+                rx.table.cell(p.what),
+                rx.table.cell(p.due_at, " ", _overdue(p.overdue)),
+                rx.table.cell(p.state),
                 rx.table.cell(
                     rx.cond(
-                        p["open"] == "1",
+                        p.open,
                         rx.button(
                             tr("act_fulfil"),
-                            on_click=CaseState.fulfil(p["id"]),
+                            on_click=CaseState.fulfil(p.id),
                             size="1",
                             variant="outline",
                             style=FOCUS_STYLE,
                         ),
                     )
                 ),
-                style=rx.cond(p["overdue"] == "1", {"background": "#fde8e8"}, {}),
+                style=rx.cond(p.overdue, {"background": "#fde8e8"}, {}),
             ),
         ),
         rx.box(
@@ -711,8 +720,8 @@ def _timeline() -> rx.Component:
             ["col_when", "col_what"],
             CaseState.timeline,
             lambda t: rx.table.row(
-                rx.table.cell(t["at"], white_space="nowrap"),
-                rx.table.cell(rx.cond(SessionState.lang == "en", t["en"], t["nl"])),
+                rx.table.cell(t.at, white_space="nowrap"),
+                rx.table.cell(rx.cond(SessionState.lang == "en", t.en, t.nl)),
             ),
         ),
     )
@@ -727,15 +736,15 @@ def _contacts() -> rx.Component:
             ["col_when", "channel", "col_who", "summary", "next_steps"],
             CaseState.contacts,
             lambda c: rx.table.row(
-                rx.table.cell(c["at"]),
-                rx.table.cell(c["channel"]),
-                rx.table.cell(c["by"]),
+                rx.table.cell(c.at),
+                rx.table.cell(c.channel),
+                rx.table.cell(c.by),
                 rx.table.cell(
-                    c["summary"],
+                    c.summary,
                     " ",
-                    rx.cond(c["confirmation"] == "1", rx.badge(tr("confirmation_sent"))),
+                    rx.cond(c.confirmation, rx.badge(tr("confirmation_sent"))),
                 ),
-                rx.table.cell(c["next_steps"]),
+                rx.table.cell(c.next_steps),
             ),
         ),
         rx.box(
@@ -763,11 +772,11 @@ def _documents() -> rx.Component:
             ["col_title", "col_type", "col_size", "col_who", "col_when"],
             CaseState.documents,
             lambda d: rx.table.row(
-                rx.table.cell(d["title"]),
-                rx.table.cell(d["media_type"]),
-                rx.table.cell(d["size"]),
-                rx.table.cell(d["by"]),
-                rx.table.cell(d["at"]),
+                rx.table.cell(d.title),
+                rx.table.cell(d.media_type),
+                rx.table.cell(d.size),
+                rx.table.cell(d.by),
+                rx.table.cell(d.at),
             ),
         ),
     )
@@ -782,14 +791,14 @@ def _sharing() -> rx.Component:
             ["col_agency", "col_scopes", "col_until", "col_who"],
             CaseState.grants,
             lambda g: rx.table.row(
-                rx.table.cell(g["agency_code"]),
-                rx.table.cell(g["scopes"]),
+                rx.table.cell(g.agency_code),
+                rx.table.cell(g.scopes),
                 rx.table.cell(
-                    g["valid_until"],
+                    g.valid_until,
                     " ",
-                    rx.cond(g["revoked"] == "1", rx.badge(tr("revoked"), color_scheme="gray")),
+                    rx.cond(g.revoked, rx.badge(tr("revoked"), color_scheme="gray")),
                 ),
-                rx.table.cell(g["by"], " ", g["channel"]),
+                rx.table.cell(g.by, " ", g.channel),
             ),
         ),
         rx.box(
@@ -828,10 +837,10 @@ def _messages() -> rx.Component:
             ["col_when", "col_type", "message_text", "col_who"],
             CaseState.messages,
             lambda m: rx.table.row(
-                rx.table.cell(m["at"]),
-                rx.table.cell(m["kind"]),
-                rx.table.cell(m["text"]),
-                rx.table.cell(m["by"]),
+                rx.table.cell(m.at),
+                rx.table.cell(m.kind),
+                rx.table.cell(m.text),
+                rx.table.cell(m.by),
             ),
         ),
         rx.box(
@@ -856,24 +865,24 @@ def _doorbraak() -> rx.Component:
             ["reason_code", "doorbraak_note", "col_state", "col_who", "actions"],
             CaseState.doorbraak,
             lambda o: rx.table.row(
-                rx.table.cell(o["reason_code"]),
-                rx.table.cell(o["note"]),
-                rx.table.cell(o["status"]),
-                rx.table.cell(o["proposed_by"], " ", o["decided_by"]),
+                rx.table.cell(o.reason_code),
+                rx.table.cell(o.note),
+                rx.table.cell(o.status),
+                rx.table.cell(o.proposed_by, " ", o.decided_by),
                 rx.table.cell(
                     rx.cond(
-                        (o["status"] == "proposed") & (SessionState.user_role == "supervisor"),
+                        (o.status == "proposed") & (SessionState.user_role == "supervisor"),
                         rx.hstack(
                             rx.button(
                                 tr("act_approve"),
-                                on_click=CaseState.decide(o["id"], "approve"),
+                                on_click=CaseState.decide(o.id, "approve"),
                                 size="1",
                                 class_name="doorbraak-approve",
                                 style=FOCUS_STYLE,
                             ),
                             rx.button(
                                 tr("act_reject"),
-                                on_click=CaseState.decide(o["id"], "reject"),
+                                on_click=CaseState.decide(o.id, "reject"),
                                 size="1",
                                 variant="outline",
                                 style=FOCUS_STYLE,
@@ -908,7 +917,7 @@ def _doorbraak() -> rx.Component:
 def _handover_and_close() -> rx.Component:
     return rx.vstack(
         rx.cond(
-            CaseState.is_owner & (CaseState.header["status"] == "owned"),
+            CaseState.is_owner & (CaseState.header.status == "owned"),
             _form(
                 "handover_title",
                 "handover-form",
@@ -932,7 +941,7 @@ def _handover_and_close() -> rx.Component:
             ),
         ),
         rx.cond(
-            CaseState.header["closed_at"] == "",
+            CaseState.header.closed_at == "",
             _form(
                 "close_title",
                 "close-form",

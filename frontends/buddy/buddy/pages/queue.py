@@ -11,10 +11,11 @@ import reflex as rx
 from buddy import api, routes
 from buddy.i18n import tr
 from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.rows import QueueRow
 from buddy.settings import get_settings
 from buddy.state import authorize, endpoints
 
-FILTERS = ("life_events", "agencies", "municipality", "state")
+FILTERS = api.FILTERS
 _FILTER_LABELS = {
     "life_events": "f_life_event",
     "agencies": "f_agency",
@@ -35,7 +36,7 @@ class QueueState(rx.State):
     """One tab's work queue: which view, which filters, the rows the dossier returned."""
 
     view: str = "mine"
-    rows: list[dict[str, str]] = []
+    rows: list[QueueRow] = []
     problem: str = ""
     """Empty, or why there are no rows: `unreachable`, `refused`, `error`."""
     loaded: bool = False
@@ -186,27 +187,25 @@ def _filters() -> rx.Component:
     )
 
 
-def _row(row: rx.Var[dict[str, str]]) -> rx.Component:
+def _row(row: rx.Var[QueueRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.link(row["case_id"], href=routes.case_url(row["case_id"]), style=FOCUS_STYLE)
+            rx.link(row.case_id, href=routes.case_url(row.case_id), style=FOCUS_STYLE)
         ),
-        rx.table.cell(row["urgency"]),
+        rx.table.cell(row.urgency),
+        rx.table.cell(rx.cond(row.overdue, rx.badge(tr("overdue_yes"), color_scheme="red"))),
+        rx.table.cell(row.life_events),
+        rx.table.cell(row.agencies),
+        rx.table.cell(row.municipality),
         rx.table.cell(
-            rx.cond(row["overdue"] == "1", rx.badge(tr("overdue_yes"), color_scheme="red"))
-        ),
-        rx.table.cell(row["life_events"]),
-        rx.table.cell(row["agencies"]),
-        rx.table.cell(row["municipality"]),
-        rx.table.cell(
-            row["state"],
+            row.state,
             " ",
             rx.cond(
-                row["for_me"] == "1",
+                row.for_me,
                 rx.badge(tr("handover_for_you"), color_scheme="amber", class_name="for-me"),
             ),
         ),
-        rx.table.cell(row["owner"]),
+        rx.table.cell(row.owner),
     )
 
 

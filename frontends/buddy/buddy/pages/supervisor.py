@@ -12,6 +12,7 @@ import reflex as rx
 from buddy import api
 from buddy.i18n import tr
 from buddy.layout import notice, shell
+from buddy.rows import AgencyRow, QueueFigures
 from buddy.session import Denial
 from buddy.state import authorize, endpoints
 
@@ -23,8 +24,8 @@ class SupervisorState(rx.State):
 
     forbidden: bool = False
     problem: str = ""
-    figures: dict[str, str] = {}
-    agencies: list[dict[str, str]] = []
+    figures: QueueFigures = QueueFigures()
+    agencies: list[AgencyRow] = []
     chart: list[dict[str, Any]] = []
     loaded: bool = False
 
@@ -34,7 +35,7 @@ class SupervisorState(rx.State):
         session, denial, redirect = await authorize(self, SUPERVISOR_ROLES)
         if redirect is not None:
             return redirect
-        self.figures, self.agencies = {}, []
+        self.figures, self.agencies = QueueFigures(), []
         self.forbidden = denial is Denial.FORBIDDEN
         if self.forbidden:
             self.loaded = True
@@ -46,9 +47,8 @@ class SupervisorState(rx.State):
             self.chart = []
         else:
             self.problem = ""
-            self.agencies = overview.pop("agencies")
-            self.chart = overview.pop("chart")
-            self.figures = {k: str(v) for k, v in overview.items()}
+            self.figures, self.agencies = overview.figures, overview.agencies
+            self.chart = overview.chart
         self.loaded = True
         return None
 
@@ -56,7 +56,7 @@ class SupervisorState(rx.State):
 def _figure(key: str) -> rx.Component:
     return rx.card(
         rx.text(tr(key), size="2"),
-        rx.heading(SupervisorState.figures[key], size="6", as_="p", id=f"figure-{key}"),
+        rx.heading(getattr(SupervisorState.figures, key), size="6", as_="p", id=f"figure-{key}"),
     )
 
 
@@ -143,13 +143,13 @@ def _overview() -> rx.Component:
                         rx.foreach(
                             SupervisorState.agencies,
                             lambda a: rx.table.row(
-                                rx.table.row_header_cell(a["agency_code"]),
-                                rx.table.cell(a["referrals"]),
-                                rx.table.cell(a["median_accept_hours"]),
-                                rx.table.cell(a["decline_rate"]),
-                                rx.table.cell(a["redirect_rate"]),
-                                rx.table.cell(a["overdue_referrals"]),
-                                rx.table.cell(a["broken_promises"]),
+                                rx.table.row_header_cell(a.agency_code),
+                                rx.table.cell(a.referrals),
+                                rx.table.cell(a.median_accept_hours),
+                                rx.table.cell(a.decline_rate),
+                                rx.table.cell(a.redirect_rate),
+                                rx.table.cell(a.overdue_referrals),
+                                rx.table.cell(a.broken_promises),
                             ),
                         )
                     ),

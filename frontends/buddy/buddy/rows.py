@@ -1,0 +1,454 @@
+"""What the pages render, made once from the dossier's typed answers.
+
+`buddy.api` validates every dossier answer into its model from `voorportaal_contracts.api.dossier`
+(`QueueItem`, `CasePage`, `SupervisorFigures`); the functions here turn a validated model into
+the small dataclasses the pages hold in their state (Reflex state vars must be serialisable,
+and dataclasses are what its docs recommend for them): texts already joined and formatted for
+display, flags as real booleans. No JSON is read here, so no field is guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final
+
+from voorportaal_contracts.api.dossier import (
+    AgencyFigures,
+    CasePage,
+    Identity,
+    QueueItem,
+    ReasonOut,
+    Summary,
+    SupervisorFigures,
+)
+
+URGENCY_ORDER: Final = {"acute": 0, "high": 1, "normal": 2}
+
+FINAL_REFERRAL_STATES: Final = frozenset(
+    {"declined", "completed", "returned", "withdrawn", "expired"}
+)
+"""Referral states in which nudging the agency makes no sense any more."""
+
+OPEN_PROMISE_STATES: Final = frozenset({"open", "broken"})
+
+
+def when(value: str | datetime | None) -> str:
+    """An ISO timestamp as `YYYY-MM-DD HH:MM` (UTC, as the dossier writes it), else as is."""
+    text = value.isoformat() if isinstance(value, datetime) else (value or "")
+    return text[:16].replace("T", " ") if len(text) >= 16 and text[10:11] == "T" else text
+
+
+def _joined(values: Iterable[str]) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+def _both(name: str | None, relation: str | None) -> str:
+    return f"{name or ''} ({relation or ''})"
+
+
+# --------------------------------------------------------------------------- the work queue
+
+
+@dataclass
+class QueueRow:
+    """One case in the work queue."""
+
+    case_id: str
+    urgency: str
+    urgency_rank: int
+    overdue: bool
+    life_events: str
+    agencies: str
+    municipality: str
+    state: str
+    handover_to: str
+    owner: str
+    team: str
+    opened_at: str
+    """ISO, for sorting oldest first."""
+    for_me: bool = False
+    """A handover addressed to the signed-in user."""
+
+
+def queue_row(item: QueueItem) -> QueueRow:
+    """A queue row from the dossier's `QueueItem`."""
+    urgency = item.urgency or "normal"
+    return QueueRow(
+        case_id=item.case_id,
+        urgency=urgency,
+        urgency_rank=URGENCY_ORDER.get(urgency, 3),
+        overdue=item.overdue > 0,
+        life_events=_joined(item.life_events),
+        agencies=_joined(item.agencies),
+        municipality=item.municipality_code or "",
+        state=item.ownership_status,
+        handover_to=item.handover_to or "",
+        owner=item.owner_id or "",
+        team=item.team or "",
+        opened_at=item.opened_at.isoformat() if item.opened_at else "",
+    )
+
+
+# --------------------------------------------------------------------------- the case page
+
+
+@dataclass
+class CaseHeader:
+    """The top of the case page: the story so far, the citizen, the owner."""
+
+    case_id: str = ""
+    urgency: str = ""
+    redzaamheid: str = ""
+    life_events: str = ""
+    needs: str = ""
+    risks: str = ""
+    municipality: str = ""
+    opened_at: str = ""
+    closed_at: str = ""
+    status: str = ""
+    owner_id: str = ""
+    owner_name: str = ""
+    owner_team: str = ""
+    owner_since: str = ""
+    pending_to_id: str = ""
+    pending_to_name: str = ""
+    pending_note: str = ""
+    reasons_nl: str = ""
+    reasons_en: str = ""
+    notifications_sent: str = "0"
+    notifications_failed: str = "0"
+    citizen: str = ""
+    household: str = ""
+    language: str = ""
+    channels: str = ""
+    representative: str = ""
+
+
+@dataclass
+class ReferralRow:
+    id: str
+    agency_code: str
+    service_id: str
+    state: str
+    mode: str
+    due_at: str
+    overdue: bool
+    waits_on: str
+    """The agency and referral this one waits on (an estafette chain)."""
+    decline_reason: str
+    reminders: str
+    outcome: str
+    open: bool
+    """Not final yet: the agency can still be nudged."""
+
+
+@dataclass
+class TimelineRow:
+    at: str
+    nl: str
+    en: str
+    type: str
+
+
+@dataclass
+class ContactRow:
+    at: str
+    channel: str
+    by: str
+    summary: str
+    next_steps: str
+    confirmation: bool
+
+
+@dataclass
+class PromiseRow:
+    id: str
+    made_by: str
+    what: str
+    due_at: str
+    state: str
+    overdue: bool
+    """Broken: its date passed."""
+    open: bool
+    """Can still be marked kept."""
+
+
+@dataclass
+class DocumentRow:
+    id: str
+    title: str
+    media_type: str
+    size: str
+    by: str
+    at: str
+
+
+@dataclass
+class GrantRow:
+    """A sharing grant to an agency, or a representative's mandate (`by` is `mandate`)."""
+
+    agency_code: str
+    scopes: str
+    valid_until: str
+    by: str
+    channel: str
+    revoked: bool
+
+
+@dataclass
+class MessageRow:
+    kind: str
+    text: str
+    by: str
+    at: str
+
+
+@dataclass
+class DoorbraakRow:
+    id: str
+    reason_code: str
+    note: str
+    status: str
+    proposed_by: str
+    decided_by: str
+
+
+@dataclass
+class CaseView:
+    """The whole case page; a part the dossier refused this user is empty and named in
+    `refused`."""
+
+    header: CaseHeader
+    refused: list[str] = field(default_factory=list)
+    referrals: list[ReferralRow] = field(default_factory=list)
+    timeline: list[TimelineRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+    promises: list[PromiseRow] = field(default_factory=list)
+    documents: list[DocumentRow] = field(default_factory=list)
+    grants: list[GrantRow] = field(default_factory=list)
+    messages: list[MessageRow] = field(default_factory=list)
+    doorbraak: list[DoorbraakRow] = field(default_factory=list)
+
+
+def _reasons(reasons: list[ReasonOut] | None, lang: str) -> str:
+    return "; ".join(getattr(r, lang) for r in reasons or [])
+
+
+def _header(case_id: str, summary: Summary | None, identity: Identity | None) -> CaseHeader:
+    header = CaseHeader(case_id=case_id)
+    if summary is not None:
+        own = summary.ownership
+        pending = own.pending_handover
+        header.urgency = summary.urgency or ""
+        header.redzaamheid = summary.redzaamheid or ""
+        header.life_events = _joined(summary.life_events)
+        header.needs = _joined(summary.needs)
+        header.risks = _joined(summary.risks)
+        header.municipality = summary.municipality_code or ""
+        header.opened_at = when(summary.opened_at)
+        header.closed_at = when(summary.closed_at)
+        header.status = own.status
+        header.owner_id = own.owner.id if own.owner else ""
+        header.owner_name = own.owner.name if own.owner else ""
+        header.owner_team = (own.owner.team or "") if own.owner else ""
+        header.owner_since = when(own.owner_since)
+        header.pending_to_id = pending.to.id if pending else ""
+        header.pending_to_name = pending.to.name if pending else ""
+        header.pending_note = (pending.note or "") if pending else ""
+        header.reasons_nl = _reasons(summary.recommendation, "nl")
+        header.reasons_en = _reasons(summary.recommendation, "en")
+        header.notifications_sent = str(summary.notifications.sent)
+        header.notifications_failed = str(summary.notifications.failed)
+    if identity is not None:
+        rep = identity.representative
+        header.citizen = identity.name or ""
+        header.household = ", ".join(_both(m.name, m.relation) for m in identity.household)
+        header.language = identity.language or ""
+        header.channels = _joined(identity.channels)
+        header.representative = _both(rep.name, rep.relation) if rep else ""
+    return header
+
+
+def case_view(page: CasePage) -> CaseView:
+    """The case page from the dossier's `CasePage`: newest timeline entries, contacts and
+    messages first, referrals by agency."""
+    summary = page.summary
+    referrals = sorted(page.referrals or [], key=lambda r: r.agency_code)
+    agency_of = {r.referral_id: r.agency_code for r in referrals}
+    sharing = page.sharing
+    return CaseView(
+        header=_header(page.case_id, summary, page.identity),
+        refused=sorted(page.refused),
+        referrals=[
+            ReferralRow(
+                id=r.referral_id,
+                agency_code=r.agency_code,
+                service_id=r.service_code or "",
+                state=r.status,
+                mode=r.mode,
+                due_at=when(r.due_at),
+                overdue=r.overdue,
+                waits_on=f"{agency_of.get(r.waits_on, '')} ({r.waits_on})" if r.waits_on else "",
+                decline_reason=r.decline_reason or "",
+                reminders=str(r.reminders),
+                outcome=r.outcome or r.stalled_reason or "",
+                open=r.status not in FINAL_REFERRAL_STATES,
+            )
+            for r in referrals
+        ],
+        timeline=[
+            TimelineRow(at=when(t.at), nl=t.nl, en=t.en, type=t.type.rsplit(".", 1)[-1])
+            for t in reversed(page.timeline or [])
+        ],
+        contacts=[
+            ContactRow(
+                at=when(c.at),
+                channel=c.channel,
+                by=c.by,
+                summary=c.summary or "",
+                next_steps=c.next_steps or "",
+                confirmation=c.confirmation_requested,
+            )
+            for c in reversed(page.contact_moments or [])
+        ],
+        promises=[
+            PromiseRow(
+                id=p.promise_id,
+                made_by=_both(p.made_by, p.made_by_kind),
+                what=p.what or "",
+                due_at=when(p.due_at),
+                state=p.status,
+                overdue=p.status == "broken",
+                open=p.status in OPEN_PROMISE_STATES,
+            )
+            for p in page.promises or []
+        ],
+        documents=[
+            DocumentRow(
+                id=d.id,
+                title=d.title or d.id,
+                media_type=d.media_type,
+                size=str(d.size),
+                by=d.uploaded_by,
+                at=when(d.uploaded_at),
+            )
+            for d in page.documents or []
+        ],
+        grants=[
+            GrantRow(
+                agency_code=g.agency_code,
+                scopes=_joined(g.scopes),
+                valid_until=when(g.valid_until)[:10],
+                by=g.granted_by or "",
+                channel=g.channel or "",
+                revoked=g.revoked_at is not None,
+            )
+            for g in (sharing.grants if sharing else [])
+        ]
+        + [
+            GrantRow(
+                agency_code=_both(m.holder_name, m.relation),
+                scopes=_joined(m.scopes),
+                valid_until=when(m.valid_until)[:10],
+                by="mandate",
+                channel="",
+                revoked=m.revoked_at is not None,
+            )
+            for m in (sharing.mandates if sharing else [])
+        ],
+        messages=[
+            MessageRow(kind=i.kind, text=i.text or "", by=i.by, at=when(i.at))
+            for i in reversed(summary.citizen_items if summary else [])
+        ],
+        doorbraak=[
+            DoorbraakRow(
+                id=o.id,
+                reason_code=o.reason_code,
+                note=o.note or "",
+                status=o.status,
+                proposed_by=o.proposed_by,
+                decided_by=o.decided_by or "",
+            )
+            for o in (summary.doorbraak if summary else [])
+        ],
+    )
+
+
+# --------------------------------------------------------------------------- the supervisor
+
+
+@dataclass
+class QueueFigures:
+    """How many cases stand where, and what is overdue or broken, as shown."""
+
+    open_cases: str = ""
+    unassigned: str = ""
+    handover_requested: str = ""
+    acute_cases: str = ""
+    overdue_referrals: str = ""
+    broken_promises: str = ""
+
+
+@dataclass
+class AgencyRow:
+    """One agency's kastje-muur figures, as shown in the table."""
+
+    agency_code: str
+    referrals: str
+    median_accept_hours: str
+    decline_rate: str
+    redirect_rate: str
+    overdue_referrals: str
+    broken_promises: str
+
+
+@dataclass
+class SupervisorView:
+    figures: QueueFigures
+    agencies: list[AgencyRow]
+    chart: list[dict[str, str | float | int]]
+    """Per agency the numbers the charts draw (recharts reads them by key)."""
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{round(value * 100)}%"
+
+
+def _agency_row(a: AgencyFigures) -> AgencyRow:
+    return AgencyRow(
+        agency_code=a.agency_code,
+        referrals=str(a.referrals),
+        median_accept_hours="-" if a.median_accept_hours is None else str(a.median_accept_hours),
+        decline_rate=_rate(a.decline_rate),
+        redirect_rate=_rate(a.redirect_rate),
+        overdue_referrals=str(a.overdue_referrals),
+        broken_promises=str(a.broken_promises),
+    )
+
+
+def supervisor_view(figures: SupervisorFigures) -> SupervisorView:
+    """The supervisor's overview from the dossier's `SupervisorFigures`."""
+    queue = figures.queue
+    return SupervisorView(
+        figures=QueueFigures(
+            open_cases=str(queue.open_cases),
+            unassigned=str(queue.in_queue),
+            handover_requested=str(queue.handover_requested),
+            acute_cases=str(queue.acute_cases),
+            overdue_referrals=str(figures.overdue_referrals),
+            broken_promises=str(figures.broken_promises),
+        ),
+        agencies=[_agency_row(a) for a in figures.agencies],
+        chart=[
+            {
+                "agency": a.agency_code,
+                "accept_hours": a.median_accept_hours or 0.0,
+                "decline_pct": round((a.decline_rate or 0) * 100),
+                "redirect_pct": round((a.redirect_rate or 0) * 100),
+                "broken_promises": a.broken_promises,
+            }
+            for a in figures.agencies
+        ],
+    )
