@@ -61,7 +61,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "frontends" / "buddy" / "tests"))
 
 from console_harness import CHROMEDRIVER, CHROMIUM, ConsoleProcess, staff_headers  # noqa: E402
-from dossier_harness import DossierProcess, free_port, seed_events  # noqa: E402
+from dossier_harness import CONSOLE_INTAKE, DossierProcess, free_port, seed_events  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -70,10 +70,6 @@ from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from voorportaal_contracts.events import (  # noqa: E402
-    BuddyRecommended,
-    CitizenIdentified,
-    ContactPointsUpdated,
-    IntakeSubmitted,
     Reason,
     ReferralAccepted,
     ReferralDeclined,
@@ -81,6 +77,7 @@ from voorportaal_contracts.events import (  # noqa: E402
     ReferralReminded,
 )
 from voorportaal_contracts.registry import Event  # noqa: E402
+from voorportaal_kit.testing import case_opening  # noqa: E402
 
 BIG = "vp-bench-big-000001"
 SMALL = "vp-bench-small-00001"
@@ -130,32 +127,15 @@ READY_SCRIPT = """
 
 
 def _case_start(case_id: str, at: datetime, name: str) -> list[Event]:
-    return [
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss", "divorce"],
-            channel="phone",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap", "housing"],
-            risks=["eviction"],
-            municipality_code="GM0344",
-            share_with=["uwv", "gemeente"],
-            submitted_at=at,
-        ),
-        CitizenIdentified(
-            case_id=case_id, name=name, postcode="3511AB", municipality_code="GM0344"
-        ),
-        ContactPointsUpdated(
-            case_id=case_id, channels=["sms"], language="nl", phone="+31600000000"
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute_risk", nl="Er dreigt huisuitzetting.", en="Eviction.")],
-            recommended_at=at,
-        ),
-    ]
+    return case_opening(
+        case_id,
+        at,
+        name,
+        phone="+31600000000",
+        channels=("sms",),
+        reason_en="Eviction.",
+        **CONSOLE_INTAKE,
+    )
 
 
 def _referrals(case_id: str, n: int, at: datetime) -> list[Event]:

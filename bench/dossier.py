@@ -38,18 +38,12 @@ from publisher import Publisher
 from sqlalchemy import func, select
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import (
-    BuddyRecommended,
-    IntakeSubmitted,
-    Reason,
-    ReferralAccepted,
-    ReferralIssued,
-    ReferralReminded,
-)
+from voorportaal_contracts.events import ReferralIssued, ReferralReminded
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.topics import CASE_EVENTS, INTAKE_EVENTS
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit import testing
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.db import create_database, drop_database
 from voorportaal_kit.kafka import topic_partitions
@@ -65,44 +59,7 @@ START = datetime.now(UTC).replace(microsecond=0)
 
 def case_stream(case_id: str) -> list[Event]:
     """Four facts about one case, as intake and routing publish them."""
-    referral = f"ref-{case_id[-10:]}"
-    return [
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap"],
-            risks=["eviction"],
-            municipality_code="GM0344",
-            share_with=["uwv"],
-            submitted_at=START,
-        ),
-        ReferralIssued(
-            case_id=case_id,
-            referral_id=referral,
-            agency_code="uwv",
-            service_code="uwv_ww",
-            rule_id="income_loss_ww",
-            summary_shared=True,
-            due_at=START + timedelta(days=5),
-            reasons=[Reason(rule="income_loss_ww", nl="Baan kwijt.", en="Lost job.")],
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute", nl="Acuut risico.", en="Acute risk.")],
-            recommended_at=START,
-        ),
-        ReferralAccepted(
-            case_id=case_id,
-            referral_id=referral,
-            agency_code="uwv",
-            by="agency",
-            changed_at=START + timedelta(hours=1),
-        ),
-    ]
+    return testing.case_stream(case_id, START)
 
 
 async def join_at_the_end(settings: DossierSettings, runtime: ServiceRuntime) -> None:

@@ -20,7 +20,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import BuddyAssigned, IntakeSubmitted
+from voorportaal_contracts.events import BuddyAssigned
 from voorportaal_contracts.types import Channel, LifeEvent
 from voorportaal_dossier.app import definition as dossier_definition
 from voorportaal_dossier.service_layer.access import Actor, LinkUse
@@ -32,6 +32,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import Forbidden, NotFound
 from voorportaal_kit.kafka import ensure_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
+from voorportaal_kit.testing import intake_submitted
 from voorportaal_routing.app import definition as routing_definition
 from voorportaal_routing.settings import RoutingSettings
 
@@ -162,16 +163,14 @@ async def test_a_read_of_referrals_in_routing_is_in_the_citizens_access_log(suit
     case_id = f"vp-it{uuid.uuid4().hex[:18]}"
     now = datetime.now(UTC)
     submitted = Envelope(
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
+        intake_submitted(
+            case_id,
+            now,
             redzaamheid="middengroep",
             urgency="normal",
             needs=["income_gap", "unemployment_benefit", "allowances"],
-            municipality_code="GM0344",
-            submitted_at=now,
+            risks=[],
+            share_with=[],
         ),
         source="/test",
         time=now,

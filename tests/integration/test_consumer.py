@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import func, select
-from testapp import APP_PATH, Counted, applied, create_schema, make_consumer
+from testapp import (
+    APP_PATH,
+    Counted,
+    applied,
+    create_schema,
+    make_consumer,
+    wait_until_committed,
+)
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import dlq_topic
@@ -62,12 +69,13 @@ async def consume_until(
     timeout: float = 60,
     group: str | None = None,
     upgraded: bool = False,
-    settle: float = 0.5,
     then: Callable[[], Awaitable[None]] | None = None,
     duplicates: int = 0,
 ) -> tuple[list[tuple[str, int]], list]:
     """Run a consumer in-process until `rows` are applied and `dead` dead-lettered; then run
-    `then` (e.g. publish a redelivery) and wait until the inbox has dropped `duplicates`."""
+    `then` (e.g. publish a redelivery) and wait until the inbox has dropped `duplicates`, and
+    until the consumer has committed every record on the topic: it commits after its
+    transaction, so anything extra (a double apply) is in the database by then."""
     group = group or f"test-{uuid.uuid4().hex[:8]}"
     dlq_producer = create_producer(bootstrap, "test-dlq")
     await dlq_producer.start()
@@ -84,7 +92,7 @@ async def consume_until(
                 if then is not None:
                     await then()
                     await wait_for_duplicates(topic, group, duplicates, deadline)
-                await asyncio.sleep(settle)  # anything extra (a double apply) would show now
+                await wait_until_committed(bootstrap, topic, group, deadline)
                 letters = [x async for x in read_dead_letters(bootstrap, dlq_topic(topic))]
                 return await applied_rows(consumer), letters
             if asyncio.get_running_loop().time() > deadline:

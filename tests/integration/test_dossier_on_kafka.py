@@ -23,13 +23,6 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import (
-    BuddyRecommended,
-    IntakeSubmitted,
-    Reason,
-    ReferralAccepted,
-    ReferralIssued,
-)
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.sharing import DataKind
@@ -43,6 +36,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import Conflict, Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import case_stream
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -138,44 +132,14 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
 
 def stream(case_id: str) -> list[Envelope]:
     """An intake and routing's facts about one case, as they would travel."""
-    referral = f"ref-{case_id[-8:]}"
-    facts = [
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="phone",
-            redzaamheid="niet_redzaam",
-            urgency="acute",
-            needs=["income_gap"],
-            risks=["eviction"],
-            municipality_code="GM0344",
-            share_with=["uwv"],
-            submitted_at=START,
-        ),
-        ReferralIssued(
-            case_id=case_id,
-            referral_id=referral,
-            agency_code="uwv",
-            service_code="uwv_ww",
-            rule_id="income_loss_ww",
-            summary_shared=True,
-            due_at=START + timedelta(days=5),
-            reasons=[Reason(rule="income_loss_ww", nl="Baan kwijt.", en="Lost job.")],
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute", nl="Acuut risico.", en="Acute risk.")],
-            recommended_at=START,
-        ),
-        ReferralAccepted(
-            case_id=case_id,
-            referral_id=referral,
-            agency_code="uwv",
-            by="agency",
-            changed_at=START + timedelta(hours=2),
-        ),
-    ]
+    facts = case_stream(
+        case_id,
+        START,
+        referral_id=f"ref-{case_id[-8:]}",
+        accepted_after=timedelta(hours=2),
+        channel="phone",
+        urgency="acute",
+    )
     return [
         Envelope(f, source="/test", time=START + timedelta(minutes=i)) for i, f in enumerate(facts)
     ]

@@ -18,6 +18,8 @@ import signal
 from collections.abc import Sequence
 from pathlib import Path
 
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Uuid, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +29,7 @@ from voorportaal_kit.consumer import ReliableConsumer, RetryPolicy, Subscription
 from voorportaal_kit.db import create_engine, create_sessions
 from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.kafka import create_broker
+from voorportaal_kit.kafka import create_broker, topic_partitions
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.tables import kit_metadata
 
@@ -187,11 +189,41 @@ async def run_consumer(
             if count is not None and count >= expect:
                 break
             await asyncio.sleep(0.1)
-        await asyncio.sleep(1.0)  # let the final offset commit happen
+        deadline = asyncio.get_running_loop().time() + 60
+        await wait_until_committed(bootstrap, topic, group, deadline)  # the final offset commit
     finally:
         await broker.stop()
         await dlq_producer.stop()
         await engine.dispose()  # type: ignore[attr-defined]
+
+
+async def wait_until_committed(bootstrap: str, topic: str, group: str, deadline: float) -> None:
+    """Until `group` has committed up to the end of every partition of `topic` (before the
+    loop's clock passes `deadline`): a consumer commits after its transaction, so by then
+    everything it would apply, a double apply too, is in the database."""
+    parts = (await topic_partitions(bootstrap, [topic]))[topic]
+    tps = [TopicPartition(topic, p) for p in parts]
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await admin.start()
+    await reader.start()
+    try:
+        while True:
+            ends = await reader.end_offsets(tps)
+            committed = await admin.list_consumer_group_offsets(group, partitions=tps)
+            behind = {
+                tp.partition: (committed[tp].offset if tp in committed else -1, end)
+                for tp, end in ends.items()
+                if end > 0 and (tp not in committed or committed[tp].offset < end)
+            }
+            if not behind:
+                return
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"the consumer never committed the whole topic: {behind}")
+            await asyncio.sleep(0.1)
+    finally:
+        await reader.stop()
+        await admin.close()
 
 
 def main() -> None:

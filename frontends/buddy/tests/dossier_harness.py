@@ -25,10 +25,6 @@ from console_harness import ARTIFACTS, REPO, dossier_key_env
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
-    BuddyRecommended,
-    CitizenIdentified,
-    ContactPointsUpdated,
-    IntakeSubmitted,
     PromiseRecorded,
     Reason,
     ReferralAccepted,
@@ -41,6 +37,7 @@ from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import case_opening, referral_answer
 
 CLAIM_CASE: Final = "vp-claim-000001"
 HANDOVER_CASE: Final = "vp-handover-000001"
@@ -69,20 +66,14 @@ def free_port() -> int:
         return port
 
 
-def _intake(case_id: str, at: datetime, life_events: list[str], urgency: str) -> IntakeSubmitted:
-    return IntakeSubmitted(
-        case_id=case_id,
-        intake_id=f"intake-{case_id}",
-        life_events=life_events,
-        channel="phone",
-        redzaamheid="niet_redzaam",
-        urgency=urgency,
-        needs=["income_gap", "housing"],
-        risks=["eviction"],
-        municipality_code="GM0344",
-        share_with=["uwv", "gemeente"],
-        submitted_at=at,
-    )
+CONSOLE_INTAKE: Final[dict[str, Any]] = {
+    "life_events": ["income_loss", "divorce"],
+    "channel": "phone",
+    "needs": ["income_gap", "housing"],
+    "share_with": ["uwv", "gemeente"],
+}
+"""How the console's cases differ from `voorportaal_kit.testing.intake_submitted`'s: a divorce
+with the lost income, taken in by phone, shared with the UWV and the gemeente."""
 
 
 def _referral(case_id: str, rid: str, agency: str, service: str, **extra: Any) -> ReferralIssued:
@@ -102,15 +93,12 @@ def _referral(case_id: str, rid: str, agency: str, service: str, **extra: Any) -
 def _answer(
     kind: type[Any], case_id: str, rid: str, agency: str, at: datetime, **extra: Any
 ) -> Any:
-    return kind(
-        case_id=case_id, referral_id=rid, agency_code=agency, by="agency", changed_at=at, **extra
-    )
+    return referral_answer(kind, case_id, rid, at, agency=agency, **extra)
 
 
 def stories(now: datetime) -> list[tuple[datetime, Event]]:
     """Every seeded event with the time it happened, in per-case order."""
     t0 = now - timedelta(days=1)
-    recommend = [Reason(rule="acute_risk", nl="Er dreigt huisuitzetting.", en="Eviction looms.")]
     out: list[tuple[datetime, Event]] = []
     for case_id, name in (
         (CLAIM_CASE, "Fatima El Amrani"),
@@ -125,22 +113,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (CLOSE_CASE, "Emma Bos"),
         (LIVE_CASE, "Milan Peters"),
     ):
-        out += [
-            (t0, _intake(case_id, t0, ["income_loss", "divorce"], "high")),
-            (
-                t0,
-                CitizenIdentified(
-                    case_id=case_id, name=name, postcode="3511AB", municipality_code="GM0344"
-                ),
-            ),
-            (
-                t0,
-                ContactPointsUpdated(
-                    case_id=case_id, channels=["sms", "email"], language="nl", phone="+31612345678"
-                ),
-            ),
-            (t0, BuddyRecommended(case_id=case_id, reasons=recommend, recommended_at=t0)),
-        ]
+        out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [
         (t0, _referral(CLAIM_CASE, "ref-claim-uwv", "uwv", "ww")),
         (

@@ -133,7 +133,8 @@ def test_session_expires_after_inactivity(browser: WebDriver, console_url: str) 
     # The server refuses the queue now: opening it again lands on sign-in.
     browser.get(f"{console_url}/werkvoorraad")
     wait_path(browser, "/inloggen")
-    time.sleep(0.5)
+    # Hydrated (the form answers): whatever the server sent for this page is on it by now.
+    until(browser, ec.element_to_be_clickable((By.ID, "sign-in")))
     assert "Anna Jansen" not in browser.find_element(By.TAG_NAME, "body").text
 
 
