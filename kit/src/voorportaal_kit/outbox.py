@@ -183,7 +183,9 @@ _PG_MARK_SENT = text(
     "UPDATE outbox SET sent_at = :now FROM relaxed WHERE outbox.id = ANY(:ids)"
 ).bindparams(bindparam("ids", type_=_IDS), bindparam("now", type_=DateTime(timezone=True)))
 """The relay's mark on PostgreSQL: the rows sent, in one autocommitted statement that also
-relaxes its own commit (one array parameter instead of hundreds of bind parameters)."""
+relaxes its own commit (one array parameter instead of hundreds of bind parameters). The mark
+need not wait for the WAL flush: one lost in a crash only publishes those rows again, which
+the consumers' inboxes absorb (see bench/README.md)."""
 
 
 _SETTLED = text(
