@@ -12,3 +12,20 @@ if ! command -v kcat >/dev/null 2>&1; then
         || { as_root apt-get update -q >/dev/null \
              && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q kcat >/dev/null; }
 fi
+
+# kubeconform (a Go module) validates infra/k8s/ against the schemas in infra/k8s/schemas/;
+# promtool (Debian's prometheus package) checks infra/observability/'s alert rules.
+KUBECONFORM_VERSION=v0.8.0
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [[ ! -x "$repo/.tools/bin/kubeconform" ]]; then
+    command -v go >/dev/null || { echo "test-tools: install Go to build kubeconform" >&2; exit 1; }
+    echo "test-tools: installing kubeconform $KUBECONFORM_VERSION with go install"
+    GOBIN="$repo/.tools/bin" go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION"
+fi
+if ! command -v promtool >/dev/null 2>&1; then
+    command -v apt-get >/dev/null || { echo "test-tools: install promtool yourself" >&2; exit 1; }
+    echo "test-tools: installing promtool (prometheus) with apt-get"
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends prometheus >/dev/null \
+        || { as_root apt-get update -q >/dev/null \
+             && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q --no-install-recommends prometheus >/dev/null; }
+fi
