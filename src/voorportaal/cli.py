@@ -597,3 +597,28 @@ def k8s_command(check: bool, output: Path) -> None:
         return
     changed = k8s.write(output, files)
     click.echo(f"wrote {len(changed)} of {len(files)} files under {output}")
+
+
+@main.command("onboard-agency")
+@click.argument("code")
+@click.option(
+    "--keys-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The agency keys TOML file (Secret voorportaal-agency-keys); a key is appended.",
+)
+@click.option(
+    "--k8s-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=REPO_ROOT / "infra" / "k8s",
+    show_default=True,
+)
+def onboard_agency(code: str, keys_file: Path, k8s_dir: Path) -> None:
+    """Give an agency in the directory its topic, principal with ACLs, and HMAC key."""
+    from voorportaal.onboard import OnboardingError, next_steps, onboard
+
+    try:
+        done = onboard(code, agency_codes(), keys_file, k8s_dir)
+    except OnboardingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(next_steps(done))

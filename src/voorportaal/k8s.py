@@ -232,6 +232,13 @@ def _pvc(name: str, component: str, size: str) -> dict[str, Any]:
 def _service_pod(service: str, *, command: list[str] | None = None) -> dict[str, Any]:
     name = f"voorportaal-{service}"
     volumes, mounts = _service_volumes(service)
+    if command is not None:
+        # A migration touches neither anchors nor documents, and runs before their claims
+        # exist (docs/operations/deploy.md): scratch space instead.
+        volumes = [
+            {"name": v["name"], "emptyDir": {}} if "persistentVolumeClaim" in v else v
+            for v in volumes
+        ]
     container: dict[str, Any] = {
         "name": service,
         "image": f"{IMAGE_REGISTRY}/{service}:{IMAGE_TAG}",
@@ -708,21 +715,29 @@ def render(agency_codes: list[str]) -> dict[str, str]:
         "strimzi/kafka.yaml": _dump(kafka_cluster()),
         "strimzi/topics.yaml": _dump(kafka_topics(all_topic_specs(agency_codes))),
         "strimzi/users.yaml": _dump(kafka_users(acls(agency_codes) + keda_acls(every_lag))),
-        "jobs/migrate.yaml": _dump([migration_job(name) for name in SERVICES]),
+        **{f"jobs/migrate-{name}.yaml": _dump([migration_job(name)]) for name in SERVICES},
     }
+    images = [
+        {"name": f"{IMAGE_REGISTRY}/{part}", "newTag": IMAGE_TAG} for part in [*SERVICES, "buddy"]
+    ]
+    # The migration Jobs are their own kustomization: an upgrade runs them before the
+    # rollout (docs/operations/upgrade.md), and a Job's template cannot be changed in place.
+    jobs = sorted(p.removeprefix("jobs/") for p in files if p.startswith("jobs/"))
     resources = sorted(path for path in files if not path.startswith("jobs/"))
+    files["kustomization.yaml"] = _kustomization(resources, images)
+    files["jobs/kustomization.yaml"] = _kustomization(jobs, images)
+    return files
+
+
+def _kustomization(resources: list[str], images: list[dict[str, str]]) -> str:
     kustomization = {
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
         "namespace": NAMESPACE,
         "resources": resources,
-        "images": [
-            {"name": f"{IMAGE_REGISTRY}/{part}", "newTag": IMAGE_TAG}
-            for part in [*SERVICES, "buddy"]
-        ],
+        "images": images,
     }
-    files["kustomization.yaml"] = HEADER + yaml.safe_dump(kustomization, sort_keys=False)
-    return files
+    return HEADER + str(yaml.safe_dump(kustomization, sort_keys=False))
 
 
 def write(out_dir: Path, files: dict[str, str]) -> list[Path]:
