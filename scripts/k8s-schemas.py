@@ -32,12 +32,10 @@ KINDS = {
     ("", "v1", "Namespace"),
     ("", "v1", "Service"),
     ("", "v1", "ServiceAccount"),
-    ("", "v1", "ConfigMap"),
     ("", "v1", "PersistentVolumeClaim"),
     ("apps", "v1", "Deployment"),
     ("batch", "v1", "Job"),
     ("policy", "v1", "PodDisruptionBudget"),
-    ("networking.k8s.io", "v1", "NetworkPolicy"),
 }
 OUT = Path(__file__).resolve().parents[1] / "infra" / "k8s" / "schemas"
 

@@ -49,9 +49,11 @@ def add_key(keys_file: Path, code: str) -> None:
             f"keys file: {code} has a key already in {keys_file}; "
             "to replace it follow docs/operations/rotate-keys.md"
         )
+    # A file whose last line has no newline would swallow the new line into it.
+    separator = "\n" if keys_file.exists() and not keys_file.read_bytes().endswith(b"\n") else ""
     fd = os.open(keys_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="utf-8") as out:
-        out.write(f'{code} = "{secrets.token_hex(KEY_BYTES)}"\n')
+        out.write(f'{separator}{code} = "{secrets.token_hex(KEY_BYTES)}"\n')
     keys_file.chmod(0o600)
 
 

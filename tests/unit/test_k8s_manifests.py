@@ -224,3 +224,19 @@ def test_each_services_settings_accept_its_production_environment(
     monkeypatch.setenv(f"{prefix}DATA_DIR", str(tmp_path))
     settings = settings_type()
     assert settings.environment.value == "production"
+
+
+def test_the_consoles_variables_are_real_console_settings() -> None:
+    from buddy.settings import ConsoleSettings
+
+    deployment = next(d for d in docs("console.yaml") if d["kind"] == "Deployment")
+    (container,) = _containers(deployment)
+    fields = ConsoleSettings.model_fields
+    aliases = {"VOORPORTAAL_DOSSIER_URL", "VOORPORTAAL_ROUTING_URL"}
+    names = [env["name"] for env in container["env"]]
+    assert {"VOORPORTAAL_CONSOLE_ENVIRONMENT", "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE"} <= set(names)
+    for name in names:
+        if name not in aliases:
+            assert name.removeprefix("VOORPORTAAL_CONSOLE_").lower() in fields, name
+    probes = {container[p]["httpGet"]["path"] for p in ("livenessProbe", "readinessProbe")}
+    assert probes == {"/ping"}

@@ -20,7 +20,7 @@ def _run(*args: str) -> tuple[int, str]:
 
 def test_a_directory_agency_gets_topic_principal_with_acls_and_a_key(tmp_path: Path) -> None:
     keys = tmp_path / "agency-keys.toml"
-    keys.write_text('uwv = "existing-key-of-uwv-0123456789abcdef0123456789"\n')
+    keys.write_text('uwv = "existing-key-of-uwv-0123456789abcdef0123456789"')  # no newline
     code, out = _run("svb", "--keys-file", str(keys), "--k8s-dir", str(tmp_path / "k8s"))
     assert code == 0, out
     held = tomllib.loads(keys.read_text())
