@@ -50,10 +50,11 @@ OPERATOR_USER = "voorportaal-operator"
 KAFKA_CLIENT_ENV = {
     # How each service reaches the secured cluster: the internal TLS listener with SCRAM, as
     # its own principal (the KafkaUser of the same name, whose password Strimzi keeps in a
-    # Secret of that name). The setting names are the kit's Kafka security settings.
+    # Secret of that name). The names are the kit's Kafka security settings (issue 17 item 1):
+    # these shared, the user name and password per service (<PREFIX>KAFKA_SASL_…).
     "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
     "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
-    "KAFKA_SSL_CAFILE": "/etc/voorportaal/kafka-ca/ca.crt",
+    "KAFKA_SSL_CA_FILE": "/etc/voorportaal/kafka-ca/ca.crt",
 }
 
 HEADER = (
@@ -149,8 +150,8 @@ def _service_env(service: str) -> list[dict[str, Any]]:
     env: list[dict[str, Any]] = [
         {"name": "KAFKA_BOOTSTRAP_SERVERS", "value": BOOTSTRAP},
         *({"name": k, "value": v} for k, v in KAFKA_CLIENT_ENV.items()),
-        {"name": "KAFKA_SASL_USERNAME", "value": name},
-        _secret_env("KAFKA_SASL_PASSWORD", name, "password"),
+        {"name": f"{prefix}KAFKA_SASL_USERNAME", "value": name},
+        _secret_env(f"{prefix}KAFKA_SASL_PASSWORD", name, "password"),
         {"name": f"{prefix}ENVIRONMENT", "value": "production"},
         _secret_env(f"{prefix}DATABASE_URL", f"{name}-db", "url"),
         {"name": f"{prefix}KAFKA_REPLICATION_FACTOR", "value": str(REPLICAS)},
