@@ -270,3 +270,30 @@ def test_the_consoles_variables_are_real_console_settings() -> None:
             assert name.removeprefix("VOORPORTAAL_CONSOLE_").lower() in fields, name
     probes = {container[p]["httpGet"]["path"] for p in ("livenessProbe", "readinessProbe")}
     assert probes == {"/ping"}
+
+
+@pytest.mark.parametrize("kustomization", ["", "jobs"])
+def test_each_kustomization_builds_into_the_namespace_and_stays_valid(
+    kustomization: str, tmp_path: Path
+) -> None:
+    tool = REPO / ".tools" / "bin" / "kustomize"
+    assert tool.exists(), "kustomize is missing: run scripts/test-tools.sh"
+    built = subprocess.run(
+        [str(tool), "build", str(K8S / kustomization)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    resources = [d for d in yaml.safe_load_all(built.stdout) if d]
+    listed = yaml.safe_load((K8S / kustomization / "kustomization.yaml").read_text())
+    expected = sum(len(docs(f"{kustomization}/{f}".lstrip("/"))) for f in listed["resources"])
+    assert len(resources) == expected
+    for resource in resources:
+        if resource["kind"] != "Namespace":
+            assert resource["metadata"]["namespace"] == "voorportaal", resource["metadata"]
+    output = tmp_path / "built.yaml"
+    output.write_text(built.stdout)
+    checked = kubeconform(output)
+    assert checked.returncode == 0, checked.stdout
