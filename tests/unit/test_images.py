@@ -89,8 +89,8 @@ def uv_sync_line(dockerfile: Path) -> str:
     return syncs[0]
 
 
-def planned_packages(image: Image, tmp_path: Path) -> set[str]:
-    """What the Dockerfile's `uv sync` installs when run on a copy of what it copies."""
+def build_context(image: Image, tmp_path: Path) -> Path:
+    """A copy of exactly what the Dockerfile copies from the repository."""
     context = tmp_path / image.name
     for source in context_copies(image.dockerfile):
         src = REPO / source
@@ -102,6 +102,11 @@ def planned_packages(image: Image, tmp_path: Path) -> set[str]:
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+    return context
+
+
+def run_uv_sync(image: Image, context: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """The Dockerfile's `uv sync` line, run in `context` into `context/.venv`."""
     sync = uv_sync_line(image.dockerfile)
     args = sync[sync.index("uv sync") :].split("&&")[0].split()[2:]
     uv = os.environ.get("UV") or shutil.which("uv")
@@ -109,15 +114,21 @@ def planned_packages(image: Image, tmp_path: Path) -> set[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "VIRTUAL_ENV"))}
     env["UV_PROJECT_ENVIRONMENT"] = str(context / ".venv")
     done = subprocess.run(
-        [uv, "sync", *args, "--dry-run", "--offline"],
+        [uv, "sync", *args, "--offline", *extra],
         cwd=context,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def planned_packages(image: Image, tmp_path: Path) -> set[str]:
+    """What the Dockerfile's `uv sync` installs when run on a copy of what it copies."""
+    done = run_uv_sync(image, build_context(image, tmp_path), "--dry-run")
     return {
         re.split(r"[=@ ]", line[3:].strip(), maxsplit=1)[0]
         for line in done.stderr.splitlines()
@@ -209,3 +220,48 @@ def test_the_build_context_leaves_local_state_out() -> None:
 def test_a_citizen_portal_image_exists_once_the_portal_does() -> None:
     portal = REPO / "frontends" / "portal"
     assert (portal / "Dockerfile").exists() == portal.exists()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_migrates_with_only_what_its_image_installs(
+    service: str, tmp_path: Path
+) -> None:
+    """The image's environment, made the same way, runs the image's command: no import of
+    another service, the console or the root package hides in a service."""
+    image = next(i for i in IMAGES if i.name == service)
+    context = build_context(image, tmp_path)
+    run_uv_sync(image, context)
+    python = context / ".venv" / "bin" / "python"
+    prefix = f"VOORPORTAAL_{service.upper()}_"
+    env = {
+        "PATH": os.environ["PATH"],
+        f"{prefix}DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/{service}.db",
+        f"{prefix}DATA_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [str(python), "-m", "voorportaal_kit.serve", service, "--migrate-only"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, f"{service}: migrated"), done.stderr
+    foreign = [f"voorportaal_{s}" for s in SERVICES if s != service]
+    foreign += ["buddy", "voorportaal", "reflex", "pytest"]
+    probe = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "import importlib.util, sys; "
+            "print(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m)))",
+            *foreign,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (probe.returncode, probe.stdout.strip()) == (0, ""), "importable in this image"
