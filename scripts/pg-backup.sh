@@ -4,6 +4,7 @@
 #
 #   scripts/pg-backup.sh DATABASE_URL FILE
 #
+# Query parameters in the URL must be libpq's (`?sslmode=require`), not asyncpg's (`?ssl=`).
 # DATABASE_URL is the service's own setting (postgresql+asyncpg://user:pass@host:5432/name;
 # a plain postgresql:// URL works too). The password may instead come from PGPASSWORD or
 # ~/.pgpass. FILE is written atomically (FILE.partial, then renamed) with FILE.sha256.

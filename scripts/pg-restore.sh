@@ -3,6 +3,7 @@
 #
 #   scripts/pg-restore.sh FILE DATABASE_URL [--replace]
 #
+# Query parameters in the URL must be libpq's (`?sslmode=require`), not asyncpg's (`?ssl=`).
 # Checks FILE against FILE.sha256 first. The database named in DATABASE_URL is created (UTF8,
 # from template0) when it does not exist. When it exists the restore refuses, unless
 # --replace is given: then it is dropped (its connections ended) and created anew. Stop the
