@@ -571,3 +571,54 @@ def acls_command(bootstrap: str, command_config: str) -> None:
 
     for acl in acls(agency_codes()):
         click.echo(acl.command(bootstrap, command_config))
+
+
+@main.command("k8s")
+@click.option("--check", is_flag=True, help="Fail if the committed files are out of date.")
+@click.option(
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=REPO_ROOT / "infra" / "k8s",
+    show_default=True,
+)
+def k8s_command(check: bool, output: Path) -> None:
+    """Write the Kubernetes manifests and Strimzi topics and users (with the ACLs of
+    `voorportaal acls`) from the code."""
+    from voorportaal import k8s
+
+    files = k8s.render(agency_codes())
+    if check:
+        stale = k8s.stale(output, files)
+        if stale:
+            raise click.ClickException(
+                f"out of date: {', '.join(stale)}; run `uv run voorportaal k8s`"
+            )
+        click.echo(f"{len(files)} files up to date")
+        return
+    changed = k8s.write(output, files)
+    click.echo(f"wrote {len(changed)} of {len(files)} files under {output}")
+
+
+@main.command("onboard-agency")
+@click.argument("code")
+@click.option(
+    "--keys-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The agency keys TOML file (Secret voorportaal-agency-keys); a key is appended.",
+)
+@click.option(
+    "--k8s-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=REPO_ROOT / "infra" / "k8s",
+    show_default=True,
+)
+def onboard_agency(code: str, keys_file: Path, k8s_dir: Path) -> None:
+    """Give an agency in the directory its topic, principal with ACLs, and HMAC key."""
+    from voorportaal.onboard import OnboardingError, next_steps, onboard
+
+    try:
+        done = onboard(code, agency_codes(), keys_file, k8s_dir)
+    except OnboardingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(next_steps(done))

@@ -46,6 +46,7 @@ from voorportaal_kit.audit import AuditRecord, Checkpoint, Problem
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import create_engine, create_sessions
 from voorportaal_kit.errors import Forbidden
+from voorportaal_kit.metrics import AUDIT_ANCHOR_LAST_SUCCESS
 from voorportaal_kit.outbox import add_events
 from voorportaal_kit.runtime import PeriodicJob
 from voorportaal_kit.settings import AuditedServiceSettings
@@ -261,6 +262,10 @@ class Anchorer:
         self._key = key
         self._clock = clock
         self._anchored_seq: int | None = None
+        self._last_success = AUDIT_ANCHOR_LAST_SUCCESS.labels(log.table.name)
+        # Until the first run succeeds, its age counts from the start (an alert that waits
+        # for a first success would stay silent when the job never works).
+        self._last_success.set(clock.now().timestamp())
 
     async def run(self) -> int | None:
         """Checkpoint the head if it is newer than the last checkpoint; returns the anchored
@@ -273,6 +278,7 @@ class Anchorer:
                 self._clock.now(),
                 anchored_seq=self._anchored_seq,
             )
+        self._last_success.set(self._clock.now().timestamp())
         if checkpoint is None:
             return None
         self._anchored_seq = checkpoint.seq

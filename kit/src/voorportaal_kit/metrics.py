@@ -17,8 +17,9 @@ EVENTS_CONSUMED = Counter(
 )
 EVENTS_PUBLISHED = Counter(
     "voorportaal_events_published_total",
-    "Events the outbox relay published to Kafka.",
-    ["topic"],
+    "Events the outbox relay published to Kafka, by CloudEvents type (the alert rules count "
+    "SLA breaches, broken promises and failed notifications by it).",
+    ["topic", "type"],
     registry=REGISTRY,
 )
 HANDLER_SECONDS = Histogram(
@@ -42,6 +43,13 @@ DEAD_LETTERS = Counter(
 OUTBOX_BACKLOG = Gauge(
     "voorportaal_outbox_backlog",
     "Outbox rows not yet published (as last seen by the relay).",
+    registry=REGISTRY,
+)
+AUDIT_ANCHOR_LAST_SUCCESS = Gauge(
+    "voorportaal_audit_anchor_last_success_timestamp_seconds",
+    "Unix time of the audit anchor job's last successful run (its process start until the "
+    "first), per audit table: a stale value means the chain's head is not being checkpointed.",
+    ["table"],
     registry=REGISTRY,
 )
 CONSUMER_LAG = Gauge(

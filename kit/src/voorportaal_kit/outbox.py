@@ -65,7 +65,9 @@ from voorportaal_kit.tables import outbox
 log = structlog.get_logger()
 
 _IDS = ARRAY(BigInteger)
-_Row: TypeAlias = Row[Any, Any, Any, Any, Any]  # (id, topic, message_key, headers, value)
+_Row: TypeAlias = Row[
+    Any, Any, Any, Any, Any, Any
+]  # (id, topic, message_key, headers, value, event_type)
 
 
 MAX_MESSAGE_BYTES = 900_000
@@ -427,6 +429,7 @@ class OutboxRelay:
             outbox.c.message_key,
             outbox.c.headers,
             outbox.c.value,
+            outbox.c.event_type,
         )
         unsent = outbox.c.sent_at.is_(None)
         async with self._reading() as session:
@@ -551,8 +554,8 @@ class OutboxRelay:
             async with self._engine.connect() as conn:
                 autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
                 await autocommit.execute(_PG_MARK_SENT, {"ids": ids, "now": self._clock.now()})
-        for topic, count in Counter(row.topic for row in rows).items():
-            EVENTS_PUBLISHED.labels(topic).inc(count)
+        for (topic, event_type), count in Counter((r.topic, r.event_type) for r in rows).items():
+            EVENTS_PUBLISHED.labels(topic, event_type).inc(count)
         log.debug("outbox.published", count=len(rows), last_id=ids[-1])
 
     async def _purge_sent_now_and_then(self) -> None:

@@ -133,3 +133,27 @@ def test_the_anchor_key_must_be_long_enough(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="audit_anchor_key: at least 32 bytes"):
         AuditedServiceSettings(data_dir=tmp_path, audit_anchor_key=SecretStr("short"))
     assert "audit_anchor_key" in AuditedServiceSettings(data_dir=tmp_path).development_defaults()
+
+
+async def test_the_anchor_jobs_last_success_is_a_metric_that_stays_put_when_a_run_fails(
+    sessions: async_sessionmaker[AsyncSession], tmp_path: Path
+) -> None:
+    from voorportaal_kit.metrics import REGISTRY
+
+    def last_success() -> float | None:
+        return REGISTRY.get_sample_value(
+            "voorportaal_audit_anchor_last_success_timestamp_seconds", {"table": TABLE.name}
+        )
+
+    clock = FixedClock(T0)
+    anchorer = Anchorer(LOG, sessions, AnchorFile(tmp_path / "a.jsonl"), KEY, clock)
+    assert last_success() == T0.timestamp(), "counts from the start until a first success"
+    clock.advance(timedelta(minutes=5))
+    assert await anchorer.run() is None  # nothing to anchor is a successful run too
+    assert last_success() == (T0 + timedelta(minutes=5)).timestamp()
+    clock.advance(timedelta(minutes=5))
+    async with sessions.begin() as session:
+        await session.run_sync(lambda s: TABLE.drop(s.connection()))
+    with pytest.raises(Exception, match="demo_audit_log"):
+        await anchorer.run()
+    assert last_success() == (T0 + timedelta(minutes=5)).timestamp()

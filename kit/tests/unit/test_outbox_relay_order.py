@@ -188,3 +188,22 @@ async def test_rows_go_in_batches_per_partition_in_id_order_and_full_batches_go_
     assert any(len(s) > 1 for s in sizes.values()), "a partition's rows overflowed one batch"
     for per_batch in sizes.values():
         assert all(n == 2 for n in per_batch[:-1]), "a batch goes early only when it is full"
+
+
+async def test_published_events_are_counted_by_topic_and_type(tmp_path: Path) -> None:
+    from voorportaal_kit.metrics import REGISTRY
+
+    def published(event_type: str) -> float:
+        labels = {"topic": "t", "type": event_type}
+        return REGISTRY.get_sample_value("voorportaal_events_published_total", labels) or 0.0
+
+    before = {t: published(t) for t in ("overdue", "failed")}
+    sessions, relay, _ = await setup(tmp_path, batch=10)
+    rows = [row(n, f"case-{n}") for n in range(1, 6)]
+    for r in rows:
+        r["event_type"] = "overdue" if r["id"] <= 3 else "failed"
+    async with sessions.begin() as session:
+        await session.execute(insert(outbox), rows)
+    assert await relay.drain() == 5
+    assert published("overdue") - before["overdue"] == 3
+    assert published("failed") - before["failed"] == 2
