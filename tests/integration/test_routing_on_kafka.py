@@ -70,7 +70,8 @@ class Live:
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             try:
-                rows = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
+                found = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
+                rows = [r.model_dump() for r in found]
             except Exception:  # noqa: BLE001 - not there yet
                 rows = []
             if rows and until(rows):
@@ -163,7 +164,9 @@ async def test_one_referral_per_chosen_agency_on_its_own_topic(live: Live) -> No
     await live.publish(intake(case_id))  # the same intake again (a new event id): no change
     rows = await live.referrals(case_id, lambda rows: len(rows) >= 2)
     await asyncio.sleep(2)
-    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    rows = [
+        r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    ]
     assert len({r["service_id"] for r in rows}) == len(rows), "one referral per service"
     sent = [r for r in rows if r["state"] == "issued" and r["mode"] != "self_contact"]
     for agency in {r["agency_code"] for r in sent}:
@@ -224,7 +227,9 @@ async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: 
     again = await live.respond(uwv, "accepted")  # sent again by the agency: a new event id
     await live.referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
     await asyncio.sleep(3)
-    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    rows = [
+        r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    ]
     after = {r["id"]: r for r in rows}
     assert after[uwv["id"]]["state"] == "accepted"
     assert [h["to_state"] for h in after[uwv["id"]]["history"]] == ["accepted"]
@@ -381,9 +386,10 @@ async def test_a_revoked_consent_stops_every_identity_handover_and_a_later_grant
     await live.referrals(
         case_id, lambda rows: next(r for r in rows if r["id"] == held["id"])["state"] == "issued"
     )
-    manual = await live.runtime.state["routing"].add_referral(
+    added = await live.runtime.state["routing"].add_referral(
         case_id, "uwv_werk", "Werk zoeken met het UWV.", STAFF
     )
+    manual = added.model_dump()
     released = await live.wait_on_topic(
         f"referrals.{held['agency_code']}", case_id, lambda events: offered(events, held["id"])
     )

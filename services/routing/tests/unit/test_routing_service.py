@@ -42,7 +42,7 @@ from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import Conflict, Forbidden, PermanentError
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_routing.app import definition
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
 from voorportaal_routing.settings import RoutingSettings
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -98,7 +98,8 @@ class Routing:
         return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
 
     async def referrals(self) -> list[dict[str, Any]]:
-        return await self.service.case_referrals(CASE, SUPERVISOR)
+        """The case's referrals as the route answers them."""
+        return [r.model_dump() for r in await self.service.case_referrals(CASE, SUPERVISOR)]
 
 
 @pytest.fixture
@@ -286,22 +287,22 @@ async def test_staff_actions_and_who_sees_what(routing: Routing) -> None:
         )
     )
     added = await routing.service.add_referral(CASE, "svb_aow", "Ook AOW nagaan.", CASEMANAGER)
-    assert added["manual_by"] == "cm-1"
+    assert added.manual_by == "cm-1"
     with pytest.raises(Conflict):
         await routing.service.add_referral(CASE, "svb_aow", "Nog eens.", CASEMANAGER)
-    await routing.service.nudge(added["id"], CASEMANAGER)
-    withdrawn = await routing.service.withdraw(added["id"], "Toch niet nodig.", CASEMANAGER)
-    assert withdrawn["state"] == "withdrawn"
+    await routing.service.nudge(added.id, CASEMANAGER)
+    withdrawn = await routing.service.withdraw(added.id, "Toch niet nodig.", CASEMANAGER)
+    assert withdrawn.state == "withdrawn"
     with pytest.raises(Conflict):
-        await routing.service.withdraw(added["id"], "Nog eens.", CASEMANAGER)
+        await routing.service.withdraw(added.id, "Nog eens.", CASEMANAGER)
     uwv_staff = Principal(subject="uwv-1", roles=frozenset({"agency:uwv"}))
     seen = await routing.service.case_referrals(CASE, uwv_staff)
-    assert seen and {r["agency_code"] for r in seen} == {"uwv"}
+    assert seen and {r.agency_code for r in seen} == {"uwv"}
     stranger = Principal(subject="x", roles=frozenset({"operator"}))
     with pytest.raises(Forbidden):
         await routing.service.case_referrals(CASE, stranger)
     with pytest.raises(Forbidden):
-        await routing.service.nudge(added["id"], uwv_staff)
+        await routing.service.nudge(added.id, uwv_staff)
     offers = [
         v for topic, kind, v in await routing.outbox() if kind.endswith("offered") and v["handover"]
     ]
@@ -365,11 +366,7 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
         shapes = []
         for case_id in ("vp-batch-a0000000000", "vp-batch-b0000000000", "vp-batch-c0000000000"):
             rows = await routing.service.case_referrals(case_id, SUPERVISOR)
-            shapes.append(
-                sorted(
-                    (r["service_id"], r["state"], r["mode"], r["waits_on"] is None) for r in rows
-                )
-            )
+            shapes.append(sorted((r.service_id, r.state, r.mode, r.waits_on is None) for r in rows))
         kinds = sorted(kind for _, kind, _ in await routing.outbox())
         await runtime.engine.dispose()
         return shapes, kinds
