@@ -4,6 +4,7 @@ and tells every agency that had a referral to delete what it holds for it."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +18,29 @@ from voorportaal_routing.domain.rules import IntakeFacts
 from voorportaal_routing.service_layer.common import Context, Staged
 
 log = structlog.get_logger(__name__)
+
+
+async def _forget_story(store: RoutingStore, case_id: str, now: datetime) -> dict[str, list[str]]:
+    """Drop what the case's referrals tell about the citizen; the ids each agency was sent."""
+    referrals = await store.referrals.of_case(case_id)
+    by_agency: dict[str, list[str]] = defaultdict(list)
+    for referral in referrals:
+        if referral.went_out:
+            by_agency[referral.agency_code].append(referral.id)
+        referral.needs = []
+        referral.outcome = None
+        referral.shared_scopes = []
+        # A casemanager's note may name the citizen: the rule stays, its text goes.
+        referral.reasons = [
+            {**r, "nl": "(verwijderd)", "en": "(removed)"} if r["rule"] == "manual" else r
+            for r in referral.reasons
+        ]
+        referral.updated_at = now
+        await store.referrals.save(
+            referral, "needs", "outcome", "shared_scopes", "reasons", "updated_at"
+        )
+    await store.referrals.erase_notes([r.id for r in referrals])
+    return by_agency
 
 
 class Erasure:
@@ -51,24 +75,7 @@ class Erasure:
         await store.cases.save(
             case, "facts", "language", "channels", "buddy_name", "anonymised_at", "updated_at"
         )
-        referrals = await store.referrals.of_case(case_id)
-        by_agency: dict[str, list[str]] = defaultdict(list)
-        for referral in referrals:
-            if referral.went_out:
-                by_agency[referral.agency_code].append(referral.id)
-            referral.needs = []
-            referral.outcome = None
-            referral.shared_scopes = []
-            # A casemanager's note may name the citizen: the rule stays, its text goes.
-            referral.reasons = [
-                {**r, "nl": "(verwijderd)", "en": "(removed)"} if r["rule"] == "manual" else r
-                for r in referral.reasons
-            ]
-            referral.updated_at = now
-            await store.referrals.save(
-                referral, "needs", "outcome", "shared_scopes", "reasons", "updated_at"
-            )
-        await store.referrals.erase_notes([r.id for r in referrals])
+        by_agency = await _forget_story(store, case_id, now)
         staged: Staged = [
             (
                 ctx.new(

@@ -5,6 +5,7 @@ buddy after a decline) follows here too."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -96,6 +97,25 @@ async def change(
         to_state=new_state.value,
         actor=actor.value,
     )
+    staged = _announce(ctx, referral, action, by, incoming, details, now)
+    if new_state is ReferralState.COMPLETED:
+        staged += await release_after(ctx, store, referral, incoming)
+    if new_state is ReferralState.DECLINED:
+        staged += await maybe_buddy(ctx, store, referral.case_id, incoming)
+    return staged
+
+
+def _announce(
+    ctx: Context,
+    referral: Referral,
+    action: ReferralAction,
+    by: str,
+    incoming: Envelope | None,
+    details: dict[str, Any],
+    now: datetime,
+) -> Staged:
+    """The step's event for the case, and `ReferralCancelled` for an agency that had the
+    referral when it is withdrawn or expires."""
     fields: dict[str, Any] = {
         "case_id": referral.case_id,
         "referral_id": referral.id,
@@ -114,11 +134,7 @@ async def change(
             case_id=referral.case_id,
             referral_id=referral.id,
             agency_code=referral.agency_code,
-            state=new_state.value,
+            state=referral.state.value,
         )
         staged.append((ctx.new(cancelled, incoming), referral_topic(referral.agency_code)))
-    if new_state is ReferralState.COMPLETED:
-        staged += await release_after(ctx, store, referral, incoming)
-    if new_state is ReferralState.DECLINED:
-        staged += await maybe_buddy(ctx, store, referral.case_id, incoming)
     return staged
