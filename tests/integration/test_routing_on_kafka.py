@@ -97,6 +97,21 @@ class Live:
         )
         return envelope
 
+    async def consumed(self, envelope: Envelope, wait_s: float = 45) -> None:
+        """Wait until routing applied `envelope` (its inbox has it). Records of one case share
+        a partition, so everything the case had before it was handled by then too: the marker
+        after which a "nothing happened" can be asserted."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            async with self.runtime.sessions() as session:
+                taken = await session.scalar(
+                    select(func.count()).select_from(inbox).where(inbox.c.event_id == envelope.id)
+                )
+            if taken:
+                return
+            await asyncio.sleep(0.3)
+        raise AssertionError(f"routing never consumed {envelope.type} {envelope.id}")
+
     async def wait_on_topic(
         self, topic: str, case_id: str, found: Any, wait_s: float = 45
     ) -> list[Envelope]:
@@ -161,9 +176,10 @@ def new_case() -> str:
 async def test_one_referral_per_chosen_agency_on_its_own_topic(live: Live) -> None:
     case_id = new_case()
     await live.publish(intake(case_id))
-    await live.publish(intake(case_id))  # the same intake again (a new event id): no change
-    rows = await live.referrals(case_id, lambda rows: len(rows) >= 2)
-    await asyncio.sleep(2)
+    again = intake(case_id)  # the same intake again (a new event id): no change
+    await live.publish(again)
+    await live.referrals(case_id, lambda rows: len(rows) >= 2)
+    await live.consumed(again)
     rows = [
         r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
     ]
@@ -226,7 +242,7 @@ async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: 
     await live.publish(good)  # the very same answer again (same event id)
     again = await live.respond(uwv, "accepted")  # sent again by the agency: a new event id
     await live.referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
-    await asyncio.sleep(3)
+    await live.consumed(again)  # the last answer sent: every one before it was handled too
     rows = [
         r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
     ]
