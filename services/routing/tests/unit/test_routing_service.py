@@ -344,6 +344,10 @@ async def test_a_broken_estafette_is_escalated_once(routing: Routing) -> None:
 
 
 async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) -> None:
+    """One path for a new case (issue 14): a batch routes every new case as one intake would,
+    including one awaiting confirmation and one whose amendment arrived first."""
+    cases = [f"vp-batch-{c}0000000000" for c in "abcde"]
+
     async def run(batched: bool, folder: Path) -> tuple[list[Any], list[str]]:
         folder.mkdir()
         settings = RoutingSettings(data_dir=folder, kafka_bootstrap_servers="127.0.0.1:1")
@@ -355,6 +359,13 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
             submitted(case_id="vp-batch-b0000000000", needs=["debts"], share_with=[]),
             submitted(case_id="vp-batch-a0000000000"),  # the same case again, new event id
             submitted(case_id="vp-batch-c0000000000", redzaamheid="niet_redzaam"),
+            submitted(case_id="vp-batch-d0000000000", awaiting_confirmation=True),
+            IntakeAmended(
+                **submitted(case_id="vp-batch-e0000000000", needs=["debts"]).model_dump(),
+                revision=2,
+                changed=["income_loss.debts"],
+                amended_at=MONDAY,
+            ),
         ]
         envelopes = [Envelope(e, source="/test", time=MONDAY) for e in events]
         async with runtime.sessions.begin() as session:
@@ -364,14 +375,18 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
                 for envelope in envelopes:
                     await routing.service.on_intake_submitted(session, envelope)
         shapes = []
-        for case_id in ("vp-batch-a0000000000", "vp-batch-b0000000000", "vp-batch-c0000000000"):
+        for case_id in cases:
             rows = await routing.service.case_referrals(case_id, SUPERVISOR)
             shapes.append(sorted((r.service_id, r.state, r.mode, r.waits_on is None) for r in rows))
         kinds = sorted(kind for _, kind, _ in await routing.outbox())
         await runtime.engine.dispose()
         return shapes, kinds
 
-    assert await run(True, tmp_path / "batched") == await run(False, tmp_path / "single")
+    batched = await run(True, tmp_path / "batched")
+    assert batched == await run(False, tmp_path / "single")
+    shapes = dict(zip(cases, batched[0], strict=True))
+    assert {state for _, state, _, _ in shapes["vp-batch-d0000000000"]} == {"unconfirmed"}
+    assert shapes["vp-batch-e0000000000"], "an amendment of a case routing did not know routes it"
 
 
 # -- agencies' answers: signed over their bytes, applied once, on time ----------------------
