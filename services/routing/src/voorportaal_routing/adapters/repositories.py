@@ -10,7 +10,7 @@ together.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from voorportaal_routing.domain.referral import Case, Referral, Step
 
 _REFERRAL_COLUMNS = tuple(c.name for c in referrals.columns)
 _CASE_COLUMNS = tuple(c.name for c in cases.columns)
+_STEP_FIELDS = tuple(f.name for f in fields(Step))
 
 
 def _referral(row: Mapping[Any, Any]) -> Referral:
@@ -102,7 +103,7 @@ class CaseRepository:
         return set(found.all())
 
     async def add(self, new: Sequence[Case]) -> None:
-        """Store new cases, in one statement."""
+        """Store new cases, in one statement (a batch of intakes: bench/routing.py)."""
         await insert_rows(
             self._session,
             cases,
@@ -148,7 +149,7 @@ class ReferralRepository:
         return [_referral(row) for row in rows.mappings()]
 
     async def add(self, new: Sequence[Referral]) -> None:
-        """Store new referrals, in one statement."""
+        """Store new referrals, in one statement (a batch of intakes: bench/routing.py)."""
         if new:
             await insert_rows(self._session, referrals, [_referral_row(r) for r in new])
 
@@ -200,16 +201,7 @@ class ReferralRepository:
     async def record(self, step: Step) -> None:
         """Add a lifecycle step to the referral's history."""
         await self._session.execute(
-            insert(transitions).values(
-                referral_id=step.referral_id,
-                from_state=step.from_state,
-                to_state=step.to_state,
-                action=step.action,
-                actor=step.actor,
-                by=step.by,
-                note=step.note,
-                at=step.at,
-            )
+            insert(transitions).values({name: getattr(step, name) for name in _STEP_FIELDS})
         )
 
     async def last_agency_action(self, referral_id: str) -> str | None:
@@ -231,19 +223,7 @@ class ReferralRepository:
             .where(transitions.c.referral_id.in_(list(referral_ids)))
             .order_by(transitions.c.id)
         )
-        return [
-            Step(
-                referral_id=r["referral_id"],
-                from_state=r["from_state"],
-                to_state=r["to_state"],
-                action=r["action"],
-                actor=r["actor"],
-                by=r["by"],
-                note=r["note"],
-                at=r["at"],
-            )
-            for r in rows.mappings()
-        ]
+        return [Step(**{name: row[name] for name in _STEP_FIELDS}) for row in rows.mappings()]
 
     async def erase_notes(self, referral_ids: Sequence[str]) -> None:
         """Drop the notes of these referrals' steps (they may name the citizen)."""
@@ -410,12 +390,7 @@ class DirectoryChanges:
         """Record a change."""
         await self._session.execute(
             insert(directory_changes).values(
-                service_id=change.service_id,
-                changes=change.changes,
-                note=change.note,
-                changed_by=change.changed_by,
-                role=change.role,
-                changed_at=change.changed_at,
+                {f.name: getattr(change, f.name) for f in fields(DirectoryChange)}
             )
         )
 

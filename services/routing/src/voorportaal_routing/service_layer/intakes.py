@@ -96,7 +96,8 @@ class Intakes:
         rules = load_rules()
         await seed_grants(ctx, store, fresh)
         grants_by_case = await store.grants.of_cases([e.subject for e in fresh])
-        # Who the citizen is matters only where a grant shares it now (most cases: none).
+        # Who the citizen is matters only where a grant shares it now (most cases: none), so
+        # it is read for those cases only, in one query (bench/routing.py).
         identities = await store.identities.of_cases(
             [
                 case_id
@@ -241,15 +242,7 @@ class Intakes:
         """The routing facts of an intake event, and the case's values from it."""
         event = incoming.data
         assert isinstance(event, IntakeSubmitted | IntakeAmended)
-        facts = IntakeFacts(
-            life_events=tuple(event.life_events),
-            redzaamheid=event.redzaamheid,
-            urgency=event.urgency,
-            needs=tuple(event.needs),
-            risks=tuple(event.risks),
-            municipality_code=event.municipality_code,
-            share_with=tuple(event.share_with),
-        )
+        facts = IntakeFacts.from_submitted(event)
         values = {
             "revision": _revision(incoming),
             "intake_id": event.intake_id,

@@ -27,21 +27,13 @@ def reminder(
     """A reminder on the agency's topic, and `ReferralReminded` for the case."""
     now = ctx.clock.now()
     due = referral.due_at or now
-    to_agency = ReferralReminder(
-        case_id=referral.case_id,
-        referral_id=referral.id,
-        agency_code=referral.agency_code,
-        due_at=due,
-        nudge=nudge,
-    )
-    reminded = ReferralReminded(
-        case_id=referral.case_id,
-        referral_id=referral.id,
-        agency_code=referral.agency_code,
-        by=by,
-        due_at=due,
-        reminded_at=now,
-    )
+    about = {
+        "case_id": referral.case_id,
+        "referral_id": referral.id,
+        "agency_code": referral.agency_code,
+    }
+    to_agency = ReferralReminder(**about, due_at=due, nudge=nudge)
+    reminded = ReferralReminded(**about, by=by, due_at=due, reminded_at=now)
     return [
         (ctx.new(to_agency, incoming), referral_topic(referral.agency_code)),
         (ctx.new(reminded, incoming), None),

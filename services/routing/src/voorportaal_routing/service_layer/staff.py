@@ -199,37 +199,16 @@ class StaffActions:
         return decision
 
 
+_AS_STORED = tuple(name for name in ReferralOut.model_fields if name not in ("overdue", "history"))
+"""The answer's fields that are the referral's own."""
+
+
 def referral_out(referral: Referral, history: list[Step] | None = None) -> ReferralOut:
     """A referral as staff, the agency and the citizen see it."""
     return ReferralOut(
-        id=referral.id,
-        case_id=referral.case_id,
-        service_id=referral.service_id,
-        agency_code=referral.agency_code,
-        state=referral.state.value,
-        mode=referral.mode.value,
-        urgent=referral.urgent,
-        reasons=referral.reasons,
-        needs=referral.needs,
-        waits_on=referral.waits_on,
-        issued_at=referral.issued_at,
-        remind_at=referral.remind_at,
-        due_at=referral.due_at,
-        expires_at=referral.expires_at,
+        **{name: getattr(referral, name) for name in _AS_STORED},
         overdue=SlaAction.OVERDUE.value in (referral.sla_done or []),
-        decline_reason=referral.decline_reason,
-        outcome=referral.outcome,
-        manual_by=referral.manual_by,
         history=[
-            TransitionOut(
-                from_state=h.from_state,
-                to_state=h.to_state,
-                action=h.action,
-                actor=h.actor,
-                by=h.by,
-                note=h.note,
-                at=h.at,
-            )
-            for h in history or []
+            TransitionOut.model_validate(step, from_attributes=True) for step in history or []
         ],
     )

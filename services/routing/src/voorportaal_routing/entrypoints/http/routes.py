@@ -106,14 +106,8 @@ class DirectoryController(Controller):
         if not principal.is_staff:
             raise NotAuthorizedException("staff only")
         return [
-            ServiceChangeOut(
-                changes=c.changes,
-                note=c.note,
-                changed_by=c.changed_by,
-                role=c.role,
-                changed_at=c.changed_at,
-            )
-            for c in await directory.history(service_id)
+            ServiceChangeOut.model_validate(change, from_attributes=True)
+            for change in await directory.history(service_id)
         ]
 
 
