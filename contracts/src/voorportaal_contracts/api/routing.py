@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_serializer
 
 
 class ReasonOut(BaseModel):
@@ -63,3 +63,8 @@ class ServiceChangeOut(BaseModel):
     changed_by: str
     role: str
     changed_at: datetime
+
+    @field_serializer("changed_at", when_used="json")
+    def _offset_form(self, changed_at: datetime) -> str:
+        """`+00:00`, as this answer has always written the moment (not `Z`)."""
+        return changed_at.isoformat()

@@ -55,6 +55,7 @@ def test_only_supervisors_and_operators_change_the_directory_with_history(api: A
     ).json()
     assert [h["changes"] for h in history] == [{"response_norm_working_days": 3}]
     assert history[0]["role"] == "supervisor" and history[0]["note"]
+    assert history[0]["changed_at"].endswith("+00:00"), "the moment as this answer always wrote it"
 
 
 @pytest.mark.parametrize(
