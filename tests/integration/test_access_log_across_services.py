@@ -196,7 +196,8 @@ async def test_a_read_of_referrals_in_routing_is_in_the_citizens_access_log(suit
             if (await routing.access.get(session, case_id)).owner_id != OWNER.subject:
                 return None
         try:
-            rows: list[dict[str, Any]] = await routing.case_referrals(case_id, OWNER)
+            found = await routing.case_referrals(case_id, OWNER)
+            rows = [r.model_dump() for r in found]
         except NotFound:
             return None  # the intake is not routed yet (the read is audited all the same)
         return rows

@@ -70,7 +70,8 @@ class Live:
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             try:
-                rows = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
+                found = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
+                rows = [r.model_dump() for r in found]
             except Exception:  # noqa: BLE001 - not there yet
                 rows = []
             if rows and until(rows):
@@ -95,6 +96,21 @@ class Live:
             record.topic, record.value, key=record.key, headers=list(record.headers)
         )
         return envelope
+
+    async def consumed(self, envelope: Envelope, wait_s: float = 45) -> None:
+        """Wait until routing applied `envelope` (its inbox has it). Records of one case share
+        a partition, so everything the case had before it was handled by then too: the marker
+        after which a "nothing happened" can be asserted."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            async with self.runtime.sessions() as session:
+                taken = await session.scalar(
+                    select(func.count()).select_from(inbox).where(inbox.c.event_id == envelope.id)
+                )
+            if taken:
+                return
+            await asyncio.sleep(0.3)
+        raise AssertionError(f"routing never consumed {envelope.type} {envelope.id}")
 
     async def wait_on_topic(
         self, topic: str, case_id: str, found: Any, wait_s: float = 45
@@ -160,10 +176,13 @@ def new_case() -> str:
 async def test_one_referral_per_chosen_agency_on_its_own_topic(live: Live) -> None:
     case_id = new_case()
     await live.publish(intake(case_id))
-    await live.publish(intake(case_id))  # the same intake again (a new event id): no change
-    rows = await live.referrals(case_id, lambda rows: len(rows) >= 2)
-    await asyncio.sleep(2)
-    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    again = intake(case_id)  # the same intake again (a new event id): no change
+    await live.publish(again)
+    await live.referrals(case_id, lambda rows: len(rows) >= 2)
+    await live.consumed(again)
+    rows = [
+        r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    ]
     assert len({r["service_id"] for r in rows}) == len(rows), "one referral per service"
     sent = [r for r in rows if r["state"] == "issued" and r["mode"] != "self_contact"]
     for agency in {r["agency_code"] for r in sent}:
@@ -223,8 +242,10 @@ async def test_bad_answers_are_dead_lettered_and_a_duplicate_applies_once(live: 
     await live.publish(good)  # the very same answer again (same event id)
     again = await live.respond(uwv, "accepted")  # sent again by the agency: a new event id
     await live.referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows))
-    await asyncio.sleep(3)
-    rows = await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    await live.consumed(again)  # the last answer sent: every one before it was handled too
+    rows = [
+        r.model_dump() for r in await live.runtime.state["routing"].case_referrals(case_id, STAFF)
+    ]
     after = {r["id"]: r for r in rows}
     assert after[uwv["id"]]["state"] == "accepted"
     assert [h["to_state"] for h in after[uwv["id"]]["history"]] == ["accepted"]
@@ -381,9 +402,10 @@ async def test_a_revoked_consent_stops_every_identity_handover_and_a_later_grant
     await live.referrals(
         case_id, lambda rows: next(r for r in rows if r["id"] == held["id"])["state"] == "issued"
     )
-    manual = await live.runtime.state["routing"].add_referral(
+    added = await live.runtime.state["routing"].add_referral(
         case_id, "uwv_werk", "Werk zoeken met het UWV.", STAFF
     )
+    manual = added.model_dump()
     released = await live.wait_on_topic(
         f"referrals.{held['agency_code']}", case_id, lambda events: offered(events, held["id"])
     )

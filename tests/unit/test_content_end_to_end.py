@@ -32,7 +32,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_routing.app import definition
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
 from voorportaal_routing.settings import RoutingSettings
 
 TODAY = date(2026, 12, 7)
@@ -88,8 +88,8 @@ class Routing:
             )
         rows = await self.service.case_referrals(CASE, STAFF)
         return Planned(
-            rules={rule for r in rows for rule in r["rule_ids"]},
-            services={r["service_id"] for r in rows},
+            rules={reason.rule for r in rows for reason in r.reasons},
+            services={r.service_id for r in rows},
         )
 
 
@@ -142,9 +142,9 @@ async def test_ww_too_low_goes_to_the_uwv_top_up_and_only_then_to_bijstand(
     )
     assert {"job_loss_top_up", "job_loss_bijstand_after_top_up"} <= planned.rules
     rows = await routing.service.case_referrals(CASE, STAFF)
-    bijstand = next(r for r in rows if r["service_id"] == "gemeente_aanvullende_bijstand")
-    ww = next(r for r in rows if r["service_id"] == "uwv_ww")
-    assert bijstand["waits_on"] == ww["id"]
+    bijstand = next(r for r in rows if r.service_id == "gemeente_aanvullende_bijstand")
+    ww = next(r for r in rows if r.service_id == "uwv_ww")
+    assert bijstand.waits_on == ww.id
 
 
 async def test_self_employed_losing_all_income_gets_bbz_at_the_gemeente_and_no_ww(

@@ -16,7 +16,7 @@ from voorportaal_routing.entrypoints.http.routes import (
 )
 from voorportaal_routing.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_routing.service_layer.directory import DirectoryService
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
 from voorportaal_routing.settings import RoutingSettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"

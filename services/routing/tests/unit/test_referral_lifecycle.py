@@ -14,6 +14,8 @@ from voorportaal_routing.domain.lifecycle import (
     ACTION_FOR_RESPONSE,
     ALLOWED,
     FINAL_STATES,
+    OPEN_STATES,
+    PLANNED_STATES,
     ActorKind,
     InvalidTransition,
     ReferralAction,
@@ -42,6 +44,12 @@ EXPECTED: dict[tuple[ReferralState, ReferralAction], tuple[ReferralState, ActorK
     (S.IN_PROGRESS, A.WITHDRAW): (S.WITHDRAWN, VOORPORTAAL),
     (S.ISSUED, A.EXPIRE): (S.EXPIRED, SYSTEM),
     (S.RECEIVED, A.EXPIRE): (S.EXPIRED, SYSTEM),
+    # Planned, not sent yet: the citizen's confirmation and the estafette move them.
+    (S.UNCONFIRMED, A.CONFIRM): (S.ISSUED, VOORPORTAAL),
+    (S.UNCONFIRMED, A.HOLD): (S.HELD, VOORPORTAAL),
+    (S.HELD, A.RELEASE): (S.ISSUED, VOORPORTAAL),
+    (S.UNCONFIRMED, A.WITHDRAW): (S.WITHDRAWN, VOORPORTAAL),
+    (S.HELD, A.WITHDRAW): (S.WITHDRAWN, VOORPORTAAL),
 }
 
 DETAILS: dict[ReferralAction, dict[str, Any]] = {
@@ -74,6 +82,17 @@ def test_every_state_and_action_pair(state: ReferralState, action: ReferralActio
     for other in set(ActorKind) - {actor}:
         with pytest.raises(InvalidTransition, match=f"only the {actor.value} may"):
             transition(state, action, other, **details)
+
+
+def test_planned_referrals_are_neither_open_nor_final_and_the_agency_cannot_move_them() -> None:
+    assert {S.UNCONFIRMED, S.HELD} == PLANNED_STATES
+    assert not PLANNED_STATES & (OPEN_STATES | FINAL_STATES)
+    assert {S.ISSUED, S.RECEIVED, S.ACCEPTED, S.IN_PROGRESS} == OPEN_STATES
+    for state, action in product(PLANNED_STATES, ReferralAction):
+        with pytest.raises(InvalidTransition):
+            transition(state, action, AGENCY, **DETAILS.get(action, {}))
+    with pytest.raises(InvalidTransition, match="from held only release, withdraw is possible"):
+        transition(S.HELD, A.ACCEPT, AGENCY)
 
 
 def test_refusals_say_what_is_possible_instead() -> None:
@@ -128,6 +147,7 @@ def test_every_agency_response_maps_to_an_action_it_may_take() -> None:
 
 
 @given(
+    st.sampled_from([S.UNCONFIRMED, S.HELD, S.ISSUED]),
     st.lists(
         st.tuples(
             st.sampled_from(list(ReferralAction)),
@@ -135,12 +155,12 @@ def test_every_agency_response_maps_to_an_action_it_may_take() -> None:
             st.booleans(),
         ),
         max_size=30,
-    )
+    ),
 )
 def test_random_histories_stay_in_known_states_and_endings_are_stable(
-    steps: list[tuple[ReferralAction, ActorKind, bool]],
+    start: ReferralState, steps: list[tuple[ReferralAction, ActorKind, bool]]
 ) -> None:
-    state = S.ISSUED
+    state = start
     for action, actor, with_details in steps:
         details = DETAILS.get(action, {}) if with_details else {}
         before = state
@@ -153,6 +173,8 @@ def test_random_histories_stay_in_known_states_and_endings_are_stable(
         assert EXPECTED[(before, action)] == (state, actor)
         if before in FINAL_STATES:
             pytest.fail(f"left final state {before}")
+        if state in PLANNED_STATES:
+            assert before in PLANNED_STATES, f"{before} went back to planning"
     if state in FINAL_STATES:
         for action, actor in product(ReferralAction, ActorKind):
             with pytest.raises(InvalidTransition):

@@ -55,6 +55,7 @@ def test_only_supervisors_and_operators_change_the_directory_with_history(api: A
     ).json()
     assert [h["changes"] for h in history] == [{"response_norm_working_days": 3}]
     assert history[0]["role"] == "supervisor" and history[0]["note"]
+    assert history[0]["changed_at"].endswith("+00:00"), "the moment as this answer always wrote it"
 
 
 @pytest.mark.parametrize(
@@ -102,3 +103,35 @@ def test_referral_routes_need_a_token_and_the_right_role(api: Any) -> None:
         headers=bearer(settings, "supervisor"),
     )
     assert added.status_code == 404  # routing does not know the case
+
+
+def test_every_answer_is_described_by_its_typed_model_in_the_openapi_document(api: Any) -> None:
+    """Issue 14: each route answers with one typed model, so the OpenAPI document names it
+    (the agency's AsyncAPI page is a document of its own, and health routes are the kit's)."""
+    client, _ = api
+    doc = client.get("/schema/openapi.json").json()
+    untyped = {"/health", "/ready", "/metrics", "/agencies/{code}/asyncapi.json"}
+    expected = {
+        ("get", "/directory"): "Directory",
+        ("get", "/directory/services/{service_id}"): "Service",
+        ("put", "/directory/services/{service_id}/settings"): "Service",
+        ("get", "/directory/services/{service_id}/history"): "ServiceChangeOut",
+        ("get", "/cases/{case_id}/referrals"): "ReferralOut",
+        ("post", "/cases/{case_id}/referrals"): "ReferralOut",
+        ("post", "/referrals/{referral_id}/withdraw"): "ReferralOut",
+    }
+    found = {}
+    for path, operations in doc["paths"].items():
+        if path in untyped:
+            continue
+        for method, operation in operations.items():
+            answer = next(r for code, r in operation["responses"].items() if code.startswith("2"))
+            schema = answer.get("content", {}).get("application/json", {}).get("schema")
+            if schema is None:
+                continue  # 204: no body
+            schema = schema.get("items", schema)
+            found[(method, path)] = schema["$ref"].rsplit("/", 1)[-1]
+    assert found == expected
+    referral = doc["components"]["schemas"]["ReferralOut"]["properties"]
+    assert referral["reasons"]["items"]["$ref"].endswith("/ReasonOut")
+    assert referral["history"]["items"]["$ref"].endswith("/TransitionOut")

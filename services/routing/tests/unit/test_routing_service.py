@@ -42,7 +42,7 @@ from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import Conflict, Forbidden, PermanentError
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_routing.app import definition
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
 from voorportaal_routing.settings import RoutingSettings
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -98,7 +98,8 @@ class Routing:
         return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
 
     async def referrals(self) -> list[dict[str, Any]]:
-        return await self.service.case_referrals(CASE, SUPERVISOR)
+        """The case's referrals as the route answers them."""
+        return [r.model_dump() for r in await self.service.case_referrals(CASE, SUPERVISOR)]
 
 
 @pytest.fixture
@@ -286,22 +287,22 @@ async def test_staff_actions_and_who_sees_what(routing: Routing) -> None:
         )
     )
     added = await routing.service.add_referral(CASE, "svb_aow", "Ook AOW nagaan.", CASEMANAGER)
-    assert added["manual_by"] == "cm-1"
+    assert added.manual_by == "cm-1"
     with pytest.raises(Conflict):
         await routing.service.add_referral(CASE, "svb_aow", "Nog eens.", CASEMANAGER)
-    await routing.service.nudge(added["id"], CASEMANAGER)
-    withdrawn = await routing.service.withdraw(added["id"], "Toch niet nodig.", CASEMANAGER)
-    assert withdrawn["state"] == "withdrawn"
+    await routing.service.nudge(added.id, CASEMANAGER)
+    withdrawn = await routing.service.withdraw(added.id, "Toch niet nodig.", CASEMANAGER)
+    assert withdrawn.state == "withdrawn"
     with pytest.raises(Conflict):
-        await routing.service.withdraw(added["id"], "Nog eens.", CASEMANAGER)
+        await routing.service.withdraw(added.id, "Nog eens.", CASEMANAGER)
     uwv_staff = Principal(subject="uwv-1", roles=frozenset({"agency:uwv"}))
     seen = await routing.service.case_referrals(CASE, uwv_staff)
-    assert seen and {r["agency_code"] for r in seen} == {"uwv"}
+    assert seen and {r.agency_code for r in seen} == {"uwv"}
     stranger = Principal(subject="x", roles=frozenset({"operator"}))
     with pytest.raises(Forbidden):
         await routing.service.case_referrals(CASE, stranger)
     with pytest.raises(Forbidden):
-        await routing.service.nudge(added["id"], uwv_staff)
+        await routing.service.nudge(added.id, uwv_staff)
     offers = [
         v for topic, kind, v in await routing.outbox() if kind.endswith("offered") and v["handover"]
     ]
@@ -343,6 +344,10 @@ async def test_a_broken_estafette_is_escalated_once(routing: Routing) -> None:
 
 
 async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) -> None:
+    """One path for a new case (issue 14): a batch routes every new case as one intake would,
+    including one awaiting confirmation and one whose amendment arrived first."""
+    cases = [f"vp-batch-{c}0000000000" for c in "abcde"]
+
     async def run(batched: bool, folder: Path) -> tuple[list[Any], list[str]]:
         folder.mkdir()
         settings = RoutingSettings(data_dir=folder, kafka_bootstrap_servers="127.0.0.1:1")
@@ -354,6 +359,13 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
             submitted(case_id="vp-batch-b0000000000", needs=["debts"], share_with=[]),
             submitted(case_id="vp-batch-a0000000000"),  # the same case again, new event id
             submitted(case_id="vp-batch-c0000000000", redzaamheid="niet_redzaam"),
+            submitted(case_id="vp-batch-d0000000000", awaiting_confirmation=True),
+            IntakeAmended(
+                **submitted(case_id="vp-batch-e0000000000", needs=["debts"]).model_dump(),
+                revision=2,
+                changed=["income_loss.debts"],
+                amended_at=MONDAY,
+            ),
         ]
         envelopes = [Envelope(e, source="/test", time=MONDAY) for e in events]
         async with runtime.sessions.begin() as session:
@@ -363,18 +375,18 @@ async def test_a_batch_of_intakes_routes_the_same_as_one_by_one(tmp_path: Path) 
                 for envelope in envelopes:
                     await routing.service.on_intake_submitted(session, envelope)
         shapes = []
-        for case_id in ("vp-batch-a0000000000", "vp-batch-b0000000000", "vp-batch-c0000000000"):
+        for case_id in cases:
             rows = await routing.service.case_referrals(case_id, SUPERVISOR)
-            shapes.append(
-                sorted(
-                    (r["service_id"], r["state"], r["mode"], r["waits_on"] is None) for r in rows
-                )
-            )
+            shapes.append(sorted((r.service_id, r.state, r.mode, r.waits_on is None) for r in rows))
         kinds = sorted(kind for _, kind, _ in await routing.outbox())
         await runtime.engine.dispose()
         return shapes, kinds
 
-    assert await run(True, tmp_path / "batched") == await run(False, tmp_path / "single")
+    batched = await run(True, tmp_path / "batched")
+    assert batched == await run(False, tmp_path / "single")
+    shapes = dict(zip(cases, batched[0], strict=True))
+    assert {state for _, state, _, _ in shapes["vp-batch-d0000000000"]} == {"unconfirmed"}
+    assert shapes["vp-batch-e0000000000"], "an amendment of a case routing did not know routes it"
 
 
 # -- agencies' answers: signed over their bytes, applied once, on time ----------------------

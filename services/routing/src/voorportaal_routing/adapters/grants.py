@@ -73,7 +73,8 @@ async def put(
 
 async def seed(session: AsyncSession, seeds: Sequence[Mapping[str, Any]], now: datetime) -> None:
     """Store the intake's grants that are not known yet, in one statement (the intake path
-    is the busy one); a grant of which only the revocation is known gets its terms."""
+    is the busy one: bench/routing.py); a grant of which only the revocation is known gets
+    its terms."""
     if not seeds:
         return
     by_ids = {(s["case_id"], s["grant_id"]): s for s in seeds}

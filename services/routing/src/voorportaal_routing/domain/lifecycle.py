@@ -1,6 +1,10 @@
 """The referral lifecycle: one transition table, and `transition` to apply it.
 
 ```
+unconfirmed ──confirm──▶ issued          (the citizen confirmed the intake)
+     └─────────hold────▶ held ──release──▶ issued   (estafette: the step it waits on is done)
+unconfirmed | held ──▶ withdrawn (by the voorportaal)
+
 issued ──▶ received ──▶ accepted ──▶ in_progress ──▶ completed(outcome)
    │           │            │              └───────▶ returned
    │           │            ├──────────────────────▶ completed(outcome) | returned
@@ -8,10 +12,12 @@ issued ──▶ received ──▶ accepted ──▶ in_progress ──▶ com
    └── any state that is not final ──▶ withdrawn (by the voorportaal)
 ```
 
-The agency moves its own referral (receive, accept, decline, start, complete, return); the
-voorportaal (a casemanager, or routing on the citizen's behalf) withdraws it; the system (the
-SLA clock) lets it expire. A final state accepts nothing. A refused transition raises
-`InvalidTransition` and changes nothing; the caller logs it.
+`unconfirmed` and `held` are planned: nothing went to the agency yet and no clock runs; the
+voorportaal confirms, holds and releases them. The agency moves its own referral (receive,
+accept, decline, start, complete, return); the voorportaal (a casemanager, or routing on the
+citizen's behalf) withdraws it; the system (the SLA clock) lets it expire. A final state
+accepts nothing. A refused transition raises `InvalidTransition` and changes nothing; the
+caller logs it.
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ from voorportaal_contracts.types import DeclineReason, ReferralResponseKind
 class ReferralState(StrEnum):
     """Where a referral is in its lifecycle."""
 
+    UNCONFIRMED = "unconfirmed"
+    """Planned for an intake awaiting the citizen's confirmation: not sent, no clock."""
+    HELD = "held"
+    """Planned, waiting on another referral (estafette): not sent, no clock."""
     ISSUED = "issued"
     RECEIVED = "received"
     ACCEPTED = "accepted"
@@ -50,6 +60,9 @@ class ReferralAction(StrEnum):
     RETURN = "return"
     WITHDRAW = "withdraw"
     EXPIRE = "expire"
+    CONFIRM = "confirm"
+    HOLD = "hold"
+    RELEASE = "release"
 
 
 class ActorKind(StrEnum):
@@ -68,8 +81,11 @@ S = ReferralState
 FINAL_STATES: Final = frozenset({S.DECLINED, S.COMPLETED, S.RETURNED, S.WITHDRAWN, S.EXPIRED})
 """States a referral never leaves."""
 
-OPEN_STATES: Final = frozenset(set(S) - FINAL_STATES)
-"""States in which a referral can still move."""
+PLANNED_STATES: Final = frozenset({S.UNCONFIRMED, S.HELD})
+"""States of a referral that has not gone out yet (no agency knows it, no clock runs)."""
+
+OPEN_STATES: Final = frozenset(set(S) - FINAL_STATES - PLANNED_STATES)
+"""States of a referral that went out and can still move."""
 
 AWAITING_ANSWER: Final = frozenset({S.ISSUED, S.RECEIVED})
 """States in which the agency still owes an answer (accept or decline): the SLA clock runs."""
@@ -89,6 +105,7 @@ class Transition:
 
 
 _AGENCY = frozenset({ActorKind.AGENCY})
+_VOORPORTAAL = frozenset({ActorKind.VOORPORTAAL})
 
 TRANSITIONS: Final[Mapping[ReferralAction, Transition]] = MappingProxyType(
     {
@@ -115,14 +132,17 @@ TRANSITIONS: Final[Mapping[ReferralAction, Transition]] = MappingProxyType(
             optional=frozenset({"note"}),
         ),
         ReferralAction.WITHDRAW: Transition(
-            OPEN_STATES,
+            OPEN_STATES | PLANNED_STATES,
             S.WITHDRAWN,
-            frozenset({ActorKind.VOORPORTAAL}),
+            _VOORPORTAAL,
             optional=frozenset({"note"}),
         ),
         ReferralAction.EXPIRE: Transition(
             frozenset({S.ISSUED, S.RECEIVED}), S.EXPIRED, frozenset({ActorKind.SYSTEM})
         ),
+        ReferralAction.CONFIRM: Transition(frozenset({S.UNCONFIRMED}), S.ISSUED, _VOORPORTAAL),
+        ReferralAction.HOLD: Transition(frozenset({S.UNCONFIRMED}), S.HELD, _VOORPORTAAL),
+        ReferralAction.RELEASE: Transition(frozenset({S.HELD}), S.ISSUED, _VOORPORTAAL),
     }
 )
 """The one transition table of the referral lifecycle."""

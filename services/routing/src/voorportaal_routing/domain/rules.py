@@ -30,7 +30,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from voorportaal_contracts.events.intake import IntakeSubmitted
+from voorportaal_contracts.events.intake import IntakeAmended, IntakeSubmitted
 from voorportaal_contracts.types import LifeEvent, Redzaamheid, Urgency
 from voorportaal_routing.domain.directory import (
     Directory,
@@ -153,8 +153,8 @@ class IntakeFacts(_Strict):
     """Agency codes the citizen agreed may receive the story so far."""
 
     @classmethod
-    def from_submitted(cls, event: IntakeSubmitted) -> IntakeFacts:
-        """The facts of an `IntakeSubmitted` event."""
+    def from_submitted(cls, event: IntakeSubmitted | IntakeAmended) -> IntakeFacts:
+        """The facts of an `IntakeSubmitted` event (or an amendment's, which replace them)."""
         return cls(
             life_events=tuple(event.life_events),
             redzaamheid=event.redzaamheid,

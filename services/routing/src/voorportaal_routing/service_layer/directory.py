@@ -7,18 +7,15 @@ result is checked by the same validator as the data file, so a change can never 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import Forbidden, NotFound, ServiceError
 from voorportaal_routing.adapters.data_files import load_directory
-from voorportaal_routing.adapters.orm import directory_changes
+from voorportaal_routing.adapters.repositories import DirectoryChange, RoutingStore
 from voorportaal_routing.domain.directory import Directory, problems
 
 EDITABLE = frozenset(
@@ -35,27 +32,15 @@ EDITABLE = frozenset(
 EDITORS = ("supervisor", "operator")
 
 
-@dataclass(frozen=True)
-class Change:
-    """One recorded change of a service."""
-
-    service_id: str
-    changes: dict[str, Any]
-    note: str
-    changed_by: str
-    role: str
-    changed_at: datetime
-
-
-async def current_directory(session: AsyncSession) -> Directory:
+async def current_directory(store: RoutingStore) -> Directory:
     """The data file's directory with every recorded change applied, in order."""
     base = load_directory()
-    rows = (await session.execute(select(directory_changes).order_by(directory_changes.c.id))).all()
-    if not rows:
+    recorded = await store.directory_changes.all()
+    if not recorded:
         return base
     merged: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        merged.setdefault(row.service_id, {}).update(row.changes)
+    for change in recorded:
+        merged[change.service_id] = {**merged.get(change.service_id, {}), **change.changes}
     return _with(base, merged)
 
 
@@ -76,7 +61,7 @@ class DirectoryService:
     async def directory(self) -> Directory:
         """The directory as it stands now."""
         async with self._sessions() as session:
-            return await current_directory(session)
+            return await current_directory(RoutingStore(session))
 
     async def change(
         self, service_id: str, changes: dict[str, Any], note: str, actor: Principal
@@ -92,7 +77,8 @@ class DirectoryService:
         if not changes:
             raise ServiceError("Nothing to change.", field="changes")
         async with self._sessions.begin() as session:
-            directory = await current_directory(session)
+            store = RoutingStore(session)
+            directory = await current_directory(store)
             try:
                 directory.service(service_id)
             except KeyError:
@@ -105,8 +91,8 @@ class DirectoryService:
             if found:
                 raise ServiceError("; ".join(found), field="changes")
             role = next(r for r in EDITORS if actor.has_role(r))
-            await session.execute(
-                insert(directory_changes).values(
+            await store.directory_changes.add(
+                DirectoryChange(
                     service_id=service_id,
                     changes=changes,
                     note=note,
@@ -117,20 +103,10 @@ class DirectoryService:
             )
         return changed
 
-    async def history(self, service_id: str) -> list[Change]:
+    async def history(self, service_id: str) -> list[DirectoryChange]:
         """Every recorded change of a service, oldest first."""
         async with self._sessions() as session:
-            rows = (
-                await session.execute(
-                    select(directory_changes)
-                    .where(directory_changes.c.service_id == service_id)
-                    .order_by(directory_changes.c.id)
-                )
-            ).all()
-        return [
-            Change(r.service_id, r.changes, r.note, r.changed_by, r.role, r.changed_at)
-            for r in rows
-        ]
+            return await RoutingStore(session).directory_changes.of_service(service_id)
 
 
 def _first_error(exc: ValueError) -> str:

@@ -3,20 +3,23 @@ Translation only: rules live in the service layer."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post, put
+from litestar import Controller, get, post, put
 from litestar.datastructures import State
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import FromPath, JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, Field
 
+from voorportaal_contracts.api.routing import ReferralOut, ServiceChangeOut
 from voorportaal_contracts.asyncapi import agency_document
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import NotFound
+from voorportaal_routing.domain.directory import Directory, Service
 from voorportaal_routing.service_layer.directory import DirectoryService
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
+from voorportaal_routing.service_layer.staff import StaffActions
 
 Code = Annotated[str, PathParameter(max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$")]
 
@@ -45,63 +48,14 @@ class AddReferralIn(_In):
     note: str = Field(min_length=3, max_length=500)
 
 
-class TransitionOut(BaseModel):
-    """One step in a referral's history."""
-
-    from_state: str
-    to_state: str
-    action: str
-    actor: str
-    by: str
-    note: str | None
-    at: datetime
-
-
-class ReferralOut(BaseModel):
-    """A referral as staff, the agency and the citizen see it."""
-
-    id: str
-    case_id: str
-    service_id: str
-    agency_code: str
-    state: str
-    mode: str
-    urgent: bool
-    reasons: list[dict[str, str]]
-    needs: list[str]
-    waits_on: str | None
-    issued_at: datetime | None
-    remind_at: datetime | None
-    due_at: datetime | None
-    expires_at: datetime | None
-    overdue: bool
-    decline_reason: str | None
-    outcome: str | None
-    manual_by: str | None
-    history: list[TransitionOut] = Field(default_factory=list)
-
-
-def _referral(row: dict[str, Any]) -> ReferralOut:
-    return ReferralOut(
-        **{k: row[k] for k in ReferralOut.model_fields if k not in ("overdue", "history")},
-        overdue="overdue" in (row.get("sla_done") or []),
-        history=[TransitionOut(**h) for h in row.get("history", [])],
-    )
-
-
-def _actor(request: Request[Any, Any, Any]) -> Principal:
-    principal = request.scope.get("user")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("a bearer token is required")
-    return principal
-
-
-def _routing(state: State) -> RoutingService:
-    service: RoutingService = state["routing"]
-    return service
+def _staff(state: State) -> StaffActions:
+    """The referral routes' use cases, as the composition root built them."""
+    routing: RoutingService = state["routing"]
+    return routing.staff
 
 
 def _directory(state: State) -> DirectoryService:
+    """The directory's use cases, as the composition root built them."""
     service: DirectoryService = state["directory"]
     return service
 
@@ -111,52 +65,49 @@ class DirectoryController(Controller):
 
     path = "/directory"
     tags = ["directory"]
+    dependencies = {"directory": Provide(_directory, sync_to_thread=False)}
 
     @get("/", operation_id="getDirectory")
-    async def get_directory(self, state: State) -> dict[str, Any]:
+    async def get_directory(self, directory: NamedDependency[DirectoryService]) -> Directory:
         """Organizations and their services, as they stand (data file plus recorded changes)."""
-        directory = await _directory(state).directory()
-        return directory.model_dump(mode="json")
+        return await directory.directory()
 
     @get("/services/{service_id:str}", operation_id="getService")
-    async def get_service(self, state: State, service_id: FromPath[str]) -> dict[str, Any]:
+    async def get_service(
+        self, directory: NamedDependency[DirectoryService], service_id: FromPath[str]
+    ) -> Service:
         """One service with its referral norms."""
-        directory = await _directory(state).directory()
+        current = await directory.directory()
         try:
-            return directory.service(service_id).model_dump(mode="json")
+            return current.service(service_id)
         except KeyError:
             raise NotFound(f"No service {service_id!r}.") from None
 
     @put("/services/{service_id:str}/settings", operation_id="changeService")
     async def change_service(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        directory: NamedDependency[DirectoryService],
+        principal: NamedDependency[Principal],
         service_id: FromPath[str],
         data: JSONBody[ServiceChangeIn],
-    ) -> dict[str, Any]:
+    ) -> Service:
         """Change a service's referral settings (supervisor, operator); kept in its history."""
-        directory = await _directory(state).change(
-            service_id, data.changes, data.note, _actor(request)
-        )
-        return directory.service(service_id).model_dump(mode="json")
+        changed = await directory.change(service_id, data.changes, data.note, principal)
+        return changed.service(service_id)
 
     @get("/services/{service_id:str}/history", operation_id="serviceHistory")
     async def history(
-        self, request: Request[Any, Any, Any], state: State, service_id: FromPath[str]
-    ) -> list[dict[str, Any]]:
+        self,
+        directory: NamedDependency[DirectoryService],
+        principal: NamedDependency[Principal],
+        service_id: FromPath[str],
+    ) -> list[ServiceChangeOut]:
         """Every change of a service: what, who, when and why (staff only)."""
-        if not _actor(request).is_staff:
+        if not principal.is_staff:
             raise NotAuthorizedException("staff only")
         return [
-            {
-                "changes": c.changes,
-                "note": c.note,
-                "changed_by": c.changed_by,
-                "role": c.role,
-                "changed_at": c.changed_at.isoformat(),
-            }
-            for c in await _directory(state).history(service_id)
+            ServiceChangeOut.model_validate(change, from_attributes=True)
+            for change in await directory.history(service_id)
         ]
 
 
@@ -165,13 +116,16 @@ class AgencyController(Controller):
 
     path = "/agencies"
     tags = ["agencies"]
+    dependencies = {"directory": Provide(_directory, sync_to_thread=False)}
 
     @get("/{code:str}/asyncapi.json", operation_id="agencyAsyncApi")
-    async def asyncapi(self, state: State, code: Code) -> dict[str, Any]:
+    async def asyncapi(
+        self, directory: NamedDependency[DirectoryService], code: Code
+    ) -> dict[str, Any]:
         """The AsyncAPI document of one agency: its referral topic and the responses topic."""
-        directory = await _directory(state).directory()
+        current = await directory.directory()
         try:
-            directory.organization(code)
+            current.organization(code)
         except KeyError:
             raise NotFound(f"No agency {code!r}.") from None
         return agency_document(code)
@@ -181,42 +135,46 @@ class ReferralController(Controller):
     """Referrals per case, and what a casemanager does with them."""
 
     tags = ["referrals"]
+    dependencies = {"staff": Provide(_staff, sync_to_thread=False)}
 
     @get("/cases/{case_id:str}/referrals", operation_id="caseReferrals")
     async def case_referrals(
-        self, request: Request[Any, Any, Any], state: State, case_id: Code
+        self,
+        staff: NamedDependency[StaffActions],
+        principal: NamedDependency[Principal],
+        case_id: Code,
     ) -> list[ReferralOut]:
         """The referrals of a case with their history (staff, the agency its own, the citizen)."""
-        rows = await _routing(state).case_referrals(case_id, _actor(request))
-        return [_referral(r) for r in rows]
+        return await staff.case_referrals(case_id, principal)
 
     @post("/cases/{case_id:str}/referrals", operation_id="addReferral", status_code=201)
     async def add_referral(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        staff: NamedDependency[StaffActions],
+        principal: NamedDependency[Principal],
         case_id: Code,
         data: JSONBody[AddReferralIn],
     ) -> ReferralOut:
         """Refer the case to another service by hand (casemanager, supervisor)."""
-        row = await _routing(state).add_referral(
-            case_id, data.service_id, data.note, _actor(request)
-        )
-        return _referral(row)
+        return await staff.add_referral(case_id, data.service_id, data.note, principal)
 
     @post("/referrals/{referral_id:str}/withdraw", operation_id="withdrawReferral", status_code=200)
     async def withdraw(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        staff: NamedDependency[StaffActions],
+        principal: NamedDependency[Principal],
         referral_id: Code,
         data: JSONBody[WithdrawIn],
     ) -> ReferralOut:
         """Withdraw a referral that is no longer needed; the agency is told."""
-        row = await _routing(state).withdraw(referral_id, data.note, _actor(request))
-        return _referral(row)
+        return await staff.withdraw(referral_id, data.note, principal)
 
     @post("/referrals/{referral_id:str}/nudge", operation_id="nudgeAgency", status_code=204)
-    async def nudge(self, request: Request[Any, Any, Any], state: State, referral_id: Code) -> None:
+    async def nudge(
+        self,
+        staff: NamedDependency[StaffActions],
+        principal: NamedDependency[Principal],
+        referral_id: Code,
+    ) -> None:
         """Remind the agency of an open referral, on its own topic."""
-        await _routing(state).nudge(referral_id, _actor(request))
+        await staff.nudge(referral_id, principal)

@@ -22,7 +22,7 @@ from voorportaal_contracts.topics import (
     REFERRAL_RESPONSES,
 )
 from voorportaal_kit.consumer import Subscription
-from voorportaal_routing.service_layer.referrals import RoutingService
+from voorportaal_routing.service_layer.routing import RoutingService
 
 
 def subscriptions(routing: RoutingService, intake_members: int = 1) -> list[Subscription]:

@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def upgrade() -> None:  # long: one create_table per table; a migration is history, not edited
     """Create the routing tables."""
     op.create_table(
         "routing_cases",
