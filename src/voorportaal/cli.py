@@ -22,6 +22,7 @@ from voorportaal.agency import agency
 from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
 from voorportaal_contracts import asyncapi
 from voorportaal_contracts.topics import dlq_topic
+from voorportaal_kit.kafka_client import KafkaConnection
 
 KAFKA_SCRIPT = REPO_ROOT / "infra" / "kafka" / "kafka.sh"
 POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
@@ -37,6 +38,19 @@ def agency_codes() -> list[str]:
 
 def _bootstrap() -> str:
     return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+
+
+def _kafka() -> KafkaConnection:
+    """The operator's connection: `KAFKA_*` for the cluster, `VOORPORTAAL_KAFKA_SASL_*` (or
+    `..._PASSWORD_FILE`) for the login."""
+    from pydantic import ValidationError
+
+    from voorportaal_kit.settings import KafkaSettings
+
+    try:
+        return KafkaSettings().kafka
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,12 +99,43 @@ def asyncapi_cmd(check: bool, output: Path) -> None:
 
 
 @main.command()
-def topics() -> None:
-    """Create every topic and dead-letter topic that does not exist yet (idempotent)."""
-    from voorportaal_kit.kafka import all_topic_specs, ensure_topics
+@click.option(
+    "--replication-factor",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="For topics created now (3 in production).",
+)
+@click.option(
+    "--min-insync-replicas",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="min.insync.replicas of every topic (2 in production).",
+)
+def topics(replication_factor: int, min_insync_replicas: int) -> None:
+    """Apply the topics declared in code, as the operator: create the missing ones, set each
+    topic's retention, cleanup policy and min.insync.replicas, add partitions where fewer."""
+    from voorportaal_kit.kafka import all_topic_specs, apply_topics
 
-    created = asyncio.run(ensure_topics(_bootstrap(), all_topic_specs(agency_codes())))
-    click.echo(f"created: {', '.join(created)}" if created else "all topics exist")
+    if min_insync_replicas > replication_factor:
+        raise click.BadParameter(
+            f"{min_insync_replicas} is more than the replication factor {replication_factor}: "
+            "no write could ever succeed",
+            param_hint="--min-insync-replicas",
+        )
+    applied = asyncio.run(
+        apply_topics(
+            _kafka(),
+            all_topic_specs(agency_codes()),
+            replication_factor=replication_factor,
+            min_insync_replicas=min_insync_replicas,
+        )
+    )
+    click.echo(f"created: {', '.join(applied.created)}" if applied.created else "none created")
+    click.echo(f"configured: {len(applied.configured)} existing topic(s)")
+    for name, count in applied.grown.items():
+        click.echo(f"partitions of {name}: now {count}")
 
 
 @main.command()
@@ -138,7 +183,7 @@ def dlq_list(topic: str, as_json: bool) -> None:
 
     async def run() -> int:
         count = 0
-        async for letter in read_dead_letters(_bootstrap(), name):
+        async for letter in read_dead_letters(_kafka(), name):
             count += 1
             row = {
                 "offset": letter.offset,
@@ -188,7 +233,7 @@ def dlq_replay(
     name = topic if topic.endswith(".dlq") else dlq_topic(topic)
     done = asyncio.run(
         replay(
-            _bootstrap(),
+            _kafka(),
             name,
             event_ids=set(event_ids) if event_ids else None,
             offsets=set(offsets) if offsets else None,
@@ -213,10 +258,9 @@ def status() -> None:
         )
         click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
     try:
-        lags = asyncio.run(consumer_lag(_bootstrap()))
-        sizes = asyncio.run(
-            topic_sizes(_bootstrap(), asyncio.run(dead_letter_topics(_bootstrap())))
-        )
+        kafka = _kafka()
+        lags = asyncio.run(consumer_lag(kafka))
+        sizes = asyncio.run(topic_sizes(kafka, asyncio.run(dead_letter_topics(kafka))))
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         click.echo(f"kafka    {_bootstrap()}  unreachable ({type(exc).__name__})")
         return
