@@ -69,7 +69,10 @@ def _key(code: str) -> bytes:
         return own.encode()
     from voorportaal_routing.settings import RoutingSettings
 
-    key = RoutingSettings().agency_key(code)
+    # Only routing's agency keys are wanted here, not its Kafka login (an agency has its own).
+    key = RoutingSettings(kafka_security_protocol="PLAINTEXT", kafka_ssl_ca_file=None).agency_key(
+        code
+    )
     if key is None:
         raise click.ClickException(f"no key for {code}: set VOORPORTAAL_AGENCY_KEY")
     return key

@@ -281,9 +281,15 @@ def status() -> None:
 )
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
 @click.option("--no-console", is_flag=True, help="Do not build and serve the buddy console.")
-def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
+@click.option(
+    "--secure",
+    is_flag=True,
+    help="Run on the secured local broker (SASL_SSL on KAFKA_SECURE_PORT, 9093), each service "
+    "as its own principal.",
+)
+def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
-    from voorportaal_kit.kafka import all_topic_specs, broker_reachable, ensure_topics
+    from voorportaal_kit.kafka import all_topic_specs, apply_topics, broker_reachable, ensure_topics
 
     env = dict(os.environ)
     env.setdefault("VOORPORTAAL_DATA_DIR", str(REPO_ROOT / "var" / "data"))
@@ -302,7 +308,29 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     signal.signal(signal.SIGTERM, request_stop)
 
     started_broker = False
-    if not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
+    operator: KafkaConnection | None = None
+    if secure:
+        from voorportaal.secure_broker import (
+            OPERATOR,
+            secure_broker,
+            start_secure_broker,
+        )
+
+        if no_broker:
+            broker = secure_broker(env=env)
+        else:
+            click.echo("starting the secured Kafka broker (SASL_SSL, ACLs) …")
+            broker = start_secure_broker(env)
+            started_broker = broker.started_in_s is not None
+            if broker.started_in_s is not None:
+                click.echo(f"secured broker ready in {broker.started_in_s}s")
+        env.update(broker.cluster_env())
+        for info in SERVICES.values():
+            env.update(broker.service_env(info.name))
+        # This process (topics, demo agencies) acts as the operator; the services do not.
+        os.environ.update(broker.cli_env(OPERATOR))
+        operator = broker.connection(OPERATOR)
+    elif not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
         try:
             asyncio.run(broker_reachable(env["KAFKA_BOOTSTRAP_SERVERS"]))
             click.echo(f"using the Kafka broker already running on {DEFAULT_BOOTSTRAP}")
@@ -314,7 +342,20 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     dev_servers = None
     try:
-        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes())))
+        if operator is not None:
+            # Topics are the operator's on a secured broker: the services may not create them.
+            asyncio.run(
+                apply_topics(
+                    operator,
+                    all_topic_specs(agency_codes()),
+                    replication_factor=1,
+                    min_insync_replicas=1,
+                )
+            )
+        else:
+            asyncio.run(
+                ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes()))
+            )
         if (
             "VOORPORTAAL_NOTIFY_SMTP_HOST" not in env
             and "VOORPORTAAL_NOTIFY_SMS_GATEWAY_URL" not in env
@@ -359,7 +400,8 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
         if dev_servers is not None:
             dev_servers.stop()
         if started_broker:
-            subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
+            stop = ["bash", str(KAFKA_SCRIPT), "stop", *(["--secure"] if secure else [])]
+            subprocess.run(stop, env=env, check=False)
         click.echo("stopped")
 
 
@@ -484,7 +526,10 @@ def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
             f"  {info.name:8} http://127.0.0.1:{port}   "
             f"(API docs /schema/swagger, health /health, metrics /metrics)"
         )
-    click.echo(f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}")
+    click.echo(
+        f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}"
+        f"  ({env.get('KAFKA_SECURITY_PROTOCOL', 'PLAINTEXT')})"
+    )
     if console:
         click.echo(
             f"  console  http://127.0.0.1:{CONSOLE_PORT}  (demo sign-in: anna / anna-noord-2024, "
@@ -609,9 +654,21 @@ main.add_command(agency)
 @main.command("acls")
 @click.option("--bootstrap", default="kafka.voorportaal.example:9093", show_default=True)
 @click.option("--command-config", default="admin.properties", show_default=True)
-def acls_command(bootstrap: str, command_config: str) -> None:
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["kafka-acls", "tsv"]),
+    default="kafka-acls",
+    show_default=True,
+    help="tsv: principal, operation, resource, name, literal|prefixed (kafka.sh --secure).",
+)
+def acls_command(bootstrap: str, command_config: str, output: str) -> None:
     """Print the kafka-acls.sh commands for production (least privilege per service/agency)."""
     from voorportaal.acls import acls
 
     for acl in acls(agency_codes()):
-        click.echo(acl.command(bootstrap, command_config))
+        if output == "tsv":
+            pattern = "prefixed" if acl.prefixed else "literal"
+            click.echo(f"{acl.principal}\t{acl.operation}\t{acl.resource}\t{acl.name}\t{pattern}")
+        else:
+            click.echo(acl.command(bootstrap, command_config))

@@ -96,9 +96,9 @@ class KafkaSettings(BaseSettings):
     """`min.insync.replicas` for those topics (2 in production)."""
 
     kafka_create_topics: bool | None = None
-    """Whether a service creates missing topics at start; empty means yes in development
-    only. Elsewhere topics are the operator's (`voorportaal topics`), and a service's
-    principal has no right to create them."""
+    """Whether a service creates missing topics at start; empty means yes in development on
+    a PLAINTEXT broker only. Elsewhere topics are the operator's (`voorportaal topics`), and a
+    service's principal has no right to create them."""
 
     kafka_security_protocol: SecurityProtocol = Field(
         default=SecurityProtocol.PLAINTEXT,
@@ -297,9 +297,14 @@ class ServiceSettings(KafkaSettings):
 
     @property
     def effective_kafka_create_topics(self) -> bool:
-        """Whether this service creates missing topics (development only, unless set)."""
+        """Whether this service creates missing topics: unless set, only in development on a
+        plain broker (a secured cluster's topics are its operator's, and a service's principal
+        may not create them)."""
         if self.kafka_create_topics is None:
-            return self.environment is Environment.DEVELOPMENT
+            return (
+                self.environment is Environment.DEVELOPMENT
+                and self.kafka_security_protocol is SecurityProtocol.PLAINTEXT
+            )
         return self.kafka_create_topics
 
     @property

@@ -171,6 +171,8 @@ def test_services_create_topics_in_development_only_unless_told(tmp_path: Path) 
     )
     assert ServiceSettings().effective_kafka_create_topics
     assert not ServiceSettings(kafka_create_topics=False).effective_kafka_create_topics
+    assert not _sasl_ssl().effective_kafka_create_topics
+    assert _sasl_ssl(kafka_create_topics=True).effective_kafka_create_topics
     production = _sasl_ssl(environment="production", auth=auth, data_dir=tmp_path)
     assert not production.effective_kafka_create_topics
 
