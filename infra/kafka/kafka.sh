@@ -626,4 +626,7 @@ main() {
     esac
 }
 
-main "$@"
+# Sourced (by the tests) it only defines; run, it acts.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+    main "$@"
+fi
