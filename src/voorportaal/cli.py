@@ -327,6 +327,8 @@ def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
         env.update(broker.cluster_env())
         for info in SERVICES.values():
             env.update(broker.service_env(info.name))
+            # The demos read a service's settings in this process too.
+            os.environ.update(broker.service_env(info.name))
         # This process (topics, demo agencies) acts as the operator; the services do not.
         os.environ.update(broker.cli_env(OPERATOR))
         operator = broker.connection(OPERATOR)

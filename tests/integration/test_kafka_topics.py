@@ -11,10 +11,14 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from click.testing import CliRunner
+from sqlalchemy.ext.asyncio import AsyncSession
 from structlog.testing import capture_logs
+from testapp import Counted
 
 from voorportaal.cli import main
+from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import DAY_MS, TopicSpec
+from voorportaal_kit.consumer import Subscription
 from voorportaal_kit.kafka import apply_topics, missing_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 from voorportaal_kit.settings import ServiceSettings
@@ -34,28 +38,44 @@ async def _topic_config(bootstrap: str, topic: str) -> dict[str, str]:
 
 
 async def test_a_service_not_allowed_to_create_topics_leaves_them_to_the_operator(
-    kafka_bootstrap: str, tmp_path: Path
+    kafka_bootstrap: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     spec = TopicSpec(f"test.op-{uuid.uuid4().hex[:10]}", partitions=2)
+    consumed = f"test.op-consumed-{uuid.uuid4().hex[:10]}"
     settings = ServiceSettings(
         service_name="test",
         data_dir=tmp_path,
         kafka_bootstrap_servers=kafka_bootstrap,
         kafka_create_topics=False,
     )
+
+    async def ignore(_session: AsyncSession, _envelope: Envelope) -> None:
+        """Never called: nothing is published."""
+
     runtime = ServiceRuntime(
-        ServiceDefinition(settings=settings, migrations_dir=tmp_path, title="t", topics=[spec])
+        ServiceDefinition(
+            settings=settings,
+            migrations_dir=tmp_path,
+            title="t",
+            topics=[spec],
+            # FastStream would create a subscriber's missing topic itself unless told not to.
+            subscriptions=lambda _rt: [Subscription(consumed, "test.op", {Counted: ignore})],
+        )
     )
     with capture_logs() as logs:
         async with runtime.lifespan():
-            for _ in range(400):
-                if runtime._messaging_started:
+            # The consumer has started (past FastStream's topic creation) once aiokafka asks
+            # the cluster for the topic; it waits there until the operator creates it.
+            for _ in range(600):
+                if any(consumed in r.getMessage() for r in caplog.records):
                     break
                 await asyncio.sleep(0.05)
-            assert runtime._messaging_started
-    assert await missing_topics(kafka_bootstrap, [spec.name]) == [spec.name]
+            assert runtime.broker is not None
+            assert runtime.broker.config.broker_config.allow_auto_create_topics is False
+            assert any(consumed in r.getMessage() for r in caplog.records)
+    assert await missing_topics(kafka_bootstrap, [spec.name, consumed]) == [spec.name, consumed]
     [warning] = [e for e in logs if e["event"] == "runtime.kafka_topics_missing"]
-    assert warning["topics"] == [spec.name]
+    assert set(warning["topics"]) == {spec.name, f"{consumed}.dlq"}
 
 
 async def test_applying_topics_creates_configures_and_grows_them_as_declared(

@@ -23,11 +23,15 @@ Kafka = KafkaConnection | str
 servers of a plain development broker."""
 
 
-def create_broker(kafka: Kafka, client_id: str = "voorportaal") -> KafkaBroker:
+def create_broker(
+    kafka: Kafka, client_id: str = "voorportaal", *, create_topics: bool = True
+) -> KafkaBroker:
     """A FastStream broker for the kit's consumers.
 
     Its per-message "Received"/"Processed" lines go to DEBUG: the consumer logs what matters
     (retries, dead letters) with case and event ids. Anything it publishes is idempotent.
+    FastStream creates a subscriber's missing topic itself (with its own defaults) unless
+    `create_topics` is off: a service that may not create topics passes off.
     """
     connection = KafkaConnection.of(kafka)
     return KafkaBroker(
@@ -37,6 +41,7 @@ def create_broker(kafka: Kafka, client_id: str = "voorportaal") -> KafkaBroker:
         acks="all",
         log_level=logging.DEBUG,
         security=connection.faststream_security(),
+        allow_auto_create_topics=create_topics,
     )
 
 

@@ -234,7 +234,11 @@ class ServiceRuntime:
         if subscriptions:
             # A new broker per attempt: subscribers registered on a broker whose start failed
             # would otherwise be registered twice on the next attempt.
-            self.broker = create_broker(self.kafka, f"voorportaal-{self.settings.service_name}")
+            self.broker = create_broker(
+                self.kafka,
+                f"voorportaal-{self.settings.service_name}",
+                create_topics=self.settings.effective_kafka_create_topics,
+            )
             self._dlq_producer = create_producer(
                 self.kafka, f"voorportaal-{self.settings.service_name}-dlq"
             )
