@@ -573,9 +573,11 @@ def infra() -> None:
 
 @infra.command("kafka")
 @click.argument("action", type=click.Choice(["start", "stop", "status", "reset"]))
-def infra_kafka(action: str) -> None:
+@click.option("--secure", is_flag=True, help="The secured broker (SASL_SSL, ACLs) instead.")
+def infra_kafka(action: str, secure: bool) -> None:
     """Start, stop or reset the local Kafka broker."""
-    sys.exit(subprocess.run(["bash", str(KAFKA_SCRIPT), action], check=False).returncode)
+    command = ["bash", str(KAFKA_SCRIPT), action, *(["--secure"] if secure else [])]
+    sys.exit(subprocess.run(command, check=False).returncode)
 
 
 @infra.command("postgres")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,16 @@ def test_the_secured_broker_listens_on_9093_unless_told(
     tmp_path: Path, env: dict[str, str], expected: tuple[str, str]
 ) -> None:
     assert _ports(tmp_path, "--secure", **env) == expected
+
+
+def test_the_cli_asks_the_script_about_the_secured_broker(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "voorportaal", "infra", "kafka", "status", "--secure"],
+        env={**clean, "VOORPORTAAL_STATE": str(tmp_path), "KAFKA_SECURE_PORT": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 3
+    assert "kafka not running" in done.stdout
