@@ -478,6 +478,10 @@ fail_start() {
 cmd_start() {
     local begun=$SECONDS
     if kafka_ready; then
+        if (( SECURE )) && ! running_pid >/dev/null; then
+            # Its passwords are not ours: nothing here could log in to it.
+            die "a broker not started from $STATE_DIR answers on $HOST:$PORT; stop it or set KAFKA_SECURE_PORT"
+        fi
         echo "kafka already running: a broker answers on $HOST:$PORT"
         if (( SECURE )); then ensure_fetched; find_java; apply_principals; fi
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,29 @@ def test_the_cli_asks_the_script_about_the_secured_broker(tmp_path: Path) -> Non
     )
     assert done.returncode == 3
     assert "kafka not running" in done.stdout
+
+
+def test_a_secured_broker_of_another_state_dir_is_not_taken_for_ours(tmp_path: Path) -> None:
+    # Something answers on the secured port and its log says a broker started, but no broker
+    # was started from this state dir: our passwords would not open it, so the start stops.
+    logs = tmp_path / "kafka-secure" / "logs"
+    logs.mkdir(parents=True)
+    (logs / "server.log").write_text("INFO [KafkaRaftServer nodeId=1] Kafka Server started\n")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
+        done = subprocess.run(
+            ["bash", str(SCRIPT), "start", "--secure"],
+            env={
+                **clean,
+                "VOORPORTAAL_STATE": str(tmp_path),
+                "KAFKA_SECURE_PORT": str(listener.getsockname()[1]),
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode != 0
+    assert "not started from" in done.stderr
