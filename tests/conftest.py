@@ -87,3 +87,50 @@ async def topic(kafka_bootstrap: str) -> str:
     spec = TopicSpec(name, partitions=3)
     await ensure_topics(kafka_bootstrap, [spec, dlq_spec(name)])
     return name
+
+
+SECURE_KAFKA_PORT = int(os.environ.get("VOORPORTAAL_TEST_KAFKA_SECURE_PORT", "29093"))
+"""The secured test broker's SASL_SSL port (9093 is the shared plain broker's controller on
+machines formatted before the secured broker existed)."""
+
+
+@pytest.fixture(scope="session")
+def secure_kafka(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[object]:
+    """The secured broker (`kafka.sh start --secure`: SASL_SSL, ACLs, a principal per service
+    and agency) in a state dir of its own, with the operator's topics applied; started on
+    demand, stopped after the session. Skipped only when Java is missing."""
+    import shutil
+    import sys
+
+    from voorportaal.cli import agency_codes
+    from voorportaal.secure_broker import OPERATOR, start_secure_broker, stop_secure_broker
+    from voorportaal_kit.kafka import all_topic_specs, apply_topics
+
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("Java is missing: the secured broker is the real Apache Kafka")
+    env = {
+        **os.environ,
+        "VOORPORTAAL_STATE": str(tmp_path_factory.mktemp("state")),
+        "KAFKA_SECURE_PORT": str(SECURE_KAFKA_PORT),
+        "KAFKA_SECURE_CONTROLLER_PORT": str(SECURE_KAFKA_PORT + 2),
+        "KAFKA_HEAP_OPTS": "-Xms128m -Xmx384m",
+        "VOORPORTAAL_PYTHON": sys.executable,
+    }
+    broker = start_secure_broker(env)
+    try:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"secured Kafka broker started in {broker.started_in_s}s")
+        asyncio.run(
+            apply_topics(
+                broker.connection(OPERATOR),
+                all_topic_specs(agency_codes()),
+                replication_factor=1,
+                min_insync_replicas=1,
+            )
+        )
+        yield broker
+    finally:
+        stop_secure_broker(env)

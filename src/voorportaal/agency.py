@@ -31,6 +31,7 @@ from voorportaal_contracts.events import (
 from voorportaal_contracts.signing import sign_record, unsigned_response
 from voorportaal_contracts.topics import referral_topic
 from voorportaal_contracts.types import DeclineReason, ReferralResponseKind
+from voorportaal_kit.kafka_client import KafkaConnection
 
 ACTIONS = {
     "received": ReferralResponseKind.RECEIVED,
@@ -43,8 +44,18 @@ ACTIONS = {
 }
 
 
-def _bootstrap() -> str:
-    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+def _kafka() -> KafkaConnection:
+    """The agency's own login on a secured cluster (`KAFKA_SECURITY_PROTOCOL`,
+    `VOORPORTAAL_KAFKA_SASL_USERNAME=agency-<code>`, `..._SASL_PASSWORD`, `KAFKA_SSL_CA_FILE`);
+    a plain development broker otherwise."""
+    from pydantic import ValidationError
+
+    from voorportaal_kit.settings import KafkaSettings
+
+    try:
+        return KafkaSettings().kafka
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _memory(code: str) -> Path:
@@ -58,7 +69,10 @@ def _key(code: str) -> bytes:
         return own.encode()
     from voorportaal_routing.settings import RoutingSettings
 
-    key = RoutingSettings().agency_key(code)
+    # Only routing's agency keys are wanted here, not its Kafka login (an agency has its own).
+    key = RoutingSettings(kafka_security_protocol="PLAINTEXT", kafka_ssl_ca_file=None).agency_key(
+        code
+    )
     if key is None:
         raise click.ClickException(f"no key for {code}: set VOORPORTAAL_AGENCY_KEY")
     return key
@@ -89,7 +103,7 @@ async def _listen(code: str, topic: str, once: bool, as_json: bool, group: str) 
 
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=_bootstrap(),
+        **_kafka().client_kwargs(),
         group_id=group,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -229,7 +243,7 @@ def _remembered(referral_id: str, code: str | None) -> dict[str, Any]:
 async def _publish(record: KafkaRecord) -> None:
     from voorportaal_kit.outbox import create_producer
 
-    producer = create_producer(_bootstrap(), "voorportaal-agency-cli")
+    producer = create_producer(_kafka(), "voorportaal-agency-cli")
     await producer.start()
     try:
         await producer.send_and_wait(

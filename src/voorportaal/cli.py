@@ -22,6 +22,7 @@ from voorportaal.agency import agency
 from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
 from voorportaal_contracts import asyncapi
 from voorportaal_contracts.topics import dlq_topic
+from voorportaal_kit.kafka_client import KafkaConnection
 
 KAFKA_SCRIPT = REPO_ROOT / "infra" / "kafka" / "kafka.sh"
 POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
@@ -37,6 +38,19 @@ def agency_codes() -> list[str]:
 
 def _bootstrap() -> str:
     return os.environ.get("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP)
+
+
+def _kafka() -> KafkaConnection:
+    """The operator's connection: `KAFKA_*` for the cluster, `VOORPORTAAL_KAFKA_SASL_*` (or
+    `..._PASSWORD_FILE`) for the login."""
+    from pydantic import ValidationError
+
+    from voorportaal_kit.settings import KafkaSettings
+
+    try:
+        return KafkaSettings().kafka
+    except ValidationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,12 +99,43 @@ def asyncapi_cmd(check: bool, output: Path) -> None:
 
 
 @main.command()
-def topics() -> None:
-    """Create every topic and dead-letter topic that does not exist yet (idempotent)."""
-    from voorportaal_kit.kafka import all_topic_specs, ensure_topics
+@click.option(
+    "--replication-factor",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="For topics created now (3 in production).",
+)
+@click.option(
+    "--min-insync-replicas",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="min.insync.replicas of every topic (2 in production).",
+)
+def topics(replication_factor: int, min_insync_replicas: int) -> None:
+    """Apply the topics declared in code, as the operator: create the missing ones, set each
+    topic's retention, cleanup policy and min.insync.replicas, add partitions where fewer."""
+    from voorportaal_kit.kafka import all_topic_specs, apply_topics
 
-    created = asyncio.run(ensure_topics(_bootstrap(), all_topic_specs(agency_codes())))
-    click.echo(f"created: {', '.join(created)}" if created else "all topics exist")
+    if min_insync_replicas > replication_factor:
+        raise click.BadParameter(
+            f"{min_insync_replicas} is more than the replication factor {replication_factor}: "
+            "no write could ever succeed",
+            param_hint="--min-insync-replicas",
+        )
+    applied = asyncio.run(
+        apply_topics(
+            _kafka(),
+            all_topic_specs(agency_codes()),
+            replication_factor=replication_factor,
+            min_insync_replicas=min_insync_replicas,
+        )
+    )
+    click.echo(f"created: {', '.join(applied.created)}" if applied.created else "none created")
+    click.echo(f"configured: {len(applied.configured)} existing topic(s)")
+    for name, count in applied.grown.items():
+        click.echo(f"partitions of {name}: now {count}")
 
 
 @main.command()
@@ -138,7 +183,7 @@ def dlq_list(topic: str, as_json: bool) -> None:
 
     async def run() -> int:
         count = 0
-        async for letter in read_dead_letters(_bootstrap(), name):
+        async for letter in read_dead_letters(_kafka(), name):
             count += 1
             row = {
                 "offset": letter.offset,
@@ -188,7 +233,7 @@ def dlq_replay(
     name = topic if topic.endswith(".dlq") else dlq_topic(topic)
     done = asyncio.run(
         replay(
-            _bootstrap(),
+            _kafka(),
             name,
             event_ids=set(event_ids) if event_ids else None,
             offsets=set(offsets) if offsets else None,
@@ -213,10 +258,9 @@ def status() -> None:
         )
         click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
     try:
-        lags = asyncio.run(consumer_lag(_bootstrap()))
-        sizes = asyncio.run(
-            topic_sizes(_bootstrap(), asyncio.run(dead_letter_topics(_bootstrap())))
-        )
+        kafka = _kafka()
+        lags = asyncio.run(consumer_lag(kafka))
+        sizes = asyncio.run(topic_sizes(kafka, asyncio.run(dead_letter_topics(kafka))))
     except Exception as exc:  # noqa: BLE001 - status reports, it does not crash
         click.echo(f"kafka    {_bootstrap()}  unreachable ({type(exc).__name__})")
         return
@@ -237,9 +281,15 @@ def status() -> None:
 )
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
 @click.option("--no-console", is_flag=True, help="Do not build and serve the buddy console.")
-def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
+@click.option(
+    "--secure",
+    is_flag=True,
+    help="Run on the secured local broker (SASL_SSL on KAFKA_SECURE_PORT, 9093), each service "
+    "as its own principal.",
+)
+def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
-    from voorportaal_kit.kafka import all_topic_specs, broker_reachable, ensure_topics
+    from voorportaal_kit.kafka import all_topic_specs, apply_topics, broker_reachable, ensure_topics
 
     env = dict(os.environ)
     env.setdefault("VOORPORTAAL_DATA_DIR", str(REPO_ROOT / "var" / "data"))
@@ -258,7 +308,31 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     signal.signal(signal.SIGTERM, request_stop)
 
     started_broker = False
-    if not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
+    operator: KafkaConnection | None = None
+    if secure:
+        from voorportaal.secure_broker import (
+            OPERATOR,
+            secure_broker,
+            start_secure_broker,
+        )
+
+        if no_broker:
+            broker = secure_broker(env=env)
+        else:
+            click.echo("starting the secured Kafka broker (SASL_SSL, ACLs) …")
+            broker = start_secure_broker(env)
+            started_broker = broker.started_in_s is not None
+            if broker.started_in_s is not None:
+                click.echo(f"secured broker ready in {broker.started_in_s}s")
+        env.update(broker.cluster_env())
+        for info in SERVICES.values():
+            env.update(broker.service_env(info.name))
+            # The demos read a service's settings in this process too.
+            os.environ.update(broker.service_env(info.name))
+        # This process (topics, demo agencies) acts as the operator; the services do not.
+        os.environ.update(broker.cli_env(OPERATOR))
+        operator = broker.connection(OPERATOR)
+    elif not no_broker and "KAFKA_BOOTSTRAP_SERVERS" not in os.environ:
         try:
             asyncio.run(broker_reachable(env["KAFKA_BOOTSTRAP_SERVERS"]))
             click.echo(f"using the Kafka broker already running on {DEFAULT_BOOTSTRAP}")
@@ -270,7 +344,20 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
     children: list[tuple[str, subprocess.Popen[bytes]]] = []
     dev_servers = None
     try:
-        asyncio.run(ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes())))
+        if operator is not None:
+            # Topics are the operator's on a secured broker: the services may not create them.
+            asyncio.run(
+                apply_topics(
+                    operator,
+                    all_topic_specs(agency_codes()),
+                    replication_factor=1,
+                    min_insync_replicas=1,
+                )
+            )
+        else:
+            asyncio.run(
+                ensure_topics(env["KAFKA_BOOTSTRAP_SERVERS"], all_topic_specs(agency_codes()))
+            )
         if (
             "VOORPORTAAL_NOTIFY_SMTP_HOST" not in env
             and "VOORPORTAAL_NOTIFY_SMS_GATEWAY_URL" not in env
@@ -315,7 +402,8 @@ def up(no_broker: bool, no_demo: bool, no_console: bool) -> None:
         if dev_servers is not None:
             dev_servers.stop()
         if started_broker:
-            subprocess.run(["bash", str(KAFKA_SCRIPT), "stop"], check=False)
+            stop = ["bash", str(KAFKA_SCRIPT), "stop", *(["--secure"] if secure else [])]
+            subprocess.run(stop, env=env, check=False)
         click.echo("stopped")
 
 
@@ -440,7 +528,10 @@ def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
             f"  {info.name:8} http://127.0.0.1:{port}   "
             f"(API docs /schema/swagger, health /health, metrics /metrics)"
         )
-    click.echo(f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}")
+    click.echo(
+        f"  kafka    {env['KAFKA_BOOTSTRAP_SERVERS']}"
+        f"  ({env.get('KAFKA_SECURITY_PROTOCOL', 'PLAINTEXT')})"
+    )
     if console:
         click.echo(
             f"  console  http://127.0.0.1:{CONSOLE_PORT}  (demo sign-in: anna / anna-noord-2024, "
@@ -482,9 +573,11 @@ def infra() -> None:
 
 @infra.command("kafka")
 @click.argument("action", type=click.Choice(["start", "stop", "status", "reset"]))
-def infra_kafka(action: str) -> None:
+@click.option("--secure", is_flag=True, help="The secured broker (SASL_SSL, ACLs) instead.")
+def infra_kafka(action: str, secure: bool) -> None:
     """Start, stop or reset the local Kafka broker."""
-    sys.exit(subprocess.run(["bash", str(KAFKA_SCRIPT), action], check=False).returncode)
+    command = ["bash", str(KAFKA_SCRIPT), action, *(["--secure"] if secure else [])]
+    sys.exit(subprocess.run(command, check=False).returncode)
 
 
 @infra.command("postgres")
@@ -565,12 +658,24 @@ main.add_command(agency)
 @main.command("acls")
 @click.option("--bootstrap", default="kafka.voorportaal.example:9093", show_default=True)
 @click.option("--command-config", default="admin.properties", show_default=True)
-def acls_command(bootstrap: str, command_config: str) -> None:
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["kafka-acls", "tsv"]),
+    default="kafka-acls",
+    show_default=True,
+    help="tsv: principal, operation, resource, name, literal|prefixed (kafka.sh --secure).",
+)
+def acls_command(bootstrap: str, command_config: str, output: str) -> None:
     """Print the kafka-acls.sh commands for production (least privilege per service/agency)."""
     from voorportaal.acls import acls
 
     for acl in acls(agency_codes()):
-        click.echo(acl.command(bootstrap, command_config))
+        if output == "tsv":
+            pattern = "prefixed" if acl.prefixed else "literal"
+            click.echo(f"{acl.principal}\t{acl.operation}\t{acl.resource}\t{acl.name}\t{pattern}")
+        else:
+            click.echo(acl.command(bootstrap, command_config))
 
 
 @main.command("k8s")

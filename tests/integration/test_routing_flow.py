@@ -87,8 +87,8 @@ AGENCY = "toeslagen"
 """The agency the test plays; the sample intake shares with it."""
 
 
-def _submit_intake() -> str:
-    with httpx.Client(base_url=f"http://127.0.0.1:{INTAKE_PORT}", timeout=10) as http:
+def _submit_intake(port: int = INTAKE_PORT) -> str:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
         intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
         auth = {"Authorization": f"Bearer {intake['token']}"}
         url = f"/intakes/{intake['id']}"
@@ -111,9 +111,11 @@ def _submit_intake() -> str:
         return str(submitted.json()["case_id"])
 
 
-def _referrals(case_id: str, until: Any, wait_s: float = 60) -> list[dict[str, Any]]:
+def _referrals(
+    case_id: str, until: Any, wait_s: float = 60, port: int = ROUTING_PORT
+) -> list[dict[str, Any]]:
     token = issue_token(RoutingSettings().auth, "sv-test", ["supervisor"])
-    with httpx.Client(base_url=f"http://127.0.0.1:{ROUTING_PORT}", timeout=10) as http:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             response = http.get(

@@ -17,6 +17,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import inspect
 
+from voorportaal.secure_broker import SecureBroker
 from voorportaal.services import SERVICES
 from voorportaal_kit import migrations
 from voorportaal_kit.auth import (
@@ -179,16 +180,18 @@ def _production_env(service: str, tmp_path: Path, database_url: str) -> dict[str
 
 @pytest.mark.parametrize("service", sorted(SERVICES))
 def test_each_service_process_serves_in_production_with_the_consoles_key_only(
-    service: str, pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
+    service: str, pg_database_url: str, secure_kafka: SecureBroker, tmp_path: Path
 ) -> None:
     port = _free_port()
     prefix = f"VOORPORTAAL_{service.upper()}_"
     production = _production_env(service, tmp_path, pg_database_url)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("VOORPORTAAL_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("VOORPORTAAL_", "KAFKA_"))}
     env = {
         **clean,
         **production,
-        "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+        # Production refuses PLAINTEXT Kafka: the service logs in to the secured broker as its
+        # own principal, on topics the operator made.
+        **secure_kafka.service_env(service),
         f"{prefix}HTTP_PORT": str(port),
     }
     # With a development default left (the development JWT secret), it does not start, and

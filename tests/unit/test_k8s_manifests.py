@@ -28,9 +28,6 @@ REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "infra" / "k8s"
 SCHEMAS = "infra/k8s/schemas/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 KUBECONFORM = REPO / ".tools" / "bin" / "kubeconform"
-KAFKA_SECURITY = {"KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"}
-"""The kit's per-service Kafka security settings of issue 17 item 1 (branch o17-secure): not
-in this branch's settings yet; drop this exemption once they are."""
 
 
 def _ca_certificate() -> bytes:
@@ -233,7 +230,7 @@ def test_each_services_settings_accept_its_production_environment(
     fields = settings_type.model_fields
     for env in container["env"]:
         name = env["name"]
-        if name.startswith(prefix) and name.removeprefix(prefix) not in KAFKA_SECURITY:
+        if name.startswith(prefix):
             first, _, nested = name.removeprefix(prefix).lower().partition("__")
             assert first in fields, f"{name}: no such setting"
             if nested:

@@ -61,6 +61,14 @@ def production_auth(key_file: Path) -> dict[str, Any]:
     }
 
 
+PRODUCTION_KAFKA: dict[str, Any] = {
+    "kafka_security_protocol": "SASL_SSL",
+    "kafka_sasl_username": "voorportaal-service",
+    "kafka_sasl_password": "kafka-password-of-production",
+}
+"""A service's login on a secured cluster (PLAINTEXT is refused in production)."""
+
+
 def production(tmp_path: Path) -> dict[str, dict[str, Any]]:
     """A complete production configuration per service (keyword arguments of its settings)."""
     keys = tmp_path / "agency-keys.toml"
@@ -69,6 +77,7 @@ def production(tmp_path: Path) -> dict[str, dict[str, Any]]:
         "environment": "production",
         "data_dir": tmp_path,
         "kafka_bootstrap_servers": "127.0.0.1:1",
+        **PRODUCTION_KAFKA,
         "auth": production_auth(tmp_path / "console.pub"),
     }
     anchor = {"audit_anchor_key": "audit-anchor-key-of-production-0123456789"}
@@ -141,6 +150,9 @@ def test_routing_starts_in_production_from_the_environment_with_per_agency_keys(
         "VOORPORTAAL_ROUTING_AUTH__HS256_STAFF_TOKENS": "false",
         "VOORPORTAAL_ROUTING_AGENCY_KEYS__UWV": "uwv-key-of-production-0123456789abcdef",
         "VOORPORTAAL_ROUTING_AUDIT_ANCHOR_KEY": "audit-anchor-key-of-production-0123456789",
+        "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+        "VOORPORTAAL_ROUTING_KAFKA_SASL_USERNAME": "voorportaal-routing",
+        "VOORPORTAAL_ROUTING_KAFKA_SASL_PASSWORD": "kafka-password-of-production",
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

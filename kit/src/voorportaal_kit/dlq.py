@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPa
 
 from voorportaal_contracts.topics import dlq_topic, is_dlq
 from voorportaal_kit.kafka import topic_partitions
+from voorportaal_kit.kafka_client import KafkaConnection
 from voorportaal_kit.metrics import DEAD_LETTERS
 
 log = structlog.get_logger()
@@ -141,15 +142,15 @@ def _to_dead_letter(record: ConsumerRecord[bytes, bytes]) -> DeadLetter:
     )
 
 
-async def read_dead_letters(bootstrap_servers: str, topic: str) -> AsyncIterator[DeadLetter]:
+async def read_dead_letters(kafka: KafkaConnection | str, topic: str) -> AsyncIterator[DeadLetter]:
     """Every message currently on a dead-letter topic, oldest first (no consumer group)."""
     if not is_dlq(topic):
         raise ValueError(f"{topic!r} is not a dead-letter topic (expected <topic>.dlq)")
-    partitions = (await topic_partitions(bootstrap_servers, [topic]))[topic]
+    partitions = (await topic_partitions(kafka, [topic]))[topic]
     if not partitions:
         return
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap_servers,
+        **KafkaConnection.of(kafka).client_kwargs(),
         enable_auto_commit=False,
         group_id=None,
         auto_offset_reset="earliest",
@@ -183,7 +184,7 @@ them again. `replay(all)` leaves them out; naming one by id or offset still repl
 
 
 async def replay(
-    bootstrap_servers: str,
+    kafka: KafkaConnection | str,
     topic: str,
     *,
     event_ids: set[str] | None = None,
@@ -197,7 +198,7 @@ async def replay(
     wanted_ids = {_normalise_id(i) for i in event_ids or ()}
     chosen: list[DeadLetter] = []
     seen: set[str] = set()
-    async for letter in read_dead_letters(bootstrap_servers, topic):
+    async for letter in read_dead_letters(kafka, topic):
         event_id = _normalise_id(letter.event_id or "")
         named = event_ids is not None or offsets is not None
         if named:
@@ -211,7 +212,7 @@ async def replay(
     if not chosen:
         return []
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers, enable_idempotence=True, acks="all"
+        **KafkaConnection.of(kafka).client_kwargs(), enable_idempotence=True, acks="all"
     )
     await producer.start()
     try:

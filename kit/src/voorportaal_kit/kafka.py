@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
@@ -13,23 +14,45 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka import KafkaBroker
 
 from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec, is_dlq
+from voorportaal_kit.kafka_client import KafkaConnection
 
 log = structlog.get_logger()
 
+Kafka = KafkaConnection | str
+"""Where a kit function connects: a `KafkaConnection` (with its security), or bootstrap
+servers of a plain development broker."""
 
-def create_broker(bootstrap_servers: str, client_id: str = "voorportaal") -> KafkaBroker:
+
+def create_broker(
+    kafka: Kafka, client_id: str = "voorportaal", *, create_topics: bool = True
+) -> KafkaBroker:
     """A FastStream broker for the kit's consumers.
 
     Its per-message "Received"/"Processed" lines go to DEBUG: the consumer logs what matters
     (retries, dead letters) with case and event ids. Anything it publishes is idempotent.
+    FastStream creates a subscriber's missing topic itself (with its own defaults) unless
+    `create_topics` is off: a service that may not create topics passes off.
     """
+    connection = KafkaConnection.of(kafka)
     return KafkaBroker(
-        bootstrap_servers,
+        connection.bootstrap_servers,
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
         log_level=logging.DEBUG,
+        security=connection.faststream_security(),
+        allow_auto_create_topics=create_topics,
     )
+
+
+def admin_client(kafka: Kafka, **kwargs: Any) -> AIOKafkaAdminClient:
+    """An admin client (not started) with the connection's security."""
+    return AIOKafkaAdminClient(**KafkaConnection.of(kafka).client_kwargs(), **kwargs)
+
+
+def plain_consumer(kafka: Kafka, *topics: str, **kwargs: Any) -> AIOKafkaConsumer:
+    """A consumer (not started) with the connection's security."""
+    return AIOKafkaConsumer(*topics, **KafkaConnection.of(kafka).client_kwargs(), **kwargs)
 
 
 def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
@@ -41,14 +64,14 @@ def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
 
 
 async def ensure_topics(
-    bootstrap_servers: str,
+    kafka: Kafka,
     specs: Sequence[TopicSpec],
     *,
     replication_factor: int = 1,
     min_insync_replicas: int = 1,
 ) -> list[str]:
     """Create the topics that do not exist yet (idempotent); returns the names created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = admin_client(kafka)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -77,23 +100,116 @@ async def ensure_topics(
         await admin.close()
 
 
-async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> None:
+@dataclass(frozen=True, slots=True)
+class TopicsApplied:
+    """What `apply_topics` did."""
+
+    created: list[str]
+    configured: list[str]
+    """Existing topics whose configuration was set to the spec."""
+    grown: dict[str, int]
+    """Existing topics given more partitions: the new count."""
+
+
+async def apply_topics(
+    kafka: Kafka,
+    specs: Sequence[TopicSpec],
+    *,
+    replication_factor: int,
+    min_insync_replicas: int,
+) -> TopicsApplied:
+    """The operator's command: make the cluster's topics what the code declares.
+
+    Missing topics are created; an existing topic gets the spec's configuration
+    (`cleanup.policy`, `retention.ms`, `min.insync.replicas`; Kafka's AlterConfigs sets the
+    whole topic configuration, so anything set by hand besides these returns to the default)
+    and more partitions when it has fewer (Kafka cannot take partitions away, and more
+    partitions move keys: an operator decides that, so it is only ever done here).
+    """
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+    from aiokafka.admin.new_partitions import NewPartitions
+
+    created = await ensure_topics(
+        kafka,
+        specs,
+        replication_factor=replication_factor,
+        min_insync_replicas=min_insync_replicas,
+    )
+    existing = [spec for spec in specs if spec.name not in created]
+    if not existing:
+        return TopicsApplied(created, [], {})
+    partitions = await topic_partitions(kafka, [spec.name for spec in existing])
+    admin = admin_client(kafka)
+    await admin.start()
+    try:
+        responses = await admin.alter_configs(
+            [
+                ConfigResource(
+                    ConfigResourceType.TOPIC, spec.name, spec.config(min_insync_replicas)
+                )
+                for spec in existing
+            ]
+        )
+        failed = {
+            name: (code, message)
+            for response in responses
+            for code, message, _kind, name in response.resources
+            if code != 0
+        }
+        if failed:
+            raise RuntimeError(f"could not configure topics (Kafka error code, message): {failed}")
+        grow = {
+            spec.name: NewPartitions(spec.partitions)
+            for spec in existing
+            if len(partitions[spec.name]) < spec.partitions
+        }
+        if grow:
+            await admin.create_partitions(grow)
+    finally:
+        await admin.close()
+    applied = TopicsApplied(
+        created,
+        [spec.name for spec in existing],
+        {name: new.total_count for name, new in grow.items()},
+    )
+    log.info(
+        "kafka.topics_applied",
+        created=len(applied.created),
+        configured=len(applied.configured),
+        grown=applied.grown,
+    )
+    return applied
+
+
+async def missing_topics(kafka: Kafka, names: Sequence[str]) -> list[str]:
+    """The topics among `names` the cluster does not have (or this principal may not see)."""
+    admin = admin_client(kafka)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+    finally:
+        await admin.close()
+    return [name for name in names if name not in existing]
+
+
+async def wait_for_broker(kafka: Kafka, timeout_s: float = 60.0) -> None:
     """Wait until the broker answers a metadata request, or raise TimeoutError."""
     deadline = asyncio.get_running_loop().time() + timeout_s
     last: Exception | None = None
     while asyncio.get_running_loop().time() < deadline:
         try:
-            await broker_reachable(bootstrap_servers)
+            await broker_reachable(kafka)
             return
         except Exception as exc:  # noqa: BLE001 - remembered and re-raised as the cause
             last = exc
             await asyncio.sleep(0.5)
-    raise TimeoutError(f"Kafka at {bootstrap_servers} did not answer in {timeout_s}s") from last
+    where = KafkaConnection.of(kafka).bootstrap_servers
+    raise TimeoutError(f"Kafka at {where} did not answer in {timeout_s}s") from last
 
 
-async def broker_reachable(bootstrap_servers: str) -> None:
+async def broker_reachable(kafka: Kafka) -> None:
     """Raise unless the broker answers a metadata request."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+    admin = admin_client(kafka, request_timeout_ms=5000)
     await admin.start()
     try:
         await admin.describe_cluster()
@@ -116,11 +232,11 @@ class GroupLag:
         return max(self.end - self.committed, 0)
 
 
-async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
+async def consumer_lag(kafka: Kafka) -> list[GroupLag]:
     """Lag of every consumer group, per topic (summed over partitions)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = admin_client(kafka)
     await admin.start()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    consumer = plain_consumer(kafka, enable_auto_commit=False)
     await consumer.start()
     try:
         groups = [
@@ -146,9 +262,9 @@ async def consumer_lag(bootstrap_servers: str) -> list[GroupLag]:
         await admin.close()
 
 
-async def dead_letter_topics(bootstrap_servers: str) -> list[str]:
+async def dead_letter_topics(kafka: Kafka) -> list[str]:
     """Every dead-letter topic on the cluster (including per-agency referral DLQs)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = admin_client(kafka)
     await admin.start()
     try:
         return sorted(t for t in await admin.list_topics() if is_dlq(t))
@@ -156,9 +272,9 @@ async def dead_letter_topics(bootstrap_servers: str) -> list[str]:
         await admin.close()
 
 
-async def topic_partitions(bootstrap_servers: str, topics: Sequence[str]) -> dict[str, list[int]]:
+async def topic_partitions(kafka: Kafka, topics: Sequence[str]) -> dict[str, list[int]]:
     """The partition numbers of each topic; an absent topic has none."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    admin = admin_client(kafka)
     await admin.start()
     try:
         described = await admin.describe_topics(list(topics))
@@ -172,10 +288,10 @@ async def topic_partitions(bootstrap_servers: str, topics: Sequence[str]) -> dic
     return {topic: found.get(topic, []) for topic in topics}
 
 
-async def topic_sizes(bootstrap_servers: str, topics: Sequence[str]) -> dict[str, int]:
+async def topic_sizes(kafka: Kafka, topics: Sequence[str]) -> dict[str, int]:
     """Messages currently on each topic (end minus beginning offsets; 0 if absent)."""
-    partitions = await topic_partitions(bootstrap_servers, topics)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    partitions = await topic_partitions(kafka, topics)
+    consumer = plain_consumer(kafka, enable_auto_commit=False)
     await consumer.start()
     try:
         sizes: dict[str, int] = {}

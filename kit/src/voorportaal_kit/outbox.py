@@ -59,6 +59,7 @@ from voorportaal_contracts.envelope import (
 )
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import is_sqlite
+from voorportaal_kit.kafka_client import KafkaConnection
 from voorportaal_kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from voorportaal_kit.tables import outbox
 
@@ -260,10 +261,10 @@ def _forget_staged(session: Session) -> None:
     session.info.pop(_STAGED, None)
 
 
-def create_producer(bootstrap_servers: str, client_id: str) -> AIOKafkaProducer:
+def create_producer(kafka: KafkaConnection | str, client_id: str) -> AIOKafkaProducer:
     """A producer that neither loses nor duplicates on retry: idempotent, acks from all ISRs."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap_servers,
+        **KafkaConnection.of(kafka).client_kwargs(),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",

@@ -31,7 +31,8 @@ from voorportaal_kit.consumer import ReliableConsumer, RetryPolicy, Subscription
 from voorportaal_kit.db import create_engine, create_sessions, ping
 from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.http import create_app
-from voorportaal_kit.kafka import broker_reachable, create_broker, ensure_topics
+from voorportaal_kit.kafka import broker_reachable, create_broker, ensure_topics, missing_topics
+from voorportaal_kit.kafka_client import KafkaConnection
 from voorportaal_kit.logging import configure_logging
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.settings import ServiceSettings
@@ -87,6 +88,8 @@ class ServiceRuntime:
         )
         self.sessions: async_sessionmaker[AsyncSession] = create_sessions(self.engine)
         self.verifier = TokenVerifier(self.settings.auth)
+        self.kafka: KafkaConnection = self.settings.kafka
+        """How every Kafka client of this service connects (its own principal)."""
         self.broker: KafkaBroker | None = None
         self.relay = OutboxRelay(
             self.engine,
@@ -114,9 +117,7 @@ class ServiceRuntime:
             definition.on_runtime(self)
 
     def _new_producer(self) -> AIOKafkaProducer:
-        return create_producer(
-            self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}-relay"
-        )
+        return create_producer(self.kafka, f"voorportaal-{self.settings.service_name}-relay")
 
     def migrate(self) -> None:
         """Bring the service's database to the newest revision (blocking)."""
@@ -128,7 +129,7 @@ class ServiceRuntime:
 
     async def check_broker(self) -> None:
         """Readiness: the broker answers."""
-        await broker_reachable(self.settings.kafka_bootstrap_servers)
+        await broker_reachable(self.kafka)
 
     async def check_messaging(self) -> None:
         """Readiness: consumers are subscribed and the outbox relay runs."""
@@ -205,21 +206,41 @@ class ServiceRuntime:
     async def _start_messaging(self) -> None:
         subscriptions = list(self.definition.subscriptions(self))
         specs = [*self.definition.topics, *(dlq_spec(s.topic) for s in subscriptions)]
-        await ensure_topics(
-            self.settings.kafka_bootstrap_servers,
-            list({spec.name: spec for spec in reversed(specs)}.values()),
-            replication_factor=self.settings.kafka_replication_factor,
-            min_insync_replicas=self.settings.kafka_min_insync_replicas,
+        unique = list({spec.name: spec for spec in reversed(specs)}.values())
+        log.info(
+            "runtime.kafka_connecting",
+            service=self.settings.service_name,
+            create_topics=self.settings.effective_kafka_create_topics,
+            **self.kafka.describe(),
         )
+        if self.settings.effective_kafka_create_topics:
+            await ensure_topics(
+                self.kafka,
+                unique,
+                replication_factor=self.settings.kafka_replication_factor,
+                min_insync_replicas=self.settings.kafka_min_insync_replicas,
+            )
+        else:
+            # Topics are the operator's (`voorportaal topics`); say which are missing, as a
+            # consumer of a missing topic waits silently and the relay's sends time out.
+            missing = await missing_topics(self.kafka, [spec.name for spec in unique])
+            if missing:
+                log.warning(
+                    "runtime.kafka_topics_missing",
+                    service=self.settings.service_name,
+                    topics=missing,
+                    hint="the operator creates them: voorportaal topics",
+                )
         if subscriptions:
             # A new broker per attempt: subscribers registered on a broker whose start failed
             # would otherwise be registered twice on the next attempt.
             self.broker = create_broker(
-                self.settings.kafka_bootstrap_servers, f"voorportaal-{self.settings.service_name}"
+                self.kafka,
+                f"voorportaal-{self.settings.service_name}",
+                create_topics=self.settings.effective_kafka_create_topics,
             )
             self._dlq_producer = create_producer(
-                self.settings.kafka_bootstrap_servers,
-                f"voorportaal-{self.settings.service_name}-dlq",
+                self.kafka, f"voorportaal-{self.settings.service_name}-dlq"
             )
             await self._dlq_producer.start()
             self.consumers = []

@@ -21,6 +21,12 @@ from pydantic import (
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from voorportaal_kit.auth import AuthSettings, hs256_is_citizen_only, verifies_staff_by_public_key
+from voorportaal_kit.kafka_client import (
+    KafkaConnection,
+    SaslMechanism,
+    SecurityProtocol,
+    read_secret_file,
+)
 
 DEV_JWT_SECRET = "voorportaal-local-development-secret-change-me"  # noqa: S105
 """The HS256 secret `voorportaal up` uses on a developer's machine; never in production."""
@@ -59,7 +65,122 @@ def default_data_dir() -> Path:
     return Path.cwd() / "var" / "data"
 
 
-class ServiceSettings(BaseSettings):
+class KafkaSettings(BaseSettings):
+    """How to reach the Kafka cluster and log in to it: the part of the settings every Kafka
+    client needs. Services inherit it (with their own env prefix: each service logs in as its
+    own principal); the `voorportaal` CLI reads it with the prefix `VOORPORTAAL_` (the
+    operator's login, e.g. `VOORPORTAAL_KAFKA_SASL_USERNAME`).
+
+    The cluster-wide parts (address, protocol, mechanism, CA, hostname check) have one env
+    name for all: `KAFKA_BOOTSTRAP_SERVERS`, `KAFKA_SECURITY_PROTOCOL`, `KAFKA_SASL_MECHANISM`,
+    `KAFKA_SSL_CA_FILE`, `KAFKA_SSL_CHECK_HOSTNAME`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VOORPORTAAL_",
+        extra="ignore",
+        use_attribute_docstrings=True,
+        # A refused setting's error must not print the input: it holds the passwords.
+        hide_input_in_errors=True,
+    )
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092",
+        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
+    )
+    """Comma-separated broker addresses; read from `KAFKA_BOOTSTRAP_SERVERS`."""
+
+    kafka_replication_factor: int = 1
+    """Replication factor for topics this service creates (3 in production)."""
+
+    kafka_min_insync_replicas: int = 1
+    """`min.insync.replicas` for those topics (2 in production)."""
+
+    kafka_create_topics: bool | None = None
+    """Whether a service creates missing topics at start; empty means yes in development on
+    a PLAINTEXT broker only. Elsewhere topics are the operator's (`voorportaal topics`), and a
+    service's principal has no right to create them."""
+
+    kafka_security_protocol: SecurityProtocol = Field(
+        default=SecurityProtocol.PLAINTEXT,
+        validation_alias=AliasChoices("KAFKA_SECURITY_PROTOCOL", "kafka_security_protocol"),
+    )
+    """`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL` (one cluster for all: read from
+    `KAFKA_SECURITY_PROTOCOL`); PLAINTEXT is refused in production."""
+
+    kafka_sasl_mechanism: SaslMechanism = Field(
+        default=SaslMechanism.SCRAM_SHA_512,
+        validation_alias=AliasChoices("KAFKA_SASL_MECHANISM", "kafka_sasl_mechanism"),
+    )
+    """SASL mechanism (`KAFKA_SASL_MECHANISM`): `SCRAM-SHA-512` unless the cluster says
+    otherwise."""
+
+    kafka_ssl_ca_file: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("KAFKA_SSL_CA_FILE", "kafka_ssl_ca_file"),
+    )
+    """PEM file of the CA that signed the brokers' certificates (`KAFKA_SSL_CA_FILE`); empty
+    means the system's CAs."""
+
+    kafka_ssl_check_hostname: bool = Field(
+        default=True,
+        validation_alias=AliasChoices("KAFKA_SSL_CHECK_HOSTNAME", "kafka_ssl_check_hostname"),
+    )
+    """Whether a broker's certificate must name the host connected to
+    (`KAFKA_SSL_CHECK_HOSTNAME`)."""
+
+    kafka_sasl_username: str | None = None
+    """This service's principal (`voorportaal-<service>`)."""
+
+    kafka_sasl_password: SecretStr | None = None
+    """The principal's password; or give `kafka_sasl_password_file`."""
+
+    kafka_sasl_password_file: Path | None = None
+    """A file holding the principal's password (a mounted Secret)."""
+
+    kafka_ssl_cert_file: Path | None = None
+    """The service's client certificate (PEM) for mutual TLS."""
+
+    kafka_ssl_key_file: Path | None = None
+    """The private key (PEM) of that certificate."""
+
+    kafka_ssl_key_password: SecretStr | None = None
+    """The key's password, if it has one; or give `kafka_ssl_key_password_file`."""
+
+    kafka_ssl_key_password_file: Path | None = None
+    """A file holding the key's password."""
+
+    @model_validator(mode="after")
+    def _kafka_secrets_from_files(self) -> KafkaSettings:
+        for name in ("kafka_sasl_password", "kafka_ssl_key_password"):
+            path = getattr(self, f"{name}_file")
+            if path is None:
+                continue
+            if getattr(self, name) is not None:
+                raise ValueError(f"{name}, {name}_file: give one of them, not both")
+            setattr(self, name, read_secret_file(f"{name}_file", path))
+        # Build the connection once now, so a missing login or file stops the start with a
+        # message naming the setting instead of failing later in the background.
+        self.kafka  # noqa: B018 - validates
+        return self
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """How this service's Kafka clients connect (address, protocol, its login)."""
+        return KafkaConnection(
+            bootstrap_servers=self.kafka_bootstrap_servers,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=self.kafka_sasl_password,
+            ca_file=self.kafka_ssl_ca_file,
+            cert_file=self.kafka_ssl_cert_file,
+            key_file=self.kafka_ssl_key_file,
+            key_password=self.kafka_ssl_key_password,
+            check_hostname=self.kafka_ssl_check_hostname,
+        )
+
+
+class ServiceSettings(KafkaSettings):
     """Settings every service has. Subclasses set `service_name` and the env prefix."""
 
     model_config = SettingsConfigDict(
@@ -67,6 +188,7 @@ class ServiceSettings(BaseSettings):
         env_nested_delimiter="__",
         extra="ignore",
         use_attribute_docstrings=True,
+        hide_input_in_errors=True,
     )
 
     service_name: str = "service"
@@ -85,18 +207,6 @@ class ServiceSettings(BaseSettings):
 
     database_pool_size: int = 10
     """Connections kept open per process (PostgreSQL only)."""
-
-    kafka_bootstrap_servers: str = Field(
-        default="127.0.0.1:9092",
-        validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS", "kafka_bootstrap_servers"),
-    )
-    """Comma-separated broker addresses; read from `KAFKA_BOOTSTRAP_SERVERS`."""
-
-    kafka_replication_factor: int = 1
-    """Replication factor for topics this service creates (3 in production)."""
-
-    kafka_min_insync_replicas: int = 1
-    """`min.insync.replicas` for those topics (2 in production)."""
 
     http_host: str = "127.0.0.1"
     """Interface the HTTP API listens on."""
@@ -166,6 +276,12 @@ class ServiceSettings(BaseSettings):
     def _no_development_defaults_outside_development(self) -> ServiceSettings:
         refuse_development_defaults(self.environment, self.development_defaults())
         if self.environment is Environment.PRODUCTION:
+            if self.kafka_security_protocol is SecurityProtocol.PLAINTEXT:
+                raise ValueError(
+                    "kafka_security_protocol: PLAINTEXT (the development default) is refused in "
+                    "production: set KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SSL) and the "
+                    "service's login"
+                )
             if not verifies_staff_by_public_key(self.auth):
                 raise ValueError(
                     "auth: production verifies staff tokens by public key: set "
@@ -178,6 +294,18 @@ class ServiceSettings(BaseSettings):
                     "never for staff (whoever holds a shared secret could mint a supervisor)"
                 )
         return self
+
+    @property
+    def effective_kafka_create_topics(self) -> bool:
+        """Whether this service creates missing topics: unless set, only in development on a
+        plain broker (a secured cluster's topics are its operator's, and a service's principal
+        may not create them)."""
+        if self.kafka_create_topics is None:
+            return (
+                self.environment is Environment.DEVELOPMENT
+                and self.kafka_security_protocol is SecurityProtocol.PLAINTEXT
+            )
+        return self.kafka_create_topics
 
     @property
     def effective_database_url(self) -> str:

@@ -135,6 +135,9 @@ def test_the_development_anchor_key_is_refused_in_production(tmp_path: Path) -> 
         citizen_link_key="x" * 40,
         audit_anchor_key="y" * 40,
         auth=auth,
+        kafka_security_protocol="SASL_SSL",
+        kafka_sasl_username="voorportaal-dossier",
+        kafka_sasl_password="kafka-password-of-production",
     )
     assert settings.anchor_key == b"y" * 40
     assert settings.effective_audit_anchor_file == tmp_path / "audit-anchors.jsonl"

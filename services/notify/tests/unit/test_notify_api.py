@@ -174,6 +174,10 @@ _PRODUCTION_TRANSPORT: dict[str, Any] = {
     "smtp_port": 587,
     "smtp_starttls": True,
     "sms_gateway_url": "https://sms.example.nl/messages",
+    # PLAINTEXT Kafka is refused in production.
+    "kafka_security_protocol": "SASL_SSL",
+    "kafka_sasl_username": "voorportaal-notify",
+    "kafka_sasl_password": "kafka-password-of-production",
 }
 
 

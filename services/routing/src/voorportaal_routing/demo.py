@@ -9,7 +9,6 @@ schuldhulp promises a first conversation. The rest stay open, so their SLA clock
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -23,6 +22,7 @@ from voorportaal_contracts.signing import sign_record, unsigned_response
 from voorportaal_contracts.topics import REFERRAL_RESPONSES, referral_topic
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.outbox import create_producer
+from voorportaal_kit.settings import KafkaSettings
 from voorportaal_routing.settings import RoutingSettings
 
 SCRIPT: dict[str, list[dict[str, Any]]] = {
@@ -47,16 +47,18 @@ def seed(cases: Sequence[str] = (), listen_s: float = 15.0) -> list[str]:
 
 
 async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
+    # The demo agencies read several agencies' topics at once, which no agency's principal
+    # may: on a secured broker they use the operator's login (`VOORPORTAAL_KAFKA_SASL_*`).
     settings = RoutingSettings()
-    bootstrap = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", settings.kafka_bootstrap_servers)
+    connection = KafkaSettings().kafka
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+        **connection.client_kwargs(), group_id=None, enable_auto_commit=False
     )
-    producer = create_producer(bootstrap, "voorportaal-demo-agencies")
+    producer = create_producer(connection, "voorportaal-demo-agencies")
     await consumer.start()
     await producer.start()
     # Only what was offered in the last few minutes: the topics may hold years of referrals.
-    known = await topic_partitions(bootstrap, [referral_topic(code) for code in SCRIPT])
+    known = await topic_partitions(connection, [referral_topic(code) for code in SCRIPT])
     partitions = [TopicPartition(topic, p) for topic, ps in known.items() for p in ps]
     consumer.assign(partitions)
     since_ms = int((time.time() - 600) * 1000)
