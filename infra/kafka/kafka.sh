@@ -10,6 +10,10 @@
 #   infra/kafka/kafka.sh topics ARGS...        TopicCommand against the local broker
 #   infra/kafka/kafka.sh tool CLASS ARGS...    any Kafka CLI main class, e.g.
 #                                              org.apache.kafka.tools.ConsumerGroupCommand
+#   infra/kafka/kafka.sh start --brokers 3     a three-node KRaft cluster of its own (ports
+#                                              19092/19192/19292, state in var/kafka-cluster);
+#                                              stop/kill/status/reset/bootstrap take --brokers
+#                                              too, and --node ID for one node (cluster.sh)
 #
 # Environment:
 #   KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (9093), KAFKA_HEAP_OPTS ("-Xms256m -Xmx768m"),
@@ -337,6 +341,12 @@ cmd_tool() {
 main() {
     local cmd="${1:-}"
     shift || true
+    if [[ " $* " == *" --brokers "* && " $* " != *" --brokers 1 "* ]]; then
+        # shellcheck source=infra/kafka/cluster.sh
+        source "$SCRIPT_DIR/cluster.sh"
+        cluster_main "$cmd" "$@"
+        return
+    fi
     case "$cmd" in
         fetch) cmd_fetch ;;
         start) cmd_start ;;

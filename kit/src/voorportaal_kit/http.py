@@ -21,11 +21,12 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.middleware import ASGIMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from voorportaal_contracts.api.operations import HealthAnswer, MessagingStatus, ReadyAnswer
 from voorportaal_kit.auth import PUBLIC_PATHS, Principal, TokenVerifier, auth_middleware
 from voorportaal_kit.errors import (
     Conflict,
@@ -216,29 +217,78 @@ def current_principal(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
-    """`/health` (the process lives), `/ready` (its dependencies answer) and `/metrics`."""
+MessagingProbe = Callable[[], Awaitable[MessagingStatus]]
+"""The messaging status of the process (`ServiceRuntime.messaging_status`)."""
+
+READY_TIMEOUT_S = 5.0
+"""Longest wait for one readiness check (the database)."""
+
+MESSAGING_TIMEOUT_S = 2.0
+"""Longest wait for the messaging status: a broker that does not answer must not make `/ready`
+slower than an orchestrator's probe allows."""
+
+
+def health_handlers(
+    service_name: str, checks: dict[str, Check], messaging: MessagingProbe | None = None
+) -> list[Any]:
+    """`/health` (the process lives), `/ready` (it can serve its API, with its messaging status
+    reported beside) and `/metrics`."""
 
     @get("/health", operation_id="health", tags=["operations"], sync_to_thread=False)
-    def health() -> dict[str, str]:
+    def health() -> HealthAnswer:
         """The process is alive."""
-        return {"status": "ok", "service": service_name}
+        return HealthAnswer(service=service_name)
 
-    @get("/ready", operation_id="ready", tags=["operations"])
-    async def ready() -> Response[dict[str, Any]]:
-        """Every dependency (database, broker) answers."""
-        results: dict[str, str] = {}
-        for name, check in checks.items():
-            try:
-                await asyncio.wait_for(check(), timeout=5)
-                results[name] = "ok"
-            except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
-                results[name] = f"unavailable: {type(exc).__name__}"
-        ok = all(v == "ok" for v in results.values())
-        return Response(
-            {"status": "ready" if ok else "not_ready", "service": service_name, "checks": results},
-            status_code=200 if ok else 503,
+    async def run_check(check: Check) -> str:
+        try:
+            await asyncio.wait_for(check(), timeout=READY_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
+            return f"unavailable: {type(exc).__name__}"
+        return "ok"
+
+    async def messaging_status() -> MessagingStatus | None:
+        if messaging is None:
+            return None
+        try:
+            return await asyncio.wait_for(messaging(), timeout=MESSAGING_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - reported as degraded, never a 503
+            log.warning("http.messaging_status_failed", error_type=type(exc).__name__)
+            return MessagingStatus(
+                status="degraded",
+                broker=f"unavailable: {type(exc).__name__}",
+                consumers="starting",
+                consumer_groups=[],
+                relay="stopped",
+                outbox_backlog=None,
+            )
+
+    @get(
+        "/ready",
+        operation_id="ready",
+        tags=["operations"],
+        responses={
+            503: ResponseSpec(
+                ReadyAnswer, description="The service cannot serve its API (its database)."
+            )
+        },
+    )
+    async def ready() -> Response[ReadyAnswer]:
+        """Can serve its API (the database answers); the messaging status is reported, not
+        required: a broker outage leaves the API up while the outbox keeps the events."""
+        names = list(checks)
+        results = await asyncio.gather(
+            messaging_status(), *(run_check(checks[name]) for name in names)
         )
+        status, outcomes = results[0], results[1:]
+        answers = dict(zip(names, outcomes, strict=True))
+        ok = all(v == "ok" for v in answers.values())
+        body = ReadyAnswer(
+            status="ready" if ok else "not_ready",
+            service=service_name,
+            checks=answers,
+            messaging=status,
+        )
+        return Response(body, status_code=200 if ok else 503)
 
     @get(
         "/metrics",
@@ -267,10 +317,14 @@ def create_app(
     cors_origins: Sequence[str] = (),
     description: str | None = None,
     public_paths: Sequence[str] = (),
+    messaging: MessagingProbe | None = None,
 ) -> Litestar:
-    """The service's Litestar app with the shared operational endpoints and error handling."""
+    """The service's Litestar app with the shared operational endpoints and error handling.
+
+    `checks` decide readiness (each must answer for a 200); `messaging` is reported in
+    `/ready` beside them and never turns it into a 503."""
     return Litestar(
-        route_handlers=[*health_handlers(service_name, checks), *route_handlers],
+        route_handlers=[*health_handlers(service_name, checks, messaging), *route_handlers],
         middleware=[
             MetricsMiddleware(),
             auth_middleware(verifier, [*PUBLIC_PATHS, *public_paths]),

@@ -44,10 +44,13 @@ async def ensure_topics(
     bootstrap_servers: str,
     specs: Sequence[TopicSpec],
     *,
-    replication_factor: int = 1,
-    min_insync_replicas: int = 1,
+    replication_factor: int | None = None,
+    min_insync_replicas: int | None = None,
 ) -> list[str]:
-    """Create the topics that do not exist yet (idempotent); returns the names created."""
+    """Create the topics that do not exist yet (idempotent); returns the names created.
+
+    Replication follows the cluster unless given: factor 3 (`min.insync.replicas` 2) on a
+    cluster of three or more brokers, 1 on the single local broker (`replication_for`)."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
     await admin.start()
     try:
@@ -55,6 +58,12 @@ async def ensure_topics(
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:
             return []
+        if replication_factor is None:
+            cluster = await admin.describe_cluster()
+            replication_factor, auto_isr = replication_for(len(cluster["brokers"]))
+            min_insync_replicas = min_insync_replicas or auto_isr
+        if min_insync_replicas is None:
+            min_insync_replicas = max(replication_factor - 1, 1)
         new = [
             NewTopic(
                 name=spec.name,
@@ -71,10 +80,24 @@ async def ensure_topics(
         if failed:
             raise RuntimeError(f"could not create topics (Kafka error codes): {failed}")
         created = [spec.name for spec in missing]
-        log.info("kafka.topics_created", topics=created)
+        log.info(
+            "kafka.topics_created",
+            topics=created,
+            replication_factor=replication_factor,
+            min_insync_replicas=min_insync_replicas,
+        )
         return created
     finally:
         await admin.close()
+
+
+def replication_for(brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) for new topics on a cluster of `brokers`:
+    three copies, two of which must have a write before it is acknowledged (one broker may
+    fail without loss or a stop), as in production; fewer brokers, as many copies as there
+    are brokers."""
+    factor = max(min(brokers, 3), 1)
+    return factor, max(factor - 1, 1)
 
 
 async def wait_for_broker(bootstrap_servers: str, timeout_s: float = 60.0) -> None:

@@ -347,6 +347,14 @@ class OutboxRelay:
             _wakers.discard(wakeup.set)
             await self._close_producer()
 
+    async def backlog(self) -> int:
+        """Rows not yet published (counted on the small index of unsent rows)."""
+        async with self._reading() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+        return int(count or 0)
+
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Publish until no unsent row is left (or `stop`); returns how many were published.
 

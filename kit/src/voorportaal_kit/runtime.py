@@ -13,7 +13,7 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 import uvicorn
@@ -22,6 +22,7 @@ from faststream.kafka import KafkaBroker
 from litestar import Litestar
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from voorportaal_contracts.api.operations import MessagingStatus
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
 from voorportaal_kit import migrations
@@ -37,6 +38,10 @@ from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.settings import ServiceSettings
 
 log = structlog.get_logger()
+
+BROKER_PROBE_TIMEOUT_S = 1.5
+"""How long `/ready` waits for the broker (and the outbox count) before it reports them
+unavailable; the whole answer stays within an orchestrator's usual probe timeout."""
 
 
 @dataclass
@@ -126,16 +131,49 @@ class ServiceRuntime:
         """Readiness: the database answers."""
         await ping(self.engine)
 
-    async def check_broker(self) -> None:
-        """Readiness: the broker answers."""
-        await broker_reachable(self.settings.kafka_bootstrap_servers)
-
     async def check_messaging(self) -> None:
-        """Readiness: consumers are subscribed and the outbox relay runs."""
+        """Consumers are subscribed and the outbox relay runs (raises otherwise)."""
         if not self._messaging_started:
             raise RuntimeError("consumers not started")
         if not self.relay.alive:
             raise RuntimeError("outbox relay not running")
+
+    async def messaging_status(self) -> MessagingStatus:
+        """The messaging side for `/ready`: broker, consumers, relay and outbox backlog.
+
+        Reported, never required: while Kafka is down the API keeps taking requests and the
+        outbox keeps their events until the relay can publish them."""
+        broker, backlog = await asyncio.gather(self._broker_answer(), self._outbox_backlog())
+        groups = [consumer.subscription.group for consumer in self.consumers]
+        consumers: Literal["running", "starting", "none"] = (
+            "starting" if not self._messaging_started else "running" if groups else "none"
+        )
+        relay: Literal["running", "stopped"] = "running" if self.relay.alive else "stopped"
+        healthy = broker == "ok" and consumers != "starting" and relay == "running"
+        return MessagingStatus(
+            status="ok" if healthy else "degraded",
+            broker=broker,
+            consumers=consumers,
+            consumer_groups=groups,
+            relay=relay,
+            outbox_backlog=backlog,
+        )
+
+    async def _broker_answer(self) -> str:
+        try:
+            await asyncio.wait_for(
+                broker_reachable(self.settings.kafka_bootstrap_servers), BROKER_PROBE_TIMEOUT_S
+            )
+        except Exception as exc:  # noqa: BLE001 - the answer is the report
+            return f"unavailable: {type(exc).__name__}"
+        return "ok"
+
+    async def _outbox_backlog(self) -> int | None:
+        try:
+            return await asyncio.wait_for(self.relay.backlog(), BROKER_PROBE_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - the database check reports the cause
+            log.warning("runtime.outbox_backlog_unknown", error_type=type(exc).__name__)
+            return None
 
     def app(self) -> Litestar:
         """The service's HTTP application; its lifespan runs the messaging side."""
@@ -146,11 +184,8 @@ class ServiceRuntime:
             description=self.definition.description,
             route_handlers=self.definition.route_handlers,
             verifier=self.verifier,
-            checks={
-                "database": self.check_database,
-                "broker": self.check_broker,
-                "messaging": self.check_messaging,
-            },
+            checks={"database": self.check_database},
+            messaging=self.messaging_status,
             state={"runtime": self, **self.state},
             public_paths=self.definition.public_paths,
             lifespan=[self.lifespan],
@@ -313,6 +348,6 @@ def tune_gc_for_serving() -> None:
 
 def _report_crash(task: asyncio.Task[None]) -> None:
     # The messaging task retries every failure itself; ending with an error is a bug, and
-    # readiness (check_messaging) turns red so that the orchestrator restarts the process.
+    # the messaging status in /ready turns degraded (relay stopped) for the operator to see.
     if not task.cancelled() and task.exception() is not None:
         log.error("runtime.messaging_crashed", exc_info=task.exception())
