@@ -16,7 +16,7 @@ from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.topics import INTAKE_EVENTS
 
 pytestmark = pytest.mark.integration
-PORT = 8961
+PORT = 18961
 BASE = f"http://127.0.0.1:{PORT}"
 
 

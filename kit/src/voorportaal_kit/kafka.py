@@ -24,12 +24,18 @@ def create_broker(bootstrap_servers: str, client_id: str = "voorportaal") -> Kaf
     (retries, dead letters) with case and event ids. Anything it publishes is idempotent.
     """
     return KafkaBroker(
-        bootstrap_servers,
+        bootstrap_list(bootstrap_servers),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
         log_level=logging.DEBUG,
     )
+
+
+def bootstrap_list(bootstrap_servers: str) -> list[str]:
+    """`host:port,host:port` as a list: FastStream wraps a string in a list whole, so a
+    cluster's comma-separated addresses would reach aiokafka as one unparseable host."""
+    return [server.strip() for server in bootstrap_servers.split(",") if server.strip()]
 
 
 def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
