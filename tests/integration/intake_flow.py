@@ -65,32 +65,37 @@ def ready(base: str) -> dict[str, Any] | None:
     return response.json() if response.status_code == 200 else None  # type: ignore[no-any-return]
 
 
-def submit_intake(base: str, headers: dict[str, str] | None = None) -> str:
+def submit_intake(base: str) -> str:
     """Start, answer, take in (as a desk supervisor) and submit one intake; its case id."""
-    with httpx.Client(base_url=base, timeout=15, headers=headers or {}) as http:
-        intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
-        auth = {"Authorization": f"Bearer {intake['token']}"}
-        url = f"/intakes/{intake['id']}"
-        named = http.put(f"{url}/citizen", json={"name": "T. Est"}, headers=auth)
-        assert named.status_code == 204, named.text
-        # An address of its own: one-time codes are limited per address.
-        email = f"t-{uuid.uuid4().hex[:12]}@example.org"
-        contact = {"channels": ["email"], "email": email, "share_with": ["toeslagen"]}
-        reachable = http.put(f"{url}/contact", json=contact, headers=auth)
-        assert reachable.status_code == 204, reachable.text
-        while intake["next"] is not None:
-            step, q = intake["next"]["step"], intake["next"]["question"]
-            intake = http.put(
-                f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
-            ).json()
-        # The e-mail is not confirmed: a supervisor takes the intake in, so routing does not
-        # hold it.
-        supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
-        taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {supervisor}"})
-        assert taken.status_code == 200, taken.text
-        submitted = http.post(f"{url}/submit", headers=auth)
-        assert submitted.status_code == 200, submitted.text
-        return str(submitted.json()["case_id"])
+    with httpx.Client(base_url=base, timeout=15) as http:
+        return submit_intake_on(http)
+
+
+def submit_intake_on(http: httpx.Client) -> str:
+    """`submit_intake` with a client of the caller's (e.g. Litestar's TestClient)."""
+    intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
+    auth = {"Authorization": f"Bearer {intake['token']}"}
+    url = f"/intakes/{intake['id']}"
+    named = http.put(f"{url}/citizen", json={"name": "T. Est"}, headers=auth)
+    assert named.status_code == 204, named.text
+    # An address of its own: one-time codes are limited per address.
+    email = f"t-{uuid.uuid4().hex[:12]}@example.org"
+    contact = {"channels": ["email"], "email": email, "share_with": ["toeslagen"]}
+    reachable = http.put(f"{url}/contact", json=contact, headers=auth)
+    assert reachable.status_code == 204, reachable.text
+    while intake["next"] is not None:
+        step, q = intake["next"]["step"], intake["next"]["question"]
+        intake = http.put(
+            f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
+        ).json()
+    # The e-mail is not confirmed: a supervisor takes the intake in, so routing does not
+    # hold it.
+    supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
+    taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {supervisor}"})
+    assert taken.status_code == 200, taken.text
+    submitted = http.post(f"{url}/submit", headers=auth)
+    assert submitted.status_code == 200, submitted.text
+    return str(submitted.json()["case_id"])
 
 
 async def wait_for_events(

@@ -24,9 +24,11 @@ from litestar.middleware import ASGIMiddleware
 from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
+from opentelemetry.trace import SpanKind, StatusCode, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from voorportaal_contracts.api.operations import HealthAnswer, MessagingStatus, ReadyAnswer
+from voorportaal_contracts.envelope import restore_traceparent, use_traceparent
 from voorportaal_kit.auth import PUBLIC_PATHS, Principal, TokenVerifier, auth_middleware
 from voorportaal_kit.errors import (
     Conflict,
@@ -41,6 +43,7 @@ from voorportaal_kit.errors import (
 )
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 from voorportaal_kit.security_headers import SecurityHeaders
+from voorportaal_kit.tracing import current_span_for_events, parent_context
 
 log = structlog.get_logger()
 
@@ -193,16 +196,66 @@ class MetricsMiddleware(ASGIMiddleware):
 
         structlog.contextvars.clear_contextvars()
         traceparent = dict(scope.get("headers") or []).get(b"traceparent", b"")
-        if _TRACEPARENT.fullmatch(traceparent):  # never log what a caller wrote unchecked
+        # The caller's trace context, when it sent a valid one, goes on with the events this
+        # request stages (and with their consumers); never log what a caller wrote unchecked.
+        token = None
+        if _TRACEPARENT.fullmatch(traceparent):
             structlog.contextvars.bind_contextvars(trace_id=traceparent.split(b"-")[1].decode())
+            token = use_traceparent(traceparent.decode())
         try:
             await next_app(scope, receive, capture)
         finally:
+            if token is not None:
+                restore_traceparent(token)
             HTTP_SECONDS.labels(
                 scope.get("method", "?"),
                 scope.get("path_template") or "unmatched",
                 str(status["code"]),
             ).observe(time.perf_counter() - started)
+
+
+class TracingMiddleware(ASGIMiddleware):
+    """A SERVER span per request, a child of the caller's `traceparent` when it sent one;
+    events the request stages carry this span's trace context (installed only when tracing
+    is configured)."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        self._tracer = tracer
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Run the request inside its span."""
+        method = str(scope.get("method", "?"))
+        raw = dict(scope.get("headers") or []).get(b"traceparent", b"")
+        parent = parent_context(raw.decode()) if _TRACEPARENT.fullmatch(raw) else None
+        status = {"code": 500}
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        # Exceptions are recorded by type only: their messages may hold personal data.
+        with self._tracer.start_as_current_span(
+            method,
+            context=parent,
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            structlog.contextvars.bind_contextvars(
+                trace_id=format(span.get_span_context().trace_id, "032x")
+            )
+            try:
+                with current_span_for_events(span):
+                    await next_app(scope, receive, capture)
+            finally:
+                route = str(scope.get("path_template") or "unmatched")
+                span.update_name(f"{method} {route}")
+                span.set_attribute("http.route", route)
+                span.set_attribute("http.response.status_code", status["code"])
+                if status["code"] >= 500:
+                    span.set_status(StatusCode.ERROR)
 
 
 def current_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -318,6 +371,7 @@ def create_app(
     description: str | None = None,
     public_paths: Sequence[str] = (),
     messaging: MessagingProbe | None = None,
+    tracer: Tracer | None = None,
 ) -> Litestar:
     """The service's Litestar app with the shared operational endpoints and error handling.
 
@@ -327,6 +381,7 @@ def create_app(
         route_handlers=[*health_handlers(service_name, checks, messaging), *route_handlers],
         middleware=[
             MetricsMiddleware(),
+            *([TracingMiddleware(tracer)] if tracer is not None else []),
             auth_middleware(verifier, [*PUBLIC_PATHS, *public_paths]),
         ],
         exception_handlers={

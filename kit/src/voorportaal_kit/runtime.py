@@ -20,6 +20,7 @@ import uvicorn
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from opentelemetry.trace import Tracer, TracerProvider
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.api.operations import MessagingStatus
@@ -36,6 +37,7 @@ from voorportaal_kit.kafka import broker_reachable, create_broker, ensure_topics
 from voorportaal_kit.logging import configure_logging
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.tracing import shutdown_tracing, tracer_for
 
 log = structlog.get_logger()
 
@@ -83,10 +85,19 @@ class PeriodicJob:
 class ServiceRuntime:
     """Owns one service's engine, sessions, broker, consumers and outbox relay."""
 
-    def __init__(self, definition: ServiceDefinition, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        *,
+        clock: Clock | None = None,
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
         self.definition = definition
         self.settings = definition.settings
         self.clock: Clock = clock or SystemClock()
+        self.tracer: Tracer | None = tracer_for(self.settings.service_name, tracer_provider)
+        """Spans for requests, publishes and consumed events; None unless OTLP is configured
+        (or a provider is given, as tests do)."""
         self.engine: AsyncEngine = create_engine(
             self.settings.effective_database_url, pool_size=self.settings.database_pool_size
         )
@@ -102,6 +113,7 @@ class ServiceRuntime:
             poll_interval_s=self.settings.relay_poll_interval_s,
             keep_sent_s=self.settings.relay_keep_sent_s,
             clock=self.clock,
+            tracer=self.tracer,
         )
         self.retry = RetryPolicy(
             max_attempts=self.settings.consumer_max_attempts,
@@ -186,6 +198,7 @@ class ServiceRuntime:
             verifier=self.verifier,
             checks={"database": self.check_database},
             messaging=self.messaging_status,
+            tracer=self.tracer,
             state={"runtime": self, **self.state},
             public_paths=self.definition.public_paths,
             lifespan=[self.lifespan],
@@ -268,6 +281,7 @@ class ServiceRuntime:
                     clock=self.clock,
                     after_commit=self.definition.after_commit,
                     default_max_records=self.settings.consumer_max_records,
+                    tracer=self.tracer,
                 )
                 consumer.register(self.broker)
                 self.consumers.append(consumer)
@@ -323,6 +337,7 @@ class ServiceRuntime:
             # believe itself (the intake: its trusted_proxies), or a local caller could forge it.
             proxy_headers=False,
         )
+        shutdown_tracing()  # send the spans still queued
 
 
 GC_THRESHOLDS = (50_000, 20, 100)
