@@ -308,10 +308,10 @@ def health_handlers(
             log.warning("http.messaging_status_failed", error_type=type(exc).__name__)
             return MessagingStatus(
                 status="degraded",
-                broker=f"unavailable: {type(exc).__name__}",
-                consumers="starting",
+                broker=f"unknown: {type(exc).__name__}",
+                consumers="unknown",
                 consumer_groups=[],
-                relay="stopped",
+                relay="unknown",
                 outbox_backlog=None,
             )
 

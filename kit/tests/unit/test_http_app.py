@@ -154,7 +154,8 @@ def test_ready_reports_messaging_but_stays_200_when_the_probe_itself_fails() -> 
         response = c.get("/ready")
     assert response.status_code == 200
     assert response.json()["messaging"]["status"] == "degraded"
-    assert response.json()["messaging"]["broker"] == "unavailable: ConnectionError"
+    assert response.json()["messaging"]["broker"] == "unknown: ConnectionError"
+    assert response.json()["messaging"]["consumers"] == "unknown"
 
 
 def test_openapi_describes_ready_with_its_messaging_status() -> None:

@@ -23,15 +23,16 @@ class MessagingStatus(BaseModel):
         description="`ok` when the broker answers, the consumers run and the relay runs."
     )
     broker: str = Field(
-        description="`ok`, or `unavailable: <error type>` when no broker answered in time."
+        description="`ok`, `unavailable: <error type>` when no broker answered in time, or "
+        "`unknown: <error type>` when the status could not be read."
     )
-    consumers: Literal["running", "starting", "none"] = Field(
+    consumers: Literal["running", "starting", "none", "unknown"] = Field(
         description="`running`: subscribed; `starting`: messaging not started yet (retried "
         "in the background, e.g. while the broker is down); `none`: the service consumes "
-        "nothing."
+        "nothing; `unknown`: the status could not be read in time."
     )
     consumer_groups: list[str] = Field(description="The consumer groups this process runs.")
-    relay: Literal["running", "stopped"] = Field(
+    relay: Literal["running", "stopped", "unknown"] = Field(
         description="Whether the outbox relay's loop runs (it retries a broker outage itself)."
     )
     outbox_backlog: int | None = Field(
