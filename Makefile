@@ -20,6 +20,10 @@ up: setup ## Start everything (broker, services, demo data); Ctrl-C stops it
 test: ## Install what is missing, start PostgreSQL and Kafka, run every test
 	@bash scripts/test.sh
 
+.PHONY: test-faults
+test-faults: setup ## Broker faults on brokers of their own: 3-broker kill -9, intake with Kafka down
+	$(UV) run pytest tests/integration/test_cluster_fault.py tests/integration/test_intake_without_kafka.py
+
 .PHONY: unit
 unit: setup ## Only the fast tests that need no broker or database
 	$(UV) run pytest -m "not integration"

@@ -10,6 +10,10 @@
 #   infra/kafka/kafka.sh topics ARGS...        TopicCommand against the local broker
 #   infra/kafka/kafka.sh tool CLASS ARGS...    any Kafka CLI main class, e.g.
 #                                              org.apache.kafka.tools.ConsumerGroupCommand
+#   infra/kafka/kafka.sh start --brokers 3     a three-node KRaft cluster of its own (ports
+#                                              19092/19192/19292, state in var/kafka-cluster);
+#                                              stop/kill/status/reset/bootstrap take --brokers
+#                                              too, and --node ID for one node (cluster.sh)
 #
 #   start|stop|status|reset --secure   a second, separate broker as production runs it: a
 #       SASL_SSL listener (SCRAM-SHA-512) on $KAFKA_SECURE_PORT, a local CA and broker
@@ -609,6 +613,12 @@ cmd_tool() {
 main() {
     local cmd="${1:-}"
     shift || true
+    if [[ " $* " == *" --brokers "* && " $* " != *" --brokers 1 "* ]]; then
+        # shellcheck source=infra/kafka/cluster.sh
+        source "$SCRIPT_DIR/cluster.sh"
+        cluster_main "$cmd" "$@"
+        return
+    fi
     if [[ "${1:-}" == --secure ]]; then
         case "$cmd" in
             start | stop | status | reset) use_secure; shift ;;

@@ -256,6 +256,13 @@ def status() -> None:
             if ready is None
             else " ".join(f"{k}={v}" for k, v in ready.get("checks", {}).items())
         )
+        messaging = (ready or {}).get("messaging") or {}
+        if messaging:
+            checks += (
+                f" messaging={messaging.get('status')} broker={messaging.get('broker')}"
+                f" consumers={messaging.get('consumers')} relay={messaging.get('relay')}"
+                f" outbox_backlog={messaging.get('outbox_backlog')}"
+            )
         click.echo(f"{info.name:8} :{port}  {state:10} {checks}")
     try:
         kafka = _kafka()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Iterable, Mapping
+from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -37,6 +38,25 @@ H_CONTENT_TYPE = "content-type"
 REQUIRED_HEADERS = (H_ID, H_TYPE, H_SOURCE, H_TIME, H_SUBJECT, H_SPECVERSION, H_SCHEMAVERSION)
 
 Headers = list[tuple[str, bytes]]
+
+_CURRENT_TRACEPARENT: ContextVar[str | None] = ContextVar("traceparent", default=None)
+
+
+def current_traceparent() -> str | None:
+    """The W3C trace context of the work in progress (an HTTP request, a consumed event): a
+    new `Envelope` carries it unless given one, so its event joins the caller's trace."""
+    return _CURRENT_TRACEPARENT.get()
+
+
+def use_traceparent(traceparent: str | None) -> Token[str | None]:
+    """Make `traceparent` current (the kit does, per request and per consumed event); pass
+    the token to `restore_traceparent` when the work ends."""
+    return _CURRENT_TRACEPARENT.set(traceparent)
+
+
+def restore_traceparent(token: Token[str | None]) -> None:
+    """Undo `use_traceparent`."""
+    _CURRENT_TRACEPARENT.reset(token)
 
 
 class EnvelopeError(ValueError):
@@ -71,7 +91,7 @@ class Envelope:
     source: str
     id: UUID = field(default_factory=uuid4)
     time: datetime = field(default_factory=lambda: datetime.now(UTC))
-    traceparent: str | None = None
+    traceparent: str | None = field(default_factory=current_traceparent)
     raw_value: bytes | None = field(default=None, repr=False, compare=False)
     """The record's value exactly as read from Kafka (None for an event made in-process):
     signatures are checked over these bytes, never over a re-serialisation."""

@@ -28,12 +28,20 @@ from aiokafka import ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
+from opentelemetry.trace import Span, Tracer
 from sqlalchemy import DateTime, String, Uuid, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from voorportaal_contracts.envelope import H_TYPE, Envelope, EnvelopeError, from_kafka
+from voorportaal_contracts.envelope import (
+    H_TYPE,
+    Envelope,
+    EnvelopeError,
+    from_kafka,
+    restore_traceparent,
+    use_traceparent,
+)
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import is_sqlite, ping
@@ -41,6 +49,7 @@ from voorportaal_kit.dlq import DeadLetterPublisher
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_RETRIES, HANDLER_SECONDS
 from voorportaal_kit.tables import inbox
+from voorportaal_kit.tracing import consume_spans, end_spans, traceparent_of
 
 log = structlog.get_logger()
 
@@ -141,8 +150,10 @@ class ReliableConsumer:
         events: EventRegistry = registry,
         after_commit: Callable[[Sequence[Envelope]], Awaitable[None]] | None = None,
         default_max_records: int = 200,
+        tracer: Tracer | None = None,
     ) -> None:
         self.subscription = subscription
+        self._tracer = tracer
         self._engine = engine
         self._sessions = sessions
         self._dead_letters = dead_letters
@@ -279,7 +290,25 @@ class ReliableConsumer:
 
     async def _apply(self, items: Sequence[Envelope | Tombstone]) -> None:
         """Apply events (and tombstones) in order in one transaction; events already in the
-        inbox are skipped."""
+        inbox are skipped. With tracing, each event gets a span (a child of its traceparent)
+        that lasts until the transaction ends."""
+        if self._tracer is None:
+            await self._apply_items(items, None)
+            return
+        envelopes = [item for item in items if isinstance(item, Envelope)]
+        spans = consume_spans(
+            self._tracer, envelopes, topic=self.subscription.topic, group=self.subscription.group
+        )
+        try:
+            await self._apply_items(items, {e.id: s for e, s in zip(envelopes, spans, strict=True)})
+        except BaseException as exc:
+            end_spans(spans, exc)
+            raise
+        end_spans(spans)
+
+    async def _apply_items(
+        self, items: Sequence[Envelope | Tombstone], spans: dict[UUID, Span] | None
+    ) -> None:
         applied: list[Envelope] = []
         envelopes = [item for item in items if isinstance(item, Envelope)]
         async with self._sessions.begin() as session:
@@ -315,10 +344,14 @@ class ReliableConsumer:
                     event_id=str(item.id),
                     trace_id=_trace_id(item.traceparent),
                 )
+                # Events the handler creates join the trace of the one it handles.
+                trace = use_traceparent(traceparent_of(spans[item.id])) if spans else None
                 try:
                     await handler(session, item)
                 finally:
                     structlog.contextvars.reset_contextvars(**tokens)
+                    if trace is not None:
+                        restore_traceparent(trace)
                 applied.append(item)
             if run:
                 await self._apply_run(session, run)

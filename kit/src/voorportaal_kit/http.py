@@ -21,11 +21,14 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.middleware import ASGIMiddleware
-from litestar.openapi import OpenAPIConfig
+from litestar.openapi import OpenAPIConfig, ResponseSpec
 from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.types import ASGIApp, Receive, Scope, Send
+from opentelemetry.trace import SpanKind, StatusCode, Tracer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from voorportaal_contracts.api.operations import HealthAnswer, MessagingStatus, ReadyAnswer
+from voorportaal_contracts.envelope import restore_traceparent, use_traceparent
 from voorportaal_kit.auth import PUBLIC_PATHS, Principal, TokenVerifier, auth_middleware
 from voorportaal_kit.errors import (
     Conflict,
@@ -40,6 +43,7 @@ from voorportaal_kit.errors import (
 )
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 from voorportaal_kit.security_headers import SecurityHeaders
+from voorportaal_kit.tracing import current_span_for_events, parent_context
 
 log = structlog.get_logger()
 
@@ -192,16 +196,66 @@ class MetricsMiddleware(ASGIMiddleware):
 
         structlog.contextvars.clear_contextvars()
         traceparent = dict(scope.get("headers") or []).get(b"traceparent", b"")
-        if _TRACEPARENT.fullmatch(traceparent):  # never log what a caller wrote unchecked
+        # The caller's trace context, when it sent a valid one, goes on with the events this
+        # request stages (and with their consumers); never log what a caller wrote unchecked.
+        token = None
+        if _TRACEPARENT.fullmatch(traceparent):
             structlog.contextvars.bind_contextvars(trace_id=traceparent.split(b"-")[1].decode())
+            token = use_traceparent(traceparent.decode())
         try:
             await next_app(scope, receive, capture)
         finally:
+            if token is not None:
+                restore_traceparent(token)
             HTTP_SECONDS.labels(
                 scope.get("method", "?"),
                 scope.get("path_template") or "unmatched",
                 str(status["code"]),
             ).observe(time.perf_counter() - started)
+
+
+class TracingMiddleware(ASGIMiddleware):
+    """A SERVER span per request, a child of the caller's `traceparent` when it sent one;
+    events the request stages carry this span's trace context (installed only when tracing
+    is configured)."""
+
+    def __init__(self, tracer: Tracer) -> None:
+        self._tracer = tracer
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        """Run the request inside its span."""
+        method = str(scope.get("method", "?"))
+        raw = dict(scope.get("headers") or []).get(b"traceparent", b"")
+        parent = parent_context(raw.decode()) if _TRACEPARENT.fullmatch(raw) else None
+        status = {"code": 500}
+
+        async def capture(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        # Exceptions are recorded by type only: their messages may hold personal data.
+        with self._tracer.start_as_current_span(
+            method,
+            context=parent,
+            kind=SpanKind.SERVER,
+            attributes={"http.request.method": method},
+            record_exception=False,
+            set_status_on_exception=False,
+        ) as span:
+            structlog.contextvars.bind_contextvars(
+                trace_id=format(span.get_span_context().trace_id, "032x")
+            )
+            try:
+                with current_span_for_events(span):
+                    await next_app(scope, receive, capture)
+            finally:
+                route = str(scope.get("path_template") or "unmatched")
+                span.update_name(f"{method} {route}")
+                span.set_attribute("http.route", route)
+                span.set_attribute("http.response.status_code", status["code"])
+                if status["code"] >= 500:
+                    span.set_status(StatusCode.ERROR)
 
 
 def current_principal(request: Request[Any, Any, Any]) -> Principal:
@@ -216,29 +270,78 @@ def current_principal(request: Request[Any, Any, Any]) -> Principal:
     return principal
 
 
-def health_handlers(service_name: str, checks: dict[str, Check]) -> list[Any]:
-    """`/health` (the process lives), `/ready` (its dependencies answer) and `/metrics`."""
+MessagingProbe = Callable[[], Awaitable[MessagingStatus]]
+"""The messaging status of the process (`ServiceRuntime.messaging_status`)."""
+
+READY_TIMEOUT_S = 5.0
+"""Longest wait for one readiness check (the database)."""
+
+MESSAGING_TIMEOUT_S = 2.0
+"""Longest wait for the messaging status: a broker that does not answer must not make `/ready`
+slower than an orchestrator's probe allows."""
+
+
+def health_handlers(
+    service_name: str, checks: dict[str, Check], messaging: MessagingProbe | None = None
+) -> list[Any]:
+    """`/health` (the process lives), `/ready` (it can serve its API, with its messaging status
+    reported beside) and `/metrics`."""
 
     @get("/health", operation_id="health", tags=["operations"], sync_to_thread=False)
-    def health() -> dict[str, str]:
+    def health() -> HealthAnswer:
         """The process is alive."""
-        return {"status": "ok", "service": service_name}
+        return HealthAnswer(service=service_name)
 
-    @get("/ready", operation_id="ready", tags=["operations"])
-    async def ready() -> Response[dict[str, Any]]:
-        """Every dependency (database, broker) answers."""
-        results: dict[str, str] = {}
-        for name, check in checks.items():
-            try:
-                await asyncio.wait_for(check(), timeout=5)
-                results[name] = "ok"
-            except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
-                results[name] = f"unavailable: {type(exc).__name__}"
-        ok = all(v == "ok" for v in results.values())
-        return Response(
-            {"status": "ready" if ok else "not_ready", "service": service_name, "checks": results},
-            status_code=200 if ok else 503,
+    async def run_check(check: Check) -> str:
+        try:
+            await asyncio.wait_for(check(), timeout=READY_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - reported, not raised: that is the answer
+            return f"unavailable: {type(exc).__name__}"
+        return "ok"
+
+    async def messaging_status() -> MessagingStatus | None:
+        if messaging is None:
+            return None
+        try:
+            return await asyncio.wait_for(messaging(), timeout=MESSAGING_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - reported as degraded, never a 503
+            log.warning("http.messaging_status_failed", error_type=type(exc).__name__)
+            return MessagingStatus(
+                status="degraded",
+                broker=f"unknown: {type(exc).__name__}",
+                consumers="unknown",
+                consumer_groups=[],
+                relay="unknown",
+                outbox_backlog=None,
+            )
+
+    @get(
+        "/ready",
+        operation_id="ready",
+        tags=["operations"],
+        responses={
+            503: ResponseSpec(
+                ReadyAnswer, description="The service cannot serve its API (its database)."
+            )
+        },
+    )
+    async def ready() -> Response[ReadyAnswer]:
+        """Can serve its API (the database answers); the messaging status is reported, not
+        required: a broker outage leaves the API up while the outbox keeps the events."""
+        names = list(checks)
+        results = await asyncio.gather(
+            messaging_status(), *(run_check(checks[name]) for name in names)
         )
+        status, outcomes = results[0], results[1:]
+        answers = dict(zip(names, outcomes, strict=True))
+        ok = all(v == "ok" for v in answers.values())
+        body = ReadyAnswer(
+            status="ready" if ok else "not_ready",
+            service=service_name,
+            checks=answers,
+            messaging=status,
+        )
+        return Response(body, status_code=200 if ok else 503)
 
     @get(
         "/metrics",
@@ -267,12 +370,18 @@ def create_app(
     cors_origins: Sequence[str] = (),
     description: str | None = None,
     public_paths: Sequence[str] = (),
+    messaging: MessagingProbe | None = None,
+    tracer: Tracer | None = None,
 ) -> Litestar:
-    """The service's Litestar app with the shared operational endpoints and error handling."""
+    """The service's Litestar app with the shared operational endpoints and error handling.
+
+    `checks` decide readiness (each must answer for a 200); `messaging` is reported in
+    `/ready` beside them and never turns it into a 503."""
     return Litestar(
-        route_handlers=[*health_handlers(service_name, checks), *route_handlers],
+        route_handlers=[*health_handlers(service_name, checks, messaging), *route_handlers],
         middleware=[
             MetricsMiddleware(),
+            *([TracingMiddleware(tracer)] if tracer is not None else []),
             auth_middleware(verifier, [*PUBLIC_PATHS, *public_paths]),
         ],
         exception_handlers={

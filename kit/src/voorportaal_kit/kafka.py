@@ -35,7 +35,7 @@ def create_broker(
     """
     connection = KafkaConnection.of(kafka)
     return KafkaBroker(
-        connection.bootstrap_servers,
+        bootstrap_list(connection.bootstrap_servers),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -55,6 +55,12 @@ def plain_consumer(kafka: Kafka, *topics: str, **kwargs: Any) -> AIOKafkaConsume
     return AIOKafkaConsumer(*topics, **KafkaConnection.of(kafka).client_kwargs(), **kwargs)
 
 
+def bootstrap_list(bootstrap_servers: str) -> list[str]:
+    """`host:port,host:port` as a list: FastStream wraps a string in a list whole, so a
+    cluster's comma-separated addresses would reach aiokafka as one unparseable host."""
+    return [server.strip() for server in bootstrap_servers.split(",") if server.strip()]
+
+
 def all_topic_specs(agency_codes: Iterable[str] = ()) -> list[TopicSpec]:
     """Every topic the suite needs: the main topics, per-agency referral topics, their DLQs."""
     from voorportaal_contracts.topics import referral_spec
@@ -67,10 +73,13 @@ async def ensure_topics(
     kafka: Kafka,
     specs: Sequence[TopicSpec],
     *,
-    replication_factor: int = 1,
-    min_insync_replicas: int = 1,
+    replication_factor: int | None = None,
+    min_insync_replicas: int | None = None,
 ) -> list[str]:
-    """Create the topics that do not exist yet (idempotent); returns the names created."""
+    """Create the topics that do not exist yet (idempotent); returns the names created.
+
+    Replication follows the cluster unless given: factor 3 (`min.insync.replicas` 2) on a
+    cluster of three or more brokers, 1 on the single local broker (`replication_for`)."""
     admin = admin_client(kafka)
     await admin.start()
     try:
@@ -78,6 +87,12 @@ async def ensure_topics(
         missing = [spec for spec in specs if spec.name not in existing]
         if not missing:
             return []
+        if replication_factor is None:
+            cluster = await admin.describe_cluster()
+            replication_factor, auto_isr = replication_for(len(cluster["brokers"]))
+            min_insync_replicas = min_insync_replicas or auto_isr
+        if min_insync_replicas is None:
+            min_insync_replicas = max(replication_factor - 1, 1)
         new = [
             NewTopic(
                 name=spec.name,
@@ -94,7 +109,12 @@ async def ensure_topics(
         if failed:
             raise RuntimeError(f"could not create topics (Kafka error codes): {failed}")
         created = [spec.name for spec in missing]
-        log.info("kafka.topics_created", topics=created)
+        log.info(
+            "kafka.topics_created",
+            topics=created,
+            replication_factor=replication_factor,
+            min_insync_replicas=min_insync_replicas,
+        )
         return created
     finally:
         await admin.close()
@@ -190,6 +210,15 @@ async def missing_topics(kafka: Kafka, names: Sequence[str]) -> list[str]:
     finally:
         await admin.close()
     return [name for name in names if name not in existing]
+
+
+def replication_for(brokers: int) -> tuple[int, int]:
+    """(replication factor, min.insync.replicas) for new topics on a cluster of `brokers`:
+    three copies, two of which must have a write before it is acknowledged (one broker may
+    fail without loss or a stop), as in production; fewer brokers, as many copies as there
+    are brokers."""
+    factor = max(min(brokers, 3), 1)
+    return factor, max(factor - 1, 1)
 
 
 async def wait_for_broker(kafka: Kafka, timeout_s: float = 60.0) -> None:

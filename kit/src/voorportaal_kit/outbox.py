@@ -26,6 +26,7 @@ import structlog
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner, murmur2
+from opentelemetry.trace import Tracer
 from sqlalchemy import (
     BigInteger,
     DateTime,
@@ -51,9 +52,11 @@ from sqlalchemy.orm import Session
 from voorportaal_contracts.envelope import (
     H_CONTENT_TYPE,
     H_DATASCHEMA,
+    H_ID,
     H_SCHEMAVERSION,
     H_SOURCE,
     H_SPECVERSION,
+    H_TRACEPARENT,
     H_TYPE,
     Envelope,
 )
@@ -62,6 +65,7 @@ from voorportaal_kit.db import is_sqlite
 from voorportaal_kit.kafka_client import KafkaConnection
 from voorportaal_kit.metrics import EVENTS_PUBLISHED, OUTBOX_BACKLOG
 from voorportaal_kit.tables import outbox
+from voorportaal_kit.tracing import publish_span
 
 log = structlog.get_logger()
 
@@ -228,6 +232,16 @@ def decode_headers(text: str) -> list[tuple[str, bytes]]:
     return [known(line) or _decode_line(line) for line in text.split("\n")]
 
 
+def _header_fields(text: str, names: Sequence[str]) -> dict[str, str]:
+    """The values of a few headers in the outbox's header text (for tracing)."""
+    wanted = tuple(f"{name}=" for name in names)
+    return {
+        line.partition("=")[0]: line.partition("=")[2]
+        for line in text.split("\n")
+        if line.startswith(wanted)
+    }
+
+
 def _decode_line(line: str) -> tuple[str, bytes]:
     name, _, value = line.partition("=")
     pair = (name, value.encode())
@@ -305,8 +319,10 @@ class OutboxRelay:
         keep_sent_s: float = 3600.0,
         clock: Clock | None = None,
         after_publish: Callable[[Sequence[int]], Awaitable[None]] | None = None,
+        tracer: Tracer | None = None,
     ) -> None:
         self._engine = engine
+        self._tracer = tracer
         self._sessions = sessions
         self._producer_factory = producer_factory
         self._service = service_name
@@ -352,6 +368,14 @@ class OutboxRelay:
             _wakers.discard(wakeup.set)
             await self._close_producer()
 
+    async def backlog(self) -> int:
+        """Rows not yet published (counted on the small index of unsent rows)."""
+        async with self._reading() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(outbox).where(outbox.c.sent_at.is_(None))
+            )
+        return int(count or 0)
+
     async def drain(self, stop: asyncio.Event | None = None) -> int:
         """Publish until no unsent row is left (or `stop`); returns how many were published.
 
@@ -378,11 +402,12 @@ class OutboxRelay:
                 rows = await self._fetch(floor=floor, exclude=in_flight)
                 if not rows:
                     break
+                enqueued_ns = time.time_ns()
                 acks = await self._enqueue(rows)
                 if confirming is not None:
                     await confirming
                     floor = next_floor  # every row up to it is now sent
-                confirming = asyncio.create_task(self._confirm(rows, acks))
+                confirming = asyncio.create_task(self._confirm(rows, acks, enqueued_ns))
                 in_flight = [row.id for row in rows]
                 highest_read = max(highest_read, in_flight[-1])
                 # Once this batch is confirmed, nothing unsent remains at or below: the lowest
@@ -532,7 +557,9 @@ class OutboxRelay:
             acks.append(await producer.send_batch(batch, topic, partition=partition))
         return acks
 
-    async def _confirm(self, rows: Sequence[_Row], acks: list[asyncio.Future[Any]]) -> None:
+    async def _confirm(
+        self, rows: Sequence[_Row], acks: list[asyncio.Future[Any]], enqueued_ns: int = 0
+    ) -> None:
         """Wait until Kafka has every row of the batch, then mark them sent."""
         # Every batch's answer is read (a failure is raised once all are in, so none is left
         # unread); nothing is marked sent unless every batch was acknowledged.
@@ -557,6 +584,16 @@ class OutboxRelay:
                 await autocommit.execute(_PG_MARK_SENT, {"ids": ids, "now": self._clock.now()})
         for (topic, event_type), count in Counter((r.topic, r.event_type) for r in rows).items():
             EVENTS_PUBLISHED.labels(topic, event_type).inc(count)
+        if self._tracer is not None:
+            for row in rows:
+                fields = _header_fields(row.headers, (H_TRACEPARENT, H_ID))
+                publish_span(
+                    self._tracer,
+                    topic=row.topic,
+                    traceparent=fields.get(H_TRACEPARENT),
+                    event_id=fields.get(H_ID),
+                    start_ns=enqueued_ns or time.time_ns(),
+                )
         log.debug("outbox.published", count=len(rows), last_id=ids[-1])
 
     async def _purge_sent_now_and_then(self) -> None:

@@ -13,15 +13,17 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import structlog
 import uvicorn
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from litestar import Litestar
+from opentelemetry.trace import Tracer, TracerProvider
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from voorportaal_contracts.api.operations import MessagingStatus
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.topics import TOPICS, TopicSpec, dlq_spec
 from voorportaal_kit import migrations
@@ -36,8 +38,13 @@ from voorportaal_kit.kafka_client import KafkaConnection
 from voorportaal_kit.logging import configure_logging
 from voorportaal_kit.outbox import OutboxRelay, create_producer
 from voorportaal_kit.settings import ServiceSettings
+from voorportaal_kit.tracing import shutdown_tracing, tracer_for
 
 log = structlog.get_logger()
+
+BROKER_PROBE_TIMEOUT_S = 1.5
+"""How long `/ready` waits for the broker (and the outbox count) before it reports them
+unavailable; the whole answer stays within an orchestrator's usual probe timeout."""
 
 
 @dataclass
@@ -79,10 +86,19 @@ class PeriodicJob:
 class ServiceRuntime:
     """Owns one service's engine, sessions, broker, consumers and outbox relay."""
 
-    def __init__(self, definition: ServiceDefinition, *, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        definition: ServiceDefinition,
+        *,
+        clock: Clock | None = None,
+        tracer_provider: TracerProvider | None = None,
+    ) -> None:
         self.definition = definition
         self.settings = definition.settings
         self.clock: Clock = clock or SystemClock()
+        self.tracer: Tracer | None = tracer_for(self.settings.service_name, tracer_provider)
+        """Spans for requests, publishes and consumed events; None unless OTLP is configured
+        (or a provider is given, as tests do)."""
         self.engine: AsyncEngine = create_engine(
             self.settings.effective_database_url, pool_size=self.settings.database_pool_size
         )
@@ -100,6 +116,7 @@ class ServiceRuntime:
             poll_interval_s=self.settings.relay_poll_interval_s,
             keep_sent_s=self.settings.relay_keep_sent_s,
             clock=self.clock,
+            tracer=self.tracer,
         )
         self.retry = RetryPolicy(
             max_attempts=self.settings.consumer_max_attempts,
@@ -127,16 +144,47 @@ class ServiceRuntime:
         """Readiness: the database answers."""
         await ping(self.engine)
 
-    async def check_broker(self) -> None:
-        """Readiness: the broker answers."""
-        await broker_reachable(self.kafka)
-
     async def check_messaging(self) -> None:
-        """Readiness: consumers are subscribed and the outbox relay runs."""
+        """Consumers are subscribed and the outbox relay runs (raises otherwise)."""
         if not self._messaging_started:
             raise RuntimeError("consumers not started")
         if not self.relay.alive:
             raise RuntimeError("outbox relay not running")
+
+    async def messaging_status(self) -> MessagingStatus:
+        """The messaging side for `/ready`: broker, consumers, relay and outbox backlog.
+
+        Reported, never required: while Kafka is down the API keeps taking requests and the
+        outbox keeps their events until the relay can publish them."""
+        broker, backlog = await asyncio.gather(self._broker_answer(), self._outbox_backlog())
+        groups = [consumer.subscription.group for consumer in self.consumers]
+        consumers: Literal["running", "starting", "none"] = (
+            "starting" if not self._messaging_started else "running" if groups else "none"
+        )
+        relay: Literal["running", "stopped"] = "running" if self.relay.alive else "stopped"
+        healthy = broker == "ok" and consumers != "starting" and relay == "running"
+        return MessagingStatus(
+            status="ok" if healthy else "degraded",
+            broker=broker,
+            consumers=consumers,
+            consumer_groups=groups,
+            relay=relay,
+            outbox_backlog=backlog,
+        )
+
+    async def _broker_answer(self) -> str:
+        try:
+            await asyncio.wait_for(broker_reachable(self.kafka), BROKER_PROBE_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - the answer is the report
+            return f"unavailable: {type(exc).__name__}"
+        return "ok"
+
+    async def _outbox_backlog(self) -> int | None:
+        try:
+            return await asyncio.wait_for(self.relay.backlog(), BROKER_PROBE_TIMEOUT_S)
+        except Exception as exc:  # noqa: BLE001 - the database check reports the cause
+            log.warning("runtime.outbox_backlog_unknown", error_type=type(exc).__name__)
+            return None
 
     def app(self) -> Litestar:
         """The service's HTTP application; its lifespan runs the messaging side."""
@@ -147,11 +195,9 @@ class ServiceRuntime:
             description=self.definition.description,
             route_handlers=self.definition.route_handlers,
             verifier=self.verifier,
-            checks={
-                "database": self.check_database,
-                "broker": self.check_broker,
-                "messaging": self.check_messaging,
-            },
+            checks={"database": self.check_database},
+            messaging=self.messaging_status,
+            tracer=self.tracer,
             state={"runtime": self, **self.state},
             public_paths=self.definition.public_paths,
             lifespan=[self.lifespan],
@@ -254,6 +300,7 @@ class ServiceRuntime:
                     clock=self.clock,
                     after_commit=self.definition.after_commit,
                     default_max_records=self.settings.consumer_max_records,
+                    tracer=self.tracer,
                 )
                 consumer.register(self.broker)
                 self.consumers.append(consumer)
@@ -309,6 +356,7 @@ class ServiceRuntime:
             # believe itself (the intake: its trusted_proxies), or a local caller could forge it.
             proxy_headers=False,
         )
+        shutdown_tracing()  # send the spans still queued
 
 
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -334,6 +382,6 @@ def tune_gc_for_serving() -> None:
 
 def _report_crash(task: asyncio.Task[None]) -> None:
     # The messaging task retries every failure itself; ending with an error is a bug, and
-    # readiness (check_messaging) turns red so that the orchestrator restarts the process.
+    # the messaging status in /ready turns degraded (relay stopped) for the operator to see.
     if not task.cancelled() and task.exception() is not None:
         log.error("runtime.messaging_crashed", exc_info=task.exception())

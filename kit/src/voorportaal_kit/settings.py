@@ -89,11 +89,13 @@ class KafkaSettings(BaseSettings):
     )
     """Comma-separated broker addresses; read from `KAFKA_BOOTSTRAP_SERVERS`."""
 
-    kafka_replication_factor: int = 1
-    """Replication factor for topics this service creates (3 in production)."""
+    kafka_replication_factor: int | None = None
+    """Replication factor for topics this service creates; empty: 3 on a cluster of three
+    or more brokers (production, `kafka.sh start --brokers 3`), 1 on a single broker."""
 
-    kafka_min_insync_replicas: int = 1
-    """`min.insync.replicas` for those topics (2 in production)."""
+    kafka_min_insync_replicas: int | None = None
+    """`min.insync.replicas` for those topics; empty: the factor minus one (2 for 3), at
+    least 1."""
 
     kafka_create_topics: bool | None = None
     """Whether a service creates missing topics at start; empty means yes in development on

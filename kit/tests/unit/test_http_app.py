@@ -10,6 +10,7 @@ from litestar import get, post
 from litestar.params import Body
 from litestar.testing import TestClient
 
+from voorportaal_contracts.api.operations import MessagingStatus
 from voorportaal_kit.auth import AuthSettings, TokenVerifier, issue_token, requires_role
 from voorportaal_kit.errors import Conflict
 from voorportaal_kit.http import create_app
@@ -134,3 +135,35 @@ def test_every_route_has_an_operation_id(path: str) -> None:
     with client() as c:
         spec = c.get("/schema/openapi.json").json()
     assert all("operationId" in op for op in spec["paths"][path].values())
+
+
+def test_ready_reports_messaging_but_stays_200_when_the_probe_itself_fails() -> None:
+    async def broken_probe() -> MessagingStatus:
+        raise ConnectionError("broker gone")
+
+    app = create_app(
+        service_name="t",
+        title="T",
+        version="1",
+        route_handlers=[],
+        verifier=TokenVerifier(AuthSettings(hs256_secret=SECRET)),
+        checks={"database": ok},
+        messaging=broken_probe,
+    )
+    with TestClient(app) as c:
+        response = c.get("/ready")
+    assert response.status_code == 200
+    assert response.json()["messaging"]["status"] == "degraded"
+    assert response.json()["messaging"]["broker"] == "unknown: ConnectionError"
+    assert response.json()["messaging"]["consumers"] == "unknown"
+
+
+def test_openapi_describes_ready_with_its_messaging_status() -> None:
+    with client() as c:
+        spec = c.get("/schema/openapi.json").json()
+    ready = spec["paths"]["/ready"]["get"]["responses"]
+    assert set(ready) >= {"200", "503"}
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["ReadyAnswer"]["properties"]) == {"status", "service", "checks", "messaging"}
+    messaging = schemas["MessagingStatus"]["properties"]
+    assert {"broker", "consumers", "relay", "outbox_backlog"} <= set(messaging)

@@ -73,3 +73,21 @@ def test_one_auth_setting_from_the_environment_keeps_the_development_secret(
     monkeypatch.setenv("VOORPORTAAL_INTAKE_ENVIRONMENT", "production")
     with pytest.raises(ValidationError, match="HS256 requires hs256_secret"):
         IntakeSettings()
+
+
+def test_a_comma_separated_cluster_is_split_into_every_address() -> None:
+    """(FastStream would take the string as one host; the cluster fault test proves the
+    consumers then start on three brokers.)"""
+    from voorportaal_kit.kafka import bootstrap_list
+
+    servers = "127.0.0.1:19092, 127.0.0.1:19192,127.0.0.1:19292"
+    assert bootstrap_list(servers) == ["127.0.0.1:19092", "127.0.0.1:19192", "127.0.0.1:19292"]
+
+
+def test_replication_follows_the_cluster_three_copies_two_in_sync_on_three_brokers() -> None:
+    from voorportaal_kit.kafka import replication_for
+
+    assert replication_for(1) == (1, 1)
+    assert replication_for(2) == (2, 1)
+    assert replication_for(3) == (3, 2)
+    assert replication_for(5) == (3, 2)
