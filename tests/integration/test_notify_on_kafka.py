@@ -31,6 +31,12 @@ from aiokafka import AIOKafkaProducer
 from kafka_reading import read_topic
 from sqlalchemy import func, select
 
+from voorportaal.devservers import (
+    DevServers,
+    read_sent_emails,
+    read_sent_sms,
+    start_dev_servers,
+)
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -49,12 +55,6 @@ from voorportaal_kit.errors import Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.adapters.orm import contact_points, notices, pending_updates
 from voorportaal_notify.app import definition
-from voorportaal_notify.devservers import (
-    DevServers,
-    read_sent_emails,
-    read_sent_sms,
-    start_dev_servers,
-)
 from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.service_layer.notifications import PreferencesChange
 from voorportaal_notify.settings import NotifySettings

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import structlog
+from litestar import Router
 
 from voorportaal_kit.audit_log import AuditLog, AuditTrail, anchor_job
 from voorportaal_kit.case_access import CaseAccessStore
@@ -14,11 +18,7 @@ from voorportaal_notify.adapters.orm import audit_log, case_access
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
-from voorportaal_notify.entrypoints.http.routes import (
-    CaseNotifyController,
-    CitizenController,
-    DevOutboxController,
-)
+from voorportaal_notify.entrypoints.http.routes import CaseNotifyController, CitizenController
 from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_notify.service_layer.case_state import CaseState
 from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
@@ -27,6 +27,8 @@ from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+log = structlog.get_logger(__name__)
 
 
 def definition(
@@ -39,11 +41,13 @@ def definition(
     (tests that simulate a crash wrap them)."""
     settings = settings or get_settings()
     public = [r"^/citizen/[^/]+/preferences(/confirm)?$"]
-    handlers: list[type] = [CaseNotifyController, CitizenController]
+    handlers: list[Any] = [CaseNotifyController, CitizenController]
     if settings.environment is Environment.DEVELOPMENT:
         # What the local dev servers received: not even mounted outside development.
-        public.append(r"^/dev/outbox$")
-        handlers.append(DevOutboxController)
+        outbox = _dev_outbox(settings)
+        if outbox is not None:
+            public.append(r"^/dev/outbox$")
+            handlers.append(outbox)
     return ServiceDefinition(
         settings=settings,
         migrations_dir=MIGRATIONS,
@@ -64,6 +68,17 @@ def definition(
             anchor_job(runtime.state["audit"], runtime.sessions, settings, runtime.clock),
         ],
     )
+
+
+def _dev_outbox(settings: NotifySettings) -> Router | None:
+    """`/dev/outbox` from the dev servers' own package, imported here only in development so a
+    production notify never loads them; None (logged) when notify runs without that package."""
+    try:
+        from voorportaal.devservers.outbox import dev_outbox_router
+    except ModuleNotFoundError as exc:
+        log.warning("notify.dev_outbox_unavailable", missing=exc.name)
+        return None
+    return dev_outbox_router(settings.dev_store)
 
 
 def _wire(

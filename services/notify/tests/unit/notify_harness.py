@@ -13,12 +13,12 @@ from typing import Any
 from notify_factories import CASE
 from sqlalchemy import text
 
+from voorportaal.devservers import read_sent_emails
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.registry import Event
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
-from voorportaal_notify.devservers import read_sent_emails
 from voorportaal_notify.service_layer.delivery import DeliveryWorker, RoundResult
 from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings

@@ -34,6 +34,7 @@ from notify_factories import (
 from notify_harness import WINDOW, Notify, NotifyFactory, mail_text
 from sqlalchemy import select
 
+from voorportaal.devservers import DevSmtpServer, read_sent_emails, read_sent_sms
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal
@@ -41,7 +42,6 @@ from voorportaal_kit.errors import Forbidden, NotFound, ServiceError
 from voorportaal_notify.adapters.data_files import load_notices
 from voorportaal_notify.adapters.orm import contact_points as contact_points_table
 from voorportaal_notify.adapters.orm import notices, pending_updates
-from voorportaal_notify.devservers import DevSmtpServer, read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.domain.notices import CODE_KINDS, NoticeKind
 from voorportaal_notify.service_layer.notifications import PreferencesChange

@@ -1,5 +1,5 @@
-"""HTTP: the contact-load meter, deliveries and preferences per case (staff), the citizen's own
-preferences through their link, and what the local dev servers "sent" (outside production).
+"""HTTP: the contact-load meter, deliveries and preferences per case (staff), and the citizen's own
+preferences through their link (`/dev/outbox` is the dev servers' own, `voorportaal.devservers`).
 Translation only: rules live in the service layer."""
 
 from __future__ import annotations
@@ -17,9 +17,6 @@ from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccessStore
-from voorportaal_kit.errors import NotFound
-from voorportaal_kit.settings import Environment
-from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.service_layer.case_state import link_revoked
 from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
@@ -300,36 +297,3 @@ async def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
     )
     citizen = Principal(subject=subject, roles=frozenset({Role.CITIZEN}), case_id=claims.case_id)
     return citizen, claims
-
-
-class DevOutboxController(Controller):
-    """What the local dev SMTP server and SMS stub received (never in production)."""
-
-    path = "/dev"
-    tags = ["development"]
-
-    @get("/outbox", operation_id="devOutbox")
-    async def outbox(self, state: State) -> dict[str, Any]:
-        """The e-mails and SMS the local dev servers stored, oldest first."""
-        settings = _settings(state)
-        if settings.environment is not Environment.DEVELOPMENT:
-            # Not mounted outside development (app.py); a second line of defence.
-            raise NotFound("There is no dev outbox outside development.")
-        store = settings.dev_store
-        return {
-            "store": str(store),
-            "emails": [
-                {
-                    "received_at": m.received_at,
-                    "to": m.rcpt_tos,
-                    "subject": m.subject,
-                    "message_id": m.message_id,
-                    "file": m.file,
-                }
-                for m in read_sent_emails(store)
-            ],
-            "sms": [
-                {"received_at": s.received_at, "to": s.to, "text": s.text, "id": s.id}
-                for s in read_sent_sms(store)
-            ],
-        }
