@@ -21,6 +21,7 @@ from voorportaal_notify.adapters.smtp import SmtpEmailSender
 from voorportaal_notify.entrypoints.http.routes import CaseNotifyController, CitizenController
 from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_notify.service_layer.case_state import CaseState
+from voorportaal_notify.service_layer.citizen_links import CitizenLinks
 from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
 from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue, NoticeSender
 from voorportaal_notify.service_layer.notifications import NotifyService
@@ -113,6 +114,9 @@ def _wire(
         ),
         runtime.state["access"],
         confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
+    )
+    runtime.state["citizen_links"] = CitizenLinks(
+        runtime.sessions, runtime.clock, link_key, runtime.state["access"]
     )
     runtime.state["delivery"] = DeliveryWorker(
         runtime.sessions,

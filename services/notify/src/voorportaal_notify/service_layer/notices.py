@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
-from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.envelope import Envelope
@@ -29,7 +28,8 @@ from voorportaal_contracts.events import ContactVerificationRequested
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
-from voorportaal_notify.adapters.orm import notices
+from voorportaal_notify.adapters.repositories import NoticesRepository
+from voorportaal_notify.adapters.repositories.notices import final
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.domain.delivery import (
     DeliveryError,
@@ -67,18 +67,6 @@ class CodeLimits:
     per_day: int = 10
 
 
-def _final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str, Any]:
-    """A notice's last state: no address and no code are kept."""
-    return {
-        "status": status.value,
-        "reason_code": reason,
-        "next_attempt_at": None,
-        "address": None,
-        "code": None,
-        "updated_at": now,
-    }
-
-
 class NoticeQueue:
     """Queues notices; runs inside the caller's transaction."""
 
@@ -95,7 +83,7 @@ class NoticeQueue:
         address = address_of(channel, str(event.email) if event.email else None, event.phone)
         if address is None:
             raise VerificationWithoutAddress(f"no address for channel {channel.value}")
-        if await session.scalar(select(notices.c.id).where(notices.c.id == event.verification_id)):
+        if await NoticesRepository(session).exists(event.verification_id):
             return  # the same request again (the intake retried): one code is enough
         if await is_erased(session, event.case_id):
             log.info("notify.code_for_erased_case", case_id=event.case_id)
@@ -130,6 +118,7 @@ class NoticeQueue:
         """Queue a one-time code for `address`, unless it expired or the address had enough
         codes lately (counted over every case); returns the notice's status."""
         now = self._clock.now()
+        repo = NoticesRepository(session)
         keyed = self.key_of(channel, address)
         row: dict[str, Any] = {
             "id": notice_id,
@@ -144,47 +133,24 @@ class NoticeQueue:
             "sent_at": None,
         }
         if now >= expires_at:
-            await session.execute(
-                insert(notices).values(**row, **_final(NoticeStatus.EXPIRED, "expired", now))
-            )
+            await repo.add(**row, **final(NoticeStatus.EXPIRED, "expired", now))
             return NoticeStatus.EXPIRED
-        if session.get_bind().dialect.name == "postgresql":
-            # Two cases naming one address may be applied at once by different consumers.
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"notify-code:{keyed}"}
-            )
-        earlier = (
-            await session.scalars(
-                select(notices.c.created_at).where(
-                    notices.c.address_key == keyed,
-                    notices.c.kind.in_([k.value for k in CODE_KINDS]),
-                    notices.c.status.in_(
-                        [*OPEN_NOTICE_STATUSES, NoticeStatus.SENT.value, NoticeStatus.FAILED.value]
-                    ),
-                    notices.c.created_at > now - timedelta(days=1),
-                )
-            )
-        ).all()
+        await repo.lock_address(keyed)
+        earlier = await repo.code_times(keyed, CODE_KINDS, now - timedelta(days=1))
         if not code_allowed(
             earlier, now, per_hour=self._limits.per_hour, per_day=self._limits.per_day
         ):
-            await session.execute(
-                insert(notices).values(
-                    **row, **_final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now)
-                )
-            )
+            await repo.add(**row, **final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now))
             log.warning("notify.code_rate_limited", case_id=case_id, channel=channel.value)
             return NoticeStatus.RATE_LIMITED
-        await session.execute(
-            insert(notices).values(
-                **row,
-                address=address,
-                code=code,
-                status=NoticeStatus.PENDING.value,
-                reason_code=None,
-                next_attempt_at=now,
-                updated_at=now,
-            )
+        await repo.add(
+            **row,
+            address=address,
+            code=code,
+            status=NoticeStatus.PENDING.value,
+            reason_code=None,
+            next_attempt_at=now,
+            updated_at=now,
         )
         log.info("notify.code_queued", case_id=case_id, channel=channel.value)
         return NoticeStatus.PENDING
@@ -209,25 +175,23 @@ class NoticeQueue:
         """Tell the old address that the contact details changed; returns the notice id."""
         now = self._clock.now()
         notice_id = uuid.uuid4().hex
-        await session.execute(
-            insert(notices).values(
-                id=notice_id,
-                case_id=case_id,
-                kind=NoticeKind.CONTACT_CHANGED.value,
-                channel=channel.value,
-                address=old_address,
-                address_key=None,
-                code=None,
-                language=language,
-                status=NoticeStatus.PENDING.value,
-                reason_code=None,
-                attempts=0,
-                next_attempt_at=now,
-                expires_at=None,
-                created_at=now,
-                updated_at=now,
-                sent_at=None,
-            )
+        await NoticesRepository(session).add(
+            id=notice_id,
+            case_id=case_id,
+            kind=NoticeKind.CONTACT_CHANGED.value,
+            channel=channel.value,
+            address=old_address,
+            address_key=None,
+            code=None,
+            language=language,
+            status=NoticeStatus.PENDING.value,
+            reason_code=None,
+            attempts=0,
+            next_attempt_at=now,
+            expires_at=None,
+            created_at=now,
+            updated_at=now,
+            sent_at=None,
         )
         log.info("notify.old_address_told", case_id=case_id, channel=channel.value)
         return notice_id
@@ -273,19 +237,8 @@ class NoticeSender:
 
     async def run_once(self) -> int:
         """Send every due notice once; returns how many went out."""
-        now = self._clock.now()
         async with self._sessions() as session:
-            due = (
-                await session.scalars(
-                    select(notices.c.id)
-                    .where(
-                        notices.c.status.in_(OPEN_NOTICE_STATUSES),
-                        notices.c.next_attempt_at <= now,
-                    )
-                    .order_by(notices.c.next_attempt_at)
-                    .limit(self._batch_size)
-                )
-            ).all()
+            due = await NoticesRepository(session).due(self._clock.now(), self._batch_size)
         sent = 0
         for notice_id in due:
             sent += await self.deliver(notice_id)
@@ -321,75 +274,54 @@ class NoticeSender:
     async def _claim(self, notice_id: str) -> _NoticeClaim | None:
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            row = (
-                (await session.execute(select(notices).where(notices.c.id == notice_id)))
-                .mappings()
-                .first()
+            repo = NoticesRepository(session)
+            notice = await repo.get(notice_id)
+            if notice is None or notice.status.value not in OPEN_NOTICE_STATUSES:
+                return None
+            if notice.next_attempt_at is None or notice.next_attempt_at > now:
+                return None
+            if notice.expires_at is not None and now >= notice.expires_at:
+                await repo.change(notice_id, **final(NoticeStatus.EXPIRED, "expired", now))
+                return None
+            claimed = await repo.claim(
+                notice,
+                status=NoticeStatus.SENDING.value,
+                attempts=notice.attempts + 1,
+                next_attempt_at=now + self._lease,
+                updated_at=now,
             )
-            if row is None or row["status"] not in OPEN_NOTICE_STATUSES:
+            if not claimed:
                 return None
-            if row["next_attempt_at"] is None or row["next_attempt_at"] > now:
-                return None
-            if row["expires_at"] is not None and now >= row["expires_at"]:
-                await session.execute(
-                    update(notices)
-                    .where(notices.c.id == notice_id)
-                    .values(**_final(NoticeStatus.EXPIRED, "expired", now))
-                )
-                return None
-            claimed = await session.execute(
-                update(notices)
-                .where(
-                    notices.c.id == notice_id,
-                    notices.c.status == row["status"],
-                    notices.c.attempts == row["attempts"],
-                )
-                .values(
-                    status=NoticeStatus.SENDING.value,
-                    attempts=row["attempts"] + 1,
-                    next_attempt_at=now + self._lease,
-                    updated_at=now,
-                )
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
+        if notice.address is None:
+            return None  # unreachable: an open notice keeps its address until it is done
         return _NoticeClaim(
             notice_id,
-            row["case_id"],
-            NoticeKind(row["kind"]),
-            MessageChannel(row["channel"]),
-            row["address"],
-            row["code"],
-            row["language"],
-            row["attempts"] + 1,
+            notice.case_id,
+            notice.kind,
+            MessageChannel(notice.channel),
+            notice.address,
+            notice.code,
+            notice.language,
+            notice.attempts + 1,
         )
 
     async def _record(self, claim: _NoticeClaim, provider_id: str, error: Exception | None) -> int:
         now = self._clock.now()
         async with self._sessions.begin() as session:
-            current = (
-                await session.execute(
-                    select(notices.c.status, notices.c.attempts).where(
-                        notices.c.id == claim.notice_id
-                    )
-                )
-            ).first()
+            repo = NoticesRepository(session)
+            current = await repo.get(claim.notice_id)
             if (
                 current is None
-                or current.status != NoticeStatus.SENDING.value
+                or current.status is not NoticeStatus.SENDING
                 or current.attempts != claim.attempt
             ):
                 return 0  # purged meanwhile, or another attempt took over after the lease
-            where = notices.c.id == claim.notice_id
             if error is None:
-                await session.execute(
-                    update(notices)
-                    .where(where)
-                    .values(
-                        **_final(NoticeStatus.SENT, None, now),
-                        sent_at=now,
-                        provider_message_id=provider_id[:128],
-                    )
+                await repo.change(
+                    claim.notice_id,
+                    **final(NoticeStatus.SENT, None, now),
+                    sent_at=now,
+                    provider_message_id=provider_id[:128],
                 )
                 log.info(
                     "notify.notice_sent",
@@ -408,20 +340,15 @@ class NoticeSender:
                 after = error.retry_after if isinstance(error, TransientDeliveryError) else None
                 retry_at = self._retry.next_attempt_at(claim.attempt, now, self._rng, after)
             if retry_at is not None:
-                await session.execute(
-                    update(notices)
-                    .where(where)
-                    .values(
-                        status=NoticeStatus.PENDING.value,
-                        next_attempt_at=retry_at,
-                        reason_code=reason,
-                        updated_at=now,
-                    )
+                await repo.change(
+                    claim.notice_id,
+                    status=NoticeStatus.PENDING.value,
+                    next_attempt_at=retry_at,
+                    reason_code=reason,
+                    updated_at=now,
                 )
             else:
-                await session.execute(
-                    update(notices).where(where).values(**_final(NoticeStatus.FAILED, reason, now))
-                )
+                await repo.change(claim.notice_id, **final(NoticeStatus.FAILED, reason, now))
             log.warning(
                 "notify.notice_failed",
                 case_id=claim.case_id,

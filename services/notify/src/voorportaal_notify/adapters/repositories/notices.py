@@ -1,0 +1,134 @@
+"""Notices (one-time codes, the notice to an old address) and their sending."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voorportaal_notify.adapters.orm import notices
+from voorportaal_notify.domain.notices import (
+    OPEN_NOTICE_STATUSES,
+    NoticeKind,
+    NoticeRecord,
+    NoticeStatus,
+)
+
+
+def final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str, Any]:
+    """A notice's last state: no address and no code are kept."""
+    return {
+        "status": status.value,
+        "reason_code": reason,
+        "next_attempt_at": None,
+        "address": None,
+        "code": None,
+        "updated_at": now,
+    }
+
+
+class NoticesRepository:
+    """Notices by id, due ones, and the codes an address got lately."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def exists(self, notice_id: str) -> bool:
+        """Whether a notice with this id was queued (whatever became of it)."""
+        found = await self._session.scalar(select(notices.c.id).where(notices.c.id == notice_id))
+        return found is not None
+
+    async def add(self, **values: Any) -> None:
+        """Queue a notice (statuses and kinds as their values)."""
+        await self._session.execute(insert(notices).values(**values))
+
+    async def lock_address(self, address_key: str) -> None:
+        """Serialise code decisions for one address until the transaction ends.
+
+        PostgreSQL only: two cases naming one address may be applied at once by different
+        consumers. SQLite allows one writer at a time, so the transaction is already alone.
+        """
+        if self._session.get_bind().dialect.name == "postgresql":
+            await self._session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                {"k": f"notify-code:{address_key}"},
+            )
+
+    async def code_times(
+        self, address_key: str, kinds: Collection[NoticeKind], since: datetime
+    ) -> list[datetime]:
+        """When codes that count against the address's limit were queued after `since`."""
+        n = notices.c
+        counted = [*OPEN_NOTICE_STATUSES, NoticeStatus.SENT.value, NoticeStatus.FAILED.value]
+        return list(
+            (
+                await self._session.scalars(
+                    select(n.created_at).where(
+                        n.address_key == address_key,
+                        n.kind.in_([k.value for k in kinds]),
+                        n.status.in_(counted),
+                        n.created_at > since,
+                    )
+                )
+            ).all()
+        )
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of open notices whose next attempt is due, soonest first."""
+        n = notices.c
+        return list(
+            (
+                await self._session.scalars(
+                    select(n.id)
+                    .where(n.status.in_(OPEN_NOTICE_STATUSES), n.next_attempt_at <= now)
+                    .order_by(n.next_attempt_at)
+                    .limit(limit)
+                )
+            ).all()
+        )
+
+    async def get(self, notice_id: str) -> NoticeRecord | None:
+        """One notice."""
+        row = (
+            (await self._session.execute(select(notices).where(notices.c.id == notice_id)))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return NoticeRecord(
+            id=row["id"],
+            case_id=row["case_id"],
+            kind=NoticeKind(row["kind"]),
+            channel=row["channel"],
+            address=row["address"],
+            code=row["code"],
+            language=row["language"],
+            status=NoticeStatus(row["status"]),
+            attempts=row["attempts"],
+            next_attempt_at=row["next_attempt_at"],
+            expires_at=row["expires_at"],
+        )
+
+    async def change(self, notice_id: str, **values: Any) -> None:
+        """Change fields of one notice."""
+        await self._session.execute(
+            update(notices).where(notices.c.id == notice_id).values(**values)
+        )
+
+    async def claim(self, notice: NoticeRecord, **values: Any) -> bool:
+        """Compare-and-set on (status, attempts): True when this worker got the notice."""
+        n = notices.c
+        claimed = await self._session.execute(
+            update(notices)
+            .where(
+                n.id == notice.id,
+                n.status == notice.status.value,
+                n.attempts == notice.attempts,
+            )
+            .values(**values)
+        )
+        return claimed.rowcount == 1  # type: ignore[attr-defined, no-any-return]

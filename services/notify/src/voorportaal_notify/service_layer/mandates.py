@@ -1,0 +1,25 @@
+"""Which mandate a representative's copy acts under (the kit's fold of `case.events`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voorportaal_kit.case_access import CaseAccessStore
+from voorportaal_notify.domain.access import current_mandate
+
+
+class Mandates:
+    """The current mandate of a case's representative, by their relation to the citizen."""
+
+    def __init__(self, access: CaseAccessStore | None) -> None:
+        self._access = access
+
+    async def current(
+        self, session: AsyncSession, case_id: str, relation: str | None, now: datetime
+    ) -> str | None:
+        """The mandate id a representative's copy acts under (None: no copy)."""
+        if self._access is None:
+            return None
+        return current_mandate(await self._access.get(session, case_id), relation, now)
