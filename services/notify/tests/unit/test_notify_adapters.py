@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -251,4 +251,7 @@ def test_the_devservers_run_from_the_command_line(tmp_path: Path) -> None:
         check=True,
     )
     assert "to=+31612345678" in shown.stdout and "'hallo'" in shown.stdout
-    time.sleep(0)  # the ports are released by the exited process
+    for port in (smtp_port, sms_port):
+        with socket.socket() as s:  # the exited process released its ports: nothing listens
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))

@@ -133,6 +133,8 @@ class DeliveryWorker:
             sessions, clock, config.send_lease, rendering, mandates, self._outcomes
         )
         self._channels = Channels(email, sms)
+        self.rounds = 0
+        """Rounds completed since the start (what a test or an operator waits on)."""
 
     async def run_once(self) -> RoundResult:
         """Plan what is due, then send what is due; one round of the periodic job."""
@@ -147,6 +149,7 @@ class DeliveryWorker:
                 failed += 1
             elif outcome is not None:
                 retried += 1
+        self.rounds += 1
         return RoundResult(planned, sent, retried, failed, notices)
 
     async def plan(self) -> int:
