@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 
 def now_iso() -> str:
@@ -23,3 +24,26 @@ def read_lines(path: Path) -> list[dict[str, Any]]:
         return []
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+class Background:
+    """A server running in a background thread: `start`/`stop`, or a `with` block."""
+
+    def start(self) -> Self:
+        """Start serving."""
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Stop serving and release the port."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()

@@ -9,13 +9,12 @@ from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from voorportaal.devservers._store import append_line, now_iso, read_lines
+from voorportaal.devservers._store import Background, append_line, now_iso, read_lines
 
 
 @dataclass(frozen=True)
@@ -88,7 +87,7 @@ class MailStoreHandler:
         return self._store(envelope)
 
 
-class DevSmtpServer:
+class DevSmtpServer(Background):
     """A real SMTP server on 127.0.0.1 that stores what it receives (runs in its own thread)."""
 
     def __init__(self, store: Path, *, host: str = "127.0.0.1", port: int = 8025) -> None:
@@ -109,17 +108,6 @@ class DevSmtpServer:
     def fail_next(self, times: int, code: int = 451) -> None:
         """Refuse the next `times` messages with SMTP reply `code`."""
         self.handler.fail_next(times, code)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def read_sent_emails(store: Path) -> list[StoredEmail]:

@@ -13,11 +13,10 @@ import threading
 from dataclasses import asdict, dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from voorportaal.devservers._store import append_line, now_iso, read_lines
+from voorportaal.devservers._store import Background, append_line, now_iso, read_lines
 
 FAIL_TIMES_ENV = "VOORPORTAAL_SMS_STUB_FAIL_TIMES"
 """Requests the SMS stub fails (503) after it starts."""
@@ -173,7 +172,7 @@ class _SmsHttpServer(ThreadingHTTPServer):
         super().__init__(address, _SmsHandler)
 
 
-class SmsGatewayStub:
+class SmsGatewayStub(Background):
     """The HTTP SMS gateway stand-in (port 0 picks a free port; see `port` after `start`)."""
 
     def __init__(
@@ -231,17 +230,6 @@ class SmsGatewayStub:
         """Send requests received so far (failed ones included)."""
         with self.state.lock:
             return self.state.requests
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _read_sms_file(path: Path) -> list[StoredSms]:

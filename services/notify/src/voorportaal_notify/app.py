@@ -90,8 +90,6 @@ def _wire(
 ) -> None:
     runtime.state["notify_settings"] = settings
     link_key = settings.link_key.get_secret_value().encode()
-    email_sender = email or SmtpEmailSender(settings.smtp_config())
-    sms_gateway = sms or HttpSmsGateway(settings.sms_config())
     runtime.state["audit"] = AuditLog(audit_log)
     runtime.state["access"] = CaseAccessStore(case_access)
     runtime.state["case_state"] = CaseState(runtime.clock)
@@ -118,7 +116,20 @@ def _wire(
     runtime.state["citizen_links"] = CitizenLinks(
         runtime.sessions, runtime.clock, link_key, runtime.state["access"]
     )
-    runtime.state["delivery"] = DeliveryWorker(
+    runtime.state["delivery"] = _delivery_worker(
+        runtime, settings, link_key, email or SmtpEmailSender(settings.smtp_config()), sms
+    )
+
+
+def _delivery_worker(
+    runtime: ServiceRuntime,
+    settings: NotifySettings,
+    link_key: bytes,
+    email: EmailSender,
+    sms: SmsGateway | None,
+) -> DeliveryWorker:
+    sms_gateway = sms or HttpSmsGateway(settings.sms_config())
+    return DeliveryWorker(
         runtime.sessions,
         runtime.clock,
         DeliveryConfig(
@@ -132,13 +143,13 @@ def _wire(
             source=settings.event_source,
         ),
         default_renderer(max_sms_segments=settings.sms_max_segments),
-        email_sender,
+        email,
         sms_gateway,
         notices=NoticeSender(
             runtime.sessions,
             runtime.clock,
             load_notices(),
-            email_sender,
+            email,
             sms_gateway,
             settings.retry_policy(),
             lease=timedelta(seconds=settings.send_lease_s),

@@ -1,17 +1,16 @@
 """What staff read of a case's messages: the contact-load meter and the deliveries. Each read is
-decided by `domain.access` on the case's access facts and audited, allowed or refused."""
+decided by `domain.access` on the case's access facts and audited, allowed or refused
+(`access_guard`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.case_access import CaseAccess, CaseAccessStore, Decision, audit_record
+from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.clock import Clock
 from voorportaal_notify.adapters.repositories import Repositories
 from voorportaal_notify.domain.access import (
@@ -23,28 +22,7 @@ from voorportaal_notify.domain.access import (
 from voorportaal_notify.domain.messages import AttemptRecord, Delivery
 from voorportaal_notify.domain.policy import ContactLoad, contact_load
 from voorportaal_notify.domain.recipients import RecipientKind
-
-AccessRule = Callable[[Principal, CaseAccess, datetime], Decision]
-
-
-async def audited_read(
-    session: AsyncSession,
-    audit: AuditTrail,
-    access: CaseAccessStore,
-    principal: Principal,
-    case_id: str,
-    rule: AccessRule,
-    kind: str,
-    purpose: str,
-    now: datetime,
-) -> None:
-    """Decide a read by `rule` and audit it; a refusal raises (the kit's `Forbidden`)."""
-    decision = rule(principal, await access.get(session, case_id), now)
-    await audit.check(
-        session,
-        audit_record(principal, case_id, kind, purpose, AuditAction.READ, decision, now),
-        allowed=decision.allowed,
-    )
+from voorportaal_notify.service_layer.access_guard import AccessGuard
 
 
 class CaseMessages:
@@ -60,22 +38,19 @@ class CaseMessages:
         self._sessions = sessions
         self._clock = clock
         self._audit = audit
-        self._access = access
+        self._guard = AccessGuard(audit, access)
 
     async def contact_load(self, case_id: str, principal: Principal) -> ContactLoad:
         """What the household received in 24 hours, 7 and 30 days: staff who may see the
         case (`domain.access.may_read_contact_load`); audited, allowed or refused."""
         now = self._clock.now()
         async with self._audit.transaction(self._sessions) as session:
-            await audited_read(
+            await self._guard.read(
                 session,
-                self._audit,
-                self._access,
                 principal,
                 case_id,
                 may_read_contact_load,
-                CONTACT_LOAD_KIND,
-                "contact_load",
+                (CONTACT_LOAD_KIND, "contact_load"),
                 now,
             )
             # A representative's copy is the same news, not more load on the citizen.
@@ -89,16 +64,8 @@ class CaseMessages:
         may see the case (`domain.access.may_read_messages`); audited, allowed or refused."""
         now = self._clock.now()
         async with self._audit.transaction(self._sessions) as session:
-            await audited_read(
-                session,
-                self._audit,
-                self._access,
-                principal,
-                case_id,
-                may_read_messages,
-                MESSAGES_KIND,
-                "deliveries",
-                now,
+            await self._guard.read(
+                session, principal, case_id, may_read_messages, (MESSAGES_KIND, "deliveries"), now
             )
             repos = Repositories(session)
             found = await repos.messages.for_case(case_id)

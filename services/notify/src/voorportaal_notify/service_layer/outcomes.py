@@ -138,9 +138,7 @@ class Outcomes:
                 channel=claim.channel,
                 sent_at=now,
             )
-            await add_events(
-                repos.session, [Envelope(sent, source=self._source, time=now)], clock=self._clock
-            )
+            await self._publish(repos, sent, now)
         log.info(
             "notify.message_sent",
             case_id=claim.case_id,
@@ -203,6 +201,14 @@ class Outcomes:
             await self.finish(repos, message, now, MessageStatus.FAILED, reason, stage=True)
         return step.outcome
 
+    async def _publish(
+        self, repos: Repositories, event: NotificationSent | NotificationFailed, now: datetime
+    ) -> None:
+        """Stage an outcome event in the outbox, in the outcome's transaction."""
+        await add_events(
+            repos.session, [Envelope(event, source=self._source, time=now)], clock=self._clock
+        )
+
     async def finish(
         self,
         repos: Repositories,
@@ -230,9 +236,7 @@ class Outcomes:
             reason_code=reason,
             failed_at=now,
         )
-        await add_events(
-            repos.session, [Envelope(failed, source=self._source, time=now)], clock=self._clock
-        )
+        await self._publish(repos, failed, now)
         log.warning(
             "notify.citizen_not_reached",
             case_id=message.case_id,

@@ -34,7 +34,7 @@ from voorportaal_notify.domain.confirmations import Confirmation, ConfirmationSt
 from voorportaal_notify.domain.contacts import ADDRESS_FIELDS, ContactPoints, hhmm
 from voorportaal_notify.domain.notices import NoticeStatus
 from voorportaal_notify.domain.recipients import held_for_confirmation
-from voorportaal_notify.service_layer.case_messages import audited_read
+from voorportaal_notify.service_layer.access_guard import AccessGuard
 from voorportaal_notify.service_layer.contact_points import save_contact
 from voorportaal_notify.service_layer.notices import NoticeQueue
 
@@ -80,6 +80,7 @@ class Preferences:
         self._notices = notices
         self._audit = audit
         self._access = access
+        self._guard = AccessGuard(audit, access)
         self._confirmation_ttl = confirmation_ttl
 
     async def read(self, case_id: str, principal: Principal) -> ContactPoints:
@@ -88,15 +89,12 @@ class Preferences:
         audited, allowed or refused."""
         now = self._clock.now()
         async with self._audit.transaction(self._sessions) as session:
-            await audited_read(
+            await self._guard.read(
                 session,
-                self._audit,
-                self._access,
                 principal,
                 case_id,
                 may_read_contact,
-                DATA_KIND,
-                "contact_preferences",
+                (DATA_KIND, "contact_preferences"),
                 now,
             )
             return await _contact(Repositories(session), case_id)
