@@ -9,6 +9,7 @@ beginning, so a service that gains them learns the owners and mandates of cases 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -22,19 +23,19 @@ from voorportaal_notify.adapters.repositories import CasesRepository
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
 class CaseState:
     """The erasure of a case and its revoked links, from `case.events` (who owns it and its
     mandates are the kit's `CaseAccessStore`, folded in the same consumer group)."""
 
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
+    clock: Clock
 
     async def on_anonymised(self, session: AsyncSession, incoming: Envelope) -> None:
         """The case's retention passed: purge, and keep nothing that arrives for it later."""
         event = incoming.data
         assert isinstance(event, CaseAnonymised)
-        await purge_case(session, event.case_id, self._clock.now(), reason="case_anonymised")
-        await CasesRepository(session).mark_erased(event.case_id, self._clock.now())
+        await purge_case(session, event.case_id, self.clock.now(), reason="case_anonymised")
+        await CasesRepository(session).mark_erased(event.case_id, self.clock.now())
 
     async def on_link_revoked(self, session: AsyncSession, incoming: Envelope) -> None:
         """Keep a link (or every link of a mandate) the dossier revoked (idempotent)."""

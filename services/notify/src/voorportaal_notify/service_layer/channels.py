@@ -4,6 +4,8 @@ repeated key with the first message's id, so the citizen gets one SMS)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 
 from voorportaal_contracts.types import MessageChannel
@@ -13,12 +15,12 @@ from voorportaal_notify.service_layer.outcomes import Claim
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
 class Channels:
     """The e-mail sender and the SMS gateway; raises what the provider raised."""
 
-    def __init__(self, email: EmailSender, sms: SmsGateway) -> None:
-        self._email = email
-        self._sms = sms
+    email: EmailSender
+    sms: SmsGateway
 
     async def hand_over(self, claim: Claim) -> str:
         """Send the claimed message on its channel; returns the provider's message id."""
@@ -30,13 +32,13 @@ class Channels:
         return await self._send_sms(claim, address)
 
     async def _send_email(self, claim: Claim, address: str) -> str:
-        mail = await self._email.send(
+        mail = await self.email.send(
             to=address, message=claim.rendered, idempotency_key=claim.idempotency_key
         )
         return mail.message_id
 
     async def _send_sms(self, claim: Claim, address: str) -> str:
-        sms = await self._sms.send(
+        sms = await self.sms.send(
             to=address,
             text=claim.rendered.sms,
             reference=claim.message_id,

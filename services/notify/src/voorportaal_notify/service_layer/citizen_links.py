@@ -4,6 +4,8 @@ for nobody."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from voorportaal_contracts.citizen_links import (
@@ -22,29 +24,23 @@ class LinkRefused(Exception):
     """The link is not valid, expired, or was revoked (the caller answers 401)."""
 
 
+@dataclass(frozen=True)
 class CitizenLinks:
     """Verifies personal links against their signature, expiry and revocations."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        link_key: bytes,
-        access: CaseAccessStore,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._link_key = link_key
-        self._access = access
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    link_key: bytes
+    access: CaseAccessStore
 
     async def principal_for(self, token: str) -> tuple[Principal, LinkClaims]:
         """The citizen (or a representative) the link speaks for; `LinkRefused` when it is not
         one, or when the dossier revoked it."""
         try:
-            claims = verify_link_token(self._link_key, token, now=self._clock.now())
+            claims = verify_link_token(self.link_key, token, now=self.clock.now())
         except InvalidLink as exc:
             raise LinkRefused(str(exc)) from None
-        async with self._sessions() as session:
+        async with self.sessions() as session:
             if await self._revoked(session, token, claims):
                 raise LinkRefused("the link was revoked")
         # A representative's link acts as `representative:<mandate id>` (the kit's convention).
@@ -64,7 +60,7 @@ class CitizenLinks:
             return True
         if claims.holder is None:
             return False
-        case = await self._access.get(session, claims.case_id)
+        case = await self.access.get(session, claims.case_id)
         mandate = next((m for m in case.mandates if m.permit_id == claims.holder), None)
         return claims.holder in case.revoked or (
             mandate is not None and mandate.revoked_at is not None

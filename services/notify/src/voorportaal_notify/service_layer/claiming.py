@@ -11,6 +11,7 @@ reached as planned is stopped instead: `held` (the citizen's address lost its co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
@@ -47,17 +48,15 @@ def channel_for(message: OutgoingMessage, recipient: Recipient | None) -> Messag
     return failover_channel(recipient.prefs, [MessageChannel(c) for c in message.channels_tried])
 
 
+@dataclass(frozen=True)
 class LinkedRendering:
     """Renders a message with the recipient's personal link (a representative's names their
     mandate, never the citizen's own link)."""
 
-    def __init__(
-        self, renderer: Renderer, link_key: bytes, link_base_url: str, link_ttl: timedelta
-    ) -> None:
-        self._renderer = renderer
-        self._link_key = link_key
-        self._link_base_url = link_base_url
-        self._link_ttl = link_ttl
+    renderer: Renderer
+    link_key: bytes
+    link_base_url: str
+    link_ttl: timedelta
 
     async def render(
         self, repos: Repositories, message: OutgoingMessage, recipient: Recipient
@@ -73,44 +72,37 @@ class LinkedRendering:
                 raise RenderError("a representative's copy needs their mandate's link")
         # The expiry derives from the message, not the attempt: a resend is the same text.
         token = sign_link_token(
-            self._link_key,
+            self.link_key,
             case_id=message.case_id,
             page=message.link_page,
-            expires_at=message.created_at.replace(microsecond=0) + self._link_ttl,
+            expires_at=message.created_at.replace(microsecond=0) + self.link_ttl,
             holder=holder,
         )
         context = {
-            "link": citizen_link(self._link_base_url, token),
+            "link": citizen_link(self.link_base_url, token),
             "recipient": recipient.kind.value,
         }
         language = message.language or recipient.language
-        return self._renderer.render_updates(language, context, contents)
+        return self.renderer.render_updates(language, context, contents)
 
 
+@dataclass(frozen=True)
 class Claims:
     """Claims due messages for one attempt each."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        send_lease: timedelta,
-        rendering: LinkedRendering,
-        mandates: Mandates,
-        outcomes: Outcomes,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._send_lease = send_lease
-        self._rendering = rendering
-        self._mandates = mandates
-        self._outcomes = outcomes
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    send_lease: timedelta
+    """How long a claim holds before another worker may resend."""
+    rendering: LinkedRendering
+    mandates: Mandates
+    outcomes: Outcomes
 
     async def claim(self, message_id: str) -> Claim | None:
         """Claim, render and record the attempt (committed); None when the message is not due,
         was stopped, or another worker has it."""
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
             repos = Repositories(session)
             message = await repos.messages.get(message_id)
             if message is None or message.status not in OPEN_STATUSES:
@@ -126,13 +118,13 @@ class Claims:
             if await self._mandate_ended(repos, message, recipient, now):
                 return None
             try:
-                rendered = await self._rendering.render(repos, message, recipient)
+                rendered = await self.rendering.render(repos, message, recipient)
             except RenderError:
                 # No traceback: the context it quotes holds the personal link, a credential.
                 log.error(  # noqa: TRY400
                     "notify.render_failed", case_id=message.case_id, message_id=message_id
                 )
-                await self._outcomes.finish(
+                await self.outcomes.finish(
                     repos, message, now, MessageStatus.FAILED, "render_error", stage=True
                 )
                 return None
@@ -177,7 +169,7 @@ class Claims:
             return
         if recipient is not None and await self._mandate_ended(repos, message, recipient, now):
             return
-        await self._outcomes.finish(
+        await self.outcomes.finish(
             repos, message, now, MessageStatus.CANCELLED, "no_channel", stage=False
         )
 
@@ -188,12 +180,12 @@ class Claims:
         would open nothing, and the citizen's link never goes to a copy."""
         if recipient.kind is not RecipientKind.REPRESENTATIVE:
             return False
-        mandate = await self._mandates.current(
+        mandate = await self.mandates.current(
             repos.session, message.case_id, recipient.relation, now
         )
         if message.holder is not None and mandate == message.holder:
             return False
-        await self._outcomes.finish(
+        await self.outcomes.finish(
             repos, message, now, MessageStatus.CANCELLED, "no_mandate", stage=False
         )
         return True
@@ -219,7 +211,7 @@ class Claims:
             channel=channel.value,
             channels_tried=tried,
             language=language,
-            next_attempt_at=now + self._send_lease,
+            next_attempt_at=now + self.send_lease,
             updated_at=now,
         )
         if not claimed:

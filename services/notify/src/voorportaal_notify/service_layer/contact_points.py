@@ -3,6 +3,7 @@ ours, and a tombstone purges what notify holds of the case's citizen."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -27,11 +28,11 @@ async def save_contact(repos: Repositories, contact: ContactPoints, now: datetim
         await repos.messages.release_held(contact.case_id, now)
 
 
+@dataclass(frozen=True)
 class ContactPointsFeed:
     """Applies `contact.points`: updates and tombstones."""
 
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
+    clock: Clock
 
     async def on_contact_points(self, session: AsyncSession, incoming: Envelope) -> None:
         """The citizen's contact details and preferences (the full current set) replace ours."""
@@ -40,7 +41,7 @@ class ContactPointsFeed:
         if await is_erased(session, event.case_id):
             log.info("notify.contact_points_for_erased_case", case_id=event.case_id)
             return
-        now = self._clock.now()
+        now = self.clock.now()
         contact = ContactPoints(
             case_id=event.case_id,
             channels=tuple(c.value for c in event.channels),
@@ -62,5 +63,5 @@ class ContactPointsFeed:
 
     async def on_contact_erased(self, session: AsyncSession, case_id: str) -> None:
         """A tombstone on `contact.points`: purge what notify holds of the case's citizen."""
-        await purge_case(session, case_id, self._clock.now(), reason="contact_erased")
+        await purge_case(session, case_id, self.clock.now(), reason="contact_erased")
         log.info("notify.contact_points_erased", case_id=case_id)

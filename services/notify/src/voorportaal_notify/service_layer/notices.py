@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -67,13 +67,14 @@ class CodeLimits:
     per_day: int = 10
 
 
+@dataclass(frozen=True)
 class NoticeQueue:
     """Queues notices; runs inside the caller's transaction."""
 
-    def __init__(self, clock: Clock, key: bytes, limits: CodeLimits) -> None:
-        self._clock = clock
-        self._key = key
-        self._limits = limits
+    clock: Clock
+    key: bytes
+    """Keys the hashes of addresses and codes."""
+    limits: CodeLimits
 
     async def on_verification_requested(self, session: AsyncSession, incoming: Envelope) -> None:
         """The intake asks for a code to be sent: queue it unless the address had enough."""
@@ -117,7 +118,7 @@ class NoticeQueue:
     ) -> NoticeStatus:
         """Queue a one-time code for `address`, unless it expired or the address had enough
         codes lately (counted over every case); returns the notice's status."""
-        now = self._clock.now()
+        now = self.clock.now()
         repo = NoticesRepository(session)
         keyed = self.key_of(channel, address)
         row: dict[str, Any] = {
@@ -138,7 +139,7 @@ class NoticeQueue:
         await repo.lock_address(keyed)
         earlier = await repo.code_times(keyed, CODE_KINDS, now - timedelta(days=1))
         if not code_allowed(
-            earlier, now, per_hour=self._limits.per_hour, per_day=self._limits.per_day
+            earlier, now, per_hour=self.limits.per_hour, per_day=self.limits.per_day
         ):
             await repo.add(**row, **final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now))
             log.warning("notify.code_rate_limited", case_id=case_id, channel=channel.value)
@@ -158,11 +159,11 @@ class NoticeQueue:
     def code_hash(self, confirmation_id: str, code: str) -> str:
         """The keyed hash a confirmation keeps instead of its code."""
         material = f"notify-confirmation|{confirmation_id}|{code}".encode()
-        return hmac.new(self._key, material, hashlib.sha256).hexdigest()
+        return hmac.new(self.key, material, hashlib.sha256).hexdigest()
 
     def key_of(self, channel: MessageChannel, address: str) -> str:
         """The keyed hash of an address (rate limits and confirmations match on it)."""
-        return address_key(self._key, channel, address)
+        return address_key(self.key, channel, address)
 
     async def contact_changed(
         self,
@@ -173,7 +174,7 @@ class NoticeQueue:
         language: str,
     ) -> str:
         """Tell the old address that the contact details changed; returns the notice id."""
-        now = self._clock.now()
+        now = self.clock.now()
         notice_id = uuid.uuid4().hex
         await NoticesRepository(session).add(
             id=notice_id,
@@ -209,36 +210,26 @@ class _NoticeClaim:
     attempt: int
 
 
+@dataclass(frozen=True)
 class NoticeSender:
     """Sends due notices; `run_once` is part of the delivery worker's round."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        catalogue: NoticeCatalogue,
-        email: EmailSender,
-        sms: SmsGateway,
-        retry: RetryPolicy,
-        *,
-        lease: timedelta = timedelta(seconds=120),
-        batch_size: int = 100,
-        rng: random.Random | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._catalogue = catalogue
-        self._email = email
-        self._sms = sms
-        self._retry = retry
-        self._lease = lease
-        self._batch_size = batch_size
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    catalogue: NoticeCatalogue
+    email: EmailSender
+    sms: SmsGateway
+    retry: RetryPolicy
+    lease: timedelta = field(default=timedelta(seconds=120), kw_only=True)
+    """How long a claim holds before another worker may resend."""
+    batch_size: int = field(default=100, kw_only=True)
+    rng: random.Random = field(default_factory=random.Random, kw_only=True)
+    """Jitter of the retry backoff."""
 
     async def run_once(self) -> int:
         """Send every due notice once; returns how many went out."""
-        async with self._sessions() as session:
-            due = await NoticesRepository(session).due(self._clock.now(), self._batch_size)
+        async with self.sessions() as session:
+            due = await NoticesRepository(session).due(self.clock.now(), self.batch_size)
         sent = 0
         for notice_id in due:
             sent += await self.deliver(notice_id)
@@ -249,18 +240,18 @@ class NoticeSender:
         claim = await self._claim(notice_id)
         if claim is None:
             return 0
-        message = self._catalogue.render(claim.kind, claim.language, code=claim.code)
+        message = self.catalogue.render(claim.kind, claim.language, code=claim.code)
         key = hashlib.sha256(f"notice|{claim.notice_id}".encode()).hexdigest()[:40]
         error: Exception | None = None
         provider_id = ""
         try:
             if claim.channel is MessageChannel.EMAIL:
                 provider_id = (
-                    await self._email.send(to=claim.address, message=message, idempotency_key=key)
+                    await self.email.send(to=claim.address, message=message, idempotency_key=key)
                 ).message_id
             else:
                 provider_id = (
-                    await self._sms.send(
+                    await self.sms.send(
                         to=claim.address,
                         text=message.sms,
                         reference=claim.notice_id,
@@ -272,8 +263,8 @@ class NoticeSender:
         return await self._record(claim, provider_id, error)
 
     async def _claim(self, notice_id: str) -> _NoticeClaim | None:
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
             repo = NoticesRepository(session)
             notice = await repo.get(notice_id)
             if notice is None or notice.status.value not in OPEN_NOTICE_STATUSES:
@@ -287,7 +278,7 @@ class NoticeSender:
                 notice,
                 status=NoticeStatus.SENDING.value,
                 attempts=notice.attempts + 1,
-                next_attempt_at=now + self._lease,
+                next_attempt_at=now + self.lease,
                 updated_at=now,
             )
             if not claimed:
@@ -306,8 +297,8 @@ class NoticeSender:
         )
 
     async def _record(self, claim: _NoticeClaim, provider_id: str, error: Exception | None) -> int:
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
             repo = NoticesRepository(session)
             current = await repo.get(claim.notice_id)
             if (
@@ -338,7 +329,7 @@ class NoticeSender:
             retry_at = None
             if classify(error) is ErrorClass.TRANSIENT:
                 after = error.retry_after if isinstance(error, TransientDeliveryError) else None
-                retry_at = self._retry.next_attempt_at(claim.attempt, now, self._rng, after)
+                retry_at = self.retry.next_attempt_at(claim.attempt, now, self.rng, after)
             if retry_at is not None:
                 await repo.change(
                     claim.notice_id,

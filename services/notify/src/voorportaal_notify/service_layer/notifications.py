@@ -18,6 +18,7 @@ from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.clock import Clock
 from voorportaal_notify.domain.rules import RuleSet
+from voorportaal_notify.service_layer.access_guard import AccessGuard
 from voorportaal_notify.service_layer.case_messages import CaseMessages
 from voorportaal_notify.service_layer.contact_points import ContactPointsFeed
 from voorportaal_notify.service_layer.notices import NoticeQueue
@@ -43,9 +44,10 @@ class NotifyService:
     ) -> None:
         self.updates = UpdateQueue(clock, rules)
         self.contact_points = ContactPointsFeed(clock)
-        self.case_messages = CaseMessages(sessions, clock, audit, access)
+        guard = AccessGuard(audit, access)
+        self.case_messages = CaseMessages(sessions, clock, audit, guard)
         self.preferences_of = Preferences(
-            sessions, clock, notices, audit, access, confirmation_ttl=confirmation_ttl
+            sessions, clock, notices, audit, guard, confirmation_ttl=confirmation_ttl
         )
         # The names the consumers, the HTTP layer and the tests call.
         self.on_event = self.updates.on_event

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -59,31 +60,26 @@ def reason_of(error: BaseException) -> str:
     return type(error).__name__.lower()[:64]
 
 
+@dataclass(frozen=True)
 class Outcomes:
     """Records what became of an attempt, and ends messages that will not be sent."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        policy: ContactPolicy,
-        retry: RetryPolicy,
-        source: str,
-        rng: random.Random,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._policy = policy
-        self._retry = retry
-        self._source = source
-        self._rng = rng
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    policy: ContactPolicy
+    """The default quiet hours (retries never land in them)."""
+    retry: RetryPolicy
+    source: str
+    """The CloudEvents source of the outcome events."""
+    rng: random.Random
+    """Jitter of the retry backoff."""
 
     async def record(
         self, claim: Claim, provider_id: str, error: Exception | None
     ) -> AttemptOutcome | None:
         """The attempt's outcome, and the message's next step (None: it is no longer ours)."""
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
+        now = self.clock.now()
+        async with self.sessions.begin() as session:
             repos = Repositories(session)
             message = await repos.messages.get(claim.message_id)
             if error is None:
@@ -162,9 +158,9 @@ class Outcomes:
             retries_done=message.retries_on_channel,
             tried=[MessageChannel(c) for c in message.channels_tried],
             prefs=claim.recipient.prefs,
-            policy=self._retry,
+            policy=self.retry,
             now=now,
-            rng=self._rng,
+            rng=self.rng,
         )
         reason = reason_of(error)
         log.warning(
@@ -177,28 +173,25 @@ class Outcomes:
             next_step=step.outcome.value,
         )
         # No retry or failover lands in the recipient's quiet hours either.
-        quiet = claim.recipient.policy(self._policy).quiet_hours
+        quiet = claim.recipient.policy(self.policy).quiet_hours
+        later: dict[str, Any] | None = None
         if step.outcome is AttemptOutcome.RETRY and step.retry_at is not None:
-            await repos.messages.change(
-                message.id,
-                status=MessageStatus.DEFERRED,
-                next_attempt_at=quiet.defer(step.retry_at),
-                reason_code=reason,
-                retries_on_channel=message.retries_on_channel + 1,
-                updated_at=now,
-            )
+            later = {
+                "status": MessageStatus.DEFERRED,
+                "next_attempt_at": quiet.defer(step.retry_at),
+                "retries_on_channel": message.retries_on_channel + 1,
+            }
         elif step.outcome is AttemptOutcome.FAILOVER and step.channel is not None:
-            await repos.messages.change(
-                message.id,
-                status=MessageStatus.PENDING,
-                next_attempt_at=quiet.defer(now),
-                reason_code=reason,
-                retries_on_channel=0,
-                updated_at=now,
-                channel=step.channel.value,
-            )
-        else:
+            later = {
+                "status": MessageStatus.PENDING,
+                "next_attempt_at": quiet.defer(now),
+                "retries_on_channel": 0,
+                "channel": step.channel.value,
+            }
+        if later is None:
             await self.finish(repos, message, now, MessageStatus.FAILED, reason, stage=True)
+        else:
+            await repos.messages.change(message.id, reason_code=reason, updated_at=now, **later)
         return step.outcome
 
     async def _publish(
@@ -206,7 +199,7 @@ class Outcomes:
     ) -> None:
         """Stage an outcome event in the outbox, in the outcome's transaction."""
         await add_events(
-            repos.session, [Envelope(event, source=self._source, time=now)], clock=self._clock
+            repos.session, [Envelope(event, source=self.source, time=now)], clock=self.clock
         )
 
     async def finish(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -44,31 +45,26 @@ def idempotency_key(case_id: str, recipient: str, update_ids: Sequence[str]) -> 
     return hashlib.sha256(material.encode()).hexdigest()[:40]
 
 
+@dataclass(frozen=True)
 class Planner:
     """Turns due queues into messages; one transaction per case."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        policy: ContactPolicy,
-        batch_size: int,
-        mandates: Mandates,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._policy = policy
-        self._batch_size = batch_size
-        self._mandates = mandates
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    policy: ContactPolicy
+    """Bundling window, rate limit and the default quiet hours."""
+    batch_size: int
+    """Cases planned per round at most."""
+    mandates: Mandates
 
     async def plan(self) -> int:
         """Turn due queues of pending updates into messages; returns messages planned."""
-        async with self._sessions() as session:
-            case_ids = await Repositories(session).updates.cases_waiting(self._batch_size)
+        async with self.sessions() as session:
+            case_ids = await Repositories(session).updates.cases_waiting(self.batch_size)
         planned = 0
         for case_id in case_ids:
             try:
-                async with self._sessions.begin() as session:
+                async with self.sessions.begin() as session:
                     planned += await self._plan_case(Repositories(session), case_id)
             except IntegrityError:
                 # Another replica planned the same updates (same idempotency key): its message
@@ -77,7 +73,7 @@ class Planner:
         return planned
 
     async def _plan_case(self, repos: Repositories, case_id: str) -> int:
-        now = self._clock.now()
+        now = self.clock.now()
         contact = await repos.contacts.get(case_id)
         if contact is None:
             return 0  # the contact points have not arrived yet: the updates wait for them
@@ -91,7 +87,7 @@ class Planner:
             return planned
         representative = representative_of(contact)
         holder = (
-            await self._mandates.current(repos.session, case_id, representative.relation, now)
+            await self.mandates.current(repos.session, case_id, representative.relation, now)
             if representative is not None
             else None
         )
@@ -116,7 +112,7 @@ class Planner:
     ) -> int:
         """One message for `recipient` when their queue is due (1), else nothing (0)."""
         case_id = updates[0].case_id
-        policy = recipient.policy(self._policy)
+        policy = recipient.policy(self.policy)
         sent_at = await repos.sent_log.sent_times(
             case_id, recipient.kind.value, now - policy.rate_window
         )

@@ -19,7 +19,7 @@ from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.auth import Principal, Role
-from voorportaal_kit.case_access import CaseAccessStore, audit_record
+from voorportaal_kit.case_access import audit_record
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import NotFound, ServiceError
 from voorportaal_notify.adapters.repositories import Repositories
@@ -28,13 +28,12 @@ from voorportaal_notify.domain.access import (
     STAFF_REASONS,
     ChangeReason,
     may_change_contact,
-    may_read_contact,
 )
 from voorportaal_notify.domain.confirmations import Confirmation, ConfirmationStatus
 from voorportaal_notify.domain.contacts import ADDRESS_FIELDS, ContactPoints, hhmm
 from voorportaal_notify.domain.notices import NoticeStatus
 from voorportaal_notify.domain.recipients import held_for_confirmation
-from voorportaal_notify.service_layer.access_guard import AccessGuard
+from voorportaal_notify.service_layer.access_guard import PREFERENCES_READ, AccessGuard
 from voorportaal_notify.service_layer.contact_points import save_contact
 from voorportaal_notify.service_layer.notices import NoticeQueue
 
@@ -62,41 +61,27 @@ async def _contact(repos: Repositories, case_id: str) -> ContactPoints:
     return contact
 
 
+@dataclass(frozen=True)
 class Preferences:
     """Read, change and confirm how a case's citizen is reached."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        notices: NoticeQueue,
-        audit: AuditTrail,
-        access: CaseAccessStore,
-        *,
-        confirmation_ttl: timedelta = timedelta(minutes=30),
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._notices = notices
-        self._audit = audit
-        self._access = access
-        self._guard = AccessGuard(audit, access)
-        self._confirmation_ttl = confirmation_ttl
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    notices: NoticeQueue
+    """Codes to new addresses, notices to old ones."""
+    audit: AuditTrail
+    guard: AccessGuard
+    """Decides and audits reads; changes are decided here."""
+    confirmation_ttl: timedelta = timedelta(minutes=30)
+    """How long a code sent to a changed address is good for."""
 
     async def read(self, case_id: str, principal: Principal) -> ContactPoints:
         """How the citizen of a case is reached (shown masked): staff who may see the case's
         identity (the dossier's rule: supervisor, owner, team, a handover's colleague);
         audited, allowed or refused."""
-        now = self._clock.now()
-        async with self._audit.transaction(self._sessions) as session:
-            await self._guard.read(
-                session,
-                principal,
-                case_id,
-                may_read_contact,
-                (DATA_KIND, "contact_preferences"),
-                now,
-            )
+        now = self.clock.now()
+        async with self.audit.transaction(self.sessions) as session:
+            await self.guard.read(session, principal, case_id, PREFERENCES_READ, now)
             return await _contact(Repositories(session), case_id)
 
     async def change(
@@ -116,9 +101,9 @@ class Preferences:
         the details changed. The next `ContactPointsUpdated` from the intake replaces the whole
         set again.
         """
-        now = self._clock.now()
+        now = self.clock.now()
         is_citizen = principal.has_role(Role.CITIZEN)
-        async with self._audit.transaction(self._sessions) as session:
+        async with self.audit.transaction(self.sessions) as session:
             basis = await self._authorise_change(session, case_id, change, principal, reason, now)
             repos = Repositories(session)
             contact = await _contact(repos, case_id)
@@ -156,7 +141,7 @@ class Preferences:
         is_citizen = principal.has_role(Role.CITIZEN)
         addresses = change.email is not None or change.phone is not None
         kind = DATA_KIND if addresses else "contact_preferences"
-        case = await self._access.get(session, case_id)
+        case = await self.guard.access.get(session, case_id)
         decision = may_change_contact(principal, case, now, addresses=addresses)
         if decision.allowed and (reason in STAFF_REASONS) == is_citizen:
             raise ServiceError(
@@ -166,7 +151,7 @@ class Preferences:
                 else "A citizen's own change has the reason own_choice.",
                 field="reason",
             )
-        await self._audit.check(
+        await self.audit.check(
             session,
             audit_record(principal, case_id, kind, reason.value, AuditAction.CHANGE, decision, now),
             allowed=decision.allowed,
@@ -188,9 +173,7 @@ class Preferences:
                 continue
             language = values.get("language", contact.language)
             if old and channel.value in verified:
-                await self._notices.contact_changed(
-                    session, contact.case_id, channel, old, language
-                )
+                await self.notices.contact_changed(session, contact.case_id, channel, old, language)
             verified.discard(channel.value)
             if values[field]:
                 await self._send_code(
@@ -210,14 +193,16 @@ class Preferences:
 
         Five wrong tries end the code; a new one comes with the next change of the address.
         """
-        now = self._clock.now()
-        async with self._audit.transaction(self._sessions) as session:
-            decision = may_change_contact(principal, await self._access.get(session, case_id), now)
+        now = self.clock.now()
+        async with self.audit.transaction(self.sessions) as session:
+            decision = may_change_contact(
+                principal, await self.guard.access.get(session, case_id), now
+            )
             record = audit_record(
                 principal, case_id, DATA_KIND, "confirm_address", AuditAction.CHANGE, decision, now
             )
             if not decision.allowed:
-                await self._audit.check(session, record, allowed=False)
+                await self.audit.check(session, record, allowed=False)
             repos = Repositories(session)
             contact = await _contact(repos, case_id)
             field = dict(ADDRESS_FIELDS).get(channel)
@@ -227,13 +212,13 @@ class Preferences:
                 waiting is None
                 or address is None
                 or now >= waiting.expires_at
-                or waiting.address_key != self._notices.key_of(channel, address)
+                or waiting.address_key != self.notices.key_of(channel, address)
             ):
                 raise ServiceError(
                     "No code is waiting for this address; change it again for a new code.",
                     field="code",
                 )
-            expected = self._notices.code_hash(waiting.id, code)
+            expected = self.notices.code_hash(waiting.id, code)
             right = hmac.compare_digest(expected, waiting.code_hash)
             tries, status = waiting.after_try(right)
             await repos.confirmations.record_try(waiting.id, tries, status, now)
@@ -243,7 +228,7 @@ class Preferences:
                 )
                 contact = contact.changed(held=held_for_confirmation(contact))
                 await save_contact(repos, contact, now)
-                await self._audit.write(session, [record])
+                await self.audit.write(session, [record])
         if not right:
             # Raised after the commit: the wrong try counts.
             log.info("notify.confirmation_wrong_code", case_id=case_id, tries=tries)
@@ -265,8 +250,8 @@ class Preferences:
         await repos.confirmations.supersede_open(case_id, channel.value, now)
         confirmation_id = uuid.uuid4().hex
         code = f"{secrets.randbelow(10**6):06d}"
-        expires_at = now + self._confirmation_ttl
-        status = await self._notices.queue_code(
+        expires_at = now + self.confirmation_ttl
+        status = await self.notices.queue_code(
             session,
             notice_id=confirmation_id,
             case_id=case_id,
@@ -283,8 +268,8 @@ class Preferences:
                 id=confirmation_id,
                 case_id=case_id,
                 channel=channel.value,
-                address_key=self._notices.key_of(channel, address),
-                code_hash=self._notices.code_hash(confirmation_id, code),
+                address_key=self.notices.key_of(channel, address),
+                code_hash=self.notices.code_hash(confirmation_id, code),
                 tries=0,
                 status=ConfirmationStatus.OPEN,
                 expires_at=expires_at,

@@ -8,6 +8,8 @@ Nothing is sent here. A consumed event only records *that the citizen should hea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,19 +31,19 @@ class RuleMismatch(PermanentError):
     code = "rule_mismatch"
 
 
+@dataclass(frozen=True)
 class UpdateQueue:
     """Queues an update per rule that matches a consumed event."""
 
-    def __init__(self, clock: Clock, rules: RuleSet) -> None:
-        self._clock = clock
-        self._rules = rules
+    clock: Clock
+    rules: RuleSet
 
     async def on_event(self, session: AsyncSession, incoming: Envelope) -> None:
         """An event the citizen may hear about: queue an update per matching rule."""
         payload = incoming.data.model_dump(mode="json")
-        now = self._clock.now()
+        now = self.clock.now()
         queued: list[QueuedUpdate] = []
-        for index, rule in enumerate(self._rules.rules_for(incoming.type, payload)):
+        for index, rule in enumerate(self.rules.rules_for(incoming.type, payload)):
             try:
                 fields = rule.context_from(payload)
                 # Validate now, so an unprintable field is dead-lettered with the event instead

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -10,22 +11,16 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import confirmations, contact_points
+from voorportaal_notify.adapters.repositories._query import first_row, record
 from voorportaal_notify.domain.confirmations import Confirmation, ConfirmationStatus
 from voorportaal_notify.domain.contacts import ContactPoints
 
 
 def _contact(row: Mapping[Any, Any]) -> ContactPoints:
-    return ContactPoints(
-        case_id=row["case_id"],
+    return record(
+        ContactPoints,
+        row,
         channels=tuple(row["channels"]),
-        language=row["language"],
-        email=row["email"],
-        phone=row["phone"],
-        quiet_from=row["quiet_from"],
-        quiet_until=row["quiet_until"],
-        representative=row["representative"],
-        changed_by=row["changed_by"],
-        updated_at=row["updated_at"],
         verified=tuple(row["verified"] or ()),
         held=bool(row["held"]),
     )
@@ -55,14 +50,8 @@ class ContactPointsRepository:
 
     async def get(self, case_id: str) -> ContactPoints | None:
         """The case's contact points, or None when none arrived (or they were erased)."""
-        row = (
-            (
-                await self._session.execute(
-                    select(contact_points).where(contact_points.c.case_id == case_id)
-                )
-            )
-            .mappings()
-            .first()
+        row = await first_row(
+            self._session, select(contact_points).where(contact_points.c.case_id == case_id)
         )
         return _contact(row) if row is not None else None
 
@@ -103,50 +92,32 @@ class ConfirmationsRepository:
         """Keep a new confirmation."""
         await self._session.execute(
             insert(confirmations).values(
-                id=confirmation.id,
-                case_id=confirmation.case_id,
-                channel=confirmation.channel,
-                address_key=confirmation.address_key,
-                code_hash=confirmation.code_hash,
-                tries=confirmation.tries,
-                status=confirmation.status.value,
-                expires_at=confirmation.expires_at,
-                created_at=now,
-                updated_at=now,
+                {
+                    **asdict(confirmation),
+                    "status": confirmation.status.value,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
         )
 
     async def latest_open(self, case_id: str, channel: str) -> Confirmation | None:
         """The newest open confirmation of a case's channel."""
         c = confirmations.c
-        row = (
-            (
-                await self._session.execute(
-                    select(confirmations)
-                    .where(
-                        c.case_id == case_id,
-                        c.channel == channel,
-                        c.status == ConfirmationStatus.OPEN.value,
-                    )
-                    .order_by(c.created_at.desc())
-                    .limit(1)
-                )
+        row = await first_row(
+            self._session,
+            select(confirmations)
+            .where(
+                c.case_id == case_id,
+                c.channel == channel,
+                c.status == ConfirmationStatus.OPEN.value,
             )
-            .mappings()
-            .first()
+            .order_by(c.created_at.desc())
+            .limit(1),
         )
         if row is None:
             return None
-        return Confirmation(
-            id=row["id"],
-            case_id=row["case_id"],
-            channel=row["channel"],
-            address_key=row["address_key"],
-            code_hash=row["code_hash"],
-            tries=row["tries"],
-            status=ConfirmationStatus(row["status"]),
-            expires_at=row["expires_at"],
-        )
+        return record(Confirmation, row, status=ConfirmationStatus(row["status"]))
 
     async def record_try(
         self, confirmation_id: str, tries: int, status: ConfirmationStatus, now: datetime

@@ -17,6 +17,7 @@ from voorportaal_notify.adapters.orm import (
     pending_updates,
     sent_log,
 )
+from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
 from voorportaal_notify.domain.messages import (
     OPEN_STATUSES,
     AttemptRecord,
@@ -30,32 +31,16 @@ _OPEN = [s.value for s in OPEN_STATUSES]
 
 
 def _update(row: Mapping[Any, Any]) -> QueuedUpdate:
-    return QueuedUpdate(
-        id=row["id"],
-        case_id=row["case_id"],
-        event_id=row["event_id"],
-        event_type=row["event_type"],
-        template_id=row["template_id"],
-        fields=dict(row["fields"]),
-        priority=Priority(row["priority"]),
-        ignore_quiet_hours=row["ignore_quiet_hours"],
-        action_required=row["action_required"],
-        link_page=row["link_page"],
-        copy_wanted=row["copy_wanted"],
-        created_at=row["created_at"],
-        message_id=row["message_id"],
-        copy_message_id=row["copy_message_id"],
-    )
+    return record(QueuedUpdate, row, fields=dict(row["fields"]), priority=Priority(row["priority"]))
 
 
 def _message(row: Mapping[Any, Any]) -> OutgoingMessage:
-    return OutgoingMessage(
-        **{
-            **{f.name: row[f.name] for f in dataclasses.fields(OutgoingMessage)},
-            "status": MessageStatus(row["status"]),
-            "update_ids": tuple(row["update_ids"]),
-            "channels_tried": tuple(row["channels_tried"]),
-        }
+    return record(
+        OutgoingMessage,
+        row,
+        status=MessageStatus(row["status"]),
+        update_ids=tuple(row["update_ids"]),
+        channels_tried=tuple(row["channels_tried"]),
     )
 
 
@@ -82,40 +67,30 @@ class UpdatesRepository:
         u = pending_updates.c
         known = select(contact_points.c.case_id)
         not_held = select(contact_points.c.case_id).where(contact_points.c.held.is_(False))
-        return list(
-            (
-                await self._session.execute(
-                    select(u.case_id)
-                    .where(
-                        or_(
-                            and_(u.message_id.is_(None), u.case_id.in_(not_held)),
-                            and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
-                        ),
-                        u.case_id.in_(known),
-                    )
-                    .group_by(u.case_id)
-                    .order_by(func.min(u.created_at))
-                    .limit(limit)
-                )
+        return await column(
+            self._session,
+            select(u.case_id)
+            .where(
+                or_(
+                    and_(u.message_id.is_(None), u.case_id.in_(not_held)),
+                    and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
+                ),
+                u.case_id.in_(known),
             )
-            .scalars()
-            .all()
+            .group_by(u.case_id)
+            .order_by(func.min(u.created_at))
+            .limit(limit),
         )
 
     async def unplanned(self, case_id: str) -> list[QueuedUpdate]:
         """The case's updates still missing the citizen's message or a representative's copy."""
         u = pending_updates.c
-        rows = (
-            (
-                await self._session.execute(
-                    select(pending_updates)
-                    .where(u.case_id == case_id)
-                    .where(or_(u.message_id.is_(None), u.copy_message_id.is_(None)))
-                    .order_by(u.created_at, u.id)
-                )
-            )
-            .mappings()
-            .all()
+        rows = await all_rows(
+            self._session,
+            select(pending_updates)
+            .where(u.case_id == case_id)
+            .where(or_(u.message_id.is_(None), u.copy_message_id.is_(None)))
+            .order_by(u.created_at, u.id),
         )
         return [_update(r) for r in rows]
 
@@ -165,40 +140,26 @@ class MessagesRepository:
 
     async def get(self, message_id: str) -> OutgoingMessage | None:
         """One message."""
-        row = (
-            (await self._session.execute(select(messages).where(messages.c.id == message_id)))
-            .mappings()
-            .first()
-        )
+        row = await first_row(self._session, select(messages).where(messages.c.id == message_id))
         return _message(row) if row is not None else None
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open messages whose next attempt is due, soonest first."""
         m = messages.c
-        return list(
-            (
-                await self._session.execute(
-                    select(m.id)
-                    .where(m.status.in_(_OPEN), m.next_attempt_at <= now)
-                    .order_by(m.next_attempt_at)
-                    .limit(limit)
-                )
-            )
-            .scalars()
-            .all()
+        return await column(
+            self._session,
+            select(m.id)
+            .where(m.status.in_(_OPEN), m.next_attempt_at <= now)
+            .order_by(m.next_attempt_at)
+            .limit(limit),
         )
 
     async def for_case(self, case_id: str) -> list[OutgoingMessage]:
         """Every message of a case, newest first."""
         m = messages.c
-        rows = (
-            (
-                await self._session.execute(
-                    select(messages).where(m.case_id == case_id).order_by(m.created_at.desc(), m.id)
-                )
-            )
-            .mappings()
-            .all()
+        rows = await all_rows(
+            self._session,
+            select(messages).where(m.case_id == case_id).order_by(m.created_at.desc(), m.id),
         )
         return [_message(r) for r in rows]
 
@@ -296,28 +257,11 @@ class AttemptsRepository:
         if not ids:
             return []
         a = delivery_attempts.c
-        rows = (
-            (
-                await self._session.execute(
-                    select(delivery_attempts).where(a.message_id.in_(list(ids))).order_by(a.id)
-                )
-            )
-            .mappings()
-            .all()
+        rows = await all_rows(
+            self._session,
+            select(delivery_attempts).where(a.message_id.in_(list(ids))).order_by(a.id),
         )
-        return [
-            AttemptRecord(
-                message_id=r["message_id"],
-                attempt=r["attempt"],
-                channel=r["channel"],
-                outcome=r["outcome"],
-                started_at=r["started_at"],
-                reason_code=r["reason_code"],
-                provider_message_id=r["provider_message_id"],
-                finished_at=r["finished_at"],
-            )
-            for r in rows
-        ]
+        return [record(AttemptRecord, r) for r in rows]
 
 
 class SentLogRepository:
@@ -343,16 +287,11 @@ class SentLogRepository:
     async def sent_times(self, case_id: str, recipient: str, since: datetime) -> list[datetime]:
         """When a recipient of the case got a message after `since`."""
         s = sent_log.c
-        return list(
-            (
-                await self._session.execute(
-                    select(s.sent_at).where(
-                        s.case_id == case_id, s.recipient == recipient, s.sent_at > since
-                    )
-                )
-            )
-            .scalars()
-            .all()
+        return await column(
+            self._session,
+            select(s.sent_at).where(
+                s.case_id == case_id, s.recipient == recipient, s.sent_at > since
+            ),
         )
 
     async def received(self, case_id: str, recipient: str, since: datetime) -> list[SentMessage]:

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from voorportaal_contracts.types import MessageChannel
 from voorportaal_notify.adapters.orm import notices
+from voorportaal_notify.adapters.repositories._query import column, first_row, record
 from voorportaal_notify.domain.notices import (
     OPEN_NOTICE_STATUSES,
     NoticeKind,
@@ -63,54 +65,38 @@ class NoticesRepository:
         """When codes that count against the address's limit were queued after `since`."""
         n = notices.c
         counted = [*OPEN_NOTICE_STATUSES, NoticeStatus.SENT.value, NoticeStatus.FAILED.value]
-        return list(
-            (
-                await self._session.scalars(
-                    select(n.created_at).where(
-                        n.address_key == address_key,
-                        n.kind.in_([k.value for k in kinds]),
-                        n.status.in_(counted),
-                        n.created_at > since,
-                    )
-                )
-            ).all()
+        return await column(
+            self._session,
+            select(n.created_at).where(
+                n.address_key == address_key,
+                n.kind.in_([k.value for k in kinds]),
+                n.status.in_(counted),
+                n.created_at > since,
+            ),
         )
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open notices whose next attempt is due, soonest first."""
         n = notices.c
-        return list(
-            (
-                await self._session.scalars(
-                    select(n.id)
-                    .where(n.status.in_(OPEN_NOTICE_STATUSES), n.next_attempt_at <= now)
-                    .order_by(n.next_attempt_at)
-                    .limit(limit)
-                )
-            ).all()
+        return await column(
+            self._session,
+            select(n.id)
+            .where(n.status.in_(OPEN_NOTICE_STATUSES), n.next_attempt_at <= now)
+            .order_by(n.next_attempt_at)
+            .limit(limit),
         )
 
     async def get(self, notice_id: str) -> NoticeRecord | None:
         """One notice."""
-        row = (
-            (await self._session.execute(select(notices).where(notices.c.id == notice_id)))
-            .mappings()
-            .first()
-        )
+        row = await first_row(self._session, select(notices).where(notices.c.id == notice_id))
         if row is None:
             return None
-        return NoticeRecord(
-            id=row["id"],
-            case_id=row["case_id"],
+        return record(
+            NoticeRecord,
+            row,
             kind=NoticeKind(row["kind"]),
-            channel=row["channel"],
-            address=row["address"],
-            code=row["code"],
-            language=row["language"],
+            channel=MessageChannel(row["channel"]),
             status=NoticeStatus(row["status"]),
-            attempts=row["attempts"],
-            next_attempt_at=row["next_attempt_at"],
-            expires_at=row["expires_at"],
         )
 
     async def change(self, notice_id: str, **values: Any) -> None:

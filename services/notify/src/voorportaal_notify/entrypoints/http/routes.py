@@ -5,6 +5,7 @@ Translation only: rules live in the service layer; answers are `voorportaal_cont
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import time
 from typing import Annotated, Any, Literal
 
@@ -117,33 +118,14 @@ def preferences_out(contact: ContactPoints) -> PreferencesOut:
 
 
 def delivery_out(delivery: Delivery) -> DeliveryOut:
-    """A message with its attempts, as staff see it."""
-    m = delivery.message
-    return DeliveryOut(
-        id=m.id,
-        recipient=m.recipient,
-        template_id=m.template_id,
-        updates=m.updates,
-        language=m.language,
-        status=m.status.value,
-        channel=m.channel,
-        channels_tried=list(m.channels_tried),
-        attempts=[
-            AttemptOut(
-                attempt=a.attempt,
-                channel=a.channel,
-                outcome=a.outcome,
-                reason_code=a.reason_code,
-                started_at=a.started_at,
-                finished_at=a.finished_at,
-            )
-            for a in delivery.attempts
-        ],
-        reason_code=m.reason_code,
-        next_attempt_at=m.next_attempt_at,
-        created_at=m.created_at,
-        sent_at=m.sent_at,
-    )
+    """A message with its attempts, as staff see it (the answer names no address)."""
+    message = {
+        name: getattr(delivery.message, name)
+        for name in DeliveryOut.model_fields
+        if name != "attempts"
+    }
+    attempts = [AttemptOut.model_validate(a, from_attributes=True) for a in delivery.attempts]
+    return DeliveryOut.model_validate({**message, "attempts": attempts})
 
 
 class CaseNotifyController(Controller):
@@ -162,15 +144,7 @@ class CaseNotifyController(Controller):
     ) -> ContactLoadOut:
         """How much the household received lately (the console's contact-load meter)."""
         load = await case_messages.contact_load(case_id, principal)
-        return ContactLoadOut(
-            case_id=case_id,
-            messages_24h=load.messages_24h,
-            messages_7d=load.messages_7d,
-            updates_7d=load.updates_7d,
-            actions_7d=load.actions_7d,
-            messages_30d=load.messages_30d,
-            level=load.level.value,
-        )
+        return ContactLoadOut.model_validate({**asdict(load), "case_id": case_id})
 
     @get("/{case_id:str}/deliveries", operation_id="caseDeliveries")
     async def deliveries(
