@@ -201,3 +201,24 @@ class NoticeRecord:
     attempts: int
     next_attempt_at: datetime | None
     expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    """A notice as it is queued: a pending one carries its address (and code) until it is
+    done; one refused at once (expired, rate-limited) never holds either."""
+
+    id: str
+    case_id: str
+    kind: NoticeKind
+    channel: MessageChannel
+    language: str
+    status: NoticeStatus
+    created_at: datetime
+    address_key: str | None = None
+    """Keyed hash of the address (codes are counted per address by it)."""
+    address: str | None = None
+    code: str | None = None
+    reason_code: str | None = None
+    next_attempt_at: datetime | None = None
+    expires_at: datetime | None = None

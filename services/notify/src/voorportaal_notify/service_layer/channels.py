@@ -10,6 +10,7 @@ import structlog
 
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
+from voorportaal_notify.domain.render import Message
 from voorportaal_notify.service_layer.outcomes import Claim
 
 log = structlog.get_logger(__name__)
@@ -27,23 +28,27 @@ class Channels:
         address = claim.recipient.prefs.address(claim.channel)
         if address is None:  # `claiming.channel_for` only picks channels with an address
             raise ValueError(f"no address for channel {claim.channel.value}")
-        if claim.channel is MessageChannel.EMAIL:
-            return await self._send_email(claim, address)
-        return await self._send_sms(claim, address)
-
-    async def _send_email(self, claim: Claim, address: str) -> str:
-        mail = await self.email.send(
-            to=address, message=claim.rendered, idempotency_key=claim.idempotency_key
+        return await self.send(
+            claim.channel, address, claim.rendered, claim.message_id, claim.idempotency_key
         )
-        return mail.message_id
 
-    async def _send_sms(self, claim: Claim, address: str) -> str:
+    async def send(
+        self,
+        channel: MessageChannel,
+        address: str,
+        message: Message,
+        reference: str,
+        idempotency_key: str,
+    ) -> str:
+        """Hand `message` to the provider of `channel`; returns the provider's message id."""
+        if channel is MessageChannel.EMAIL:
+            mail = await self.email.send(
+                to=address, message=message, idempotency_key=idempotency_key
+            )
+            return mail.message_id
         sms = await self.sms.send(
-            to=address,
-            text=claim.rendered.sms,
-            reference=claim.message_id,
-            idempotency_key=claim.idempotency_key,
+            to=address, text=message.sms, reference=reference, idempotency_key=idempotency_key
         )
         if sms.duplicate:
-            log.info("notify.sms_already_accepted", message_id=claim.message_id)
+            log.info("notify.sms_already_accepted", message_id=reference)
         return sms.message_id

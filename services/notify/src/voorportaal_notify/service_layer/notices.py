@@ -16,9 +16,8 @@ import hashlib
 import hmac
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,18 +28,18 @@ from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
 from voorportaal_notify.adapters.repositories import NoticesRepository
-from voorportaal_notify.adapters.repositories.notices import final
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.domain.delivery import (
-    DeliveryError,
     ErrorClass,
     RetryPolicy,
     TransientDeliveryError,
     classify,
+    reason_code_of,
 )
 from voorportaal_notify.domain.notices import (
     CODE_KINDS,
     OPEN_NOTICE_STATUSES,
+    NewNotice,
     NoticeCatalogue,
     NoticeKind,
     NoticeStatus,
@@ -49,6 +48,7 @@ from voorportaal_notify.domain.notices import (
     code_allowed,
 )
 from voorportaal_notify.service_layer.case_state import is_erased
+from voorportaal_notify.service_layer.channels import Channels
 
 log = structlog.get_logger(__name__)
 
@@ -121,37 +121,42 @@ class NoticeQueue:
         now = self.clock.now()
         repo = NoticesRepository(session)
         keyed = self.key_of(channel, address)
-        row: dict[str, Any] = {
-            "id": notice_id,
-            "case_id": case_id,
-            "kind": kind.value,
-            "channel": channel.value,
-            "address_key": keyed,
-            "language": language,
-            "attempts": 0,
-            "expires_at": expires_at,
-            "created_at": now,
-            "sent_at": None,
-        }
+        refused = NewNotice(
+            id=notice_id,
+            case_id=case_id,
+            kind=kind,
+            channel=channel,
+            language=language,
+            status=NoticeStatus.EXPIRED,
+            created_at=now,
+            address_key=keyed,
+            reason_code="expired",
+            expires_at=expires_at,
+        )
         if now >= expires_at:
-            await repo.add(**row, **final(NoticeStatus.EXPIRED, "expired", now))
+            await repo.add(refused)
             return NoticeStatus.EXPIRED
         await repo.lock_address(keyed)
         earlier = await repo.code_times(keyed, CODE_KINDS, now - timedelta(days=1))
         if not code_allowed(
             earlier, now, per_hour=self.limits.per_hour, per_day=self.limits.per_day
         ):
-            await repo.add(**row, **final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now))
+            await repo.add(
+                replace(
+                    refused, status=NoticeStatus.RATE_LIMITED, reason_code="address_rate_limited"
+                )
+            )
             log.warning("notify.code_rate_limited", case_id=case_id, channel=channel.value)
             return NoticeStatus.RATE_LIMITED
         await repo.add(
-            **row,
-            address=address,
-            code=code,
-            status=NoticeStatus.PENDING.value,
-            reason_code=None,
-            next_attempt_at=now,
-            updated_at=now,
+            replace(
+                refused,
+                status=NoticeStatus.PENDING,
+                reason_code=None,
+                address=address,
+                code=code,
+                next_attempt_at=now,
+            )
         )
         log.info("notify.code_queued", case_id=case_id, channel=channel.value)
         return NoticeStatus.PENDING
@@ -177,22 +182,17 @@ class NoticeQueue:
         now = self.clock.now()
         notice_id = uuid.uuid4().hex
         await NoticesRepository(session).add(
-            id=notice_id,
-            case_id=case_id,
-            kind=NoticeKind.CONTACT_CHANGED.value,
-            channel=channel.value,
-            address=old_address,
-            address_key=None,
-            code=None,
-            language=language,
-            status=NoticeStatus.PENDING.value,
-            reason_code=None,
-            attempts=0,
-            next_attempt_at=now,
-            expires_at=None,
-            created_at=now,
-            updated_at=now,
-            sent_at=None,
+            NewNotice(
+                id=notice_id,
+                case_id=case_id,
+                kind=NoticeKind.CONTACT_CHANGED,
+                channel=channel,
+                language=language,
+                status=NoticeStatus.PENDING,
+                created_at=now,
+                address=old_address,
+                next_attempt_at=now,
+            )
         )
         log.info("notify.old_address_told", case_id=case_id, channel=channel.value)
         return notice_id
@@ -245,19 +245,9 @@ class NoticeSender:
         error: Exception | None = None
         provider_id = ""
         try:
-            if claim.channel is MessageChannel.EMAIL:
-                provider_id = (
-                    await self.email.send(to=claim.address, message=message, idempotency_key=key)
-                ).message_id
-            else:
-                provider_id = (
-                    await self.sms.send(
-                        to=claim.address,
-                        text=message.sms,
-                        reference=claim.notice_id,
-                        idempotency_key=key,
-                    )
-                ).message_id
+            provider_id = await Channels(self.email, self.sms).send(
+                claim.channel, claim.address, message, claim.notice_id, key
+            )
         except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
             error = exc
         return await self._record(claim, provider_id, error)
@@ -272,16 +262,9 @@ class NoticeSender:
             if notice.next_attempt_at is None or notice.next_attempt_at > now:
                 return None
             if notice.expires_at is not None and now >= notice.expires_at:
-                await repo.change(notice_id, **final(NoticeStatus.EXPIRED, "expired", now))
+                await repo.close(notice_id, NoticeStatus.EXPIRED, "expired", now)
                 return None
-            claimed = await repo.claim(
-                notice,
-                status=NoticeStatus.SENDING.value,
-                attempts=notice.attempts + 1,
-                next_attempt_at=now + self.lease,
-                updated_at=now,
-            )
-            if not claimed:
+            if not await repo.claim(notice, now + self.lease, now):
                 return None
         if notice.address is None:
             return None  # unreachable: an open notice keeps its address until it is done
@@ -308,10 +291,11 @@ class NoticeSender:
             ):
                 return 0  # purged meanwhile, or another attempt took over after the lease
             if error is None:
-                await repo.change(
+                await repo.close(
                     claim.notice_id,
-                    **final(NoticeStatus.SENT, None, now),
-                    sent_at=now,
+                    NoticeStatus.SENT,
+                    None,
+                    now,
                     provider_message_id=provider_id[:128],
                 )
                 log.info(
@@ -321,25 +305,15 @@ class NoticeSender:
                     channel=claim.channel.value,
                 )
                 return 1
-            reason = (
-                error.reason_code[:64]
-                if isinstance(error, DeliveryError)
-                else type(error).__name__.lower()[:64]
-            )
+            reason = reason_code_of(error)
             retry_at = None
             if classify(error) is ErrorClass.TRANSIENT:
                 after = error.retry_after if isinstance(error, TransientDeliveryError) else None
                 retry_at = self.retry.next_attempt_at(claim.attempt, now, self.rng, after)
             if retry_at is not None:
-                await repo.change(
-                    claim.notice_id,
-                    status=NoticeStatus.PENDING.value,
-                    next_attempt_at=retry_at,
-                    reason_code=reason,
-                    updated_at=now,
-                )
+                await repo.retry_later(claim.notice_id, retry_at, reason, now)
             else:
-                await repo.change(claim.notice_id, **final(NoticeStatus.FAILED, reason, now))
+                await repo.close(claim.notice_id, NoticeStatus.FAILED, reason, now)
             log.warning(
                 "notify.notice_failed",
                 case_id=claim.case_id,

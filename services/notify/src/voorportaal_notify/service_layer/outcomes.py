@@ -26,10 +26,10 @@ from voorportaal_kit.outbox import add_events
 from voorportaal_notify.adapters.repositories import Repositories
 from voorportaal_notify.domain.delivery import (
     AttemptOutcome,
-    DeliveryError,
     RetryPolicy,
     after_failure,
     classify,
+    reason_code_of,
 )
 from voorportaal_notify.domain.messages import MessageStatus, OutgoingMessage
 from voorportaal_notify.domain.policy import ContactPolicy
@@ -51,13 +51,6 @@ class Claim:
     idempotency_key: str
     rendered: Message
     holder: str | None = None
-
-
-def reason_of(error: BaseException) -> str:
-    """The reason code an attempt's failure is recorded with."""
-    if isinstance(error, DeliveryError):
-        return error.reason_code[:64]
-    return type(error).__name__.lower()[:64]
 
 
 @dataclass(frozen=True)
@@ -96,7 +89,7 @@ class Outcomes:
                     claim.attempt,
                     classify(error).value,
                     now,
-                    reason_code=reason_of(error),
+                    reason_code=reason_code_of(error),
                 )
             if (
                 message is None
@@ -162,7 +155,7 @@ class Outcomes:
             now=now,
             rng=self.rng,
         )
-        reason = reason_of(error)
+        reason = reason_code_of(error)
         log.warning(
             "notify.attempt_failed",
             case_id=claim.case_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -14,13 +15,14 @@ from voorportaal_notify.adapters.orm import notices
 from voorportaal_notify.adapters.repositories._query import column, first_row, record
 from voorportaal_notify.domain.notices import (
     OPEN_NOTICE_STATUSES,
+    NewNotice,
     NoticeKind,
     NoticeRecord,
     NoticeStatus,
 )
 
 
-def final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str, Any]:
+def _final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str, Any]:
     """A notice's last state: no address and no code are kept."""
     return {
         "status": status.value,
@@ -43,8 +45,17 @@ class NoticesRepository:
         found = await self._session.scalar(select(notices.c.id).where(notices.c.id == notice_id))
         return found is not None
 
-    async def add(self, **values: Any) -> None:
-        """Queue a notice (statuses and kinds as their values)."""
+    async def add(self, notice: NewNotice) -> None:
+        """Queue a notice."""
+        values = asdict(notice)
+        values.update(
+            kind=notice.kind.value,
+            channel=notice.channel.value,
+            status=notice.status.value,
+            attempts=0,
+            updated_at=notice.created_at,
+            sent_at=None,
+        )
         await self._session.execute(insert(notices).values(**values))
 
     async def lock_address(self, address_key: str) -> None:
@@ -99,14 +110,39 @@ class NoticesRepository:
             status=NoticeStatus(row["status"]),
         )
 
-    async def change(self, notice_id: str, **values: Any) -> None:
-        """Change fields of one notice."""
+    async def close(
+        self,
+        notice_id: str,
+        status: NoticeStatus,
+        reason: str | None,
+        now: datetime,
+        *,
+        provider_message_id: str | None = None,
+    ) -> None:
+        """A notice is done (sent, failed, expired): its address and code are blanked."""
+        values = _final(status, reason, now)
+        if status is NoticeStatus.SENT:
+            values.update(sent_at=now, provider_message_id=provider_message_id)
         await self._session.execute(
             update(notices).where(notices.c.id == notice_id).values(**values)
         )
 
-    async def claim(self, notice: NoticeRecord, **values: Any) -> bool:
-        """Compare-and-set on (status, attempts): True when this worker got the notice."""
+    async def retry_later(self, notice_id: str, at: datetime, reason: str, now: datetime) -> None:
+        """Another attempt at `at`."""
+        await self._session.execute(
+            update(notices)
+            .where(notices.c.id == notice_id)
+            .values(
+                status=NoticeStatus.PENDING.value,
+                next_attempt_at=at,
+                reason_code=reason,
+                updated_at=now,
+            )
+        )
+
+    async def claim(self, notice: NoticeRecord, lease_until: datetime, now: datetime) -> bool:
+        """Compare-and-set on (status, attempts) to `sending` with one more attempt: True when
+        this worker got the notice."""
         n = notices.c
         claimed = await self._session.execute(
             update(notices)
@@ -115,6 +151,11 @@ class NoticesRepository:
                 n.status == notice.status.value,
                 n.attempts == notice.attempts,
             )
-            .values(**values)
+            .values(
+                status=NoticeStatus.SENDING.value,
+                attempts=notice.attempts + 1,
+                next_attempt_at=lease_until,
+                updated_at=now,
+            )
         )
         return claimed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
