@@ -228,7 +228,10 @@ async def test_an_event_on_kafka_sends_one_email_in_the_citizens_language(live: 
 
     await eventually(texts, "the SMS arrived")
 
-    outcomes = await read_topic(live.bootstrap, NOTIFY_OUTCOMES, email_case)
+    outcomes = await eventually(
+        partial(read_topic, live.bootstrap, NOTIFY_OUTCOMES, email_case),
+        "the outcome relayed to notify.outcomes",
+    )
     assert [(e.type, e.data.channel) for e in outcomes] == [  # type: ignore[attr-defined]
         ("nl.voorportaal.notify.sent", "email")
     ]
@@ -311,7 +314,10 @@ async def test_a_gateway_failing_three_times_then_working_delivers_once(live: Li
     assert len(texts()) == 1
     await live.rounds()
     assert len(texts()) == 1, "delivered once"
-    outcomes = await read_topic(live.bootstrap, NOTIFY_OUTCOMES, case_id)
+    outcomes = await eventually(
+        partial(read_topic, live.bootstrap, NOTIFY_OUTCOMES, case_id),
+        "the outcome relayed to notify.outcomes",
+    )
     assert [e.type for e in outcomes] == ["nl.voorportaal.notify.sent"]
 
 
