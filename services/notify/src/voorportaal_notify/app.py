@@ -23,7 +23,8 @@ from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_notify.service_layer.case_state import CaseState
 from voorportaal_notify.service_layer.citizen_links import CitizenLinks
 from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
-from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue, NoticeSender
+from voorportaal_notify.service_layer.notice_sending import NoticeSender
+from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue
 from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings, get_settings
 

@@ -2,7 +2,7 @@
 
 One round, in the modules of its steps: `planning` (queues become messages), `claiming` (the
 intention, committed; rendering), `channels` (the provider call per channel) and `outcomes`
-(sent, retry with backoff, failover, failed); notices (`notices.NoticeSender`) first.
+(sent, retry with backoff, failover, failed); notices (`notice_sending.NoticeSender`) first.
 
 It runs as a periodic job (`worker_interval_s`, 1 s by default) in every replica, in two steps.
 
@@ -44,7 +44,7 @@ confirmation before it went out is `held` until one is confirmed again. A repres
 is planned only under a current mandate (`MandateGranted` on `case.events`, matched by the
 representative's relation), and its link names that mandate (`holder`): never the citizen's own
 link. One-time codes and the notice to an old address go out in the same round
-(`service_layer.notices`).
+(`service_layer.notices`, sent by `notice_sending`).
 
 Outcome events are published for the citizen's messages only: a representative's copy that
 fails is recorded in the deliveries but does not tell the casemanager "we could not reach this
@@ -69,7 +69,7 @@ from voorportaal_notify.domain.render import Renderer
 from voorportaal_notify.service_layer.channels import Channels
 from voorportaal_notify.service_layer.claiming import Claims, LinkedRendering
 from voorportaal_notify.service_layer.mandates import Mandates
-from voorportaal_notify.service_layer.notices import NoticeSender
+from voorportaal_notify.service_layer.notice_sending import NoticeSender
 from voorportaal_notify.service_layer.outcomes import Outcomes
 from voorportaal_notify.service_layer.planning import Planner, idempotency_key
 
