@@ -29,6 +29,7 @@ from pathlib import Path
 
 import aiosmtplib
 
+from voorportaal.devservers import DevSmtpServer
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactPointsUpdated, ReferralAccepted
 from voorportaal_kit.clock import FixedClock
@@ -36,7 +37,6 @@ from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.adapters.data_files import default_renderer
 from voorportaal_notify.adapters.smtp import SmtpConfig, SmtpEmailSender
 from voorportaal_notify.app import definition
-from voorportaal_notify.devservers import DevSmtpServer
 from voorportaal_notify.settings import NotifySettings
 
 LANGUAGES = ("nl", "en", "tr", "ar", "pl")

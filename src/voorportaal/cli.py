@@ -370,7 +370,7 @@ def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
             and "VOORPORTAAL_NOTIFY_SMS_GATEWAY_URL" not in env
         ):
             # Local runs: a real SMTP server and an SMS gateway stub that keep what they get.
-            from voorportaal_notify.devservers import start_dev_servers
+            from voorportaal.devservers import start_dev_servers
 
             dev_servers = start_dev_servers(REPO_ROOT / "var" / "outbox-dev")
             click.echo("local SMTP server on 127.0.0.1:8025, SMS gateway stub on 127.0.0.1:8026")

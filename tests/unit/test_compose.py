@@ -90,3 +90,19 @@ def test_each_services_compose_settings_are_real_settings(
     assert names
     for name in names:
         assert name.removeprefix(prefix).lower().split("__")[0] in fields, name
+
+
+def test_every_folder_compose_mounts_from_the_repository_exists(compose: dict[str, Any]) -> None:
+    """A bind mount of a moved file would start a container with an empty folder in its place
+    (the development servers moved out of notify's package once)."""
+    for name, part in compose["services"].items():
+        for volume in part.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            if source.startswith("../"):
+                assert (INFRA / source).resolve().exists(), f"{name}: {source} does not exist"
+
+
+def test_the_development_servers_run_the_module_that_exists(compose: dict[str, Any]) -> None:
+    command = compose["services"]["devservers"]["command"]
+    module = command[command.index("-m") + 1]
+    assert (REPO / "src" / Path(*module.split("."))).is_dir(), module

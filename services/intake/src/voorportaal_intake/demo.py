@@ -145,7 +145,7 @@ def dev_outbox_reader(store: Path) -> Callable[[], dict[str, list[str]]]:
     """Reads what the local SMTP server and SMS stub received since this call: the six-digit
     codes per address. Empty when notify's dev servers are not installed."""
     try:
-        from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+        from voorportaal.devservers import read_sent_emails, read_sent_sms
     except ImportError:  # the intake deployed on its own: no dev outbox to read
         return dict
     mails_before = len(read_sent_emails(store)) if store.exists() else 0

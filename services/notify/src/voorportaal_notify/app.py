@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import structlog
+from litestar import Router
 
 from voorportaal_kit.audit_log import AuditLog, AuditTrail, anchor_job
 from voorportaal_kit.case_access import CaseAccessStore
@@ -14,19 +18,19 @@ from voorportaal_notify.adapters.orm import audit_log, case_access
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
-from voorportaal_notify.entrypoints.http.routes import (
-    CaseNotifyController,
-    CitizenController,
-    DevOutboxController,
-)
+from voorportaal_notify.entrypoints.http.routes import CaseNotifyController, CitizenController
 from voorportaal_notify.entrypoints.messaging.subscriptions import subscriptions
 from voorportaal_notify.service_layer.case_state import CaseState
+from voorportaal_notify.service_layer.citizen_links import CitizenLinks
 from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWorker
-from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue, NoticeSender
+from voorportaal_notify.service_layer.notice_sending import NoticeSender
+from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue
 from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+log = structlog.get_logger(__name__)
 
 
 def definition(
@@ -39,11 +43,13 @@ def definition(
     (tests that simulate a crash wrap them)."""
     settings = settings or get_settings()
     public = [r"^/citizen/[^/]+/preferences(/confirm)?$"]
-    handlers: list[type] = [CaseNotifyController, CitizenController]
+    handlers: list[Any] = [CaseNotifyController, CitizenController]
     if settings.environment is Environment.DEVELOPMENT:
         # What the local dev servers received: not even mounted outside development.
-        public.append(r"^/dev/outbox$")
-        handlers.append(DevOutboxController)
+        outbox = _dev_outbox(settings)
+        if outbox is not None:
+            public.append(r"^/dev/outbox$")
+            handlers.append(outbox)
     return ServiceDefinition(
         settings=settings,
         migrations_dir=MIGRATIONS,
@@ -66,6 +72,17 @@ def definition(
     )
 
 
+def _dev_outbox(settings: NotifySettings) -> Router | None:
+    """`/dev/outbox` from the dev servers' own package, imported here only in development so a
+    production notify never loads them; None (logged) when notify runs without that package."""
+    try:
+        from voorportaal.devservers.outbox import dev_outbox_router
+    except ModuleNotFoundError as exc:
+        log.warning("notify.dev_outbox_unavailable", missing=exc.name)
+        return None
+    return dev_outbox_router(settings.dev_store)
+
+
 def _wire(
     runtime: ServiceRuntime,
     settings: NotifySettings,
@@ -74,8 +91,6 @@ def _wire(
 ) -> None:
     runtime.state["notify_settings"] = settings
     link_key = settings.link_key.get_secret_value().encode()
-    email_sender = email or SmtpEmailSender(settings.smtp_config())
-    sms_gateway = sms or HttpSmsGateway(settings.sms_config())
     runtime.state["audit"] = AuditLog(audit_log)
     runtime.state["access"] = CaseAccessStore(case_access)
     runtime.state["case_state"] = CaseState(runtime.clock)
@@ -99,7 +114,23 @@ def _wire(
         runtime.state["access"],
         confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
     )
-    runtime.state["delivery"] = DeliveryWorker(
+    runtime.state["citizen_links"] = CitizenLinks(
+        runtime.sessions, runtime.clock, link_key, runtime.state["access"]
+    )
+    runtime.state["delivery"] = _delivery_worker(
+        runtime, settings, link_key, email or SmtpEmailSender(settings.smtp_config()), sms
+    )
+
+
+def _delivery_worker(
+    runtime: ServiceRuntime,
+    settings: NotifySettings,
+    link_key: bytes,
+    email: EmailSender,
+    sms: SmsGateway | None,
+) -> DeliveryWorker:
+    sms_gateway = sms or HttpSmsGateway(settings.sms_config())
+    return DeliveryWorker(
         runtime.sessions,
         runtime.clock,
         DeliveryConfig(
@@ -113,13 +144,13 @@ def _wire(
             source=settings.event_source,
         ),
         default_renderer(max_sms_segments=settings.sms_max_segments),
-        email_sender,
+        email,
         sms_gateway,
         notices=NoticeSender(
             runtime.sessions,
             runtime.clock,
             load_notices(),
-            email_sender,
+            email,
             sms_gateway,
             settings.retry_policy(),
             lease=timedelta(seconds=settings.send_lease_s),

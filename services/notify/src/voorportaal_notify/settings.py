@@ -1,7 +1,7 @@
 """Settings of the notify service (environment prefix `VOORPORTAAL_NOTIFY_`).
 
 The defaults match a developer's machine: the dev SMTP server on 127.0.0.1:8025 and the SMS
-gateway stub on 127.0.0.1:8026 (`voorportaal_notify.devservers`), and a development link key
+gateway stub on 127.0.0.1:8026 (`voorportaal.devservers`), and a development link key
 that production refuses.
 """
 

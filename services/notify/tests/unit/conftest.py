@@ -13,12 +13,12 @@ from notify_factories import MONDAY
 from notify_harness import Notify, NotifyFactory
 from notify_helpers import free_port
 
+from voorportaal.devservers import DevSmtpServer, SmsGatewayStub
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.adapters.data_files import load_rules, load_templates
 from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
 from voorportaal_notify.app import definition
-from voorportaal_notify.devservers import DevSmtpServer, SmsGatewayStub
 from voorportaal_notify.domain.render import Renderer
 from voorportaal_notify.domain.rules import RuleSet
 from voorportaal_notify.domain.templates import TemplateCatalogue

@@ -13,12 +13,13 @@ from typing import Any
 from notify_factories import CASE
 from sqlalchemy import text
 
+from voorportaal.devservers import read_sent_emails
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.registry import Event
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
-from voorportaal_notify.devservers import read_sent_emails
+from voorportaal_notify.entrypoints.http.routes import delivery_out
 from voorportaal_notify.service_layer.delivery import DeliveryWorker, RoundResult
 from voorportaal_notify.service_layer.notifications import NotifyService
 from voorportaal_notify.settings import NotifySettings
@@ -71,7 +72,9 @@ class Notify:
         return [(k, v) for k, v in staged if access_log or k != "accessed"]
 
     async def deliveries(self, case_id: str = CASE) -> list[dict[str, Any]]:
-        return await self.service.deliveries(case_id, SUPERVISOR)
+        """The case's messages as staff see them (the HTTP answer's fields)."""
+        found = await self.service.deliveries(case_id, SUPERVISOR)
+        return [delivery_out(d).model_dump() for d in found]
 
 
 NotifyFactory = Callable[..., Awaitable[Notify]]

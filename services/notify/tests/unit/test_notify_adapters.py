@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from notify_helpers import LINK, free_port
 
-from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway, SmsGatewayConfig
-from voorportaal_notify.adapters.smtp import SmtpConfig, SmtpEmailSender, message_id_for
-from voorportaal_notify.devservers import (
+from voorportaal.devservers import (
     DevSmtpServer,
     SmsGatewayStub,
     read_sent_emails,
     read_sent_sms,
 )
+from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway, SmsGatewayConfig
+from voorportaal_notify.adapters.smtp import SmtpConfig, SmtpEmailSender, message_id_for
 from voorportaal_notify.domain.delivery import (
     ErrorClass,
     PermanentDeliveryError,
@@ -220,7 +220,7 @@ def test_the_devservers_run_from_the_command_line(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "voorportaal_notify.devservers",
+            "voorportaal.devservers",
             "--smtp-port",
             str(smtp_port),
             "--sms-port",
@@ -245,10 +245,13 @@ def test_the_devservers_run_from_the_command_line(tmp_path: Path) -> None:
         proc.wait(timeout=10)
     assert proc.returncode == 0
     shown = subprocess.run(
-        [sys.executable, "-m", "voorportaal_notify.devservers", "--store", str(store), "--show"],
+        [sys.executable, "-m", "voorportaal.devservers", "--store", str(store), "--show"],
         capture_output=True,
         text=True,
         check=True,
     )
     assert "to=+31612345678" in shown.stdout and "'hallo'" in shown.stdout
-    time.sleep(0)  # the ports are released by the exited process
+    for port in (smtp_port, sms_port):
+        with socket.socket() as s:  # the exited process released its ports: nothing listens
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", port))

@@ -15,12 +15,12 @@ from litestar.testing import TestClient
 from notify_factories import CASE, EMAIL, contact_points
 from pydantic import SecretStr, ValidationError
 
+from voorportaal.devservers import SmsGatewayStub
 from voorportaal_contracts.citizen_links import sign_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_kit.auth import AuthSettings, generate_staff_key_pair, issue_token
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.app import definition
-from voorportaal_notify.devservers import SmsGatewayStub
 from voorportaal_notify.settings import NotifySettings
 
 STAFF_URLS = (

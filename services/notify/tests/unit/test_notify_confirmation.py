@@ -34,6 +34,7 @@ from notify_factories import (
 from notify_harness import WINDOW, Notify, NotifyFactory, mail_text
 from sqlalchemy import select
 
+from voorportaal.devservers import DevSmtpServer, read_sent_emails, read_sent_sms
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal
@@ -41,10 +42,9 @@ from voorportaal_kit.errors import Forbidden, NotFound, ServiceError
 from voorportaal_notify.adapters.data_files import load_notices
 from voorportaal_notify.adapters.orm import contact_points as contact_points_table
 from voorportaal_notify.adapters.orm import notices, pending_updates
-from voorportaal_notify.devservers import DevSmtpServer, read_sent_emails, read_sent_sms
 from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.domain.notices import CODE_KINDS, NoticeKind
-from voorportaal_notify.service_layer.notifications import PreferencesChange
+from voorportaal_notify.service_layer.preferences import PreferencesChange
 
 LANGUAGES = ("nl", "en", "tr", "ar", "pl")
 SUPERVISOR = Principal(subject="sup-1", roles=frozenset({"supervisor"}))
@@ -250,7 +250,7 @@ async def test_a_changed_number_is_confirmed_with_the_code_sent_to_it(notify: No
     with pytest.raises(ServiceError, match="not right"):
         await notify.service.confirm_address(CASE, MessageChannel.SMS, wrong, citizen)
     confirmed = await notify.service.confirm_address(CASE, MessageChannel.SMS, code, citizen)
-    assert confirmed["verified"] == ["email", "sms"]
+    assert confirmed.verified == ("email", "sms")
     assert (await notify.run()).sent == 1, "the held update goes to the confirmed new number"
     assert [s.to for s in read_sent_sms(notify.store)].count(NEW_PHONE) == 2
     async with notify.runtime.sessions() as session:

@@ -33,6 +33,12 @@ from notify_harness import (
     mail_text,
 )
 
+from voorportaal.devservers import (
+    DevSmtpServer,
+    SmsGatewayStub,
+    read_sent_emails,
+    read_sent_sms,
+)
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.events import BuddyAssigned, ReferralReceived
 from voorportaal_kit.errors import NotFound, PermanentError
@@ -40,12 +46,6 @@ from voorportaal_notify.adapters.data_files import default_renderer
 from voorportaal_notify.adapters.senders import EmailReceipt, SmsReceipt
 from voorportaal_notify.adapters.sms_gateway import HttpSmsGateway
 from voorportaal_notify.adapters.smtp import SmtpEmailSender
-from voorportaal_notify.devservers import (
-    DevSmtpServer,
-    SmsGatewayStub,
-    read_sent_emails,
-    read_sent_sms,
-)
 from voorportaal_notify.domain.render import Message
 
 

@@ -49,7 +49,8 @@ def load_templates(version: str = CURRENT_VERSION) -> TemplateCatalogue:
 
 @cache
 def default_renderer(version: str = CURRENT_VERSION, max_sms_segments: int = 3) -> Renderer:
-    """A renderer over a version's templates (cached: templates compile once per process)."""
+    """A renderer over a version's templates (cached: templates compile once per process, which
+    `bench/notify.py` needs; see `domain.render.Renderer`)."""
     return Renderer(load_templates(version), max_sms_segments=max_sms_segments)
 
 

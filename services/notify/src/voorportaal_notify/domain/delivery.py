@@ -228,3 +228,11 @@ def after_failure(
     if other is not None:
         return NextStep(AttemptOutcome.FAILOVER, retry_at=now, channel=other)
     return NextStep(AttemptOutcome.FAILED)
+
+
+def reason_code_of(error: BaseException) -> str:
+    """The reason code a failed attempt is recorded with (a provider's code, or the error's
+    class name), at most 64 characters."""
+    if isinstance(error, DeliveryError):
+        return error.reason_code[:64]
+    return type(error).__name__.lower()[:64]

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -181,3 +182,43 @@ def code_allowed(
     last_hour = sum(1 for at in earlier if now - at < timedelta(hours=1))
     last_day = sum(1 for at in earlier if now - at < timedelta(days=1))
     return last_hour < per_hour and last_day < per_day
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """A queued notice as kept: where it goes (until it is done) and how its sending stands."""
+
+    id: str
+    case_id: str
+    kind: NoticeKind
+    channel: MessageChannel
+    address: str | None
+    """Blanked when the notice is done."""
+    code: str | None
+    """Blanked when the notice is done."""
+    language: str
+    status: NoticeStatus
+    attempts: int
+    next_attempt_at: datetime | None
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewNotice:
+    """A notice as it is queued: a pending one carries its address (and code) until it is
+    done; one refused at once (expired, rate-limited) never holds either."""
+
+    id: str
+    case_id: str
+    kind: NoticeKind
+    channel: MessageChannel
+    language: str
+    status: NoticeStatus
+    created_at: datetime
+    address_key: str | None = None
+    """Keyed hash of the address (codes are counted per address by it)."""
+    address: str | None = None
+    code: str | None = None
+    reason_code: str | None = None
+    next_attempt_at: datetime | None = None
+    expires_at: datetime | None = None

@@ -5,43 +5,30 @@ for a code; a hijack warning should not wait).
 
 A code is rate-limited **per address** (`code_limit_per_hour`, `code_limit_per_day`), counted
 over every case by a keyed hash of the address, so many intakes that name one phone cannot flood
-it. Sending follows the delivery worker's pattern: claim (status `sending`, a lease) and commit,
-call the provider with an idempotency key derived from the notice id, record the outcome. A
-notice that is done (sent, failed, expired, rate-limited, cancelled) keeps no address and no code.
+it. Sending (`notice_sending`) follows the delivery worker's pattern. A notice that is done
+(sent, failed, expired, rate-limited, cancelled) keeps no address and no code.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import random
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
 
 import structlog
-from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import ContactVerificationRequested
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
-from voorportaal_notify.adapters.orm import notices
-from voorportaal_notify.adapters.senders import EmailSender, SmsGateway
-from voorportaal_notify.domain.delivery import (
-    DeliveryError,
-    ErrorClass,
-    RetryPolicy,
-    TransientDeliveryError,
-    classify,
-)
+from voorportaal_notify.adapters.repositories import NoticesRepository
 from voorportaal_notify.domain.notices import (
     CODE_KINDS,
-    OPEN_NOTICE_STATUSES,
-    NoticeCatalogue,
+    NewNotice,
     NoticeKind,
     NoticeStatus,
     address_key,
@@ -67,25 +54,14 @@ class CodeLimits:
     per_day: int = 10
 
 
-def _final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str, Any]:
-    """A notice's last state: no address and no code are kept."""
-    return {
-        "status": status.value,
-        "reason_code": reason,
-        "next_attempt_at": None,
-        "address": None,
-        "code": None,
-        "updated_at": now,
-    }
-
-
+@dataclass(frozen=True)
 class NoticeQueue:
     """Queues notices; runs inside the caller's transaction."""
 
-    def __init__(self, clock: Clock, key: bytes, limits: CodeLimits) -> None:
-        self._clock = clock
-        self._key = key
-        self._limits = limits
+    clock: Clock
+    key: bytes
+    """Keys the hashes of addresses and codes."""
+    limits: CodeLimits
 
     async def on_verification_requested(self, session: AsyncSession, incoming: Envelope) -> None:
         """The intake asks for a code to be sent: queue it unless the address had enough."""
@@ -95,7 +71,7 @@ class NoticeQueue:
         address = address_of(channel, str(event.email) if event.email else None, event.phone)
         if address is None:
             raise VerificationWithoutAddress(f"no address for channel {channel.value}")
-        if await session.scalar(select(notices.c.id).where(notices.c.id == event.verification_id)):
+        if await NoticesRepository(session).exists(event.verification_id):
             return  # the same request again (the intake retried): one code is enough
         if await is_erased(session, event.case_id):
             log.info("notify.code_for_erased_case", case_id=event.case_id)
@@ -129,61 +105,44 @@ class NoticeQueue:
     ) -> NoticeStatus:
         """Queue a one-time code for `address`, unless it expired or the address had enough
         codes lately (counted over every case); returns the notice's status."""
-        now = self._clock.now()
+        now = self.clock.now()
+        repo = NoticesRepository(session)
         keyed = self.key_of(channel, address)
-        row: dict[str, Any] = {
-            "id": notice_id,
-            "case_id": case_id,
-            "kind": kind.value,
-            "channel": channel.value,
-            "address_key": keyed,
-            "language": language,
-            "attempts": 0,
-            "expires_at": expires_at,
-            "created_at": now,
-            "sent_at": None,
-        }
+        refused = NewNotice(
+            id=notice_id,
+            case_id=case_id,
+            kind=kind,
+            channel=channel,
+            language=language,
+            status=NoticeStatus.EXPIRED,
+            created_at=now,
+            address_key=keyed,
+            reason_code="expired",
+            expires_at=expires_at,
+        )
         if now >= expires_at:
-            await session.execute(
-                insert(notices).values(**row, **_final(NoticeStatus.EXPIRED, "expired", now))
-            )
+            await repo.add(refused)
             return NoticeStatus.EXPIRED
-        if session.get_bind().dialect.name == "postgresql":
-            # Two cases naming one address may be applied at once by different consumers.
-            await session.execute(
-                text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"notify-code:{keyed}"}
-            )
-        earlier = (
-            await session.scalars(
-                select(notices.c.created_at).where(
-                    notices.c.address_key == keyed,
-                    notices.c.kind.in_([k.value for k in CODE_KINDS]),
-                    notices.c.status.in_(
-                        [*OPEN_NOTICE_STATUSES, NoticeStatus.SENT.value, NoticeStatus.FAILED.value]
-                    ),
-                    notices.c.created_at > now - timedelta(days=1),
-                )
-            )
-        ).all()
+        await repo.lock_address(keyed)
+        earlier = await repo.code_times(keyed, CODE_KINDS, now - timedelta(days=1))
         if not code_allowed(
-            earlier, now, per_hour=self._limits.per_hour, per_day=self._limits.per_day
+            earlier, now, per_hour=self.limits.per_hour, per_day=self.limits.per_day
         ):
-            await session.execute(
-                insert(notices).values(
-                    **row, **_final(NoticeStatus.RATE_LIMITED, "address_rate_limited", now)
+            await repo.add(
+                replace(
+                    refused, status=NoticeStatus.RATE_LIMITED, reason_code="address_rate_limited"
                 )
             )
             log.warning("notify.code_rate_limited", case_id=case_id, channel=channel.value)
             return NoticeStatus.RATE_LIMITED
-        await session.execute(
-            insert(notices).values(
-                **row,
+        await repo.add(
+            replace(
+                refused,
+                status=NoticeStatus.PENDING,
+                reason_code=None,
                 address=address,
                 code=code,
-                status=NoticeStatus.PENDING.value,
-                reason_code=None,
                 next_attempt_at=now,
-                updated_at=now,
             )
         )
         log.info("notify.code_queued", case_id=case_id, channel=channel.value)
@@ -192,11 +151,11 @@ class NoticeQueue:
     def code_hash(self, confirmation_id: str, code: str) -> str:
         """The keyed hash a confirmation keeps instead of its code."""
         material = f"notify-confirmation|{confirmation_id}|{code}".encode()
-        return hmac.new(self._key, material, hashlib.sha256).hexdigest()
+        return hmac.new(self.key, material, hashlib.sha256).hexdigest()
 
     def key_of(self, channel: MessageChannel, address: str) -> str:
         """The keyed hash of an address (rate limits and confirmations match on it)."""
-        return address_key(self._key, channel, address)
+        return address_key(self.key, channel, address)
 
     async def contact_changed(
         self,
@@ -207,227 +166,20 @@ class NoticeQueue:
         language: str,
     ) -> str:
         """Tell the old address that the contact details changed; returns the notice id."""
-        now = self._clock.now()
+        now = self.clock.now()
         notice_id = uuid.uuid4().hex
-        await session.execute(
-            insert(notices).values(
+        await NoticesRepository(session).add(
+            NewNotice(
                 id=notice_id,
                 case_id=case_id,
-                kind=NoticeKind.CONTACT_CHANGED.value,
-                channel=channel.value,
-                address=old_address,
-                address_key=None,
-                code=None,
+                kind=NoticeKind.CONTACT_CHANGED,
+                channel=channel,
                 language=language,
-                status=NoticeStatus.PENDING.value,
-                reason_code=None,
-                attempts=0,
-                next_attempt_at=now,
-                expires_at=None,
+                status=NoticeStatus.PENDING,
                 created_at=now,
-                updated_at=now,
-                sent_at=None,
+                address=old_address,
+                next_attempt_at=now,
             )
         )
         log.info("notify.old_address_told", case_id=case_id, channel=channel.value)
         return notice_id
-
-
-@dataclass(frozen=True)
-class _NoticeClaim:
-    notice_id: str
-    case_id: str
-    kind: NoticeKind
-    channel: MessageChannel
-    address: str
-    code: str | None
-    language: str
-    attempt: int
-
-
-class NoticeSender:
-    """Sends due notices; `run_once` is part of the delivery worker's round."""
-
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        catalogue: NoticeCatalogue,
-        email: EmailSender,
-        sms: SmsGateway,
-        retry: RetryPolicy,
-        *,
-        lease: timedelta = timedelta(seconds=120),
-        batch_size: int = 100,
-        rng: random.Random | None = None,
-    ) -> None:
-        self._sessions = sessions
-        self._clock = clock
-        self._catalogue = catalogue
-        self._email = email
-        self._sms = sms
-        self._retry = retry
-        self._lease = lease
-        self._batch_size = batch_size
-        self._rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
-
-    async def run_once(self) -> int:
-        """Send every due notice once; returns how many went out."""
-        now = self._clock.now()
-        async with self._sessions() as session:
-            due = (
-                await session.scalars(
-                    select(notices.c.id)
-                    .where(
-                        notices.c.status.in_(OPEN_NOTICE_STATUSES),
-                        notices.c.next_attempt_at <= now,
-                    )
-                    .order_by(notices.c.next_attempt_at)
-                    .limit(self._batch_size)
-                )
-            ).all()
-        sent = 0
-        for notice_id in due:
-            sent += await self.deliver(notice_id)
-        return sent
-
-    async def deliver(self, notice_id: str) -> int:
-        """One attempt for one notice: 1 when it went out, else 0."""
-        claim = await self._claim(notice_id)
-        if claim is None:
-            return 0
-        message = self._catalogue.render(claim.kind, claim.language, code=claim.code)
-        key = hashlib.sha256(f"notice|{claim.notice_id}".encode()).hexdigest()[:40]
-        error: Exception | None = None
-        provider_id = ""
-        try:
-            if claim.channel is MessageChannel.EMAIL:
-                provider_id = (
-                    await self._email.send(to=claim.address, message=message, idempotency_key=key)
-                ).message_id
-            else:
-                provider_id = (
-                    await self._sms.send(
-                        to=claim.address,
-                        text=message.sms,
-                        reference=claim.notice_id,
-                        idempotency_key=key,
-                    )
-                ).message_id
-        except Exception as exc:  # noqa: BLE001 - every failure is classified and recorded
-            error = exc
-        return await self._record(claim, provider_id, error)
-
-    async def _claim(self, notice_id: str) -> _NoticeClaim | None:
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            row = (
-                (await session.execute(select(notices).where(notices.c.id == notice_id)))
-                .mappings()
-                .first()
-            )
-            if row is None or row["status"] not in OPEN_NOTICE_STATUSES:
-                return None
-            if row["next_attempt_at"] is None or row["next_attempt_at"] > now:
-                return None
-            if row["expires_at"] is not None and now >= row["expires_at"]:
-                await session.execute(
-                    update(notices)
-                    .where(notices.c.id == notice_id)
-                    .values(**_final(NoticeStatus.EXPIRED, "expired", now))
-                )
-                return None
-            claimed = await session.execute(
-                update(notices)
-                .where(
-                    notices.c.id == notice_id,
-                    notices.c.status == row["status"],
-                    notices.c.attempts == row["attempts"],
-                )
-                .values(
-                    status=NoticeStatus.SENDING.value,
-                    attempts=row["attempts"] + 1,
-                    next_attempt_at=now + self._lease,
-                    updated_at=now,
-                )
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-        return _NoticeClaim(
-            notice_id,
-            row["case_id"],
-            NoticeKind(row["kind"]),
-            MessageChannel(row["channel"]),
-            row["address"],
-            row["code"],
-            row["language"],
-            row["attempts"] + 1,
-        )
-
-    async def _record(self, claim: _NoticeClaim, provider_id: str, error: Exception | None) -> int:
-        now = self._clock.now()
-        async with self._sessions.begin() as session:
-            current = (
-                await session.execute(
-                    select(notices.c.status, notices.c.attempts).where(
-                        notices.c.id == claim.notice_id
-                    )
-                )
-            ).first()
-            if (
-                current is None
-                or current.status != NoticeStatus.SENDING.value
-                or current.attempts != claim.attempt
-            ):
-                return 0  # purged meanwhile, or another attempt took over after the lease
-            where = notices.c.id == claim.notice_id
-            if error is None:
-                await session.execute(
-                    update(notices)
-                    .where(where)
-                    .values(
-                        **_final(NoticeStatus.SENT, None, now),
-                        sent_at=now,
-                        provider_message_id=provider_id[:128],
-                    )
-                )
-                log.info(
-                    "notify.notice_sent",
-                    case_id=claim.case_id,
-                    kind=claim.kind.value,
-                    channel=claim.channel.value,
-                )
-                return 1
-            reason = (
-                error.reason_code[:64]
-                if isinstance(error, DeliveryError)
-                else type(error).__name__.lower()[:64]
-            )
-            retry_at = None
-            if classify(error) is ErrorClass.TRANSIENT:
-                after = error.retry_after if isinstance(error, TransientDeliveryError) else None
-                retry_at = self._retry.next_attempt_at(claim.attempt, now, self._rng, after)
-            if retry_at is not None:
-                await session.execute(
-                    update(notices)
-                    .where(where)
-                    .values(
-                        status=NoticeStatus.PENDING.value,
-                        next_attempt_at=retry_at,
-                        reason_code=reason,
-                        updated_at=now,
-                    )
-                )
-            else:
-                await session.execute(
-                    update(notices).where(where).values(**_final(NoticeStatus.FAILED, reason, now))
-                )
-            log.warning(
-                "notify.notice_failed",
-                case_id=claim.case_id,
-                kind=claim.kind.value,
-                channel=claim.channel.value,
-                reason_code=reason,
-                retry=retry_at is not None,
-            )
-            return 0

@@ -1,29 +1,40 @@
-"""HTTP: the contact-load meter, deliveries and preferences per case (staff), the citizen's own
-preferences through their link, and what the local dev servers "sent" (outside production).
-Translation only: rules live in the service layer."""
+"""HTTP: the contact-load meter, deliveries and preferences per case (staff), and the citizen's own
+preferences through their link (`/dev/outbox` is the dev servers' own, `voorportaal.devservers`).
+Translation only: rules live in the service layer; answers are `voorportaal_contracts.api.notify`.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from dataclasses import asdict
+from datetime import time
 from typing import Annotated, Any, Literal
 
-from litestar import Controller, Request, get, post, put
-from litestar.datastructures import State
+from litestar import Controller, get, post, put
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from voorportaal_contracts.citizen_links import InvalidLink, LinkClaims, verify_link_token
+from voorportaal_contracts.api.notify import (
+    AttemptOut,
+    ContactLoadOut,
+    DeliveryOut,
+    PreferencesOut,
+    RepresentativeOut,
+)
+from voorportaal_contracts.citizen_links import LinkClaims
 from voorportaal_contracts.types import MessageChannel
-from voorportaal_kit.auth import Principal, Role
-from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccessStore
-from voorportaal_kit.errors import NotFound
-from voorportaal_kit.settings import Environment
-from voorportaal_notify.devservers import read_sent_emails, read_sent_sms
+from voorportaal_kit.auth import Principal
 from voorportaal_notify.domain.access import ChangeReason
-from voorportaal_notify.service_layer.case_state import link_revoked
-from voorportaal_notify.service_layer.notifications import NotifyService, PreferencesChange
-from voorportaal_notify.settings import NotifySettings
+from voorportaal_notify.domain.contacts import ContactPoints, mask_email, mask_phone
+from voorportaal_notify.domain.messages import Delivery
+from voorportaal_notify.entrypoints.http.dependencies import (
+    CASE_DEPENDENCIES,
+    CITIZEN_DEPENDENCIES,
+)
+from voorportaal_notify.service_layer.case_messages import CaseMessages
+from voorportaal_notify.service_layer.citizen_links import CitizenLinks, LinkRefused
+from voorportaal_notify.service_layer.preferences import Preferences, PreferencesChange
 
 CaseIdParam = Annotated[
     str, PathParameter(min_length=6, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$")
@@ -59,94 +70,11 @@ class PreferencesIn(CitizenPreferencesIn):
     representative_copies: bool | None = None
 
 
-class RepresentativeOut(BaseModel):
-    """The representative, without name or addresses."""
-
-    relation: str | None
-    receives_copies: bool
-
-
-class PreferencesOut(BaseModel):
-    """How a citizen is reached; addresses masked."""
-
-    case_id: str
-    channels: list[str]
-    language: str
-    email: str | None
-    phone: str | None
-    quiet_from: str | None
-    quiet_until: str | None
-    representative: RepresentativeOut | None
-    changed_by: str
-    updated_at: datetime
-    verified: list[str] = Field(
-        description="Channels whose address is confirmed; nothing but a code goes to the others."
-    )
-
-
 class ConfirmIn(_In):
     """The code notify sent to a changed address, typed back to confirm it."""
 
     channel: Literal["email", "sms"]
     code: str = Field(pattern=r"^\d{6}$", description="The six digits from the message.")
-
-
-class ContactLoadOut(BaseModel):
-    """The contact-load meter of one case."""
-
-    case_id: str
-    messages_24h: int
-    messages_7d: int
-    updates_7d: int
-    actions_7d: int
-    messages_30d: int
-    level: str
-
-
-class AttemptOut(BaseModel):
-    """One try to hand a message to the mail server or SMS gateway."""
-
-    attempt: int
-    channel: str
-    outcome: str
-    reason_code: str | None
-    started_at: datetime
-    finished_at: datetime | None
-
-
-class DeliveryOut(BaseModel):
-    """One message of a case and how its delivery went."""
-
-    id: str
-    recipient: str
-    template_id: str
-    updates: int
-    language: str | None
-    status: str
-    channel: str | None
-    channels_tried: list[str]
-    attempts: list[AttemptOut]
-    reason_code: str | None
-    next_attempt_at: datetime | None
-    created_at: datetime
-    sent_at: datetime | None
-
-
-def _actor(request: Request[Any, Any, Any]) -> Principal:
-    principal = request.scope.get("user")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("a bearer token is required")
-    return principal
-
-
-def _notify(state: State) -> NotifyService:
-    service: NotifyService = state["notify"]
-    return service
-
-
-def _settings(state: State) -> NotifySettings:
-    settings: NotifySettings = state["notify_settings"]
-    return settings
 
 
 def _change(data: CitizenPreferencesIn) -> PreferencesChange:
@@ -167,78 +95,111 @@ def _change(data: CitizenPreferencesIn) -> PreferencesChange:
     )
 
 
+def preferences_out(contact: ContactPoints) -> PreferencesOut:
+    """How the citizen is reached, addresses masked (a representative without name or address)."""
+    rep = contact.representative
+    return PreferencesOut(
+        case_id=contact.case_id,
+        channels=list(contact.channels),
+        language=contact.language,
+        email=mask_email(contact.email),
+        phone=mask_phone(contact.phone),
+        quiet_from=contact.quiet_from,
+        quiet_until=contact.quiet_until,
+        representative=RepresentativeOut(
+            relation=rep.get("relation"), receives_copies=rep.get("receives_copies", True)
+        )
+        if rep
+        else None,
+        changed_by=contact.changed_by,
+        updated_at=contact.updated_at,
+        verified=sorted(contact.verified),
+    )
+
+
+def delivery_out(delivery: Delivery) -> DeliveryOut:
+    """A message with its attempts, as staff see it (the answer names no address)."""
+    message = {
+        name: getattr(delivery.message, name)
+        for name in DeliveryOut.model_fields
+        if name != "attempts"
+    }
+    attempts = [AttemptOut.model_validate(a, from_attributes=True) for a in delivery.attempts]
+    return DeliveryOut.model_validate({**message, "attempts": attempts})
+
+
 class CaseNotifyController(Controller):
     """A case's messages as staff see them, and its preferences."""
 
     path = "/cases"
     tags = ["cases"]
+    dependencies = CASE_DEPENDENCIES
 
     @get("/{case_id:str}/contact-load", operation_id="contactLoad")
     async def contact_load(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+        self,
+        case_id: CaseIdParam,
+        principal: NamedDependency[Principal],
+        case_messages: NamedDependency[CaseMessages],
     ) -> ContactLoadOut:
         """How much the household received lately (the console's contact-load meter)."""
-        load = await _notify(state).contact_load(case_id, _actor(request))
-        return ContactLoadOut(
-            case_id=case_id,
-            messages_24h=load.messages_24h,
-            messages_7d=load.messages_7d,
-            updates_7d=load.updates_7d,
-            actions_7d=load.actions_7d,
-            messages_30d=load.messages_30d,
-            level=load.level.value,
-        )
+        load = await case_messages.contact_load(case_id, principal)
+        return ContactLoadOut.model_validate({**asdict(load), "case_id": case_id})
 
     @get("/{case_id:str}/deliveries", operation_id="caseDeliveries")
     async def deliveries(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+        self,
+        case_id: CaseIdParam,
+        principal: NamedDependency[Principal],
+        case_messages: NamedDependency[CaseMessages],
     ) -> list[DeliveryOut]:
         """Every message of the case with its attempts, newest first (no addresses)."""
-        rows = await _notify(state).deliveries(case_id, _actor(request))
-        return [
-            DeliveryOut(
-                **{k: r[k] for k in DeliveryOut.model_fields if k != "attempts"},
-                attempts=[
-                    AttemptOut(**{k: a[k] for k in AttemptOut.model_fields}) for a in r["attempts"]
-                ],
-            )
-            for r in rows
-        ]
+        return [delivery_out(d) for d in await case_messages.deliveries(case_id, principal)]
 
     @get("/{case_id:str}/preferences", operation_id="getPreferences")
-    async def preferences(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseIdParam
+    async def preferences_of(
+        self,
+        case_id: CaseIdParam,
+        principal: NamedDependency[Principal],
+        preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """How the citizen is reached (addresses masked)."""
-        return PreferencesOut(**await _notify(state).preferences(case_id, _actor(request)))
+        return preferences_out(await preferences.read(case_id, principal))
 
     @put("/{case_id:str}/preferences", operation_id="changePreferences")
     async def change_preferences(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
         case_id: CaseIdParam,
         data: JSONBody[PreferencesIn],
+        principal: NamedDependency[Principal],
+        preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Change how the citizen is reached (the case's owner or team, a supervisor; audited)."""
-        changed = await _notify(state).change_preferences(
-            case_id, _change(data), _actor(request), reason=data.reason
-        )
-        return PreferencesOut(**changed)
+        changed = await preferences.change(case_id, _change(data), principal, reason=data.reason)
+        return preferences_out(changed)
 
     @post("/{case_id:str}/preferences/confirm", operation_id="confirmAddress", status_code=200)
     async def confirm_address(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
         case_id: CaseIdParam,
         data: JSONBody[ConfirmIn],
+        principal: NamedDependency[Principal],
+        preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Confirm a changed address with the code sent to it (at the desk; audited)."""
-        confirmed = await _notify(state).confirm_address(
-            case_id, MessageChannel(data.channel), data.code, _actor(request)
+        confirmed = await preferences.confirm(
+            case_id, MessageChannel(data.channel), data.code, principal
         )
-        return PreferencesOut(**confirmed)
+        return preferences_out(confirmed)
+
+
+async def _citizen(links: CitizenLinks, token: str) -> tuple[Principal, LinkClaims]:
+    """The citizen (or representative) a personal link speaks for; 401 when it is not one, or
+    when the dossier revoked it."""
+    try:
+        return await links.principal_for(token)
+    except LinkRefused as exc:
+        raise NotAuthorizedException(str(exc)) from None
 
 
 class CitizenController(Controller):
@@ -246,90 +207,34 @@ class CitizenController(Controller):
 
     path = "/citizen"
     tags = ["citizen"]
+    dependencies = CITIZEN_DEPENDENCIES
 
     @put("/{token:str}/preferences", operation_id="changeOwnPreferences")
     async def change_own(
-        self, state: State, token: TokenParam, data: JSONBody[CitizenPreferencesIn]
+        self,
+        token: TokenParam,
+        data: JSONBody[CitizenPreferencesIn],
+        links: NamedDependency[CitizenLinks],
+        preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Change your channels, language or quiet hours (your own link; not a representative's)."""
-        citizen, claims = await _citizen(state, token)
-        changed = await _notify(state).change_preferences(
+        citizen, claims = await _citizen(links, token)
+        changed = await preferences.change(
             claims.case_id, _change(data), citizen, reason=ChangeReason.OWN_CHOICE
         )
-        return PreferencesOut(**changed)
+        return preferences_out(changed)
 
     @post("/{token:str}/preferences/confirm", operation_id="confirmOwnAddress", status_code=200)
     async def confirm_own(
-        self, state: State, token: TokenParam, data: JSONBody[ConfirmIn]
+        self,
+        token: TokenParam,
+        data: JSONBody[ConfirmIn],
+        links: NamedDependency[CitizenLinks],
+        preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Confirm your new phone number or e-mail address with the code sent to it."""
-        citizen, claims = await _citizen(state, token)
-        confirmed = await _notify(state).confirm_address(
+        citizen, claims = await _citizen(links, token)
+        confirmed = await preferences.confirm(
             claims.case_id, MessageChannel(data.channel), data.code, citizen
         )
-        return PreferencesOut(**confirmed)
-
-
-async def _citizen(state: State, token: str) -> tuple[Principal, LinkClaims]:
-    """The citizen (or a representative) a personal link speaks for; 401 when it is not one,
-    or when the dossier revoked it (the link itself, or the mandate a representative's link
-    acts under)."""
-    settings = _settings(state)
-    try:
-        claims = verify_link_token(
-            settings.link_key.get_secret_value().encode(),
-            token,
-            now=state["runtime"].clock.now(),
-        )
-    except InvalidLink as exc:
-        raise NotAuthorizedException(str(exc)) from None
-    access: CaseAccessStore = state["access"]
-    async with state["runtime"].sessions() as session:
-        revoked = await link_revoked(session, token, claims)
-        if not revoked and claims.holder is not None:
-            case = await access.get(session, claims.case_id)
-            mandate = next((m for m in case.mandates if m.permit_id == claims.holder), None)
-            revoked = claims.holder in case.revoked or (
-                mandate is not None and mandate.revoked_at is not None
-            )
-    if revoked:
-        raise NotAuthorizedException("the link was revoked")
-    # A representative's link acts as `representative:<mandate id>` (the kit's convention).
-    subject = (
-        f"{REPRESENTATIVE_PREFIX}{claims.holder}" if claims.holder else f"citizen:{claims.case_id}"
-    )
-    citizen = Principal(subject=subject, roles=frozenset({Role.CITIZEN}), case_id=claims.case_id)
-    return citizen, claims
-
-
-class DevOutboxController(Controller):
-    """What the local dev SMTP server and SMS stub received (never in production)."""
-
-    path = "/dev"
-    tags = ["development"]
-
-    @get("/outbox", operation_id="devOutbox")
-    async def outbox(self, state: State) -> dict[str, Any]:
-        """The e-mails and SMS the local dev servers stored, oldest first."""
-        settings = _settings(state)
-        if settings.environment is not Environment.DEVELOPMENT:
-            # Not mounted outside development (app.py); a second line of defence.
-            raise NotFound("There is no dev outbox outside development.")
-        store = settings.dev_store
-        return {
-            "store": str(store),
-            "emails": [
-                {
-                    "received_at": m.received_at,
-                    "to": m.rcpt_tos,
-                    "subject": m.subject,
-                    "message_id": m.message_id,
-                    "file": m.file,
-                }
-                for m in read_sent_emails(store)
-            ],
-            "sms": [
-                {"received_at": s.received_at, "to": s.to, "text": s.text, "id": s.id}
-                for s in read_sent_sms(store)
-            ],
-        }
+        return preferences_out(confirmed)

@@ -15,7 +15,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def upgrade() -> None:  # long: one revision creates five tables, read as their declarations
     """Create the notify tables."""
     op.create_table(
         "contact_points",

@@ -16,15 +16,16 @@ releases the copies of later news, not a flood of old ones.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
 from typing import Any
 
 from voorportaal_contracts.types import MessageChannel
+from voorportaal_notify.domain.contacts import ContactPoints
 from voorportaal_notify.domain.delivery import ContactPreferences
-from voorportaal_notify.domain.policy import QuietHours
+from voorportaal_notify.domain.policy import ContactPolicy, QuietHours
 
 
 class RecipientKind(StrEnum):
@@ -48,62 +49,73 @@ class Recipient:
     unconfirmed: bool = False
     """A representative with an address but none confirmed: their copies are not sent."""
 
+    def policy(self, base: ContactPolicy) -> ContactPolicy:
+        """The service's contact policy with this recipient's own quiet hours, if they set any."""
+        if self.quiet_hours is None:
+            return base
+        return ContactPolicy(
+            bundle_window=base.bundle_window,
+            max_messages=base.max_messages,
+            rate_window=base.rate_window,
+            quiet_hours=self.quiet_hours,
+        )
 
-def _channels(values: Any) -> tuple[MessageChannel, ...]:
+
+def _channels(values: Iterable[str]) -> tuple[MessageChannel, ...]:
     return tuple(MessageChannel(v) for v in values)
 
 
-def _quiet(row: Mapping[Any, Any]) -> QuietHours | None:
-    start, end = row.get("quiet_from"), row.get("quiet_until")
+def _quiet(contact: ContactPoints) -> QuietHours | None:
+    start, end = contact.quiet_from, contact.quiet_until
     if not start or not end:
         return None
     return QuietHours(time.fromisoformat(start), time.fromisoformat(end))
 
 
-def _verified(row: Mapping[Any, Any]) -> set[MessageChannel]:
-    return {MessageChannel(v) for v in row.get("verified") or ()}
+def _verified(values: Iterable[str] | None) -> set[MessageChannel]:
+    return {MessageChannel(v) for v in values or ()}
 
 
-def citizen_of(row: Mapping[Any, Any]) -> Recipient:
-    """The citizen, from a `contact_points` row: only confirmed addresses are reachable."""
-    confirmed = _verified(row)
+def citizen_of(contact: ContactPoints) -> Recipient:
+    """The citizen: only confirmed addresses are reachable."""
+    confirmed = _verified(contact.verified)
     return Recipient(
         RecipientKind.CITIZEN,
         ContactPreferences(
-            _channels(row["channels"]),
-            email=row["email"] if MessageChannel.EMAIL in confirmed else None,
-            phone=row["phone"] if MessageChannel.SMS in confirmed else None,
+            _channels(contact.channels),
+            email=contact.email if MessageChannel.EMAIL in confirmed else None,
+            phone=contact.phone if MessageChannel.SMS in confirmed else None,
         ),
-        row["language"],
-        _quiet(row),
+        contact.language,
+        _quiet(contact),
     )
 
 
-def held_for_confirmation(row: Mapping[Any, Any]) -> bool:
+def held_for_confirmation(contact: ContactPoints) -> bool:
     """Whether the citizen's updates wait for a confirmed address.
 
     True when a channel they chose has an address but no chosen channel is confirmed; a
     citizen without any electronic address is not held (their messages are skipped, as before).
     """
     everything = ContactPreferences(
-        _channels(row["channels"]), email=row["email"], phone=row["phone"]
+        _channels(contact.channels), email=contact.email, phone=contact.phone
     )
-    return bool(everything.usable_channels()) and not citizen_of(row).prefs.usable_channels()
+    return bool(everything.usable_channels()) and not citizen_of(contact).prefs.usable_channels()
 
 
-def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
+def representative_of(contact: ContactPoints) -> Recipient | None:
     """The representative who receives copies, if there is one.
 
     They get the citizen's language and quiet hours, and the citizen's channel order followed by
     any channel the citizen did not list (a representative's own address is the point). Only
     the addresses the representative confirmed with a code (`verified`) are reachable.
     """
-    rep = row.get("representative")
+    rep: Mapping[str, Any] | None = contact.representative
     if not rep or not rep.get("receives_copies", True):
         return None
-    order = list(_channels(row["channels"]))
+    order = list(_channels(contact.channels))
     order += [c for c in (MessageChannel.EMAIL, MessageChannel.SMS) if c not in order]
-    confirmed = _verified(rep)
+    confirmed = _verified(rep.get("verified"))
     email, phone = rep.get("email"), rep.get("phone")
     prefs = ContactPreferences(
         tuple(order),
@@ -113,30 +125,15 @@ def representative_of(row: Mapping[Any, Any]) -> Recipient | None:
     return Recipient(
         RecipientKind.REPRESENTATIVE,
         prefs,
-        row["language"],
-        _quiet(row),
+        contact.language,
+        _quiet(contact),
         rep.get("relation"),
         unconfirmed=bool(email or phone) and not prefs.usable_channels(),
     )
 
 
-def recipient_of(row: Mapping[Any, Any], kind: str) -> Recipient | None:
+def recipient_of(contact: ContactPoints, kind: str) -> Recipient | None:
     """The recipient of one kind, or None when the case has none of that kind (any more)."""
     if kind == RecipientKind.CITIZEN:
-        return citizen_of(row)
-    return representative_of(row)
-
-
-def mask_email(email: str | None) -> str | None:
-    """`b***@example.org`: enough for a casemanager to recognise, not to copy."""
-    if not email or "@" not in email:
-        return None
-    local, _, domain = email.partition("@")
-    return f"{local[:1]}***@{domain}"
-
-
-def mask_phone(phone: str | None) -> str | None:
-    """`+316****5678`: the country and the last four digits."""
-    if not phone:
-        return None
-    return f"{phone[:4]}****{phone[-4:]}"
+        return citizen_of(contact)
+    return representative_of(contact)

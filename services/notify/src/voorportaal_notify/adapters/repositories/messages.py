@@ -1,0 +1,310 @@
+"""Queued updates, the messages that carry them, their attempts and the sent log."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voorportaal_notify.adapters.orm import (
+    contact_points,
+    delivery_attempts,
+    messages,
+    pending_updates,
+    sent_log,
+)
+from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
+from voorportaal_notify.domain.messages import (
+    OPEN_STATUSES,
+    AttemptRecord,
+    MessageStatus,
+    OutgoingMessage,
+    QueuedUpdate,
+)
+from voorportaal_notify.domain.policy import Priority, SentMessage
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _update(row: Mapping[Any, Any]) -> QueuedUpdate:
+    return record(QueuedUpdate, row, fields=dict(row["fields"]), priority=Priority(row["priority"]))
+
+
+def _message(row: Mapping[Any, Any]) -> OutgoingMessage:
+    return record(
+        OutgoingMessage,
+        row,
+        status=MessageStatus(row["status"]),
+        update_ids=tuple(row["update_ids"]),
+        channels_tried=tuple(row["channels_tried"]),
+    )
+
+
+class UpdatesRepository:
+    """Updates queued for a case's household, until a message carries them."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, updates: Sequence[QueuedUpdate]) -> None:
+        """Queue updates (one statement for all of them)."""
+        await self._session.execute(
+            insert(pending_updates),
+            [
+                {**dataclasses.asdict(u), "priority": u.priority.value, "fields": dict(u.fields)}
+                for u in updates
+            ],
+        )
+
+    async def cases_waiting(self, limit: int) -> list[str]:
+        """Cases with updates not yet in a message (oldest first), whose contact points arrived
+        and whose citizen is not held for a confirmation (a held case's updates, and those of a
+        case without contact points, wait without taking a place in the batch)."""
+        u = pending_updates.c
+        known = select(contact_points.c.case_id)
+        not_held = select(contact_points.c.case_id).where(contact_points.c.held.is_(False))
+        return await column(
+            self._session,
+            select(u.case_id)
+            .where(
+                or_(
+                    and_(u.message_id.is_(None), u.case_id.in_(not_held)),
+                    and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
+                ),
+                u.case_id.in_(known),
+            )
+            .group_by(u.case_id)
+            .order_by(func.min(u.created_at))
+            .limit(limit),
+        )
+
+    async def unplanned(self, case_id: str) -> list[QueuedUpdate]:
+        """The case's updates still missing the citizen's message or a representative's copy."""
+        u = pending_updates.c
+        rows = await all_rows(
+            self._session,
+            select(pending_updates)
+            .where(u.case_id == case_id)
+            .where(or_(u.message_id.is_(None), u.copy_message_id.is_(None)))
+            .order_by(u.created_at, u.id),
+        )
+        return [_update(r) for r in rows]
+
+    async def carried_by(self, ids: Sequence[str], message_id: str, *, copy: bool) -> None:
+        """Mark updates as carried by the citizen's message (or the representative's copy)."""
+        column = pending_updates.c.copy_message_id if copy else pending_updates.c.message_id
+        await self._session.execute(
+            update(pending_updates)
+            .where(pending_updates.c.id.in_(ids))
+            .values({column.name: message_id})
+        )
+
+    async def no_copies(self, ids: Sequence[str]) -> None:
+        """These updates will never be copied to a representative."""
+        await self._session.execute(
+            update(pending_updates).where(pending_updates.c.id.in_(ids)).values(copy_wanted=False)
+        )
+
+    async def contents(self, ids: Sequence[str]) -> list[dict[str, Any]]:
+        """What a message says: each update's template id and fields, oldest first."""
+        u = pending_updates.c
+        rows = (
+            await self._session.execute(
+                select(u.template_id, u.fields)
+                .where(u.id.in_(list(ids)))
+                .order_by(u.created_at, u.id)
+            )
+        ).all()
+        return [{"template_id": r.template_id, **r.fields} for r in rows]
+
+
+class MessagesRepository:
+    """Messages, one per recipient and bundle."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message: OutgoingMessage) -> None:
+        """Keep a planned message (its idempotency key is unique: a second planner fails)."""
+        values = dataclasses.asdict(message)
+        values.update(
+            status=message.status.value,
+            update_ids=list(message.update_ids),
+            channels_tried=list(message.channels_tried),
+        )
+        await self._session.execute(insert(messages).values(**values))
+
+    async def get(self, message_id: str) -> OutgoingMessage | None:
+        """One message."""
+        row = await first_row(self._session, select(messages).where(messages.c.id == message_id))
+        return _message(row) if row is not None else None
+
+    async def due(self, now: datetime, limit: int) -> list[str]:
+        """Ids of open messages whose next attempt is due, soonest first."""
+        m = messages.c
+        return await column(
+            self._session,
+            select(m.id)
+            .where(m.status.in_(_OPEN), m.next_attempt_at <= now)
+            .order_by(m.next_attempt_at)
+            .limit(limit),
+        )
+
+    async def for_case(self, case_id: str) -> list[OutgoingMessage]:
+        """Every message of a case, newest first."""
+        m = messages.c
+        rows = await all_rows(
+            self._session,
+            select(messages).where(m.case_id == case_id).order_by(m.created_at.desc(), m.id),
+        )
+        return [_message(r) for r in rows]
+
+    async def change(self, message_id: str, **values: Any) -> None:
+        """Change fields of one message (a status is kept as its value)."""
+        await self._session.execute(
+            update(messages).where(messages.c.id == message_id).values(**_stored(values))
+        )
+
+    async def claim(self, message: OutgoingMessage, **values: Any) -> bool:
+        """Compare-and-set on (status, attempts): True when this worker got the message."""
+        m = messages.c
+        claimed = await self._session.execute(
+            update(messages)
+            .where(
+                m.id == message.id,
+                m.status == message.status.value,
+                m.attempts == message.attempts,
+            )
+            .values(**_stored(values))
+        )
+        return claimed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+    async def release_held(self, case_id: str, now: datetime) -> None:
+        """A channel is confirmed (again): the case's held messages go out now."""
+        m = messages.c
+        await self._session.execute(
+            update(messages)
+            .where(m.case_id == case_id, m.status == MessageStatus.HELD.value)
+            .values(status=MessageStatus.PENDING.value, next_attempt_at=now, reason_code=None)
+        )
+
+
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    stored = dict(values)
+    if isinstance(stored.get("status"), MessageStatus):
+        stored["status"] = stored["status"].value
+    if "channels_tried" in stored:
+        stored["channels_tried"] = list(stored["channels_tried"])
+    return stored
+
+
+class AttemptsRepository:
+    """Each try to hand a message to a provider."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def start(self, message_id: str, attempt: int, channel: str, now: datetime) -> None:
+        """An attempt begins (committed before the provider is called)."""
+        await self._session.execute(
+            insert(delivery_attempts).values(
+                message_id=message_id,
+                attempt=attempt,
+                channel=channel,
+                outcome="sending",
+                started_at=now,
+            )
+        )
+
+    async def interrupted(self, message_id: str, now: datetime) -> None:
+        """The message's unfinished attempt never recorded an outcome (the process died)."""
+        a = delivery_attempts.c
+        await self._session.execute(
+            update(delivery_attempts)
+            .where(a.message_id == message_id, a.outcome == "sending")
+            .values(outcome="interrupted", finished_at=now)
+        )
+
+    async def finish(
+        self,
+        message_id: str,
+        attempt: int,
+        outcome: str,
+        now: datetime,
+        *,
+        reason_code: str | None = None,
+        provider_message_id: str | None = None,
+    ) -> None:
+        """An attempt's outcome."""
+        a = delivery_attempts.c
+        values: dict[str, Any] = {"outcome": outcome, "finished_at": now}
+        if provider_message_id is not None:
+            values["provider_message_id"] = provider_message_id
+        if reason_code is not None:
+            values["reason_code"] = reason_code
+        await self._session.execute(
+            update(delivery_attempts)
+            .where(a.message_id == message_id, a.attempt == attempt)
+            .values(**values)
+        )
+
+    async def for_messages(self, ids: Sequence[str]) -> list[AttemptRecord]:
+        """The attempts of these messages, in the order they began."""
+        if not ids:
+            return []
+        a = delivery_attempts.c
+        rows = await all_rows(
+            self._session,
+            select(delivery_attempts).where(a.message_id.in_(list(ids))).order_by(a.id),
+        )
+        return [record(AttemptRecord, r) for r in rows]
+
+
+class SentLogRepository:
+    """What each household received: the rate limit and the contact-load meter."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message: OutgoingMessage, channel: str, now: datetime) -> None:
+        """A message went out."""
+        await self._session.execute(
+            insert(sent_log).values(
+                case_id=message.case_id,
+                recipient=message.recipient,
+                message_id=message.id,
+                channel=channel,
+                updates=message.updates,
+                action_required=message.action_required,
+                sent_at=now,
+            )
+        )
+
+    async def sent_times(self, case_id: str, recipient: str, since: datetime) -> list[datetime]:
+        """When a recipient of the case got a message after `since`."""
+        s = sent_log.c
+        return await column(
+            self._session,
+            select(s.sent_at).where(
+                s.case_id == case_id, s.recipient == recipient, s.sent_at > since
+            ),
+        )
+
+    async def received(self, case_id: str, recipient: str, since: datetime) -> list[SentMessage]:
+        """What a recipient of the case received after `since`, oldest first."""
+        s = sent_log.c
+        rows = (
+            await self._session.execute(
+                select(s.sent_at, s.updates, s.action_required)
+                .where(s.case_id == case_id, s.recipient == recipient, s.sent_at > since)
+                .order_by(s.sent_at)
+            )
+        ).all()
+        return [
+            SentMessage(r.sent_at, updates=r.updates, action_required=r.action_required)
+            for r in rows
+        ]
