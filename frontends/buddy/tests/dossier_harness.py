@@ -238,7 +238,9 @@ def seed_events(
     async def run() -> None:
         for at, event in events:
             async with runtime.sessions.begin() as session:
-                await dossier.on_event(session, Envelope(event, source="/console-tests", time=at))
+                await dossier.projection.on_event(
+                    session, Envelope(event, source="/console-tests", time=at)
+                )
         await runtime.engine.dispose()
 
     asyncio.run(run())

@@ -9,10 +9,10 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-import anyio.to_thread
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, MediaType, Response, get, post
 from litestar.connection import ASGIConnection
-from litestar.datastructures import State, UploadFile
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotAuthorizedException
 from litestar.handlers.base import BaseRouteHandler
@@ -37,15 +37,30 @@ from voorportaal_contracts.api.dossier import (
     QueueItem,
     SupervisorFigures,
 )
-from voorportaal_contracts.citizen_links import InvalidLink as ShortLinkInvalid
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
-from voorportaal_dossier.domain.citizen_link import InvalidLink
 from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
+from voorportaal_dossier.entrypoints.http.dependencies import (
+    DEPENDENCIES,
+    CitizenDoor,
+    citizen_door,
+    dossier_of,
+    staff_actor,
+)
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.dossier import DossierService
-from voorportaal_kit.auth import AuthenticationError, Principal
+from voorportaal_dossier.service_layer.audit import Audit
+from voorportaal_dossier.service_layer.case_page import CasePageReader
+from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
+from voorportaal_dossier.service_layer.citizen_view import CitizenPages
+from voorportaal_dossier.service_layer.contacts import Contacts
+from voorportaal_dossier.service_layer.documents import Documents
+from voorportaal_dossier.service_layer.doorbraak import Doorbraak
+from voorportaal_dossier.service_layer.ownership import Ownership
+from voorportaal_dossier.service_layer.promises import Promises
+from voorportaal_dossier.service_layer.queue import Queue
+from voorportaal_dossier.service_layer.retention import Retention
+from voorportaal_dossier.service_layer.sharing import Sharing
+from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import ServiceError
-from voorportaal_kit.runtime import ServiceRuntime
 
 _CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
 CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
@@ -169,54 +184,14 @@ class UploadIn:
     case is shared with for documents)."""
 
 
-def _dossier(state: State) -> DossierService:
-    service: DossierService = state["dossier"]
-    return service
-
-
-def _actor(request: Request[Any, Any, Any], state: State) -> Actor:
-    principal = request.scope.get("user")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("a bearer token is required")
-    # The kit reads the signed `team` claim; the settings' mapping serves tokens without one.
-    team = principal.team or _dossier(state).team_of(principal.subject)
-    return Actor(principal, team)
-
-
-async def _citizen(
-    request: ASGIConnection[Any, Any, Any, Any], state: State, link: str | None
-) -> Actor:
-    """The caller of a citizen's page: the citizen or a representative by their link (`?link=`,
-    the dossier's long link or a message's short one). A bearer token is verified (401 when it
-    is not valid) and then refused by the service, audited: the citizen's pages are not for
-    staff or agencies."""
-    if link:
-        try:
-            return _dossier(state).citizen_actor(link)
-        except (InvalidLink, ShortLinkInvalid) as exc:
-            raise NotAuthorizedException(str(exc)) from None
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException("a signed link (?link=) is required")
-    runtime: ServiceRuntime = state["runtime"]
-    try:
-        principal = await anyio.to_thread.run_sync(runtime.verifier.verify, token.strip())
-    except AuthenticationError as exc:
-        raise NotAuthorizedException(str(exc)) from None
-    team = principal.team or _dossier(state).team_of(principal.subject)
-    return Actor(principal, team)
-
-
 async def _may_upload(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard of the staff upload: runs before the body is read, so a caller who may not add a
     document to this case is refused (403, audited) without a byte of the upload consumed."""
     principal = connection.scope.get("user")
     if not isinstance(principal, Principal):
         raise NotAuthorizedException("a bearer token is required")
-    dossier: DossierService = connection.app.state["dossier"]
-    team = principal.team or dossier.team_of(principal.subject)
-    await dossier.may_upload(Actor(principal, team), _path_case(connection))
+    dossier = dossier_of(connection.app.state)
+    await dossier.documents.may_upload(staff_actor(principal, dossier), _path_case(connection))
 
 
 async def _may_upload_with_link(
@@ -228,8 +203,8 @@ async def _may_upload_with_link(
     if link is not None and len(link) > 512:
         raise NotAuthorizedException("the link is incomplete or damaged")
     state = connection.app.state
-    actor = await _citizen(connection, state, link)
-    await _dossier(state).may_upload(actor, _path_case(connection), citizen_page=True)
+    actor = await CitizenDoor(connection, state, link).actor()
+    await dossier_of(state).documents.may_upload(actor, _path_case(connection), citizen_page=True)
 
 
 def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -251,7 +226,13 @@ def _ownership(case: Any) -> OwnershipResult:
     )
 
 
-class QueueController(Controller):
+class _DossierController(Controller):
+    """A controller of the dossier API: its handlers ask for the caller and use cases."""
+
+    dependencies = DEPENDENCIES
+
+
+class QueueController(_DossierController):
     """The console's work queue."""
 
     path = "/queue"
@@ -260,8 +241,8 @@ class QueueController(Controller):
     @get("/", operation_id="workQueue")
     async def queue(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        queue: NamedDependency[Queue],
         view: Literal["recommended", "mine", "team", "all"] = "recommended",
         sort: Literal["urgency", "overdue"] = "urgency",
         life_event: Annotated[str | None, Parameter(max_length=32)] = None,
@@ -274,8 +255,8 @@ class QueueController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=500)] = 100,
     ) -> list[QueueItem]:
         """Cases recommended for a buddy, mine, or my team's; filtered and sorted."""
-        items = await _dossier(state).queue(
-            _actor(request, state),
+        items = await queue.work_queue(
+            actor,
             view=view,
             sort=sort,
             life_event=life_event,
@@ -287,7 +268,7 @@ class QueueController(Controller):
         return [QueueItem.model_validate(item) for item in items]
 
 
-class CaseController(Controller):
+class CaseController(_DossierController):
     """One case: its page, and the buddy system's steps."""
 
     path = "/cases/{case_id:str}"
@@ -295,30 +276,33 @@ class CaseController(Controller):
 
     @get("/", operation_id="casePage")
     async def page(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+        self,
+        actor: NamedDependency[Actor],
+        case_page: NamedDependency[CasePageReader],
+        case_id: CaseId,
     ) -> CasePage:
         """Everything the console shows of a case; each part authorised and audited."""
-        page = await _dossier(state).case_page(_actor(request, state), case_id)
+        page = await case_page.read(actor, case_id)
         return CasePage.model_validate(page)
 
     @post("/claim", operation_id="claimCase", status_code=200)
     async def claim(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+        self, actor: NamedDependency[Actor], ownership: NamedDependency[Ownership], case_id: CaseId
     ) -> OwnershipResult:
         """Take ownership (409 when someone else owns it)."""
-        return _ownership(await _dossier(state).claim(_actor(request, state), case_id))
+        return _ownership(await ownership.claim(actor, case_id))
 
     @post("/handover", operation_id="requestHandover", status_code=200)
     async def handover(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        ownership: NamedDependency[Ownership],
         case_id: CaseId,
         data: JSONBody[HandoverIn],
     ) -> OwnershipResult:
         """Ask a named colleague to take over, with a note (warm handover)."""
-        case = await _dossier(state).request_handover(
-            _actor(request, state),
+        case = await ownership.request_handover(
+            actor,
             case_id,
             to_id=data.to_casemanager_id,
             to_name=data.to_casemanager_name,
@@ -329,34 +313,34 @@ class CaseController(Controller):
     @post("/handover/{action:str}", operation_id="answerHandover", status_code=200)
     async def handover_step(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        ownership: NamedDependency[Ownership],
         case_id: CaseId,
         action: Annotated[str, PathParameter(pattern=r"^(accept|decline|cancel)$")],
     ) -> OwnershipResult:
         """Accept or decline a handover meant for you, or cancel your own request."""
-        case = await _dossier(state).ownership_step(_actor(request, state), case_id, action)
+        case = await ownership.ownership_step(actor, case_id, action)
         return _ownership(case)
 
     @post("/release", operation_id="releaseCase", status_code=200)
     async def release(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId
+        self, actor: NamedDependency[Actor], ownership: NamedDependency[Ownership], case_id: CaseId
     ) -> OwnershipResult:
         """Let go of the case; it goes back to the queue."""
-        case = await _dossier(state).ownership_step(_actor(request, state), case_id, "release")
+        case = await ownership.ownership_step(actor, case_id, "release")
         return _ownership(case)
 
     @post("/reassign", operation_id="reassignCase", status_code=200)
     async def reassign(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        ownership: NamedDependency[Ownership],
         case_id: CaseId,
         data: JSONBody[ReassignIn],
     ) -> OwnershipResult:
         """A supervisor gives the case to a casemanager."""
-        case = await _dossier(state).reassign(
-            _actor(request, state),
+        case = await ownership.reassign(
+            actor,
             case_id,
             to_id=data.to_casemanager_id,
             to_name=data.to_casemanager_name,
@@ -366,38 +350,40 @@ class CaseController(Controller):
     @post("/close", operation_id="closeCase", status_code=204)
     async def close(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        retention: NamedDependency[Retention],
         case_id: CaseId,
         data: JSONBody[CloseIn],
     ) -> None:
         """Close the case (owner, team, supervisor); its retention period starts."""
-        await _dossier(state).close(_actor(request, state), case_id, outcome=data.outcome)
+        await retention.close(actor, case_id, outcome=data.outcome)
 
     @post("/reopen", operation_id="reopenCase", status_code=204)
-    async def reopen(self, request: Request[Any, Any, Any], state: State, case_id: CaseId) -> None:
+    async def reopen(
+        self, actor: NamedDependency[Actor], retention: NamedDependency[Retention], case_id: CaseId
+    ) -> None:
         """Reopen a closed case."""
-        await _dossier(state).reopen(_actor(request, state), case_id)
+        await retention.reopen(actor, case_id)
 
     @post("/citizen-link", operation_id="issueCitizenLink", status_code=201)
     async def citizen_link(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        citizen_links: NamedDependency[CitizenLinks],
         case_id: CaseId,
         data: JSONBody[CitizenLinkIn | None] = None,
     ) -> CitizenLinkOut:
         """A signed, time-limited link for the citizen's own view, or for a representative
         (`mandate_id`): theirs, opening only what the mandate covers while it is current."""
-        token, expires = await _dossier(state).link_for(
-            _actor(request, state), case_id, mandate_id=data.mandate_id if data else None
+        token, expires = await citizen_links.link_for(
+            actor, case_id, mandate_id=data.mandate_id if data else None
         )
         return CitizenLinkOut(
             link=token, path=f"/citizen/cases/{case_id}?link={token}", expires_at=expires
         )
 
 
-class CaseWorkController(Controller):
+class CaseWorkController(_DossierController):
     """What a casemanager records on a case: contacts, promises, messages, actions, doorbraak."""
 
     path = "/cases/{case_id:str}"
@@ -406,14 +392,14 @@ class CaseWorkController(Controller):
     @post("/contacts", operation_id="recordContact", status_code=201)
     async def contact(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        contacts: NamedDependency[Contacts],
         case_id: CaseId,
         data: JSONBody[ContactIn],
     ) -> ContactCreated:
         """Record a contact moment (optionally a written confirmation to the citizen)."""
-        contact_id = await _dossier(state).record_contact(
-            _actor(request, state),
+        contact_id = await contacts.record_contact(
+            actor,
             case_id,
             channel=data.channel,
             summary=data.summary,
@@ -425,14 +411,14 @@ class CaseWorkController(Controller):
     @post("/promises", operation_id="recordPromise", status_code=201)
     async def promise(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        promises: NamedDependency[Promises],
         case_id: CaseId,
         data: JSONBody[PromiseIn],
     ) -> PromiseCreated:
         """Record a promise or a term in the ledger."""
-        promise_id = await _dossier(state).record_promise(
-            _actor(request, state),
+        promise_id = await promises.record_promise(
+            actor,
             case_id,
             made_by_kind=data.made_by_kind,
             made_by=data.made_by,
@@ -444,50 +430,54 @@ class CaseWorkController(Controller):
 
     @post("/promises/{promise_id:str}/fulfil", operation_id="fulfilPromise", status_code=204)
     async def fulfil(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, promise_id: ItemId
+        self,
+        actor: NamedDependency[Actor],
+        promises: NamedDependency[Promises],
+        case_id: CaseId,
+        promise_id: ItemId,
     ) -> None:
         """Mark a promise kept."""
-        await _dossier(state).fulfil_promise(_actor(request, state), case_id, promise_id)
+        await promises.fulfil_promise(actor, case_id, promise_id)
 
     @post("/messages", operation_id="messageCitizen", status_code=201)
     async def message(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        contacts: NamedDependency[Contacts],
         case_id: CaseId,
         data: JSONBody[MessageIn],
     ) -> MessageCreated:
         """Leave a message for the citizen; notify tells them there is news."""
-        item = await _dossier(state).citizen_item(
-            _actor(request, state), case_id, kind="message", text=data.text, due_at=None
+        item = await contacts.citizen_item(
+            actor, case_id, kind="message", text=data.text, due_at=None
         )
         return MessageCreated(message_id=item)
 
     @post("/actions", operation_id="requestAction", status_code=201)
     async def action(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        contacts: NamedDependency[Contacts],
         case_id: CaseId,
         data: JSONBody[ActionIn],
     ) -> ActionCreated:
         """Ask the citizen to do something, optionally by a date."""
-        item = await _dossier(state).citizen_item(
-            _actor(request, state), case_id, kind="action", text=data.text, due_at=data.due_at
+        item = await contacts.citizen_item(
+            actor, case_id, kind="action", text=data.text, due_at=data.due_at
         )
         return ActionCreated(action_id=item)
 
     @post("/overrides", operation_id="proposeDoorbraak", status_code=201)
     async def propose(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        doorbraak: NamedDependency[Doorbraak],
         case_id: CaseId,
         data: JSONBody[OverrideIn],
     ) -> OverrideCreated:
         """Propose a doorbraak; a supervisor must sign it off."""
-        override_id = await _dossier(state).propose_override(
-            _actor(request, state), case_id, reason_code=data.reason_code, note=data.note
+        override_id = await doorbraak.propose_override(
+            actor, case_id, reason_code=data.reason_code, note=data.note
         )
         return OverrideCreated(override_id=override_id)
 
@@ -498,19 +488,17 @@ class CaseWorkController(Controller):
     )
     async def decide(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        doorbraak: NamedDependency[Doorbraak],
         case_id: CaseId,
         override_id: ItemId,
         decision: Annotated[str, PathParameter(pattern=r"^(approve|reject)$")],
     ) -> None:
         """A supervisor approves (published as `OverrideDecided`) or rejects a doorbraak."""
-        await _dossier(state).decide_override(
-            _actor(request, state), case_id, override_id, approve=decision == "approve"
-        )
+        await doorbraak.decide_override(actor, case_id, override_id, approve=decision == "approve")
 
 
-class SharingController(Controller):
+class SharingController(_DossierController):
     """Sharing grants and mandates recorded by a casemanager on the citizen's behalf."""
 
     path = "/cases/{case_id:str}"
@@ -519,14 +507,14 @@ class SharingController(Controller):
     @post("/grants", operation_id="grantSharing", status_code=201)
     async def grant(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[GrantIn],
     ) -> GrantCreated:
         """Share the case with an agency (the channel the citizen used is noted)."""
-        grant_id = await _dossier(state).grant(
-            _actor(request, state),
+        grant_id = await sharing.grant(
+            actor,
             case_id,
             agency_code=data.agency_code,
             scopes=frozenset(data.scopes),
@@ -539,28 +527,26 @@ class SharingController(Controller):
     @post("/grants/{grant_id:str}/revoke", operation_id="revokeSharing", status_code=204)
     async def revoke(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         grant_id: ItemId,
         data: JSONBody[RevokeIn],
     ) -> None:
         """Stop sharing with an agency."""
-        await _dossier(state).revoke(
-            _actor(request, state), case_id, grant_id, channel=data.channel
-        )
+        await sharing.revoke(actor, case_id, grant_id, channel=data.channel)
 
     @post("/mandates", operation_id="grantMandate", status_code=201)
     async def mandate(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[MandateIn],
     ) -> MandateCreated:
         """Record a mandate for a representative."""
-        mandate_id = await _dossier(state).grant_mandate(
-            _actor(request, state),
+        mandate_id = await sharing.grant_mandate(
+            actor,
             case_id,
             holder_name=data.holder_name,
             relation=data.relation,
@@ -574,19 +560,17 @@ class SharingController(Controller):
     @post("/mandates/{mandate_id:str}/revoke", operation_id="revokeMandate", status_code=204)
     async def revoke_mandate(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         mandate_id: ItemId,
         data: JSONBody[RevokeIn],
     ) -> None:
         """Revoke a mandate."""
-        await _dossier(state).revoke_mandate(
-            _actor(request, state), case_id, mandate_id, channel=data.channel
-        )
+        await sharing.revoke_mandate(actor, case_id, mandate_id, channel=data.channel)
 
 
-class DocumentController(Controller):
+class DocumentController(_DossierController):
     """Documents: upload (checked by content and size) and audited download."""
 
     path = "/cases/{case_id:str}/documents"
@@ -601,21 +585,25 @@ class DocumentController(Controller):
     )
     async def upload(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        documents: NamedDependency[Documents],
         case_id: CaseId,
         data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> DocumentOut:
         """Upload a PDF, JPEG or PNG to the case (the owner, their team or a supervisor;
         anyone else is refused before the body is read)."""
-        return await _upload(_actor(request, state), state, case_id, data)
+        return await _upload(actor, documents, case_id, data)
 
     @get("/{document_id:str}", operation_id="downloadDocument", media_type=MediaType.TEXT)
     async def download(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, document_id: ItemId
+        self,
+        actor: NamedDependency[Actor],
+        documents: NamedDependency[Documents],
+        case_id: CaseId,
+        document_id: ItemId,
     ) -> Response[bytes]:
         """Download a document (audited; an agency only what is shared with it)."""
-        meta, content = await _dossier(state).download(_actor(request, state), case_id, document_id)
+        meta, content = await documents.download(actor, case_id, document_id)
         return Response(
             content,
             media_type=meta["media_type"],
@@ -623,13 +611,15 @@ class DocumentController(Controller):
         )
 
 
-async def _upload(actor: Actor, state: State, case_id: str, data: UploadIn) -> DocumentOut:
-    dossier = _dossier(state)
+async def _upload(
+    actor: Actor, documents: NamedDependency[Documents], case_id: str, data: UploadIn
+) -> DocumentOut:
+    """The one upload path of staff and citizens: the multipart form into the use case."""
     if not isinstance(data.file, UploadFile):
         raise ServiceError("Send the document as the multipart field 'file'.", field="file")
-    content = await data.file.read(dossier.max_upload_bytes + 1)
+    content = await data.file.read(documents.max_upload_bytes + 1)
     shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
-    uploaded = await dossier.upload(
+    uploaded = await documents.upload(
         actor,
         case_id,
         content=content,
@@ -640,21 +630,23 @@ async def _upload(actor: Actor, state: State, case_id: str, data: UploadIn) -> D
     return DocumentOut.model_validate(uploaded)
 
 
-class SupervisorController(Controller):
+class SupervisorController(_DossierController):
     """Figures for supervisors."""
 
     path = "/supervisor"
     tags = ["supervisor"]
 
     @get("/figures", operation_id="supervisorFigures")
-    async def figures(self, request: Request[Any, Any, Any], state: State) -> SupervisorFigures:
+    async def figures(
+        self, actor: NamedDependency[Actor], queue: NamedDependency[Queue]
+    ) -> SupervisorFigures:
         """Queue health, overdue referrals, broken promises and the kastje-muur figures per
         agency (supervisors; audited as one aggregate read)."""
-        figures = await _dossier(state).figures(_actor(request, state))
+        figures = await queue.figures(actor)
         return SupervisorFigures.model_validate(figures)
 
 
-class AuditController(Controller):
+class AuditController(_DossierController):
     """The access log for supervisors."""
 
     path = "/audit"
@@ -663,74 +655,86 @@ class AuditController(Controller):
     @get("/", operation_id="queryAudit")
     async def query(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        actor: NamedDependency[Actor],
+        audit: NamedDependency[Audit],
         case_id: Annotated[
             str | None, Parameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)
         ] = None,
         subject: Annotated[str | None, Parameter(max_length=128)] = None,
     ) -> list[AuditEntry]:
         """Who read or changed what: by case or by person (supervisors)."""
-        entries = await _dossier(state).audit_query(
-            _actor(request, state), case_id=case_id, subject=subject
-        )
+        entries = await audit.audit_query(actor, case_id=case_id, subject=subject)
         return [AuditEntry.model_validate(entry) for entry in entries]
 
 
 class CitizenController(Controller):
     """The citizen's own pages, opened with their signed link (`?link=`)."""
 
+    dependencies = {**DEPENDENCIES, "citizen": Provide(citizen_door, sync_to_thread=False)}
+
     path = "/citizen/cases/{case_id:str}"
     tags = ["citizen"]
 
     @get("/", operation_id="citizenView")
     async def view(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_view: NamedDependency[CitizenPages],
+        case_id: CaseId,
     ) -> CitizenView:
         """What is arranged, what waits on whom, what to do next, who the buddy is; with
         whom I share, my representatives and the links to my dossier."""
-        actor = await _citizen(request, state, link)
-        return CitizenView.model_validate(await _dossier(state).citizen_view(actor, case_id))
+        actor = await citizen.actor()
+        return CitizenView.model_validate(await citizen_view.citizen_view(actor, case_id))
 
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_view: NamedDependency[CitizenPages],
+        case_id: CaseId,
     ) -> list[AuditEntry]:
         """Who looked at my dossier."""
-        actor = await _citizen(request, state, link)
-        entries = await _dossier(state).access_log(actor, case_id)
+        actor = await citizen.actor()
+        entries = await citizen_view.access_log(actor, case_id)
         return [AuditEntry.model_validate(entry) for entry in entries]
 
     @get("/export", operation_id="citizenExport")
     async def export(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_view: NamedDependency[CitizenPages],
+        case_id: CaseId,
     ) -> CitizenExport:
         """My whole dossier as JSON (right of access)."""
-        actor = await _citizen(request, state, link)
-        return CitizenExport.model_validate(await _dossier(state).export(actor, case_id))
+        actor = await citizen.actor()
+        return CitizenExport.model_validate(await citizen_view.export(actor, case_id))
 
     @get("/export.html", operation_id="citizenExportHtml", media_type=MediaType.HTML)
     async def export_html(
-        self, request: Request[Any, Any, Any], state: State, case_id: CaseId, link: Link = None
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_view: NamedDependency[CitizenPages],
+        case_id: CaseId,
     ) -> str:
         """My whole dossier as a printable page."""
-        actor = await _citizen(request, state, link)
-        return printable(await _dossier(state).export(actor, case_id))
+        actor = await citizen.actor()
+        return printable(await citizen_view.export(actor, case_id))
 
     @post("/grants", operation_id="citizenGrant", status_code=201)
     async def grant(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_links: NamedDependency[CitizenLinks],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[GrantIn],
-        link: Link = None,
     ) -> GrantCreated:
         """Share my dossier with an agency, until a date (a representative: with
         `act_on_behalf`)."""
-        actor = await _citizen(request, state, link)
-        await _dossier(state).citizen_gate(actor, case_id, "grant")
-        grant_id = await _dossier(state).grant(
+        actor = await citizen.actor()
+        await citizen_links.citizen_gate(actor, case_id, "grant")
+        grant_id = await sharing.grant(
             actor,
             case_id,
             agency_code=data.agency_code,
@@ -744,30 +748,30 @@ class CitizenController(Controller):
     @post("/grants/{grant_id:str}/revoke", operation_id="citizenRevoke", status_code=204)
     async def revoke(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_links: NamedDependency[CitizenLinks],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         grant_id: ItemId,
-        link: Link = None,
     ) -> None:
         """Stop sharing my dossier with an agency (a representative: with `act_on_behalf`)."""
-        actor = await _citizen(request, state, link)
-        await _dossier(state).citizen_gate(actor, case_id, "revoke")
-        await _dossier(state).revoke(actor, case_id, grant_id, channel=None)
+        actor = await citizen.actor()
+        await citizen_links.citizen_gate(actor, case_id, "revoke")
+        await sharing.revoke(actor, case_id, grant_id, channel=None)
 
     @post("/mandates", operation_id="citizenMandate", status_code=201)
     async def mandate(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_links: NamedDependency[CitizenLinks],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[MandateIn],
-        link: Link = None,
     ) -> MandateCreated:
         """Give a representative a mandate (the citizen only, never a representative)."""
-        actor = await _citizen(request, state, link)
-        await _dossier(state).citizen_gate(actor, case_id, "mandate")
-        mandate_id = await _dossier(state).grant_mandate(
+        actor = await citizen.actor()
+        await citizen_links.citizen_gate(actor, case_id, "mandate")
+        mandate_id = await sharing.grant_mandate(
             actor,
             case_id,
             holder_name=data.holder_name,
@@ -782,29 +786,28 @@ class CitizenController(Controller):
     @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
     async def revoke_mandate(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_links: NamedDependency[CitizenLinks],
+        sharing: NamedDependency[Sharing],
         case_id: CaseId,
         mandate_id: ItemId,
-        link: Link = None,
     ) -> None:
         """Revoke a representative's mandate, and with it every link of theirs."""
-        actor = await _citizen(request, state, link)
-        await _dossier(state).citizen_gate(actor, case_id, "mandate_revoke")
-        await _dossier(state).revoke_mandate(actor, case_id, mandate_id, channel=None)
+        actor = await citizen.actor()
+        await citizen_links.citizen_gate(actor, case_id, "mandate_revoke")
+        await sharing.revoke_mandate(actor, case_id, mandate_id, channel=None)
 
     @post("/links/{link_id:str}/revoke", operation_id="citizenRevokeLink", status_code=204)
     async def revoke_link(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_links: NamedDependency[CitizenLinks],
         case_id: CaseId,
         link_id: LinkId,
-        link: Link = None,
     ) -> None:
         """Refuse one of the links to my dossier from now on (mine or a representative's)."""
-        actor = await _citizen(request, state, link)
-        await _dossier(state).revoke_link(actor, case_id, link_id)
+        actor = await citizen.actor()
+        await citizen_links.revoke_link(actor, case_id, link_id)
 
     @post(
         "/documents",
@@ -815,16 +818,14 @@ class CitizenController(Controller):
     )
     async def upload(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        citizen: NamedDependency[CitizenDoor],
+        documents: NamedDependency[Documents],
         case_id: CaseId,
         data: Annotated[UploadIn, Body(media_type=RequestEncodingType.MULTI_PART)],
-        link: Link = None,
     ) -> DocumentOut:
         """Add a PDF, JPEG or PNG to my dossier (a representative: with the documents scope;
         anyone else is refused before the body is read)."""
-        actor = await _citizen(request, state, link)
-        return await _upload(actor, state, case_id, data)
+        return await _upload(await citizen.actor(), documents, case_id, data)
 
 
 def printable(data: dict[str, Any]) -> str:
