@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import anyio.to_thread
-from litestar import Request
+from litestar import Controller, Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -118,3 +118,9 @@ DEPENDENCIES: dict[str, Provide] = {
 }
 """What the dossier's handlers ask for by name: the caller (`actor`, from the kit's
 `principal`) and the use cases they call."""
+
+
+class DossierController(Controller):
+    """A controller of the dossier API: its handlers ask for the caller and use cases by name."""
+
+    dependencies = DEPENDENCIES
