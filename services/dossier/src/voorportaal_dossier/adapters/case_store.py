@@ -45,7 +45,8 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Urgency
 from voorportaal_dossier.adapters.orm import cases, promise_clock
-from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case, project
+from voorportaal_dossier.domain.case_state import CaseState, dump_case, load_case
+from voorportaal_dossier.domain.projection import project
 from voorportaal_dossier.domain.promises import PromiseStatus
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.db import insert_new_rows

@@ -22,7 +22,7 @@ from voorportaal_dossier.adapters.orm import (
     promise_clock,
 )
 from voorportaal_dossier.domain import ownership
-from voorportaal_dossier.domain.projection import load_case
+from voorportaal_dossier.domain.case_state import load_case
 from voorportaal_dossier.domain.records import (
     CaseRecords,
     CitizenItem,

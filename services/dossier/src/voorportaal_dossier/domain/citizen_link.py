@@ -32,15 +32,15 @@ from typing import Any, Final
 
 from voorportaal_contracts.types import ReferralMode
 from voorportaal_dossier.domain.agencies import agency_name, in_sentence
-from voorportaal_dossier.domain.errors import DossierError
-from voorportaal_dossier.domain.projection import (
+from voorportaal_dossier.domain.case_state import (
     CASE_ADAPTER,
     CaseState,
     Referral,
     ReferralStatus,
     TimelineEntry,
-    day_text,
 )
+from voorportaal_dossier.domain.errors import DossierError
+from voorportaal_dossier.domain.projection import day_text
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
 from voorportaal_kit.audit import AuditRecord
 

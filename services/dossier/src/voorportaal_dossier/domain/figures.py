@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from voorportaal_contracts.types import DeclineReason
+from voorportaal_dossier.domain.case_state import CaseState, ReferralStatus
 from voorportaal_dossier.domain.ownership import QUEUE_STATES, OwnershipStatus
-from voorportaal_dossier.domain.projection import CaseState, ReferralStatus
 from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseStatus
 
 _ANSWERED = frozenset(

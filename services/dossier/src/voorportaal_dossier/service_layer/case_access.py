@@ -22,10 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.adapters import case_store
 from voorportaal_dossier.domain import ownership, sharing
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.documents import DocumentRefused
 from voorportaal_dossier.domain.errors import Conflict as DomainConflict
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record

@@ -7,7 +7,7 @@ from typing import Any
 
 from voorportaal_dossier.adapters import case_store, repositories
 from voorportaal_dossier.domain import sharing
-from voorportaal_dossier.domain.projection import CaseState
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.records import CaseRecords
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log

@@ -17,8 +17,8 @@ from voorportaal_contracts.events import CitizenLinkRevoked
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.adapters import case_store, links
 from voorportaal_dossier.domain import citizen_link, sharing
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.errors import InvalidInput
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, LinkUse, record

@@ -15,8 +15,8 @@ from voorportaal_contracts.events import (
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel
 from voorportaal_dossier.adapters import repositories
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.errors import InvalidInput
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.records import CitizenItem, ContactMoment
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor

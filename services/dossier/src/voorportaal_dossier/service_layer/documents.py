@@ -12,9 +12,9 @@ from voorportaal_contracts.registry import Event
 from voorportaal_dossier.adapters import case_store, document_rows, repositories
 from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.domain import ownership, sharing
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.documents import check_upload
 from voorportaal_dossier.domain.errors import NotAllowed
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.records import Document
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from voorportaal_contracts.events import OverrideDecided
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.adapters import repositories
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.errors import Conflict as DomainConflict
 from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.records import Override
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor

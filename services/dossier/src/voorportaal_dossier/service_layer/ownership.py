@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.domain import ownership
-from voorportaal_dossier.domain.projection import CaseState
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.case_access import CaseAccess

@@ -14,8 +14,8 @@ from voorportaal_contracts.events import PromiseDueSoon
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.adapters import case_store, repositories
 from voorportaal_dossier.domain import promises
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.errors import InvalidInput
-from voorportaal_dossier.domain.projection import CaseState
 from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.records import ClockEntry
 from voorportaal_dossier.domain.sharing import DataKind

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from voorportaal_dossier.adapters import repositories
+from voorportaal_dossier.domain.case_state import load_case
 from voorportaal_dossier.domain.figures import supervisor_figures
-from voorportaal_dossier.domain.projection import load_case
 from voorportaal_dossier.domain.records import QueueRow
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from voorportaal_dossier.domain.projection import CaseState
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.records import ContactMoment, Document, KeptLink
 from voorportaal_dossier.service_layer import access_elsewhere
 from voorportaal_dossier.service_layer.access import Actor

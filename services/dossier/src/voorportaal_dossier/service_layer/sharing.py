@@ -14,7 +14,7 @@ from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel, RepresentativeRelation, SharingScope
 from voorportaal_dossier.adapters import links
 from voorportaal_dossier.domain import sharing
-from voorportaal_dossier.domain.projection import CaseState
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.case_access import CaseAccess, new_id
