@@ -7,11 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from voorportaal_contracts.events import (
-    ActionRequested,
-    CitizenMessageRequested,
-    ContactRecorded,
-)
+from voorportaal_contracts.events import ActionRequested, CitizenMessageRequested, ContactRecorded
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Channel
 from voorportaal_dossier.adapters import repositories

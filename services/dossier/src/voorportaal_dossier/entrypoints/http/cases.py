@@ -8,12 +8,7 @@ from litestar import get, post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody, Parameter, PathParameter
 
-from voorportaal_contracts.api.dossier import (
-    CasePage,
-    CitizenLinkOut,
-    OwnershipResult,
-    QueueItem,
-)
+from voorportaal_contracts.api.dossier import CasePage, CitizenLinkOut, OwnershipResult, QueueItem
 from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.entrypoints.http.inputs import (
     CaseId,

@@ -6,10 +6,7 @@ from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from voorportaal_contracts.api.dossier import (
-    GrantCreated,
-    MandateCreated,
-)
+from voorportaal_contracts.api.dossier import GrantCreated, MandateCreated
 from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.entrypoints.http.inputs import (
     CaseId,

@@ -8,10 +8,7 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import Parameter
 
-from voorportaal_contracts.api.dossier import (
-    AuditEntry,
-    SupervisorFigures,
-)
+from voorportaal_contracts.api.dossier import AuditEntry, SupervisorFigures
 from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.audit import Audit
