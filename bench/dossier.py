@@ -192,7 +192,7 @@ async def read_latency(reads: int, db: str, tmp: Path) -> list[float]:
     dossier = runtime.state["dossier"]
     async with runtime.sessions.begin() as session:
         for i, event in enumerate(events):
-            await dossier.on_event(
+            await dossier.projection.on_event(
                 session, Envelope(event, source="/bench", time=START + timedelta(seconds=i))
             )
     await runtime.engine.dispose()  # the client serves the app on its own event loop

@@ -115,7 +115,7 @@ class Suite:
         principal = Principal(f"intake:{case_id}", frozenset({"citizen"}), case_id=case_id)
         link = LinkUse(case_id, None, None, "dossier", datetime.now(UTC) + timedelta(days=1))
         citizen = Actor(principal, link=link)
-        entries: list[dict[str, Any]] = await self.dossier.state["dossier"].access_log(
+        entries: list[dict[str, Any]] = await self.dossier.state["dossier"].citizen_view.access_log(
             citizen, case_id
         )
         return entries

@@ -41,8 +41,8 @@ async def test_an_anonymised_case_is_purged_and_case_anonymised_goes_out_with_it
     case = await _until(live, case_id, {str(e.id) for e in envelopes})
     assert case.citizen is not None and case.citizen.name == NAME
     dossier = live.dossier
-    await dossier.claim(ANNA, case_id)
-    await dossier.record_contact(
+    await dossier.ownership.claim(ANNA, case_id)
+    await dossier.contacts.record_contact(
         ANNA,
         case_id,
         channel=Channel.DESK,
@@ -50,11 +50,11 @@ async def test_an_anonymised_case_is_purged_and_case_anonymised_goes_out_with_it
         next_steps=None,
         send_confirmation=False,
     )
-    await dossier.close(ANNA, case_id, outcome="completed")
+    await dossier.retention.close(ANNA, case_id, outcome="completed")
     clock = live.runtime.clock
     assert isinstance(clock, FixedClock)
     clock.advance(timedelta(days=2 * 365 + 1))  # the default retention period, passed
-    assert await dossier.retention_sweep() >= 1
+    assert await dossier.retention.retention_sweep() >= 1
 
     found = [
         e

@@ -53,8 +53,8 @@ async def _case(dossier: DossierService, runtime: ServiceRuntime, case_id: str) 
         ),
     ):
         async with runtime.sessions.begin() as session:
-            await dossier.on_event(session, Envelope(event, source="/test", time=START))
-    await dossier.claim(ANNA, case_id)
+            await dossier.projection.on_event(session, Envelope(event, source="/test", time=START))
+    await dossier.ownership.claim(ANNA, case_id)
 
 
 async def test_a_file_shared_by_hash_survives_retention_while_an_upload_of_it_is_in_flight(
@@ -75,8 +75,8 @@ async def test_a_file_shared_by_hash_survives_retention_while_an_upload_of_it_is
         await _case(dossier, runtime, MINE)
         await _case(dossier, runtime, THEIRS)
         kw: dict[str, Any] = {"filename": "brief.pdf", "title": None, "shared_with": []}
-        mine = await dossier.upload(ANNA, MINE, content=PDF, **kw)
-        await dossier.close(ANNA, MINE, outcome="completed")
+        mine = await dossier.documents.upload(ANNA, MINE, content=PDF, **kw)
+        await dossier.retention.close(ANNA, MINE, outcome="completed")
         clock.advance(timedelta(days=31))
 
         async def anonymised() -> bool:
@@ -101,12 +101,12 @@ async def test_a_file_shared_by_hash_survives_retention_while_an_upload_of_it_is
             return await original(session, records)
 
         monkeypatch.setattr(audit_log, "append", hold_the_upload)
-        upload = asyncio.create_task(dossier.upload(ANNA, THEIRS, content=PDF, **kw))
+        upload = asyncio.create_task(dossier.documents.upload(ANNA, THEIRS, content=PDF, **kw))
         await asyncio.wait_for(holding.wait(), 30)
-        assert await asyncio.wait_for(dossier.retention_sweep(), 60) == 1
+        assert await asyncio.wait_for(dossier.retention.retention_sweep(), 60) == 1
         theirs = await asyncio.wait_for(upload, 60)
         assert theirs["sha256"] == mine["sha256"]
-        _meta, content = await dossier.download(ANNA, THEIRS, theirs["id"])
+        _meta, content = await dossier.documents.download(ANNA, THEIRS, theirs["id"])
         assert content == PDF
     finally:
         await runtime.engine.dispose()

@@ -23,10 +23,10 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from voorportaal_contracts.envelope import Envelope
+from voorportaal_dossier.adapters import case_store as store
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.projection import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.sharing import DataKind
-from voorportaal_dossier.service_layer import store
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.audit_log import verify_audit_async
 from voorportaal_dossier.service_layer.dossier import DossierService
@@ -193,7 +193,7 @@ async def test_events_on_the_topics_are_projected_and_a_replay_changes_nothing(
         for _ in range(2):
             for envelope in envelopes:
                 async with other.sessions.begin() as session:
-                    await service.on_event(session, envelope)
+                    await service.projection.on_event(session, envelope)
             async with other.sessions() as session:
                 rebuilt = await store.load(session, case_id)
             assert rebuilt is not None
@@ -211,7 +211,7 @@ async def test_one_batch_on_postgresql_stores_what_one_event_at_a_time_stores(
     streams = [stream(case_id) for case_id in case_ids]
     interleaved = [s[i] for i in range(4) for s in streams]
     async with live.runtime.sessions.begin() as session:
-        await live.dossier.on_events(session, interleaved)
+        await live.dossier.projection.on_events(session, interleaved)
     other = ServiceRuntime(
         definition(_settings(second_pg_database_url, kafka_bootstrap, tmp_path / "b")),
         clock=FixedClock(START),
@@ -224,7 +224,7 @@ async def test_one_batch_on_postgresql_stores_what_one_event_at_a_time_stores(
         service: DossierService = other.state["dossier"]
         for envelope in interleaved:
             async with other.sessions.begin() as session:
-                await service.on_event(session, envelope)
+                await service.projection.on_event(session, envelope)
         async with other.sessions() as session:
             expected = [tuple(r) for r in await session.execute(select_rows)]
     finally:
@@ -243,12 +243,13 @@ async def test_of_many_simultaneous_claims_on_postgresql_exactly_one_wins(live: 
     case_id = f"vp-{uuid.uuid4().hex[:16]}"
     for envelope in stream(case_id)[:3]:
         async with live.runtime.sessions.begin() as session:
-            await live.dossier.on_event(session, envelope)
+            await live.dossier.projection.on_event(session, envelope)
     claimants = [
         Actor(Principal(subject=f"cm-{i}", roles=frozenset({"casemanager"}))) for i in range(12)
     ]
     results = await asyncio.gather(
-        *(live.dossier.claim(actor, case_id) for actor in claimants), return_exceptions=True
+        *(live.dossier.ownership.claim(actor, case_id) for actor in claimants),
+        return_exceptions=True,
     )
     winners = [r for r in results if isinstance(r, CaseState)]
     losers = [r for r in results if isinstance(r, Conflict)]
@@ -266,18 +267,37 @@ async def test_of_many_simultaneous_claims_on_postgresql_exactly_one_wins(live: 
     assert assigned == 1
 
 
+async def _until_a_transaction_waits_on_a_lock(live: Live, wait_s: float = 10) -> None:
+    """Return once a session of the test's own database waits on a lock (PostgreSQL's view of
+    its backends), so that a test asserts "still waiting" only once the wait began."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        async with live.runtime.sessions() as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no transaction ever waited on a lock")
+
+
 async def test_a_claim_waits_for_a_consumed_batch_that_holds_its_case(live: Live) -> None:
     first, second = (f"vp-{uuid.uuid4().hex[:16]}" for _ in range(2))
     for case_id in (first, second):
         for envelope in stream(case_id)[:3]:
             async with live.runtime.sessions.begin() as session:
-                await live.dossier.on_event(session, envelope)
+                await live.dossier.projection.on_event(session, envelope)
     actor = Actor(Principal(subject="cm-batch", roles=frozenset({"casemanager"})))
     accepted = [stream(first)[3], stream(second)[3]]
     async with live.runtime.sessions.begin() as session:
-        await live.dossier.on_events(session, accepted)
-        claim = asyncio.create_task(live.dossier.claim(actor, second))
-        await asyncio.sleep(1.0)
+        await live.dossier.projection.on_events(session, accepted)
+        claim = asyncio.create_task(live.dossier.ownership.claim(actor, second))
+        # Not a fixed pause: wait until PostgreSQL shows the claim waiting on a row lock.
+        await _until_a_transaction_waits_on_a_lock(live)
         assert not claim.done(), "the claim must wait while the batch holds the case"
     claimed = await asyncio.wait_for(claim, timeout=10)
     assert claimed.ownership.owner is not None and claimed.ownership.owner.id == "cm-batch"
@@ -292,11 +312,11 @@ async def test_a_refused_agency_read_is_403_and_audited_and_tampering_is_detecte
     case_id = f"vp-{uuid.uuid4().hex[:16]}"
     for envelope in stream(case_id)[:3]:
         async with live.runtime.sessions.begin() as session:
-            await live.dossier.on_event(session, envelope)
+            await live.dossier.projection.on_event(session, envelope)
     svb = Actor(Principal(subject="svb-1", roles=frozenset({"agency:svb"})))
     with pytest.raises(Forbidden):
-        await live.dossier.read(svb, case_id, DataKind.SUMMARY, "case_page")
-    log = await live.dossier.audit_query(SUPERVISOR, case_id=case_id, subject=None)
+        await live.dossier.cases.read(svb, case_id, DataKind.SUMMARY, "case_page")
+    log = await live.dossier.audit.audit_query(SUPERVISOR, case_id=case_id, subject=None)
     assert any(r["who"] == "svb-1" and not r["allowed"] for r in log)
     assert await verify_audit_async(pg_database_url) == []
     async with live.runtime.sessions.begin() as session:
@@ -315,10 +335,10 @@ async def test_deleting_the_newest_audit_records_on_postgresql_is_found_against_
     case_id = f"vp-{uuid.uuid4().hex[:16]}"
     for envelope in stream(case_id)[:3]:
         async with live.runtime.sessions.begin() as session:
-            await live.dossier.on_event(session, envelope)
+            await live.dossier.projection.on_event(session, envelope)
     for _ in range(5):
-        await live.dossier.read(SUPERVISOR, case_id, DataKind.SUMMARY, "case_page")
-    anchored = await live.dossier.anchor_audit()
+        await live.dossier.cases.read(SUPERVISOR, case_id, DataKind.SUMMARY, "case_page")
+    anchored = await live.dossier.audit.anchor_audit()
     assert anchored is not None
     anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
     key = live.runtime.settings.anchor_key  # type: ignore[attr-defined]

@@ -2,7 +2,7 @@
 
 The cases are built the way production builds them: contract events (`IntakeSubmitted`,
 `CitizenIdentified`, `ReferralIssued`, `BuddyRecommended` …) in envelopes, folded in by the
-dossier's own service layer (`DossierService.on_event`) into the SQLite database the server
+dossier's own service layer (`DossierService.projection.on_event`) into the SQLite database the server
 then serves from. The server runs as `python -m voorportaal serve dossier` in a subprocess;
 Kafka is not needed for HTTP (messaging keeps retrying against a closed port).
 """
@@ -211,7 +211,9 @@ def seed_events(
     async def run() -> None:
         for at, event in events:
             async with runtime.sessions.begin() as session:
-                await dossier.on_event(session, Envelope(event, source="/console-tests", time=at))
+                await dossier.projection.on_event(
+                    session, Envelope(event, source="/console-tests", time=at)
+                )
         await runtime.engine.dispose()
 
     asyncio.run(run())

@@ -34,19 +34,25 @@ def definition(settings: DossierSettings | None = None) -> ServiceDefinition:
         public_paths=[r"^/citizen/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
         subscriptions=lambda runtime: subscriptions(
-            runtime.state["dossier"], settings.consumer_group_prefix, settings.projection_members
+            runtime.state["dossier"].projection,
+            settings.consumer_group_prefix,
+            settings.projection_members,
         ),
         jobs=lambda runtime: [
             PeriodicJob(
-                "promises", settings.promise_interval_s, runtime.state["dossier"].promise_sweep
+                "promises",
+                settings.promise_interval_s,
+                runtime.state["dossier"].promises.promise_sweep,
             ),
             PeriodicJob(
-                "retention", settings.retention_interval_s, runtime.state["dossier"].retention_sweep
+                "retention",
+                settings.retention_interval_s,
+                runtime.state["dossier"].retention.retention_sweep,
             ),
             PeriodicJob(
                 "audit_anchor",
                 settings.audit_anchor_interval_s,
-                runtime.state["dossier"].anchor_audit,
+                runtime.state["dossier"].audit.anchor_audit,
             ),
         ],
     )

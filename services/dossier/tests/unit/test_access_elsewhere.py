@@ -62,7 +62,7 @@ def _feed(client: TestClient[Any], runtime: ServiceRuntime, *events: Event) -> N
                 if isinstance(event, PersonalDataAccessed):
                     await access_elsewhere.on_accessed(session, envelope)
                 else:
-                    await runtime.state["dossier"].on_event(session, envelope)
+                    await runtime.state["dossier"].projection.on_event(session, envelope)
 
     client.blocking_portal.call(run)
 

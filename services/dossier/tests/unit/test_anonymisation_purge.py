@@ -114,7 +114,7 @@ def test_an_anonymised_case_leaves_no_personal_data_in_any_dossier_table_or_file
     anna = api.h("cm-anna", "casemanager")
     assert api.client.post(f"/cases/{CASE}/close", json={}, headers=anna).status_code == 204
     api.clock.advance(timedelta(days=31))
-    assert api.call(api.dossier.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 1
     after = _dump(api)
     for table, rows in after.items():
         for secret in SECRETS:
@@ -136,7 +136,7 @@ def test_case_anonymised_goes_out_on_case_events_with_the_case_id_and_nothing_el
     api.client.post(f"/cases/{CASE}/claim", headers=anna)
     assert api.client.post(f"/cases/{CASE}/close", json={}, headers=anna).status_code == 204
     api.clock.advance(timedelta(days=31))
-    assert api.call(api.dossier.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 1
 
     async def run() -> list[Any]:
         async with api.runtime.sessions() as session:

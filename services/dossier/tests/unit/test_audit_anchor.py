@@ -74,11 +74,11 @@ async def test_deleting_the_newest_records_is_found_by_verify_with_the_anchor(
     dossier: DossierService = runtime.state["dossier"]
     anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
     await _append(runtime, [entry(n) for n in range(1, 9)])
-    assert await dossier.anchor_audit() == 8
-    assert await dossier.anchor_audit() is None, "nothing new: no second checkpoint"
+    assert await dossier.audit.anchor_audit() == 8
+    assert await dossier.audit.anchor_audit() is None, "nothing new: no second checkpoint"
     await _append(runtime, [entry(n) for n in range(9, 11)])
     assert await _verify(runtime, anchors) == set(), "records after the checkpoint are fine"
-    assert await dossier.anchor_audit() == 10
+    assert await dossier.audit.anchor_audit() == 10
     assert len(anchors.lines()) == 2
 
     async with runtime.sessions.begin() as session:
@@ -88,7 +88,7 @@ async def test_deleting_the_newest_records_is_found_by_verify_with_the_anchor(
     async with runtime.sessions() as session:
         assert await audit_store.verify_session(session) == [], "the chain alone misses it"
     assert await _verify(runtime, anchors) == {"truncated"}
-    assert await dossier.anchor_audit() is None, "a shorter log is never anchored"
+    assert await dossier.audit.anchor_audit() is None, "a shorter log is never anchored"
 
 
 async def test_a_rewritten_newest_record_and_a_lost_anchor_are_found(
@@ -97,7 +97,7 @@ async def test_a_rewritten_newest_record_and_a_lost_anchor_are_found(
     dossier: DossierService = runtime.state["dossier"]
     anchors = AnchorFile(tmp_path / "audit-anchors.jsonl")
     await _append(runtime, [entry(n) for n in range(1, 6)])
-    await dossier.anchor_audit()
+    await dossier.audit.anchor_audit()
     async with runtime.sessions.begin() as session:
         newest = audit.decode(
             (await session.scalar(select(audit_log.c.record).where(audit_log.c.seq == 5))).encode()

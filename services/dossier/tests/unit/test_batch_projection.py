@@ -65,7 +65,7 @@ async def _fold(runtime: ServiceRuntime, batches: Sequence[Sequence[Envelope]]) 
     dossier: DossierService = runtime.state["dossier"]
     for batch in batches:
         async with runtime.sessions.begin() as session:
-            await dossier.on_events(session, batch)
+            await dossier.projection.on_events(session, batch)
 
 
 async def test_one_batch_over_several_cases_stores_what_one_by_one_stores(tmp_path: Path) -> None:

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from test_dossier_api import CASE, OTHER, PDF, START, Api, api
 
-from voorportaal_contracts.citizen_links import sign_link_token
+from voorportaal_contracts.citizen_links import short_link_id, sign_link_token
 from voorportaal_dossier.service_layer import audit_log
-from voorportaal_dossier.service_layer.dossier import short_link_id
 from voorportaal_kit.audit import AuditRecord
 
 __all__ = ["api"]  # the fixture, shared with the API tests
@@ -83,7 +82,7 @@ def _world(api: Api) -> World:
     # The representative opens their link once: the dossier keeps it from then on.
     seen = api.client.get(f"/citizen/cases/{CASE}", params={"link": rep_full})
     assert seen.status_code == 200, seen.text
-    other, _ = api.dossier.issue_link(OTHER)
+    other, _ = api.dossier.citizen_links.issue_link(OTHER)
     return World(
         citizen_link=citizen,
         citizen_short=sign_link_token(key, case_id=CASE, page="overview", expires_at=until),

@@ -15,7 +15,7 @@ from test_dossier_api import CASE, OTHER, PDF, Api, api
 
 from voorportaal_contracts.citizen_links import sign_link_token
 from voorportaal_dossier.service_layer import audit_log
-from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_dossier.service_layer.retention import Retention
 from voorportaal_kit.audit import AuditRecord
 
 __all__ = ["api"]  # the fixture, shared with the API tests
@@ -56,15 +56,15 @@ def test_retention_removes_files_only_after_its_transaction_commits(
     _claim(api, CASE)
     document = _upload(api, CASE)
     _close_and_expire(api, CASE)
-    strip = DossierService._strip_rows
+    strip = Retention.strip_rows
 
-    async def strip_then_fail(self: DossierService, session: Any, case_id: str) -> Any:
+    async def strip_then_fail(self: Retention, session: Any, case_id: str) -> Any:
         await strip(self, session, case_id)
         raise RuntimeError("the database went away before the commit")
 
-    monkeypatch.setattr(DossierService, "_strip_rows", strip_then_fail)
+    monkeypatch.setattr(Retention, "strip_rows", strip_then_fail)
     with pytest.raises(RuntimeError):
-        api.call(api.dossier.retention_sweep)
+        api.call(api.dossier.retention.retention_sweep)
     # The sweep rolled back: the row is still there, and so must its file be.
     assert _file(api, document["sha256"]).read_bytes() == PDF
     got = api.client.get(
@@ -72,7 +72,7 @@ def test_retention_removes_files_only_after_its_transaction_commits(
     )
     assert got.status_code == 200 and got.content == PDF
     monkeypatch.undo()
-    assert api.call(api.dossier.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 1
     assert not _file(api, document["sha256"]).exists()
 
 
@@ -81,14 +81,14 @@ def test_a_file_stored_for_two_cases_stays_until_no_row_refers_to_its_hash(api: 
     mine, theirs = _upload(api, CASE), _upload(api, OTHER)
     assert mine["sha256"] == theirs["sha256"]  # stored once
     _close_and_expire(api, CASE)
-    assert api.call(api.dossier.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 1
     assert _file(api, mine["sha256"]).exists()
     got = api.client.get(
         f"/cases/{OTHER}/documents/{theirs['id']}", headers=api.h("cm-anna", "casemanager")
     )
     assert got.status_code == 200 and got.content == PDF
     _close_and_expire(api, OTHER)
-    assert api.call(api.dossier.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 1
     assert not _file(api, mine["sha256"]).exists()
 
 

@@ -64,7 +64,7 @@ class Api:
             for event in events:
                 envelope = Envelope(event, source="/test", time=self.clock.now())
                 async with self.runtime.sessions.begin() as session:
-                    await self.dossier.on_event(session, envelope)
+                    await self.dossier.projection.on_event(session, envelope)
 
         self.call(run)
 
@@ -188,11 +188,11 @@ def test_contacts_promises_and_the_ledger_job_publish_each_fact_once(api: Api) -
     assert confirmation[0]["confirmation_requested"] is True
     assert "Gebeld" not in json.dumps(api.outbox())  # the summary never travels
     api.clock.advance(timedelta(days=1, hours=1))
-    assert api.call(api.dossier.promise_sweep) == 1
-    assert api.call(api.dossier.promise_sweep) == 0
+    assert api.call(api.dossier.promises.promise_sweep) == 1
+    assert api.call(api.dossier.promises.promise_sweep) == 0
     api.clock.advance(timedelta(days=1))
-    assert api.call(api.dossier.promise_sweep) == 1
-    assert api.call(api.dossier.promise_sweep) == 0
+    assert api.call(api.dossier.promises.promise_sweep) == 1
+    assert api.call(api.dossier.promises.promise_sweep) == 0
     assert api.types().count("promise-due-soon") == 1
     assert api.types().count("promise-broken") == 1
     page = api.client.get(f"/cases/{CASE}", headers=anna).json()
@@ -323,10 +323,10 @@ def test_a_closed_case_is_anonymised_after_the_retention_period(api: Api) -> Non
         f"/cases/{CASE}/contacts", json={"channel": "desk", "summary": "Geheim"}, headers=anna
     )
     assert api.client.post(f"/cases/{CASE}/close", json={}, headers=anna).status_code == 204
-    assert api.call(api.dossier.retention_sweep) == 0
+    assert api.call(api.dossier.retention.retention_sweep) == 0
     api.clock.advance(timedelta(days=31))
-    assert api.call(api.dossier.retention_sweep) == 1
-    assert api.call(api.dossier.retention_sweep) == 0
+    assert api.call(api.dossier.retention.retention_sweep) == 1
+    assert api.call(api.dossier.retention.retention_sweep) == 0
     page = api.client.get(f"/cases/{CASE}", headers=api.h("sv-1", "supervisor")).json()
     assert page["summary"]["anonymised_at"] is not None
     assert page["summary"]["needs"] == [] and page["contact_moments"][0]["summary"] is None

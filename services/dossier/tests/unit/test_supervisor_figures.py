@@ -139,7 +139,9 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], DossierSettings, D
                 ),
             ):
                 async with runtime.sessions.begin() as session:
-                    await dossier.on_event(session, Envelope(event, source="/test", time=START))
+                    await dossier.projection.on_event(
+                        session, Envelope(event, source="/test", time=START)
+                    )
 
         test_client.blocking_portal.call(feed)  # type: ignore[attr-defined]
         yield test_client, settings, dossier

@@ -4,12 +4,12 @@ ids, holders and dates only, so that the citizen can list and revoke them."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_dossier.adapters.orm import citizen_links
+from voorportaal_dossier.domain.records import KeptLink
 from voorportaal_kit.db import insert_new_rows
 
 
@@ -37,24 +37,24 @@ async def record(
     await insert_new_rows(session, citizen_links, [row])
 
 
-async def find(session: AsyncSession, link_id: str) -> dict[str, Any] | None:
+async def find(session: AsyncSession, link_id: str) -> KeptLink | None:
     """The record of one link, or None."""
     found = (
         (await session.execute(select(citizen_links).where(citizen_links.c.id == link_id)))
         .mappings()
         .first()
     )
-    return dict(found) if found is not None else None
+    return KeptLink(**found) if found is not None else None
 
 
-async def of_case(session: AsyncSession, case_id: str) -> list[dict[str, Any]]:
+async def of_case(session: AsyncSession, case_id: str) -> list[KeptLink]:
     """Every link kept for a case, oldest first."""
     rows = await session.execute(
         select(citizen_links)
         .where(citizen_links.c.case_id == case_id)
         .order_by(citizen_links.c.seen_at, citizen_links.c.id)
     )
-    return [dict(r) for r in rows.mappings().all()]
+    return [KeptLink(**r) for r in rows.mappings().all()]
 
 
 async def revoke(session: AsyncSession, link_id: str, *, at: datetime, by: str) -> None:

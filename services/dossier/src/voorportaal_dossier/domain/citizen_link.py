@@ -32,15 +32,15 @@ from typing import Any, Final
 
 from voorportaal_contracts.types import ReferralMode
 from voorportaal_dossier.domain.agencies import agency_name, in_sentence
-from voorportaal_dossier.domain.errors import DossierError
-from voorportaal_dossier.domain.projection import (
+from voorportaal_dossier.domain.case_state import (
     CASE_ADAPTER,
     CaseState,
     Referral,
     ReferralStatus,
     TimelineEntry,
-    day_text,
 )
+from voorportaal_dossier.domain.errors import DossierError
+from voorportaal_dossier.domain.projection import day_text
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
 from voorportaal_kit.audit import AuditRecord
 
@@ -264,56 +264,10 @@ def _referral_line(case: CaseState, referral: Referral) -> tuple[str, dict[str, 
     return None  # withdrawn: no longer needed
 
 
-def citizen_view(case: CaseState, *, now: datetime) -> dict[str, Any]:
-    """What the citizen's link shows, in plain Dutch and English (B1), as JSON-ready data."""
-    lists: dict[str, list[dict[str, Any]]] = {"arranged": [], "waiting": [], "todo": []}
-    for referral in case.referrals:
-        line = _referral_line(case, referral)
-        if line is not None:
-            lists[line[0]].append(line[1])
-    promises: list[dict[str, Any]] = []
-    for promise in case.promises:
-        if promise.status is not PromiseStatus.OPEN:
-            continue
-        d_nl, d_en = day_text(promise.due_at)
-        what = promise.what or ""
-        if promise.made_by_kind is MadeBy.CITIZEN:
-            lists["todo"].append(
-                _text(
-                    f"U heeft afgesproken: {what} (uiterlijk {d_nl}).",
-                    f"You agreed: {what} (by {d_en}).",
-                    promise_id=promise.promise_id,
-                )
-            )
-            continue
-        who_nl, who_en = (
-            _names(promise.made_by)[:2]
-            if promise.made_by_kind is MadeBy.AGENCY
-            else ("Uw buddy", "Your buddy")
-        )
-        promises.append(
-            _text(
-                f"{who_nl} heeft beloofd: {what} (uiterlijk {d_nl}).",
-                f"{who_en} promised: {what} (by {d_en}).",
-                promise_id=promise.promise_id,
-            )
-        )
-    owner = case.ownership.owner
-    buddy = (
-        _text(
-            f"Uw vaste contactpersoon is {owner.name}.",
-            f"Your contact person is {owner.name}.",
-            name=owner.name,
-        )
-        if owner is not None
-        else _text(
-            "U heeft nog geen vaste contactpersoon.", "You do not have a contact person yet."
-        )
-    )
-    if not lists["todo"]:
-        lists["todo"].append(
-            _text("U hoeft nu niets te doen.", "There is nothing you need to do now.")
-        )
+def _sharing_lines(
+    case: CaseState, now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """With whom the citizen shares, and their representatives' mandates, with each status."""
     sharing = [
         {
             "grant_id": g.grant_id,
@@ -336,6 +290,66 @@ def citizen_view(case: CaseState, *, now: datetime) -> dict[str, Any]:
         }
         for m in case.mandates
     ]
+    return sharing, mandates
+
+
+def _promise_lines(case: CaseState, todo: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open promises made to the citizen; the citizen's own terms go onto `todo`."""
+    promises: list[dict[str, Any]] = []
+    for promise in case.promises:
+        if promise.status is not PromiseStatus.OPEN:
+            continue
+        d_nl, d_en = day_text(promise.due_at)
+        what = promise.what or ""
+        if promise.made_by_kind is MadeBy.CITIZEN:
+            todo.append(
+                _text(
+                    f"U heeft afgesproken: {what} (uiterlijk {d_nl}).",
+                    f"You agreed: {what} (by {d_en}).",
+                    promise_id=promise.promise_id,
+                )
+            )
+            continue
+        who_nl, who_en = (
+            _names(promise.made_by)[:2]
+            if promise.made_by_kind is MadeBy.AGENCY
+            else ("Uw buddy", "Your buddy")
+        )
+        promises.append(
+            _text(
+                f"{who_nl} heeft beloofd: {what} (uiterlijk {d_nl}).",
+                f"{who_en} promised: {what} (by {d_en}).",
+                promise_id=promise.promise_id,
+            )
+        )
+    return promises
+
+
+def citizen_view(case: CaseState, *, now: datetime) -> dict[str, Any]:
+    """What the citizen's link shows, in plain Dutch and English (B1), as JSON-ready data."""
+    lists: dict[str, list[dict[str, Any]]] = {"arranged": [], "waiting": [], "todo": []}
+    for referral in case.referrals:
+        line = _referral_line(case, referral)
+        if line is not None:
+            lists[line[0]].append(line[1])
+    promises = _promise_lines(case, lists["todo"])
+    owner = case.ownership.owner
+    buddy = (
+        _text(
+            f"Uw vaste contactpersoon is {owner.name}.",
+            f"Your contact person is {owner.name}.",
+            name=owner.name,
+        )
+        if owner is not None
+        else _text(
+            "U heeft nog geen vaste contactpersoon.", "You do not have a contact person yet."
+        )
+    )
+    if not lists["todo"]:
+        lists["todo"].append(
+            _text("U hoeft nu niets te doen.", "There is nothing you need to do now.")
+        )
+    sharing, mandates = _sharing_lines(case, now)
     closed = case.closed_at is not None
     return {
         "case_id": case.case_id,

@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 from voorportaal_contracts.types import DeclineReason
+from voorportaal_dossier.domain.case_state import CaseState, ReferralStatus
 from voorportaal_dossier.domain.ownership import QUEUE_STATES, OwnershipStatus
-from voorportaal_dossier.domain.projection import CaseState, ReferralStatus
 from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseStatus
 
 _ANSWERED = frozenset(
@@ -74,6 +74,25 @@ class _Agency:
         }
 
 
+def _count_health(case: CaseState, health: dict[str, int]) -> None:
+    """Count one case (not anonymised) in the queue's health."""
+    if case.is_closed:
+        health["closed_cases"] += 1
+        return
+    health["open_cases"] += 1
+    status = case.ownership.status
+    if status in QUEUE_STATES:
+        health["in_queue"] += 1
+    elif status is OwnershipStatus.OWNED:
+        health["owned"] += 1
+    elif status is OwnershipStatus.HANDOVER_REQUESTED:
+        health["handover_requested"] += 1
+    else:
+        health["unowned"] += 1
+    if case.urgency is not None and case.urgency.value == "acute":
+        health["acute_cases"] += 1
+
+
 def supervisor_figures(cases: Iterable[CaseState], now: datetime) -> dict[str, Any]:
     """Queue health, overdue referrals, broken promises, and the figures per agency."""
     agencies: dict[str, _Agency] = {}
@@ -91,21 +110,7 @@ def supervisor_figures(cases: Iterable[CaseState], now: datetime) -> dict[str, A
     for case in cases:
         if case.anonymised_at is not None:
             continue
-        if case.is_closed:
-            health["closed_cases"] += 1
-        else:
-            health["open_cases"] += 1
-            status = case.ownership.status
-            if status in QUEUE_STATES:
-                health["in_queue"] += 1
-            elif status is OwnershipStatus.OWNED:
-                health["owned"] += 1
-            elif status is OwnershipStatus.HANDOVER_REQUESTED:
-                health["handover_requested"] += 1
-            else:
-                health["unowned"] += 1
-            if case.urgency is not None and case.urgency.value == "acute":
-                health["acute_cases"] += 1
+        _count_health(case, health)
         agency_of_referral = {r.referral_id: r.agency_code for r in case.referrals}
         for referral in case.referrals:
             a = agencies.setdefault(referral.agency_code, _Agency())

@@ -11,491 +11,99 @@ was; `project` says so in its note.
 Every event becomes one timeline entry: a plain sentence in Dutch and in English that never
 holds a BSN, a name, a health detail or an amount — it can be shown to anyone who may read the
 timeline, and survives anonymisation.
+
+The case's state itself (the dataclasses, their JSON form) is in `case_state.py`; its names
+are re-exported here for the modules that import them from the projection.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, fields
-from datetime import date, datetime
-from enum import StrEnum
-from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo
-
-from pydantic import TypeAdapter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     ActionRequested,
-    BuddyAssigned,
-    BuddyRecommended,
     CaseAnonymised,
     CaseClosed,
-    CaseHandedOver,
-    CaseReassigned,
-    CaseReleased,
     CaseReopened,
-    ChainStalled,
     CitizenIdentified,
     CitizenMessageRequested,
-    ConsentGranted,
-    ConsentRevoked,
     ContactPointsUpdated,
     ContactRecorded,
-    HandoverCancelled,
-    HandoverDeclined,
-    HandoverRequested,
     IntakeAmended,
     IntakeSubmitted,
-    MandateGranted,
-    MandateRevoked,
     NotificationFailed,
     NotificationSent,
     OverrideDecided,
-    PromiseBroken,
     PromiseDueSoon,
-    PromiseFulfilled,
-    PromiseRecorded,
-    ReferralAccepted,
-    ReferralCompleted,
-    ReferralDeclined,
-    ReferralExpired,
-    ReferralIssued,
-    ReferralOverdue,
-    ReferralReceived,
-    ReferralReleased,
-    ReferralReminded,
-    ReferralReturned,
-    ReferralStarted,
-    ReferralWithdrawn,
 )
-from voorportaal_contracts.events.case import Reason
-from voorportaal_contracts.types import (
-    Channel,
-    DeclineReason,
-    LifeEvent,
-    MessageChannel,
-    Redzaamheid,
-    ReferralMode,
-    RepresentativeRelation,
-    SharingScope,
-    Urgency,
+from voorportaal_contracts.types import Channel, RepresentativeRelation
+from voorportaal_dossier.domain import case_work_events, referral_events, retention
+from voorportaal_dossier.domain.case_state import (
+    CASE_ADAPTER,
+    CaseState,
+    Citizen,
+    HouseholdMember,
+    ReasonText,
+    Recommendation,
+    Referral,
+    ReferralStatus,
+    RepresentativeInfo,
+    TimelineEntry,
+    dump_case,
+    load_case,
+    replace,
 )
-from voorportaal_dossier.domain import ownership as own
-from voorportaal_dossier.domain import retention
-from voorportaal_dossier.domain.agencies import AGENCY_NAMES, agency_name, in_sentence
-from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseStatus
-from voorportaal_dossier.domain.sharing import Grant, GrantedBy, Mandate
-
-_AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
-_T = TypeVar("_T")
-_M = TypeVar("_M")
-_D = TypeVar("_D")
-
-
-# --------------------------------------------------------------------------- replace
-
-_REPLACERS: dict[type, Callable[[Any, dict[str, Any]], Any]] = {}
-
-
-def _replacer(cls: type) -> Callable[[Any, dict[str, Any]], Any]:
-    """A copy-with-changes function written out for one frozen dataclass, as `dataclasses`
-    writes its `__init__`: the reducer copies the case (28 fields) once or twice per event,
-    and `dataclasses.replace` (a loop over the fields, then `__init__` by keyword) was most of
-    the time it spent folding an event."""
-    names = [f.name for f in fields(cls)]
-    lines = ["def copy_with(obj, changes):", "    new = new_object(cls)"]
-    lines += [
-        f"    set_field(new, {n!r}, changes[{n!r}] if {n!r} in changes else obj.{n})" for n in names
-    ]
-    lines += [
-        "    if not changes.keys() <= names:",
-        "        raise TypeError(f'{cls.__name__} has no field {set(changes) - names}')",
-        "    return new",
-    ]
-    namespace: dict[str, Any] = {
-        "new_object": object.__new__,
-        "set_field": object.__setattr__,
-        "cls": cls,
-        "names": frozenset(names),
-    }
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from field names only
-    copy_with: Callable[[Any, dict[str, Any]], Any] = namespace["copy_with"]
-    return copy_with
-
-
-def replace(obj: _D, /, **changes: Any) -> _D:
-    """`dataclasses.replace` for the reducer's frozen dataclasses (none has `__post_init__`
-    or a field outside `__init__`), without its per-field checks."""
-    replacer = _REPLACERS.get(type(obj))
-    if replacer is None:
-        replacer = _REPLACERS[type(obj)] = _replacer(type(obj))
-    result: _D = replacer(obj, changes)
-    return result
-
-
-# --------------------------------------------------------------------------- state
-
-
-class ReferralStatus(StrEnum):
-    """Where a referral stands, as routing reported it (`held` waits on another referral)."""
-
-    HELD = "held"
-    ISSUED = "issued"
-    RECEIVED = "received"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    RETURNED = "returned"
-    WITHDRAWN = "withdrawn"
-    EXPIRED = "expired"
-
-
-FINAL_REFERRAL_STATES: Final = frozenset(
-    {
-        ReferralStatus.DECLINED,
-        ReferralStatus.COMPLETED,
-        ReferralStatus.RETURNED,
-        ReferralStatus.WITHDRAWN,
-        ReferralStatus.EXPIRED,
-    }
-)
-_ANSWERED: Final = FINAL_REFERRAL_STATES | {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}
-
-
-@dataclass(frozen=True, slots=True)
-class ReasonText:
-    """Why a rule decided something, in both languages."""
-
-    rule: str
-    nl: str
-    en: str
-
-
-@dataclass(frozen=True, slots=True)
-class Referral:
-    """One referral of the case to one agency."""
-
-    referral_id: str
-    agency_code: str
-    service_code: str | None
-    status: ReferralStatus
-    mode: ReferralMode = ReferralMode.WARM_HANDOVER
-    summary_shared: bool = False
-    due_at: datetime | None = None
-    """When the agency's response norm (SLA) passes; None while held."""
-    waits_on: str | None = None
-    reasons: tuple[ReasonText, ...] = ()
-    decline_reason: DeclineReason | None = None
-    outcome: str | None = None
-    overdue: bool = False
-    stalled_reason: str | None = None
-    reminders: int = 0
-    manual_by: str | None = None
-    issued_at: datetime | None = None
-    updated_at: datetime | None = None
-    accepted_at: datetime | None = None
-    """When the agency accepted (for the supervisor's time-to-accept figure)."""
-
-    @property
-    def is_open(self) -> bool:
-        """Whether the referral can still move."""
-        return self.status not in FINAL_REFERRAL_STATES
-
-
-@dataclass(frozen=True, slots=True)
-class RepresentativeInfo:
-    """Who acts for the citizen, as the identity or contact details say."""
-
-    name: str
-    relation: RepresentativeRelation
-    email: str | None = None
-    phone: str | None = None
-    receives_copies: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdMember:
-    """Someone in the citizen's household, when an intake names them."""
-
-    name: str | None
-    relation: str | None
-    date_of_birth: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Citizen:
-    """Who the citizen is and how to reach them: personal data, stripped on anonymisation."""
-
-    name: str | None = None
-    bsn: str | None = None
-    date_of_birth: date | None = None
-    postcode: str | None = None
-    house_number: str | None = None
-    municipality_code: str | None = None
-    representative: RepresentativeInfo | None = None
-    household: tuple[HouseholdMember, ...] = ()
-    email: str | None = None
-    phone: str | None = None
-    language: str | None = None
-    channels: tuple[MessageChannel, ...] = ()
-    identified_at: datetime | None = None
-    contact_updated_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Recommendation:
-    """Routing's proposal of a buddy, with its reasons (a person decides)."""
-
-    reasons: tuple[ReasonText, ...]
-    recommended_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """One event as a plain sentence."""
-
-    event_id: str
-    event_type: str
-    at: datetime
-    nl: str
-    en: str
-
-
-@dataclass(frozen=True, slots=True)
-class CaseState:
-    """Everything the dossier knows about one case."""
-
-    case_id: str
-    opened_at: datetime | None = None
-    intake_id: str | None = None
-    intake_revision: int = 0
-    channel: Channel | None = None
-    started_by_role: str | None = None
-    life_events: tuple[LifeEvent, ...] = ()
-    needs: tuple[str, ...] = ()
-    risks: tuple[str, ...] = ()
-    redzaamheid: Redzaamheid | None = None
-    urgency: Urgency | None = None
-    municipality_code: str | None = None
-    share_with: tuple[str, ...] = ()
-    citizen: Citizen | None = None
-    referrals: tuple[Referral, ...] = ()
-    recommendation: Recommendation | None = None
-    ownership: own.Ownership = field(default_factory=lambda: own.Ownership(""))
-    promises: tuple[Promise, ...] = ()
-    grants: tuple[Grant, ...] = ()
-    mandates: tuple[Mandate, ...] = ()
-    notifications_sent: int = 0
-    notifications_failed: int = 0
-    closed_at: datetime | None = None
-    anonymised_at: datetime | None = None
-    updated_at: datetime | None = None
-    timeline: tuple[TimelineEntry, ...] = ()
-    applied: frozenset[str] = frozenset()
-    """Ids of the events folded in: the reducer's own idempotency record."""
-
-    @classmethod
-    def new(cls, case_id: str) -> CaseState:
-        """An empty case."""
-        return cls(case_id=case_id, ownership=own.Ownership(case_id))
-
-    def referral(self, referral_id: str) -> Referral | None:
-        """The referral with this id, if the case has it."""
-        return next((r for r in self.referrals if r.referral_id == referral_id), None)
-
-    @property
-    def is_closed(self) -> bool:
-        """Whether the case was closed."""
-        return self.closed_at is not None
-
-    @property
-    def overdue_referrals(self) -> tuple[Referral, ...]:
-        """Referrals whose agency did not answer in time."""
-        return tuple(r for r in self.referrals if r.overdue)
-
-
-CASE_ADAPTER: Final = TypeAdapter(CaseState)
-"""Validates and serialises a `CaseState` (for the dossier's own table)."""
-
-
-def dump_case(case: CaseState) -> bytes:
-    """The case as JSON, to store."""
-    return CASE_ADAPTER.dump_json(case)
-
-
-def load_case(raw: bytes | str) -> CaseState:
-    """A case stored with `dump_case`."""
-    return CASE_ADAPTER.validate_json(raw)
-
-
-# --------------------------------------------------------------------------- sentences
-
-_CHANNEL_TEXT: Final[Mapping[Channel, tuple[str, str]]] = {
-    Channel.WEB: ("via de website", "on the website"),
-    Channel.PHONE: ("telefonisch", "by phone"),
-    Channel.DESK: ("aan de balie", "at the desk"),
-    Channel.SIGNALEERDER: ("via een signaleerder", "through a partner who spotted the problem"),
-    Channel.HOME_VISIT: ("bij een huisbezoek", "during a home visit"),
-    Channel.EMAIL: ("per e-mail", "by e-mail"),
-    Channel.CHAT: ("via de chat", "by chat"),
-    Channel.VIDEO: ("via videobellen", "by video call"),
-}
-_MESSAGE_CHANNEL_TEXT: Final[Mapping[MessageChannel, tuple[str, str]]] = {
-    MessageChannel.SMS: ("per sms", "by text message"),
-    MessageChannel.EMAIL: ("per e-mail", "by e-mail"),
-    MessageChannel.POST: ("per post", "by post"),
-}
-_DECLINE_TEXT: Final[Mapping[DeclineReason, tuple[str, str]]] = {
-    DeclineReason.NOT_OUR_TASK: ("dit is niet hun taak", "this is not their task"),
-    DeclineReason.NO_CAPACITY: ("er is nu geen ruimte", "they have no capacity now"),
-    DeclineReason.NOT_ELIGIBLE: (
-        "deze hulp past niet bij de situatie",
-        "this help does not fit the situation",
-    ),
-    DeclineReason.CITIZEN_UNREACHABLE: (
-        "de burger was niet bereikbaar",
-        "the citizen could not be reached",
-    ),
-    DeclineReason.REFERRED_ELSEWHERE: (
-        "zij verwijzen door naar een andere instantie",
-        "they referred the citizen to another agency",
-    ),
-}
-_RELATION_TEXT: Final[Mapping[RepresentativeRelation, tuple[str, str]]] = {
-    RepresentativeRelation.FAMILY: ("een familielid", "a family member"),
-    RepresentativeRelation.PARTNER: ("de partner", "the partner"),
-    RepresentativeRelation.BEWINDVOERDER: ("een bewindvoerder", "a bewindvoerder (administrator)"),
-    RepresentativeRelation.MENTOR: ("een mentor", "a mentor"),
-    RepresentativeRelation.CURATOR: ("een curator", "a curator"),
-    RepresentativeRelation.OTHER: ("een vertegenwoordiger", "a representative"),
-}
-_MONTHS_EN: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from voorportaal_dossier.domain.case_work_events import promise_of
+from voorportaal_dossier.domain.fold import (
+    CHANNEL_TEXT,
+    HANDLERS,
+    MESSAGE_CHANNEL_TEXT,
+    Handler,
+    Sentence,
+    attr_of,
+    day_text,
+    event_data,
+    made_by_kind,
+    on_event,
+    who_text,
 )
 
+HANDLER_MODULES: Final = (referral_events, case_work_events)
+"""The projection's handlers outside this module; each registers its own on import
+(`fold.on_event`), so that `KNOWN_EVENT_TYPES` and `project` see every one."""
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """One timeline sentence in both languages."""
-
-    nl: str
-    en: str
-
-
-def day_text(moment: datetime) -> tuple[str, str]:
-    """A date as the citizen reads it, in Dutch time: `5-3-2025` and `5 March 2025`."""
-    local = moment.astimezone(_AMSTERDAM)
-    return (
-        f"{local.day}-{local.month}-{local.year}",
-        f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}",
-    )
-
-
-def _agency(code: str) -> tuple[str, str]:
-    """An agency's name at the start of a sentence (nl, en)."""
-    name = agency_name(code)
-    return name.nl, name.en
-
-
-def _agency_mid(code: str) -> tuple[str, str]:
-    """An agency's name inside a sentence (nl, en)."""
-    name = agency_name(code)
-    return in_sentence(name.nl), in_sentence(name.en)
-
-
-def _who(made_by_kind: MadeBy, made_by: str, *, start: bool) -> tuple[str, str]:
-    if made_by_kind is MadeBy.AGENCY:
-        return _agency(made_by) if start else _agency_mid(made_by)
-    if made_by_kind is MadeBy.CITIZEN:
-        return ("De burger", "The citizen") if start else ("de burger", "the citizen")
-    return ("De buddy", "The buddy") if start else ("de buddy", "the buddy")
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _reasons(reasons: Iterable[Reason]) -> tuple[ReasonText, ...]:
-    return tuple(ReasonText(r.rule, r.nl, r.en) for r in reasons)
-
-
-def _with_referral(case: CaseState, referral: Referral) -> CaseState:
-    """The case with `referral` added, or replacing the one with its id (keeping its place)."""
-    ids = [r.referral_id for r in case.referrals]
-    if referral.referral_id in ids:
-        at = ids.index(referral.referral_id)
-        referrals = (*case.referrals[:at], referral, *case.referrals[at + 1 :])
-    else:
-        referrals = (*case.referrals, referral)
-    return replace(case, referrals=referrals)
-
-
-def _existing_or_new(case: CaseState, referral_id: str, agency_code: str) -> Referral:
-    # Tolerates a change whose `ReferralIssued` we never saw (a trimmed topic).
-    return case.referral(referral_id) or Referral(
-        referral_id, agency_code, None, ReferralStatus.ISSUED
-    )
-
-
-def _replace_item(items: tuple[_T, ...], key: Callable[[_T], str], new: _T) -> tuple[_T, ...]:
-    """`items` with the item whose key equals `new`'s replaced (kept in place) or appended."""
-    wanted = key(new)
-    for index, item in enumerate(items):
-        if key(item) == wanted:
-            return (*items[:index], new, *items[index + 1 :])
-    return (*items, new)
-
-
-def _attr(obj: object, name: str) -> Any:
-    """A field of a model or a mapping (forward-compatible reads of additive fields)."""
-    if isinstance(obj, Mapping):
-        return obj.get(name)
-    return getattr(obj, name, None)
-
-
-def made_by_kind(made_by: str, declared: str | None = None) -> MadeBy:
-    """Who made a promise, from the event (`made_by_kind` when the contract carries it)."""
-    if declared is not None:
-        return MadeBy(declared)
-    if made_by == MadeBy.CITIZEN.value:
-        return MadeBy.CITIZEN
-    if made_by in AGENCY_NAMES or made_by.startswith("gemeente-"):
-        return MadeBy.AGENCY
-    return MadeBy.CASEMANAGER
+__all__ = [
+    "CASE_ADAPTER",
+    "KNOWN_EVENT_TYPES",
+    "CaseState",
+    "Citizen",
+    "Handler",
+    "HouseholdMember",
+    "Projected",
+    "ReasonText",
+    "Recommendation",
+    "Referral",
+    "ReferralStatus",
+    "RepresentativeInfo",
+    "Sentence",
+    "TimelineEntry",
+    "apply",
+    "apply_all",
+    "day_text",
+    "dump_case",
+    "load_case",
+    "made_by_kind",
+    "project",
+    "replace",
+    "sentences",
+]
 
 
 # --------------------------------------------------------------------------- handlers
-
-Handler = Callable[[CaseState, Envelope], tuple[CaseState, Sentence]]
-_HANDLERS: dict[str, Handler] = {}
-
-
-def _on(event_type: str) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        _HANDLERS[event_type] = handler
-        return handler
-
-    return register
-
-
-def _data(envelope: Envelope, model: type[_M]) -> _M:
-    data: object = envelope.data
-    if not isinstance(data, model):
-        raise TypeError(f"{envelope.type} carries {type(data).__name__}, not {model.__name__}")
-    return data
 
 
 def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> CaseState:
@@ -515,18 +123,18 @@ def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> Cas
     )
 
 
-@_on(IntakeSubmitted.event_type)
+@on_event(IntakeSubmitted.event_type)
 def _intake_submitted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, IntakeSubmitted)
+    data = event_data(envelope, IntakeSubmitted)
     if case.intake_revision < 1:
         case = replace(_intake_facts(case, data), intake_revision=1)
-    nl, en = _CHANNEL_TEXT[data.channel]
+    nl, en = CHANNEL_TEXT[data.channel]
     return case, Sentence(f"De aanvraag is {nl} ingediend.", f"The request was submitted {en}.")
 
 
-@_on(IntakeAmended.event_type)
+@on_event(IntakeAmended.event_type)
 def _intake_amended(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, IntakeAmended)
+    data = event_data(envelope, IntakeAmended)
     # An amendment replaces the facts whole; an older revision arriving late changes nothing.
     if data.revision > case.intake_revision:
         case = replace(_intake_facts(case, data), intake_revision=data.revision)
@@ -541,11 +149,11 @@ def _representative(raw: object) -> RepresentativeInfo | None:
     if raw is None:
         return None
     return RepresentativeInfo(
-        name=str(_attr(raw, "name")),
-        relation=RepresentativeRelation(_attr(raw, "relation")),
-        email=_attr(raw, "email"),
-        phone=_attr(raw, "phone"),
-        receives_copies=bool(_attr(raw, "receives_copies")),
+        name=str(attr_of(raw, "name")),
+        relation=RepresentativeRelation(attr_of(raw, "relation")),
+        email=attr_of(raw, "email"),
+        phone=attr_of(raw, "phone"),
+        receives_copies=bool(attr_of(raw, "receives_copies")),
     )
 
 
@@ -553,14 +161,14 @@ def _household(raw: object) -> tuple[HouseholdMember, ...]:
     if not isinstance(raw, list | tuple):
         return ()
     return tuple(
-        HouseholdMember(_attr(m, "name"), _attr(m, "relation"), _attr(m, "date_of_birth"))
+        HouseholdMember(attr_of(m, "name"), attr_of(m, "relation"), attr_of(m, "date_of_birth"))
         for m in raw
     )
 
 
-@_on(CitizenIdentified.event_type)
+@on_event(CitizenIdentified.event_type)
 def _citizen_identified(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, CitizenIdentified)
+    data = event_data(envelope, CitizenIdentified)
     sentence = Sentence(
         "De persoonsgegevens zijn vastgelegd.", "The personal details were recorded."
     )
@@ -568,7 +176,7 @@ def _citizen_identified(case: CaseState, envelope: Envelope) -> tuple[CaseState,
     stale = citizen.identified_at is not None and envelope.time < citizen.identified_at
     if case.anonymised_at is not None or stale:
         return case, sentence
-    household = _attr(data, "household")
+    household = attr_of(data, "household")
     citizen = replace(
         citizen,
         name=data.name,
@@ -584,9 +192,9 @@ def _citizen_identified(case: CaseState, envelope: Envelope) -> tuple[CaseState,
     return replace(case, citizen=citizen), sentence
 
 
-@_on(ContactPointsUpdated.event_type)
+@on_event(ContactPointsUpdated.event_type)
 def _contact_points(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ContactPointsUpdated)
+    data = event_data(envelope, ContactPointsUpdated)
     sentence = Sentence(
         "De contactvoorkeuren zijn bijgewerkt.", "The contact preferences were updated."
     )
@@ -606,501 +214,50 @@ def _contact_points(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sen
     return replace(case, citizen=citizen), sentence
 
 
-@_on(ReferralIssued.event_type)
-def _referral_issued(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralIssued)
-    held = data.waits_on is not None and data.due_at is None
-    referral = Referral(
-        referral_id=data.referral_id,
-        agency_code=data.agency_code,
-        service_code=data.service_code,
-        status=ReferralStatus.HELD if held else ReferralStatus.ISSUED,
-        mode=data.mode,
-        summary_shared=data.summary_shared,
-        due_at=data.due_at,
-        waits_on=data.waits_on,
-        reasons=_reasons(data.reasons),
-        manual_by=data.manual_by,
-        issued_at=envelope.time,
-        updated_at=envelope.time,
-    )
-    a_nl, a_en = _agency_mid(data.agency_code)
-    A_nl, A_en = _agency(data.agency_code)
-    if held:
-        sentence = Sentence(
-            f"Een verwijzing naar {a_nl} wacht tot een eerdere stap klaar is.",
-            f"A referral to {a_en} waits until an earlier step is done.",
-        )
-    elif data.mode is ReferralMode.SELF_CONTACT:
-        sentence = Sentence(
-            f"{A_nl} staat op de lijst om zelf contact mee op te nemen.",
-            f"{A_en} is on the list to contact directly.",
-        )
-    elif data.mode is ReferralMode.ANONYMOUS:
-        sentence = Sentence(
-            f"Er is een verwijzing naar {a_nl} gestuurd, zonder persoonsgegevens.",
-            f"A referral was sent to {a_en}, without personal details.",
-        )
-    else:
-        sentence = Sentence(
-            f"Er is een verwijzing naar {a_nl} gestuurd, met het verhaal tot nu toe.",
-            f"A referral was sent to {a_en}, with the story so far.",
-        )
-    return _with_referral(case, referral), sentence
-
-
-_ReferralChange = (
-    ReferralReceived
-    | ReferralAccepted
-    | ReferralDeclined
-    | ReferralStarted
-    | ReferralCompleted
-    | ReferralReturned
-    | ReferralWithdrawn
-    | ReferralExpired
-)
-
-
-def _change(
-    case: CaseState, envelope: Envelope, data: _ReferralChange, status: ReferralStatus, **extra: Any
-) -> CaseState:
-    referral = _existing_or_new(case, data.referral_id, data.agency_code)
-    overdue = referral.overdue and status not in _ANSWERED - {ReferralStatus.EXPIRED}
-    changed = replace(referral, status=status, overdue=overdue, updated_at=envelope.time, **extra)
-    return _with_referral(case, changed)
-
-
-@_on(ReferralReceived.event_type)
-def _received(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralReceived)
-    nl, en = _agency(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RECEIVED), Sentence(
-        f"{nl} heeft de verwijzing ontvangen.", f"{en} received the referral."
-    )
-
-
-@_on(ReferralAccepted.event_type)
-def _accepted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralAccepted)
-    nl, en = _agency(data.agency_code)
-    state = _change(case, envelope, data, ReferralStatus.ACCEPTED, accepted_at=envelope.time)
-    return state, Sentence(
-        f"{nl} heeft de verwijzing geaccepteerd.", f"{en} accepted the referral."
-    )
-
-
-@_on(ReferralDeclined.event_type)
-def _declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralDeclined)
-    nl, en = _agency(data.agency_code)
-    why_nl, why_en = _DECLINE_TEXT[data.reason]
-    state = _change(case, envelope, data, ReferralStatus.DECLINED, decline_reason=data.reason)
-    return state, Sentence(
-        f"{nl} heeft de verwijzing afgewezen: {why_nl}.",
-        f"{en} declined the referral: {why_en}.",
-    )
-
-
-@_on(ReferralStarted.event_type)
-def _started(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralStarted)
-    nl, en = _agency(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.IN_PROGRESS), Sentence(
-        f"{nl} is ermee aan de slag gegaan.", f"{en} started working on it."
-    )
-
-
-@_on(ReferralCompleted.event_type)
-def _completed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralCompleted)
-    nl, en = _agency(data.agency_code)
-    # The outcome text is kept on the referral, never in the sentence (it may hold details).
-    state = _change(case, envelope, data, ReferralStatus.COMPLETED, outcome=data.outcome)
-    return state, Sentence(f"{nl} heeft de verwijzing afgerond.", f"{en} completed the referral.")
-
-
-@_on(ReferralReturned.event_type)
-def _returned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralReturned)
-    nl, en = _agency(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RETURNED), Sentence(
-        f"{nl} heeft de verwijzing teruggegeven aan het voorportaal.",
-        f"{en} handed the referral back to the voorportaal.",
-    )
-
-
-@_on(ReferralWithdrawn.event_type)
-def _withdrawn(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralWithdrawn)
-    nl, en = _agency_mid(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.WITHDRAWN), Sentence(
-        f"De verwijzing naar {nl} is ingetrokken.", f"The referral to {en} was withdrawn."
-    )
-
-
-@_on(ReferralExpired.event_type)
-def _expired(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralExpired)
-    nl, en = _agency_mid(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.EXPIRED), Sentence(
-        f"De verwijzing naar {nl} is verlopen zonder antwoord.",
-        f"The referral to {en} expired without an answer.",
-    )
-
-
-@_on(ReferralReleased.event_type)
-def _released(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralReleased)
-    referral = _existing_or_new(case, data.referral_id, data.agency_code)
-    status = ReferralStatus.ISSUED if referral.status is ReferralStatus.HELD else referral.status
-    referral = replace(
-        referral, status=status, due_at=data.due_at, stalled_reason=None, updated_at=envelope.time
-    )
-    nl, en = _agency_mid(data.agency_code)
-    return _with_referral(case, referral), Sentence(
-        f"De verwijzing naar {nl} is gestuurd, nu de vorige stap klaar is.",
-        f"The referral to {en} was sent, now that the previous step is done.",
-    )
-
-
-@_on(ReferralReminded.event_type)
-def _reminded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralReminded)
-    referral = _existing_or_new(case, data.referral_id, data.agency_code)
-    referral = replace(referral, reminders=referral.reminders + 1, updated_at=envelope.time)
-    nl, en = _agency(data.agency_code)
-    return _with_referral(case, referral), Sentence(
-        f"{nl} heeft een herinnering gekregen.", f"{en} was sent a reminder."
-    )
-
-
-@_on(ReferralOverdue.event_type)
-def _overdue(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ReferralOverdue)
-    referral = _existing_or_new(case, data.referral_id, data.agency_code)
-    still_waiting = referral.status not in _ANSWERED
-    referral = replace(referral, overdue=still_waiting, updated_at=envelope.time)
-    nl, en = _agency(data.agency_code)
-    return _with_referral(case, referral), Sentence(
-        f"{nl} heeft niet op tijd gereageerd.", f"{en} did not respond in time."
-    )
-
-
-@_on(ChainStalled.event_type)
-def _stalled(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ChainStalled)
-    referral = case.referral(data.referral_id)
-    if referral is not None:
-        referral = replace(referral, stalled_reason=data.reason, updated_at=envelope.time)
-        case = _with_referral(case, referral)
-    return case, Sentence(
-        "Een stap staat stil, omdat een eerdere stap niet verder komt.",
-        "A step is stuck, because an earlier step is not moving.",
-    )
-
-
-@_on(BuddyRecommended.event_type)
-def _buddy_recommended(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, BuddyRecommended)
-    recommendation = Recommendation(_reasons(data.reasons), data.recommended_at)
-    ownership = own.recommend(case.ownership, at=data.recommended_at).state
-    return replace(case, recommendation=recommendation, ownership=ownership), Sentence(
-        "Er is een buddy voorgesteld.", "A buddy was proposed."
-    )
-
-
-# Ownership facts are applied as they happened: the state machine ran where they were decided.
-def _owned_by(case: CaseState, owner: own.StaffMember, since: datetime) -> CaseState:
-    ownership = replace(
-        case.ownership,
-        status=own.OwnershipStatus.OWNED,
-        owner=owner,
-        owner_since=since,
-        pending=None,
-    )
-    return replace(case, ownership=ownership)
-
-
-@_on(BuddyAssigned.event_type)
-def _buddy_assigned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, BuddyAssigned)
-    owner = own.StaffMember(data.casemanager_id, data.casemanager_name, data.team)
-    return _owned_by(case, owner, data.assigned_at), Sentence(
-        "Een casemanager is de buddy geworden.", "A casemanager became the buddy."
-    )
-
-
-@_on(CaseHandedOver.event_type)
-def _handed_over(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, CaseHandedOver)
-    owner = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
-    return _owned_by(case, owner, data.handed_over_at), Sentence(
-        "De zaak is overgedragen aan een nieuwe buddy.",
-        "The case was handed over to a new buddy.",
-    )
-
-
-@_on(HandoverRequested.event_type)
-def _handover_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, HandoverRequested)
-    to = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
-    # The note never travels on Kafka: keep the one the dossier itself stored, if any.
-    note = case.ownership.pending.note if case.ownership.pending else None
-    ownership = replace(
-        case.ownership,
-        status=own.OwnershipStatus.HANDOVER_REQUESTED,
-        pending=own.PendingHandover(to, note, data.requested_at),
-    )
-    return replace(case, ownership=ownership), Sentence(
-        "De buddy heeft een collega gevraagd de zaak over te nemen.",
-        "The buddy asked a colleague to take over the case.",
-    )
-
-
-def _back_to_owner(case: CaseState) -> CaseState:
-    status = own.OwnershipStatus.OWNED if case.ownership.owner else case.ownership.status
-    return replace(case, ownership=replace(case.ownership, status=status, pending=None))
-
-
-@_on(HandoverDeclined.event_type)
-def _handover_declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    return _back_to_owner(case), Sentence(
-        "De collega heeft de overdracht afgewezen; de buddy blijft dezelfde.",
-        "The colleague declined the handover; the buddy stays the same.",
-    )
-
-
-@_on(HandoverCancelled.event_type)
-def _handover_cancelled(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    return _back_to_owner(case), Sentence(
-        "Het verzoek om de zaak over te dragen is ingetrokken.",
-        "The request to hand over the case was withdrawn.",
-    )
-
-
-@_on(CaseReleased.event_type)
-def _case_released(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    ownership = replace(
-        case.ownership,
-        status=own.OwnershipStatus.RELEASED,
-        owner=None,
-        owner_since=None,
-        pending=None,
-    )
-    return replace(case, ownership=ownership), Sentence(
-        "De buddy heeft de zaak losgelaten; er wordt een nieuwe buddy gezocht.",
-        "The buddy let go of the case; a new buddy is being found.",
-    )
-
-
-@_on(CaseReassigned.event_type)
-def _case_reassigned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, CaseReassigned)
-    owner = own.StaffMember(data.to_casemanager_id, data.to_casemanager_name, data.to_team)
-    return _owned_by(case, owner, data.reassigned_at), Sentence(
-        "Een leidinggevende heeft de zaak aan een buddy toegewezen.",
-        "A supervisor assigned the case to a buddy.",
-    )
-
-
-@_on(PromiseRecorded.event_type)
-def _promise_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, PromiseRecorded)
-    kind = made_by_kind(data.made_by, _attr(data, "made_by_kind"))
-    existing = next((p for p in case.promises if p.promise_id == data.promise_id), None)
-    promise = Promise(
-        promise_id=data.promise_id,
-        made_by_kind=kind,
-        made_by=data.made_by,
-        # The text stays in the dossier (recorded there, or an additive contract field).
-        what=existing.what if existing else _attr(data, "what"),
-        due_at=data.due_at,
-        recorded_at=existing.recorded_at if existing else envelope.time,
-        referral_id=data.referral_id,
-        status=existing.status if existing else PromiseStatus.OPEN,
-        fulfilled_at=existing.fulfilled_at if existing else None,
-        broken_at=existing.broken_at if existing else None,
-    )
-    promises = _replace_item(case.promises, lambda p: p.promise_id, promise)
-    who_nl, who_en = _who(kind, data.made_by, start=True)
-    day_nl, day_en = day_text(data.due_at)
-    if kind is MadeBy.CITIZEN:
-        sentence = Sentence(
-            f"De burger heeft een termijn afgesproken: uiterlijk {day_nl}.",
-            f"The citizen agreed a term: by {day_en}.",
-        )
-    else:
-        sentence = Sentence(
-            f"{who_nl} heeft een toezegging gedaan: uiterlijk {day_nl}.",
-            f"{who_en} made a promise: by {day_en}.",
-        )
-    return replace(case, promises=promises), sentence
-
-
-def _promise_of(case: CaseState, promise_id: str, made_by: str, due_at: datetime) -> Promise:
-    return next(
-        (p for p in case.promises if p.promise_id == promise_id),
-        Promise(promise_id, made_by_kind(made_by), made_by, None, due_at, due_at),
-    )
-
-
-@_on(PromiseBroken.event_type)
-def _promise_broken(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, PromiseBroken)
-    promise = _promise_of(case, data.promise_id, data.made_by, data.due_at)
-    if promise.status is not PromiseStatus.BROKEN:
-        promise = replace(promise, status=PromiseStatus.BROKEN, broken_at=envelope.time)
-    promises = _replace_item(case.promises, lambda p: p.promise_id, promise)
-    who_nl, who_en = _who(promise.made_by_kind, promise.made_by, start=False)
-    return replace(case, promises=promises), Sentence(
-        f"Een toezegging van {who_nl} is niet op tijd nagekomen.",
-        f"A promise by {who_en} was not kept in time.",
-    )
-
-
-@_on(PromiseFulfilled.event_type)
-def _promise_fulfilled(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, PromiseFulfilled)
-    promise = _promise_of(case, data.promise_id, data.made_by, data.fulfilled_at)
-    status = PromiseStatus.BROKEN if data.late else PromiseStatus.FULFILLED
-    promise = replace(promise, status=status, fulfilled_at=data.fulfilled_at)
-    promises = _replace_item(case.promises, lambda p: p.promise_id, promise)
-    who_nl, who_en = _who(promise.made_by_kind, promise.made_by, start=False)
-    late_nl, late_en = (" (te laat)", " (late)") if data.late else ("", "")
-    return replace(case, promises=promises), Sentence(
-        f"Een toezegging van {who_nl} is nagekomen{late_nl}.",
-        f"A promise by {who_en} was kept{late_en}.",
-    )
-
-
-@_on(ConsentGranted.event_type)
-def _consent_granted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ConsentGranted)
-    granted_by = _attr(data, "granted_by")
-    channel = _attr(data, "channel")
-    new = Grant(
-        grant_id=data.grant_id,
-        agency_code=data.agency_code,
-        scopes=frozenset(data.scopes),
-        valid_from=_attr(data, "valid_from") or envelope.time,
-        valid_until=data.valid_until,
-        granted_by=GrantedBy(granted_by) if granted_by else None,
-        recorded_by=_attr(data, "recorded_by"),
-        channel=Channel(channel) if channel else None,
-    )
-    grants = _replace_item(case.grants, lambda g: g.grant_id, new)
-    nl, en = _agency_mid(data.agency_code)
-    day_nl, day_en = day_text(data.valid_until)
-    if SharingScope.DOCUMENTS in data.scopes:
-        sentence = Sentence(
-            f"Het dossier en de documenten worden tot {day_nl} gedeeld met {nl}.",
-            f"The dossier and the documents are shared with {en} until {day_en}.",
-        )
-    else:
-        sentence = Sentence(
-            f"Het dossier wordt tot {day_nl} gedeeld met {nl}.",
-            f"The dossier is shared with {en} until {day_en}.",
-        )
-    return replace(case, grants=grants), sentence
-
-
-@_on(ConsentRevoked.event_type)
-def _consent_revoked(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ConsentRevoked)
-    grants = tuple(
-        replace(g, revoked_at=data.revoked_at)
-        if g.grant_id == data.grant_id and g.revoked_at is None
-        else g
-        for g in case.grants
-    )
-    nl, en = _agency_mid(data.agency_code)
-    return replace(case, grants=grants), Sentence(
-        f"Het delen met {nl} is gestopt.", f"Sharing with {en} has stopped."
-    )
-
-
-@_on(MandateGranted.event_type)
-def _mandate_granted(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, MandateGranted)
-    existing = next((m for m in case.mandates if m.mandate_id == data.mandate_id), None)
-    new = Mandate(
-        mandate_id=data.mandate_id,
-        relation=data.relation,
-        scopes=frozenset(data.scopes),
-        valid_from=data.valid_from,
-        valid_until=data.valid_until,
-        holder_name=existing.holder_name if existing else None,
-        granted_by=GrantedBy(data.granted_by),
-        recorded_by=data.recorded_by,
-        channel=data.channel,
-        revoked_at=existing.revoked_at if existing else None,
-        revoked_by=existing.revoked_by if existing else None,
-    )
-    mandates = _replace_item(case.mandates, lambda m: m.mandate_id, new)
-    nl, en = _RELATION_TEXT[data.relation]
-    return replace(case, mandates=mandates), Sentence(
-        f"Er is een machtiging vastgelegd voor {nl}.", f"A mandate was recorded for {en}."
-    )
-
-
-@_on(MandateRevoked.event_type)
-def _mandate_revoked(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, MandateRevoked)
-    mandates = tuple(
-        replace(m, revoked_at=data.revoked_at, revoked_by=data.revoked_by)
-        if m.mandate_id == data.mandate_id and m.revoked_at is None
-        else m
-        for m in case.mandates
-    )
-    return replace(case, mandates=mandates), Sentence(
-        "Een machtiging is ingetrokken.", "A mandate was revoked."
-    )
-
-
-@_on(NotificationSent.event_type)
+@on_event(NotificationSent.event_type)
 def _notification_sent(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, NotificationSent)
-    nl, en = _MESSAGE_CHANNEL_TEXT[data.channel]
+    data = event_data(envelope, NotificationSent)
+    nl, en = MESSAGE_CHANNEL_TEXT[data.channel]
     return replace(case, notifications_sent=case.notifications_sent + 1), Sentence(
         f"Er is een bericht {nl} verstuurd.", f"A message was sent {en}."
     )
 
 
-@_on(NotificationFailed.event_type)
+@on_event(NotificationFailed.event_type)
 def _notification_failed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    _data(envelope, NotificationFailed)
+    event_data(envelope, NotificationFailed)
     return replace(case, notifications_failed=case.notifications_failed + 1), Sentence(
         "Een bericht kon niet worden bezorgd.", "A message could not be delivered."
     )
 
 
-@_on(CaseClosed.event_type)
+@on_event(CaseClosed.event_type)
 def _case_closed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, CaseClosed)
+    data = event_data(envelope, CaseClosed)
     return replace(case, closed_at=data.closed_at), Sentence(
         "De zaak is afgesloten.", "The case was closed."
     )
 
 
-@_on(CaseReopened.event_type)
+@on_event(CaseReopened.event_type)
 def _case_reopened(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     return replace(case, closed_at=None), Sentence("De zaak is heropend.", "The case was reopened.")
 
 
-@_on(CaseAnonymised.event_type)
+@on_event(CaseAnonymised.event_type)
 def _case_anonymised(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, CaseAnonymised)
+    data = event_data(envelope, CaseAnonymised)
     return retention.anonymise(case, at=data.anonymised_at), Sentence(
         "De persoonsgegevens zijn verwijderd na de bewaartermijn.",
         "The personal data was removed after the retention period.",
     )
 
 
-@_on(PromiseDueSoon.event_type)
+@on_event(PromiseDueSoon.event_type)
 def _promise_due_soon(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, PromiseDueSoon)
-    promise = _promise_of(case, data.promise_id, data.made_by, data.due_at)
-    who_nl, who_en = _who(promise.made_by_kind, promise.made_by, start=False)
+    data = event_data(envelope, PromiseDueSoon)
+    promise = promise_of(case, data.promise_id, data.made_by, data.due_at)
+    who_nl, who_en = who_text(promise.made_by_kind, promise.made_by, start=False)
     return case, Sentence(
         f"Een toezegging van {who_nl} moet binnenkort worden nagekomen.",
         f"A promise by {who_en} falls due soon.",
@@ -1108,14 +265,14 @@ def _promise_due_soon(case: CaseState, envelope: Envelope) -> tuple[CaseState, S
 
 
 _CONTACT_TEXT: Final[Mapping[Channel, tuple[str, str]]] = {
-    **_CHANNEL_TEXT,
+    **CHANNEL_TEXT,
     Channel.WEB: ("via de website", "through the website"),
 }
 
 
-@_on(ContactRecorded.event_type)
+@on_event(ContactRecorded.event_type)
 def _contact_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = _data(envelope, ContactRecorded)
+    data = event_data(envelope, ContactRecorded)
     nl, en = _CONTACT_TEXT[data.channel]
     if data.confirmation_requested:
         return case, Sentence(
@@ -1125,32 +282,32 @@ def _contact_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, S
     return case, Sentence(f"Er is contact geweest {nl}.", f"There was contact {en}.")
 
 
-@_on(ActionRequested.event_type)
+@on_event(ActionRequested.event_type)
 def _action_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    _data(envelope, ActionRequested)
+    event_data(envelope, ActionRequested)
     return case, Sentence(
         "De burger is gevraagd iets te doen.", "The citizen was asked to do something."
     )
 
 
-@_on(CitizenMessageRequested.event_type)
+@on_event(CitizenMessageRequested.event_type)
 def _message_requested(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    _data(envelope, CitizenMessageRequested)
+    event_data(envelope, CitizenMessageRequested)
     return case, Sentence(
         "Er staat een bericht voor de burger klaar.", "A message for the citizen is ready."
     )
 
 
-@_on(OverrideDecided.event_type)
+@on_event(OverrideDecided.event_type)
 def _override_decided(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    _data(envelope, OverrideDecided)
+    event_data(envelope, OverrideDecided)
     return case, Sentence(
         "Er is een doorbraak besloten, met instemming van een leidinggevende.",
         "A breakthrough decision (doorbraak) was made, approved by a supervisor.",
     )
 
 
-KNOWN_EVENT_TYPES: Final = frozenset(_HANDLERS)
+KNOWN_EVENT_TYPES: Final = frozenset(HANDLERS)
 """Every event type the projection folds in."""
 
 
@@ -1176,7 +333,7 @@ def project(case: CaseState | None, envelope: Envelope) -> Projected:
     event_id = str(envelope.id)
     if event_id in case.applied:
         return Projected(case, f"event {event_id} was applied before")
-    handler = _HANDLERS.get(envelope.type)
+    handler = HANDLERS.get(envelope.type)
     if handler is None:
         return Projected(case, f"unknown event type {envelope.type!r} ignored")
     state, sentence = handler(case, envelope)

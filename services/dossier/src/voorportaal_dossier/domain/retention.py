@@ -22,7 +22,7 @@ from voorportaal_dossier.domain.ownership import visible_to
 from voorportaal_kit.auth import Principal
 
 if TYPE_CHECKING:
-    from voorportaal_dossier.domain.projection import CaseState
+    from voorportaal_dossier.domain.case_state import CaseState
 
 
 def _may_close(case: CaseState, principal: Principal, team: str | None) -> None:

@@ -37,7 +37,7 @@ from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import REPRESENTATIVE_PREFIX, CaseAccess, Decision, Permit
 
 if TYPE_CHECKING:
-    from voorportaal_dossier.domain.projection import CaseState
+    from voorportaal_dossier.domain.case_state import CaseState
 
 MAX_GRANT_PERIOD: Final = timedelta(days=366)
 MAX_MANDATE_PERIOD: Final = timedelta(days=5 * 366)

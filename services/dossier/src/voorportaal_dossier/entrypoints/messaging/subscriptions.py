@@ -19,7 +19,7 @@ from voorportaal_contracts.topics import (
 )
 from voorportaal_dossier.domain.projection import KNOWN_EVENT_TYPES
 from voorportaal_dossier.service_layer import access_elsewhere
-from voorportaal_dossier.service_layer.dossier import DossierService
+from voorportaal_dossier.service_layer.projection import Projection
 from voorportaal_kit.consumer import Subscription, TombstoneHandler
 
 _H = TypeVar("_H")
@@ -33,7 +33,7 @@ def _folded(topic: str, handler: _H) -> dict[type, _H]:
 def _subscription(
     topic: str,
     group: str,
-    dossier: DossierService,
+    projection: Projection,
     on_tombstone: TombstoneHandler | None = None,
     members: int = 1,
 ) -> Subscription:
@@ -42,32 +42,35 @@ def _subscription(
     return Subscription(
         topic,
         group,
-        _folded(topic, dossier.on_event),
-        batch_handlers=_folded(topic, dossier.on_events),
+        _folded(topic, projection.on_event),
+        batch_handlers=_folded(topic, projection.on_events),
         on_tombstone=on_tombstone,
         members=members,
     )
 
 
 def subscriptions(
-    dossier: DossierService, prefix: str = "dossier", members: int = 1
+    projection: Projection, prefix: str = "dossier", members: int = 1
 ) -> list[Subscription]:
     """One consumer group per topic, so a slow one never holds up another; the two busy
     topics get `members` consumers each in this process (a case's events share a partition,
     so its order holds, and members never fold the same case)."""
     return [
-        _subscription(INTAKE_EVENTS, f"{prefix}.intakes", dossier, members=members),
+        _subscription(INTAKE_EVENTS, f"{prefix}.intakes", projection, members=members),
         _subscription(
             CITIZEN_IDENTITY,
             f"{prefix}.identities",
-            dossier,
-            on_tombstone=dossier.on_identity_erased,
+            projection,
+            on_tombstone=projection.on_identity_erased,
         ),
         _subscription(
-            CONTACT_POINTS, f"{prefix}.contacts", dossier, on_tombstone=dossier.on_contact_erased
+            CONTACT_POINTS,
+            f"{prefix}.contacts",
+            projection,
+            on_tombstone=projection.on_contact_erased,
         ),
-        _subscription(CASE_EVENTS, f"{prefix}.cases", dossier, members=members),
-        _subscription(NOTIFY_OUTCOMES, f"{prefix}.notify", dossier),
+        _subscription(CASE_EVENTS, f"{prefix}.cases", projection, members=members),
+        _subscription(NOTIFY_OUTCOMES, f"{prefix}.notify", projection),
         # Who looked, as routing, intake and notify recorded it: for the citizen's access log.
         Subscription(
             ACCESS_LOG,

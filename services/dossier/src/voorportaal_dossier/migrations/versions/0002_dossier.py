@@ -16,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def upgrade() -> None:  # long: one create_table per table, read as the schema's listing
     """Create the dossier tables."""
     op.create_table(
         "dossier_cases",

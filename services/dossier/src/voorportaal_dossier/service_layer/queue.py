@@ -1,0 +1,124 @@
+"""The console's work queue and the supervisor's figures: ids, codes and counts only (no
+personal data, so the queue writes no audit record per row; the figures are audited as one
+aggregate read)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from voorportaal_dossier.adapters import repositories
+from voorportaal_dossier.domain.case_state import load_case
+from voorportaal_dossier.domain.figures import supervisor_figures
+from voorportaal_dossier.domain.records import QueueRow
+from voorportaal_dossier.service_layer import audit_log
+from voorportaal_dossier.service_layer.access import Actor, record
+from voorportaal_dossier.service_layer.case_access import CaseAccess
+from voorportaal_kit.audit import AuditAction
+from voorportaal_kit.auth import Role
+from voorportaal_kit.case_access import Decision
+from voorportaal_kit.errors import Forbidden
+
+AGGREGATE_CASE_ID = "all-cases"
+"""The audit record's case id for a read of figures over every case (no case's data)."""
+MAX_FIGURE_CASES = 50_000
+"""The figures are computed over at most this many stored cases (the newest)."""
+
+
+class Queue:
+    """The work queue and the figures over every case."""
+
+    def __init__(self, cases: CaseAccess) -> None:
+        self._cases = cases
+
+    async def work_queue(
+        self,
+        actor: Actor,
+        *,
+        view: str,
+        sort: str,
+        life_event: str | None = None,
+        agency: str | None = None,
+        municipality: str | None = None,
+        state: str | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Cases for the console: recommended for a buddy, mine, or my team's (ids and codes
+        only: no personal data, so no audit record per row)."""
+        if not actor.is_case_staff:
+            raise Forbidden("Only casemanagers and supervisors see the work queue.")
+        if view == "team" and actor.team is None:
+            return []
+        if view == "all" and not actor.principal.has_role(Role.SUPERVISOR):
+            raise Forbidden("Only a supervisor sees every case.")
+        async with self._cases.sessions() as session:
+            rows = await repositories.queue_rows(
+                session,
+                view=view,
+                subject=actor.subject,
+                team=actor.team,
+                sort=sort,
+                municipality=municipality,
+                state=state,
+            )
+        out = []
+        for row in rows:
+            if life_event is not None and life_event not in row.life_events:
+                continue
+            if agency is not None and agency not in row.agency_codes:
+                continue
+            out.append(_queue_item(row))
+            if len(out) >= limit:
+                break
+        return out
+
+    async def figures(self, actor: Actor) -> dict[str, Any]:
+        """The supervisor's figures over the stored cases (counts and rates only), audited as
+        one aggregate read; anyone else is refused (and audited)."""
+        now = self._cases.now()
+        allowed = actor.principal.has_role(Role.SUPERVISOR)
+        decision = (
+            Decision(True, "supervisors see aggregate figures", "supervisor")
+            if allowed
+            else Decision(False, "only a supervisor sees the figures", "none")
+        )
+        async with self._cases.sessions.begin() as session:
+            await audit_log.append(
+                session,
+                [
+                    record(
+                        actor,
+                        AGGREGATE_CASE_ID,
+                        "aggregate_figures",
+                        "supervisor_figures",
+                        AuditAction.READ,
+                        decision,
+                        now,
+                    )
+                ],
+            )
+            raws: Sequence[bytes] = (
+                await repositories.newest_states(session, MAX_FIGURE_CASES) if allowed else []
+            )
+        if not allowed:
+            # Raised outside the transaction, so the refusal stays in the audit log.
+            raise Forbidden(decision.reason)
+        return supervisor_figures((load_case(raw) for raw in raws), now)
+
+
+def _queue_item(row: QueueRow) -> dict[str, Any]:
+    """A case in the queue (`QueueItem`)."""
+    return {
+        "case_id": row.case_id,
+        "ownership_status": row.ownership_status,
+        "owner_id": row.owner_id,
+        "team": row.team,
+        "urgency": row.urgency,
+        "municipality_code": row.municipality_code,
+        "life_events": row.life_events,
+        "agencies": row.agency_codes,
+        "overdue": row.overdue_count,
+        "handover_to": row.handover_to,
+        "closed": row.closed_at is not None,
+        "opened_at": row.opened_at,
+    }
