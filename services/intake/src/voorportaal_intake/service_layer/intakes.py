@@ -31,6 +31,7 @@ from voorportaal_contracts.consent import (
     INTAKE_CONSENT_SCOPES,
     intake_grant_id,
     intake_grant_valid_until,
+    sharing_agencies,
 )
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -556,7 +557,13 @@ class IntakeService:
                 )
             staged += [
                 submitted.follow_up(grant, self._source, time=now)
-                for grant in self._consent(row, list((contact or {}).get("share_with") or []), now)
+                for grant in self._consent(
+                    row,
+                    sharing_agencies(
+                        (contact or {}).get("share_with") or [], assessment.municipality_code
+                    ),
+                    now,
+                )
             ]
             await self._stage(session, staged)
         if row["awaiting_confirmation"]:
@@ -755,8 +762,10 @@ class IntakeService:
     ) -> list[Envelope]:
         """A submitted intake's sharing choice changed: grant the agencies added, revoke the
         ones taken off (the same grant ids as at submission)."""
-        old = set((before or {}).get("share_with") or [])
-        new = set(contact["share_with"])
+        # "My gemeente" is the citizen's own municipality's agency (gemeente-gm0363).
+        municipality = (row.get("result") or {}).get("municipality_code")
+        old = set(sharing_agencies((before or {}).get("share_with") or [], municipality))
+        new = set(sharing_agencies(contact["share_with"], municipality))
         now = self._clock.now()
         recorder = actor.subject if actor.has_role(*STAFF) else None
         staged = [
@@ -889,7 +898,11 @@ class IntakeService:
             "needs": assessment.needs,
             "risks": assessment.risks,
             "municipality_code": assessment.municipality_code,
-            "share_with": list(contact["share_with"]) if contact else [],
+            "share_with": (
+                sharing_agencies(contact["share_with"], assessment.municipality_code)
+                if contact
+                else []
+            ),
             "language": contact["language"] if contact else None,
             "preferred_channels": list(contact["channels"]) if contact else [],
             "started_by_role": row["started_by_role"],

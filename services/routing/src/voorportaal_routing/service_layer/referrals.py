@@ -850,7 +850,7 @@ class RoutingService:
             existing = await self._referrals_of(session, case_id)
             if any(r["service_id"] == service.id and r["state"] in OPEN_STATES for r in existing):
                 raise Conflict("There is an open referral to this service already.")
-            plan = manual_referral(service, facts, note)
+            plan = manual_referral(service, facts, note, directory=directory)
             referral_id = _referral_id()
             case_grants = (await self._grants_of(session, [case_id])).get(case_id, [])
             identity = await self._identity_if_shared(session, case_id, case_grants)
