@@ -102,3 +102,12 @@ def test_referral_routes_need_a_token_and_the_right_role(api: Any) -> None:
         headers=bearer(settings, "supervisor"),
     )
     assert added.status_code == 404  # routing does not know the case
+
+
+def test_each_municipality_has_its_own_asyncapi_page_and_the_bare_gemeente_none(api: Any) -> None:
+    client, _ = api
+    page = client.get("/agencies/gemeente-gm0363/asyncapi.json")
+    assert page.status_code == 200
+    assert page.json()["channels"]["referrals"]["address"] == "referrals.gemeente-gm0363"
+    for code in ("gemeente", "gemeente-gm0000"):  # a kind, a municipality not onboarded
+        assert client.get(f"/agencies/{code}/asyncapi.json").status_code == 404

@@ -171,7 +171,7 @@ class AgencyController(Controller):
         """The AsyncAPI document of one agency: its referral topic and the responses topic."""
         directory = await _directory(state).directory()
         try:
-            directory.organization(code)
+            directory.agency_organization(code)  # a municipality's own: gemeente-gm0363
         except KeyError:
             raise NotFound(f"No agency {code!r}.") from None
         return agency_document(code)
