@@ -594,3 +594,23 @@ def test_a_representatives_phone_and_email_each_get_a_code_in_e164(api: Api) -> 
         ("sms", None, "+31687654321"),
     ]
     assert all(c["for_representative"] for c in api.codes())
+
+
+def test_moving_to_another_municipality_moves_the_gemeente_grant_with_the_citizen(
+    api: Api,
+) -> None:
+    intake, auth = start(api, event="moving_rented_home")
+    lives_in_utrecht(api, intake, auth)
+    contact(api, intake, auth, share_with=["gemeente", "uwv"])
+    submit(api, intake, auth)
+    move = {"step": "moving_rented_home", "question": "new_postcode", "value": "1012 AB"}
+    amended = api.client.post(
+        f"/intakes/{intake['id']}/amendments", json={"changes": [move]}, headers=auth
+    )
+    assert amended.status_code == 200, amended.text
+    assert amended.json()["result"]["municipality_code"] == "GM0363"
+    granted = [g["agency_code"] for g in api.of_type("nl.voorportaal.case.consent-granted")]
+    revoked = [r["agency_code"] for r in api.of_type("nl.voorportaal.case.consent-revoked")]
+    # Utrecht's gemeente had the consent; now Amsterdam's has it and Utrecht's no longer.
+    assert granted == ["gemeente-gm0344", "uwv", "gemeente-gm0363"]
+    assert revoked == ["gemeente-gm0344"]

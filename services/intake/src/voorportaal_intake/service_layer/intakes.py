@@ -689,6 +689,7 @@ class IntakeService:
             if row["status"] != "submitted":
                 raise Conflict("Only a submitted intake can be amended; answer it instead.")
             before = {"answers": row["answers"], "profile": row["profile"]}
+            moved_from = (row.get("result") or {}).get("municipality_code")
             for change in changes:
                 self._apply(row, change)
             if before == {"answers": row["answers"], "profile": row["profile"]}:
@@ -721,7 +722,8 @@ class IntakeService:
                 source=self._source,
                 time=now,
             )
-            await add_events(session, [amended], clock=self._clock)
+            moved = self._sharing_moved(row, contact, moved_from, actor)
+            await add_events(session, [amended, *moved], clock=self._clock)
         return self._state(row)
 
     async def forget_sent_codes(self) -> int:
@@ -766,6 +768,28 @@ class IntakeService:
         municipality = (row.get("result") or {}).get("municipality_code")
         old = set(sharing_agencies((before or {}).get("share_with") or [], municipality))
         new = set(sharing_agencies(contact["share_with"], municipality))
+        return self._regranted(row, old, new, actor)
+
+    def _sharing_moved(
+        self,
+        row: dict[str, Any],
+        contact: dict[str, Any] | None,
+        moved_from: str | None,
+        actor: Principal,
+    ) -> list[Envelope]:
+        """An amendment moved the citizen to another municipality (or gave them one): sharing
+        with "my gemeente" now means the new municipality's agencies, so the old one's grants
+        are revoked and the new one's granted."""
+        moved_to = (row.get("result") or {}).get("municipality_code")
+        if contact is None or moved_from == moved_to:
+            return []
+        old = set(sharing_agencies(contact["share_with"], moved_from))
+        new = set(sharing_agencies(contact["share_with"], moved_to))
+        return self._regranted(row, old, new, actor)
+
+    def _regranted(
+        self, row: dict[str, Any], old: set[str], new: set[str], actor: Principal
+    ) -> list[Envelope]:
         now = self._clock.now()
         recorder = actor.subject if actor.has_role(*STAFF) else None
         staged = [
