@@ -29,11 +29,19 @@ POSTGRES_SCRIPT = REPO_ROOT / "infra" / "postgres" / "postgres.sh"
 DEFAULT_BOOTSTRAP = "127.0.0.1:9092"
 
 
-def agency_codes() -> list[str]:
-    """Every agency in routing's directory: each has its own referral topic."""
-    from voorportaal_routing.adapters.data_files import load_directory
+def agency_codes(tenants_file: Path | None = None) -> list[str]:
+    """Every agency in routing's directory, each with its own referral topic: the national
+    organisations and, per onboarded municipality (routing's tenants file, or this one), its
+    gemeente, wijkteam and schuldhulp."""
+    from voorportaal_routing.adapters.data_files import load_directory, read_tenants
+    from voorportaal_routing.domain.directory import Municipality
 
-    return [organization.code for organization in load_directory().organizations]
+    load_directory.cache_clear()  # onboarding may just have added a municipality
+    directory = load_directory()
+    if tenants_file is not None:
+        tenants = [Municipality.model_validate(t) for t in read_tenants(tenants_file)]
+        directory = directory.model_copy(update={"tenants": tenants})
+    return directory.agency_codes()
 
 
 def _bootstrap() -> str:
@@ -725,12 +733,33 @@ def k8s_command(check: bool, output: Path) -> None:
     default=REPO_ROOT / "infra" / "k8s",
     show_default=True,
 )
-def onboard_agency(code: str, keys_file: Path, k8s_dir: Path) -> None:
-    """Give an agency in the directory its topic, principal with ACLs, and HMAC key."""
-    from voorportaal.onboard import OnboardingError, next_steps, onboard
+@click.option("--name", default=None, help="A municipality's name (with a GM code).")
+@click.option(
+    "--tenants-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Routing's tenants file a municipality is added to [default: routing's data/tenants.toml]",
+)
+def onboard_agency(
+    code: str, keys_file: Path, k8s_dir: Path, name: str | None, tenants_file: Path | None
+) -> None:
+    """Give an agency in the directory its topic, principal with ACLs, and HMAC key; or, for
+    a CBS code (GM0014 --name Groningen), make the municipality a tenant with its own agencies."""
+    from voorportaal.onboard import OnboardingError, next_steps, onboard, onboard_municipality
+    from voorportaal_routing.adapters.data_files import TENANTS_FILE
 
+    if code.upper().startswith("GM") and not name:
+        raise click.ClickException("name: a municipality needs --name (e.g. Groningen)")
     try:
-        done = onboard(code, agency_codes(), keys_file, k8s_dir)
+        if code.upper().startswith("GM"):
+            assert name is not None  # checked above
+            tenants = tenants_file or TENANTS_FILE
+            done = onboard_municipality(
+                code.upper(), name, tenants, keys_file, k8s_dir, lambda: agency_codes(tenants)
+            )
+        else:
+            done = [onboard(code, agency_codes(), keys_file, k8s_dir)]
     except OnboardingError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(next_steps(done))
+    for one in done:
+        click.echo(next_steps(one))

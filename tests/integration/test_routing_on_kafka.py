@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kafka_reading import read_topic
 from sqlalchemy import func, select
 
@@ -39,11 +39,14 @@ from voorportaal_contracts.events import (
     ReferralOffered,
 )
 from voorportaal_contracts.signing import sign_record, sign_value, unsigned_response
+from voorportaal_contracts.topics import municipal_agency, referral_spec
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.dlq import read_dead_letters
+from voorportaal_kit.kafka import ensure_topics
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_kit.tables import inbox
+from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.app import definition
 from voorportaal_routing.settings import RoutingSettings
 
@@ -135,6 +138,9 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
         consumer_backoff_max_s=0.5,
     )
     clock = FixedClock(START)
+    # A municipality's topics are made by onboarding it (the operator's), not by routing's start.
+    municipal = [c for c in load_directory().agency_codes() if municipal_agency(c)]
+    await ensure_topics(kafka_bootstrap, [referral_spec(code) for code in municipal])
     runtime = ServiceRuntime(definition(settings), clock=clock)
     await asyncio.to_thread(runtime.migrate)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
@@ -368,7 +374,7 @@ async def test_a_revoked_consent_stops_every_identity_handover_and_a_later_grant
     bsn = "123456782"
     identity = CitizenIdentified(case_id=case_id, name="A. de Vries", bsn=bsn)
     await live.publish(Envelope(identity, source="/test", time=START))
-    await live.publish(intake(case_id, share_with=["uwv", "gemeente"]))
+    await live.publish(intake(case_id, share_with=["uwv", "gemeente-gm0344"]))
     rows = await live.referrals(case_id, lambda rows: any(r["state"] == "held" for r in rows))
     uwv = next(r for r in rows if r["agency_code"] == "uwv")
     held = next(r for r in rows if r["state"] == "held")
@@ -503,3 +509,53 @@ async def test_a_promise_sent_twice_by_the_agency_is_recorded_once(live: Live) -
         "case.events", case_id, lambda events: any("promise" in e.type for e in events)
     )
     assert len([e for e in recorded if "promise-recorded" in e.type]) == 1
+
+
+async def _referral_topics_with(bootstrap: str, case_id: str, wait_s: float = 30) -> set[str]:
+    """Every `referrals.*` topic on the broker (the old shared `referrals.gemeente` too, where
+    it exists) that holds an event of this case, read from the beginning until quiet."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    topics = sorted(t for t in await consumer.topics() if t.startswith("referrals."))
+    consumer.subscribe(topics)
+    found: set[str] = set()
+    try:
+        deadline = time.monotonic() + wait_s
+        quiet = 0
+        while time.monotonic() < deadline and quiet < 6:
+            batch = await consumer.getmany(timeout_ms=500)
+            quiet = 0 if batch else quiet + 1
+            for partition, records in batch.items():
+                if any(r.key == case_id.encode() for r in records):
+                    found.add(partition.topic)
+    finally:
+        await consumer.stop()
+    return found
+
+
+async def test_a_referral_for_a_citizen_of_amsterdam_lands_on_amsterdams_topic_and_nowhere_else(
+    live: Live,
+) -> None:
+    case_id = new_case()
+    identity = CitizenIdentified(case_id=case_id, name="C. Visser", bsn="123456782")
+    await live.publish(Envelope(identity, source="/test", time=START))
+    await live.publish(
+        intake(
+            case_id,
+            life_events=["divorce"],
+            needs=["income_gap"],
+            municipality_code="GM0363",
+            share_with=["gemeente-gm0363"],
+        )
+    )
+    events = await live.wait_on_topic(
+        "referrals.gemeente-gm0363", case_id, lambda events: offered(events)
+    )
+    assert {o.agency_code for o in offered(events)} == {"gemeente-gm0363"}
+    assert any(o.handover is not None and o.handover.bsn == "123456782" for o in offered(events))
+    assert await _referral_topics_with(live.bootstrap, case_id) == {"referrals.gemeente-gm0363"}

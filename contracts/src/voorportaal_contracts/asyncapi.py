@@ -32,6 +32,7 @@ from voorportaal_contracts.envelope import (
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_contracts.topics import (
     DLQ_SUFFIX,
+    MUNICIPAL_AGENCIES,
     REFERRAL_RESPONSES,
     REFERRALS_PREFIX,
     TOPICS,
@@ -144,7 +145,12 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
         channel: dict[str, Any] = {
             "address": address,
             "description": (
-                "One topic per agency; an agency's principal may read only its own."
+                "One topic per agency; an agency's principal may read only its own. Every "
+                "municipality is its own agency of each per-municipality organisation "
+                f"({', '.join(MUNICIPAL_AGENCIES)}): `<kind>-gm<CBS digits>`, e.g. "
+                "referrals.gemeente-gm0363 for Amsterdam's gemeente; no topic is shared by "
+                "municipalities. Each agency's own page: /agencies/<code>/asyncapi.json "
+                "on the routing service."
                 if is_referral
                 else spec.description
             ),
@@ -156,7 +162,12 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
         }
         if is_referral:
             channel["parameters"] = {
-                "agency": {"description": "The agency code, e.g. uwv, svb, gemeente-utrecht."}
+                "agency": {
+                    "description": "The agency code: a national agency (uwv, svb) or one "
+                    "municipality's own (gemeente-gm0363, wijkteam-gm0599, schuldhulp-gm0344: "
+                    "the kind, a hyphen, the CBS municipality code in lower case).",
+                    "examples": ["uwv", "gemeente-gm0363"],
+                }
             }
             channel["bindings"]["kafka"].pop("topic")
         channels[channel_id] = channel
@@ -200,7 +211,10 @@ def build_document(events: EventRegistry = registry) -> dict[str, Any]:
             "description": (
                 "Topics of the Voorportaal front counter. Every message is a CloudEvent in the "
                 "Kafka binding's binary mode: attributes in ce_* headers, JSON value, key = "
-                "case id. Schemas evolve additively; a breaking change is a new schema version."
+                "case id. Schemas evolve additively; a breaking change is a new schema version. "
+                "Each agency reads only its own referrals.<agency> topic; every municipality "
+                "is its own agency (referrals.gemeente-gm0363 is Amsterdam's gemeente: the "
+                "kind, a hyphen and the CBS municipality code in lower case)."
             ),
         },
         "defaultContentType": CONTENT_TYPE,

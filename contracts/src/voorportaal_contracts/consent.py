@@ -9,9 +9,11 @@ the intake alone, so both sources name one grant and a `ConsentRevoked` of it wi
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Final
 
+from voorportaal_contracts.topics import MUNICIPAL_AGENCIES, municipal_agency_code
 from voorportaal_contracts.types import SharingScope
 
 INTAKE_CONSENT_VALIDITY: Final = timedelta(days=365)
@@ -32,3 +34,18 @@ def intake_grant_id(intake_id: str, agency_code: str) -> str:
 def intake_grant_valid_until(submitted_at: datetime) -> datetime:
     """The end of the intake's consent: a year after the intake was submitted."""
     return submitted_at + INTAKE_CONSENT_VALIDITY
+
+
+def sharing_agencies(share_with: Iterable[str], municipality_code: str | None) -> list[str]:
+    """The agencies a citizen's sharing choice names, with "my gemeente" (and wijkteam and
+    schuldhulp) resolved to their own municipality's agency (`gemeente-gm0363`).
+
+    Without a known municipality a per-municipality choice names no agency and is left out:
+    it never becomes consent for every municipality. Sorted, without repeats."""
+    agencies: set[str] = set()
+    for code in share_with:
+        if code not in MUNICIPAL_AGENCIES:
+            agencies.add(code)
+        elif municipality_code is not None:
+            agencies.add(municipal_agency_code(code, municipality_code))
+    return sorted(agencies)

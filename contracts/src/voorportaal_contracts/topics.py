@@ -25,11 +25,53 @@ _AGENCY_CODE = re.compile(r"^[a-z0-9][a-z0-9-]{1,31}$")
 DAY_MS = 24 * 60 * 60 * 1000
 
 
+MUNICIPAL_AGENCIES: tuple[str, ...] = ("gemeente", "wijkteam", "schuldhulp")
+"""Organisations that every municipality has its own of: never one agency for all 342.
+
+Each municipality that is onboarded (a *tenant*) is its own agency of each of these kinds, with
+its own referral topic, principal, ACLs and signing key; the bare kind (`gemeente`) names no
+agency and has no topic."""
+
+_MUNICIPALITY = re.compile(r"^GM\d{4}$")
+
+
+def municipal_agency_code(kind: str, municipality_code: str) -> str:
+    """The agency code of one municipality's organisation: `<kind>-<cbs code in lower case>`.
+
+    `municipal_agency_code("gemeente", "GM0363")` is `gemeente-gm0363` (Amsterdam), whose
+    topic is `referrals.gemeente-gm0363`. The CBS code is the one events carry
+    (`municipality_code`, `GM` and four digits), lower-cased because agency codes, topic names
+    and Kafka principals are lower case; it is the CBS code and not the name so that a
+    municipal merger (a new code) is a new tenant, never a renamed one."""
+    if kind not in MUNICIPAL_AGENCIES:
+        raise ValueError(f"{kind!r} is not a per-municipality organisation {MUNICIPAL_AGENCIES}")
+    if not _MUNICIPALITY.fullmatch(municipality_code):
+        raise ValueError(f"municipality code {municipality_code!r} must be GM and four digits")
+    return f"{kind}-{municipality_code.lower()}"
+
+
+def municipal_agency(agency_code: str) -> tuple[str, str] | None:
+    """The kind and CBS code (`("gemeente", "GM0363")`) of a municipality's agency code, or
+    None for an agency that is not one municipality's."""
+    kind, _, place = agency_code.partition("-")
+    if kind in MUNICIPAL_AGENCIES and re.fullmatch(r"gm\d{4}", place):
+        return kind, place.upper()
+    return None
+
+
 def referral_topic(agency_code: str) -> str:
-    """The topic on which one agency receives its referrals (`referrals.<agency-code>`)."""
+    """The topic on which one agency receives its referrals (`referrals.<agency-code>`).
+
+    A per-municipality organisation's bare kind (`gemeente`) is refused: its referrals go to
+    one municipality's topic (`municipal_agency_code`), never to a topic all of them read."""
     if not _AGENCY_CODE.fullmatch(agency_code):
         raise ValueError(
             f"agency code {agency_code!r} must be 2-32 lowercase letters, digits or hyphens"
+        )
+    if agency_code in MUNICIPAL_AGENCIES:
+        raise ValueError(
+            f"{agency_code!r} is one agency per municipality: name the municipality's agency "
+            f"(e.g. {municipal_agency_code(agency_code, 'GM0363')})"
         )
     return f"{REFERRALS_PREFIX}{agency_code}"
 

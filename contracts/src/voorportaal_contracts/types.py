@@ -12,7 +12,8 @@ CaseId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,6
 """A case id: opaque, 6-64 letters, digits and hyphens; never derived from personal data."""
 
 AgencyCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
-"""An agency's code, e.g. `uwv`, `svb`, `gemeente-utrecht`."""
+"""An agency's code, e.g. `uwv`, `svb`, `gemeente-gm0344` (Utrecht's; see
+`voorportaal_contracts.topics.municipal_agency_code`)."""
 
 StaffId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 """The subject id of a staff member (casemanager, supervisor) from the identity provider."""

@@ -2,9 +2,9 @@
 
 The cases are built the way production builds them: contract events (`IntakeSubmitted`,
 `CitizenIdentified`, `ReferralIssued`, `BuddyRecommended` …) in envelopes, folded in by the
-dossier's own service layer (`DossierService.projection.on_event`) into the SQLite database the server
-then serves from. The server runs as `python -m voorportaal serve dossier` in a subprocess;
-Kafka is not needed for HTTP (messaging keeps retrying against a closed port).
+dossier's own service layer (`DossierService.projection.on_event`) into the SQLite database
+the server then serves from. The server runs as `python -m voorportaal serve dossier` in a
+subprocess; Kafka is not needed for HTTP (messaging keeps retrying against a closed port).
 """
 
 from __future__ import annotations

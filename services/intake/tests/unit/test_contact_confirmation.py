@@ -384,14 +384,25 @@ def test_intakes_started_by_staff_are_not_held(api: Api, role: str, held: bool) 
     assert submit(api, intake, auth)["awaiting_confirmation"] is held
 
 
+def lives_in_utrecht(api: Api, intake: dict[str, Any], auth: dict[str, str]) -> None:
+    response = api.client.put(
+        f"/intakes/{intake['id']}/citizen", json={"postcode": "3512 JK"}, headers=auth
+    )
+    assert response.status_code == 204, response.text
+
+
 def test_submit_publishes_one_consent_grant_per_agency_with_the_shared_grant_id(api: Api) -> None:
     intake, auth = start(api)
+    lives_in_utrecht(api, intake, auth)
     contact(api, intake, auth, share_with=["uwv", "gemeente"])
     submit(api, intake, auth)
     rows = [(topic, value) for topic, kind, value in api.outbox() if kind.endswith("granted")]
     assert [topic for topic, _ in rows] == ["case.events", "case.events"]
     grants = [ConsentGranted.model_validate(value) for _, value in rows]
-    assert {g.agency_code for g in grants} == {"uwv", "gemeente"}
+    # "My gemeente" is the citizen's own: Utrecht's (GM0344), never every municipality.
+    assert {g.agency_code for g in grants} == {"uwv", "gemeente-gm0344"}
+    (submitted,) = api.of_type("nl.voorportaal.intake.submitted")
+    assert sorted(submitted["share_with"]) == ["gemeente-gm0344", "uwv"]
     for grant in grants:
         assert grant.grant_id == intake_grant_id(intake["id"], grant.agency_code)
         assert tuple(grant.scopes) == INTAKE_CONSENT_SCOPES
@@ -469,16 +480,29 @@ def test_an_anonymised_case_is_purged_and_tombstoned(api: Api) -> None:
     assert len(api.outbox()) == len(rows)
 
 
+def test_sharing_with_my_gemeente_without_a_known_municipality_grants_no_gemeente(
+    api: Api,
+) -> None:
+    intake, auth = start(api)
+    contact(api, intake, auth, share_with=["uwv", "gemeente"])
+    submit(api, intake, auth)
+    grants = api.of_type("nl.voorportaal.case.consent-granted")
+    assert [g["agency_code"] for g in grants] == ["uwv"]
+    (submitted,) = api.of_type("nl.voorportaal.intake.submitted")
+    assert submitted["share_with"] == ["uwv"]
+
+
 def test_a_changed_sharing_choice_after_submission_grants_and_revokes(api: Api) -> None:
     intake, auth = start(api)
+    lives_in_utrecht(api, intake, auth)
     contact(api, intake, auth, share_with=["uwv", "svb"])
     submit(api, intake, auth)
     api.clock.advance(timedelta(days=2))
     assert contact(api, intake, auth, share_with=["svb", "gemeente"]).status_code == 204
     grants = api.of_type("nl.voorportaal.case.consent-granted")
-    assert [g["agency_code"] for g in grants] == ["svb", "uwv", "gemeente"]
+    assert [g["agency_code"] for g in grants] == ["svb", "uwv", "gemeente-gm0344"]
     added = ConsentGranted.model_validate(grants[-1])
-    assert added.grant_id == intake_grant_id(intake["id"], "gemeente")
+    assert added.grant_id == intake_grant_id(intake["id"], "gemeente-gm0344")
     assert added.valid_until == intake_grant_valid_until(START)
     (revoked,) = api.of_type("nl.voorportaal.case.consent-revoked")
     assert revoked["grant_id"] == intake_grant_id(intake["id"], "uwv")
@@ -570,3 +594,23 @@ def test_a_representatives_phone_and_email_each_get_a_code_in_e164(api: Api) -> 
         ("sms", None, "+31687654321"),
     ]
     assert all(c["for_representative"] for c in api.codes())
+
+
+def test_moving_to_another_municipality_moves_the_gemeente_grant_with_the_citizen(
+    api: Api,
+) -> None:
+    intake, auth = start(api, event="moving_rented_home")
+    lives_in_utrecht(api, intake, auth)
+    contact(api, intake, auth, share_with=["gemeente", "uwv"])
+    submit(api, intake, auth)
+    move = {"step": "moving_rented_home", "question": "new_postcode", "value": "1012 AB"}
+    amended = api.client.post(
+        f"/intakes/{intake['id']}/amendments", json={"changes": [move]}, headers=auth
+    )
+    assert amended.status_code == 200, amended.text
+    assert amended.json()["result"]["municipality_code"] == "GM0363"
+    granted = [g["agency_code"] for g in api.of_type("nl.voorportaal.case.consent-granted")]
+    revoked = [r["agency_code"] for r in api.of_type("nl.voorportaal.case.consent-revoked")]
+    # Utrecht's gemeente had the consent; now Amsterdam's has it and Utrecht's no longer.
+    assert granted == ["gemeente-gm0344", "uwv", "gemeente-gm0363"]
+    assert revoked == ["gemeente-gm0344"]

@@ -33,8 +33,17 @@ def definition(settings: RoutingSettings | None = None) -> ServiceDefinition:
             "Agency directory, referrals over per-agency topics, SLA clocks, estafette chains."
         ),
         route_handlers=[DirectoryController, AgencyController, ReferralController],
-        # Every agency's own topic, so a referral never waits on a topic that is not there.
-        topics=[*TOPICS, *(referral_spec(o.code) for o in load_directory().organizations)],
+        # Every national agency's own topic, so a referral never waits on a topic that is not
+        # there. A municipality's topics are made when it is onboarded (`voorportaal
+        # onboard-agency`, `voorportaal topics`), not by every service start.
+        topics=[
+            *TOPICS,
+            *(
+                referral_spec(o.code)
+                for o in load_directory().organizations
+                if not o.per_municipality
+            ),
+        ],
         public_paths=[r"^/directory/?$", r"^/directory/services/[^/]+$", r"^/agencies/"],
         on_runtime=lambda runtime: _wire(runtime, settings),
         subscriptions=lambda runtime: subscriptions(

@@ -19,10 +19,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from voorportaal_contracts.envelope import Envelope, EnvelopeError, KafkaRecord, from_kafka
 from voorportaal_contracts.events import ReferralOffered
 from voorportaal_contracts.signing import sign_record, unsigned_response
-from voorportaal_contracts.topics import REFERRAL_RESPONSES, referral_topic
+from voorportaal_contracts.topics import REFERRAL_RESPONSES, municipal_agency, referral_topic
 from voorportaal_kit.kafka import topic_partitions
 from voorportaal_kit.outbox import create_producer
 from voorportaal_kit.settings import KafkaSettings
+from voorportaal_routing.adapters.data_files import load_directory
 from voorportaal_routing.settings import RoutingSettings
 
 SCRIPT: dict[str, list[dict[str, Any]]] = {
@@ -35,7 +36,22 @@ SCRIPT: dict[str, list[dict[str, Any]]] = {
         {"response": "promise_made", "promise": "Eerste gesprek", "days": 3},
     ],
 }
-"""What each demo agency answers to a referral, in order."""
+"""What each demo agency answers to a referral, in order; `gemeente` and `schuldhulp` stand
+for every municipality's own (`gemeente-gm0344` …)."""
+
+
+def _script_of(agency_code: str) -> list[dict[str, Any]]:
+    municipal = municipal_agency(agency_code)
+    return SCRIPT[municipal[0] if municipal else agency_code]
+
+
+def _demo_topics() -> list[str]:
+    """The topics of the demo agencies: the national ones and every tenant's own."""
+    return [
+        referral_topic(code)
+        for code in load_directory().agency_codes()
+        if (municipal_agency(code) or (code,))[0] in SCRIPT
+    ]
 
 
 def seed(cases: Sequence[str] = (), listen_s: float = 15.0) -> list[str]:
@@ -58,7 +74,7 @@ async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
     await consumer.start()
     await producer.start()
     # Only what was offered in the last few minutes: the topics may hold years of referrals.
-    known = await topic_partitions(connection, [referral_topic(code) for code in SCRIPT])
+    known = await topic_partitions(connection, _demo_topics())
     partitions = [TopicPartition(topic, p) for topic, ps in known.items() for p in ps]
     consumer.assign(partitions)
     since_ms = int((time.time() - 600) * 1000)
@@ -89,7 +105,7 @@ async def _answer_all(cases_wanted: set[str], listen_s: float) -> list[str]:
                     answered.add(offer.referral_id)
                     if offer.case_id not in cases:
                         cases.append(offer.case_id)
-                    for step in SCRIPT[offer.agency_code]:
+                    for step in _script_of(offer.agency_code):
                         kafka = _answer(settings, offer, step)
                         await producer.send_and_wait(
                             REFERRAL_RESPONSES,

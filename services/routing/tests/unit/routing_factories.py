@@ -40,9 +40,16 @@ DIRECTORY: dict[str, Any] = {
     },
     "municipalities": [{"code": "GM0344", "name": "Utrecht"}, {"code": "GM0363", "name": "A"}],
     "organizations": [
-        {"code": code, "name": t(code), "web": "https://example.nl"}
+        {
+            "code": code,
+            "name": t(code),
+            "web": "https://example.nl",
+            "per_municipality": code in ("gemeente", "schuldhulp", "wijkteam"),
+        }
         for code in ("uwv", "gemeente", "schuldhulp", "wijkteam", "belastingdienst")
     ],
+    # Onboarded: Utrecht and Amsterdam (their gemeente is gemeente-gm0344, gemeente-gm0363).
+    "tenants": [{"code": "GM0344", "name": "Utrecht"}, {"code": "GM0363", "name": "Amsterdam"}],
     "services": [
         service("uwv_ww", "uwv", ["income_gap"]),
         service(

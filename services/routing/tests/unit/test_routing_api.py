@@ -135,3 +135,12 @@ def test_every_answer_is_described_by_its_typed_model_in_the_openapi_document(ap
     referral = doc["components"]["schemas"]["ReferralOut"]["properties"]
     assert referral["reasons"]["items"]["$ref"].endswith("/ReasonOut")
     assert referral["history"]["items"]["$ref"].endswith("/TransitionOut")
+
+
+def test_each_municipality_has_its_own_asyncapi_page_and_the_bare_gemeente_none(api: Any) -> None:
+    client, _ = api
+    page = client.get("/agencies/gemeente-gm0363/asyncapi.json")
+    assert page.status_code == 200
+    assert page.json()["channels"]["referrals"]["address"] == "referrals.gemeente-gm0363"
+    for code in ("gemeente", "gemeente-gm0000"):  # a kind, a municipality not onboarded
+        assert client.get(f"/agencies/{code}/asyncapi.json").status_code == 404

@@ -48,7 +48,7 @@ def test_job_loss_with_eviction_threatening_in_utrecht() -> None:
         ),
         risks=("eviction",),
         municipality="GM0344",
-        share_with=("uwv", "gemeente", "schuldhulp"),
+        share_with=("uwv", "gemeente-gm0344", "schuldhulp-gm0344"),
     ) == [
         ("schuldhulp_gesprek", "warm_handover", None, True),
         ("wijkteam_buurtteam_utrecht", "anonymous", None, True),
@@ -83,7 +83,7 @@ def test_falling_ill_without_much_self_reliance_in_amsterdam() -> None:
         needs=("income_gap", "sickness_benefit", "care", "long_term_care", "allowances"),
         redzaamheid=Redzaamheid.NIET_REDZAAM,
         municipality="GM0363",
-        share_with=("uwv", "wijkteam"),
+        share_with=("uwv", "wijkteam-gm0363"),
     ) == [
         ("uwv_ziekte", "warm_handover", None, False),
         ("toeslagen_wijziging", "anonymous", None, False),
@@ -156,7 +156,7 @@ def test_moving_out_with_nowhere_to_live_in_amsterdam() -> None:
         needs=("registration", "allowances", "housing_costs", "income_gap"),
         risks=("homeless",),
         municipality="GM0363",
-        share_with=("gemeente",),
+        share_with=("gemeente-gm0363",),
     ) == [
         ("gemeente_wonen", "warm_handover", None, True),
         ("gemeente_briefadres", "warm_handover", None, True),
@@ -181,5 +181,5 @@ def test_no_income_at_all_gets_the_gemeente_within_two_working_days() -> None:
 
 @pytest.mark.parametrize("event", list(LifeEvent))
 def test_someone_who_cannot_manage_always_gets_the_wijkteam(event: LifeEvent) -> None:
-    rows = routed(event, needs=(), redzaamheid=Redzaamheid.NIET_REDZAAM)
+    rows = routed(event, needs=(), redzaamheid=Redzaamheid.NIET_REDZAAM, municipality="GM0014")
     assert rows == [("wijkteam_ondersteuning", "anonymous", None, False)]

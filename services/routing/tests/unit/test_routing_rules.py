@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from routing_factories import directory, facts, find, rules, t
 
 from voorportaal_contracts.events.intake import IntakeSubmitted
+from voorportaal_contracts.topics import MUNICIPAL_AGENCIES
 from voorportaal_contracts.types import Channel, LifeEvent, Redzaamheid, Urgency
 from voorportaal_routing.adapters.data_files import load_directory, load_rules
 from voorportaal_routing.domain.rules import (
@@ -96,7 +97,9 @@ def test_job_loss_is_referred_to_uwv_and_the_top_up_waits_on_uwvs_decision() -> 
 
 
 def test_without_consent_an_agency_gets_an_anonymous_referral() -> None:
-    planned = by_service(plan(facts(INCOME_LOSS, needs=("income_gap",), share_with=("uwv",))))
+    planned = by_service(
+        plan(facts(INCOME_LOSS, needs=("income_gap",), municipality="GM0344", share_with=("uwv",)))
+    )
     assert (planned["uwv_ww"].mode, planned["uwv_ww"].may_share) == ("warm_handover", True)
     assert (planned["gemeente_top_up"].mode, planned["gemeente_top_up"].may_share) == (
         "anonymous",
@@ -132,9 +135,9 @@ def test_an_urgent_rule_applies_the_services_urgent_norm() -> None:
 
 
 def test_the_citizens_own_local_team_stands_in_for_the_national_service() -> None:
-    utrecht = plan(facts(needs=("debts",), municipality="GM0344", share_with=("wijkteam",)))
+    utrecht = plan(facts(needs=("debts",), municipality="GM0344", share_with=("wijkteam-gm0344",)))
     assert [p.service_id for p in utrecht] == ["schuldhulp_gesprek", "wijkteam_utrecht"]
-    assert utrecht[1].agency_code == "wijkteam"
+    assert utrecht[1].agency_code == "wijkteam-gm0344"
     assert utrecht[1].mode == "warm_handover"
     elsewhere = plan(facts(needs=("debts",), municipality="GM0363"))
     assert [p.service_id for p in elsewhere] == ["schuldhulp_gesprek", "wijkteam_hulp"]
@@ -289,7 +292,8 @@ SHIPPED_DIRECTORY = load_directory()
 SHIPPED_RULES = load_rules()
 NEEDS = SHIPPED_DIRECTORY.vocabulary.needs
 RISKS = SHIPPED_DIRECTORY.vocabulary.risks
-AGENCIES = [o.code for o in SHIPPED_DIRECTORY.organizations]
+# Every agency, and the bare per-municipality kinds (`gemeente`), which name no agency.
+AGENCIES = [*SHIPPED_DIRECTORY.agency_codes(), *MUNICIPAL_AGENCIES]
 
 intakes = st.builds(
     IntakeFacts,
@@ -298,7 +302,8 @@ intakes = st.builds(
     urgency=st.sampled_from(list(Urgency)),
     needs=st.lists(st.sampled_from(NEEDS), unique=True).map(tuple),
     risks=st.lists(st.sampled_from(RISKS), unique=True).map(tuple),
-    municipality_code=st.sampled_from([None, "GM0363", "GM0344", "GM0599", "GM0014"]),
+    # GM0000 is no tenant: a municipality the Voorportaal has not onboarded.
+    municipality_code=st.sampled_from([None, "GM0363", "GM0344", "GM0599", "GM0014", "GM0000"]),
     share_with=st.lists(st.sampled_from(AGENCIES), unique=True).map(tuple),
 )
 
@@ -345,12 +350,14 @@ def test_routing_any_intake_is_consistent_and_does_not_depend_on_input_order(
     for position, referral in enumerate(planned):
         service = SHIPPED_DIRECTORY.service(referral.service_id)
         assert service.serves(f.municipality_code)
-        assert referral.agency_code == service.organization
+        agency = SHIPPED_DIRECTORY.agency_for(service, f.municipality_code)
+        assert referral.agency_code == (agency or service.organization)
+        assert referral.agency_code not in MUNICIPAL_AGENCIES or referral.mode == "self_contact"
         assert all(rules_by_id[rid].when.holds(f) for rid in referral.rule_ids)
-        assert referral.may_share is (referral.agency_code in f.share_with)
+        assert referral.may_share is (agency is not None and agency in f.share_with)
         expected_mode = (
             "self_contact"
-            if not service.accepts_electronic_referrals
+            if agency is None or not service.accepts_electronic_referrals
             else "warm_handover"
             if referral.may_share
             else "anonymous"

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+from voorportaal_contracts.topics import municipal_agency
+
 
 @dataclass(frozen=True, slots=True)
 class AgencyName:
@@ -49,13 +51,55 @@ AGENCY_NAMES: Final = MappingProxyType(
 """Known agency codes and their names; the first letter is upper case (sentence start)."""
 
 
+MUNICIPALITY_NAMES: Final = MappingProxyType(
+    {
+        "GM0363": "Amsterdam",
+        "GM0599": "Rotterdam",
+        "GM0518": "'s-Gravenhage",
+        "GM0344": "Utrecht",
+        "GM0772": "Eindhoven",
+        "GM0014": "Groningen",
+        "GM0855": "Tilburg",
+        "GM0034": "Almere",
+        "GM0758": "Breda",
+        "GM0268": "Nijmegen",
+        "GM0392": "Haarlem",
+        "GM0202": "Arnhem",
+        "GM0307": "Amersfoort",
+        "GM0200": "Apeldoorn",
+        "GM0153": "Enschede",
+        "GM0193": "Zwolle",
+        "GM0546": "Leiden",
+        "GM0935": "Maastricht",
+        "GM0505": "Dordrecht",
+    }
+)
+"""The onboarded municipalities' names by CBS code (as in routing's `data/tenants.toml`, which a
+unit test compares). A municipality onboarded later and missing here reads as "De gemeente"."""
+
+_MUNICIPAL: Final = MappingProxyType(
+    {
+        "gemeente": ("Gemeente {}", "{} municipality"),
+        "wijkteam": ("Het wijkteam in {}", "The neighbourhood team in {}"),
+        "schuldhulp": ("De schuldhulpverlening van {}", "Debt counselling in {}"),
+    }
+)
+
+
 def agency_name(code: str) -> AgencyName:
-    """The display name of an agency code; `gemeente-utrecht` reads as the municipality."""
+    """The display name of an agency code; a municipality's own agency (`gemeente-gm0363`)
+    reads with its municipality: "Gemeente Amsterdam"."""
     known = AGENCY_NAMES.get(code)
     if known is not None:
         return known
-    if code.startswith("gemeente-"):
-        return AGENCY_NAMES["gemeente"]
+    municipal = municipal_agency(code)
+    if municipal is not None:
+        kind, municipality = municipal
+        place = MUNICIPALITY_NAMES.get(municipality)
+        if place is None:
+            return AGENCY_NAMES[kind]
+        nl, en = _MUNICIPAL[kind]
+        return AgencyName(nl.format(place), en.format(place))
     return _same(code.upper())
 
 

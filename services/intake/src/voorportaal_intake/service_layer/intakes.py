@@ -31,6 +31,7 @@ from voorportaal_contracts.consent import (
     INTAKE_CONSENT_SCOPES,
     intake_grant_id,
     intake_grant_valid_until,
+    sharing_agencies,
 )
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -556,7 +557,13 @@ class IntakeService:
                 )
             staged += [
                 submitted.follow_up(grant, self._source, time=now)
-                for grant in self._consent(row, list((contact or {}).get("share_with") or []), now)
+                for grant in self._consent(
+                    row,
+                    sharing_agencies(
+                        (contact or {}).get("share_with") or [], assessment.municipality_code
+                    ),
+                    now,
+                )
             ]
             await self._stage(session, staged)
         if row["awaiting_confirmation"]:
@@ -682,6 +689,7 @@ class IntakeService:
             if row["status"] != "submitted":
                 raise Conflict("Only a submitted intake can be amended; answer it instead.")
             before = {"answers": row["answers"], "profile": row["profile"]}
+            moved_from = (row.get("result") or {}).get("municipality_code")
             for change in changes:
                 self._apply(row, change)
             if before == {"answers": row["answers"], "profile": row["profile"]}:
@@ -714,7 +722,8 @@ class IntakeService:
                 source=self._source,
                 time=now,
             )
-            await add_events(session, [amended], clock=self._clock)
+            moved = self._sharing_moved(row, contact, moved_from, actor)
+            await add_events(session, [amended, *moved], clock=self._clock)
         return self._state(row)
 
     async def forget_sent_codes(self) -> int:
@@ -755,8 +764,32 @@ class IntakeService:
     ) -> list[Envelope]:
         """A submitted intake's sharing choice changed: grant the agencies added, revoke the
         ones taken off (the same grant ids as at submission)."""
-        old = set((before or {}).get("share_with") or [])
-        new = set(contact["share_with"])
+        # "My gemeente" is the citizen's own municipality's agency (gemeente-gm0363).
+        municipality = (row.get("result") or {}).get("municipality_code")
+        old = set(sharing_agencies((before or {}).get("share_with") or [], municipality))
+        new = set(sharing_agencies(contact["share_with"], municipality))
+        return self._regranted(row, old, new, actor)
+
+    def _sharing_moved(
+        self,
+        row: dict[str, Any],
+        contact: dict[str, Any] | None,
+        moved_from: str | None,
+        actor: Principal,
+    ) -> list[Envelope]:
+        """An amendment moved the citizen to another municipality (or gave them one): sharing
+        with "my gemeente" now means the new municipality's agencies, so the old one's grants
+        are revoked and the new one's granted."""
+        moved_to = (row.get("result") or {}).get("municipality_code")
+        if contact is None or moved_from == moved_to:
+            return []
+        old = set(sharing_agencies(contact["share_with"], moved_from))
+        new = set(sharing_agencies(contact["share_with"], moved_to))
+        return self._regranted(row, old, new, actor)
+
+    def _regranted(
+        self, row: dict[str, Any], old: set[str], new: set[str], actor: Principal
+    ) -> list[Envelope]:
         now = self._clock.now()
         recorder = actor.subject if actor.has_role(*STAFF) else None
         staged = [
@@ -889,7 +922,11 @@ class IntakeService:
             "needs": assessment.needs,
             "risks": assessment.risks,
             "municipality_code": assessment.municipality_code,
-            "share_with": list(contact["share_with"]) if contact else [],
+            "share_with": (
+                sharing_agencies(contact["share_with"], assessment.municipality_code)
+                if contact
+                else []
+            ),
             "language": contact["language"] if contact else None,
             "preferred_channels": list(contact["channels"]) if contact else [],
             "started_by_role": row["started_by_role"],

@@ -38,10 +38,24 @@ def _read(version: str, name: str) -> dict[str, Any]:
         return tomllib.load(f)
 
 
+TENANTS_FILE = DATA_ROOT / "tenants.toml"
+"""The onboarded municipalities (`voorportaal onboard-agency` appends to it), every version's."""
+
+
+def read_tenants(path: Path = TENANTS_FILE) -> list[dict[str, Any]]:
+    """The `[[tenant]]` entries of the tenants file (none when it does not exist)."""
+    if not path.exists():
+        return []
+    with path.open("rb") as f:
+        return list(tomllib.load(f).get("tenant", []))
+
+
 @cache
 def load_directory(version: str = CURRENT_VERSION) -> Directory:
-    """The agency and service directory of a data version."""
-    directory = Directory.model_validate(_read(version, "directory.toml"))
+    """The agency and service directory of a data version, with the onboarded tenants."""
+    directory = Directory.model_validate(
+        {**_read(version, "directory.toml"), "tenants": read_tenants()}
+    )
     found = problems(directory)
     if found:
         raise DataProblems(f"{version}/directory.toml", found)

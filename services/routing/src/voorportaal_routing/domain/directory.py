@@ -10,6 +10,15 @@ Where a service is offered: `"national"` (everyone, everywhere — including the
 gemeente, which every gemeente offers) or a list of CBS municipality codes. A local service
 may declare itself the `variant_of` a national one (a city's own buurtteam instead of the
 generic wijkteam); routing then swaps it in for citizens of that municipality.
+
+Tenancy: an organisation marked `per_municipality` (gemeente, wijkteam, schuldhulp) is not one
+agency but one per municipality. Each onboarded municipality (a *tenant*, listed in
+`data/tenants.toml` by `voorportaal onboard-agency GM….`) has its own agency of each such kind,
+`gemeente-gm0363` (`voorportaal_contracts.topics.municipal_agency_code`), with its own topic,
+principal and key. `agency_for` resolves a service to the agency that receives the referral:
+the citizen's own municipality's, or none when that municipality is unknown or not onboarded
+(routing then plans a self-contact referral — the citizen gets in touch with their own
+gemeente, the casemanager sees it in the case — and nothing goes to any topic).
 """
 
 from __future__ import annotations
@@ -20,13 +29,19 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from voorportaal_contracts.topics import (
+    MUNICIPAL_AGENCIES,
+    municipal_agency,
+    municipal_agency_code,
+)
 from voorportaal_contracts.types import LifeEvent
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
 """A service, need or risk id: lowercase letters, digits and underscores."""
 
 AgencyCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
-"""An organization's code; the same code names its Kafka topic `referrals.<code>`."""
+"""An organization's code; the same code names its Kafka topic `referrals.<code>` (a
+per-municipality organisation's code is a kind: its agencies are `<code>-gm0363` …)."""
 
 MunicipalityCode = Annotated[str, Field(pattern=r"^GM\d{4}$")]
 """A CBS municipality code, e.g. GM0344 (Utrecht)."""
@@ -93,6 +108,8 @@ class Organization(_Strict):
     code: AgencyCode
     name: Text
     web: str = Field(pattern=r"^https://")
+    per_municipality: bool = False
+    """Every municipality has its own (gemeente, wijkteam, schuldhulp): one agency per tenant."""
 
 
 class Service(_Strict):
@@ -157,6 +174,45 @@ class Directory(_Strict):
     municipalities: list[Municipality] = Field(default_factory=list)
     organizations: list[Organization] = Field(min_length=1)
     services: list[Service] = Field(min_length=1)
+    tenants: list[Municipality] = Field(default_factory=list)
+    """The onboarded municipalities (`data/tenants.toml`): each has its own agency of every
+    per-municipality organisation."""
+
+    def agency_for(self, service: Service, municipality_code: str | None) -> str | None:
+        """The agency that receives a referral to `service` for a citizen of this municipality:
+        the organisation itself, or for a per-municipality one the citizen's own municipality's
+        agency — None when the municipality is unknown or not onboarded (no topic to go to)."""
+        organization = self.organization(service.organization)
+        if not organization.per_municipality:
+            return organization.code
+        if municipality_code is None or municipality_code not in self.tenant_codes():
+            return None
+        return municipal_agency_code(organization.code, municipality_code)
+
+    def tenant_codes(self) -> frozenset[str]:
+        """The CBS codes of the onboarded municipalities."""
+        return frozenset(t.code for t in self.tenants)
+
+    def agency_codes(self) -> list[str]:
+        """Every agency with a referral topic and a principal: each national organisation and,
+        per tenant, its own agency of each per-municipality organisation."""
+        national = [o.code for o in self.organizations if not o.per_municipality]
+        municipal = [
+            municipal_agency_code(o.code, t.code)
+            for t in self.tenants
+            for o in self.organizations
+            if o.per_municipality
+        ]
+        return national + municipal
+
+    def agency_organization(self, agency_code: str) -> Organization:
+        """The organisation an agency code belongs to (`gemeente-gm0363` → the gemeente);
+        KeyError for a code that names no agency (a bare per-municipality kind, a municipality
+        that is not onboarded)."""
+        if agency_code not in self.agency_codes():
+            raise KeyError(agency_code)
+        municipal = municipal_agency(agency_code)
+        return self.organization(municipal[0] if municipal else agency_code)
 
     def service(self, service_id: str) -> Service:
         """The service with this id (KeyError when there is none)."""
@@ -191,6 +247,14 @@ def problems(directory: Directory) -> list[str]:
     out += _repeats("need code", directory.vocabulary.needs)
     out += _repeats("risk code", directory.vocabulary.risks)
     out += _repeats("municipality", [m.code for m in directory.municipalities])
+    out += _repeats("tenant", [m.code for m in directory.tenants])
+    out += [
+        f"organization {o.code}: per_municipality must be "
+        f"{str(o.code in MUNICIPAL_AGENCIES).lower()} (voorportaal_contracts.topics names "
+        f"the per-municipality organizations: {', '.join(MUNICIPAL_AGENCIES)})"
+        for o in directory.organizations
+        if o.per_municipality != (o.code in MUNICIPAL_AGENCIES)
+    ]
     out += _repeats("organization", [o.code for o in directory.organizations])
     out += _repeats("service id", [s.id for s in directory.services])
 

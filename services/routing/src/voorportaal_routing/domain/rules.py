@@ -212,7 +212,8 @@ def route(facts: IntakeFacts, directory: Directory, rules: RuleSet) -> list[Plan
             service = directory.local_service(requested, facts.municipality_code)
             if not service.serves(facts.municipality_code):
                 continue  # `rule_problems` refuses such rules; kept as a guard for edited data
-            choice = chosen.setdefault(service.id, _Choice(service, requested))
+            agency = directory.agency_for(service, facts.municipality_code)
+            choice = chosen.setdefault(service.id, _Choice(service, requested, agency))
             choice.add(rule)
 
     planned_for = {choice.requested: service_id for service_id, choice in chosen.items()}
@@ -288,9 +289,10 @@ class _FactSets:
 class _Choice:
     """A service chosen by one or more rules, while routing collects them."""
 
-    def __init__(self, service: Service, requested: str) -> None:
+    def __init__(self, service: Service, requested: str, agency_code: str | None) -> None:
         self.service = service
         self.requested = requested
+        self.agency_code = agency_code
         self.rules: list[Rule] = []
 
     def add(self, rule: Rule) -> None:
@@ -313,6 +315,7 @@ class _Choice:
         return plan_for(
             self.service,
             facts,
+            agency_code=self.agency_code,
             rule_ids=tuple(rule.id for rule in self.rules),
             reasons=tuple(rule.reason for rule in self.rules),
             urgent=any(rule.urgent for rule in self.rules),
@@ -324,19 +327,25 @@ def plan_for(
     service: Service,
     facts: IntakeFacts,
     *,
+    agency_code: str | None,
     rule_ids: tuple[str, ...],
     reasons: tuple[Text, ...],
     urgent: bool = False,
     waits_on: str | None = None,
 ) -> PlannedReferral:
     """The referral to `service` for these facts: how it goes (the citizen's sharing choice and
-    whether the agency takes electronic referrals), which norm applies, what it is for."""
+    whether the agency takes electronic referrals), which norm applies, what it is for.
+
+    `agency_code` is `Directory.agency_for`'s answer; None (a per-municipality organisation for
+    a citizen whose municipality is unknown or not onboarded) makes a self-contact referral
+    under the organisation's kind: the citizen gets in touch with their own gemeente, and no
+    referral goes to any agency's topic."""
     norm = service.response_norm_working_days
     if urgent and service.urgent_response_norm_working_days is not None:
         norm = service.urgent_response_norm_working_days
-    may_share = service.organization in facts.share_with
+    may_share = agency_code is not None and agency_code in facts.share_with
     mode: ReferralMode
-    if not service.accepts_electronic_referrals:
+    if agency_code is None or not service.accepts_electronic_referrals:
         mode = "self_contact"
     elif may_share:
         mode = "warm_handover"
@@ -346,7 +355,7 @@ def plan_for(
         raise ValueError("a planned referral needs its rules, each with its reason")
     return PlannedReferral(
         service_id=service.id,
-        agency_code=service.organization,
+        agency_code=agency_code or service.organization,
         rule_ids=rule_ids,
         reasons=reasons,
         may_share=may_share,
@@ -360,9 +369,17 @@ def plan_for(
     )
 
 
-def manual_referral(service: Service, facts: IntakeFacts, note: str) -> PlannedReferral:
+def manual_referral(
+    service: Service, facts: IntakeFacts, note: str, *, directory: Directory
+) -> PlannedReferral:
     """A referral a casemanager adds by hand: the rule is `manual`, the note its reason."""
-    return plan_for(service, facts, rule_ids=("manual",), reasons=(Text(nl=note, en=note),))
+    return plan_for(
+        service,
+        facts,
+        agency_code=directory.agency_for(service, facts.municipality_code),
+        rule_ids=("manual",),
+        reasons=(Text(nl=note, en=note),),
+    )
 
 
 def _after_service(rule: Rule, rules: Mapping[str, Rule]) -> str | None:

@@ -139,7 +139,7 @@ class StaffActions:
             existing = await store.referrals.of_case(case_id)
             if any(r.service_id == service.id and r.state in OPEN_STATES for r in existing):
                 raise Conflict("There is an open referral to this service already.")
-            plan = manual_referral(service, facts, note)
+            plan = manual_referral(service, facts, note, directory=directory)
             case_grants = await store.grants.of_case(case_id)
             identity = await ctx.identity_if_shared(store, case_id, case_grants)
             made, staged = create_referrals(

@@ -125,7 +125,7 @@ class AgencyController(Controller):
         """The AsyncAPI document of one agency: its referral topic and the responses topic."""
         current = await directory.directory()
         try:
-            current.organization(code)
+            current.agency_organization(code)  # a municipality's own: gemeente-gm0363
         except KeyError:
             raise NotFound(f"No agency {code!r}.") from None
         return agency_document(code)
