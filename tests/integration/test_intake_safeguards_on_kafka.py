@@ -50,7 +50,7 @@ from voorportaal_contracts.topics import (
 from voorportaal_intake.adapters.orm import intakes
 from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
-from voorportaal_intake.service_layer.intakes import PersonalTopics
+from voorportaal_intake.service_layer.context import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock

@@ -17,25 +17,41 @@ from datetime import date
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Request, get, post, put
 from litestar.datastructures import State
+from litestar.di import Provide
 from litestar.exceptions import NotAuthorizedException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from voorportaal_contracts.api.intake import (
+    CodesSentOut,
+    ConfirmationOut,
+    IntakeOut,
+    IntakeResultOut,
+    LifeEventOut,
+    LocalText,
+    NextOut,
+    OptionOut,
+    ProblemOut,
+    QuestionOut,
+)
 from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, RepresentativeRelation
 from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
-from voorportaal_intake.adapters.rate_limits import RateLimited
 from voorportaal_intake.domain.content import LifeEventContent, Question
 from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
+from voorportaal_intake.domain.intake import Change
 from voorportaal_intake.domain.rate_limits import client_address, limited_client
-from voorportaal_intake.service_layer.intakes import (
-    Change,
-    Confirmation,
-    IntakeService,
-    IntakeState,
-)
+from voorportaal_intake.service_layer.amending import Amending
+from voorportaal_intake.service_layer.answering import Answering
+from voorportaal_intake.service_layer.confirmation import Confirmation, Confirming
+from voorportaal_intake.service_layer.contact import PersonalDetails, SetCitizen, SetContact
+from voorportaal_intake.service_layer.intakes import IntakeService
+from voorportaal_intake.service_layer.questionnaire import IntakeState
+from voorportaal_intake.service_layer.starting import Starting
+from voorportaal_intake.service_layer.submitting import Submitting
+from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import (
     AuthenticationError,
     Principal,
@@ -43,7 +59,6 @@ from voorportaal_kit.auth import (
     issue_token,
 )
 from voorportaal_kit.errors import NotFound, Unavailable
-from voorportaal_kit.http import problem
 
 _PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
 _E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
@@ -194,85 +209,16 @@ class CodeIn(_In):
     code: str = Field(pattern=r"^\s*[0-9]{6}\s*$", description="Six digits.")
 
 
-class ConfirmationOut(BaseModel):
-    """Which of the citizen's addresses are confirmed, and whether the intake still waits."""
-
-    verified: list[MessageChannel] = Field(description="Channels whose address is confirmed.")
-    awaiting_confirmation: bool = Field(
-        description="Submitted, and held from the agencies until confirmed."
-    )
-    confirmed_by: Literal["citizen", "staff"] | None = None
-    representative_verified: list[MessageChannel] = Field(
-        default_factory=list,
-        description="The representative's channels confirmed with a code (copies go only there).",
-    )
-
-
-class CodesSentOut(BaseModel):
-    """The channels a new one-time code went to."""
-
-    sent_to: list[MessageChannel]
-
-
-class QuestionOut(BaseModel):
-    """A question as a form or a phone script shows it."""
-
-    id: str
-    type: str
-    text: dict[str, str]
-    help: dict[str, str] | None
-    options: list[dict[str, Any]]
-    required: bool
-    minimum: float | None
-    maximum: float | None
-
-
-class NextOut(BaseModel):
-    """The question to ask next, and to which step it belongs."""
-
-    step: str
-    question: QuestionOut
-
-
-class IntakeOut(BaseModel):
-    """An intake, its next question, and (once submitted) triage and checklist+."""
-
-    id: UUID
-    case_id: str
-    status: str
-    life_events: list[LifeEvent]
-    channel: Channel
-    next: NextOut | None
-    answered: int
-    result: dict[str, Any] | None
-    revision: int = Field(description="1 at submission; each amendment adds one.")
-    answers: dict[str, dict[str, Any]] = Field(
-        description="The answers so far, per step (life event or `profile`)."
-    )
-    token: str | None = None
-    status_link: str | None = None
-    awaiting_confirmation: bool = Field(
-        default=False,
-        description="Submitted from an anonymous start with no confirmed address: the agencies "
-        "get nothing until the citizen confirms a code or staff take the intake in.",
-    )
-
-
-class LifeEventOut(BaseModel):
-    """A life event the intake covers."""
-
-    code: LifeEvent
-    title: dict[str, str]
-    intro: dict[str, str]
-
-
 def _question(q: Question) -> QuestionOut:
     return QuestionOut(
         id=q.id,
         type=q.type,
-        text=q.text.model_dump(),
-        help=q.help.model_dump() if q.help else None,
-        options=[{"value": o.value, "label": o.label.model_dump()} for o in q.options],
+        text=LocalText(nl=q.text.nl, en=q.text.en),
+        help=LocalText(nl=q.help.nl, en=q.help.en) if q.help else None,
+        options=[
+            OptionOut(value=o.value, label=LocalText(nl=o.label.nl, en=o.label.en))
+            for o in q.options
+        ],
         required=q.required,
         minimum=q.minimum,
         maximum=q.maximum,
@@ -293,7 +239,7 @@ def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
         channel=state.channel,
         next=nxt,
         answered=state.answered,
-        result=state.result,
+        result=IntakeResultOut.model_validate(state.result) if state.result else None,
         revision=state.revision,
         answers=state.answers,
         token=token,
@@ -309,39 +255,6 @@ def _confirmation(found: Confirmation) -> ConfirmationOut:
         confirmed_by=found.confirmed_by,
         representative_verified=found.representative_verified,
     )
-
-
-def _on_rate_limited(_request: Request[Any, Any, Any], exc: RateLimited) -> Response[Any]:
-    """429 as a problem, with `Retry-After` (seconds)."""
-    errors = None
-    if exc.field:
-        english, _, dutch = exc.detail.partition(" / ")
-        errors = [{"field": exc.field, "reason": english, "reason_nl": dutch or english}]
-    return problem(
-        429,
-        exc.detail,
-        code=exc.code,
-        errors=errors,
-        headers={"Retry-After": str(exc.retry_after_s)},
-    )
-
-
-class FieldProblemOut(BaseModel):
-    """Which field a problem is about, in English and Dutch."""
-
-    field: str
-    reason: str
-    reason_nl: str
-
-
-class ProblemOut(BaseModel):
-    """A problem (RFC 9457), as every error of this API is answered."""
-
-    type: str = Field(examples=["urn:voorportaal:problem:rate_limited"])
-    title: str
-    status: int
-    detail: str | None = None
-    errors: list[FieldProblemOut] | None = None
 
 
 _LIMITED = {
@@ -364,7 +277,11 @@ class LifeEventController(Controller):
     def list_life_events(self) -> list[LifeEventOut]:
         """The six life events the intake covers."""
         return [
-            LifeEventOut(code=c.code, title=c.title.model_dump(), intro=c.intro.model_dump())
+            LifeEventOut(
+                code=c.code,
+                title=LocalText(nl=c.title.nl, en=c.title.en),
+                intro=LocalText(nl=c.intro.nl, en=c.intro.en),
+            )
             for c in load_life_events().values()
         ]
 
@@ -379,29 +296,50 @@ class LifeEventController(Controller):
         return content.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
-def _service(state: State) -> IntakeService:
+# -- dependencies: what a handler asks for by name, provided here once ---------------------
+
+
+def _intakes(state: State) -> IntakeService:
     service: IntakeService = state["intakes"]
     return service
 
 
-async def _optional_principal(request: Request[Any, Any, Any]) -> Principal | None:
+def _use_case(name: str) -> Provide:
+    """One of the facade's use cases (`Starting`, `Answering` …), by its attribute."""
+
+    def provide(state: State) -> Any:
+        return getattr(_intakes(state), name)
+
+    return Provide(provide, sync_to_thread=False)
+
+
+def _settings(state: State) -> IntakeSettings:
+    settings: IntakeSettings = state["runtime"].settings
+    return settings
+
+
+def _optional_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
     """The caller of the one public intake route (start), if a bearer token came along."""
     header = request.headers.get("authorization", "")
     if not header.lower().startswith("bearer "):
         return None
     try:
-        principal: Principal = request.app.state["runtime"].verifier.verify(header[7:].strip())
+        principal: Principal = state["runtime"].verifier.verify(header[7:].strip())
     except AuthenticationError as exc:
         raise NotAuthorizedException(f"invalid token: {exc.reason}") from None
     return principal
 
 
-async def _actor(request: Request[Any, Any, Any]) -> Principal:
-    """The caller, as the auth middleware verified it (a 401 never gets this far)."""
-    principal = request.scope.get("user")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("a bearer token is required")
-    return principal
+def _client(request: Request[Any, Any, Any], settings: IntakeSettings) -> str:
+    """Who the per-client limits count: the peer, or a trusted proxy's client (see
+    `domain.rate_limits.client_address`)."""
+    return limited_client(
+        client_address(
+            request.client.host if request.client else None,
+            request.headers.get("x-forwarded-for"),
+            settings.trusted_proxies,
+        )
+    )
 
 
 class IntakeController(Controller):
@@ -409,31 +347,35 @@ class IntakeController(Controller):
 
     path = "/intakes"
     tags = ["intakes"]
-    exception_handlers = {RateLimited: _on_rate_limited}
+    dependencies = {
+        "settings": Provide(_settings, sync_to_thread=False),
+        "caller": Provide(_optional_principal, sync_to_thread=False),
+        "client": Provide(_client, sync_to_thread=False),
+        "starting": _use_case("starting"),
+        "answering": _use_case("answering"),
+        "personal_details": _use_case("personal_details"),
+        "confirming": _use_case("confirming"),
+        "submitting": _use_case("submitting"),
+        "amending": _use_case("amending"),
+    }
 
     @post("/", operation_id="startIntake", responses=_LIMITED)
     async def start(
-        self, request: Request[Any, Any, Any], state: State, data: JSONBody[StartIntake]
+        self,
+        starting: Starting,
+        settings: IntakeSettings,
+        caller: Principal | None,
+        client: str,
+        data: JSONBody[StartIntake],
     ) -> IntakeOut:
         """Start an intake; a citizen gets a token for the next steps, staff act as themselves."""
-        principal = await _optional_principal(request)
-        settings = request.app.state["runtime"].settings
-        if principal is None and not can_issue_citizen_links(settings.auth):
+        if caller is None and not can_issue_citizen_links(settings.auth):
             raise CitizenLinksUnavailable(
                 "Citizens cannot start an intake here: no key to sign their link is configured."
             )
-        client = limited_client(
-            client_address(
-                request.client.host if request.client else None,
-                request.headers.get("x-forwarded-for"),
-                settings.trusted_proxies,
-            )
-        )
-        intake = await _service(state).start(
-            data.life_events, data.channel, principal, client=client
-        )
+        intake = await starting.start(data.life_events, data.channel, caller, client=client)
         token = None
-        if principal is None:
+        if caller is None:
             token = issue_token(
                 settings.auth,
                 f"intake:{intake.id}",
@@ -445,67 +387,67 @@ class IntakeController(Controller):
 
     @get("/{intake_id:uuid}", operation_id="getIntake")
     async def get_intake(
-        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+        self, answering: Answering, principal: Principal, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """The intake and the next question to ask."""
-        return _out(await _service(state).get(intake_id, await _actor(request)))
+        return _out(await answering.get(intake_id, principal))
 
     @put("/{intake_id:uuid}/answers/{step:str}/{question_id:str}", operation_id="answer")
     async def answer(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        answering: Answering,
+        principal: Principal,
         intake_id: FromPath[UUID],
         step: Annotated[str, PathParameter(max_length=48)],
         question_id: Annotated[str, PathParameter(max_length=48)],
         data: JSONBody[AnswerIn],
     ) -> IntakeOut:
         """Answer (or change the answer to) one question; returns the next question."""
-        actor = await _actor(request)
-        return _out(await _service(state).answer(intake_id, actor, step, question_id, data.value))
+        return _out(await answering.answer(intake_id, principal, step, question_id, data.value))
 
     @post("/{intake_id:uuid}/back", operation_id="goBack", status_code=200)
     async def back(
-        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+        self, answering: Answering, principal: Principal, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """Undo the last answer so that its question is asked again."""
-        return _out(await _service(state).back(intake_id, await _actor(request)))
+        return _out(await answering.back(intake_id, principal))
 
     @put(
         "/{intake_id:uuid}/contact", operation_id="setContact", status_code=204, responses=_LIMITED
     )
     async def contact(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        personal_details: PersonalDetails,
+        principal: Principal,
         intake_id: FromPath[UUID],
         data: JSONBody[ContactIn],
     ) -> None:
         """Contact details, preferences and with whom to share; each address not confirmed yet
         gets a one-time code."""
-        await _service(state).set_contact(
+        await personal_details.set_contact(
             intake_id,
-            await _actor(request),
-            channels=data.channels,
-            language=data.language,
-            email=str(data.email) if data.email else None,
-            phone=data.phone,
-            quiet_from=data.quiet_from,
-            quiet_until=data.quiet_until,
-            share_with=data.share_with,
+            principal,
+            SetContact(
+                channels=data.channels,
+                language=data.language,
+                email=str(data.email) if data.email else None,
+                phone=data.phone,
+                quiet_from=data.quiet_from,
+                quiet_until=data.quiet_until,
+                share_with=data.share_with,
+            ),
         )
 
     @post("/{intake_id:uuid}/contact/verify", operation_id="verifyContact", status_code=200)
     async def verify(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        confirming: Confirming,
+        principal: Principal,
         intake_id: FromPath[UUID],
         data: JSONBody[CodeIn],
     ) -> ConfirmationOut:
         """Confirm an address with its one-time code; a held intake then goes to the agencies."""
-        found = await _service(state).verify(intake_id, await _actor(request), data.code.strip())
-        return _confirmation(found)
+        return _confirmation(await confirming.verify(intake_id, principal, data.code.strip()))
 
     @post(
         "/{intake_id:uuid}/contact/resend",
@@ -514,58 +456,58 @@ class IntakeController(Controller):
         responses=_LIMITED,
     )
     async def resend(
-        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+        self, confirming: Confirming, principal: Principal, intake_id: FromPath[UUID]
     ) -> CodesSentOut:
         """A new one-time code to each address not confirmed yet (rate-limited per address)."""
-        sent = await _service(state).resend(intake_id, await _actor(request))
-        return CodesSentOut(sent_to=sent)
+        return CodesSentOut(sent_to=await confirming.resend(intake_id, principal))
 
     @post("/{intake_id:uuid}/take-in", operation_id="takeInIntake", status_code=200)
     async def take_in(
-        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+        self, confirming: Confirming, principal: Principal, intake_id: FromPath[UUID]
     ) -> ConfirmationOut:
         """A casemanager or supervisor vouches for the citizen: the intake is not held."""
-        found = await _service(state).take_in(intake_id, await _actor(request))
-        return _confirmation(found)
+        return _confirmation(await confirming.take_in(intake_id, principal))
 
     @put("/{intake_id:uuid}/citizen", operation_id="setCitizen", status_code=204)
     async def citizen(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        personal_details: PersonalDetails,
+        principal: Principal,
         intake_id: FromPath[UUID],
         data: JSONBody[CitizenIn],
     ) -> None:
         """Who the citizen is (name, BSN, address) and a representative, if any."""
-        await _service(state).set_citizen(
+        await personal_details.set_citizen(
             intake_id,
-            await _actor(request),
-            name=data.name,
-            bsn=data.bsn,
-            date_of_birth=data.date_of_birth,
-            postcode=data.postcode,
-            house_number=data.house_number,
-            representative=(
-                data.representative.model_dump(mode="json") if data.representative else None
+            principal,
+            SetCitizen(
+                name=data.name,
+                bsn=data.bsn,
+                date_of_birth=data.date_of_birth,
+                postcode=data.postcode,
+                house_number=data.house_number,
+                representative=(
+                    data.representative.model_dump(mode="json") if data.representative else None
+                ),
             ),
         )
 
     @post("/{intake_id:uuid}/submit", operation_id="submitIntake", status_code=200)
     async def submit(
-        self, request: Request[Any, Any, Any], state: State, intake_id: FromPath[UUID]
+        self, submitting: Submitting, principal: Principal, intake_id: FromPath[UUID]
     ) -> IntakeOut:
         """Submit: the case id, triage with reasons, the checklist+ and a status link."""
-        return _out(await _service(state).submit(intake_id, await _actor(request)))
+        return _out(await submitting.submit(intake_id, principal))
 
     @post("/{intake_id:uuid}/amendments", operation_id="amendIntake", status_code=200)
     async def amend(
         self,
-        request: Request[Any, Any, Any],
-        state: State,
+        amending: Amending,
+        principal: Principal,
         intake_id: FromPath[UUID],
         data: JSONBody[AmendIn],
     ) -> IntakeOut:
         """Change answers after submission; triage and checklist+ are computed again and
         `IntakeAmended` is published (nothing when the answers did not change)."""
         changes = [Change(c.step, c.question, c.value) for c in data.changes]
-        return _out(await _service(state).amend(intake_id, await _actor(request), changes))
+        return _out(await amending.amend(intake_id, principal, changes))
