@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
+from voorportaal_intake.entrypoints.http.intakes import IntakeController
+from voorportaal_intake.entrypoints.http.life_events import LifeEventController
 from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
 from voorportaal_intake.service_layer.codes import CodePolicy
 from voorportaal_intake.service_layer.context import PersonalTopics, Safeguards

@@ -12,201 +12,51 @@ intake that waits for that.
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, Request, get, post, put
-from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.exceptions import NotAuthorizedException
+from litestar import Controller, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
 from voorportaal_contracts.api.intake import (
     CodesSentOut,
     ConfirmationOut,
     IntakeOut,
     IntakeResultOut,
-    LifeEventOut,
     LocalText,
     NextOut,
     OptionOut,
     ProblemOut,
     QuestionOut,
 )
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, RepresentativeRelation
-from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
-from voorportaal_intake.domain.content import LifeEventContent, Question
-from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
+from voorportaal_intake.domain.content import Question
 from voorportaal_intake.domain.intake import Change
-from voorportaal_intake.domain.rate_limits import client_address, limited_client
+from voorportaal_intake.entrypoints.http.dependencies import DEPENDENCIES
+from voorportaal_intake.entrypoints.http.schemas import (
+    AmendIn,
+    AnswerIn,
+    CitizenIn,
+    CodeIn,
+    ContactIn,
+    StartIntake,
+)
 from voorportaal_intake.service_layer.amending import Amending
 from voorportaal_intake.service_layer.answering import Answering
 from voorportaal_intake.service_layer.confirmation import Confirmation, Confirming
 from voorportaal_intake.service_layer.contact import PersonalDetails, SetCitizen, SetContact
-from voorportaal_intake.service_layer.intakes import IntakeService
 from voorportaal_intake.service_layer.questionnaire import IntakeState
 from voorportaal_intake.service_layer.starting import Starting
 from voorportaal_intake.service_layer.submitting import Submitting
 from voorportaal_intake.settings import IntakeSettings
-from voorportaal_kit.auth import (
-    AuthenticationError,
-    Principal,
-    can_issue_citizen_links,
-    issue_token,
-)
-from voorportaal_kit.errors import NotFound, Unavailable
-
-_PHONE_NL = re.compile(r"^0[1-9][0-9]{8}$")
-_E164 = re.compile(r"^\+[1-9][0-9]{7,14}$")
-_PHONE_REASON = (
-    "not a Dutch (06…) or international (+…) phone number / "
-    "geen Nederlands (06…) of internationaal (+…) telefoonnummer"
-)
-
-
-def _phone_number(value: str | None) -> str | None:
-    """A Dutch or E.164 phone number as E.164, or a ValueError naming both forms."""
-    if value is None:
-        return None
-    digits = re.sub(r"[\s-]", "", value)
-    if _PHONE_NL.fullmatch(digits):
-        return "+31" + digits[1:]
-    if _E164.fullmatch(digits):
-        return digits
-    raise ValueError(_PHONE_REASON)
+from voorportaal_kit.auth import Principal, can_issue_citizen_links, issue_token
+from voorportaal_kit.errors import Unavailable
 
 
 class CitizenLinksUnavailable(Unavailable):
     """The service has no HS256 key to sign a citizen's link (configuration, not the caller)."""
 
     code = "citizen_links_unavailable"
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class StartIntake(_In):
-    """Start an intake for one or more life events."""
-
-    life_events: list[LifeEvent] = Field(min_length=1, max_length=6)
-    channel: Channel = Channel.WEB
-
-
-class AnswerIn(_In):
-    """One answer: true/false, a number, a text, a date (YYYY-MM-DD), a list, or null to skip."""
-
-    value: bool | int | float | str | list[str] | None
-
-
-class ContactIn(_In):
-    """Contact details and preferences; only notify and the dossier ever see them."""
-
-    channels: list[MessageChannel] = Field(min_length=1)
-    language: Literal["nl", "en", "tr", "ar", "pl"] = "nl"
-    email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=20)
-    quiet_from: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    quiet_until: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
-    share_with: list[str] = Field(default_factory=list, max_length=30)
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        return _phone_number(value)
-
-    @field_validator("share_with")
-    @classmethod
-    def _known_agencies(cls, value: list[str]) -> list[str]:
-        known = {a.code for a in load_catalogue().agencies if a.public}
-        unknown = sorted(set(value) - known)
-        if unknown:
-            raise ValueError(
-                f"unknown agencies: {', '.join(unknown)} / "
-                f"onbekende instanties: {', '.join(unknown)}"
-            )
-        return value
-
-
-class RepresentativeIn(_In):
-    """Someone who acts for the citizen; receives copies of messages unless told not to."""
-
-    name: str = Field(min_length=1, max_length=120)
-    relation: RepresentativeRelation
-    email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=20)
-    receives_copies: bool = True
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        return _phone_number(value)
-
-
-class CitizenIn(_In):
-    """Who the citizen is. Everything is optional: an intake works without a BSN; the details
-    go only to the dossier and to agencies the citizen shares with."""
-
-    name: str | None = Field(default=None, min_length=1, max_length=120)
-    bsn: str | None = Field(default=None, max_length=11)
-    date_of_birth: date | None = None
-    postcode: str | None = Field(default=None, max_length=7)
-    house_number: str | None = Field(default=None, max_length=10, pattern=r"^[1-9][0-9]{0,4}.*$")
-    representative: RepresentativeIn | None = None
-
-    @field_validator("bsn")
-    @classmethod
-    def _bsn(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        digits = value.replace(" ", "").replace(".", "")
-        if not is_valid_bsn(digits):
-            raise ValueError(
-                "not a valid BSN: 9 digits that pass the 11-proof / "
-                "geen geldig BSN: 9 cijfers die de elfproef doorstaan"
-            )
-        return digits
-
-    @field_validator("postcode")
-    @classmethod
-    def _postcode(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        normal = normalise_postcode(value)
-        if normal is None:
-            raise ValueError("not a Dutch postcode like 1234 AB / geen postcode zoals 1234 AB")
-        return normal
-
-    @field_validator("date_of_birth")
-    @classmethod
-    def _born(cls, value: date | None) -> date | None:
-        if value is not None and value < date(1900, 1, 1):
-            raise ValueError("lies before 1900 / ligt voor 1900")
-        return value
-
-
-class ChangeIn(_In):
-    """One changed answer in an amendment."""
-
-    step: str = Field(min_length=1, max_length=48)
-    question: str = Field(min_length=1, max_length=48)
-    value: bool | int | float | str | list[str] | None
-
-
-class AmendIn(_In):
-    """Changed answers of a submitted intake; all apply or none."""
-
-    changes: list[ChangeIn] = Field(min_length=1, max_length=50)
-
-
-class CodeIn(_In):
-    """The one-time code the citizen received by SMS or e-mail."""
-
-    code: str = Field(pattern=r"^\s*[0-9]{6}\s*$", description="Six digits.")
 
 
 def _question(q: Question) -> QuestionOut:
@@ -267,97 +117,12 @@ _LIMITED = {
 }
 
 
-class LifeEventController(Controller):
-    """The life events and their questionnaires (public: no personal data)."""
-
-    path = "/life-events"
-    tags = ["life events"]
-
-    @get("/", operation_id="listLifeEvents", sync_to_thread=False)
-    def list_life_events(self) -> list[LifeEventOut]:
-        """The six life events the intake covers."""
-        return [
-            LifeEventOut(
-                code=c.code,
-                title=LocalText(nl=c.title.nl, en=c.title.en),
-                intro=LocalText(nl=c.intro.nl, en=c.intro.en),
-            )
-            for c in load_life_events().values()
-        ]
-
-    @get("/{code:str}", operation_id="getQuestionnaire", sync_to_thread=False)
-    def get_questionnaire(self, code: FromPath[str]) -> dict[str, Any]:
-        """One life event's questionnaire, signals and checklist+ (the content as data)."""
-        content: LifeEventContent | None = next(
-            (c for c in load_life_events().values() if c.code.value == code), None
-        )
-        if content is None:
-            raise NotFound(f"No life event {code!r}.")
-        return content.model_dump(mode="json", by_alias=True, exclude_none=True)
-
-
-# -- dependencies: what a handler asks for by name, provided here once ---------------------
-
-
-def _intakes(state: State) -> IntakeService:
-    service: IntakeService = state["intakes"]
-    return service
-
-
-def _use_case(name: str) -> Provide:
-    """One of the facade's use cases (`Starting`, `Answering` …), by its attribute."""
-
-    def provide(state: State) -> Any:
-        return getattr(_intakes(state), name)
-
-    return Provide(provide, sync_to_thread=False)
-
-
-def _settings(state: State) -> IntakeSettings:
-    settings: IntakeSettings = state["runtime"].settings
-    return settings
-
-
-def _optional_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
-    """The caller of the one public intake route (start), if a bearer token came along."""
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    try:
-        principal: Principal = state["runtime"].verifier.verify(header[7:].strip())
-    except AuthenticationError as exc:
-        raise NotAuthorizedException(f"invalid token: {exc.reason}") from None
-    return principal
-
-
-def _client(request: Request[Any, Any, Any], settings: IntakeSettings) -> str:
-    """Who the per-client limits count: the peer, or a trusted proxy's client (see
-    `domain.rate_limits.client_address`)."""
-    return limited_client(
-        client_address(
-            request.client.host if request.client else None,
-            request.headers.get("x-forwarded-for"),
-            settings.trusted_proxies,
-        )
-    )
-
-
 class IntakeController(Controller):
     """Intakes: start, answer step by step, go back, contact details, submit."""
 
     path = "/intakes"
     tags = ["intakes"]
-    dependencies = {
-        "settings": Provide(_settings, sync_to_thread=False),
-        "caller": Provide(_optional_principal, sync_to_thread=False),
-        "client": Provide(_client, sync_to_thread=False),
-        "starting": _use_case("starting"),
-        "answering": _use_case("answering"),
-        "personal_details": _use_case("personal_details"),
-        "confirming": _use_case("confirming"),
-        "submitting": _use_case("submitting"),
-        "amending": _use_case("amending"),
-    }
+    dependencies = DEPENDENCIES
 
     @post("/", operation_id="startIntake", responses=_LIMITED)
     async def start(
