@@ -9,7 +9,7 @@ citizen reads come as `LocalText` (plain Dutch and English); codes (`LifeEvent`,
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -115,6 +115,74 @@ class IntakeResultOut(BaseModel):
     municipality_code: str | None = None
     triage: TriageOut
     checklist: list[ChecklistItemOut]
+
+
+Condition = dict[str, Any]
+"""When something applies, as data: a test of one answer (`question` with one of `equals`,
+`in`, `contains`, `at_least`, `at_most`, `answered`), or `all`/`any` (lists of conditions) or
+`not` (one condition). Free-form in the OpenAPI document: its keys `in` and `not` are Python
+keywords, which a typed model could only name by an alias that the document would not show."""
+
+Deadline = dict[str, Any]
+"""A real deadline: `from` (`event_date` or a date question's id), one of `days`,
+`working_days`, `months`, and `before`, `roll_forward`, `rule` (a `LocalText`). Free-form in
+the OpenAPI document for the same reason as `Condition` (its key `from`)."""
+
+
+class QuestionContentOut(BaseModel):
+    """A question of a questionnaire as content: with its condition and its limits."""
+
+    id: str
+    type: QuestionType
+    text: LocalText
+    help: LocalText | None = None
+    options: list[OptionOut] = Field(default_factory=list)
+    show_if: Condition | None = Field(default=None, description="Asked only when this holds.")
+    required: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+    past_only: bool = Field(default=False, description="A date that may not lie ahead.")
+    max_days_ahead: int | None = Field(default=None, description="How far ahead a date may lie.")
+
+
+class SignalOut(BaseModel):
+    """A need or an acute risk that the answers reveal."""
+
+    id: str
+    kind: Literal["need", "risk"]
+    code: str
+    when: Condition
+
+
+class ChecklistItemContentOut(BaseModel):
+    """A job on a life event's checklist+ as content: when it applies, its deadline rule, and
+    the source it rests on."""
+
+    id: str
+    title: LocalText
+    why: LocalText
+    agency: str
+    need: str | None = None
+    when: Condition | None = None
+    deadline: Deadline | None = None
+    contact: list[Literal["web", "phone", "desk", "post"]]
+    refer: bool = False
+    depends_on: list[str] = Field(default_factory=list)
+    source: str | None = Field(default=None, description="The agency's page or the law.")
+    checked: date | None = Field(default=None, description="Last compared with its source.")
+
+
+class QuestionnaireOut(BaseModel):
+    """One life event's questionnaire, signals and checklist+ (the content as data). Fields
+    that are not set are left out of the answer."""
+
+    code: LifeEvent
+    title: LocalText
+    intro: LocalText
+    event_date_question: str
+    questions: list[QuestionContentOut]
+    signals: list[SignalOut] = Field(default_factory=list)
+    checklist: list[ChecklistItemContentOut]
 
 
 class IntakeOut(BaseModel):

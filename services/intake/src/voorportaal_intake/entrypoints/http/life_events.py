@@ -7,10 +7,16 @@ from typing import Any
 from litestar import Controller, get
 from litestar.params import FromPath
 
-from voorportaal_contracts.api.intake import LifeEventOut, LocalText
+from voorportaal_contracts.api.intake import LifeEventOut, LocalText, QuestionnaireOut
 from voorportaal_intake.adapters.content_files import load_life_events
 from voorportaal_intake.domain.content import LifeEventContent
 from voorportaal_kit.errors import NotFound
+
+
+def _compact(questionnaire: QuestionnaireOut) -> dict[str, Any]:
+    """The questionnaire as the content files say it: keys as written (`in`, `not`, `from`) and
+    what is not set left out."""
+    return questionnaire.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class LifeEventController(Controller):
@@ -31,12 +37,19 @@ class LifeEventController(Controller):
             for c in load_life_events().values()
         ]
 
-    @get("/{code:str}", operation_id="getQuestionnaire", sync_to_thread=False)
-    def get_questionnaire(self, code: FromPath[str]) -> dict[str, Any]:
+    @get(
+        "/{code:str}",
+        operation_id="getQuestionnaire",
+        sync_to_thread=False,
+        type_encoders={QuestionnaireOut: _compact},
+    )
+    def get_questionnaire(self, code: FromPath[str]) -> QuestionnaireOut:
         """One life event's questionnaire, signals and checklist+ (the content as data)."""
         content: LifeEventContent | None = next(
             (c for c in load_life_events().values() if c.code.value == code), None
         )
         if content is None:
             raise NotFound(f"No life event {code!r}.")
-        return content.model_dump(mode="json", by_alias=True, exclude_none=True)
+        return QuestionnaireOut.model_validate(
+            content.model_dump(mode="json", by_alias=True, exclude_none=True)
+        )
