@@ -94,7 +94,11 @@ class Confirming:
                     intake.confirmed_by, intake.confirmed_at = "citizen", now
                     staged += release(ctx, intake, "citizen", now)
                 if intake.status is not IntakeStatus.OPEN and contact is not None:
-                    staged.append(await contact_envelope(ctx, session, intake, contact, citizen))
+                    staged.append(
+                        await contact_envelope(
+                            ctx, session, intake, contact, citizen, verified=verified
+                        )
+                    )
                 intake.updated_at = ctx.now()
                 await IntakeRepository(session).save(intake)
                 await ctx.stage(session, staged)

@@ -169,9 +169,12 @@ async def contact_envelope(
     intake: Intake,
     contact: ContactDetails,
     citizen: Citizen | None,
+    verified: list[MessageChannel] | None = None,
 ) -> Envelope:
     """`ContactPointsUpdated` with the citizen's and the representative's confirmed channels
-    as they stand."""
+    as they stand (`verified`: the citizen's, when the caller has just read them)."""
+    if verified is None:
+        verified = await verified_channels(session, intake.id, contact)
     representative = citizen.representative if citizen else None
     if representative is not None:
         copies_to = await representative_verified(session, intake.id, representative)
@@ -186,7 +189,7 @@ async def contact_envelope(
             quiet_from=contact.quiet_from,
             quiet_until=contact.quiet_until,
             representative=representative,
-            verified=await verified_channels(session, intake.id, contact),
+            verified=verified,
         )
     )
 
