@@ -9,7 +9,7 @@ from voorportaal_intake.entrypoints.http.intakes import IntakeController
 from voorportaal_intake.entrypoints.http.life_events import LifeEventController
 from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
 from voorportaal_intake.service_layer.codes import CodePolicy
-from voorportaal_intake.service_layer.context import PersonalTopics, Safeguards
+from voorportaal_intake.service_layer.context import IntakeContext, PersonalTopics, Safeguards
 from voorportaal_intake.service_layer.intakes import IntakeService
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.audit_log import anchor_job
@@ -68,18 +68,20 @@ def definition(
 def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTopics) -> None:
     runtime.state["intake_settings"] = settings
     runtime.state["intakes"] = IntakeService(
-        runtime.sessions,
-        runtime.clock,
-        settings.event_source,
-        safeguards=Safeguards(
-            start_limits=settings.start_limits(),
-            codes=CodePolicy(
-                ttl=timedelta(minutes=settings.code_ttl_minutes),
-                max_attempts=settings.code_max_attempts,
-                per_address=settings.code_limits(),
-                per_intake=settings.intake_code_limits(),
+        IntakeContext(
+            runtime.sessions,
+            runtime.clock,
+            settings.event_source,
+            safeguards=Safeguards(
+                start_limits=settings.start_limits(),
+                codes=CodePolicy(
+                    ttl=timedelta(minutes=settings.code_ttl_minutes),
+                    max_attempts=settings.code_max_attempts,
+                    per_address=settings.code_limits(),
+                    per_intake=settings.intake_code_limits(),
+                ),
             ),
-        ),
-        topics=topics,
+            topics=topics,
+        )
     )
     runtime.state["erasure"] = runtime.state["intakes"].erasure

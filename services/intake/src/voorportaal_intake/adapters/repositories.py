@@ -7,6 +7,7 @@ tables and their columns. Every method runs in the caller's session (its one tra
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -68,28 +69,17 @@ def _changeable(intake: Intake) -> dict[str, Any]:
 
 
 def _contact(row: Mapping[Any, Any]) -> ContactDetails:
-    return ContactDetails(
-        channels=[MessageChannel(c) for c in row["channels"]],
-        language=row["language"],
-        email=row["email"],
-        phone=row["phone"],
-        quiet_from=row["quiet_from"],
-        quiet_until=row["quiet_until"],
-        share_with=list(row["share_with"]),
-        updated_at=row["updated_at"],
-    )
+    found = _fields_of(ContactDetails, row)
+    return ContactDetails(**{**found, "channels": [MessageChannel(c) for c in found["channels"]]})
 
 
 def _citizen(row: Mapping[Any, Any]) -> Citizen:
-    return Citizen(
-        name=row["name"],
-        bsn=row["bsn"],
-        date_of_birth=row["date_of_birth"],
-        postcode=row["postcode"],
-        house_number=row["house_number"],
-        representative=row["representative"],
-        updated_at=row["updated_at"],
-    )
+    return Citizen(**_fields_of(Citizen, row))
+
+
+def _fields_of(kind: type[Any], row: Mapping[Any, Any]) -> dict[str, Any]:
+    """The columns of `row` named like the fields of the dataclass `kind`."""
+    return {f.name: row[f.name] for f in fields(kind)}
 
 
 class IntakeRepository:
@@ -170,43 +160,18 @@ class IntakeRepository:
         found = await self._one(intake_contacts, intake_id)
         return _contact(found) if found else None
 
-    async def save_contact(self, intake_id: UUID, contact: ContactDetails) -> None:
+    async def save_contact(self, intake_id: UUID, contact: ContactDetails, now: datetime) -> None:
         """Give or replace the contact details."""
-        await self._upsert(
-            intake_contacts,
-            intake_id,
-            {
-                "channels": [c.value for c in contact.channels],
-                "language": contact.language,
-                "email": contact.email,
-                "phone": contact.phone,
-                "quiet_from": contact.quiet_from,
-                "quiet_until": contact.quiet_until,
-                "share_with": contact.share_with,
-                "updated_at": contact.updated_at,
-            },
-        )
+        await self._upsert(intake_contacts, intake_id, {**asdict(contact), "updated_at": now})
 
     async def citizen(self, intake_id: UUID) -> Citizen | None:
         """Who the citizen is, if said."""
         found = await self._one(intake_citizens, intake_id)
         return _citizen(found) if found else None
 
-    async def save_citizen(self, intake_id: UUID, citizen: Citizen) -> None:
+    async def save_citizen(self, intake_id: UUID, citizen: Citizen, now: datetime) -> None:
         """Give or replace who the citizen is."""
-        await self._upsert(
-            intake_citizens,
-            intake_id,
-            {
-                "name": citizen.name,
-                "bsn": citizen.bsn,
-                "date_of_birth": citizen.date_of_birth,
-                "postcode": citizen.postcode,
-                "house_number": citizen.house_number,
-                "representative": citizen.representative,
-                "updated_at": citizen.updated_at,
-            },
-        )
+        await self._upsert(intake_citizens, intake_id, {**asdict(citizen), "updated_at": now})
 
     async def erase(
         self,

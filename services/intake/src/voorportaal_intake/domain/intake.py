@@ -102,7 +102,8 @@ class Intake:
 
 @dataclass(frozen=True)
 class ContactDetails:
-    """How to reach the citizen, and with whom they share (only notify and the dossier get it)."""
+    """How to reach the citizen, and with whom they share (only notify and the dossier get it);
+    also the contact step's command, as the edge validated it."""
 
     channels: list[MessageChannel]
     language: str
@@ -111,7 +112,6 @@ class ContactDetails:
     quiet_from: str | None
     quiet_until: str | None
     share_with: list[str]
-    updated_at: datetime
 
     def address(self, channel: MessageChannel) -> str | None:
         """The address for a channel (e-mail or phone), if given."""
@@ -121,7 +121,8 @@ class ContactDetails:
 
 @dataclass(frozen=True)
 class Citizen:
-    """Who the citizen is, and who represents them (every field optional)."""
+    """Who the citizen is, and who represents them (every field optional); also the command of
+    the who-are-you step, as the edge validated it."""
 
     name: str | None
     bsn: str | None
@@ -130,7 +131,6 @@ class Citizen:
     house_number: str | None
     representative: dict[str, Any] | None
     """Name, relation, e-mail, phone, receives_copies (as `Representative` on the events)."""
-    updated_at: datetime
 
 
 @dataclass(frozen=True)

@@ -140,94 +140,105 @@ async def _confirmed(session: AsyncSession, intake_id: UUID) -> set[tuple[Messag
     }
 
 
-async def issue_codes(
-    session: AsyncSession,
-    *,
-    intake_id: UUID,
-    case_id: str,
-    contact: ContactDetails,
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool = False,
-    representative: dict[str, Any] | None = None,
-) -> list[Envelope]:
-    """Codes for the chosen channels whose address is not confirmed, each as an event for
-    notify. Without `again`, an address that already has a live code gets none (a repeated
-    contact step sends nothing twice); with it (the resend route) a new code replaces it.
-    Raises `RateLimited` when an address had its share of codes."""
-    targets = [(c, a, address_hash(c, a)) for c, a in _confirmable(contact)]
-    return await _issue(
-        session,
-        targets,
-        keep=representative_hashes(representative),
-        intake_id=intake_id,
-        case_id=case_id,
-        language=contact.language,
-        policy=policy,
-        now=now,
-        source=source,
-        again=again,
-        for_representative=False,
-    )
+@dataclass(frozen=True)
+class CodeIssuer:
+    """Issues one intake's codes in the caller's transaction (`IntakeContext.codes`)."""
 
+    session: AsyncSession
+    intake_id: UUID
+    case_id: str
+    policy: CodePolicy
+    now: datetime
+    source: str
 
-async def issue_representative_codes(
-    session: AsyncSession,
-    *,
-    intake_id: UUID,
-    case_id: str,
-    representative: dict[str, Any] | None,
-    contact: ContactDetails | None,
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool = False,
-) -> list[Envelope]:
-    """Codes for the representative's addresses that receive copies and are not confirmed
-    (in the citizen's language, Dutch before it is known); as `issue_codes`."""
-    targets = [
-        (c, a, representative_hash(c, a)) for c, a in _representative_confirmable(representative)
-    ]
-    return await _issue(
-        session,
-        targets,
-        keep=citizen_hashes(contact),
-        intake_id=intake_id,
-        case_id=case_id,
-        language=contact.language if contact else "nl",
-        policy=policy,
-        now=now,
-        source=source,
-        again=again,
-        for_representative=True,
-    )
+    async def for_citizen(
+        self,
+        contact: ContactDetails,
+        representative: dict[str, Any] | None,
+        *,
+        again: bool = False,
+    ) -> list[Envelope]:
+        """Codes for the chosen channels whose address is not confirmed, each as an event for
+        notify. Without `again`, an address that already has a live code gets none (a repeated
+        contact step sends nothing twice); with it (the resend route) a new code replaces it.
+        Raises `RateLimited` when an address had its share of codes."""
+        targets = [(c, a, address_hash(c, a)) for c, a in _confirmable(contact)]
+        keep = representative_hashes(representative)
+        return await self._issue(targets, keep, contact.language, again, for_representative=False)
 
+    async def for_representative(
+        self,
+        representative: dict[str, Any] | None,
+        contact: ContactDetails | None,
+        *,
+        again: bool = False,
+    ) -> list[Envelope]:
+        """Codes for the representative's addresses that receive copies and are not confirmed
+        (in the citizen's language, Dutch before it is known); as `for_citizen`."""
+        targets = [
+            (c, a, representative_hash(c, a))
+            for c, a in _representative_confirmable(representative)
+        ]
+        language = contact.language if contact else "nl"
+        keep = citizen_hashes(contact)
+        return await self._issue(targets, keep, language, again, for_representative=True)
 
-async def _issue(
-    session: AsyncSession,
-    targets: Sequence[tuple[MessageChannel, str, str]],
-    *,
-    keep: frozenset[str],
-    intake_id: UUID,
-    case_id: str,
-    language: str,
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool,
-    for_representative: bool,
-) -> list[Envelope]:
-    codes = await verifications.of_intake(session, intake_id)
-    staged: list[Envelope] = []
-    for channel, address, hashed in targets:
-        mine = [v for v in codes if v.channel == channel and v.address_hash == hashed]
-        if any(v.confirmed for v in mine):
-            continue
-        if any(v.live(now) for v in mine) and not again:
-            continue
+    async def _issue(
+        self,
+        targets: Sequence[tuple[MessageChannel, str, str]],
+        keep: frozenset[str],
+        language: str,
+        again: bool,
+        *,
+        for_representative: bool,
+    ) -> list[Envelope]:
+        session, now = self.session, self.now
+        codes = await verifications.of_intake(session, self.intake_id)
+        staged: list[Envelope] = []
+        for channel, address, hashed in targets:
+            mine = [v for v in codes if v.channel == channel and v.address_hash == hashed]
+            if any(v.confirmed for v in mine):
+                continue
+            if any(v.live(now) for v in mine) and not again:
+                continue
+            await self._count(channel, address, for_representative)
+            await verifications.supersede(session, self.intake_id, channel, keep=keep)
+            verification_id = uuid4().hex
+            code = new_code()
+            expires = now + self.policy.ttl
+            await verifications.add(
+                session,
+                Verification(
+                    id=verification_id,
+                    intake_id=self.intake_id,
+                    channel=channel,
+                    address_hash=hashed,
+                    code_hash=hash_code(verification_id, code),
+                    status=CodeStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    expires_at=expires,
+                ),
+            )
+            event = ContactVerificationRequested(
+                case_id=self.case_id,
+                verification_id=verification_id,
+                channel=channel,
+                email=address if channel == MessageChannel.EMAIL else None,
+                phone=address if channel == MessageChannel.SMS else None,
+                code=code,
+                language=language,
+                expires_at=expires,
+                for_representative=for_representative,
+            )
+            staged.append(Envelope(event, source=self.source, time=now))
+        return staged
+
+    async def _count(self, channel: MessageChannel, address: str, for_representative: bool) -> None:
+        """One code against the intake's and the address's limits; `RateLimited` past them."""
+        session, now, policy = self.session, self.now, self.policy
         exceeded = await hit(
-            session, subject_key("intake", str(intake_id)), policy.per_intake, now
+            session, subject_key("intake", str(self.intake_id)), policy.per_intake, now
         ) or await hit(session, subject_key("address", address), policy.per_address, now)
         if exceeded is not None:
             raise RateLimited(
@@ -237,37 +248,6 @@ async def _issue(
                 retry_after_s=exceeded.retry_after_s,
                 field=_field(channel, for_representative),
             )
-        await verifications.supersede(session, intake_id, channel, keep=keep)
-        verification_id = uuid4().hex
-        code = new_code()
-        expires = now + policy.ttl
-        await verifications.add(
-            session,
-            Verification(
-                id=verification_id,
-                intake_id=intake_id,
-                channel=channel,
-                address_hash=hashed,
-                code_hash=hash_code(verification_id, code),
-                status=CodeStatus.PENDING,
-                attempts=0,
-                created_at=now,
-                expires_at=expires,
-            ),
-        )
-        event = ContactVerificationRequested(
-            case_id=case_id,
-            verification_id=verification_id,
-            channel=channel,
-            email=address if channel == MessageChannel.EMAIL else None,
-            phone=address if channel == MessageChannel.SMS else None,
-            code=code,
-            language=language,
-            expires_at=expires,
-            for_representative=for_representative,
-        )
-        staged.append(Envelope(event, source=source, time=now))
-    return staged
 
 
 def _field(channel: MessageChannel, for_representative: bool) -> str:

@@ -19,8 +19,6 @@ from voorportaal_intake.domain.intake import STAFF, ConfirmedBy, Intake
 from voorportaal_intake.domain.workflow import IntakeAction, IntakeStatus
 from voorportaal_intake.service_layer.codes import (
     citizen_hashes,
-    issue_codes,
-    issue_representative_codes,
     representative_verified,
     try_code,
     verified_channels,
@@ -131,28 +129,9 @@ class Confirming:
             if contact is None:
                 raise Conflict("Give contact details first; there is nothing to confirm.")
             representative = citizen.representative if citizen else None
-            staged = await issue_codes(
-                session,
-                intake_id=intake.id,
-                case_id=intake.case_id,
-                contact=contact,
-                policy=ctx.safeguards.codes,
-                now=ctx.now(),
-                source=ctx.source,
-                again=True,
-                representative=representative,
-            )
-            staged += await issue_representative_codes(
-                session,
-                intake_id=intake.id,
-                case_id=intake.case_id,
-                representative=representative,
-                contact=contact,
-                policy=ctx.safeguards.codes,
-                now=ctx.now(),
-                source=ctx.source,
-                again=True,
-            )
+            codes = ctx.codes(session, intake)
+            staged = await codes.for_citizen(contact, representative, again=True)
+            staged += await codes.for_representative(representative, contact, again=True)
             if not staged:
                 raise Conflict("Every address is confirmed already, or none can receive a code.")
             await ctx.stage(session, staged)

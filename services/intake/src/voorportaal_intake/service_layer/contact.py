@@ -7,9 +7,7 @@ on `citizen.identity`. An address not confirmed yet gets a one-time code (`codes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from dataclasses import asdict, replace
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,41 +19,11 @@ from voorportaal_intake.adapters.content_files import load_municipalities
 from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.intake import Citizen, ContactDetails, Intake
 from voorportaal_intake.domain.workflow import IntakeStatus
-from voorportaal_intake.service_layer.codes import (
-    issue_codes,
-    issue_representative_codes,
-    representative_verified,
-    verified_channels,
-)
+from voorportaal_intake.service_layer.codes import representative_verified, verified_channels
 from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext
 from voorportaal_intake.service_layer.sharing import sharing_changed
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import ServiceError
-
-
-@dataclass(frozen=True)
-class SetContact:
-    """The contact step (a command), as the edge validated it."""
-
-    channels: list[MessageChannel]
-    language: str
-    email: str | None
-    phone: str | None
-    quiet_from: str | None
-    quiet_until: str | None
-    share_with: list[str]
-
-
-@dataclass(frozen=True)
-class SetCitizen:
-    """Who the citizen is (a command), as the edge validated it; every field optional."""
-
-    name: str | None
-    bsn: str | None
-    date_of_birth: date | None
-    postcode: str | None
-    house_number: str | None
-    representative: dict[str, Any] | None
 
 
 def _submitted(intake: Intake) -> bool:
@@ -68,7 +36,7 @@ class PersonalDetails:
     def __init__(self, ctx: IntakeContext) -> None:
         self._ctx = ctx
 
-    async def set_contact(self, intake_id: UUID, actor: Principal, given: SetContact) -> None:
+    async def set_contact(self, intake_id: UUID, actor: Principal, given: ContactDetails) -> None:
         """The citizen's contact details, preferences and sharing choices (validated at the
         edge). An address not confirmed yet gets a one-time code (`RateLimited` when it had its
         share). After submission a change is published at once, and a changed sharing choice
@@ -86,76 +54,43 @@ class PersonalDetails:
                 field="phone",
             )
         ctx = self._ctx
-        contact = ContactDetails(
-            channels=list(given.channels),
-            language=given.language,
-            email=given.email,
-            phone=given.phone,
-            quiet_from=given.quiet_from,
-            quiet_until=given.quiet_until,
-            share_with=sorted(set(given.share_with)),
-            updated_at=ctx.now(),
-        )
+        contact = replace(given, share_with=sorted(set(given.share_with)))
         async with ctx.transaction() as session:
             intake = await ctx.load(
                 session, intake_id, actor, for_update=True, purpose="set_contact", kind=IDENTITY
             )
             intakes = IntakeRepository(session)
             before = await intakes.contact(intake.id)
-            await intakes.save_contact(intake.id, contact)
+            await intakes.save_contact(intake.id, contact, ctx.now())
             citizen = await intakes.citizen(intake.id)
-            staged = await issue_codes(
-                session,
-                intake_id=intake.id,
-                case_id=intake.case_id,
-                contact=contact,
-                policy=ctx.safeguards.codes,
-                now=ctx.now(),
-                source=ctx.source,
-                representative=citizen.representative if citizen else None,
-            )
+            representative = citizen.representative if citizen else None
+            staged = await ctx.codes(session, intake).for_citizen(contact, representative)
             if _submitted(intake):
                 staged.append(await contact_envelope(ctx, session, intake, contact, citizen))
                 staged += sharing_changed(ctx, intake, before, contact, actor)
             await ctx.stage(session, staged)
 
-    async def set_citizen(self, intake_id: UUID, actor: Principal, given: SetCitizen) -> None:
+    async def set_citizen(self, intake_id: UUID, actor: Principal, citizen: Citizen) -> None:
         """Who the citizen is, and who represents them (validated at the edge). A
         representative who receives copies gets codes for their own addresses. After
         submission a change is published at once."""
         ctx = self._ctx
-        if given.date_of_birth is not None and given.date_of_birth > ctx.now().date():
+        if citizen.date_of_birth is not None and citizen.date_of_birth > ctx.now().date():
             raise ServiceError(
                 "A date of birth cannot lie in the future. / "
                 "Een geboortedatum kan niet in de toekomst liggen.",
                 field="date_of_birth",
             )
-        citizen = Citizen(
-            name=given.name,
-            bsn=given.bsn,
-            date_of_birth=given.date_of_birth,
-            postcode=given.postcode,
-            house_number=given.house_number,
-            representative=given.representative,
-            updated_at=ctx.now(),
-        )
         async with ctx.transaction() as session:
             intake = await ctx.load(
                 session, intake_id, actor, for_update=True, purpose="set_citizen", kind=IDENTITY
             )
             intakes = IntakeRepository(session)
-            await intakes.save_citizen(intake.id, citizen)
+            await intakes.save_citizen(intake.id, citizen, ctx.now())
             contact = await intakes.contact(intake.id)
-            staged = await issue_representative_codes(
-                session,
-                intake_id=intake.id,
-                case_id=intake.case_id,
-                representative=citizen.representative,
-                contact=contact,
-                policy=ctx.safeguards.codes,
-                now=ctx.now(),
-                source=ctx.source,
-            )
+            # A representative who receives copies confirms their own address with a code.
+            codes = ctx.codes(session, intake)
+            staged = await codes.for_representative(citizen.representative, contact)
             if _submitted(intake):
                 staged.append(identity_event(ctx, intake, citizen))
                 if contact is not None:
@@ -179,17 +114,11 @@ async def contact_envelope(
     if representative is not None:
         copies_to = await representative_verified(session, intake.id, representative)
         representative = {**representative, "verified": copies_to}
+    # Everything of the contact step but the sharing choice (that travels as consent facts).
+    details = {k: v for k, v in asdict(contact).items() if k != "share_with"}
     return ctx.envelope(
         ContactPointsUpdated(
-            case_id=intake.case_id,
-            channels=contact.channels,
-            language=contact.language,
-            email=contact.email,
-            phone=contact.phone,
-            quiet_from=contact.quiet_from,
-            quiet_until=contact.quiet_until,
-            representative=representative,
-            verified=verified,
+            case_id=intake.case_id, **details, representative=representative, verified=verified
         )
     )
 
@@ -198,15 +127,7 @@ def identity_event(ctx: IntakeContext, intake: Intake, citizen: Citizen) -> Enve
     """`CitizenIdentified`, with the municipality of the citizen's postcode."""
     postcode = citizen.postcode
     municipality = load_municipalities().lookup(postcode) if postcode else None
+    code = municipality.code if municipality else None
     return ctx.envelope(
-        CitizenIdentified(
-            case_id=intake.case_id,
-            name=citizen.name,
-            bsn=citizen.bsn,
-            date_of_birth=citizen.date_of_birth,
-            postcode=postcode,
-            house_number=citizen.house_number,
-            municipality_code=municipality.code if municipality else None,
-            representative=citizen.representative,
-        )
+        CitizenIdentified(case_id=intake.case_id, **asdict(citizen), municipality_code=code)
     )

@@ -24,7 +24,7 @@ from voorportaal_intake.adapters.orm import audit_log, case_access
 from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.intake import Details, Intake
 from voorportaal_intake.domain.rate_limits import Limit
-from voorportaal_intake.service_layer.codes import CodePolicy
+from voorportaal_intake.service_layer.codes import CodeIssuer, CodePolicy
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.audit_log import AuditLog, AuditTrail
 from voorportaal_kit.auth import Principal
@@ -97,6 +97,12 @@ class IntakeContext:
     def envelope(self, event: Event, now: datetime | None = None) -> Envelope:
         """An event of this service, at `now` (the clock's time by default)."""
         return Envelope(event, source=self.source, time=now or self.now())
+
+    def codes(self, session: AsyncSession, intake: Intake) -> CodeIssuer:
+        """What issues the intake's one-time codes in this transaction (at the clock's now)."""
+        return CodeIssuer(
+            session, intake.id, intake.case_id, self.safeguards.codes, self.now(), self.source
+        )
 
     async def load(
         self,

@@ -19,45 +19,24 @@ questionnaire, the assessment, the sharing grants and the codes are helpers they
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from voorportaal_intake.service_layer.amending import Amending
 from voorportaal_intake.service_layer.answering import Answering
 from voorportaal_intake.service_layer.confirmation import Confirming
 from voorportaal_intake.service_layer.contact import PersonalDetails
-from voorportaal_intake.service_layer.context import IntakeContext, PersonalTopics, Safeguards
+from voorportaal_intake.service_layer.context import IntakeContext
 from voorportaal_intake.service_layer.erasure import ErasureService
 from voorportaal_intake.service_layer.housekeeping import Housekeeping
 from voorportaal_intake.service_layer.starting import Starting
 from voorportaal_intake.service_layer.submitting import Submitting
 from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.case_access import CaseAccessStore
-from voorportaal_kit.clock import Clock
 
 
 class IntakeService:
     """Every intake use case on one context; the methods are the use cases' own."""
 
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        clock: Clock,
-        source: str,
-        *,
-        safeguards: Safeguards | None = None,
-        topics: PersonalTopics | None = None,
-        access: CaseAccessStore | None = None,
-        audit: AuditTrail | None = None,
-    ) -> None:
-        self.context = ctx = IntakeContext(
-            sessions,
-            clock,
-            source,
-            safeguards=safeguards,
-            topics=topics,
-            access=access,
-            audit=audit,
-        )
+    def __init__(self, ctx: IntakeContext) -> None:
+        self.context = ctx
         self.access: CaseAccessStore = ctx.access
         self.audit: AuditTrail = ctx.audit
         self.starting = Starting(ctx)
@@ -66,7 +45,7 @@ class IntakeService:
         self.confirming = Confirming(ctx)
         self.submitting = Submitting(ctx)
         self.amending = Amending(ctx)
-        self.erasure = ErasureService(clock, ctx.topics)
+        self.erasure = ErasureService(ctx.clock, ctx.topics)
         self.housekeeping = Housekeeping(ctx)
         # The use cases by their old names, for scripts and tests that drive the service.
         self.start = self.starting.start

@@ -31,7 +31,7 @@ from voorportaal_contracts.api.intake import (
     QuestionOut,
 )
 from voorportaal_intake.domain.content import Question
-from voorportaal_intake.domain.intake import Change
+from voorportaal_intake.domain.intake import Change, Citizen, ContactDetails
 from voorportaal_intake.entrypoints.http.dependencies import DEPENDENCIES
 from voorportaal_intake.entrypoints.http.schemas import (
     AmendIn,
@@ -44,7 +44,7 @@ from voorportaal_intake.entrypoints.http.schemas import (
 from voorportaal_intake.service_layer.amending import Amending
 from voorportaal_intake.service_layer.answering import Answering
 from voorportaal_intake.service_layer.confirmation import Confirmation, Confirming
-from voorportaal_intake.service_layer.contact import PersonalDetails, SetCitizen, SetContact
+from voorportaal_intake.service_layer.contact import PersonalDetails
 from voorportaal_intake.service_layer.questionnaire import IntakeState
 from voorportaal_intake.service_layer.starting import Starting
 from voorportaal_intake.service_layer.submitting import Submitting
@@ -189,19 +189,8 @@ class IntakeController(Controller):
     ) -> None:
         """Contact details, preferences and with whom to share; each address not confirmed yet
         gets a one-time code."""
-        await personal_details.set_contact(
-            intake_id,
-            principal,
-            SetContact(
-                channels=data.channels,
-                language=data.language,
-                email=str(data.email) if data.email else None,
-                phone=data.phone,
-                quiet_from=data.quiet_from,
-                quiet_until=data.quiet_until,
-                share_with=data.share_with,
-            ),
-        )
+        given = ContactDetails(**data.model_dump())
+        await personal_details.set_contact(intake_id, principal, given)
 
     @post("/{intake_id:uuid}/contact/verify", operation_id="verifyContact", status_code=200)
     async def verify(
@@ -242,20 +231,12 @@ class IntakeController(Controller):
         data: JSONBody[CitizenIn],
     ) -> None:
         """Who the citizen is (name, BSN, address) and a representative, if any."""
-        await personal_details.set_citizen(
-            intake_id,
-            principal,
-            SetCitizen(
-                name=data.name,
-                bsn=data.bsn,
-                date_of_birth=data.date_of_birth,
-                postcode=data.postcode,
-                house_number=data.house_number,
-                representative=(
-                    data.representative.model_dump(mode="json") if data.representative else None
-                ),
-            ),
+        representative = data.representative
+        given = Citizen(
+            **data.model_dump(exclude={"representative"}),
+            representative=representative.model_dump(mode="json") if representative else None,
         )
+        await personal_details.set_citizen(intake_id, principal, given)
 
     @post("/{intake_id:uuid}/submit", operation_id="submitIntake", status_code=200)
     async def submit(
