@@ -1,17 +1,10 @@
 """The intake lifecycle: one transition table, and `transition` to apply it.
 
 ```
-          answer, go back
-            ┌──────┐
-            ▼      │
-          open ────┘
-           │  │
-   submit  │  │ hold (an anonymous start with no confirmed address)
-           ▼  ▼
- submitted ◀── held ──┐
-    │  ▲    release   │ amend
-    └──┘              └─┘
-    amend
+open ──answer, go back──▶ open
+open ──submit───────────▶ submitted ──amend──▶ submitted
+open ──hold─────────────▶ held ──amend──▶ held
+                          held ──release──▶ submitted   (a code confirmed, or staff take it in)
 ```
 
 A citizen (or staff for them) answers an open intake step by step, then submits it. An intake
