@@ -28,10 +28,9 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from kafka_reading import read_topic
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.envelope import Envelope, from_kafka
 from voorportaal_contracts.events import (
     CaseAnonymised,
     ConsentGranted,
@@ -50,11 +49,12 @@ from voorportaal_contracts.topics import (
 from voorportaal_intake.adapters.orm import intakes
 from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
-from voorportaal_intake.service_layer.intakes import PersonalTopics
+from voorportaal_intake.service_layer.context import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.tables import outbox
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -155,7 +155,7 @@ async def test_a_held_intake_is_released_by_the_code_that_went_out_on_kafka(live
     assert submitted["awaiting_confirmation"] is True
     case_id = submitted["case_id"]
 
-    (request,) = await read_topic(live.bootstrap, CONTACT_VERIFICATIONS, case_id)
+    (request,) = await published_events(live, CONTACT_VERIFICATIONS, case_id)
     assert isinstance(request.data, ContactVerificationRequested)
     assert request.data.phone == PHONE
     verified = await live.http.post(
@@ -163,15 +163,15 @@ async def test_a_held_intake_is_released_by_the_code_that_went_out_on_kafka(live
     )
     assert verified.status_code == 200, verified.text
 
-    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    facts = await published_events(live, INTAKE_EVENTS, case_id)
     assert [type(e.data) for e in facts] == [IntakeSubmitted, IntakeConfirmed]
     first, confirmed = facts
     assert isinstance(first.data, IntakeSubmitted) and first.data.awaiting_confirmation
     assert isinstance(confirmed.data, IntakeConfirmed) and confirmed.data.confirmed_by == "citizen"
-    points = [e.data for e in await read_topic(live.bootstrap, CONTACT_POINTS, case_id)]
+    points = [e.data for e in await published_events(live, CONTACT_POINTS, case_id)]
     assert all(isinstance(p, ContactPointsUpdated) for p in points)
     assert [p.verified for p in points] == [[], ["sms"]]
-    grants = [e.data for e in await read_topic(live.bootstrap, CASE_EVENTS, case_id)]
+    grants = [e.data for e in await published_events(live, CASE_EVENTS, case_id)]
     assert sorted(g.agency_code for g in grants if isinstance(g, ConsentGranted)) == ["svb", "uwv"]
 
 
@@ -188,7 +188,7 @@ async def test_a_representatives_address_is_confirmed_by_the_code_that_went_out_
     assert ok.status_code == 204, ok.text
     case_id = (await live.submit(intake, auth))["case_id"]
 
-    requests = [e.data for e in await read_topic(live.bootstrap, CONTACT_VERIFICATIONS, case_id)]
+    requests = [e.data for e in await published_events(live, CONTACT_VERIFICATIONS, case_id)]
     assert all(isinstance(r, ContactVerificationRequested) for r in requests)
     (for_copies,) = [r for r in requests if r.for_representative]  # type: ignore[union-attr]
     assert isinstance(for_copies, ContactVerificationRequested)
@@ -199,11 +199,11 @@ async def test_a_representatives_address_is_confirmed_by_the_code_that_went_out_
     assert verified.status_code == 200, verified.text
     assert verified.json()["representative_verified"] == ["email"]
 
-    points = [e.data for e in await read_topic(live.bootstrap, CONTACT_POINTS, case_id)]
+    points = [e.data for e in await published_events(live, CONTACT_POINTS, case_id)]
     assert all(isinstance(p, ContactPointsUpdated) and p.representative for p in points)
     assert [p.representative.verified for p in points] == [[], ["email"]]  # type: ignore[union-attr]
     assert [p.verified for p in points] == [[], []], "the citizen's own phone is not confirmed"
-    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    facts = await published_events(live, INTAKE_EVENTS, case_id)
     assert [type(e.data) for e in facts] == [IntakeSubmitted], "still held from the agencies"
 
 
@@ -215,7 +215,7 @@ async def test_a_held_intake_taken_in_by_a_supervisor_is_confirmed_on_kafka(live
         f"/intakes/{intake['id']}/take-in", headers={"Authorization": f"Bearer {supervisor}"}
     )
     assert taken.status_code == 200, taken.text
-    facts = await read_topic(live.bootstrap, INTAKE_EVENTS, case_id)
+    facts = await published_events(live, INTAKE_EVENTS, case_id)
     assert [type(e.data) for e in facts] == [IntakeSubmitted, IntakeConfirmed]
     confirmed = facts[1].data
     assert isinstance(confirmed, IntakeConfirmed) and confirmed.confirmed_by == "staff"
@@ -268,11 +268,37 @@ async def _partitions(bootstrap: str, topic: str) -> list[int]:
 
 async def _latest_values(bootstrap: str, topic: str, key: str) -> list[bytes | None]:
     """Every value on `topic` for `key`, oldest first, read with a plain Kafka client."""
+    return [r.value for r in await _records(bootstrap, topic, key)]
+
+
+async def published_events(live: Live, topic: str, case_id: str) -> list[Any]:
+    """The case's events on `topic`, read once the relay has sent everything the intake staged
+    for the case: its outbox is the counter (no quiet period), and the topic is read up to its
+    end, so an event that is not there was never published."""
+
+    async def relayed() -> bool:
+        async with live.runtime.sessions() as session:
+            unsent = await session.scalar(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.message_key == case_id, outbox.c.sent_at.is_(None))
+            )
+        return unsent == 0
+
+    await eventually(relayed, f"the relay sent what the intake staged for {case_id}")
+    return [
+        from_kafka(r.key, r.value, r.headers)
+        for r in await _records(live.bootstrap, topic, case_id)
+    ]
+
+
+async def _records(bootstrap: str, topic: str, key: str) -> list[Any]:
+    """Every record on `topic` for `key`, oldest first, up to the end offsets of now."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
     )
     await consumer.start()
-    found: list[bytes | None] = []
+    found: list[Any] = []
     try:
         partitions = await _partitions(bootstrap, topic)
         assert partitions, f"{topic} has no partitions"
@@ -283,7 +309,7 @@ async def _latest_values(bootstrap: str, topic: str, key: str) -> list[bytes | N
         while any([await consumer.position(tp) < end for tp, end in ends.items()]):
             batch = await consumer.getmany(timeout_ms=500)
             for records in batch.values():
-                found += [r.value for r in records if r.key == key.encode()]
+                found += [r for r in records if r.key == key.encode()]
         return found
     finally:
         await consumer.stop()

@@ -22,7 +22,12 @@ pytestmark = pytest.mark.integration
 PORT = 8951
 
 
-async def events_for(bootstrap: str, case_id: str, wait_s: float = 20) -> list[Any]:
+async def events_for(
+    bootstrap: str, case_id: str, until: type[Any], wait_s: float = 60
+) -> list[Any]:
+    """The case's events on `intake.events`, read up to and including the first of type
+    `until` (a marker published after everything the test looks at: one key, one partition,
+    so nothing published before it can arrive after it)."""
     consumer = AIOKafkaConsumer(
         "intake.events",
         bootstrap_servers=bootstrap,
@@ -40,11 +45,11 @@ async def events_for(bootstrap: str, case_id: str, wait_s: float = 20) -> list[A
                 for r in records:
                     if r.key == case_id.encode():
                         found.append(from_kafka(r.key, r.value, r.headers))
-            if found and not batch:
-                break
+            if any(isinstance(e.data, until) for e in found):
+                return found
     finally:
         await consumer.stop()
-    return found
+    raise AssertionError(f"no {until.__name__} for {case_id} within {wait_s} s; got {found}")
 
 
 def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
@@ -89,7 +94,9 @@ def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
             )
         assert first.status_code == second.status_code == amended.status_code == 200
         case_id = first.json()["case_id"]
-        events = asyncio.run(events_for(kafka_bootstrap, case_id))
+        # The amendment came after both submits: once it is read, a second IntakeSubmitted
+        # would have been read before it.
+        events = asyncio.run(events_for(kafka_bootstrap, case_id, until=IntakeAmended))
     finally:
         proc.terminate()
         proc.wait(30)

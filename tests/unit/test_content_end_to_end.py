@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import content_cases
 import pytest
@@ -27,7 +28,9 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.types import Channel, LifeEvent
 from voorportaal_intake.adapters.content_files import load_life_events
-from voorportaal_intake.service_layer.intakes import IntakeService, assess
+from voorportaal_intake.domain.intake import Intake
+from voorportaal_intake.domain.workflow import IntakeStatus
+from voorportaal_intake.service_layer.assessment import assess, facts
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
@@ -38,6 +41,7 @@ from voorportaal_routing.settings import RoutingSettings
 TODAY = date(2026, 12, 7)
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 CASE = "vp-0000000000000000case"
+INTAKE_ID = UUID("00000000-0000-4000-8000-000000000001")
 STAFF = Principal(subject="sv-1", roles=frozenset({"supervisor"}))
 """Reads the referrals back: a supervisor sees every case (routing decides reads per case)."""
 CATALOGUE = (
@@ -54,18 +58,23 @@ def walk(event: LifeEvent, **picks: Any) -> dict[str, Any]:
 def submitted(event: LifeEvent, answers: dict[str, Any]) -> IntakeSubmitted:
     """The event the intake publishes for these answers (its `assess` and its facts)."""
     assessment = assess({event: answers}, PROFILE)
-    row = {
-        "case_id": CASE,
-        "id": "intake-1",
-        "channel": Channel.WEB,
-        "started_by_role": None,
-        "awaiting_confirmation": False,
-    }
-    # the intake's own mapping from its assessment to the event (what `submit` publishes)
-    return IntakeSubmitted(
-        **IntakeService._facts(row, assessment, None),
-        submitted_at=NOW,
+    intake = Intake(
+        id=INTAKE_ID,
+        case_id=CASE,
+        content_version="v1",
+        life_events=[event],
+        channel=Channel.WEB,
+        started_by=None,
+        started_by_role=None,
+        answers={},
+        profile=PROFILE,
+        status=IntakeStatus.SUBMITTED,
+        result=None,
+        created_at=NOW,
+        updated_at=NOW,
     )
+    # the intake's own mapping from its assessment to the event (what `submit` publishes)
+    return IntakeSubmitted(**facts(intake, assessment, None), submitted_at=NOW)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from typing import Any
 from content_cases import PROFILE, walk
 
 from voorportaal_contracts.types import LifeEvent
-from voorportaal_intake.service_layer.intakes import assess
+from voorportaal_intake.service_layer.assessment import assess
 from voorportaal_routing.adapters.data_files import load_directory, load_rules
 from voorportaal_routing.domain.rules import IntakeFacts, route
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from voorportaal_intake.entrypoints.http.intakes import IntakeController, LifeEventController
+from voorportaal_intake.entrypoints.http.intakes import IntakeController
+from voorportaal_intake.entrypoints.http.life_events import LifeEventController
 from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
-from voorportaal_intake.service_layer.intakes import PersonalTopics
+from voorportaal_intake.service_layer.codes import CodePolicy
+from voorportaal_intake.service_layer.context import IntakeContext, PersonalTopics, Safeguards
+from voorportaal_intake.service_layer.intakes import IntakeService
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.audit_log import anchor_job
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
@@ -28,6 +31,11 @@ def definition(
     """The intake service as the kit runtime runs it; `topics` replaces the compacted topics
     for contact details and identities (tests of the log cleaner)."""
     settings = settings or get_settings()
+
+    def service(runtime: ServiceRuntime) -> IntakeService:
+        found: IntakeService = runtime.state["intakes"]
+        return found
+
     return ServiceDefinition(
         settings=settings,
         migrations_dir=MIGRATIONS,
@@ -39,45 +47,41 @@ def definition(
         public_paths=[r"^/life-events(?:/|$)", r"^/intakes/?$"],
         on_runtime=lambda runtime: _wire(runtime, settings, topics or PersonalTopics()),
         subscriptions=lambda runtime: [
-            case_events(runtime.state["intakes"].access, runtime.state["erasure"])
+            case_events(service(runtime).access, service(runtime).erasure)
         ],
         jobs=lambda runtime: [
-            anchor_job(
-                runtime.state["intakes"].audit.log, runtime.sessions, settings, runtime.clock
-            ),
+            anchor_job(service(runtime).audit.log, runtime.sessions, settings, runtime.clock),
             PeriodicJob(
                 "rate-limit-housekeeping",
                 HOUSEKEEPING_INTERVAL_S,
-                runtime.state["intakes"].forget_expired_limits,
+                service(runtime).housekeeping.forget_expired_limits,
             ),
             PeriodicJob(
                 "code-outbox-sweep",
                 CODE_SWEEP_INTERVAL_S,
-                runtime.state["intakes"].forget_sent_codes,
+                service(runtime).housekeeping.forget_sent_codes,
             ),
         ],
     )
 
 
 def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTopics) -> None:
-    from voorportaal_intake.service_layer.confirmation import CodePolicy
-    from voorportaal_intake.service_layer.erasure import ErasureService
-    from voorportaal_intake.service_layer.intakes import IntakeService, Safeguards
-
     runtime.state["intake_settings"] = settings
     runtime.state["intakes"] = IntakeService(
-        runtime.sessions,
-        runtime.clock,
-        settings.event_source,
-        safeguards=Safeguards(
-            start_limits=settings.start_limits(),
-            codes=CodePolicy(
-                ttl=timedelta(minutes=settings.code_ttl_minutes),
-                max_attempts=settings.code_max_attempts,
-                per_address=settings.code_limits(),
-                per_intake=settings.intake_code_limits(),
+        IntakeContext(
+            runtime.sessions,
+            runtime.clock,
+            settings.event_source,
+            safeguards=Safeguards(
+                start_limits=settings.start_limits(),
+                codes=CodePolicy(
+                    ttl=timedelta(minutes=settings.code_ttl_minutes),
+                    max_attempts=settings.code_max_attempts,
+                    per_address=settings.code_limits(),
+                    per_intake=settings.intake_code_limits(),
+                ),
             ),
-        ),
-        topics=topics,
+            topics=topics,
+        )
     )
-    runtime.state["erasure"] = ErasureService(runtime.clock, topics)
+    runtime.state["erasure"] = runtime.state["intakes"].erasure

@@ -271,6 +271,20 @@ def test_codes_to_one_address_are_limited_over_all_intakes_with_429_and_retry_af
     assert int(daily.headers["retry-after"]) == 24 * 3600 - 4 * 3600 - 9 * 3600
 
 
+def test_a_code_refused_by_its_limit_names_the_field_in_english_and_dutch(api: Api) -> None:
+    for _ in range(3):
+        intake, auth = start(api)
+        assert contact(api, intake, auth).status_code == 204
+    intake, auth = start(api)
+    refused = contact(api, intake, auth)
+    assert refused.status_code == 429
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    (error,) = refused.json()["errors"]
+    assert error["field"] == "phone"
+    assert error["reason"].startswith("Too many codes were sent to this address")
+    assert error["reason_nl"].startswith("Er zijn te veel codes naar dit adres")
+
+
 def test_one_intake_cannot_send_codes_to_ever_new_addresses(tmp_path: Path) -> None:
     for api in _api(tmp_path, codes_per_intake_day=2):
         intake, auth = start(api)

@@ -21,8 +21,8 @@ from voorportaal_intake.adapters.content_files import load_life_events
 from voorportaal_intake.domain.checklist import ChecklistEntry
 from voorportaal_intake.domain.content import Question
 from voorportaal_intake.domain.flow import next_question, parse_answer
-from voorportaal_intake.entrypoints.http.intakes import ContactIn
-from voorportaal_intake.service_layer.intakes import Assessment, assess
+from voorportaal_intake.entrypoints.http.schemas import ContactIn
+from voorportaal_intake.service_layer.assessment import Assessment, assess
 
 TODAY = date(2026, 12, 6)
 PROFILE = {

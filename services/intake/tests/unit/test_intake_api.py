@@ -11,6 +11,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import create_engine, text
 
+from voorportaal_intake.adapters.content_files import load_life_events
 from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
@@ -65,6 +66,35 @@ def test_life_events_and_questionnaires_are_public(api: Any) -> None:
     questionnaire = client.get("/life-events/divorce").json()
     assert questionnaire["questions"] and questionnaire["checklist"]
     assert client.get("/life-events/lottery").status_code == 404
+
+
+def test_a_questionnaire_is_answered_as_its_content_file_says_it(api: Any) -> None:
+    client, _, _ = api
+    for event, content in load_life_events().items():
+        response = client.get(f"/life-events/{event.value}")
+        assert response.status_code == 200, response.text
+        assert response.json() == content.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def test_the_openapi_document_types_every_intake_answer(api: Any) -> None:
+    client, _, _ = api
+    document = client.get("/schema/openapi.json").json()
+    untyped = []
+    for path, operations in document["paths"].items():
+        if not path.startswith(("/intakes", "/life-events")):
+            continue
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if not status.startswith("2") or "content" not in response:
+                    continue
+                schema = response["content"]["application/json"]["schema"]
+                if "$ref" not in schema and "$ref" not in schema.get("items", {}):
+                    untyped.append(f"{method.upper()} {path} {status}")
+    assert untyped == []
+    questionnaire = document["components"]["schemas"]["QuestionnaireOut"]
+    assert {"questions", "signals", "checklist"} <= set(questionnaire["properties"])
+    question = document["components"]["schemas"]["QuestionContentOut"]["properties"]
+    assert {"id", "type", "text", "options", "show_if", "required"} <= set(question)
 
 
 def test_a_citizen_walks_two_life_events_and_submits_once(api: Any) -> None:

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_intake.adapters.orm import rate_limit_hits
 from voorportaal_intake.domain.rate_limits import Limit, retry_after_s
-from voorportaal_kit.errors import TooManyRequests
 from voorportaal_kit.metrics import REGISTRY
 
 REFUSED = Counter(
@@ -27,14 +26,6 @@ REFUSED = Counter(
     ["kind", "period_s"],
     registry=REGISTRY,
 )
-
-
-class RateLimited(TooManyRequests):
-    """Too many requests for one client or address; `retry_after_s` says when to try again."""
-
-    def __init__(self, detail: str, *, retry_after_s: int, field: str | None = None) -> None:
-        super().__init__(detail, field=field)
-        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
+from voorportaal_kit.errors import TooManyRequests
+
+
+class RateLimited(TooManyRequests):
+    """Too many requests for one client or address; `retry_after_s` says when to try again
+    (the kit's HTTP edge answers 429 with `Retry-After`, and the field's reason in English and
+    Dutch from the detail's `English / Nederlands`)."""
+
+    def __init__(self, detail: str, *, retry_after_s: int, field: str | None = None) -> None:
+        super().__init__(detail, field=field)
+        self.retry_after_s = retry_after_s
+
 
 @dataclass(frozen=True)
 class Limit:

@@ -13,6 +13,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
 
 from voorportaal_contracts.types import MessageChannel
 
@@ -46,7 +51,42 @@ def representative_hash(channel: MessageChannel, address: str) -> str:
     return hashlib.sha256(f"representative\0{channel.value}\0{normalised}".encode()).hexdigest()
 
 
-def address_of(contact: dict[str, object], channel: MessageChannel) -> str | None:
-    """The citizen's address for a channel (e-mail or phone), if given."""
+def address_of(contact: Mapping[str, object], channel: MessageChannel) -> str | None:
+    """The address for a channel (e-mail or phone) in a representative's details, if given."""
     value = contact.get("email" if channel == MessageChannel.EMAIL else "phone")
     return str(value) if value else None
+
+
+class CodeStatus(StrEnum):
+    """Where a one-time code is: waiting, used, replaced by a newer one, or out of attempts."""
+
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    SUPERSEDED = "superseded"
+    SPENT = "spent"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """One code sent to one address of an intake (only hashes of both are kept)."""
+
+    id: str
+    """Also the salt of the code's hash."""
+    intake_id: UUID
+    channel: MessageChannel
+    address_hash: str
+    code_hash: str
+    status: CodeStatus
+    attempts: int
+    created_at: datetime
+    expires_at: datetime
+    confirmed_at: datetime | None = None
+
+    def live(self, now: datetime) -> bool:
+        """Waiting for the citizen, and not expired."""
+        return self.status is CodeStatus.PENDING and self.expires_at > now
+
+    @property
+    def confirmed(self) -> bool:
+        """The citizen gave this code."""
+        return self.status is CodeStatus.CONFIRMED

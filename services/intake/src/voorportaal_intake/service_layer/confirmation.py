@@ -1,294 +1,170 @@
-"""Confirming a citizen's address with a one-time code, inside a use case's transaction.
-
-The contact step (and the resend route) issue a code per chosen channel whose address is not
-confirmed yet: the code's hash is stored, `ContactVerificationRequested` is staged for notify
-(the only message that may go to an unconfirmed address), and each code counts against the
-address's rate limit, over all intakes. A confirmation holds for the address that received the
-code: a changed address must be confirmed again.
-
-A representative who receives copies gets a code at their own e-mail address and phone too
-(`for_representative`, the same limits per address); the citizen or the desk types it into the
-same verify route, which confirms whichever open code it matches. Notify sends copies only to
-the representative's confirmed channels (`Representative.verified`).
+"""Confirming the citizen: a one-time code typed in, a new code asked for, or staff taking the
+intake in. A held intake is released by either (`IntakeConfirmed`); the codes themselves are
+issued and checked in `codes`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
-from uuid import UUID, uuid4
+from datetime import datetime
+from uuid import UUID
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import structlog
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import ContactVerificationRequested
+from voorportaal_contracts.events import ContactVerificationRequested, IntakeConfirmed
 from voorportaal_contracts.types import MessageChannel
-from voorportaal_intake.adapters import verifications
-from voorportaal_intake.adapters.rate_limits import RateLimited, hit
-from voorportaal_intake.domain.rate_limits import Limit, subject_key
-from voorportaal_intake.domain.verification import (
-    address_hash,
-    address_of,
-    code_matches,
-    hash_code,
-    new_code,
-    representative_hash,
+from voorportaal_intake.adapters.repositories import IntakeRepository
+from voorportaal_intake.domain.intake import STAFF, ConfirmedBy, Intake
+from voorportaal_intake.domain.workflow import IntakeAction, IntakeStatus
+from voorportaal_intake.service_layer.codes import (
+    citizen_hashes,
+    representative_verified,
+    try_code,
+    verified_channels,
 )
+from voorportaal_intake.service_layer.contact import contact_envelope
+from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext
+from voorportaal_kit.auth import Principal
+from voorportaal_kit.errors import Conflict, ServiceError
 
-CONFIRMABLE = (MessageChannel.SMS, MessageChannel.EMAIL)
-"""Channels with an address a code can go to (post has none)."""
+log = structlog.get_logger()
 
 
-@dataclass(frozen=True)
-class CodePolicy:
-    """How codes are limited: their life, their attempts, how many per address."""
+class WrongCode(ServiceError):
+    """A one-time code that does not match (or none is pending)."""
 
-    ttl: timedelta = timedelta(minutes=15)
-    max_attempts: int = 5
-    per_address: Sequence[Limit] = field(
-        default_factory=lambda: (Limit("codes", 3600, 3), Limit("codes", 86400, 6))
-    )
-    per_intake: Sequence[Limit] = field(default_factory=lambda: (Limit("codes", 86400, 8),))
-    """One intake cannot send codes to ever new addresses (one intake, many victims)."""
+    code = "wrong_code"
 
 
 @dataclass(frozen=True)
-class Attempt:
-    """What a code given by the citizen did."""
+class Confirmation:
+    """Which addresses are confirmed, and whether the intake still waits for that."""
 
-    confirmed: MessageChannel | None
-    attempts_left: int
-    pending: bool
-    address_hash: str | None = None
-    """The stored form of the address the matching code went to."""
-
-
-def _confirmable(contact: dict[str, Any]) -> list[tuple[MessageChannel, str]]:
-    found = []
-    for raw in contact["channels"]:
-        channel = MessageChannel(raw)
-        address = address_of(contact, channel) if channel in CONFIRMABLE else None
-        if address:
-            found.append((channel, address))
-    return found
+    verified: list[MessageChannel]
+    awaiting_confirmation: bool
+    confirmed_by: ConfirmedBy | None
+    representative_verified: list[MessageChannel] = field(default_factory=list)
+    """The representative's channels confirmed for copies."""
 
 
-def _representative_confirmable(
-    representative: dict[str, Any] | None,
-) -> list[tuple[MessageChannel, str]]:
-    """The representative's addresses that receive copies (none when they receive none)."""
-    if not representative or not representative.get("receives_copies", True):
+def release(ctx: IntakeContext, intake: Intake, by: ConfirmedBy, now: datetime) -> list[Envelope]:
+    """`IntakeConfirmed` when the intake was held; it is not held any more."""
+    if intake.status is not IntakeStatus.HELD:
         return []
-    found = []
-    for channel in CONFIRMABLE:
-        address = address_of(representative, channel)
-        if address:
-            found.append((channel, address))
-    return found
-
-
-def citizen_hashes(contact: dict[str, Any] | None) -> frozenset[str]:
-    """The stored forms of the citizen's chosen addresses."""
-    if contact is None:
-        return frozenset()
-    return frozenset(address_hash(c, a) for c, a in _confirmable(contact))
-
-
-def representative_hashes(representative: dict[str, Any] | None) -> frozenset[str]:
-    """The stored forms of the representative's addresses that receive copies."""
-    return frozenset(
-        representative_hash(c, a) for c, a in _representative_confirmable(representative)
+    intake.move(IntakeAction.RELEASE)
+    log.info("intake.confirmed", case_id=intake.case_id, by=by)
+    event = IntakeConfirmed(
+        case_id=intake.case_id, intake_id=str(intake.id), confirmed_by=by, confirmed_at=now
     )
+    return [ctx.envelope(event, now)]
 
 
-async def representative_verified(
-    session: AsyncSession, intake_id: UUID, representative: dict[str, Any] | None
-) -> list[MessageChannel]:
-    """The representative's channels whose current address was confirmed with a code."""
-    confirmed = {
-        (r["channel"], r["address_hash"])
-        for r in await verifications.of_intake(session, intake_id)
-        if r["status"] == "confirmed"
-    }
-    return [
-        channel
-        for channel, address in _representative_confirmable(representative)
-        if (channel.value, representative_hash(channel, address)) in confirmed
-    ]
+class Confirming:
+    """The use cases that confirm an address or the citizen."""
 
+    def __init__(self, ctx: IntakeContext) -> None:
+        self._ctx = ctx
 
-async def verified_channels(
-    session: AsyncSession, intake_id: UUID, contact: dict[str, Any] | None
-) -> list[MessageChannel]:
-    """The chosen channels whose current address the citizen confirmed."""
-    if contact is None:
-        return []
-    confirmed = {
-        (r["channel"], r["address_hash"])
-        for r in await verifications.of_intake(session, intake_id)
-        if r["status"] == "confirmed"
-    }
-    return [
-        channel
-        for channel, address in _confirmable(contact)
-        if (channel.value, address_hash(channel, address)) in confirmed
-    ]
-
-
-async def issue_codes(
-    session: AsyncSession,
-    *,
-    intake_id: UUID,
-    case_id: str,
-    contact: dict[str, Any],
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool = False,
-    representative: dict[str, Any] | None = None,
-) -> list[Envelope]:
-    """Codes for the chosen channels whose address is not confirmed, each as an event for
-    notify. Without `again`, an address that already has a live code gets none (a repeated
-    contact step sends nothing twice); with it (the resend route) a new code replaces it.
-    Raises `RateLimited` when an address had its share of codes."""
-    targets = [(c, a, address_hash(c, a)) for c, a in _confirmable(contact)]
-    return await _issue(
-        session,
-        targets,
-        keep=representative_hashes(representative),
-        intake_id=intake_id,
-        case_id=case_id,
-        language=contact["language"],
-        policy=policy,
-        now=now,
-        source=source,
-        again=again,
-        for_representative=False,
-    )
-
-
-async def issue_representative_codes(
-    session: AsyncSession,
-    *,
-    intake_id: UUID,
-    case_id: str,
-    representative: dict[str, Any] | None,
-    contact: dict[str, Any] | None,
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool = False,
-) -> list[Envelope]:
-    """Codes for the representative's addresses that receive copies and are not confirmed
-    (in the citizen's language, Dutch before it is known); as `issue_codes`."""
-    targets = [
-        (c, a, representative_hash(c, a)) for c, a in _representative_confirmable(representative)
-    ]
-    return await _issue(
-        session,
-        targets,
-        keep=citizen_hashes(contact),
-        intake_id=intake_id,
-        case_id=case_id,
-        language=contact["language"] if contact else "nl",
-        policy=policy,
-        now=now,
-        source=source,
-        again=again,
-        for_representative=True,
-    )
-
-
-async def _issue(
-    session: AsyncSession,
-    targets: Sequence[tuple[MessageChannel, str, str]],
-    *,
-    keep: frozenset[str],
-    intake_id: UUID,
-    case_id: str,
-    language: str,
-    policy: CodePolicy,
-    now: datetime,
-    source: str,
-    again: bool,
-    for_representative: bool,
-) -> list[Envelope]:
-    rows = await verifications.of_intake(session, intake_id)
-    staged: list[Envelope] = []
-    for channel, address, hashed in targets:
-        mine = [r for r in rows if r["channel"] == channel.value and r["address_hash"] == hashed]
-        if any(r["status"] == "confirmed" for r in mine):
-            continue
-        live = [r for r in mine if r["status"] == "pending" and r["expires_at"] > now]
-        if live and not again:
-            continue
-        exceeded = await hit(
-            session, subject_key("intake", str(intake_id)), policy.per_intake, now
-        ) or await hit(session, subject_key("address", address), policy.per_address, now)
-        if exceeded is not None:
-            raise RateLimited(
-                "Too many codes were sent to this address or for this intake; try again later. / "
-                "Er zijn te veel codes naar dit adres of voor deze intake gestuurd; "
-                "probeer het later opnieuw.",
-                retry_after_s=exceeded.retry_after_s,
-                field=_field(channel, for_representative),
+    async def verify(self, intake_id: UUID, actor: Principal, code: str) -> Confirmation:
+        """The citizen confirms an address with the code it received. Confirms a held intake
+        (`IntakeConfirmed`) and, once submitted, publishes the contact details with the
+        confirmed channels. A wrong code spends an attempt; `WrongCode` says how many are
+        left (the attempt counts even though the request fails)."""
+        ctx = self._ctx
+        now = ctx.now()
+        async with ctx.transaction() as session:
+            details = await ctx.load_details(
+                session, intake_id, actor, purpose="verify_contact", kind=IDENTITY
             )
-        await verifications.supersede(session, intake_id, channel.value, keep=keep)
-        verification_id = uuid4().hex
-        code = new_code()
-        expires = now + policy.ttl
-        await verifications.add(
-            session,
-            verification_id=verification_id,
-            intake_id=intake_id,
-            channel=channel.value,
-            address_hash=hashed,
-            code_hash=hash_code(verification_id, code),
-            now=now,
-            expires_at=expires,
-        )
-        event = ContactVerificationRequested(
-            case_id=case_id,
-            verification_id=verification_id,
-            channel=channel,
-            email=address if channel == MessageChannel.EMAIL else None,
-            phone=address if channel == MessageChannel.SMS else None,
-            code=code,
-            language=language,
-            expires_at=expires,
-            for_representative=for_representative,
-        )
-        staged.append(Envelope(event, source=source, time=now))
-    return staged
-
-
-def _field(channel: MessageChannel, for_representative: bool) -> str:
-    name = "email" if channel == MessageChannel.EMAIL else "phone"
-    return f"representative.{name}" if for_representative else name
-
-
-async def try_code(
-    session: AsyncSession, intake_id: UUID, code: str, policy: CodePolicy, now: datetime
-) -> Attempt:
-    """Check a code against the intake's live codes: a match confirms its channel; a miss
-    spends an attempt of each live code (the caller commits either way)."""
-    live = [
-        r
-        for r in await verifications.of_intake(session, intake_id)
-        if r["status"] == "pending" and r["expires_at"] > now
-    ]
-    for row in live:
-        if code_matches(row["id"], row["code_hash"], code):
-            await verifications.confirm(session, row["id"], now)
-            return Attempt(
-                MessageChannel(row["channel"]), 0, pending=False, address_hash=row["address_hash"]
+            intake, contact, citizen = details.intake, details.contact, details.citizen
+            intake.ensure_not_erased()
+            attempt = await try_code(session, intake.id, code, ctx.safeguards.codes, now)
+            if attempt.confirmed is not None:
+                verified = await verified_channels(session, intake.id, contact)
+                representative = citizen.representative if citizen else None
+                copies_to = await representative_verified(session, intake.id, representative)
+                staged: list[Envelope] = []
+                # Only the citizen's own address vouches for the intake; a representative's
+                # confirmed address only lets copies go to it.
+                citizens_own = attempt.address_hash in citizen_hashes(contact)
+                if intake.confirmed_by is None and citizens_own:
+                    intake.confirmed_by, intake.confirmed_at = "citizen", now
+                    staged += release(ctx, intake, "citizen", now)
+                if intake.status is not IntakeStatus.OPEN and contact is not None:
+                    staged.append(
+                        await contact_envelope(
+                            ctx, session, intake, contact, citizen, verified=verified
+                        )
+                    )
+                intake.updated_at = ctx.now()
+                await IntakeRepository(session).save(intake)
+                await ctx.stage(session, staged)
+                return Confirmation(
+                    verified, intake.awaiting_confirmation, intake.confirmed_by, copies_to
+                )
+        # Outside the transaction: the spent attempt is committed before the refusal.
+        if not attempt.pending:
+            raise WrongCode(
+                "No code is waiting to be confirmed; ask for a new one. / "
+                "Er wacht geen code op bevestiging; vraag een nieuwe aan.",
+                field="code",
             )
-    left = 0
-    for row in live:
-        attempts = row["attempts"] + 1
-        spent = attempts >= policy.max_attempts
-        await verifications.count_attempt(session, row["id"], attempts, spent=spent)
-        left = max(left, policy.max_attempts - attempts)
-    return Attempt(None, left, pending=bool(live))
+        raise WrongCode(
+            f"That code is not right; {attempt.attempts_left} attempts left. / "
+            f"Die code klopt niet; nog {attempt.attempts_left} pogingen.",
+            field="code",
+        )
+
+    async def resend(self, intake_id: UUID, actor: Principal) -> list[MessageChannel]:
+        """A new code for each chosen address not confirmed yet (replacing any earlier one);
+        the channels it went to. `RateLimited` when an address had its share of codes."""
+        ctx = self._ctx
+        async with ctx.transaction() as session:
+            details = await ctx.load_details(
+                session, intake_id, actor, purpose="resend_code", kind=IDENTITY
+            )
+            intake, contact, citizen = details.intake, details.contact, details.citizen
+            intake.ensure_not_erased()
+            if contact is None:
+                raise Conflict("Give contact details first; there is nothing to confirm.")
+            representative = citizen.representative if citizen else None
+            codes = ctx.codes(session, intake)
+            staged = await codes.for_citizen(contact, representative, again=True)
+            staged += await codes.for_representative(representative, contact, again=True)
+            if not staged:
+                raise Conflict("Every address is confirmed already, or none can receive a code.")
+            await ctx.stage(session, staged)
+        return [_channel_of(e) for e in staged]
+
+    async def take_in(self, intake_id: UUID, actor: Principal) -> Confirmation:
+        """A casemanager or supervisor takes the intake in (they vouch for the citizen): a held
+        intake goes to the agencies (`IntakeConfirmed`), an open one will not be held. Who may
+        is the case's decision for a change by staff (the starter, the owner or their team, a
+        supervisor), audited either way."""
+        ctx = self._ctx
+        now = ctx.now()
+        async with ctx.transaction() as session:
+            details = await ctx.load_details(
+                session, intake_id, actor, purpose="take_in", staff_only=True
+            )
+            intake, contact = details.intake, details.contact
+            intake.ensure_not_erased()
+            if intake.taken_in_by is None:
+                intake.taken_in_by = actor.subject
+                if intake.confirmed_by is None:
+                    intake.confirmed_by, intake.confirmed_at = "staff", now
+                staged = release(ctx, intake, "staff", now)
+                intake.updated_at = ctx.now()
+                await IntakeRepository(session).save(intake)
+                await ctx.stage(session, staged)
+                role = next(r for r in sorted(actor.roles) if r in STAFF)
+                log.info("intake.taken_in", case_id=intake.case_id, actor=actor.subject, role=role)
+            verified = await verified_channels(session, intake.id, contact)
+        return Confirmation(verified, intake.awaiting_confirmation, intake.confirmed_by)
+
+
+def _channel_of(envelope: Envelope) -> MessageChannel:
+    event = envelope.data
+    assert isinstance(event, ContactVerificationRequested)
+    return event.channel

@@ -19,10 +19,10 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CaseAnonymised
 from voorportaal_contracts.topics import CONTACT_VERIFICATIONS
 from voorportaal_contracts.types import LifeEvent
-from voorportaal_intake.adapters import personal_data
 from voorportaal_intake.adapters.content_files import load_life_events, load_triage
+from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.content import Question
-from voorportaal_intake.service_layer.intakes import PersonalTopics
+from voorportaal_intake.service_layer.context import PersonalTopics
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.outbox import add_tombstone
 
@@ -49,19 +49,18 @@ class ErasureService:
         does not know, or one already erased)."""
         event = incoming.data
         assert isinstance(event, CaseAnonymised)
-        row = await personal_data.intake_of_case(session, event.case_id)
-        if row is None or row["erased_at"] is not None:
+        intakes = IntakeRepository(session)
+        intake = await intakes.of_case(event.case_id)
+        if intake is None or intake.erased_at is not None:
             return
         contents = load_life_events()
-        await personal_data.purge(
-            session,
-            intake_id=row["id"],
-            case_id=event.case_id,
+        await intakes.erase(
+            intake,
             answers={
                 step: _blank(contents[LifeEvent(step)].questions, values)
-                for step, values in row["answers"].items()
+                for step, values in intake.answers.items()
             },
-            profile=_blank(load_triage().profile, row["profile"]),
+            profile=_blank(load_triage().profile, intake.profile),
             topics=[
                 self._topics.contact_points,
                 self._topics.citizen_identity,

@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 
-def upgrade() -> None:
+def upgrade() -> None:  # long: one applied migration, kept as it ran
     """Add intake_verifications and rate_limit_hits; confirmation and erasure on intakes."""
     with op.batch_alter_table("intakes") as batch:
         batch.add_column(

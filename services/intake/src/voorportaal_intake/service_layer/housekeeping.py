@@ -1,0 +1,25 @@
+"""Housekeeping on a timer: one-time codes out of the outbox, ended rate-limit windows."""
+
+from __future__ import annotations
+
+from voorportaal_intake.adapters import verifications
+from voorportaal_intake.adapters.rate_limits import forget_expired
+from voorportaal_intake.service_layer.context import IntakeContext
+
+
+class Housekeeping:
+    """The intake's periodic jobs (safe to run on every replica at once)."""
+
+    def __init__(self, ctx: IntakeContext) -> None:
+        self._ctx = ctx
+
+    async def forget_sent_codes(self) -> int:
+        """Delete published code requests from the outbox (they hold a code in plain text; the
+        relay would keep them an hour for inspection); how many."""
+        async with self._ctx.sessions.begin() as session:
+            return await verifications.forget_published(session)
+
+    async def forget_expired_limits(self) -> int:
+        """Delete rate-limit counters whose window ended; how many."""
+        async with self._ctx.sessions.begin() as session:
+            return await forget_expired(session, self._ctx.now())
