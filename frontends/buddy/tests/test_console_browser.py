@@ -52,6 +52,21 @@ def test_sign_in_page_is_dutch_with_labelled_inputs(browser: WebDriver, console_
     shot(browser, "sign-in-nl")
 
 
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_sign_in_works_at_every_address_voorportaal_up_prints(
+    browser: WebDriver, console_url: str, host: str
+) -> None:
+    # `voorportaal up` prints 127.0.0.1; the console's default public URL says localhost. A
+    # browser treats them as two origins, so both must reach the websocket (CORS, CSP).
+    base = console_url.replace("://localhost:", f"://{host}:")
+    sign_in(browser, base, "anna", "anna-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    wait_text(browser, "Werkvoorraad")
+    assert browser.current_url.startswith(base)
+    assert "Anna Jansen" in browser.find_element(By.TAG_NAME, "header").text
+    assert csp_violations(browser) == []
+
+
 def test_wrong_password_is_refused_with_a_message(browser: WebDriver, console_url: str) -> None:
     sign_in(browser, console_url, "anna", "not-her-password")
     wait_text(browser, "Gebruikersnaam of wachtwoord klopt niet.")
