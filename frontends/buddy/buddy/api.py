@@ -23,6 +23,7 @@ import httpx
 import structlog
 from pydantic import TypeAdapter, ValidationError
 
+from buddy.labels import Words
 from buddy.rows import (
     CaseView,
     QueueRow,
@@ -182,10 +183,16 @@ def sort_queue(rows: list[QueueRow]) -> list[QueueRow]:
 
 
 def filter_queue(rows: list[QueueRow], filters: Mapping[str, str]) -> list[QueueRow]:
-    """The rows whose fields contain each non-empty filter value (case-insensitive); the
-    filters are named after `QueueRow` fields (`FILTERS`)."""
+    """The rows whose fields contain each non-empty filter value (case-insensitive), in the
+    code or in its Dutch or English words (`Amsterdam` finds `GM0363`); the filters are named
+    after `QueueRow` fields (`FILTERS`)."""
     wanted = {k: v.strip().lower() for k, v in filters.items() if k in FILTERS and v and v.strip()}
-    return [r for r in rows if all(v in getattr(r, k).lower() for k, v in wanted.items())]
+
+    def text(row: QueueRow, name: str) -> str:
+        said: Words = getattr(row, f"{name}_words")
+        return f"{getattr(row, name)} {said.nl} {said.en}".lower()
+
+    return [r for r in rows if all(v in text(r, k) for k, v in wanted.items())]
 
 
 def _problem_detail(response: httpx.Response) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import reflex as rx
 
@@ -296,6 +296,10 @@ NL.update(
         "chart_accept": "Tijd tot accepteren (uur)",
         "chart_rates": "Afgewezen en doorverwezen (%)",
         "chart_broken": "Gebroken beloftes",
+        "legend_hours": "uur",
+        "legend_declined": "afgewezen",
+        "legend_redirected": "doorverwezen",
+        "legend_promises": "gebroken beloftes",
         "redirect_explain": (
             "Doorverwezen = afgewezen met de reden 'hoort bij een andere instantie' "
             "(van het kastje naar de muur)."
@@ -418,6 +422,10 @@ EN.update(
         "chart_accept": "Time to accept (hours)",
         "chart_rates": "Declined and redirected (%)",
         "chart_broken": "Broken promises",
+        "legend_hours": "hours",
+        "legend_declined": "declined",
+        "legend_redirected": "redirected",
+        "legend_promises": "broken promises",
         "redirect_explain": (
             "Redirected = declined with the reason 'belongs to another agency' "
             "(from pillar to post)."
@@ -433,3 +441,20 @@ def tr(key: str) -> rx.Var[str]:
     from buddy.state import SessionState
 
     return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", EN[key], NL[key]))
+
+
+def say(words: Any) -> rx.Var[str]:
+    """A `buddy.labels.Words` held in state (a row's code as words), in the session language."""
+    from buddy.state import SessionState
+
+    return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", words.en, words.nl))
+
+
+def say_code(kind: str, code: str) -> rx.Var[str]:
+    """A code known when the page is built (a form's choices), as words in the session
+    language, from the label table."""
+    from buddy.labels import words
+    from buddy.state import SessionState
+
+    found = words(kind, code)
+    return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", found.en, found.nl))
