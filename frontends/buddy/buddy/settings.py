@@ -195,6 +195,15 @@ class ConsoleSettings(BaseSettings):
         others = [f"{public.scheme}://{name}{port}" for name in LOOPBACK_NAMES]
         return (origin, *(other for other in others if other != origin))
 
+    def url_at(self, page_origin: str) -> str:
+        """The public URL as seen from a page opened at `page_origin` (e.g. where OIDC sends
+        the browser back, so it returns to the origin that holds its tab's session): that
+        origin when it is one of `allowed_origins`, else the public URL itself."""
+        public = urlsplit(self.effective_public_url)
+        if page_origin not in self.allowed_origins:
+            return self.effective_public_url
+        return page_origin + public.path
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> ConsoleSettings:

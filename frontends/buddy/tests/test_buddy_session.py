@@ -158,6 +158,17 @@ def test_the_console_accepts_both_loopback_names_in_development() -> None:
 def test_a_public_console_accepts_only_its_own_origin() -> None:
     settings = ConsoleSettings(public_url="https://buddy.example.nl/")
     assert settings.allowed_origins == ("https://buddy.example.nl",)
+    # OIDC sends the browser back to the public URL whatever origin the page claims.
+    assert settings.url_at("https://evil.example") == "https://buddy.example.nl"
+
+
+def test_oidc_returns_to_the_loopback_name_the_page_was_opened_at() -> None:
+    settings = ConsoleSettings(port=3000)
+    assert settings.url_at("http://127.0.0.1:3000") == "http://127.0.0.1:3000"
+    assert settings.url_at("http://localhost:3000") == "http://localhost:3000"
+    assert settings.url_at("http://127.0.0.1:4000") == "http://localhost:3000"
+    with_path = ConsoleSettings(public_url="http://localhost:3000/buddy")
+    assert with_path.url_at("http://127.0.0.1:3000") == "http://127.0.0.1:3000/buddy"
 
 
 async def test_closed_port_is_unreachable_not_empty() -> None:

@@ -140,8 +140,9 @@ def test_queue_and_case_pages_show_words_not_codes(
         browser.set_window_size(width, height)
         browser.get(f"{console_url}/werkvoorraad")
         WebDriverWait(browser, WAIT_S).until(
-            ec.presence_of_element_located((By.CSS_SELECTOR, "#queue-table, #queue-empty"))
-        )
+            ec.element_to_be_clickable((By.ID, "view-recommended"))
+        ).click()
+        wait_text(browser, CLAIM_CASE)
         shot(browser, f"queue-words-{lang}-{name}")
         _open_case(browser, console_url, CLAIM_CASE)
         shot(browser, f"case-words-{lang}-{name}")
