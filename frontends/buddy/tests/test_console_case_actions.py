@@ -93,7 +93,7 @@ def test_contact_moment_with_written_confirmation(
     open_case(browser, console_url, CONTACT_CASE)  # reload: the page shows what the dossier has
     wait_text(browser, "Aan de balie: huur twee maanden")
     contacts = section_text(browser, "contacts-table")
-    assert "desk" in contacts and "bevestiging gevraagd" in contacts
+    assert "Balie" in contacts and "bevestiging gevraagd" in contacts
     assert "Samen naar de kredietbank" in contacts
     # Shown, never stored: the citizen and what was said stay out of browser storage.
     wait_text(browser, "Noor Bakker")

@@ -99,18 +99,21 @@ def _open_case(driver: WebDriver, base: str, case_id: str) -> None:
     )
 
 
+def _choose_view(driver: WebDriver, view: str) -> None:
+    """Show one view of the work queue and wait until its answer is on the page."""
+    WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, f"view-{view}"))).click()
+    WebDriverWait(driver, WAIT_S).until(
+        lambda d: d.find_element(By.ID, f"view-{view}").get_attribute("aria-pressed") == "true"
+    )
+    WebDriverWait(driver, WAIT_S).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#queue-table, #queue-empty"))
+    )
+
+
 def _pages_text(driver: WebDriver, base: str) -> dict[str, str]:
     texts: dict[str, str] = {}
     for view in ("recommended", "mine", "team"):
-        driver.find_element(By.ID, f"view-{view}").click()
-        WebDriverWait(driver, WAIT_S).until(
-            lambda d, v=view: (
-                d.find_element(By.ID, f"view-{v}").get_attribute("aria-pressed") == "true"
-            )
-        )
-        WebDriverWait(driver, WAIT_S).until(
-            ec.presence_of_element_located((By.CSS_SELECTOR, "#queue-table, #queue-empty"))
-        )
+        _choose_view(driver, view)
         texts[f"queue {view}"] = _body(driver)
     for case_id in (CLAIM_CASE, PROMISE_CASE, GRANT_CASE):
         _open_case(driver, base, case_id)
@@ -127,8 +130,6 @@ def test_queue_and_case_pages_show_words_not_codes(
     if lang == "en":
         browser.find_element(By.ID, "lang-switch").click()
         wait_text(browser, "Work queue")
-    browser.find_element(By.ID, "view-recommended").click()
-    wait_text(browser, CLAIM_CASE)
     texts = _pages_text(browser, console_url)
     # The words are there (the claim case's board: the gemeente waits on the UWV).
     municipality = "Gemeente" if lang == "nl" else "Municipality"
@@ -139,10 +140,7 @@ def test_queue_and_case_pages_show_words_not_codes(
     for name, (width, height) in {"laptop": (1366, 768), "phone": (360, 740)}.items():
         browser.set_window_size(width, height)
         browser.get(f"{console_url}/werkvoorraad")
-        WebDriverWait(browser, WAIT_S).until(
-            ec.element_to_be_clickable((By.ID, "view-recommended"))
-        ).click()
-        wait_text(browser, CLAIM_CASE)
+        _choose_view(browser, "recommended")
         shot(browser, f"queue-words-{lang}-{name}")
         _open_case(browser, console_url, CLAIM_CASE)
         shot(browser, f"case-words-{lang}-{name}")

@@ -49,6 +49,13 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CHANNELS = ("phone", "desk", "home_visit", "email", "chat", "video", "web")
 OUTCOMES = ("completed", "no_longer_needed", "moved_away", "referred_elsewhere")
 DOORBRAAK_REASONS = ("waiting_on_other_agency", "income_gap", "eviction_risk", "other_rule")
+GRANT_SCOPES = (
+    ("summary", "grant-summary"),
+    ("identity", "grant-identity"),
+    ("documents", "grant-documents"),
+    ("act_on_behalf", "grant-act"),
+)
+"""The sharing scopes a casemanager records, with their checkboxes' ids."""
 _LIST_PARTS = (
     "referrals",
     "timeline",
@@ -424,10 +431,11 @@ def _choices(kind: str, codes: tuple[str, ...]) -> list[tuple[str, Any]]:
     return [(code, say_code(kind, code)) for code in codes]
 
 
-def _checkbox(label: str, name: str, ident: str) -> rx.Component:
+def _checkbox(label: str | rx.Var[str], name: str, ident: str) -> rx.Component:
+    """A labelled checkbox; `label` is a text key, or the words already chosen."""
     return rx.hstack(
         rx.el.input(type="checkbox", id=ident, name=name, style=FOCUS_STYLE),
-        rx.el.label(tr(label), html_for=ident),
+        rx.el.label(tr(label) if isinstance(label, str) else label, html_for=ident),
         align="center",
         spacing="2",
     )
@@ -827,10 +835,10 @@ def _sharing() -> rx.Component:
                 rx.el.fieldset(
                     rx.el.legend(tr("scopes")),
                     rx.hstack(
-                        _checkbox("scope_summary", "summary", "grant-summary"),
-                        _checkbox("scope_identity", "identity", "grant-identity"),
-                        _checkbox("scope_documents", "documents", "grant-documents"),
-                        _checkbox("scope_act_on_behalf", "act_on_behalf", "grant-act"),
+                        *[
+                            _checkbox(say_code("scope", scope), scope, ident)
+                            for scope, ident in GRANT_SCOPES
+                        ],
                         spacing="4",
                         wrap="wrap",
                     ),
