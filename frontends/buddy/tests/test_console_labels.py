@@ -168,6 +168,23 @@ def test_the_queue_filter_finds_a_case_by_the_words_a_person_types() -> None:
     assert len(api.filter_queue(queue, {"state": "overdracht"})) == 2
 
 
+def test_a_chosen_code_filters_exactly_owned_is_not_unowned() -> None:
+    owned = rows.queue_row(_queue_item(case_id="c-owned", ownership_status="owned"))
+    unowned = rows.queue_row(_queue_item(case_id="c-unowned", ownership_status="unowned"))
+    assert [r.case_id for r in api.filter_queue([owned, unowned], {"state": "owned"})] == [
+        "c-owned"
+    ]
+    moving = rows.queue_row(_queue_item(case_id="c-moving", life_events=["moving_rented_home"]))
+    assert api.filter_queue([moving], {"life_events": "income_loss"}) == []
+    assert api.filter_queue([moving], {"life_events": "moving_rented_home"}) == [moving]
+
+
+def test_every_filter_offers_the_words_of_its_kind() -> None:
+    assert set(api.FILTER_KINDS) == set(api.FILTERS)
+    for kind in api.FILTER_KINDS.values():
+        assert labels.labels()[kind], kind
+
+
 def test_the_case_page_rows_carry_words_for_their_codes() -> None:
     page = CasePage.model_validate(
         {

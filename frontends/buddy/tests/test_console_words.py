@@ -7,12 +7,12 @@ import re
 
 import pytest
 from browser_harness import WAIT_S, shot, sign_in, until, wait_path, wait_text
-from dossier_harness import CLAIM_CASE, GRANT_CASE, PROMISE_CASE
+from dossier_harness import CLAIM_CASE, FIGURES_CASE, GRANT_CASE, PROMISE_CASE
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 from test_console_labels import CONTRACT_ENUM_KINDS, SERVICE_ENUM_KINDS, _contract_enums
 
 from buddy import labels
@@ -25,10 +25,13 @@ DUTCH_WORDS = frozenset(
         # nothing: "en" ("and"), "open", and words of the dossier's own timeline sentences
         # ("een verwijzing naar de gemeente wacht …", "een casemanager is de buddy
         # geworden"); the agency and the promiser themselves show as "Gemeente", "Casemanager".
+        # Two agencies' own words hold their code: "Uw werkgever", "Uw pensioenfonds".
         "en",
         "open",
         "gemeente",
         "casemanager",
+        "werkgever",
+        "pensioenfonds",
     }
 )
 LANGUAGE_CODES = frozenset({"nl", "en", "tr", "ar", "pl"})
@@ -144,6 +147,22 @@ def test_queue_and_case_pages_show_words_not_codes(
         shot(browser, f"queue-words-{lang}-{name}")
         _open_case(browser, console_url, CLAIM_CASE)
         shot(browser, f"case-words-{lang}-{name}")
+
+
+def test_the_queue_is_filtered_by_choosing_an_agency_by_its_name(
+    browser: WebDriver, console_url: str
+) -> None:
+    sign_in(browser, console_url, "anna", "anna-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    _choose_view(browser, "recommended")
+    wait_text(browser, FIGURES_CASE)
+    choice = Select(browser.find_element(By.ID, "filter-agencies"))
+    assert "Sociale Verzekeringsbank (SVB)" in [o.text for o in choice.options]
+    choice.select_by_visible_text("Sociale Verzekeringsbank (SVB)")
+    browser.find_element(By.ID, "apply-filters").click()
+    # Only cases with a referral to the SVB remain (the figures case; not the claim case).
+    until(browser, lambda d: CLAIM_CASE not in _body(d))
+    assert FIGURES_CASE in _body(browser)
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])

@@ -10,7 +10,8 @@ import reflex as rx
 from reflex.vars.object import ObjectVar
 
 from buddy import api, routes
-from buddy.i18n import say, tr
+from buddy.i18n import say, say_code, tr
+from buddy.labels import labels
 from buddy.layout import FOCUS_STYLE, notice, shell
 from buddy.rows import QueueRow
 from buddy.settings import get_settings
@@ -163,6 +164,18 @@ def _view_tabs() -> rx.Component:
     )
 
 
+def _choices(name: str) -> rx.Component:
+    """A filter as a choice of words (any, or one code of the label table's kind)."""
+    kind = api.FILTER_KINDS[name]
+    return rx.el.select(
+        rx.el.option(tr("filter_any"), value=""),
+        *[rx.el.option(say_code(kind, code), value=code) for code in labels()[kind]],
+        id=f"filter-{name}",
+        name=name,
+        style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
+    )
+
+
 def _filters() -> rx.Component:
     return rx.form(
         rx.el.fieldset(
@@ -171,12 +184,14 @@ def _filters() -> rx.Component:
                 *[
                     rx.vstack(
                         rx.el.label(tr(_FILTER_LABELS[name]), html_for=f"filter-{name}"),
-                        rx.input(id=f"filter-{name}", name=name, style=FOCUS_STYLE),
+                        _choices(name),
                         spacing="1",
                     )
                     for name in FILTERS
                 ],
-                rx.button(tr("apply_filters"), type="submit", style=FOCUS_STYLE),
+                rx.button(
+                    tr("apply_filters"), type="submit", id="apply-filters", style=FOCUS_STYLE
+                ),
                 rx.button(
                     tr("clear_filters"),
                     type="button",
