@@ -10,10 +10,13 @@ config = rx.Config(
     app_name="buddy",
     frontend_port=_settings.port,
     backend_port=_settings.port,
+    # A `localhost` api_url is rewritten by Reflex's page to the host it was opened at, so
+    # the websocket goes back to the same origin whether one opens localhost or 127.0.0.1.
     api_url=_settings.effective_public_url,
     deploy_url=_settings.effective_public_url,
-    # Only the console's own page may open its websocket and call its backend.
-    cors_allowed_origins=[_settings.effective_public_url],
+    # Only the console's own page may open its websocket and call its backend (at each name
+    # it is served at: the public URL, or both loopback names on a developer's machine).
+    cors_allowed_origins=list(_settings.allowed_origins),
     # No telemetry from a government console.
     telemetry_enabled=False,
     show_built_with_reflex=False,

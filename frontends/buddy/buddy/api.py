@@ -23,6 +23,7 @@ import httpx
 import structlog
 from pydantic import TypeAdapter, ValidationError
 
+from buddy.labels import Words
 from buddy.rows import (
     CaseView,
     QueueRow,
@@ -65,7 +66,15 @@ QUEUE_VIEWS: Final = ("recommended", "mine", "team")
 """Work queue views: recommended for a buddy, my cases, my team's cases."""
 
 FILTERS: Final = ("life_events", "agencies", "municipality", "state")
-"""The queue's filters, each a `QueueRow` field matched by part."""
+"""The queue's filters, each a `QueueRow` field: a code of it, or part of its words."""
+
+FILTER_KINDS: Final = {
+    "life_events": "life_event",
+    "agencies": "agency",
+    "municipality": "municipality",
+    "state": "ownership",
+}
+"""Which kind of the label table each filter's codes are (the choices the page offers)."""
 
 AnswerT = TypeVar("AnswerT")
 _QUEUE: Final = TypeAdapter(list[QueueItem])
@@ -182,10 +191,17 @@ def sort_queue(rows: list[QueueRow]) -> list[QueueRow]:
 
 
 def filter_queue(rows: list[QueueRow], filters: Mapping[str, str]) -> list[QueueRow]:
-    """The rows whose fields contain each non-empty filter value (case-insensitive); the
-    filters are named after `QueueRow` fields (`FILTERS`)."""
+    """The rows that match each non-empty filter value (case-insensitive): one of the field's
+    codes exactly (`owned` is not `unowned`), or part of its Dutch or English words
+    (`Amsterdam` finds `GM0363`); the filters are named after `QueueRow` fields (`FILTERS`)."""
     wanted = {k: v.strip().lower() for k, v in filters.items() if k in FILTERS and v and v.strip()}
-    return [r for r in rows if all(v in getattr(r, k).lower() for k, v in wanted.items())]
+
+    def matches(row: QueueRow, name: str, value: str) -> bool:
+        codes = {code.strip().lower() for code in str(getattr(row, name)).split(",")}
+        said: Words = getattr(row, f"{name}_words")
+        return value in codes or value in said.nl.lower() or value in said.en.lower()
+
+    return [r for r in rows if all(matches(r, k, v) for k, v in wanted.items())]
 
 
 def _problem_detail(response: httpx.Response) -> str:

@@ -13,13 +13,16 @@ from voorportaal_kit.security_headers import SecurityHeaders, SecurityHeadersMid
 
 def console_csp(settings: ConsoleSettings) -> str:
     """The console's Content-Security-Policy: its own origin only (scripts, styles, the
-    websocket), nothing framed, forms only to itself.
+    websocket at any origin the console is served at), nothing framed, forms only to itself.
 
     Inline scripts and styles are allowed because the compiled React page uses them (its
     hydration data, Radix's styles); the page renders no user-supplied HTML, so the policy's
     work here is to keep everything else (other origins, framing, plugins) out."""
-    public = urlsplit(settings.effective_public_url)
-    websocket = f"{'wss' if public.scheme == 'https' else 'ws'}://{public.netloc}"
+    websockets = []
+    for origin in settings.allowed_origins:
+        address = urlsplit(origin)
+        websockets.append(f"{'wss' if address.scheme == 'https' else 'ws'}://{address.netloc}")
+    websocket = " ".join(websockets)
     return "; ".join(
         [
             "default-src 'self'",

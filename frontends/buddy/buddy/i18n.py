@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import reflex as rx
 
@@ -43,6 +43,7 @@ NL: Final[dict[str, str]] = {
     "f_state": "Status",
     "apply_filters": "Filter toepassen",
     "clear_filters": "Filters wissen",
+    "filter_any": "Alle",
     "col_case": "Zaak",
     "col_urgency": "Urgentie",
     "col_overdue": "Te laat",
@@ -131,6 +132,7 @@ EN: Final[dict[str, str]] = {
     "f_state": "State",
     "apply_filters": "Apply filters",
     "clear_filters": "Clear filters",
+    "filter_any": "All",
     "col_case": "Case",
     "col_urgency": "Urgency",
     "col_overdue": "Overdue",
@@ -233,10 +235,6 @@ NL.update(
         "grant_title": "Delen namens de burger vastleggen",
         "agency_code": "Instantie (code)",
         "scopes": "Wat mag de instantie zien",
-        "scope_summary": "Samenvatting",
-        "scope_identity": "Naam, BSN en contactgegevens",
-        "scope_documents": "Documenten",
-        "scope_act_on_behalf": "Namens de burger handelen",
         "valid_until": "Geldig tot (datum)",
         "how_citizen_said": "Hoe de burger dit aangaf",
         "act_grant": "Delen vastleggen",
@@ -296,6 +294,10 @@ NL.update(
         "chart_accept": "Tijd tot accepteren (uur)",
         "chart_rates": "Afgewezen en doorverwezen (%)",
         "chart_broken": "Gebroken beloftes",
+        "legend_hours": "uur",
+        "legend_declined": "afgewezen",
+        "legend_redirected": "doorverwezen",
+        "legend_promises": "gebroken beloftes",
         "redirect_explain": (
             "Doorverwezen = afgewezen met de reden 'hoort bij een andere instantie' "
             "(van het kastje naar de muur)."
@@ -355,10 +357,6 @@ EN.update(
         "grant_title": "Record sharing on the citizen's behalf",
         "agency_code": "Agency (code)",
         "scopes": "What the agency may see",
-        "scope_summary": "Summary",
-        "scope_identity": "Name, BSN and contact details",
-        "scope_documents": "Documents",
-        "scope_act_on_behalf": "Act on the citizen's behalf",
         "valid_until": "Valid until (date)",
         "how_citizen_said": "How the citizen said so",
         "act_grant": "Record sharing",
@@ -418,6 +416,10 @@ EN.update(
         "chart_accept": "Time to accept (hours)",
         "chart_rates": "Declined and redirected (%)",
         "chart_broken": "Broken promises",
+        "legend_hours": "hours",
+        "legend_declined": "declined",
+        "legend_redirected": "redirected",
+        "legend_promises": "broken promises",
         "redirect_explain": (
             "Redirected = declined with the reason 'belongs to another agency' "
             "(from pillar to post)."
@@ -433,3 +435,20 @@ def tr(key: str) -> rx.Var[str]:
     from buddy.state import SessionState
 
     return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", EN[key], NL[key]))
+
+
+def say(words: Any) -> rx.Var[str]:
+    """A `buddy.labels.Words` held in state (a row's code as words), in the session language."""
+    from buddy.state import SessionState
+
+    return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", words.en, words.nl))
+
+
+def say_code(kind: str, code: str) -> rx.Var[str]:
+    """A code known when the page is built (a form's choices), as words in the session
+    language, from the label table."""
+    from buddy.labels import words
+    from buddy.state import SessionState
+
+    found = words(kind, code)
+    return cast("rx.Var[str]", rx.cond(SessionState.lang == "en", found.en, found.nl))

@@ -17,6 +17,7 @@ SUPERVISOR: Final = "/supervisor"
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
     """The URL of one case's page, for a case id held in a state var."""
+    # mypy knows no `+` between two Vars (Reflex types it on StringVar, Create gives Var).
     return rx.Var.create("/zaak/") + case_id  # type: ignore[operator]
 
 

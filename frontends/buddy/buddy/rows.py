@@ -4,7 +4,9 @@
 (`QueueItem`, `CasePage`, `SupervisorFigures`); the functions here turn a validated model into
 the small dataclasses the pages hold in their state (Reflex state vars must be serialisable,
 and dataclasses are what its docs recommend for them): texts already joined and formatted for
-display, flags as real booleans. No JSON is read here, so no field is guessed at.
+display, flags as real booleans, and every code a person reads as `Words` (Dutch and English,
+from the one label table in `buddy.labels`) next to the code the pages keep for logic. No JSON
+is read here, so no field is guessed at.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
+from buddy.labels import Words, words, words_of
 from voorportaal_contracts.api.dossier import (
     AgencyFigures,
     CasePage,
@@ -44,8 +47,15 @@ def _joined(values: Iterable[str]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def _both(name: str | None, relation: str | None) -> str:
-    return f"{name or ''} ({relation or ''})"
+def _person(name: str | None, kind: str, code: str | None) -> Words:
+    """A name with a coded role in brackets, e.g. `Jan (Partner)`."""
+    role = words(kind, code)
+    return Words(nl=f"{name or ''} ({role.nl})", en=f"{name or ''} ({role.en})")
+
+
+def _all(parts: Iterable[Words]) -> Words:
+    each = list(parts)
+    return Words(nl=", ".join(p.nl for p in each), en=", ".join(p.en for p in each))
 
 
 # --------------------------------------------------------------------------- the work queue
@@ -68,6 +78,11 @@ class QueueRow:
     team: str
     opened_at: str
     """ISO, for sorting oldest first."""
+    urgency_words: Words = field(default_factory=Words)
+    life_events_words: Words = field(default_factory=Words)
+    agencies_words: Words = field(default_factory=Words)
+    municipality_words: Words = field(default_factory=Words)
+    state_words: Words = field(default_factory=Words)
     for_me: bool = False
     """A handover addressed to the signed-in user."""
 
@@ -88,6 +103,11 @@ def queue_row(item: QueueItem) -> QueueRow:
         owner=item.owner_id or "",
         team=item.team or "",
         opened_at=item.opened_at.isoformat() if item.opened_at else "",
+        urgency_words=words("urgency", urgency),
+        life_events_words=words_of("life_event", item.life_events),
+        agencies_words=words_of("agency", item.agencies),
+        municipality_words=words("municipality", item.municipality_code),
+        state_words=words("ownership", item.ownership_status),
     )
 
 
@@ -124,6 +144,17 @@ class CaseHeader:
     language: str = ""
     channels: str = ""
     representative: str = ""
+    urgency_words: Words = field(default_factory=Words)
+    redzaamheid_words: Words = field(default_factory=Words)
+    life_events_words: Words = field(default_factory=Words)
+    needs_words: Words = field(default_factory=Words)
+    risks_words: Words = field(default_factory=Words)
+    municipality_words: Words = field(default_factory=Words)
+    status_words: Words = field(default_factory=Words)
+    language_words: Words = field(default_factory=Words)
+    channels_words: Words = field(default_factory=Words)
+    household_words: Words = field(default_factory=Words)
+    representative_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -142,6 +173,12 @@ class ReferralRow:
     outcome: str
     open: bool
     """Not final yet: the agency can still be nudged."""
+    agency_words: Words = field(default_factory=Words)
+    service_words: Words = field(default_factory=Words)
+    state_words: Words = field(default_factory=Words)
+    mode_words: Words = field(default_factory=Words)
+    waits_on_words: Words = field(default_factory=Words)
+    decline_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -160,6 +197,7 @@ class ContactRow:
     summary: str
     next_steps: str
     confirmation: bool
+    channel_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -173,6 +211,8 @@ class PromiseRow:
     """Broken: its date passed."""
     open: bool
     """Can still be marked kept."""
+    made_by_words: Words = field(default_factory=Words)
+    state_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -195,6 +235,11 @@ class GrantRow:
     by: str
     channel: str
     revoked: bool
+    holder_words: Words = field(default_factory=Words)
+    """The agency's name, or the representative with their relation."""
+    scopes_words: Words = field(default_factory=Words)
+    by_words: Words = field(default_factory=Words)
+    channel_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -203,6 +248,7 @@ class MessageRow:
     text: str
     by: str
     at: str
+    kind_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -213,6 +259,8 @@ class DoorbraakRow:
     status: str
     proposed_by: str
     decided_by: str
+    reason_words: Words = field(default_factory=Words)
+    status_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -222,6 +270,7 @@ class CaseView:
 
     header: CaseHeader
     refused: list[str] = field(default_factory=list)
+    refused_words: Words = field(default_factory=Words)
     referrals: list[ReferralRow] = field(default_factory=list)
     timeline: list[TimelineRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)
@@ -261,14 +310,43 @@ def _header(case_id: str, summary: Summary | None, identity: Identity | None) ->
         header.reasons_en = _reasons(summary.recommendation, "en")
         header.notifications_sent = str(summary.notifications.sent)
         header.notifications_failed = str(summary.notifications.failed)
+        header.urgency_words = words("urgency", summary.urgency)
+        header.redzaamheid_words = words("redzaamheid", summary.redzaamheid)
+        header.life_events_words = words_of("life_event", summary.life_events)
+        header.needs_words = words_of("need", summary.needs)
+        header.risks_words = words_of("risk", summary.risks)
+        header.municipality_words = words("municipality", summary.municipality_code)
+        header.status_words = words("ownership", own.status)
     if identity is not None:
         rep = identity.representative
         header.citizen = identity.name or ""
-        header.household = ", ".join(_both(m.name, m.relation) for m in identity.household)
+        household = _all(_person(m.name, "relation", m.relation) for m in identity.household)
+        representative = _person(rep.name, "relation", rep.relation) if rep else Words()
+        header.household = household.nl
+        header.household_words = household
         header.language = identity.language or ""
+        header.language_words = words("language", identity.language)
         header.channels = _joined(identity.channels)
-        header.representative = _both(rep.name, rep.relation) if rep else ""
+        header.channels_words = words_of("channel", identity.channels)
+        header.representative = representative.nl
+        header.representative_words = representative
     return header
+
+
+def _waits_on(agency_code: str | None, referral_id: str | None) -> Words:
+    """The referral a held one waits on: its agency's name and the referral id."""
+    if not referral_id:
+        return Words()
+    agency = words("agency", agency_code)
+    return Words(nl=f"{agency.nl} ({referral_id})", en=f"{agency.en} ({referral_id})")
+
+
+def _promiser(made_by: str | None, kind: str) -> Words:
+    """Who made a promise: an agency by its name, a person by their id; then their kind."""
+    if kind != "agency":
+        return _person(made_by, "made_by", kind)
+    agency, role = words("agency", made_by), words("made_by", kind)
+    return Words(nl=f"{agency.nl} ({role.nl})", en=f"{agency.en} ({role.en})")
 
 
 def case_view(page: CasePage) -> CaseView:
@@ -281,6 +359,7 @@ def case_view(page: CasePage) -> CaseView:
     return CaseView(
         header=_header(page.case_id, summary, page.identity),
         refused=sorted(page.refused),
+        refused_words=words_of("case_part", sorted(page.refused)),
         referrals=[
             ReferralRow(
                 id=r.referral_id,
@@ -295,6 +374,12 @@ def case_view(page: CasePage) -> CaseView:
                 reminders=str(r.reminders),
                 outcome=r.outcome or r.stalled_reason or "",
                 open=r.status not in FINAL_REFERRAL_STATES,
+                agency_words=words("agency", r.agency_code),
+                service_words=words("service", r.service_code),
+                state_words=words("referral_state", r.status),
+                mode_words=words("referral_mode", r.mode),
+                waits_on_words=_waits_on(agency_of.get(r.waits_on or ""), r.waits_on),
+                decline_words=words("decline_reason", r.decline_reason),
             )
             for r in referrals
         ],
@@ -310,18 +395,21 @@ def case_view(page: CasePage) -> CaseView:
                 summary=c.summary or "",
                 next_steps=c.next_steps or "",
                 confirmation=c.confirmation_requested,
+                channel_words=words("channel", c.channel),
             )
             for c in reversed(page.contact_moments or [])
         ],
         promises=[
             PromiseRow(
                 id=p.promise_id,
-                made_by=_both(p.made_by, p.made_by_kind),
+                made_by=f"{p.made_by or ''} ({p.made_by_kind})",
                 what=p.what or "",
                 due_at=when(p.due_at),
                 state=p.status,
                 overdue=p.status == "broken",
                 open=p.status in OPEN_PROMISE_STATES,
+                made_by_words=_promiser(p.made_by, p.made_by_kind),
+                state_words=words("promise_state", p.status),
             )
             for p in page.promises or []
         ],
@@ -344,22 +432,35 @@ def case_view(page: CasePage) -> CaseView:
                 by=g.granted_by or "",
                 channel=g.channel or "",
                 revoked=g.revoked_at is not None,
+                holder_words=words("agency", g.agency_code),
+                scopes_words=words_of("scope", g.scopes),
+                by_words=words("granted_by", g.granted_by),
+                channel_words=words("channel", g.channel),
             )
             for g in (sharing.grants if sharing else [])
         ]
         + [
             GrantRow(
-                agency_code=_both(m.holder_name, m.relation),
+                agency_code=_person(m.holder_name, "relation", m.relation).nl,
                 scopes=_joined(m.scopes),
                 valid_until=when(m.valid_until)[:10],
                 by="mandate",
                 channel="",
                 revoked=m.revoked_at is not None,
+                holder_words=_person(m.holder_name, "relation", m.relation),
+                scopes_words=words_of("scope", m.scopes),
+                by_words=words("granted_by", "mandate"),
             )
             for m in (sharing.mandates if sharing else [])
         ],
         messages=[
-            MessageRow(kind=i.kind, text=i.text or "", by=i.by, at=when(i.at))
+            MessageRow(
+                kind=i.kind,
+                text=i.text or "",
+                by=i.by,
+                at=when(i.at),
+                kind_words=words("message_kind", i.kind),
+            )
             for i in reversed(summary.citizen_items if summary else [])
         ],
         doorbraak=[
@@ -370,6 +471,8 @@ def case_view(page: CasePage) -> CaseView:
                 status=o.status,
                 proposed_by=o.proposed_by,
                 decided_by=o.decided_by or "",
+                reason_words=words("doorbraak_reason", o.reason_code),
+                status_words=words("doorbraak_state", o.status),
             )
             for o in (summary.doorbraak if summary else [])
         ],
@@ -402,6 +505,7 @@ class AgencyRow:
     redirect_rate: str
     overdue_referrals: str
     broken_promises: str
+    agency_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -425,6 +529,7 @@ def _agency_row(a: AgencyFigures) -> AgencyRow:
         redirect_rate=_rate(a.redirect_rate),
         overdue_referrals=str(a.overdue_referrals),
         broken_promises=str(a.broken_promises),
+        agency_words=words("agency", a.agency_code),
     )
 
 
@@ -444,6 +549,8 @@ def supervisor_view(figures: SupervisorFigures) -> SupervisorView:
         chart=[
             {
                 "agency": a.agency_code,
+                "agency_nl": words("agency", a.agency_code).nl,
+                "agency_en": words("agency", a.agency_code).en,
                 "accept_hours": a.median_accept_hours or 0.0,
                 "decline_pct": round((a.decline_rate or 0) * 100),
                 "redirect_pct": round((a.redirect_rate or 0) * 100),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,6 +19,9 @@ from voorportaal_kit.auth import AuthSettings, StaffSigningKey, load_staff_signi
 from voorportaal_kit.settings import DEV_JWT_SECRET, Environment, refuse_development_defaults
 
 DEFAULT_ACCOUNTS_FILE = Path(__file__).parent / "data" / "accounts.toml"
+LOOPBACK_NAMES: Final = ("localhost", "127.0.0.1")
+"""The names of this machine a browser reaches the console by in development (the console
+listens on 127.0.0.1; `localhost` resolves to it)."""
 
 
 class ConsoleSettings(BaseSettings):
@@ -39,7 +43,8 @@ class ConsoleSettings(BaseSettings):
 
     public_url: str | None = None
     """The URL people open, e.g. `https://buddy.example.nl`; empty means
-    `http://localhost:<port>`. It is also the only origin the backend accepts (CORS)."""
+    `http://localhost:<port>`. It is also the only origin the backend accepts (CORS), but for
+    a loopback URL, where `localhost` and `127.0.0.1` on the same port are both accepted."""
 
     dossier_url: str = Field(
         default="http://127.0.0.1:8003",
@@ -175,6 +180,29 @@ class ConsoleSettings(BaseSettings):
     def effective_public_url(self) -> str:
         """The URL people open the console at."""
         return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+
+    @property
+    def allowed_origins(self) -> tuple[str, ...]:
+        """Every origin the page may be opened at, and so may open the websocket (CORS) and
+        connect to it (CSP): the public URL, and when that is a loopback name (a developer's
+        machine, `voorportaal up` prints `127.0.0.1`) the other loopback name on the same port
+        too, since a browser treats `localhost` and `127.0.0.1` as different origins."""
+        public = urlsplit(self.effective_public_url)
+        origin = f"{public.scheme}://{public.netloc}"
+        if public.hostname not in LOOPBACK_NAMES:
+            return (origin,)
+        port = f":{public.port}" if public.port else ""
+        others = [f"{public.scheme}://{name}{port}" for name in LOOPBACK_NAMES]
+        return (origin, *(other for other in others if other != origin))
+
+    def url_at(self, page_origin: str) -> str:
+        """The public URL as seen from a page opened at `page_origin` (e.g. where OIDC sends
+        the browser back, so it returns to the origin that holds its tab's session): that
+        origin when it is one of `allowed_origins`, else the public URL itself."""
+        public = urlsplit(self.effective_public_url)
+        if page_origin not in self.allowed_origins:
+            return self.effective_public_url
+        return page_origin + public.path
 
 
 @lru_cache(maxsize=1)

@@ -145,6 +145,32 @@ def test_the_console_csp_allows_only_its_own_origin_and_websocket() -> None:
     assert "http:" not in csp
 
 
+def test_the_console_accepts_both_loopback_names_in_development() -> None:
+    # `voorportaal up` prints http://127.0.0.1:3000; the default public URL is localhost.
+    settings = ConsoleSettings(port=3000)
+    assert settings.allowed_origins == ("http://localhost:3000", "http://127.0.0.1:3000")
+    csp = console_csp(settings)
+    assert "connect-src 'self' ws://localhost:3000 ws://127.0.0.1:3000;" in csp
+    opened_at_ip = ConsoleSettings(public_url="http://127.0.0.1:3000/")
+    assert opened_at_ip.allowed_origins == ("http://127.0.0.1:3000", "http://localhost:3000")
+
+
+def test_a_public_console_accepts_only_its_own_origin() -> None:
+    settings = ConsoleSettings(public_url="https://buddy.example.nl/")
+    assert settings.allowed_origins == ("https://buddy.example.nl",)
+    # OIDC sends the browser back to the public URL whatever origin the page claims.
+    assert settings.url_at("https://evil.example") == "https://buddy.example.nl"
+
+
+def test_oidc_returns_to_the_loopback_name_the_page_was_opened_at() -> None:
+    settings = ConsoleSettings(port=3000)
+    assert settings.url_at("http://127.0.0.1:3000") == "http://127.0.0.1:3000"
+    assert settings.url_at("http://localhost:3000") == "http://localhost:3000"
+    assert settings.url_at("http://127.0.0.1:4000") == "http://localhost:3000"
+    with_path = ConsoleSettings(public_url="http://localhost:3000/buddy")
+    assert with_path.url_at("http://127.0.0.1:3000") == "http://127.0.0.1:3000/buddy"
+
+
 async def test_closed_port_is_unreachable_not_empty() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -52,6 +52,21 @@ def test_sign_in_page_is_dutch_with_labelled_inputs(browser: WebDriver, console_
     shot(browser, "sign-in-nl")
 
 
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1"])
+def test_sign_in_works_at_every_address_voorportaal_up_prints(
+    browser: WebDriver, console_url: str, host: str
+) -> None:
+    # `voorportaal up` prints 127.0.0.1; the console's default public URL says localhost. A
+    # browser treats them as two origins, so both must reach the websocket (CORS, CSP).
+    base = console_url.replace("://localhost:", f"://{host}:")
+    sign_in(browser, base, "anna", "anna-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    wait_text(browser, "Werkvoorraad")
+    assert browser.current_url.startswith(base)
+    assert "Anna Jansen" in browser.find_element(By.TAG_NAME, "header").text
+    assert csp_violations(browser) == []
+
+
 def test_wrong_password_is_refused_with_a_message(browser: WebDriver, console_url: str) -> None:
     sign_in(browser, console_url, "anna", "not-her-password")
     wait_text(browser, "Gebruikersnaam of wachtwoord klopt niet.")
@@ -85,8 +100,9 @@ def test_supervisor_sees_the_agency_figures(browser: WebDriver, console_url: str
         for r in table.find_elements(By.CSS_SELECTOR, "tbody tr")
     }
     # Seeded: uwv accepted after 3 h and broke a promise; svb declined "go elsewhere".
-    assert {"gemeente", "svb", "uwv"} <= set(rows)
-    assert "100%" in rows["svb"] and "3.0" in rows["uwv"]
+    svb = "Sociale Verzekeringsbank (SVB)"
+    assert {"Gemeente", svb, "UWV"} <= set(rows)
+    assert "100%" in rows[svb] and "3.0" in rows["UWV"]
     assert browser.find_elements(By.CSS_SELECTOR, "#chart-rates .recharts-bar-rectangle")
     assert not browser.find_elements(By.ID, "forbidden")
     # The console's Content-Security-Policy blocked nothing the page needs (scripts, styles,
@@ -147,12 +163,13 @@ def test_casemanager_claims_a_case_and_sees_the_whole_situation(
     sign_in(browser, console_url, "anna", "anna-noord-2024")
     wait_path(browser, "/werkvoorraad")
     open_case(browser, console_url, CLAIM_CASE)
-    # Board with the estafette (gemeente waits on uwv), triage, timeline: from the dossier.
+    # Board with the estafette (gemeente waits on uwv), triage, timeline: from the dossier;
+    # agencies by their names.
     board = browser.find_element(By.ID, "referrals-table").text
-    assert "uwv" in board and "gemeente" in board and "uwv (ref-claim-uwv)" in board
+    assert "UWV" in board and "Gemeente" in board and "UWV (ref-claim-uwv)" in board
     assert owner(browser) == "nog geen eigenaar"
     # In the queue a case shows only its summary: the dossier refuses who the citizen is.
-    assert "identity" in browser.find_element(By.ID, "refused").text
+    assert "Wie de burger is" in browser.find_element(By.ID, "refused").text
     assert "Fatima El Amrani" not in browser.find_element(By.TAG_NAME, "body").text
     shot(browser, "case-in-queue")
     click(browser, "claim")
@@ -230,7 +247,7 @@ def test_a_promise_shows_overdue_under_a_test_clock(
             assert time.monotonic() < deadline, "the promise never showed overdue"
             time.sleep(1)
         ledger = browser.find_element(By.ID, "section-promises")
-        assert "broken" in ledger.text
+        assert "Gebroken" in ledger.text
         browser.execute_script("arguments[0].scrollIntoView();", ledger)
         shot(browser, "promise-overdue")
     finally:

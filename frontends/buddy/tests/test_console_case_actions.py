@@ -93,7 +93,7 @@ def test_contact_moment_with_written_confirmation(
     open_case(browser, console_url, CONTACT_CASE)  # reload: the page shows what the dossier has
     wait_text(browser, "Aan de balie: huur twee maanden")
     contacts = section_text(browser, "contacts-table")
-    assert "desk" in contacts and "bevestiging gevraagd" in contacts
+    assert "Balie" in contacts and "bevestiging gevraagd" in contacts
     assert "Samen naar de kredietbank" in contacts
     # Shown, never stored: the citizen and what was said stay out of browser storage.
     wait_text(browser, "Noor Bakker")
@@ -129,7 +129,8 @@ def test_sharing_grant_recorded_on_the_citizens_behalf(
 
     open_case(browser, console_url, GRANT_CASE)
     sharing = section_text(browser, "sharing-table")
-    assert "svb" in sharing and until_day in sharing and "phone" in sharing
+    assert "Sociale Verzekeringsbank (SVB)" in sharing and until_day in sharing
+    assert "Telefoon" in sharing
     browser.execute_script(
         "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-sharing")
     )
@@ -206,7 +207,7 @@ def test_doorbraak_needs_a_supervisors_sign_off(
     )
 
     open_case(anna, console_url, DOORBRAAK_CASE)
-    assert "approved" in section_text(anna, "doorbraak-table")
+    assert "Goedgekeurd" in section_text(anna, "doorbraak-table")
 
 
 def test_closing_a_case_with_an_outcome(

@@ -29,7 +29,7 @@ def test_case_page_shows_an_agencys_answer_without_a_reload(
     sign_in(browser, console_url, "bram", "bram-noord-2024")
     wait_path(browser, "/werkvoorraad")
     open_case(browser, console_url, LIVE_CASE)
-    assert "uwv" in board(browser) and "accepted" not in board(browser)
+    assert "UWV" in board(browser) and "Geaccepteerd" not in board(browser)
     timeline_before = len(browser.find_elements(By.CSS_SELECTOR, "#timeline-table tbody tr"))
     # A marker that a reload (or a navigation) would wipe.
     browser.execute_script("window.__stillTheSamePage = true;")
@@ -46,7 +46,7 @@ def test_case_page_shows_an_agencys_answer_without_a_reload(
     )
     seed_events(dossier.data_dir, [(now, accepted)], migrate=False)
 
-    until(browser, lambda d: "accepted" in board(d), timeout=WAIT_S)
+    until(browser, lambda d: "Geaccepteerd" in board(d), timeout=WAIT_S)
     until(
         browser,
         lambda d: (

@@ -109,6 +109,26 @@ def test_oidc_sign_in_with_pkce_lands_on_the_work_queue(
 
 
 @pytest.mark.browser
+def test_oidc_sign_in_at_127_0_0_1_comes_back_to_127_0_0_1(
+    browser: WebDriver, console_url: str, provider: OidcProvider
+) -> None:
+    # The pending sign-in lives in this tab's state, which only this origin reaches: the
+    # provider must send the browser back to the address it left from, not to localhost.
+    base = console_url.replace("://localhost:", "://127.0.0.1:")
+    registered = provider.redirect_uri
+    provider.redirect_uri = registered.replace("://localhost:", "://127.0.0.1:")
+    try:
+        start_oidc(browser, base)
+        wait_path(browser, "/werkvoorraad")
+        wait_text(browser, "Karin Okkerse")
+    finally:
+        provider.redirect_uri = registered
+    [asked] = provider.authorize_requests
+    assert asked["redirect_uri"] == f"{base}/inloggen/oidc/terug"
+    assert browser.current_url.startswith(base)
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize("tamper", ["nonce", "audience", "key"])
 def test_oidc_refuses_an_id_token_that_does_not_verify(
     browser: WebDriver, console_url: str, provider: OidcProvider, tamper: str

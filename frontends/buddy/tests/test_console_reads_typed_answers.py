@@ -232,6 +232,8 @@ def test_supervisor_rates_show_as_percentages_and_unknown_as_a_dash() -> None:
     assert view.chart == [
         {
             "agency": "uwv",
+            "agency_nl": "UWV",
+            "agency_en": "UWV (Employee Insurance Agency)",
             "accept_hours": 0.0,
             "decline_pct": 50,
             "redirect_pct": 0,

@@ -9,14 +9,17 @@ shows either a confirmation or the API's own problem message.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import reflex as rx
+from reflex.vars.sequence import ArrayVar
 
 from buddy import api
-from buddy.i18n import tr
+from buddy.i18n import say, say_code, tr
+from buddy.labels import Words
 from buddy.layout import FOCUS_STYLE, notice, shell
 from buddy.rows import (
     CaseHeader,
@@ -33,6 +36,12 @@ from buddy.rows import (
 from buddy.settings import get_settings
 from buddy.state import SessionState, account_store, authorize, endpoints
 
+# Typing note: some calls of event handlers carry `type: ignore[operator]`. Reflex types
+# `@rx.event` through `EventNamespace.__new__` returning an `EventCallback`, which mypy does not
+# follow (it takes the result to be an `EventNamespace`, "not callable"), so binding an
+# argument to a handler, e.g. `CaseState.nudge(r.id)`, cannot be checked by mypy.
+
+
 CASE_ROLES = ("casemanager", "supervisor")
 CASEMANAGER = ("casemanager",)
 SUPERVISOR = ("supervisor",)
@@ -40,6 +49,13 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CHANNELS = ("phone", "desk", "home_visit", "email", "chat", "video", "web")
 OUTCOMES = ("completed", "no_longer_needed", "moved_away", "referred_elsewhere")
 DOORBRAAK_REASONS = ("waiting_on_other_agency", "income_gap", "eviction_risk", "other_rule")
+GRANT_SCOPES = (
+    ("summary", "grant-summary"),
+    ("identity", "grant-identity"),
+    ("documents", "grant-documents"),
+    ("act_on_behalf", "grant-act"),
+)
+"""The sharing scopes a casemanager records, with their checkboxes' ids."""
 _LIST_PARTS = (
     "referrals",
     "timeline",
@@ -101,6 +117,7 @@ class CaseState(rx.State):
     case_id: str = ""
     header: CaseHeader = CaseHeader()
     refused: list[str] = []
+    refused_words: Words = Words()
     referrals: list[ReferralRow] = []
     timeline: list[TimelineRow] = []
     contacts: list[ContactRow] = []
@@ -131,11 +148,6 @@ class CaseState(rx.State):
         """Whether a pending handover is addressed to the signed-in user."""
         return bool(self.me) and self.header.pending_to_id == self.me
 
-    @rx.var
-    def refused_text(self) -> str:
-        """The parts of the case the dossier did not show this user."""
-        return ", ".join(self.refused)
-
     _generation: int = 0
     """Which live refresh loop is current (a new load starts a new one)."""
     _shown: int = 0
@@ -147,7 +159,8 @@ class CaseState(rx.State):
         unchanged 1,000-entry timeline is not sent to the browser again on every refresh."""
         shown = page or CaseView(header=CaseHeader())
         values: dict[str, Any] = {"problem": problem}
-        values.update({key: getattr(shown, key) for key in ("header", "refused", *_LIST_PARTS)})
+        parts = ("header", "refused", "refused_words", *_LIST_PARTS)
+        values.update({key: getattr(shown, key) for key in parts})
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
@@ -413,10 +426,16 @@ def _select(label: str, name: str, ident: str, options: list[tuple[str, Any]]) -
     )
 
 
-def _checkbox(label: str, name: str, ident: str) -> rx.Component:
+def _choices(kind: str, codes: tuple[str, ...]) -> list[tuple[str, Any]]:
+    """A select's options: each code as the value, its words from the label table shown."""
+    return [(code, say_code(kind, code)) for code in codes]
+
+
+def _checkbox(label: str | rx.Var[str], name: str, ident: str) -> rx.Component:
+    """A labelled checkbox; `label` is a text key, or the words already chosen."""
     return rx.hstack(
         rx.el.input(type="checkbox", id=ident, name=name, style=FOCUS_STYLE),
-        rx.el.label(tr(label), html_for=ident),
+        rx.el.label(tr(label) if isinstance(label, str) else label, html_for=ident),
         align="center",
         spacing="2",
     )
@@ -468,12 +487,14 @@ def _outcome() -> rx.Component:
     )
 
 
-def tr_dynamic(key: rx.Var[str]) -> rx.Var[str]:
-    """The text for a key held in state (the outcome of an action), in the session language."""
+def tr_dynamic(key: rx.Var[str] | str) -> rx.Var[str]:
+    """The text for a key held in state (the outcome of an action), in the session language.
+
+    `key` is a state var; mypy sees the class attribute's Python type (`str`), hence the union."""
     from buddy.i18n import EN, NL
 
     keys = [k for k in NL if k.startswith(("ok_", "action_")) or k == "bad_date"]
-    return rx.match(  # type: ignore[return-value]
+    return rx.match(
         key,
         *[(k, rx.cond(SessionState.lang == "en", EN[k], NL[k])) for k in keys],
         key,
@@ -485,19 +506,19 @@ def _header() -> rx.Component:
     return rx.vstack(
         rx.heading(tr("case_title"), " ", CaseState.case_id, size="7", as_="h1", id="case-heading"),
         rx.cond(
-            CaseState.refused.length() > 0,  # type: ignore[attr-defined]
-            rx.text(tr("refused_parts"), " ", CaseState.refused_text, size="2", id="refused"),
+            CaseState.refused.length() > 0,  # type: ignore[attr-defined]  # a state var is an ArrayVar
+            rx.text(tr("refused_parts"), " ", say(CaseState.refused_words), size="2", id="refused"),
         ),
         rx.data_list.root(
             _item("citizen", h.citizen),
-            _item("household", h.household),
-            _item("representative", h.representative),
-            _item("language", h.language),
-            _item("contact_channels", h.channels),
-            _item("life_events", h.life_events),
-            _item("risks", h.risks),
-            _item("urgency", h.urgency),
-            _item("redzaamheid", h.redzaamheid),
+            _item("household", say(h.household_words)),
+            _item("representative", say(h.representative_words)),
+            _item("language", say(h.language_words)),
+            _item("contact_channels", say(h.channels_words)),
+            _item("life_events", say(h.life_events_words)),
+            _item("risks", say(h.risks_words)),
+            _item("urgency", say(h.urgency_words)),
+            _item("redzaamheid", say(h.redzaamheid_words)),
             _item(
                 "triage_reasons",
                 rx.cond(SessionState.lang == "en", h.reasons_en, h.reasons_nl),
@@ -510,7 +531,7 @@ def _header() -> rx.Component:
                     rx.text(tr("no_owner"), id="owner"),
                 ),
             ),
-            _item("status", rx.text(h.status, id="ownership-status")),
+            _item("status", rx.text(say(h.status_words), id="ownership-status")),
             rx.cond(
                 h.closed_at != "",
                 _item("closed_on", rx.text(h.closed_at, id="closed-at")),
@@ -549,10 +570,10 @@ def _ownership_actions() -> rx.Component:
         rx.cond(
             CaseState.handover_for_me,
             rx.hstack(
-                _button("act_accept", CaseState.handover_step("accept"), "handover-accept"),
+                _button("act_accept", CaseState.handover_step("accept"), "handover-accept"),  # type: ignore[operator]  # typing note above
                 _button(
                     "act_decline",
-                    CaseState.handover_step("decline"),
+                    CaseState.handover_step("decline"),  # type: ignore[operator]  # typing note above
                     "handover-decline",
                     variant="outline",
                 ),
@@ -562,7 +583,7 @@ def _ownership_actions() -> rx.Component:
             CaseState.is_owner & (status == "handover_requested"),
             _button(
                 "act_cancel",
-                CaseState.handover_step("cancel"),
+                CaseState.handover_step("cancel"),  # type: ignore[operator]  # typing note above
                 "handover-cancel",
                 variant="outline",
             ),
@@ -576,12 +597,15 @@ def _ownership_actions() -> rx.Component:
     )
 
 
-def _table(ident: str, cols: list[str], rows: rx.Var[Any], row: Any) -> rx.Component:
+def _table(ident: str, cols: list[str], rows: Sequence[Any], row: Any) -> rx.Component:
+    """A table of a list held in state, or "nothing yet". `rows` is a state var: mypy sees
+    the class attribute's Python type (a list of rows); at runtime it is Reflex's ArrayVar."""
+    items = cast("ArrayVar[list[Any]]", rows)
     return rx.cond(
-        rows.length() > 0,  # type: ignore[attr-defined]
+        items.length() > 0,
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(c)) for c in cols])),
-            rx.table.body(rx.foreach(rows, row)),
+            rx.table.body(rx.foreach(items, row)),
             width="100%",
             id=ident,
         ),
@@ -622,19 +646,19 @@ def _referrals() -> rx.Component:
             cols,
             CaseState.referrals,
             lambda r: rx.table.row(
-                rx.table.row_header_cell(r.agency_code),
-                rx.table.cell(r.service_id),
-                rx.table.cell(r.state),
+                rx.table.row_header_cell(say(r.agency_words)),
+                rx.table.cell(say(r.service_words)),
+                rx.table.cell(say(r.state_words)),
                 rx.table.cell(r.due_at, " ", _overdue(r.overdue)),
-                rx.table.cell(r.waits_on),
-                rx.table.cell(r.decline_reason),
+                rx.table.cell(say(r.waits_on_words)),
+                rx.table.cell(say(r.decline_words)),
                 rx.table.cell(r.reminders),
                 rx.table.cell(
                     rx.cond(
                         r.open,
                         rx.button(
                             tr("act_nudge"),
-                            on_click=CaseState.nudge(r.id),
+                            on_click=CaseState.nudge(r.id),  # type: ignore[operator]  # typing note above
                             size="1",
                             variant="outline",
                             style=FOCUS_STYLE,
@@ -667,16 +691,16 @@ def _promises() -> rx.Component:
             cols,
             CaseState.promises,
             lambda p: rx.table.row(
-                rx.table.cell(p.made_by),
+                rx.table.cell(say(p.made_by_words)),
                 rx.table.cell(p.what),
                 rx.table.cell(p.due_at, " ", _overdue(p.overdue)),
-                rx.table.cell(p.state),
+                rx.table.cell(say(p.state_words)),
                 rx.table.cell(
                     rx.cond(
                         p.open,
                         rx.button(
                             tr("act_fulfil"),
-                            on_click=CaseState.fulfil(p.id),
+                            on_click=CaseState.fulfil(p.id),  # type: ignore[operator]  # typing note above
                             size="1",
                             variant="outline",
                             style=FOCUS_STYLE,
@@ -737,7 +761,7 @@ def _contacts() -> rx.Component:
             CaseState.contacts,
             lambda c: rx.table.row(
                 rx.table.cell(c.at),
-                rx.table.cell(c.channel),
+                rx.table.cell(say(c.channel_words)),
                 rx.table.cell(c.by),
                 rx.table.cell(
                     c.summary,
@@ -753,7 +777,7 @@ def _contacts() -> rx.Component:
                 "contact-form",
                 CaseState.record_contact,
                 "act_record",
-                _select("channel", "channel", "contact-channel", [(c, c) for c in CHANNELS]),
+                _select("channel", "channel", "contact-channel", _choices("channel", CHANNELS)),
                 _textarea("summary", "summary", "contact-summary", required=True),
                 _input("next_steps", "next_steps", "contact-next"),
                 _checkbox("send_confirmation", "send_confirmation", "contact-confirm"),
@@ -791,14 +815,14 @@ def _sharing() -> rx.Component:
             ["col_agency", "col_scopes", "col_until", "col_who"],
             CaseState.grants,
             lambda g: rx.table.row(
-                rx.table.cell(g.agency_code),
-                rx.table.cell(g.scopes),
+                rx.table.cell(say(g.holder_words)),
+                rx.table.cell(say(g.scopes_words)),
                 rx.table.cell(
                     g.valid_until,
                     " ",
                     rx.cond(g.revoked, rx.badge(tr("revoked"), color_scheme="gray")),
                 ),
-                rx.table.cell(g.by, " ", g.channel),
+                rx.table.cell(say(g.by_words), " ", say(g.channel_words)),
             ),
         ),
         rx.box(
@@ -811,17 +835,19 @@ def _sharing() -> rx.Component:
                 rx.el.fieldset(
                     rx.el.legend(tr("scopes")),
                     rx.hstack(
-                        _checkbox("scope_summary", "summary", "grant-summary"),
-                        _checkbox("scope_identity", "identity", "grant-identity"),
-                        _checkbox("scope_documents", "documents", "grant-documents"),
-                        _checkbox("scope_act_on_behalf", "act_on_behalf", "grant-act"),
+                        *[
+                            _checkbox(say_code("scope", scope), scope, ident)
+                            for scope, ident in GRANT_SCOPES
+                        ],
                         spacing="4",
                         wrap="wrap",
                     ),
                     style={"border": "none", "padding": "0"},
                 ),
                 _input("valid_until", "valid_until", "grant-until", type="date", required=True),
-                _select("how_citizen_said", "channel", "grant-channel", [(c, c) for c in CHANNELS]),
+                _select(
+                    "how_citizen_said", "channel", "grant-channel", _choices("channel", CHANNELS)
+                ),
             ),
             padding_top="0.75em",
         ),
@@ -838,7 +864,7 @@ def _messages() -> rx.Component:
             CaseState.messages,
             lambda m: rx.table.row(
                 rx.table.cell(m.at),
-                rx.table.cell(m.kind),
+                rx.table.cell(say(m.kind_words)),
                 rx.table.cell(m.text),
                 rx.table.cell(m.by),
             ),
@@ -865,9 +891,9 @@ def _doorbraak() -> rx.Component:
             ["reason_code", "doorbraak_note", "col_state", "col_who", "actions"],
             CaseState.doorbraak,
             lambda o: rx.table.row(
-                rx.table.cell(o.reason_code),
+                rx.table.cell(say(o.reason_words)),
                 rx.table.cell(o.note),
-                rx.table.cell(o.status),
+                rx.table.cell(say(o.status_words)),
                 rx.table.cell(o.proposed_by, " ", o.decided_by),
                 rx.table.cell(
                     rx.cond(
@@ -875,14 +901,14 @@ def _doorbraak() -> rx.Component:
                         rx.hstack(
                             rx.button(
                                 tr("act_approve"),
-                                on_click=CaseState.decide(o.id, "approve"),
+                                on_click=CaseState.decide(o.id, "approve"),  # type: ignore[operator]  # typing note above
                                 size="1",
                                 class_name="doorbraak-approve",
                                 style=FOCUS_STYLE,
                             ),
                             rx.button(
                                 tr("act_reject"),
-                                on_click=CaseState.decide(o.id, "reject"),
+                                on_click=CaseState.decide(o.id, "reject"),  # type: ignore[operator]  # typing note above
                                 size="1",
                                 variant="outline",
                                 style=FOCUS_STYLE,
@@ -904,7 +930,7 @@ def _doorbraak() -> rx.Component:
                         "reason_code",
                         "reason_code",
                         "doorbraak-reason",
-                        [(r, r) for r in DOORBRAAK_REASONS],
+                        _choices("doorbraak_reason", DOORBRAAK_REASONS),
                     ),
                     _textarea("doorbraak_note", "note", "doorbraak-note", required=True),
                 ),
@@ -947,7 +973,7 @@ def _handover_and_close() -> rx.Component:
                 "close-form",
                 CaseState.close,
                 "act_close",
-                _select("outcome", "outcome", "close-outcome", [(o, o) for o in OUTCOMES]),
+                _select("outcome", "outcome", "close-outcome", _choices("outcome", OUTCOMES)),
             ),
         ),
         spacing="3",

@@ -47,7 +47,9 @@ class OidcState(rx.State):
         except oidc.OidcError as exc:
             self.failed = exc.key
             return None
-        redirect_uri = settings.effective_public_url + routes.OIDC_CALLBACK
+        # Back to the origin this tab is at (localhost or 127.0.0.1 in development): the
+        # pending sign-in is kept in this tab's state, which another origin cannot reach.
+        redirect_uri = settings.url_at(self.router.url.origin) + routes.OIDC_CALLBACK
         url, self._pending = oidc.begin(
             provider, settings.oidc_client_id, redirect_uri, settings.oidc_scopes, now()
         )

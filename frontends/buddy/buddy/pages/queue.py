@@ -7,13 +7,21 @@ from datetime import datetime
 from typing import Any
 
 import reflex as rx
+from reflex.vars.object import ObjectVar
 
 from buddy import api, routes
-from buddy.i18n import tr
+from buddy.i18n import say, say_code, tr
+from buddy.labels import labels
 from buddy.layout import FOCUS_STYLE, notice, shell
 from buddy.rows import QueueRow
 from buddy.settings import get_settings
 from buddy.state import authorize, endpoints
+
+# Typing note: some calls of event handlers carry `type: ignore[operator]`. Reflex types
+# `@rx.event` through `EventNamespace.__new__` returning an `EventCallback`, which mypy does not
+# follow (it takes the result to be an `EventNamespace`, "not callable"), so binding an
+# argument to a handler, e.g. `CaseState.nudge(r.id)`, cannot be checked by mypy.
+
 
 FILTERS = api.FILTERS
 _FILTER_LABELS = {
@@ -140,7 +148,7 @@ def _view_tabs() -> rx.Component:
             *[
                 rx.button(
                     tr(f"view_{view}"),
-                    on_click=QueueState.choose_view(view),
+                    on_click=QueueState.choose_view(view),  # type: ignore[operator]  # typing note above
                     variant=rx.cond(QueueState.view == view, "solid", "outline"),
                     aria_pressed=rx.cond(QueueState.view == view, "true", "false"),
                     id=f"view-{view}",
@@ -156,6 +164,18 @@ def _view_tabs() -> rx.Component:
     )
 
 
+def _choices(name: str) -> rx.Component:
+    """A filter as a choice of words (any, or one code of the label table's kind)."""
+    kind = api.FILTER_KINDS[name]
+    return rx.el.select(
+        rx.el.option(tr("filter_any"), value=""),
+        *[rx.el.option(say_code(kind, code), value=code) for code in labels()[kind]],
+        id=f"filter-{name}",
+        name=name,
+        style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
+    )
+
+
 def _filters() -> rx.Component:
     return rx.form(
         rx.el.fieldset(
@@ -164,12 +184,14 @@ def _filters() -> rx.Component:
                 *[
                     rx.vstack(
                         rx.el.label(tr(_FILTER_LABELS[name]), html_for=f"filter-{name}"),
-                        rx.input(id=f"filter-{name}", name=name, style=FOCUS_STYLE),
+                        _choices(name),
                         spacing="1",
                     )
                     for name in FILTERS
                 ],
-                rx.button(tr("apply_filters"), type="submit", style=FOCUS_STYLE),
+                rx.button(
+                    tr("apply_filters"), type="submit", id="apply-filters", style=FOCUS_STYLE
+                ),
                 rx.button(
                     tr("clear_filters"),
                     type="button",
@@ -187,18 +209,18 @@ def _filters() -> rx.Component:
     )
 
 
-def _row(row: rx.Var[QueueRow]) -> rx.Component:
+def _row(row: ObjectVar[QueueRow]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.link(row.case_id, href=routes.case_url(row.case_id), style=FOCUS_STYLE)
         ),
-        rx.table.cell(row.urgency),
+        rx.table.cell(say(row.urgency_words)),
         rx.table.cell(rx.cond(row.overdue, rx.badge(tr("overdue_yes"), color_scheme="red"))),
-        rx.table.cell(row.life_events),
-        rx.table.cell(row.agencies),
-        rx.table.cell(row.municipality),
+        rx.table.cell(say(row.life_events_words)),
+        rx.table.cell(say(row.agencies_words)),
+        rx.table.cell(say(row.municipality_words)),
         rx.table.cell(
-            row.state,
+            say(row.state_words),
             " ",
             rx.cond(
                 row.for_me,
@@ -221,7 +243,7 @@ def _table() -> rx.Component:
         "col_owner",
     ]
     return rx.cond(
-        QueueState.rows.length() > 0,  # type: ignore[attr-defined]
+        QueueState.rows.length() > 0,  # type: ignore[attr-defined]  # a state var is an ArrayVar
         rx.table.root(
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(tr(h)) for h in headers])),
             rx.table.body(rx.foreach(QueueState.rows, _row)),

@@ -10,11 +10,11 @@ from typing import Any
 import reflex as rx
 
 from buddy import api
-from buddy.i18n import tr
+from buddy.i18n import say, tr
 from buddy.layout import notice, shell
 from buddy.rows import AgencyRow, QueueFigures
 from buddy.session import Denial
-from buddy.state import authorize, endpoints
+from buddy.state import SessionState, authorize, endpoints
 
 SUPERVISOR_ROLES = ("supervisor",)
 
@@ -28,6 +28,11 @@ class SupervisorState(rx.State):
     agencies: list[AgencyRow] = []
     chart: list[dict[str, Any]] = []
     loaded: bool = False
+
+    @rx.var
+    def chart_height(self) -> int:
+        """Room for one labelled bar row per agency (px)."""
+        return 80 + 34 * len(self.chart)
 
     @rx.event
     async def load(self) -> Any:
@@ -61,19 +66,31 @@ def _figure(key: str) -> rx.Component:
 
 
 def _chart(title: str, ident: str, bars: list[tuple[str, str, str]]) -> rx.Component:
-    """A bar chart per agency; the same numbers are in the table below (for screen readers)."""
+    """A bar chart per agency; the same numbers are in the table below (for screen readers).
+
+    Horizontal bars, one labelled row per agency: an agency's name fits on its own line, and
+    `interval=0` stops recharts from skipping names when there are many."""
     return rx.card(
         rx.heading(tr(title), size="3", as_="h3"),
         rx.recharts.bar_chart(
-            *[rx.recharts.bar(data_key=key, name=name, fill=color) for key, name, color in bars],
-            rx.recharts.x_axis(data_key="agency"),
-            rx.recharts.y_axis(allow_decimals=False),
+            *[
+                rx.recharts.bar(data_key=key, name=tr(label), fill=color)
+                for key, label, color in bars
+            ],
+            rx.recharts.x_axis(type_="number", allow_decimals=False),
+            rx.recharts.y_axis(
+                data_key=rx.cond(SessionState.lang == "en", "agency_en", "agency_nl"),
+                type_="category",
+                interval=0,
+                width=170,
+            ),
             rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
             rx.recharts.graphing_tooltip(),
             rx.recharts.legend(),
             data=SupervisorState.chart,
+            layout="vertical",
             width="100%",
-            height=220,
+            height=SupervisorState.chart_height,
         ),
         id=ident,
         aria_hidden="true",
@@ -83,18 +100,16 @@ def _chart(title: str, ident: str, bars: list[tuple[str, str, str]]) -> rx.Compo
 
 def _charts() -> rx.Component:
     return rx.grid(
-        _chart("chart_accept", "chart-accept", [("accept_hours", "uur / hours", "#1a3a8a")]),
+        _chart("chart_accept", "chart-accept", [("accept_hours", "legend_hours", "#1a3a8a")]),
         _chart(
             "chart_rates",
             "chart-rates",
             [
-                ("decline_pct", "afgewezen / declined", "#b42318"),
-                ("redirect_pct", "doorverwezen / redirected", "#b54708"),
+                ("decline_pct", "legend_declined", "#b42318"),
+                ("redirect_pct", "legend_redirected", "#b54708"),
             ],
         ),
-        _chart(
-            "chart_broken", "chart-broken", [("broken_promises", "beloftes / promises", "#6941c6")]
-        ),
+        _chart("chart_broken", "chart-broken", [("broken_promises", "legend_promises", "#6941c6")]),
         columns=rx.breakpoints(initial="1", md="3"),
         spacing="3",
         width="100%",
@@ -143,7 +158,7 @@ def _overview() -> rx.Component:
                         rx.foreach(
                             SupervisorState.agencies,
                             lambda a: rx.table.row(
-                                rx.table.row_header_cell(a.agency_code),
+                                rx.table.row_header_cell(say(a.agency_words)),
                                 rx.table.cell(a.referrals),
                                 rx.table.cell(a.median_accept_hours),
                                 rx.table.cell(a.decline_rate),
