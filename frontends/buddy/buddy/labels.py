@@ -18,6 +18,8 @@ from typing import Final
 
 import structlog
 
+from voorportaal_contracts.topics import municipal_agency
+
 log = structlog.get_logger()
 
 LABELS_FILE: Final = Path(__file__).parent / "data" / "labels.toml"
@@ -66,11 +68,26 @@ def words(kind: str, code: str | None) -> Words:
         return Words()
     table = labels()[kind]
     found = table.get(code)
+    if found is None and kind == "agency":
+        found = _municipal_agency(code)
     if found is None:
         _unknown(kind, code)
         return Words(nl=code, en=code)
     # A copy: a row's words end up in Reflex state, which may wrap or change them.
     return Words(nl=found.nl, en=found.en)
+
+
+def _municipal_agency(code: str) -> Words | None:
+    """One municipality's own agency (`gemeente-gm0363`) as "Gemeente Amsterdam"."""
+    parts = municipal_agency(code)
+    if parts is None:
+        return None
+    kind, municipality = parts
+    pattern = labels()["municipal_agency"].get(kind)
+    place = labels()["municipality"].get(municipality)
+    if pattern is None or place is None:
+        return None
+    return Words(nl=pattern.nl.format(place=place.nl), en=pattern.en.format(place=place.en))
 
 
 def words_of(kind: str, codes: Iterable[str]) -> Words:

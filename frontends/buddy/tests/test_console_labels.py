@@ -233,3 +233,23 @@ def test_the_case_page_rows_carry_words_for_their_codes() -> None:
         "UWV (Instantie)", "UWV (Employee Insurance Agency) (Agency)"
     )
     assert promise.state_words == Words("Nagekomen", "Kept")
+
+
+def test_each_municipalitys_own_agency_reads_as_its_kind_and_place() -> None:
+    assert labels.words("agency", "gemeente-gm0363") == labels.Words(
+        nl="Gemeente Amsterdam", en="Municipality of Amsterdam"
+    )
+    assert (
+        labels.words("agency", "schuldhulp-gm0599").nl == "Schuldhulpverlening gemeente Rotterdam"
+    )
+    assert labels.words("agency", "wijkteam-gm0344").en == "Neighbourhood team Utrecht"
+
+
+def test_every_onboarded_municipality_has_a_name_for_its_agencies() -> None:
+    from voorportaal_contracts.topics import MUNICIPAL_AGENCIES, municipal_agency_code
+
+    tenants = _toml("voorportaal_routing", "data/tenants.toml")["tenant"]
+    for tenant in tenants:
+        for kind in MUNICIPAL_AGENCIES:
+            code = municipal_agency_code(kind, tenant["code"])
+            assert tenant["name"] in labels.words("agency", code).nl, code
