@@ -37,11 +37,23 @@ def test_ready_is_200_while_kafka_is_down_and_reports_messaging_degraded(tmp_pat
     assert messaging["outbox_backlog"] == 0
 
 
+def _make_unopenable(database: Path) -> None:
+    """A folder where the database file was. The service's background jobs keep connecting,
+    and SQLite creates a missing file on connect: take the file away until the folder wins."""
+    for _ in range(100):
+        database.unlink(missing_ok=True)
+        try:
+            database.mkdir()
+        except FileExistsError:  # a job's connection made the file again in between
+            continue
+        return
+    raise AssertionError("the database file kept coming back")
+
+
 def test_ready_is_503_when_the_database_is_down_whatever_kafka_does(tmp_path: Path) -> None:
     runtime = _runtime(tmp_path)
     with TestClient(runtime.app()) as client:
-        (tmp_path / "intake.db").unlink()
-        (tmp_path / "intake.db").mkdir()  # a folder where the database file was: unopenable
+        _make_unopenable(tmp_path / "intake.db")
         runtime.engine.sync_engine.dispose()
         response = client.get("/ready")
     assert response.status_code == 503, response.text
