@@ -72,6 +72,30 @@ def test_an_agency_reads_its_own_referral_topic_and_is_refused_another_agencys(
     assert other in read_all(secure_kafka, agency_principal("svb"), referral_topic("svb")).stdout
 
 
+def test_a_municipality_reads_its_own_referral_topic_and_is_refused_another_municipalitys(
+    secure_kafka: SecureBroker,
+) -> None:
+    """Amsterdam's gemeente and Rotterdam's are two agencies: neither reads the other's
+    identity handovers (issue 17 item 3), and the bare `gemeente` has no topic at all."""
+    amsterdam, rotterdam = "gemeente-gm0363", "gemeente-gm0599"
+    own, other = f"for-amsterdam-{uuid.uuid4().hex}", f"for-rotterdam-{uuid.uuid4().hex}"
+    assert produce(secure_kafka, OPERATOR, referral_topic(amsterdam), own).returncode == 0
+    assert produce(secure_kafka, OPERATOR, referral_topic(rotterdam), other).returncode == 0
+
+    mine = read_all(secure_kafka, agency_principal(amsterdam), referral_topic(amsterdam))
+    assert mine.returncode == 0, mine.stderr
+    assert own in mine.stdout
+
+    refused = read_all(secure_kafka, agency_principal(amsterdam), referral_topic(rotterdam))
+    assert refused.returncode != 0
+    assert "Topic authorization failed" in refused.stderr
+    assert other not in refused.stdout
+    theirs = read_all(secure_kafka, agency_principal(rotterdam), referral_topic(rotterdam))
+    assert other in theirs.stdout
+    with pytest.raises(ValueError, match="one agency per municipality"):
+        referral_topic("gemeente")
+
+
 def test_an_agency_cannot_write_to_case_events(secure_kafka: SecureBroker) -> None:
     forged = f"forged-{uuid.uuid4().hex}"
     refused = produce(secure_kafka, agency_principal("uwv"), CASE_EVENTS, forged)
