@@ -3,6 +3,7 @@ recommendation: each folds one fact into the case and says it in a sentence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from voorportaal_contracts.envelope import Envelope
@@ -34,6 +35,7 @@ from voorportaal_dossier.domain.case_state import (
 )
 from voorportaal_dossier.domain.fold import (
     DECLINE_TEXT,
+    Handler,
     Sentence,
     agency_mid_text,
     agency_text,
@@ -109,13 +111,67 @@ def _change(
     return with_referral(case, changed)
 
 
-@on_event(ReferralReceived.event_type)
-def _received(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralReceived)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RECEIVED), Sentence(
-        f"{nl} heeft de verwijzing ontvangen.", f"{en} received the referral."
-    )
+_STATUS_CHANGES: tuple[
+    tuple[type[_ReferralChange], ReferralStatus, Callable[[str], tuple[str, str]], str, str], ...
+] = (
+    (
+        ReferralReceived,
+        ReferralStatus.RECEIVED,
+        agency_text,
+        "{} heeft de verwijzing ontvangen.",
+        "{} received the referral.",
+    ),
+    (
+        ReferralStarted,
+        ReferralStatus.IN_PROGRESS,
+        agency_text,
+        "{} is ermee aan de slag gegaan.",
+        "{} started working on it.",
+    ),
+    (
+        ReferralReturned,
+        ReferralStatus.RETURNED,
+        agency_text,
+        "{} heeft de verwijzing teruggegeven aan het voorportaal.",
+        "{} handed the referral back to the voorportaal.",
+    ),
+    (
+        ReferralWithdrawn,
+        ReferralStatus.WITHDRAWN,
+        agency_mid_text,
+        "De verwijzing naar {} is ingetrokken.",
+        "The referral to {} was withdrawn.",
+    ),
+    (
+        ReferralExpired,
+        ReferralStatus.EXPIRED,
+        agency_mid_text,
+        "De verwijzing naar {} is verlopen zonder antwoord.",
+        "The referral to {} expired without an answer.",
+    ),
+)
+"""The referral facts that only move its status: the event, the new status, how the agency
+is named in the sentence, and the sentence in Dutch and English (`{}`: the agency)."""
+
+
+def _status_change(
+    model: type[_ReferralChange],
+    status: ReferralStatus,
+    texts: Callable[[str], tuple[str, str]],
+    nl: str,
+    en: str,
+) -> Handler:
+    def handle(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+        data = event_data(envelope, model)
+        agency_nl, agency_en = texts(data.agency_code)
+        sentence = Sentence(nl.format(agency_nl), en.format(agency_en))
+        return _change(case, envelope, data, status), sentence
+
+    return handle
+
+
+for _model, _status, _texts, _nl, _en in _STATUS_CHANGES:
+    on_event(_model.event_type)(_status_change(_model, _status, _texts, _nl, _en))
 
 
 @on_event(ReferralAccepted.event_type)
@@ -140,15 +196,6 @@ def _declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]
     )
 
 
-@on_event(ReferralStarted.event_type)
-def _started(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralStarted)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.IN_PROGRESS), Sentence(
-        f"{nl} is ermee aan de slag gegaan.", f"{en} started working on it."
-    )
-
-
 @on_event(ReferralCompleted.event_type)
 def _completed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = event_data(envelope, ReferralCompleted)
@@ -156,35 +203,6 @@ def _completed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence
     # The outcome text is kept on the referral, never in the sentence (it may hold details).
     state = _change(case, envelope, data, ReferralStatus.COMPLETED, outcome=data.outcome)
     return state, Sentence(f"{nl} heeft de verwijzing afgerond.", f"{en} completed the referral.")
-
-
-@on_event(ReferralReturned.event_type)
-def _returned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralReturned)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RETURNED), Sentence(
-        f"{nl} heeft de verwijzing teruggegeven aan het voorportaal.",
-        f"{en} handed the referral back to the voorportaal.",
-    )
-
-
-@on_event(ReferralWithdrawn.event_type)
-def _withdrawn(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralWithdrawn)
-    nl, en = agency_mid_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.WITHDRAWN), Sentence(
-        f"De verwijzing naar {nl} is ingetrokken.", f"The referral to {en} was withdrawn."
-    )
-
-
-@on_event(ReferralExpired.event_type)
-def _expired(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralExpired)
-    nl, en = agency_mid_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.EXPIRED), Sentence(
-        f"De verwijzing naar {nl} is verlopen zonder antwoord.",
-        f"The referral to {en} expired without an answer.",
-    )
 
 
 @on_event(ReferralReleased.event_type)
