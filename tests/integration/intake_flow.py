@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from kafka_reading import from_the_start
 
 from voorportaal_contracts.envelope import Envelope, from_kafka
 from voorportaal_intake.demo import sample_answer
@@ -112,13 +112,7 @@ async def wait_for_events(
             await asyncio.sleep(0.5)
     finally:
         await admin.close()
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
+    consumer = from_the_start(bootstrap, topic)
     await consumer.start()
     wanted = {key.encode() for key in keys}
     found: dict[str, list[Envelope]] = {key: [] for key in keys}

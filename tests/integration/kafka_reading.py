@@ -9,16 +9,21 @@ from aiokafka import AIOKafkaConsumer
 from voorportaal_contracts.envelope import Envelope, from_kafka
 
 
-async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
-    """Every event on `topic` with this key (a case id), from the beginning, until the topic
-    has been quiet for two seconds or `wait_s` passed."""
-    consumer = AIOKafkaConsumer(
+def from_the_start(bootstrap: str, topic: str) -> AIOKafkaConsumer:
+    """A consumer (not started) that reads `topic` from its first record, in no group."""
+    return AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
     )
+
+
+async def read_topic(bootstrap: str, topic: str, key: str, wait_s: float = 20) -> list[Envelope]:
+    """Every event on `topic` with this key (a case id), from the beginning, until the topic
+    has been quiet for two seconds or `wait_s` passed."""
+    consumer = from_the_start(bootstrap, topic)
     await consumer.start()
     found: list[Envelope] = []
     try:

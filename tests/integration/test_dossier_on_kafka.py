@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from live_service import serving
 from sqlalchemy import text
 
 from voorportaal_contracts.envelope import Envelope
@@ -114,20 +115,8 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
     settings = _settings(pg_database_url, kafka_bootstrap, tmp_path)
     await _join_at_the_end(kafka_bootstrap, settings)
     runtime = ServiceRuntime(definition(settings), clock=FixedClock(START))
-    await asyncio.to_thread(runtime.migrate)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        async with runtime.lifespan():
-            for _ in range(120):
-                try:
-                    await runtime.check_messaging()
-                    break
-                except RuntimeError:
-                    await asyncio.sleep(0.5)
-            yield Live(runtime, producer)
-    finally:
-        await producer.stop()
+    async with serving(runtime, kafka_bootstrap) as producer:
+        yield Live(runtime, producer)
 
 
 def stream(case_id: str) -> list[Envelope]:

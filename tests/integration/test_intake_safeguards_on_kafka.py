@@ -28,6 +28,7 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from live_service import messaging_ready
 from sqlalchemy import func, select
 
 from voorportaal_contracts.envelope import Envelope, from_kafka
@@ -134,12 +135,7 @@ async def _live(
         runtime.lifespan(),
         httpx.AsyncClient(transport=transport, base_url="http://intake") as http,
     ):
-        for _ in range(240):
-            try:
-                await runtime.check_messaging()
-                break
-            except RuntimeError:
-                await asyncio.sleep(0.5)
+        await messaging_ready(runtime, attempts=240)
         yield Live(runtime, http, bootstrap)
 
 

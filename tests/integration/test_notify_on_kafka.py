@@ -31,6 +31,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
 from kafka_reading import read_topic
+from live_service import serving
 from sqlalchemy import func, select
 
 from voorportaal.devservers import (
@@ -154,20 +155,10 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
     )
     clock = FixedClock(START)
     runtime = ServiceRuntime(definition(settings), clock=clock)
-    await asyncio.to_thread(runtime.migrate)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
-    await producer.start()
     try:
-        async with runtime.lifespan():
-            for _ in range(120):
-                try:
-                    await runtime.check_messaging()
-                    break
-                except RuntimeError:
-                    await asyncio.sleep(0.5)
+        async with serving(runtime, kafka_bootstrap) as producer:
             yield Live(runtime, clock, kafka_bootstrap, producer, store, servers)
     finally:
-        await producer.stop()
         servers.stop()
 
 

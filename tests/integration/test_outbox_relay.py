@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from aiokafka import AIOKafkaConsumer
+from kafka_reading import from_the_start
 from sqlalchemy import func, select
 from testapp import Counted, create_schema
 
@@ -59,13 +59,7 @@ async def read_all(bootstrap: str, topic: str, expected_min: int) -> list[tuple[
     """(case, ce_id, seq) of every message on the topic, in partition order."""
     import json
 
-    consumer = AIOKafkaConsumer(
-        topic,
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
+    consumer = from_the_start(bootstrap, topic)
     await consumer.start()
     out: list[tuple[str, str, int]] = []
     try:

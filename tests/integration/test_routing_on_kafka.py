@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kafka_reading import read_topic
+from live_service import serving
 from sqlalchemy import func, select
 
 from voorportaal_contracts.consent import intake_grant_id
@@ -142,20 +143,8 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
     municipal = [c for c in load_directory().agency_codes() if municipal_agency(c)]
     await ensure_topics(kafka_bootstrap, [referral_spec(code) for code in municipal])
     runtime = ServiceRuntime(definition(settings), clock=clock)
-    await asyncio.to_thread(runtime.migrate)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        async with runtime.lifespan():
-            for _ in range(120):
-                try:
-                    await runtime.check_messaging()
-                    break
-                except RuntimeError:
-                    await asyncio.sleep(0.5)
-            yield Live(runtime, clock, settings, kafka_bootstrap, producer)
-    finally:
-        await producer.stop()
+    async with serving(runtime, kafka_bootstrap) as producer:
+        yield Live(runtime, clock, settings, kafka_bootstrap, producer)
 
 
 def intake(case_id: str, **changes: Any) -> Envelope:

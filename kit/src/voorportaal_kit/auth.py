@@ -618,28 +618,54 @@ def issue_token(
         raise ValueError("case_id is not a valid case id")
     if not 0 < ttl_seconds <= settings.max_token_lifetime_seconds:
         raise ValueError(f"ttl_seconds must be between 1 and {settings.max_token_lifetime_seconds}")
-    if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is None:
-        raise ValueError("now must include a timezone")
+    now = _moment(now)
     if hs256_is_citizen_only(settings) and role_set != [Role.CITIZEN]:
         raise ValueError("HS256 is for citizen links only here: staff tokens are signed by key")
+    claims = _claims(
+        _issuer_for(settings, "HS256"),
+        settings.audience,
+        subject,
+        role_set,
+        now,
+        ttl_seconds,
+        name=name,
+        case_id=case_id,
+        team=team,
+    )
+    return jwt.encode(claims, settings.hs256_secret.get_secret_value(), algorithm="HS256")
+
+
+def _moment(now: datetime | None) -> datetime:
+    """When a token is issued: `now` (with its timezone), else the system clock."""
+    if now is None:
+        return datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must include a timezone")
+    return now
+
+
+def _claims(
+    issuer: str,
+    audience: str,
+    subject: str,
+    roles: list[str],
+    now: datetime,
+    ttl_seconds: int,
+    **optional: str | None,
+) -> dict[str, Any]:
+    """A token's claims, staff or citizen: the registered ones, the roles, and each optional
+    claim (`name`, `case_id`, `team`) that has a value."""
     claims: dict[str, Any] = {
-        "iss": _issuer_for(settings, "HS256"),
-        "aud": settings.audience,
+        "iss": issuer,
+        "aud": audience,
         "sub": subject,
         "iat": int(now.timestamp()),
         "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
         "jti": uuid.uuid4().hex,
-        "roles": role_set,
+        "roles": roles,
     }
-    if name is not None:
-        claims["name"] = name
-    if case_id is not None:
-        claims["case_id"] = case_id
-    if team is not None:
-        claims["team"] = team
-    return jwt.encode(claims, settings.hs256_secret.get_secret_value(), algorithm="HS256")
+    claims.update({claim: value for claim, value in optional.items() if value is not None})
+    return claims
 
 
 StaffSigningKey = EllipticCurvePrivateKey | Ed25519PrivateKey
@@ -698,23 +724,8 @@ def issue_staff_token(
         raise ValueError(f"a staff token carries staff roles only, not {role_set}")
     if ttl_seconds <= 0:
         raise ValueError("ttl_seconds must be positive")
-    if now is None:
-        now = datetime.now(UTC)
-    elif now.tzinfo is None:
-        raise ValueError("now must include a timezone")
-    claims: dict[str, Any] = {
-        "iss": issuer,
-        "aud": audience,
-        "sub": subject,
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(seconds=ttl_seconds)).timestamp()),
-        "jti": uuid.uuid4().hex,
-        "roles": role_set,
-    }
-    if name is not None:
-        claims["name"] = name
-    if team is not None:
-        claims["team"] = team
+    now = _moment(now)
+    claims = _claims(issuer, audience, subject, role_set, now, ttl_seconds, name=name, team=team)
     return jwt.encode(claims, key, algorithm=_staff_algorithm(key))
 
 

@@ -45,7 +45,7 @@ from voorportaal_contracts.envelope import (
 from voorportaal_contracts.registry import Event, EventRegistry, registry
 from voorportaal_kit.clock import Clock, SystemClock
 from voorportaal_kit.db import is_sqlite, ping
-from voorportaal_kit.dlq import DeadLetterPublisher
+from voorportaal_kit.dlq import DeadLetterPublisher, position
 from voorportaal_kit.errors import PermanentError
 from voorportaal_kit.metrics import CONSUMER_LAG, EVENTS_CONSUMED, HANDLER_RETRIES, HANDLER_SECONDS
 from voorportaal_kit.tables import inbox
@@ -438,9 +438,7 @@ class ReliableConsumer:
                 HANDLER_RETRIES.labels(record.topic, self.subscription.group).inc()
                 log.warning(
                     "consumer.retrying",
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
+                    **position(record),
                     attempt=attempt,
                     retry_in_s=delay,
                     error_type=error,
@@ -464,9 +462,7 @@ class ReliableConsumer:
             # back, after a pause so that a broken DLQ does not turn into a hot loop.
             log.exception(
                 "consumer.dead_letter_failed",
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
+                **position(record),
                 code=code,
             )
             await asyncio.sleep(self._retry.max_backoff_s)

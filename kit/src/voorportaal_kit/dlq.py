@@ -92,13 +92,17 @@ class DeadLetterPublisher:
         DEAD_LETTERS.labels(record.topic, code).inc()
         log.warning(
             "consumer.dead_lettered",
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
+            **position(record),
             code=code,
             reason=reason[:_MAX_REASON],
             event_id=header_map_safe(record.headers).get("ce_id"),
         )
+
+
+def position(record: ConsumerRecord[bytes, bytes]) -> dict[str, str | int]:
+    """Where a record stands (topic, partition, offset): how the logs name it, never by its
+    content."""
+    return {"topic": record.topic, "partition": record.partition, "offset": record.offset}
 
 
 def header_map_safe(headers: Sequence[tuple[str, bytes]] | None) -> dict[str, str]:

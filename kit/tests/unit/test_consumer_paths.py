@@ -7,13 +7,13 @@ paths that are hard to provoke there (a parser crash, a broken DLQ, a database t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiokafka.structs import ConsumerRecord
+from kit_engines import dispose_engines, kit_engine
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,8 +25,9 @@ from voorportaal_kit.consumer import (
     RetryPolicy,
     Subscription,
 )
-from voorportaal_kit.db import create_engine, create_sessions
-from voorportaal_kit.tables import kit_metadata
+from voorportaal_kit.db import create_sessions
+
+__all__ = ["dispose_engines"]  # the fixture, shared with the kit's other engine tests
 
 events = EventRegistry()
 
@@ -80,17 +81,6 @@ def event_record(offset: int, event: Event) -> ConsumerRecord[bytes, bytes]:
     return rec(offset, r.key, r.value, r.headers)
 
 
-_engines: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-async def _dispose_engines() -> AsyncIterator[None]:
-    """Close every engine a test made, before its event loop goes (aiosqlite threads)."""
-    yield
-    while _engines:
-        await _engines.pop().dispose()
-
-
 async def make(
     tmp_path: Path,
     *,
@@ -99,11 +89,7 @@ async def make(
     on_tombstone: Any = None,
 ) -> tuple[ReliableConsumer, list[Any], RecordingDLQ]:
     url = url or f"sqlite+aiosqlite:///{tmp_path}/c.db"
-    engine = create_engine(url)
-    _engines.append(engine)
-    if url.startswith("sqlite"):
-        async with engine.begin() as conn:
-            await conn.run_sync(kit_metadata.create_all)
+    engine = await kit_engine(url)
     seen: list[Any] = []
 
     async def handle(_s: AsyncSession, env: Envelope) -> None:
@@ -223,33 +209,47 @@ async def test_handler_failure_reason_names_the_type_not_the_message(tmp_path: P
     assert "999999990" not in reason and "Piet" not in reason
 
 
+class Calls(list[tuple[str, list[int]]]):
+    """What the handlers were called with, in order: ("one", [n]) per event applied alone,
+    (a batch handler's name, [n, …]) per run."""
+
+    async def one(self, _s: AsyncSession, env: Envelope) -> None:
+        assert isinstance(env.data, Noted)
+        self.append(("one", [env.data.n]))
+
+    def batch(self, name: str, *, fails_on: int | None = None) -> Any:
+        """A batch handler that records its run (and fails the run holding `fails_on`)."""
+
+        async def handle(_s: AsyncSession, envs: Any) -> None:
+            ns = [e.data.n for e in envs]
+            self.append((name, ns))
+            if fails_on in ns:
+                raise RuntimeError("one bad event in the run")
+
+        return handle
+
+    def consumer(self, engine: Any, many: Any, **options: Any) -> ReliableConsumer:
+        """A consumer of `t` that applies Noted and NotedV2 alone (`one`) and Noted in runs
+        (`many`)."""
+        return ReliableConsumer(
+            Subscription(
+                "t", "g", {Noted: self.one, NotedV2: self.one}, batch_handlers={Noted: many}
+            ),
+            engine=engine,
+            sessions=create_sessions(engine),
+            dead_letters=RecordingDLQ(),  # type: ignore[arg-type]
+            events=events,
+            **options,
+        )
+
+
 async def test_batch_handlers_get_consecutive_runs_in_order_and_failures_go_one_by_one(
     tmp_path: Path,
 ) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/b.db")
-    _engines.append(engine)
-    async with engine.begin() as conn:
-        await conn.run_sync(kit_metadata.create_all)
-    calls: list[tuple[str, list[int]]] = []
-
-    async def one(_s: AsyncSession, env: Envelope) -> None:
-        assert isinstance(env.data, Noted)
-        calls.append(("one", [env.data.n]))
-
-    async def many(_s: AsyncSession, envs: Any) -> None:
-        ns = [e.data.n for e in envs]
-        calls.append(("many", ns))
-        if 99 in ns:
-            raise RuntimeError("one bad event in the run")
-
-    consumer = ReliableConsumer(
-        Subscription("t", "g", {Noted: one, NotedV2: one}, batch_handlers={Noted: many}),
-        engine=engine,
-        sessions=create_sessions(engine),
-        dead_letters=RecordingDLQ(),  # type: ignore[arg-type]
-        retry=RetryPolicy(max_attempts=1, initial_backoff_s=0.01, max_backoff_s=0.05),
-        events=events,
-    )
+    engine = await kit_engine(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    calls = Calls()
+    retry = RetryPolicy(max_attempts=1, initial_backoff_s=0.01, max_backoff_s=0.05)
+    consumer = calls.consumer(engine, calls.batch("many", fails_on=99), retry=retry)
     first = event_record(0, Noted(case_id="case-000001", n=1))
     await consumer.process(
         [
@@ -273,29 +273,10 @@ async def test_batch_handlers_get_consecutive_runs_in_order_and_failures_go_one_
 
 
 async def test_types_sharing_one_batch_handler_form_one_run_in_order(tmp_path: Path) -> None:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/r.db")
-    _engines.append(engine)
-    async with engine.begin() as conn:
-        await conn.run_sync(kit_metadata.create_all)
-    calls: list[tuple[str, list[int]]] = []
-
-    async def one(_s: AsyncSession, env: Envelope) -> None:
-        assert isinstance(env.data, Noted)
-        calls.append(("one", [env.data.n]))
-
-    async def many(_s: AsyncSession, envs: Any) -> None:
-        calls.append(("many", [e.data.n for e in envs]))
-
-    async def other(_s: AsyncSession, envs: Any) -> None:
-        calls.append(("other", [e.data.n for e in envs]))
-
-    consumer = ReliableConsumer(
-        Subscription("t", "g", {Noted: one, NotedV2: one}, batch_handlers={Noted: many}),
-        engine=engine,
-        sessions=create_sessions(engine),
-        dead_letters=RecordingDLQ(),  # type: ignore[arg-type]
-        events=events,
-    )
+    engine = await kit_engine(f"sqlite+aiosqlite:///{tmp_path}/r.db")
+    calls = Calls()
+    many, other = calls.batch("many"), calls.batch("other")
+    consumer = calls.consumer(engine, many)
     consumer._batch_handlers[("t.noted", 2)] = many  # two types, one fold
     await consumer.process(
         [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from kit_apps import small_app
 from litestar import get
 from litestar.testing import TestClient
 
@@ -18,7 +19,7 @@ from voorportaal_kit.errors import (
     Unavailable,
     UnsupportedType,
 )
-from voorportaal_kit.http import create_app, status_of
+from voorportaal_kit.http import status_of
 
 SECRET = "y" * 40
 
@@ -78,14 +79,7 @@ def me(principal: Principal) -> dict[str, str]:
 
 def _client() -> TestClient:
     settings = AuthSettings(hs256_secret=SECRET)
-    app = create_app(
-        service_name="t",
-        title="T",
-        version="1",
-        route_handlers=[erased, slow, me],
-        verifier=TokenVerifier(settings),
-        checks={},
-    )
+    app = small_app(erased, slow, me, verifier=TokenVerifier(settings))
     return TestClient(app)
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import msgspec
 import pytest
+from kit_apps import small_app
 from litestar import get, post
 from litestar.params import Body
 from litestar.testing import TestClient
@@ -13,7 +14,6 @@ from litestar.testing import TestClient
 from voorportaal_contracts.api.operations import MessagingStatus
 from voorportaal_kit.auth import AuthSettings, TokenVerifier, issue_token, requires_role
 from voorportaal_kit.errors import Conflict
-from voorportaal_kit.http import create_app
 
 SECRET = "x" * 40
 
@@ -47,14 +47,8 @@ async def down() -> None:
 
 def client(*, db_ok: bool = True) -> TestClient:
     settings = AuthSettings(hs256_secret=SECRET)
-    app = create_app(
-        service_name="t",
-        title="T",
-        version="1",
-        route_handlers=[create_claim, boom],
-        verifier=TokenVerifier(settings),
-        checks={"database": ok if db_ok else down, "broker": ok},
-    )
+    checks = {"database": ok if db_ok else down, "broker": ok}
+    app = small_app(create_claim, boom, verifier=TokenVerifier(settings), checks=checks)
     return TestClient(app)
 
 
@@ -141,15 +135,7 @@ def test_ready_reports_messaging_but_stays_200_when_the_probe_itself_fails() -> 
     async def broken_probe() -> MessagingStatus:
         raise ConnectionError("broker gone")
 
-    app = create_app(
-        service_name="t",
-        title="T",
-        version="1",
-        route_handlers=[],
-        verifier=TokenVerifier(AuthSettings(hs256_secret=SECRET)),
-        checks={"database": ok},
-        messaging=broken_probe,
-    )
+    app = small_app(secret=SECRET, checks={"database": ok}, messaging=broken_probe)
     with TestClient(app) as c:
         response = c.get("/ready")
     assert response.status_code == 200

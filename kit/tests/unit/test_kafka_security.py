@@ -149,13 +149,18 @@ def test_the_password_is_not_in_the_settings_repr_nor_in_a_refusal(
     assert PASSWORD not in str(refused.value)
 
 
-def test_production_refuses_plaintext_kafka_naming_the_setting(tmp_path: Path) -> None:
-    auth = AuthSettings(
+def production_auth() -> AuthSettings:
+    """Token settings production accepts: staff tokens signed with a key pair, not HS256."""
+    return AuthSettings(
         algorithms=["HS256"],
         hs256_secret=SecretStr("z" * 40),
         hs256_staff_tokens=False,
         staff_public_key_pem=generate_staff_key_pair()[1].decode(),
     )
+
+
+def test_production_refuses_plaintext_kafka_naming_the_setting(tmp_path: Path) -> None:
+    auth = production_auth()
     with pytest.raises(ValidationError, match="kafka_security_protocol: PLAINTEXT"):
         ServiceSettings(environment="production", auth=auth, data_dir=tmp_path)
     secured = _sasl_ssl(environment="production", auth=auth, data_dir=tmp_path)
@@ -163,12 +168,7 @@ def test_production_refuses_plaintext_kafka_naming_the_setting(tmp_path: Path) -
 
 
 def test_services_create_topics_in_development_only_unless_told(tmp_path: Path) -> None:
-    auth = AuthSettings(
-        algorithms=["HS256"],
-        hs256_secret=SecretStr("z" * 40),
-        hs256_staff_tokens=False,
-        staff_public_key_pem=generate_staff_key_pair()[1].decode(),
-    )
+    auth = production_auth()
     assert ServiceSettings().effective_kafka_create_topics
     assert not ServiceSettings(kafka_create_topics=False).effective_kafka_create_topics
     assert not _sasl_ssl().effective_kafka_create_topics

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import pytest
+from kit_engines import dispose_engines, kit_engine
 from sqlalchemy import func, insert, select
 
-from voorportaal_kit.db import create_engine, create_sessions
+from voorportaal_kit.db import create_sessions
 from voorportaal_kit.outbox import OutboxRelay, add_tombstone, key_partitioner
-from voorportaal_kit.tables import kit_metadata, outbox
+from voorportaal_kit.tables import outbox
+
+__all__ = ["dispose_engines"]  # the fixture, shared with the kit's other engine tests
 
 T = datetime(2026, 11, 29, tzinfo=UTC)
 
@@ -87,24 +88,10 @@ def row(row_id: int, case: str) -> dict[str, Any]:
     }
 
 
-_engines: list[Any] = []
-
-
-@pytest.fixture(autouse=True)
-async def _dispose_engines() -> AsyncIterator[None]:
-    """Close every engine a test made, before its event loop goes (aiosqlite threads)."""
-    yield
-    while _engines:
-        await _engines.pop().dispose()
-
-
 async def setup(
     tmp_path: Path, batch: int, producer: RecordingProducer | None = None
 ) -> tuple[Any, OutboxRelay, RecordingProducer]:
-    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
-    _engines.append(engine)
-    async with engine.begin() as conn:
-        await conn.run_sync(kit_metadata.create_all)
+    engine = await kit_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
     sessions = create_sessions(engine)
     producer = producer or RecordingProducer()
     relay = OutboxRelay(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from kit_apps import small_app
 from litestar import get
 from litestar.testing import TestClient
 
-from voorportaal_kit.auth import AuthSettings, TokenVerifier, requires_role
-from voorportaal_kit.http import create_app
+from voorportaal_kit.auth import requires_role
 from voorportaal_kit.security_headers import (
     API_CSP,
     HSTS,
@@ -23,14 +23,7 @@ async def cases() -> list[str]:
 
 
 def client() -> TestClient:
-    app = create_app(
-        service_name="t",
-        title="T",
-        version="1",
-        route_handlers=[cases],
-        verifier=TokenVerifier(AuthSettings(hs256_secret="x" * 40)),
-        checks={},
-    )
+    app = small_app(cases)
     return TestClient(app)
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from kit_apps import small_app
 from litestar import get
 from litestar.testing import TestClient
 from opentelemetry.sdk.trace import TracerProvider
@@ -17,8 +18,6 @@ from opentelemetry.trace import SpanKind
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import IntakeConfirmed
 from voorportaal_kit import tracing
-from voorportaal_kit.auth import AuthSettings, TokenVerifier
-from voorportaal_kit.http import create_app
 
 CALLER = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 SEEN: list[Envelope] = []
@@ -39,16 +38,7 @@ def stage() -> dict[str, str]:
 
 
 def _client(tracer: Any) -> TestClient[Any]:
-    app = create_app(
-        service_name="t",
-        title="T",
-        version="1",
-        route_handlers=[stage],
-        verifier=TokenVerifier(AuthSettings(hs256_secret="x" * 40)),
-        checks={},
-        public_paths=[r"^/stage$"],
-        tracer=tracer,
-    )
+    app = small_app(stage, public_paths=[r"^/stage$"], tracer=tracer)
     return TestClient(app)
 
 

@@ -4,39 +4,29 @@ municipality's key or consent opens nothing."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from routing_factories import directory, facts
-from sqlalchemy import text
+from test_routing_service import Routing, routing, submitted
 
-from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CitizenIdentified, IntakeSubmitted
-from voorportaal_contracts.registry import Event
 from voorportaal_contracts.signing import signed_response
 from voorportaal_contracts.topics import MUNICIPAL_AGENCIES
 from voorportaal_contracts.types import LifeEvent
 from voorportaal_kit.auth import Principal
-from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import PermanentError
-from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_routing.adapters.data_files import load_directory, load_rules
-from voorportaal_routing.app import definition
 from voorportaal_routing.domain.directory import problems
-from voorportaal_routing.domain.rules import route
-from voorportaal_routing.service_layer.routing import RoutingService
-from voorportaal_routing.settings import RoutingSettings
+from voorportaal_routing.domain.rules import PlannedReferral, route
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 CASE = "vp-00000000000000tenant"
 SUPERVISOR = Principal(subject="sv-1", roles=frozenset({"supervisor"}))
 AMSTERDAM, ROTTERDAM = "GM0363", "GM0599"
+
+__all__ = ["routing"]  # the fixture, shared with the service tests
 
 
 # --- the directory's resolution ------------------------------------------------------------
@@ -67,36 +57,34 @@ def test_every_onboarded_municipality_is_its_own_agency_of_each_kind() -> None:
     assert len(codes) == len(set(codes))
 
 
-@pytest.mark.parametrize("municipality", [None, "GM0000"])
-def test_without_an_onboarded_municipality_the_citizen_contacts_their_gemeente(
-    municipality: str | None,
-) -> None:
-    planned = route(
+def divorce_with_income_gap(
+    municipality: str | None, *, share_with: tuple[str, ...]
+) -> list[PlannedReferral]:
+    """What the shipped directory and rules plan for a divorce with an income gap."""
+    return route(
         facts(
             LifeEvent.DIVORCE,
             needs=("income_gap",),
             municipality=municipality,
-            share_with=("gemeente",),
+            share_with=share_with,
         ),
         load_directory(),
         load_rules(),
     )
+
+
+@pytest.mark.parametrize("municipality", [None, "GM0000"])
+def test_without_an_onboarded_municipality_the_citizen_contacts_their_gemeente(
+    municipality: str | None,
+) -> None:
+    planned = divorce_with_income_gap(municipality, share_with=("gemeente",))
     gemeente = [p for p in planned if p.agency_code in MUNICIPAL_AGENCIES]
     assert gemeente, "the income gap is routed to the gemeente"
     assert all(p.mode == "self_contact" and not p.may_share for p in gemeente)
 
 
 def test_consent_for_amsterdams_gemeente_does_not_open_rotterdams_handover() -> None:
-    planned = route(
-        facts(
-            LifeEvent.DIVORCE,
-            needs=("income_gap",),
-            municipality=ROTTERDAM,
-            share_with=("gemeente-gm0363",),
-        ),
-        load_directory(),
-        load_rules(),
-    )
+    planned = divorce_with_income_gap(ROTTERDAM, share_with=("gemeente-gm0363",))
     gemeente = [p for p in planned if p.agency_code.startswith("gemeente-")]
     assert gemeente and all(p.agency_code == "gemeente-gm0599" for p in gemeente)
     assert all(p.mode == "anonymous" and not p.may_share for p in gemeente)
@@ -118,53 +106,19 @@ def test_a_per_municipality_organisation_must_be_marked_as_one() -> None:
 # --- the service: topics, keys and consent -------------------------------------------------
 
 
-@dataclass
-class Routing:
-    runtime: ServiceRuntime
-    service: RoutingService
-    clock: FixedClock
-    settings: RoutingSettings
-
-    async def handle(self, data: Event, handler: str = "on_intake_submitted") -> None:
-        envelope = Envelope(data, source="/test", time=self.clock.now())
-        async with self.runtime.sessions.begin() as session:
-            await getattr(self.service, handler)(session, envelope)
-
-    async def outbox(self) -> list[tuple[str, str, dict[str, Any]]]:
-        async with self.runtime.sessions() as session:
-            rows = (
-                await session.execute(
-                    text("SELECT topic, event_type, value FROM outbox ORDER BY id")
-                )
-            ).all()
-        return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
-
-
-@pytest.fixture
-async def routing(tmp_path: Path) -> AsyncIterator[Routing]:
-    settings = RoutingSettings(data_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1")
-    clock = FixedClock(MONDAY)
-    runtime = ServiceRuntime(definition(settings), clock=clock)
-    await asyncio.to_thread(runtime.migrate)
-    yield Routing(runtime, runtime.state["routing"], clock, settings)
-    await runtime.engine.dispose()
-
-
 def amsterdam_intake(**changes: Any) -> IntakeSubmitted:
-    fields: dict[str, Any] = {
+    """A divorce in Amsterdam, shared with Amsterdam's gemeente (no language or channels)."""
+    amsterdam: dict[str, Any] = {
         "case_id": CASE,
-        "intake_id": "intake-1",
         "life_events": ["divorce"],
-        "channel": "web",
-        "redzaamheid": "middengroep",
-        "urgency": "normal",
         "needs": ["income_gap", "debts"],
-        "risks": [],
         "municipality_code": AMSTERDAM,
         "share_with": ["gemeente-gm0363"],
-        "submitted_at": MONDAY,
+        "language": None,
+        "preferred_channels": [],
     }
-    return IntakeSubmitted(**{**fields, **changes})
+    intake: IntakeSubmitted = submitted(**{**amsterdam, **changes})
+    return intake
 
 
 async def test_an_amsterdam_referral_lands_on_amsterdams_topics_only(routing: Routing) -> None:
@@ -213,7 +167,7 @@ async def test_an_answer_signed_with_rotterdams_key_for_an_amsterdam_referral_is
     rotterdam_key = routing.settings.agency_key("gemeente-gm0599")
     assert rotterdam_key is not None
     assert rotterdam_key != routing.settings.agency_key("gemeente-gm0363")
-    before = await routing.outbox()
+    before = await routing.outbox(access_log=True)
     for agency_code in ("gemeente-gm0363", "gemeente-gm0599"):
         forged = signed_response(
             rotterdam_key,
@@ -225,4 +179,4 @@ async def test_an_answer_signed_with_rotterdams_key_for_an_amsterdam_referral_is
         )
         with pytest.raises(PermanentError, match=r"bad signature|not for agency"):
             await routing.handle(forged, "on_response")
-    assert await routing.outbox() == before
+    assert await routing.outbox(access_log=True) == before

@@ -29,6 +29,7 @@ from voorportaal_contracts.events import (
     IntakeAmended,
     IntakeConfirmed,
     IntakeSubmitted,
+    ReferralResponded,
 )
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.signing import (
@@ -63,19 +64,22 @@ class Routing:
         async with self.runtime.sessions.begin() as session:
             await getattr(self.service, handler)(session, envelope)
 
-    async def respond(self, referral: dict[str, Any], response: str, **extra: Any) -> None:
+    def answer(self, referral: dict[str, Any], response: str, **extra: Any) -> ReferralResponded:
+        """The agency's signed answer to a referral (by default: now, with its own key)."""
         key = self.settings.agency_key(extra.pop("as_agency", referral["agency_code"]))
         assert key is not None
-        signed = signed_response(
+        extra.setdefault("responded_at", self.clock.now())
+        return signed_response(
             key,
             case_id=referral["case_id"],
             referral_id=referral["id"],
             agency_code=extra.pop("agency_code", referral["agency_code"]),
             response=response,
-            responded_at=self.clock.now(),
             **extra,
         )
-        await self.handle(signed, "on_response")
+
+    async def respond(self, referral: dict[str, Any], response: str, **extra: Any) -> None:
+        await self.handle(self.answer(referral, response, **extra), "on_response")
 
     async def case_event(self, data: Event) -> None:
         """A fact from `case.events` as both of routing's groups apply it."""
@@ -84,18 +88,14 @@ class Routing:
             await self.service.access.on_event(session, envelope)
             await self.service.on_buddy(session, envelope)
 
-    async def outbox(self) -> list[tuple[str, str, dict[str, Any]]]:
-        """What routing staged (the access log's events are tested with the access matrix)."""
+    async def outbox(self, *, access_log: bool = False) -> list[tuple[str, str, dict[str, Any]]]:
+        """What routing staged; the access log's events only when asked (they are tested with
+        the access matrix)."""
+        query = text("SELECT topic, event_type, value FROM outbox ORDER BY id")
         async with self.runtime.sessions() as session:
-            rows = (
-                await session.execute(
-                    text(
-                        "SELECT topic, event_type, value FROM outbox "
-                        "WHERE topic != 'access.log' ORDER BY id"
-                    )
-                )
-            ).all()
-        return [(r[0], r[1], json.loads(bytes(r[2]))) for r in rows]
+            rows = (await session.execute(query)).all()
+        staged = [r for r in rows if access_log or r[0] != "access.log"]
+        return [(r[0], r[1], json.loads(bytes(r[2]))) for r in staged]
 
     async def referrals(self) -> list[dict[str, Any]]:
         """The case's referrals as the route answers them."""
@@ -456,16 +456,7 @@ async def test_a_bad_v2_signature_is_refused_even_next_to_a_valid_legacy_one(
 ) -> None:
     await routing.handle(submitted())
     uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
-    key = routing.settings.agency_key("uwv")
-    assert key is not None
-    legacy = signed_response(
-        key,
-        case_id=uwv["case_id"],
-        referral_id=uwv["id"],
-        agency_code="uwv",
-        response="received",
-        responded_at=MONDAY,
-    ).model_dump_json()
+    legacy = routing.answer(uwv, "received", responded_at=MONDAY).model_dump_json()
     forged = hand_built_answer(uwv, legacy.encode(), None, header=f"v2={'0' * 64}")
     with pytest.raises(PermanentError, match="bad vp-signature"):
         await deliver(routing, forged)
@@ -528,16 +519,7 @@ async def test_answers_whose_responded_at_is_far_from_now_are_refused(
 ) -> None:
     await routing.handle(submitted())
     uwv = next(r for r in await routing.referrals() if r["agency_code"] == "uwv")
-    key = routing.settings.agency_key("uwv")
-    assert key is not None
-    answer = signed_response(
-        key,
-        case_id=uwv["case_id"],
-        referral_id=uwv["id"],
-        agency_code="uwv",
-        response="accepted",
-        responded_at=routing.clock.now() + offset,
-    )
+    answer = routing.answer(uwv, "accepted", responded_at=routing.clock.now() + offset)
     with pytest.raises(PermanentError, match=reason):
         await routing.handle(answer, "on_response")
     assert next(r for r in await routing.referrals() if r["id"] == uwv["id"])["state"] == "issued"

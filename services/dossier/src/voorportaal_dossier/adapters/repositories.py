@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import RowMapping, Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_dossier.adapters.orm import (
@@ -51,6 +51,14 @@ async def citizen_items_of(session: AsyncSession, case_id: str) -> list[CitizenI
     return [CitizenItem(**r) for r in await _of_case(session, citizen_items, case_id, "at")]
 
 
+async def _one_of_case(
+    session: AsyncSession, table: Table, case_id: str, item_id: str
+) -> RowMapping | None:
+    """One row of a case's records by its id, or None."""
+    query = select(table).where(table.c.id == item_id, table.c.case_id == case_id)
+    return (await session.execute(query)).mappings().first()
+
+
 async def add_document(session: AsyncSession, document: Document) -> None:
     """Keep a document's metadata (its content is in the file store)."""
     await session.execute(insert(documents).values(**_fields(document)))
@@ -58,17 +66,7 @@ async def add_document(session: AsyncSession, document: Document) -> None:
 
 async def find_document(session: AsyncSession, case_id: str, document_id: str) -> Document | None:
     """One document of a case, or None."""
-    found = (
-        (
-            await session.execute(
-                select(documents).where(
-                    documents.c.id == document_id, documents.c.case_id == case_id
-                )
-            )
-        )
-        .mappings()
-        .first()
-    )
+    found = await _one_of_case(session, documents, case_id, document_id)
     return Document(**found) if found is not None else None
 
 
@@ -79,17 +77,7 @@ async def add_override(session: AsyncSession, override: Override) -> None:
 
 async def find_override(session: AsyncSession, case_id: str, override_id: str) -> Override | None:
     """One doorbraak proposal of a case, or None."""
-    found = (
-        (
-            await session.execute(
-                select(overrides).where(
-                    overrides.c.id == override_id, overrides.c.case_id == case_id
-                )
-            )
-        )
-        .mappings()
-        .first()
-    )
+    found = await _one_of_case(session, overrides, case_id, override_id)
     return Override(**found) if found is not None else None
 
 

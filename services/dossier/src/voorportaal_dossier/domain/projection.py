@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 
 from voorportaal_contracts.envelope import Envelope
@@ -166,15 +167,24 @@ def _household(raw: object) -> tuple[HouseholdMember, ...]:
     )
 
 
+def _citizen_to_change(
+    case: CaseState, envelope: Envelope, last: datetime | None
+) -> Citizen | None:
+    """The case's citizen, to change with a fact about them; None when the case is anonymised
+    or the fact is older than the last one of its kind applied (`last`)."""
+    if case.anonymised_at is not None or (last is not None and envelope.time < last):
+        return None
+    return case.citizen or Citizen()
+
+
 @on_event(CitizenIdentified.event_type)
 def _citizen_identified(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = event_data(envelope, CitizenIdentified)
     sentence = Sentence(
         "De persoonsgegevens zijn vastgelegd.", "The personal details were recorded."
     )
-    citizen = case.citizen or Citizen()
-    stale = citizen.identified_at is not None and envelope.time < citizen.identified_at
-    if case.anonymised_at is not None or stale:
+    citizen = _citizen_to_change(case, envelope, (case.citizen or Citizen()).identified_at)
+    if citizen is None:
         return case, sentence
     household = attr_of(data, "household")
     citizen = replace(
@@ -198,9 +208,9 @@ def _contact_points(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sen
     sentence = Sentence(
         "De contactvoorkeuren zijn bijgewerkt.", "The contact preferences were updated."
     )
-    citizen = case.citizen or Citizen()
-    stale = citizen.contact_updated_at is not None and envelope.time < citizen.contact_updated_at
-    if case.anonymised_at is not None or stale:
+    last = (case.citizen or Citizen()).contact_updated_at
+    citizen = _citizen_to_change(case, envelope, last)
+    if citizen is None:
         return case, sentence
     citizen = replace(
         citizen,

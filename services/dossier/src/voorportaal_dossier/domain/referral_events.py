@@ -3,6 +3,7 @@ recommendation: each folds one fact into the case and says it in a sentence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from voorportaal_contracts.envelope import Envelope
@@ -34,6 +35,7 @@ from voorportaal_dossier.domain.case_state import (
 )
 from voorportaal_dossier.domain.fold import (
     DECLINE_TEXT,
+    Handler,
     Sentence,
     agency_mid_text,
     agency_text,
@@ -104,18 +106,103 @@ def _change(
     case: CaseState, envelope: Envelope, data: _ReferralChange, status: ReferralStatus, **extra: Any
 ) -> CaseState:
     referral = existing_or_new(case, data.referral_id, data.agency_code)
-    overdue = referral.overdue and status not in ANSWERED_STATES - {ReferralStatus.EXPIRED}
-    changed = replace(referral, status=status, overdue=overdue, updated_at=envelope.time, **extra)
+    changed = replace(referral, **_to(status)(referral), updated_at=envelope.time, **extra)
     return with_referral(case, changed)
 
 
-@on_event(ReferralReceived.event_type)
-def _received(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralReceived)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RECEIVED), Sentence(
-        f"{nl} heeft de verwijzing ontvangen.", f"{en} received the referral."
-    )
+_Change = Callable[[Referral], dict[str, Any]]
+_ReferralFact = _ReferralChange | ReferralReminded | ReferralOverdue
+
+
+def _to(status: ReferralStatus) -> _Change:
+    """A move to `status`; the overdue mark stays only while the referral still waits (or when
+    it expired)."""
+
+    def change(referral: Referral) -> dict[str, Any]:
+        overdue = referral.overdue and status not in ANSWERED_STATES - {ReferralStatus.EXPIRED}
+        return {"status": status, "overdue": overdue}
+
+    return change
+
+
+_FACTS: tuple[
+    tuple[type[_ReferralFact], _Change, Callable[[str], tuple[str, str]], str, str], ...
+] = (
+    (
+        ReferralReceived,
+        _to(ReferralStatus.RECEIVED),
+        agency_text,
+        "{} heeft de verwijzing ontvangen.",
+        "{} received the referral.",
+    ),
+    (
+        ReferralStarted,
+        _to(ReferralStatus.IN_PROGRESS),
+        agency_text,
+        "{} is ermee aan de slag gegaan.",
+        "{} started working on it.",
+    ),
+    (
+        ReferralReturned,
+        _to(ReferralStatus.RETURNED),
+        agency_text,
+        "{} heeft de verwijzing teruggegeven aan het voorportaal.",
+        "{} handed the referral back to the voorportaal.",
+    ),
+    (
+        ReferralWithdrawn,
+        _to(ReferralStatus.WITHDRAWN),
+        agency_mid_text,
+        "De verwijzing naar {} is ingetrokken.",
+        "The referral to {} was withdrawn.",
+    ),
+    (
+        ReferralExpired,
+        _to(ReferralStatus.EXPIRED),
+        agency_mid_text,
+        "De verwijzing naar {} is verlopen zonder antwoord.",
+        "The referral to {} expired without an answer.",
+    ),
+    (
+        ReferralReminded,
+        lambda referral: {"reminders": referral.reminders + 1},
+        agency_text,
+        "{} heeft een herinnering gekregen.",
+        "{} was sent a reminder.",
+    ),
+    (
+        ReferralOverdue,
+        lambda referral: {"overdue": referral.status not in ANSWERED_STATES},
+        agency_text,
+        "{} heeft niet op tijd gereageerd.",
+        "{} did not respond in time.",
+    ),
+)
+"""The referral facts that change only the referral's own fields: the event, the change, how
+the agency is named in the sentence, and the sentence in Dutch and English (`{}`: the
+agency)."""
+
+
+def _fact(
+    model: type[_ReferralFact],
+    change: _Change,
+    texts: Callable[[str], tuple[str, str]],
+    nl: str,
+    en: str,
+) -> Handler:
+    def handle(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
+        data = event_data(envelope, model)
+        referral = existing_or_new(case, data.referral_id, data.agency_code)
+        changed = replace(referral, **change(referral), updated_at=envelope.time)
+        agency_nl, agency_en = texts(data.agency_code)
+        sentence = Sentence(nl.format(agency_nl), en.format(agency_en))
+        return with_referral(case, changed), sentence
+
+    return handle
+
+
+for _model, _change_of, _texts, _nl, _en in _FACTS:
+    on_event(_model.event_type)(_fact(_model, _change_of, _texts, _nl, _en))
 
 
 @on_event(ReferralAccepted.event_type)
@@ -140,15 +227,6 @@ def _declined(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]
     )
 
 
-@on_event(ReferralStarted.event_type)
-def _started(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralStarted)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.IN_PROGRESS), Sentence(
-        f"{nl} is ermee aan de slag gegaan.", f"{en} started working on it."
-    )
-
-
 @on_event(ReferralCompleted.event_type)
 def _completed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = event_data(envelope, ReferralCompleted)
@@ -156,35 +234,6 @@ def _completed(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence
     # The outcome text is kept on the referral, never in the sentence (it may hold details).
     state = _change(case, envelope, data, ReferralStatus.COMPLETED, outcome=data.outcome)
     return state, Sentence(f"{nl} heeft de verwijzing afgerond.", f"{en} completed the referral.")
-
-
-@on_event(ReferralReturned.event_type)
-def _returned(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralReturned)
-    nl, en = agency_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.RETURNED), Sentence(
-        f"{nl} heeft de verwijzing teruggegeven aan het voorportaal.",
-        f"{en} handed the referral back to the voorportaal.",
-    )
-
-
-@on_event(ReferralWithdrawn.event_type)
-def _withdrawn(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralWithdrawn)
-    nl, en = agency_mid_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.WITHDRAWN), Sentence(
-        f"De verwijzing naar {nl} is ingetrokken.", f"The referral to {en} was withdrawn."
-    )
-
-
-@on_event(ReferralExpired.event_type)
-def _expired(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralExpired)
-    nl, en = agency_mid_text(data.agency_code)
-    return _change(case, envelope, data, ReferralStatus.EXPIRED), Sentence(
-        f"De verwijzing naar {nl} is verlopen zonder antwoord.",
-        f"The referral to {en} expired without an answer.",
-    )
 
 
 @on_event(ReferralReleased.event_type)
@@ -199,29 +248,6 @@ def _released(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]
     return with_referral(case, referral), Sentence(
         f"De verwijzing naar {nl} is gestuurd, nu de vorige stap klaar is.",
         f"The referral to {en} was sent, now that the previous step is done.",
-    )
-
-
-@on_event(ReferralReminded.event_type)
-def _reminded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralReminded)
-    referral = existing_or_new(case, data.referral_id, data.agency_code)
-    referral = replace(referral, reminders=referral.reminders + 1, updated_at=envelope.time)
-    nl, en = agency_text(data.agency_code)
-    return with_referral(case, referral), Sentence(
-        f"{nl} heeft een herinnering gekregen.", f"{en} was sent a reminder."
-    )
-
-
-@on_event(ReferralOverdue.event_type)
-def _overdue(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
-    data = event_data(envelope, ReferralOverdue)
-    referral = existing_or_new(case, data.referral_id, data.agency_code)
-    still_waiting = referral.status not in ANSWERED_STATES
-    referral = replace(referral, overdue=still_waiting, updated_at=envelope.time)
-    nl, en = agency_text(data.agency_code)
-    return with_referral(case, referral), Sentence(
-        f"{nl} heeft niet op tijd gereageerd.", f"{en} did not respond in time."
     )
 
 

@@ -85,6 +85,22 @@ def domain_errors() -> Iterator[None]:
         raise ServiceError(exc.reason, field=exc.field) from None
 
 
+async def _audit_one(
+    session: AsyncSession,
+    actor: Actor,
+    case_id: str,
+    kind: DataKind,
+    purpose: str,
+    action: AuditAction,
+    decision: Decision,
+    now: datetime,
+    object_id: str | None,
+) -> None:
+    """The audit record of one read or change, in that read's or change's transaction."""
+    entry = record(actor, case_id, kind.value, purpose, action, decision, now, object_id=object_id)
+    await audit_log.append(session, [entry])
+
+
 class CaseAccess:
     """The dossier's database, clock and event source, and the audited read and change of a
     case that every use case goes through."""
@@ -149,20 +165,8 @@ class CaseAccess:
             decision = sharing.decide(
                 actor.principal, case or CaseState.new(case_id), kind, now, team=actor.team
             )
-            await audit_log.append(
-                session,
-                [
-                    record(
-                        actor,
-                        case_id,
-                        kind.value,
-                        purpose,
-                        AuditAction.READ,
-                        decision,
-                        now,
-                        object_id=object_id,
-                    )
-                ],
+            await _audit_one(
+                session, actor, case_id, kind, purpose, AuditAction.READ, decision, now, object_id
             )
         if not decision.allowed:
             log.info("dossier.read_refused", case_id=case_id, data_kind=kind.value)
@@ -195,20 +199,16 @@ class CaseAccess:
                     session, case, before, events, source=self.source, clock=self.clock
                 )
                 allowed = Decision(True, "the change was allowed", "case")
-                await audit_log.append(
+                await _audit_one(
                     session,
-                    [
-                        record(
-                            actor,
-                            case_id,
-                            kind.value,
-                            purpose,
-                            AuditAction.CHANGE,
-                            allowed,
-                            now,
-                            object_id=object_id,
-                        )
-                    ],
+                    actor,
+                    case_id,
+                    kind,
+                    purpose,
+                    AuditAction.CHANGE,
+                    allowed,
+                    now,
+                    object_id,
                 )
         except Forbidden as refused:
             decision = Decision(False, refused.detail, "none")
@@ -233,3 +233,10 @@ class CaseAccess:
         """A read-only session (tests, the demo)."""
         async with self.sessions() as session:
             yield session
+
+
+class UseCase:
+    """One part of the dossier's use cases: it reads and changes cases through `CaseAccess`."""
+
+    def __init__(self, cases: CaseAccess) -> None:
+        self._cases = cases

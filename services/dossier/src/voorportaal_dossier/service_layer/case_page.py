@@ -12,7 +12,7 @@ from voorportaal_dossier.domain.records import CaseRecords
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record
-from voorportaal_dossier.service_layer.case_access import CaseAccess
+from voorportaal_dossier.service_layer.case_access import UseCase
 from voorportaal_dossier.service_layer.shapes import (
     contact_out,
     document_out,
@@ -34,11 +34,8 @@ CASE_PAGE_KINDS = (
 )
 
 
-class CasePageReader:
+class CasePageReader(UseCase):
     """Reads the case page."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def read(self, actor: Actor, case_id: str) -> dict[str, Any]:
         """Everything the console shows of a case, each part decided and audited on its own;

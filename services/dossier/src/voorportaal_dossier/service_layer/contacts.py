@@ -16,15 +16,12 @@ from voorportaal_dossier.domain.errors import InvalidInput
 from voorportaal_dossier.domain.records import CitizenItem, ContactMoment
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.case_access import CaseAccess, new_id
+from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 
 
-class Contacts:
+class Contacts(UseCase):
     """Contact moments, messages and actions on a case (the owner, their team, a
     supervisor)."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def record_contact(
         self,

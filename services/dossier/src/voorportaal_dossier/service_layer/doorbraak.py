@@ -14,15 +14,12 @@ from voorportaal_dossier.domain.errors import InvalidInput, NotAllowed
 from voorportaal_dossier.domain.records import Override
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.case_access import CaseAccess, new_id
+from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 from voorportaal_kit.auth import Role
 
 
-class Doorbraak:
+class Doorbraak(UseCase):
     """Proposed and decided doorbraak on a case."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def propose_override(
         self, actor: Actor, case_id: str, *, reason_code: str, note: str

@@ -14,17 +14,14 @@ from voorportaal_dossier.domain import ownership
 from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.case_access import CaseAccess
+from voorportaal_dossier.service_layer.case_access import UseCase
 
 Transition = Callable[[ownership.Ownership, datetime], ownership.Transition]
 """A step of `domain/ownership.py` from the case's ownership at a moment."""
 
 
-class Ownership:
+class Ownership(UseCase):
     """Who owns a case; each step one transition of the ownership state machine."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def claim(self, actor: Actor, case_id: str) -> CaseState:
         """Take ownership; of two claims at once exactly one wins (the row is locked)."""

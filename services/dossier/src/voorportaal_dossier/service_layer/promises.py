@@ -20,7 +20,7 @@ from voorportaal_dossier.domain.promises import MadeBy
 from voorportaal_dossier.domain.records import ClockEntry
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.case_access import CaseAccess, new_id
+from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 
 log = structlog.get_logger(__name__)
 
@@ -28,11 +28,8 @@ SWEEP_BATCH = 500
 """Promises looked at per run of the ledger job (the next run takes the rest)."""
 
 
-class Promises:
+class Promises(UseCase):
     """The promise ledger of a case."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def record_promise(
         self,

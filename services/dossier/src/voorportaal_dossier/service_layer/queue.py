@@ -13,7 +13,7 @@ from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.domain.records import QueueRow
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record
-from voorportaal_dossier.service_layer.case_access import CaseAccess
+from voorportaal_dossier.service_layer.case_access import UseCase
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.auth import Role
 from voorportaal_kit.case_access import Decision
@@ -25,11 +25,8 @@ MAX_FIGURE_CASES = 50_000
 """The figures are computed over at most this many stored cases (the newest)."""
 
 
-class Queue:
+class Queue(UseCase):
     """The work queue and the figures over every case."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def work_queue(
         self,

@@ -29,31 +29,30 @@ def document_visible(document: Document, actor: Actor) -> bool:
     return not shared or bool(codes & set(shared))
 
 
+def plain(record: Any, *names: str) -> dict[str, Any]:
+    """The named fields of a record as an answer shows them, its moments in ISO 8601."""
+    values = {name: getattr(record, name) for name in names}
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+
+
 def document_out(d: Document) -> dict[str, Any]:
     """A document's metadata (`DocumentOut`)."""
-    return {
-        "id": d.id,
-        "sha256": d.sha256,
-        "media_type": d.media_type,
-        "size": d.size,
-        "title": d.title,
-        "shared_with": d.shared_with,
-        "uploaded_by": d.uploaded_by,
-        "uploaded_at": d.uploaded_at.isoformat(),
-    }
+    return plain(
+        d,
+        "id",
+        "sha256",
+        "media_type",
+        "size",
+        "title",
+        "shared_with",
+        "uploaded_by",
+        "uploaded_at",
+    )
 
 
 def contact_out(c: ContactMoment) -> dict[str, Any]:
     """A contact moment (`ContactMomentOut`)."""
-    return {
-        "id": c.id,
-        "channel": c.channel,
-        "by": c.by,
-        "summary": c.summary,
-        "next_steps": c.next_steps,
-        "confirmation_requested": c.confirmation_requested,
-        "at": c.at.isoformat(),
-    }
+    return plain(c, "id", "channel", "by", "summary", "next_steps", "confirmation_requested", "at")
 
 
 def link_out(link: KeptLink, case: CaseState, now: datetime) -> dict[str, Any]:

@@ -17,15 +17,12 @@ from voorportaal_dossier.domain import sharing
 from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.case_access import CaseAccess, new_id
+from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 
 
-class Sharing:
+class Sharing(UseCase):
     """With whom a case is shared and who may act for the citizen (by the citizen, or a
     casemanager on their behalf)."""
-
-    def __init__(self, cases: CaseAccess) -> None:
-        self._cases = cases
 
     async def grant(
         self,

@@ -21,6 +21,17 @@ def _toml(path: Path) -> dict[str, Any]:
         return tomllib.load(f)
 
 
+def _each_by_id(folder: Path, what: str) -> dict[str, Any]:
+    """Every TOML document in `folder` by its id, which must be its file's name."""
+    found: dict[str, Any] = {}
+    for path in sorted(folder.glob("*.toml")):
+        data = _toml(path)
+        if data.get("id") != path.stem:
+            raise ValueError(f"{path.name} holds {what} {data.get('id')!r}")
+        found[path.stem] = data
+    return found
+
+
 @cache
 def load_rules(version: str = CURRENT_VERSION) -> RuleSet:
     """Which events reach the citizen, in a data version."""
@@ -31,12 +42,7 @@ def load_rules(version: str = CURRENT_VERSION) -> RuleSet:
 def load_templates(version: str = CURRENT_VERSION) -> TemplateCatalogue:
     """Every message template of a version, with the shared texts and e-mail layouts."""
     root = DATA_ROOT / version
-    templates: dict[str, Any] = {}
-    for path in sorted((root / "templates").glob("*.toml")):
-        data = _toml(path)
-        if data.get("id") != path.stem:
-            raise ValueError(f"{path.name} holds template {data.get('id')!r}")
-        templates[path.stem] = data
+    templates = _each_by_id(root / "templates", "template")
     return TemplateCatalogue.model_validate(
         {
             "common": _toml(root / "common.toml"),
@@ -58,12 +64,7 @@ def default_renderer(version: str = CURRENT_VERSION, max_sms_segments: int = 3) 
 def load_notices(version: str = CURRENT_VERSION) -> NoticeCatalogue:
     """The notices of a version (codes, "your contact details were changed")."""
     root = DATA_ROOT / version
-    notices: dict[str, Any] = {}
-    for path in sorted((root / "notices").glob("*.toml")):
-        data = _toml(path)
-        if data.get("id") != path.stem:
-            raise ValueError(f"{path.name} holds notice {data.get('id')!r}")
-        notices[path.stem] = data
+    notices = _each_by_id(root / "notices", "notice")
     common = _toml(root / "common.toml")
     return NoticeCatalogue.model_validate(
         {

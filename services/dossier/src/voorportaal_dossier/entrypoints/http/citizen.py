@@ -34,6 +34,7 @@ from voorportaal_dossier.entrypoints.http.inputs import (
     MandateIn,
     UploadIn,
 )
+from voorportaal_dossier.entrypoints.http.sharing import record_grant, record_mandate
 from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
 from voorportaal_dossier.service_layer.citizen_view import CitizenPages
 from voorportaal_dossier.service_layer.documents import Documents
@@ -107,16 +108,7 @@ class CitizenController(Controller):
         `act_on_behalf`)."""
         actor = await citizen.actor()
         await citizen_links.citizen_gate(actor, case_id, "grant")
-        grant_id = await sharing.grant(
-            actor,
-            case_id,
-            agency_code=data.agency_code,
-            scopes=frozenset(data.scopes),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            channel=data.channel,
-        )
-        return GrantCreated(grant_id=grant_id)
+        return await record_grant(sharing, actor, case_id, data)
 
     @post("/grants/{grant_id:str}/revoke", operation_id="citizenRevoke", status_code=204)
     async def revoke(
@@ -144,17 +136,7 @@ class CitizenController(Controller):
         """Give a representative a mandate (the citizen only, never a representative)."""
         actor = await citizen.actor()
         await citizen_links.citizen_gate(actor, case_id, "mandate")
-        mandate_id = await sharing.grant_mandate(
-            actor,
-            case_id,
-            holder_name=data.holder_name,
-            relation=data.relation,
-            scopes=frozenset(data.scopes),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            channel=data.channel,
-        )
-        return MandateCreated(mandate_id=mandate_id)
+        return await record_mandate(sharing, actor, case_id, data)
 
     @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
     async def revoke_mandate(

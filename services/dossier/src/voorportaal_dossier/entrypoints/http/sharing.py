@@ -34,16 +34,7 @@ class SharingController(DossierController):
         data: JSONBody[GrantIn],
     ) -> GrantCreated:
         """Share the case with an agency (the channel the citizen used is noted)."""
-        grant_id = await sharing.grant(
-            actor,
-            case_id,
-            agency_code=data.agency_code,
-            scopes=frozenset(data.scopes),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            channel=data.channel,
-        )
-        return GrantCreated(grant_id=grant_id)
+        return await record_grant(sharing, actor, case_id, data)
 
     @post("/grants/{grant_id:str}/revoke", operation_id="revokeSharing", status_code=204)
     async def revoke(
@@ -66,17 +57,7 @@ class SharingController(DossierController):
         data: JSONBody[MandateIn],
     ) -> MandateCreated:
         """Record a mandate for a representative."""
-        mandate_id = await sharing.grant_mandate(
-            actor,
-            case_id,
-            holder_name=data.holder_name,
-            relation=data.relation,
-            scopes=frozenset(data.scopes),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
-            channel=data.channel,
-        )
-        return MandateCreated(mandate_id=mandate_id)
+        return await record_mandate(sharing, actor, case_id, data)
 
     @post("/mandates/{mandate_id:str}/revoke", operation_id="revokeMandate", status_code=204)
     async def revoke_mandate(
@@ -89,3 +70,35 @@ class SharingController(DossierController):
     ) -> None:
         """Revoke a mandate."""
         await sharing.revoke_mandate(actor, case_id, mandate_id, channel=data.channel)
+
+
+async def record_grant(sharing: Sharing, actor: Actor, case_id: str, data: GrantIn) -> GrantCreated:
+    """The one path of a grant, a casemanager's or the citizen's own: the body into the use case."""
+    grant_id = await sharing.grant(
+        actor,
+        case_id,
+        agency_code=data.agency_code,
+        scopes=frozenset(data.scopes),
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        channel=data.channel,
+    )
+    return GrantCreated(grant_id=grant_id)
+
+
+async def record_mandate(
+    sharing: Sharing, actor: Actor, case_id: str, data: MandateIn
+) -> MandateCreated:
+    """The one path of a mandate, a casemanager's or the citizen's own: the body into the use
+    case."""
+    mandate_id = await sharing.grant_mandate(
+        actor,
+        case_id,
+        holder_name=data.holder_name,
+        relation=data.relation,
+        scopes=frozenset(data.scopes),
+        valid_from=data.valid_from,
+        valid_until=data.valid_until,
+        channel=data.channel,
+    )
+    return MandateCreated(mandate_id=mandate_id)

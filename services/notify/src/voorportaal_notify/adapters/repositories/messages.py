@@ -17,7 +17,14 @@ from voorportaal_notify.adapters.orm import (
     pending_updates,
     sent_log,
 )
-from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
+from voorportaal_notify.adapters.repositories._query import (
+    all_rows,
+    claim_row,
+    column,
+    due_ids,
+    first_row,
+    record,
+)
 from voorportaal_notify.domain.messages import (
     OPEN_STATUSES,
     AttemptRecord,
@@ -145,14 +152,7 @@ class MessagesRepository:
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open messages whose next attempt is due, soonest first."""
-        m = messages.c
-        return await column(
-            self._session,
-            select(m.id)
-            .where(m.status.in_(_OPEN), m.next_attempt_at <= now)
-            .order_by(m.next_attempt_at)
-            .limit(limit),
-        )
+        return await due_ids(self._session, messages, _OPEN, now, limit)
 
     async def for_case(self, case_id: str) -> list[OutgoingMessage]:
         """Every message of a case, newest first."""
@@ -171,17 +171,14 @@ class MessagesRepository:
 
     async def claim(self, message: OutgoingMessage, **values: Any) -> bool:
         """Compare-and-set on (status, attempts): True when this worker got the message."""
-        m = messages.c
-        claimed = await self._session.execute(
-            update(messages)
-            .where(
-                m.id == message.id,
-                m.status == message.status.value,
-                m.attempts == message.attempts,
-            )
-            .values(**_stored(values))
+        return await claim_row(
+            self._session,
+            messages,
+            message.id,
+            message.status.value,
+            message.attempts,
+            **_stored(values),
         )
-        return claimed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
     async def release_held(self, case_id: str, now: datetime) -> None:
         """A channel is confirmed (again): the case's held messages go out now."""

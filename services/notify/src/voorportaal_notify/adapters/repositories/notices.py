@@ -12,7 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_notify.adapters.orm import notices
-from voorportaal_notify.adapters.repositories._query import column, first_row, record
+from voorportaal_notify.adapters.repositories._query import (
+    claim_row,
+    column,
+    due_ids,
+    first_row,
+    record,
+)
 from voorportaal_notify.domain.notices import (
     OPEN_NOTICE_STATUSES,
     NewNotice,
@@ -88,14 +94,7 @@ class NoticesRepository:
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open notices whose next attempt is due, soonest first."""
-        n = notices.c
-        return await column(
-            self._session,
-            select(n.id)
-            .where(n.status.in_(OPEN_NOTICE_STATUSES), n.next_attempt_at <= now)
-            .order_by(n.next_attempt_at)
-            .limit(limit),
-        )
+        return await due_ids(self._session, notices, OPEN_NOTICE_STATUSES, now, limit)
 
     async def get(self, notice_id: str) -> NoticeRecord | None:
         """One notice."""
@@ -143,19 +142,14 @@ class NoticesRepository:
     async def claim(self, notice: NoticeRecord, lease_until: datetime, now: datetime) -> bool:
         """Compare-and-set on (status, attempts) to `sending` with one more attempt: True when
         this worker got the notice."""
-        n = notices.c
-        claimed = await self._session.execute(
-            update(notices)
-            .where(
-                n.id == notice.id,
-                n.status == notice.status.value,
-                n.attempts == notice.attempts,
-            )
-            .values(
-                status=NoticeStatus.SENDING.value,
-                attempts=notice.attempts + 1,
-                next_attempt_at=lease_until,
-                updated_at=now,
-            )
+        return await claim_row(
+            self._session,
+            notices,
+            notice.id,
+            notice.status.value,
+            notice.attempts,
+            status=NoticeStatus.SENDING.value,
+            attempts=notice.attempts + 1,
+            next_attempt_at=lease_until,
+            updated_at=now,
         )
-        return claimed.rowcount == 1  # type: ignore[attr-defined, no-any-return]
