@@ -15,14 +15,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from test_routing_flow import _cli, _referrals, _serve, _submit_intake, _wait_ready
 
 from voorportaal.secure_broker import OPERATOR, SecureBroker, agency_principal
 from voorportaal_contracts.topics import CASE_EVENTS, REFERRAL_RESPONSES, referral_topic
+from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit.auth import issue_token
 
 pytestmark = pytest.mark.integration
-INTAKE_PORT, ROUTING_PORT = 8964, 8965
+INTAKE_PORT, ROUTING_PORT, DOSSIER_PORT, NOTIFY_PORT = 8964, 8965, 8966, 8967
+SERVICES = ("intake", "routing", "dossier", "notify")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -137,27 +141,31 @@ def secure_services(
     second_pg_database_url: str,
     tmp_path: Path,
 ) -> Iterator[dict[str, str]]:
-    """Intake and routing as processes, each logged in as its own principal."""
+    """The four services as processes, each logged in as its own principal (intake and routing
+    on PostgreSQL, the dossier and notify on SQLite files of their own)."""
     env = {
         **os.environ,
-        **secure_kafka.service_env("intake"),
-        **secure_kafka.service_env("routing"),
+        **{k: v for service in SERVICES for k, v in secure_kafka.service_env(service).items()},
         "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
         "VOORPORTAAL_INTAKE_HTTP_PORT": str(INTAKE_PORT),
         "VOORPORTAAL_ROUTING_DATABASE_URL": second_pg_database_url,
         "VOORPORTAAL_ROUTING_HTTP_PORT": str(ROUTING_PORT),
+        "VOORPORTAAL_DOSSIER_DATA_DIR": str(tmp_path / "dossier"),
+        "VOORPORTAAL_DOSSIER_HTTP_PORT": str(DOSSIER_PORT),
+        "VOORPORTAAL_NOTIFY_DATA_DIR": str(tmp_path / "notify"),
+        "VOORPORTAAL_NOTIFY_HTTP_PORT": str(NOTIFY_PORT),
     }
-    procs = [_serve("intake", env, tmp_path), _serve("routing", env, tmp_path)]
+    procs = [_serve(service, env, tmp_path) for service in SERVICES]
     try:
-        _wait_ready(f"http://127.0.0.1:{INTAKE_PORT}")
-        _wait_ready(f"http://127.0.0.1:{ROUTING_PORT}")
+        for port in (INTAKE_PORT, ROUTING_PORT, DOSSIER_PORT, NOTIFY_PORT):
+            _wait_ready(f"http://127.0.0.1:{port}")
         yield env
     finally:
         for proc in procs:
             proc.terminate()
         for proc in procs:
             proc.wait(30)
-        for name in ("intake", "routing"):  # shown by pytest when the test failed
+        for name in SERVICES:  # shown by pytest when the test failed
             print(f"--- {name} log (problems only) ---")
             for line in (tmp_path / f"{name}.log").read_text().splitlines():
                 if '"level": "warning"' in line or '"level": "error"' in line:
@@ -202,6 +210,19 @@ def test_each_service_runs_the_flow_under_its_own_principal(
     assert "accept sent" in _cli(agency_env, "respond", referral["id"], "accept")
     _referrals(case_id, lambda rows: any(r["state"] == "accepted" for r in rows), port=ROUTING_PORT)
 
+    # The dossier (as itself) folded the intake and the agency's answer into the case; every
+    # service's consumers and relay run under its own login, with no authorisation refused.
+    supervisor = issue_token(DossierSettings().auth, "sv-test", ["supervisor"])
+    _until_case(case_id, supervisor)
+    for service, port in (("dossier", DOSSIER_PORT), ("notify", NOTIFY_PORT)):
+        ready = httpx.get(f"http://127.0.0.1:{port}/ready", timeout=10).json()
+        assert ready["messaging"]["broker"] == "ok", (service, ready)
+        assert ready["messaging"]["consumers"] == "running", (service, ready)
+        log = (tmp_path / f"{service}.log").read_text()
+        assert f'"sasl_username": "voorportaal-{service}"' in log
+        assert "AuthorizationFailed" not in log, service
+        assert secure_kafka.password_file(f"voorportaal-{service}").read_text().strip() not in log
+
     # Another agency's login is refused the topic by the broker.
     other = subprocess.run(
         [sys.executable, "-m", "voorportaal", "agency", "listen", AGENCY, "--once"],
@@ -212,3 +233,18 @@ def test_each_service_runs_the_flow_under_its_own_principal(
         check=False,
     )
     assert case_id not in other.stdout
+
+
+def _until_case(case_id: str, token: str, wait_s: float = 90) -> dict[str, Any]:
+    """The dossier's case page once it shows the agency's acceptance."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{DOSSIER_PORT}", timeout=10) as http:
+        deadline = time.monotonic() + wait_s
+        page: dict[str, Any] = {}
+        while time.monotonic() < deadline:
+            response = http.get(f"/cases/{case_id}", headers={"Authorization": f"Bearer {token}"})
+            if response.status_code == 200:
+                page = response.json()
+                if '"accepted"' in json.dumps(page.get("referrals", [])):
+                    return page
+            time.sleep(0.5)
+    raise AssertionError(f"the dossier never showed the accepted referral: {page}")
