@@ -20,6 +20,19 @@ from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 
 
+def _terms(
+    actor: Actor,
+    scopes: frozenset[SharingScope],
+    valid_from: datetime | None,
+    valid_until: datetime,
+    channel: Channel | None,
+    now: datetime,
+) -> sharing.Terms:
+    """The terms of a grant or mandate recorded by `actor` at `now` (from now on when
+    `valid_from` is not given)."""
+    return sharing.Terms(scopes, valid_from or now, valid_until, now, actor.team, channel)
+
+
 class Sharing(UseCase):
     """With whom a case is shared and who may act for the citizen (by the citizen, or a
     casemanager on their behalf)."""
@@ -45,12 +58,7 @@ class Sharing(UseCase):
                 actor.principal,
                 grant_id=grant_id,
                 agency_code=agency_code,
-                scopes=scopes,
-                valid_from=valid_from or now,
-                valid_until=valid_until,
-                now=now,
-                team=actor.team,
-                channel=channel,
+                terms=_terms(actor, scopes, valid_from, valid_until, channel, now),
             )
             return case, [event], grant_id
 
@@ -102,12 +110,7 @@ class Sharing(UseCase):
                 mandate_id=mandate_id,
                 holder_name=holder_name,
                 relation=relation,
-                scopes=scopes,
-                valid_from=valid_from or now,
-                valid_until=valid_until,
-                now=now,
-                team=actor.team,
-                channel=channel,
+                terms=_terms(actor, scopes, valid_from, valid_until, channel, now),
             )
             return replace(case, mandates=(*case.mandates, new)), [event], mandate_id
 
