@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypedDict, TypeVar
 
 from voorportaal_contracts.events.case import (
     ConsentGranted,
@@ -271,6 +271,28 @@ def _changer(
     raise NotAllowed("only the citizen, or a casemanager of the case on their behalf")
 
 
+class _Recorded(TypedDict):
+    """What a new grant or mandate holds besides its own fields."""
+
+    scopes: frozenset[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: GrantedBy
+    recorded_by: str | None
+    channel: Channel | None
+
+
+class _Announced(TypedDict):
+    """What its event says besides its own fields (never a name)."""
+
+    scopes: list[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: str
+    recorded_by: str | None
+    channel: Channel | None
+
+
 @dataclass(frozen=True)
 class Terms:
     """What a grant or mandate covers (`scopes`), from and until when, and how it is
@@ -294,6 +316,28 @@ class Terms:
             team=self.team,
             channel=self.channel,
             representatives_may=representatives_may,
+        )
+
+    def recorded(self, actor: _Actor) -> _Recorded:
+        """The terms as a new grant or mandate keeps them, with who recorded them."""
+        return _Recorded(
+            scopes=frozenset(self.scopes),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            granted_by=actor.granted_by,
+            recorded_by=actor.recorded_by,
+            channel=actor.channel,
+        )
+
+    def announced(self, actor: _Actor) -> _Announced:
+        """The terms as the event of a new grant or mandate tells them."""
+        return _Announced(
+            scopes=sorted(self.scopes),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            granted_by=actor.granted_by.value,
+            recorded_by=actor.recorded_by,
+            channel=actor.channel,
         )
 
     def check(self, longest: timedelta) -> None:
@@ -335,26 +379,12 @@ def grant(
     terms.check(MAX_GRANT_PERIOD)
     if terms.valid_until <= terms.now:
         raise InvalidInput("valid_until", "lies in the past")
-    new = Grant(
-        grant_id,
-        agency_code,
-        frozenset(terms.scopes),
-        terms.valid_from,
-        terms.valid_until,
-        actor.granted_by,
-        actor.recorded_by,
-        actor.channel,
-    )
+    new = Grant(grant_id, agency_code, **terms.recorded(actor))
     event = ConsentGranted(
         case_id=case.case_id,
         grant_id=grant_id,
         agency_code=agency_code,
-        scopes=sorted(terms.scopes),
-        valid_until=terms.valid_until,
-        valid_from=terms.valid_from,
-        granted_by=actor.granted_by.value,
-        recorded_by=actor.recorded_by,
-        channel=actor.channel,
+        **terms.announced(actor),
     )
     return new, event
 
@@ -395,27 +425,12 @@ def grant_mandate(
     if not holder_name or len(holder_name) > 120:
         raise InvalidInput("holder_name", "give the representative's name (1-120 characters)")
     terms.check(MAX_MANDATE_PERIOD)
-    new = Mandate(
-        mandate_id,
-        relation,
-        frozenset(terms.scopes),
-        terms.valid_from,
-        terms.valid_until,
-        holder_name,
-        actor.granted_by,
-        actor.recorded_by,
-        actor.channel,
-    )
+    new = Mandate(mandate_id, relation, holder_name=holder_name, **terms.recorded(actor))
     event = MandateGranted(
         case_id=case.case_id,
         mandate_id=mandate_id,
         relation=relation,
-        scopes=sorted(terms.scopes),
-        valid_from=terms.valid_from,
-        valid_until=terms.valid_until,
-        granted_by=actor.granted_by.value,
-        recorded_by=actor.recorded_by,
-        channel=actor.channel,
+        **terms.announced(actor),
     )
     return new, event
 
