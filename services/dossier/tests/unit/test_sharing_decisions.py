@@ -380,10 +380,7 @@ def test_the_citizen_grants_through_their_link() -> None:
         CITIZEN,
         grant_id="g-new",
         agency_code="svb",
-        scopes=SUMMARY,
-        valid_from=NOW,
-        valid_until=at(days=40),
-        now=NOW,
+        terms=sharing.Terms(SUMMARY, NOW, at(days=40), NOW),
     )
     assert new.granted_by is sharing.GrantedBy.CITIZEN
     assert (event.grant_id, event.agency_code, event.scopes) == ("g-new", "svb", [S.SUMMARY])
@@ -397,11 +394,7 @@ def test_a_casemanager_records_a_grant_on_the_citizens_behalf_with_the_channel()
         ANNA,
         grant_id="g-phone",
         agency_code="cjib",
-        scopes=SUMMARY,
-        valid_from=NOW,
-        valid_until=at(days=40),
-        now=NOW,
-        channel=Channel.PHONE,
+        terms=sharing.Terms(SUMMARY, NOW, at(days=40), NOW, channel=Channel.PHONE),
     )
     assert (new.granted_by, new.recorded_by, new.channel) == (
         sharing.GrantedBy.CASEMANAGER,
@@ -417,10 +410,7 @@ def test_a_casemanager_must_say_how_the_citizen_made_the_choice() -> None:
             ANNA,
             grant_id="g",
             agency_code="cjib",
-            scopes=SUMMARY,
-            valid_from=NOW,
-            valid_until=at(days=40),
-            now=NOW,
+            terms=sharing.Terms(SUMMARY, NOW, at(days=40), NOW),
         )
     assert refused.value.field == "channel"
 
@@ -441,11 +431,7 @@ def test_others_cannot_share_the_dossier(who: Any) -> None:
             who,
             grant_id="g",
             agency_code="cjib",
-            scopes=SUMMARY,
-            valid_from=NOW,
-            valid_until=at(days=40),
-            now=NOW,
-            channel=Channel.PHONE,
+            terms=sharing.Terms(SUMMARY, NOW, at(days=40), NOW, channel=Channel.PHONE),
         )
 
 
@@ -468,8 +454,11 @@ def test_grant_input_is_checked(changes: dict[str, Any], field: str) -> None:
         "now": NOW,
         **changes,
     }
+    terms = sharing.Terms(
+        *(arguments.pop(k) for k in ("scopes", "valid_from", "valid_until", "now"))
+    )
     with pytest.raises(InvalidInput) as refused:
-        sharing.grant(CASE_STATE, CITIZEN, **arguments)
+        sharing.grant(CASE_STATE, CITIZEN, terms=terms, **arguments)
     assert refused.value.field == field
 
 
@@ -498,10 +487,7 @@ def test_a_mandate_is_recorded_without_the_holders_name_in_its_event() -> None:
         mandate_id="m-new",
         holder_name="Karin Bakker",
         relation=RepresentativeRelation.FAMILY,
-        scopes=SUMMARY,
-        valid_from=NOW,
-        valid_until=at(days=400),
-        now=NOW,
+        terms=sharing.Terms(SUMMARY, NOW, at(days=400), NOW),
     )
     assert new.holder_name == "Karin Bakker"
     assert "Karin" not in repr(event)
@@ -517,10 +503,7 @@ def test_a_representative_cannot_hand_out_mandates() -> None:
             mandate_id="m-x",
             holder_name="X",
             relation=RepresentativeRelation.OTHER,
-            scopes=SUMMARY,
-            valid_from=NOW,
-            valid_until=at(days=40),
-            now=NOW,
+            terms=sharing.Terms(SUMMARY, NOW, at(days=40), NOW),
         )
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypedDict, TypeVar
 
 from voorportaal_contracts.events.case import (
     ConsentGranted,
@@ -271,57 +271,120 @@ def _changer(
     raise NotAllowed("only the citizen, or a casemanager of the case on their behalf")
 
 
-def _check_period(valid_from: datetime, valid_until: datetime, longest: timedelta) -> None:
-    if valid_from.tzinfo is None or valid_until.tzinfo is None:
-        raise InvalidInput("valid_until", "must include a timezone")
-    if valid_until <= valid_from:
-        raise InvalidInput("valid_until", "must lie after valid_from")
-    if valid_until - valid_from > longest:
-        raise InvalidInput("valid_until", f"at most {longest.days} days after valid_from")
+class _Recorded(TypedDict):
+    """What a new grant or mandate holds besides its own fields."""
+
+    scopes: frozenset[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: GrantedBy
+    recorded_by: str | None
+    channel: Channel | None
+
+
+class _Announced(TypedDict):
+    """What its event says besides its own fields (never a name)."""
+
+    scopes: list[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    granted_by: str
+    recorded_by: str | None
+    channel: Channel | None
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What a grant or mandate covers (`scopes`), from and until when, and how it is
+    recorded: at `now`, by a casemanager of `team` (when staff record it), through `channel`."""
+
+    scopes: frozenset[SharingScope]
+    valid_from: datetime
+    valid_until: datetime
+    now: datetime
+    team: str | None = None
+    channel: Channel | None = None
+
+    def changer(
+        self, case: CaseState, principal: Principal, *, representatives_may: bool
+    ) -> _Actor:
+        """Who records these terms (see `_changer`)."""
+        return _changer(
+            case,
+            principal,
+            self.now,
+            team=self.team,
+            channel=self.channel,
+            representatives_may=representatives_may,
+        )
+
+    def recorded(self, actor: _Actor) -> _Recorded:
+        """The terms as a new grant or mandate keeps them, with who recorded them."""
+        return _Recorded(
+            scopes=frozenset(self.scopes),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            granted_by=actor.granted_by,
+            recorded_by=actor.recorded_by,
+            channel=actor.channel,
+        )
+
+    def announced(self, actor: _Actor) -> _Announced:
+        """The terms as the event of a new grant or mandate tells them."""
+        return _Announced(
+            scopes=sorted(self.scopes),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            granted_by=actor.granted_by.value,
+            recorded_by=actor.recorded_by,
+            channel=actor.channel,
+        )
+
+    def check(self, longest: timedelta) -> None:
+        """Some scope, and a period (with timezones) of at most `longest`."""
+        if not self.scopes:
+            raise InvalidInput("scopes", "choose at least one scope")
+        valid_from, valid_until = self.valid_from, self.valid_until
+        if valid_from.tzinfo is None or valid_until.tzinfo is None:
+            raise InvalidInput("valid_until", "must include a timezone")
+        if valid_until <= valid_from:
+            raise InvalidInput("valid_until", "must lie after valid_from")
+        if valid_until - valid_from > longest:
+            raise InvalidInput("valid_until", f"at most {longest.days} days after valid_from")
+
+
+_Held = TypeVar("_Held", Grant, Mandate)
+
+
+def _revoked(
+    found: _Held | None, field: str, actor: _Actor, now: datetime
+) -> tuple[_Held, str | None]:
+    """The grant or mandate revoked from `now` on, and by whom; unchanged (and None) when it
+    was revoked before."""
+    if found is None:
+        raise InvalidInput(field, f"no such {field.removesuffix('_id')} on this case")
+    if found.revoked_at is not None:
+        return found, None
+    by = actor.recorded_by or actor.granted_by.value
+    return replace(found, revoked_at=now, revoked_by=by), by
 
 
 def grant(
-    case: CaseState,
-    principal: Principal,
-    *,
-    grant_id: str,
-    agency_code: str,
-    scopes: frozenset[SharingScope],
-    valid_from: datetime,
-    valid_until: datetime,
-    now: datetime,
-    team: str | None = None,
-    channel: Channel | None = None,
+    case: CaseState, principal: Principal, *, grant_id: str, agency_code: str, terms: Terms
 ) -> tuple[Grant, ConsentGranted]:
     """Share the case with an agency; returns the grant and its `ConsentGranted` event."""
-    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=True)
+    actor = terms.changer(case, principal, representatives_may=True)
     if not _AGENCY_CODE.fullmatch(agency_code):
         raise InvalidInput("agency_code", "not an agency code")
-    if not scopes:
-        raise InvalidInput("scopes", "choose at least one scope")
-    _check_period(valid_from, valid_until, MAX_GRANT_PERIOD)
-    if valid_until <= now:
+    terms.check(MAX_GRANT_PERIOD)
+    if terms.valid_until <= terms.now:
         raise InvalidInput("valid_until", "lies in the past")
-    new = Grant(
-        grant_id,
-        agency_code,
-        frozenset(scopes),
-        valid_from,
-        valid_until,
-        actor.granted_by,
-        actor.recorded_by,
-        actor.channel,
-    )
+    new = Grant(grant_id, agency_code, **terms.recorded(actor))
     event = ConsentGranted(
         case_id=case.case_id,
         grant_id=grant_id,
         agency_code=agency_code,
-        scopes=sorted(scopes),
-        valid_until=valid_until,
-        valid_from=valid_from,
-        granted_by=actor.granted_by.value,
-        recorded_by=actor.recorded_by,
-        channel=actor.channel,
+        **terms.announced(actor),
     )
     return new, event
 
@@ -338,14 +401,11 @@ def revoke(
     """Revoke a grant from `now` on; revoking a revoked grant changes nothing (no event)."""
     actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=True)
     existing = next((g for g in case.grants if g.grant_id == grant_id), None)
-    if existing is None:
-        raise InvalidInput("grant_id", "no such grant on this case")
-    if existing.revoked_at is not None:
-        return existing, None
-    by = actor.recorded_by or actor.granted_by.value
-    revoked = replace(existing, revoked_at=now, revoked_by=by)
+    revoked, by = _revoked(existing, "grant_id", actor, now)
+    if by is None:
+        return revoked, None
     event = ConsentRevoked(
-        case_id=case.case_id, grant_id=grant_id, agency_code=existing.agency_code, revoked_at=now
+        case_id=case.case_id, grant_id=grant_id, agency_code=revoked.agency_code, revoked_at=now
     )
     return revoked, event
 
@@ -357,42 +417,20 @@ def grant_mandate(
     mandate_id: str,
     holder_name: str,
     relation: RepresentativeRelation,
-    scopes: frozenset[SharingScope],
-    valid_from: datetime,
-    valid_until: datetime,
-    now: datetime,
-    team: str | None = None,
-    channel: Channel | None = None,
+    terms: Terms,
 ) -> tuple[Mandate, MandateGranted]:
     """Record a mandate for a representative (by the citizen, or a casemanager for them)."""
-    actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=False)
+    actor = terms.changer(case, principal, representatives_may=False)
     holder_name = holder_name.strip()
     if not holder_name or len(holder_name) > 120:
         raise InvalidInput("holder_name", "give the representative's name (1-120 characters)")
-    if not scopes:
-        raise InvalidInput("scopes", "choose at least one scope")
-    _check_period(valid_from, valid_until, MAX_MANDATE_PERIOD)
-    new = Mandate(
-        mandate_id,
-        relation,
-        frozenset(scopes),
-        valid_from,
-        valid_until,
-        holder_name,
-        actor.granted_by,
-        actor.recorded_by,
-        actor.channel,
-    )
+    terms.check(MAX_MANDATE_PERIOD)
+    new = Mandate(mandate_id, relation, holder_name=holder_name, **terms.recorded(actor))
     event = MandateGranted(
         case_id=case.case_id,
         mandate_id=mandate_id,
         relation=relation,
-        scopes=sorted(scopes),
-        valid_from=valid_from,
-        valid_until=valid_until,
-        granted_by=actor.granted_by.value,
-        recorded_by=actor.recorded_by,
-        channel=actor.channel,
+        **terms.announced(actor),
     )
     return new, event
 
@@ -409,12 +447,9 @@ def revoke_mandate(
     """Revoke a mandate from `now` on; revoking it again changes nothing (no event)."""
     actor = _changer(case, principal, now, team=team, channel=channel, representatives_may=False)
     existing = next((m for m in case.mandates if m.mandate_id == mandate_id), None)
-    if existing is None:
-        raise InvalidInput("mandate_id", "no such mandate on this case")
-    if existing.revoked_at is not None:
-        return existing, None
-    by = actor.recorded_by or actor.granted_by.value
-    revoked = replace(existing, revoked_at=now, revoked_by=by)
+    revoked, by = _revoked(existing, "mandate_id", actor, now)
+    if by is None:
+        return revoked, None
     return revoked, MandateRevoked(
         case_id=case.case_id, mandate_id=mandate_id, revoked_by=by, revoked_at=now
     )

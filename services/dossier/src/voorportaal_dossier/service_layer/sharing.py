@@ -4,7 +4,7 @@ representative a mandate and revoke it, with every link of theirs (rules in
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,37 +20,38 @@ from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.case_access import UseCase, new_id
 
 
+@dataclass(frozen=True)
+class Asked:
+    """The terms of a grant or mandate as the caller asks for them: the scopes, from when
+    (from now on when not given) until when, and the channel the citizen used (staff only)."""
+
+    scopes: frozenset[SharingScope]
+    valid_from: datetime | None
+    valid_until: datetime
+    channel: Channel | None
+
+    def terms(self, actor: Actor, now: datetime) -> sharing.Terms:
+        """The terms recorded by `actor` at `now`."""
+        return sharing.Terms(
+            self.scopes, self.valid_from or now, self.valid_until, now, actor.team, self.channel
+        )
+
+
 class Sharing(UseCase):
     """With whom a case is shared and who may act for the citizen (by the citizen, or a
     casemanager on their behalf)."""
 
-    async def grant(
-        self,
-        actor: Actor,
-        case_id: str,
-        *,
-        agency_code: str,
-        scopes: frozenset[SharingScope],
-        valid_from: datetime | None,
-        valid_until: datetime,
-        channel: Channel | None,
-    ) -> str:
+    async def grant(self, actor: Actor, case_id: str, *, agency_code: str, asked: Asked) -> str:
         """Share the case with an agency (citizen, or a casemanager on their behalf)."""
         grant_id = new_id("grant")
 
         async def step(_s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], str]:
-            now = self._cases.now()
             _new, event = sharing.grant(
                 case,
                 actor.principal,
                 grant_id=grant_id,
                 agency_code=agency_code,
-                scopes=scopes,
-                valid_from=valid_from or now,
-                valid_until=valid_until,
-                now=now,
-                team=actor.team,
-                channel=channel,
+                terms=asked.terms(actor, self._cases.now()),
             )
             return case, [event], grant_id
 
@@ -86,28 +87,19 @@ class Sharing(UseCase):
         *,
         holder_name: str,
         relation: RepresentativeRelation,
-        scopes: frozenset[SharingScope],
-        valid_from: datetime | None,
-        valid_until: datetime,
-        channel: Channel | None,
+        asked: Asked,
     ) -> str:
         """Record a mandate for a representative (the name stays in the dossier)."""
         mandate_id = new_id("mandate")
 
         async def step(_s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], str]:
-            now = self._cases.now()
             new, event = sharing.grant_mandate(
                 case,
                 actor.principal,
                 mandate_id=mandate_id,
                 holder_name=holder_name,
                 relation=relation,
-                scopes=scopes,
-                valid_from=valid_from or now,
-                valid_until=valid_until,
-                now=now,
-                team=actor.team,
-                channel=channel,
+                terms=asked.terms(actor, self._cases.now()),
             )
             return replace(case, mandates=(*case.mandates, new)), [event], mandate_id
 

@@ -99,57 +99,49 @@ class CitizenController(Controller):
     async def grant(
         self,
         citizen: NamedDependency[CitizenDoor],
-        citizen_links: NamedDependency[CitizenLinks],
         sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[GrantIn],
     ) -> GrantCreated:
         """Share my dossier with an agency, until a date (a representative: with
         `act_on_behalf`)."""
-        actor = await citizen.actor()
-        await citizen_links.citizen_gate(actor, case_id, "grant")
+        actor = await citizen.gated(case_id, "grant")
         return await record_grant(sharing, actor, case_id, data)
 
     @post("/grants/{grant_id:str}/revoke", operation_id="citizenRevoke", status_code=204)
     async def revoke(
         self,
         citizen: NamedDependency[CitizenDoor],
-        citizen_links: NamedDependency[CitizenLinks],
         sharing: NamedDependency[Sharing],
         case_id: CaseId,
         grant_id: ItemId,
     ) -> None:
         """Stop sharing my dossier with an agency (a representative: with `act_on_behalf`)."""
-        actor = await citizen.actor()
-        await citizen_links.citizen_gate(actor, case_id, "revoke")
+        actor = await citizen.gated(case_id, "revoke")
         await sharing.revoke(actor, case_id, grant_id, channel=None)
 
     @post("/mandates", operation_id="citizenMandate", status_code=201)
     async def mandate(
         self,
         citizen: NamedDependency[CitizenDoor],
-        citizen_links: NamedDependency[CitizenLinks],
         sharing: NamedDependency[Sharing],
         case_id: CaseId,
         data: JSONBody[MandateIn],
     ) -> MandateCreated:
         """Give a representative a mandate (the citizen only, never a representative)."""
-        actor = await citizen.actor()
-        await citizen_links.citizen_gate(actor, case_id, "mandate")
+        actor = await citizen.gated(case_id, "mandate")
         return await record_mandate(sharing, actor, case_id, data)
 
     @post("/mandates/{mandate_id:str}/revoke", operation_id="citizenRevokeMandate", status_code=204)
     async def revoke_mandate(
         self,
         citizen: NamedDependency[CitizenDoor],
-        citizen_links: NamedDependency[CitizenLinks],
         sharing: NamedDependency[Sharing],
         case_id: CaseId,
         mandate_id: ItemId,
     ) -> None:
         """Revoke a representative's mandate, and with it every link of theirs."""
-        actor = await citizen.actor()
-        await citizen_links.citizen_gate(actor, case_id, "mandate_revoke")
+        actor = await citizen.gated(case_id, "mandate_revoke")
         await sharing.revoke_mandate(actor, case_id, mandate_id, channel=None)
 
     @post("/links/{link_id:str}/revoke", operation_id="citizenRevokeLink", status_code=204)

@@ -73,6 +73,13 @@ class CitizenDoor:
             raise NotAuthorizedException(str(exc)) from None
         return staff_actor(principal, dossier)
 
+    async def gated(self, case_id: str, purpose: str) -> Actor:
+        """The caller at the door, let through to change `case_id` for `purpose` only with a
+        link for this case that is still valid (refusals audited: `citizen_gate`)."""
+        actor = await self.actor()
+        await dossier_of(self._state).citizen_links.citizen_gate(actor, case_id, purpose)
+        return actor
+
 
 def citizen_door(request: Request[Any, Any, Any], state: State, link: Link = None) -> CitizenDoor:
     """The citizen's door of this request (the caller is checked when a handler asks)."""

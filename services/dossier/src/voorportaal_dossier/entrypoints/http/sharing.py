@@ -16,7 +16,7 @@ from voorportaal_dossier.entrypoints.http.inputs import (
     RevokeIn,
 )
 from voorportaal_dossier.service_layer.access import Actor
-from voorportaal_dossier.service_layer.sharing import Sharing
+from voorportaal_dossier.service_layer.sharing import Asked, Sharing
 
 
 class SharingController(DossierController):
@@ -72,16 +72,18 @@ class SharingController(DossierController):
         await sharing.revoke_mandate(actor, case_id, mandate_id, channel=data.channel)
 
 
+def asked(data: GrantIn | MandateIn) -> Asked:
+    """The terms a grant's or mandate's body asks for."""
+    return Asked(frozenset(data.scopes), data.valid_from, data.valid_until, data.channel)
+
+
 async def record_grant(sharing: Sharing, actor: Actor, case_id: str, data: GrantIn) -> GrantCreated:
     """The one path of a grant, a casemanager's or the citizen's own: the body into the use case."""
     grant_id = await sharing.grant(
         actor,
         case_id,
         agency_code=data.agency_code,
-        scopes=frozenset(data.scopes),
-        valid_from=data.valid_from,
-        valid_until=data.valid_until,
-        channel=data.channel,
+        asked=asked(data),
     )
     return GrantCreated(grant_id=grant_id)
 
@@ -96,9 +98,6 @@ async def record_mandate(
         case_id,
         holder_name=data.holder_name,
         relation=data.relation,
-        scopes=frozenset(data.scopes),
-        valid_from=data.valid_from,
-        valid_until=data.valid_until,
-        channel=data.channel,
+        asked=asked(data),
     )
     return MandateCreated(mandate_id=mandate_id)
