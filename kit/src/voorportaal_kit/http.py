@@ -17,6 +17,7 @@ from typing import Any
 import structlog
 from litestar import Litestar, MediaType, Request, Response, get
 from litestar.config.cors import CORSConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
@@ -264,7 +265,13 @@ def current_principal(request: Request[Any, Any, Any]) -> Principal:
     Litestar injects it into any handler with a `principal: Principal` parameter; a route the
     middleware lets through without a token (a public path) gets a 401 here instead.
     """
-    principal = request.scope.get("user")
+    return principal_of(request)
+
+
+def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """The verified caller of any connection (a request, or a guard's before the body is
+    read); 401 when the auth middleware let it through without a token."""
+    principal = connection.scope.get("user")
     if not isinstance(principal, Principal):
         raise NotAuthorizedException("a bearer token is required")
     return principal

@@ -30,18 +30,16 @@ from voorportaal_dossier.entrypoints.http.inputs import (
 )
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.documents import Documents
-from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import ServiceError
+from voorportaal_kit.http import principal_of
 
 
 async def may_upload(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard of the staff upload: runs before the body is read, so a caller who may not add a
     document to this case is refused (403, audited) without a byte of the upload consumed."""
-    principal = connection.scope.get("user")
-    if not isinstance(principal, Principal):
-        raise NotAuthorizedException("a bearer token is required")
     dossier = dossier_of(connection.app.state)
-    await dossier.documents.may_upload(staff_actor(principal, dossier), _path_case(connection))
+    actor = staff_actor(principal_of(connection), dossier)
+    await dossier.documents.may_upload(actor, _path_case(connection))
 
 
 async def may_upload_with_link(
