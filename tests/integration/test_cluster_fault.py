@@ -42,7 +42,14 @@ async def _replication(bootstrap: str, topic: str) -> tuple[set[int], str]:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        [described] = await admin.describe_topics([topic])
+        # A broker may describe a topic just created before its partitions reach its metadata
+        # (seen once in CI: no partitions at all): wait until they do, with a deadline.
+        deadline = asyncio.get_running_loop().time() + 30
+        while True:
+            [described] = await admin.describe_topics([topic])
+            if described["partitions"] or asyncio.get_running_loop().time() > deadline:
+                break
+            await asyncio.sleep(0.2)
         configs = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
     finally:
         await admin.close()
