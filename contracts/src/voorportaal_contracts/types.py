@@ -42,6 +42,21 @@ class LifeEvent(StrEnum):
     DIVORCE = "divorce"
 
 
+class CitizenLanguage(StrEnum):
+    """A language a citizen reads the portal, the questionnaire, the checklist and their
+    messages in (ISO 639-1). Every text a citizen reads is given in all of them."""
+
+    NL = "nl"
+    EN = "en"
+    TR = "tr"
+    AR = "ar"
+    PL = "pl"
+
+
+RIGHT_TO_LEFT: frozenset[str] = frozenset({CitizenLanguage.AR.value})
+"""Languages written right to left: pages in them are laid out with `dir="rtl"`."""
+
+
 class Redzaamheid(StrEnum):
     """Self-reliance as proposed by triage: a sliding scale, shown with its reasons."""
 

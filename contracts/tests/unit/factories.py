@@ -19,7 +19,64 @@ CHANGE: dict[str, Any] = {
     "changed_at": T,
 }
 
+_TEXT = {
+    "nl": "Huurtoeslag stopzetten",
+    "en": "Stop housing allowance",
+    "tr": "Kira yardımını durdurun",
+    "ar": "أوقف بدل السكن",
+    "pl": "Zatrzymaj dodatek mieszkaniowy",
+}
+
 EXAMPLES: dict[type[Event], dict[str, Any]] = {
+    ev.ChecklistIssued: {
+        "case_id": CASE,
+        "intake_id": "intake-1",
+        "revision": 1,
+        "language": "ar",
+        "items": [
+            {
+                "item_id": "toeslagen_partner",
+                "agency": "toeslagen",
+                "agency_name": {"nl": "Dienst Toeslagen", "en": "Benefits Office"},
+                "life_events": ["divorce"],
+                "title": _TEXT,
+                "why": [_TEXT],
+                "due_on": date(2026, 12, 31),
+                "deadline_rule": _TEXT,
+                "contact": ["web", "phone"],
+                "phone": "0800-0543",
+                "web": "https://www.belastingdienst.nl/toeslagen",
+                "refer": True,
+            }
+        ],
+        "issued_at": T,
+    },
+    ev.ChecklistItemDone: {
+        "case_id": CASE,
+        "intake_id": "intake-1",
+        "item_id": "toeslagen_partner",
+        "done": True,
+        "by_role": "citizen",
+        "at": T,
+    },
+    ev.ChecklistItemOverdue: {
+        "case_id": CASE,
+        "intake_id": "intake-1",
+        "item_id": "toeslagen_partner",
+        "due_on": date(2026, 12, 31),
+        "at": T,
+    },
+    ev.PersonRequested: {
+        "case_id": CASE,
+        "request_id": "req-1",
+        "intake_id": "intake-1",
+        "channel": "phone",
+        "preferred_time": "morning",
+        "language": "ar",
+        "via": "portal_intake",
+        "requested_at": T,
+        "answer_by": T,
+    },
     ev.IntakeSubmitted: {
         "case_id": CASE,
         "intake_id": "intake-1",

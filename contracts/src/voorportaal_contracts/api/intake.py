@@ -30,10 +30,14 @@ QuestionType = Literal["yes_no", "single", "multi", "date", "number", "postcode"
 
 
 class LocalText(BaseModel):
-    """A text in plain Dutch (B1) with its English translation."""
+    """A text in plain Dutch (B1) with its translations: English, Turkish, Arabic, Polish
+    (`voorportaal_contracts.types.CitizenLanguage`). The content check requires all five."""
 
     nl: str
     en: str
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
 
 
 class LifeEventOut(BaseModel):

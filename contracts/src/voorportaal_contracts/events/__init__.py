@@ -45,6 +45,14 @@ from voorportaal_contracts.events.case import (
     ReferralStarted,
     ReferralWithdrawn,
 )
+from voorportaal_contracts.events.checklist import (
+    ChecklistEntry,
+    ChecklistIssued,
+    ChecklistItemDone,
+    ChecklistItemOverdue,
+    PersonRequested,
+    Texts,
+)
 from voorportaal_contracts.events.contact import (
     CitizenIdentified,
     ContactPointsUpdated,
@@ -73,6 +81,10 @@ __all__ = [
     "CaseReleased",
     "CaseReopened",
     "ChainStalled",
+    "ChecklistEntry",
+    "ChecklistIssued",
+    "ChecklistItemDone",
+    "ChecklistItemOverdue",
     "CitizenIdentified",
     "CitizenLinkRevoked",
     "CitizenMessageRequested",
@@ -94,6 +106,7 @@ __all__ = [
     "NotificationFailed",
     "NotificationSent",
     "OverrideDecided",
+    "PersonRequested",
     "PersonalDataAccessed",
     "PromiseBroken",
     "PromiseDueSoon",
@@ -117,4 +130,5 @@ __all__ = [
     "ReferralStarted",
     "ReferralWithdrawn",
     "Representative",
+    "Texts",
 ]
