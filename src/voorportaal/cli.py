@@ -621,7 +621,7 @@ def content_check(version: str | None, today: datetime | None) -> None:
     Every checklist item and triage rule needs its source and checked date (a problem);
     items checked more than a year ago are listed as warnings for a new review.
     """
-    from voorportaal_intake.adapters import content_files
+    from voorportaal_intake.adapters import content_files, translations
     from voorportaal_intake.domain.triage import stale_triage_rules, triage_problems
     from voorportaal_intake.domain.validation import problems, stale
 
@@ -641,6 +641,16 @@ def content_check(version: str | None, today: datetime | None) -> None:
         )
     found += triage_problems(triage_content, {r.code for r in catalogue.risks})
     warnings += stale_triage_rules(triage_content, day)
+    root = content_files.CONTENT_ROOT / chosen
+    for language in translations.TRANSLATED:
+        found += [
+            f"{stem}: {path} has no {language} translation"
+            for stem, path, _ in translations.missing(root, language)
+        ]
+        found += [
+            f"{entry}: a {language} translation of a text that is not there"
+            for entry in translations.stale(root, language)
+        ]
     routing_problems, routing_warnings = _routing_and_notify_findings()
     found += routing_problems
     warnings += routing_warnings
@@ -651,6 +661,18 @@ def content_check(version: str | None, today: datetime | None) -> None:
     if found:
         raise click.ClickException(f"{len(found)} problem(s) in content {chosen}")
     click.echo(f"content {chosen}: {len(events)} life events, no problems")
+
+
+@content.command("strings")
+@click.option("--language", required=True, type=click.Choice(["tr", "ar", "pl"]))
+@click.option("--version", "version", default=None, help="Content version (default: current).")
+def content_strings(language: str, version: str | None) -> None:
+    """Print the texts that lack a translation into LANGUAGE, as a translation file to fill in
+    (the Dutch and English as comments); add them to content/<version>/translations/."""
+    from voorportaal_intake.adapters import content_files, translations
+
+    root = content_files.CONTENT_ROOT / (version or content_files.CURRENT_VERSION)
+    click.echo(translations.skeleton(root, language), nl=False)
 
 
 def _routing_and_notify_findings() -> tuple[list[str], list[str]]:

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 from voorportaal_contracts.types import LifeEvent
+from voorportaal_intake.adapters import translations
 from voorportaal_intake.domain.content import Catalogue, LifeEventContent
 from voorportaal_intake.domain.identity import MunicipalityTable
 from voorportaal_intake.domain.triage import TriageContent
@@ -18,8 +19,7 @@ CURRENT_VERSION = "v1"
 @cache
 def load_catalogue(version: str = CURRENT_VERSION) -> Catalogue:
     """Agencies, needs and risks of a content version."""
-    with (CONTENT_ROOT / version / "catalogue.toml").open("rb") as f:
-        return Catalogue.model_validate(tomllib.load(f))
+    return Catalogue.model_validate(translations.read(CONTENT_ROOT / version, "catalogue.toml"))
 
 
 @cache
@@ -27,8 +27,8 @@ def load_life_events(version: str = CURRENT_VERSION) -> dict[LifeEvent, LifeEven
     """Every life event's content of a version, by code."""
     found: dict[LifeEvent, LifeEventContent] = {}
     for path in sorted((CONTENT_ROOT / version / "life_events").glob("*.toml")):
-        with path.open("rb") as f:
-            content = LifeEventContent.model_validate(tomllib.load(f))
+        data = translations.read(path.parents[1], f"life_events/{path.name}")
+        content = LifeEventContent.model_validate(data)
         if path.stem != content.code.value:
             raise ValueError(f"{path.name} holds life event {content.code.value}")
         found[content.code] = content
@@ -38,8 +38,7 @@ def load_life_events(version: str = CURRENT_VERSION) -> dict[LifeEvent, LifeEven
 @cache
 def load_triage(version: str = CURRENT_VERSION) -> TriageContent:
     """The profile questions and triage rules of a content version."""
-    with (CONTENT_ROOT / version / "triage.toml").open("rb") as f:
-        return TriageContent.model_validate(tomllib.load(f))
+    return TriageContent.model_validate(translations.read(CONTENT_ROOT / version, "triage.toml"))
 
 
 @cache

@@ -1,8 +1,9 @@
 """Life-event content as data: questionnaires (*stroomschema*), signals and the checklist+.
 
 Content lives in versioned TOML files under `voorportaal_intake/content/<version>/`; this module
-only says what a valid file looks like. Every text a citizen reads is given in plain Dutch (B1)
-and in English. Conditions are small data expressions over the answers (see `Condition`).
+only says what a valid file looks like. Every text a citizen reads is given in plain Dutch (B1),
+English, Turkish, Arabic and Polish. Conditions are small data expressions over the answers
+(see `Condition`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    """A text in plain Dutch (B1) with its English translation."""
+    """A text in plain Dutch (B1) with its translations. Dutch and English are written in the
+    content file; Turkish, Arabic and Polish come from its translation files
+    (`adapters/translations.py`), and the content check fails when one is missing."""
 
     nl: str = Field(min_length=1, max_length=1000)
     en: str = Field(min_length=1, max_length=1000)
+    tr: str | None = Field(default=None, min_length=1, max_length=1000)
+    ar: str | None = Field(default=None, min_length=1, max_length=1000)
+    pl: str | None = Field(default=None, min_length=1, max_length=1000)
 
 
 AnswerValue = bool | int | float | str | date | list[str]
