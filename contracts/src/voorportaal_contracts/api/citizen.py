@@ -19,7 +19,7 @@ class ChecklistMarkIn(BaseModel):
 
 
 class PersonRequestIn(BaseModel):
-    """"I want to talk to a person": how and when. Nothing else: the casemanager reads the
+    """ "I want to talk to a person": how and when. Nothing else: the casemanager reads the
     case, so the citizen does not have to tell their story again."""
 
     model_config = ConfigDict(extra="forbid")

@@ -81,7 +81,7 @@ def test_a_subject_starting_with_a_space_is_a_problem(catalogue: TemplateCatalog
 def test_a_translation_that_drops_the_dutch_date_is_a_problem(
     catalogue: TemplateCatalogue,
 ) -> None:
-    headline = "Bir şey yapmanız gerekiyor."  # noqa: RUF001 (Turkish has a dotless i)
+    headline = "Bir şey yapmanız gerekiyor."
     broken = _with_text(catalogue, "tr", headline=headline)
     assert translation_problems(broken) == [
         "template action_required.tr.headline: prints [], the Dutch text prints ['date']"
