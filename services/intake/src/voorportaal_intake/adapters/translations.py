@@ -131,4 +131,4 @@ def skeleton(root: Path, language: str) -> str:
             f"# en: {text['en']}",
             f'"{path}" = ""',
         ]
-    return "\n".join(lines).lstrip() + "\n"
+    return "\n".join(lines).lstrip() + "\n" if lines else ""
