@@ -41,8 +41,13 @@ from voorportaal_contracts.events import (
     OverrideDecided,
     PromiseDueSoon,
 )
-from voorportaal_contracts.types import Channel, RepresentativeRelation
-from voorportaal_dossier.domain import case_work_events, referral_events, retention
+from voorportaal_contracts.types import Channel, CitizenLanguage, RepresentativeRelation
+from voorportaal_dossier.domain import (
+    case_work_events,
+    checklist_events,
+    referral_events,
+    retention,
+)
 from voorportaal_dossier.domain.case_state import (
     CASE_ADAPTER,
     CaseState,
@@ -73,7 +78,7 @@ from voorportaal_dossier.domain.fold import (
     who_text,
 )
 
-HANDLER_MODULES: Final = (referral_events, case_work_events)
+HANDLER_MODULES: Final = (referral_events, case_work_events, checklist_events)
 """The projection's handlers outside this module; each registers its own on import
 (`fold.on_event`), so that `KNOWN_EVENT_TYPES` and `project` see every one."""
 
@@ -106,6 +111,8 @@ __all__ = [
 
 # --------------------------------------------------------------------------- handlers
 
+_CITIZEN_LANGUAGES: Final = frozenset(language.value for language in CitizenLanguage)
+
 
 def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> CaseState:
     return replace(
@@ -120,6 +127,7 @@ def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> Cas
         urgency=data.urgency,
         municipality_code=data.municipality_code,
         share_with=tuple(data.share_with),
+        language=data.language if data.language in _CITIZEN_LANGUAGES else case.language,
         opened_at=min(filter(None, (case.opened_at, data.submitted_at))),
     )
 
