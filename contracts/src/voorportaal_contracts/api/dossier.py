@@ -610,6 +610,8 @@ class CitizenView(Answer):
     checklist: list[CitizenChecklistItem] = []
     reach: BuddyLine | None = None
     """How to reach the buddy (or the front counter): a sentence and the number."""
+    person_request: Sentence | None = None
+    """The citizen's open wish to talk to a person, and by when they hear from us."""
 
 
 class ShortLinkExchange(Answer):

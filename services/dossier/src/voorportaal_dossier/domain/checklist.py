@@ -11,14 +11,29 @@ is late, is read from the parts (`item_done`, `item_late`); nothing here reads a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Final
 from zoneinfo import ZoneInfo
+
+from voorportaal_kit.dutch_calendar import add_working_days
 
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 
 PERSON_REQUESTED_RULE: Final = "person_requested"
 """The reason code of a buddy recommendation made because the citizen asked for a person."""
+
+
+ANSWER_WORKING_DAYS: Final = 2
+"""A wish to talk to a person is answered within this many Dutch working days …"""
+ANSWER_AT: Final = time(17)
+"""… by this time of day (Dutch time)."""
+
+
+def answer_by(requested_at: datetime) -> datetime:
+    """When a person contacts the citizen at the latest: two Dutch working days after the
+    wish (holidays and decree days skipped), at 17:00 Dutch time."""
+    day = add_working_days(dutch_day(requested_at), ANSWER_WORKING_DAYS)
+    return datetime.combine(day, ANSWER_AT, tzinfo=AMSTERDAM)
 
 
 def dutch_day(moment: datetime) -> date:
