@@ -369,6 +369,8 @@ class CaseChecklistItem(Answer):
     item_id: str
     title: str
     """The Dutch title."""
+    title_en: str | None = None
+    """The English title (staff screens are Dutch with English)."""
     agency: str
     agency_name: str
     """The agency's Dutch name."""

@@ -261,6 +261,7 @@ def checklist_part(case: CaseState, today: date) -> dict[str, Any]:
             {
                 "item_id": item.item_id,
                 "title": item.title.nl,
+                "title_en": item.title.en,
                 "agency": item.agency,
                 "agency_name": item.agency_name.nl,
                 "due_on": item.due_on,
