@@ -485,7 +485,8 @@ class Sentence(PartialAnswer):
     agency: str | None = None
     referral_id: str | None = None
     on: str | None = None
-    """Whom the line waits on: an agency code, `earlier_step` or `buddy`."""
+    """Whom the line waits on: an agency code, `earlier_step` or `buddy`; `checklist` for a
+    line about the citizen's checklist."""
     promise_id: str | None = None
     status: Literal["open", "kept", "kept_late", "broken"] | None = None
     """A promise's line: whether it was kept."""

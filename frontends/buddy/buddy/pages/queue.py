@@ -228,7 +228,7 @@ def _row(row: ObjectVar[QueueRow]) -> rx.Component:
             ),
         ),
         rx.table.cell(row.owner),
-        rx.table.cell(_citizen_work(row)),
+        rx.table.cell(_citizen_work(row), min_width="16em"),
     )
 
 
@@ -239,7 +239,12 @@ def _citizen_work(row: ObjectVar[QueueRow]) -> rx.Component:
         rx.cond(
             row.wish,
             rx.box(
-                rx.badge(say(row.wish_reason_words), color_scheme="amber", class_name="wish"),
+                rx.badge(
+                    say(row.wish_reason_words),
+                    color_scheme="amber",
+                    class_name="wish",
+                    white_space="normal",
+                ),
                 rx.text(
                     tr("wish_channel"),
                     ": ",

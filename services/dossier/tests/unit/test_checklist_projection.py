@@ -24,6 +24,8 @@ from dossier_factories import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from voorportaal_contracts.events import ContactRecorded
+from voorportaal_contracts.types import Channel
 from voorportaal_dossier.domain import ownership as own
 from voorportaal_dossier.domain.checklist import PERSON_REQUESTED_RULE, open_wish
 from voorportaal_dossier.domain.projection import apply, apply_all
@@ -187,3 +189,26 @@ def test_every_permutation_of_claim_and_wish_gives_the_same_case() -> None:
     events = [env(person_requested(minutes=40), time=at(40)), env(buddy_assigned(), time=at(90))]
     cases = [case_from(*p) for p in itertools.permutations(events)]
     assert cases[0].person_requests == cases[1].person_requests
+
+
+def test_a_contact_moment_after_the_wish_answers_it_on_an_owned_case() -> None:
+    owned = case_from(
+        env(buddy_assigned(), time=at(90)),
+        env(person_requested(minutes=120), time=at(120)),
+    )
+    assert open_wish(owned.person_requests) is not None
+    called = apply(
+        owned,
+        env(
+            ContactRecorded(
+                case_id=CASE,
+                contact_id="c-1",
+                channel=Channel.PHONE,
+                by="cm-anna",
+                recorded_at=at(150),
+            ),
+            time=at(150),
+        ),
+    )
+    assert open_wish(called.person_requests) is None
+    assert called.person_requests[0].closed_at == at(150)

@@ -64,6 +64,7 @@ from voorportaal_dossier.domain.case_state import (
     replace,
 )
 from voorportaal_dossier.domain.case_work_events import promise_of
+from voorportaal_dossier.domain.checklist import close_wishes
 from voorportaal_dossier.domain.fold import (
     CHANNEL_TEXT,
     HANDLERS,
@@ -292,6 +293,8 @@ _CONTACT_TEXT: Final[Mapping[Channel, tuple[str, str]]] = {
 def _contact_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = event_data(envelope, ContactRecorded)
     nl, en = _CONTACT_TEXT[data.channel]
+    # Talking to the citizen answers their wishes to talk to a person made until then.
+    case = replace(case, person_requests=close_wishes(case.person_requests, data.recorded_at))
     if data.confirmation_requested:
         return case, Sentence(
             f"Er is contact geweest {nl}; de burger krijgt een schriftelijke bevestiging.",
