@@ -154,9 +154,12 @@ def test_ticking_off_publishes_checklist_item_done_through_the_outbox_audited(ap
     assert again.status_code == 200
     assert api.types().count("checklist-item-done") == 1
     undo = api.client.put(
-        f"/citizen/cases/{CASE}/checklist/apply_ww", params={"link": link}, json={"done": False}
+        f"/citizen/cases/{CASE}/checklist/apply_ww",
+        params={"link": link, "lang": "pl"},
+        json={"done": False},
     )
     assert undo.json()["done"] is False
+    assert undo.json()["title"] == "PL Apply for unemployment benefit"
     assert [v["done"] for t, v in api.outbox() if t.endswith("checklist-item-done")] == [
         True,
         False,

@@ -39,9 +39,10 @@ class CitizenWork(UseCase):
     """What the citizen (or a representative who may act for them) does on their page."""
 
     async def mark_item(
-        self, actor: Actor, case_id: str, item_id: str, *, done: bool
+        self, actor: Actor, case_id: str, item_id: str, *, done: bool, language: str | None = None
     ) -> dict[str, Any]:
-        """Tick a checklist item off (`done`) or undo that; the item in the case's language.
+        """Tick a checklist item off (`done`) or undo that; the item in `language` (default:
+        the case's).
         An unknown item is 404 naming it; ticking what is ticked already publishes nothing."""
 
         async def step(
@@ -68,7 +69,7 @@ class CitizenWork(UseCase):
             actor, case_id, "checklist_mark", DataKind.CHECKLIST, step, object_id=item_id
         )
         case = await self._cases.state(case_id)
-        language = citizen_link.case_language(case)
+        language = language or citizen_link.case_language(case)
         lines = citizen_link.checklist_lines(case, language, dutch_day(self._cases.now()))
         log.info("dossier.checklist_marked", case_id=case_id, done=done)
         return next(line for line in lines if line["item_id"] == item_id)

@@ -77,11 +77,14 @@ class CitizenController(Controller):
         case_id: CaseId,
         item_id: ChecklistItemId,
         data: JSONBody[ChecklistMarkIn],
+        lang: Annotated[CitizenLanguage | None, QueryParameter(required=False)] = None,
     ) -> CitizenChecklistItem:
         """Tick a checklist item off, or undo that (a representative: with
-        `act_on_behalf`)."""
+        `act_on_behalf`); answers the item in `lang` (default: the case's language)."""
         actor = await citizen.gated(case_id, "checklist_mark")
-        item = await citizen_work.mark_item(actor, case_id, item_id, done=data.done)
+        item = await citizen_work.mark_item(
+            actor, case_id, item_id, done=data.done, language=lang.value if lang else None
+        )
         return CitizenChecklistItem.model_validate(item)
 
     @post("/person", operation_id="citizenRequestPerson", status_code=201)
