@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Final
-from zoneinfo import ZoneInfo
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events.checklist import (
@@ -21,6 +20,7 @@ from voorportaal_contracts.events.checklist import Texts as ContractTexts
 from voorportaal_dossier.domain import ownership as own
 from voorportaal_dossier.domain.case_state import CaseState, ReasonText, Recommendation, replace
 from voorportaal_dossier.domain.checklist import (
+    AMSTERDAM,
     PERSON_REQUESTED_RULE,
     ChecklistItem,
     DoneMark,
@@ -30,7 +30,6 @@ from voorportaal_dossier.domain.checklist import (
 )
 from voorportaal_dossier.domain.fold import Sentence, day_text, event_data, on_event, replace_item
 
-_AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 BY_ROLE_TEXT: Final = {
     "citizen": ("De burger", "The citizen"),
     "representative": ("Een vertegenwoordiger van de burger", "A representative of the citizen"),
@@ -145,7 +144,7 @@ def _checklist_item_overdue(case: CaseState, envelope: Envelope) -> tuple[CaseSt
 
 def day_text_of(day: date) -> tuple[str, str]:
     """A date (no time) as the timeline says it."""
-    return day_text(datetime.combine(day, time(12), tzinfo=_AMSTERDAM))
+    return day_text(datetime.combine(day, time(12), tzinfo=AMSTERDAM))
 
 
 @on_event(PersonRequested.event_type)
