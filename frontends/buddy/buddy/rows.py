@@ -19,6 +19,7 @@ from typing import Final
 from buddy.labels import Words, words, words_of
 from voorportaal_contracts.api.dossier import (
     AgencyFigures,
+    CaseChecklist,
     CasePage,
     Identity,
     QueueItem,
@@ -85,11 +86,20 @@ class QueueRow:
     state_words: Words = field(default_factory=Words)
     for_me: bool = False
     """A handover addressed to the signed-in user."""
+    checklist_todo: int = 0
+    checklist_late: int = 0
+    wish: bool = False
+    """The citizen asked to talk to a person and nobody took the case since."""
+    wish_answer_by: str = ""
+    wish_reason_words: Words = field(default_factory=Words)
+    wish_channel_words: Words = field(default_factory=Words)
+    wish_time_words: Words = field(default_factory=Words)
 
 
 def queue_row(item: QueueItem) -> QueueRow:
     """A queue row from the dossier's `QueueItem`."""
     urgency = item.urgency or "normal"
+    wish = item.person_request
     return QueueRow(
         case_id=item.case_id,
         urgency=urgency,
@@ -108,6 +118,13 @@ def queue_row(item: QueueItem) -> QueueRow:
         agencies_words=words_of("agency", item.agencies),
         municipality_words=words("municipality", item.municipality_code),
         state_words=words("ownership", item.ownership_status),
+        checklist_todo=item.checklist_todo,
+        checklist_late=item.checklist_late,
+        wish=wish is not None,
+        wish_answer_by=when(wish.answer_by) if wish else "",
+        wish_reason_words=words("recommendation_reason", "person_requested") if wish else Words(),
+        wish_channel_words=words("channel", wish.channel) if wish else Words(),
+        wish_time_words=words("preferred_time", wish.preferred_time) if wish else Words(),
     )
 
 
@@ -264,6 +281,23 @@ class DoorbraakRow:
 
 
 @dataclass
+class ChecklistRow:
+    """One job of the citizen's checklist+: to do, late or done (and who ticked it)."""
+
+    id: str
+    title: str
+    title_en: str
+    due_on: str
+    state: str
+    """`to_do`, `late` or `done`."""
+    late: bool
+    done_at: str
+    agency_words: Words = field(default_factory=Words)
+    state_words: Words = field(default_factory=Words)
+    done_by_words: Words = field(default_factory=Words)
+
+
+@dataclass
 class CaseView:
     """The whole case page; a part the dossier refused this user is empty and named in
     `refused`."""
@@ -279,6 +313,34 @@ class CaseView:
     grants: list[GrantRow] = field(default_factory=list)
     messages: list[MessageRow] = field(default_factory=list)
     doorbraak: list[DoorbraakRow] = field(default_factory=list)
+    checklist: list[ChecklistRow] = field(default_factory=list)
+    checklist_counts: str = ""
+    """Still to do / late, e.g. `3 / 1`; empty when the case has no checklist."""
+
+
+def _checklist_rows(checklist: CaseChecklist | None) -> list[ChecklistRow]:
+    """The checklist, late first, then what is still to do, then what is done."""
+    if checklist is None:
+        return []
+    rows = []
+    for item in checklist.items:
+        state = "done" if item.done else "late" if item.late else "to_do"
+        rows.append(
+            ChecklistRow(
+                id=item.item_id,
+                title=item.title,
+                title_en=item.title_en or item.title,
+                due_on=item.due_on.isoformat() if item.due_on else "",
+                state=state,
+                late=item.late,
+                done_at=when(item.done_at),
+                agency_words=words("agency", item.agency),
+                state_words=words("checklist_state", state),
+                done_by_words=words("done_by", item.done_by),
+            )
+        )
+    order = {"late": 0, "to_do": 1, "done": 2}
+    return sorted(rows, key=lambda r: (order[r.state], r.due_on or "9999"))
 
 
 def _reasons(reasons: list[ReasonOut] | None, lang: str) -> str:
@@ -476,6 +538,10 @@ def case_view(page: CasePage) -> CaseView:
             )
             for o in (summary.doorbraak if summary else [])
         ],
+        checklist=_checklist_rows(page.checklist),
+        checklist_counts=f"{page.checklist.to_do} / {page.checklist.late}"
+        if page.checklist is not None and page.checklist.items
+        else "",
     )
 
 

@@ -32,6 +32,14 @@ from voorportaal_contracts.events import (
     ReferralIssued,
     ReferralReceived,
 )
+from voorportaal_contracts.events.checklist import (
+    ChecklistEntry,
+    ChecklistIssued,
+    ChecklistItemDone,
+    ChecklistItemOverdue,
+    PersonRequested,
+    Texts,
+)
 from voorportaal_contracts.registry import Event
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer.dossier import DossierService
@@ -50,6 +58,7 @@ MESSAGE_CASE: Final = "vp-message-000001"
 DOORBRAAK_CASE: Final = "vp-doorbraak-000001"
 CLOSE_CASE: Final = "vp-close-000001"
 LIVE_CASE: Final = "vp-live-000001"
+CHECKLIST_CASE: Final = "vp-checklist-000001"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -112,6 +121,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (DOORBRAAK_CASE, "Sem de Groot"),
         (CLOSE_CASE, "Emma Bos"),
         (LIVE_CASE, "Milan Peters"),
+        (CHECKLIST_CASE, "Sara Demir"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [
@@ -171,7 +181,79 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
             ),
         ),
     ]
+    out += _citizen_work(CHECKLIST_CASE, t0)
     return out
+
+
+def _texts(nl: str, en: str) -> Texts:
+    return Texts(nl=nl, en=en, tr=f"{en} (tr)", ar=f"{en} (ar)", pl=f"{en} (pl)")
+
+
+def _citizen_work(case_id: str, t0: datetime) -> list[tuple[datetime, Event]]:
+    """The citizen's checklist+ (one task late, one still to do, one ticked off by the
+    citizen) and their wish to talk to a person, as the intake publishes them."""
+
+    def entry(item_id: str, agency: str, nl: str, en: str, due: timedelta) -> ChecklistEntry:
+        return ChecklistEntry(
+            item_id=item_id,
+            agency=agency,
+            agency_name=_texts(agency.upper(), agency.upper()),
+            life_events=["income_loss"],
+            title=_texts(nl, en),
+            due_on=(t0 + due).date(),
+        )
+
+    items = [
+        entry("apply_ww", "uwv", "Vraag een WW-uitkering aan", "Apply for WW", timedelta(days=-1)),
+        entry("work_plan", "uwv", "Maak uw werkplan", "Make your work plan", timedelta(days=20)),
+        entry("zorgtoeslag", "toeslagen", "Pas uw zorgtoeslag aan", "Adjust", timedelta(days=30)),
+    ]
+    return [
+        (
+            t0,
+            ChecklistIssued(
+                case_id=case_id,
+                intake_id="intake-checklist",
+                revision=1,
+                language="nl",
+                items=items,
+                issued_at=t0,
+            ),
+        ),
+        (
+            t0 + timedelta(hours=1),
+            ChecklistItemDone(
+                case_id=case_id,
+                intake_id="intake-checklist",
+                item_id="zorgtoeslag",
+                by_role="citizen",
+                at=t0 + timedelta(hours=1),
+            ),
+        ),
+        (
+            t0 + timedelta(hours=2),
+            ChecklistItemOverdue(
+                case_id=case_id,
+                intake_id="intake-checklist",
+                item_id="apply_ww",
+                due_on=items[0].due_on or t0.date(),
+                at=t0 + timedelta(hours=2),
+            ),
+        ),
+        (
+            t0 + timedelta(hours=3),
+            PersonRequested(
+                case_id=case_id,
+                request_id="wish-checklist",
+                channel="phone",
+                preferred_time="morning",
+                language="nl",
+                via="portal_status",
+                requested_at=t0 + timedelta(hours=3),
+                answer_by=t0 + timedelta(days=2),
+            ),
+        ),
+    ]
 
 
 def settings_for(data_dir: Path, port: int, clock_offset_s: float = 0.0) -> dict[str, str]:

@@ -26,6 +26,7 @@ from browser_harness import (
 )
 from console_harness import IDLE_TIMEOUT_S
 from dossier_harness import (
+    CHECKLIST_CASE,
     CLAIM_CASE,
     HANDOVER_CASE,
     PROMISE_CASE,
@@ -252,3 +253,36 @@ def test_a_promise_shows_overdue_under_a_test_clock(
         shot(browser, "promise-overdue")
     finally:
         dossier.restart(clock_offset_s=0)
+
+
+# --------------------------------------------------------------------------- the citizen's work
+
+
+def test_checklist_section_and_the_queues_wish_marker(browser: WebDriver, console_url: str) -> None:
+    sign_in(browser, console_url, "anna", "anna-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    browser.find_element(By.ID, "view-recommended").click()
+    wait_text(browser, CHECKLIST_CASE)
+    row = next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "#queue-table tbody tr")
+        if CHECKLIST_CASE in r.text
+    )
+    # The wish in words (why, how, when), and the late task: no codes.
+    assert "De burger wil met een persoon praten" in row.text
+    assert "Telefoon" in row.text and "'s Ochtends" in row.text
+    assert "1 checklist te laat" in row.text and "2 taken open" in row.text
+    assert "person_requested" not in row.text and "morning" not in row.text
+    shot(browser, "queue-citizen-wish")
+    open_case(browser, console_url, CHECKLIST_CASE)
+    section = browser.find_element(By.ID, "section-checklist")
+    assert browser.find_element(By.ID, "checklist-counts").text == "2 / 1"
+    lines = [r.text for r in section.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    # Late first, then still to do, then done with who ticked it off.
+    assert "Vraag een WW-uitkering aan" in lines[0] and "Te laat" in lines[0]
+    assert "Maak uw werkplan" in lines[1] and "Nog te doen" in lines[1]
+    assert "Pas uw zorgtoeslag aan" in lines[2] and "Gedaan" in lines[2]
+    assert "De burger" in lines[2]
+    assert "to_do" not in section.text and "apply_ww" not in section.text
+    browser.execute_script("arguments[0].scrollIntoView();", section)
+    shot(browser, "case-checklist")

@@ -9,7 +9,7 @@ import tomllib
 from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 
@@ -17,7 +17,14 @@ import voorportaal_contracts
 from buddy import api, labels, rows
 from buddy.labels import Words
 from buddy.pages import case
-from voorportaal_contracts.api.dossier import CasePage, QueueItem
+from voorportaal_contracts.api.dossier import (
+    CaseChecklistItem,
+    CasePage,
+    QueueItem,
+    QueuePersonRequest,
+)
+from voorportaal_contracts.events.checklist import PreferredTime
+from voorportaal_dossier.domain.checklist import PERSON_REQUESTED_RULE
 from voorportaal_dossier.domain.ownership import OwnershipStatus
 from voorportaal_dossier.domain.projection import ReferralStatus
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
@@ -37,6 +44,7 @@ CONTRACT_ENUM_KINDS = {
     "DeclineReason": "decline_reason",
     "RepresentativeRelation": "relation",
     "SharingScope": "scope",
+    "CitizenLanguage": "language",
 }
 # The states the dossier's answers carry as plain strings; their enums live in the services.
 SERVICE_ENUM_KINDS: dict[type[Enum], str] = {
@@ -233,6 +241,88 @@ def test_the_case_page_rows_carry_words_for_their_codes() -> None:
         "UWV (Instantie)", "UWV (Employee Insurance Agency) (Agency)"
     )
     assert promise.state_words == Words("Nagekomen", "Kept")
+
+
+def test_every_checklist_and_wish_code_the_console_shows_has_words() -> None:
+    literal_kinds: list[tuple[Any, str]] = [
+        (CaseChecklistItem.model_fields["done_by"].annotation, "done_by"),
+        (PreferredTime, "preferred_time"),
+        (QueuePersonRequest.model_fields["channel"].annotation, "channel"),
+    ]
+    for annotation, kind in literal_kinds:
+        codes = [a for arg in get_args(annotation) for a in (get_args(arg) or [arg])]
+        codes = [c for c in codes if isinstance(c, str)]
+        assert codes, kind
+        assert _missing(kind, codes) == [], kind
+    assert _missing("checklist_state", ["to_do", "late", "done"]) == []
+    assert _missing("recommendation_reason", [PERSON_REQUESTED_RULE]) == []
+
+
+def test_the_queue_row_shows_the_wish_and_the_checklist_in_words() -> None:
+    item = _queue_item(
+        checklist_todo=3,
+        checklist_late=1,
+        person_request={
+            "request_id": "wish-1",
+            "channel": "video",
+            "preferred_time": "evening",
+            "language": "tr",
+            "requested_at": "2026-12-01T09:00:00+00:00",
+            "answer_by": "2026-12-03T16:00:00+00:00",
+        },
+    )
+    row = rows.queue_row(item)
+    assert row.wish and row.wish_answer_by == "2026-12-03 16:00"
+    assert row.wish_reason_words.nl == "De burger wil met een persoon praten"
+    assert row.wish_channel_words == Words("Videobellen", "Video call")
+    assert row.wish_time_words == Words("'s Avonds", "In the evening")
+    assert (row.checklist_todo, row.checklist_late) == (3, 1)
+    assert not rows.queue_row(_queue_item()).wish
+
+
+def test_the_case_pages_checklist_is_late_first_with_words_for_its_codes() -> None:
+    item = {
+        "agency": "uwv",
+        "agency_name": "UWV",
+        "due_on": "2026-12-08",
+        "late": False,
+        "done": False,
+        "done_by": None,
+        "done_at": None,
+        "refer": False,
+    }
+    page = CasePage.model_validate(
+        {
+            "case_id": "case-1",
+            "refused": {},
+            "checklist": {
+                "revision": 1,
+                "issued_at": "2026-12-01T09:00:00+00:00",
+                "to_do": 2,
+                "late": 1,
+                "items": [
+                    {
+                        **item,
+                        "item_id": "a",
+                        "title": "Klaar",
+                        "done": True,
+                        "done_by": "representative",
+                        "done_at": "2026-12-01T10:00:00+00:00",
+                    },
+                    {**item, "item_id": "b", "title": "Open"},
+                    {**item, "item_id": "c", "title": "Laat", "title_en": "Late", "late": True},
+                ],
+            },
+        }
+    )
+    view = rows.case_view(page)
+    assert [c.id for c in view.checklist] == ["c", "b", "a"]
+    assert view.checklist_counts == "2 / 1"
+    assert view.checklist[0].state_words == Words("Te laat", "Late")
+    assert view.checklist[0].title_en == "Late" and view.checklist[1].title_en == "Open"
+    assert view.checklist[2].done_by_words == Words("Een vertegenwoordiger", "A representative")
+    assert view.checklist[0].agency_words.en == "UWV (Employee Insurance Agency)"
+    assert rows.case_view(CasePage(case_id="x", refused={})).checklist_counts == ""
 
 
 def test_each_municipalitys_own_agency_reads_as_its_kind_and_place() -> None:

@@ -8,7 +8,7 @@ always answered: ids, codes and ISO times; a part the caller may not read is lef
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
@@ -22,9 +22,12 @@ __all__ = [
     "Answer",
     "AuditEntry",
     "BuddyLine",
+    "CaseChecklist",
+    "CaseChecklistItem",
     "CasePage",
     "CaseStatusLine",
     "CitizenAction",
+    "CitizenChecklistItem",
     "CitizenExport",
     "CitizenGrant",
     "CitizenItemOut",
@@ -56,11 +59,13 @@ __all__ = [
     "PromiseOut",
     "QueueHealth",
     "QueueItem",
+    "QueuePersonRequest",
     "ReasonOut",
     "ReferralOut",
     "RepresentativeOut",
     "Sentence",
     "SharingOut",
+    "ShortLinkExchange",
     "StaffOut",
     "Summary",
     "SupervisorFigures",
@@ -86,6 +91,18 @@ class PartialAnswer(Answer):
         return {k: v for k, v in data.items() if k in given}
 
 
+class QueuePersonRequest(Answer):
+    """The citizen's open wish to talk to a person (codes and times only)."""
+
+    request_id: str
+    channel: Literal["phone", "video", "desk", "chat"]
+    preferred_time: Literal["as_soon_as_possible", "morning", "afternoon", "evening"]
+    language: str
+    requested_at: datetime
+    answer_by: datetime
+    """A person contacts the citizen by then (what the citizen was told)."""
+
+
 class QueueItem(Answer):
     """One case in the console's work queue (ids and codes only)."""
 
@@ -101,6 +118,12 @@ class QueueItem(Answer):
     handover_to: str | None
     closed: bool
     opened_at: datetime | None
+    checklist_todo: int = 0
+    """Checklist items the citizen has not ticked off."""
+    checklist_late: int = 0
+    """Checklist items whose deadline passed without a tick."""
+    person_request: QueuePersonRequest | None = None
+    """The citizen asked to talk to a person and nobody took the case since."""
 
 
 class OwnershipResult(Answer):
@@ -340,6 +363,38 @@ class SharingOut(Answer):
     mandates: list[MandateOut]
 
 
+class CaseChecklistItem(Answer):
+    """One job of the citizen's checklist+, as the console shows it (Dutch texts)."""
+
+    item_id: str
+    title: str
+    """The Dutch title."""
+    title_en: str | None = None
+    """The English title (staff screens are Dutch with English)."""
+    agency: str
+    agency_name: str
+    """The agency's Dutch name."""
+    due_on: date | None
+    done: bool
+    late: bool
+    done_by: Literal["citizen", "representative", "staff"] | None
+    """Who ticked it off (the newest tick), if it is done."""
+    done_at: datetime | None
+    refer: bool
+    """The voorportaal refers the citizen itself."""
+
+
+class CaseChecklist(Answer):
+    """The citizen's checklist+ (its newest revision) with what is still to do and late."""
+
+    revision: int
+    """0: the intake issued no checklist (yet)."""
+    issued_at: datetime | None
+    items: list[CaseChecklistItem]
+    to_do: int
+    late: int
+
+
 class CasePage(PartialAnswer):
     """Everything the console shows of a case. Each part is there only when the caller may
     read it; `refused` names the parts left out and why."""
@@ -354,6 +409,7 @@ class CasePage(PartialAnswer):
     contact_moments: list[ContactMomentOut] | None = None
     documents: list[DocumentOut] | None = None
     sharing: SharingOut | None = None
+    checklist: CaseChecklist | None = None
 
 
 class AuditEntry(Answer):
@@ -418,21 +474,31 @@ class SupervisorFigures(Answer):
 
 
 class Sentence(PartialAnswer):
-    """A line of the citizen's view in plain Dutch and English, with the ids it is about."""
+    """A line of the citizen's view in plain Dutch and English (and Turkish, Arabic and
+    Polish), with the ids it is about."""
 
     nl: str
     en: str
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
     agency: str | None = None
     referral_id: str | None = None
     on: str | None = None
-    """Whom the line waits on: an agency code, `earlier_step` or `buddy`."""
+    """Whom the line waits on: an agency code, `earlier_step` or `buddy`; `checklist` for a
+    line about the citizen's checklist."""
     promise_id: str | None = None
+    status: Literal["open", "kept", "kept_late", "broken"] | None = None
+    """A promise's line: whether it was kept."""
 
 
 class CaseStatusLine(Answer):
     nl: str
     en: str
     closed: bool
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
 
 
 class BuddyLine(PartialAnswer):
@@ -440,12 +506,20 @@ class BuddyLine(PartialAnswer):
 
     nl: str
     en: str
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
     name: str | None = None
+    phone: str | None = None
+    """The number to call (`reach` only): the buddy's, their team's or the front counter's."""
 
 
 class AgencyName(Answer):
     nl: str
     en: str
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
 
 
 class CitizenGrant(Answer):
@@ -497,6 +571,25 @@ class CitizenAction(Answer):
     due_at: str | None
 
 
+class CitizenChecklistItem(Answer):
+    """One job of the checklist+ in the citizen's language (`CitizenView.language`)."""
+
+    item_id: str
+    title: str
+    why: list[str]
+    agency: str
+    agency_name: str
+    phone: str | None
+    web: str | None
+    due_on: date | None
+    deadline_rule: str | None
+    """The deadline in words ("within 5 days")."""
+    done: bool
+    late: bool
+    refer: bool
+    """The voorportaal arranges this one itself (a referral)."""
+
+
 class CitizenView(Answer):
     """What the citizen's (or a representative's) link shows. `sharing`, `mandates` and
     `links` are empty for a representative whose mandate lacks `act_on_behalf`; `refused`
@@ -515,6 +608,23 @@ class CitizenView(Answer):
     refused: dict[str, str]
     messages: list[CitizenMessage]
     actions: list[CitizenAction]
+    language: str = "nl"
+    """The language the citizen reads (`?lang=`, else the case's); every line has it."""
+    checklist: list[CitizenChecklistItem] = []
+    reach: BuddyLine | None = None
+    """How to reach the buddy (or the front counter): a sentence and the number."""
+    person_request: Sentence | None = None
+    """The citizen's open wish to talk to a person, and by when they hear from us."""
+
+
+class ShortLinkExchange(Answer):
+    """A message's short link exchanged for the case and the long link (for the portal)."""
+
+    case_id: str
+    link: str
+    page: str
+    """The part of the status page the message is about."""
+    expires_at: datetime
 
 
 class ExportAccess(Answer):

@@ -24,6 +24,7 @@ from buddy.layout import FOCUS_STYLE, notice, shell
 from buddy.rows import (
     CaseHeader,
     CaseView,
+    ChecklistRow,
     ContactRow,
     DocumentRow,
     DoorbraakRow,
@@ -65,6 +66,8 @@ _LIST_PARTS = (
     "grants",
     "messages",
     "doorbraak",
+    "checklist",
+    "checklist_counts",
 )
 
 
@@ -126,6 +129,8 @@ class CaseState(rx.State):
     grants: list[GrantRow] = []
     messages: list[MessageRow] = []
     doorbraak: list[DoorbraakRow] = []
+    checklist: list[ChecklistRow] = []
+    checklist_counts: str = ""
     problem: str = ""
     loaded: bool = False
     me: str = ""
@@ -982,8 +987,42 @@ def _handover_and_close() -> rx.Component:
 
 
 def _checklist() -> rx.Component:
-    # The checklist+ belongs to intake; the dossier's case page does not carry it (yet).
-    return _section("checklist", "section-checklist", rx.text(tr("checklist_absent"), size="2"))
+    """The citizen's checklist+ as the dossier keeps it: what is late, still to do, done
+    (and who ticked it off), in words from the label table."""
+    cols = ["col_task", "col_agency", "col_due", "col_state", "col_done_by"]
+    items = cast("ArrayVar[list[Any]]", CaseState.checklist)
+    return _section(
+        "checklist",
+        "section-checklist",
+        rx.cond(
+            items.length() > 0,
+            rx.vstack(
+                rx.text(
+                    tr("checklist_counts"),
+                    " ",
+                    rx.el.strong(CaseState.checklist_counts, id="checklist-counts"),
+                    size="2",
+                ),
+                _table(
+                    "checklist-table",
+                    cols,
+                    CaseState.checklist,
+                    lambda c: rx.table.row(
+                        rx.table.row_header_cell(
+                            rx.cond(SessionState.lang == "en", c.title_en, c.title)
+                        ),
+                        rx.table.cell(say(c.agency_words)),
+                        rx.table.cell(c.due_on, " ", _overdue(c.late)),
+                        rx.table.cell(say(c.state_words), class_name=f"checklist-{c.state}"),
+                        rx.table.cell(say(c.done_by_words), " ", c.done_at),
+                        style=rx.cond(c.late, {"background": "#fde8e8"}, {}),
+                    ),
+                ),
+                width="100%",
+            ),
+            rx.text(tr("checklist_absent"), size="2"),
+        ),
+    )
 
 
 def _case() -> rx.Component:

@@ -228,6 +228,54 @@ def _row(row: ObjectVar[QueueRow]) -> rx.Component:
             ),
         ),
         rx.table.cell(row.owner),
+        rx.table.cell(_citizen_work(row), min_width="16em"),
+    )
+
+
+def _citizen_work(row: ObjectVar[QueueRow]) -> rx.Component:
+    """What the citizen asks or has left to do: a wish to talk to a person (how, when, by
+    when we promised to answer) and the checklist's late and open tasks."""
+    return rx.vstack(
+        rx.cond(
+            row.wish,
+            rx.box(
+                rx.badge(
+                    say(row.wish_reason_words),
+                    color_scheme="amber",
+                    class_name="wish",
+                    white_space="normal",
+                ),
+                rx.text(
+                    tr("wish_channel"),
+                    ": ",
+                    say(row.wish_channel_words),
+                    " · ",
+                    tr("wish_time"),
+                    ": ",
+                    say(row.wish_time_words),
+                    " · ",
+                    tr("wish_answer_by"),
+                    ": ",
+                    row.wish_answer_by,
+                    size="1",
+                ),
+            ),
+        ),
+        rx.cond(
+            row.checklist_late,  # zero hides it
+            rx.badge(
+                row.checklist_late,
+                " ",
+                tr("checklist_late_marker"),
+                color_scheme="red",
+                class_name="checklist-late",
+            ),
+        ),
+        rx.cond(
+            row.checklist_todo,
+            rx.text(row.checklist_todo, " ", tr("checklist_todo_marker"), size="1"),
+        ),
+        spacing="1",
     )
 
 
@@ -241,6 +289,7 @@ def _table() -> rx.Component:
         "col_municipality",
         "col_state",
         "col_owner",
+        "col_citizen_work",
     ]
     return rx.cond(
         QueueState.rows.length() > 0,  # type: ignore[attr-defined]  # a state var is an ArrayVar

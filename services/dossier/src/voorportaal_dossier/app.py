@@ -10,6 +10,7 @@ from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.entrypoints.http.routes import ROUTE_HANDLERS
 from voorportaal_dossier.entrypoints.http.short_links import ShortLinkController
 from voorportaal_dossier.entrypoints.messaging.subscriptions import subscriptions
+from voorportaal_dossier.service_layer.citizen_view import Phones
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings, get_settings
 from voorportaal_kit.audit_log import AnchorFile
@@ -74,4 +75,5 @@ def _wire(runtime: ServiceRuntime, settings: DossierSettings) -> None:
         teams=settings.teams,
         anchors=AnchorFile(settings.effective_audit_anchor_file),
         anchor_key=settings.anchor_key,
+        phones=Phones(settings.contact_phone, settings.team_phones, settings.staff_phones),
     )

@@ -51,6 +51,15 @@ class DossierSettings(AuditedServiceSettings):
     """Consumers of `intake.events` and of `case.events` in this process (six partitions
     each), so that one folds a batch while another waits on the database. One by default: on
     the 2-core development machine two were slower (bench/dossier.py, 4 of 4 runs each way)."""
+    contact_phone: str | None = Field(default=None, max_length=32)
+    """The front counter's number the citizen's view gives when the case has no buddy (or
+    none of the numbers below is known): "call … on working days"."""
+    team_phones: dict[str, str] = Field(default_factory=dict)
+    """The number of each buddy team (`VOORPORTAAL_DOSSIER_TEAM_PHONES='{"team-noord":
+    "030 123 45 67"}'`), given to the citizens whose buddy is in it."""
+    staff_phones: dict[str, str] = Field(default_factory=dict)
+    """A casemanager's own work number by subject id, given to their citizens before the
+    team's."""
     consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
 

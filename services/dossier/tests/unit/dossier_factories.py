@@ -23,8 +23,17 @@ from voorportaal_contracts.events import (
     ReferralIssued,
     ReferralReceived,
 )
+from voorportaal_contracts.events.checklist import (
+    ChecklistEntry,
+    ChecklistIssued,
+    ChecklistItemDone,
+    ChecklistItemOverdue,
+    PersonRequested,
+    Texts,
+)
 from voorportaal_contracts.types import (
     Channel,
+    CitizenLanguage,
     LifeEvent,
     MessageChannel,
     Redzaamheid,
@@ -224,3 +233,89 @@ def story(case_id: str = CASE) -> list[Envelope]:
 def case_from(*envelopes: Envelope) -> CaseState:
     """The case built from these events."""
     return apply_all(envelopes)[envelopes[0].subject]
+
+
+# --------------------------------------------------------------------------- checklist+
+
+
+def texts(nl: str, en: str, *, all_languages: bool = True) -> Texts:
+    """A content text in Dutch and English (and, unless told, Turkish, Arabic and Polish)."""
+    if not all_languages:
+        return Texts(nl=nl, en=en)
+    return Texts(nl=nl, en=en, tr=f"TR {en}", ar=f"AR {en}", pl=f"PL {en}")
+
+
+def checklist_entry(item_id: str = "uwv-ww", **changes: Any) -> ChecklistEntry:
+    fields: dict[str, Any] = {
+        "item_id": item_id,
+        "agency": "uwv",
+        "agency_name": texts("UWV", "UWV"),
+        "life_events": [LifeEvent.INCOME_LOSS],
+        "title": texts("WW aanvragen", "Apply for unemployment benefit"),
+        "why": [texts("U verliest uw baan.", "You are losing your job.")],
+        "due_on": date(2025, 3, 10),
+        "deadline_rule": texts("binnen een week", "within a week"),
+        "contact": ["web", "phone"],
+        "phone": "088 898 92 94",
+        "web": "https://www.uwv.nl",
+    }
+    return ChecklistEntry(**{**fields, **changes})
+
+
+def checklist_issued(
+    case_id: str = CASE,
+    revision: int = 1,
+    items: list[ChecklistEntry] | None = None,
+    language: str = "nl",
+) -> ChecklistIssued:
+    return ChecklistIssued(
+        case_id=case_id,
+        intake_id="intake-1",
+        revision=revision,
+        language=CitizenLanguage(language),
+        items=items if items is not None else [checklist_entry()],
+        issued_at=at(revision),
+    )
+
+
+def item_done(
+    case_id: str = CASE,
+    item_id: str = "uwv-ww",
+    *,
+    done: bool = True,
+    by_role: str = "citizen",
+    minutes: int = 30,
+) -> ChecklistItemDone:
+    return ChecklistItemDone(
+        case_id=case_id,
+        intake_id="intake-1",
+        item_id=item_id,
+        done=done,
+        by_role=by_role,  # type: ignore[arg-type]
+        at=at(minutes),
+    )
+
+
+def item_overdue(
+    case_id: str = CASE, item_id: str = "uwv-ww", due_on: date = date(2025, 3, 10)
+) -> ChecklistItemOverdue:
+    return ChecklistItemOverdue(
+        case_id=case_id, intake_id="intake-1", item_id=item_id, due_on=due_on, at=at(days=8)
+    )
+
+
+def person_requested(
+    case_id: str = CASE, request_id: str = "wish-1", *, minutes: int = 40, **changes: Any
+) -> PersonRequested:
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "request_id": request_id,
+        "intake_id": "intake-1",
+        "channel": "phone",
+        "preferred_time": "morning",
+        "language": CitizenLanguage.NL,
+        "via": "portal_intake",
+        "requested_at": at(minutes),
+        "answer_by": at(days=2),
+    }
+    return PersonRequested(**{**fields, **changes})

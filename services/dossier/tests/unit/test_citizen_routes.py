@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from dossier_factories import checklist_entry, checklist_issued
 from test_dossier_api import CASE, OTHER, PDF, START, Api, api
 
 from voorportaal_contracts.citizen_links import short_link_id, sign_link_token
@@ -60,6 +61,7 @@ def _mandate(api: Api, link: str, name: str, scopes: list[str]) -> str:
 
 def _world(api: Api) -> World:
     anna = api.h("cm-anna", "casemanager")
+    api.feed(checklist_issued(CASE, items=[checklist_entry("apply_ww")]))
     assert api.client.post(f"/cases/{CASE}/claim", headers=anna).status_code == 200
     issued = api.client.post(f"/cases/{CASE}/citizen-link", headers=anna)
     assert issued.status_code == 201, issued.text
@@ -152,6 +154,14 @@ ROUTES: list[tuple[str, str, str, dict[str, Any] | None, set[str]]] = [
         FILE,
         REP_OK | {"representative_out_of_scope"},  # that mandate covers documents only
     ),
+    (
+        "checklist_mark",
+        "PUT",
+        "/citizen/cases/{case}/checklist/apply_ww",
+        {"done": True},
+        REP_OK,  # a representative: with act_on_behalf
+    ),
+    ("person_request", "POST", "/citizen/cases/{case}/person", {"channel": "phone"}, REP_OK),
     (
         "revoke_link",
         "POST",

@@ -46,6 +46,7 @@ from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Urgency
 from voorportaal_dossier.adapters.orm import cases, promise_clock
 from voorportaal_dossier.domain.case_state import CaseState, dump_case, load_case
+from voorportaal_dossier.domain.checklist import open_wish
 from voorportaal_dossier.domain.projection import project
 from voorportaal_dossier.domain.promises import PromiseStatus
 from voorportaal_kit.clock import Clock
@@ -108,6 +109,7 @@ async def load(session: AsyncSession, case_id: str, *, lock: bool = False) -> Ca
 def _columns(case: CaseState) -> dict[str, Any]:
     owner = case.ownership.owner
     broken = sum(1 for p in case.promises if p.status is PromiseStatus.BROKEN)
+    wish = open_wish(case.person_requests)
     return {
         "state": dump_case(case),
         "ownership_status": case.ownership.status.value,
@@ -123,6 +125,9 @@ def _columns(case: CaseState) -> dict[str, Any]:
         "anonymised_at": case.anonymised_at,
         "opened_at": case.opened_at,
         "updated_at": case.updated_at,
+        "checklist_todo": case.checklist.still_to_do(),
+        "checklist_late": case.checklist.late_count(),
+        "wish_answer_by": wish.answer_by if wish else None,
     }
 
 
@@ -265,6 +270,9 @@ _WRITTEN: tuple[str, ...] = (
     "anonymised_at",
     "opened_at",
     "updated_at",
+    "checklist_todo",
+    "checklist_late",
+    "wish_answer_by",
 )
 _ARRAY_TYPES: dict[str, Any] = {
     "key": ARRAY(String()),
@@ -277,6 +285,9 @@ _ARRAY_TYPES: dict[str, Any] = {
     "anonymised_at": ARRAY(DateTime(timezone=True)),
     "opened_at": ARRAY(DateTime(timezone=True)),
     "updated_at": ARRAY(DateTime(timezone=True)),
+    "checklist_todo": ARRAY(Integer()),
+    "checklist_late": ARRAY(Integer()),
+    "wish_answer_by": ARRAY(DateTime(timezone=True)),
 }
 _PG_WRITE_BACK = text(
     "UPDATE dossier_cases AS c SET state = t.state, ownership_status = t.ownership_status, "
@@ -284,13 +295,15 @@ _PG_WRITE_BACK = text(
     "municipality_code = t.municipality_code, life_events = t.life_events::json, "
     "agency_codes = t.agency_codes::json, overdue_count = t.overdue_count, "
     "closed_at = t.closed_at, anonymised_at = t.anonymised_at, opened_at = t.opened_at, "
-    "updated_at = t.updated_at "
+    "updated_at = t.updated_at, checklist_todo = t.checklist_todo, "
+    "checklist_late = t.checklist_late, wish_answer_by = t.wish_answer_by "
     "FROM unnest(:key, :state, :ownership_status, :owner_id, :team, :urgency, :urgency_rank, "
     ":municipality_code, :life_events, :agency_codes, :overdue_count, :closed_at, "
-    ":anonymised_at, :opened_at, :updated_at) "
+    ":anonymised_at, :opened_at, :updated_at, :checklist_todo, :checklist_late, "
+    ":wish_answer_by) "
     "AS t(case_id, state, ownership_status, owner_id, team, urgency, urgency_rank, "
     "municipality_code, life_events, agency_codes, overdue_count, closed_at, anonymised_at, "
-    "opened_at, updated_at) "
+    "opened_at, updated_at, checklist_todo, checklist_late, wish_answer_by) "
     "WHERE c.case_id = t.case_id"
 ).bindparams(
     *(bindparam(name, type_=_ARRAY_TYPES.get(name, ARRAY(String()))) for name in ("key", *_WRITTEN))

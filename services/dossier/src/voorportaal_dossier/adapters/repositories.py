@@ -23,6 +23,7 @@ from voorportaal_dossier.adapters.orm import (
 )
 from voorportaal_dossier.domain import ownership
 from voorportaal_dossier.domain.case_state import load_case
+from voorportaal_dossier.domain.checklist import open_wish
 from voorportaal_dossier.domain.records import (
     CaseRecords,
     CitizenItem,
@@ -166,9 +167,13 @@ async def queue_rows(
 
 def _queue_row(row: Any) -> QueueRow:
     handover_to = None
+    wish = None
+    # Only a case with a handover in flight or an open wish is parsed (the rest: columns).
     if row["ownership_status"] == ownership.OwnershipStatus.HANDOVER_REQUESTED.value:
         pending = load_case(row["state"]).ownership.pending
         handover_to = pending.to.id if pending else None
+    if row["wish_answer_by"] is not None:
+        wish = open_wish(load_case(row["state"]).person_requests)
     return QueueRow(
         case_id=row["case_id"],
         ownership_status=row["ownership_status"],
@@ -182,6 +187,9 @@ def _queue_row(row: Any) -> QueueRow:
         closed_at=row["closed_at"],
         opened_at=row["opened_at"],
         handover_to=handover_to,
+        checklist_todo=row["checklist_todo"],
+        checklist_late=row["checklist_late"],
+        wish=wish,
     )
 
 

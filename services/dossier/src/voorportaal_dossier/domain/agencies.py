@@ -16,36 +16,136 @@ from voorportaal_contracts.topics import municipal_agency
 
 @dataclass(frozen=True, slots=True)
 class AgencyName:
-    """How an agency is called in Dutch and in English."""
+    """How an agency is called in each citizen language. Turkish, Arabic and Polish keep the
+    Dutch name the citizen meets on letters and websites, with a short explanation, as the
+    English does where it translates."""
 
     nl: str
     en: str
+    tr: str
+    ar: str
+    pl: str
+
+    def get(self, language: str) -> str:
+        """The name in `language` (`nl`, `en`, `tr`, `ar`, `pl`)."""
+        name: str = getattr(self, language)
+        return name
 
 
 def _same(name: str) -> AgencyName:
-    return AgencyName(name, name)
+    return AgencyName(name, name, name, name, name)
 
 
 AGENCY_NAMES: Final = MappingProxyType(
     {
         "uwv": _same("UWV"),
         "svb": _same("SVB"),
-        "gemeente": AgencyName("De gemeente", "The municipality"),
-        "toeslagen": AgencyName("Dienst Toeslagen", "The Benefits Agency (Dienst Toeslagen)"),
-        "belastingdienst": AgencyName("De Belastingdienst", "The Tax Administration"),
+        "gemeente": AgencyName(
+            "De gemeente",
+            "The municipality",
+            "Belediye (gemeente)",
+            "البلدية (gemeente)",
+            "Gmina (gemeente)",
+        ),
+        "toeslagen": AgencyName(
+            "Dienst Toeslagen",
+            "The Benefits Agency (Dienst Toeslagen)",
+            "Dienst Toeslagen (yardım ödemeleri dairesi)",
+            "Dienst Toeslagen (مصلحة الإعانات)",
+            "Dienst Toeslagen (urząd ds. dodatków)",
+        ),
+        "belastingdienst": AgencyName(
+            "De Belastingdienst",
+            "The Tax Administration",
+            "Belastingdienst (vergi dairesi)",
+            "Belastingdienst (مصلحة الضرائب)",
+            "Belastingdienst (urząd skarbowy)",
+        ),
         "duo": _same("DUO"),
-        "cak": AgencyName("Het CAK", "The CAK"),
-        "cjib": AgencyName("Het CJIB", "The CJIB"),
-        "ciz": AgencyName("Het CIZ", "The CIZ"),
-        "zorgverzekeraar": AgencyName("De zorgverzekeraar", "The health insurer"),
-        "wijkteam": AgencyName("Het wijkteam", "The neighbourhood team"),
-        "schuldhulp": AgencyName("De schuldhulpverlening", "Debt counselling"),
-        "waterschap": AgencyName("Het waterschap", "The water board"),
-        "cbr": AgencyName("Het CBR", "The CBR"),
-        "rdw": AgencyName("De RDW", "The RDW"),
-        "verhuurder": AgencyName("De verhuurder", "The landlord"),
-        "rechtbank": AgencyName("De rechtbank", "The court"),
-        "juridisch-loket": AgencyName("Het Juridisch Loket", "The Legal Services Counter"),
+        "cak": AgencyName(
+            "Het CAK",
+            "The CAK",
+            "CAK (bakım katkı payı kurumu)",
+            "CAK (مكتب مساهمات الرعاية)",
+            "CAK (urząd ds. opłat za opiekę)",
+        ),
+        "cjib": AgencyName(
+            "Het CJIB",
+            "The CJIB",
+            "CJIB (ceza tahsilat kurumu)",
+            "CJIB (مكتب تحصيل الغرامات)",
+            "CJIB (urząd ściągania grzywien)",
+        ),
+        "ciz": AgencyName(
+            "Het CIZ",
+            "The CIZ",
+            "CIZ (bakım ihtiyacı değerlendirme merkezi)",
+            "CIZ (مركز تقييم الحاجة إلى الرعاية)",
+            "CIZ (ośrodek oceny potrzeb opiekuńczych)",
+        ),
+        "zorgverzekeraar": AgencyName(
+            "De zorgverzekeraar",
+            "The health insurer",
+            "Sağlık sigortası şirketi (zorgverzekeraar)",
+            "شركة التأمين الصحي (zorgverzekeraar)",
+            "Ubezpieczyciel zdrowotny (zorgverzekeraar)",
+        ),
+        "wijkteam": AgencyName(
+            "Het wijkteam",
+            "The neighbourhood team",
+            "Mahalle ekibi (wijkteam)",
+            "فريق الحي (wijkteam)",
+            "Zespół dzielnicowy (wijkteam)",
+        ),
+        "schuldhulp": AgencyName(
+            "De schuldhulpverlening",
+            "Debt counselling",
+            "Borç danışmanlığı (schuldhulpverlening)",
+            "المساعدة في الديون (schuldhulpverlening)",
+            "Poradnictwo dłużne (schuldhulpverlening)",
+        ),
+        "waterschap": AgencyName(
+            "Het waterschap",
+            "The water board",
+            "Su kurulu (waterschap)",
+            "هيئة المياه (waterschap)",
+            "Zarząd wodny (waterschap)",
+        ),
+        "cbr": AgencyName(
+            "Het CBR",
+            "The CBR",
+            "CBR (sürücü belgesi kurumu)",
+            "CBR (هيئة رخص القيادة)",
+            "CBR (urząd ds. prawa jazdy)",
+        ),
+        "rdw": AgencyName(
+            "De RDW",
+            "The RDW",
+            "RDW (araç tescil kurumu)",
+            "RDW (هيئة المركبات)",
+            "RDW (urząd ds. pojazdów)",
+        ),
+        "verhuurder": AgencyName(
+            "De verhuurder",
+            "The landlord",
+            "Ev sahibi (verhuurder)",
+            "المؤجِّر (verhuurder)",
+            "Wynajmujący (verhuurder)",
+        ),
+        "rechtbank": AgencyName(
+            "De rechtbank",
+            "The court",
+            "Mahkeme (rechtbank)",
+            "المحكمة (rechtbank)",
+            "Sąd (rechtbank)",
+        ),
+        "juridisch-loket": AgencyName(
+            "Het Juridisch Loket",
+            "The Legal Services Counter",
+            "Juridisch Loket (hukuki danışma bürosu)",
+            "Juridisch Loket (مكتب الاستشارات القانونية)",
+            "Juridisch Loket (punkt porad prawnych)",
+        ),
     }
 )
 """Known agency codes and their names; the first letter is upper case (sentence start)."""
@@ -79,9 +179,27 @@ unit test compares). A municipality onboarded later and missing here reads as "D
 
 _MUNICIPAL: Final = MappingProxyType(
     {
-        "gemeente": ("Gemeente {}", "{} municipality"),
-        "wijkteam": ("Het wijkteam in {}", "The neighbourhood team in {}"),
-        "schuldhulp": ("De schuldhulpverlening van {}", "Debt counselling in {}"),
+        "gemeente": (
+            "Gemeente {}",
+            "{} municipality",
+            "{} Belediyesi (gemeente)",
+            "بلدية {} (gemeente)",
+            "Gmina {} (gemeente)",
+        ),
+        "wijkteam": (
+            "Het wijkteam in {}",
+            "The neighbourhood team in {}",
+            "{} mahalle ekibi (wijkteam)",
+            "فريق الحي في {} (wijkteam)",
+            "Zespół dzielnicowy, {} (wijkteam)",
+        ),
+        "schuldhulp": (
+            "De schuldhulpverlening van {}",
+            "Debt counselling in {}",
+            "{} borç danışmanlığı (schuldhulpverlening)",
+            "المساعدة في الديون في {} (schuldhulpverlening)",
+            "Poradnictwo dłużne, {} (schuldhulpverlening)",
+        ),
     }
 )
 
@@ -98,8 +216,7 @@ def agency_name(code: str) -> AgencyName:
         place = MUNICIPALITY_NAMES.get(municipality)
         if place is None:
             return AGENCY_NAMES[kind]
-        nl, en = _MUNICIPAL[kind]
-        return AgencyName(nl.format(place), en.format(place))
+        return AgencyName(*(name.format(place) for name in _MUNICIPAL[kind]))
     return _same(code.upper())
 
 

@@ -23,6 +23,7 @@ from voorportaal_contracts.types import (
     Urgency,
 )
 from voorportaal_dossier.domain import ownership as own
+from voorportaal_dossier.domain.checklist import Checklist, PersonWish
 from voorportaal_dossier.domain.promises import Promise
 from voorportaal_dossier.domain.sharing import Grant, Mandate
 
@@ -234,6 +235,12 @@ class CaseState:
     anonymised_at: datetime | None = None
     updated_at: datetime | None = None
     timeline: tuple[TimelineEntry, ...] = ()
+    language: str | None = None
+    """The citizen's language as the intake, the checklist or a wish said it (not personal:
+    the contact details' language is the citizen's own and goes on anonymisation)."""
+    checklist: Checklist = field(default_factory=Checklist)
+    person_requests: tuple[PersonWish, ...] = ()
+    """The citizen's wishes to talk to a person, oldest first."""
     applied: frozenset[str] = frozenset()
     """Ids of the events folded in: the reducer's own idempotency record."""
 

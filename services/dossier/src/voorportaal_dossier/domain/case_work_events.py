@@ -25,6 +25,7 @@ from voorportaal_contracts.events import (
 from voorportaal_contracts.types import Channel, SharingScope
 from voorportaal_dossier.domain import ownership as own
 from voorportaal_dossier.domain.case_state import CaseState, replace
+from voorportaal_dossier.domain.checklist import close_wishes
 from voorportaal_dossier.domain.fold import (
     RELATION_TEXT,
     Sentence,
@@ -49,7 +50,10 @@ def _owned_by(case: CaseState, owner: own.StaffMember, since: datetime) -> CaseS
         owner_since=since,
         pending=None,
     )
-    return replace(case, ownership=ownership)
+    # Taking the case answers the citizen's wishes to talk to a person made until then.
+    return replace(
+        case, ownership=ownership, person_requests=close_wishes(case.person_requests, since)
+    )
 
 
 @on_event(BuddyAssigned.event_type)

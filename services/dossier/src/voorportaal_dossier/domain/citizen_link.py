@@ -13,7 +13,8 @@ link, so that revoking that record refuses every link issued under it. `v1` link
 no record) are still read until they expire.
 
 `citizen_view` is what the link shows: what is arranged, what waits on whom, what the citizen
-must do next, who their buddy is, and with whom they share — in plain Dutch and English.
+must do next (their checklist+ too), who their buddy is and how to reach a person, and with
+whom they share — in plain language in every citizen language (`citizen_texts`).
 `export` is the whole dossier as JSON-ready data, for the right of access (AVG art. 15).
 """
 
@@ -23,9 +24,9 @@ import base64
 import binascii
 import hmac
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from hashlib import sha256
 from typing import Any, Final
@@ -39,8 +40,9 @@ from voorportaal_dossier.domain.case_state import (
     ReferralStatus,
     TimelineEntry,
 )
+from voorportaal_dossier.domain.checklist import dutch_day, open_wish
+from voorportaal_dossier.domain.citizen_texts import LANGUAGES, day_texts, join, say, time_text
 from voorportaal_dossier.domain.errors import DossierError
-from voorportaal_dossier.domain.projection import day_text
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
 from voorportaal_kit.audit import AuditRecord
 
@@ -200,67 +202,46 @@ def open_link(key: bytes, token: str, *, purpose: str, now: datetime) -> LinkCla
 # --------------------------------------------------------------------------- the view
 
 
-def _text(nl: str, en: str, **extra: Any) -> dict[str, Any]:
-    return {"nl": nl, "en": en, **extra}
+def _line(texts: Mapping[str, str], **extra: Any) -> dict[str, Any]:
+    """A line of the view: the sentence in every language, with the ids it is about."""
+    return {**texts, **extra}
 
 
-def _names(code: str) -> tuple[str, str, str, str]:
-    """(start nl, start en, inside nl, inside en)."""
+def _names(code: str) -> tuple[dict[str, str], dict[str, str]]:
+    """An agency's name at the start of a sentence and inside one, per language."""
     name = agency_name(code)
-    return name.nl, name.en, in_sentence(name.nl), in_sentence(name.en)
+    start = {language: name.get(language) for language in LANGUAGES}
+    inside = {**start, "nl": in_sentence(name.nl), "en": in_sentence(name.en)}
+    return start, inside
 
 
 def _referral_line(case: CaseState, referral: Referral) -> tuple[str, dict[str, Any]] | None:
     """Which list a referral belongs in (`arranged`, `waiting`, `todo`) and its line."""
-    A_nl, A_en, a_nl, a_en = _names(referral.agency_code)
+    start, inside = _names(referral.agency_code)
     base = {"agency": referral.agency_code, "referral_id": referral.referral_id}
     status = referral.status
     if referral.mode is ReferralMode.SELF_CONTACT and referral.is_open:
-        return "todo", _text(
-            f"Neem zelf contact op met {a_nl}.", f"Contact {a_en} yourself.", **base
-        )
+        return "todo", _line(say("self_contact", a=inside), **base)
     if status is ReferralStatus.COMPLETED:
-        return "arranged", _text(f"{A_nl} is klaar.", f"{A_en} has finished.", **base)
+        return "arranged", _line(say("completed", A=start), **base)
     if status in {ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}:
-        return "arranged", _text(f"{A_nl} helpt u verder.", f"{A_en} is helping you.", **base)
+        return "arranged", _line(say("helping", A=start), **base)
     if status is ReferralStatus.HELD:
         before = case.referral(referral.waits_on) if referral.waits_on else None
         if before is not None:
-            _, _, b_nl, b_en = _names(before.agency_code)
-            return "waiting", _text(
-                f"{A_nl} komt aan de beurt als {b_nl} klaar is.",
-                f"{A_en} is next, once {b_en} has finished.",
-                on=before.agency_code,
-                **base,
-            )
-        return "waiting", _text(
-            f"{A_nl} komt aan de beurt als een eerdere stap klaar is.",
-            f"{A_en} is next, once an earlier step is done.",
-            on="earlier_step",
-            **base,
-        )
+            _, b = _names(before.agency_code)
+            return "waiting", _line(say("next_after", A=start, b=b), on=before.agency_code, **base)
+        return "waiting", _line(say("next_after_step", A=start), on="earlier_step", **base)
     if status in {ReferralStatus.ISSUED, ReferralStatus.RECEIVED}:
         if referral.due_at is not None:
-            d_nl, d_en = day_text(referral.due_at)
-            return "waiting", _text(
-                f"We wachten op een reactie van {a_nl}, uiterlijk {d_nl}.",
-                f"We are waiting for {a_en} to respond, by {d_en}.",
+            return "waiting", _line(
+                say("waiting_by", a=inside, d=day_texts(referral.due_at)),
                 on=referral.agency_code,
                 **base,
             )
-        return "waiting", _text(
-            f"We wachten op een reactie van {a_nl}.",
-            f"We are waiting for {a_en} to respond.",
-            on=referral.agency_code,
-            **base,
-        )
+        return "waiting", _line(say("waiting", a=inside), on=referral.agency_code, **base)
     if status in {ReferralStatus.DECLINED, ReferralStatus.RETURNED, ReferralStatus.EXPIRED}:
-        return "waiting", _text(
-            f"{A_nl} kan u niet helpen; uw buddy zoekt met u een andere weg.",
-            f"{A_en} cannot help you; your buddy will look for another way with you.",
-            on="buddy",
-            **base,
-        )
+        return "waiting", _line(say("cannot_help", A=start), on="buddy", **base)
     return None  # withdrawn: no longer needed
 
 
@@ -272,7 +253,7 @@ def _sharing_lines(
         {
             "grant_id": g.grant_id,
             "agency": g.agency_code,
-            "name": dict(zip(("nl", "en"), _names(g.agency_code)[:2], strict=True)),
+            "name": _names(g.agency_code)[0],
             "scopes": sorted(g.scopes),
             "valid_until": g.valid_until.isoformat(),
             "status": g.status(now),
@@ -293,79 +274,145 @@ def _sharing_lines(
     return sharing, mandates
 
 
+_PROMISE_OUTCOME: Final = {
+    PromiseStatus.FULFILLED: ("kept", "promise_kept"),
+    PromiseStatus.BROKEN: ("broken", "promise_broken"),
+}
+
+
 def _promise_lines(case: CaseState, todo: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The open promises made to the citizen; the citizen's own terms go onto `todo`."""
+    """The promises made to the citizen, each saying whether it was kept; the citizen's own
+    open terms go onto `todo`."""
     promises: list[dict[str, Any]] = []
     for promise in case.promises:
-        if promise.status is not PromiseStatus.OPEN:
-            continue
-        d_nl, d_en = day_text(promise.due_at)
+        d = day_texts(promise.due_at)
         what = promise.what or ""
         if promise.made_by_kind is MadeBy.CITIZEN:
-            todo.append(
-                _text(
-                    f"U heeft afgesproken: {what} (uiterlijk {d_nl}).",
-                    f"You agreed: {what} (by {d_en}).",
-                    promise_id=promise.promise_id,
-                )
-            )
+            if promise.status is PromiseStatus.OPEN:
+                todo.append(_line(say("you_agreed", what=what, d=d), promise_id=promise.promise_id))
             continue
-        who_nl, who_en = (
-            _names(promise.made_by)[:2]
+        who = (
+            _names(promise.made_by)[0]
             if promise.made_by_kind is MadeBy.AGENCY
-            else ("Uw buddy", "Your buddy")
+            else say("your_buddy")
         )
-        promises.append(
-            _text(
-                f"{who_nl} heeft beloofd: {what} (uiterlijk {d_nl}).",
-                f"{who_en} promised: {what} (by {d_en}).",
-                promise_id=promise.promise_id,
+        text = say("promised", who=who, what=what, d=d)
+        status = "open"
+        if promise.status is not PromiseStatus.OPEN:
+            late = promise.status is PromiseStatus.BROKEN and promise.fulfilled_at is not None
+            status, outcome = (
+                ("kept_late", "promise_kept_late") if late else (_PROMISE_OUTCOME[promise.status])
             )
-        )
+            text = join(text, say(outcome))
+        promises.append(_line(text, promise_id=promise.promise_id, status=status))
     return promises
 
 
-def citizen_view(case: CaseState, *, now: datetime) -> dict[str, Any]:
-    """What the citizen's link shows, in plain Dutch and English (B1), as JSON-ready data."""
+def checklist_lines(case: CaseState, language: str, today: date) -> list[dict[str, Any]]:
+    """The checklist+ in the citizen's language (the content's Dutch where it lacks one)."""
+    checklist = case.checklist
+    return [
+        {
+            "item_id": item.item_id,
+            "title": item.title.get(language),
+            "why": [why.get(language) for why in item.why],
+            "agency": item.agency,
+            "agency_name": item.agency_name.get(language),
+            "phone": item.phone,
+            "web": item.web,
+            "due_on": item.due_on,
+            "deadline_rule": item.deadline_rule.get(language) if item.deadline_rule else None,
+            "done": checklist.item_done(item.item_id),
+            "late": checklist.item_late(item, today),
+            "refer": item.refer,
+        }
+        for item in checklist.items
+    ]
+
+
+def _checklist_steps(case: CaseState, today: date) -> list[dict[str, Any]]:
+    """What the checklist asks of the citizen now, as next steps."""
+    left, late = case.checklist.still_to_do(), case.checklist.late_count(today)
+    lines = []
+    if left:
+        key = "checklist_one_left" if left == 1 else "checklist_left"
+        lines.append(_line(say(key, n=str(left)), on="checklist"))
+    if late:
+        key = "checklist_one_late" if late == 1 else "checklist_late"
+        lines.append(_line(say(key, n=str(late)), on="checklist"))
+    return lines
+
+
+def reach_line(case: CaseState, phone: str | None) -> dict[str, Any] | None:
+    """How the citizen reaches a person: their buddy (or the buddy's team) when the case has
+    one, else the front counter; None when no number is known."""
+    if phone is None:
+        return None
+    owner = case.ownership.owner
+    if owner is not None:
+        return _line(say("reach_buddy", name=owner.name, phone=phone), name=owner.name, phone=phone)
+    return _line(say("reach_counter", phone=phone), phone=phone)
+
+
+def person_request_line(case: CaseState) -> dict[str, Any] | None:
+    """The citizen's open wish to talk to a person, and by when they hear from us."""
+    wish = open_wish(case.person_requests)
+    if wish is None:
+        return None
+    return _line(
+        say("person_requested", d=day_texts(wish.answer_by), t=time_text(wish.answer_by)),
+        on="buddy",
+    )
+
+
+def citizen_view(
+    case: CaseState, *, now: datetime, language: str = "nl", phone: str | None = None
+) -> dict[str, Any]:
+    """What the citizen's link shows, in plain language (B1) in every citizen language, with
+    the checklist in `language`, as JSON-ready data; `phone` is the number to reach a person."""
+    today = dutch_day(now)
     lists: dict[str, list[dict[str, Any]]] = {"arranged": [], "waiting": [], "todo": []}
     for referral in case.referrals:
         line = _referral_line(case, referral)
         if line is not None:
             lists[line[0]].append(line[1])
     promises = _promise_lines(case, lists["todo"])
+    lists["todo"].extend(_checklist_steps(case, today))
     owner = case.ownership.owner
     buddy = (
-        _text(
-            f"Uw vaste contactpersoon is {owner.name}.",
-            f"Your contact person is {owner.name}.",
-            name=owner.name,
-        )
+        _line(say("buddy_named", name=owner.name), name=owner.name)
         if owner is not None
-        else _text(
-            "U heeft nog geen vaste contactpersoon.", "You do not have a contact person yet."
-        )
+        else _line(say("buddy_none"))
     )
     if not lists["todo"]:
-        lists["todo"].append(
-            _text("U hoeft nu niets te doen.", "There is nothing you need to do now.")
-        )
+        lists["todo"].append(_line(say("nothing_to_do")))
     sharing, mandates = _sharing_lines(case, now)
     closed = case.closed_at is not None
     return {
         "case_id": case.case_id,
-        "status": _text(
-            "Uw zaak is afgesloten." if closed else "Uw zaak loopt.",
-            "Your case is closed." if closed else "Your case is open.",
-            closed=closed,
-        ),
+        "language": language,
+        "status": _line(say("case_closed" if closed else "case_open"), closed=closed),
         "buddy": buddy,
+        "reach": reach_line(case, phone),
+        "person_request": person_request_line(case),
         "arranged": lists["arranged"],
         "waiting": lists["waiting"],
         "next_steps": lists["todo"],
         "promises": promises,
+        "checklist": checklist_lines(case, language, today),
         "sharing": sharing,
         "mandates": mandates,
     }
+
+
+def case_language(case: CaseState) -> str:
+    """The language the citizen reads: their contact details', else the one the intake, the
+    checklist or a wish said, else Dutch."""
+    contact = case.citizen.language if case.citizen else None
+    for language in (contact, case.language):
+        if language in LANGUAGES:
+            return language
+    return "nl"
 
 
 def export(

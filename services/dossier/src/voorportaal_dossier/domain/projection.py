@@ -41,8 +41,13 @@ from voorportaal_contracts.events import (
     OverrideDecided,
     PromiseDueSoon,
 )
-from voorportaal_contracts.types import Channel, RepresentativeRelation
-from voorportaal_dossier.domain import case_work_events, referral_events, retention
+from voorportaal_contracts.types import Channel, CitizenLanguage, RepresentativeRelation
+from voorportaal_dossier.domain import (
+    case_work_events,
+    checklist_events,
+    referral_events,
+    retention,
+)
 from voorportaal_dossier.domain.case_state import (
     CASE_ADAPTER,
     CaseState,
@@ -59,6 +64,7 @@ from voorportaal_dossier.domain.case_state import (
     replace,
 )
 from voorportaal_dossier.domain.case_work_events import promise_of
+from voorportaal_dossier.domain.checklist import close_wishes
 from voorportaal_dossier.domain.fold import (
     CHANNEL_TEXT,
     HANDLERS,
@@ -73,7 +79,7 @@ from voorportaal_dossier.domain.fold import (
     who_text,
 )
 
-HANDLER_MODULES: Final = (referral_events, case_work_events)
+HANDLER_MODULES: Final = (referral_events, case_work_events, checklist_events)
 """The projection's handlers outside this module; each registers its own on import
 (`fold.on_event`), so that `KNOWN_EVENT_TYPES` and `project` see every one."""
 
@@ -106,6 +112,8 @@ __all__ = [
 
 # --------------------------------------------------------------------------- handlers
 
+_CITIZEN_LANGUAGES: Final = frozenset(language.value for language in CitizenLanguage)
+
 
 def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> CaseState:
     return replace(
@@ -120,6 +128,7 @@ def _intake_facts(case: CaseState, data: IntakeSubmitted | IntakeAmended) -> Cas
         urgency=data.urgency,
         municipality_code=data.municipality_code,
         share_with=tuple(data.share_with),
+        language=data.language if data.language in _CITIZEN_LANGUAGES else case.language,
         opened_at=min(filter(None, (case.opened_at, data.submitted_at))),
     )
 
@@ -284,6 +293,8 @@ _CONTACT_TEXT: Final[Mapping[Channel, tuple[str, str]]] = {
 def _contact_recorded(case: CaseState, envelope: Envelope) -> tuple[CaseState, Sentence]:
     data = event_data(envelope, ContactRecorded)
     nl, en = _CONTACT_TEXT[data.channel]
+    # Talking to the citizen answers their wishes to talk to a person made until then.
+    case = replace(case, person_requests=close_wishes(case.person_requests, data.recorded_at))
     if data.confirmation_requested:
         return case, Sentence(
             f"Er is contact geweest {nl}; de burger krijgt een schriftelijke bevestiging.",

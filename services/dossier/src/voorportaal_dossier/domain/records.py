@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from voorportaal_dossier.domain.checklist import PersonWish
+
 
 @dataclass(frozen=True, slots=True)
 class ContactMoment:
@@ -96,6 +98,10 @@ class QueueRow:
     opened_at: datetime | None
     handover_to: str | None
     """The colleague a pending handover is addressed to (so they find it in their queue)."""
+    checklist_todo: int = 0
+    checklist_late: int = 0
+    wish: PersonWish | None = None
+    """The citizen's open wish to talk to a person, if any."""
 
 
 @dataclass(frozen=True, slots=True)

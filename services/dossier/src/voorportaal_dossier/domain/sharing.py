@@ -60,6 +60,8 @@ class DataKind(StrEnum):
     """The citizen's sharing choices and mandates."""
     AUDIT_LOG = "audit_log"
     """Who looked at the dossier."""
+    CHECKLIST = "checklist"
+    """The citizen's checklist+: what they still have to do, what is late, what is done."""
 
 
 REQUIRED_SCOPE: Final = MappingProxyType(
@@ -69,6 +71,7 @@ REQUIRED_SCOPE: Final = MappingProxyType(
         DataKind.REFERRALS: SharingScope.SUMMARY,
         DataKind.PROMISES: SharingScope.SUMMARY,
         DataKind.CONTACT_MOMENTS: SharingScope.SUMMARY,
+        DataKind.CHECKLIST: SharingScope.SUMMARY,
         # Who the citizen is and how to reach them is a scope of its own: the story so far
         # does not unlock name, BSN, address or contact details.
         DataKind.IDENTITY: SharingScope.IDENTITY,
@@ -83,7 +86,9 @@ REQUIRED_SCOPE: Final = MappingProxyType(
 NEVER_FOR_AGENCIES: Final = frozenset({DataKind.SHARING, DataKind.AUDIT_LOG})
 """Kinds an agency never reads, whatever its grant: they are about the citizen's choices."""
 
-QUEUE_KINDS: Final = frozenset({DataKind.SUMMARY, DataKind.TIMELINE, DataKind.REFERRALS})
+QUEUE_KINDS: Final = frozenset(
+    {DataKind.SUMMARY, DataKind.TIMELINE, DataKind.REFERRALS, DataKind.CHECKLIST}
+)
 """What any casemanager may read of a case in the buddy queue, to decide to take it up."""
 
 

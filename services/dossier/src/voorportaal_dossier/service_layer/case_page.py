@@ -3,11 +3,13 @@ caller may not read named with the reason instead of its content."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from voorportaal_dossier.adapters import case_store, repositories
 from voorportaal_dossier.domain import sharing
 from voorportaal_dossier.domain.case_state import CaseState
+from voorportaal_dossier.domain.checklist import dutch_day
 from voorportaal_dossier.domain.records import CaseRecords
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log
@@ -31,6 +33,7 @@ CASE_PAGE_KINDS = (
     DataKind.CONTACT_MOMENTS,
     DataKind.DOCUMENTS,
     DataKind.SHARING,
+    DataKind.CHECKLIST,
 )
 
 
@@ -62,7 +65,9 @@ class CasePageReader(UseCase):
             raise self._cases.missing(actor)
         page: dict[str, Any] = {"case_id": case_id, "refused": {}}
         for kind, decision in decisions.items():
-            if decision.allowed:
+            if decision.allowed and kind is DataKind.CHECKLIST:
+                page[kind.value] = checklist_part(case, dutch_day(now))
+            elif decision.allowed:
                 page[kind.value] = PARTS[kind](case, kept, actor)
             else:
                 page["refused"][kind.value] = decision.reason
@@ -244,6 +249,38 @@ def _sharing(case: CaseState, _kept: CaseRecords, _actor: Actor) -> dict[str, An
     }
 
 
+def checklist_part(case: CaseState, today: date) -> dict[str, Any]:
+    """The citizen's checklist+ (`CaseChecklist`): Dutch titles, done, late (on `today`, the
+    Dutch date), who ticked."""
+    checklist = case.checklist
+    items = []
+    for item in checklist.items:
+        mark = checklist.mark(item.item_id)
+        done = mark is not None and mark.done
+        items.append(
+            {
+                "item_id": item.item_id,
+                "title": item.title.nl,
+                "title_en": item.title.en,
+                "agency": item.agency,
+                "agency_name": item.agency_name.nl,
+                "due_on": item.due_on,
+                "done": done,
+                "late": checklist.item_late(item, today),
+                "done_by": mark.by_role if mark and done else None,
+                "done_at": mark.at if mark and done else None,
+                "refer": item.refer,
+            }
+        )
+    return {
+        "revision": checklist.revision,
+        "issued_at": checklist.issued_at,
+        "items": items,
+        "to_do": checklist.still_to_do(),
+        "late": checklist.late_count(today),
+    }
+
+
 PARTS = {
     DataKind.SUMMARY: _summary,
     DataKind.IDENTITY: _identity,
@@ -254,4 +291,5 @@ PARTS = {
     DataKind.DOCUMENTS: _documents,
     DataKind.SHARING: _sharing,
 }
-"""Each part of the page built only when the caller may read it."""
+"""Each part of the page built only when the caller may read it (the checklist, which needs
+the day, by `checklist_part`)."""

@@ -4,10 +4,13 @@ dossier for the right of access (AVG art. 15)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from voorportaal_dossier.adapters import links, repositories
 from voorportaal_dossier.domain import citizen_link
+from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import access_elsewhere, audit_log
 from voorportaal_dossier.service_layer.access import Actor
@@ -22,23 +25,59 @@ _ELSEWHERE_HIDDEN = frozenset({"seq", "case_id", "basis", "reason"})
 """Fields of the other services' records the export leaves out (as for the dossier's own)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Phones:
+    """The numbers a citizen may call (from the settings): their buddy's own, else the
+    buddy's team's, else the front counter's."""
+
+    counter: str | None = None
+    teams: Mapping[str, str] = field(default_factory=dict)
+    staff: Mapping[str, str] = field(default_factory=dict)
+
+    def for_case(self, case: CaseState) -> str | None:
+        """The number to call about this case (None when none is configured)."""
+        owner = case.ownership.owner
+        if owner is not None:
+            own = self.staff.get(owner.id) or (self.teams.get(owner.team) if owner.team else None)
+            if own:
+                return own
+        return self.counter
+
+
 class CitizenPages:
     """What the citizen (or a representative who may) reads of their dossier."""
 
-    def __init__(self, cases: CaseAccess, citizen_links: CitizenLinks) -> None:
+    def __init__(
+        self, cases: CaseAccess, citizen_links: CitizenLinks, phones: Phones | None = None
+    ) -> None:
         self._cases = cases
         self._links = citizen_links
+        self._phones = phones or Phones()
 
-    async def citizen_view(self, actor: Actor, case_id: str) -> dict[str, Any]:
-        """What the citizen's link shows, with the messages and actions for them; the sharing
+    async def citizen_view(
+        self, actor: Actor, case_id: str, language: str | None = None
+    ) -> dict[str, Any]:
+        """What the citizen's link shows, in `language` (default: the case's), with the
+        messages and actions for them and how to reach a person; the checklist, the sharing
         choices, mandates and links only to whom may see them (a representative needs
-        `act_on_behalf`)."""
+        `act_on_behalf` for the sharing)."""
         case, decisions = await self._links.citizen_read(
-            actor, case_id, (DataKind.SUMMARY, DataKind.SHARING), "citizen_view"
+            actor,
+            case_id,
+            (DataKind.SUMMARY, DataKind.SHARING, DataKind.CHECKLIST),
+            "citizen_view",
         )
         now = self._cases.now()
-        view = citizen_link.citizen_view(case, now=now)
+        view = citizen_link.citizen_view(
+            case,
+            now=now,
+            language=language or citizen_link.case_language(case),
+            phone=self._phones.for_case(case),
+        )
         view["refused"] = {}
+        if not decisions[DataKind.CHECKLIST].allowed:
+            view["checklist"] = []
+            view["refused"]["checklist"] = decisions[DataKind.CHECKLIST].reason
         async with self._cases.sessions() as session:
             items = await repositories.citizen_items_of(session, case_id)
             kept = await links.of_case(session, case_id)

@@ -18,7 +18,8 @@ from voorportaal_dossier.service_layer.audit import Audit
 from voorportaal_dossier.service_layer.case_access import CaseAccess
 from voorportaal_dossier.service_layer.case_page import CasePageReader
 from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
-from voorportaal_dossier.service_layer.citizen_view import CitizenPages
+from voorportaal_dossier.service_layer.citizen_view import CitizenPages, Phones
+from voorportaal_dossier.service_layer.citizen_work import CitizenWork
 from voorportaal_dossier.service_layer.contacts import Contacts
 from voorportaal_dossier.service_layer.documents import Documents
 from voorportaal_dossier.service_layer.doorbraak import Doorbraak
@@ -49,6 +50,7 @@ class DossierService:
         teams: dict[str, str] | None = None,
         anchors: AnchorStore | None = None,
         anchor_key: bytes | None = None,
+        phones: Phones | None = None,
     ) -> None:
         self.cases = CaseAccess(sessions, clock, source, teams)
         self.projection = Projection(clock)
@@ -64,5 +66,6 @@ class DossierService:
             self.cases, self.citizen_links, files=documents, max_upload_bytes=max_upload_bytes
         )
         self.retention = Retention(self.cases, self.documents, period=retention)
-        self.citizen_view = CitizenPages(self.cases, self.citizen_links)
+        self.citizen_view = CitizenPages(self.cases, self.citizen_links, phones)
+        self.citizen_work = CitizenWork(self.cases)
         self.audit = Audit(self.cases, anchors=anchors, anchor_key=anchor_key)

@@ -118,4 +118,16 @@ def _queue_item(row: QueueRow) -> dict[str, Any]:
         "handover_to": row.handover_to,
         "closed": row.closed_at is not None,
         "opened_at": row.opened_at,
+        "checklist_todo": row.checklist_todo,
+        "checklist_late": row.checklist_late,
+        "person_request": {
+            "request_id": row.wish.request_id,
+            "channel": row.wish.channel,
+            "preferred_time": row.wish.preferred_time,
+            "language": row.wish.language,
+            "requested_at": row.wish.requested_at,
+            "answer_by": row.wish.answer_by,
+        }
+        if row.wish
+        else None,
     }

@@ -6,19 +6,22 @@ from __future__ import annotations
 import html
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, get, post
+from litestar import Controller, MediaType, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, JSONBody
+from litestar.params import Body, JSONBody, QueryParameter
 
+from voorportaal_contracts.api.citizen import ChecklistMarkIn, PersonRequestIn, PersonRequestOut
 from voorportaal_contracts.api.dossier import (
     AuditEntry,
+    CitizenChecklistItem,
     CitizenExport,
     CitizenView,
     DocumentOut,
     GrantCreated,
     MandateCreated,
 )
+from voorportaal_contracts.types import CitizenLanguage
 from voorportaal_dossier.entrypoints.http.dependencies import (
     DEPENDENCIES,
     CitizenDoor,
@@ -28,6 +31,7 @@ from voorportaal_dossier.entrypoints.http.documents import may_upload_with_link,
 from voorportaal_dossier.entrypoints.http.inputs import (
     MAX_UPLOAD_BODY,
     CaseId,
+    ChecklistItemId,
     GrantIn,
     ItemId,
     LinkId,
@@ -37,6 +41,7 @@ from voorportaal_dossier.entrypoints.http.inputs import (
 from voorportaal_dossier.entrypoints.http.sharing import record_grant, record_mandate
 from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
 from voorportaal_dossier.service_layer.citizen_view import CitizenPages
+from voorportaal_dossier.service_layer.citizen_work import CitizenWork
 from voorportaal_dossier.service_layer.documents import Documents
 from voorportaal_dossier.service_layer.sharing import Sharing
 
@@ -55,11 +60,52 @@ class CitizenController(Controller):
         citizen: NamedDependency[CitizenDoor],
         citizen_view: NamedDependency[CitizenPages],
         case_id: CaseId,
+        lang: Annotated[CitizenLanguage | None, QueryParameter(required=False)] = None,
     ) -> CitizenView:
-        """What is arranged, what waits on whom, what to do next, who the buddy is; with
-        whom I share, my representatives and the links to my dossier."""
+        """What is arranged, what waits on whom, what to do next (my checklist), who the
+        buddy is and how to reach a person; with whom I share, my representatives and the
+        links to my dossier — in my language (`lang`, default: the case's)."""
         actor = await citizen.actor()
-        return CitizenView.model_validate(await citizen_view.citizen_view(actor, case_id))
+        view = await citizen_view.citizen_view(actor, case_id, lang.value if lang else None)
+        return CitizenView.model_validate(view)
+
+    @put("/checklist/{item_id:str}", operation_id="citizenMarkChecklistItem")
+    async def mark_item(
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_work: NamedDependency[CitizenWork],
+        case_id: CaseId,
+        item_id: ChecklistItemId,
+        data: JSONBody[ChecklistMarkIn],
+        lang: Annotated[CitizenLanguage | None, QueryParameter(required=False)] = None,
+    ) -> CitizenChecklistItem:
+        """Tick a checklist item off, or undo that (a representative: with
+        `act_on_behalf`); answers the item in `lang` (default: the case's language)."""
+        actor = await citizen.gated(case_id, "checklist_mark")
+        item = await citizen_work.mark_item(
+            actor, case_id, item_id, done=data.done, language=lang.value if lang else None
+        )
+        return CitizenChecklistItem.model_validate(item)
+
+    @post("/person", operation_id="citizenRequestPerson", status_code=201)
+    async def request_person(
+        self,
+        citizen: NamedDependency[CitizenDoor],
+        citizen_work: NamedDependency[CitizenWork],
+        case_id: CaseId,
+        data: JSONBody[PersonRequestIn],
+    ) -> PersonRequestOut:
+        """I want to talk to a person: how and when; answered by when someone contacts me
+        (an open wish answers with itself, `already_requested`)."""
+        actor = await citizen.gated(case_id, "person_request")
+        answer = await citizen_work.request_person(
+            actor,
+            case_id,
+            channel=data.channel,
+            preferred_time=data.preferred_time,
+            language=data.language.value if data.language else None,
+        )
+        return PersonRequestOut.model_validate(answer)
 
     @get("/access-log", operation_id="citizenAccessLog")
     async def access_log(

@@ -119,6 +119,7 @@ DEPENDENCIES: dict[str, Provide] = {
             "retention",
             "citizen_links",
             "citizen_view",
+            "citizen_work",
             "audit",
         )
     },

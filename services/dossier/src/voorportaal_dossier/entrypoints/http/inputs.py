@@ -17,6 +17,10 @@ from voorportaal_dossier.domain.promises import MAX_WHAT_LENGTH, MadeBy
 CASE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{5,63}")
 CaseId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$", max_length=64)]
 ItemId = Annotated[str, PathParameter(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$", max_length=64)]
+ChecklistItemId = Annotated[
+    str, PathParameter(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$", max_length=64)
+]
+"""A checklist item's id as the intake's content names it (`apply_ww`)."""
 LinkId = Annotated[str, PathParameter(pattern=r"^link-[a-z0-9-]{1,59}$", max_length=64)]
 Code = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,31}$")]
 StaffId = Annotated[
