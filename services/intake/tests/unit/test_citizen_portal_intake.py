@@ -532,3 +532,14 @@ def test_a_citizens_intake_token_lasts_thirty_days_to_continue_later(api: Api) -
     )
     with pytest.raises(AuthenticationError, match="lifetime"):
         verifier.verify(staff)
+
+
+def test_own_words_are_never_logged(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs, caplog.at_level("INFO"):
+        intake, auth = start(api)
+        submit(api, intake, auth, own_words=STORY)
+    assert logs, "the intake logs what happens (by id)"
+    assert not any(STORY in str(line) for line in logs)
+    assert STORY not in caplog.text
