@@ -115,7 +115,11 @@ def _restricted_pod() -> dict[str, Any]:
 
 SERVICE_SECRETS: dict[str, list[tuple[str, str, str]]] = {
     # service: (setting, Secret, key) beyond the database URL, the anchor key and Kafka
-    "intake": [("AUTH__HS256_SECRET", "voorportaal-intake-auth", "hs256-secret")],
+    "intake": [
+        ("AUTH__HS256_SECRET", "voorportaal-intake-auth", "hs256-secret"),
+        # The status link at submission is signed with the key the dossier checks.
+        ("CITIZEN_LINK_KEY", "voorportaal-dossier-auth", "citizen-link-key"),
+    ],
     "routing": [("AUTH__HS256_SECRET", "voorportaal-routing-auth", "hs256-secret")],
     "dossier": [
         ("AUTH__HS256_SECRET", "voorportaal-dossier-auth", "hs256-secret"),

@@ -431,6 +431,50 @@ async def test_a_revoked_consent_stops_every_identity_handover_and_a_later_grant
     assert warm[-1].handover.bsn == bsn and warm[-1].mode == "warm_handover"
 
 
+async def test_the_citizens_own_words_reach_only_an_agency_that_has_the_story(
+    live: Live,
+) -> None:
+    case_id = new_case()
+    words = "Sinds mijn ontslag heb ik geen inkomen en de huur loopt achter."
+    identity = CitizenIdentified(case_id=case_id, name="D. Bakker", own_words=words)
+    await live.publish(Envelope(identity, source="/test", time=START))
+    # UWV may see the story, Toeslagen who the citizen is: each grant before the intake.
+    story, who = "uwv", "toeslagen"
+    for agency, scopes in ((story, ["summary"]), (who, ["identity"])):
+        grant = ConsentGranted(
+            case_id=case_id,
+            grant_id=f"grant-{case_id[-8:]}-{agency}",
+            agency_code=agency,
+            scopes=scopes,
+            valid_until=START + timedelta(days=30),
+            granted_by="citizen",
+        )
+        await live.publish(Envelope(grant, source="/test", time=START))
+    await live.publish(intake(case_id, share_with=[]))
+    rows = await live.referrals(
+        case_id, lambda rows: {story, who} <= {r["agency_code"] for r in rows}, wait_s=90
+    )
+    assert all(r["state"] == "issued" for r in rows if r["agency_code"] in (story, who))
+    # The identity travels on another topic: it may arrive after the first offer, and then
+    # brings a replacing offer with the own words.
+    with_story = await live.wait_on_topic(
+        f"referrals.{story}",
+        case_id,
+        lambda events: any(o.handover and o.handover.own_words == words for o in offered(events)),
+        wait_s=90,
+    )
+    warm = [o for o in offered(with_story) if o.handover is not None]
+    assert all(o.handover.name is None for o in warm), "the story, not who the citizen is"
+    with_identity = await live.wait_on_topic(
+        f"referrals.{who}",
+        case_id,
+        lambda events: any(o.handover is not None for o in offered(events)),
+        wait_s=90,
+    )
+    assert {o.handover.name for o in offered(with_identity) if o.handover} == {"D. Bakker"}
+    assert not any(words in e.value().decode() for e in with_identity)
+
+
 async def test_an_intake_awaiting_confirmation_reaches_agencies_only_once_confirmed(
     live: Live,
 ) -> None:

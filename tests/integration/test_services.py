@@ -159,7 +159,10 @@ def _production_env(service: str, tmp_path: Path, database_url: str) -> dict[str
     }
     env.update(
         {
-            "intake": {f"{prefix}AUDIT_ANCHOR_KEY": "audit-anchor-key-of-production-0123456789"},
+            "intake": {
+                f"{prefix}AUDIT_ANCHOR_KEY": "audit-anchor-key-of-production-0123456789",
+                f"{prefix}CITIZEN_LINK_KEY": "citizen-link-key-of-production-0123456789",
+            },
             "routing": {
                 f"{prefix}AGENCY_KEYS__UWV": "uwv-key-of-production-0123456789abcdef",
                 f"{prefix}AUDIT_ANCHOR_KEY": "audit-anchor-key-of-production-0123456789",

@@ -82,7 +82,11 @@ def production(tmp_path: Path) -> dict[str, dict[str, Any]]:
     }
     anchor = {"audit_anchor_key": "audit-anchor-key-of-production-0123456789"}
     return {
-        "intake": {**common, **anchor},
+        "intake": {
+            **common,
+            **anchor,
+            "citizen_link_key": "citizen-link-key-of-production-0123456789",
+        },
         "routing": {**common, **anchor, "agency_keys_file": keys},
         "dossier": {
             **common,
@@ -216,6 +220,8 @@ DEVELOPMENT_DEFAULTS: list[tuple[str, str, dict[str, Any] | None]] = [
         for change in (None, {"audit_anchor_key": DEV_AUDIT_ANCHOR_KEY})
     ),
     ("dossier", "clock_offset_s", {"clock_offset_s": 3600}),
+    ("intake", "citizen_link_key", None),
+    ("intake", "citizen_link_key", {"citizen_link_key": DEV_CITIZEN_LINK_KEY}),
     ("notify", "link_key", None),
     ("notify", "link_key", {"link_key": DEV_LINK_KEY}),
     ("notify", "smtp_host", {"smtp_host": DEV_SMTP_HOST, "smtp_port": DEV_SMTP_PORT}),

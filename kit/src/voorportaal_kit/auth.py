@@ -272,6 +272,22 @@ class AuthSettings(BaseModel):
         gt=0,
         description="Tokens whose `exp - iat` exceeds this are rejected, however well signed.",
     )
+    max_citizen_token_lifetime_seconds: int | None = Field(
+        default=None,
+        gt=0,
+        le=90 * 24 * 3600,
+        description=(
+            "A longer limit for tokens whose only role is `citizen` (the intake's token, kept "
+            "by the portal so a citizen can leave and continue later); unset: the same limit."
+        ),
+    )
+
+    def lifetime_limit(self, roles: Iterable[str]) -> int:
+        """The longest lifetime a token with these roles may have."""
+        citizen_only = set(roles) == {Role.CITIZEN.value}
+        if citizen_only and self.max_citizen_token_lifetime_seconds is not None:
+            return max(self.max_citizen_token_lifetime_seconds, self.max_token_lifetime_seconds)
+        return self.max_token_lifetime_seconds
 
     @model_validator(mode="after")
     def _check_keys_match_algorithms(self) -> AuthSettings:
@@ -507,7 +523,11 @@ class TokenVerifier:
         for claim, value in (("exp", exp), ("iat", iat)):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise AuthenticationError(f"claim '{claim}' must be a number")
-        if exp - iat > self._settings.max_token_lifetime_seconds:
+        try:
+            roles = _roles_from(claims)
+        except AuthenticationError:
+            roles = frozenset()  # a malformed roles claim is refused by `_principal`
+        if exp - iat > self._settings.lifetime_limit(roles):
             raise AuthenticationError("token lifetime exceeds the maximum")
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
@@ -616,8 +636,9 @@ def issue_token(
         raise ValueError("a citizen token must be scoped to a case_id")
     if case_id is not None and not _CASE_ID.fullmatch(case_id):
         raise ValueError("case_id is not a valid case id")
-    if not 0 < ttl_seconds <= settings.max_token_lifetime_seconds:
-        raise ValueError(f"ttl_seconds must be between 1 and {settings.max_token_lifetime_seconds}")
+    longest = settings.lifetime_limit(role_set)
+    if not 0 < ttl_seconds <= longest:
+        raise ValueError(f"ttl_seconds must be between 1 and {longest}")
     now = _moment(now)
     if hs256_is_citizen_only(settings) and role_set != [Role.CITIZEN]:
         raise ValueError("HS256 is for citizen links only here: staff tokens are signed by key")

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from voorportaal_contracts.types import (
     Channel,
+    CitizenLanguage,
     LifeEvent,
     MessageChannel,
     Redzaamheid,
@@ -109,6 +110,12 @@ class ChecklistItemOut(BaseModel):
     depends_on: list[str] = Field(
         default_factory=list, description="Items whose outcome this one waits for."
     )
+    done: bool = Field(default=False, description="The citizen (or staff) ticked it off.")
+    agency_name: LocalText | None = Field(
+        default=None, description="The agency's name as people know it (from the catalogue)."
+    )
+    phone: str | None = Field(default=None, description="The agency's phone number.")
+    web: str | None = Field(default=None, description="The agency's website.")
 
 
 class IntakeResultOut(BaseModel):
@@ -208,7 +215,14 @@ class IntakeOut(BaseModel):
         default=None, description="A citizen's token for the next steps (only on start)."
     )
     status_link: str | None = Field(
-        default=None, description="Where the citizen follows the case (once submitted)."
+        default=None,
+        description="The citizen's status page in the portal (once submitted): a signed short "
+        "link `<portal>/l/<token>`. Null before submission, and when this intake holds no key "
+        "to sign citizen links (then the link arrives by SMS or e-mail from notify).",
+    )
+    language: CitizenLanguage = Field(
+        default=CitizenLanguage.NL,
+        description="The citizen's language, chosen at the start or in the contact step.",
     )
     awaiting_confirmation: bool = Field(
         default=False,

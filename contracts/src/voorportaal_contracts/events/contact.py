@@ -100,3 +100,10 @@ class CitizenIdentified(Event):
     house_number: str | None = Field(default=None, max_length=10)
     municipality_code: str | None = Field(default=None, pattern=r"^GM\d{4}$")
     representative: Representative | None = None
+    own_words: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=2000,
+        description="The citizen's story in their own words (the intake's optional `own_words` "
+        "question): free text, handed on only with the `summary` scope.",
+    )

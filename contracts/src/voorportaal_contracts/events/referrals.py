@@ -41,6 +41,12 @@ class Handover(BaseModel):
     representative: str | None = Field(
         default=None, max_length=200, description="Who acts for the citizen, and how related."
     )
+    own_words: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The citizen's story in their own words, as they wrote it (only with the "
+        "`summary` scope).",
+    )
 
 
 @registry.register(

@@ -11,6 +11,7 @@ from voorportaal_intake.entrypoints.messaging.subscriptions import case_events
 from voorportaal_intake.service_layer.codes import CodePolicy
 from voorportaal_intake.service_layer.context import IntakeContext, PersonalTopics, Safeguards
 from voorportaal_intake.service_layer.intakes import IntakeService
+from voorportaal_intake.service_layer.status_links import StatusLinks
 from voorportaal_intake.settings import IntakeSettings, get_settings
 from voorportaal_kit.audit_log import anchor_job
 from voorportaal_kit.runtime import PeriodicJob, ServiceDefinition, ServiceRuntime
@@ -23,6 +24,11 @@ HOUSEKEEPING_INTERVAL_S = 600.0
 CODE_SWEEP_INTERVAL_S = 15.0
 """How often published one-time codes are deleted from the outbox (a code is in the database
 in plain text only while it waits to be published, and at most this long after)."""
+
+
+OVERDUE_SWEEP_INTERVAL_S = 300.0
+"""How often checklist items whose deadline passed are looked for (a deadline passes at the
+end of a Dutch day; announcing it within minutes is soon enough)."""
 
 
 def definition(
@@ -57,6 +63,11 @@ def definition(
                 service(runtime).housekeeping.forget_expired_limits,
             ),
             PeriodicJob(
+                "checklist-overdue-sweep",
+                OVERDUE_SWEEP_INTERVAL_S,
+                service(runtime).housekeeping.announce_overdue,
+            ),
+            PeriodicJob(
                 "code-outbox-sweep",
                 CODE_SWEEP_INTERVAL_S,
                 service(runtime).housekeeping.forget_sent_codes,
@@ -82,6 +93,13 @@ def _wire(runtime: ServiceRuntime, settings: IntakeSettings, topics: PersonalTop
                 ),
             ),
             topics=topics,
-        )
+        ),
+        person_limits=settings.person_limits(),
+    )
+    runtime.state["status_links"] = StatusLinks(
+        runtime.clock,
+        settings.portal_url,
+        settings.link_key,
+        timedelta(days=settings.citizen_link_ttl_days),
     )
     runtime.state["erasure"] = runtime.state["intakes"].erasure

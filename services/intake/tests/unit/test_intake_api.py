@@ -117,7 +117,8 @@ def test_a_citizen_walks_two_life_events_and_submits_once(api: Any) -> None:
     assert submitted.status_code == 200, submitted.text
     result = submitted.json()
     assert result["status"] == "submitted"
-    assert result["status_link"] == f"/citizen/cases/{intake['case_id']}"
+    assert result["status_link"].startswith(f"http://127.0.0.1:3001/l/{intake['case_id']}.")
+    assert result["language"] == "tr"
     triage = result["result"]["triage"]
     assert triage["redzaamheid"] in ("zelfredzaam", "middengroep", "niet_redzaam")
     assert all(reason["text"]["nl"] for reason in triage["reasons"])
@@ -128,6 +129,9 @@ def test_a_citizen_walks_two_life_events_and_submits_once(api: Any) -> None:
         ("contact.verifications", "nl.voorportaal.contact.verification-requested"),
         ("intake.events", "nl.voorportaal.intake.submitted"),
         ("contact.points", "nl.voorportaal.contact.points-updated"),
+        # the walk answers the optional own-words question: it travels with the identity
+        ("citizen.identity", "nl.voorportaal.citizen.identified"),
+        ("case.events", "nl.voorportaal.case.checklist-issued"),
         ("case.events", "nl.voorportaal.case.consent-granted"),
         ("case.events", "nl.voorportaal.case.consent-granted"),
     ]
@@ -320,6 +324,7 @@ def test_who_the_citizen_is_goes_only_to_citizen_identity(api: Any) -> None:
         ("intake.events", "nl.voorportaal.intake.submitted"),
         ("contact.points", "nl.voorportaal.contact.points-updated"),
         ("citizen.identity", "nl.voorportaal.citizen.identified"),
+        ("case.events", "nl.voorportaal.case.checklist-issued"),
     ]
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:

@@ -622,6 +622,46 @@ async def test_a_summary_only_grant_hands_on_the_story_without_who_the_citizen_i
     assert handover["name"] is None and handover["bsn"] is None and handover["channels"] == []
 
 
+OWN_WORDS = "Mijn man is weg en ik kan de huur niet meer betalen."
+
+
+async def test_the_citizens_own_words_go_to_an_agency_with_the_summary_scope(
+    routing: Routing,
+) -> None:
+    await routing.handle(
+        CitizenIdentified(case_id=CASE, own_words=OWN_WORDS), "on_citizen_identified"
+    )
+    await routing.handle(submitted(share_with=[]))
+    await routing.handle(granted("uwv", "grant-story", scopes=["summary"]), "on_consent_granted")
+    handover = offers_to(await routing.outbox(), "uwv")[-1]["handover"]
+    assert handover["own_words"] == OWN_WORDS
+    assert handover["name"] is None and handover["bsn"] is None
+
+
+async def test_an_agency_without_the_summary_scope_never_gets_the_own_words(
+    routing: Routing,
+) -> None:
+    await routing.handle(identified(own_words=OWN_WORDS), "on_citizen_identified")
+    await routing.handle(submitted(share_with=[]))
+    await routing.handle(granted("uwv", "grant-who", scopes=["identity"]), "on_consent_granted")
+    offers = offers_to(await routing.outbox(), "uwv")
+    assert offers[-1]["handover"]["bsn"] == "111222333", "identity is shared"
+    assert offers[-1]["handover"]["own_words"] is None
+    assert OWN_WORDS not in json.dumps(await routing.outbox())
+
+
+async def test_own_words_written_later_reach_an_agency_that_has_the_story(
+    routing: Routing,
+) -> None:
+    await routing.handle(submitted(share_with=[]))
+    await routing.handle(granted("uwv", "grant-story", scopes=["summary"]), "on_consent_granted")
+    assert offers_to(await routing.outbox(), "uwv")[-1]["handover"]["own_words"] is None
+    await routing.handle(
+        CitizenIdentified(case_id=CASE, own_words=OWN_WORDS), "on_citizen_identified"
+    )
+    assert offers_to(await routing.outbox(), "uwv")[-1]["handover"]["own_words"] == OWN_WORDS
+
+
 async def test_grants_start_and_expire_with_the_sweep(routing: Routing) -> None:
     await routing.handle(identified(), "on_citizen_identified")
     await routing.handle(submitted(share_with=[]))
@@ -707,7 +747,7 @@ async def test_a_confirmation_of_another_intake_is_refused(routing: Routing) -> 
 async def test_an_anonymised_case_is_forgotten_and_every_agency_told_to_delete(
     routing: Routing,
 ) -> None:
-    await routing.handle(identified(), "on_citizen_identified")
+    await routing.handle(identified(own_words=OWN_WORDS), "on_citizen_identified")
     await routing.handle(submitted())
     rows = await routing.referrals()
     sent = [r for r in rows if r["mode"] != "self_contact" and r["issued_at"] is not None]
@@ -725,7 +765,8 @@ async def test_an_anonymised_case_is_forgotten_and_every_agency_told_to_delete(
     async with routing.runtime.sessions() as session:
         left = (await session.execute(text("SELECT count(*) FROM routing_identities"))).scalar()
         facts = (await session.execute(text("SELECT facts FROM routing_cases"))).scalar()
-    assert left == 0
+        notes = (await session.execute(text("SELECT * FROM routing_identities"))).all()
+    assert left == 0 and OWN_WORDS not in str(notes)
     assert "income_gap" not in str(facts) and "GM0344" not in str(facts)
     await routing.handle(identified(), "on_citizen_identified")  # a late copy: not kept
     async with routing.runtime.sessions() as session:

@@ -55,6 +55,14 @@ intakes = Table(
     Column("confirmed_at", AwareDateTime(), nullable=True),
     Column("taken_in_by", String(64), nullable=True, comment="Staff subject who took it in"),
     Column("erased_at", AwareDateTime(), nullable=True, comment="Personal data purged"),
+    Column(
+        "language",
+        String(2),
+        nullable=False,
+        default="nl",
+        server_default="nl",
+        comment="The citizen's language (CitizenLanguage)",
+    ),
 )
 
 intake_contacts = Table(
@@ -111,6 +119,41 @@ rate_limit_hits = Table(
     Column("hits", Integer, nullable=False),
     Column("expires_at", AwareDateTime(), nullable=False),
     comment="Fixed-window counters of the public routes, shared by every replica",
+)
+
+checklist_items = Table(
+    "intake_checklist_items",
+    metadata,
+    Column("intake_id", Uuid, ForeignKey("intakes.id", ondelete="CASCADE"), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("case_id", String(64), nullable=False),
+    Column("due_on", Date, nullable=True),
+    Column("done", Boolean, nullable=False, default=False, server_default=false()),
+    Column("marked_at", AwareDateTime(), nullable=True),
+    Column("marked_by_role", String(16), nullable=True),
+    Column(
+        "overdue_for",
+        Date,
+        nullable=True,
+        comment="The due date ChecklistItemOverdue was published for",
+    ),
+    Index("ix_intake_checklist_items_due", "due_on"),
+    comment="The current checklist+ per intake: done state and overdue marks",
+)
+
+person_requests = Table(
+    "intake_person_requests",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("intake_id", Uuid, ForeignKey("intakes.id", ondelete="CASCADE"), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("preferred_time", String(24), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("requested_at", AwareDateTime(), nullable=False),
+    Column("answer_by", AwareDateTime(), nullable=False),
+    Index("ix_intake_person_requests_intake", "intake_id"),
+    comment="'I want to talk to a person': open until its answer_by passes",
 )
 
 audit_log = audit_table(metadata, "intake_audit_log")

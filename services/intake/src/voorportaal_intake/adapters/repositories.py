@@ -15,7 +15,7 @@ from uuid import UUID
 from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
+from voorportaal_contracts.types import Channel, CitizenLanguage, LifeEvent, MessageChannel
 from voorportaal_intake.adapters.orm import (
     intake_citizens,
     intake_contacts,
@@ -48,6 +48,7 @@ def _intake(row: Mapping[Any, Any]) -> Intake:
         confirmed_at=row["confirmed_at"],
         taken_in_by=row["taken_in_by"],
         erased_at=row["erased_at"],
+        language=CitizenLanguage(row["language"]),
     )
 
 
@@ -65,6 +66,7 @@ def _changeable(intake: Intake) -> dict[str, Any]:
         "confirmed_by": intake.confirmed_by,
         "confirmed_at": intake.confirmed_at,
         "taken_in_by": intake.taken_in_by,
+        "language": intake.language.value,
     }
 
 

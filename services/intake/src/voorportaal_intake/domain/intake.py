@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel
+from voorportaal_contracts.types import Channel, CitizenLanguage, LifeEvent, MessageChannel
 from voorportaal_intake.domain.workflow import IntakeAction, IntakeStatus, transition
 from voorportaal_kit.errors import Gone
 
@@ -64,6 +64,8 @@ class Intake:
     confirmed_at: datetime | None = None
     taken_in_by: str | None = None
     erased_at: datetime | None = None
+    language: CitizenLanguage = CitizenLanguage.NL
+    """The citizen's language: chosen at the start, changed in the contact step."""
 
     @property
     def awaiting_confirmation(self) -> bool:
@@ -106,7 +108,8 @@ class ContactDetails:
     also the contact step's command, as the edge validated it."""
 
     channels: list[MessageChannel]
-    language: str
+    language: str | None
+    """The citizen's language; None in the contact step's command: the intake's language."""
     email: str | None
     phone: str | None
     quiet_from: str | None

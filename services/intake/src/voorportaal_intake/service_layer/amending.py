@@ -1,5 +1,6 @@
 """Amending a submitted intake: changed answers, the facts computed again, `IntakeAmended`
-carrying them whole with a revision number."""
+carrying them whole with a revision number, and the checklist of that revision
+(`ChecklistIssued`)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import dataclasses
 from uuid import UUID
 
 from voorportaal_contracts.events import IntakeAmended
+from voorportaal_intake.adapters.checklist import ChecklistRepository
 from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.intake import Change
 from voorportaal_intake.domain.workflow import IntakeAction
 from voorportaal_intake.service_layer.assessment import assess_intake, facts, result_of
+from voorportaal_intake.service_layer.checklist import issue_checklist
+from voorportaal_intake.service_layer.contact import identity_event, own_words
 from voorportaal_intake.service_layer.context import IntakeContext
 from voorportaal_intake.service_layer.questionnaire import (
     IntakeState,
@@ -48,7 +52,7 @@ class Amending:
             for change in changes:
                 apply_change(intake, change, ctx.now().date())
             if (intake.answers, intake.profile) == (before.answers, before.profile):
-                return state_of(intake)
+                return state_of(intake, await ChecklistRepository(session).done(intake.id))
             ensure_complete(intake)
             intakes = IntakeRepository(session)
             contact = await intakes.contact(intake.id)
@@ -66,5 +70,12 @@ class Amending:
                 amended_at=now,
             )
             moved = sharing_moved(ctx, intake, contact, moved_from, actor)
-            await ctx.stage(session, [ctx.envelope(amended, now), *moved])
-        return state_of(intake)
+            staged = [ctx.envelope(amended, now), *moved]
+            staged.append(await issue_checklist(ctx, session, intake, now))
+            if own_words(intake) != own_words(before):
+                # The citizen's own words travel with who they are (`citizen.identity`).
+                citizen = await intakes.citizen(intake.id)
+                staged.append(identity_event(ctx, intake, citizen))
+            await ctx.stage(session, staged)
+            done = await ChecklistRepository(session).done(intake.id)
+        return state_of(intake, done)

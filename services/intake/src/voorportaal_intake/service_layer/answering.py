@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from voorportaal_intake.adapters.checklist import ChecklistRepository
 from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.flow import previous_question
 from voorportaal_intake.domain.intake import Change
@@ -34,7 +35,7 @@ class Answering:
             intake = await ctx.load(
                 session, intake_id, actor, purpose="read_intake", action=AuditAction.READ
             )
-            return state_of(intake)
+            return state_of(intake, await ChecklistRepository(session).done(intake.id))
 
     async def answer(
         self, intake_id: UUID, actor: Principal, step: str, question_id: str, raw: Any

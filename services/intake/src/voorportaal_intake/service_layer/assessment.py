@@ -18,6 +18,7 @@ from voorportaal_intake.adapters.content_files import (
     load_triage,
 )
 from voorportaal_intake.domain.checklist import ChecklistEntry, build_checklist
+from voorportaal_intake.domain.content import Agency
 from voorportaal_intake.domain.flow import signals
 from voorportaal_intake.domain.intake import MOVING_POSTCODE, Citizen, ContactDetails, Intake
 from voorportaal_intake.domain.triage import Triage, triage
@@ -98,7 +99,7 @@ def facts(intake: Intake, assessment: Assessment, contact: ContactDetails | None
         "share_with": (
             sharing_agencies(contact.share_with, assessment.municipality_code) if contact else []
         ),
-        "language": contact.language if contact else None,
+        "language": intake.language.value,
         "preferred_channels": list(contact.channels) if contact else [],
         "started_by_role": intake.started_by_role,
         "awaiting_confirmation": intake.awaiting_confirmation,
@@ -108,6 +109,7 @@ def facts(intake: Intake, assessment: Assessment, contact: ContactDetails | None
 def result_of(assessment: Assessment) -> dict[str, Any]:
     """The assessment as the intake stores it and the API shows it (`IntakeResult`)."""
     result = assessment.triage
+    agencies = {a.code: a for a in load_catalogue().agencies}
     return {
         "needs": assessment.needs,
         "risks": assessment.risks,
@@ -135,7 +137,15 @@ def result_of(assessment: Assessment) -> dict[str, Any]:
                 "refer": e.refer,
                 "need": e.need,
                 "depends_on": e.depends_on,
+                **_agency(agencies.get(e.agency)),
             }
             for e in assessment.checklist
         ],
     }
+
+
+def _agency(agency: Agency | None) -> dict[str, Any]:
+    """How to reach an item's agency, from the catalogue (nothing for one it lacks)."""
+    if agency is None:
+        return {"agency_name": None, "phone": None, "web": None}
+    return {"agency_name": agency.name.model_dump(), "phone": agency.phone, "web": agency.web}

@@ -164,7 +164,9 @@ class CodeIssuer:
         Raises `RateLimited` when an address had its share of codes."""
         targets = [(c, a, address_hash(c, a)) for c, a in _confirmable(contact)]
         keep = representative_hashes(representative)
-        return await self._issue(targets, keep, contact.language, again, for_representative=False)
+        return await self._issue(
+            targets, keep, contact.language or "nl", again, for_representative=False
+        )
 
     async def for_representative(
         self,
@@ -179,7 +181,7 @@ class CodeIssuer:
             (c, a, representative_hash(c, a))
             for c, a in _representative_confirmable(representative)
         ]
-        language = contact.language if contact else "nl"
+        language = (contact.language if contact else None) or "nl"
         keep = citizen_hashes(contact)
         return await self._issue(targets, keep, language, again, for_representative=True)
 

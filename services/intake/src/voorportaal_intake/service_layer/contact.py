@@ -14,10 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CitizenIdentified, ContactPointsUpdated
-from voorportaal_contracts.types import MessageChannel
+from voorportaal_contracts.types import CitizenLanguage, MessageChannel
 from voorportaal_intake.adapters.content_files import load_municipalities
 from voorportaal_intake.adapters.repositories import IntakeRepository
-from voorportaal_intake.domain.intake import Citizen, ContactDetails, Intake
+from voorportaal_intake.domain.intake import PROFILE, Citizen, ContactDetails, Intake
 from voorportaal_intake.domain.workflow import IntakeStatus
 from voorportaal_intake.service_layer.codes import representative_verified, verified_channels
 from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext
@@ -60,6 +60,14 @@ class PersonalDetails:
                 session, intake_id, actor, for_update=True, purpose="set_contact", kind=IDENTITY
             )
             intakes = IntakeRepository(session)
+            # The contact step's language (if given) becomes the intake's: one language for the
+            # questionnaire, the checklist and the messages.
+            if contact.language is None:
+                contact = replace(contact, language=intake.language.value)
+            elif contact.language != intake.language.value:
+                intake.language = CitizenLanguage(contact.language)
+                intake.updated_at = ctx.now()
+                await intakes.save(intake)
             before = await intakes.contact(intake.id)
             await intakes.save_contact(intake.id, contact, ctx.now())
             citizen = await intakes.citizen(intake.id)
@@ -123,11 +131,30 @@ async def contact_envelope(
     )
 
 
-def identity_event(ctx: IntakeContext, intake: Intake, citizen: Citizen) -> Envelope:
-    """`CitizenIdentified`, with the municipality of the citizen's postcode."""
-    postcode = citizen.postcode
+OWN_WORDS = (PROFILE, "own_words")
+"""The answer in which the citizen tells their story in their own words (free text)."""
+
+
+def own_words(intake: Intake) -> str | None:
+    """What the citizen wrote in their own words, if anything. Personal free text: it leaves
+    the intake only on `citizen.identity`, never in `IntakeSubmitted` or a log line."""
+    step, question = OWN_WORDS
+    value = intake.answers_of(step).get(question)
+    return (value.strip()[:2000] or None) if isinstance(value, str) else None
+
+
+def identity_event(ctx: IntakeContext, intake: Intake, citizen: Citizen | None) -> Envelope:
+    """`CitizenIdentified`, with the municipality of the citizen's postcode and their own
+    words (routing hands those on only with the `summary` scope)."""
+    details = asdict(citizen) if citizen is not None else {}
+    postcode = citizen.postcode if citizen is not None else None
     municipality = load_municipalities().lookup(postcode) if postcode else None
     code = municipality.code if municipality else None
     return ctx.envelope(
-        CitizenIdentified(case_id=intake.case_id, **asdict(citizen), municipality_code=code)
+        CitizenIdentified(
+            case_id=intake.case_id,
+            **details,
+            municipality_code=code,
+            own_words=own_words(intake),
+        )
     )

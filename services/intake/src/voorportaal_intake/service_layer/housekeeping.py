@@ -1,9 +1,11 @@
-"""Housekeeping on a timer: one-time codes out of the outbox, ended rate-limit windows."""
+"""Housekeeping on a timer: one-time codes out of the outbox, ended rate-limit windows, overdue
+checklist items announced."""
 
 from __future__ import annotations
 
 from voorportaal_intake.adapters import verifications
 from voorportaal_intake.adapters.rate_limits import forget_expired
+from voorportaal_intake.service_layer.checklist import sweep_overdue
 from voorportaal_intake.service_layer.context import IntakeContext
 
 
@@ -23,3 +25,8 @@ class Housekeeping:
         """Delete rate-limit counters whose window ended; how many."""
         async with self._ctx.sessions.begin() as session:
             return await forget_expired(session, self._ctx.now())
+
+    async def announce_overdue(self) -> int:
+        """`ChecklistItemOverdue` for each item whose deadline passed, once per item and due
+        date; how many."""
+        return await sweep_overdue(self._ctx, self._ctx.clock)

@@ -6,6 +6,7 @@ that feeds triage. The server always says which question is next (`state_of`).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -58,6 +59,7 @@ class IntakeState:
     revision: int
     answers: dict[str, dict[str, Any]]
     awaiting_confirmation: bool = False
+    language: str = "nl"
 
 
 def steps(life_events: list[LifeEvent]) -> list[tuple[str, list[Question]]]:
@@ -96,9 +98,16 @@ def next_step(intake: Intake) -> tuple[Step | None, int]:
     return nxt, answered
 
 
-def state_of(intake: Intake) -> IntakeState:
-    """The intake as the API shows it: its next question while it is open."""
+def state_of(intake: Intake, done: Collection[str] = ()) -> IntakeState:
+    """The intake as the API shows it: its next question while it is open; once submitted,
+    its checklist with the items in `done` ticked off."""
     nxt, answered = next_step(intake)
+    result = intake.result
+    if result is not None and "checklist" in result:
+        result = {
+            **result,
+            "checklist": [{**item, "done": item["id"] in done} for item in result["checklist"]],
+        }
     return IntakeState(
         id=intake.id,
         case_id=intake.case_id,
@@ -107,10 +116,11 @@ def state_of(intake: Intake) -> IntakeState:
         channel=intake.channel,
         next=nxt if intake.status is IntakeStatus.OPEN else None,
         answered=answered,
-        result=intake.result,
+        result=result,
         revision=intake.revision,
         answers=intake.all_answers(),
         awaiting_confirmation=intake.awaiting_confirmation,
+        language=intake.language.value,
     )
 
 

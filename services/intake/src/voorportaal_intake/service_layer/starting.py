@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from voorportaal_contracts.types import Channel, LifeEvent
+from voorportaal_contracts.types import Channel, CitizenLanguage, LifeEvent
 from voorportaal_intake.adapters.content_files import CURRENT_VERSION
 from voorportaal_intake.adapters.rate_limits import hit
 from voorportaal_intake.adapters.repositories import IntakeRepository
@@ -35,6 +35,7 @@ class Starting:
         actor: Principal | None = None,
         *,
         client: str | None = None,
+        language: CitizenLanguage = CitizenLanguage.NL,
     ) -> IntakeState:
         """A new intake: by a citizen (no account: `actor` None), or on their behalf by staff or
         a signaleerder, which records who and in which role. A citizen's start counts against
@@ -64,6 +65,7 @@ class Starting:
             result=None,
             created_at=now,
             updated_at=now,
+            language=language,
         )
         async with ctx.sessions.begin() as session:
             if actor is None and client is not None:

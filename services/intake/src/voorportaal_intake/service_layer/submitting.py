@@ -2,7 +2,8 @@
 
 Submitting computes the needs, risks, checklist+, triage and municipality, stores them, and
 stages `IntakeSubmitted` (with the contact details on `contact.points`, the identity on
-`citizen.identity` and one `ConsentGranted` per agency shared with, as its follow-ups) in the
+`citizen.identity` (with the citizen's own words, if they wrote any), `ChecklistIssued` and
+one `ConsentGranted` per agency shared with, as its follow-ups) in the
 outbox, in the same transaction. Submitting again returns the same case: nothing is published
 twice. An intake started without a staff role whose address is not confirmed with a one-time
 code is *held* (`awaiting_confirmation`): routing keeps it until `IntakeConfirmed`.
@@ -21,11 +22,13 @@ import structlog
 from voorportaal_contracts.consent import sharing_agencies
 from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.registry import Event
+from voorportaal_intake.adapters.checklist import ChecklistRepository
 from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.workflow import IntakeAction, IntakeStatus
 from voorportaal_intake.service_layer.assessment import assess_intake, facts, result_of
+from voorportaal_intake.service_layer.checklist import issue_checklist
 from voorportaal_intake.service_layer.codes import verified_channels
-from voorportaal_intake.service_layer.contact import contact_envelope, identity_event
+from voorportaal_intake.service_layer.contact import contact_envelope, identity_event, own_words
 from voorportaal_intake.service_layer.context import IntakeContext
 from voorportaal_intake.service_layer.questionnaire import IntakeState, ensure_complete, state_of
 from voorportaal_intake.service_layer.sharing import grants
@@ -49,7 +52,8 @@ class Submitting:
             details = await ctx.load_details(session, intake_id, actor)
             intake, contact, citizen = details.intake, details.contact, details.citizen
             if intake.status is not IntakeStatus.OPEN:
-                return state_of(intake)  # idempotent: the same case comes back
+                # idempotent: the same case comes back
+                return state_of(intake, await ChecklistRepository(session).done(intake.id))
             intake.ensure_not_erased()
             ensure_complete(intake)
             assessment = assess_intake(intake, citizen)
@@ -74,8 +78,9 @@ class Submitting:
                     ctx, session, intake, contact, citizen, verified=verified
                 )
                 follow_ups.append(envelope.data)
-            if citizen is not None:
+            if citizen is not None or own_words(intake):
                 follow_ups.append(identity_event(ctx, intake, citizen).data)
+            follow_ups.append((await issue_checklist(ctx, session, intake, now)).data)
             shared = sharing_agencies(
                 contact.share_with if contact else [], assessment.municipality_code
             )

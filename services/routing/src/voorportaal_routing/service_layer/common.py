@@ -65,9 +65,12 @@ class Context:
         case_grants: Sequence[Grant],
         agency_code: str | None = None,
     ) -> dict[str, Any] | None:
-        """Who the citizen is, read only when a grant (for `agency_code`, or any) shares it."""
+        """What the citizen told about themselves, read only when a grant (for `agency_code`,
+        or any) shares who they are (`identity`) or their own words (`summary`); the handover
+        takes from it only what each agency's scopes allow."""
         now = self.clock.now()
         agencies = {agency_code} if agency_code else {g.agency_code for g in case_grants}
-        if not any(SharingScope.IDENTITY in handed_on(case_grants, a, now) for a in agencies):
+        wanted = {SharingScope.IDENTITY, SharingScope.SUMMARY}
+        if not any(wanted & handed_on(case_grants, a, now) for a in agencies):
             return None
         return await store.identities.get(case_id)

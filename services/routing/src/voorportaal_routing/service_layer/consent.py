@@ -58,13 +58,19 @@ class Consent:
         if case is not None and case.anonymised_at is not None:
             log.info("routing.identity_of_anonymised_case_dropped")
             return
+        before = await store.identities.get(event.case_id) or {}
         await store.identities.put(event.case_id, identity, now)
         # The identity may arrive after the referrals went out (another topic, another
-        # consumer): agencies that may know who the citizen is, now, get their referral again.
+        # consumer): agencies that may know who the citizen is, now, get their referral again,
+        # and so do those that get the story when the citizen's own words changed.
+        own_words_changed = before.get("own_words") != identity.get("own_words")
         case_grants = await store.grants.of_case(event.case_id)
         staged: Staged = []
         for referral in await store.referrals.of_case(event.case_id):
-            shares = SharingScope.IDENTITY in handed_on(case_grants, referral.agency_code, now)
+            scopes = handed_on(case_grants, referral.agency_code, now)
+            shares = SharingScope.IDENTITY in scopes or (
+                own_words_changed and SharingScope.SUMMARY in scopes
+            )
             if shares and referral.issued_at is not None and referral.state in OPEN_STATES:
                 staged += await offer(ctx, store, referral, incoming)
         await ctx.stage(store, staged)

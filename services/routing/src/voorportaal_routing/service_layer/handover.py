@@ -112,12 +112,14 @@ def handover(
     buddy_name: str | None,
 ) -> Handover | None:
     """The handover for an agency, holding only what the citizen shares with it now:
-    `summary` the story (and language), `identity` who the citizen is (and how they like
-    contact); None when neither."""
+    `summary` the story (and language, and the citizen's own words), `identity` who the
+    citizen is (and how they like contact); None when neither."""
     share_story = SharingScope.SUMMARY in scopes
     share_identity = SharingScope.IDENTITY in scopes
     if not (share_story or share_identity):
         return None
+    # The citizen's own words are their story, not who they are: they go with `summary`.
+    own_words = (identity or {}).get("own_words") if share_story else None
     identity = (identity or {}) if share_identity else {}
     representative = identity.get("representative")
     return Handover(
@@ -135,4 +137,5 @@ def handover(
             if representative
             else None
         ),
+        own_words=own_words,
     )

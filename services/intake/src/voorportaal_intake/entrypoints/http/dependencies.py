@@ -15,6 +15,7 @@ from litestar.exceptions import NotAuthorizedException
 
 from voorportaal_intake.domain.rate_limits import client_address, limited_client
 from voorportaal_intake.service_layer.intakes import IntakeService
+from voorportaal_intake.service_layer.status_links import StatusLinks
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import AuthenticationError, Principal
 
@@ -36,6 +37,11 @@ def _use_case(name: str) -> Provide:
 def _settings(state: State) -> IntakeSettings:
     settings: IntakeSettings = state["runtime"].settings
     return settings
+
+
+def _status_links(state: State) -> StatusLinks:
+    links: StatusLinks = state["status_links"]
+    return links
 
 
 def _optional_principal(request: Request[Any, Any, Any], state: State) -> Principal | None:
@@ -72,6 +78,9 @@ DEPENDENCIES: dict[str, Provide] = {
     "confirming": _use_case("confirming"),
     "submitting": _use_case("submitting"),
     "amending": _use_case("amending"),
+    "checklist": _use_case("checklist"),
+    "person_requests": _use_case("person_requests"),
+    "status_links": Provide(_status_links, sync_to_thread=False),
 }
 """The intake controller's dependencies by the name a handler gives its parameter (the
 `principal` is the kit's, on every app)."""

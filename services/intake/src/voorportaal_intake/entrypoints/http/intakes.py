@@ -15,24 +15,27 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, PathParameter
 
+from voorportaal_contracts.api.citizen import ChecklistMarkIn, PersonRequestIn, PersonRequestOut
 from voorportaal_contracts.api.intake import (
+    ChecklistItemOut,
     CodesSentOut,
     ConfirmationOut,
     IntakeOut,
     IntakeResultOut,
-    LocalText,
     NextOut,
     OptionOut,
     ProblemOut,
     QuestionOut,
 )
+from voorportaal_contracts.types import CitizenLanguage
 from voorportaal_intake.domain.content import Question
 from voorportaal_intake.domain.intake import Change, Citizen, ContactDetails
 from voorportaal_intake.entrypoints.http.dependencies import DEPENDENCIES
+from voorportaal_intake.entrypoints.http.life_events import local
 from voorportaal_intake.entrypoints.http.schemas import (
     AmendIn,
     AnswerIn,
@@ -43,10 +46,13 @@ from voorportaal_intake.entrypoints.http.schemas import (
 )
 from voorportaal_intake.service_layer.amending import Amending
 from voorportaal_intake.service_layer.answering import Answering
+from voorportaal_intake.service_layer.checklist import Checklist
 from voorportaal_intake.service_layer.confirmation import Confirmation, Confirming
 from voorportaal_intake.service_layer.contact import PersonalDetails
+from voorportaal_intake.service_layer.person import PersonRequests
 from voorportaal_intake.service_layer.questionnaire import IntakeState
 from voorportaal_intake.service_layer.starting import Starting
+from voorportaal_intake.service_layer.status_links import StatusLinks
 from voorportaal_intake.service_layer.submitting import Submitting
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import Principal, can_issue_citizen_links, issue_token
@@ -63,19 +69,18 @@ def _question(q: Question) -> QuestionOut:
     return QuestionOut(
         id=q.id,
         type=q.type,
-        text=LocalText(nl=q.text.nl, en=q.text.en),
-        help=LocalText(nl=q.help.nl, en=q.help.en) if q.help else None,
-        options=[
-            OptionOut(value=o.value, label=LocalText(nl=o.label.nl, en=o.label.en))
-            for o in q.options
-        ],
+        text=local(q.text),
+        help=local(q.help) if q.help else None,
+        options=[OptionOut(value=o.value, label=local(o.label)) for o in q.options],
         required=q.required,
         minimum=q.minimum,
         maximum=q.maximum,
     )
 
 
-def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
+def _out(
+    state: IntakeState, token: str | None = None, links: StatusLinks | None = None
+) -> IntakeOut:
     nxt = (
         NextOut(step=state.next.step, question=_question(state.next.question))
         if state.next
@@ -93,8 +98,11 @@ def _out(state: IntakeState, token: str | None = None) -> IntakeOut:
         revision=state.revision,
         answers=state.answers,
         token=token,
-        status_link=f"/citizen/cases/{state.case_id}" if state.status == "submitted" else None,
+        status_link=(
+            links.for_case(state.case_id) if links and state.status == "submitted" else None
+        ),
         awaiting_confirmation=state.awaiting_confirmation,
+        language=CitizenLanguage(state.language),
     )
 
 
@@ -118,7 +126,8 @@ _LIMITED = {
 
 
 class IntakeController(Controller):
-    """Intakes: start, answer step by step, go back, contact details, submit."""
+    """Intakes: start, answer step by step, go back, contact details, submit, the checklist,
+    and asking to talk to a person."""
 
     path = "/intakes"
     tags = ["intakes"]
@@ -138,7 +147,9 @@ class IntakeController(Controller):
             raise CitizenLinksUnavailable(
                 "Citizens cannot start an intake here: no key to sign their link is configured."
             )
-        intake = await starting.start(data.life_events, data.channel, caller, client=client)
+        intake = await starting.start(
+            data.life_events, data.channel, caller, client=client, language=data.language
+        )
         token = None
         if caller is None:
             token = issue_token(
@@ -146,16 +157,21 @@ class IntakeController(Controller):
                 f"intake:{intake.id}",
                 ["citizen"],
                 case_id=intake.case_id,
-                ttl_seconds=settings.auth.max_token_lifetime_seconds,
+                # Long enough to leave and continue later (`citizen_token_days`).
+                ttl_seconds=settings.citizen_token_days * 86400,
             )
         return _out(intake, token)
 
     @get("/{intake_id:uuid}", operation_id="getIntake")
     async def get_intake(
-        self, answering: Answering, principal: Principal, intake_id: FromPath[UUID]
+        self,
+        answering: Answering,
+        status_links: StatusLinks,
+        principal: Principal,
+        intake_id: FromPath[UUID],
     ) -> IntakeOut:
         """The intake and the next question to ask."""
-        return _out(await answering.get(intake_id, principal))
+        return _out(await answering.get(intake_id, principal), links=status_links)
 
     @put("/{intake_id:uuid}/answers/{step:str}/{question_id:str}", operation_id="answer")
     async def answer(
@@ -240,15 +256,20 @@ class IntakeController(Controller):
 
     @post("/{intake_id:uuid}/submit", operation_id="submitIntake", status_code=200)
     async def submit(
-        self, submitting: Submitting, principal: Principal, intake_id: FromPath[UUID]
+        self,
+        submitting: Submitting,
+        status_links: StatusLinks,
+        principal: Principal,
+        intake_id: FromPath[UUID],
     ) -> IntakeOut:
         """Submit: the case id, triage with reasons, the checklist+ and a status link."""
-        return _out(await submitting.submit(intake_id, principal))
+        return _out(await submitting.submit(intake_id, principal), links=status_links)
 
     @post("/{intake_id:uuid}/amendments", operation_id="amendIntake", status_code=200)
     async def amend(
         self,
         amending: Amending,
+        status_links: StatusLinks,
         principal: Principal,
         intake_id: FromPath[UUID],
         data: JSONBody[AmendIn],
@@ -256,4 +277,46 @@ class IntakeController(Controller):
         """Change answers after submission; triage and checklist+ are computed again and
         `IntakeAmended` is published (nothing when the answers did not change)."""
         changes = [Change(c.step, c.question, c.value) for c in data.changes]
-        return _out(await amending.amend(intake_id, principal, changes))
+        return _out(await amending.amend(intake_id, principal, changes), links=status_links)
+
+    @put("/{intake_id:uuid}/checklist/{item_id:str}", operation_id="markChecklistItem")
+    async def mark_item(
+        self,
+        checklist: Checklist,
+        principal: Principal,
+        intake_id: FromPath[UUID],
+        item_id: Annotated[str, PathParameter(max_length=64)],
+        data: JSONBody[ChecklistMarkIn],
+    ) -> ChecklistItemOut:
+        """Tick a checklist item off (or undo it): the citizen's token or staff on the case."""
+        item = await checklist.mark(intake_id, principal, item_id, data.done)
+        return ChecklistItemOut.model_validate(item)
+
+    @post(
+        "/{intake_id:uuid}/person",
+        operation_id="requestPerson",
+        status_code=201,
+        responses={
+            200: ResponseSpec(
+                PersonRequestOut, description="An open wish existed already: that one."
+            ),
+            **_LIMITED,
+        },
+    )
+    async def request_person(
+        self,
+        person_requests: PersonRequests,
+        principal: Principal,
+        client: str,
+        intake_id: FromPath[UUID],
+        data: JSONBody[PersonRequestIn],
+    ) -> Response[PersonRequestOut]:
+        """ "I want to talk to a person" (also before submitting): by when someone calls."""
+        found = await person_requests.request(intake_id, principal, data, client=client)
+        answer = PersonRequestOut(
+            request_id=found.request.id,
+            case_id=found.request.case_id,
+            answer_by=found.request.answer_by,
+            already_requested=found.already_requested,
+        )
+        return Response(answer, status_code=200 if found.already_requested else 201)

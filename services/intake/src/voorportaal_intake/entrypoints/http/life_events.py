@@ -9,8 +9,13 @@ from litestar.params import FromPath
 
 from voorportaal_contracts.api.intake import LifeEventOut, LocalText, QuestionnaireOut
 from voorportaal_intake.adapters.content_files import load_life_events
-from voorportaal_intake.domain.content import LifeEventContent
+from voorportaal_intake.domain.content import LifeEventContent, Text
 from voorportaal_kit.errors import NotFound
+
+
+def local(text: Text) -> LocalText:
+    """A content text in every language the content gives it."""
+    return LocalText(nl=text.nl, en=text.en, tr=text.tr, ar=text.ar, pl=text.pl)
 
 
 def _compact(questionnaire: QuestionnaireOut) -> dict[str, Any]:
@@ -31,8 +36,8 @@ class LifeEventController(Controller):
         return [
             LifeEventOut(
                 code=c.code,
-                title=LocalText(nl=c.title.nl, en=c.title.en),
-                intro=LocalText(nl=c.intro.nl, en=c.intro.en),
+                title=local(c.title),
+                intro=local(c.intro),
             )
             for c in load_life_events().values()
         ]

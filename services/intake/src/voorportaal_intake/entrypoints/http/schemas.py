@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from voorportaal_contracts.types import Channel, LifeEvent, MessageChannel, RepresentativeRelation
+from voorportaal_contracts.types import (
+    Channel,
+    CitizenLanguage,
+    LifeEvent,
+    MessageChannel,
+    RepresentativeRelation,
+)
 from voorportaal_intake.adapters.content_files import load_catalogue
 from voorportaal_intake.domain.identity import is_valid_bsn, normalise_postcode
 
@@ -42,6 +47,10 @@ class StartIntake(_In):
 
     life_events: list[LifeEvent] = Field(min_length=1, max_length=6)
     channel: Channel = Channel.WEB
+    language: CitizenLanguage = Field(
+        default=CitizenLanguage.NL,
+        description="The citizen's language: the checklist's and the messages' language too.",
+    )
 
 
 class AnswerIn(_In):
@@ -54,7 +63,9 @@ class ContactIn(_In):
     """Contact details and preferences; only notify and the dossier ever see them."""
 
     channels: list[MessageChannel] = Field(min_length=1)
-    language: Literal["nl", "en", "tr", "ar", "pl"] = "nl"
+    language: CitizenLanguage | None = Field(
+        default=None, description="Changes the intake's language; empty: keep the intake's."
+    )
     email: EmailStr | None = None
     phone: str | None = Field(default=None, max_length=20)
     quiet_from: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
