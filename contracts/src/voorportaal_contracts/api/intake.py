@@ -32,13 +32,13 @@ QuestionType = Literal["yes_no", "single", "multi", "date", "number", "postcode"
 
 class LocalText(BaseModel):
     """A text in plain Dutch (B1) with its translations: English, Turkish, Arabic, Polish
-    (`voorportaal_contracts.types.CitizenLanguage`). The content check requires all five."""
+    (`voorportaal_contracts.types.CitizenLanguage`): all five, as the content check requires."""
 
     nl: str
     en: str
-    tr: str | None = None
-    ar: str | None = None
-    pl: str | None = None
+    tr: str
+    ar: str
+    pl: str
 
 
 class LifeEventOut(BaseModel):
