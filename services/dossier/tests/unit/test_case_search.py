@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -299,3 +300,25 @@ def test_recent_cases_are_the_cases_this_staff_member_opened_lately(api: Api) ->
     api.client.post(f"/cases/{QUEUED}/claim", headers=api.h("cm-cees", "casemanager"))
     assert [c["case_id"] for c in api.client.get("/cases/recent", headers=anna).json()] == [NOORD]
     assert api.client.get("/cases/recent", headers=api.h("uwv-1", "agency:uwv")).status_code == 403
+
+
+@given(
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=30,
+    ),
+    st.text(alphabet="abcdefghij XYZéü", min_size=2, max_size=6),
+)
+def test_the_stored_hints_never_pass_over_a_case_a_name_matches(name: str, part: str) -> None:
+    from voorportaal_dossier.domain.case_search import matches, stored_hints
+    from voorportaal_dossier.domain.case_state import CaseState, Citizen, dump_case
+
+    case = replace(CaseState.new("vp-case-hint01"), citizen=Citizen(name=name))
+    try:
+        term = parse_term(part, SearchKind.NAME)
+    except InvalidInput:
+        return
+    stored = dump_case(case).decode().casefold()
+    if matches(case, term):
+        assert all(hint in stored for hint in stored_hints(term))

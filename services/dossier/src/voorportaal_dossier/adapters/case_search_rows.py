@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_dossier.adapters.orm import audit_log, cases
@@ -23,11 +23,21 @@ async def candidates(
     everyone: bool,
     with_queue: bool,
     limit: int,
-) -> list[CaseState]:
-    """Stored cases that are not anonymised and that `subject` could see: every one for a
-    supervisor (`everyone`), else theirs, their team's, those handed over (to be checked by
-    the caller) and, `with_queue`, those in the buddy queue; newest first, at most `limit`."""
+    holding: str | None = None,
+) -> list[bytes]:
+    """Stored cases (as stored: JSON) that are not anonymised and that `subject` could see:
+    every one for a supervisor (`everyone`), else theirs, their team's, those handed over (to
+    be checked by the caller) and, `with_queue`, those in the buddy queue; only those whose
+    JSON holds the exact string `holding` when given; newest first, at most `limit`."""
     stmt = select(cases.c.state).where(cases.c.anonymised_at.is_(None))
+    if holding is not None:
+        needle = holding.encode()
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite's LIKE does not look into a blob; instr does, byte for byte.
+            stmt = stmt.where(func.instr(cases.c.state, needle) > 0)
+        else:
+            # bytea LIKE bytea; the hint is digits, letters, quotes and '+', no wildcard.
+            stmt = stmt.where(cases.c.state.like(b"%" + needle + b"%"))
     if not everyone:
         mine = [
             cases.c.owner_id == subject,
@@ -40,7 +50,7 @@ async def candidates(
         stmt = stmt.where(or_(*mine))
     stmt = stmt.order_by(cases.c.updated_at.desc(), cases.c.case_id).limit(limit)
     raws: Sequence[bytes] = (await session.execute(stmt)).scalars().all()
-    return [load_case(raw) for raw in raws]
+    return list(raws)
 
 
 async def one_case(session: AsyncSession, case_id: str) -> CaseState | None:

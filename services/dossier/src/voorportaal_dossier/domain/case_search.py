@@ -157,6 +157,28 @@ def matches(case: CaseState, term: SearchTerm) -> bool:
     return citizen.name is not None and term.value in " ".join(citizen.name.casefold().split())
 
 
+def stored_hints(term: SearchTerm) -> tuple[str, ...]:
+    """Strings the stored case (its JSON, case-folded) holds whenever `term` matches it, so a
+    search can pass over the rest without parsing them: the BSN, the E.164 number, the
+    postcode, or each word of a name. A case holding them may still not match (`matches`
+    decides); a case lacking one never does."""
+    if term.kind is SearchKind.CASE_ID:
+        return ()
+    if term.kind is SearchKind.NAME:
+        # JSON escapes only quotes, backslashes and control characters in a name.
+        words = term.value.split()
+        return () if any('"' in w or "\\" in w for w in words) else tuple(words)
+    return (term.value.casefold(),)
+
+
+def exact_hint(term: SearchTerm) -> str | None:
+    """The exact string a stored case holds when a BSN, phone or postcode term matches it
+    (for the database to narrow by), else None."""
+    if term.kind in {SearchKind.BSN, SearchKind.PHONE, SearchKind.POSTCODE}:
+        return f'"{term.value}"'
+    return None
+
+
 def term_ref(key: bytes, term: SearchTerm) -> str:
     """What the audit log keeps of a term: the case id itself (an id), or a keyed hash of
     anything personal (`hmac:` and 32 hex digits), the same for the same term."""

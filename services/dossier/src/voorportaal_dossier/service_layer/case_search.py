@@ -27,11 +27,13 @@ from voorportaal_dossier.domain.case_search import (
     IDENTITY_KINDS,
     SearchKind,
     SearchTerm,
+    exact_hint,
     matches,
     parse_term,
+    stored_hints,
     term_ref,
 )
-from voorportaal_dossier.domain.case_state import CaseState
+from voorportaal_dossier.domain.case_state import CaseState, load_case
 from voorportaal_dossier.domain.errors import InvalidInput
 from voorportaal_dossier.domain.sharing import DataKind
 from voorportaal_dossier.service_layer import audit_log
@@ -88,6 +90,14 @@ class SearchLimiter:
             wait = (hits[0] + _WINDOW - now).total_seconds()
             raise SearchLimited(max(1, int(wait + 0.999)))
         hits.append(now)
+
+
+def _holds(raw: bytes, hints: tuple[str, ...]) -> bool:
+    """Whether a stored case's JSON holds every hint (case-folded)."""
+    if not hints:
+        return True
+    text = bytes(raw).decode().casefold()
+    return all(hint in text for hint in hints)
 
 
 def _basis(case: CaseState, actor: Actor) -> str | None:
@@ -195,14 +205,19 @@ class CaseSearch:
             one = await case_search_rows.one_case(session, term.value)
             pool = [one] if one is not None and one.anonymised_at is None else []
         else:
-            pool = await case_search_rows.candidates(
+            raws = await case_search_rows.candidates(
                 session,
                 subject=actor.subject,
                 team=actor.team,
                 everyone=actor.principal.has_role(Role.SUPERVISOR),
                 with_queue=False,
                 limit=MAX_SCANNED,
+                holding=exact_hint(term),
             )
+            # Parsing a case costs far more than looking for the term's words in its JSON:
+            # only the cases that hold them are parsed (and then matched exactly).
+            hints = stored_hints(term)
+            pool = [load_case(raw) for raw in raws if _holds(raw, hints)]
         kind = DataKind.IDENTITY if term.kind in IDENTITY_KINDS else DataKind.SUMMARY
         found = []
         for case in pool:
