@@ -300,6 +300,7 @@ def test_recent_cases_are_the_cases_this_staff_member_opened_lately(api: Api) ->
     api.client.post(f"/cases/{QUEUED}/claim", headers=api.h("cm-cees", "casemanager"))
     assert [c["case_id"] for c in api.client.get("/cases/recent", headers=anna).json()] == [NOORD]
     assert api.client.get("/cases/recent", headers=api.h("uwv-1", "agency:uwv")).status_code == 403
+    assert api.client.get("/cases/recent").status_code == 401
 
 
 @given(
