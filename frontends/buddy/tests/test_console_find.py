@@ -112,6 +112,8 @@ def test_search_finds_a_case_by_bsn_and_the_search_is_in_the_audit_log(
     wait_text(browser, FIND_NAME)
     results = browser.find_element(By.ID, "find-results").text
     assert find_case in results and "U bent eigenaar" in results and "Heeft een eigenaar" in results
+    for code in ("owner", "owned", "income_loss", "high", "GM0344"):  # words, never codes
+        assert code not in results.split(), code
     shot(browser, "find-by-bsn")
 
     # The search is in the access log: the search itself (the BSN only as a keyed hash) and
@@ -156,3 +158,7 @@ def test_a_casemanager_of_another_team_finds_nothing_in_the_console(
     click(browser, "find-submit")
     wait_text(browser, "Geen zaken gevonden die u mag zien.")
     assert FIND_NAME not in browser.find_element(By.TAG_NAME, "body").text
+    click(browser, "lang-switch")
+    wait_text(browser, "No cases found that you may see.")
+    wait_text(browser, "Find a case")
+    shot(browser, "find-other-team-en")
