@@ -339,3 +339,53 @@ async def test_deleting_the_newest_audit_records_on_postgresql_is_found_against_
     assert await verify_audit_async(pg_database_url) == [], "the chain alone looks intact"
     problems = await verify_audit_async(pg_database_url, anchors, key)
     assert [p.kind for p in problems] == ["truncated"]
+
+
+def _random_bsn() -> str:
+    """A random nine-digit number that passes the 11-proof (unique on the shared broker)."""
+    while True:
+        digits = [int(c) for c in f"{uuid.uuid4().int % 10**9:09d}"]
+        total = sum(d * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - digits[8]
+        if total % 11 == 0 and any(digits):
+            return "".join(map(str, digits))
+
+
+async def test_a_case_is_found_by_the_bsn_and_phone_its_identity_and_contact_topics_carry(
+    live: Live,
+) -> None:
+    # Who the citizen is and how to reach them come from `citizen.identity` and
+    # `contact.points` (intake's topics); the dossier keeps them, so a search needs no call to
+    # notify. The number and BSN are unique to this run: the broker is shared.
+    from voorportaal_contracts.events import CitizenIdentified, ContactPointsUpdated
+    from voorportaal_kit.testing import buddy_recommended, intake_submitted
+
+    case_id = f"vp-{uuid.uuid4().hex[:16]}"
+    bsn = _random_bsn()
+    mobile = f"06-{uuid.uuid4().int % 10**8:08d}"
+    facts = [
+        intake_submitted(case_id, START),
+        CitizenIdentified(case_id=case_id, name="Nadia Zoekmans", bsn=bsn, postcode="1234AB"),
+        ContactPointsUpdated(
+            case_id=case_id, channels=["sms"], language="nl", phone="+316" + mobile[3:]
+        ),
+        buddy_recommended(case_id, START),
+    ]
+    envelopes = [
+        Envelope(f, source="/test", time=START + timedelta(minutes=i)) for i, f in enumerate(facts)
+    ]
+    for envelope in envelopes:
+        await live.publish(envelope)
+    await _until(live, case_id, {str(e.id) for e in envelopes})
+    anna = Actor(Principal(subject="cm-anna", roles=frozenset({"casemanager"})), "team-noord")
+    cees = Actor(Principal(subject="cm-cees", roles=frozenset({"casemanager"})), "team-zuid")
+    await live.dossier.ownership.claim(anna, case_id)
+
+    by_phone = await live.dossier.case_search.search(anna, mobile, "phone")
+    assert [h["case_id"] for h in by_phone["hits"]] == [case_id]
+    by_bsn = await live.dossier.case_search.search(SUPERVISOR, bsn, "bsn")
+    assert [h["case_id"] for h in by_bsn["hits"]] == [case_id]
+    assert by_bsn["hits"][0]["name"] == "Nadia Zoekmans"
+    assert (await live.dossier.case_search.search(cees, bsn, "bsn"))["hits"] == []
+    log = await live.dossier.audit.audit_query(SUPERVISOR, case_id=case_id, subject=None)
+    assert [r["who"] for r in log if r["purpose"] == "case_search"] == ["cm-anna", "sv-1"]
+    assert bsn not in str(log) and mobile[3:] not in str(log)

@@ -53,6 +53,8 @@ DOSSIER_PATHS: Final = {
     "override_decision": "/cases/{case_id}/overrides/{override_id}/{decision}",
     "close": "/cases/{case_id}/close",
     "figures": "/supervisor/figures",
+    "search": "/cases/search",
+    "recent": "/cases/recent",
 }
 """Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 

@@ -93,6 +93,35 @@ NL: Final[dict[str, str]] = {
     "col_redirect_rate": "Doorverwezen",
     "nav_label": "Hoofdmenu",
     "signed_in_as": "Ingelogd als",
+    # Zaak zoeken (pages/find.py)
+    "find_title": "Zaak zoeken",
+    "find_intro": (
+        "Zoek op naam, BSN, zaaknummer, postcode of telefoonnummer. U vindt alleen zaken die u "
+        "mag zien. Elke zoekopdracht wordt vastgelegd in het toegangslogboek."
+    ),
+    "find_term": "Zoekterm",
+    "find_kind": "Zoeken op",
+    "find_kind_any": "Herken het zelf",
+    "find_kind_name": "Naam (deel van de naam)",
+    "find_kind_bsn": "BSN",
+    "find_kind_case_id": "Zaaknummer",
+    "find_kind_postcode": "Postcode",
+    "find_kind_phone": "Telefoonnummer",
+    "find_submit": "Zoeken",
+    "find_results": "Gevonden zaken",
+    "find_none": "Geen zaken gevonden die u mag zien.",
+    "find_bad_term": (
+        "Deze zoekterm kan niet. Een BSN heeft 9 cijfers en klopt met de elfproef; een "
+        "postcode is 4 cijfers en 2 letters (1234 AB); een telefoonnummer is bijvoorbeeld "
+        "06-12345678; een naam heeft minstens 2 letters."
+    ),
+    "find_too_many": "U hebt te veel zoekopdrachten gedaan. Probeer het over een minuut opnieuw.",
+    "find_recent": "Zaken die u onlangs opende",
+    "find_recent_none": "U hebt nog geen zaken geopend.",
+    "col_name": "Naam",
+    "col_basis": "Waarom u deze zaak ziet",
+    "col_opened": "Geopend",
+    "name_hidden": "(niet zichtbaar voor u)",
 }
 
 EN: Final[dict[str, str]] = {
@@ -444,6 +473,34 @@ EN.update(
             "Redirected = declined with the reason 'belongs to another agency' "
             "(from pillar to post)."
         ),
+        "find_title": "Find a case",
+        "find_intro": (
+            "Search by name, BSN, case number, postcode or phone number. You only find cases you "
+            "may see. Every search is recorded in the access log."
+        ),
+        "find_term": "Search term",
+        "find_kind": "Search by",
+        "find_kind_any": "Recognise it",
+        "find_kind_name": "Name (part of the name)",
+        "find_kind_bsn": "BSN",
+        "find_kind_case_id": "Case number",
+        "find_kind_postcode": "Postcode",
+        "find_kind_phone": "Phone number",
+        "find_submit": "Search",
+        "find_results": "Cases found",
+        "find_none": "No cases found that you may see.",
+        "find_bad_term": (
+            "This search term will not do. A BSN has 9 digits and passes the 11-proof; a postcode "
+            "is 4 digits and 2 letters (1234 AB); a phone number is e.g. 06-12345678; a name has "
+            "at least 2 letters."
+        ),
+        "find_too_many": "You searched too often. Try again in a minute.",
+        "find_recent": "Cases you opened lately",
+        "find_recent_none": "You have not opened any cases yet.",
+        "col_name": "Name",
+        "col_basis": "Why you see this case",
+        "col_opened": "Opened",
+        "name_hidden": "(not visible to you)",
     }
 )
 

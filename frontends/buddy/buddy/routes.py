@@ -13,6 +13,7 @@ OIDC_CALLBACK: Final = "/inloggen/oidc/terug"
 QUEUE: Final = "/werkvoorraad"
 CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
+FIND: Final = "/zoeken"
 
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
@@ -45,5 +46,10 @@ def register(app: rx.App) -> None:
         route=SUPERVISOR,
         title="Supervisor · Voorportaal",
         on_load=supervisor.SupervisorState.load,
+    )
+    from buddy.pages import find
+
+    app.add_page(
+        find.page, route=FIND, title="Zaak zoeken · Voorportaal", on_load=find.FindState.load
     )
     app.add_page(sign_in.home, route=HOME, title="Voorportaal", on_load=sign_in.SignInState.home)

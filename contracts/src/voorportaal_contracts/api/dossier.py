@@ -25,6 +25,8 @@ __all__ = [
     "CaseChecklist",
     "CaseChecklistItem",
     "CasePage",
+    "CaseSearchHit",
+    "CaseSearchResult",
     "CaseStatusLine",
     "CitizenAction",
     "CitizenChecklistItem",
@@ -652,3 +654,32 @@ class CitizenExport(Answer):
     access_log: list[ExportAccess]
     contact_moments: list[ContactMomentOut]
     documents: list[DocumentOut]
+
+
+class CaseSearchHit(Answer):
+    """A case a search (or the searcher's recent cases) found, within what they may see."""
+
+    case_id: str
+    name: str | None = None
+    """The citizen's name, only when the searcher may read who the citizen is (`identity`);
+    never in the recent cases."""
+    basis: Literal["owner", "handover", "team", "queue", "supervisor"]
+    """Why the searcher may see the case."""
+    ownership_status: str
+    owner_id: str | None
+    team: str | None
+    urgency: str | None
+    municipality_code: str | None
+    life_events: list[str]
+    opened_at: datetime | None
+    closed: bool
+
+
+class CaseSearchResult(Answer):
+    """The answer of a case search: what the term was taken as, and the cases it found."""
+
+    kind: Literal["name", "bsn", "case_id", "postcode", "phone"]
+    """How the term was read (the `kind` asked for, or the one guessed from the term)."""
+    hits: list[CaseSearchHit]
+    truncated: bool
+    """More cases matched than are shown: make the term more precise."""

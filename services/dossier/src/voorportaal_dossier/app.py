@@ -76,4 +76,5 @@ def _wire(runtime: ServiceRuntime, settings: DossierSettings) -> None:
         anchors=AnchorFile(settings.effective_audit_anchor_file),
         anchor_key=settings.anchor_key,
         phones=Phones(settings.contact_phone, settings.team_phones, settings.staff_phones),
+        search_per_minute=settings.search_per_minute,
     )

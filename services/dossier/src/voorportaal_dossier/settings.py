@@ -62,6 +62,8 @@ class DossierSettings(AuditedServiceSettings):
     team's."""
     consumer_group_prefix: str = Field(default="dossier", pattern=r"^[a-z][a-z0-9_.-]{0,40}$")
     """Prefix of the consumer groups (a second projection, e.g. a rebuild, uses another)."""
+    search_per_minute: int = Field(default=30, ge=1, le=600)
+    """Case searches one staff member may do per minute (`GET /cases/search`; 429 beyond)."""
 
     def development_defaults(self) -> dict[str, bool]:
         """The kit's (with the audit anchor key), the development link key, and a shifted

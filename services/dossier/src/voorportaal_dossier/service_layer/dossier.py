@@ -9,6 +9,8 @@ and changes a case through `CaseAccess` (one transaction, decided and audited)."
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -17,6 +19,7 @@ from voorportaal_dossier.adapters.filestore import DocumentStore
 from voorportaal_dossier.service_layer.audit import Audit
 from voorportaal_dossier.service_layer.case_access import CaseAccess
 from voorportaal_dossier.service_layer.case_page import CasePageReader
+from voorportaal_dossier.service_layer.case_search import CaseSearch
 from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
 from voorportaal_dossier.service_layer.citizen_view import CitizenPages, Phones
 from voorportaal_dossier.service_layer.citizen_work import CitizenWork
@@ -51,6 +54,7 @@ class DossierService:
         anchors: AnchorStore | None = None,
         anchor_key: bytes | None = None,
         phones: Phones | None = None,
+        search_per_minute: int = 30,
     ) -> None:
         self.cases = CaseAccess(sessions, clock, source, teams)
         self.projection = Projection(clock)
@@ -69,3 +73,7 @@ class DossierService:
         self.citizen_view = CitizenPages(self.cases, self.citizen_links, phones)
         self.citizen_work = CitizenWork(self.cases)
         self.audit = Audit(self.cases, anchors=anchors, anchor_key=anchor_key)
+        # The search term's audit hash is keyed by a key derived from the link key (its own
+        # purpose label), so no new secret has to be configured and rotated.
+        term_key = hmac.new(link_key, b"voorportaal case-search term", hashlib.sha256).digest()
+        self.case_search = CaseSearch(self.cases, term_key=term_key, per_minute=search_per_minute)

@@ -6,6 +6,7 @@ the use cases come by dependency injection (`dependencies`)."""
 
 from __future__ import annotations
 
+from voorportaal_dossier.entrypoints.http.case_search import CaseSearchController
 from voorportaal_dossier.entrypoints.http.case_work import CaseWorkController
 from voorportaal_dossier.entrypoints.http.cases import CaseController, QueueController
 from voorportaal_dossier.entrypoints.http.citizen import CitizenController, printable
@@ -17,6 +18,7 @@ __all__ = ["ROUTE_HANDLERS", "printable"]
 
 ROUTE_HANDLERS = [
     QueueController,
+    CaseSearchController,
     CaseController,
     CaseWorkController,
     SharingController,
