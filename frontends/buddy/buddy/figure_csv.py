@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 from buddy.accounts import AccountStore
 from buddy.labels import Words
@@ -93,6 +93,29 @@ def trend_rows(trends: MonthlyTrends, texts: Callable[[str, str], str]) -> list[
         )
         for m in reversed(trends.months)
     ]
+
+
+def trend_chart(trends: MonthlyTrends, texts: Callable[[str, str], str]) -> list[dict[str, Any]]:
+    """Per month, oldest first, the numbers the trend chart draws (a month with nothing to
+    measure has no point: `None`, so the line has a gap rather than a false 0 %)."""
+
+    def pct(value: float | None) -> int | None:
+        return None if value is None else round(value * 100)
+
+    out: list[dict[str, Any]] = []
+    for m in trends.months:
+        words = month_words(m.month, texts)
+        out.append(
+            {
+                "month_nl": words.nl,
+                "month_en": words.en,
+                "decline_pct": pct(m.decline_rate),
+                "redirect_pct": pct(m.redirect_rate),
+                "referrals": m.referrals,
+                "broken_promises": m.broken_promises,
+            }
+        )
+    return out
 
 
 def caseload_rows(caseload: Caseload, accounts: AccountStore) -> list[TableRow]:

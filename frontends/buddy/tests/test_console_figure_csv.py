@@ -15,6 +15,7 @@ from buddy.figure_csv import (
     csv_cell,
     header_row,
     table_csv,
+    trend_chart,
     trend_rows,
 )
 from buddy.i18n import EN, NL
@@ -119,3 +120,21 @@ def test_caseload_rows_name_the_casemanager_from_the_accounts_file() -> None:
     assert rows[0].cells == ["team-noord", "3", "2", "1", "1", "0"]
     assert rows[1].label.nl == "cm-unknown"
     assert rows[1].cells[0] == "-"
+
+
+def test_the_trend_chart_runs_oldest_first_and_leaves_a_month_without_answers_as_a_gap() -> None:
+    trends = MonthlyTrends.model_validate(
+        {
+            "at": "2026-12-06T12:00:00+00:00",
+            "zone": "Europe/Amsterdam",
+            "months": [
+                _month("2026-11", referrals=4, answered=4, declined=1, decline_rate=0.25),
+                _month("2026-12"),
+            ],
+        }
+    )
+    points = trend_chart(trends, _text)
+    assert [p["month_nl"] for p in points] == ["november 2026", "december 2026"]
+    assert points[0]["decline_pct"] == 25
+    assert points[1]["decline_pct"] is None  # no point, not a false 0 %
+    assert points[1]["referrals"] == 0

@@ -91,6 +91,12 @@ def test_supervisor_downloads_each_table_as_csv_with_the_tables_numbers(
     assert len(trends_csv) == 1 + 12  # twelve months, the empty ones too
     assert sum(int(row[1]) for row in trends_csv[1:]) > 0  # the seeded referrals are there
     assert browser.find_element(By.ID, "complaints-not-yet").text
+    # The chart draws a month label per month (the numbers themselves are in the table).
+    ticks = browser.execute_script(
+        "return [...document.querySelectorAll('#chart-trends .recharts-cartesian-axis-tick-value')]"
+        ".map(t => t.textContent).filter(t => isNaN(Number(t.replace('%', ''))));"
+    )
+    assert len(ticks) == 12
 
     caseload = _table(browser, "caseload-table")
     caseload_csv = _download(browser, tmp_path, "download-caseload", "voorportaal-werklast-")
@@ -103,7 +109,7 @@ def test_supervisor_downloads_each_table_as_csv_with_the_tables_numbers(
 
     assert csp_violations(browser) == []
     browser.execute_script(
-        "document.getElementById('trends-table').scrollIntoView({block: 'start'});"
+        "document.getElementById('chart-trends').scrollIntoView({block: 'start'});"
     )
     shot(browser, "supervisor-trends-1366")
     browser.execute_script(

@@ -17,11 +17,12 @@ from buddy.figure_csv import (
     caseload_rows,
     header_row,
     table_csv,
+    trend_chart,
     trend_rows,
 )
 from buddy.i18n import EN, NL, say, tr
 from buddy.layout import notice
-from buddy.state import account_store, authorize, endpoints
+from buddy.state import SessionState, account_store, authorize, endpoints
 
 SUPERVISOR_ROLES = ("supervisor",)
 CSV_MIME = "text/csv;charset=utf-8"
@@ -49,6 +50,7 @@ class FigureTablesState(rx.State):
     loaded: bool = False
     at_day: str = ""
     trends: list[TableRow] = []
+    chart: list[dict[str, Any]] = []
     caseload: list[TableRow] = []
     complaints_recorded: bool = False
 
@@ -58,7 +60,7 @@ class FigureTablesState(rx.State):
         session, denial, redirect = await authorize(self, SUPERVISOR_ROLES)
         if redirect is not None:
             return redirect
-        self.trends, self.caseload = [], []
+        self.trends, self.caseload, self.chart = [], [], []
         if denial is not None:
             self.loaded = True
             return None
@@ -72,6 +74,7 @@ class FigureTablesState(rx.State):
             self.problem = ""
             self.at_day = trends.at[:10]
             self.trends = trend_rows(trends, _text)
+            self.chart = trend_chart(trends, _text)
             self.caseload = caseload_rows(load, account_store())
             self.complaints_recorded = trends.complaints_recorded
         self.loaded = True
@@ -129,8 +132,55 @@ def figures_table(ident: str, columns: tuple[str, ...], rows: Any) -> rx.Compone
     )
 
 
+def _trend_chart() -> rx.Component:
+    """Referrals, declined and redirected (%) per month; the numbers are in the table below."""
+    month = rx.cond(SessionState.lang == "en", "month_en", "month_nl")
+    return rx.card(
+        rx.recharts.composed_chart(
+            rx.recharts.bar(
+                data_key="referrals", name=tr("col_referrals"), fill="#c7d2fe", y_axis_id="n"
+            ),
+            rx.recharts.line(
+                data_key="decline_pct",
+                name=tr("legend_declined"),
+                stroke="#b42318",
+                y_axis_id="pct",
+                connect_nulls=False,
+            ),
+            rx.recharts.line(
+                data_key="redirect_pct",
+                name=tr("legend_redirected"),
+                stroke="#b54708",
+                y_axis_id="pct",
+                connect_nulls=False,
+            ),
+            rx.recharts.x_axis(data_key=month, interval=0, angle=-30, text_anchor="end", height=90),
+            rx.recharts.y_axis(y_axis_id="n", allow_decimals=False),
+            rx.recharts.y_axis(y_axis_id="pct", orientation="right", domain=[0, 100], unit="%"),
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3"),
+            rx.recharts.graphing_tooltip(),
+            # Above the plot: below it, the slanted month names would run into it.
+            rx.recharts.legend(vertical_align="top", height=32),
+            data=FigureTablesState.chart,
+            # Room on the left for the first slanted month name.
+            margin={"top": 5, "right": 10, "left": 40, "bottom": 5},
+            width="100%",
+            height=330,
+        ),
+        id="chart-trends",
+        aria_hidden="true",
+        width="100%",
+    )
+
+
 def _section(
-    title: str, explain: str, ident: str, columns: tuple[str, ...], rows: Any, download: Any
+    title: str,
+    explain: str,
+    ident: str,
+    columns: tuple[str, ...],
+    rows: Any,
+    download: Any,
+    *above_table: rx.Component,
 ) -> rx.Component:
     return rx.vstack(
         rx.hstack(
@@ -141,6 +191,7 @@ def _section(
             align="center",
         ),
         rx.text(tr(explain), size="2"),
+        *above_table,
         figures_table(f"{ident}-table", columns, rows),
         spacing="2",
         width="100%",
@@ -163,6 +214,7 @@ def sections() -> rx.Component:
                     TRENDS_COLUMNS,
                     FigureTablesState.trends,
                     FigureTablesState.download_trends,
+                    _trend_chart(),
                 ),
                 rx.cond(
                     ~FigureTablesState.complaints_recorded,
