@@ -33,7 +33,13 @@ from buddy.rows import (
     supervisor_view,
     when,
 )
-from voorportaal_contracts.api.dossier import CasePage, QueueItem, SupervisorFigures
+from voorportaal_contracts.api.dossier import (
+    Caseload,
+    CasePage,
+    MonthlyTrends,
+    QueueItem,
+    SupervisorFigures,
+)
 
 log = structlog.get_logger()
 
@@ -55,6 +61,8 @@ DOSSIER_PATHS: Final = {
     "figures": "/supervisor/figures",
     "search": "/cases/search",
     "recent": "/cases/recent",
+    "trends": "/supervisor/trends",
+    "caseload": "/supervisor/caseload",
 }
 """Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 
@@ -82,6 +90,8 @@ AnswerT = TypeVar("AnswerT")
 _QUEUE: Final = TypeAdapter(list[QueueItem])
 _CASE_PAGE: Final = TypeAdapter(CasePage)
 _FIGURES: Final = TypeAdapter(SupervisorFigures)
+_TRENDS: Final = TypeAdapter(MonthlyTrends)
+_CASELOAD: Final = TypeAdapter(Caseload)
 
 
 class ApiProblem(Exception):
@@ -331,3 +341,18 @@ async def supervisor_overview(endpoints: Endpoints, token: str) -> SupervisorVie
     path = DOSSIER_PATHS["figures"]
     body = await _get(endpoints, "dossier", path, token, collection=True)
     return supervisor_view(_answer(_FIGURES, body, path))
+
+
+async def supervisor_trends(endpoints: Endpoints, token: str, months: int = 12) -> MonthlyTrends:
+    """The kastje-muur figures per month (`GET /supervisor/trends`)."""
+    path = DOSSIER_PATHS["trends"]
+    params = {"months": str(months)}
+    body = await _get(endpoints, "dossier", path, token, params, collection=True)
+    return _answer(_TRENDS, body, path)
+
+
+async def supervisor_caseload(endpoints: Endpoints, token: str) -> Caseload:
+    """Open cases and what waits per casemanager (`GET /supervisor/caseload`)."""
+    path = DOSSIER_PATHS["caseload"]
+    body = await _get(endpoints, "dossier", path, token, collection=True)
+    return _answer(_CASELOAD, body, path)

@@ -504,6 +504,88 @@ EN.update(
     }
 )
 
+# -- the supervisor's trends, caseload and CSV exports (buddy/pages/figure_tables.py) ---------
+NL.update(
+    {
+        "trends_title": "Per maand (kastje-muur)",
+        "trends_explain": (
+            "Per maand de verwijzingen die in die maand zijn gedaan (maanden in Nederlandse "
+            "tijd); gebroken beloftes in de maand van hun datum."
+        ),
+        "complaints_not_yet": (
+            "Klachten worden nog niet geregistreerd; zodra dat kan, staan ze hier per maand."
+        ),
+        "col_month": "Maand",
+        "caseload_title": "Werklast per casemanager",
+        "caseload_explain": (
+            "Wacht op de casemanager = open verzoeken van burgers om iemand te spreken plus "
+            "overdrachten die een collega aanbiedt."
+        ),
+        "col_casemanager": "Casemanager",
+        "col_team": "Team",
+        "col_open_cases": "Open zaken",
+        "col_waiting": "Wacht op casemanager",
+        "col_person_requests": "Wil iemand spreken",
+        "col_handovers_offered": "Aangeboden overdrachten",
+        "col_overdue_on_cases": "Verwijzingen te laat",
+        "download_csv": "Download als CSV",
+        "csv_percent": "(%)",
+        "no_rows": "Geen gegevens.",
+        "month_01": "januari",
+        "month_02": "februari",
+        "month_03": "maart",
+        "month_04": "april",
+        "month_05": "mei",
+        "month_06": "juni",
+        "month_07": "juli",
+        "month_08": "augustus",
+        "month_09": "september",
+        "month_10": "oktober",
+        "month_11": "november",
+        "month_12": "december",
+    }
+)
+EN.update(
+    {
+        "trends_title": "Per month (kastje-muur)",
+        "trends_explain": (
+            "Per month the referrals made in that month (months in Dutch time); broken "
+            "promises in the month of their date."
+        ),
+        "complaints_not_yet": (
+            "Complaints are not recorded yet; once they are, they appear here per month."
+        ),
+        "col_month": "Month",
+        "caseload_title": "Caseload per casemanager",
+        "caseload_explain": (
+            "Waiting on the casemanager = open requests from citizens to talk to a person "
+            "plus handovers a colleague offers."
+        ),
+        "col_casemanager": "Casemanager",
+        "col_team": "Team",
+        "col_open_cases": "Open cases",
+        "col_waiting": "Waiting on casemanager",
+        "col_person_requests": "Wants to talk to a person",
+        "col_handovers_offered": "Handovers offered",
+        "col_overdue_on_cases": "Overdue referrals",
+        "download_csv": "Download as CSV",
+        "csv_percent": "(%)",
+        "no_rows": "No data.",
+        "month_01": "January",
+        "month_02": "February",
+        "month_03": "March",
+        "month_04": "April",
+        "month_05": "May",
+        "month_06": "June",
+        "month_07": "July",
+        "month_08": "August",
+        "month_09": "September",
+        "month_10": "October",
+        "month_11": "November",
+        "month_12": "December",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

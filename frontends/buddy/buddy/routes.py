@@ -25,7 +25,7 @@ def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
 def register(app: rx.App) -> None:
     """Add every page to the app."""
     # Imported here: pages import the route constants above.
-    from buddy.pages import case, oidc, queue, sign_in, supervisor
+    from buddy.pages import case, figure_tables, oidc, queue, sign_in, supervisor
 
     app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.CaseState.load)
     app.add_page(sign_in.page, route=SIGN_IN, title="Inloggen · Voorportaal")
@@ -45,7 +45,7 @@ def register(app: rx.App) -> None:
         supervisor.page,
         route=SUPERVISOR,
         title="Supervisor · Voorportaal",
-        on_load=supervisor.SupervisorState.load,
+        on_load=[supervisor.SupervisorState.load, figure_tables.FigureTablesState.load],
     )
     from buddy.pages import find
 

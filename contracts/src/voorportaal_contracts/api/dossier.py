@@ -472,6 +472,60 @@ class SupervisorFigures(Answer):
     agencies: list[AgencyFigures]
 
 
+class MonthFigures(Answer):
+    """One calendar month (Europe/Amsterdam) of the kastje-muur trend over every agency.
+    Referral figures count the referrals issued in that month (a cohort: its rates are over
+    those of them answered so far); broken promises count promises whose date fell in it."""
+
+    month: str
+    """`YYYY-MM`, the month in Europe/Amsterdam."""
+    referrals: int
+    answered: int
+    accepted_measured: int
+    median_accept_hours: float | None
+    declined: int
+    decline_rate: float | None
+    redirected: int
+    redirect_rate: float | None
+    broken_promises: int
+
+
+class MonthlyTrends(Answer):
+    """The kastje-muur figures per month, oldest first, every month present (zeros when
+    nothing happened)."""
+
+    at: str
+    zone: str
+    """The time zone the months are cut in (`Europe/Amsterdam`)."""
+    months: list[MonthFigures]
+    complaints_recorded: bool = False
+    """Whether complaints are counted: not yet (the dossier records no complaints)."""
+
+
+class CaseloadRow(Answer):
+    """One casemanager's load: the open cases they own and what waits on them."""
+
+    owner_id: str
+    """The staff member's subject (e.g. `cm-anna`), not a citizen's data."""
+    team: str | None
+    open_cases: int
+    waiting: int
+    """Person requests open on their cases plus handovers offered to them."""
+    person_requests: int
+    """Open cases of theirs where the citizen asked to talk to a person, not answered yet."""
+    handovers_offered: int
+    """Handovers a colleague offered them that they have not accepted or declined."""
+    overdue_referrals: int
+    """Referrals past their response norm on their open cases."""
+
+
+class Caseload(Answer):
+    """Caseload per casemanager, most open cases first."""
+
+    at: str
+    casemanagers: list[CaseloadRow]
+
+
 # --------------------------------------------------------------------------- the citizen's pages
 
 

@@ -5,13 +5,16 @@ aggregate read)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import reflex as rx
 
 from buddy import api
+from buddy.figure_csv import AGENCY_COLUMNS, TableRow
 from buddy.i18n import say, tr
 from buddy.layout import notice, shell
+from buddy.pages import figure_tables
 from buddy.rows import AgencyRow, QueueFigures
 from buddy.session import Denial
 from buddy.state import SessionState, authorize, endpoints
@@ -56,6 +59,29 @@ class SupervisorState(rx.State):
             self.chart = overview.chart
         self.loaded = True
         return None
+
+    @rx.event
+    async def download_agencies(self) -> Any:
+        """The agency table as CSV, made from the rows shown."""
+        session, denial, redirect = await authorize(self, SUPERVISOR_ROLES)
+        if redirect is not None or denial is not None:
+            return redirect
+        rows = [
+            TableRow(
+                label=a.agency_words,
+                cells=[
+                    a.referrals,
+                    a.median_accept_hours,
+                    a.decline_rate,
+                    a.redirect_rate,
+                    a.overdue_referrals,
+                    a.broken_promises,
+                ],
+            )
+            for a in self.agencies
+        ]
+        day = datetime.now(UTC).date().isoformat()
+        return figure_tables.csv_download(session.lang, AGENCY_COLUMNS, rows, "instanties", day)
 
 
 def _figure(key: str) -> rx.Component:
@@ -117,15 +143,7 @@ def _charts() -> rx.Component:
 
 
 def _overview() -> rx.Component:
-    cols = [
-        "col_agency",
-        "col_referrals",
-        "col_accept_hours",
-        "col_decline_rate",
-        "col_redirect_rate",
-        "col_overdue_referrals",
-        "broken_promises",
-    ]
+    cols = AGENCY_COLUMNS
     return rx.vstack(
         rx.match(
             SupervisorState.problem,
@@ -147,7 +165,15 @@ def _overview() -> rx.Component:
                     wrap="wrap",
                     spacing="3",
                 ),
-                rx.heading(tr("agency_figures"), size="5", as_="h2"),
+                rx.hstack(
+                    rx.heading(tr("agency_figures"), size="5", as_="h2"),
+                    rx.spacer(),
+                    figure_tables.download_button(
+                        "download-agencies", SupervisorState.download_agencies
+                    ),
+                    width="100%",
+                    align="center",
+                ),
                 _charts(),
                 rx.text(tr("redirect_explain"), size="2"),
                 rx.table.root(
@@ -171,6 +197,7 @@ def _overview() -> rx.Component:
                     width="100%",
                     id="agency-table",
                 ),
+                figure_tables.sections(),
                 spacing="4",
                 width="100%",
             ),

@@ -32,6 +32,7 @@ from voorportaal_dossier.service_layer.promises import Promises
 from voorportaal_dossier.service_layer.queue import Queue
 from voorportaal_dossier.service_layer.retention import Retention
 from voorportaal_dossier.service_layer.sharing import Sharing
+from voorportaal_dossier.service_layer.supervision import Supervision
 from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.clock import Clock
 
@@ -59,6 +60,7 @@ class DossierService:
         self.cases = CaseAccess(sessions, clock, source, teams)
         self.projection = Projection(clock)
         self.queue = Queue(self.cases)
+        self.supervision = Supervision(self.cases)
         self.case_page = CasePageReader(self.cases)
         self.ownership = Ownership(self.cases)
         self.contacts = Contacts(self.cases)

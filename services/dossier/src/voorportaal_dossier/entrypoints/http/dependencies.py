@@ -109,6 +109,7 @@ DEPENDENCIES: dict[str, Provide] = {
         name: _use_case(name)
         for name in (
             "queue",
+            "supervision",
             "case_page",
             "ownership",
             "contacts",

@@ -6,13 +6,20 @@ from typing import Annotated
 
 from litestar import get
 from litestar.di import NamedDependency
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
-from voorportaal_contracts.api.dossier import AuditEntry, SupervisorFigures
+from voorportaal_contracts.api.dossier import (
+    AuditEntry,
+    Caseload,
+    MonthlyTrends,
+    SupervisorFigures,
+)
+from voorportaal_dossier.domain.trends import MAX_MONTHS
 from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.audit import Audit
 from voorportaal_dossier.service_layer.queue import Queue
+from voorportaal_dossier.service_layer.supervision import Supervision
 
 
 class SupervisorController(DossierController):
@@ -29,6 +36,25 @@ class SupervisorController(DossierController):
         agency (supervisors; audited as one aggregate read)."""
         figures = await queue.figures(actor)
         return SupervisorFigures.model_validate(figures)
+
+    @get("/trends", operation_id="supervisorTrends")
+    async def trends(
+        self,
+        actor: NamedDependency[Actor],
+        supervision: NamedDependency[Supervision],
+        months: Annotated[int, QueryParameter(ge=1, le=MAX_MONTHS)] = 12,
+    ) -> MonthlyTrends:
+        """The kastje-muur figures per calendar month in Europe/Amsterdam, oldest first, every
+        month present (supervisors; audited as one aggregate read)."""
+        return MonthlyTrends.model_validate(await supervision.trends(actor, months))
+
+    @get("/caseload", operation_id="supervisorCaseload")
+    async def caseload(
+        self, actor: NamedDependency[Actor], supervision: NamedDependency[Supervision]
+    ) -> Caseload:
+        """Open cases and what waits on each casemanager (supervisors; audited as one
+        aggregate read)."""
+        return Caseload.model_validate(await supervision.caseload(actor))
 
 
 class AuditController(DossierController):
