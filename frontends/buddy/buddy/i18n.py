@@ -85,7 +85,7 @@ NL: Final[dict[str, str]] = {
     "forbidden": "Geen toegang: deze pagina is alleen voor supervisors.",
     "open_cases": "Open zaken",
     "unassigned": "Zonder eigenaar",
-    "overdue_referrals": "Te late verwijzingen",
+    "overdue_referrals": "Verwijzingen over tijd",
     "broken_promises": "Gebroken beloftes",
     "agency_figures": "Per instantie (kastje-muur)",
     "col_accept_hours": "Tijd tot accepteren (uur, mediaan)",
