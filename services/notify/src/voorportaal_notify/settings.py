@@ -121,8 +121,10 @@ class NotifySettings(AuditedServiceSettings):
     """How long the code notify sends to an address changed through its API stays valid."""
 
     # -- citizen links ----------------------------------------------------------------------
-    citizen_link_base_url: str = "http://127.0.0.1:8003/citizen/l"
-    """Where a personal link points: the dossier's citizen view; the token is appended."""
+    citizen_link_base_url: str = "http://127.0.0.1:3001/l"
+    """Where a personal link points, the token appended: the citizen portal's `/l/<token>`
+    page (`frontends/portal`), which reads the dossier's `/citizen/l/<token>` for the citizen
+    (and a representative's link alike)."""
     link_key: SecretStr = SecretStr(DEV_LINK_KEY)
     """HMAC key for citizen links (at least 32 bytes; shared with the dossier)."""
     link_ttl_days: int = Field(default=30, ge=1, le=366)
