@@ -26,6 +26,8 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.events.checklist import Texts
 from voorportaal_notify.adapters.orm import checklist_reminders, pending_updates
+from voorportaal_notify.adapters.repositories import Repositories
+from voorportaal_notify.adapters.repositories.reminders import ReminderChanged
 from voorportaal_notify.domain.reminders import (
     DropReason,
     IssuedItem,
@@ -381,3 +383,23 @@ async def test_an_erased_case_forgets_its_reminders(make_notify: NotifyFactory) 
     assert await _count(notify, checklist_reminders) == 0
     await _window_from(notify, TUESDAY_8_NINE)
     assert read_sent_emails(notify.store) == []
+
+
+async def test_a_tick_off_that_read_the_reminder_before_the_worker_queued_it_is_retried(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify()
+    await notify.handle(contact_points())
+    await notify.handle(checklist([("a", FRIDAY_11), ("b", FRIDAY_11)]))
+    async with notify.runtime.sessions() as session:
+        stale = await Repositories(session).reminders.of_intake(CASE, INTAKE)
+    await _to(notify, TUESDAY_8_NINE)  # the worker queues both meanwhile
+    done = on_item_done(stale["a"], True, TUESDAY_8_NINE)
+    with pytest.raises(ReminderChanged):
+        async with notify.runtime.sessions.begin() as session:
+            await Repositories(session).reminders.save([done], stale, TUESDAY_8_NINE)
+    # The kit retries the event; read afresh, it takes the item out of the waiting message.
+    await notify.handle(ticked("a", at=TUESDAY_8_NINE))
+    await _to(notify, TUESDAY_8_NINE + WINDOW)
+    _, plain, _ = mail_text(notify.store)
+    assert "Halletmeniz gereken 1 iş var." in plain

@@ -46,6 +46,12 @@ def _where(reminder: ItemReminder) -> list[Any]:
     return [c[name] == getattr(reminder, name) for name in _KEY]
 
 
+class ReminderChanged(RuntimeError):
+    """A reminder changed between reading and writing it (the delivery worker queued it in
+    between): the consumer's transaction rolls back and the kit retries the event, which then
+    reads the reminder as it is."""
+
+
 class RemindersRepository:
     """The reminders of checklist items."""
 
@@ -75,15 +81,27 @@ class RemindersRepository:
     async def save(
         self, reminders: Sequence[ItemReminder], known: Mapping[str, ItemReminder], now: datetime
     ) -> None:
-        """Store reminders: insert those not in `known` (by item id), update the others."""
+        """Store reminders: insert those not in `known` (by item id), update the others as
+        long as they are still as read (`ReminderChanged` otherwise)."""
+        c = checklist_reminders.c
         for reminder in reminders:
             values = _values(reminder, now)
-            if reminder.item_id in known:
-                await self._session.execute(
-                    update(checklist_reminders).where(*_where(reminder)).values(**values)
-                )
-            else:
+            before = known.get(reminder.item_id)
+            if before is None:
                 await self._session.execute(insert(checklist_reminders).values(**values))
+                continue
+            same_update = (
+                c.update_id.is_(None)
+                if before.update_id is None
+                else c.update_id == before.update_id
+            )
+            result = await self._session.execute(
+                update(checklist_reminders)
+                .where(*_where(reminder), c.status == before.status.value, same_update)
+                .values(**values)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise ReminderChanged(reminder.item_id)
 
     async def cases_due(self, now: datetime, limit: int) -> list[str]:
         """Cases with a scheduled reminder whose moment has come, the longest waiting first."""
