@@ -1,5 +1,5 @@
 """Messages with care in five languages (issue 15, item 3): what the citizen reads has no stray
-whitespace and no unrendered placeholder in any template, language or part; a non-ASCII
+whitespace and no unrendered placeholder in any template or notice, language or part; a non-ASCII
 subject reaches the mail reader without a leading space; Arabic e-mail is right to left; the
 content check fails when a language is missing."""
 
@@ -16,6 +16,7 @@ from test_notify_templates import LANGUAGES, context_for
 from voorportaal.cli import _routing_and_notify_findings
 from voorportaal_notify.adapters import data_files
 from voorportaal_notify.adapters.smtp import build_email
+from voorportaal_notify.domain.notices import CODE_KINDS, NoticeKind, notice_problems
 from voorportaal_notify.domain.render import Message, Renderer, translation_problems
 from voorportaal_notify.domain.templates import TemplateCatalogue
 
@@ -23,7 +24,21 @@ PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{(day|month|year)\}|\bNone\b|Undef
 RECIPIENTS = ("citizen", "representative")
 
 
+def _notices() -> list[tuple[str, Message]]:
+    """Every notice (one-time codes, "your details were changed") in every language."""
+    notices = data_files.load_notices()
+    return [
+        (
+            f"notice {kind.value}.{language}",
+            notices.render(kind, language, code="123456" if kind in CODE_KINDS else None),
+        )
+        for kind in NoticeKind
+        for language in LANGUAGES
+    ]
+
+
 def _messages(catalogue: TemplateCatalogue, renderer: Renderer) -> list[tuple[str, Message]]:
+    """Every template in every language for both recipients, and every notice."""
     out = []
     for template_id in sorted(catalogue.templates):
         for language in LANGUAGES:
@@ -31,7 +46,7 @@ def _messages(catalogue: TemplateCatalogue, renderer: Renderer) -> list[tuple[st
                 ctx = {**context_for(catalogue, template_id), "recipient": recipient}
                 where = f"{template_id}.{language}.{recipient}"
                 out.append((where, renderer.render(template_id, language, ctx)))
-    return out
+    return out + _notices()
 
 
 def _html_texts(html: str) -> list[str]:
@@ -117,6 +132,34 @@ def test_every_arabic_email_is_right_to_left_with_its_language(
         assert '<html lang="ar" dir="rtl">' in html, template_id
         body = html.split("<body", 1)[1]
         assert '<div lang="ar" dir="rtl"' in body, template_id
+
+
+def test_every_arabic_notice_is_right_to_left_with_its_language() -> None:
+    for where, message in _notices():
+        if message.language == "ar":
+            assert '<html lang="ar" dir="rtl">' in message.html, where
+            assert '<div lang="ar" dir="rtl"' in message.html, where
+
+
+def test_a_notice_missing_a_language_fails_the_content_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    notices = data_files.load_notices()
+    code = notices.notices[NoticeKind.VERIFICATION_CODE]
+    texts = {k: v for k, v in code.texts.items() if k != "ar"}
+    broken = notices.model_copy(
+        update={
+            "notices": {
+                **notices.notices,
+                NoticeKind.VERIFICATION_CODE: code.model_copy(update={"texts": texts}),
+            }
+        }
+    )
+    assert notice_problems(notices) == []
+    assert notice_problems(broken) == ["notice verification_code: no ar text"]
+    monkeypatch.setattr(data_files, "load_notices", lambda: broken)
+    problems, _ = _routing_and_notify_findings()
+    assert "notice verification_code: no ar text" in problems
 
 
 def _without(catalogue: TemplateCatalogue, template_id: str, language: str) -> TemplateCatalogue:

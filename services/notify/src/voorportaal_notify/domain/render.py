@@ -277,6 +277,11 @@ _VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _STRAY_SPACE = re.compile(r"^\s|\s$|\s{2}| [.,:;!?،؟]|\u00a0|\u200b")
 
 
+def has_stray_space(text: str) -> bool:
+    """A leading, trailing or doubled space, a space before punctuation, or an invisible one."""
+    return _STRAY_SPACE.search(text) is not None
+
+
 def translation_problems(catalogue: TemplateCatalogue) -> list[str]:
     """What a second reader of the translations would not let through, found mechanically:
     a missing language (every `CitizenLanguage` in the common texts and in every template),
