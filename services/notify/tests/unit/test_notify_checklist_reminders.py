@@ -5,6 +5,7 @@ saying how many and by when but never what."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -403,3 +404,40 @@ async def test_a_tick_off_that_read_the_reminder_before_the_worker_queued_it_is_
     await _to(notify, TUESDAY_8_NINE + WINDOW)
     _, plain, _ = mail_text(notify.store)
     assert "Halletmeniz gereken 1 iş var." in plain
+
+
+def test_a_queued_item_gone_from_a_newer_revision_leaves_its_update() -> None:
+    first = _issued([("a", FRIDAY_11)])
+    queued = {"a": replace(first["a"], status=ReminderStatus.QUEUED, update_id="ck-1")}
+    second = _issued([("b", None)], known=queued, revision=2)
+    assert (second["a"].status, second["a"].reason) == (
+        ReminderStatus.DROPPED,
+        DropReason.REPLACED,
+    )
+
+
+async def test_ticking_off_the_earliest_in_the_window_leaves_the_later_date(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify()
+    await notify.handle(contact_points())
+    # Sunday 13 and Monday 14 December: both reminded on Wednesday 9 December.
+    await notify.handle(checklist([("sun", date(2026, 12, 13)), ("mon", MONDAY_14)]))
+    wednesday = TUESDAY_8_NINE + timedelta(days=1)
+    await _to(notify, wednesday)
+    await notify.handle(ticked("sun", at=wednesday))
+    await _to(notify, wednesday + WINDOW)
+    _, plain, _ = mail_text(notify.store)
+    assert "Halletmeniz gereken 1 iş var. Son tarih: 14 Aralık 2026." in plain
+
+
+async def test_a_newer_revision_in_the_window_without_the_items_withdraws_the_reminder(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify()
+    await notify.handle(contact_points())
+    await notify.handle(checklist([("a", FRIDAY_11)]))
+    await _to(notify, TUESDAY_8_NINE)
+    await notify.handle(checklist([("b", None)], revision=2, at=TUESDAY_8_NINE))
+    await _window_from(notify, TUESDAY_8_NINE)
+    assert read_sent_emails(notify.store) == []

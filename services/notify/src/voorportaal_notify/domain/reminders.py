@@ -14,7 +14,8 @@ calendar: weekends, holidays, decree days) before that date, at `at` local time:
 
 A newer revision replaces the list: an item that keeps its deadline keeps its reminder (and its
 done state, by `item_id`, as the intake keeps it); a re-dated item gets a new one; an item that
-left the list is dropped. An older revision arriving after a newer one changes nothing.
+left the list is dropped (a queued one leaves its update, as a ticked-off one does). An older
+revision arriving after a newer one changes nothing.
 
 Every comparison uses the event's own time, never the clock, so a replay decides the same.
 The reminder says only how many things and the earliest deadline: never what they are (see
@@ -175,7 +176,8 @@ def on_issued(
         if item_id in listed:
             continue
         gone = replace(before, revision=revision)
-        out.append(gone.dropped(DropReason.REPLACED) if _waiting(before) else gone)
+        pending = before.status is not ReminderStatus.DROPPED
+        out.append(gone.dropped(DropReason.REPLACED) if pending else gone)
     return out
 
 

@@ -74,6 +74,7 @@ class ChecklistReminders:
             self.timing,
         )
         await repos.reminders.save(changed, known, self.clock.now())
+        await _withdraw(repos, [(known[r.item_id], r) for r in changed if r.item_id in known])
         log.info(
             "notify.checklist_scheduled",
             case_id=event.case_id,
@@ -108,18 +109,7 @@ class ChecklistReminders:
 
     async def _store(self, repos: Repositories, before: ItemReminder, after: ItemReminder) -> None:
         await repos.reminders.save([after], {before.item_id: before}, self.clock.now())
-        withdrawn = after.status is ReminderStatus.DROPPED
-        if before.status is ReminderStatus.QUEUED and withdrawn and before.update_id is not None:
-            # Ticked off in the bundling window: the message, not yet planned, counts one less
-            # (or is not sent at all). Once planned, what it says stands.
-            left = await repos.reminders.still_queued(before.update_id)
-            recounted = await repos.updates.recount(before.update_id, left)
-            log.info(
-                "notify.checklist_reminder_withdrawn",
-                case_id=before.case_id,
-                left=left,
-                in_time=recounted,
-            )
+        await _withdraw(repos, [(before, after)])
 
     async def queue_due(self) -> int:
         """Turn the reminders whose moment has come into updates, one per case (a job step)."""
@@ -158,6 +148,29 @@ class ChecklistReminders:
             items=batch.count,
         )
         return 1
+
+
+async def _withdraw(repos: Repositories, changes: list[tuple[ItemReminder, ItemReminder]]) -> None:
+    """Reminders taken out of a queued update (ticked off, re-dated or gone in the bundling
+    window): the message, not yet planned, counts only what is left, by the earliest date left
+    (or is not sent at all). Once planned, what it says stands."""
+    left_behind = {
+        before.update_id
+        for before, after in changes
+        if before.status is ReminderStatus.QUEUED
+        and before.update_id is not None
+        and (after.status is not ReminderStatus.QUEUED or after.update_id != before.update_id)
+    }
+    for update_id in sorted(left_behind):
+        left = await repos.reminders.queued_with(update_id)
+        earliest = min((r.due_on for r in left if r.due_on is not None), default=None)
+        recounted = await repos.updates.recount(update_id, len(left), earliest)
+        log.info(
+            "notify.checklist_reminder_withdrawn",
+            case_id=changes[0][0].case_id,
+            left=len(left),
+            in_time=recounted,
+        )
 
 
 def _update(batch: ReminderBatch, update_id: str, now: datetime) -> QueuedUpdate:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
@@ -123,9 +123,9 @@ class UpdatesRepository:
         )
         return found is not None
 
-    async def recount(self, update_id: str, count: int) -> bool:
-        """An update no message carries yet now counts `count` things (none: it goes); False
-        when a message already carries it (what it said stands)."""
+    async def recount(self, update_id: str, count: int, earliest: date | None) -> bool:
+        """An update no message carries yet now counts `count` things by `earliest` (none: it
+        goes); False when a message already carries it (what it said stands)."""
         u = pending_updates.c
         unplanned = [u.id == update_id, u.message_id.is_(None), u.copy_message_id.is_(None)]
         fields = await self._session.scalar(select(u.fields).where(*unplanned))
@@ -135,7 +135,9 @@ class UpdatesRepository:
             await self._session.execute(delete(pending_updates).where(*unplanned))
         else:
             await self._session.execute(
-                update(pending_updates).where(*unplanned).values(fields={**fields, "count": count})
+                update(pending_updates)
+                .where(*unplanned)
+                .values(fields={**fields, "count": count, "date": _iso(earliest, fields)})
             )
         return True
 
@@ -150,6 +152,10 @@ class UpdatesRepository:
             )
         ).all()
         return [{"template_id": r.template_id, **r.fields} for r in rows]
+
+
+def _iso(day: date | None, fields: Mapping[str, Any]) -> Any:
+    return day.isoformat() if day is not None else fields.get("date")
 
 
 class MessagesRepository:

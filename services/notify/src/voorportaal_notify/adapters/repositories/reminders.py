@@ -137,15 +137,16 @@ class RemindersRepository:
         )
         return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
-    async def still_queued(self, update_id: str) -> int:
-        """How many reminders the update still carries (not ticked off since)."""
+    async def queued_with(self, update_id: str) -> list[ItemReminder]:
+        """The reminders the update still carries (not ticked off, re-dated or gone since)."""
         c = checklist_reminders.c
-        found = await self._session.scalar(
-            select(func.count())
-            .select_from(checklist_reminders)
-            .where(c.update_id == update_id, c.status == ReminderStatus.QUEUED.value)
+        rows = await all_rows(
+            self._session,
+            select(checklist_reminders).where(
+                c.update_id == update_id, c.status == ReminderStatus.QUEUED.value
+            ),
         )
-        return int(found or 0)
+        return [_reminder(r) for r in rows]
 
     async def purge(self, case_id: str) -> None:
         """Forget every reminder of an erased case."""
