@@ -7,12 +7,13 @@ The checklist events go onto `case.events` as the intake publishes them. Nothing
 before the reminder's day and hour; the citizen's quiet hours defer it; the items due that day
 become one message ("2 things, by 11 December"), the item ticked off is not counted, the other
 day's item gets its own message; replaying the checklist and more rounds of both replicas send
-nothing twice.
+nothing twice, nor does a restart of both replicas while the reminder waits.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import socket
 import time as monotonic
@@ -117,6 +118,25 @@ class Replicas:
     clock: FixedClock
     producer: AIOKafkaProducer
     store: Path
+    service: ServiceDefinition
+    running: contextlib.AsyncExitStack
+
+    async def start(self) -> None:
+        """Two replicas of notify (one database, one set of consumer groups) on the clock."""
+        self.runtimes = (
+            ServiceRuntime(self.service, clock=self.clock),
+            ServiceRuntime(self.service, clock=self.clock),
+        )
+        for runtime in self.runtimes:
+            await self.running.enter_async_context(runtime.lifespan())
+        for runtime in self.runtimes:
+            await eventually(_messaging_ready(runtime), "the replica's consumers joined")
+
+    async def restart(self) -> None:
+        """Stop both replicas and start two new processes on the same database and groups."""
+        await self.running.aclose()
+        self.running = contextlib.AsyncExitStack()
+        await self.start()
 
     async def publish(self, data: Any) -> None:
         record = Envelope(data, source="/test", time=self.clock.now()).to_kafka()
@@ -164,19 +184,20 @@ async def replicas(
     )
     clock = FixedClock(START)
     prefix = f"it-{uuid.uuid4().hex[:8]}"
-    first, second = (
-        ServiceRuntime(_own_groups(definition(settings), prefix), clock=clock) for _ in range(2)
-    )
+    service = _own_groups(definition(settings), prefix)
+    first = ServiceRuntime(service, clock=clock)
     await asyncio.to_thread(first.migrate)
     await _join_at_the_end(kafka_bootstrap, first)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
     await producer.start()
+    replicas = Replicas(
+        (first, first), clock, producer, store, service, contextlib.AsyncExitStack()
+    )
     try:
-        async with first.lifespan(), second.lifespan():
-            for runtime in (first, second):
-                await eventually(_messaging_ready(runtime), "the replica's consumers joined")
-            yield Replicas((first, second), clock, producer, store)
+        await replicas.start()
+        yield replicas
     finally:
+        await replicas.running.aclose()
         await producer.stop()
         servers.stop()
 
@@ -197,7 +218,7 @@ def _entry(item_id: str, due_on: date | None) -> ChecklistEntry:
         item_id=item_id,
         agency="toeslagen",
         agency_name=Texts(nl="Dienst Toeslagen", en="Benefits Agency"),
-        life_events=["moving_rented_home"],  # type: ignore[list-item]
+        life_events=["moving_rented_home"],
         title=Texts(nl=SECRET_TITLE, en="Stop the housing benefit", pl="Zatrzymaj dodatek"),
         due_on=due_on,
     )
@@ -211,10 +232,10 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
     await replicas.publish(
         ContactPointsUpdated(
             case_id=case_id,
-            channels=["email"],  # type: ignore[list-item]
-            language="pl",  # type: ignore[arg-type]
+            channels=["email"],
+            language="pl",
             email=email,
-            verified=["email"],  # type: ignore[list-item]
+            verified=["email"],
             quiet_from=time(8, 0),
             quiet_until=QUIET_UNTIL,
         )
@@ -223,7 +244,7 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
         case_id=case_id,
         intake_id="in-1",
         revision=1,
-        language="pl",  # type: ignore[arg-type]
+        language="pl",
         items=[
             _entry("a", FRIDAY_11),
             _entry("b", FRIDAY_11),
@@ -251,6 +272,7 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
     # 09:00: the day's reminders become one update, which the quiet hours hold.
     await replicas.at(TUESDAY_NINE)
     assert await replicas.count(pending_updates, case_id) == 1
+    await replicas.restart()  # a deployment in between: the new processes carry on
     await replicas.at(TUESDAY_NINE + timedelta(hours=1, minutes=59))  # 10:59 in Amsterdam
     assert mails() == [], "nothing during the citizen's quiet hours"
     # 11:00: the quiet hours end and the one message goes.

@@ -199,7 +199,7 @@ def _entry(item_id: str, due_on: date | None) -> ChecklistEntry:
         item_id=item_id,
         agency="toeslagen",
         agency_name=Texts(nl="Dienst Toeslagen", en="Benefits Agency"),
-        life_events=["moving_rented_home"],  # type: ignore[list-item]
+        life_events=["moving_rented_home"],
         title=Texts(nl=SECRET_TITLE, en="Stop the housing benefit"),
         due_on=due_on,
     )
@@ -213,7 +213,7 @@ def checklist(
         case_id=CASE,
         intake_id=INTAKE,
         revision=revision,
-        language="tr",  # type: ignore[arg-type]
+        language="tr",
         items=[_entry(i, d) for i, d in items],
         issued_at=at,
     )
