@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import socket
 import time as monotonic
 import uuid
@@ -25,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
+from live_service import join_at_the_end, own_groups
 from sqlalchemy import func, select
 
 from voorportaal.devservers import read_sent_emails, start_dev_servers
@@ -39,7 +39,6 @@ from voorportaal_contracts.events import (
 )
 from voorportaal_contracts.events.checklist import Texts
 from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.kafka import ensure_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 from voorportaal_notify.adapters.orm import checklist_reminders, pending_updates
 from voorportaal_notify.app import definition
@@ -77,39 +76,6 @@ async def eventually(check: Callable[[], Any], what: str, wait_s: float = 60) ->
             return result
         await asyncio.sleep(0.2)
     raise AssertionError(f"never happened: {what}")
-
-
-def _own_groups(service: ServiceDefinition, prefix: str) -> ServiceDefinition:
-    """The service with consumer groups of its own (shared by both replicas), so other runs on
-    the shared broker never take its partitions."""
-    subscriptions = service.subscriptions
-    return dataclasses.replace(
-        service,
-        subscriptions=lambda runtime: [
-            dataclasses.replace(s, group=f"{prefix}.{s.group}") for s in subscriptions(runtime)
-        ],
-    )
-
-
-async def _join_at_the_end(bootstrap: str, runtime: ServiceRuntime) -> None:
-    """Commit the groups at the topics' ends: the shared broker holds every earlier run's
-    events, and this notify joins now."""
-    await ensure_topics(bootstrap, list(runtime.definition.topics))
-    for subscription in runtime.definition.subscriptions(runtime):
-        parts = (await topic_partitions(bootstrap, [subscription.topic]))[subscription.topic]
-        tps = [TopicPartition(subscription.topic, p) for p in parts]
-        if not tps:
-            continue
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=subscription.group, enable_auto_commit=False
-        )
-        await consumer.start()
-        try:
-            consumer.assign(tps)
-            await consumer.seek_to_end(*tps)
-            await consumer.commit({tp: await consumer.position(tp) for tp in tps})
-        finally:
-            await consumer.stop()
 
 
 @dataclass
@@ -184,10 +150,10 @@ async def replicas(
     )
     clock = FixedClock(START)
     prefix = f"it-{uuid.uuid4().hex[:8]}"
-    service = _own_groups(definition(settings), prefix)
+    service = own_groups(definition(settings), prefix)
     first = ServiceRuntime(service, clock=clock)
     await asyncio.to_thread(first.migrate)
-    await _join_at_the_end(kafka_bootstrap, first)
+    await join_at_the_end(kafka_bootstrap, first)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     replicas = Replicas(
