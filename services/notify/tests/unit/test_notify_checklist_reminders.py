@@ -441,3 +441,12 @@ async def test_a_newer_revision_in_the_window_without_the_items_withdraws_the_re
     await notify.handle(checklist([("b", None)], revision=2, at=TUESDAY_8_NINE))
     await _window_from(notify, TUESDAY_8_NINE)
     assert read_sent_emails(notify.store) == []
+
+
+async def test_a_checklist_read_after_the_case_was_erased_schedules_nothing(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify()
+    await notify.handle(CaseAnonymised(case_id=CASE, anonymised_at=MONDAY))
+    await notify.handle(checklist([("a", FRIDAY_11)]))
+    assert await _count(notify, checklist_reminders) == 0

@@ -62,6 +62,9 @@ class ChecklistReminders:
         event = incoming.data
         assert isinstance(event, ChecklistIssued)
         repos = Repositories(session)
+        if await repos.cases.is_erased(event.case_id):
+            # Read after the erasure (another consumer group): nothing is kept for the case.
+            return
         known = await repos.reminders.of_intake(event.case_id, event.intake_id)
         items = [rules.IssuedItem(i.item_id, i.due_on) for i in event.items]
         changed = rules.on_issued(
