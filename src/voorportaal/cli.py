@@ -681,12 +681,14 @@ def _routing_and_notify_findings() -> tuple[list[str], list[str]]:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from voorportaal_notify.adapters.data_files import load_templates
+    from voorportaal_notify.adapters.data_files import load_notices, load_templates
+    from voorportaal_notify.domain.notices import notice_problems
     from voorportaal_notify.domain.render import translation_problems
     from voorportaal_routing.adapters.data_files import content_findings
 
     routing = content_findings(today=datetime.now(ZoneInfo("Europe/Amsterdam")).date())
-    return routing.problems + translation_problems(load_templates()), routing.warnings
+    notify = translation_problems(load_templates()) + notice_problems(load_notices())
+    return routing.problems + notify, routing.warnings
 
 
 main.add_command(agency)

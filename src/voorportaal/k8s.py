@@ -143,7 +143,7 @@ SERVICE_CONFIG: dict[str, dict[str, str]] = {
         "SMTP_PORT": "587",
         "SMTP_STARTTLS": "true",
         "SMS_GATEWAY_URL": "https://sms.example.nl/messages",
-        "CITIZEN_LINK_BASE_URL": "https://voorportaal.example.nl/citizen/l",
+        "CITIZEN_LINK_BASE_URL": "https://voorportaal.example.nl/l",  # the portal's /l/<token>
     },
 }
 

@@ -31,7 +31,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
 from kafka_reading import read_topic
-from live_service import serving
+from live_service import join_at_the_end, own_groups, serving
 from sqlalchemy import func, select
 
 from voorportaal.devservers import (
@@ -83,6 +83,8 @@ class Live:
     producer: AIOKafkaProducer
     store: Path
     servers: DevServers
+    prefix: str
+    """Of this test's consumer groups."""
 
     async def publish(self, envelope: Envelope) -> RecordMetadata:
         record = envelope.to_kafka()
@@ -154,10 +156,15 @@ async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> As
         consumer_backoff_max_s=0.5,
     )
     clock = FixedClock(START)
-    runtime = ServiceRuntime(definition(settings), clock=clock)
+    # Consumer groups of its own: another session's notify on the shared broker (its tests, a
+    # `voorportaal up`) joining `notify.case-events` would otherwise take this test's events.
+    prefix = f"it-{uuid.uuid4().hex[:8]}"
+    runtime = ServiceRuntime(own_groups(definition(settings), prefix), clock=clock)
     try:
+        await asyncio.to_thread(runtime.migrate)
+        await join_at_the_end(kafka_bootstrap, runtime)
         async with serving(runtime, kafka_bootstrap) as producer:
-            yield Live(runtime, clock, kafka_bootstrap, producer, store, servers)
+            yield Live(runtime, clock, kafka_bootstrap, producer, store, servers, prefix)
     finally:
         servers.stop()
 
@@ -195,7 +202,9 @@ async def test_an_event_on_kafka_sends_one_email_in_the_citizens_language(live: 
     await live.publish(accepted(sms_case))
     for case_id in (email_case, sms_case):
         await eventually(partial(live.count, pending_updates, case_id), f"queued for {case_id}")
-    await live.consumed(GROUPS["case.events"], duplicate)  # the duplicate has been read too
+    await live.consumed(
+        f"{live.prefix}.{GROUPS['case.events']}", duplicate
+    )  # the duplicate has been read too
     await live.rounds()
 
     def mails() -> list[Any]:

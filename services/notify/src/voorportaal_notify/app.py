@@ -26,6 +26,7 @@ from voorportaal_notify.service_layer.delivery import DeliveryConfig, DeliveryWo
 from voorportaal_notify.service_layer.notice_sending import NoticeSender
 from voorportaal_notify.service_layer.notices import CodeLimits, NoticeQueue
 from voorportaal_notify.service_layer.notifications import NotifyService
+from voorportaal_notify.service_layer.reminders import ChecklistReminders
 from voorportaal_notify.settings import NotifySettings, get_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -64,6 +65,7 @@ def definition(
             runtime.state["case_state"],
             runtime.state["notices"],
             runtime.state["access"],
+            runtime.state["reminders"],
         ),
         jobs=lambda runtime: [
             PeriodicJob("delivery", settings.worker_interval_s, runtime.state["delivery"].run_once),
@@ -114,6 +116,9 @@ def _wire(
         runtime.state["access"],
         confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
     )
+    runtime.state["reminders"] = ChecklistReminders(
+        runtime.sessions, runtime.clock, settings.reminder_timing(), settings.worker_batch_size
+    )
     runtime.state["citizen_links"] = CitizenLinks(
         runtime.sessions, runtime.clock, link_key, runtime.state["access"]
     )
@@ -157,4 +162,5 @@ def _delivery_worker(
             batch_size=settings.worker_batch_size,
         ),
         access=runtime.state["access"],
+        reminders=runtime.state["reminders"],
     )

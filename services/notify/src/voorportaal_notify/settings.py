@@ -19,6 +19,7 @@ from voorportaal_notify.adapters.sms_gateway import SmsGatewayConfig
 from voorportaal_notify.adapters.smtp import SmtpConfig
 from voorportaal_notify.domain.delivery import RetryPolicy
 from voorportaal_notify.domain.policy import ContactPolicy, QuietHours
+from voorportaal_notify.domain.reminders import ReminderTiming
 
 DEV_LINK_KEY = "voorportaal-dev-citizen-link-key-not-for-production"
 """The key that signs citizen links on a developer's machine; refused in production."""
@@ -93,6 +94,14 @@ class NotifySettings(AuditedServiceSettings):
     quiet_hours_end: time = time(8, 0)
     """End of the default quiet hours (equal to the start: no quiet hours)."""
 
+    # -- checklist reminders ----------------------------------------------------------------
+    checklist_reminder_working_days: int = Field(default=3, ge=1, le=20)
+    """Dutch working days (the kit's calendar) before a checklist deadline that its reminder
+    is due."""
+    checklist_reminder_time: time = time(9, 0)
+    """Local time (Europe/Amsterdam) on that day from which the reminder is queued; quiet
+    hours, bundling and the rate limit apply after that."""
+
     # -- delivery ---------------------------------------------------------------------------
     retry_initial_s: float = Field(default=30.0, gt=0)
     """Delay before the first retry of a transient failure; it grows by `retry_factor`."""
@@ -121,8 +130,10 @@ class NotifySettings(AuditedServiceSettings):
     """How long the code notify sends to an address changed through its API stays valid."""
 
     # -- citizen links ----------------------------------------------------------------------
-    citizen_link_base_url: str = "http://127.0.0.1:8003/citizen/l"
-    """Where a personal link points: the dossier's citizen view; the token is appended."""
+    citizen_link_base_url: str = "http://127.0.0.1:3001/l"
+    """Where a personal link points, the token appended: the citizen portal's `/l/<token>`
+    page (`frontends/portal`), which reads the dossier's `/citizen/l/<token>` for the citizen
+    (and a representative's link alike)."""
     link_key: SecretStr = SecretStr(DEV_LINK_KEY)
     """HMAC key for citizen links (at least 32 bytes; shared with the dossier)."""
     link_ttl_days: int = Field(default=30, ge=1, le=366)
@@ -200,6 +211,12 @@ class NotifySettings(AuditedServiceSettings):
             max_messages=self.rate_limit_messages,
             rate_window=timedelta(seconds=self.rate_limit_window_s),
             quiet_hours=quiet_hours or QuietHours(self.quiet_hours_start, self.quiet_hours_end),
+        )
+
+    def reminder_timing(self) -> ReminderTiming:
+        """When a checklist reminder is due."""
+        return ReminderTiming(
+            working_days=self.checklist_reminder_working_days, at=self.checklist_reminder_time
         )
 
     def retry_policy(self) -> RetryPolicy:

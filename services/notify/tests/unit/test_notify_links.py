@@ -16,6 +16,7 @@ from voorportaal_contracts.citizen_links import (
     verify_link_token,
 )
 from voorportaal_notify.domain.sms import measure
+from voorportaal_notify.settings import NotifySettings
 
 KEY = b"k" * 32
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -75,3 +76,12 @@ def test_a_representatives_link_names_its_mandate_and_the_holder_cannot_be_chang
     ):
         with pytest.raises(InvalidLink, match="not issued"):
             verify_link_token(KEY, forged, now=NOW)
+
+
+def test_a_message_link_opens_the_citizen_portal_by_default() -> None:
+    # The portal's /l/<token> page (frontends/portal, port 3001), not the dossier's JSON; it
+    # reads the dossier's /citizen/l/<token> itself. A representative's link uses the same base.
+    assert NotifySettings().citizen_link_base_url == "http://127.0.0.1:3001/l"
+    assert citizen_link(NotifySettings().citizen_link_base_url, "abc.def") == (
+        "http://127.0.0.1:3001/l/abc.def"
+    )

@@ -66,7 +66,7 @@ async def test_an_event_becomes_one_email_in_the_citizens_language_after_the_win
     assert mail["Content-Language"] == "tr"
     for word in FORBIDDEN:
         assert word not in plain and word not in html
-    link = next(w for w in plain.split() if w.startswith("http://127.0.0.1:8003/citizen/l/"))
+    link = next(w for w in plain.split() if w.startswith("http://127.0.0.1:3001/l/"))
     token = link.rsplit("/", 1)[-1]
     claims = verify_link_token(
         notify.settings.link_key.get_secret_value().encode(), token, now=notify.clock.now()

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from notify_helpers import LINK
 
 from voorportaal_contracts.types import DeclineReason
+from voorportaal_notify.domain.reminders import CHECKLIST_TEMPLATE
 from voorportaal_notify.domain.render import Renderer, RenderError, missing_translations
 from voorportaal_notify.domain.sms import segment_count
 from voorportaal_notify.domain.templates import BUNDLE_TEMPLATE, TemplateCatalogue
@@ -31,7 +32,7 @@ def context_for(catalogue: TemplateCatalogue, template_id: str) -> dict[str, Any
             {"template_id": "promise_due", "date": date(2025, 3, 4)},
         ]
     for name in catalogue.templates[template_id].requires:
-        ctx[name] = BUDDY if name == "contact_name" else date(2025, 3, 4)
+        ctx[name] = {"contact_name": BUDDY, "count": 2}.get(name, date(2025, 3, 4))
     return ctx
 
 
@@ -48,7 +49,8 @@ def test_every_rule_has_a_template_and_every_template_a_use(
     catalogue: TemplateCatalogue, rules: Any
 ) -> None:
     assert rules.templates() <= set(catalogue.templates)
-    assert set(catalogue.templates) - rules.templates() == {BUNDLE_TEMPLATE}
+    # The bundle is chosen by the planner, the checklist reminder by its schedule.
+    assert set(catalogue.templates) - rules.templates() == {BUNDLE_TEMPLATE, CHECKLIST_TEMPLATE}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -231,7 +233,7 @@ def test_the_contact_name_field_cannot_smuggle_details(renderer: Renderer, name:
 @given(
     extra=st.dictionaries(
         st.text(min_size=1, max_size=20).filter(
-            lambda k: k not in {"link", "contact_name", "date", "recipient", "updates"}
+            lambda k: k not in {"link", "contact_name", "date", "count", "recipient", "updates"}
         ),
         st.sampled_from([BSN, AMOUNT, DIAGNOSIS, *[r.value for r in DeclineReason]]),
         max_size=6,

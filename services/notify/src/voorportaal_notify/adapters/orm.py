@@ -9,7 +9,7 @@ statuses and times, so the delivery record and the contact-load meter survive an
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, Index, Integer, String, Table
+from sqlalchemy import JSON, Boolean, Column, Date, Index, Integer, String, Table
 
 from voorportaal_kit.db import AwareDateTime, new_metadata
 from voorportaal_kit.tables import audit_table, case_access_table
@@ -202,4 +202,23 @@ revoked_links = Table(
     Index("ix_revoked_links_case_holder", "case_id", "holder"),
     comment="Citizen links revoked in the dossier (`CitizenLinkRevoked`): one link by its hashed "
     "id, or every link of a mandate (holder); the citizen routes refuse them",
+)
+
+checklist_reminders = Table(
+    "checklist_reminders",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("intake_id", String(64), primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("revision", Integer, nullable=False, comment="The checklist revision last applied"),
+    Column("due_on", Date, nullable=True, comment="The item's deadline"),
+    Column("remind_at", AwareDateTime(), nullable=True, comment="When the reminder is due"),
+    Column("done", Boolean, nullable=False, comment="Ticked off"),
+    Column("status", String(16), nullable=False, comment="scheduled, queued or dropped"),
+    Column("reason", String(16), nullable=True, comment="Why dropped"),
+    Column("update_id", String(64), nullable=True, comment="The queued update carrying it"),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    Index("ix_checklist_reminders_due", "status", "remind_at"),
+    comment="One reminder per checklist item with a deadline (ids and dates only, no texts); "
+    "deleted when the case is erased",
 )

@@ -58,9 +58,14 @@ def message_id_for(idempotency_key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
-def _header(value: str) -> str:
-    """ASCII as is; anything else RFC 2047-encoded (a Turkish or Arabic subject)."""
-    return value if value.isascii() else Header(value, "utf-8").encode()
+def _header(name: str, value: str) -> str | Header:
+    """ASCII as is; anything else as an RFC 2047 `Header` (a Turkish, Arabic or Polish subject).
+
+    The `Header` object, not its `.encode()`: an already-encoded string is one long word that
+    compat32 can only fold by breaking right after `Subject:`, and every reader then shows the
+    subject with a leading space. The object folds knowing the header's name.
+    """
+    return value if value.isascii() else Header(value, "utf-8", header_name=name)
 
 
 def build_email(
@@ -75,8 +80,9 @@ def build_email(
     mail = MIMEMultipart("alternative")
     name, address = parseaddr(sender)
     mail["From"] = formataddr((name, address), charset="utf-8")
-    mail["To"] = _header(to)
-    mail["Subject"] = _header(message.subject)
+    # typeshed types compat32's header values as str; a Header is what it folds correctly.
+    mail["To"] = _header("To", to)  # type: ignore[assignment]
+    mail["Subject"] = _header("Subject", message.subject)  # type: ignore[assignment]
     mail["Date"] = formatdate(localtime=False, usegmt=True)
     mail["Message-ID"] = message_id_for(idempotency_key, message_id_domain)
     # RFC 3834: an automatic message; well-behaved systems do not auto-reply to it.

@@ -25,8 +25,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from voorportaal_contracts.types import MessageChannel
-from voorportaal_notify.domain.render import Message
+from voorportaal_contracts.types import CitizenLanguage, MessageChannel
+from voorportaal_notify.domain.render import Message, has_stray_space
 from voorportaal_notify.domain.sms import measure
 from voorportaal_notify.domain.templates import DEFAULT_LANGUAGE
 
@@ -222,3 +222,24 @@ class NewNotice:
     reason_code: str | None = None
     next_attempt_at: datetime | None = None
     expires_at: datetime | None = None
+
+
+def notice_problems(catalogue: NoticeCatalogue) -> list[str]:
+    """What the content check reports about the notices: a citizen language a notice lacks, and
+    stray spaces (as `render.translation_problems` finds them in the templates)."""
+    out: list[str] = []
+    for kind, notice in sorted(catalogue.notices.items()):
+        out += [
+            f"notice {kind.value}: no {language.value} text"
+            for language in CitizenLanguage
+            if language.value not in notice.texts
+        ]
+        for language, text in sorted(notice.texts.items()):
+            parts = {"subject": text.subject, "sms": text.sms}
+            parts.update({f"body[{i}]": p for i, p in enumerate(text.body)})
+            out += [
+                f"notice {kind.value}.{language}.{name}: stray space in {value!r}"
+                for name, value in parts.items()
+                if has_stray_space(value)
+            ]
+    return out

@@ -24,6 +24,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from voorportaal_contracts.types import CitizenLanguage
 from voorportaal_notify.domain.sms import SmsEncoding, fit_sms, measure
 from voorportaal_notify.domain.templates import (
     BUNDLE_TEMPLATE,
@@ -47,6 +48,8 @@ class _SafeFields(BaseModel):
     contact_name: str | None = Field(default=None, max_length=120)
     """A staff member's name: letters, spaces, dots, hyphens, apostrophes; no digits."""
     date: dt.date | None = None
+    count: int | None = Field(default=None, ge=1, le=99)
+    """How many things (a checklist reminder's open items); a number, never what they are."""
 
     @field_validator("contact_name")
     @classmethod
@@ -152,6 +155,8 @@ class Renderer:
             variables["contact_name"] = fields.contact_name
         if fields.date is not None:
             variables["date"] = format_date(fields.date, common)
+        if fields.count is not None:
+            variables["count"] = fields.count
         return variables
 
     def _fill(self, source: str, variables: Mapping[str, Any]) -> str:
@@ -272,12 +277,23 @@ _VARIABLE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 _STRAY_SPACE = re.compile(r"^\s|\s$|\s{2}| [.,:;!?،؟]|\u00a0|\u200b")
 
 
+def has_stray_space(text: str) -> bool:
+    """A leading, trailing or doubled space, a space before punctuation, or an invisible one."""
+    return _STRAY_SPACE.search(text) is not None
+
+
 def translation_problems(catalogue: TemplateCatalogue) -> list[str]:
     """What a second reader of the translations would not let through, found mechanically:
-    a missing language, stray spaces (leading, trailing, doubled, before punctuation), and a
+    a missing language (every `CitizenLanguage` in the common texts and in every template),
+    stray spaces (leading, trailing, doubled, before punctuation), and a
     text that prints other variables than its Dutch original (a date the Dutch text names
     but a translation leaves out, or the other way round)."""
     out = [
+        f"common: no {language.value} texts"
+        for language in CitizenLanguage
+        if language.value not in catalogue.common
+    ]
+    out += [
         f"template {m.template_id}: no {m.language} text" for m in missing_translations(catalogue)
     ]
     for language, common in sorted(catalogue.common.items()):

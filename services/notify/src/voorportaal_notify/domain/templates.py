@@ -23,8 +23,8 @@ DEFAULT_LANGUAGE = "nl"
 BUNDLE_TEMPLATE = "bundle"
 """The template for one message that carries several updates."""
 
-SafeField = Literal["contact_name", "date"]
-"""Fields a template may require besides `link` (and `count` in the bundle)."""
+SafeField = Literal["contact_name", "date", "count"]
+"""Fields a template may require besides `link` (`count` is set by the bundle itself)."""
 
 SAFE_FIELDS: frozenset[str] = frozenset({"link", "contact_name", "date", "count"})
 """Every variable a template text may use."""

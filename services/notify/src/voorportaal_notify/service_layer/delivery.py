@@ -1,6 +1,7 @@
 """The delivery worker: plans messages from pending updates and hands them to SMTP or SMS.
 
-One round, in the modules of its steps: `planning` (queues become messages), `claiming` (the
+One round, in the modules of its steps: `reminders` (due checklist reminders become updates),
+`planning` (queues become messages), `claiming` (the
 intention, committed; rendering), `channels` (the provider call per channel) and `outcomes`
 (sent, retry with backoff, failover, failed); notices (`notice_sending.NoticeSender`) first.
 
@@ -72,6 +73,7 @@ from voorportaal_notify.service_layer.mandates import Mandates
 from voorportaal_notify.service_layer.notice_sending import NoticeSender
 from voorportaal_notify.service_layer.outcomes import Outcomes
 from voorportaal_notify.service_layer.planning import Planner, idempotency_key
+from voorportaal_notify.service_layer.reminders import ChecklistReminders
 
 __all__ = ["DeliveryConfig", "DeliveryWorker", "RoundResult", "idempotency_key"]
 
@@ -101,6 +103,8 @@ class RoundResult:
     failed: int = 0
     notices: int = 0
     """One-time codes and old-address notices sent."""
+    reminders: int = 0
+    """Cases whose due checklist reminders became an update."""
 
 
 class DeliveryWorker:
@@ -117,11 +121,13 @@ class DeliveryWorker:
         rng: random.Random | None = None,
         notices: NoticeSender | None = None,
         access: CaseAccessStore | None = None,
+        reminders: ChecklistReminders | None = None,
     ) -> None:
         self._sessions = sessions
         self._clock = clock
         self._batch_size = config.batch_size
         self._notices = notices
+        self._reminders = reminders
         mandates = Mandates(access)
         rng = rng or random.Random()  # noqa: S311 - jitter, not a secret
         self._planner = Planner(sessions, clock, config.policy, config.batch_size, mandates)
@@ -139,6 +145,8 @@ class DeliveryWorker:
     async def run_once(self) -> RoundResult:
         """Plan what is due, then send what is due; one round of the periodic job."""
         notices = await self._notices.run_once() if self._notices is not None else 0
+        # Due checklist reminders become updates first, so this round's plan already sees them.
+        reminders = await self._reminders.queue_due() if self._reminders is not None else 0
         planned = await self.plan()
         sent = retried = failed = 0
         for message_id in await self._due_messages():
@@ -150,7 +158,7 @@ class DeliveryWorker:
             elif outcome is not None:
                 retried += 1
         self.rounds += 1
-        return RoundResult(planned, sent, retried, failed, notices)
+        return RoundResult(planned, sent, retried, failed, notices, reminders)
 
     async def plan(self) -> int:
         """Turn due queues of pending updates into messages; returns messages planned."""

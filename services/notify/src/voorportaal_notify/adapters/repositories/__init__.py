@@ -22,6 +22,7 @@ from voorportaal_notify.adapters.repositories.messages import (
     UpdatesRepository,
 )
 from voorportaal_notify.adapters.repositories.notices import NoticesRepository
+from voorportaal_notify.adapters.repositories.reminders import RemindersRepository
 
 __all__ = [
     "AttemptsRepository",
@@ -30,6 +31,7 @@ __all__ = [
     "ContactPointsRepository",
     "MessagesRepository",
     "NoticesRepository",
+    "RemindersRepository",
     "Repositories",
     "SentLogRepository",
     "UpdatesRepository",
@@ -49,3 +51,4 @@ class Repositories:
         self.sent_log = SentLogRepository(session)
         self.notices = NoticesRepository(session)
         self.cases = CasesRepository(session)
+        self.reminders = RemindersRepository(session)

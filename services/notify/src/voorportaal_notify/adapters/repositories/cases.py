@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import (
     case_access,
+    checklist_reminders,
     confirmations,
     contact_points,
     erased_cases,
@@ -72,14 +73,16 @@ class CasesRepository:
     async def purge(self, case_id: str, now: datetime, reason: str) -> None:
         """Remove every personal detail kept for a case, keeping ids, times and statuses.
 
-        Contact points go; updates not yet in a message go, the others lose their fields (a
-        staff name, a date); open messages and notices are cancelled; notices lose their
-        address and code. The sent log, message statuses and attempts stay for the
-        contact-load figures.
+        Contact points and checklist reminders go; updates not yet in a message go, the others
+        lose their fields (a staff name, a date); open messages and notices are cancelled;
+        notices lose their address and code. The sent log, message statuses and attempts stay
+        for the contact-load figures.
         """
         s = self._session
         await s.execute(delete(contact_points).where(contact_points.c.case_id == case_id))
         await s.execute(delete(confirmations).where(confirmations.c.case_id == case_id))
+        r = checklist_reminders.c
+        await s.execute(delete(checklist_reminders).where(r.case_id == case_id))
         u = pending_updates.c
         await s.execute(delete(pending_updates).where(u.case_id == case_id, u.message_id.is_(None)))
         await s.execute(update(pending_updates).where(u.case_id == case_id).values(fields={}))

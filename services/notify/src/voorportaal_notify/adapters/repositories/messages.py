@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import (
@@ -116,6 +116,31 @@ class UpdatesRepository:
             update(pending_updates).where(pending_updates.c.id.in_(ids)).values(copy_wanted=False)
         )
 
+    async def exists(self, update_id: str) -> bool:
+        """Whether an update with this id was queued (a reminder queued by another replica)."""
+        found = await self._session.scalar(
+            select(pending_updates.c.id).where(pending_updates.c.id == update_id)
+        )
+        return found is not None
+
+    async def recount(self, update_id: str, count: int, earliest: date | None) -> bool:
+        """An update no message carries yet now counts `count` things by `earliest` (none: it
+        goes); False when a message already carries it (what it said stands)."""
+        u = pending_updates.c
+        unplanned = [u.id == update_id, u.message_id.is_(None), u.copy_message_id.is_(None)]
+        fields = await self._session.scalar(select(u.fields).where(*unplanned))
+        if fields is None:
+            return False
+        if count == 0:
+            await self._session.execute(delete(pending_updates).where(*unplanned))
+        else:
+            await self._session.execute(
+                update(pending_updates)
+                .where(*unplanned)
+                .values(fields={**fields, "count": count, "date": _iso(earliest, fields)})
+            )
+        return True
+
     async def contents(self, ids: Sequence[str]) -> list[dict[str, Any]]:
         """What a message says: each update's template id and fields, oldest first."""
         u = pending_updates.c
@@ -127,6 +152,10 @@ class UpdatesRepository:
             )
         ).all()
         return [{"template_id": r.template_id, **r.fields} for r in rows]
+
+
+def _iso(day: date | None, fields: Mapping[str, Any]) -> Any:
+    return day.isoformat() if day is not None else fields.get("date")
 
 
 class MessagesRepository:

@@ -1,5 +1,5 @@
 """What notify consumes: case and intake events (per the rules), contact points, the case state
-it needs (owners, mandates, erasure) and one-time codes."""
+it needs (owners, mandates, erasure), the checklist+ (reminders) and one-time codes."""
 
 from __future__ import annotations
 
@@ -7,6 +7,9 @@ from collections import defaultdict
 
 from voorportaal_contracts.events import (
     CaseAnonymised,
+    ChecklistIssued,
+    ChecklistItemDone,
+    ChecklistItemOverdue,
     CitizenLinkRevoked,
     ContactPointsUpdated,
     ContactVerificationRequested,
@@ -19,9 +22,13 @@ from voorportaal_notify.domain.rules import RuleSet
 from voorportaal_notify.service_layer.case_state import CaseState
 from voorportaal_notify.service_layer.notices import NoticeQueue
 from voorportaal_notify.service_layer.notifications import NotifyService
+from voorportaal_notify.service_layer.reminders import ChecklistReminders
 
 GROUPS = {"case.events": "notify.case-events", "intake.events": "notify.intakes"}
 """Consumer group per topic the rules read from."""
+
+CHECKLIST_GROUP = "notify.checklists"
+"""The consumer group that keeps the checklist reminders' schedule."""
 
 
 def subscriptions(
@@ -30,6 +37,7 @@ def subscriptions(
     case_state: CaseState,
     notices: NoticeQueue,
     access: CaseAccessStore,
+    reminders: ChecklistReminders,
 ) -> list[Subscription]:
     """One consumer group per topic the rules read, contact points, the case state and codes."""
     by_topic: dict[str, dict[type[Event], Handler]] = defaultdict(dict)
@@ -60,6 +68,18 @@ def subscriptions(
                     CitizenLinkRevoked: case_state.on_link_revoked,
                 }
             ),
+        )
+    )
+    # The checklist+ in its own group: a schedule of reminders, not news the rules pass on.
+    found.append(
+        Subscription(
+            CASE_EVENTS,
+            CHECKLIST_GROUP,
+            {
+                ChecklistIssued: reminders.on_issued,
+                ChecklistItemDone: reminders.on_item_done,
+                ChecklistItemOverdue: reminders.on_overdue,
+            },
         )
     )
     found.append(

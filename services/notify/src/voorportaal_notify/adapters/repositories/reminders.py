@@ -1,0 +1,155 @@
+"""Checklist reminders: one row per item of an intake's checklist (ids and dates only)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from voorportaal_notify.adapters.orm import checklist_reminders
+from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
+from voorportaal_notify.domain.reminders import DropReason, ItemReminder, ReminderStatus
+
+_KEY = ("case_id", "intake_id", "item_id")
+
+
+def _reminder(row: Mapping[Any, Any]) -> ItemReminder:
+    return record(
+        ItemReminder,
+        row,
+        status=ReminderStatus(row["status"]),
+        reason=DropReason(row["reason"]) if row["reason"] is not None else None,
+    )
+
+
+def _values(reminder: ItemReminder, now: datetime) -> dict[str, Any]:
+    return {
+        "case_id": reminder.case_id,
+        "intake_id": reminder.intake_id,
+        "item_id": reminder.item_id,
+        "revision": reminder.revision,
+        "due_on": reminder.due_on,
+        "remind_at": reminder.remind_at,
+        "done": reminder.done,
+        "status": reminder.status.value,
+        "reason": reminder.reason.value if reminder.reason is not None else None,
+        "update_id": reminder.update_id,
+        "updated_at": now,
+    }
+
+
+def _where(reminder: ItemReminder) -> list[Any]:
+    c = checklist_reminders.c
+    return [c[name] == getattr(reminder, name) for name in _KEY]
+
+
+class ReminderChanged(RuntimeError):
+    """A reminder changed between reading and writing it (the delivery worker queued it in
+    between): the consumer's transaction rolls back and the kit retries the event, which then
+    reads the reminder as it is."""
+
+
+class RemindersRepository:
+    """The reminders of checklist items."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_intake(self, case_id: str, intake_id: str) -> dict[str, ItemReminder]:
+        """The reminders of one intake's checklist, by item id."""
+        c = checklist_reminders.c
+        rows = await all_rows(
+            self._session,
+            select(checklist_reminders).where(c.case_id == case_id, c.intake_id == intake_id),
+        )
+        return {row["item_id"]: _reminder(row) for row in rows}
+
+    async def get(self, case_id: str, intake_id: str, item_id: str) -> ItemReminder | None:
+        """One item's reminder."""
+        c = checklist_reminders.c
+        row = await first_row(
+            self._session,
+            select(checklist_reminders).where(
+                c.case_id == case_id, c.intake_id == intake_id, c.item_id == item_id
+            ),
+        )
+        return _reminder(row) if row is not None else None
+
+    async def save(
+        self, reminders: Sequence[ItemReminder], known: Mapping[str, ItemReminder], now: datetime
+    ) -> None:
+        """Store reminders: insert those not in `known` (by item id), update the others as
+        long as they are still as read (`ReminderChanged` otherwise)."""
+        c = checklist_reminders.c
+        for reminder in reminders:
+            values = _values(reminder, now)
+            before = known.get(reminder.item_id)
+            if before is None:
+                await self._session.execute(insert(checklist_reminders).values(**values))
+                continue
+            same_update = (
+                c.update_id.is_(None)
+                if before.update_id is None
+                else c.update_id == before.update_id
+            )
+            result = await self._session.execute(
+                update(checklist_reminders)
+                .where(*_where(reminder), c.status == before.status.value, same_update)
+                .values(**values)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise ReminderChanged(reminder.item_id)
+
+    async def cases_due(self, now: datetime, limit: int) -> list[str]:
+        """Cases with a scheduled reminder whose moment has come, the longest waiting first."""
+        c = checklist_reminders.c
+        return await column(
+            self._session,
+            select(c.case_id)
+            .where(c.status == ReminderStatus.SCHEDULED.value, c.remind_at <= now)
+            .group_by(c.case_id)
+            .order_by(func.min(c.remind_at))
+            .limit(limit),
+        )
+
+    async def scheduled(self, case_id: str) -> list[ItemReminder]:
+        """The case's reminders that still wait."""
+        c = checklist_reminders.c
+        rows = await all_rows(
+            self._session,
+            select(checklist_reminders)
+            .where(c.case_id == case_id, c.status == ReminderStatus.SCHEDULED.value)
+            .order_by(c.remind_at, c.intake_id, c.item_id),
+        )
+        return [_reminder(r) for r in rows]
+
+    async def take(self, reminder: ItemReminder, changed: ItemReminder, now: datetime) -> bool:
+        """Compare-and-set from a scheduled reminder to `changed`: False when another replica
+        (or a tick-off) changed it first."""
+        c = checklist_reminders.c
+        result = await self._session.execute(
+            update(checklist_reminders)
+            .where(*_where(reminder), c.status == ReminderStatus.SCHEDULED.value)
+            .values(**_values(changed, now))
+        )
+        return result.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+    async def queued_with(self, update_id: str) -> list[ItemReminder]:
+        """The reminders the update still carries (not ticked off, re-dated or gone since)."""
+        c = checklist_reminders.c
+        rows = await all_rows(
+            self._session,
+            select(checklist_reminders).where(
+                c.update_id == update_id, c.status == ReminderStatus.QUEUED.value
+            ),
+        )
+        return [_reminder(r) for r in rows]
+
+    async def purge(self, case_id: str) -> None:
+        """Forget every reminder of an erased case."""
+        await self._session.execute(
+            delete(checklist_reminders).where(checklist_reminders.c.case_id == case_id)
+        )
