@@ -4,6 +4,7 @@
 //    language), so screen readers, the browser's own controls and scroll bars read the whole
 //    page in that language, right to left for Arabic.
 // 2. The skip link moves keyboard focus to the main content (the client router only scrolls).
+// 3. A button marked `data-print` opens the browser's print dialog.
 (function () {
   "use strict";
   function sync() {
@@ -22,6 +23,11 @@
   });
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("click", function (event) {
+    var printer = event.target && event.target.closest && event.target.closest("[data-print]");
+    if (printer) {
+      window.print();
+      return;
+    }
     var link = event.target && event.target.closest && event.target.closest(".skip-link");
     if (!link) return;
     var main = document.getElementById("main");

@@ -255,13 +255,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ar": "أرقام فقط.",
         "pl": "Tylko cyfry.",
     },
-    "postcode_hint": {
-        "nl": "Bijvoorbeeld 1234 AB",
-        "en": "For example 1234 AB",
-        "tr": "Örneğin 1234 AB",
-        "ar": "على سبيل المثال 1234 AB",
-        "pl": "Na przykład 1234 AB",
-    },
     "own_words_note": {
         "nl": (
             "Wat u hier schrijft, gaat alleen naar de instanties die uw verhaal mogen zien "
@@ -315,6 +308,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "tr": "Bir sayı girin.",
         "ar": "أدخل رقمًا.",
         "pl": "Wpisz liczbę.",
+    },
+    "error_range": {
+        "nl": "Vul een getal in van {minimum} tot en met {maximum}.",
+        "en": "Enter a number from {minimum} to {maximum}.",
+        "tr": "{minimum} ile {maximum} arasında bir sayı girin.",
+        "ar": "أدخل رقمًا من {minimum} إلى {maximum}.",
+        "pl": "Wpisz liczbę od {minimum} do {maximum}.",
+    },
+    "error_minimum": {
+        "nl": "Vul een getal in van {minimum} of meer.",
+        "en": "Enter a number of {minimum} or more.",
+        "tr": "{minimum} veya daha büyük bir sayı girin.",
+        "ar": "أدخل رقمًا يساوي {minimum} أو أكثر.",
+        "pl": "Wpisz liczbę równą {minimum} lub większą.",
     },
     # Leave and continue later.
     "save_title": {
@@ -942,17 +949,35 @@ def tr(key: str) -> rx.Var[str]:
 
 def local_text(given: object | None) -> dict[str, str]:
     """A content text (`LocalText`: Dutch and English always, Turkish, Arabic and Polish once
-    translated) as all five languages, Dutch standing in for a translation not there yet."""
-    if given is None:
-        return dict.fromkeys(LANGUAGES, "")
-    dutch = str(getattr(given, "nl", "") or "")
-    return {language: str(getattr(given, language, None) or dutch) for language in LANGUAGES}
+    translated) as all five languages, Dutch standing in for a translation not there yet; and
+    under `lang_<xx>` the language each one is really in (for the element's `lang`)."""
+    shown: dict[str, str] = {}
+    dutch = str(getattr(given, "nl", "") or "") if given is not None else ""
+    for language in LANGUAGES:
+        own = getattr(given, language, None) if given is not None else None
+        shown[language] = str(own or dutch)
+        shown[f"lang_{language}"] = language if own else DEFAULT_LANGUAGE
+    return shown
 
 
-def say(texts: Any) -> rx.Var[str]:
+def say(texts: Any, *, key: str = "") -> rx.Var[str]:
     """A `local_text` held in state (a `dict[str, str]` var), in the session's language."""
     from portal.state import PortalState
 
     held = cast("rx.Var[Any]", texts).to(dict[str, str])
-    cases = [(language, held[language].to(str)) for language in LANGUAGES if language != "nl"]
-    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, held["nl"].to(str)))
+    cases = [
+        (language, held[f"{key}{language}"].to(str)) for language in LANGUAGES if language != "nl"
+    ]
+    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, held[f"{key}nl"].to(str)))
+
+
+def say_lang(texts: Any) -> rx.Var[str]:
+    """The language a `local_text` is shown in right now (Dutch where a translation is missing),
+    for the element's `lang`: a screen reader then reads a Dutch fallback as Dutch."""
+    return say(texts, key="lang_")
+
+
+def content(tag: Any, texts: Any, **props: Any) -> rx.Component:
+    """An element showing a content text: in the session's language, its `lang` the language
+    it is really in and `dir="auto"`, so a Dutch fallback on an Arabic page reads left to right."""
+    return cast("rx.Component", tag(say(texts), lang=say_lang(texts), dir="auto", **props))
