@@ -3,7 +3,7 @@
 The intake token is a bearer credential for the citizen's answers. It lives in this tab's
 server-side state (a backend var, never sent to the page) and goes to the intake API only in
 the `Authorization` header. The one place the browser sees it is the "continue later" link,
-which carries it in the URL **fragment** (`/verder#<intake id>~<token>`): a browser never sends
+which carries it in the URL **fragment** (`/verder?lang=xx#<intake id>~<token>`): a browser never sends
 a fragment to a server, so it never reaches a server log, a proxy, or a `Referer` header (the
 portal also sends `Referrer-Policy: no-referrer`). The resume page reads the fragment in the
 browser, hands it to the server over the websocket, and wipes it from the address bar.
@@ -407,7 +407,8 @@ class IntakeFlow(PortalState):
         if self.show_save and self._intake_id:
             origin = self.router.url.origin or ""
             fragment = resume_fragment(self._intake_id, self._token)
-            self.save_link = f"{origin}{routes.RESUME}#{fragment}"
+            # The language travels in the query (no secret), the token only in the fragment.
+            self.save_link = f"{origin}{routes.RESUME}?lang={self.lang}#{fragment}"
 
     @rx.event
     def copy_save_link(self) -> Any:

@@ -802,11 +802,27 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "pl": "Voorportaal zgłosi Cię tutaj, jeśli się zgodzisz.",
     },
     "mark_done": {
-        "nl": "Gedaan",
-        "en": "Done",
-        "tr": "Yapıldı",
-        "ar": "تم",
-        "pl": "Zrobione",
+        "nl": "Ik heb dit gedaan",
+        "en": "I have done this",
+        "tr": "Bunu yaptım",
+        "ar": "لقد أنجزت هذا",
+        "pl": "To już zrobione",
+    },
+    "status_overdue": {
+        "nl": "Te laat",
+        "en": "Late",
+        "tr": "Gecikti",
+        "ar": "متأخر",
+        "pl": "Po terminie",
+    },
+    "overdue_note": {
+        "nl": "Deze datum is voorbij. Regel het zo snel mogelijk, of kies 'Ik wil iemand spreken'.",
+        "en": "This date has passed. Arrange it as soon as you can, or choose 'I want to talk "
+        "to a person'.",
+        "tr": "Bu tarih geçti. En kısa sürede halledin veya 'Biriyle konuşmak istiyorum'u seçin.",
+        "ar": "هذا التاريخ قد مضى. رتّب الأمر في أقرب وقت ممكن، أو اختر 'أريد التحدث مع شخص'.",
+        "pl": "Ten termin już minął. Załatw to jak najszybciej albo wybierz „Chcę porozmawiać "
+        "z człowiekiem”.",
     },
     "status_done": {
         "nl": "Gedaan",

@@ -154,7 +154,7 @@ def submitted_intake(intake_url: str, life_events: list[str], language: str) -> 
     with httpx.Client(base_url=intake_url, timeout=30) as http:
         body: dict[str, Any] = {"life_events": life_events, "channel": "web", "language": language}
         started = http.post("/intakes", json=body)
-        if started.status_code == 422 and "language" in started.text:
+        if started.status_code in (400, 422) and "language" in started.text:
             # An intake from before `StartIntake.language` (ck-intake, issue 15).
             del body["language"]
             started = http.post("/intakes", json=body)

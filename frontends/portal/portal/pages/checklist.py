@@ -7,8 +7,9 @@ ticked off by the citizen; printable (print CSS: no navigation, every item with 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 import structlog
@@ -26,6 +27,7 @@ from voorportaal_contracts.api.intake import ChecklistItemOut
 
 log = structlog.get_logger()
 
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DASH = " \u2013 "
 """An en dash with spaces, between the first and last day and between the hours."""
 _DIALABLE = re.compile(r"^\+?[0-9][0-9 ()-]{5,18}[0-9]$")
@@ -105,9 +107,12 @@ def reach(agency: str, need: str | None, directory: PublicDirectory) -> dict[str
     }
 
 
-def item_view(item: ChecklistItemOut) -> dict[str, Any]:
-    """One task as the page shows it."""
+def item_view(item: ChecklistItemOut, today: date) -> dict[str, Any]:
+    """One task as the page shows it; `overdue` when its date lies before `today` and it is
+    not done."""
     why = [local_text(text) for text in item.why]
+    # `done` is the intake's (ck-intake); an intake from before it has none: not done.
+    done = bool(getattr(item, "done", False))
     return {
         "id": item.id,
         "title": local_text(item.title),
@@ -116,14 +121,20 @@ def item_view(item: ChecklistItemOut) -> dict[str, Any]:
         "deadline_text": deadline_text(item.deadline),
         "deadline_rule": local_text(item.deadline_rule),
         "has_rule": item.deadline_rule is not None,
+        "has_deadline": item.deadline is not None,
+        "overdue": bool(item.deadline and item.deadline < today and not done),
         "refer": item.refer,
-        # `done` is the intake's (ck-intake); an intake from before it has none: not done.
-        "done": bool(getattr(item, "done", False)),
+        "done": done,
     }
 
 
+def dutch_today() -> date:
+    """Today in the Netherlands, the day deadlines are counted in."""
+    return datetime.now(AMSTERDAM).date()
+
+
 def group_checklist(
-    items: list[ChecklistItemOut], directory: PublicDirectory
+    items: list[ChecklistItemOut], directory: PublicDirectory, today: date
 ) -> list[dict[str, Any]]:
     """The checklist grouped by agency: each group's items by deadline (none last), the groups
     by their earliest deadline."""
@@ -139,7 +150,7 @@ def group_checklist(
         {
             "agency": agency,
             **reach(agency, next((i.need for i in found if i.need), None), directory),
-            "items": [item_view(i) for i in found],
+            "items": [item_view(i, today) for i in found],
         }
         for agency, found in ordered
     ]
@@ -172,7 +183,7 @@ class ChecklistState(IntakeFlow):
         except (ApiProblem, ApiUnavailable):
             directory = PublicDirectory(organizations=[], services=[])
         self.held = intake.awaiting_confirmation
-        self.groups = group_checklist(intake.result.checklist, directory)
+        self.groups = group_checklist(intake.result.checklist, directory, dutch_today())
         self.loaded = True
         return None
 
@@ -196,7 +207,9 @@ class ChecklistState(IntakeFlow):
             {
                 **group,
                 "items": [
-                    {**item, "done": done} if item["id"] == item_id else item
+                    {**item, "done": done, "overdue": item["overdue"] and not done}
+                    if item["id"] == item_id
+                    else item
                     for item in group["items"]
                 ],
             }
@@ -264,22 +277,36 @@ def _how(group: Any) -> rx.Component:
 def _item(item: Any) -> rx.Component:
     ident = item["id"].to(str)
     done = item["done"].to(bool)
+    overdue = item["overdue"].to(bool)
     return rx.el.li(
         rx.el.div(
             content(rx.el.h3, item["title"], class_name="task-title", id="task-" + ident),
             rx.el.p(
-                rx.cond(done, tr("status_done"), tr("status_todo")),
-                class_name=rx.cond(done, "task-status task-done", "task-status"),
+                rx.cond(
+                    done,
+                    tr("status_done"),
+                    rx.cond(overdue, tr("status_overdue"), tr("status_todo")),
+                ),
+                class_name=rx.cond(
+                    done,
+                    "task-status task-done",
+                    rx.cond(overdue, "task-status task-late", "task-status"),
+                ),
                 id="status-" + ident,
             ),
             class_name="task-head",
         ),
-        rx.el.p(
-            rx.el.strong(tr("by_when")),
-            " ",
-            rx.el.time(say(item["deadline_text"]), date_time=item["deadline"].to(str)),
-            class_name="task-deadline",
+        rx.cond(
+            item["has_deadline"].to(bool),
+            rx.el.p(
+                rx.el.strong(tr("by_when")),
+                " ",
+                rx.el.time(say(item["deadline_text"]), date_time=item["deadline"].to(str)),
+                class_name="task-deadline",
+            ),
+            rx.el.p(say(item["deadline_text"]), class_name="task-deadline"),
         ),
+        rx.cond(overdue, rx.el.p(tr("overdue_note"), class_name="notice notice-error")),
         rx.cond(
             item["has_rule"].to(bool),
             content(rx.el.p, item["deadline_rule"], class_name="hint"),
