@@ -3,10 +3,11 @@
 The intake token is a bearer credential for the citizen's answers. It lives in this tab's
 server-side state (a backend var, never sent to the page) and goes to the intake API only in
 the `Authorization` header. The one place the browser sees it is the "continue later" link,
-which carries it in the URL **fragment** (`/verder?lang=xx#<intake id>~<token>`): a browser never sends
-a fragment to a server, so it never reaches a server log, a proxy, or a `Referer` header (the
-portal also sends `Referrer-Policy: no-referrer`). The resume page reads the fragment in the
-browser, hands it to the server over the websocket, and wipes it from the address bar.
+which carries it in the URL **fragment** (`/verder?lang=xx#<intake id>~<token>`): a browser
+never sends a fragment to a server, so it never reaches a server log, a proxy, or a `Referer`
+header (the portal also sends `Referrer-Policy: no-referrer`). The resume page reads the
+fragment in the browser, hands it to the server over the websocket, and wipes it from the
+address bar.
 The portal itself stores nothing: the link works as long as the intake's token does.
 """
 
