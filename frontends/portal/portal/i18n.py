@@ -242,11 +242,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "pl": "Wybierz wszystko, co pasuje.",
     },
     "date_hint": {
-        "nl": "Kies of typ een datum (dag, maand, jaar).",
-        "en": "Choose or type a date (day, month, year).",
-        "tr": "Bir tarih seçin veya yazın (gün, ay, yıl).",
-        "ar": "اختر أو اكتب تاريخًا (اليوم، الشهر، السنة).",
-        "pl": "Wybierz lub wpisz datę (dzień, miesiąc, rok).",
+        "nl": "Kies de datum in de kalender of typ hem in.",
+        "en": "Pick the date in the calendar or type it in.",
+        "tr": "Tarihi takvimden seçin veya yazın.",
+        "ar": "اختر التاريخ من التقويم أو اكتبه.",
+        "pl": "Wybierz datę w kalendarzu lub wpisz ją.",
     },
     "number_hint": {
         "nl": "Alleen cijfers.",

@@ -84,6 +84,9 @@ def test_a_dutch_citizen_completes_divorce_and_moving_house_on_a_phone(
     )
     assert phone.find_element(By.ID, "answer-error").text == TEXTS["error_required"]["nl"]
     shot(phone, "nl-03-question-error")
+    # The summary's link takes the citizen to the field.
+    phone.find_element(By.CSS_SELECTOR, "#error-summary a").click()
+    until(phone, lambda d: d.switch_to.active_element.get_attribute("id") == "answer")
 
     # Two answers, then back: the second question again, with its answer to change.
     answer_and_next(phone, "")
