@@ -143,3 +143,13 @@ def test_opening_hours_are_written_in_each_language() -> None:
     hours = hours_text(DirectoryChannel(kind="desk", value="x", hours=[WEEKDAYS_9_TO_5]))
     assert hours["pl"] == "poniedziałek \u2013 piątek 09:00 \u2013 17:00"
     assert hours["tr"] == "Pazartesi \u2013 Cuma 09:00 \u2013 17:00"
+
+
+def test_the_intakes_own_agency_name_in_five_languages_wins_over_the_directorys() -> None:
+    item = _item("x", "uwv", None)
+    named = item.model_copy(
+        update={"agency_name": LocalText(nl="UWV", en="UWV", tr="UWV (İşçi Sigortaları)")}
+    )
+    group = group_checklist([named], DIRECTORY, TODAY)[0]
+    assert group["name"]["tr"] == "UWV (İşçi Sigortaları)"
+    assert group["name"]["lang_tr"] == "tr"

@@ -146,14 +146,26 @@ def group_checklist(
     for item in sorted(items, key=key):
         groups.setdefault(item.agency, []).append(item)
     ordered = sorted(groups.items(), key=lambda pair: key(pair[1][0]))
-    return [
-        {
+    result = []
+    for agency, found in ordered:
+        group = {
             "agency": agency,
             **reach(agency, next((i.need for i in found if i.need), None), directory),
             "items": [item_view(i, today) for i in found],
         }
-        for agency, found in ordered
-    ]
+        # The intake names the agency in five languages, and its phone and website, on each
+        # item (ck-intake, issue 15); an intake from before that leaves the directory's.
+        named = getattr(found[0], "agency_name", None)
+        if named is not None:
+            group["name"] = local_text(named)
+        phone = getattr(found[0], "phone", None)
+        if phone and not group["phone"]:
+            group["phone"], group["phone_href"] = phone, tel_href(phone)
+        web = getattr(found[0], "web", None)
+        if web and not group["web"]:
+            group["web"] = web
+        result.append(group)
+    return result
 
 
 class ChecklistState(IntakeFlow):
