@@ -185,3 +185,20 @@ def test_every_shipped_checklist_item_names_its_source_and_checked_date() -> Non
     for event in load_life_events().values():
         for item in event.checklist:
             assert item.source and item.checked, (event.code, item.id)
+
+
+def test_no_dossier_is_shared_with_a_landlord_or_other_party_that_is_not_a_public_body() -> None:
+    from pydantic import ValidationError
+
+    from voorportaal_intake.entrypoints.http.schemas import ContactIn
+
+    for party in ("verhuurder", "werkgever", "pensioenfonds"):
+        with pytest.raises(ValidationError) as refused:
+            ContactIn.model_validate(
+                {"channels": ["email"], "email": "a@example.org", "share_with": [party]}
+            )
+        assert refused.value.errors()[0]["loc"] == ("share_with",)
+        assert party in str(refused.value)
+    ContactIn.model_validate(
+        {"channels": ["email"], "email": "a@example.org", "share_with": ["uwv"]}
+    )
