@@ -32,13 +32,14 @@ QuestionType = Literal["yes_no", "single", "multi", "date", "number", "postcode"
 
 class LocalText(BaseModel):
     """A text in plain Dutch (B1) with its translations: English, Turkish, Arabic, Polish
-    (`voorportaal_contracts.types.CitizenLanguage`): all five, as the content check requires."""
+    (`voorportaal_contracts.types.CitizenLanguage`). The shipped content has all five (the
+    content check fails otherwise); a reader falls back to Dutch when one is missing."""
 
     nl: str
     en: str
-    tr: str
-    ar: str
-    pl: str
+    tr: str | None = None
+    ar: str | None = None
+    pl: str | None = None
 
 
 class LifeEventOut(BaseModel):
