@@ -38,6 +38,7 @@ def shell(*content: rx.Component, signed_in: bool = True) -> rx.Component:
     menu = rx.el.nav(
         rx.hstack(
             rx.link(tr("queue_title"), href=routes.QUEUE, id="nav-queue", style=FOCUS_STYLE),
+            rx.link(tr("desk_nav"), href=routes.DESK, id="nav-desk", style=FOCUS_STYLE),
             rx.cond(
                 SessionState.is_supervisor,
                 rx.link(

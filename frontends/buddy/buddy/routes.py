@@ -13,6 +13,7 @@ OIDC_CALLBACK: Final = "/inloggen/oidc/terug"
 QUEUE: Final = "/werkvoorraad"
 CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
+DESK: Final = "/intake"
 
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
@@ -46,4 +47,7 @@ def register(app: rx.App) -> None:
         title="Supervisor · Voorportaal",
         on_load=supervisor.SupervisorState.load,
     )
+    from buddy.pages import desk
+
+    app.add_page(desk.page, route=DESK, title="Intake · Voorportaal", on_load=desk.DeskState.load)
     app.add_page(sign_in.home, route=HOME, title="Voorportaal", on_load=sign_in.SignInState.home)
