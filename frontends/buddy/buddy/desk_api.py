@@ -24,7 +24,7 @@ import structlog
 from pydantic import TypeAdapter, ValidationError
 
 from buddy.api import ApiError, Refused, Unreachable
-from voorportaal_contracts.api.intake import IntakeOut
+from voorportaal_contracts.api.intake import ConfirmationOut, IntakeOut
 
 log = structlog.get_logger()
 
@@ -35,6 +35,7 @@ INTAKE_PATHS: Final = {
     "back": "/intakes/{intake_id}/back",
     "contact": "/intakes/{intake_id}/contact",
     "citizen": "/intakes/{intake_id}/citizen",
+    "verify": "/intakes/{intake_id}/contact/verify",
     "submit": "/intakes/{intake_id}/submit",
 }
 """Intake endpoints (services/intake entrypoints/http/intakes.py)."""
@@ -43,6 +44,7 @@ DESK_CHANNELS: Final = ("desk", "phone")
 """The channels a casemanager takes an intake by."""
 
 _INTAKE: Final = TypeAdapter(IntakeOut)
+_CONFIRMATION: Final = TypeAdapter(ConfirmationOut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +168,16 @@ class IntakeClient:
     async def contact(self, intake_id: UUID | str, details: Mapping[str, Any]) -> None:
         """The citizen's contact details, language, channels and with whom to share."""
         await self._call("PUT", INTAKE_PATHS["contact"].format(intake_id=intake_id), details)
+
+    async def verify(self, intake_id: UUID | str, code: str) -> ConfirmationOut:
+        """The one-time code the citizen got at the contact step's address, read out at the
+        desk: the address is confirmed, so the checklist+ and link are not held for it."""
+        path = INTAKE_PATHS["verify"].format(intake_id=intake_id)
+        answer = await self._call("POST", path, {"code": code})
+        try:
+            return _CONFIRMATION.validate_python(answer)
+        except ValidationError as exc:
+            raise ApiError("intake", "the answer does not match its model") from exc
 
     async def citizen(self, intake_id: UUID | str, details: Mapping[str, Any]) -> None:
         """Who the citizen is (name, BSN, date of birth, postcode, house number)."""

@@ -494,6 +494,17 @@ NL.update(
         "desk_err_choose": "Kies ja of nee.",
         "desk_err_number": "Vul een getal in, bijvoorbeeld 3 of 1250.",
         "desk_err_date": "Vul een datum in als dag-maand-jaar.",
+        "desk_script_code": (
+            'Lees voor: "U krijgt nu een code van 6 cijfers, per sms of e-mail. Wilt u die code '
+            'voorlezen? Dan weten we zeker dat uw berichten goed aankomen."'
+        ),
+        "desk_code": "Code van 6 cijfers",
+        "desk_verify": "Code controleren",
+        "desk_code_later": "Later (de inwoner bevestigt zelf)",
+        "desk_err_code": "Vul de code van 6 cijfers in.",
+        "desk_err_code_wrong": (
+            "Deze code klopt niet. Vraag de inwoner de code nog eens voor te lezen."
+        ),
     }
 )
 EN.update(
@@ -542,6 +553,15 @@ EN.update(
         "desk_err_choose": "Choose yes or no.",
         "desk_err_number": "Enter a number, for example 3 or 1250.",
         "desk_err_date": "Enter a date as day-month-year.",
+        "desk_script_code": (
+            'Read out (in Dutch): "You are getting a code of 6 digits now, by text message or '
+            'e-mail. Would you read it out to me? Then we know your messages arrive."'
+        ),
+        "desk_code": "Code of 6 digits",
+        "desk_verify": "Check the code",
+        "desk_code_later": "Later (the citizen confirms it themselves)",
+        "desk_err_code": "Enter the code of 6 digits.",
+        "desk_err_code_wrong": "This code is not right. Ask the citizen to read it out again.",
     }
 )
 

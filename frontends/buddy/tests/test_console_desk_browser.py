@@ -10,6 +10,7 @@ case page shows the referral routing issued from the submitted intake.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 
@@ -120,6 +121,16 @@ def _next_question(driver: WebDriver, previous: str) -> None:
     until(driver, lambda d: _form(d)[0] != "" and _form(d)[1] != previous)
 
 
+def _last_code(intake: ServiceProcess) -> str:
+    """The one-time code the intake sent last (this test's intake has only this intake's)."""
+    with sqlite3.connect(intake.data_dir / "intake.db") as conn:
+        (value,) = conn.execute(
+            "SELECT value FROM outbox WHERE event_type = ? ORDER BY id DESC LIMIT 1",
+            ("nl.voorportaal.contact.verification-requested",),
+        ).fetchone()
+    return str(json.loads(value)["code"])
+
+
 def _where(services: dict[str, ServiceProcess], case_id: str) -> str:
     """Which of this test's services took the case in (to tell a broken flow from a shared
     consumer group that handed the case to someone else's routing or dossier)."""
@@ -201,10 +212,22 @@ def test_a_desk_intake_from_start_to_the_case_page_showing_its_referrals(
     field.send_keys("j.jansen@example.org")
     click(browser, "desk-contact")
 
+    # The code the citizen got, read out: a wrong one is named next to the field.
+    WebDriverWait(browser, WAIT_S).until(ec.element_to_be_clickable((By.ID, "desk-verify")))
+    code = _last_code(desk_services["intake"])
+    browser.find_element(By.ID, "f-code").send_keys("000000" if code != "000000" else "111111")
+    click(browser, "desk-verify")
+    until(browser, lambda d: bool(d.find_elements(By.ID, "error-code")))
+    shot(browser, "desk-5-code-wrong")
+    field = browser.find_element(By.ID, "f-code")
+    field.clear()
+    field.send_keys(code)
+    click(browser, "desk-verify")
+
     WebDriverWait(browser, WAIT_S).until(ec.element_to_be_clickable((By.ID, "desk-submit")))
     browser.find_element(By.ID, "f-name").send_keys("J. Jansen")
     browser.find_element(By.ID, "f-postcode").send_keys("1011 AB")
-    shot(browser, "desk-5-citizen")
+    shot(browser, "desk-6-citizen")
     click(browser, "desk-submit")
 
     # The console opens the new case; routing's referral shows once the dossier has it.
@@ -220,10 +243,10 @@ def test_a_desk_intake_from_start_to_the_case_page_showing_its_referrals(
             timeout=REFERRAL_WAIT_S,
         )
     except TimeoutException:
-        shot(browser, "desk-6-case-timeout")
+        shot(browser, "desk-7-case-timeout")
         # The services share their consumer groups with every other process on this broker
         # (as all integration tests do): another member may have taken the case's partition.
         pytest.fail(f"no referral on the case page of {case_id}: {_where(desk_services, case_id)}")
     referrals = browser.find_element(By.ID, "referrals")
     browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", referrals)
-    shot(browser, "desk-6-case")
+    shot(browser, "desk-7-case")

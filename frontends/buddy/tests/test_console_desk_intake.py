@@ -113,6 +113,16 @@ def _outbox(intake: ServiceProcess, case_id: str) -> list[tuple[str, dict[str, A
     return [(kind, json.loads(value)) for kind, value in rows if value is not None]
 
 
+def _code(intake: ServiceProcess, case_id: str) -> str:
+    """The one-time code the intake sent last for this case (from its outbox)."""
+    codes = [
+        str(body["code"])
+        for kind, body in _outbox(intake, case_id)
+        if kind == "nl.voorportaal.contact.verification-requested"
+    ]
+    return codes[-1]
+
+
 async def _walk(client: IntakeClient, state: IntakeOut) -> IntakeOut:
     while state.next is not None:
         question = state.next.question.model_dump(mode="json")
@@ -139,6 +149,11 @@ async def test_a_desk_intake_records_the_channel_and_the_casemanagers_role(
     await client.contact(
         done.id, {"channels": ["email"], "email": "j@example.org", "share_with": ["uwv"]}
     )
+    # The citizen reads out the code they got: the address is confirmed before submitting.
+    with pytest.raises(Rejected):
+        await client.verify(done.id, "000000" if _code(intake, done.case_id) != "000000" else "1")
+    confirmed = await client.verify(done.id, _code(intake, done.case_id))
+    assert [c.value for c in confirmed.verified] == ["email"]
     await client.citizen(done.id, {"name": "J. Jansen", "postcode": "1011 AB"})
     submitted = await client.submit(done.id)
     assert submitted.status == "submitted" and not submitted.awaiting_confirmation
@@ -147,7 +162,8 @@ async def test_a_desk_intake_records_the_channel_and_the_casemanagers_role(
     fact = facts["nl.voorportaal.intake.submitted"]
     assert fact["channel"] == "desk" and fact["started_by_role"] == "casemanager"
     # The checklist and link go out by the address of the contact step (notify reads it).
-    assert facts["nl.voorportaal.contact.points-updated"]["email"] == "j@example.org"
+    points = facts["nl.voorportaal.contact.points-updated"]
+    assert points["email"] == "j@example.org" and points["verified"] == ["email"]
     grant = facts["nl.voorportaal.case.consent-granted"]
     assert (grant["agency_code"], grant["granted_by"]) == ("uwv", "casemanager")
 

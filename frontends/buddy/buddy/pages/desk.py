@@ -43,7 +43,7 @@ log = structlog.get_logger()
 DESK_ROLES: Final = ("casemanager", "supervisor")
 """Who takes an intake on a citizen's behalf (the intake checks it again)."""
 
-STAGES: Final = ("start", "question", "contact", "citizen")
+STAGES: Final = ("start", "question", "contact", "code", "citizen")
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
@@ -210,15 +210,54 @@ class DeskState(rx.State):
         if client is None:
             return redirect
         self._clear()
+        body = contact_body(form)
         try:
-            await client.contact(self.intake_id, contact_body(form))
+            await client.contact(self.intake_id, body)
         except Rejected as exc:
             self._rejected(exc)
             return None
         except api.ApiProblem as exc:
             self.problem = _problem_of(exc)
             return None
+        # An address gets a one-time code: nothing else goes to it until it is confirmed.
+        self.stage = "code" if ("email" in body or "phone" in body) else "citizen"
+        return None
+
+    @rx.event
+    async def verify(self, form: dict[str, Any]) -> Any:
+        """The code the citizen got, read out: the address is confirmed, so the checklist+
+        and link are not held for it; then who the citizen is."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        code = str(form.get("code") or "").strip()
+        if not code:
+            self._field("code", "desk_err_code")
+            return None
+        try:
+            await client.verify(self.intake_id, code)
+        except Rejected as exc:
+            self._rejected(exc)
+            if not exc.fields:
+                self.problem = ""
+                self._field("code", "desk_err_code_wrong")
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
         self.stage = "citizen"
+        return None
+
+    @rx.event
+    async def skip_code(self) -> Any:
+        """Go on without the code: the citizen confirms it later from the message."""
+        _, denial, redirect = await authorize(self, DESK_ROLES)
+        if redirect is not None:
+            return redirect
+        if denial is None:
+            self._clear()
+            self.stage = "citizen"
         return None
 
     @rx.event
@@ -490,6 +529,33 @@ def contact_step() -> rx.Component:
     )
 
 
+def code_step() -> rx.Component:
+    """The one-time code the citizen got at the address just given, read out to you."""
+    return rx.form(
+        rx.vstack(
+            rx.callout(tr("desk_script_code"), color_scheme="blue", id="desk-script-code"),
+            _text_input("code", "desk_code", auto_complete="one-time-code", input_mode="numeric"),
+            rx.hstack(
+                _submit("desk_verify", "desk-verify"),
+                rx.button(
+                    tr("desk_code_later"),
+                    type="button",
+                    variant="outline",
+                    on_click=DeskState.skip_code,
+                    id="desk-code-later",
+                    style=FOCUS_STYLE,
+                ),
+                spacing="3",
+            ),
+            spacing="3",
+        ),
+        on_submit=DeskState.verify,
+        reset_on_submit=False,
+        no_validate=True,
+        id="desk-code-form",
+    )
+
+
 def citizen_step() -> rx.Component:
     """Who the citizen is, then submit."""
     return rx.form(
@@ -531,6 +597,7 @@ def page() -> rx.Component:
                 DeskState.stage,
                 ("question", tr("desk_stage_question")),
                 ("contact", tr("desk_stage_contact")),
+                ("code", tr("desk_stage_contact")),
                 ("citizen", tr("desk_stage_citizen")),
                 tr("desk_stage_start"),
             ),
@@ -544,6 +611,7 @@ def page() -> rx.Component:
                 DeskState.stage,
                 ("question", question_step()),
                 ("contact", contact_step()),
+                ("code", code_step()),
                 ("citizen", citizen_step()),
                 start_step(),
             ),
