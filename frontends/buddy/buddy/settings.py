@@ -58,6 +58,13 @@ class ConsoleSettings(BaseSettings):
     )
     """Base URL of the routing API; read from `VOORPORTAAL_ROUTING_URL`."""
 
+    intake_url: str = Field(
+        default="http://127.0.0.1:8001",
+        validation_alias=AliasChoices("VOORPORTAAL_INTAKE_URL", "intake_url"),
+    )
+    """Base URL of the intake API (intakes at the desk and on the phone); read from
+    `VOORPORTAAL_INTAKE_URL`."""
+
     api_timeout_s: float = Field(default=5.0, gt=0, le=60)
     """Timeout of one API call."""
 

@@ -1,0 +1,620 @@
+"""Intake at the desk and on the phone: a casemanager takes the intake for a citizen.
+
+The same flow the citizen walks in the portal, through the intake API (`buddy.desk_api`), as
+the signed-in staff member (the intake records who, in which role, and the channel): the
+channel and life events; the questions one at a time with their help text and a way back
+(the free-text story, `own_words`, is one of the triage questions); the contact and sharing
+choices, with a short script to read to the citizen; who the citizen is; submit. The citizen
+gets the same checklist+ and link by the address given in the contact step. Then the console
+opens the new case, which fills in as the dossier and routing take the intake in.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, cast
+
+import reflex as rx
+import structlog
+from reflex.vars.object import ObjectVar
+
+from buddy import api
+from buddy.desk_api import DESK_CHANNELS, IntakeClient, Rejected
+from buddy.desk_form import (
+    CHANNEL_PREFIX,
+    LIFE_EVENT_PREFIX,
+    MULTI_PREFIX,
+    SHARE_AGENCIES,
+    SHARE_PREFIX,
+    FormProblem,
+    answer_value,
+    citizen_body,
+    contact_body,
+    life_events_of,
+)
+from buddy.i18n import EN, NL, say_code, tr
+from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.settings import get_settings
+from buddy.state import SessionState, authorize
+from voorportaal_contracts.api.intake import IntakeOut
+from voorportaal_contracts.types import CitizenLanguage, LifeEvent, MessageChannel
+
+log = structlog.get_logger()
+
+DESK_ROLES: Final = ("casemanager", "supervisor")
+"""Who takes an intake on a citizen's behalf (the intake checks it again)."""
+
+STAGES: Final = ("start", "question", "contact", "code", "citizen")
+
+
+def _problem_of(exc: api.ApiProblem) -> str:
+    if isinstance(exc, api.Unreachable):
+        return "unreachable"
+    if isinstance(exc, api.Refused):
+        return "refused"
+    return "error"
+
+
+class DeskState(rx.State):
+    """One tab's desk intake: which stage, the question to ask, and the reasons per field."""
+
+    stage: str = "start"
+    channel: str = "desk"
+    intake_id: str = ""
+    answered: int = 0
+    q_step: str = ""
+    q_id: str = ""
+    q_type: str = ""
+    q_text_nl: str = ""
+    q_text_en: str = ""
+    q_help_nl: str = ""
+    q_help_en: str = ""
+    q_options: list[dict[str, str]] = []
+    q_minimum: str = ""
+    errors_nl: dict[str, str] = {}
+    errors_en: dict[str, str] = {}
+    problem: str = ""
+    """Empty, or why the intake cannot go on: `unreachable`, `refused`, `error`, `detail`."""
+    problem_detail: str = ""
+
+    @rx.var
+    def q_key(self) -> str:
+        """A key per question shown, so its form starts empty (React mounts it anew)."""
+        return f"{self.q_step}-{self.q_id}-{self.answered}"
+
+    def _clear(self) -> None:
+        self.errors_nl, self.errors_en = {}, {}
+        self.problem = self.problem_detail = ""
+
+    def _field(self, name: str, key: str) -> None:
+        self.errors_nl = {**self.errors_nl, name: NL[key]}
+        self.errors_en = {**self.errors_en, name: EN[key]}
+
+    def _rejected(self, exc: Rejected) -> None:
+        self.errors_nl = {name: reason.nl for name, reason in exc.fields.items()}
+        self.errors_en = {name: reason.en for name, reason in exc.fields.items()}
+        if not exc.fields:
+            self.problem, self.problem_detail = "detail", exc.detail
+
+    def _show(self, intake: IntakeOut) -> None:
+        self.intake_id = str(intake.id)
+        self.answered = intake.answered
+        nxt = intake.next
+        if nxt is None:
+            self.stage = "contact"
+            return
+        question = nxt.question
+        self.stage = "question"
+        self.q_step, self.q_id, self.q_type = nxt.step, question.id, question.type
+        self.q_text_nl, self.q_text_en = question.text.nl, question.text.en
+        self.q_help_nl = question.help.nl if question.help else ""
+        self.q_help_en = question.help.en if question.help else ""
+        self.q_minimum = "" if question.minimum is None else f"{question.minimum:g}"
+        self.q_options = [
+            {"value": o.value, "nl": o.label.nl, "en": o.label.en} for o in question.options
+        ]
+
+    async def _client(self) -> tuple[IntakeClient | None, Any]:
+        session, denial, redirect = await authorize(self, DESK_ROLES)
+        if redirect is not None:
+            return None, redirect
+        if denial is not None:
+            self.problem = "refused"
+            return None, None
+        settings = get_settings()
+        return IntakeClient(settings.intake_url, session._token(), settings.api_timeout_s), None
+
+    @rx.event
+    async def load(self) -> Any:
+        """On opening the page: check the session; a new intake starts at the first step."""
+        _, denial, redirect = await authorize(self, DESK_ROLES)
+        if redirect is not None:
+            return redirect
+        self._clear()
+        self.stage, self.intake_id = "start", ""
+        if denial is not None:
+            self.problem = "refused"
+        return None
+
+    @rx.event
+    async def start(self, form: dict[str, Any]) -> Any:
+        """Start the intake for the chosen life events by the chosen channel."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        channel = str(form.get("channel") or "")
+        events = life_events_of(form)
+        if channel not in DESK_CHANNELS:
+            self._field("channel", "desk_err_channel")
+        if not events:
+            self._field("life_events", "desk_err_life_events")
+        if self.errors_nl:
+            return None
+        self.channel = channel
+        try:
+            intake = await client.start(events, channel)
+        except Rejected as exc:
+            self._rejected(exc)
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        log.info("console.desk_intake_started", intake_id=str(intake.id), channel=channel)
+        self._show(intake)
+        return None
+
+    @rx.event
+    async def answer(self, form: dict[str, Any]) -> Any:
+        """Answer the question shown; the next one follows (or the contact step)."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        try:
+            value = answer_value(self.q_type, form)
+            intake = await client.answer(self.intake_id, self.q_step, self.q_id, value)
+        except FormProblem as exc:
+            self._field(exc.field, exc.key)
+            return None
+        except Rejected as exc:
+            self._rejected(exc)
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        self._show(intake)
+        return None
+
+    @rx.event
+    async def back(self) -> Any:
+        """Undo the last answer: its question is asked again."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        try:
+            intake = await client.back(self.intake_id)
+        except Rejected as exc:
+            self._rejected(exc)
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        self._show(intake)
+        return None
+
+    @rx.event
+    async def contact(self, form: dict[str, Any]) -> Any:
+        """The citizen's contact and sharing choices; then who the citizen is."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        body = contact_body(form)
+        try:
+            await client.contact(self.intake_id, body)
+        except Rejected as exc:
+            self._rejected(exc)
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        # An address gets a one-time code: nothing else goes to it until it is confirmed.
+        self.stage = "code" if ("email" in body or "phone" in body) else "citizen"
+        return None
+
+    @rx.event
+    async def verify(self, form: dict[str, Any]) -> Any:
+        """The code the citizen got, read out: the address is confirmed, so the checklist+
+        and link are not held for it; then who the citizen is."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        code = str(form.get("code") or "").strip()
+        if not code:
+            self._field("code", "desk_err_code")
+            return None
+        try:
+            await client.verify(self.intake_id, code)
+        except Rejected as exc:
+            self._rejected(exc)
+            if not exc.fields:
+                self.problem = ""
+                self._field("code", "desk_err_code_wrong")
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        self.stage = "citizen"
+        return None
+
+    @rx.event
+    async def skip_code(self) -> Any:
+        """Go on without the code: the citizen confirms it later from the message."""
+        _, denial, redirect = await authorize(self, DESK_ROLES)
+        if redirect is not None:
+            return redirect
+        if denial is None:
+            self._clear()
+            self.stage = "citizen"
+        return None
+
+    @rx.event
+    async def submit(self, form: dict[str, Any]) -> Any:
+        """Who the citizen is, then submit; the console opens the new case."""
+        client, redirect = await self._client()
+        if client is None:
+            return redirect
+        self._clear()
+        try:
+            body = citizen_body(form)
+            if body:
+                await client.citizen(self.intake_id, body)
+            intake = await client.submit(self.intake_id)
+        except Rejected as exc:
+            self._rejected(exc)
+            return None
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+            return None
+        log.info("console.desk_intake_submitted", intake_id=self.intake_id, case_id=intake.case_id)
+        self.stage, self.intake_id = "start", ""
+        return rx.redirect(f"/zaak/{intake.case_id}")
+
+
+def _in_lang(nl: Any, en: Any) -> Any:
+    return rx.cond(SessionState.lang == "en", en, nl)
+
+
+def field_error(name: str) -> rx.Component:
+    """The intake's (or the form's) reason next to the field `name`, when there is one."""
+    # The class attribute is a Var at runtime; mypy sees the declared dict.
+    errors_nl = cast("ObjectVar[dict[str, str]]", DeskState.errors_nl)
+    errors_en = cast("ObjectVar[dict[str, str]]", DeskState.errors_en)
+    return rx.cond(
+        errors_nl.contains(name),
+        rx.text(
+            _in_lang(errors_nl[name], errors_en[name]),
+            color="var(--red-11)",
+            size="2",
+            id=f"error-{name}",
+            role="alert",
+        ),
+    )
+
+
+def _box(name: str, label: Any, ident: str, *, checked: bool = False) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, id=ident, default_checked=checked),
+        " ",
+        label,
+        style={"display": "block", "padding": "0.2em 0"},
+    )
+
+
+def _radio(name: str, value: Any, label: Any, ident: Any) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(type="radio", name=name, value=value, id=ident),
+        " ",
+        label,
+        style={"display": "block", "padding": "0.2em 0"},
+    )
+
+
+def _text_input(name: str, label_key: str, **props: Any) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(tr(label_key), html_for=f"f-{name}", style={"font_weight": "600"}),
+        rx.el.input(
+            name=name,
+            id=f"f-{name}",
+            style={"padding": "0.4em", "border": "1px solid #8a8a95", "min_width": "22em"},
+            **props,
+        ),
+        field_error(name),
+        spacing="1",
+    )
+
+
+def _submit(label_key: str, ident: str) -> rx.Component:
+    return rx.button(tr(label_key), type="submit", id=ident, style=FOCUS_STYLE)
+
+
+def start_step() -> rx.Component:
+    """The channel and the life events."""
+    return rx.form(
+        rx.vstack(
+            rx.el.fieldset(
+                rx.el.legend(tr("desk_channel"), style={"font_weight": "600"}),
+                *[
+                    _radio("channel", c, say_code("channel", c), f"channel-{c}")
+                    for c in DESK_CHANNELS
+                ],
+                field_error("channel"),
+            ),
+            rx.el.fieldset(
+                rx.el.legend(tr("desk_life_events"), style={"font_weight": "600"}),
+                *[
+                    _box(
+                        f"{LIFE_EVENT_PREFIX}{e.value}",
+                        say_code("life_event", e.value),
+                        f"le-{e.value}",
+                    )
+                    for e in LifeEvent
+                ],
+                field_error("life_events"),
+            ),
+            _submit("desk_start", "desk-start"),
+            spacing="4",
+        ),
+        on_submit=DeskState.start,
+        reset_on_submit=False,
+        # The intake's reasons (per field, Dutch and English) instead of the browser's.
+        no_validate=True,
+        id="desk-start-form",
+    )
+
+
+def _question_input() -> rx.Component:
+    plain = {"padding": "0.4em", "border": "1px solid #8a8a95", "min_width": "22em"}
+    options = rx.foreach(
+        DeskState.q_options,
+        lambda o: _radio("value", o["value"], _in_lang(o["nl"], o["en"]), "opt-" + o["value"]),
+    )
+    boxes = rx.foreach(
+        DeskState.q_options,
+        lambda o: rx.el.label(
+            rx.el.input(type="checkbox", name=MULTI_PREFIX + o["value"], id="opt-" + o["value"]),
+            " ",
+            _in_lang(o["nl"], o["en"]),
+            style={"display": "block", "padding": "0.2em 0"},
+        ),
+    )
+    return rx.match(
+        DeskState.q_type,
+        (
+            "yes_no",
+            rx.fragment(
+                _radio("value", "yes", tr("desk_yes"), "opt-yes"),
+                _radio("value", "no", tr("desk_no"), "opt-no"),
+            ),
+        ),
+        ("single", options),
+        ("multi", boxes),
+        ("date", rx.el.input(type="date", name="value", id="f-value", style=plain)),
+        (
+            "number",
+            rx.el.input(type="text", input_mode="decimal", name="value", id="f-value", style=plain),
+        ),
+        (
+            "postcode",
+            rx.el.input(type="text", name="value", id="f-value", max_length=7, style=plain),
+        ),
+        rx.el.textarea(name="value", id="f-value", rows=5, style={**plain, "width": "100%"}),
+    )
+
+
+def question_step() -> rx.Component:
+    """One question, its help text, its field, and back."""
+    return rx.form(
+        rx.vstack(
+            rx.el.fieldset(
+                rx.el.legend(
+                    rx.heading(
+                        _in_lang(DeskState.q_text_nl, DeskState.q_text_en),
+                        size="4",
+                        as_="span",
+                        id="question-text",
+                    ),
+                ),
+                rx.cond(
+                    DeskState.q_help_nl != "",
+                    rx.text(
+                        _in_lang(DeskState.q_help_nl, DeskState.q_help_en),
+                        size="2",
+                        color="var(--gray-11)",
+                        id="question-help",
+                    ),
+                ),
+                _question_input(),
+                field_error("value"),
+                style={"border": "none", "padding": "0"},
+            ),
+            rx.hstack(
+                rx.button(
+                    tr("desk_back"),
+                    type="button",
+                    variant="outline",
+                    on_click=DeskState.back,
+                    id="desk-back",
+                    disabled=DeskState.answered == 0,
+                    style=FOCUS_STYLE,
+                ),
+                _submit("desk_next", "desk-next"),
+                spacing="3",
+            ),
+            rx.text(tr("desk_answered"), " ", DeskState.answered, size="1", id="desk-answered"),
+            spacing="3",
+            align="start",
+        ),
+        on_submit=DeskState.answer,
+        reset_on_submit=False,
+        # The intake's reasons (per field, Dutch and English) instead of the browser's.
+        no_validate=True,
+        key=DeskState.q_key,
+        id="desk-question-form",
+        # What the question is, for assistive tools and the browser test.
+        custom_attrs={
+            "data-type": DeskState.q_type,
+            "data-question": DeskState.q_id,
+            "data-minimum": DeskState.q_minimum,
+        },
+    )
+
+
+def contact_step() -> rx.Component:
+    """The script to read, the channels and addresses, the language, and with whom to share."""
+    return rx.form(
+        rx.vstack(
+            rx.callout(tr("desk_script_contact"), color_scheme="blue", id="desk-script"),
+            rx.el.fieldset(
+                rx.el.legend(tr("desk_channels"), style={"font_weight": "600"}),
+                *[
+                    _box(
+                        f"{CHANNEL_PREFIX}{c.value}", say_code("channel", c.value), f"ch-{c.value}"
+                    )
+                    for c in MessageChannel
+                ],
+                field_error("channels"),
+            ),
+            _text_input("email", "desk_email", type="email", auto_complete="off"),
+            _text_input("phone", "desk_phone", type="tel", auto_complete="off"),
+            rx.vstack(
+                rx.el.label(
+                    tr("desk_language"), html_for="f-language", style={"font_weight": "600"}
+                ),
+                rx.el.select(
+                    *[
+                        rx.el.option(say_code("language", lang.value), value=lang.value)
+                        for lang in CitizenLanguage
+                    ],
+                    name="language",
+                    id="f-language",
+                    default_value="nl",
+                ),
+                field_error("language"),
+                spacing="1",
+            ),
+            rx.callout(tr("desk_script_share"), color_scheme="blue", id="desk-script-share"),
+            rx.el.fieldset(
+                rx.el.legend(tr("desk_share_with"), style={"font_weight": "600"}),
+                rx.grid(
+                    *[
+                        _box(f"{SHARE_PREFIX}{a}", say_code("agency", a), f"sh-{a}")
+                        for a in SHARE_AGENCIES
+                    ],
+                    columns="3",
+                    spacing="1",
+                ),
+                field_error("share_with"),
+            ),
+            _submit("desk_next", "desk-contact"),
+            spacing="4",
+        ),
+        on_submit=DeskState.contact,
+        reset_on_submit=False,
+        # The intake's reasons (per field, Dutch and English) instead of the browser's.
+        no_validate=True,
+        id="desk-contact-form",
+    )
+
+
+def code_step() -> rx.Component:
+    """The one-time code the citizen got at the address just given, read out to you."""
+    return rx.form(
+        rx.vstack(
+            rx.callout(tr("desk_script_code"), color_scheme="blue", id="desk-script-code"),
+            _text_input("code", "desk_code", auto_complete="one-time-code", input_mode="numeric"),
+            rx.hstack(
+                _submit("desk_verify", "desk-verify"),
+                rx.button(
+                    tr("desk_code_later"),
+                    type="button",
+                    variant="outline",
+                    on_click=DeskState.skip_code,
+                    id="desk-code-later",
+                    style=FOCUS_STYLE,
+                ),
+                spacing="3",
+            ),
+            spacing="3",
+        ),
+        on_submit=DeskState.verify,
+        reset_on_submit=False,
+        no_validate=True,
+        id="desk-code-form",
+    )
+
+
+def citizen_step() -> rx.Component:
+    """Who the citizen is, then submit."""
+    return rx.form(
+        rx.vstack(
+            rx.text(tr("desk_citizen_intro"), size="2"),
+            _text_input("name", "desk_name", auto_complete="off"),
+            _text_input("bsn", "desk_bsn", auto_complete="off", input_mode="numeric"),
+            _text_input("date_of_birth", "desk_date_of_birth", type="date"),
+            _text_input("postcode", "desk_postcode", auto_complete="off", max_length=7),
+            _text_input("house_number", "desk_house_number", auto_complete="off"),
+            _submit("desk_submit", "desk-submit"),
+            spacing="3",
+        ),
+        on_submit=DeskState.submit,
+        reset_on_submit=False,
+        # The intake's reasons (per field, Dutch and English) instead of the browser's.
+        no_validate=True,
+        id="desk-citizen-form",
+    )
+
+
+def _problem() -> rx.Component:
+    return rx.match(
+        DeskState.problem,
+        ("unreachable", notice(tr("desk_intake_unreachable"))),
+        ("refused", notice(tr("refused"))),
+        ("error", notice(tr("api_error"))),
+        ("detail", notice(DeskState.problem_detail)),
+        rx.fragment(),
+    )
+
+
+def page() -> rx.Component:
+    """The desk intake page."""
+    return shell(
+        rx.heading(tr("desk_title"), size="6", as_="h1", id="desk-heading"),
+        rx.text(
+            rx.match(
+                DeskState.stage,
+                ("question", tr("desk_stage_question")),
+                ("contact", tr("desk_stage_contact")),
+                ("code", tr("desk_stage_contact")),
+                ("citizen", tr("desk_stage_citizen")),
+                tr("desk_stage_start"),
+            ),
+            size="2",
+            color="var(--gray-11)",
+            id="desk-stage",
+        ),
+        _problem(),
+        rx.box(
+            rx.match(
+                DeskState.stage,
+                ("question", question_step()),
+                ("contact", contact_step()),
+                ("code", code_step()),
+                ("citizen", citizen_step()),
+                start_step(),
+            ),
+            padding_top="1em",
+        ),
+    )

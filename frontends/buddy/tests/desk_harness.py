@@ -1,0 +1,99 @@
+"""The services a desk intake goes through, as real processes for the console's tests:
+`python -m voorportaal serve <service>` on a free port with its own SQLite database, the
+console's public key to verify staff tokens, and the broker the caller names (a closed port
+when only the HTTP API is under test)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import IO
+
+import httpx
+from console_harness import ARTIFACTS, REPO, staff_key_files
+from dossier_harness import TEAMS, free_port
+
+CLOSED_BROKER = "127.0.0.1:1"
+"""Nothing listens here: the HTTP API serves while messaging keeps retrying."""
+
+
+def service_env(service: str, data_dir: Path, port: int, bootstrap: str) -> dict[str, str]:
+    """The environment of one service in these tests."""
+    prefix = f"VOORPORTAAL_{service.upper()}_"
+    env = {
+        f"{prefix}DATA_DIR": str(data_dir),
+        f"{prefix}DATABASE_URL": f"sqlite+aiosqlite:///{data_dir / f'{service}.db'}",
+        f"{prefix}HTTP_PORT": str(port),
+        f"{prefix}ENVIRONMENT": "development",
+        f"{prefix}AUTH__STAFF_PUBLIC_KEY_FILE": str(staff_key_files()[1]),
+        f"{prefix}KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap,
+    }
+    if service == "dossier":
+        import json
+
+        env[f"{prefix}TEAMS"] = json.dumps(TEAMS)
+    return env
+
+
+class ServiceProcess:
+    """One service on a free port; `start` waits until `/ready` answers 200."""
+
+    def __init__(self, service: str, data_dir: Path, bootstrap: str = CLOSED_BROKER) -> None:
+        self.service = service
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.log_path = ARTIFACTS / f"desk-{service}.log"
+        self._env = {**os.environ, **service_env(service, data_dir, self.port, bootstrap)}
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def start(self, timeout_s: float = 120, *, messaging: bool = False) -> None:
+        """Start the service; wait until it serves (and, with `messaging`, until its
+        consumers and relay run on the broker)."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log = self.log_path.open("wb")
+        self._proc = subprocess.Popen(
+            ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", self.service],
+            cwd=REPO,
+            env=self._env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self._proc.poll() is not None:
+                raise RuntimeError(f"{self.service} exited; see {self.log_path}")
+            try:
+                ready = httpx.get(f"{self.url}/ready", timeout=2)
+                body = ready.json() if ready.status_code == 200 else {}
+                running = body.get("messaging", {}).get("consumers") == "running"
+                if ready.status_code == 200 and (running or not messaging):
+                    return
+            except (httpx.TransportError, ValueError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.service} not ready within {timeout_s} s")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        """Stop the service (its database stays)."""
+        if self._proc is not None:
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait(timeout=10)
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+__all__ = ["CLOSED_BROKER", "ServiceProcess", "free_port", "service_env"]
