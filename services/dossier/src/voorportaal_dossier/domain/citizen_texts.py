@@ -188,14 +188,14 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "checklist_one_left": {
             "nl": "Op uw checklist staat nog 1 taak.",
             "en": "There is 1 task left on your checklist.",
-            "tr": "Kontrol listenizde 1 görev kaldı.",
+            "tr": "Listenizde 1 görev kaldı.",
             "ar": "بقيت مهمة واحدة في قائمة مهامكم.",
             "pl": "Na liście zostało jeszcze 1 zadanie.",
         },
         "checklist_left": {
             "nl": "Op uw checklist staan nog {n} taken.",
             "en": "There are {n} tasks left on your checklist.",
-            "tr": "Kontrol listenizde {n} görev kaldı.",
+            "tr": "Listenizde {n} görev kaldı.",
             "ar": "عدد المهام المتبقية في قائمة مهامكم: {n}.",
             "pl": "Liczba zadań pozostałych na liście: {n}.",
         },
