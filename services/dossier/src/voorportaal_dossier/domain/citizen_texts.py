@@ -8,7 +8,8 @@ name, a phone number, a number) or a text per language (an agency's name, a date
 sentences are built so that a name never has to be inflected: Turkish puts it before a
 postposition (`X ile`, `X tarafından`), Polish after "the institution" (`instytucja X`), so that
 any agency's name fits. Arabic sentences start with an Arabic word, never with a name (a line
-laid out with `dir=auto` takes its direction from its first letter).
+laid out with `dir=auto` takes its direction from its first letter), and no verb agrees with a
+name (البلدية is feminine, UWV is not): `من {A}`, `لـ {A}`, `بعد انتهاء {b}`.
 Every template is given in all five languages with the same values; a unit test fails when one
 is missing.
 """
@@ -65,14 +66,14 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "nl": "{A} helpt u verder.",
             "en": "{A} is helping you.",
             "tr": "{A} size yardım ediyor.",
-            "ar": "يساعدكم {A} الآن.",
+            "ar": "تحصلون الآن على المساعدة من {A}.",
             "pl": "{A} pomaga Panu/Pani w tej sprawie.",
         },
         "next_after": {
             "nl": "{A} komt aan de beurt als {b} klaar is.",
             "en": "{A} is next, once {b} has finished.",
             "tr": "{b} kendi işini bitirince {A} işe başlayacak.",
-            "ar": "سيأتي دور {A} بعد أن ينتهي {b}.",
+            "ar": "سيأتي دور {A} بعد انتهاء {b}.",
             "pl": "{A} zajmie się sprawą, gdy instytucja {b} zakończy swoją część.",
         },
         "next_after_step": {
@@ -101,7 +102,7 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "en": "{A} cannot help you; your buddy will look for another way with you.",
             "tr": "{A} size yardım edemiyor. İrtibat kişiniz sizinle birlikte başka bir yol "
             "arayacak.",
-            "ar": "لا يستطيع {A} مساعدتكم. سيبحث معكم الشخص المسؤول عن التواصل عن طريق آخر.",
+            "ar": "لا يمكن لـ {A} مساعدتكم. سيبحث معكم الشخص المسؤول عن التواصل عن طريق آخر.",
             "pl": "{A} nie może Panu/Pani pomóc. Osoba kontaktowa poszuka razem z Panem/Panią "
             "innego rozwiązania.",
         },
@@ -117,7 +118,7 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "nl": "{who} heeft beloofd: {what} (uiterlijk {d}).",
             "en": "{who} promised: {what} (by {d}).",
             "tr": "{who} söz verdi: {what} (en geç {d}).",
-            "ar": "وعد {who} بما يلي: {what} (في موعد أقصاه {d}).",
+            "ar": "وعدٌ من {who}: {what} (في موعد أقصاه {d}).",
             "pl": "{who} obiecuje: {what} (najpóźniej do {d}).",
         },
         "promise_kept": {
