@@ -73,7 +73,7 @@ def test_the_view_shows_the_checklist_in_the_asked_language_done_and_late(api: A
     # Due on 30 November, it is 1 December in the Netherlands: late without any report.
     assert items["apply_bijstand"]["late"] is True and items["apply_bijstand"]["done"] is False
     steps = [s["tr"] for s in view["next_steps"]]
-    assert "Kontrol listenizde 2 görev kaldı." in steps
+    assert "Listenizde 2 görev kaldı." in steps
     assert "1 görevin süresi geçti." in steps
 
 

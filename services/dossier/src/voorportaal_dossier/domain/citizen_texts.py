@@ -1,10 +1,15 @@
 """The sentences of the citizen's view in every citizen language: plain (B1), formal and
-polite (`u`, `siz`, the Arabic plural of respect, `Państwo`).
+polite (`u`, `siz`, the Arabic plural of respect; Polish impersonal and infinitive forms, with
+`Pan/Pani` where the reader is addressed, never `Państwo` and no past tense with `Pan/Pani`).
+The buddy is "the contact person" in every language, as on the portal.
 
 Each template names its values in braces; a value is either one text for every language (a
 name, a phone number, a number) or a text per language (an agency's name, a date). The
-sentences are built so that a name never has to be inflected: Turkish says "the institution
-X" (`X kurumu`), Polish "the institution: X" (`instytucja X`), so that any agency's name fits.
+sentences are built so that a name never has to be inflected: Turkish puts it before a
+postposition (`X ile`, `X tarafından`), Polish after "the institution" (`instytucja X`), so that
+any agency's name fits. Arabic sentences start with an Arabic word, never with a name (a line
+laid out with `dir=auto` takes its direction from its first letter), and no verb agrees with a
+name (البلدية is feminine, UWV is not): `من {A}`, `لـ {A}`, `بعد انتهاء {b}`.
 Every template is given in all five languages with the same values; a unit test fails when one
 is missing.
 """
@@ -46,7 +51,7 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "self_contact": {
             "nl": "Neem zelf contact op met {a}.",
             "en": "Contact {a} yourself.",
-            "tr": "Lütfen {a} kurumu ile kendiniz iletişime geçin.",
+            "tr": "Lütfen {a} ile kendiniz iletişime geçin.",
             "ar": "يُرجى التواصل بأنفسكم مع {a}.",
             "pl": "Prosimy samodzielnie skontaktować się z instytucją {a}.",
         },
@@ -54,51 +59,52 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "nl": "{A} is klaar.",
             "en": "{A} has finished.",
             "tr": "{A}: işlem tamamlandı.",
-            "ar": "{A}: انتهى العمل على طلبكم.",
+            "ar": "انتهى العمل على طلبكم لدى {A}.",
             "pl": "{A}: sprawa jest zakończona.",
         },
         "helping": {
             "nl": "{A} helpt u verder.",
             "en": "{A} is helping you.",
             "tr": "{A} size yardım ediyor.",
-            "ar": "{A} يساعدكم الآن.",
-            "pl": "{A} pomaga Państwu w tej sprawie.",
+            "ar": "تحصلون الآن على المساعدة من {A}.",
+            "pl": "{A} pomaga Panu/Pani w tej sprawie.",
         },
         "next_after": {
             "nl": "{A} komt aan de beurt als {b} klaar is.",
             "en": "{A} is next, once {b} has finished.",
-            "tr": "{b} kurumunun işi bitince sıra {A} kurumuna gelecek.",
-            "ar": "سيأتي دور {A} بعد أن ينتهي {b}.",
+            "tr": "{b} kendi işini bitirince {A} işe başlayacak.",
+            "ar": "سيأتي دور {A} بعد انتهاء {b}.",
             "pl": "{A} zajmie się sprawą, gdy instytucja {b} zakończy swoją część.",
         },
         "next_after_step": {
             "nl": "{A} komt aan de beurt als een eerdere stap klaar is.",
             "en": "{A} is next, once an earlier step is done.",
-            "tr": "Önceki bir adım bitince sıra {A} kurumuna gelecek.",
+            "tr": "Önceki bir adım bitince {A} işe başlayacak.",
             "ar": "سيأتي دور {A} بعد انتهاء خطوة سابقة.",
             "pl": "{A} zajmie się sprawą, gdy zakończy się wcześniejszy krok.",
         },
         "waiting_by": {
             "nl": "We wachten op een reactie van {a}, uiterlijk {d}.",
             "en": "We are waiting for {a} to respond, by {d}.",
-            "tr": "{a} kurumundan en geç {d} tarihine kadar yanıt bekliyoruz.",
+            "tr": "{a} tarafından en geç {d} tarihine kadar yanıt verilmesini bekliyoruz.",
             "ar": "ننتظر ردًّا من {a} في موعد أقصاه {d}.",
             "pl": "Czekamy na odpowiedź od instytucji {a}, najpóźniej do {d}.",
         },
         "waiting": {
             "nl": "We wachten op een reactie van {a}.",
             "en": "We are waiting for {a} to respond.",
-            "tr": "{a} kurumundan yanıt bekliyoruz.",
+            "tr": "{a} tarafından yanıt verilmesini bekliyoruz.",
             "ar": "ننتظر ردًّا من {a}.",
             "pl": "Czekamy na odpowiedź od instytucji {a}.",
         },
         "cannot_help": {
             "nl": "{A} kan u niet helpen; uw buddy zoekt met u een andere weg.",
             "en": "{A} cannot help you; your buddy will look for another way with you.",
-            "tr": "{A} size yardım edemiyor. Danışmanınız sizinle birlikte başka bir yol arayacak.",
-            "ar": "لا يستطيع {A} مساعدتكم. سيبحث مرشدكم معكم عن طريق آخر.",
-            "pl": "{A} nie może Państwu pomóc. Państwa opiekun poszuka z Państwem innego "
-            "rozwiązania.",
+            "tr": "{A} size yardım edemiyor. İrtibat kişiniz sizinle birlikte başka bir yol "
+            "arayacak.",
+            "ar": "لا يمكن لـ {A} مساعدتكم. سيبحث معكم الشخص المسؤول عن التواصل عن طريق آخر.",
+            "pl": "{A} nie może Panu/Pani pomóc. Osoba kontaktowa poszuka razem z Panem/Panią "
+            "innego rozwiązania.",
         },
         # ------------------------------------------------------------- promises
         "you_agreed": {
@@ -106,14 +112,14 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "en": "You agreed: {what} (by {d}).",
             "tr": "Şunu kabul ettiniz: {what} (en geç {d}).",
             "ar": "لقد اتفقتم على ما يلي: {what} (في موعد أقصاه {d}).",
-            "pl": "Uzgodnili Państwo: {what} (najpóźniej do {d}).",
+            "pl": "Uzgodniono z Panem/Panią: {what} (najpóźniej do {d}).",
         },
         "promised": {
             "nl": "{who} heeft beloofd: {what} (uiterlijk {d}).",
             "en": "{who} promised: {what} (by {d}).",
             "tr": "{who} söz verdi: {what} (en geç {d}).",
-            "ar": "وعد {who} بما يلي: {what} (في موعد أقصاه {d}).",
-            "pl": "Obietnica złożona przez: {who}. {what} (najpóźniej do {d}).",
+            "ar": "وعدٌ من {who}: {what} (في موعد أقصاه {d}).",
+            "pl": "{who} obiecuje: {what} (najpóźniej do {d}).",
         },
         "promise_kept": {
             "nl": "Dit is nagekomen.",
@@ -139,60 +145,60 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
         "your_buddy": {
             "nl": "Uw buddy",
             "en": "Your buddy",
-            "tr": "Danışmanınız",
-            "ar": "مرشدكم",
-            "pl": "Państwa opiekun",
+            "tr": "İrtibat kişiniz",
+            "ar": "الشخص المسؤول عن التواصل معكم",
+            "pl": "Osoba kontaktowa",
         },
         # ------------------------------------------------------------- the case
         "buddy_named": {
             "nl": "Uw vaste contactpersoon is {name}.",
             "en": "Your contact person is {name}.",
             "tr": "Sabit irtibat kişiniz: {name}.",
-            "ar": "الشخص المسؤول عن التواصل معكم هو {name}.",
-            "pl": "Państwa stała osoba kontaktowa: {name}.",
+            "ar": "الشخص الثابت المسؤول عن التواصل معكم هو {name}.",
+            "pl": "Stała osoba kontaktowa w Pana/Pani sprawie: {name}.",
         },
         "buddy_none": {
             "nl": "U heeft nog geen vaste contactpersoon.",
             "en": "You do not have a contact person yet.",
             "tr": "Henüz sabit bir irtibat kişiniz yok.",
-            "ar": "ليس لديكم بعدُ شخص ثابت للتواصل.",
-            "pl": "Nie mają Państwo jeszcze stałej osoby kontaktowej.",
+            "ar": "ليس لديكم بعدُ شخص ثابت مسؤول عن التواصل معكم.",
+            "pl": "Nie ma Pan/Pani jeszcze stałej osoby kontaktowej.",
         },
         "nothing_to_do": {
             "nl": "U hoeft nu niets te doen.",
             "en": "There is nothing you need to do now.",
             "tr": "Şu anda yapmanız gereken bir şey yok.",
             "ar": "لا يوجد ما يجب عليكم فعله الآن.",
-            "pl": "W tej chwili nie muszą Państwo nic robić.",
+            "pl": "W tej chwili nie trzeba nic robić.",
         },
         "case_open": {
             "nl": "Uw zaak loopt.",
             "en": "Your case is open.",
             "tr": "Başvurunuz devam ediyor.",
             "ar": "ملفكم قيد المعالجة.",
-            "pl": "Państwa sprawa jest w toku.",
+            "pl": "Sprawa jest w toku.",
         },
         "case_closed": {
             "nl": "Uw zaak is afgesloten.",
             "en": "Your case is closed.",
             "tr": "Başvurunuz kapatıldı.",
             "ar": "تمّ إغلاق ملفكم.",
-            "pl": "Państwa sprawa jest zamknięta.",
+            "pl": "Sprawa jest zamknięta.",
         },
         # ------------------------------------------------------------- the checklist
         "checklist_one_left": {
             "nl": "Op uw checklist staat nog 1 taak.",
             "en": "There is 1 task left on your checklist.",
-            "tr": "Kontrol listenizde 1 görev kaldı.",
+            "tr": "Listenizde 1 görev kaldı.",
             "ar": "بقيت مهمة واحدة في قائمة مهامكم.",
-            "pl": "Na Państwa liście zostało 1 zadanie.",
+            "pl": "Na liście zostało jeszcze 1 zadanie.",
         },
         "checklist_left": {
             "nl": "Op uw checklist staan nog {n} taken.",
             "en": "There are {n} tasks left on your checklist.",
-            "tr": "Kontrol listenizde {n} görev kaldı.",
+            "tr": "Listenizde {n} görev kaldı.",
             "ar": "عدد المهام المتبقية في قائمة مهامكم: {n}.",
-            "pl": "Liczba zadań do zrobienia na Państwa liście: {n}.",
+            "pl": "Liczba zadań pozostałych na liście: {n}.",
         },
         "checklist_one_late": {
             "nl": "1 taak is te laat.",
@@ -213,7 +219,7 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "nl": "Bel uw contactpersoon {name} op {phone}, op werkdagen.",
             "en": "Call your contact person {name} on {phone}, on working days.",
             "tr": "İrtibat kişinizi ({name}) iş günlerinde {phone} numarasından arayın.",
-            "ar": "اتصلوا بالشخص المسؤول عنكم ({name}) على الرقم {phone} في أيام العمل.",
+            "ar": "اتصلوا بالشخص المسؤول عن التواصل معكم ({name}) على الرقم {phone} في أيام العمل.",
             "pl": "Prosimy dzwonić do osoby kontaktowej ({name}) pod numer {phone} w dni robocze.",
         },
         "reach_counter": {
@@ -230,7 +236,7 @@ TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
             "tr": "Biriyle konuşmak istediğinizi belirttiniz. Sizinle en geç şu zamana kadar "
             "iletişime geçeceğiz: {d}, {t}.",
             "ar": "لقد طلبتم التحدث مع شخص. سنتواصل معكم في موعد أقصاه {d} الساعة {t}.",
-            "pl": "Poprosili Państwo o rozmowę z pracownikiem. Skontaktujemy się z Państwem "
+            "pl": "Otrzymaliśmy prośbę o rozmowę z pracownikiem. Skontaktujemy się z Panem/Panią "
             "najpóźniej {d} o godz. {t}.",
         },
     }
