@@ -40,7 +40,6 @@ SHARE_AGENCIES: Final = (
     "waterschap",
     "cbr",
     "rdw",
-    "verhuurder",
     "rechtbank",
     "juridisch-loket",
 )
