@@ -66,6 +66,8 @@ __all__ = [
     "Sentence",
     "SharingOut",
     "ShortLinkExchange",
+    "StaffNotification",
+    "StaffNotifications",
     "StaffOut",
     "Summary",
     "SupervisorFigures",
@@ -652,3 +654,30 @@ class CitizenExport(Answer):
     access_log: list[ExportAccess]
     contact_moments: list[ContactMomentOut]
     documents: list[DocumentOut]
+
+
+class StaffNotification(Answer):
+    """Something that needs a staff member: a case id and what happened there (no personal
+    data; the console words `kind` from its label table and links to the case)."""
+
+    id: str
+    case_id: str
+    kind: Literal[
+        "handover_requested",
+        "case_assigned",
+        "promise_due_soon",
+        "promise_broken",
+        "referral_declined",
+        "referral_overdue",
+        "person_requested",
+    ]
+    at: datetime
+    read: bool
+
+
+class StaffNotifications(Answer):
+    """The caller's newest notifications (newest first) and how many of all theirs are
+    unread."""
+
+    unread: int
+    items: list[StaffNotification]

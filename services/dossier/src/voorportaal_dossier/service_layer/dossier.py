@@ -29,6 +29,7 @@ from voorportaal_dossier.service_layer.promises import Promises
 from voorportaal_dossier.service_layer.queue import Queue
 from voorportaal_dossier.service_layer.retention import Retention
 from voorportaal_dossier.service_layer.sharing import Sharing
+from voorportaal_dossier.service_layer.staff_notices import StaffNotices
 from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.clock import Clock
 
@@ -69,3 +70,4 @@ class DossierService:
         self.citizen_view = CitizenPages(self.cases, self.citizen_links, phones)
         self.citizen_work = CitizenWork(self.cases)
         self.audit = Audit(self.cases, anchors=anchors, anchor_key=anchor_key)
+        self.staff_notices = StaffNotices(self.cases)

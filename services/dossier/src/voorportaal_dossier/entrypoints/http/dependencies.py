@@ -121,6 +121,7 @@ DEPENDENCIES: dict[str, Provide] = {
             "citizen_view",
             "citizen_work",
             "audit",
+            "staff_notices",
         )
     },
 }

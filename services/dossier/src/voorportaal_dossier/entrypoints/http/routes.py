@@ -11,6 +11,7 @@ from voorportaal_dossier.entrypoints.http.cases import CaseController, QueueCont
 from voorportaal_dossier.entrypoints.http.citizen import CitizenController, printable
 from voorportaal_dossier.entrypoints.http.documents import DocumentController
 from voorportaal_dossier.entrypoints.http.sharing import SharingController
+from voorportaal_dossier.entrypoints.http.staff_notices import StaffNoticeController
 from voorportaal_dossier.entrypoints.http.supervision import AuditController, SupervisorController
 
 __all__ = ["ROUTE_HANDLERS", "printable"]
@@ -24,5 +25,6 @@ ROUTE_HANDLERS = [
     SupervisorController,
     AuditController,
     CitizenController,
+    StaffNoticeController,
 ]
 """Every controller of the dossier API."""
