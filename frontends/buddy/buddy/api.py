@@ -33,7 +33,12 @@ from buddy.rows import (
     supervisor_view,
     when,
 )
-from voorportaal_contracts.api.dossier import CasePage, QueueItem, SupervisorFigures
+from voorportaal_contracts.api.dossier import (
+    CasePage,
+    QueueItem,
+    StaffNotifications,
+    SupervisorFigures,
+)
 
 log = structlog.get_logger()
 
@@ -53,6 +58,8 @@ DOSSIER_PATHS: Final = {
     "override_decision": "/cases/{case_id}/overrides/{override_id}/{decision}",
     "close": "/cases/{case_id}/close",
     "figures": "/supervisor/figures",
+    "notifications": "/me/notifications",
+    "notification_read": "/me/notifications/{notification_id}/read",
 }
 """Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 
@@ -329,3 +336,19 @@ async def supervisor_overview(endpoints: Endpoints, token: str) -> SupervisorVie
     path = DOSSIER_PATHS["figures"]
     body = await _get(endpoints, "dossier", path, token, collection=True)
     return supervisor_view(_answer(_FIGURES, body, path))
+
+
+_NOTIFICATIONS: Final = TypeAdapter(StaffNotifications)
+
+
+async def my_notifications(endpoints: Endpoints, token: str) -> StaffNotifications:
+    """The signed-in user's newest notifications and unread count (`GET /me/notifications`)."""
+    path = DOSSIER_PATHS["notifications"]
+    body = await _get(endpoints, "dossier", path, token, {"limit": "50"}, collection=True)
+    return _answer(_NOTIFICATIONS, body, path)
+
+
+async def mark_notification_read(endpoints: Endpoints, token: str, notification_id: str) -> None:
+    """Mark one of the user's notifications read (`POST /me/notifications/{id}/read`)."""
+    path = DOSSIER_PATHS["notification_read"].format(notification_id=notification_id)
+    await _send(endpoints, "dossier", path, token, None)

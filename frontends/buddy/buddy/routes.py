@@ -13,6 +13,7 @@ OIDC_CALLBACK: Final = "/inloggen/oidc/terug"
 QUEUE: Final = "/werkvoorraad"
 CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
+NOTICES: Final = "/meldingen"
 
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
@@ -24,7 +25,7 @@ def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
 def register(app: rx.App) -> None:
     """Add every page to the app."""
     # Imported here: pages import the route constants above.
-    from buddy.pages import case, oidc, queue, sign_in, supervisor
+    from buddy.pages import case, notices, oidc, queue, sign_in, supervisor
 
     app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.CaseState.load)
     app.add_page(sign_in.page, route=SIGN_IN, title="Inloggen · Voorportaal")
@@ -45,5 +46,11 @@ def register(app: rx.App) -> None:
         route=SUPERVISOR,
         title="Supervisor · Voorportaal",
         on_load=supervisor.SupervisorState.load,
+    )
+    app.add_page(
+        notices.page,
+        route=NOTICES,
+        title="Meldingen · Voorportaal",
+        on_load=notices.NoticesPageState.load,
     )
     app.add_page(sign_in.home, route=HOME, title="Voorportaal", on_load=sign_in.SignInState.home)
