@@ -12,7 +12,7 @@ from dossier_factories import change, referral_issued
 from test_dossier_api import CASE, OTHER, Api, api  # noqa: F401 - the API fixture, reused
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import PersonRequested, ReferralDeclined
+from voorportaal_contracts.events import PersonRequested, ReferralDeclined, ReferralOverdue
 from voorportaal_dossier.domain.case_state import CaseState
 from voorportaal_dossier.domain.staff_notices import NoticeKind, notices_for
 from voorportaal_dossier.service_layer.audit_log import verify_audit
@@ -150,3 +150,45 @@ def test_a_citizen_asking_for_a_person_notifies_the_owner_and_nobody_on_an_unown
     api.call(deliver)
     [notice] = _mine(api, "cm-anna")["items"]
     assert notice["kind"] == NoticeKind.PERSON_REQUESTED.value
+
+
+def test_the_ledger_job_tells_the_owner_a_promise_is_nearly_due_and_then_broken(api: Api) -> None:
+    anna = api.h("cm-anna", "casemanager")
+    assert api.client.post(f"/cases/{CASE}/claim", headers=anna).status_code == 200
+    due = (api.clock.now() + timedelta(days=2)).isoformat()
+    promise = api.client.post(
+        f"/cases/{CASE}/promises",
+        json={"made_by_kind": "agency", "made_by": "uwv", "what": "Terugbellen", "due_at": due},
+        headers=anna,
+    )
+    assert promise.status_code == 201, promise.text
+    api.clock.advance(timedelta(days=1, hours=1))
+    assert api.call(api.dossier.promises.promise_sweep) == 1
+    assert [n["kind"] for n in _mine(api, "cm-anna")["items"]] == ["promise_due_soon"]
+    api.clock.advance(timedelta(days=1))
+    assert api.call(api.dossier.promises.promise_sweep) == 1
+    mine = _mine(api, "cm-anna")
+    assert [n["kind"] for n in mine["items"]] == ["promise_broken", "promise_due_soon"]
+    assert mine["unread"] == 2 and "Terugbellen" not in str(mine)
+
+
+def test_an_overdue_referral_on_your_case_notifies_the_owner(api: Api) -> None:
+    anna = api.h("cm-anna", "casemanager")
+    assert api.client.post(f"/cases/{CASE}/claim", headers=anna).status_code == 200
+    api.feed(referral_issued(CASE))
+    api.feed(
+        ReferralOverdue(
+            case_id=CASE,
+            referral_id="ref-uwv",
+            agency_code="uwv",
+            due_at=api.clock.now(),
+            detected_at=api.clock.now(),
+        )
+    )
+    assert [n["kind"] for n in _mine(api, "cm-anna")["items"]] == ["referral_overdue"]
+
+
+def test_an_unowned_case_tells_nobody_of_a_decline(api: Api) -> None:
+    api.feed(referral_issued(CASE), change(ReferralDeclined, CASE, reason="no_capacity"))
+    for subject in ("cm-anna", "cm-bram", "cm-cees"):
+        assert _mine(api, subject)["items"] == []
