@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from voorportaal_contracts.events.staff import StaffNoticeKind
 from voorportaal_contracts.types import SharingScope
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SharingOut",
     "ShortLinkExchange",
     "StaffNotification",
+    "StaffNotificationSettings",
     "StaffNotifications",
     "StaffOut",
     "Summary",
@@ -662,15 +664,7 @@ class StaffNotification(Answer):
 
     id: str
     case_id: str
-    kind: Literal[
-        "handover_requested",
-        "case_assigned",
-        "promise_due_soon",
-        "promise_broken",
-        "referral_declined",
-        "referral_overdue",
-        "person_requested",
-    ]
+    kind: StaffNoticeKind
     at: datetime
     read: bool
 
@@ -681,3 +675,11 @@ class StaffNotifications(Answer):
 
     unread: int
     items: list[StaffNotification]
+
+
+class StaffNotificationSettings(Answer):
+    """How the caller is told besides the console."""
+
+    email: bool
+    """An e-mail with only a link to the case, for each new notification (sent by notify to
+    the address its configuration holds for the staff member)."""

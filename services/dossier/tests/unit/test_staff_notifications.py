@@ -192,3 +192,34 @@ def test_an_unowned_case_tells_nobody_of_a_decline(api: Api) -> None:
     api.feed(referral_issued(CASE), change(ReferralDeclined, CASE, reason="no_capacity"))
     for subject in ("cm-anna", "cm-bram", "cm-cees"):
         assert _mine(api, subject)["items"] == []
+
+
+def test_a_staff_member_who_chose_email_gets_a_request_to_notify_with_ids_only(api: Api) -> None:
+    cees = api.h("cm-cees", "casemanager")
+    assert api.client.get("/me/notification-settings", headers=cees).json() == {"email": False}
+    chosen = api.client.put("/me/notification-settings", json={"email": True}, headers=cees)
+    assert chosen.status_code == 200 and chosen.json() == {"email": True}
+    assert api.client.get("/me/notification-settings", headers=cees).json() == {"email": True}
+    _claim_and_hand_to_cees(api)
+    requests = [v for t, v in api.outbox() if t.endswith("staff-notification-requested")]
+    notice_id = _mine(api, "cm-cees")["items"][0]["id"]
+    assert [(r["staff_id"], r["case_id"], r["kind"], r["notification_id"]) for r in requests] == [
+        ("cm-cees", CASE, "handover_requested", notice_id)
+    ]
+    assert "Bel na 10" not in str(requests) and "Cees" not in str(requests)
+
+
+def test_without_the_choice_no_email_is_requested(api: Api) -> None:
+    _claim_and_hand_to_cees(api)
+    assert _mine(api, "cm-cees")["unread"] == 1
+    assert not any(t.endswith("staff-notification-requested") for t, _ in api.outbox())
+
+
+def test_the_email_choice_is_a_boolean_named_in_the_error(api: Api) -> None:
+    cees = api.h("cm-cees", "casemanager")
+    bad = api.client.put("/me/notification-settings", json={"email": "ja"}, headers=cees)
+    assert bad.status_code == 400 and "email" in bad.text
+    refused = api.client.put(
+        "/me/notification-settings", json={"email": True}, headers=api.h("uwv-1", "agency:uwv")
+    )
+    assert refused.status_code == 403

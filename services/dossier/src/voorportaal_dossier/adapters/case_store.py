@@ -42,6 +42,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import StaffNotificationRequested
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Urgency
 from voorportaal_dossier.adapters import staff_notice_rows
@@ -54,6 +55,9 @@ from voorportaal_dossier.domain.staff_notices import Notice, notices_for
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.db import insert_new_rows
 from voorportaal_kit.outbox import add_events
+
+DOSSIER_SOURCE = "/voorportaal/dossier"
+"""The CloudEvents `source` of the dossier's own facts (`DossierSettings.event_source`)."""
 
 _URGENCY_RANK = {Urgency.ACUTE: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2}
 
@@ -205,7 +209,12 @@ async def _lock_all(session: AsyncSession, case_ids: Sequence[str]) -> dict[str,
     return {row.case_id: row.state for row in await session.execute(stmt)}
 
 
-async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], clock: Clock) -> int:
+async def apply_incoming(
+    session: AsyncSession,
+    envelopes: Sequence[Envelope],
+    clock: Clock,
+    source: str = DOSSIER_SOURCE,
+) -> int:
     """Fold consumed events (in their order per case) into their cases; returns how many
     changed something.
 
@@ -248,7 +257,7 @@ async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], c
         if after is not before:
             changes.append((after, before))
     await save_all(session, changes, clock)
-    await staff_notice_rows.add(session, notices)
+    await _tell(session, notices, source, clock)
     return changed
 
 
@@ -383,5 +392,35 @@ async def commit_events(
         case = project(case, envelope).state
     await save(session, case, before, clock)
     await add_events(session, envelopes, clock=clock)
-    await staff_notice_rows.add(session, notices)
+    await _tell(session, notices, source, clock)
     return case
+
+
+async def _tell(
+    session: AsyncSession, notices: Sequence[Notice], source: str, clock: Clock
+) -> None:
+    """Store the staff notices, and for each new one whose addressee chose e-mail stage a
+    `StaffNotificationRequested` for notify (ids and a kind only), in this transaction."""
+    inserted = await staff_notice_rows.add(session, notices)
+    fresh = [n for n in notices if n.notice_id in inserted]
+    wanted = await staff_notice_rows.email_wanted(session, {n.staff_id for n in fresh})
+    now = clock.now()
+    requests = [
+        Envelope(
+            StaffNotificationRequested.model_validate(
+                {
+                    "case_id": n.case_id,
+                    "staff_id": n.staff_id,
+                    "notification_id": n.notice_id,
+                    "kind": n.kind.value,
+                    "requested_at": now,
+                }
+            ),
+            source=source,
+            time=now,
+        )
+        for n in fresh
+        if n.staff_id in wanted
+    ]
+    if requests:
+        await add_events(session, requests, clock=clock)

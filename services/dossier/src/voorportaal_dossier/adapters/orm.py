@@ -174,3 +174,12 @@ staff_notices = Table(
     Index("ix_dossier_staff_notices_staff", "staff_id", "at"),
     comment="What each staff member is told about (case id and kind only, nothing personal)",
 )
+
+staff_settings = Table(
+    "dossier_staff_settings",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("email_notices", Boolean, nullable=False, comment="Also e-mail a link per notice"),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    comment="Each staff member's choice how to be told (their address is in notify's config)",
+)

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from voorportaal_dossier.adapters.orm import staff_notices
+from voorportaal_dossier.adapters.orm import staff_notices, staff_settings
 from voorportaal_dossier.domain.staff_notices import Notice
 from voorportaal_kit.db import insert_new_rows
 
@@ -25,9 +25,10 @@ class NoticeRow:
     read_at: datetime | None
 
 
-async def add(session: AsyncSession, notices: Sequence[Notice]) -> None:
-    """Store new notices (one already stored, from an earlier delivery, is kept as it is)."""
-    await insert_new_rows(
+async def add(session: AsyncSession, notices: Sequence[Notice]) -> set[str]:
+    """Store new notices (one already stored, from an earlier delivery, is kept as it is);
+    returns the ids stored now."""
+    inserted: set[str] = await insert_new_rows(
         session,
         staff_notices,
         [
@@ -43,6 +44,7 @@ async def add(session: AsyncSession, notices: Sequence[Notice]) -> None:
             for n in notices
         ],
     )
+    return inserted
 
 
 async def newest(session: AsyncSession, staff_id: str, limit: int) -> list[NoticeRow]:
@@ -84,4 +86,23 @@ async def mark_read(session: AsyncSession, notice_id: str, at: datetime) -> None
     c = staff_notices.c
     await session.execute(
         update(staff_notices).where(c.id == notice_id, c.read_at.is_(None)).values(read_at=at)
+    )
+
+
+async def email_wanted(session: AsyncSession, staff_ids: set[str]) -> set[str]:
+    """Those of `staff_ids` who chose an e-mail for each notice."""
+    if not staff_ids:
+        return set()
+    c = staff_settings.c
+    rows = await session.scalars(
+        select(c.staff_id).where(c.staff_id.in_(sorted(staff_ids)), c.email_notices.is_(True))
+    )
+    return set(rows.all())
+
+
+async def set_email(session: AsyncSession, staff_id: str, on: bool, at: datetime) -> None:
+    """Record the staff member's choice (replacing an earlier one)."""
+    await session.execute(delete(staff_settings).where(staff_settings.c.staff_id == staff_id))
+    await session.execute(
+        insert(staff_settings).values(staff_id=staff_id, email_notices=on, updated_at=at)
     )

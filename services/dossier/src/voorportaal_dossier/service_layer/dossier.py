@@ -54,7 +54,7 @@ class DossierService:
         phones: Phones | None = None,
     ) -> None:
         self.cases = CaseAccess(sessions, clock, source, teams)
-        self.projection = Projection(clock)
+        self.projection = Projection(clock, source)
         self.queue = Queue(self.cases)
         self.case_page = CasePageReader(self.cases)
         self.ownership = Ownership(self.cases)

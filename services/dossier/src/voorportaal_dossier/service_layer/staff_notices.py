@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
+
 from voorportaal_dossier.adapters import staff_notice_rows
 from voorportaal_dossier.adapters.staff_notice_rows import NoticeRow
 from voorportaal_dossier.service_layer import audit_log
@@ -17,6 +19,8 @@ from voorportaal_dossier.service_layer.queue import AGGREGATE_CASE_ID
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.case_access import Decision
 from voorportaal_kit.errors import Forbidden, NotFound
+
+log = structlog.get_logger(__name__)
 
 DATA_KIND = "staff_notices"
 PURPOSE = "notifications"
@@ -77,6 +81,21 @@ class StaffNotices(UseCase):
                 ],
             )
         return NoticeRow(row.notice_id, row.case_id, row.kind, row.at, row.read_at or now)
+
+    async def email_chosen(self, actor: Actor) -> bool:
+        """Whether the caller chose an e-mail (a link only) for each new notice."""
+        await self._refuse_non_staff(actor, self._cases.now())
+        async with self._cases.sessions() as session:
+            return actor.subject in await staff_notice_rows.email_wanted(session, {actor.subject})
+
+    async def choose_email(self, actor: Actor, on: bool) -> bool:
+        """Record the caller's choice (their address itself is in notify's configuration)."""
+        now = self._cases.now()
+        await self._refuse_non_staff(actor, now)
+        async with self._cases.sessions.begin() as session:
+            await staff_notice_rows.set_email(session, actor.subject, on, now)
+        log.info("dossier.staff_email_choice", subject=actor.subject, email=on)
+        return on
 
     async def _refuse_non_staff(self, actor: Actor, now: datetime) -> None:
         if actor.is_case_staff:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import get, post
+from litestar import get, post, put
 from litestar.di import NamedDependency
-from litestar.params import PathParameter, QueryParameter
+from litestar.params import JSONBody, PathParameter, QueryParameter
+from pydantic import BaseModel, ConfigDict
 
-from voorportaal_contracts.api.dossier import StaffNotification, StaffNotifications
+from voorportaal_contracts.api.dossier import (
+    StaffNotification,
+    StaffNotifications,
+    StaffNotificationSettings,
+)
 from voorportaal_dossier.adapters.staff_notice_rows import NoticeRow
 from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.service_layer.access import Actor
@@ -55,3 +60,36 @@ class StaffNoticeController(DossierController):
     ) -> StaffNotification:
         """Mark one of the caller's notifications read (404 for any other)."""
         return _out(await staff_notices.mark_read(actor, notification_id))
+
+
+class NotificationSettingsIn(BaseModel):
+    """How the caller wants to be told, besides the console."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: bool
+    """Also an e-mail with only a link to the case, for each new notification."""
+
+
+class StaffNoticeSettingsController(DossierController):
+    """The caller's choice how to be told."""
+
+    path = "/me/notification-settings"
+    tags = ["notifications"]
+
+    @get("/", operation_id="myNotificationSettings")
+    async def show(
+        self, actor: NamedDependency[Actor], staff_notices: NamedDependency[StaffNotices]
+    ) -> StaffNotificationSettings:
+        """Whether the caller gets an e-mail (a link only) for each new notification."""
+        return StaffNotificationSettings(email=await staff_notices.email_chosen(actor))
+
+    @put("/", operation_id="chooseNotificationSettings")
+    async def choose(
+        self,
+        actor: NamedDependency[Actor],
+        staff_notices: NamedDependency[StaffNotices],
+        data: JSONBody[NotificationSettingsIn],
+    ) -> StaffNotificationSettings:
+        """Choose whether to get an e-mail (a link only) for each new notification."""
+        return StaffNotificationSettings(email=await staff_notices.choose_email(actor, data.email))
