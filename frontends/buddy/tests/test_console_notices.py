@@ -1,6 +1,7 @@
 """Told when something needs you: Anna asks Bram to take over a case while Bram, signed in
 in another browser, has his notifications open; the count in the header and the entry appear
-there without a reload, and opening the case from the entry marks it read."""
+there without a reload, and opening the case from the entry marks it read. The entry reads as
+words, in Dutch and in English, and carries nothing personal."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from selenium.webdriver.support.ui import Select
 pytestmark = pytest.mark.browser
 
 HANDOVER_WORDS = "Een collega wil deze zaak aan u overdragen"
+HANDOVER_WORDS_EN = "A colleague wants to hand this case over to you"
 NOTE = "Bel na tienen; de huur loopt achter."
 
 
@@ -62,6 +64,11 @@ def test_a_handover_shows_up_live_for_the_colleague(
     assert "Nieuw" in entry and "Bel na" not in entry and "Anna" not in entry
     assert "Ruben" not in entry
     shot(bram, "notices-handover-live")
+    click(bram, "lang-switch")  # the same entry in English, still without a reload
+    until(bram, lambda d: any(HANDOVER_WORDS_EN in e and "New" in e for e in entries(d)))
+    shot(bram, "notices-handover-live-en")
+    click(bram, "lang-switch")
+    until(bram, lambda d: any(HANDOVER_WORDS in e for e in entries(d)))
 
     bram.find_element(By.LINK_TEXT, NOTICE_CASE).click()
     wait_path(bram, f"/zaak/{NOTICE_CASE}")
