@@ -37,6 +37,7 @@ from voorportaal_contracts.api.dossier import (
     CasePage,
     QueueItem,
     StaffNotifications,
+    StaffNotificationSettings,
     SupervisorFigures,
 )
 
@@ -60,6 +61,7 @@ DOSSIER_PATHS: Final = {
     "figures": "/supervisor/figures",
     "notifications": "/me/notifications",
     "notification_read": "/me/notifications/{notification_id}/read",
+    "notification_settings": "/me/notification-settings",
 }
 """Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 
@@ -229,14 +231,20 @@ def _problem_detail(response: httpx.Response) -> str:
 
 
 async def _send(
-    endpoints: Endpoints, service: str, path: str, token: str, body: Mapping[str, Any] | None
+    endpoints: Endpoints,
+    service: str,
+    path: str,
+    token: str,
+    body: Mapping[str, Any] | None,
+    method: str = "POST",
 ) -> Any:
-    """POST an action; the API's answer (or None), else `ActionFailed`/`Unreachable`."""
+    """POST (or `method`) an action; the API's answer (or None), else
+    `ActionFailed`/`Unreachable`."""
     base = endpoints.dossier_url if service == "dossier" else endpoints.routing_url
     try:
         async with httpx.AsyncClient(base_url=base, timeout=endpoints.timeout_s) as client:
-            response = await client.post(
-                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            response = await client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
             )
     except httpx.TransportError as exc:
         log.info("api.unreachable", service=service, path=path, error=type(exc).__name__)
@@ -352,3 +360,22 @@ async def mark_notification_read(endpoints: Endpoints, token: str, notification_
     """Mark one of the user's notifications read (`POST /me/notifications/{id}/read`)."""
     path = DOSSIER_PATHS["notification_read"].format(notification_id=notification_id)
     await _send(endpoints, "dossier", path, token, None)
+
+
+_NOTIFICATION_SETTINGS: Final = TypeAdapter(StaffNotificationSettings)
+
+
+async def notification_settings(endpoints: Endpoints, token: str) -> StaffNotificationSettings:
+    """Whether the user also gets an e-mail (a link only) per notification."""
+    path = DOSSIER_PATHS["notification_settings"]
+    body = await _get(endpoints, "dossier", path, token, collection=True)
+    return _answer(_NOTIFICATION_SETTINGS, body, path)
+
+
+async def choose_notification_email(
+    endpoints: Endpoints, token: str, email: bool
+) -> StaffNotificationSettings:
+    """Choose whether the user also gets an e-mail (a link only) per notification."""
+    path = DOSSIER_PATHS["notification_settings"]
+    body = await _send(endpoints, "dossier", path, token, {"email": email}, method="PUT")
+    return _answer(_NOTIFICATION_SETTINGS, body, path)

@@ -463,6 +463,9 @@ NL.update(
         "notices_col_what": "Wat er gebeurde",
         "notices_new": "Nieuw",
         "notices_mark_read": "Gelezen",
+        "notices_email_choice": (
+            "Stuur mij bij elke nieuwe melding ook een e-mail (alleen een link naar de zaak)."
+        ),
     }
 )
 EN.update(
@@ -480,6 +483,9 @@ EN.update(
         "notices_col_what": "What happened",
         "notices_new": "New",
         "notices_mark_read": "Mark read",
+        "notices_email_choice": (
+            "Also send me an e-mail for each new notification (only a link to the case)."
+        ),
     }
 )
 

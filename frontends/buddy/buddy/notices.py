@@ -59,6 +59,8 @@ class NotificationState(rx.State):
     unread: int = 0
     items: list[NoticeRow] = []
     problem: bool = False
+    email: bool = False
+    """The user chose an e-mail (a link only) for each new notification too."""
 
     _generation: int = 0
 
@@ -83,9 +85,30 @@ class NotificationState(rx.State):
         session, denial, _ = await authorize(self, touch=False)
         if denial is not None:
             return None
-        self._show(await self._fetch(session._token()))
+        token = session._token()
+        self._show(await self._fetch(token))
+        try:
+            self.email = (await api.notification_settings(endpoints(), token)).email
+        except api.ApiProblem:
+            self.problem = True
         self._generation += 1
         return NotificationState.live
+
+    @rx.event
+    async def choose_email(self, on: bool) -> Any:
+        """Choose whether each new notification also comes by e-mail (a link only)."""
+        session, denial, redirect = await authorize(self)
+        if redirect is not None:
+            return redirect
+        if denial is not None:
+            return None
+        try:
+            chosen = await api.choose_notification_email(endpoints(), session._token(), on)
+        except api.ApiProblem:
+            self.problem = True
+            return None
+        self.email = chosen.email
+        return None
 
     @rx.event
     async def mark_read(self, notification_id: str) -> Any:

@@ -5,9 +5,15 @@ words, in Dutch and in English, and carries nothing personal."""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from typing import Any
+
+import httpx
 import pytest
 from browser_harness import WAIT_S, click, open_case, owner, shot, sign_in, until, wait_path
-from dossier_harness import NOTICE_CASE
+from console_harness import staff_headers
+from dossier_harness import NOTICE_CASE, DossierProcess
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
@@ -17,6 +23,24 @@ pytestmark = pytest.mark.browser
 HANDOVER_WORDS = "Een collega wil deze zaak aan u overdragen"
 HANDOVER_WORDS_EN = "A colleague wants to hand this case over to you"
 NOTE = "Bel na tienen; de huur loopt achter."
+
+
+def _email_chosen(dossier: DossierProcess, subject: str) -> bool:
+    """Whether the dossier holds the staff member's choice of an e-mail per notification."""
+    answer = httpx.get(
+        f"{dossier.url}/me/notification-settings", headers=staff_headers(subject), timeout=10
+    )
+    return bool(answer.json()["email"])
+
+
+def _email_requests(dossier: DossierProcess, case_id: str) -> list[dict[str, Any]]:
+    """The `StaffNotificationRequested` facts the dossier staged for notify about `case_id`."""
+    with sqlite3.connect(dossier.data_dir / "dossier.db") as db:
+        rows = db.execute(
+            "SELECT value FROM outbox WHERE message_key = ? AND event_type = ?",
+            (case_id, "nl.voorportaal.case.staff-notification-requested"),
+        ).fetchall()
+    return [json.loads(value) for (value,) in rows]
 
 
 def count(driver: WebDriver) -> int:
@@ -30,7 +54,7 @@ def entries(driver: WebDriver) -> list[str]:
 
 
 def test_a_handover_shows_up_live_for_the_colleague(
-    browser: WebDriver, second_browser: WebDriver, console_url: str
+    browser: WebDriver, second_browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
     anna, bram = browser, second_browser
     sign_in(anna, console_url, "anna", "anna-noord-2024")
@@ -51,6 +75,10 @@ def test_a_handover_shows_up_live_for_the_colleague(
     until(bram, lambda d: d.find_element(By.ID, "notice-count").text.strip().isdigit())
     before = count(bram)  # other tests in this session may have told Bram something already
     assert not any(NOTICE_CASE in e for e in entries(bram))
+    # Bram wants an e-mail too: the dossier keeps his choice and asks notify for one.
+    assert not _email_chosen(dossier, "cm-bram")
+    click(bram, "notices-email")
+    until(bram, lambda _d: _email_chosen(dossier, "cm-bram"))
     bram.execute_script("window.__stillTheSamePage = true;")  # a reload would wipe it
 
     click(anna, "handover-form-submit")
@@ -69,6 +97,10 @@ def test_a_handover_shows_up_live_for_the_colleague(
     shot(bram, "notices-handover-live-en")
     click(bram, "lang-switch")
     until(bram, lambda d: any(HANDOVER_WORDS in e for e in entries(d)))
+
+    [asked] = _email_requests(dossier, NOTICE_CASE)
+    assert asked["staff_id"] == "cm-bram" and asked["kind"] == "handover_requested"
+    assert NOTE not in json.dumps(asked)
 
     bram.find_element(By.LINK_TEXT, NOTICE_CASE).click()
     wait_path(bram, f"/zaak/{NOTICE_CASE}")

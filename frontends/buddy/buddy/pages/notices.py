@@ -68,6 +68,19 @@ def page() -> rx.Component:
     return shell(
         rx.heading(tr("notices_title"), size="6", as_="h1"),
         rx.text(tr("notices_intro"), size="2", color_scheme="gray"),
+        rx.el.label(
+            rx.hstack(
+                rx.checkbox(
+                    checked=NotificationState.email,
+                    on_change=NotificationState.choose_email,
+                    id="notices-email",
+                ),
+                rx.text(tr("notices_email_choice"), size="2"),
+                align="center",
+                spacing="2",
+            ),
+            style={"margin_y": "0.75em", "display": "block"},
+        ),
         rx.cond(
             NotificationState.problem,
             notice(tr("notices_problem"), color="amber", role="status"),
