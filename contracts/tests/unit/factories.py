@@ -389,6 +389,13 @@ EXAMPLES: dict[type[Event], dict[str, Any]] = {
         "record_seq": 1,
         "record_hash": "0" * 64,
     },
+    ev.StaffNotificationRequested: {
+        "case_id": CASE,
+        "staff_id": "cm-1",
+        "notification_id": "notice-0123456789abcdef01234567",
+        "kind": "handover_requested",
+        "requested_at": T,
+    },
 }
 
 

@@ -38,6 +38,8 @@ from voorportaal_contracts.api.dossier import (
     CasePage,
     MonthlyTrends,
     QueueItem,
+    StaffNotifications,
+    StaffNotificationSettings,
     SupervisorFigures,
 )
 
@@ -63,6 +65,9 @@ DOSSIER_PATHS: Final = {
     "recent": "/cases/recent",
     "trends": "/supervisor/trends",
     "caseload": "/supervisor/caseload",
+    "notifications": "/me/notifications",
+    "notification_read": "/me/notifications/{notification_id}/read",
+    "notification_settings": "/me/notification-settings",
 }
 """Dossier endpoints (services/dossier entrypoints/http/routes.py)."""
 
@@ -234,14 +239,20 @@ def _problem_detail(response: httpx.Response) -> str:
 
 
 async def _send(
-    endpoints: Endpoints, service: str, path: str, token: str, body: Mapping[str, Any] | None
+    endpoints: Endpoints,
+    service: str,
+    path: str,
+    token: str,
+    body: Mapping[str, Any] | None,
+    method: str = "POST",
 ) -> Any:
-    """POST an action; the API's answer (or None), else `ActionFailed`/`Unreachable`."""
+    """POST (or `method`) an action; the API's answer (or None), else
+    `ActionFailed`/`Unreachable`."""
     base = endpoints.dossier_url if service == "dossier" else endpoints.routing_url
     try:
         async with httpx.AsyncClient(base_url=base, timeout=endpoints.timeout_s) as client:
-            response = await client.post(
-                path, json=body, headers={"Authorization": f"Bearer {token}"}
+            response = await client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
             )
     except httpx.TransportError as exc:
         log.info("api.unreachable", service=service, path=path, error=type(exc).__name__)
@@ -356,3 +367,38 @@ async def supervisor_caseload(endpoints: Endpoints, token: str) -> Caseload:
     path = DOSSIER_PATHS["caseload"]
     body = await _get(endpoints, "dossier", path, token, collection=True)
     return _answer(_CASELOAD, body, path)
+
+
+_NOTIFICATIONS: Final = TypeAdapter(StaffNotifications)
+
+
+async def my_notifications(endpoints: Endpoints, token: str) -> StaffNotifications:
+    """The signed-in user's newest notifications and unread count (`GET /me/notifications`)."""
+    path = DOSSIER_PATHS["notifications"]
+    body = await _get(endpoints, "dossier", path, token, {"limit": "50"}, collection=True)
+    return _answer(_NOTIFICATIONS, body, path)
+
+
+async def mark_notification_read(endpoints: Endpoints, token: str, notification_id: str) -> None:
+    """Mark one of the user's notifications read (`POST /me/notifications/{id}/read`)."""
+    path = DOSSIER_PATHS["notification_read"].format(notification_id=notification_id)
+    await _send(endpoints, "dossier", path, token, None)
+
+
+_NOTIFICATION_SETTINGS: Final = TypeAdapter(StaffNotificationSettings)
+
+
+async def notification_settings(endpoints: Endpoints, token: str) -> StaffNotificationSettings:
+    """Whether the user also gets an e-mail (a link only) per notification."""
+    path = DOSSIER_PATHS["notification_settings"]
+    body = await _get(endpoints, "dossier", path, token, collection=True)
+    return _answer(_NOTIFICATION_SETTINGS, body, path)
+
+
+async def choose_notification_email(
+    endpoints: Endpoints, token: str, email: bool
+) -> StaffNotificationSettings:
+    """Choose whether the user also gets an e-mail (a link only) per notification."""
+    path = DOSSIER_PATHS["notification_settings"]
+    body = await _send(endpoints, "dossier", path, token, {"email": email}, method="PUT")
+    return _answer(_NOTIFICATION_SETTINGS, body, path)

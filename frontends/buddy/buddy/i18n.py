@@ -704,6 +704,48 @@ EN.update(
     }
 )
 
+# -- notifications for the signed-in staff member (header count, `/meldingen`) ----------------
+NL.update(
+    {
+        "notices_title": "Meldingen",
+        "notices_count_label": "Ongelezen meldingen",
+        "notices_intro": (
+            "Wat uw aandacht nodig heeft, per zaak. Deze lijst ververst zichzelf; "
+            "de nieuwste staan bovenaan."
+        ),
+        "notices_none": "U hebt geen meldingen.",
+        "notices_problem": "De meldingen zijn nu niet op te halen. Ze komen vanzelf terug.",
+        "notices_col_when": "Wanneer",
+        "notices_col_case": "Zaak",
+        "notices_col_what": "Wat er gebeurde",
+        "notices_new": "Nieuw",
+        "notices_mark_read": "Gelezen",
+        "notices_email_choice": (
+            "Stuur mij bij elke nieuwe melding ook een e-mail (alleen een link naar de zaak)."
+        ),
+    }
+)
+EN.update(
+    {
+        "notices_title": "Notifications",
+        "notices_count_label": "Unread notifications",
+        "notices_intro": (
+            "What needs your attention, per case. This list refreshes itself; "
+            "the newest are at the top."
+        ),
+        "notices_none": "You have no notifications.",
+        "notices_problem": "Notifications cannot be fetched right now. They will come back.",
+        "notices_col_when": "When",
+        "notices_col_case": "Case",
+        "notices_col_what": "What happened",
+        "notices_new": "New",
+        "notices_mark_read": "Mark read",
+        "notices_email_choice": (
+            "Also send me an e-mail for each new notification (only a link to the case)."
+        ),
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

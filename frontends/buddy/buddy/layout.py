@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buddy import routes
+from buddy import notices, routes
 from buddy.i18n import tr
 from buddy.state import SessionState
 
@@ -49,6 +49,7 @@ def shell(*content: rx.Component, signed_in: bool = True) -> rx.Component:
                     style=FOCUS_STYLE,
                 ),
             ),
+            notices.bell(),
             spacing="4",
         ),
         aria_label=tr("nav_label"),

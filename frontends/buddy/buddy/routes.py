@@ -15,6 +15,7 @@ CASE: Final = "/zaak/[case_id]"
 SUPERVISOR: Final = "/supervisor"
 FIND: Final = "/zoeken"
 DESK: Final = "/intake"
+NOTICES: Final = "/meldingen"
 
 
 def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
@@ -26,7 +27,7 @@ def case_url(case_id: rx.Var[str]) -> rx.Var[str]:
 def register(app: rx.App) -> None:
     """Add every page to the app."""
     # Imported here: pages import the route constants above.
-    from buddy.pages import case, figure_tables, oidc, queue, sign_in, supervisor
+    from buddy.pages import case, figure_tables, notices, oidc, queue, sign_in, supervisor
 
     app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.CaseState.load)
     app.add_page(sign_in.page, route=SIGN_IN, title="Inloggen · Voorportaal")
@@ -56,4 +57,10 @@ def register(app: rx.App) -> None:
     from buddy.pages import desk
 
     app.add_page(desk.page, route=DESK, title="Intake · Voorportaal", on_load=desk.DeskState.load)
+    app.add_page(
+        notices.page,
+        route=NOTICES,
+        title="Meldingen · Voorportaal",
+        on_load=notices.NoticesPageState.load,
+    )
     app.add_page(sign_in.home, route=HOME, title="Voorportaal", on_load=sign_in.SignInState.home)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from voorportaal_contracts.events.staff import StaffNoticeKind
 from voorportaal_contracts.types import SharingScope
 
 __all__ = [
@@ -68,6 +69,9 @@ __all__ = [
     "Sentence",
     "SharingOut",
     "ShortLinkExchange",
+    "StaffNotification",
+    "StaffNotificationSettings",
+    "StaffNotifications",
     "StaffOut",
     "Summary",
     "SupervisorFigures",
@@ -737,3 +741,30 @@ class CaseSearchResult(Answer):
     hits: list[CaseSearchHit]
     truncated: bool
     """More cases matched than are shown: make the term more precise."""
+
+
+class StaffNotification(Answer):
+    """Something that needs a staff member: a case id and what happened there (no personal
+    data; the console words `kind` from its label table and links to the case)."""
+
+    id: str
+    case_id: str
+    kind: StaffNoticeKind
+    at: datetime
+    read: bool
+
+
+class StaffNotifications(Answer):
+    """The caller's newest notifications (newest first) and how many of all theirs are
+    unread."""
+
+    unread: int
+    items: list[StaffNotification]
+
+
+class StaffNotificationSettings(Answer):
+    """How the caller is told besides the console."""
+
+    email: bool
+    """An e-mail with only a link to the case, for each new notification (sent by notify to
+    the address its configuration holds for the staff member)."""

@@ -69,6 +69,7 @@ from voorportaal_contracts.events.referrals import (
     ReferralReminder,
     ReferralResponded,
 )
+from voorportaal_contracts.events.staff import StaffNotificationRequested
 
 __all__ = [
     "ActionRequested",
@@ -130,5 +131,6 @@ __all__ = [
     "ReferralStarted",
     "ReferralWithdrawn",
     "Representative",
+    "StaffNotificationRequested",
     "Texts",
 ]

@@ -100,6 +100,7 @@ def _wire(
         runtime.clock,
         link_key,
         CodeLimits(per_hour=settings.code_limit_per_hour, per_day=settings.code_limit_per_day),
+        staff_emails=settings.staff_emails,
     )
     runtime.state["notify"] = NotifyService(
         runtime.sessions,
@@ -160,6 +161,7 @@ def _delivery_worker(
             settings.retry_policy(),
             lease=timedelta(seconds=settings.send_lease_s),
             batch_size=settings.worker_batch_size,
+            console_url=settings.console_url,
         ),
         access=runtime.state["access"],
         reminders=runtime.state["reminders"],

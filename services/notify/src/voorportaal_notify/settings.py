@@ -130,6 +130,11 @@ class NotifySettings(AuditedServiceSettings):
     """How long the code notify sends to an address changed through its API stays valid."""
 
     # -- citizen links ----------------------------------------------------------------------
+    staff_emails: dict[str, str] = Field(default_factory=dict)
+    """Staff members' e-mail addresses by staff id (JSON, e.g. `{"cm-anna": "anna@…"}`), for
+    those who chose their console notifications by e-mail too; a staff id without one gets none."""
+    console_url: str = "http://localhost:3000"
+    """The buddy console: a staff notice links to `<console_url>/zaak/<case id>`."""
     citizen_link_base_url: str = "http://127.0.0.1:3001/l"
     """Where a personal link points, the token appended: the citizen portal's `/l/<token>`
     page (`frontends/portal`), which reads the dossier's `/citizen/l/<token>` for the citizen

@@ -16,7 +16,7 @@ from test_notify_templates import LANGUAGES, context_for
 from voorportaal.cli import _routing_and_notify_findings
 from voorportaal_notify.adapters import data_files
 from voorportaal_notify.adapters.smtp import build_email
-from voorportaal_notify.domain.notices import CODE_KINDS, NoticeKind, notice_problems
+from voorportaal_notify.domain.notices import CODE_KINDS, LINK_KINDS, NoticeKind, notice_problems
 from voorportaal_notify.domain.render import Message, Renderer, translation_problems
 from voorportaal_notify.domain.templates import TemplateCatalogue
 
@@ -30,7 +30,12 @@ def _notices() -> list[tuple[str, Message]]:
     return [
         (
             f"notice {kind.value}.{language}",
-            notices.render(kind, language, code="123456" if kind in CODE_KINDS else None),
+            notices.render(
+                kind,
+                language,
+                code="123456" if kind in CODE_KINDS else None,
+                link="https://buddy.example.nl/zaak/vp-1" if kind in LINK_KINDS else None,
+            ),
         )
         for kind in NoticeKind
         for language in LANGUAGES

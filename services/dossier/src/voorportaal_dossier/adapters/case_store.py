@@ -42,16 +42,22 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
+from voorportaal_contracts.events import StaffNotificationRequested
 from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import Urgency
+from voorportaal_dossier.adapters import staff_notice_rows
 from voorportaal_dossier.adapters.orm import cases, promise_clock
 from voorportaal_dossier.domain.case_state import CaseState, dump_case, load_case
 from voorportaal_dossier.domain.checklist import open_wish
 from voorportaal_dossier.domain.projection import project
 from voorportaal_dossier.domain.promises import PromiseStatus
+from voorportaal_dossier.domain.staff_notices import Notice, notices_for
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.db import insert_new_rows
 from voorportaal_kit.outbox import add_events
+
+DOSSIER_SOURCE = "/voorportaal/dossier"
+"""The CloudEvents `source` of the dossier's own facts (`DossierSettings.event_source`)."""
 
 _URGENCY_RANK = {Urgency.ACUTE: 0, Urgency.HIGH: 1, Urgency.NORMAL: 2}
 
@@ -203,7 +209,12 @@ async def _lock_all(session: AsyncSession, case_ids: Sequence[str]) -> dict[str,
     return {row.case_id: row.state for row in await session.execute(stmt)}
 
 
-async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], clock: Clock) -> int:
+async def apply_incoming(
+    session: AsyncSession,
+    envelopes: Sequence[Envelope],
+    clock: Clock,
+    source: str = DOSSIER_SOURCE,
+) -> int:
     """Fold consumed events (in their order per case) into their cases; returns how many
     changed something.
 
@@ -223,34 +234,44 @@ async def apply_incoming(session: AsyncSession, envelopes: Sequence[Envelope], c
     )
     missing = [case_id for case_id in case_ids if case_id not in known]
     changed = 0
+    notices: list[Notice] = []
     if missing:
         # New cases are folded from empty and inserted whole. No row is locked yet: a batch
         # that waited here on another's insert while holding row locks could close a cycle
         # with it. A case another consumer inserted meanwhile is folded into its row below.
-        fresh = {case_id: _fold(CaseState.new(case_id), by_case[case_id]) for case_id in missing}
+        fresh = {
+            case_id: _fold(CaseState.new(case_id), by_case[case_id], notices) for case_id in missing
+        }
         inserted = await _insert_new(session, [fresh[c][0] for c in missing], clock)
         changed += sum(fresh[c][1] for c in inserted)
+        # A case another consumer inserted meanwhile is folded again below, notices and all.
+        notices = [n for n in notices if n.case_id in inserted]
         known.update(c for c in missing if c not in inserted)
     existing = [case_id for case_id in case_ids if case_id in known]
     stored = await _lock_all(session, existing) if existing else {}
     changes = []
     for case_id in existing:
         before = PARSED.load(case_id, stored[case_id])
-        after, n = _fold(before, by_case[case_id])
+        after, n = _fold(before, by_case[case_id], notices)
         changed += n
         if after is not before:
             changes.append((after, before))
     await save_all(session, changes, clock)
+    await _tell(session, notices, source, clock)
     return changed
 
 
-def _fold(case: CaseState, envelopes: Sequence[Envelope]) -> tuple[CaseState, int]:
-    """The case after the events (in their order), and how many of them changed it."""
+def _fold(
+    case: CaseState, envelopes: Sequence[Envelope], notices: list[Notice]
+) -> tuple[CaseState, int]:
+    """The case after the events (in their order), and how many of them changed it; the
+    staff notices of the events that changed it are added to `notices`."""
     changed = 0
     for envelope in envelopes:
         result = project(case, envelope)
         if result.note is None:
             changed += 1
+            notices.extend(notices_for(case, envelope))
             case = result.state
     return case, changed
 
@@ -365,8 +386,41 @@ async def commit_events(
     """Fold the dossier's own facts into the case, save it, and stage them in the outbox."""
     now = clock.now()
     envelopes = [Envelope(event, source=source, time=now) for event in events]
+    notices: list[Notice] = []
     for envelope in envelopes:
+        notices.extend(notices_for(case, envelope))
         case = project(case, envelope).state
     await save(session, case, before, clock)
     await add_events(session, envelopes, clock=clock)
+    await _tell(session, notices, source, clock)
     return case
+
+
+async def _tell(
+    session: AsyncSession, notices: Sequence[Notice], source: str, clock: Clock
+) -> None:
+    """Store the staff notices, and for each new one whose addressee chose e-mail stage a
+    `StaffNotificationRequested` for notify (ids and a kind only), in this transaction."""
+    inserted = await staff_notice_rows.add(session, notices)
+    fresh = [n for n in notices if n.notice_id in inserted]
+    wanted = await staff_notice_rows.email_wanted(session, {n.staff_id for n in fresh})
+    now = clock.now()
+    requests = [
+        Envelope(
+            StaffNotificationRequested.model_validate(
+                {
+                    "case_id": n.case_id,
+                    "staff_id": n.staff_id,
+                    "notification_id": n.notice_id,
+                    "kind": n.kind.value,
+                    "requested_at": now,
+                }
+            ),
+            source=source,
+            time=now,
+        )
+        for n in fresh
+        if n.staff_id in wanted
+    ]
+    if requests:
+        await add_events(session, requests, clock=clock)

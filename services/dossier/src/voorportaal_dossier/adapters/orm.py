@@ -160,3 +160,26 @@ access_elsewhere = Table(
     comment="Reads and changes recorded by routing, intake and notify (PersonalDataAccessed), "
     "for the citizen's access log; each stays chained in its own service's audit log",
 )
+
+staff_notices = Table(
+    "dossier_staff_notices",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="notice-…: from the fact and addressee"),
+    Column("staff_id", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("kind", String(32), nullable=False, comment="What happened (NoticeKind)"),
+    Column("event_id", String(64), nullable=False),
+    Column("at", AwareDateTime(), nullable=False),
+    Column("read_at", AwareDateTime(), nullable=True),
+    Index("ix_dossier_staff_notices_staff", "staff_id", "at"),
+    comment="What each staff member is told about (case id and kind only, nothing personal)",
+)
+
+staff_settings = Table(
+    "dossier_staff_settings",
+    metadata,
+    Column("staff_id", String(64), primary_key=True),
+    Column("email_notices", Boolean, nullable=False, comment="Also e-mail a link per notice"),
+    Column("updated_at", AwareDateTime(), nullable=False),
+    comment="Each staff member's choice how to be told (their address is in notify's config)",
+)

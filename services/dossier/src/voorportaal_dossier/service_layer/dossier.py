@@ -32,6 +32,7 @@ from voorportaal_dossier.service_layer.promises import Promises
 from voorportaal_dossier.service_layer.queue import Queue
 from voorportaal_dossier.service_layer.retention import Retention
 from voorportaal_dossier.service_layer.sharing import Sharing
+from voorportaal_dossier.service_layer.staff_notices import StaffNotices
 from voorportaal_dossier.service_layer.supervision import Supervision
 from voorportaal_kit.audit_log import AnchorStore
 from voorportaal_kit.clock import Clock
@@ -58,7 +59,7 @@ class DossierService:
         search_per_minute: int = 30,
     ) -> None:
         self.cases = CaseAccess(sessions, clock, source, teams)
-        self.projection = Projection(clock)
+        self.projection = Projection(clock, source)
         self.queue = Queue(self.cases)
         self.supervision = Supervision(self.cases)
         self.case_page = CasePageReader(self.cases)
@@ -79,3 +80,4 @@ class DossierService:
         # purpose label), so no new secret has to be configured and rotated.
         term_key = hmac.new(link_key, b"voorportaal case-search term", hashlib.sha256).digest()
         self.case_search = CaseSearch(self.cases, term_key=term_key, per_minute=search_per_minute)
+        self.staff_notices = StaffNotices(self.cases)

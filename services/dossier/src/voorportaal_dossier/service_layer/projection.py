@@ -20,8 +20,9 @@ log = structlog.get_logger(__name__)
 class Projection:
     """The dossier's consumers' use cases (each in the consumer's transaction)."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, source: str = case_store.DOSSIER_SOURCE) -> None:
         self._clock = clock
+        self._source = source
 
     async def on_event(self, session: AsyncSession, incoming: Envelope) -> None:
         """Fold an intake, routing, identity, contact or notify fact into its case."""
@@ -30,7 +31,7 @@ class Projection:
     async def on_events(self, session: AsyncSession, incoming: Sequence[Envelope]) -> None:
         """Fold a consumed batch of facts into their cases, each case locked, loaded and
         written once (the same outcome as `on_event` for each in turn)."""
-        changed = await case_store.apply_incoming(session, incoming, self._clock)
+        changed = await case_store.apply_incoming(session, incoming, self._clock, self._source)
         log.debug("dossier.projected", events=len(incoming), changed=changed)
 
     async def on_identity_erased(self, session: AsyncSession, case_id: str) -> None:

@@ -3,6 +3,9 @@
 - `verification_code`: the one-time code that confirms a phone or e-mail address. It is the
   only message that may go to an address the citizen has not confirmed, so it says the code and
   nothing else (no link, no case, no name).
+- `staff_notice`: to a staff member who chose to hear of their console notifications by e-mail
+  (`StaffNotificationRequested`): only a link to the case in the console, no case details; in
+  Dutch and English (staff read the console in those).
 - `contact_changed`: told to the **old** address when a phone number or e-mail address changes,
   so a hijacked address cannot go unnoticed. It carries no link and never the new address (the
   old address may belong to someone the citizen no longer shares it with).
@@ -32,6 +35,8 @@ from voorportaal_notify.domain.templates import DEFAULT_LANGUAGE
 
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 CODE_VARIABLE = "{{ code }}"
+LINK_VARIABLE = "{{ link }}"
+"""The console link of a staff notice (the only notice with a link: it goes to staff)."""
 
 
 class NoticeKind(StrEnum):
@@ -41,10 +46,14 @@ class NoticeKind(StrEnum):
     CONTACT_CHANGED = "contact_changed"
     REPRESENTATIVE_CODE = "representative_code"
     """The code that confirms a representative's address for copies of the citizen's news."""
+    STAFF_NOTICE = "staff_notice"
+    """A staff member's console notification by e-mail: a link to the case, nothing else."""
 
 
 CODE_KINDS = frozenset({NoticeKind.VERIFICATION_CODE, NoticeKind.REPRESENTATIVE_CODE})
 """The notices that carry a one-time code (and count against an address's code limit)."""
+LINK_KINDS = frozenset({NoticeKind.STAFF_NOTICE})
+"""The notices that carry a link (to the console: they go to staff, never to a citizen)."""
 
 
 class NoticeStatus(StrEnum):
@@ -89,6 +98,8 @@ class NoticeDef(_Strict):
         for language, text in self.texts.items():
             for part in (text.subject, text.sms, *text.body):
                 rest = part.replace(CODE_VARIABLE, "")
+                if self.id in LINK_KINDS and part in text.body:
+                    rest = rest.replace(LINK_VARIABLE, "")
                 if "{{" in rest or "}}" in rest or "{%" in rest:
                     raise ValueError(f"{self.id}/{language}: only {CODE_VARIABLE} may be used")
             has_code = CODE_VARIABLE in text.sms and any(CODE_VARIABLE in p for p in text.body)
@@ -96,6 +107,9 @@ class NoticeDef(_Strict):
                 raise ValueError(f"{self.id}/{language}: the SMS and the e-mail need the code")
             if self.id not in CODE_KINDS and CODE_VARIABLE in repr(text):
                 raise ValueError(f"{self.id}/{language}: only a code notice has a code")
+            has_link = any(LINK_VARIABLE in p for p in text.body)
+            if (self.id in LINK_KINDS) != has_link:
+                raise ValueError(f"{self.id}/{language}: only a staff notice has a link (body)")
             if "http" in repr(text):
                 raise ValueError(f"{self.id}/{language}: a notice carries no link")
         return self
@@ -117,17 +131,23 @@ class NoticeCatalogue(_Strict):
                 raise ValueError(f"notice {notice.id} filed as {kind}")
         return self
 
-    def render(self, kind: NoticeKind, language: str, *, code: str | None = None) -> Message:
+    def render(
+        self, kind: NoticeKind, language: str, *, code: str | None = None, link: str | None = None
+    ) -> Message:
         """The notice in `language` (Dutch when it has no translation), ready to send."""
         notice = self.notices[kind]
         if (kind in CODE_KINDS) != (code is not None):
             raise ValueError("a code notice needs a code, and only a code notice takes one")
         if code is not None and not (len(code) == 6 and code.isdigit()):
             raise ValueError("a code is six digits")
+        if (kind in LINK_KINDS) != (link is not None):
+            raise ValueError("a staff notice needs a link, and only a staff notice takes one")
         lang = language if language in notice.texts else DEFAULT_LANGUAGE
         text = notice.texts[lang]
 
         def fill(part: str) -> str:
+            if link is not None:
+                part = part.replace(LINK_VARIABLE, link)
             return part.replace(CODE_VARIABLE, code) if code is not None else part
 
         paragraphs = [fill(p) for p in text.body]
@@ -229,10 +249,12 @@ def notice_problems(catalogue: NoticeCatalogue) -> list[str]:
     stray spaces (as `render.translation_problems` finds them in the templates)."""
     out: list[str] = []
     for kind, notice in sorted(catalogue.notices.items()):
+        # A staff notice goes to staff, who read Dutch or English; the others go to citizens.
+        languages = ("nl", "en") if kind in LINK_KINDS else [lang.value for lang in CitizenLanguage]
         out += [
-            f"notice {kind.value}: no {language.value} text"
-            for language in CitizenLanguage
-            if language.value not in notice.texts
+            f"notice {kind.value}: no {language} text"
+            for language in languages
+            if language not in notice.texts
         ]
         for language, text in sorted(notice.texts.items()):
             parts = {"subject": text.subject, "sms": text.sms}

@@ -25,6 +25,7 @@ from voorportaal_notify.domain.delivery import (
     reason_code_of,
 )
 from voorportaal_notify.domain.notices import (
+    LINK_KINDS,
     OPEN_NOTICE_STATUSES,
     NoticeCatalogue,
     NoticeKind,
@@ -58,6 +59,8 @@ class NoticeSender:
     sms: SmsGateway
     retry: RetryPolicy
     lease: timedelta = field(default=timedelta(seconds=120), kw_only=True)
+    console_url: str = field(default="http://localhost:3000", kw_only=True)
+    """The buddy console, for the link of a staff notice (`<console_url>/zaak/<case id>`)."""
     """How long a claim holds before another worker may resend."""
     batch_size: int = field(default=100, kw_only=True)
     rng: random.Random = field(default_factory=random.Random, kw_only=True)
@@ -77,7 +80,12 @@ class NoticeSender:
         claim = await self._claim(notice_id)
         if claim is None:
             return 0
-        message = self.catalogue.render(claim.kind, claim.language, code=claim.code)
+        link = (
+            f"{self.console_url.rstrip('/')}/zaak/{claim.case_id}"
+            if claim.kind in LINK_KINDS
+            else None
+        )
+        message = self.catalogue.render(claim.kind, claim.language, code=claim.code, link=link)
         key = hashlib.sha256(f"notice|{claim.notice_id}".encode()).hexdigest()[:40]
         error: Exception | None = None
         provider_id = ""

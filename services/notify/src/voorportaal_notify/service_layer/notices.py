@@ -14,14 +14,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import ContactVerificationRequested
+from voorportaal_contracts.events import ContactVerificationRequested, StaffNotificationRequested
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import PermanentError
@@ -62,6 +63,39 @@ class NoticeQueue:
     key: bytes
     """Keys the hashes of addresses and codes."""
     limits: CodeLimits
+    staff_emails: Mapping[str, str] = field(default_factory=dict)
+    """Each staff member's e-mail address by staff id (`NotifySettings.staff_emails`)."""
+
+    async def on_staff_notification(self, session: AsyncSession, incoming: Envelope) -> None:
+        """Queue the e-mail a staff member chose for a console notification (a link only); a
+        staff id without an address in the settings is logged by id and left (nothing to
+        retry until an operator adds it)."""
+        event = incoming.data
+        if not isinstance(event, StaffNotificationRequested):
+            raise TypeError(f"not a staff notification: {type(event).__name__}")
+        address = self.staff_emails.get(event.staff_id)
+        if address is None:
+            log.warning("notify.staff_email_unknown", staff_id=event.staff_id)
+            return
+        now = self.clock.now()
+        # One notice per notification, however often the fact is delivered.
+        notice_id = uuid.uuid5(uuid.NAMESPACE_URL, f"staff-notice:{event.notification_id}").hex
+        if await NoticesRepository(session).get(notice_id) is not None:
+            return
+        await NoticesRepository(session).add(
+            NewNotice(
+                id=notice_id,
+                case_id=event.case_id,
+                kind=NoticeKind.STAFF_NOTICE,
+                channel=MessageChannel.EMAIL,
+                language="nl",
+                status=NoticeStatus.PENDING,
+                created_at=now,
+                address=address,
+                next_attempt_at=now,
+            )
+        )
+        log.info("notify.staff_notice_queued", case_id=event.case_id, staff_id=event.staff_id)
 
     async def on_verification_requested(self, session: AsyncSession, incoming: Envelope) -> None:
         """The intake asks for a code to be sent: queue it unless the address had enough."""

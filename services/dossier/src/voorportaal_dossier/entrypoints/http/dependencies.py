@@ -123,6 +123,7 @@ DEPENDENCIES: dict[str, Provide] = {
             "citizen_work",
             "audit",
             "case_search",
+            "staff_notices",
         )
     },
 }

@@ -12,6 +12,10 @@ from voorportaal_dossier.entrypoints.http.cases import CaseController, QueueCont
 from voorportaal_dossier.entrypoints.http.citizen import CitizenController, printable
 from voorportaal_dossier.entrypoints.http.documents import DocumentController
 from voorportaal_dossier.entrypoints.http.sharing import SharingController
+from voorportaal_dossier.entrypoints.http.staff_notices import (
+    StaffNoticeController,
+    StaffNoticeSettingsController,
+)
 from voorportaal_dossier.entrypoints.http.supervision import AuditController, SupervisorController
 
 __all__ = ["ROUTE_HANDLERS", "printable"]
@@ -26,5 +30,7 @@ ROUTE_HANDLERS = [
     SupervisorController,
     AuditController,
     CitizenController,
+    StaffNoticeController,
+    StaffNoticeSettingsController,
 ]
 """Every controller of the dossier API."""

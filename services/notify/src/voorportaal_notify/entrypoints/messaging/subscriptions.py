@@ -13,6 +13,7 @@ from voorportaal_contracts.events import (
     CitizenLinkRevoked,
     ContactPointsUpdated,
     ContactVerificationRequested,
+    StaffNotificationRequested,
 )
 from voorportaal_contracts.registry import Event, registry
 from voorportaal_contracts.topics import CASE_EVENTS, CONTACT_POINTS, CONTACT_VERIFICATIONS
@@ -87,6 +88,14 @@ def subscriptions(
             CONTACT_VERIFICATIONS,
             "notify.verifications",
             {ContactVerificationRequested: notices.on_verification_requested},
+        )
+    )
+    # Staff members who chose their console notifications by e-mail too (a link only).
+    found.append(
+        Subscription(
+            CASE_EVENTS,
+            "notify.staff-notices",
+            {StaffNotificationRequested: notices.on_staff_notification},
         )
     )
     return found
