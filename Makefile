@@ -46,7 +46,7 @@ bench: setup infra ## Relay and inbox throughput vs raw aiokafka (ratios), servi
 lint: setup ## ruff (lint and format check) and mypy (strict) on the sources
 	$(UV) run ruff check .
 	$(UV) run ruff format --check .
-	$(UV) run mypy contracts/src kit/src src services/*/src frontends/buddy/buddy
+	$(UV) run mypy contracts/src kit/src src services/*/src frontends/buddy/buddy frontends/portal/portal
 
 .PHONY: asyncapi
 asyncapi: setup ## Regenerate contracts/asyncapi.json from the event schemas

@@ -15,5 +15,5 @@ if [[ -z "${KAFKA_BOOTSTRAP_SERVERS:-}" ]]; then
 fi
 uv run voorportaal asyncapi --check
 uv run ruff check --quiet .
-uv run mypy contracts/src kit/src src services/*/src frontends/buddy/buddy
+uv run mypy contracts/src kit/src src services/*/src frontends/buddy/buddy frontends/portal/portal
 exec uv run pytest "$@"

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from voorportaal.agency import agency
-from voorportaal.services import CONSOLE_PORT, REPO_ROOT, SERVICES
+from voorportaal.services import CONSOLE_PORT, PORTAL_PORT, REPO_ROOT, SERVICES
 from voorportaal_contracts import asyncapi
 from voorportaal_contracts.topics import dlq_topic
 from voorportaal_kit.kafka_client import KafkaConnection
@@ -296,13 +296,14 @@ def status() -> None:
 )
 @click.option("--no-demo", is_flag=True, help="Do not seed demo data.")
 @click.option("--no-console", is_flag=True, help="Do not build and serve the buddy console.")
+@click.option("--no-portal", is_flag=True, help="Do not build and serve the citizen portal.")
 @click.option(
     "--secure",
     is_flag=True,
     help="Run on the secured local broker (SASL_SSL on KAFKA_SECURE_PORT, 9093), each service "
     "as its own principal.",
 )
-def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
+def up(no_broker: bool, no_demo: bool, no_console: bool, no_portal: bool, secure: bool) -> None:
     """Start everything: broker, topics, migrations, the services and demo data; Ctrl-C stops."""
     from voorportaal_kit.kafka import all_topic_specs, apply_topics, broker_reachable, ensure_topics
 
@@ -404,8 +405,11 @@ def up(no_broker: bool, no_demo: bool, no_console: bool, secure: bool) -> None:
         if not no_console and not stopping["requested"]:
             children.append(("console", _start_console(env, log_dir)))
             _wait_console(children[-1][1], stopping)
+        if not no_portal and not stopping["requested"]:
+            children.append(("portal", _start_portal(env, log_dir)))
+            _wait_portal(children[-1][1], stopping)
         if not stopping["requested"]:
-            _print_urls(env, console=not no_console)
+            _print_urls(env, console=not no_console, portal=not no_portal)
         while not stopping["requested"]:
             dead = [name for name, proc in children if proc.poll() is not None]
             if dead:
@@ -535,7 +539,42 @@ def _wait_console(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> N
         raise click.ClickException("the console did not answer in 240 s; see var/log/console.log")
 
 
-def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
+def _start_portal(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    """The citizen portal (Reflex, prod mode, one port) against the running services."""
+    portal_env = {
+        **env,
+        "VOORPORTAAL_PORTAL_PORT": str(PORTAL_PORT),
+        "VOORPORTAAL_INTAKE_URL": f"http://127.0.0.1:{SERVICES['intake'].port}",
+        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
+        "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
+    }
+    click.echo("building and starting the citizen portal (a minute the first time) …")
+    with (log_dir / "portal.log").open("ab") as out:
+        return subprocess.Popen(
+            ["bash", str(REPO_ROOT / "scripts" / "portal.sh"), "run"],
+            env=portal_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def _wait_portal(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> None:
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not stopping["requested"]:
+        if proc.poll() is not None:
+            raise click.ClickException("the portal exited at start; see var/log/portal.log")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORTAL_PORT}/ping", timeout=2):
+                click.echo(f"portal   up on http://127.0.0.1:{PORTAL_PORT}")
+                return
+        except OSError:
+            time.sleep(1)
+    if not stopping["requested"]:
+        raise click.ClickException("the portal did not answer in 240 s; see var/log/portal.log")
+
+
+def _print_urls(env: dict[str, str], *, console: bool = True, portal: bool = True) -> None:
     click.echo("\nVoorportaal is running:")
     for info in SERVICES.values():
         port = env.get(f"VOORPORTAAL_{info.name.upper()}_HTTP_PORT", str(info.port))
@@ -551,6 +590,11 @@ def _print_urls(env: dict[str, str], *, console: bool = True) -> None:
         click.echo(
             f"  console  http://127.0.0.1:{CONSOLE_PORT}  (demo sign-in: anna / anna-noord-2024, "
             "sophie / sophie-super-2024; see frontends/buddy/README.md)"
+        )
+    if portal:
+        click.echo(
+            f"  portal   http://127.0.0.1:{PORTAL_PORT}  (the citizen portal: start an intake in "
+            "five languages; see frontends/portal/README.md)"
         )
     click.echo(
         f"  sent     http://127.0.0.1:{SERVICES['notify'].port}/dev/outbox  (what the local SMTP "

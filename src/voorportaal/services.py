@@ -53,3 +53,5 @@ SERVICES: dict[str, ServiceInfo] = {
     )
 }
 CONSOLE_PORT = 3000
+PORTAL_PORT = 3001
+"""The citizen portal (`frontends/portal`)."""

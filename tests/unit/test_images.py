@@ -20,6 +20,7 @@ MEMBERS = {
     "voorportaal-kit",
     *(f"voorportaal-{s}" for s in SERVICES),
     "voorportaal-buddy",
+    "voorportaal-portal",
     "voorportaal",
 }
 DEV_TOOLS = {"pytest", "ruff", "mypy", "hypothesis", "schemathesis", "selenium"}
@@ -46,7 +47,15 @@ IMAGES = [
         "voorportaal-buddy",
         "frontends/buddy/",
     ),
+    Image(
+        "portal",
+        REPO / "frontends" / "portal" / "Dockerfile",
+        "voorportaal-portal",
+        "frontends/portal/",
+    ),
 ]
+FRONTENDS = ("buddy", "portal")
+"""Reflex apps: page and websocket on one port, probed at `/ping`."""
 
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
@@ -147,7 +156,7 @@ def test_each_image_installs_only_its_own_part_from_the_lockfile(
     assert {image.package, "voorportaal-kit", "voorportaal-contracts"} <= installed
     assert installed & MEMBERS == {image.package, "voorportaal-kit", "voorportaal-contracts"}
     assert not installed & DEV_TOOLS
-    if image.name == "buddy":
+    if image.name in FRONTENDS:
         assert "reflex" in installed
     else:
         assert "reflex" not in installed
@@ -204,7 +213,7 @@ def test_each_image_has_a_healthcheck_on_its_probe_path_and_an_entry_command(
     commands = [rest for keyword, rest in final if keyword == "CMD"]
     assert len(checks) == 1
     assert len(commands) == 1
-    if image.name == "buddy":
+    if image.name in FRONTENDS:
         assert "/ping" in checks[0]
         assert "--single-port" in commands[0]
     else:
@@ -215,6 +224,7 @@ def test_each_image_has_a_healthcheck_on_its_probe_path_and_an_entry_command(
 def test_the_build_context_leaves_local_state_out() -> None:
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".git", "**/.venv", "var", ".tools", "frontends/buddy/.web"} <= ignored
+    assert "frontends/portal/.web" in ignored
 
 
 def test_a_citizen_portal_image_exists_once_the_portal_does() -> None:
@@ -252,7 +262,7 @@ def test_each_service_migrates_with_only_what_its_image_installs(
     last_line = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
     assert (done.returncode, last_line) == (0, f"{service}: migrated"), done.stderr
     foreign = [f"voorportaal_{s}" for s in SERVICES if s != service]
-    foreign += ["buddy", "voorportaal", "reflex", "pytest"]
+    foreign += ["buddy", "portal", "voorportaal", "reflex", "pytest"]
     probe = subprocess.run(
         [
             str(python),

@@ -1,0 +1,1 @@
+"""The citizen portal: the voorportaal's own front door (issue 15)."""
