@@ -9,8 +9,10 @@ the case itself come from the dossier (it knows the case); these are the page's 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final
+from typing import Final, cast
 from zoneinfo import ZoneInfo
+
+import reflex as rx
 
 from voorportaal_contracts.types import CitizenLanguage
 
@@ -583,3 +585,18 @@ def clock_time(moment: datetime) -> str:
 def local_day(moment: datetime) -> date:
     """The day in the Netherlands on which `moment` falls."""
     return moment.astimezone(AMSTERDAM).date()
+
+
+def say_word(key: str, **values: str) -> rx.Var[str]:
+    """The text `key` in the session's language as the page shows it (follows the picker),
+    with `values` filled in (fixed for the deployment, such as the help line's number)."""
+    from portal.state import PortalState
+
+    texts = {lang: text.format(**values) if values else text for lang, text in WORDS[key].items()}
+    cases = [(lang, texts[lang]) for lang in LANGUAGES if lang != "nl"]
+    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, texts["nl"]))
+
+
+def in_every_language(key: str, **values: str) -> dict[str, str]:
+    """The text `key` in all five languages, filled in (to hold in state and `say` later)."""
+    return {lang: word(key, lang, **values) for lang in LANGUAGES}

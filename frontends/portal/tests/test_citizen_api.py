@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from portal.citizen_api import CitizenApi, LinkRefused, Rejected, Unreachable
 
+from portal.citizen_api import CitizenApi, LinkRefused, Rejected, Unreachable
 from voorportaal_contracts.api.citizen import PersonRequestIn
 
 CASE = "vp-status-000001"

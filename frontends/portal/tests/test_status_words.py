@@ -7,8 +7,8 @@ import string
 from datetime import UTC, date, datetime
 
 import pytest
-from portal.status_words import LANGUAGES, WORDS, clock_time, long_date, word
 
+from portal.status_words import LANGUAGES, WORDS, clock_time, long_date, word
 from voorportaal_contracts.types import CitizenLanguage
 
 
