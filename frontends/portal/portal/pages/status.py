@@ -189,7 +189,9 @@ def _lines(items: Any, ident: str) -> rx.Component:
         rx.foreach(
             items,
             lambda line: rx.el.li(
-                rx.el.span(line.text),
+                # The dossier's sentence may be in Dutch where it lacks the chosen language:
+                # `dir=auto` lays each one out in its own direction inside an Arabic page.
+                rx.el.span(line.text, dir="auto"),
                 rx.cond(line.note != "", rx.el.span(line.note, class_name="vp-note")),
             ),
         ),
@@ -227,7 +229,7 @@ def _item(line: Any) -> rx.Component:
                 on_change=lambda checked: StatusState.mark(line.item_id, checked),  # type: ignore[operator]  # typing note above
                 class_name="vp-check",
             ),
-            rx.el.span(line.title, class_name="vp-item-title"),
+            rx.el.span(line.title, class_name="vp-item-title", dir="auto"),
             class_name="vp-check-row",
         ),
         rx.el.p(
@@ -235,8 +237,8 @@ def _item(line: Any) -> rx.Component:
             rx.cond(line.due != "", rx.el.span(" · ", line.due)),
             class_name=rx.cond(line.late, "vp-state vp-late", "vp-state"),
         ),
-        rx.cond(line.agency != "", rx.el.p(line.agency, class_name="vp-agency")),
-        rx.cond(line.why != "", rx.el.p(line.why)),
+        rx.cond(line.agency != "", rx.el.p(line.agency, class_name="vp-agency", dir="auto")),
+        rx.cond(line.why != "", rx.el.p(line.why, dir="auto")),
         rx.cond(line.refer != "", rx.el.p(line.refer)),
         rx.el.p(
             rx.cond(line.phone != "", rx.el.a(line.phone, href=line.phone_href)),
@@ -277,7 +279,7 @@ def _shown() -> rx.Component:
             StatusState.shown_language != PortalState.lang,
             rx.el.span(on_mount=StatusState.follow_language, class_name="vp-visually-hidden"),
         ),
-        rx.el.p(StatusState.status, id="case-status", class_name="lead"),
+        rx.el.p(StatusState.status, id="case-status", class_name="lead", dir="auto"),
         rx.cond(StatusState.partly_refused, rx.el.p(say_word("status.refused_part"))),
         _section(
             "next",
@@ -288,8 +290,10 @@ def _shown() -> rx.Component:
         _section(
             "buddy",
             "status.buddy",
-            rx.el.p(StatusState.buddy, id="buddy-line"),
-            rx.cond(StatusState.buddy_contact != "", rx.el.p(StatusState.buddy_contact)),
+            rx.el.p(StatusState.buddy, id="buddy-line", dir="auto"),
+            rx.cond(
+                StatusState.buddy_contact != "", rx.el.p(StatusState.buddy_contact, dir="auto")
+            ),
             rx.cond(
                 StatusState.buddy_phone != "",
                 rx.el.p(
