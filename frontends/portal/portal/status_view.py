@@ -108,6 +108,11 @@ def _sentences(raw: Sequence[Any], language: str) -> list[Line]:
     return [line for line in lines if line.text]
 
 
+def _unbroken(phone: str) -> str:
+    """A number as shown: its spaces no-break, so it never wraps over two lines."""
+    return phone.replace(" ", "\u00a0")
+
+
 def tel(phone: str) -> str:
     """A `tel:` address for a number as people write it ("0800 1234" → "tel:08001234")."""
     digits = "".join(c for c in phone if c.isdigit() or c == "+")
@@ -190,7 +195,7 @@ def status_page(raw: Mapping[str, Any], language: str, *, today: date) -> Status
         closed=bool(status.get("closed")) if isinstance(status, Mapping) else False,
         buddy=pick(buddy, lang),
         buddy_contact=pick(reach, lang) if isinstance(reach, Mapping) else "",
-        buddy_phone=phone,
+        buddy_phone=_unbroken(phone),
         buddy_tel=tel(phone),
         arranged=_sentences(raw.get("arranged") or [], lang),
         waiting=_sentences(raw.get("waiting") or [], lang),

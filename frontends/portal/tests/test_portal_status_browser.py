@@ -258,6 +258,7 @@ def test_asking_to_talk_to_a_person_puts_the_case_in_the_console_queue(
         staff.find_element(By.ID, "password").send_keys("anna-noord-2024")
         click(staff, "sign-in")
         wait_path(staff, "/werkvoorraad")
+        click(staff, "view-recommended")
         wait_text(staff, case_id, timeout=60)
         shot(staff, "talk-05-console-queue-1366")
     finally:

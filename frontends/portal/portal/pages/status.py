@@ -60,8 +60,9 @@ def citizen_api() -> CitizenApi:
 
 
 def help_phone() -> str:
-    """The number a citizen calls when a link does not work or they want a person now."""
-    return get_settings().help_phone
+    """The number a citizen calls when a link does not work or they want a person now (its
+    spaces no-break, so "14 030" never breaks over two lines)."""
+    return get_settings().help_phone.replace(" ", "\u00a0")
 
 
 class StatusState(PortalState):
