@@ -120,3 +120,47 @@ def dossier_view(suite: Suite, link_url: str, language: str) -> dict[str, Any]:
     answer.raise_for_status()
     body: dict[str, Any] = answer.json()
     return body
+
+
+def signed_link(portal_url: str, case_id: str) -> str:
+    """A message link for `case_id` signed as notify signs one (the development link key the
+    dossier shares), for tests that need the status page but not the SMS that carries it."""
+    from voorportaal_contracts.citizen_links import sign_link_token
+    from voorportaal_dossier.settings import DEV_CITIZEN_LINK_KEY
+
+    token = sign_link_token(
+        DEV_CITIZEN_LINK_KEY.encode(),
+        case_id=case_id,
+        page="overview",
+        expires_at=datetime.now(UTC) + timedelta(hours=2),
+    )
+    return f"{portal_url}/l/{token}"
+
+
+def dossier_case(suite: Suite, portal_url: str, attempts: int = 4, wait_s: float = 45) -> str:
+    """The link of a case the suite's dossier shows (opened with contract events on the broker).
+
+    The services' consumer groups are fixed names, shared with every other run on the broker:
+    a partition held by another run's dossier takes the case there. A fresh case id lands on
+    another partition, so a case that does not show up in time is opened again under a new id.
+    """
+    import asyncio
+    import uuid
+
+    for _ in range(attempts):
+        case_id = f"vp-portal-{uuid.uuid4().hex[:12]}"
+        phone = f"+3164{uuid.uuid4().int % 10**7:07d}"
+        asyncio.run(publish(case_events(case_id, phone, datetime.now(UTC))))
+        link = signed_link(portal_url, case_id)
+        token = urlsplit(link).path.rsplit("/", 1)[-1]
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            answer = httpx.get(
+                f"{suite.urls['dossier']}/citizen/cases/{case_id}",
+                params={"link": token},
+                timeout=10,
+            )
+            if answer.status_code == 200 and answer.json().get("arranged"):
+                return link
+            time.sleep(0.5)
+    raise AssertionError(f"the dossier showed none of {attempts} cases within {wait_s} s each")
