@@ -4,6 +4,9 @@
 //    language), so screen readers, the browser's own controls and scroll bars read the whole
 //    page in that language, right to left for Arabic.
 // 2. The skip link moves keyboard focus to the main content (the client router only scrolls).
+// 3. A button marked `data-print` opens the browser's print dialog.
+// 4. A link in an error summary moves focus to the field it names (as GOV.UK's does).
+// Clicks are taken in the capture phase, before the client router turns them into navigation.
 (function () {
   "use strict";
   function sync() {
@@ -22,12 +25,29 @@
   });
   document.addEventListener("DOMContentLoaded", sync);
   document.addEventListener("click", function (event) {
+    var printer = event.target && event.target.closest && event.target.closest("[data-print]");
+    if (printer) {
+      window.print();
+      return;
+    }
+    var toField = event.target && event.target.closest && event.target.closest(".error-summary a");
+    if (toField && toField.hash) {
+      var field = document.getElementById(toField.hash.slice(1));
+      if (field) {
+        event.preventDefault();
+        event.stopPropagation();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      }
+      return;
+    }
     var link = event.target && event.target.closest && event.target.closest(".skip-link");
     if (!link) return;
     var main = document.getElementById("main");
     if (!main) return;
     event.preventDefault();
+    event.stopPropagation();
     main.focus();
     main.scrollIntoView();
-  });
+  }, true);
 })();

@@ -87,6 +87,12 @@ class DirectoryOrganization(_Read):
     web: str
 
 
+class DirectoryEligibility(_Read):
+    """Which needs a service answers."""
+
+    needs: list[str] = Field(default_factory=list)
+
+
 class DirectoryService(_Read):
     """One service of an agency and how to reach it."""
 
@@ -94,7 +100,13 @@ class DirectoryService(_Read):
     organization: str
     name: DirectoryText
     contact: list[DirectoryChannel]
+    eligibility: DirectoryEligibility = Field(default_factory=DirectoryEligibility)
     service_areas: Literal["national"] | list[str] = "national"
+
+    @property
+    def needs(self) -> list[str]:
+        """The needs this service answers."""
+        return self.eligibility.needs
 
 
 class PublicDirectory(_Read):

@@ -3,10 +3,11 @@
 The intake token is a bearer credential for the citizen's answers. It lives in this tab's
 server-side state (a backend var, never sent to the page) and goes to the intake API only in
 the `Authorization` header. The one place the browser sees it is the "continue later" link,
-which carries it in the URL **fragment** (`/verder#<intake id>~<token>`): a browser never sends
-a fragment to a server, so it never reaches a server log, a proxy, or a `Referer` header (the
-portal also sends `Referrer-Policy: no-referrer`). The resume page reads the fragment in the
-browser, hands it to the server over the websocket, and wipes it from the address bar.
+which carries it in the URL **fragment** (`/verder?lang=xx#<intake id>~<token>`): a browser
+never sends a fragment to a server, so it never reaches a server log, a proxy, or a `Referer`
+header (the portal also sends `Referrer-Policy: no-referrer`). The resume page reads the
+fragment in the browser, hands it to the server over the websocket, and wipes it from the
+address bar.
 The portal itself stores nothing: the link works as long as the intake's token does.
 """
 
@@ -50,22 +51,18 @@ def parse_resume_fragment(fragment: str) -> tuple[UUID, str] | None:
 
 
 def portal_text(key: str) -> dict[str, str]:
-    """One of the portal's own texts in all five languages (for a message held in state)."""
-    return dict(TEXTS[key])
+    """One of the portal's own texts in all five languages (for a message held in state), in
+    the shape of `local_text` (each really in its language)."""
+    return {**TEXTS[key], **{f"lang_{language}": language for language in LANGUAGES}}
 
 
 def api_reason(problem: FieldProblemOut) -> dict[str, str]:
     """What the intake said about a field, for the citizen: its Dutch and English reasons as
     given, the portal's own plain sentence in the other languages (the API has no others)."""
-    generic = TEXTS["error_invalid"]
-    return {
-        language: problem.reason_nl
-        if language == "nl"
-        else problem.reason
-        if language == "en"
-        else generic[language]
-        for language in LANGUAGES
-    }
+    given = {"nl": problem.reason_nl, "en": problem.reason}
+    texts = portal_text("error_invalid")
+    texts.update(given)
+    return texts
 
 
 def question_view(question: QuestionOut) -> dict[str, Any]:
@@ -105,16 +102,49 @@ def shown_value(value: AnswerValue) -> tuple[str, list[str]]:
 
 
 class AnswerError(ValueError):
-    """The answer cannot be sent as it is; `key` names the portal's text that says why."""
+    """The answer cannot be sent as it is; `key` names the portal's text that says why, with
+    `values` for its placeholders."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, **values: str) -> None:
         super().__init__(key)
         self.key = key
+        self.values = values
+
+    def texts(self) -> dict[str, str]:
+        """The reason in five languages."""
+        texts = portal_text(self.key)
+        return {k: v.format(**self.values) if k in LANGUAGES else v for k, v in texts.items()}
 
 
-def answer_value(kind: str, text: str, chosen: list[str]) -> AnswerValue:
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def check_range(value: float, minimum: float | None, maximum: float | None) -> None:
+    """Raise `AnswerError` when `value` lies outside the question's limits."""
+    low = minimum is not None and value < minimum
+    high = maximum is not None and value > maximum
+    if not (low or high):
+        return
+    if maximum is None and minimum is not None:
+        raise AnswerError("error_minimum", minimum=_number_text(minimum))
+    raise AnswerError(
+        "error_range",
+        minimum=_number_text(minimum if minimum is not None else 0),
+        maximum=_number_text(maximum if maximum is not None else 0),
+    )
+
+
+def answer_value(
+    kind: str,
+    text: str,
+    chosen: list[str],
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> AnswerValue:
     """The field's content as the intake's answer for a question of type `kind`; an empty
-    field is None (skipped), which the intake refuses for a required question."""
+    field is None (skipped), which the intake refuses for a required question. A number
+    outside the question's limits is refused here, in the citizen's language."""
     text = text.strip()
     if kind == "multi":
         return list(chosen) or None
@@ -128,6 +158,7 @@ def answer_value(kind: str, text: str, chosen: list[str]) -> AnswerValue:
             number = float(normal)
         except ValueError:
             raise AnswerError("error_number") from None
+        check_range(number, minimum, maximum)
         return int(number) if number.is_integer() else number
     return text
 
@@ -158,6 +189,11 @@ class IntakeFlow(PortalState):
     chosen_events: list[str] = []
 
     @rx.var
+    def field_key(self) -> str:
+        """Changes with each question shown, so its field starts afresh with its own value."""
+        return f"{self.step}/{self.question.get('id', '')}/{self.answered}"
+
+    @rx.var
     def has_error(self) -> bool:
         """Whether the field shows an error."""
         return bool(self.field_error)
@@ -168,7 +204,7 @@ class IntakeFlow(PortalState):
         ids = []
         if self.question.get("has_help"):
             ids.append(f"{FIELD_ID}-help")
-        if self.question.get("type") in ("multi", "date", "number", "postcode"):
+        if self.question.get("type") in ("multi", "date", "number"):
             ids.append(f"{FIELD_ID}-hint")
         if self.question.get("id") == "own_words":
             ids.append(f"{FIELD_ID}-privacy")
@@ -190,6 +226,7 @@ class IntakeFlow(PortalState):
 
     def _show(self, intake: IntakeOut) -> None:
         self.status = intake.status
+        self.show_save = False
         self.answered = intake.answered
         self.field_error = {}
         self.notice = {}
@@ -324,13 +361,20 @@ class IntakeFlow(PortalState):
         return rx.set_focus("question-heading")
 
     @rx.event
-    async def submit_answer(self, _form: dict[str, Any] | None = None) -> Any:
-        """Send the answer in the field; show the next question or the error, tied to the field."""
+    async def submit_answer(self, form: dict[str, Any] | None = None) -> Any:
+        """Send the answer in the field; show the next question or the error, tied to the field.
+        A typed answer comes with the form (the field is not bound to the server keystroke by
+        keystroke, which loses characters on a slow line); choices are clicked into state."""
         kind = str(self.question.get("type", ""))
+        typed = (form or {}).get("answer")
+        if kind not in ("multi", "yes_no", "single") and isinstance(typed, str):
+            self.value_text = typed[:4000]
+        limits = [self.question.get(name) for name in ("minimum", "maximum")]
+        minimum, maximum = (float(limit) if limit else None for limit in limits)
         try:
-            value = answer_value(kind, self.value_text, self.value_multi)
+            value = answer_value(kind, self.value_text, self.value_multi, minimum, maximum)
         except AnswerError as wrong:
-            return self._fail(wrong.key)
+            return self._fail(wrong.texts())
         if value is None and self.question.get("required"):
             return self._fail("error_required")
         return await self._send(value)
@@ -364,7 +408,8 @@ class IntakeFlow(PortalState):
         if self.show_save and self._intake_id:
             origin = self.router.url.origin or ""
             fragment = resume_fragment(self._intake_id, self._token)
-            self.save_link = f"{origin}{routes.RESUME}#{fragment}"
+            # The language travels in the query (no secret), the token only in the fragment.
+            self.save_link = f"{origin}{routes.RESUME}?lang={self.lang}#{fragment}"
 
     @rx.event
     def copy_save_link(self) -> Any:

@@ -242,11 +242,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "pl": "Wybierz wszystko, co pasuje.",
     },
     "date_hint": {
-        "nl": "Kies of typ een datum (dag, maand, jaar).",
-        "en": "Choose or type a date (day, month, year).",
-        "tr": "Bir tarih seçin veya yazın (gün, ay, yıl).",
-        "ar": "اختر أو اكتب تاريخًا (اليوم، الشهر، السنة).",
-        "pl": "Wybierz lub wpisz datę (dzień, miesiąc, rok).",
+        "nl": "Kies de datum in de kalender of typ hem in.",
+        "en": "Pick the date in the calendar or type it in.",
+        "tr": "Tarihi takvimden seçin veya yazın.",
+        "ar": "اختر التاريخ من التقويم أو اكتبه.",
+        "pl": "Wybierz datę w kalendarzu lub wpisz ją.",
     },
     "number_hint": {
         "nl": "Alleen cijfers.",
@@ -254,13 +254,6 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "tr": "Yalnızca rakam.",
         "ar": "أرقام فقط.",
         "pl": "Tylko cyfry.",
-    },
-    "postcode_hint": {
-        "nl": "Bijvoorbeeld 1234 AB",
-        "en": "For example 1234 AB",
-        "tr": "Örneğin 1234 AB",
-        "ar": "على سبيل المثال 1234 AB",
-        "pl": "Na przykład 1234 AB",
     },
     "own_words_note": {
         "nl": (
@@ -315,6 +308,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "tr": "Bir sayı girin.",
         "ar": "أدخل رقمًا.",
         "pl": "Wpisz liczbę.",
+    },
+    "error_range": {
+        "nl": "Vul een getal in van {minimum} tot en met {maximum}.",
+        "en": "Enter a number from {minimum} to {maximum}.",
+        "tr": "{minimum} ile {maximum} arasında bir sayı girin.",
+        "ar": "أدخل رقمًا من {minimum} إلى {maximum}.",
+        "pl": "Wpisz liczbę od {minimum} do {maximum}.",
+    },
+    "error_minimum": {
+        "nl": "Vul een getal in van {minimum} of meer.",
+        "en": "Enter a number of {minimum} or more.",
+        "tr": "{minimum} veya daha büyük bir sayı girin.",
+        "ar": "أدخل رقمًا يساوي {minimum} أو أكثر.",
+        "pl": "Wpisz liczbę równą {minimum} lub większą.",
     },
     # Leave and continue later.
     "save_title": {
@@ -795,11 +802,27 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "pl": "Voorportaal zgłosi Cię tutaj, jeśli się zgodzisz.",
     },
     "mark_done": {
-        "nl": "Gedaan",
-        "en": "Done",
-        "tr": "Yapıldı",
-        "ar": "تم",
-        "pl": "Zrobione",
+        "nl": "Ik heb dit gedaan",
+        "en": "I have done this",
+        "tr": "Bunu yaptım",
+        "ar": "لقد أنجزت هذا",
+        "pl": "To już zrobione",
+    },
+    "status_overdue": {
+        "nl": "Te laat",
+        "en": "Late",
+        "tr": "Gecikti",
+        "ar": "متأخر",
+        "pl": "Po terminie",
+    },
+    "overdue_note": {
+        "nl": "Deze datum is voorbij. Regel het zo snel mogelijk, of kies 'Ik wil iemand spreken'.",
+        "en": "This date has passed. Arrange it as soon as you can, or choose 'I want to talk "
+        "to a person'.",
+        "tr": "Bu tarih geçti. En kısa sürede halledin veya 'Biriyle konuşmak istiyorum'u seçin.",
+        "ar": "هذا التاريخ قد مضى. رتّب الأمر في أقرب وقت ممكن، أو اختر 'أريد التحدث مع شخص'.",
+        "pl": "Ten termin już minął. Załatw to jak najszybciej albo wybierz „Chcę porozmawiać "
+        "z człowiekiem”.",
     },
     "status_done": {
         "nl": "Gedaan",
@@ -942,17 +965,35 @@ def tr(key: str) -> rx.Var[str]:
 
 def local_text(given: object | None) -> dict[str, str]:
     """A content text (`LocalText`: Dutch and English always, Turkish, Arabic and Polish once
-    translated) as all five languages, Dutch standing in for a translation not there yet."""
-    if given is None:
-        return dict.fromkeys(LANGUAGES, "")
-    dutch = str(getattr(given, "nl", "") or "")
-    return {language: str(getattr(given, language, None) or dutch) for language in LANGUAGES}
+    translated) as all five languages, Dutch standing in for a translation not there yet; and
+    under `lang_<xx>` the language each one is really in (for the element's `lang`)."""
+    shown: dict[str, str] = {}
+    dutch = str(getattr(given, "nl", "") or "") if given is not None else ""
+    for language in LANGUAGES:
+        own = getattr(given, language, None) if given is not None else None
+        shown[language] = str(own or dutch)
+        shown[f"lang_{language}"] = language if own else DEFAULT_LANGUAGE
+    return shown
 
 
-def say(texts: Any) -> rx.Var[str]:
+def say(texts: Any, *, key: str = "") -> rx.Var[str]:
     """A `local_text` held in state (a `dict[str, str]` var), in the session's language."""
     from portal.state import PortalState
 
     held = cast("rx.Var[Any]", texts).to(dict[str, str])
-    cases = [(language, held[language].to(str)) for language in LANGUAGES if language != "nl"]
-    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, held["nl"].to(str)))
+    cases = [
+        (language, held[f"{key}{language}"].to(str)) for language in LANGUAGES if language != "nl"
+    ]
+    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, held[f"{key}nl"].to(str)))
+
+
+def say_lang(texts: Any) -> rx.Var[str]:
+    """The language a `local_text` is shown in right now (Dutch where a translation is missing),
+    for the element's `lang`: a screen reader then reads a Dutch fallback as Dutch."""
+    return say(texts, key="lang_")
+
+
+def content(tag: Any, texts: Any, **props: Any) -> rx.Component:
+    """An element showing a content text: in the session's language, its `lang` the language
+    it is really in and `dir="auto"`, so a Dutch fallback on an Arabic page reads left to right."""
+    return cast("rx.Component", tag(say(texts), lang=say_lang(texts), dir="auto", **props))

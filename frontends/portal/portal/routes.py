@@ -20,7 +20,9 @@ def register(app: rx.App) -> None:
     """Add every page to the app."""
     # Imported here: pages import the route constants above.
     from portal.flow import IntakeFlow
-    from portal.pages import home, questions, resume, status, talk
+    from portal.pages import checklist, contact, home, questions, resume, status, talk
+    from portal.pages.checklist import ChecklistState
+    from portal.pages.contact import ContactState
     from portal.pages.home import HomeState
     from portal.state import PortalState
 
@@ -37,6 +39,18 @@ def register(app: rx.App) -> None:
         route=RESUME,
         title="Verder · Voorportaal",
         on_load=opened,
+    )
+    app.add_page(
+        contact.page,
+        route=CONTACT,
+        title="Contact · Voorportaal",
+        on_load=[opened, ContactState.load_contact],
+    )
+    app.add_page(
+        checklist.page,
+        route=CHECKLIST,
+        title="Takenlijst · Voorportaal",
+        on_load=[opened, ChecklistState.load_checklist],
     )
     app.add_page(
         talk.page,

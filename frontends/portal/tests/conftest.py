@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_harness import DESKTOP, PHONE, chromium
+from browser_harness import DESKTOP, PHONE, chromium, shot
 from portal_harness import CHROMEDRIVER, CHROMIUM, REPO, PortalProcess, Suite
 from selenium.webdriver.remote.webdriver import WebDriver
 from status_harness import case_events, publish, sms_link
@@ -46,24 +46,36 @@ def portal_url(suite: Suite) -> Iterator[str]:
         portal.stop()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Keep each phase's report on the test, so a browser fixture knows the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+def _driver(size: tuple[int, int], request: pytest.FixtureRequest) -> Iterator[WebDriver]:
+    driver = chromium(size)
+    try:
+        yield driver
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report is not None and report.failed:
+            # What the citizen saw when the test failed.
+            shot(driver, f"FAILED-{request.node.name}-{size[0]}")
+        driver.quit()
+
+
 @pytest.fixture
-def phone() -> Iterator[WebDriver]:
+def phone(request: pytest.FixtureRequest) -> Iterator[WebDriver]:
     """Chromium with a 360 x 740 viewport."""
-    driver = chromium(PHONE)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from _driver(PHONE, request)
 
 
 @pytest.fixture
-def desktop() -> Iterator[WebDriver]:
+def desktop(request: pytest.FixtureRequest) -> Iterator[WebDriver]:
     """Chromium with a 1366 x 768 viewport."""
-    driver = chromium(DESKTOP)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from _driver(DESKTOP, request)
 
 
 @pytest.fixture

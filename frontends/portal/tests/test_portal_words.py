@@ -78,7 +78,11 @@ def test_an_unknown_language_falls_back_to_dutch() -> None:
 
 def test_a_content_text_without_a_translation_yet_shows_the_dutch() -> None:
     shown = local_text(LocalText(nl="Huur", en="Rent", tr=None, ar="إيجار", pl=None))
-    assert shown == {"nl": "Huur", "en": "Rent", "tr": "Huur", "ar": "إيجار", "pl": "Huur"}
+    texts = {language: shown[language] for language in LANGUAGES}
+    assert texts == {"nl": "Huur", "en": "Rent", "tr": "Huur", "ar": "إيجار", "pl": "Huur"}
+    # The Dutch stand-in is marked Dutch, so a screen reader does not read it as Turkish.
+    marked = {language: shown[f"lang_{language}"] for language in LANGUAGES}
+    assert marked == {"nl": "nl", "en": "en", "tr": "nl", "ar": "ar", "pl": "nl"}
 
 
 def test_month_and_weekday_names_exist_for_every_language() -> None:

@@ -8,7 +8,7 @@ import reflex as rx
 
 from portal.api import ApiProblem, ApiUnavailable, apis
 from portal.flow import IntakeFlow, portal_text
-from portal.i18n import local_text, say, tr
+from portal.i18n import content, local_text, say, tr
 from portal.layout import notice, shell
 from portal.state import PortalState
 
@@ -92,8 +92,8 @@ def _event_choice(event: Any) -> rx.Component:
                 aria_describedby="intro-" + code,
             ),
             rx.el.span(
-                rx.el.span(say(event["title"]), class_name="choice-title"),
-                rx.el.span(say(event["intro"]), class_name="choice-intro", id="intro-" + code),
+                content(rx.el.span, event["title"], class_name="choice-title"),
+                content(rx.el.span, event["intro"], class_name="choice-intro", id="intro-" + code),
                 class_name="choice-text",
             ),
             class_name="choice",

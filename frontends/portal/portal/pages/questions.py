@@ -9,7 +9,7 @@ from typing import Any
 import reflex as rx
 
 from portal.flow import FIELD_ID, IntakeFlow
-from portal.i18n import say, tr
+from portal.i18n import content, say, tr
 from portal.layout import error_summary, notice, shell
 
 # Typing note: calls that bind an argument to an event handler carry `type: ignore[operator]`.
@@ -20,8 +20,9 @@ from portal.layout import error_summary, notice, shell
 
 
 def _heading() -> rx.Component:
-    return rx.el.h1(
-        say(IntakeFlow.question["text"]),
+    return content(
+        rx.el.h1,
+        IntakeFlow.question["text"],
         id="question-heading",
         tab_index=-1,
         style={"font_size": "1.6rem"},
@@ -31,7 +32,7 @@ def _heading() -> rx.Component:
 def _help() -> rx.Component:
     return rx.cond(
         IntakeFlow.question["has_help"],
-        rx.el.p(say(IntakeFlow.question["help"]), id=f"{FIELD_ID}-help", class_name="hint"),
+        content(rx.el.p, IntakeFlow.question["help"], id=f"{FIELD_ID}-help", class_name="hint"),
     )
 
 
@@ -80,7 +81,7 @@ def _choice(kind: str, index_option: Any, index: rx.Var[int]) -> rx.Component:
                 checked=checked,
                 on_change=change,
             ),
-            rx.el.span(say(index_option["label"]), class_name="choice-text"),
+            content(rx.el.span, index_option["label"], class_name="choice-text"),
             class_name="choice",
         )
     )
@@ -117,8 +118,8 @@ def _input(kind: str, hint: str | None, *, short: bool = False) -> rx.Component:
             type=kind,
             id=FIELD_ID,
             name="answer",
-            value=IntakeFlow.value_text,
-            on_change=IntakeFlow.set_value_text,
+            key=IntakeFlow.field_key,
+            default_value=IntakeFlow.value_text,
             aria_describedby=_described(),
             aria_invalid=rx.cond(IntakeFlow.has_error, "true", "false"),
             auto_complete="off",
@@ -138,8 +139,8 @@ def _text_area() -> rx.Component:
         rx.el.textarea(
             id=FIELD_ID,
             name="answer",
-            value=IntakeFlow.value_text,
-            on_change=IntakeFlow.set_value_text,
+            key=IntakeFlow.field_key,
+            default_value=IntakeFlow.value_text,
             aria_describedby=_described(),
             aria_invalid=rx.cond(IntakeFlow.has_error, "true", "false"),
             max_length=2000,
@@ -160,7 +161,8 @@ def _field() -> rx.Component:
         # A text field with a numeric keyboard: `type=number` drops what it cannot parse, so
         # the citizen would get no error for "12,5 euro".
         ("number", _input("text", "number_hint", short=True)),
-        ("postcode", _input("text", "postcode_hint", short=True)),
+        # The content's help says what a postcode looks like.
+        ("postcode", _input("text", None, short=True)),
         _text_area(),
     )
 
@@ -224,7 +226,7 @@ def page() -> rx.Component:
                     " · ",
                     tr("about"),
                     " ",
-                    say(IntakeFlow.step_title),
+                    content(rx.el.span, IntakeFlow.step_title),
                     class_name="progress",
                     id="progress",
                 ),
@@ -265,6 +267,15 @@ def page() -> rx.Component:
                     on_submit=IntakeFlow.submit_answer,
                     prevent_default=True,
                     no_validate=True,
+                    id="question-form",
+                    # What a test (or a support tool) needs to know which question is shown.
+                    custom_attrs={
+                        "data-question": IntakeFlow.question["id"].to(str),
+                        "data-type": IntakeFlow.question["type"].to(str),
+                        "data-step": IntakeFlow.step,
+                        "data-minimum": IntakeFlow.question["minimum"].to(str),
+                        "data-maximum": IntakeFlow.question["maximum"].to(str),
+                    },
                 ),
                 _save_later(),
             ),
