@@ -108,9 +108,11 @@ def _sentences(raw: Sequence[Any], language: str) -> list[Line]:
     return [line for line in lines if line.text]
 
 
-def _unbroken(phone: str) -> str:
-    """A number as shown: its spaces no-break, so it never wraps over two lines."""
-    return phone.replace(" ", "\u00a0")
+def shown_number(phone: str) -> str:
+    """A number as shown: its spaces no-break, so it never wraps over two lines, and isolated
+    left to right (U+2066 … U+2069), so an Arabic sentence does not turn "14 030" into
+    "030 14"."""
+    return "\u2066" + phone.replace(" ", "\u00a0") + "\u2069" if phone else ""
 
 
 def tel(phone: str) -> str:
@@ -195,7 +197,7 @@ def status_page(raw: Mapping[str, Any], language: str, *, today: date) -> Status
         closed=bool(status.get("closed")) if isinstance(status, Mapping) else False,
         buddy=pick(buddy, lang),
         buddy_contact=pick(reach, lang) if isinstance(reach, Mapping) else "",
-        buddy_phone=_unbroken(phone),
+        buddy_phone=shown_number(phone),
         buddy_tel=tel(phone),
         arranged=_sentences(raw.get("arranged") or [], lang),
         waiting=_sentences(raw.get("waiting") or [], lang),

@@ -97,3 +97,10 @@ def test_promises_say_whether_they_were_kept_and_the_buddy_can_be_called() -> No
     assert page.promises[1].note == "Deze belofte is nagekomen."
     assert page.buddy_contact == "Bel uw contactpersoon op werkdagen."
     assert page.buddy_tel == "tel:0201234567"
+
+
+def test_a_phone_number_reads_left_to_right_and_unbroken_inside_an_arabic_sentence() -> None:
+    reach = {"nl": "Bel ons.", "en": "Call us.", "phone": "14 030"}
+    page = status_page(_view(reach=reach), "ar", today=TODAY)
+    assert page.buddy_phone == "\u206614\u00a0030\u2069"
+    assert page.buddy_tel == "tel:14030"

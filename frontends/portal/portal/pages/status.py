@@ -26,7 +26,7 @@ from portal.i18n import LANGUAGES
 from portal.layout import shell
 from portal.settings import get_settings
 from portal.state import PortalState
-from portal.status_view import ChecklistLine, Line, StatusPage, status_page, tel
+from portal.status_view import ChecklistLine, Line, StatusPage, shown_number, status_page, tel
 from portal.status_words import language_of, local_day, say_word
 
 log = structlog.get_logger()
@@ -60,9 +60,9 @@ def citizen_api() -> CitizenApi:
 
 
 def help_phone() -> str:
-    """The number a citizen calls when a link does not work or they want a person now (its
-    spaces no-break, so "14 030" never breaks over two lines)."""
-    return get_settings().help_phone.replace(" ", "\u00a0")
+    """The number a citizen calls when a link does not work or they want a person now, as
+    shown (no-break spaces, isolated left to right: see `status_view.shown_number`)."""
+    return shown_number(get_settings().help_phone)
 
 
 class StatusState(PortalState):
