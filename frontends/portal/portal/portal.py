@@ -15,7 +15,7 @@ from portal.settings import get_settings
 app = rx.App(
     html_lang="nl",
     html_custom_attrs={"dir": "ltr"},
-    stylesheets=["/portal.css"],
+    stylesheets=["/portal.css", "/status-talk.css"],
     head_components=[rx.script(src="/portal.js")],
     api_transformer=with_security_headers(get_settings()),
 )

@@ -12,13 +12,15 @@ RESUME: Final = "/verder"
 CONTACT: Final = "/contact"
 CHECKLIST: Final = "/takenlijst"
 TALK: Final = "/praten"
+STATUS: Final = "/l/[token]"
+"""The status page behind every message link (`/l/<token>`, the token notify signs)."""
 
 
 def register(app: rx.App) -> None:
     """Add every page to the app."""
     # Imported here: pages import the route constants above.
     from portal.flow import IntakeFlow
-    from portal.pages import checklist, contact, home, questions, resume, talk
+    from portal.pages import checklist, contact, home, questions, resume, status, talk
     from portal.pages.checklist import ChecklistState
     from portal.pages.contact import ContactState
     from portal.pages.home import HomeState
@@ -50,4 +52,15 @@ def register(app: rx.App) -> None:
         title="Takenlijst · Voorportaal",
         on_load=[opened, ChecklistState.load_checklist],
     )
-    app.add_page(talk.page, route=TALK, title="Iemand spreken · Voorportaal", on_load=opened)
+    app.add_page(
+        talk.page,
+        route=TALK,
+        title="Iemand spreken · Voorportaal",
+        on_load=[opened, talk.TalkState.load],
+    )
+    app.add_page(
+        status.page,
+        route=STATUS,
+        title="Uw zaak · Voorportaal",
+        on_load=[opened, status.StatusState.load],
+    )

@@ -71,6 +71,12 @@ class PortalSettings(BaseSettings):
     api_timeout_s: float = Field(default=10.0, gt=0, le=60)
     """Timeout of one API call."""
 
+    help_phone: str = Field(default="14 030", min_length=3, max_length=32)
+    """The number a citizen calls to reach a person now (the status page when a link does not
+    open, "I want to talk to a person"): the front counter's line. The default is the demo
+    municipality's (Utrecht, GM0344); an operator sets the real one
+    (`VOORPORTAAL_PORTAL_HELP_PHONE`)."""
+
     @property
     def effective_public_url(self) -> str:
         """The URL citizens open the portal at."""

@@ -3,13 +3,17 @@ portal served in prod mode against them, and Chromium at a phone's and a desktop
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from browser_harness import DESKTOP, PHONE, chromium, shot
-from portal_harness import CHROMEDRIVER, CHROMIUM, REPO, PortalProcess, Suite, free_port
+from portal_harness import CHROMEDRIVER, CHROMIUM, REPO, PortalProcess, Suite
 from selenium.webdriver.remote.webdriver import WebDriver
+from status_harness import case_events, publish, sms_link
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +35,7 @@ def portal_url(suite: Suite) -> Iterator[str]:
     """The portal, built and served by `scripts/portal.sh run` on a free port."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("chromium/chromedriver missing: run scripts/console-tools.sh first")
-    portal = PortalProcess(free_port(), suite, REPO / "var" / "log" / "portal-tests.log")
+    portal = PortalProcess(suite.portal_port, suite, REPO / "var" / "log" / "portal-tests.log")
     try:
         try:
             portal.start()
@@ -78,3 +82,22 @@ def desktop(request: pytest.FixtureRequest) -> Iterator[WebDriver]:
 def logs_dir(suite: Suite) -> Path:
     """Where the services write their logs (for tests that read them)."""
     return suite.logs
+
+
+@pytest.fixture(scope="session")
+def status_case(suite: Suite) -> tuple[str, str, str]:
+    """(case id, phone, the link in its SMS) of a case opened on the broker in Arabic, whose
+    SMS notify sent through the suite's SMS stub (see `status_harness.py`)."""
+    # The services' consumer groups are shared with every other run on the broker: when
+    # another run's notify holds the case's partition, its SMS goes there. A new case id lands
+    # on another partition, so a case whose SMS does not come is opened again.
+    for attempt in range(3):
+        case_id = f"vp-portal-{uuid.uuid4().hex[:12]}"
+        phone = f"+3164{uuid.uuid4().int % 10**7:07d}"  # unique: other runs share the broker
+        asyncio.run(publish(case_events(case_id, phone, datetime.now(UTC))))
+        try:
+            return case_id, phone, sms_link(suite, phone, timeout_s=90)
+        except AssertionError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")

@@ -83,6 +83,11 @@ class Suite:
 
     logs: Path
     urls: dict[str, str] = field(default_factory=dict)
+    portal_port: int = field(default_factory=free_port)
+    """The port the portal will serve on, known before the services start: notify's message
+    links point at the portal's status page there (`/l/<token>`)."""
+    staff_key: Path | None = None
+    """The console's private key for staff tokens (the services hold the public half)."""
     outbox: Path | None = None
     """Where the local mail server and SMS stub keep what notify sent (`read_sent_emails`)."""
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -93,6 +98,7 @@ class Suite:
     def start(self) -> None:
         """Create the databases, start mail and SMS stand-ins, start and await the services."""
         from voorportaal.devservers import start_dev_servers
+        from voorportaal_kit.auth import generate_staff_key_pair
         from voorportaal_kit.db import create_database
 
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -105,7 +111,23 @@ class Suite:
             "VOORPORTAAL_NOTIFY_SMTP_PORT": str(smtp_port),
             "VOORPORTAAL_NOTIFY_SMS_GATEWAY_URL": f"http://127.0.0.1:{sms_port}/messages",
             "VOORPORTAAL_NOTIFY_DEV_STORE_DIR": str(self.outbox),
+            # Message links open the portal's status page (as `ck-notify` makes the default).
+            "VOORPORTAAL_NOTIFY_CITIZEN_LINK_BASE_URL": f"http://127.0.0.1:{self.portal_port}/l",
+            # A message goes out at once, whatever the hour the tests run at (the bundling
+            # and quiet hours have tests of their own in notify's suite).
+            "VOORPORTAAL_NOTIFY_QUIET_HOURS_START": "00:00",
+            "VOORPORTAAL_NOTIFY_QUIET_HOURS_END": "00:00",
+            "VOORPORTAAL_NOTIFY_BUNDLE_WINDOW_S": "0",
         }
+        # A staff key pair, as `voorportaal up` makes one: a console signs, the services verify.
+        private, public = generate_staff_key_pair()
+        self.staff_key, public_file = (
+            self.logs / "console-staff.key",
+            self.logs / "console-staff.pub",
+        )
+        self.staff_key.touch(mode=0o600)
+        self.staff_key.write_bytes(private)
+        public_file.write_bytes(public)
         for service in SERVICES:
             name = f"vp_portal_{service}_{uuid.uuid4().hex[:8]}"
             url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
@@ -116,6 +138,7 @@ class Suite:
             env[f"{prefix}DATABASE_URL"] = url
             env[f"{prefix}HTTP_PORT"] = str(port)
             env[f"{prefix}DATA_DIR"] = str(self.logs / service)
+            env[f"{prefix}AUTH__STAFF_PUBLIC_KEY_FILE"] = str(public_file)
             self.urls[service] = f"http://127.0.0.1:{port}"
         for service in SERVICES:
             log = (self.logs / f"{service}.log").open("ab")
