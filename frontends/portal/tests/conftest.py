@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from browser_harness import DESKTOP, PHONE, chromium, shot
+from portal_browser import DESKTOP, PHONE, chromium, shot
 from portal_harness import CHROMEDRIVER, CHROMIUM, REPO, PortalProcess, Suite
 from selenium.webdriver.remote.webdriver import WebDriver
 from status_harness import case_events, publish, sms_link

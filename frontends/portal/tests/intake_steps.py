@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from browser_harness import WAIT_S, click, element, open_page, shot, until, wait_path
+from portal_browser import WAIT_S, click, element, open_page, shot, until, wait_path
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement

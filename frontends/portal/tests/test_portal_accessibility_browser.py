@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import pytest
 from axe_scan import AxeResult, scan
-from browser_harness import WAIT_S, html_attributes, shot, wait_path
+from portal_browser import WAIT_S, html_attributes, shot, wait_path
 from portal_harness import Suite
 from selenium.common.exceptions import (
     ElementNotInteractableException,

@@ -11,7 +11,18 @@ import uuid
 
 import httpx
 import pytest
-from browser_harness import (
+from intake_steps import (
+    answer_all,
+    answer_and_next,
+    answered,
+    choose_life_events,
+    code_sent_to,
+    current_question,
+    fill_in,
+    submitted_intake,
+    wait_checklist,
+)
+from portal_browser import (
     DESKTOP,
     chromium,
     click,
@@ -23,17 +34,6 @@ from browser_harness import (
     until,
     wait_path,
     wait_text,
-)
-from intake_steps import (
-    answer_all,
-    answer_and_next,
-    answered,
-    choose_life_events,
-    code_sent_to,
-    current_question,
-    fill_in,
-    submitted_intake,
-    wait_checklist,
 )
 from portal_harness import Suite
 from selenium.webdriver.common.by import By

@@ -5,7 +5,7 @@ chosen language, the language kept for the session, both loopback names."""
 from __future__ import annotations
 
 import pytest
-from browser_harness import (
+from portal_browser import (
     click,
     element,
     html_attributes,

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser_harness import (
+from portal_browser import (
     DESKTOP,
     chromium,
     click,
