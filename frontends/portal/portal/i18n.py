@@ -51,7 +51,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     "site_tagline": {
         "nl": "Eén loket als er veel tegelijk verandert",
         "en": "One front door when a lot changes at once",
-        "tr": "Aynı anda çok şey değiştiğinde tek bir kapı",
+        "tr": "Aynı anda çok şey değiştiğinde tek başvuru noktası",
         "ar": "باب واحد عندما يتغير الكثير في وقت واحد",
         "pl": "Jedno okienko, gdy wiele zmienia się naraz",
     },
@@ -59,7 +59,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Naar de inhoud",
         "en": "Skip to content",
         "tr": "İçeriğe geç",
-        "ar": "انتقل إلى المحتوى",
+        "ar": "الانتقال إلى المحتوى",
         "pl": "Przejdź do treści",
     },
     "language_label": {
@@ -94,7 +94,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Even geduld …",
         "en": "One moment …",
         "tr": "Lütfen bekleyin …",
-        "ar": "لحظة من فضلك …",
+        "ar": "لحظة من فضلكم …",
         "pl": "Chwileczkę …",
     },
     # Start page.
@@ -102,8 +102,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Regel wat er verandert in uw leven",
         "en": "Arrange what changes in your life",
         "tr": "Hayatınızda değişenleri düzenleyin",
-        "ar": "رتّب ما يتغير في حياتك",
-        "pl": "Załatw to, co zmienia się w Twoim życiu",
+        "ar": "رتّبوا ما يتغير في حياتكم",
+        "pl": "Zmiany w życiu: co trzeba załatwić",
     },
     "home_intro": {
         "nl": (
@@ -119,20 +119,18 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "ve hangi tarihe kadar yapmanız gerektiğini gösteren bir liste veriyoruz."
         ),
         "ar": (
-            "هل يحدث الكثير في وقت واحد؟ أخبرنا بما حدث. ستحصل بعد ذلك على قائمة بما يجب "
-            "عليك ترتيبه، ولدى أي جهة، وقبل أي تاريخ."
+            "هل يحدث الكثير في وقت واحد؟ أخبرونا بما حدث. ستحصلون بعد ذلك على قائمة بما يجب عليكم ترتيبه، ولدى أي جهة، وقبل أي تاريخ."
         ),
         "pl": (
-            "Dzieje się wiele naraz? Powiedz nam, co się stało. Dostaniesz listę tego, co "
-            "musisz załatwić, w jakiej instytucji i do kiedy."
+            "Dzieje się wiele naraz? Prosimy opisać, co się stało. Potem pojawi się lista tego, co trzeba załatwić, w jakiej instytucji i do kiedy."
         ),
     },
     "home_time": {
         "nl": "Dit duurt ongeveer 10 minuten. U kunt stoppen en later verder gaan.",
         "en": "This takes about 10 minutes. You can stop and continue later.",
         "tr": "Bu yaklaşık 10 dakika sürer. Durup daha sonra devam edebilirsiniz.",
-        "ar": "يستغرق هذا حوالي 10 دقائق. يمكنك التوقف والمتابعة لاحقًا.",
-        "pl": "To zajmie około 10 minut. Możesz przerwać i dokończyć później.",
+        "ar": "يستغرق هذا حوالي 10 دقائق. يمكنكم التوقف والمتابعة لاحقًا.",
+        "pl": "To zajmie około 10 minut. Można przerwać i dokończyć później.",
     },
     "home_need": {
         "nl": "U hebt geen papieren nodig. Weet u iets niet? Dan kunt u vaak verder zonder "
@@ -140,47 +138,44 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "You do not need any papers. Don't know something? You can often go on without.",
         "tr": "Hiçbir belgeye ihtiyacınız yok. Bir şeyi bilmiyor musunuz? Çoğu zaman cevapsız "
         "devam edebilirsiniz.",
-        "ar": "لا تحتاج إلى أي أوراق. لا تعرف شيئًا ما؟ يمكنك غالبًا المتابعة دون إجابة.",
-        "pl": "Nie potrzebujesz żadnych dokumentów. Czegoś nie wiesz? Często możesz przejść "
-        "dalej bez odpowiedzi.",
+        "ar": "لا تحتاجون إلى أي أوراق. هل لا تعرفون شيئًا ما؟ يمكنكم غالبًا المتابعة دون إجابة.",
+        "pl": "Nie są potrzebne żadne dokumenty. Czegoś nie wiadomo? Często można przejść dalej bez odpowiedzi.",
     },
     "choose_legend": {
         "nl": "Wat is er gebeurd? Kies één of meer.",
         "en": "What happened? Choose one or more.",
         "tr": "Ne oldu? Bir veya daha fazlasını seçin.",
-        "ar": "ماذا حدث؟ اختر واحدًا أو أكثر.",
-        "pl": "Co się stało? Wybierz jedną lub więcej odpowiedzi.",
+        "ar": "ماذا حدث؟ اختاروا واحدًا أو أكثر.",
+        "pl": "Co się stało? Proszę wybrać jedną lub więcej odpowiedzi.",
     },
     "choose_error": {
         "nl": "Kies minstens één gebeurtenis.",
         "en": "Choose at least one event.",
         "tr": "En az bir olay seçin.",
-        "ar": "اختر حدثًا واحدًا على الأقل.",
-        "pl": "Wybierz co najmniej jedno wydarzenie.",
+        "ar": "اختاروا حدثًا واحدًا على الأقل.",
+        "pl": "Proszę wybrać co najmniej jedno wydarzenie.",
     },
     "start": {
         "nl": "Begin",
         "en": "Start",
         "tr": "Başla",
-        "ar": "ابدأ",
+        "ar": "البدء",
         "pl": "Zacznij",
     },
     "intake_unreachable": {
         "nl": "Dit lukt nu niet. Probeer het later opnieuw, of kies 'Ik wil iemand spreken'.",
         "en": "This does not work right now. Try again later, or choose 'I want to talk to a "
         "person'.",
-        "tr": "Bu şu anda olmuyor. Daha sonra tekrar deneyin veya 'Biriyle konuşmak "
-        "istiyorum'u seçin.",
-        "ar": "هذا لا يعمل الآن. حاول مرة أخرى لاحقًا، أو اختر 'أريد التحدث مع شخص'.",
-        "pl": "To teraz nie działa. Spróbuj ponownie później albo wybierz „Chcę porozmawiać z "
-        "człowiekiem”.",
+        "tr": "Bu şu anda çalışmıyor. Daha sonra tekrar deneyin veya 'Biriyle konuşmak istiyorum' seçeneğini seçin.",
+        "ar": "هذا لا يعمل الآن. حاولوا مرة أخرى لاحقًا، أو اختاروا «أريد التحدث مع شخص».",
+        "pl": "To teraz nie działa. Prosimy spróbować ponownie później albo wybrać „Chcę porozmawiać z człowiekiem”.",
     },
     "too_busy": {
         "nl": "Het is nu erg druk. Probeer het over een paar minuten opnieuw.",
         "en": "It is very busy right now. Try again in a few minutes.",
         "tr": "Şu anda çok yoğun. Birkaç dakika sonra tekrar deneyin.",
-        "ar": "الضغط كبير الآن. حاول مرة أخرى بعد بضع دقائق.",
-        "pl": "Jest teraz bardzo dużo zgłoszeń. Spróbuj ponownie za kilka minut.",
+        "ar": "الضغط كبير الآن. حاولوا مرة أخرى بعد بضع دقائق.",
+        "pl": "Jest teraz bardzo dużo zgłoszeń. Prosimy spróbować ponownie za kilka minut.",
     },
     # The questionnaire.
     "progress": {
@@ -188,7 +183,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Questions answered:",
         "tr": "Cevaplanan sorular:",
         "ar": "الأسئلة التي تمت الإجابة عنها:",
-        "pl": "Odpowiedzi udzielone:",
+        "pl": "Pytania z odpowiedzią:",
     },
     "about": {
         "nl": "Over:",
@@ -201,8 +196,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Uw situatie",
         "en": "Your situation",
         "tr": "Durumunuz",
-        "ar": "وضعك",
-        "pl": "Twoja sytuacja",
+        "ar": "وضعكم",
+        "pl": "Pana/Pani sytuacja",
     },
     "yes": {"nl": "Ja", "en": "Yes", "tr": "Evet", "ar": "نعم", "pl": "Tak"},
     "no": {"nl": "Nee", "en": "No", "tr": "Hayır", "ar": "لا", "pl": "Nie"},
@@ -224,29 +219,29 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Sla deze vraag over",
         "en": "Skip this question",
         "tr": "Bu soruyu atla",
-        "ar": "تخطَّ هذا السؤال",
+        "ar": "تخطي هذا السؤال",
         "pl": "Pomiń to pytanie",
     },
     "optional": {
         "nl": "Deze vraag hoeft u niet te beantwoorden.",
         "en": "You do not have to answer this question.",
         "tr": "Bu soruyu cevaplamak zorunda değilsiniz.",
-        "ar": "لست مضطرًا للإجابة عن هذا السؤال.",
-        "pl": "Nie musisz odpowiadać na to pytanie.",
+        "ar": "لستم مضطرين إلى الإجابة عن هذا السؤال.",
+        "pl": "Na to pytanie nie trzeba odpowiadać.",
     },
     "multi_hint": {
         "nl": "Kies alles wat past.",
         "en": "Choose everything that applies.",
         "tr": "Uygun olanların hepsini seçin.",
-        "ar": "اختر كل ما ينطبق.",
-        "pl": "Wybierz wszystko, co pasuje.",
+        "ar": "اختاروا كل ما ينطبق.",
+        "pl": "Proszę wybrać wszystko, co pasuje.",
     },
     "date_hint": {
         "nl": "Kies de datum in de kalender of typ hem in.",
         "en": "Pick the date in the calendar or type it in.",
         "tr": "Tarihi takvimden seçin veya yazın.",
-        "ar": "اختر التاريخ من التقويم أو اكتبه.",
-        "pl": "Wybierz datę w kalendarzu lub wpisz ją.",
+        "ar": "اختاروا التاريخ من التقويم أو اكتبوه.",
+        "pl": "Proszę wybrać datę w kalendarzu lub ją wpisać.",
     },
     "number_hint": {
         "nl": "Alleen cijfers.",
@@ -272,13 +267,10 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "anlatmanız gerekmez. Yalnızca paylaşmak istediklerinizi yazın."
         ),
         "ar": (
-            "ما تكتبه هنا يذهب فقط إلى الجهات المسموح لها برؤية قصتك (ستختارها بنفسك بعد "
-            "قليل). بهذا لا تحتاج إلى إعادة سردها مرارًا. اكتب فقط ما تريد مشاركته."
+            "ما تكتبونه هنا يذهب فقط إلى الجهات المسموح لها برؤية قصتكم (ستختارونها بأنفسكم بعد قليل). بهذا لا تحتاجون إلى إعادة سردها مرارًا. اكتبوا فقط ما تريدون مشاركته."
         ),
         "pl": (
-            "To, co tu napiszesz, trafi tylko do instytucji, które mogą zobaczyć Twoją "
-            "historię (wybierzesz je za chwilę). Dzięki temu nie musisz jej opowiadać wiele "
-            "razy. Napisz tylko to, czym chcesz się podzielić."
+            "To, co zostanie tu napisane, trafi tylko do instytucji, które mogą zobaczyć tę historię (wybór instytucji za chwilę). Dzięki temu nie trzeba jej opowiadać wiele razy. Prosimy napisać tylko to, czym chce się Pan/Pani podzielić."
         ),
     },
     "error_summary": {
@@ -292,36 +284,36 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Geef een antwoord op deze vraag.",
         "en": "Answer this question.",
         "tr": "Bu soruyu cevaplayın.",
-        "ar": "أجب عن هذا السؤال.",
-        "pl": "Odpowiedz na to pytanie.",
+        "ar": "أجيبوا عن هذا السؤال.",
+        "pl": "Proszę odpowiedzieć na to pytanie.",
     },
     "error_invalid": {
         "nl": "Dit antwoord klopt niet. Kijk het na en probeer het opnieuw.",
         "en": "This answer is not right. Check it and try again.",
         "tr": "Bu cevap doğru değil. Kontrol edip tekrar deneyin.",
-        "ar": "هذه الإجابة غير صحيحة. تحقق منها وحاول مرة أخرى.",
-        "pl": "Ta odpowiedź jest nieprawidłowa. Sprawdź ją i spróbuj ponownie.",
+        "ar": "هذه الإجابة غير صحيحة. تحققوا منها وحاولوا مرة أخرى.",
+        "pl": "Ta odpowiedź jest nieprawidłowa. Proszę ją sprawdzić i spróbować ponownie.",
     },
     "error_number": {
         "nl": "Vul een getal in.",
         "en": "Enter a number.",
         "tr": "Bir sayı girin.",
-        "ar": "أدخل رقمًا.",
-        "pl": "Wpisz liczbę.",
+        "ar": "أدخلوا رقمًا.",
+        "pl": "Proszę wpisać liczbę.",
     },
     "error_range": {
         "nl": "Vul een getal in van {minimum} tot en met {maximum}.",
         "en": "Enter a number from {minimum} to {maximum}.",
         "tr": "{minimum} ile {maximum} arasında bir sayı girin.",
-        "ar": "أدخل رقمًا من {minimum} إلى {maximum}.",
-        "pl": "Wpisz liczbę od {minimum} do {maximum}.",
+        "ar": "أدخلوا رقمًا من {minimum} إلى {maximum}.",
+        "pl": "Proszę wpisać liczbę od {minimum} do {maximum}.",
     },
     "error_minimum": {
         "nl": "Vul een getal in van {minimum} of meer.",
         "en": "Enter a number of {minimum} or more.",
         "tr": "{minimum} veya daha büyük bir sayı girin.",
-        "ar": "أدخل رقمًا يساوي {minimum} أو أكثر.",
-        "pl": "Wpisz liczbę równą {minimum} lub większą.",
+        "ar": "أدخلوا رقمًا يساوي {minimum} أو أكثر.",
+        "pl": "Proszę wpisać liczbę równą {minimum} lub większą.",
     },
     # Leave and continue later.
     "save_title": {
@@ -346,26 +338,24 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "herkes cevaplarınızı görebilir."
         ),
         "ar": (
-            "احتفظ بهذا الرابط، مثلًا في ملاحظاتك. بالرابط تتابع لاحقًا من حيث توقفت. لا "
-            "تعطِ الرابط لأحد: من يملك الرابط يمكنه رؤية إجاباتك."
+            "احتفظوا بهذا الرابط، مثلًا في ملاحظاتكم. بهذا الرابط تتابعون لاحقًا من حيث توقفتم. لا تعطوا الرابط لأحد: من يملك الرابط يمكنه رؤية إجاباتكم."
         ),
         "pl": (
-            "Zachowaj ten link, na przykład w notatkach. Dzięki niemu później wrócisz tam, "
-            "gdzie skończyłeś. Nie dawaj go nikomu: kto ma link, widzi Twoje odpowiedzi."
+            "Prosimy zachować ten link, na przykład w notatkach. Dzięki niemu można później wrócić do miejsca, w którym przerwano. Prosimy nikomu go nie dawać: kto ma link, widzi odpowiedzi."
         ),
     },
     "save_link_label": {
         "nl": "Uw link om verder te gaan",
         "en": "Your link to continue",
         "tr": "Devam etme bağlantınız",
-        "ar": "رابطك للمتابعة",
-        "pl": "Twój link do kontynuacji",
+        "ar": "رابطكم للمتابعة",
+        "pl": "Link do kontynuacji",
     },
     "save_copy": {
         "nl": "Kopieer de link",
         "en": "Copy the link",
         "tr": "Bağlantıyı kopyala",
-        "ar": "انسخ الرابط",
+        "ar": "نسخ الرابط",
         "pl": "Skopiuj link",
     },
     "save_copied": {
@@ -386,8 +376,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Verder met uw aanvraag",
         "en": "Continue your request",
         "tr": "Başvurunuza devam edin",
-        "ar": "تابع طلبك",
-        "pl": "Kontynuuj swoje zgłoszenie",
+        "ar": "متابعة طلبكم",
+        "pl": "Dalszy ciąg zgłoszenia",
     },
     "resume_failed": {
         "nl": (
@@ -399,16 +389,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "completely. Start again, or choose 'I want to talk to a person'."
         ),
         "tr": (
-            "Bu bağlantı çalışmıyor. Süresi dolmuş veya tam kopyalanmamış olabilir. Yeniden "
-            "başlayın veya 'Biriyle konuşmak istiyorum'u seçin."
+            "Bu bağlantı artık çalışmıyor. Süresi dolmuş veya tam kopyalanmamış olabilir. Yeniden başlayın veya 'Biriyle konuşmak istiyorum' seçeneğini seçin."
         ),
         "ar": (
-            "هذا الرابط لا يعمل (بعد الآن). ربما انتهت صلاحيته أو لم يُنسخ كاملًا. ابدأ من "
-            "جديد، أو اختر 'أريد التحدث مع شخص'."
+            "هذا الرابط لا يعمل (بعد الآن). ربما انتهت صلاحيته أو لم يُنسخ كاملًا. ابدأوا من جديد، أو اختاروا «أريد التحدث مع شخص»."
         ),
         "pl": (
-            "Ten link nie działa (już). Mógł wygasnąć albo nie został skopiowany w całości. "
-            "Zacznij od nowa albo wybierz „Chcę porozmawiać z człowiekiem”."
+            "Ten link nie działa (już). Mógł wygasnąć albo nie został skopiowany w całości. Prosimy zacząć od nowa albo wybrać „Chcę porozmawiać z człowiekiem”."
         ),
     },
     # Contact, sharing and the one-time code.
@@ -416,8 +403,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Hoe houden we u op de hoogte?",
         "en": "How do we keep you informed?",
         "tr": "Sizi nasıl bilgilendirelim?",
-        "ar": "كيف نبقيك على اطلاع؟",
-        "pl": "Jak mamy Cię informować?",
+        "ar": "كيف نبقيكم على اطلاع؟",
+        "pl": "Jak mamy przekazywać informacje?",
     },
     "contact_intro": {
         "nl": (
@@ -433,20 +420,18 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "kişisel bilgi yoktur, yalnızca bu web sitesine bir bağlantı vardır."
         ),
         "ar": (
-            "عندما يكون هناك جديد بشأن طلبك، نرسل إليك رسالة. لا تحتوي الرسالة على بيانات "
-            "شخصية، بل على رابط إلى هذا الموقع فقط."
+            "عندما يكون هناك جديد بشأن طلبكم، نرسل إليكم رسالة. لا تحتوي الرسالة على بيانات شخصية، بل على رابط إلى هذا الموقع فقط."
         ),
         "pl": (
-            "Gdy będą nowe informacje o Twoim zgłoszeniu, wyślemy Ci wiadomość. Nie ma w niej "
-            "danych osobowych, tylko link do tej strony."
+            "Gdy będą nowe informacje o zgłoszeniu, wyślemy wiadomość. Nie ma w niej danych osobowych, tylko link do tej strony."
         ),
     },
     "channels_legend": {
         "nl": "Hoe wilt u berichten krijgen?",
         "en": "How do you want to get messages?",
         "tr": "Mesajları nasıl almak istersiniz?",
-        "ar": "كيف تريد أن تصلك الرسائل؟",
-        "pl": "Jak chcesz otrzymywać wiadomości?",
+        "ar": "كيف تريدون أن تصلكم الرسائل؟",
+        "pl": "Jak chce Pan/Pani otrzymywać wiadomości?",
     },
     "channel_email": {
         "nl": "Per e-mail",
@@ -466,43 +451,43 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Uw e-mailadres",
         "en": "Your e-mail address",
         "tr": "E-posta adresiniz",
-        "ar": "بريدك الإلكتروني",
-        "pl": "Twój adres e-mail",
+        "ar": "بريدكم الإلكتروني",
+        "pl": "Adres e-mail",
     },
     "phone_label": {
         "nl": "Uw mobiele nummer",
         "en": "Your mobile number",
         "tr": "Cep telefonu numaranız",
-        "ar": "رقم هاتفك المحمول",
-        "pl": "Twój numer komórkowy",
+        "ar": "رقم هاتفكم المحمول",
+        "pl": "Numer telefonu komórkowego",
     },
     "phone_hint": {
         "nl": "Bijvoorbeeld 06 12345678 of +48 601 234 567",
         "en": "For example 06 12345678 or +48 601 234 567",
         "tr": "Örneğin 06 12345678 veya +90 532 123 45 67",
-        "ar": "على سبيل المثال 06 12345678 أو +31 6 12345678",
+        "ar": "على سبيل المثال 06 12345678 أو +48 601 234 567",
         "pl": "Na przykład 06 12345678 lub +48 601 234 567",
     },
     "error_email_missing": {
         "nl": "Vul uw e-mailadres in, of kies niet voor e-mail.",
         "en": "Enter your e-mail address, or do not choose e-mail.",
         "tr": "E-posta adresinizi yazın veya e-postayı seçmeyin.",
-        "ar": "أدخل بريدك الإلكتروني، أو لا تختر البريد الإلكتروني.",
-        "pl": "Wpisz swój adres e-mail albo nie wybieraj e-maila.",
+        "ar": "أدخلوا بريدكم الإلكتروني، أو لا تختاروا البريد الإلكتروني.",
+        "pl": "Proszę wpisać adres e-mail albo nie wybierać e-maila.",
     },
     "error_phone_missing": {
         "nl": "Vul uw mobiele nummer in, of kies niet voor sms.",
         "en": "Enter your mobile number, or do not choose SMS.",
         "tr": "Cep telefonu numaranızı yazın veya SMS'i seçmeyin.",
-        "ar": "أدخل رقم هاتفك المحمول، أو لا تختر الرسائل النصية.",
-        "pl": "Wpisz swój numer komórkowy albo nie wybieraj SMS-a.",
+        "ar": "أدخلوا رقم هاتفكم المحمول، أو لا تختاروا الرسائل النصية.",
+        "pl": "Proszę wpisać numer komórkowy albo nie wybierać SMS-a.",
     },
     "share_legend": {
         "nl": "Welke instanties mogen uw antwoorden zien?",
         "en": "Which organisations may see your answers?",
         "tr": "Hangi kurumlar cevaplarınızı görebilir?",
-        "ar": "ما الجهات التي يمكنها رؤية إجاباتك؟",
-        "pl": "Które instytucje mogą zobaczyć Twoje odpowiedzi?",
+        "ar": "ما الجهات التي يمكنها رؤية إجاباتكم؟",
+        "pl": "Które instytucje mogą zobaczyć Pana/Pani odpowiedzi?",
     },
     "share_intro": {
         "nl": (
@@ -523,22 +508,17 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "değiştirebilirsiniz."
         ),
         "ar": (
-            "الجهة التي تختارها تحصل على إجاباتك وعلى ما رويته بكلماتك، فلا تحتاج إلى إعادة "
-            "سرد قصتك. الجهة التي لا تختارها لا تحصل منا على شيء: تتواصل معها أنت بنفسك. "
-            "يمكنك تغيير ذلك لاحقًا."
+            "الجهة التي تختارونها تحصل على إجاباتكم وعلى ما رويتموه بكلماتكم، فلا تحتاجون إلى إعادة سرد قصتكم. الجهة التي لا تختارونها لا تحصل منا على شيء: تتواصلون معها أنتم بأنفسكم. يمكنكم تغيير ذلك لاحقًا."
         ),
         "pl": (
-            "Instytucja, którą zaznaczysz, dostanie Twoje odpowiedzi i to, co opisałeś "
-            "własnymi słowami. Nie musisz wtedy opowiadać wszystkiego od nowa. Instytucja, "
-            "której nie zaznaczysz, nic od nas nie dostanie: skontaktujesz się z nią sam. "
-            "Możesz to później zmienić."
+            "Instytucja, która zostanie zaznaczona, dostanie odpowiedzi i to, co zostało opisane własnymi słowami. Wtedy nie trzeba opowiadać wszystkiego od nowa. Instytucja, która nie zostanie zaznaczona, nic od nas nie dostanie: z nią trzeba skontaktować się samodzielnie. Można to później zmienić."
         ),
     },
     "contact_save": {
         "nl": "Opslaan en verder",
         "en": "Save and continue",
         "tr": "Kaydet ve devam et",
-        "ar": "احفظ وتابع",
+        "ar": "الحفظ والمتابعة",
         "pl": "Zapisz i dalej",
     },
     "no_messages": {
@@ -564,20 +544,17 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "konuşabilirsiniz."
         ),
         "ar": (
-            "بدون بريد إلكتروني أو رقم هاتف مؤكد لا نرسل طلبك إلى الجهات. لكنك تحصل على "
-            "قائمة مهامك، ويمكنك دائمًا التحدث مع شخص."
+            "بدون بريد إلكتروني أو رقم هاتف مؤكد لا نرسل طلبكم إلى الجهات. لكنكم تحصلون على قائمة مهامكم، ويمكنكم دائمًا التحدث مع شخص."
         ),
         "pl": (
-            "Bez potwierdzonego adresu e-mail lub numeru komórkowego nie przekażemy Twojego "
-            "zgłoszenia instytucjom. Dostaniesz jednak swoją listę zadań i zawsze możesz "
-            "porozmawiać z człowiekiem."
+            "Bez potwierdzonego adresu e-mail lub numeru komórkowego nie przekażemy zgłoszenia instytucjom. Lista zadań będzie jednak dostępna i zawsze można porozmawiać z człowiekiem."
         ),
     },
     "code_title": {
         "nl": "Vul de code in",
         "en": "Enter the code",
         "tr": "Kodu girin",
-        "ar": "أدخل الرمز",
+        "ar": "أدخلوا الرمز",
         "pl": "Wpisz kod",
     },
     "code_intro": {
@@ -593,10 +570,11 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "Size 6 haneli bir kod gönderdik. Böylece adresin size ait olduğundan emin oluruz. "
             "Kodun gelmesi birkaç dakika sürebilir."
         ),
-        "ar": ("أرسلنا إليك رمزًا من 6 أرقام، لنتأكد من أن العنوان لك. قد يستغرق وصوله بضع دقائق."),
+        "ar": (
+            "أرسلنا إليكم رمزًا من 6 أرقام، لنتأكد من أن العنوان لكم. قد يستغرق وصوله بضع دقائق."
+        ),
         "pl": (
-            "Wysłaliśmy Ci 6-cyfrowy kod. Dzięki temu wiemy, że adres należy do Ciebie. Kod "
-            "może dotrzeć dopiero po kilku minutach."
+            "Wysłaliśmy 6-cyfrowy kod. Dzięki temu wiemy, że adres należy do Pana/Pani. Kod może dotrzeć dopiero po kilku minutach."
         ),
     },
     "code_label": {
@@ -610,14 +588,14 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Code controleren",
         "en": "Check the code",
         "tr": "Kodu kontrol et",
-        "ar": "تحقق من الرمز",
+        "ar": "التحقق من الرمز",
         "pl": "Sprawdź kod",
     },
     "code_resend": {
         "nl": "Stuur mij een nieuwe code",
         "en": "Send me a new code",
         "tr": "Bana yeni bir kod gönderin",
-        "ar": "أرسل لي رمزًا جديدًا",
+        "ar": "إرسال رمز جديد",
         "pl": "Wyślij mi nowy kod",
     },
     "code_resent": {
@@ -631,22 +609,22 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Deze code klopt niet of is verlopen. Kijk de code na of vraag een nieuwe.",
         "en": "This code is not right or has expired. Check it or ask for a new one.",
         "tr": "Bu kod doğru değil veya süresi dolmuş. Kontrol edin veya yeni bir kod isteyin.",
-        "ar": "هذا الرمز غير صحيح أو انتهت صلاحيته. تحقق منه أو اطلب رمزًا جديدًا.",
-        "pl": "Ten kod jest nieprawidłowy lub wygasł. Sprawdź go albo poproś o nowy.",
+        "ar": "هذا الرمز غير صحيح أو انتهت صلاحيته. تحققوا منه أو اطلبوا رمزًا جديدًا.",
+        "pl": "Ten kod jest nieprawidłowy lub wygasł. Proszę go sprawdzić albo poprosić o nowy.",
     },
     "code_ok": {
         "nl": "Uw adres is bevestigd.",
         "en": "Your address is confirmed.",
         "tr": "Adresiniz onaylandı.",
-        "ar": "تم تأكيد عنوانك.",
-        "pl": "Twój adres został potwierdzony.",
+        "ar": "تم تأكيد عنوانكم.",
+        "pl": "Adres został potwierdzony.",
     },
     "code_later": {
         "nl": "Ik heb geen code gekregen, ga toch verder",
         "en": "I did not get a code, continue anyway",
         "tr": "Kod almadım, yine de devam et",
-        "ar": "لم يصلني رمز، تابع على أي حال",
-        "pl": "Nie dostałem kodu, przejdź dalej",
+        "ar": "لم يصلني رمز، أريد المتابعة على أي حال",
+        "pl": "Nie dostałem/dostałam kodu, mimo to chcę przejść dalej",
     },
     "send_title": {
         "nl": "Klaar om te versturen",
@@ -668,21 +646,21 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "Gönderdikten hemen sonra görev listenizi görürsünüz: neyi, kimde ve hangi tarihe "
             "kadar yapmanız gerektiği."
         ),
-        "ar": "بعد الإرسال ترى قائمة مهامك فورًا: ما يجب ترتيبه، ولدى من، وقبل أي تاريخ.",
-        "pl": ("Po wysłaniu od razu zobaczysz swoją listę zadań: co załatwić, gdzie i do kiedy."),
+        "ar": "بعد الإرسال ترون قائمة مهامكم فورًا: ما يجب ترتيبه، ولدى من، وقبل أي تاريخ.",
+        "pl": ("Po wysłaniu od razu pojawi się lista zadań: co załatwić, gdzie i do kiedy."),
     },
     "send_button": {
         "nl": "Versturen",
         "en": "Send",
         "tr": "Gönder",
-        "ar": "أرسل",
+        "ar": "إرسال",
         "pl": "Wyślij",
     },
     "change_answers": {
         "nl": "Antwoorden veranderen",
         "en": "Change answers",
         "tr": "Cevapları değiştir",
-        "ar": "غيّر الإجابات",
+        "ar": "تغيير الإجابات",
         "pl": "Zmień odpowiedzi",
     },
     # The checklist+ after submitting.
@@ -690,8 +668,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Uw takenlijst",
         "en": "Your task list",
         "tr": "Görev listeniz",
-        "ar": "قائمة مهامك",
-        "pl": "Twoja lista zadań",
+        "ar": "قائمة مهامكم",
+        "pl": "Lista zadań",
     },
     "checklist_intro": {
         "nl": (
@@ -706,10 +684,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "Yapmanız gerekenler kurum kurum burada. İlk yapılması gereken en üstte. "
             "Yaptıklarınızı işaretleyin."
         ),
-        "ar": "هذا ما يجب ترتيبه، حسب الجهة. الأهم أولًا في الأعلى. ضع علامة على ما أنجزته.",
+        "ar": "هذا ما يجب عليكم ترتيبه، حسب الجهة. ما يجب فعله أولًا في الأعلى. ضعوا علامة على ما أنجزتموه.",
         "pl": (
-            "To musisz załatwić, według instytucji. Najpilniejsze jest na górze. Odhacz to, "
-            "co już zrobiłeś."
+            "To trzeba załatwić, według instytucji. Na górze jest to, co trzeba zrobić najpierw. Prosimy odhaczyć to, co już zostało zrobione."
         ),
     },
     "checklist_held": {
@@ -724,18 +701,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "talk to a person'."
         ),
         "tr": (
-            "E-posta adresiniz veya cep telefonu numaranız onaylanmadığı için başvurunuz "
-            "henüz kurumlara gitmedi. Onlarla kendiniz iletişime geçin veya 'Biriyle "
-            "konuşmak istiyorum'u seçin."
+            "E-posta adresiniz veya cep telefonu numaranız onaylanmadığı için başvurunuz henüz kurumlara gitmedi. Onlarla kendiniz iletişime geçin veya 'Biriyle konuşmak istiyorum' seçeneğini seçin."
         ),
         "ar": (
-            "لم يُرسل طلبك إلى الجهات بعد، لأن بريدك الإلكتروني أو رقم هاتفك غير مؤكد. تواصل "
-            "معها بنفسك، أو اختر 'أريد التحدث مع شخص'."
+            "لم يُرسل طلبكم إلى الجهات بعد، لأن بريدكم الإلكتروني أو رقم هاتفكم غير مؤكد. تواصلوا معها بأنفسكم، أو اختاروا «أريد التحدث مع شخص»."
         ),
         "pl": (
-            "Twoje zgłoszenie nie trafiło jeszcze do instytucji, bo Twój adres e-mail lub "
-            "numer komórkowy nie jest potwierdzony. Skontaktuj się z nimi sam albo wybierz "
-            "„Chcę porozmawiać z człowiekiem”."
+            "Zgłoszenie nie trafiło jeszcze do instytucji, bo adres e-mail lub numer komórkowy nie jest potwierdzony. Prosimy skontaktować się z nimi samodzielnie albo wybrać „Chcę porozmawiać z człowiekiem”."
         ),
     },
     "by_when": {
@@ -749,8 +721,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Geen vaste datum, maar regel het zo snel als u kunt.",
         "en": "No fixed date, but arrange it as soon as you can.",
         "tr": "Belirli bir tarih yok, ama en kısa sürede halledin.",
-        "ar": "لا يوجد تاريخ محدد، لكن رتّبه في أقرب وقت ممكن.",
-        "pl": "Brak stałego terminu, ale załatw to jak najszybciej.",
+        "ar": "لا يوجد تاريخ محدد، لكن رتّبوه في أقرب وقت ممكن.",
+        "pl": "Brak stałego terminu, ale trzeba to załatwić jak najszybciej.",
     },
     "why": {
         "nl": "Waarom?",
@@ -763,15 +735,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Hoe regelt u het?",
         "en": "How do you arrange it?",
         "tr": "Nasıl halledersiniz?",
-        "ar": "كيف ترتّب ذلك؟",
+        "ar": "كيف ترتّبون ذلك؟",
         "pl": "Jak to załatwić?",
     },
     "call": {
         "nl": "Bel",
         "en": "Call",
         "tr": "Arayın:",
-        "ar": "اتصل بـ",
-        "pl": "Zadzwoń:",
+        "ar": "اتصلوا بـ",
+        "pl": "Telefon:",
     },
     "website": {
         "nl": "Website",
@@ -798,20 +770,20 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Het voorportaal meldt u hier aan, als u dat goed vindt.",
         "en": "The voorportaal refers you here, if you agree.",
         "tr": "Kabul ederseniz Voorportaal sizi buraya yönlendirir.",
-        "ar": "يحيلك Voorportaal إلى هنا إذا وافقت.",
-        "pl": "Voorportaal zgłosi Cię tutaj, jeśli się zgodzisz.",
+        "ar": "يسجّلكم Voorportaal هنا إذا وافقتم.",
+        "pl": "Jeśli Pan/Pani się zgodzi, Voorportaal zgłosi tu Pana/Panią.",
     },
     "mark_done": {
         "nl": "Ik heb dit gedaan",
         "en": "I have done this",
         "tr": "Bunu yaptım",
         "ar": "لقد أنجزت هذا",
-        "pl": "To już zrobione",
+        "pl": "Zrobiłem/zrobiłam to",
     },
     "status_overdue": {
         "nl": "Te laat",
         "en": "Late",
-        "tr": "Gecikti",
+        "tr": "Süresi geçti",
         "ar": "متأخر",
         "pl": "Po terminie",
     },
@@ -819,10 +791,9 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Deze datum is voorbij. Regel het zo snel mogelijk, of kies 'Ik wil iemand spreken'.",
         "en": "This date has passed. Arrange it as soon as you can, or choose 'I want to talk "
         "to a person'.",
-        "tr": "Bu tarih geçti. En kısa sürede halledin veya 'Biriyle konuşmak istiyorum'u seçin.",
-        "ar": "هذا التاريخ قد مضى. رتّب الأمر في أقرب وقت ممكن، أو اختر 'أريد التحدث مع شخص'.",
-        "pl": "Ten termin już minął. Załatw to jak najszybciej albo wybierz „Chcę porozmawiać "
-        "z człowiekiem”.",
+        "tr": "Bu tarih geçti. En kısa sürede halledin veya 'Biriyle konuşmak istiyorum' seçeneğini seçin.",
+        "ar": "هذا التاريخ قد مضى. رتّبوا الأمر في أقرب وقت ممكن، أو اختاروا «أريد التحدث مع شخص».",
+        "pl": "Ten termin już minął. Prosimy załatwić to jak najszybciej albo wybrać „Chcę porozmawiać z człowiekiem”.",
     },
     "status_done": {
         "nl": "Gedaan",
@@ -842,22 +813,22 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Afvinken lukt nu niet. Probeer het later opnieuw.",
         "en": "Ticking off does not work right now. Try again later.",
         "tr": "İşaretleme şu anda çalışmıyor. Daha sonra tekrar deneyin.",
-        "ar": "وضع العلامة لا يعمل الآن. حاول مرة أخرى لاحقًا.",
-        "pl": "Odhaczanie teraz nie działa. Spróbuj ponownie później.",
+        "ar": "وضع العلامة لا يعمل الآن. حاولوا مرة أخرى لاحقًا.",
+        "pl": "Odhaczanie teraz nie działa. Prosimy spróbować ponownie później.",
     },
     "print": {
         "nl": "Takenlijst afdrukken",
         "en": "Print the task list",
         "tr": "Görev listesini yazdır",
-        "ar": "اطبع قائمة المهام",
+        "ar": "طباعة قائمة المهام",
         "pl": "Wydrukuj listę zadań",
     },
     "no_checklist": {
         "nl": "Er is niets dat u nu zelf hoeft te regelen.",
         "en": "There is nothing you need to arrange yourself right now.",
         "tr": "Şu anda kendinizin halletmesi gereken bir şey yok.",
-        "ar": "لا يوجد شيء عليك ترتيبه بنفسك الآن.",
-        "pl": "Nie ma teraz nic, co musisz załatwić sam.",
+        "ar": "لا يوجد شيء عليكم ترتيبه بأنفسكم الآن.",
+        "pl": "Nie ma teraz nic do załatwienia samodzielnie.",
     },
     "to": {
         "nl": "tot",
@@ -871,7 +842,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "nl": "Iemand spreken",
         "en": "Talk to a person",
         "tr": "Biriyle konuşun",
-        "ar": "تحدث مع شخص",
+        "ar": "التحدث مع شخص",
         "pl": "Rozmowa z człowiekiem",
     },
     "talk_placeholder": {
@@ -886,18 +857,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "the desk at the town hall."
         ),
         "tr": (
-            "Yakında burada birinin sizi aramasını veya bir gişeye gelmeyi isteyebileceksiniz. "
-            "Bu henüz çalışmıyor. Şimdi biriyle konuşmak mı istiyorsunuz? Belediyenizi arayın "
-            "veya belediye binasındaki gişeye gidin."
+            "Yakında burada birinin sizi aramasını veya gişeye gelmek için randevu isteyebileceksiniz. Bu henüz çalışmıyor. Şimdi biriyle konuşmak mı istiyorsunuz? Gemeente'nizi (belediyenizi) arayın veya belediye binasındaki gişeye gidin."
         ),
         "ar": (
-            "قريبًا يمكنك أن تطلب هنا أن يتصل بك شخص أو أن تزور مكتبًا. هذا لا يعمل بعد. هل "
-            "تريد التحدث مع شخص الآن؟ اتصل ببلديتك أو اذهب إلى مكتب البلدية."
+            "قريبًا يمكنكم أن تطلبوا هنا أن يتصل بكم شخص أو أن تزوروا مكتبًا. هذا لا يعمل بعد. هل تريدون التحدث مع شخص الآن؟ اتصلوا ببلديتكم (gemeente) أو اذهبوا إلى مكتب البلدية."
         ),
         "pl": (
-            "Wkrótce będzie można tu poprosić, żeby ktoś do Ciebie zadzwonił, albo umówić "
-            "wizytę w okienku. To jeszcze nie działa. Chcesz porozmawiać z kimś teraz? "
-            "Zadzwoń do swojej gminy albo idź do okienka w urzędzie gminy."
+            "Wkrótce będzie można tu poprosić o telefon od pracownika albo o wizytę w okienku. To jeszcze nie działa. Chce Pan/Pani porozmawiać z kimś teraz? Prosimy zadzwonić do gemeente (urząd gminy) albo przyjść do okienka w urzędzie gminy."
         ),
     },
 }
