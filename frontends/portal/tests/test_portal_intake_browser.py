@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import httpx
 import pytest
 from intake_steps import (
     answer_all,
@@ -211,22 +210,9 @@ def test_an_arabic_citizen_completes_income_loss_on_a_phone_right_to_left(
     shot(phone, "ar-05-checklist")
 
 
-def _intake_ticks_off(intake_url: str) -> bool:
-    """Whether this intake has the tick-off route (`ck-intake`, issue 15)."""
-    paths = httpx.get(f"{intake_url}/schema/openapi.json", timeout=10).json()["paths"]
-    return any("/checklist/" in path for path in paths)
-
-
 def test_the_citizen_ticks_a_checklist_item_off_and_it_stays_ticked(
-    portal_url: str, suite: Suite, phone: WebDriver, request: pytest.FixtureRequest
+    portal_url: str, suite: Suite, phone: WebDriver
 ) -> None:
-    if not _intake_ticks_off(suite.urls["intake"]):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="the intake has no PUT /intakes/{id}/checklist/{item} yet (ck-intake)",
-            )
-        )
     intake = submitted_intake(suite.urls["intake"], ["income_loss"], "nl")
     # The continue-later link of a sent intake opens its checklist.
     phone.get(f"{portal_url}/verder#{intake['id']}~{intake['token']}")
