@@ -16,7 +16,7 @@ import pytest
 import voorportaal_contracts
 from buddy import api, labels, rows
 from buddy.labels import Words
-from buddy.pages import case
+from buddy.pages.case import forms as case_forms
 from voorportaal_contracts.api.dossier import (
     CaseChecklistItem,
     CasePage,
@@ -117,9 +117,9 @@ def test_every_agency_service_municipality_need_and_risk_has_the_directorys_word
 
 def test_the_case_pages_choices_are_words_from_the_table() -> None:
     for kind, codes in (
-        ("channel", case.CHANNELS),
-        ("outcome", case.OUTCOMES),
-        ("doorbraak_reason", case.DOORBRAAK_REASONS),
+        ("channel", case_forms.CHANNELS),
+        ("outcome", case_forms.OUTCOMES),
+        ("doorbraak_reason", case_forms.DOORBRAAK_REASONS),
     ):
         assert _missing(kind, list(codes)) == [], kind
 

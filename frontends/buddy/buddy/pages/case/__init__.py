@@ -1,0 +1,64 @@
+"""One case, the whole situation at once, and what a casemanager does with it.
+
+Reads: the dossier's case page (`GET /cases/{id}`; each part authorised and audited there, a
+part refused to this user is named instead of shown). Actions: each is an event handler that
+checks the session and role on the server first, calls the API with the user's own token, and
+shows either a confirmation or the API's own problem message.
+
+The page only composes its sections: the shared state is in `state`, the sections in `header`
+(who and who owns it, ownership actions), `work` (referrals, promises, contacts, checklist) and
+`records` (timeline, documents, sharing, messages, doorbraak), their building blocks in
+`widgets`, what the forms offer and how they are read in `forms`.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from buddy.i18n import tr
+from buddy.layout import notice, shell
+from buddy.pages.case.header import handover_and_close, header, outcome, ownership_actions
+from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
+from buddy.pages.case.state import CaseState
+from buddy.pages.case.widgets import section
+from buddy.pages.case.work import checklist, contacts, promises, referrals
+
+__all__ = ["CaseState", "page"]
+
+
+def _case() -> rx.Component:
+    return rx.vstack(
+        header(),
+        outcome(),
+        section("actions", "actions", ownership_actions()),
+        referrals(),
+        promises(),
+        contacts(),
+        handover_and_close(),
+        timeline(),
+        checklist(),
+        documents(),
+        sharing(),
+        messages(),
+        doorbraak(),
+        spacing="6",
+        width="100%",
+    )
+
+
+def page() -> rx.Component:
+    """The case page."""
+    return shell(
+        rx.cond(
+            CaseState.loaded,
+            rx.match(
+                CaseState.problem,
+                ("unreachable", notice(tr("dossier_unreachable"))),
+                ("refused", rx.box(notice(tr("refused")), id="case-refused")),
+                ("not_found", notice(tr("not_found"))),
+                ("error", notice(tr("api_error"))),
+                _case(),
+            ),
+            rx.text(tr("loading")),
+        )
+    )
