@@ -288,6 +288,15 @@ class ContactState(IntakeFlow):
         return rx.redirect(routes.INTAKE)
 
 
+def _button(
+    label_key: str, ident: str, on_click: Any, class_name: str, **props: Any
+) -> rx.Component:
+    """A button that acts by itself (not the form's submit)."""
+    return rx.el.button(
+        tr(label_key), type="button", id=ident, class_name=class_name, on_click=on_click, **props
+    )
+
+
 def _error_summary() -> rx.Component:
     return rx.cond(
         ContactState.error_list.length() > 0,
@@ -428,13 +437,12 @@ def _contact_form() -> rx.Component:
             class_name="actions",
         ),
         rx.el.p(tr("no_messages_hint"), id="no-messages-hint", class_name="hint"),
-        rx.el.button(
-            tr("no_messages"),
-            type="button",
-            id="no-messages",
-            class_name="button button-secondary",
+        _button(
+            "no_messages",
+            "no-messages",
+            ContactState.no_messages,
+            "button button-secondary",
             aria_describedby="no-messages-hint",
-            on_click=ContactState.no_messages,
         ),
         on_submit=ContactState.save_contact,
         prevent_default=True,
@@ -471,22 +479,10 @@ def _code_form() -> rx.Component:
         ),
         rx.el.div(
             rx.el.button(tr("code_verify"), type="submit", id="code-verify", class_name="button"),
-            rx.el.button(
-                tr("code_resend"),
-                type="button",
-                id="code-resend",
-                class_name="button button-secondary",
-                on_click=ContactState.resend,
-            ),
+            _button("code_resend", "code-resend", ContactState.resend, "button button-secondary"),
             class_name="actions",
         ),
-        rx.el.button(
-            tr("code_later"),
-            type="button",
-            id="code-later",
-            class_name="link-button",
-            on_click=ContactState.no_messages,
-        ),
+        _button("code_later", "code-later", ContactState.no_messages, "link-button"),
         on_submit=ContactState.verify,
         prevent_default=True,
         no_validate=True,
@@ -499,21 +495,8 @@ def _send() -> rx.Component:
         rx.el.p(tr("send_intro")),
         rx.cond(~ContactState.confirmed, rx.el.p(tr("no_messages_hint"), class_name="notice")),
         rx.el.div(
-            rx.el.button(
-                tr("send_button"),
-                type="button",
-                id="send",
-                class_name="button",
-                disabled=ContactState.busy,
-                on_click=ContactState.send,
-            ),
-            rx.el.button(
-                tr("change_answers"),
-                type="button",
-                id="change-answers",
-                class_name="link-button",
-                on_click=ContactState.change_answers,
-            ),
+            _button("send_button", "send", ContactState.send, "button", disabled=ContactState.busy),
+            _button("change_answers", "change-answers", ContactState.change_answers, "link-button"),
             class_name="actions",
         ),
     )
