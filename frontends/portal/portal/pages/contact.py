@@ -16,7 +16,7 @@ from portal import routes
 from portal.api import ApiProblem, ApiUnavailable, apis
 from portal.flow import IntakeFlow, api_reason, portal_text
 from portal.i18n import LANGUAGES, say, tr
-from portal.layout import notice, shell
+from portal.layout import action_button, notice, shell
 
 # Typing note: calls that bind an argument to an event handler carry `type: ignore[operator]`.
 # Reflex types `@rx.event` through `EventNamespace.__new__` returning an `EventCallback`, which
@@ -288,15 +288,6 @@ class ContactState(IntakeFlow):
         return rx.redirect(routes.INTAKE)
 
 
-def _button(
-    label_key: str, ident: str, on_click: Any, class_name: str, **props: Any
-) -> rx.Component:
-    """A button that acts by itself (not the form's submit)."""
-    return rx.el.button(
-        tr(label_key), type="button", id=ident, class_name=class_name, on_click=on_click, **props
-    )
-
-
 def _error_summary() -> rx.Component:
     return rx.cond(
         ContactState.error_list.length() > 0,
@@ -437,7 +428,7 @@ def _contact_form() -> rx.Component:
             class_name="actions",
         ),
         rx.el.p(tr("no_messages_hint"), id="no-messages-hint", class_name="hint"),
-        _button(
+        action_button(
             "no_messages",
             "no-messages",
             ContactState.no_messages,
@@ -479,10 +470,12 @@ def _code_form() -> rx.Component:
         ),
         rx.el.div(
             rx.el.button(tr("code_verify"), type="submit", id="code-verify", class_name="button"),
-            _button("code_resend", "code-resend", ContactState.resend, "button button-secondary"),
+            action_button(
+                "code_resend", "code-resend", ContactState.resend, "button button-secondary"
+            ),
             class_name="actions",
         ),
-        _button("code_later", "code-later", ContactState.no_messages, "link-button"),
+        action_button("code_later", "code-later", ContactState.no_messages, "link-button"),
         on_submit=ContactState.verify,
         prevent_default=True,
         no_validate=True,
@@ -495,8 +488,12 @@ def _send() -> rx.Component:
         rx.el.p(tr("send_intro")),
         rx.cond(~ContactState.confirmed, rx.el.p(tr("no_messages_hint"), class_name="notice")),
         rx.el.div(
-            _button("send_button", "send", ContactState.send, "button", disabled=ContactState.busy),
-            _button("change_answers", "change-answers", ContactState.change_answers, "link-button"),
+            action_button(
+                "send_button", "send", ContactState.send, "button", disabled=ContactState.busy
+            ),
+            action_button(
+                "change_answers", "change-answers", ContactState.change_answers, "link-button"
+            ),
             class_name="actions",
         ),
     )
