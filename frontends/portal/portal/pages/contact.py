@@ -351,6 +351,17 @@ def _agency(agency: Any) -> rx.Component:
     )
 
 
+def _channel(channel: str, wanted: Any, toggle: Any) -> rx.Component:
+    """A channel's checkbox (`channel-<channel>`) with its name (`channel_<channel>`)."""
+    return rx.el.li(
+        rx.el.label(
+            rx.el.input(type="checkbox", id=f"channel-{channel}", checked=wanted, on_change=toggle),
+            rx.el.span(tr(f"channel_{channel}"), class_name="choice-text"),
+            class_name="choice",
+        )
+    )
+
+
 def _contact_form() -> rx.Component:
     return rx.el.form(
         rx.el.h1(tr("contact_title"), id="contact-heading", tab_index=-1),
@@ -359,30 +370,8 @@ def _contact_form() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend(tr("channels_legend")),
             rx.el.ul(
-                rx.el.li(
-                    rx.el.label(
-                        rx.el.input(
-                            type="checkbox",
-                            id="channel-email",
-                            checked=ContactState.wants_email,
-                            on_change=ContactState.toggle_email,
-                        ),
-                        rx.el.span(tr("channel_email"), class_name="choice-text"),
-                        class_name="choice",
-                    )
-                ),
-                rx.el.li(
-                    rx.el.label(
-                        rx.el.input(
-                            type="checkbox",
-                            id="channel-sms",
-                            checked=ContactState.wants_sms,
-                            on_change=ContactState.toggle_sms,
-                        ),
-                        rx.el.span(tr("channel_sms"), class_name="choice-text"),
-                        class_name="choice",
-                    )
-                ),
+                _channel("email", ContactState.wants_email, ContactState.toggle_email),
+                _channel("sms", ContactState.wants_sms, ContactState.toggle_sms),
                 class_name="choices",
             ),
             class_name="field",
