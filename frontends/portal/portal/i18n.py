@@ -920,13 +920,17 @@ def text(key: str, language: str) -> str:
     return TEXTS[key][known_language(language)]
 
 
-def tr(key: str) -> rx.Var[str]:
-    """The text for `key` in the session's language, as the page shows it (reactive)."""
+def in_session_language(texts: dict[str, str]) -> rx.Var[str]:
+    """One of `texts` (a text by language), the one in the session's language (reactive)."""
     from portal.state import PortalState
 
-    texts = TEXTS[key]
     cases = [(language, texts[language]) for language in LANGUAGES if language != "nl"]
     return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, texts["nl"]))
+
+
+def tr(key: str) -> rx.Var[str]:
+    """The text for `key` in the session's language, as the page shows it (reactive)."""
+    return in_session_language(TEXTS[key])
 
 
 def local_text(given: object | None) -> dict[str, str]:

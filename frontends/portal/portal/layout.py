@@ -9,6 +9,8 @@ focus ring, text that reflows at 200 % zoom (assets/portal.css).
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from portal import routes
@@ -47,6 +49,15 @@ def language_picker() -> rx.Component:
         role="group",
         aria_labelledby="lang-label",
         class_name="lang-picker no-print",
+    )
+
+
+def action_button(
+    label_key: str, ident: str, on_click: Any, class_name: str, **props: Any
+) -> rx.Component:
+    """A button that acts by itself (not the form's submit)."""
+    return rx.el.button(
+        tr(label_key), type="button", id=ident, class_name=class_name, on_click=on_click, **props
     )
 
 

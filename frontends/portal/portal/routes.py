@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
 import reflex as rx
 
@@ -26,41 +26,17 @@ def register(app: rx.App) -> None:
     from portal.pages.home import HomeState
     from portal.state import PortalState
 
+    # page, route, title, and what it loads after the session's `page_opened`
+    pages: list[tuple[Any, str, str, Any]] = [
+        (home.page, HOME, "Voorportaal", HomeState.load),
+        (questions.page, INTAKE, "Vragen · Voorportaal", IntakeFlow.load_question),
+        (resume.page, RESUME, "Verder · Voorportaal", None),
+        (contact.page, CONTACT, "Contact · Voorportaal", ContactState.load_contact),
+        (checklist.page, CHECKLIST, "Takenlijst · Voorportaal", ChecklistState.load_checklist),
+        (talk.page, TALK, "Iemand spreken · Voorportaal", talk.TalkState.load),
+        (status.page, STATUS, "Uw zaak · Voorportaal", status.StatusState.load),
+    ]
     opened = PortalState.page_opened
-    app.add_page(home.page, route=HOME, title="Voorportaal", on_load=[opened, HomeState.load])
-    app.add_page(
-        questions.page,
-        route=INTAKE,
-        title="Vragen · Voorportaal",
-        on_load=[opened, IntakeFlow.load_question],
-    )
-    app.add_page(
-        resume.page,
-        route=RESUME,
-        title="Verder · Voorportaal",
-        on_load=opened,
-    )
-    app.add_page(
-        contact.page,
-        route=CONTACT,
-        title="Contact · Voorportaal",
-        on_load=[opened, ContactState.load_contact],
-    )
-    app.add_page(
-        checklist.page,
-        route=CHECKLIST,
-        title="Takenlijst · Voorportaal",
-        on_load=[opened, ChecklistState.load_checklist],
-    )
-    app.add_page(
-        talk.page,
-        route=TALK,
-        title="Iemand spreken · Voorportaal",
-        on_load=[opened, talk.TalkState.load],
-    )
-    app.add_page(
-        status.page,
-        route=STATUS,
-        title="Uw zaak · Voorportaal",
-        on_load=[opened, status.StatusState.load],
-    )
+    for component, route, title, load in pages:
+        on_load = opened if load is None else [opened, load]
+        app.add_page(component, route=route, title=title, on_load=on_load)

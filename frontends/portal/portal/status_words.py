@@ -1,6 +1,6 @@
 """The words of the status page (`/l/<token>`) and of "I want to talk to a person" (`/praten`),
 in every citizen language (`voorportaal_contracts.types.CitizenLanguage`), and dates written out
-in them.
+in them (with the portal's own month and weekday names, `portal.i18n.long_date`).
 
 Plain language (B1), the formal polite form (u, siz, Pan/Pani), no codes. The sentences about
 the case itself come from the dossier (it knows the case); these are the page's own words.
@@ -9,14 +9,17 @@ the case itself come from the dossier (it knows the case); these are the page's 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Final, cast
+from typing import Final
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from voorportaal_contracts.types import CitizenLanguage
+# The languages and dates written out are the portal's own, here under the names the status
+# and talk pages use.
+from portal.i18n import LANGUAGES as LANGUAGES
+from portal.i18n import in_session_language, known_language
+from portal.i18n import long_date as long_date
 
-LANGUAGES: Final = tuple(language.value for language in CitizenLanguage)
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 
 WORDS: Final[dict[str, dict[str, str]]] = {
@@ -516,41 +519,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
 }
 """Every text of the status and talk pages, by key, in every citizen language."""
 
-_MONTHS: Final[dict[str, tuple[str, ...]]] = {
-    "nl": (
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-    "tr": (
-        "Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran",
-        "Temmuz", "Ağustos", "Eylül", "Ekim", "Kasım", "Aralık",
-    ),
-    "ar": (
-        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-        "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
-    ),
-    # The genitive, as a date is written in Polish ("9 grudnia").
-    "pl": (
-        "stycznia", "lutego", "marca", "kwietnia", "maja", "czerwca",
-        "lipca", "sierpnia", "września", "października", "listopada", "grudnia",
-    ),
-}  # fmt: skip
-_WEEKDAYS: Final[dict[str, tuple[str, ...]]] = {
-    "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "tr": ("Pazartesi", "Salı", "Çarşamba", "Perşembe", "Cuma", "Cumartesi", "Pazar"),
-    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
-    "pl": ("poniedziałek", "wtorek", "środa", "czwartek", "piątek", "sobota", "niedziela"),
-}
-
-
-def language_of(value: str | None) -> str:
-    """`value` if it is a citizen language, else Dutch."""
-    return value if value in LANGUAGES else "nl"
+language_of: Final = known_language
+"""A citizen language as given, else Dutch (`portal.i18n.known_language`)."""
 
 
 def word(key: str, language: str, **values: str) -> str:
@@ -559,19 +529,6 @@ def word(key: str, language: str, **values: str) -> str:
     An unknown key raises `KeyError`: a page must not show a code to a citizen."""
     text = WORDS[key][language_of(language)]
     return text.format(**values) if values else text
-
-
-def long_date(day: date, language: str) -> str:
-    """A date written out as people read it in `language`: "woensdag 9 december 2026"."""
-    lang = language_of(language)
-    weekday, month = _WEEKDAYS[lang][day.weekday()], _MONTHS[lang][day.month - 1]
-    if lang == "en":
-        return f"{weekday} {day.day} {month} {day.year}"
-    if lang == "pl":
-        return f"{weekday}, {day.day} {month} {day.year}"
-    if lang == "tr":
-        return f"{day.day} {month} {day.year} {weekday}"
-    return f"{weekday} {day.day} {month} {day.year}"
 
 
 def clock_time(moment: datetime) -> str:
@@ -587,11 +544,8 @@ def local_day(moment: datetime) -> date:
 def say_word(key: str, **values: str) -> rx.Var[str]:
     """The text `key` in the session's language as the page shows it (follows the picker),
     with `values` filled in (fixed for the deployment, such as the help line's number)."""
-    from portal.state import PortalState
-
     texts = {lang: text.format(**values) if values else text for lang, text in WORDS[key].items()}
-    cases = [(lang, texts[lang]) for lang in LANGUAGES if lang != "nl"]
-    return cast("rx.Var[str]", rx.match(PortalState.lang, *cases, texts["nl"]))
+    return in_session_language(texts)
 
 
 def in_every_language(key: str, **values: str) -> dict[str, str]:

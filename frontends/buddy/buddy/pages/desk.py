@@ -11,7 +11,8 @@ opens the new case, which fills in as the dossier and routing take the intake in
 
 from __future__ import annotations
 
-from typing import Any, Final, cast
+from collections.abc import Awaitable
+from typing import Any, Final, TypeVar, cast
 
 import reflex as rx
 import structlog
@@ -44,6 +45,8 @@ DESK_ROLES: Final = ("casemanager", "supervisor")
 """Who takes an intake on a citizen's behalf (the intake checks it again)."""
 
 STAGES: Final = ("start", "question", "contact", "code", "citizen")
+
+_T = TypeVar("_T")
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
@@ -113,6 +116,16 @@ class DeskState(rx.State):
             {"value": o.value, "nl": o.label.nl, "en": o.label.en} for o in question.options
         ]
 
+    async def _send(self, request: Awaitable[_T]) -> tuple[bool, _T | None]:
+        """Whether the intake took `request` (and its answer); if not, its reasons are shown."""
+        try:
+            return True, await request
+        except Rejected as exc:
+            self._rejected(exc)
+        except api.ApiProblem as exc:
+            self.problem = _problem_of(exc)
+        return False, None
+
     async def _client(self) -> tuple[IntakeClient | None, Any]:
         session, denial, redirect = await authorize(self, DESK_ROLES)
         if redirect is not None:
@@ -151,13 +164,8 @@ class DeskState(rx.State):
         if self.errors_nl:
             return None
         self.channel = channel
-        try:
-            intake = await client.start(events, channel)
-        except Rejected as exc:
-            self._rejected(exc)
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
+        ok, intake = await self._send(client.start(events, channel))
+        if not ok or intake is None:
             return None
         log.info("console.desk_intake_started", intake_id=str(intake.id), channel=channel)
         self._show(intake)
@@ -172,17 +180,12 @@ class DeskState(rx.State):
         self._clear()
         try:
             value = answer_value(self.q_type, form)
-            intake = await client.answer(self.intake_id, self.q_step, self.q_id, value)
         except FormProblem as exc:
             self._field(exc.field, exc.key)
             return None
-        except Rejected as exc:
-            self._rejected(exc)
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
-            return None
-        self._show(intake)
+        ok, intake = await self._send(client.answer(self.intake_id, self.q_step, self.q_id, value))
+        if ok and intake is not None:
+            self._show(intake)
         return None
 
     @rx.event
@@ -192,15 +195,9 @@ class DeskState(rx.State):
         if client is None:
             return redirect
         self._clear()
-        try:
-            intake = await client.back(self.intake_id)
-        except Rejected as exc:
-            self._rejected(exc)
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
-            return None
-        self._show(intake)
+        ok, intake = await self._send(client.back(self.intake_id))
+        if ok and intake is not None:
+            self._show(intake)
         return None
 
     @rx.event
@@ -211,13 +208,8 @@ class DeskState(rx.State):
             return redirect
         self._clear()
         body = contact_body(form)
-        try:
-            await client.contact(self.intake_id, body)
-        except Rejected as exc:
-            self._rejected(exc)
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
+        ok, _ = await self._send(client.contact(self.intake_id, body))
+        if not ok:
             return None
         # An address gets a one-time code: nothing else goes to it until it is confirmed.
         self.stage = "code" if ("email" in body or "phone" in body) else "citizen"
@@ -235,16 +227,12 @@ class DeskState(rx.State):
         if not code:
             self._field("code", "desk_err_code")
             return None
-        try:
-            await client.verify(self.intake_id, code)
-        except Rejected as exc:
-            self._rejected(exc)
-            if not exc.fields:
+        ok, _ = await self._send(client.verify(self.intake_id, code))
+        if not ok:
+            # Refused without a field (`detail`): the code is wrong, said next to it.
+            if self.problem == "detail":
                 self.problem = ""
                 self._field("code", "desk_err_code_wrong")
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
             return None
         self.stage = "citizen"
         return None
@@ -267,16 +255,13 @@ class DeskState(rx.State):
         if client is None:
             return redirect
         self._clear()
-        try:
-            body = citizen_body(form)
-            if body:
-                await client.citizen(self.intake_id, body)
-            intake = await client.submit(self.intake_id)
-        except Rejected as exc:
-            self._rejected(exc)
-            return None
-        except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
+        body = citizen_body(form)
+        if body:
+            ok, _ = await self._send(client.citizen(self.intake_id, body))
+            if not ok:
+                return None
+        ok, intake = await self._send(client.submit(self.intake_id))
+        if not ok or intake is None:
             return None
         log.info("console.desk_intake_submitted", intake_id=self.intake_id, case_id=intake.case_id)
         self.stage, self.intake_id = "start", ""
@@ -304,21 +289,56 @@ def field_error(name: str) -> rx.Component:
     )
 
 
+def _labelled(control: rx.Component, label: Any) -> rx.Component:
+    return rx.el.label(control, " ", label, style={"display": "block", "padding": "0.2em 0"})
+
+
 def _box(name: str, label: Any, ident: str, *, checked: bool = False) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(type="checkbox", name=name, id=ident, default_checked=checked),
-        " ",
-        label,
-        style={"display": "block", "padding": "0.2em 0"},
+    return _labelled(
+        rx.el.input(type="checkbox", name=name, id=ident, default_checked=checked), label
     )
 
 
 def _radio(name: str, value: Any, label: Any, ident: Any) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(type="radio", name=name, value=value, id=ident),
-        " ",
-        label,
-        style={"display": "block", "padding": "0.2em 0"},
+    return _labelled(rx.el.input(type="radio", name=name, value=value, id=ident), label)
+
+
+def _fieldset(legend_key: str, error: str, *controls: rx.Component) -> rx.Component:
+    """A group of choices under its legend, with the reason for the field `error` below."""
+    return rx.el.fieldset(
+        rx.el.legend(tr(legend_key), style={"font_weight": "600"}),
+        *controls,
+        field_error(error),
+    )
+
+
+def _outline_button(label_key: str, on_click: Any, ident: str, **props: Any) -> rx.Component:
+    return rx.button(
+        tr(label_key),
+        type="button",
+        variant="outline",
+        on_click=on_click,
+        id=ident,
+        style=FOCUS_STYLE,
+        **props,
+    )
+
+
+def _script(key: str, ident: str) -> rx.Component:
+    """What to read to the citizen."""
+    return rx.callout(tr(key), color_scheme="blue", id=ident)
+
+
+def _step_form(content: rx.Component, on_submit: Any, ident: str, **props: Any) -> rx.Component:
+    """A step's form, kept as filled in when sent."""
+    return rx.form(
+        content,
+        on_submit=on_submit,
+        reset_on_submit=False,
+        # The intake's reasons (per field, Dutch and English) instead of the browser's.
+        no_validate=True,
+        id=ident,
+        **props,
     )
 
 
@@ -342,18 +362,19 @@ def _submit(label_key: str, ident: str) -> rx.Component:
 
 def start_step() -> rx.Component:
     """The channel and the life events."""
-    return rx.form(
+    return _step_form(
         rx.vstack(
-            rx.el.fieldset(
-                rx.el.legend(tr("desk_channel"), style={"font_weight": "600"}),
+            _fieldset(
+                "desk_channel",
+                "channel",
                 *[
                     _radio("channel", c, say_code("channel", c), f"channel-{c}")
                     for c in DESK_CHANNELS
                 ],
-                field_error("channel"),
             ),
-            rx.el.fieldset(
-                rx.el.legend(tr("desk_life_events"), style={"font_weight": "600"}),
+            _fieldset(
+                "desk_life_events",
+                "life_events",
                 *[
                     _box(
                         f"{LIFE_EVENT_PREFIX}{e.value}",
@@ -362,16 +383,12 @@ def start_step() -> rx.Component:
                     )
                     for e in LifeEvent
                 ],
-                field_error("life_events"),
             ),
             _submit("desk_start", "desk-start"),
             spacing="4",
         ),
-        on_submit=DeskState.start,
-        reset_on_submit=False,
-        # The intake's reasons (per field, Dutch and English) instead of the browser's.
-        no_validate=True,
-        id="desk-start-form",
+        DeskState.start,
+        "desk-start-form",
     )
 
 
@@ -383,11 +400,9 @@ def _question_input() -> rx.Component:
     )
     boxes = rx.foreach(
         DeskState.q_options,
-        lambda o: rx.el.label(
+        lambda o: _labelled(
             rx.el.input(type="checkbox", name=MULTI_PREFIX + o["value"], id="opt-" + o["value"]),
-            " ",
             _in_lang(o["nl"], o["en"]),
-            style={"display": "block", "padding": "0.2em 0"},
         ),
     )
     return rx.match(
@@ -416,7 +431,7 @@ def _question_input() -> rx.Component:
 
 def question_step() -> rx.Component:
     """One question, its help text, its field, and back."""
-    return rx.form(
+    return _step_form(
         rx.vstack(
             rx.el.fieldset(
                 rx.el.legend(
@@ -441,14 +456,8 @@ def question_step() -> rx.Component:
                 style={"border": "none", "padding": "0"},
             ),
             rx.hstack(
-                rx.button(
-                    tr("desk_back"),
-                    type="button",
-                    variant="outline",
-                    on_click=DeskState.back,
-                    id="desk-back",
-                    disabled=DeskState.answered == 0,
-                    style=FOCUS_STYLE,
+                _outline_button(
+                    "desk_back", DeskState.back, "desk-back", disabled=DeskState.answered == 0
                 ),
                 _submit("desk_next", "desk-next"),
                 spacing="3",
@@ -457,12 +466,9 @@ def question_step() -> rx.Component:
             spacing="3",
             align="start",
         ),
-        on_submit=DeskState.answer,
-        reset_on_submit=False,
-        # The intake's reasons (per field, Dutch and English) instead of the browser's.
-        no_validate=True,
+        DeskState.answer,
+        "desk-question-form",
         key=DeskState.q_key,
-        id="desk-question-form",
         # What the question is, for assistive tools and the browser test.
         custom_attrs={
             "data-type": DeskState.q_type,
@@ -474,18 +480,18 @@ def question_step() -> rx.Component:
 
 def contact_step() -> rx.Component:
     """The script to read, the channels and addresses, the language, and with whom to share."""
-    return rx.form(
+    return _step_form(
         rx.vstack(
-            rx.callout(tr("desk_script_contact"), color_scheme="blue", id="desk-script"),
-            rx.el.fieldset(
-                rx.el.legend(tr("desk_channels"), style={"font_weight": "600"}),
+            _script("desk_script_contact", "desk-script"),
+            _fieldset(
+                "desk_channels",
+                "channels",
                 *[
                     _box(
                         f"{CHANNEL_PREFIX}{c.value}", say_code("channel", c.value), f"ch-{c.value}"
                     )
                     for c in MessageChannel
                 ],
-                field_error("channels"),
             ),
             _text_input("email", "desk_email", type="email", auto_complete="off"),
             _text_input("phone", "desk_phone", type="tel", auto_complete="off"),
@@ -505,9 +511,10 @@ def contact_step() -> rx.Component:
                 field_error("language"),
                 spacing="1",
             ),
-            rx.callout(tr("desk_script_share"), color_scheme="blue", id="desk-script-share"),
-            rx.el.fieldset(
-                rx.el.legend(tr("desk_share_with"), style={"font_weight": "600"}),
+            _script("desk_script_share", "desk-script-share"),
+            _fieldset(
+                "desk_share_with",
+                "share_with",
                 rx.grid(
                     *[
                         _box(f"{SHARE_PREFIX}{a}", say_code("agency", a), f"sh-{a}")
@@ -516,49 +523,36 @@ def contact_step() -> rx.Component:
                     columns="3",
                     spacing="1",
                 ),
-                field_error("share_with"),
             ),
             _submit("desk_next", "desk-contact"),
             spacing="4",
         ),
-        on_submit=DeskState.contact,
-        reset_on_submit=False,
-        # The intake's reasons (per field, Dutch and English) instead of the browser's.
-        no_validate=True,
-        id="desk-contact-form",
+        DeskState.contact,
+        "desk-contact-form",
     )
 
 
 def code_step() -> rx.Component:
     """The one-time code the citizen got at the address just given, read out to you."""
-    return rx.form(
+    return _step_form(
         rx.vstack(
-            rx.callout(tr("desk_script_code"), color_scheme="blue", id="desk-script-code"),
+            _script("desk_script_code", "desk-script-code"),
             _text_input("code", "desk_code", auto_complete="one-time-code", input_mode="numeric"),
             rx.hstack(
                 _submit("desk_verify", "desk-verify"),
-                rx.button(
-                    tr("desk_code_later"),
-                    type="button",
-                    variant="outline",
-                    on_click=DeskState.skip_code,
-                    id="desk-code-later",
-                    style=FOCUS_STYLE,
-                ),
+                _outline_button("desk_code_later", DeskState.skip_code, "desk-code-later"),
                 spacing="3",
             ),
             spacing="3",
         ),
-        on_submit=DeskState.verify,
-        reset_on_submit=False,
-        no_validate=True,
-        id="desk-code-form",
+        DeskState.verify,
+        "desk-code-form",
     )
 
 
 def citizen_step() -> rx.Component:
     """Who the citizen is, then submit."""
-    return rx.form(
+    return _step_form(
         rx.vstack(
             rx.text(tr("desk_citizen_intro"), size="2"),
             _text_input("name", "desk_name", auto_complete="off"),
@@ -569,11 +563,8 @@ def citizen_step() -> rx.Component:
             _submit("desk_submit", "desk-submit"),
             spacing="3",
         ),
-        on_submit=DeskState.submit,
-        reset_on_submit=False,
-        # The intake's reasons (per field, Dutch and English) instead of the browser's.
-        no_validate=True,
-        id="desk-citizen-form",
+        DeskState.submit,
+        "desk-citizen-form",
     )
 
 

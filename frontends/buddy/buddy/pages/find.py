@@ -166,21 +166,43 @@ def _problem(var: rx.Var[str] | str, fallback: rx.Component) -> rx.Component:
     )
 
 
+def _cases(
+    heading_key: str,
+    problem: Any,
+    rows: Any,
+    ident: str,
+    none: tuple[str, str],
+    *,
+    with_name: bool,
+    **props: Any,
+) -> rx.Component:
+    """Cases under a heading: the problem, else the table `ident`, else `none` (key, id)."""
+    return rx.vstack(
+        rx.heading(tr(heading_key), size="5", as_="h2"),
+        _problem(
+            problem,
+            rx.cond(
+                rows.length() > 0,  # an ArrayVar
+                _table(rows, ident, with_name=with_name),
+                rx.text(tr(none[0]), id=none[1]),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+        **props,
+    )
+
+
 def _results() -> rx.Component:
     return rx.cond(
         FindState.searched,
-        rx.vstack(
-            rx.heading(tr("find_results"), size="5", as_="h2"),
-            _problem(
-                FindState.problem,
-                rx.cond(
-                    FindState.found.length() > 0,  # type: ignore[attr-defined]  # an ArrayVar
-                    _table(FindState.found, "find-results", with_name=True),
-                    rx.text(tr("find_none"), id="find-none"),
-                ),
-            ),
-            spacing="2",
-            width="100%",
+        _cases(
+            "find_results",
+            FindState.problem,
+            FindState.found,
+            "find-results",
+            ("find_none", "find-none"),
+            with_name=True,
             role="status",
             aria_live="polite",
         ),
@@ -188,18 +210,13 @@ def _results() -> rx.Component:
 
 
 def _recent() -> rx.Component:
-    return rx.vstack(
-        rx.heading(tr("find_recent"), size="5", as_="h2"),
-        _problem(
-            FindState.recent_problem,
-            rx.cond(
-                FindState.recent.length() > 0,  # type: ignore[attr-defined]  # an ArrayVar
-                _table(FindState.recent, "recent-cases", with_name=False),
-                rx.text(tr("find_recent_none"), id="recent-none"),
-            ),
-        ),
-        spacing="2",
-        width="100%",
+    return _cases(
+        "find_recent",
+        FindState.recent_problem,
+        FindState.recent,
+        "recent-cases",
+        ("find_recent_none", "recent-none"),
+        with_name=False,
     )
 
 

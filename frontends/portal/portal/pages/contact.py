@@ -16,7 +16,7 @@ from portal import routes
 from portal.api import ApiProblem, ApiUnavailable, apis
 from portal.flow import IntakeFlow, api_reason, portal_text
 from portal.i18n import LANGUAGES, say, tr
-from portal.layout import notice, shell
+from portal.layout import action_button, notice, shell
 
 # Typing note: calls that bind an argument to an event handler carry `type: ignore[operator]`.
 # Reflex types `@rx.event` through `EventNamespace.__new__` returning an `EventCallback`, which
@@ -351,6 +351,17 @@ def _agency(agency: Any) -> rx.Component:
     )
 
 
+def _channel(channel: str, wanted: Any, toggle: Any) -> rx.Component:
+    """A channel's checkbox (`channel-<channel>`) with its name (`channel_<channel>`)."""
+    return rx.el.li(
+        rx.el.label(
+            rx.el.input(type="checkbox", id=f"channel-{channel}", checked=wanted, on_change=toggle),
+            rx.el.span(tr(f"channel_{channel}"), class_name="choice-text"),
+            class_name="choice",
+        )
+    )
+
+
 def _contact_form() -> rx.Component:
     return rx.el.form(
         rx.el.h1(tr("contact_title"), id="contact-heading", tab_index=-1),
@@ -359,30 +370,8 @@ def _contact_form() -> rx.Component:
         rx.el.fieldset(
             rx.el.legend(tr("channels_legend")),
             rx.el.ul(
-                rx.el.li(
-                    rx.el.label(
-                        rx.el.input(
-                            type="checkbox",
-                            id="channel-email",
-                            checked=ContactState.wants_email,
-                            on_change=ContactState.toggle_email,
-                        ),
-                        rx.el.span(tr("channel_email"), class_name="choice-text"),
-                        class_name="choice",
-                    )
-                ),
-                rx.el.li(
-                    rx.el.label(
-                        rx.el.input(
-                            type="checkbox",
-                            id="channel-sms",
-                            checked=ContactState.wants_sms,
-                            on_change=ContactState.toggle_sms,
-                        ),
-                        rx.el.span(tr("channel_sms"), class_name="choice-text"),
-                        class_name="choice",
-                    )
-                ),
+                _channel("email", ContactState.wants_email, ContactState.toggle_email),
+                _channel("sms", ContactState.wants_sms, ContactState.toggle_sms),
                 class_name="choices",
             ),
             class_name="field",
@@ -428,13 +417,12 @@ def _contact_form() -> rx.Component:
             class_name="actions",
         ),
         rx.el.p(tr("no_messages_hint"), id="no-messages-hint", class_name="hint"),
-        rx.el.button(
-            tr("no_messages"),
-            type="button",
-            id="no-messages",
-            class_name="button button-secondary",
+        action_button(
+            "no_messages",
+            "no-messages",
+            ContactState.no_messages,
+            "button button-secondary",
             aria_describedby="no-messages-hint",
-            on_click=ContactState.no_messages,
         ),
         on_submit=ContactState.save_contact,
         prevent_default=True,
@@ -471,22 +459,12 @@ def _code_form() -> rx.Component:
         ),
         rx.el.div(
             rx.el.button(tr("code_verify"), type="submit", id="code-verify", class_name="button"),
-            rx.el.button(
-                tr("code_resend"),
-                type="button",
-                id="code-resend",
-                class_name="button button-secondary",
-                on_click=ContactState.resend,
+            action_button(
+                "code_resend", "code-resend", ContactState.resend, "button button-secondary"
             ),
             class_name="actions",
         ),
-        rx.el.button(
-            tr("code_later"),
-            type="button",
-            id="code-later",
-            class_name="link-button",
-            on_click=ContactState.no_messages,
-        ),
+        action_button("code_later", "code-later", ContactState.no_messages, "link-button"),
         on_submit=ContactState.verify,
         prevent_default=True,
         no_validate=True,
@@ -499,20 +477,11 @@ def _send() -> rx.Component:
         rx.el.p(tr("send_intro")),
         rx.cond(~ContactState.confirmed, rx.el.p(tr("no_messages_hint"), class_name="notice")),
         rx.el.div(
-            rx.el.button(
-                tr("send_button"),
-                type="button",
-                id="send",
-                class_name="button",
-                disabled=ContactState.busy,
-                on_click=ContactState.send,
+            action_button(
+                "send_button", "send", ContactState.send, "button", disabled=ContactState.busy
             ),
-            rx.el.button(
-                tr("change_answers"),
-                type="button",
-                id="change-answers",
-                class_name="link-button",
-                on_click=ContactState.change_answers,
+            action_button(
+                "change_answers", "change-answers", ContactState.change_answers, "link-button"
             ),
             class_name="actions",
         ),

@@ -10,7 +10,7 @@ import reflex as rx
 
 from portal.flow import FIELD_ID, IntakeFlow
 from portal.i18n import content, say, tr
-from portal.layout import error_summary, notice, shell
+from portal.layout import action_button, error_summary, notice, shell
 
 # Typing note: calls that bind an argument to an event handler carry `type: ignore[operator]`.
 # Reflex types `@rx.event` through `EventNamespace.__new__` returning an `EventCallback`, which
@@ -169,14 +169,13 @@ def _field() -> rx.Component:
 
 def _save_later() -> rx.Component:
     return rx.el.section(
-        rx.el.button(
-            tr("save_show"),
-            type="button",
-            id="save-show",
-            class_name="link-button",
+        action_button(
+            "save_show",
+            "save-show",
+            IntakeFlow.toggle_save,
+            "link-button",
             aria_expanded=rx.cond(IntakeFlow.show_save, "true", "false"),
             aria_controls="save-panel",
-            on_click=IntakeFlow.toggle_save,
         ),
         rx.cond(
             IntakeFlow.show_save,
@@ -192,12 +191,11 @@ def _save_later() -> rx.Component:
                     dir="ltr",
                 ),
                 rx.el.div(
-                    rx.el.button(
-                        tr("save_copy"),
-                        type="button",
-                        id="save-copy",
-                        class_name="button button-secondary",
-                        on_click=IntakeFlow.copy_save_link,
+                    action_button(
+                        "save_copy",
+                        "save-copy",
+                        IntakeFlow.copy_save_link,
+                        "button button-secondary",
                     ),
                     class_name="actions",
                 ),
@@ -247,21 +245,14 @@ def page() -> rx.Component:
                         ),
                         rx.cond(
                             ~IntakeFlow.question["required"].to(bool),
-                            rx.el.button(
-                                tr("skip_question"),
-                                type="button",
-                                id="skip",
-                                class_name="button button-secondary",
-                                on_click=IntakeFlow.skip_question,
+                            action_button(
+                                "skip_question",
+                                "skip",
+                                IntakeFlow.skip_question,
+                                "button button-secondary",
                             ),
                         ),
-                        rx.el.button(
-                            tr("back"),
-                            type="button",
-                            id="back",
-                            class_name="link-button",
-                            on_click=IntakeFlow.go_back,
-                        ),
+                        action_button("back", "back", IntakeFlow.go_back, "link-button"),
                         class_name="actions",
                     ),
                     on_submit=IntakeFlow.submit_answer,

@@ -7,10 +7,8 @@ read back (the same rules on the real broker: tests/integration/test_intake_chec
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
-from litestar.testing import TestClient
+from intake_api import START, Api, serve
 from sqlalchemy import create_engine, text
 
 from voorportaal_contracts.citizen_links import verify_link_token
@@ -26,18 +24,14 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CaseAnonymised
 from voorportaal_contracts.events.checklist import ChecklistItemDone
 from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
-from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.domain.citizen_work import answer_by, is_overdue
 from voorportaal_intake.domain.content import Text
 from voorportaal_intake.entrypoints.http.life_events import local
 from voorportaal_intake.service_layer.checklist import on_item_done
-from voorportaal_intake.settings import DEV_CITIZEN_LINK_KEY, IntakeSettings
-from voorportaal_kit.auth import AuthenticationError, TokenVerifier, issue_token
-from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_intake.settings import DEV_CITIZEN_LINK_KEY
+from voorportaal_kit.auth import AuthenticationError, TokenVerifier
 
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ISSUED = "nl.voorportaal.case.checklist-issued"
 DONE = "nl.voorportaal.case.checklist-item-done"
@@ -45,42 +39,12 @@ OVERDUE = "nl.voorportaal.case.checklist-item-overdue"
 PERSON = "nl.voorportaal.case.person-requested"
 
 
-@dataclass
-class Api:
-    client: TestClient[Any]
-    runtime: ServiceRuntime
-    clock: FixedClock
-    db: Path
-
-    def staff(self, role: str = "supervisor", subject: str = "sup-ria") -> dict[str, str]:
-        token = issue_token(self.runtime.settings.auth, subject, [role], name="Ria")
-        return {"Authorization": f"Bearer {token}"}
-
-    def outbox(self) -> list[tuple[str, str, dict[str, Any] | None]]:
-        engine = create_engine(f"sqlite:///{self.db}")
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT topic, event_type, value FROM outbox ORDER BY id"))
-            found = [(r[0], r[1], json.loads(bytes(r[2])) if r[2] else None) for r in rows]
-        engine.dispose()
-        return found
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [value for _, t, value in self.outbox() if t == kind and value]
-
-    def run(self, coroutine: Any) -> Any:
-        return asyncio.run(coroutine)
-
-    def move_to(self, moment: datetime) -> None:
-        self.clock.advance(moment - self.clock.now())
+STAFF = ("supervisor", "sup-ria", "Ria")
+"""Who `api.staff()` is when not told otherwise."""
 
 
 def _api(tmp_path: Path, **settings: Any) -> Iterator[Api]:
-    config = IntakeSettings(data_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1", **settings)
-    clock = FixedClock(START)
-    runtime = ServiceRuntime(definition(config), clock=clock)
-    runtime.migrate()
-    with TestClient(runtime.app()) as client:
-        yield Api(client, runtime, clock, tmp_path / "intake.db")
+    yield from serve(tmp_path, STAFF, **settings)
 
 
 @pytest.fixture

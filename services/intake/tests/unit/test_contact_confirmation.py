@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
+from intake_api import START, Api, serve
 from sqlalchemy import create_engine, text
 
 from voorportaal_contracts.consent import (
@@ -21,57 +20,14 @@ from voorportaal_contracts.consent import (
 )
 from voorportaal_contracts.events import ConsentGranted
 from voorportaal_contracts.registry import registry
-from voorportaal_intake.app import definition
 from voorportaal_intake.demo import sample_answer
-from voorportaal_intake.settings import IntakeSettings
-from voorportaal_kit.auth import issue_token
-from voorportaal_kit.clock import FixedClock
-from voorportaal_kit.runtime import ServiceRuntime
 
-START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-VERIFICATION = "nl.voorportaal.contact.verification-requested"
-
-
-@dataclass
-class Api:
-    client: TestClient[Any]
-    runtime: ServiceRuntime
-    clock: FixedClock
-    db: Path
-
-    def staff(self, role: str = "casemanager", subject: str = "cm-anna") -> dict[str, str]:
-        token = issue_token(self.runtime.settings.auth, subject, [role], name="Anna")
-        return {"Authorization": f"Bearer {token}"}
-
-    def outbox(self) -> list[tuple[str, str, dict[str, Any] | None]]:
-        engine = create_engine(f"sqlite:///{self.db}")
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT topic, event_type, value FROM outbox ORDER BY id"))
-            found = [(r[0], r[1], json.loads(bytes(r[2])) if r[2] else None) for r in rows]
-        engine.dispose()
-        return found
-
-    def sql(self, query: str) -> list[Any]:
-        engine = create_engine(f"sqlite:///{self.db}")
-        with engine.connect() as conn:
-            rows = list(conn.execute(text(query)).all())
-        engine.dispose()
-        return rows
-
-    def codes(self) -> list[dict[str, Any]]:
-        return [value for _, kind, value in self.outbox() if kind == VERIFICATION and value]
-
-    def of_type(self, kind: str) -> list[dict[str, Any]]:
-        return [value for _, t, value in self.outbox() if t == kind and value]
+STAFF = ("casemanager", "cm-anna", "Anna")
+"""Who `api.staff()` is when not told otherwise."""
 
 
 def _api(tmp_path: Path, **settings: Any) -> Iterator[Api]:
-    config = IntakeSettings(data_dir=tmp_path, kafka_bootstrap_servers="127.0.0.1:1", **settings)
-    clock = FixedClock(START)
-    runtime = ServiceRuntime(definition(config), clock=clock)
-    runtime.migrate()
-    with TestClient(runtime.app()) as client:
-        yield Api(client, runtime, clock, tmp_path / "intake.db")
+    yield from serve(tmp_path, STAFF, **settings)
 
 
 @pytest.fixture

@@ -243,12 +243,26 @@ async def _window_from(notify: Any, moment: datetime) -> None:
     await _to(notify, moment + WINDOW)
 
 
+async def _with_checklist(
+    make_notify: NotifyFactory, items: list[tuple[str, date | None]], **settings: Any
+) -> Any:
+    """Notify (with `settings`) knowing the citizen's address and the checklist of `items`."""
+    notify = await make_notify(**settings)
+    await notify.handle(contact_points())
+    await notify.handle(checklist(items))
+    return notify
+
+
+async def _assert_nothing_sent_by_the_window(notify: Any) -> None:
+    """Nothing is sent by the day the reminders are due, nor when its bundling window ends."""
+    await _window_from(notify, TUESDAY_8_NINE)
+    assert read_sent_emails(notify.store) == []
+
+
 async def test_a_deadline_sends_one_reminder_on_the_right_day_saying_only_how_many_and_when(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11), ("b", FRIDAY_11), ("c", None)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11), ("b", FRIDAY_11), ("c", None)])
     await _to(notify, TUESDAY_8_NINE - timedelta(days=1))
     await _to(notify, TUESDAY_8_NINE - timedelta(seconds=1))
     assert await _count(notify, pending_updates) == 0, "nothing before the day and hour"
@@ -290,9 +304,7 @@ async def test_quiet_hours_defer_a_reminder_until_they_end(make_notify: NotifyFa
 async def test_reminders_due_on_different_days_are_separate_messages(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11), ("b", MONDAY_14)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11), ("b", MONDAY_14)])
     await _window_from(notify, TUESDAY_8_NINE)
     await _window_from(notify, TUESDAY_8_NINE + timedelta(days=1))
     assert len(read_sent_emails(notify.store)) == 2
@@ -301,20 +313,15 @@ async def test_reminders_due_on_different_days_are_separate_messages(
 
 
 async def test_a_ticked_off_item_is_not_reminded(make_notify: NotifyFactory) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     await notify.handle(ticked("a"))
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
 
 
 async def test_an_item_ticked_off_in_the_bundling_window_leaves_the_reminder(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11), ("b", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11), ("b", FRIDAY_11)])
     await _to(notify, TUESDAY_8_NINE)  # queued: "2 things"
     await notify.handle(ticked("a", at=notify.clock.now()))
     await _to(notify, TUESDAY_8_NINE + WINDOW)
@@ -325,47 +332,41 @@ async def test_an_item_ticked_off_in_the_bundling_window_leaves_the_reminder(
 async def test_a_reminder_whose_items_were_all_ticked_off_in_the_window_is_not_sent(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     await _to(notify, TUESDAY_8_NINE)
     await notify.handle(ticked("a", at=notify.clock.now()))
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
     assert await _count(notify, pending_updates) == 0
 
 
 async def test_a_newer_revision_without_the_item_cancels_its_reminder(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     await notify.handle(checklist([("b", None)], revision=2))
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
 
 
 async def test_an_overdue_event_cancels_a_reminder_still_waiting(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     overdue = ChecklistItemOverdue(
         case_id=CASE, intake_id=INTAKE, item_id="a", due_on=FRIDAY_11, at=MONDAY
     )
     await notify.handle(overdue)
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
 
 
 async def test_the_reminder_counts_against_the_rate_limit_and_in_the_meter(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify(rate_limit_messages=1, rate_limit_window_s=2 * 86400)
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11), ("b", MONDAY_14)]))
+    notify = await _with_checklist(
+        make_notify,
+        [("a", FRIDAY_11), ("b", MONDAY_14)],
+        rate_limit_messages=1,
+        rate_limit_window_s=2 * 86400,
+    )
     await _window_from(notify, TUESDAY_8_NINE)
     await _window_from(notify, TUESDAY_8_NINE + timedelta(days=1))
     assert len(read_sent_emails(notify.store)) == 1, "one per two days: the second waits"
@@ -376,22 +377,17 @@ async def test_the_reminder_counts_against_the_rate_limit_and_in_the_meter(
 
 
 async def test_an_erased_case_forgets_its_reminders(make_notify: NotifyFactory) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     assert await _count(notify, checklist_reminders) == 1
     await notify.handle(CaseAnonymised(case_id=CASE, anonymised_at=MONDAY))
     assert await _count(notify, checklist_reminders) == 0
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
 
 
 async def test_a_tick_off_that_read_the_reminder_before_the_worker_queued_it_is_retried(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11), ("b", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11), ("b", FRIDAY_11)])
     async with notify.runtime.sessions() as session:
         stale = await Repositories(session).reminders.of_intake(CASE, INTAKE)
     await _to(notify, TUESDAY_8_NINE)  # the worker queues both meanwhile
@@ -434,13 +430,10 @@ async def test_ticking_off_the_earliest_in_the_window_leaves_the_later_date(
 async def test_a_newer_revision_in_the_window_without_the_items_withdraws_the_reminder(
     make_notify: NotifyFactory,
 ) -> None:
-    notify = await make_notify()
-    await notify.handle(contact_points())
-    await notify.handle(checklist([("a", FRIDAY_11)]))
+    notify = await _with_checklist(make_notify, [("a", FRIDAY_11)])
     await _to(notify, TUESDAY_8_NINE)
     await notify.handle(checklist([("b", None)], revision=2, at=TUESDAY_8_NINE))
-    await _window_from(notify, TUESDAY_8_NINE)
-    assert read_sent_emails(notify.store) == []
+    await _assert_nothing_sent_by_the_window(notify)
 
 
 async def test_a_checklist_read_after_the_case_was_erased_schedules_nothing(
