@@ -245,10 +245,13 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
     await replicas.at(TUESDAY_NINE + timedelta(hours=2))
     (stored,) = await eventually(mails, "the reminder arrived")
     mail = stored.message()
-    assert mail["Subject"] == "Przypomnienie: na Twojej liście wciąż coś jest"
+    assert mail["Subject"] == "Przypomnienie: na liście jest jeszcze coś do załatwienia"
     assert mail["Content-Language"] == "pl"
     plain = mail.get_body(("plain",)).get_content()
-    assert "Masz jeszcze do załatwienia 2 sprawy. Zrób to najpóźniej do 11 grudnia 2026." in plain
+    assert (
+        "Do załatwienia zostały jeszcze 2 sprawy. Prosimy zrobić to najpóźniej do 11 grudnia 2026."
+        in plain
+    )
     assert SECRET_TITLE not in plain and "Zatrzymaj" not in plain
     link = next(w for w in plain.split() if w.startswith("http://127.0.0.1:3001/l/"))
     settings = replicas.runtimes[0].state["notify_settings"]
@@ -269,6 +272,9 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
     await replicas.at(TUESDAY_NINE + timedelta(days=1, hours=2))
     await eventually(lambda: len(mails()) == 2, "Wednesday's reminder arrived")
     second = mails()[1].message().get_body(("plain",)).get_content()
-    assert "Masz jeszcze do załatwienia 1 sprawę. Zrób to najpóźniej do 14 grudnia 2026." in second
+    assert (
+        "Do załatwienia została jeszcze 1 sprawa. Prosimy zrobić to najpóźniej do 14 grudnia 2026."
+        in second
+    )
     await replicas.at(TUESDAY_NINE + timedelta(days=3))
     assert len(mails()) == 2
