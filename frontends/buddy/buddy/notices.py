@@ -138,7 +138,12 @@ class NotificationState(rx.State):
             async with self:
                 if generation != self._generation:
                     return None
-                session, denial, _ = await authorize(self, touch=False)
+                # Whichever live loop of the tab notices first that the session expired sends
+                # the browser to sign in (the queue's loop would otherwise find it already
+                # ended here, and the tab would stay on a page it may no longer show).
+                session, denial, redirect = await authorize(self, touch=False)
+                if redirect is not None:
+                    return redirect
                 if denial is not None:
                     return None
                 token = session._token()
