@@ -32,6 +32,12 @@ DUTCH_WORDS = frozenset(
         "casemanager",
         "werkgever",
         "pensioenfonds",
+        # Dutch staff say "checklist", "supervisor" and "team" too (the case part `checklist`,
+        # the access bases `supervisor` and `team`): "Het dossier heeft voor deze zaak geen
+        # checklist.", "Overzicht voor de supervisor", "Zaken van mijn team".
+        "checklist",
+        "supervisor",
+        "team",
     }
 )
 LANGUAGE_CODES = frozenset({"nl", "en", "tr", "ar", "pl"})
