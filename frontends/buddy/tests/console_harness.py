@@ -68,16 +68,6 @@ def staff_headers(subject: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def stop_group(proc: subprocess.Popen[bytes]) -> None:
-    """End `proc` and everything it started: its process group, SIGKILL after 20 s."""
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-
-
 class ConsoleProcess:
     """`scripts/console.sh run` on `port` against the given dossier and routing APIs."""
 
@@ -140,7 +130,12 @@ class ConsoleProcess:
     def stop(self) -> None:
         """Stop the console and everything it started."""
         if self.proc is not None:
-            stop_group(self.proc)
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
             self.proc = None
         if self._log is not None:
             self._log.close()

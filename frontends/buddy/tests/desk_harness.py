@@ -6,13 +6,14 @@ when only the HTTP API is under test)."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
 from typing import IO
 
 import httpx
-from console_harness import ARTIFACTS, REPO, staff_key_files, stop_group
+from console_harness import ARTIFACTS, REPO, staff_key_files
 from dossier_harness import TEAMS, free_port
 
 CLOSED_BROKER = "127.0.0.1:1"
@@ -83,7 +84,12 @@ class ServiceProcess:
     def stop(self) -> None:
         """Stop the service (its database stays)."""
         if self._proc is not None:
-            stop_group(self._proc)
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait(timeout=10)
             self._proc = None
         if self._log is not None:
             self._log.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any, Final
 
 import httpx
-from console_harness import ARTIFACTS, REPO, dossier_key_env, stop_group
+from console_harness import ARTIFACTS, REPO, dossier_key_env
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -347,7 +348,12 @@ class DossierProcess:
     def stop(self) -> None:
         """Stop the server (its database stays)."""
         if self._proc is not None:
-            stop_group(self._proc)
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait(timeout=10)
             self._proc = None
         if self._log is not None:
             self._log.close()
