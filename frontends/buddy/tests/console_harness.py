@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -69,9 +70,18 @@ def staff_headers(subject: str) -> dict[str, str]:
 
 
 class ConsoleProcess:
-    """`scripts/console.sh run` on `port` against the given dossier and routing APIs."""
+    """`scripts/console.sh run` on `port` against the given dossier and routing APIs.
 
-    def __init__(self, port: int, env: dict[str, str], log_path: Path) -> None:
+    A prod build bakes its port into the page (Reflex's `env.json` and bundle), so a second
+    console running beside the suite's one must build in a folder of its own: `web_dir`, seeded
+    with a copy of the console's `.web` (its npm packages included) when that exists. Building
+    both in `frontends/buddy/.web` would leave the first console serving pages that talk to the
+    second one's port, dead once that one stops.
+    """
+
+    def __init__(
+        self, port: int, env: dict[str, str], log_path: Path, web_dir: Path | None = None
+    ) -> None:
         self.port = port
         self.url = f"http://localhost:{port}"
         self._env = {
@@ -80,6 +90,11 @@ class ConsoleProcess:
             "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE": str(staff_key_files()[0]),
             **env,
         }
+        if web_dir is not None:
+            shared = REPO / "frontends" / "buddy" / ".web"
+            if shared.is_dir() and not web_dir.exists():
+                shutil.copytree(shared, web_dir, symlinks=True)
+            self._env["REFLEX_WEB_WORKDIR"] = str(web_dir)
         self._log_path = log_path
         self._log: IO[bytes] | None = None
         self.proc: subprocess.Popen[bytes] | None = None

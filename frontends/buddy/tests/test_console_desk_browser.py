@@ -51,8 +51,11 @@ def desk_services(
 
 
 @pytest.fixture(scope="module")
-def desk_console(desk_services: dict[str, ServiceProcess]) -> Iterator[str]:
-    """The console against those three services."""
+def desk_console(
+    desk_services: dict[str, ServiceProcess], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The console against those three services, built in a folder of its own (the suite's
+    console may be running from `frontends/buddy/.web`)."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.fail("chromium/chromedriver missing: run scripts/console-tools.sh first")
     console = ConsoleProcess(
@@ -65,6 +68,7 @@ def desk_console(desk_services: dict[str, ServiceProcess]) -> Iterator[str]:
             "VOORPORTAAL_INTAKE_URL": desk_services["intake"].url,
         },
         ARTIFACTS / "desk-console.log",
+        web_dir=tmp_path_factory.mktemp("desk-console") / ".web",
     )
     try:
         try:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from browser_harness import WAIT_S, click, csp_violations, shot, sign_in, until, wait_path
 from console_harness import staff_headers
-from dossier_harness import FIGURES_CASE, DossierProcess
+from dossier_harness import ZUID_CASE, DossierProcess
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
@@ -62,9 +62,10 @@ def _same_numbers(page: tuple[list[str], list[list[str]]], data: list[list[str]]
 def test_supervisor_downloads_each_table_as_csv_with_the_tables_numbers(
     browser: WebDriver, console_url: str, dossier: DossierProcess, tmp_path: Path
 ) -> None:
-    # Chantal owns a case (a second claim of hers is a no-op), so the caseload has a row.
+    # Chantal owns her team's case (a second claim of hers is a no-op), so the caseload has a
+    # row; the figures case stays unclaimed for the queue tests that look for it.
     claimed = httpx.post(
-        f"{dossier.url}/cases/{FIGURES_CASE}/claim", headers=staff_headers("cm-chantal"), timeout=10
+        f"{dossier.url}/cases/{ZUID_CASE}/claim", headers=staff_headers("cm-chantal"), timeout=10
     )
     assert claimed.status_code == 200, claimed.text
     browser.set_window_size(1366, 768)

@@ -135,12 +135,6 @@ def test_search_finds_a_case_by_bsn_and_the_search_is_in_the_audit_log(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect, not yet diagnosed: after test_console_browser and "
-    "test_console_case_actions ran in the same console session, the case just opened is "
-    "missing from the recent cases (alone, this test passes)",
-)
 def test_an_opened_case_is_on_top_of_the_recent_cases(
     browser: WebDriver, console_url: str, find_case: str
 ) -> None:

@@ -15,6 +15,7 @@ the contracts and fail, not skip, without those routes.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -196,9 +197,16 @@ def test_the_citizen_ticks_a_checklist_item_off_from_the_status_page_by_keyboard
 
 
 @pytest.fixture(scope="module")
-def console_url(suite: Suite) -> Iterator[str]:
-    """The staff console against the suite's dossier, signing with the suite's staff key."""
+def console_url(suite: Suite, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The staff console against the suite's dossier, signing with the suite's staff key.
+
+    Built in a folder of its own: a prod build bakes its port into the page, and the console
+    tests' own console may still be serving from `frontends/buddy/.web`."""
     port = free_port()
+    web_dir = tmp_path_factory.mktemp("portal-console") / ".web"
+    shared = REPO / "frontends" / "buddy" / ".web"
+    if shared.is_dir():
+        shutil.copytree(shared, web_dir, symlinks=True)
     log = (suite.logs / "console.log").open("wb")
     env = {
         **os.environ,
@@ -207,6 +215,7 @@ def console_url(suite: Suite) -> Iterator[str]:
         "VOORPORTAAL_DOSSIER_URL": suite.urls["dossier"],
         "VOORPORTAAL_ROUTING_URL": suite.urls["routing"],
         "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
+        "REFLEX_WEB_WORKDIR": str(web_dir),
     }
     proc = subprocess.Popen(
         ["bash", str(REPO / "scripts" / "console.sh"), "run"],

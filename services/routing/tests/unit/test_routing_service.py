@@ -638,6 +638,22 @@ async def test_the_citizens_own_words_go_to_an_agency_with_the_summary_scope(
     assert handover["name"] is None and handover["bsn"] is None
 
 
+async def test_own_words_told_before_the_intake_go_with_a_summary_only_grant(
+    routing: Routing,
+) -> None:
+    # The grant and the identity were applied before the intake (three topics, three
+    # consumers): the intake's first offer must carry the words, for nothing comes after it
+    # that would bring them (a grant that shares who the citizen is used to be needed).
+    await routing.handle(granted("uwv", "grant-story", scopes=["summary"]), "on_consent_granted")
+    await routing.handle(
+        CitizenIdentified(case_id=CASE, own_words=OWN_WORDS), "on_citizen_identified"
+    )
+    await routing.handle(submitted(share_with=[]))
+    offers = offers_to(await routing.outbox(), "uwv")
+    assert len(offers) == 1 and offers[0]["handover"]["own_words"] == OWN_WORDS
+    assert offers[0]["handover"]["name"] is None
+
+
 async def test_an_agency_without_the_summary_scope_never_gets_the_own_words(
     routing: Routing,
 ) -> None:

@@ -96,13 +96,15 @@ class Intakes:
         rules = load_rules()
         await seed_grants(ctx, store, fresh)
         grants_by_case = await store.grants.of_cases([e.subject for e in fresh])
-        # Who the citizen is matters only where a grant shares it now (most cases: none), so
-        # it is read for those cases only, in one query (bench/routing.py).
+        # What the citizen told about themselves matters only where a grant shares who they
+        # are (`identity`) or their own words (`summary`) now, so it is read for those cases
+        # only, in one query (bench/routing.py); as `Context.identity_if_shared` decides.
+        shared = {SharingScope.IDENTITY, SharingScope.SUMMARY}
         identities = await store.identities.of_cases(
             [
                 case_id
                 for case_id, found in grants_by_case.items()
-                if any(SharingScope.IDENTITY in g.scopes and g.holds_at(now) for g in found)
+                if any(shared & g.scopes and g.holds_at(now) for g in found)
             ]
         )
         new_cases: list[Case] = []
