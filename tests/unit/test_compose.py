@@ -24,7 +24,7 @@ def compose() -> dict[str, Any]:
 
 
 def test_compose_runs_what_voorportaal_up_runs(compose: dict[str, Any]) -> None:
-    expected = {"kafka", "postgres", "devservers", "buddy", *SERVICES}
+    expected = {"kafka", "postgres", "devservers", "buddy", "portal", *SERVICES}
     assert set(compose["services"]) == expected
     assert compose["services"]["kafka"]["image"].startswith("apache/kafka:")
 
@@ -42,6 +42,7 @@ def test_every_part_has_a_pinned_image_or_its_own_dockerfile(compose: dict[str, 
     for name in SERVICES:
         assert compose["services"][name]["build"]["dockerfile"] == f"services/{name}/Dockerfile"
     assert compose["services"]["buddy"]["build"]["dockerfile"] == "frontends/buddy/Dockerfile"
+    assert compose["services"]["portal"]["build"]["dockerfile"] == "frontends/portal/Dockerfile"
 
 
 def test_every_part_has_a_health_check_and_waits_for_the_health_of_what_it_needs(
@@ -57,6 +58,16 @@ def test_every_part_has_a_health_check_and_waits_for_the_health_of_what_it_needs
         assert f"127.0.0.1:{info.port}/ready" in str(services[name]["healthcheck"]["test"])
         assert {"kafka", "postgres"} <= set(services[name]["depends_on"])
     assert "/ping" in str(services["buddy"]["healthcheck"]["test"])
+    assert "/ping" in str(services["portal"]["healthcheck"]["test"])
+
+
+def test_every_message_link_opens_the_citizen_portal(compose: dict[str, Any]) -> None:
+    services = compose["services"]
+    portal = "http://localhost:${PORTAL_PORT:-3001}"
+    assert services["notify"]["environment"]["VOORPORTAAL_NOTIFY_CITIZEN_LINK_BASE_URL"] == (
+        f"{portal}/l"
+    )
+    assert services["intake"]["environment"]["VOORPORTAAL_INTAKE_PORTAL_URL"] == portal
 
 
 def test_ports_are_published_on_the_loopback_only(compose: dict[str, Any]) -> None:

@@ -2,7 +2,8 @@
 // no script is ever sent as a string over the websocket).
 // 1. `lang` and `dir` of <html> follow the page frame (`.portal`, which carries the citizen's
 //    language), so screen readers, the browser's own controls and scroll bars read the whole
-//    page in that language, right to left for Arabic.
+//    page in that language, right to left for Arabic; the tab's title is the page's own
+//    heading, so it too is in the citizen's language (the routes' titles are Dutch).
 // 2. The skip link moves keyboard focus to the main content (the client router only scrolls).
 // 3. A button marked `data-print` opens the browser's print dialog.
 // 4. A link in an error summary moves focus to the field it names (as GOV.UK's does).
@@ -16,10 +17,14 @@
     var dir = frame.getAttribute("dir") || "ltr";
     if (lang && document.documentElement.lang !== lang) document.documentElement.lang = lang;
     if (document.documentElement.dir !== dir) document.documentElement.dir = dir;
+    var heading = document.querySelector("#main h1");
+    var text = heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
+    if (text && document.title !== text + " · Voorportaal") document.title = text + " · Voorportaal";
   }
   new MutationObserver(sync).observe(document.documentElement, {
     subtree: true,
     childList: true,
+    characterData: true,
     attributes: true,
     attributeFilter: ["lang", "dir"],
   });

@@ -153,6 +153,9 @@ def test_no_portal_page_in_any_language_has_a_serious_or_critical_axe_violation(
         for language in LANGUAGES:
             open_it(phone, portal_url, link, language)
             choose_language(phone, name, language)
+            # The tab's title is the page's heading, in the citizen's language.
+            heading = phone.find_element(By.CSS_SELECTOR, "#main h1").text
+            WebDriverWait(phone, 10).until(lambda d, h=heading: d.title == f"{h} · Voorportaal")
             results.append(scan(phone, name, language))
             print(results[-1].line(), flush=True)
     failing = [r for r in results if r.blocking]
