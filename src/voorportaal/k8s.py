@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from voorportaal.acls import Acl, acls
-from voorportaal.services import CONSOLE_PORT, SERVICES
+from voorportaal.services import CONSOLE_PORT, PORTAL_PORT, SERVICES
 from voorportaal_contracts.topics import TopicSpec
 
 NAMESPACE = "voorportaal"
@@ -40,6 +40,8 @@ CLUSTER_CA_SECRET = f"{CLUSTER}-cluster-ca-cert"
 IMAGE_REGISTRY = "registry.example.nl/voorportaal"
 """Placeholder; kustomize's `images:` (infra/k8s/kustomization.yaml) sets the real one."""
 IMAGE_TAG = "0.1.0"
+PORTAL_PUBLIC_URL = "https://voorportaal.example.nl"
+"""Where citizens open the portal (the message links and the intake's status link point here)."""
 SERVICE_REPLICAS = 2
 MAX_REPLICAS = 6
 LAG_THRESHOLD = 500
@@ -135,7 +137,7 @@ SERVICE_SECRETS: dict[str, list[tuple[str, str, str]]] = {
 }
 SERVICE_CONFIG: dict[str, dict[str, str]] = {
     # Plain settings an operator adjusts per environment (kustomize patches them).
-    "intake": {},
+    "intake": {"PORTAL_URL": PORTAL_PUBLIC_URL},
     "routing": {"AGENCY_KEYS_FILE": "/etc/voorportaal/agency-keys/agency-keys.toml"},
     "dossier": {},
     "notify": {
@@ -143,7 +145,7 @@ SERVICE_CONFIG: dict[str, dict[str, str]] = {
         "SMTP_PORT": "587",
         "SMTP_STARTTLS": "true",
         "SMS_GATEWAY_URL": "https://sms.example.nl/messages",
-        "CITIZEN_LINK_BASE_URL": "https://voorportaal.example.nl/l",  # the portal's /l/<token>
+        "CITIZEN_LINK_BASE_URL": f"{PORTAL_PUBLIC_URL}/l",  # the portal's /l/<token>
     },
 }
 
@@ -379,18 +381,89 @@ def migration_job(service: str) -> dict[str, Any]:
     }
 
 
-def console_resources() -> list[dict[str, Any]]:
-    """The buddy console: one replica (Reflex keeps sessions in the process; more replicas
-    need Redis for its state), so no PodDisruptionBudget that would block a node drain."""
-    name = "voorportaal-buddy"
+def _frontend_resources(
+    name: str,
+    component: str,
+    image: str,
+    port: int,
+    env: list[dict[str, Any]],
+    secrets: dict[str, dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """A Reflex front end (the console, the portal): one replica, because Reflex keeps its
+    sessions in the process (more need Redis for its state), so no PodDisruptionBudget that
+    would block a node drain; `secrets` are mounted read-only under /etc/voorportaal/<key>."""
     selector = {"app.kubernetes.io/name": name}
+    container: dict[str, Any] = {
+        "name": image,
+        "image": f"{IMAGE_REGISTRY}/{image}:{IMAGE_TAG}",
+        "ports": [{"name": "http", "containerPort": port}],
+        "env": env,
+        # Reflex writes its compiled state next to the app.
+        "securityContext": {**_restricted_container(), "readOnlyRootFilesystem": False},
+        "startupProbe": _probe("/ping", periodSeconds=5, failureThreshold=60),
+        "livenessProbe": _probe("/ping", periodSeconds=10, failureThreshold=3),
+        "readinessProbe": _probe("/ping", periodSeconds=5, failureThreshold=2),
+        "resources": {
+            "requests": {"cpu": "200m", "memory": "512Mi"},
+            "limits": {"memory": "1Gi"},
+        },
+    }
+    pod: dict[str, Any] = {
+        "serviceAccountName": name,
+        "automountServiceAccountToken": False,
+        "securityContext": _restricted_pod(),
+        "containers": [container],
+    }
+    if secrets:
+        container["volumeMounts"] = [
+            {"name": key, "mountPath": f"/etc/voorportaal/{key}", "readOnly": True}
+            for key in secrets
+        ]
+        pod["volumes"] = [{"name": key, "secret": secret} for key, secret in secrets.items()]
+    return [
+        {
+            "apiVersion": "v1",
+            "kind": "ServiceAccount",
+            "metadata": _meta(name, component),
+            "automountServiceAccountToken": False,
+        },
+        {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": _meta(name, component),
+            "spec": {
+                "replicas": 1,
+                "selector": {"matchLabels": selector},
+                "strategy": {"type": "Recreate"},
+                "template": {"metadata": {"labels": _labels(name, component)}, "spec": pod},
+            },
+        },
+        {
+            "apiVersion": "v1",
+            "kind": "Service",
+            "metadata": _meta(name, component),
+            "spec": {
+                "selector": selector,
+                "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
+            },
+        },
+    ]
+
+
+_API_URLS = [
+    {"name": "VOORPORTAAL_DOSSIER_URL", "value": "http://voorportaal-dossier"},
+    {"name": "VOORPORTAAL_ROUTING_URL", "value": "http://voorportaal-routing"},
+    {"name": "VOORPORTAAL_INTAKE_URL", "value": "http://voorportaal-intake"},
+]
+
+
+def console_resources() -> list[dict[str, Any]]:
+    """The buddy console, signing staff tokens with its key, accounts from a Secret."""
     env = [
         {"name": "VOORPORTAAL_CONSOLE_ENVIRONMENT", "value": "production"},
         {"name": "VOORPORTAAL_CONSOLE_AUTH_MODE", "value": "oidc"},
         {"name": "VOORPORTAAL_CONSOLE_PUBLIC_URL", "value": "https://buddy.example.nl"},
-        {"name": "VOORPORTAAL_DOSSIER_URL", "value": "http://voorportaal-dossier"},
-        {"name": "VOORPORTAAL_ROUTING_URL", "value": "http://voorportaal-routing"},
-        {"name": "VOORPORTAAL_INTAKE_URL", "value": "http://voorportaal-intake"},
+        *_API_URLS,
         {
             "name": "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE",
             "value": "/etc/voorportaal/staff-key/private.pem",
@@ -405,92 +478,24 @@ def console_resources() -> list[dict[str, Any]]:
             "VOORPORTAAL_CONSOLE_OIDC_CLIENT_SECRET", "voorportaal-console-oidc", "client-secret"
         ),
     ]
-    return [
-        {
-            "apiVersion": "v1",
-            "kind": "ServiceAccount",
-            "metadata": _meta(name, "console"),
-            "automountServiceAccountToken": False,
+    secrets = {
+        "staff-key": {
+            "secretName": "voorportaal-console-staff-key",
+            "items": [{"key": "private.pem", "path": "private.pem"}],
         },
-        {
-            "apiVersion": "apps/v1",
-            "kind": "Deployment",
-            "metadata": _meta(name, "console"),
-            "spec": {
-                "replicas": 1,
-                "selector": {"matchLabels": selector},
-                "strategy": {"type": "Recreate"},
-                "template": {
-                    "metadata": {"labels": _labels(name, "console")},
-                    "spec": {
-                        "serviceAccountName": name,
-                        "automountServiceAccountToken": False,
-                        "securityContext": _restricted_pod(),
-                        "containers": [
-                            {
-                                "name": "buddy",
-                                "image": f"{IMAGE_REGISTRY}/buddy:{IMAGE_TAG}",
-                                "ports": [{"name": "http", "containerPort": CONSOLE_PORT}],
-                                "env": env,
-                                "volumeMounts": [
-                                    {
-                                        "name": "staff-key",
-                                        "mountPath": "/etc/voorportaal/staff-key",
-                                        "readOnly": True,
-                                    },
-                                    {
-                                        "name": "accounts",
-                                        "mountPath": "/etc/voorportaal/accounts",
-                                        "readOnly": True,
-                                    },
-                                ],
-                                # Reflex writes its compiled state next to the app.
-                                "securityContext": {
-                                    **_restricted_container(),
-                                    "readOnlyRootFilesystem": False,
-                                },
-                                "startupProbe": _probe(
-                                    "/ping", periodSeconds=5, failureThreshold=60
-                                ),
-                                "livenessProbe": _probe(
-                                    "/ping", periodSeconds=10, failureThreshold=3
-                                ),
-                                "readinessProbe": _probe(
-                                    "/ping", periodSeconds=5, failureThreshold=2
-                                ),
-                                "resources": {
-                                    "requests": {"cpu": "200m", "memory": "512Mi"},
-                                    "limits": {"memory": "1Gi"},
-                                },
-                            }
-                        ],
-                        "volumes": [
-                            {
-                                "name": "staff-key",
-                                "secret": {
-                                    "secretName": "voorportaal-console-staff-key",
-                                    "items": [{"key": "private.pem", "path": "private.pem"}],
-                                },
-                            },
-                            {
-                                "name": "accounts",
-                                "secret": {"secretName": "voorportaal-console-accounts"},
-                            },
-                        ],
-                    },
-                },
-            },
-        },
-        {
-            "apiVersion": "v1",
-            "kind": "Service",
-            "metadata": _meta(name, "console"),
-            "spec": {
-                "selector": selector,
-                "ports": [{"name": "http", "port": 80, "targetPort": "http"}],
-            },
-        },
+        "accounts": {"secretName": "voorportaal-console-accounts"},
+    }
+    return _frontend_resources("voorportaal-buddy", "console", "buddy", CONSOLE_PORT, env, secrets)
+
+
+def portal_resources() -> list[dict[str, Any]]:
+    """The citizen portal: no secret of its own (a citizen's token comes with their link)."""
+    env = [
+        {"name": "VOORPORTAAL_PORTAL_ENVIRONMENT", "value": "production"},
+        {"name": "VOORPORTAAL_PORTAL_PUBLIC_URL", "value": PORTAL_PUBLIC_URL},
+        *_API_URLS,
     ]
+    return _frontend_resources("voorportaal-portal", "portal", "portal", PORTAL_PORT, env, {})
 
 
 # --- Strimzi ----------------------------------------------------------------------------------
@@ -717,6 +722,7 @@ def render(agency_codes: list[str]) -> dict[str, str]:
             f"services/{name}.yaml": _dump(service_resources(name, lags[name])) for name in SERVICES
         },
         "console.yaml": _dump(console_resources()),
+        "portal.yaml": _dump(portal_resources()),
         "keda.yaml": _dump(keda_auth()),
         "strimzi/kafka.yaml": _dump(kafka_cluster()),
         "strimzi/topics.yaml": _dump(kafka_topics(all_topic_specs(agency_codes))),
@@ -724,7 +730,8 @@ def render(agency_codes: list[str]) -> dict[str, str]:
         **{f"jobs/migrate-{name}.yaml": _dump([migration_job(name)]) for name in SERVICES},
     }
     images = [
-        {"name": f"{IMAGE_REGISTRY}/{part}", "newTag": IMAGE_TAG} for part in [*SERVICES, "buddy"]
+        {"name": f"{IMAGE_REGISTRY}/{part}", "newTag": IMAGE_TAG}
+        for part in [*SERVICES, "buddy", "portal"]
     ]
     # The migration Jobs are their own kustomization: an upgrade runs them before the
     # rollout (docs/operations/upgrade.md), and a Job's template cannot be changed in place.

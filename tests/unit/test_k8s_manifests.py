@@ -269,6 +269,32 @@ def test_the_consoles_variables_are_real_console_settings() -> None:
     assert probes == {"/ping"}
 
 
+def test_the_portals_variables_are_real_portal_settings_and_links_open_it() -> None:
+    from portal.settings import PortalSettings
+
+    deployment = next(d for d in docs("portal.yaml") if d["kind"] == "Deployment")
+    (container,) = _containers(deployment)
+    aliases = {"VOORPORTAAL_DOSSIER_URL", "VOORPORTAAL_ROUTING_URL", "VOORPORTAAL_INTAKE_URL"}
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert env["VOORPORTAAL_PORTAL_ENVIRONMENT"] == "production"
+    for name in env.keys() - aliases:
+        assert name.removeprefix("VOORPORTAAL_PORTAL_").lower() in PortalSettings.model_fields
+    assert "volumes" not in deployment["spec"]["template"]["spec"], "the portal holds no secret"
+    portal = env["VOORPORTAAL_PORTAL_PUBLIC_URL"]
+    # Every link a citizen gets opens the portal: notify's messages, the intake's status link.
+    for service, name, wanted in (
+        ("notify", "VOORPORTAAL_NOTIFY_CITIZEN_LINK_BASE_URL", f"{portal}/l"),
+        ("intake", "VOORPORTAAL_INTAKE_PORTAL_URL", portal),
+    ):
+        service_deployment = next(
+            d for d in docs(f"services/{service}.yaml") if d["kind"] == "Deployment"
+        )
+        values = {
+            e["name"]: e.get("value") for c in _containers(service_deployment) for e in c["env"]
+        }
+        assert values[name] == wanted, service
+
+
 @pytest.mark.parametrize("kustomization", ["", "jobs"])
 def test_each_kustomization_builds_into_the_namespace_and_stays_valid(
     kustomization: str, tmp_path: Path
