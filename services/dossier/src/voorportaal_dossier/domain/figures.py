@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from voorportaal_contracts.types import DeclineReason
-from voorportaal_dossier.domain.case_state import CaseState, ReferralStatus
+from voorportaal_dossier.domain.case_state import CaseState, Referral, ReferralStatus
 from voorportaal_dossier.domain.ownership import QUEUE_STATES, OwnershipStatus
 from voorportaal_dossier.domain.promises import MadeBy, Promise, PromiseStatus
 
@@ -45,22 +45,38 @@ def is_broken(promise: Promise, now: datetime) -> bool:
 
 
 @dataclass
-class _Agency:
+class Tally:
+    """The kastje-muur counts of a set of referrals and promises: per agency here, per month
+    in `trends`."""
+
     referrals: int = 0
     answered: int = 0
     declined: int = 0
     redirected: int = 0
-    overdue: int = 0
     broken_promises: int = 0
     accept_hours: list[float] = field(default_factory=list)
 
-    def out(self, code: str) -> dict[str, Any]:
+    def count(self, referral: Referral) -> None:
+        """One referral: answered, declined (redirected when sent elsewhere), time to accept."""
+        self.referrals += 1
+        if referral.status in _ANSWERED:
+            self.answered += 1
+        if referral.status is ReferralStatus.DECLINED:
+            self.declined += 1
+            if referral.decline_reason is DeclineReason.REFERRED_ELSEWHERE:
+                self.redirected += 1
+        if referral.accepted_at is not None and referral.issued_at is not None:
+            hours = (referral.accepted_at - referral.issued_at).total_seconds() / 3600
+            self.accept_hours.append(max(hours, 0.0))
+
+    def figures(self) -> dict[str, Any]:
+        """The counts, rates over the answered referrals, and the median time to accept."""
+
         def rate(n: int) -> float | None:
             return round(n / self.answered, 3) if self.answered else None
 
         median = statistics.median(self.accept_hours) if self.accept_hours else None
         return {
-            "agency_code": code,
             "referrals": self.referrals,
             "answered": self.answered,
             "accepted_measured": len(self.accept_hours),
@@ -69,9 +85,16 @@ class _Agency:
             "decline_rate": rate(self.declined),
             "redirected": self.redirected,
             "redirect_rate": rate(self.redirected),
-            "overdue_referrals": self.overdue,
             "broken_promises": self.broken_promises,
         }
+
+
+@dataclass
+class _Agency(Tally):
+    overdue: int = 0
+
+    def out(self, code: str) -> dict[str, Any]:
+        return {"agency_code": code, **self.figures(), "overdue_referrals": self.overdue}
 
 
 def _count_health(case: CaseState, health: dict[str, int]) -> None:
@@ -114,19 +137,10 @@ def supervisor_figures(cases: Iterable[CaseState], now: datetime) -> dict[str, A
         agency_of_referral = {r.referral_id: r.agency_code for r in case.referrals}
         for referral in case.referrals:
             a = agencies.setdefault(referral.agency_code, _Agency())
-            a.referrals += 1
+            a.count(referral)
             if referral.overdue and referral.is_open:
                 a.overdue += 1
                 overdue_referrals += 1
-            if referral.status in _ANSWERED:
-                a.answered += 1
-            if referral.status is ReferralStatus.DECLINED:
-                a.declined += 1
-                if referral.decline_reason is DeclineReason.REFERRED_ELSEWHERE:
-                    a.redirected += 1
-            if referral.accepted_at is not None and referral.issued_at is not None:
-                hours = (referral.accepted_at - referral.issued_at).total_seconds() / 3600
-                a.accept_hours.append(max(hours, 0.0))
         for promise in case.promises:
             if not is_broken(promise, now):
                 continue

@@ -13,16 +13,14 @@ Pure, like `figures`: counts, rates and durations only (no case ids, no personal
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 from zoneinfo import ZoneInfo
 
-from voorportaal_contracts.types import DeclineReason
-from voorportaal_dossier.domain.case_state import CaseState, ReferralStatus
-from voorportaal_dossier.domain.figures import _ANSWERED, is_broken
+from voorportaal_dossier.domain.case_state import CaseState
+from voorportaal_dossier.domain.figures import Tally, is_broken
 from voorportaal_dossier.domain.promises import PromiseStatus
 
 AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
@@ -72,40 +70,12 @@ def months_ending(now: datetime, count: int, zone: ZoneInfo = AMSTERDAM) -> list
     return months
 
 
-@dataclass
-class _Bucket:
-    referrals: int = 0
-    answered: int = 0
-    declined: int = 0
-    redirected: int = 0
-    broken_promises: int = 0
-    accept_hours: list[float] = field(default_factory=list)
-
-    def out(self, key: str) -> dict[str, Any]:
-        def rate(n: int) -> float | None:
-            return round(n / self.answered, 3) if self.answered else None
-
-        median = statistics.median(self.accept_hours) if self.accept_hours else None
-        return {
-            "month": key,
-            "referrals": self.referrals,
-            "answered": self.answered,
-            "accepted_measured": len(self.accept_hours),
-            "median_accept_hours": round(median, 1) if median is not None else None,
-            "declined": self.declined,
-            "decline_rate": rate(self.declined),
-            "redirected": self.redirected,
-            "redirect_rate": rate(self.redirected),
-            "broken_promises": self.broken_promises,
-        }
-
-
 def monthly_trends(
     cases: Iterable[CaseState], now: datetime, months: int = 12, zone: ZoneInfo = AMSTERDAM
 ) -> dict[str, Any]:
     """The kastje-muur figures of the last `months` calendar months (`MonthlyTrends`)."""
     window = months_ending(now, months, zone)
-    buckets = {m.key: _Bucket() for m in window}
+    buckets = {m.key: Tally() for m in window}
     start, end = window[0].start, window[-1].end
     for case in cases:
         if case.anonymised_at is not None:
@@ -114,17 +84,7 @@ def monthly_trends(
             issued = referral.issued_at
             if issued is None or not start <= issued < end:
                 continue
-            b = buckets[month_key(issued, zone)]
-            b.referrals += 1
-            if referral.status in _ANSWERED:
-                b.answered += 1
-            if referral.status is ReferralStatus.DECLINED:
-                b.declined += 1
-                if referral.decline_reason is DeclineReason.REFERRED_ELSEWHERE:
-                    b.redirected += 1
-            if referral.accepted_at is not None:
-                hours = (referral.accepted_at - issued).total_seconds() / 3600
-                b.accept_hours.append(max(hours, 0.0))
+            buckets[month_key(issued, zone)].count(referral)
         for promise in case.promises:
             due = promise.due_at
             if not start <= due < end or due > now:
@@ -138,6 +98,6 @@ def monthly_trends(
     return {
         "at": now.isoformat(),
         "zone": zone.key,
-        "months": [buckets[m.key].out(m.key) for m in window],
+        "months": [{"month": m.key, **buckets[m.key].figures()} for m in window],
         "complaints_recorded": False,
     }
