@@ -746,6 +746,40 @@ EN.update(
     }
 )
 
+# The case page's jump bar (short names of its sections).
+NL.update(
+    {
+        "case_nav_label": "Onderdelen van de zaak",
+        "nav_checklist": "Checklist",
+        "nav_referrals": "Verwijzingen",
+        "nav_promises": "Beloftes",
+        "nav_contacts": "Contact",
+        "nav_messages": "Berichten",
+        "nav_documents": "Documenten",
+        "nav_sharing": "Delen",
+        "nav_doorbraak": "Doorbraak",
+        "nav_close": "Overdragen en sluiten",
+        "nav_timeline": "Tijdlijn",
+        "close_and_handover": "Overdragen en sluiten",
+    }
+)
+EN.update(
+    {
+        "case_nav_label": "Parts of the case",
+        "nav_checklist": "Checklist",
+        "nav_referrals": "Referrals",
+        "nav_promises": "Promises",
+        "nav_contacts": "Contact",
+        "nav_messages": "Messages",
+        "nav_documents": "Documents",
+        "nav_sharing": "Sharing",
+        "nav_doorbraak": "Doorbraak",
+        "nav_close": "Hand over and close",
+        "nav_timeline": "Timeline",
+        "close_and_handover": "Hand over and close",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

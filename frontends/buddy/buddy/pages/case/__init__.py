@@ -17,7 +17,7 @@ import reflex as rx
 
 from buddy.i18n import tr
 from buddy.layout import notice, shell
-from buddy.pages.case.header import handover_and_close, header, outcome, ownership_actions
+from buddy.pages.case.header import bar, handover_and_close, header, ownership_actions
 from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import section
@@ -27,20 +27,22 @@ __all__ = ["CaseState", "page"]
 
 
 def _case() -> rx.Component:
+    # What needs the casemanager's hands first, the record of what happened last (the
+    # timeline grows longest); the jump bar reaches each section from anywhere.
     return rx.vstack(
+        bar(),
         header(),
-        outcome(),
         section("actions", "actions", ownership_actions()),
+        checklist(),
         referrals(),
         promises(),
         contacts(),
-        handover_and_close(),
-        timeline(),
-        checklist(),
+        messages(),
         documents(),
         sharing(),
-        messages(),
         doorbraak(),
+        section("close_and_handover", "section-close", handover_and_close()),
+        timeline(),
         spacing="6",
         width="100%",
     )

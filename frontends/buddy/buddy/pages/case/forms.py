@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from buddy.labels import Words, labels
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CHANNELS = ("phone", "desk", "home_visit", "email", "chat", "video", "web")
 OUTCOMES = ("completed", "no_longer_needed", "moved_away", "referred_elsewhere")
@@ -16,6 +18,29 @@ GRANT_SCOPES = (
     ("documents", "grant-documents"),
     ("act_on_behalf", "grant-act"),
 )
+
+
+def services() -> list[tuple[str, Words]]:
+    """What a case can be referred to by hand: every service of the label table (it mirrors
+    routing's directory), as "Agency: service", sorted as a person looks for them."""
+    agencies = labels()["agency"]
+    out = []
+    for code, name in labels()["service"].items():
+        parts = code.split("_")
+        # The agency is the code's first word(s): `uwv_ww`, `juridisch_loket_advies`.
+        agency = next(
+            (
+                agencies["-".join(parts[:n])]
+                for n in range(1, len(parts))
+                if "-".join(parts[:n]) in agencies
+            ),
+            None,
+        )
+        if agency is None:
+            out.append((code, Words(nl=name.nl, en=name.en)))
+        else:
+            out.append((code, Words(nl=f"{agency.nl}: {name.nl}", en=f"{agency.en}: {name.en}")))
+    return sorted(out, key=lambda pair: pair[1].nl)
 
 
 def end_of_day(value: Any) -> str | None:

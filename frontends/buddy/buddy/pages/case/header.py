@@ -31,7 +31,6 @@ def header() -> rx.Component:
     """The case's header: the citizen, their situation, the owner and the status."""
     h = CaseState.header
     return rx.vstack(
-        rx.heading(tr("case_title"), " ", CaseState.case_id, size="7", as_="h1", id="case-heading"),
         rx.cond(
             CaseState.refused.length() > 0,  # type: ignore[attr-defined]  # a state var is an ArrayVar
             rx.text(tr("refused_parts"), " ", say(CaseState.refused_words), size="2", id="refused"),
@@ -80,9 +79,85 @@ def header() -> rx.Component:
                     tr("notifications_sent_failed"),
                 ),
             ),
+            # Three label-value pairs a row on a laptop, so the whole summary fits above the
+            # fold at 1366x768; one a row on a narrow window.
+            grid_template_columns=[
+                "auto 1fr",
+                "auto 1fr",
+                "repeat(2, auto 1fr)",
+                "repeat(3, auto 1fr)",
+            ],
+            column_gap="1.5em",
+            row_gap="0.6em",
+            size="2",
+            id="case-summary",
         ),
         spacing="3",
         width="100%",
+    )
+
+
+JUMPS = (
+    ("nav_checklist", "section-checklist"),
+    ("nav_referrals", "referrals"),
+    ("nav_promises", "section-promises"),
+    ("nav_contacts", "section-contacts"),
+    ("nav_messages", "section-messages"),
+    ("nav_documents", "section-documents"),
+    ("nav_sharing", "section-sharing"),
+    ("nav_doorbraak", "section-doorbraak"),
+    ("nav_close", "section-close"),
+    ("nav_timeline", "section-timeline"),
+)
+"""The jump bar's links: a text key and the id of the section it scrolls to."""
+
+
+def bar() -> rx.Component:
+    """What stays in view while the casemanager scrolls: which case and whose, links to each
+    section, and the outcome of the last action (an action far down the page is answered
+    here, where it is seen)."""
+    h = CaseState.header
+    return rx.box(
+        rx.hstack(
+            rx.heading(
+                tr("case_title"), " ", CaseState.case_id, size="6", as_="h1", id="case-heading"
+            ),
+            rx.text(h.citizen, weight="bold", id="bar-citizen"),
+            rx.text(
+                rx.cond(h.owner_id != "", h.owner_name, tr("no_owner")),
+                " · ",
+                say(h.status_words),
+                color_scheme="gray",
+            ),
+            align="baseline",
+            spacing="4",
+            wrap="wrap",
+        ),
+        rx.el.nav(
+            rx.hstack(
+                *[
+                    rx.link(tr(key), href=f"#{anchor}", id=f"jump-{anchor}", style=FOCUS_STYLE)
+                    for key, anchor in JUMPS
+                ],
+                spacing="4",
+                wrap="wrap",
+            ),
+            aria_label=tr("case_nav_label"),
+        ),
+        outcome(),
+        id="case-bar",
+        style={
+            "position": "sticky",
+            "top": "0",
+            "z_index": "5",
+            "background": "var(--color-background)",
+            "padding": "0.6em 0",
+            "border_bottom": "1px solid #c8c8d0",
+            "width": "100%",
+            "display": "flex",
+            "flex_direction": "column",
+            "gap": "0.4em",
+        },
     )
 
 

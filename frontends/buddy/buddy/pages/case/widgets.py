@@ -126,7 +126,8 @@ def section(title: str, ident: str, *content: rx.Component) -> rx.Component:
         *content,
         id=ident,
         aria_label=tr(title),
-        style={"width": "100%"},
+        # A jump from the case's sticky bar lands the heading below that bar, not under it.
+        style={"width": "100%", "scroll_margin_top": "10em"},
     )
 
 

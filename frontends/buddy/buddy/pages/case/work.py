@@ -10,6 +10,7 @@ from reflex.vars.sequence import ArrayVar
 
 from buddy.i18n import say, tr
 from buddy.layout import FOCUS_STYLE
+from buddy.pages.case import forms
 from buddy.pages.case.forms import CHANNELS
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import (
@@ -78,7 +79,15 @@ def referrals() -> rx.Component:
                 "refer-form",
                 CaseState.refer,
                 "act_refer",
-                input_field("service_id", "service_id", "refer-service", required=True),
+                select_field(
+                    "service_id",
+                    "service_id",
+                    "refer-service",
+                    [
+                        (code, rx.cond(SessionState.lang == "en", name.en, name.nl))
+                        for code, name in forms.services()
+                    ],
+                ),
                 input_field("reason_note", "note", "refer-note", required=True, min_length=3),
             ),
             padding_top="0.75em",
