@@ -478,7 +478,7 @@ def console_resources() -> list[dict[str, Any]]:
             "VOORPORTAAL_CONSOLE_OIDC_CLIENT_SECRET", "voorportaal-console-oidc", "client-secret"
         ),
     ]
-    secrets = {
+    secrets: dict[str, dict[str, Any]] = {
         "staff-key": {
             "secretName": "voorportaal-console-staff-key",
             "items": [{"key": "private.pem", "path": "private.pem"}],
