@@ -245,7 +245,7 @@ async def test_a_checklist_deadline_produces_one_reminder_at_the_right_time_with
     await replicas.at(TUESDAY_NINE + timedelta(hours=2))
     (stored,) = await eventually(mails, "the reminder arrived")
     mail = stored.message()
-    assert mail["Subject"] == "Przypomnienie: na liście jest jeszcze coś do załatwienia"
+    assert mail["Subject"] == "Przypomnienie: na liście zadań jest jeszcze coś do załatwienia"
     assert mail["Content-Language"] == "pl"
     plain = mail.get_body(("plain",)).get_content()
     assert (

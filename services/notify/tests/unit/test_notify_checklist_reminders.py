@@ -270,7 +270,7 @@ async def test_a_deadline_sends_one_reminder_on_the_right_day_saying_only_how_ma
     assert read_sent_emails(notify.store) == [], "a normal update waits in the bundling window"
     await _to(notify, TUESDAY_8_NINE + WINDOW)
     mail, plain, html = mail_text(notify.store)
-    assert mail["Subject"] == "Hatırlatma: listenizde hâlâ yapılacak bir şey var"
+    assert mail["Subject"] == "Hatırlatma: görev listenizde hâlâ yapılacak bir şey var"
     assert "Halletmeniz gereken 2 iş var. Son tarih: 11 Aralık 2026." in plain
     for text in (plain, html, mail["Subject"]):
         assert SECRET_TITLE not in text and "Huurtoeslag" not in text and "Toeslagen" not in text

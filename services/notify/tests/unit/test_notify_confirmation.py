@@ -210,7 +210,7 @@ async def test_a_changed_email_tells_the_old_address_and_the_new_one_is_not_conf
     ), "the old address is told; the new one gets only a code"
     told = next(i for i, m in enumerate(read_sent_emails(notify.store)) if m.rcpt_tos == [EMAIL])
     mail, plain, html = mail_text(notify.store, told)
-    assert mail["Subject"] == "Twoje dane kontaktowe zostały zmienione"
+    assert mail["Subject"] == "Pana/Pani dane kontaktowe zostały zmienione"
     assert NEW_EMAIL not in plain and NEW_EMAIL not in html and "http" not in plain
     await notify.handle(accepted())
     await notify.run(WINDOW)

@@ -124,7 +124,7 @@ def test_every_subject_reaches_the_reader_as_written_without_a_leading_space(
 def test_the_polish_bundle_subject_starts_with_its_first_word(renderer: Renderer) -> None:
     updates = [{"template_id": "news"}, {"template_id": "case_closed"}]
     message = renderer.render_updates("pl", {"link": LINK}, updates)
-    assert _subject_as_read(message) == "Mamy nowe informacje o Twoim wniosku (2 wiadomości)"
+    assert _subject_as_read(message) == "Mamy nowe informacje o Pana/Pani zgłoszeniu (2 wiadomości)"
 
 
 @pytest.mark.parametrize("recipient", RECIPIENTS)

@@ -133,7 +133,7 @@ def test_a_bundle_lists_every_update_in_one_message(renderer: Renderer) -> None:
     message = renderer.render_updates("nl", {"link": LINK}, updates)
     assert message.template_id == BUNDLE_TEMPLATE
     assert "(3 berichten)" in message.subject
-    assert "- Een organisatie gaat u helpen." in message.text
+    assert "- Een instantie gaat u helpen." in message.text
     assert f"- Uw nieuwe contactpersoon is {BUDDY}." in message.text
     assert "- U moet iets doen, uiterlijk op 1 mei 2025." in message.text
     assert message.html.count("<li>") == 3
