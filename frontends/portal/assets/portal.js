@@ -28,7 +28,13 @@
     attributes: true,
     attributeFilter: ["lang", "dir"],
   });
-  document.addEventListener("DOMContentLoaded", sync);
+  // The script may run after the page already switched language (it is loaded after the
+  // page's own bundle), when no mutation is left to observe: follow once now as well.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sync);
+  else sync();
+  // And a slow check besides: a full CI run once saw <html> stay Dutch on a page the frame had
+  // switched to Polish (the observer missed it; the cause is not known). Cheap: one selector.
+  window.setInterval(sync, 1000);
   document.addEventListener("click", function (event) {
     var printer = event.target && event.target.closest && event.target.closest("[data-print]");
     if (printer) {
