@@ -24,6 +24,8 @@ from test_console_words import raw_codes
 
 from buddy.i18n import EN, NL
 from buddy.pages.case.sharing import RELATIONS, SCOPES, agency_choices
+from buddy.rows import case_view
+from voorportaal_contracts.api.dossier import CasePage
 from voorportaal_contracts.types import RepresentativeRelation, SharingScope
 
 # --------------------------------------------------------------------------- what is offered
@@ -52,6 +54,48 @@ def test_an_agency_the_case_was_referred_to_is_offered_too() -> None:
 def test_the_forms_offer_every_scope_and_relation_of_the_contract() -> None:
     assert set(SCOPES) == {s.value for s in SharingScope}
     assert set(RELATIONS) == {r.value for r in RepresentativeRelation}
+
+
+def test_grants_and_mandates_become_rows_of_their_own() -> None:
+    page = CasePage.model_validate(
+        {
+            "case_id": "vp-x",
+            "refused": {},
+            "sharing": {
+                "grants": [
+                    {
+                        "grant_id": "g-1",
+                        "agency_code": "gemeente-gm0344",
+                        "scopes": ["summary"],
+                        "valid_from": "2026-01-01T09:00:00+00:00",
+                        "valid_until": "2026-06-01T15:00:00+00:00",
+                        "granted_by": "casemanager",
+                        "channel": "phone",
+                        "revoked_at": "2026-02-03T10:15:00+00:00",
+                    }
+                ],
+                "mandates": [
+                    {
+                        "mandate_id": "m-1",
+                        "holder_name": "Mieke van Dijk",
+                        "relation": "bewindvoerder",
+                        "scopes": ["act_on_behalf", "documents"],
+                        "valid_from": "2026-01-01T09:00:00+00:00",
+                        "valid_until": "2027-01-01T15:00:00+00:00",
+                        "revoked_at": None,
+                    }
+                ],
+            },
+        }
+    )
+    view = case_view(page)
+    [grant], [mandate] = view.grants, view.mandates
+    assert (grant.id, grant.revoked, grant.revoked_at) == ("g-1", True, "2026-02-03 10:15")
+    assert grant.holder_words.nl == "Gemeente Utrecht" and grant.channel_words.nl == "Telefoon"
+    assert (mandate.id, mandate.holder, mandate.revoked) == ("m-1", "Mieke van Dijk", False)
+    assert mandate.relation_words.nl == "Bewindvoerder"
+    assert mandate.scopes_words.nl == "Namens de burger handelen, Documenten"
+    assert mandate.valid_until == "2027-01-01"
 
 
 def test_every_sharing_text_in_both_languages() -> None:
