@@ -750,6 +750,10 @@ EN.update(
 NL.update(
     {
         "sh_agency": "Instantie",
+        "sh_not_shown": (
+            "Met wie de burger deelt en wie gemachtigd is, toont het dossier u bij deze zaak "
+            "niet (u bent geen eigenaar en niet van het team)."
+        ),
         "sh_choose": "Kies …",
         "sh_col_recorded": "Vastgelegd door",
         "sh_active": "Geldig",
@@ -784,6 +788,10 @@ NL.update(
 EN.update(
     {
         "sh_agency": "Agency",
+        "sh_not_shown": (
+            "The dossier does not show you with whom the citizen shares or who holds a mandate "
+            "on this case (you are not its owner and not of its team)."
+        ),
         "sh_choose": "Choose …",
         "sh_col_recorded": "Recorded by",
         "sh_active": "Valid",

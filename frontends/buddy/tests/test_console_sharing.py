@@ -191,6 +191,7 @@ def test_grant_recorded_by_agency_name_and_revoked(
     WebDriverWait(browser, WAIT_S).until(
         ec.text_to_be_present_in_element((By.ID, "grant-revoke-form"), "Dienst Toeslagen")
     )
+    _look(browser, "sharing-revoke-asked", "section-sharing")
     _choose(browser, "grant-revoke-channel", "Balie")
     click(browser, "grant-revoke-submit")
     _said(browser, "Het delen is ingetrokken.")
@@ -255,6 +256,8 @@ def test_colleague_of_another_team_is_refused_and_nothing_changes(
     sign_in(browser, console_url, "chantal", "chantal-zuid-2024")
     wait_path(browser, "/werkvoorraad")
     open_case(browser, console_url, SHARING_QUEUE_CASE)  # in the queue: she may look
+    # The dossier keeps the sharing part from her: said so, not shown as "nothing yet".
+    assert "toont het dossier u" in str(browser.find_element(By.ID, "sharing-not-shown").text)
     _choose(browser, "grant-agency", "Dienst Toeslagen")
     click(browser, "grant-documents")
     set_date(browser, "grant-until", _until_day())

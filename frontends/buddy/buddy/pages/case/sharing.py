@@ -15,6 +15,7 @@ from typing import Any, Final, cast
 
 import reflex as rx
 from reflex.vars.number import NumberVar
+from reflex.vars.sequence import ArrayVar
 
 from buddy.desk_form import SHARE_AGENCIES
 from buddy.i18n import say, say_code, tr
@@ -402,9 +403,7 @@ def _mandate_form() -> rx.Component:
 def sharing() -> rx.Component:
     """With whom the citizen shares their dossier and who may act for them: both lists, the
     revocation of one entry, and the two forms side by side."""
-    return section(
-        "sharing",
-        "section-sharing",
+    lists = rx.fragment(
         table(
             "sharing-table",
             ["col_agency", "col_scopes", "col_until", "sh_col_recorded", "col_state", "actions"],
@@ -427,6 +426,16 @@ def sharing() -> rx.Component:
             _mandate_row,
         ),
         _revocation("mandate"),
+    )
+    refused = cast("ArrayVar[list[str]]", CaseState.refused)
+    return section(
+        "sharing",
+        "section-sharing",
+        rx.cond(
+            refused.contains("sharing"),
+            rx.text(tr("sh_not_shown"), id="sharing-not-shown"),
+            lists,
+        ),
         rx.box(_said(), padding_top="0.75em"),
         rx.grid(
             _grant_form(),
