@@ -13,7 +13,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from browser_harness import WAIT_S, click, open_case, owner, shot, sign_in, until, wait_path
+from browser_harness import (
+    WAIT_S,
+    click,
+    open_case,
+    owner,
+    shot,
+    sign_in,
+    until,
+    wait_path,
+    wait_text,
+)
 from dossier_harness import SHARING_CASE, SHARING_QUEUE_CASE, DossierProcess
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -243,6 +253,15 @@ def test_mandate_recorded_and_revoked(
     section = str(browser.find_element(By.ID, "section-sharing").text)
     assert raw_codes(section) == [], raw_codes(section)
     _look(browser, "sharing-mandate-revoked", "mandates")
+
+    # With the English switch: the same rows in English words.
+    browser.find_element(By.ID, "lang-switch").click()
+    wait_text(browser, "Mandates (who may act on the citizen's behalf)")
+    row = _row_text(browser, "mandates-table", "Mieke van Dijk")
+    assert "Family member" in row and "Act on the citizen's behalf" in row and "Revoked on" in row
+    section = str(browser.find_element(By.ID, "section-sharing").text)
+    assert raw_codes(section, "en") == [], raw_codes(section, "en")
+    _look(browser, "sharing-en", "section-sharing")
 
 
 @pytest.mark.browser
