@@ -24,7 +24,14 @@ from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.forms import CHANNELS
 from buddy.pages.case.state import CASE_ROLES, CaseState
-from buddy.pages.case.widgets import checkbox_field, field, input_field, section, table
+from buddy.pages.case.widgets import (
+    checkbox_field,
+    field,
+    input_field,
+    section,
+    table,
+    tr_dynamic,
+)
 from buddy.rows import GrantRow, MandateRow
 from buddy.state import SessionState
 from voorportaal_contracts.topics import MUNICIPAL_AGENCIES, municipal_agency_code
@@ -188,8 +195,6 @@ class SharingState(CaseState):
 
 def _said() -> rx.Component:
     """This section's last outcome, next to its forms."""
-    from buddy.pages.case.widgets import tr_dynamic
-
     return rx.cond(
         SharingState.said != "",
         rx.callout.root(
