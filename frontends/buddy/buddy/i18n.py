@@ -780,6 +780,84 @@ EN.update(
     }
 )
 
+# -- sharing and mandates on the case page (`pages/case/sharing.py`) -------------------------
+NL.update(
+    {
+        "sh_agency": "Instantie",
+        "sh_not_shown": (
+            "Met wie de burger deelt en wie gemachtigd is, toont het dossier u bij deze zaak "
+            "niet (u bent geen eigenaar en niet van het team)."
+        ),
+        "sh_choose": "Kies …",
+        "sh_col_recorded": "Vastgelegd door",
+        "sh_active": "Geldig",
+        "sh_revoked_on": "Ingetrokken op",
+        "sh_act_revoke": "Intrekken",
+        "sh_revoke_title": "Intrekken:",
+        "sh_revoke_confirm": "Intrekken vastleggen",
+        "sh_cancel": "Annuleren",
+        "sh_mandates": "Machtigingen (wie namens de burger mag optreden)",
+        "sh_mandate_title": "Machtiging vastleggen namens de burger",
+        "sh_holder": "Naam van de gemachtigde",
+        "sh_relation": "Relatie tot de burger",
+        "sh_mandate_scopes": "Wat mag de gemachtigde",
+        "sh_act_mandate": "Machtiging vastleggen",
+        "sh_col_holder": "Gemachtigde",
+        "sh_col_relation": "Relatie",
+        "sh_col_may": "Mag",
+        "ok_revoke": "Het delen is ingetrokken.",
+        "ok_mandate": "De machtiging is vastgelegd.",
+        "ok_mandate_revoke": "De machtiging is ingetrokken.",
+        "action_sh_agency": "Instantie: kies met welke instantie de burger deelt.",
+        "action_sh_scopes": "Wat mag: vink minstens één ding aan.",
+        "action_sh_date": "Geldig tot: vul een geldige datum in (JJJJ-MM-DD).",
+        "action_sh_channel": (
+            "Hoe de burger dit aangaf: kies hoe de burger het u liet weten "
+            "(dat wordt bij de keuze vastgelegd)."
+        ),
+        "action_sh_holder": "Naam van de gemachtigde: vul een naam in (hoogstens 120 tekens).",
+        "action_sh_relation": "Relatie tot de burger: kies de relatie.",
+    }
+)
+EN.update(
+    {
+        "sh_agency": "Agency",
+        "sh_not_shown": (
+            "The dossier does not show you with whom the citizen shares or who holds a mandate "
+            "on this case (you are not its owner and not of its team)."
+        ),
+        "sh_choose": "Choose …",
+        "sh_col_recorded": "Recorded by",
+        "sh_active": "Valid",
+        "sh_revoked_on": "Revoked on",
+        "sh_act_revoke": "Revoke",
+        "sh_revoke_title": "Revoke:",
+        "sh_revoke_confirm": "Record the revocation",
+        "sh_cancel": "Cancel",
+        "sh_mandates": "Mandates (who may act on the citizen's behalf)",
+        "sh_mandate_title": "Record a mandate on the citizen's behalf",
+        "sh_holder": "Name of the representative",
+        "sh_relation": "Relation to the citizen",
+        "sh_mandate_scopes": "What the representative may do",
+        "sh_act_mandate": "Record the mandate",
+        "sh_col_holder": "Representative",
+        "sh_col_relation": "Relation",
+        "sh_col_may": "May",
+        "ok_revoke": "The sharing was revoked.",
+        "ok_mandate": "The mandate was recorded.",
+        "ok_mandate_revoke": "The mandate was revoked.",
+        "action_sh_agency": "Agency: choose the agency the citizen shares with.",
+        "action_sh_scopes": "What: tick at least one.",
+        "action_sh_date": "Valid until: enter a valid date (YYYY-MM-DD).",
+        "action_sh_channel": (
+            "How the citizen said so: choose how the citizen told you "
+            "(it is recorded with the choice)."
+        ),
+        "action_sh_holder": "Name of the representative: enter a name (at most 120 characters).",
+        "action_sh_relation": "Relation to the citizen: choose the relation.",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

@@ -244,7 +244,7 @@ class DocumentRow:
 
 @dataclass
 class GrantRow:
-    """A sharing grant to an agency, or a representative's mandate (`by` is `mandate`)."""
+    """A sharing grant to an agency."""
 
     agency_code: str
     scopes: str
@@ -253,10 +253,28 @@ class GrantRow:
     channel: str
     revoked: bool
     holder_words: Words = field(default_factory=Words)
-    """The agency's name, or the representative with their relation."""
+    """The agency's name."""
     scopes_words: Words = field(default_factory=Words)
     by_words: Words = field(default_factory=Words)
     channel_words: Words = field(default_factory=Words)
+    id: str = ""
+    revoked_at: str = ""
+    """When it was revoked (`YYYY-MM-DD HH:MM`), or empty while it holds."""
+
+
+@dataclass
+class MandateRow:
+    """A representative's mandate (*machtiging*): who, how related, what they may do."""
+
+    id: str
+    holder: str
+    relation: str
+    scopes: str
+    valid_until: str
+    revoked: bool
+    revoked_at: str
+    relation_words: Words = field(default_factory=Words)
+    scopes_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -311,6 +329,7 @@ class CaseView:
     promises: list[PromiseRow] = field(default_factory=list)
     documents: list[DocumentRow] = field(default_factory=list)
     grants: list[GrantRow] = field(default_factory=list)
+    mandates: list[MandateRow] = field(default_factory=list)
     messages: list[MessageRow] = field(default_factory=list)
     doorbraak: list[DoorbraakRow] = field(default_factory=list)
     checklist: list[ChecklistRow] = field(default_factory=list)
@@ -498,20 +517,22 @@ def case_view(page: CasePage) -> CaseView:
                 scopes_words=words_of("scope", g.scopes),
                 by_words=words("granted_by", g.granted_by),
                 channel_words=words("channel", g.channel),
+                id=g.grant_id,
+                revoked_at=when(g.revoked_at),
             )
             for g in (sharing.grants if sharing else [])
-        ]
-        + [
-            GrantRow(
-                agency_code=_person(m.holder_name, "relation", m.relation).nl,
+        ],
+        mandates=[
+            MandateRow(
+                id=m.mandate_id,
+                holder=m.holder_name or "",
+                relation=m.relation,
                 scopes=_joined(m.scopes),
                 valid_until=when(m.valid_until)[:10],
-                by="mandate",
-                channel="",
                 revoked=m.revoked_at is not None,
-                holder_words=_person(m.holder_name, "relation", m.relation),
+                revoked_at=when(m.revoked_at),
+                relation_words=words("relation", m.relation),
                 scopes_words=words_of("scope", m.scopes),
-                by_words=words("granted_by", "mandate"),
             )
             for m in (sharing.mandates if sharing else [])
         ],

@@ -60,6 +60,10 @@ CLOSE_CASE: Final = "vp-close-000001"
 LIVE_CASE: Final = "vp-live-000001"
 CHECKLIST_CASE: Final = "vp-checklist-000001"
 NOTICE_CASE: Final = "vp-notice-000001"
+SHARING_CASE: Final = "vp-sharing-000001"
+"""Sharing and mandates recorded and revoked by Anna (team-noord), who claims it."""
+SHARING_QUEUE_CASE: Final = "vp-sharing-000002"
+"""Sharing in the queue: Chantal (team-zuid) sees it, but may not record for its citizen."""
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -124,6 +128,8 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (LIVE_CASE, "Milan Peters"),
         (CHECKLIST_CASE, "Sara Demir"),
         (NOTICE_CASE, "Ruben Hendriks"),
+        (SHARING_CASE, "Iris van Dijk"),
+        (SHARING_QUEUE_CASE, "Thomas Claes"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

@@ -110,7 +110,10 @@ def test_sharing_grant_recorded_on_the_citizens_behalf(
 ) -> None:
     claim_as_anna(browser, console_url, GRANT_CASE)
     until_day = (datetime.now(UTC) + timedelta(days=90)).date().isoformat()
-    browser.find_element(By.ID, "grant-agency").send_keys("svb")
+    # The agency is chosen by its name; the select sends its code.
+    Select(browser.find_element(By.ID, "grant-agency")).select_by_visible_text(
+        "Sociale Verzekeringsbank (SVB)"
+    )
     click(browser, "grant-summary")
     click(browser, "grant-documents")
     set_date(browser, "grant-until", until_day)

@@ -6,9 +6,10 @@ checks the session and role on the server first, calls the API with the user's o
 shows either a confirmation or the API's own problem message.
 
 The page only composes its sections: the shared state is in `state`, the sections in `header`
-(who and who owns it, ownership actions), `work` (referrals, promises, contacts, checklist) and
-`records` (timeline, documents, sharing, messages, doorbraak), their building blocks in
-`widgets`, what the forms offer and how they are read in `forms`.
+(who and who owns it, ownership actions), `work` (referrals, promises, contacts, checklist),
+`records` (timeline, documents, messages, doorbraak) and `sharing` (grants and mandates, with
+a small state of its own), their building blocks in `widgets`, what the forms offer and how
+they are read in `forms`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import reflex as rx
 from buddy.i18n import tr
 from buddy.layout import notice, shell
 from buddy.pages.case.header import bar, handover_and_close, header, ownership_actions
-from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
+from buddy.pages.case.records import documents, doorbraak, messages, timeline
+from buddy.pages.case.sharing import sharing
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import section
 from buddy.pages.case.work import checklist, contacts, promises, referrals

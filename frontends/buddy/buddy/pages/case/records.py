@@ -1,19 +1,17 @@
-"""What the case keeps: its timeline, documents, sharing grants, messages to the citizen and
-doorbraak proposals."""
+"""What the case keeps: its timeline, documents, messages to the citizen and doorbraak
+proposals (sharing and mandates are in `sharing`)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from buddy.i18n import say, say_code, tr
+from buddy.i18n import say, tr
 from buddy.layout import FOCUS_STYLE
-from buddy.pages.case.forms import CHANNELS, DOORBRAAK_REASONS, GRANT_SCOPES
+from buddy.pages.case.forms import DOORBRAAK_REASONS
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import (
     action_form,
-    checkbox_field,
     choices,
-    input_field,
     section,
     select_field,
     table,
@@ -60,57 +58,6 @@ def documents() -> rx.Component:
                 rx.table.cell(d.by),
                 rx.table.cell(d.at),
             ),
-        ),
-    )
-
-
-def sharing() -> rx.Component:
-    """The sharing grants, and recording one on the citizen's behalf."""
-    return section(
-        "sharing",
-        "section-sharing",
-        table(
-            "sharing-table",
-            ["col_agency", "col_scopes", "col_until", "col_who"],
-            CaseState.grants,
-            lambda g: rx.table.row(
-                rx.table.cell(say(g.holder_words)),
-                rx.table.cell(say(g.scopes_words)),
-                rx.table.cell(
-                    g.valid_until,
-                    " ",
-                    rx.cond(g.revoked, rx.badge(tr("revoked"), color_scheme="gray")),
-                ),
-                rx.table.cell(say(g.by_words), " ", say(g.channel_words)),
-            ),
-        ),
-        rx.box(
-            action_form(
-                "grant_title",
-                "grant-form",
-                CaseState.grant,
-                "act_grant",
-                input_field("agency_code", "agency_code", "grant-agency", required=True),
-                rx.el.fieldset(
-                    rx.el.legend(tr("scopes")),
-                    rx.hstack(
-                        *[
-                            checkbox_field(say_code("scope", scope), scope, ident)
-                            for scope, ident in GRANT_SCOPES
-                        ],
-                        spacing="4",
-                        wrap="wrap",
-                    ),
-                    style={"border": "none", "padding": "0"},
-                ),
-                input_field(
-                    "valid_until", "valid_until", "grant-until", type="date", required=True
-                ),
-                select_field(
-                    "how_citizen_said", "channel", "grant-channel", choices("channel", CHANNELS)
-                ),
-            ),
-            padding_top="0.75em",
         ),
     )
 

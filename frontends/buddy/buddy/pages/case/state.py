@@ -24,6 +24,7 @@ from buddy.rows import (
     DocumentRow,
     DoorbraakRow,
     GrantRow,
+    MandateRow,
     MessageRow,
     PromiseRow,
     ReferralRow,
@@ -42,6 +43,7 @@ _LIST_PARTS = (
     "promises",
     "documents",
     "grants",
+    "mandates",
     "messages",
     "doorbraak",
     "checklist",
@@ -88,6 +90,7 @@ class CaseState(rx.State):
     promises: list[PromiseRow] = []
     documents: list[DocumentRow] = []
     grants: list[GrantRow] = []
+    mandates: list[MandateRow] = []
     messages: list[MessageRow] = []
     doorbraak: list[DoorbraakRow] = []
     checklist: list[ChecklistRow] = []
@@ -299,25 +302,6 @@ class CaseState(rx.State):
             "note": forms.text(form, "note", 500),
         }
         return await self._act(CASE_ROLES, "refer", "ok_refer", body)
-
-    @rx.event
-    async def grant(self, form: dict[str, Any]) -> Any:
-        """Record a sharing grant on the citizen's behalf."""
-        until = forms.end_of_day(form.get("valid_until"))
-        if until is None:
-            return self._bad_date()
-        scopes = [
-            s
-            for s in ("summary", "identity", "documents", "act_on_behalf")
-            if forms.checked(form, s)
-        ]
-        body = {
-            "agency_code": forms.text(form, "agency_code", 32).lower(),
-            "scopes": scopes,
-            "valid_until": until,
-            "channel": forms.text(form, "channel", 16) or None,
-        }
-        return await self._act(CASE_ROLES, "grants", "ok_grant", body)
 
     @rx.event
     async def message(self, form: dict[str, Any]) -> Any:
