@@ -60,6 +60,7 @@ CLOSE_CASE: Final = "vp-close-000001"
 LIVE_CASE: Final = "vp-live-000001"
 CHECKLIST_CASE: Final = "vp-checklist-000001"
 NOTICE_CASE: Final = "vp-notice-000001"
+DOCUMENT_CASE: Final = "vp-document-000001"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -124,6 +125,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (LIVE_CASE, "Milan Peters"),
         (CHECKLIST_CASE, "Sara Demir"),
         (NOTICE_CASE, "Ruben Hendriks"),
+        (DOCUMENT_CASE, "Iris de Vries"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

@@ -17,8 +17,9 @@ import reflex as rx
 
 from buddy.i18n import tr
 from buddy.layout import notice, shell
+from buddy.pages.case.documents import documents
 from buddy.pages.case.header import handover_and_close, header, outcome, ownership_actions
-from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
+from buddy.pages.case.records import doorbraak, messages, sharing, timeline
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import section
 from buddy.pages.case.work import checklist, contacts, promises, referrals
