@@ -236,9 +236,10 @@ def _problem_detail(response: httpx.Response) -> str:
     parts = [_text(body.get("detail") or body.get("title"))]
     for error in body.get("errors") or []:
         if isinstance(error, dict):
-            parts.append(
-                f"{_text(error.get('field'))}: {_text(error.get('reason') or error.get('message'))}"
-            )
+            reason = _text(error.get("reason") or error.get("message"))
+            if reason == parts[0]:  # the detail is this field's reason: say it once, named
+                parts[0] = ""
+            parts.append(f"{_text(error.get('field'))}: {reason}")
     return " — ".join(p for p in parts if p)[:500] or f"HTTP {response.status_code}"
 
 

@@ -60,11 +60,11 @@ def local_when(value: str | None) -> str:
 
 
 def size_words(size: int) -> Words:
-    """A file size as a person reads it: `820 kB`, `2,4 MB` (`2.4 MB` in English)."""
+    """A file size as a person reads it: `820 kB`, `2,4 MB` (`2.4 MB` in English), `10 MB`."""
     if size < 1024 * 1024:
         kb = max(1, round(size / 1024))
         return Words(nl=f"{kb} kB", en=f"{kb} kB")
-    mb = f"{size / (1024 * 1024):.1f}"
+    mb = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
     return Words(nl=f"{mb.replace('.', ',')} MB", en=f"{mb} MB")
 
 
@@ -331,6 +331,8 @@ class MessageRow:
     kind_words: Words = field(default_factory=Words)
     due_at: str = ""
     """By when the citizen is asked to do it (an action), local date."""
+    local_at: str = ""
+    """`at` in local time (Europe/Amsterdam)."""
 
 
 @dataclass
@@ -581,6 +583,7 @@ def case_view(page: CasePage) -> CaseView:
                 at=when(i.at),
                 kind_words=words("message_kind", i.kind),
                 due_at=local_when(i.due_at)[:10],
+                local_at=local_when(i.at),
             )
             for i in reversed(summary.citizen_items if summary else [])
         ],

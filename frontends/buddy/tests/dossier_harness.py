@@ -61,6 +61,7 @@ LIVE_CASE: Final = "vp-live-000001"
 CHECKLIST_CASE: Final = "vp-checklist-000001"
 NOTICE_CASE: Final = "vp-notice-000001"
 DOCUMENT_CASE: Final = "vp-document-000001"
+DOCUMENT_QUEUE_CASE: Final = "vp-document-000002"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -126,6 +127,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (CHECKLIST_CASE, "Sara Demir"),
         (NOTICE_CASE, "Ruben Hendriks"),
         (DOCUMENT_CASE, "Iris de Vries"),
+        (DOCUMENT_QUEUE_CASE, "Thijs Koster"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

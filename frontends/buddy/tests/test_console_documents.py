@@ -18,12 +18,13 @@ import httpx
 import pytest
 from browser_harness import WAIT_S, click, csp_violations, open_case, shot, sign_in, until
 from console_harness import staff_headers
-from dossier_harness import DOCUMENT_CASE, DossierProcess
+from dossier_harness import DOCUMENT_CASE, DOCUMENT_QUEUE_CASE, DossierProcess
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from buddy import api
 from buddy.labels import Words
 from buddy.pages.case.documents import (
     download_name,
@@ -114,8 +115,20 @@ def test_a_document_row_says_its_type_size_uploader_time_and_sharing_in_words() 
     assert row.at == "2026-07-01 12:05"  # summer time in Amsterdam
     assert row.shared_words.nl == "UWV, Sociale Verzekeringsbank (SVB)"
     assert size_words(300) == Words(nl="1 kB", en="1 kB")
-    assert size_words(10 * 1024 * 1024) == Words(nl="10,0 MB", en="10.0 MB")
+    assert size_words(10 * 1024 * 1024) == Words(nl="10 MB", en="10 MB")
     assert local_when("2026-12-06T19:00:00+00:00") == "2026-12-06 20:00"
+
+
+def test_a_refusal_names_the_field_and_says_its_reason_once() -> None:
+    reason = "only PDF, JPEG and PNG are accepted; this is a file of an unknown type"
+    answer = httpx.Response(
+        400, json={"detail": reason, "errors": [{"field": "file", "reason": reason}]}
+    )
+    assert api._problem_detail(answer) == f"file: {reason}"
+    answer = httpx.Response(
+        400, json={"detail": "Invalid input", "errors": [{"field": "due_at", "reason": "late"}]}
+    )
+    assert api._problem_detail(answer) == "Invalid input — due_at: late"
 
 
 # --------------------------------------------------------------------------- in the browser
@@ -188,8 +201,7 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
     until(browser, lambda d: "/werkvoorraad" in d.current_url)
     open_case(browser, console_url, DOCUMENT_CASE)
     assert (
-        "Een PDF, JPEG of PNG van hoogstens 10,0 MB."
-        in browser.find_element(By.ID, "doc-limit").text
+        "Een PDF, JPEG of PNG van hoogstens 10 MB." in browser.find_element(By.ID, "doc-limit").text
     )
 
     # A PNG shared with the UWV only, then a PDF for every agency the citizen shares with.
@@ -213,9 +225,14 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
     _upload(browser, fake, "Brief van de verhuurder")
     refused = _outcome(browser, "doc-failed")
     assert refused.startswith("Het dossier nam dit niet aan:")
-    assert "only PDF, JPEG and PNG are accepted" in refused
+    assert refused.count("only PDF, JPEG and PNG are accepted") == 1
+    assert "file: only PDF" in refused
     assert len(_rows(browser)) == 2
     assert len(_documents(dossier)) == 2
+    browser.execute_script(
+        "document.getElementById('section-documents').scrollIntoView({block: 'start'});"
+    )
+    shot(browser, "case-documents-refused-1366")
 
     # Download: the browser gets the bytes under the title's name; the dossier audits it.
     for button in browser.find_elements(By.CSS_SELECTOR, "#documents-table .doc-download"):
@@ -274,3 +291,29 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
         "document.getElementById('section-documents').scrollIntoView({block: 'start'});"
     )
     shot(browser, "case-documents-1366")
+    browser.execute_script(
+        "document.getElementById('doc-request-form').scrollIntoView({block: 'start'});"
+    )
+    shot(browser, "case-documents-requested-1366")
+
+
+@pytest.mark.browser
+def test_an_upload_the_dossier_does_not_allow_shows_its_reason_and_adds_nothing(
+    browser: WebDriver, console_url: str, dossier: DossierProcess, tmp_path: Path
+) -> None:
+    # The case is still in the queue: Anna may read it, not add to it (the dossier decides).
+    png = tmp_path / "loonstrook.png"
+    png.write_bytes(png_bytes())
+    browser.set_window_size(1366, 768)
+    sign_in(browser, console_url, "anna", "anna-noord-2024")
+    until(browser, lambda d: "/werkvoorraad" in d.current_url)
+    open_case(browser, console_url, DOCUMENT_QUEUE_CASE)
+    _upload(browser, png, "Loonstrook mei")
+    refused = _outcome(browser, "doc-failed")
+    assert refused.startswith("Het dossier nam dit niet aan:")
+    assert "only the owner, their team or a supervisor" in refused
+    assert not _rows(browser)
+    case = httpx.get(
+        f"{dossier.url}/cases/{DOCUMENT_QUEUE_CASE}", headers=staff_headers("sv-sophie"), timeout=10
+    ).json()
+    assert case["documents"] == []

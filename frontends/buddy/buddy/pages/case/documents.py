@@ -122,7 +122,7 @@ class DocumentsState(CaseState):
         for item in self.messages:
             what = requested_document(item.text) if item.kind == "action" else None
             if what is not None:
-                rows.append(RequestRow(what=what, due_on=item.due_at, at=item.at))
+                rows.append(RequestRow(what=what, due_on=item.due_at, at=item.local_at))
         return rows
 
     def _clear(self) -> None:
@@ -308,10 +308,10 @@ def _share_box(code: str) -> rx.Component:
             on_change=lambda _: DocumentsState.toggle_share(code),  # type: ignore[operator]  # see records.py
             style=FOCUS_STYLE,
         ),
-        rx.el.label(say_code("agency", code), html_for=ident),
+        rx.el.label(say_code("agency", code), html_for=ident, style={"font_size": "0.9em"}),
         align="center",
         spacing="1",
-        width="15em",
+        width="12em",
     )
 
 
