@@ -313,6 +313,11 @@ def test_an_upload_the_dossier_does_not_allow_shows_its_reason_and_adds_nothing(
     assert refused.startswith("Het dossier nam dit niet aan:")
     assert "only the owner, their team or a supervisor" in refused
     assert not _rows(browser)
+    # The same in English, the dossier's reason as it is.
+    browser.find_element(By.ID, "lang-switch").click()
+    until(browser, lambda d: "Add a document" in d.find_element(By.ID, "section-documents").text)
+    assert _outcome(browser, "doc-failed").startswith("The dossier did not accept this:")
+    assert "A PDF, JPEG or PNG of at most 10 MB." in browser.find_element(By.ID, "doc-limit").text
     case = httpx.get(
         f"{dossier.url}/cases/{DOCUMENT_QUEUE_CASE}", headers=staff_headers("sv-sophie"), timeout=10
     ).json()
