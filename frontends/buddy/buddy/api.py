@@ -15,7 +15,7 @@ an action the API turns down raises `ActionFailed` with the API's own problem me
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
@@ -36,6 +36,7 @@ from buddy.rows import (
 from voorportaal_contracts.api.dossier import (
     Caseload,
     CasePage,
+    DocumentOut,
     MonthlyTrends,
     QueueItem,
     StaffNotifications,
@@ -56,6 +57,9 @@ DOSSIER_PATHS: Final = {
     "promises": "/cases/{case_id}/promises",
     "fulfil": "/cases/{case_id}/promises/{promise_id}/fulfil",
     "messages": "/cases/{case_id}/messages",
+    "documents": "/cases/{case_id}/documents",
+    "document": "/cases/{case_id}/documents/{document_id}",
+    "actions": "/cases/{case_id}/actions",
     "grants": "/cases/{case_id}/grants",
     "grant_revoke": "/cases/{case_id}/grants/{grant_id}/revoke",
     "mandates": "/cases/{case_id}/mandates",
@@ -235,9 +239,10 @@ def _problem_detail(response: httpx.Response) -> str:
     parts = [_text(body.get("detail") or body.get("title"))]
     for error in body.get("errors") or []:
         if isinstance(error, dict):
-            parts.append(
-                f"{_text(error.get('field'))}: {_text(error.get('reason') or error.get('message'))}"
-            )
+            reason = _text(error.get("reason") or error.get("message"))
+            if reason == parts[0]:  # the detail is this field's reason: say it once, named
+                parts[0] = ""
+            parts.append(f"{_text(error.get('field'))}: {reason}")
     return " — ".join(p for p in parts if p)[:500] or f"HTTP {response.status_code}"
 
 
@@ -405,3 +410,72 @@ async def choose_notification_email(
     path = DOSSIER_PATHS["notification_settings"]
     body = await _send(endpoints, "dossier", path, token, {"email": email}, method="PUT")
     return _answer(_NOTIFICATION_SETTINGS, body, path)
+
+
+_DOCUMENT: Final = TypeAdapter(DocumentOut)
+UPLOAD_TIMEOUT_S: Final = 60.0
+"""An upload or a download carries up to the dossier's size limit: more time than a read."""
+
+
+async def _transfer(
+    endpoints: Endpoints,
+    path: str,
+    request: Callable[[httpx.AsyncClient], Awaitable[httpx.Response]],
+) -> httpx.Response:
+    """One upload or download on the dossier; its response, else `ActionFailed` (the dossier's
+    own message), `Unreachable` or `ApiError`."""
+    try:
+        async with httpx.AsyncClient(
+            base_url=endpoints.dossier_url, timeout=max(endpoints.timeout_s, UPLOAD_TIMEOUT_S)
+        ) as client:
+            response = await request(client)
+    except httpx.TransportError as exc:
+        log.info("api.unreachable", service="dossier", path=path, error=type(exc).__name__)
+        raise Unreachable("dossier", type(exc).__name__) from exc
+    if response.status_code >= 500:
+        log.warning("api.error", service="dossier", path=path, status=response.status_code)
+        raise ApiError("dossier", str(response.status_code))
+    if response.status_code >= 400:
+        log.info("api.action_refused", service="dossier", path=path, status=response.status_code)
+        raise ActionFailed("dossier", response.status_code, _problem_detail(response))
+    return response
+
+
+async def upload_document(
+    endpoints: Endpoints,
+    token: str,
+    case_id: str,
+    *,
+    filename: str,
+    content: bytes,
+    title: str,
+    shared_with: list[str],
+) -> DocumentOut:
+    """Add a document to the case (`POST /cases/{id}/documents`, multipart: `file`, `title`,
+    `shared_with`); the dossier checks its content and size and who may add it."""
+    path = DOSSIER_PATHS["documents"].format(case_id=case_id)
+    form = {"title": title, "shared_with": ",".join(shared_with)}
+    files = {"file": (filename, content, "application/octet-stream")}
+    headers = {"Authorization": f"Bearer {token}"}
+    response = await _transfer(
+        endpoints,
+        path,
+        lambda client: client.post(path, data=form, files=files, headers=headers),
+    )
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise ApiError("dossier", "response is not JSON") from exc
+    return _answer(_DOCUMENT, body, path)
+
+
+async def download_document(
+    endpoints: Endpoints, token: str, case_id: str, document_id: str
+) -> tuple[bytes, str]:
+    """A document's content and media type (`GET /cases/{id}/documents/{document_id}`); the
+    dossier audits the read."""
+    path = DOSSIER_PATHS["document"].format(case_id=case_id, document_id=document_id)
+    headers = {"Authorization": f"Bearer {token}"}
+    response = await _transfer(endpoints, path, lambda client: client.get(path, headers=headers))
+    media_type = response.headers.get("content-type", "").split(";", 1)[0].strip()
+    return response.content, media_type

@@ -858,6 +858,108 @@ EN.update(
     }
 )
 
+# The case page's documents: upload, download, asking the citizen for one (pages/case/documents.py).
+NL.update(
+    {
+        "doc_col_by": "Toegevoegd door",
+        "doc_col_shared": "Gedeeld met",
+        "doc_col_file": "Bestand",
+        "doc_col_asked": "Gevraagd op",
+        "doc_untitled": "(zonder titel)",
+        "doc_shared_all": "Instanties die documenten mogen zien",
+        "doc_download": "Downloaden",
+        "doc_add_title": "Document toevoegen",
+        "doc_kinds": "Een PDF, JPEG of PNG van hoogstens",
+        "doc_choose": "Bestand kiezen",
+        "doc_drop": "of sleep het bestand hierheen.",
+        "doc_field_title": "Titel",
+        "doc_share_title": "Alleen delen met bepaalde instanties (kies er een of meer)",
+        "doc_share_hint": (
+            "Niets gekozen: elke instantie waarmee de burger documenten deelt, ziet het."
+        ),
+        "doc_add": "Document toevoegen",
+        "doc_request_title": "Document opvragen",
+        "doc_request_hint": (
+            "De burger ziet dit in het portaal als iets om te doen en kan het document daar "
+            "uploaden."
+        ),
+        "doc_field_what": "Welk document",
+        "doc_what_example": "Bijvoorbeeld: uw huurcontract",
+        "doc_field_due": "Graag voor",
+        "doc_request": "Opvragen bij de burger",
+        "doc_requested": "Opgevraagd bij de burger",
+        "ok_document_added": "Het document is toegevoegd.",
+        "ok_document_downloaded": "Het document is gedownload.",
+        "ok_document_requested": (
+            "Het document is opgevraagd. De burger ziet het in het portaal als iets om te doen."
+        ),
+        "action_document_refused": "Het dossier nam dit niet aan:",
+        "action_document_unreachable": (
+            "Het dossier is nu niet bereikbaar. Er is niets veranderd; probeer het zo nog eens."
+        ),
+        "action_document_no_title": "Titel: geef het document een titel. Er is niets toegevoegd.",
+        "action_document_no_file": (
+            "Bestand: kies eerst een PDF, JPEG of PNG. Er is niets toegevoegd."
+        ),
+        "action_document_not_accepted": (
+            "Bestand: alleen een PDF, JPEG of PNG kan worden toegevoegd. Er is niets toegevoegd."
+        ),
+        "action_document_no_what": (
+            "Welk document: schrijf op welk document u vraagt. Er is niets opgevraagd."
+        ),
+        "action_document_bad_date": (
+            "Graag voor: kies een datum in de toekomst. Er is niets opgevraagd."
+        ),
+    }
+)
+EN.update(
+    {
+        "doc_col_by": "Added by",
+        "doc_col_shared": "Shared with",
+        "doc_col_file": "File",
+        "doc_col_asked": "Asked on",
+        "doc_untitled": "(untitled)",
+        "doc_shared_all": "Agencies allowed to see documents",
+        "doc_download": "Download",
+        "doc_add_title": "Add a document",
+        "doc_kinds": "A PDF, JPEG or PNG of at most",
+        "doc_choose": "Choose file",
+        "doc_drop": "or drag the file here.",
+        "doc_field_title": "Title",
+        "doc_share_title": "Share only with certain agencies (choose one or more)",
+        "doc_share_hint": "None chosen: every agency the citizen shares documents with sees it.",
+        "doc_add": "Add document",
+        "doc_request_title": "Ask for a document",
+        "doc_request_hint": (
+            "The citizen sees this in the portal as something to do and can upload the "
+            "document there."
+        ),
+        "doc_field_what": "Which document",
+        "doc_what_example": "For example: your rental contract",
+        "doc_field_due": "Please by",
+        "doc_request": "Ask the citizen",
+        "doc_requested": "Asked of the citizen",
+        "ok_document_added": "The document was added.",
+        "ok_document_downloaded": "The document was downloaded.",
+        "ok_document_requested": (
+            "The document was asked for. The citizen sees it in the portal as something to do."
+        ),
+        "action_document_refused": "The dossier did not accept this:",
+        "action_document_unreachable": (
+            "The dossier cannot be reached right now. Nothing changed; try again shortly."
+        ),
+        "action_document_no_title": "Title: give the document a title. Nothing was added.",
+        "action_document_no_file": "File: choose a PDF, JPEG or PNG first. Nothing was added.",
+        "action_document_not_accepted": (
+            "File: only a PDF, JPEG or PNG can be added. Nothing was added."
+        ),
+        "action_document_no_what": (
+            "Which document: write which document you ask for. Nothing was asked."
+        ),
+        "action_document_bad_date": "Please by: choose a date in the future. Nothing was asked.",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

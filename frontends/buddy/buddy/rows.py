@@ -15,12 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
+from zoneinfo import ZoneInfo
 
 from buddy.labels import Words, words, words_of
 from voorportaal_contracts.api.dossier import (
     AgencyFigures,
     CaseChecklist,
     CasePage,
+    DocumentOut,
     Identity,
     QueueItem,
     ReasonOut,
@@ -28,6 +30,8 @@ from voorportaal_contracts.api.dossier import (
     SupervisorFigures,
 )
 
+AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
+"""The console's people read local time."""
 URGENCY_ORDER: Final = {"acute": 0, "high": 1, "normal": 2}
 
 FINAL_REFERRAL_STATES: Final = frozenset(
@@ -42,6 +46,53 @@ def when(value: str | datetime | None) -> str:
     """An ISO timestamp as `YYYY-MM-DD HH:MM` (UTC, as the dossier writes it), else as is."""
     text = value.isoformat() if isinstance(value, datetime) else (value or "")
     return text[:16].replace("T", " ") if len(text) >= 16 and text[10:11] == "T" else text
+
+
+def local_when(value: str | None) -> str:
+    """An ISO timestamp as `YYYY-MM-DD HH:MM` in Amsterdam's time, else as `when` shows it."""
+    try:
+        moment = datetime.fromisoformat(value or "")
+    except ValueError:
+        return when(value)
+    if moment.tzinfo is None:
+        return when(value)
+    return moment.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+
+
+def size_words(size: int) -> Words:
+    """A file size as a person reads it: `820 kB`, `2,4 MB` (`2.4 MB` in English), `10 MB`."""
+    if size < 1024 * 1024:
+        kb = max(1, round(size / 1024))
+        return Words(nl=f"{kb} kB", en=f"{kb} kB")
+    mb = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return Words(nl=f"{mb.replace('.', ',')} MB", en=f"{mb} MB")
+
+
+def uploader_words(subject: str) -> Words:
+    """Who uploaded a document: the citizen or a representative in words, else the staff id
+    (the page shows a colleague's name instead)."""
+    if subject == "citizen":
+        return words("uploaded_by", "citizen")
+    if subject.startswith("representative:"):
+        return words("uploaded_by", "representative")
+    return Words(nl=subject, en=subject)
+
+
+def document_row(d: DocumentOut) -> DocumentRow:
+    """One document of the case page, its codes as words."""
+    return DocumentRow(
+        id=d.id,
+        title=d.title or "",
+        media_type=d.media_type,
+        size=str(d.size),
+        by=d.uploaded_by,
+        at=local_when(d.uploaded_at),
+        shared_with=_joined(d.shared_with),
+        type_words=words("document_type", d.media_type),
+        size_words=size_words(d.size),
+        by_words=uploader_words(d.uploaded_by),
+        shared_words=words_of("agency", d.shared_with),
+    )
 
 
 def _joined(values: Iterable[str]) -> str:
@@ -234,12 +285,24 @@ class PromiseRow:
 
 @dataclass
 class DocumentRow:
+    """A document's metadata as the table shows it (the content is downloaded on its own)."""
+
     id: str
     title: str
     media_type: str
     size: str
     by: str
+    """The uploader's subject (a staff id, `citizen`, or a representative's)."""
     at: str
+    """When it was uploaded, local time (Europe/Amsterdam)."""
+    shared_with: str = ""
+    """Agency codes; empty: every agency the case shares documents with."""
+    type_words: Words = field(default_factory=Words)
+    size_words: Words = field(default_factory=Words)
+    by_words: Words = field(default_factory=Words)
+    """The citizen or a representative in words; a staff id stays as it is (the page puts a
+    colleague's name in its place)."""
+    shared_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -284,6 +347,10 @@ class MessageRow:
     by: str
     at: str
     kind_words: Words = field(default_factory=Words)
+    due_at: str = ""
+    """By when the citizen is asked to do it (an action), local date."""
+    local_at: str = ""
+    """`at` in local time (Europe/Amsterdam)."""
 
 
 @dataclass
@@ -495,15 +562,8 @@ def case_view(page: CasePage) -> CaseView:
             for p in page.promises or []
         ],
         documents=[
-            DocumentRow(
-                id=d.id,
-                title=d.title or d.id,
-                media_type=d.media_type,
-                size=str(d.size),
-                by=d.uploaded_by,
-                at=when(d.uploaded_at),
-            )
-            for d in page.documents or []
+            document_row(d)
+            for d in sorted(page.documents or [], key=lambda d: d.uploaded_at, reverse=True)
         ],
         grants=[
             GrantRow(
@@ -543,6 +603,8 @@ def case_view(page: CasePage) -> CaseView:
                 by=i.by,
                 at=when(i.at),
                 kind_words=words("message_kind", i.kind),
+                due_at=local_when(i.due_at)[:10],
+                local_at=local_when(i.at),
             )
             for i in reversed(summary.citizen_items if summary else [])
         ],

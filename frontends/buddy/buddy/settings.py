@@ -67,6 +67,9 @@ class ConsoleSettings(BaseSettings):
 
     api_timeout_s: float = Field(default=5.0, gt=0, le=60)
     """Timeout of one API call."""
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=50 * 1024 * 1024)
+    """The largest document the case page offers to add, said up front; keep it equal to the
+    dossier's `VOORPORTAAL_DOSSIER_MAX_UPLOAD_BYTES` (the dossier decides, and refuses more)."""
 
     auth_mode: Literal["local", "oidc"] = "local"
     """`oidc`: staff sign in only through the OIDC provider below (production); `local`: the

@@ -64,6 +64,8 @@ SHARING_CASE: Final = "vp-sharing-000001"
 """Sharing and mandates recorded and revoked by Anna (team-noord), who claims it."""
 SHARING_QUEUE_CASE: Final = "vp-sharing-000002"
 """Sharing in the queue: Chantal (team-zuid) sees it, but may not record for its citizen."""
+DOCUMENT_CASE: Final = "vp-document-000001"
+DOCUMENT_QUEUE_CASE: Final = "vp-document-000002"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -128,8 +130,10 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (LIVE_CASE, "Milan Peters"),
         (CHECKLIST_CASE, "Sara Demir"),
         (NOTICE_CASE, "Ruben Hendriks"),
-        (SHARING_CASE, "Iris van Dijk"),
+        (SHARING_CASE, "Iris van Dam"),
         (SHARING_QUEUE_CASE, "Thomas Claes"),
+        (DOCUMENT_CASE, "Iris de Vries"),
+        (DOCUMENT_QUEUE_CASE, "Thijs Koster"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

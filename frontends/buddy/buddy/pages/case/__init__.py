@@ -18,8 +18,9 @@ import reflex as rx
 
 from buddy.i18n import tr
 from buddy.layout import notice, shell
+from buddy.pages.case.documents import documents
 from buddy.pages.case.header import bar, handover_and_close, header, ownership_actions
-from buddy.pages.case.records import documents, doorbraak, messages, timeline
+from buddy.pages.case.records import doorbraak, messages, timeline
 from buddy.pages.case.sharing import sharing
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import section

@@ -1,5 +1,5 @@
-"""What the case keeps: its timeline, documents, messages to the citizen and doorbraak
-proposals (sharing and mandates are in `sharing`)."""
+"""What the case keeps: its timeline, messages to the citizen and doorbraak proposals (its
+documents are in `documents`, sharing and mandates in `sharing`)."""
 
 from __future__ import annotations
 
@@ -37,26 +37,6 @@ def timeline() -> rx.Component:
             lambda t: rx.table.row(
                 rx.table.cell(t.at, white_space="nowrap"),
                 rx.table.cell(rx.cond(SessionState.lang == "en", t.en, t.nl)),
-            ),
-        ),
-    )
-
-
-def documents() -> rx.Component:
-    """The documents kept with the case."""
-    return section(
-        "documents",
-        "section-documents",
-        table(
-            "documents-table",
-            ["col_title", "col_type", "col_size", "col_who", "col_when"],
-            CaseState.documents,
-            lambda d: rx.table.row(
-                rx.table.cell(d.title),
-                rx.table.cell(d.media_type),
-                rx.table.cell(d.size),
-                rx.table.cell(d.by),
-                rx.table.cell(d.at),
             ),
         ),
     )
