@@ -11,5 +11,9 @@ from buddy.headers import with_security_headers
 from buddy.settings import get_settings
 
 # nosniff, a Content-Security-Policy and HSTS (behind https) on every response, page included.
-app = rx.App(html_lang="nl", api_transformer=with_security_headers(get_settings()))
+app = rx.App(
+    html_lang="nl",
+    api_transformer=with_security_headers(get_settings()),
+    stylesheets=["/console.css"],
+)
 routes.register(app)

@@ -430,7 +430,10 @@ def _checklist_rows(checklist: CaseChecklist | None) -> list[ChecklistRow]:
 
 
 def _reasons(reasons: list[ReasonOut] | None, lang: str) -> str:
-    return "; ".join(getattr(r, lang) for r in reasons or [])
+    """The triage's reasons as one text: each is a sentence of its own ("Er dreigt
+    huisuitzetting."), so they follow each other; one without a full stop gets one."""
+    sentences = (str(getattr(r, lang)).strip() for r in reasons or [])
+    return " ".join(s if s.endswith((".", "!", "?")) else f"{s}." for s in sentences if s)
 
 
 def _header(case_id: str, summary: Summary | None, identity: Identity | None) -> CaseHeader:

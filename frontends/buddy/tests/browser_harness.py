@@ -11,6 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -92,7 +93,12 @@ def open_case(driver: WebDriver, base: str, case_id: str) -> None:
 
 def click(driver: WebDriver, ident: str) -> None:
     """Click an element once it can be clicked (scrolled into view first)."""
-    element = WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, ident)))
+    press(driver, WebDriverWait(driver, WAIT_S).until(ec.element_to_be_clickable((By.ID, ident))))
+
+
+def press(driver: WebDriver, element: WebElement) -> None:
+    """Click an element found otherwise, in the middle of the window first: a person does not
+    click a button the case page's sticky bar covers, and Chromium refuses to."""
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
 

@@ -227,7 +227,7 @@ def test_a_promise_shows_overdue_under_a_test_clock(
     click(browser, "claim")
     until(browser, lambda d: "Anna Jansen" in owner(d))
     Select(browser.find_element(By.ID, "promise-kind")).select_by_value("agency")
-    browser.find_element(By.ID, "promise-by").send_keys("uwv")
+    Select(browser.find_element(By.ID, "promise-by")).select_by_visible_text("UWV")
     browser.find_element(By.ID, "promise-what").send_keys("UWV belt terug over de WW")
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
     browser.execute_script(

@@ -16,7 +16,16 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_harness import WAIT_S, click, csp_violations, open_case, shot, sign_in, until
+from browser_harness import (
+    WAIT_S,
+    click,
+    csp_violations,
+    open_case,
+    press,
+    shot,
+    sign_in,
+    until,
+)
 from console_harness import staff_headers
 from dossier_harness import DOCUMENT_CASE, DOCUMENT_QUEUE_CASE, DossierProcess
 from selenium.webdriver.common.by import By
@@ -160,7 +169,7 @@ def _upload(browser: WebDriver, path: Path, title: str, share: list[str] | None 
     browser.find_element(By.ID, "doc-title").send_keys(title)
     for code in share or []:
         if not browser.find_element(By.CSS_SELECTOR, "#doc-share").get_attribute("open"):
-            browser.find_element(By.CSS_SELECTOR, "#doc-share summary").click()
+            press(browser, browser.find_element(By.CSS_SELECTOR, "#doc-share summary"))
         click(browser, f"doc-share-{code}")
         until(browser, lambda d, c=code: d.find_element(By.ID, f"doc-share-{c}").is_selected())
     click(browser, "doc-upload-submit")
@@ -237,8 +246,7 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
     # Download: the browser gets the bytes under the title's name; the dossier audits it.
     for button in browser.find_elements(By.CSS_SELECTOR, "#documents-table .doc-download"):
         if button.get_attribute("aria-label") == "Huurcontract 2025":
-            browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", button)
-            button.click()
+            press(browser, button)
     saved = _saved(browser, downloads, "Huurcontract-2025.pdf")
     until(browser, lambda _: saved.read_bytes() == pdf.read_bytes())
     log = httpx.get(

@@ -18,6 +18,7 @@ from browser_harness import (
     click,
     open_case,
     owner,
+    press,
     shot,
     sign_in,
     until,
@@ -195,9 +196,12 @@ def test_grant_recorded_by_agency_name_and_revoked(
     assert "Samenvatting" in row and "Casemanager namens de burger" in row and "Geldig" in row
 
     # Revoke: it asks how the citizen said so, then the grant stays listed, revoked, with when.
-    _row(browser, "sharing-table", "Dienst Toeslagen").find_element(
-        By.CLASS_NAME, "grant-revoke"
-    ).click()
+    press(
+        browser,
+        _row(browser, "sharing-table", "Dienst Toeslagen").find_element(
+            By.CLASS_NAME, "grant-revoke"
+        ),
+    )
     WebDriverWait(browser, WAIT_S).until(
         ec.text_to_be_present_in_element((By.ID, "grant-revoke-form"), "Dienst Toeslagen")
     )
@@ -240,9 +244,12 @@ def test_mandate_recorded_and_revoked(
     # The form is empty again for the next one.
     assert browser.find_element(By.ID, "mandate-holder").get_attribute("value") == ""
 
-    _row(browser, "mandates-table", "Mieke van Dijk").find_element(
-        By.CLASS_NAME, "mandate-revoke"
-    ).click()
+    press(
+        browser,
+        _row(browser, "mandates-table", "Mieke van Dijk").find_element(
+            By.CLASS_NAME, "mandate-revoke"
+        ),
+    )
     _choose(browser, "mandate-revoke-channel", "Telefoon")
     click(browser, "mandate-revoke-submit")
     _said(browser, "De machtiging is ingetrokken.")

@@ -38,6 +38,9 @@ DUTCH_WORDS = frozenset(
         "checklist",
         "supervisor",
         "team",
+        # A service's own name holds its agency's code: "Procedure bij de rechtbank" (the
+        # agency itself shows as "Rechtbank (via een advocaat)"), offered when referring.
+        "rechtbank",
     }
 )
 LANGUAGE_CODES = frozenset({"nl", "en", "tr", "ar", "pl"})

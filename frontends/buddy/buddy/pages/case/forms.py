@@ -20,6 +20,11 @@ GRANT_SCOPES = (
 )
 
 
+def agencies() -> list[tuple[str, Words]]:
+    """Every agency of the label table by its name, sorted as a person looks for them."""
+    return sorted(labels()["agency"].items(), key=lambda pair: pair[1].nl)
+
+
 def services() -> list[tuple[str, Words]]:
     """What a case can be referred to by hand: every service of the label table (it mirrors
     routing's directory), as "Agency: service", sorted as a person looks for them."""

@@ -126,8 +126,8 @@ def section(title: str, ident: str, *content: rx.Component) -> rx.Component:
         *content,
         id=ident,
         aria_label=tr(title),
-        # A jump from the case's sticky bar lands the heading below that bar, not under it.
-        style={"width": "100%", "scroll_margin_top": "10em"},
+        # A jump from the case's sticky bar lands below that bar (assets/console.css).
+        style={"width": "100%"},
     )
 
 

@@ -141,7 +141,16 @@ def promises() -> rx.Component:
                         ("citizen", tr("kind_citizen")),
                     ],
                 ),
-                input_field("made_by", "made_by", "promise-by"),
+                select_field(
+                    "made_by",
+                    "made_by",
+                    "promise-by",
+                    [("", tr("made_by_none"))]
+                    + [
+                        (code, rx.cond(SessionState.lang == "en", name.en, name.nl))
+                        for code, name in forms.agencies()
+                    ],
+                ),
                 input_field("what", "what", "promise-what", required=True),
                 input_field("due_date", "due_date", "promise-due", type="date", required=True),
             ),
