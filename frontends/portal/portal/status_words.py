@@ -144,8 +144,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "pl": "Wiadomości dla Pana/Pani",
     },
     "status.checklist": {
-        "nl": "Uw checklist",
-        "en": "Your checklist",
+        "nl": "Uw takenlijst",
+        "en": "Your task list",
         "tr": "Görev listeniz",
         "ar": "قائمة مهامكم",
         "pl": "Pana/Pani lista zadań",
@@ -158,8 +158,8 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "pl": "Proszę zaznaczyć, co zostało zrobione. Wtedy my i osoba kontaktowa też o tym wiemy.",
     },
     "status.checklist_none": {
-        "nl": "Er staat nu niets op uw checklist.",
-        "en": "There is nothing on your checklist now.",
+        "nl": "Er staat nu niets op uw takenlijst.",
+        "en": "There is nothing on your task list now.",
         "tr": "Listenizde şu anda hiçbir şey yok.",
         "ar": "لا يوجد شيء في قائمة مهامكم الآن.",
         "pl": "Na liście nie ma teraz żadnych zadań.",
