@@ -60,6 +60,9 @@ CLOSE_CASE: Final = "vp-close-000001"
 LIVE_CASE: Final = "vp-live-000001"
 CHECKLIST_CASE: Final = "vp-checklist-000001"
 NOTICE_CASE: Final = "vp-notice-000001"
+REASSIGN_CASE: Final = "vp-reassign-000001"
+REOPEN_CASE: Final = "vp-reopen-000001"
+METER_CASE: Final = "vp-meter-000001"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -124,6 +127,9 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (LIVE_CASE, "Milan Peters"),
         (CHECKLIST_CASE, "Sara Demir"),
         (NOTICE_CASE, "Ruben Hendriks"),
+        (REASSIGN_CASE, "Iris van Dijk"),
+        (REOPEN_CASE, "Thomas Koster"),
+        (METER_CASE, "Julia Mertens"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

@@ -20,6 +20,7 @@ from buddy.layout import notice, shell
 from buddy.pages.case.header import handover_and_close, header, outcome, ownership_actions
 from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
 from buddy.pages.case.state import CaseState
+from buddy.pages.case.supervise import supervise
 from buddy.pages.case.widgets import section
 from buddy.pages.case.work import checklist, contacts, promises, referrals
 
@@ -35,6 +36,7 @@ def _case() -> rx.Component:
         promises(),
         contacts(),
         handover_and_close(),
+        supervise(),
         timeline(),
         checklist(),
         documents(),
