@@ -391,6 +391,7 @@ def console_resources() -> list[dict[str, Any]]:
         {"name": "VOORPORTAAL_DOSSIER_URL", "value": "http://voorportaal-dossier"},
         {"name": "VOORPORTAAL_ROUTING_URL", "value": "http://voorportaal-routing"},
         {"name": "VOORPORTAAL_INTAKE_URL", "value": "http://voorportaal-intake"},
+        {"name": "VOORPORTAAL_NOTIFY_URL", "value": "http://voorportaal-notify"},
         {
             "name": "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE",
             "value": "/etc/voorportaal/staff-key/private.pem",
