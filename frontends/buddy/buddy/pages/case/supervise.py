@@ -29,7 +29,7 @@ class SuperviseState(CaseState):
     """The casemanagers a supervisor can give the case to, and the two actions."""
 
     casemanagers: list[dict[str, str]] = []
-    """Every casemanager of the console's accounts: id, name and team (supervisors only)."""
+    """Every casemanager of the console's accounts: id, and name with team (supervisors only)."""
 
     @rx.event
     async def offer_casemanagers(self) -> Any:
@@ -41,7 +41,7 @@ class SuperviseState(CaseState):
             self.casemanagers = []
             return None
         self.casemanagers = [
-            {"id": a.subject, "name": a.name, "team": a.team}
+            {"id": a.subject, "label": f"{a.name} ({a.team})"}
             for a in account_store().casemanagers()
         ]
         return None
@@ -77,7 +77,7 @@ def _reassign_form() -> rx.Component:
                 rx.el.select(
                     rx.foreach(
                         SuperviseState.casemanagers,
-                        lambda c: rx.el.option(c["name"], " (", c["team"], ")", value=c["id"]),
+                        lambda c: rx.el.option(c["label"], value=c["id"]),
                     ),
                     id="reassign-to",
                     name="to",
