@@ -41,6 +41,13 @@ def meter_text(browser: WebDriver) -> str:
     return str(browser.find_element(By.ID, "contact-load").text)
 
 
+def show(browser: WebDriver, ident: str) -> None:
+    """Scroll an element to the middle of the screen (for a screenshot)."""
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'});", browser.find_element(By.ID, ident)
+    )
+
+
 @pytest.mark.browser
 def test_supervisor_gives_a_case_to_bram_and_the_header_shows_him(
     browser: WebDriver, console_url: str, dossier: DossierProcess
@@ -126,6 +133,8 @@ def test_closing_and_reopening_a_case(
     until(browser, lambda d: bool(d.find_elements(By.ID, "closed-at")))
     until(browser, lambda d: bool(d.find_elements(By.ID, "reopen-form")))
     assert not browser.find_elements(By.ID, "reassign-form")
+    show(browser, "section-supervise")
+    shot(browser, "supervise-closed")
 
     click(browser, "reopen")
     wait_text(browser, "De zaak is heropend.")
@@ -158,14 +167,22 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     assert "0 meldingen gebundeld" in meter and "0 vroegen om actie" in meter
     assert "laatste 24 uur: 0" in meter and "laatste 30 dagen: 0" in meter
     assert "belasting: laag" in meter
+    show(browser, "contact-load")
     shot(browser, "contact-load-meter")
 
     notify.stop()
     try:
-        open_case(browser, console_url, METER_CASE)  # the rest of the page works
+        # Stopping notify may outlast the tests' short idle timeout: sign in again.
+        sign_in(browser, console_url, "anna", "anna-noord-2024")
+        wait_path(browser, "/werkvoorraad")
+        open_case(browser, console_url, METER_CASE)
         wait_text(browser, "De berichtendienst is niet bereikbaar")
-        wait_text(browser, "Julia Mertens")
+        # The rest of the page is there and works: the case can still be claimed.
+        click(browser, "claim")
+        until(browser, lambda d: "Anna Jansen" in owner(d))
+        assert "De berichtendienst is niet bereikbaar" in meter_text(browser)
         assert "Berichten deze week" not in browser.find_element(By.ID, "contact-load").text
+        show(browser, "contact-load")
         shot(browser, "contact-load-unreachable")
     finally:
         notify.start()
