@@ -13,6 +13,7 @@ from browser_harness import click, open_case, owner, shot, sign_in, until, wait_
 from console_harness import staff_headers
 from desk_harness import ServiceProcess
 from dossier_harness import METER_CASE, REASSIGN_CASE, REOPEN_CASE, DossierProcess
+from notify_harness import NOTIFY_CASES
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
@@ -39,6 +40,12 @@ def meter_text(browser: WebDriver) -> str:
     """What the contact-load meter says once it has an answer from notify (or why not)."""
     until(browser, lambda d: "ophalen" not in d.find_element(By.ID, "contact-load").text)
     return str(browser.find_element(By.ID, "contact-load").text)
+
+
+def other_case_links(browser: WebDriver) -> list[Any]:
+    """The queue's links to cases notify has never heard of (not the console's own three)."""
+    links = browser.find_elements(By.CSS_SELECTOR, "#queue-table a[href*='/zaak/']")
+    return [a for a in links if a.text and a.text not in NOTIFY_CASES]
 
 
 def show(browser: WebDriver, ident: str) -> None:
@@ -169,6 +176,24 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     assert "belasting: laag" in meter
     show(browser, "contact-load")
     shot(browser, "contact-load-meter")
+
+    # Another case opened from the queue in the same tab (a link, no reload): the meter asks
+    # notify about that case. Notify has heard nothing of the other seeded cases, so it does
+    # not show their load to a casemanager; the zeros of the last case must not stay.
+    browser.execute_script("window.__stillTheSamePage = true;")
+    click(browser, "nav-queue")
+    wait_path(browser, "/werkvoorraad")
+    click(browser, "view-recommended")
+    until(browser, lambda d: bool(other_case_links(d)))
+    other = other_case_links(browser)[0]
+    other_id = other.text
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", other)
+    other.click()
+    wait_path(browser, f"/zaak/{other_id}")
+    until(browser, lambda d: other_id in d.find_element(By.ID, "case-heading").text)
+    wait_text(browser, "De berichtendienst laat u de contactbelasting van deze zaak niet zien.")
+    assert "Berichten deze week" not in browser.find_element(By.ID, "contact-load").text
+    assert browser.execute_script("return window.__stillTheSamePage === true;")
 
     notify.stop()
     try:

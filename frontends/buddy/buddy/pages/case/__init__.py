@@ -17,6 +17,7 @@ import reflex as rx
 
 from buddy.i18n import tr
 from buddy.layout import notice, shell
+from buddy.pages.case.contact_load import ContactLoadState
 from buddy.pages.case.header import handover_and_close, header, outcome, ownership_actions
 from buddy.pages.case.records import documents, doorbraak, messages, sharing, timeline
 from buddy.pages.case.state import CaseState
@@ -24,7 +25,10 @@ from buddy.pages.case.supervise import supervise
 from buddy.pages.case.widgets import section
 from buddy.pages.case.work import checklist, contacts, promises, referrals
 
-__all__ = ["CaseState", "page"]
+__all__ = ["ON_LOAD", "CaseState", "page"]
+
+ON_LOAD = [CaseState.load, ContactLoadState.fetch_load]
+"""What the case page runs when it loads, in order: the case, then its contact-load meter."""
 
 
 def _case() -> rx.Component:

@@ -4,8 +4,9 @@ It reads notify (`GET /cases/{id}/contact-load`, `ContactLoadOut`), which counts
 the citizen in 24 hours, 7 and 30 days, how many updates those messages carried (more updates
 than messages: the rest were bundled into them), how many asked the citizen to do something,
 and a load level. Notify decides who may see it and audits each read, with the user's own
-token. The meter is fetched when it appears on the page (the case's own refresh does not ask
-notify again: the dossier's answer is what changes under an open page); when notify cannot be
+token. The meter is fetched each time a case page loads, right after the case (`ON_LOAD` in
+`pages/case/__init__.py`; a mount event would not fire again when a link opens another case in
+the same tab); the case's own live refresh does not ask notify again. When notify cannot be
 reached or refuses, the meter says so in words and the rest of the page works as before.
 """
 
@@ -66,13 +67,17 @@ class ContactLoadState(CaseState):
 
     @rx.event
     async def fetch_load(self) -> Any:
-        """Ask notify for the case's contact load (not user activity: the page asks)."""
+        """Ask notify for the contact load of the case just loaded (the case page's `on_load`,
+        after `CaseState.load`; not user activity, so `touch=False`)."""
         session, denial, redirect = await authorize(self, CASE_ROLES, touch=False)
         if redirect is not None:
-            return redirect
+            return None  # CaseState.load, just before, already sent the browser to sign in
+        if self.problem:
+            return None  # the dossier refused or lost the case: no meter is shown
         if denial is not None:
-            self.load_problem = "load_refused"
+            self.meter, self.load_problem = LoadRow(), "load_refused"
             return None
+        self.meter, self.load_problem = LoadRow(), "load_loading"
         try:
             found = await api.contact_load(endpoints(), session._token(), self.case_id)
         except api.ApiProblem as exc:
@@ -123,5 +128,4 @@ def contact_load_meter() -> rx.Component:
             rx.text(tr("load_error")),
         ),
         id="contact-load",
-        on_mount=ContactLoadState.fetch_load,
     )
