@@ -8,6 +8,7 @@
 #   VOORPORTAAL_DOSSIER_URL       dossier API (http://127.0.0.1:8003)
 #   VOORPORTAAL_ROUTING_URL       routing API (http://127.0.0.1:8002)
 #   VOORPORTAAL_INTAKE_URL        intake API (http://127.0.0.1:8001)
+#   VOORPORTAAL_NOTIFY_URL        notify API, the contact-load meter (http://127.0.0.1:8004)
 set -euo pipefail
 export VOORPORTAAL_CONSOLE_PORT="${VOORPORTAAL_CONSOLE_PORT:-3000}"
 app=buddy build=console-build port="$VOORPORTAAL_CONSOLE_PORT" host="${VOORPORTAAL_CONSOLE_HOST:-127.0.0.1}"

@@ -513,6 +513,7 @@ def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes
         "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
         "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
         "VOORPORTAAL_INTAKE_URL": f"http://127.0.0.1:{SERVICES['intake'].port}",
+        "VOORPORTAAL_NOTIFY_URL": f"http://127.0.0.1:{SERVICES['notify'].port}",
     }
     click.echo("building and starting the buddy console (a minute the first time) …")
     with (log_dir / "console.log").open("ab") as out:

@@ -464,6 +464,7 @@ def console_resources() -> list[dict[str, Any]]:
         {"name": "VOORPORTAAL_CONSOLE_AUTH_MODE", "value": "oidc"},
         {"name": "VOORPORTAAL_CONSOLE_PUBLIC_URL", "value": "https://buddy.example.nl"},
         *_API_URLS,
+        {"name": "VOORPORTAAL_NOTIFY_URL", "value": "http://voorportaal-notify"},
         {
             "name": "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE",
             "value": "/etc/voorportaal/staff-key/private.pem",

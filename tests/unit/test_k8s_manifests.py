@@ -259,7 +259,12 @@ def test_the_consoles_variables_are_real_console_settings() -> None:
     deployment = next(d for d in docs("console.yaml") if d["kind"] == "Deployment")
     (container,) = _containers(deployment)
     fields = ConsoleSettings.model_fields
-    aliases = {"VOORPORTAAL_DOSSIER_URL", "VOORPORTAAL_ROUTING_URL", "VOORPORTAAL_INTAKE_URL"}
+    aliases = {
+        "VOORPORTAAL_DOSSIER_URL",
+        "VOORPORTAAL_ROUTING_URL",
+        "VOORPORTAAL_INTAKE_URL",
+        "VOORPORTAAL_NOTIFY_URL",
+    }
     names = [env["name"] for env in container["env"]]
     assert {"VOORPORTAAL_CONSOLE_ENVIRONMENT", "VOORPORTAAL_CONSOLE_STAFF_KEY_FILE"} <= set(names)
     for name in names:

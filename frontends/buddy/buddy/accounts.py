@@ -161,6 +161,12 @@ class AccountStore:
             key=lambda a: a.name,
         )
 
+    def casemanagers(self) -> list[Account]:
+        """Every casemanager, by name: whom a supervisor can give a case to."""
+        return sorted(
+            (a for a in self._accounts.values() if a.role == "casemanager"), key=lambda a: a.name
+        )
+
     def teams(self) -> dict[str, str]:
         """Team of each subject: the dossier's `teams` setting, which names the team of a
         handover's receiver (the tokens carry the caller's own team)."""

@@ -43,6 +43,7 @@ from voorportaal_contracts.api.dossier import (
     StaffNotificationSettings,
     SupervisorFigures,
 )
+from voorportaal_contracts.api.notify import ContactLoadOut
 
 log = structlog.get_logger()
 
@@ -67,6 +68,8 @@ DOSSIER_PATHS: Final = {
     "overrides": "/cases/{case_id}/overrides",
     "override_decision": "/cases/{case_id}/overrides/{override_id}/{decision}",
     "close": "/cases/{case_id}/close",
+    "reassign": "/cases/{case_id}/reassign",
+    "reopen": "/cases/{case_id}/reopen",
     "figures": "/supervisor/figures",
     "search": "/cases/search",
     "recent": "/cases/recent",
@@ -83,6 +86,11 @@ ROUTING_PATHS: Final = {
     "nudge": "/referrals/{referral_id}/nudge",
 }
 """Routing endpoints (services/routing entrypoints/http/routes.py)."""
+
+NOTIFY_PATHS: Final = {
+    "contact_load": "/cases/{case_id}/contact-load",
+}
+"""Notify endpoints (services/notify entrypoints/http/routes.py)."""
 
 QUEUE_VIEWS: Final = ("recommended", "mine", "team")
 """Work queue views: recommended for a buddy, my cases, my team's cases."""
@@ -146,6 +154,14 @@ class Endpoints:
     dossier_url: str
     routing_url: str
     timeout_s: float = 5.0
+    notify_url: str = "http://127.0.0.1:8004"
+
+
+def _base(endpoints: Endpoints, service: str) -> str:
+    """The base URL of `service` (`dossier`, `routing` or `notify`)."""
+    if service == "notify":
+        return endpoints.notify_url
+    return endpoints.dossier_url if service == "dossier" else endpoints.routing_url
 
 
 async def _get(
@@ -157,7 +173,7 @@ async def _get(
     *,
     collection: bool = False,
 ) -> Any:
-    base = endpoints.dossier_url if service == "dossier" else endpoints.routing_url
+    base = _base(endpoints, service)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=endpoints.timeout_s) as client:
             response = await client.get(
@@ -256,7 +272,7 @@ async def _send(
 ) -> Any:
     """POST (or `method`) an action; the API's answer (or None), else
     `ActionFailed`/`Unreachable`."""
-    base = endpoints.dossier_url if service == "dossier" else endpoints.routing_url
+    base = _base(endpoints, service)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=endpoints.timeout_s) as client:
             response = await client.request(
@@ -479,3 +495,18 @@ async def download_document(
     response = await _transfer(endpoints, path, lambda client: client.get(path, headers=headers))
     media_type = response.headers.get("content-type", "").split(";", 1)[0].strip()
     return response.content, media_type
+
+
+_CONTACT_LOAD: Final = TypeAdapter(ContactLoadOut)
+
+
+async def contact_load(endpoints: Endpoints, token: str, case_id: str) -> ContactLoadOut:
+    """How many messages the household received lately, from notify
+    (`GET /cases/{id}/contact-load`): the case page's contact-load meter."""
+    path = NOTIFY_PATHS["contact_load"].format(case_id=case_id)
+    body = await _get(endpoints, "notify", path, token, collection=True)
+    try:
+        return _CONTACT_LOAD.validate_python(body)
+    except ValidationError as exc:
+        log.warning("api.malformed_answer", service="notify", path=path)
+        raise ApiError("notify", "the answer does not match its model") from exc

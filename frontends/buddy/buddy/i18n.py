@@ -962,6 +962,74 @@ EN.update(
     }
 )
 
+# Supervisor reassign, reopening a closed case, and the contact-load meter (case page).
+NL.update(
+    {
+        "supervise_title": "Toewijzen en heropenen",
+        "reassign_title": "Zaak toewijzen aan een casemanager",
+        "reassign_to": "Casemanager",
+        "act_reassign": "Toewijzen",
+        "ok_reassign": "De zaak is toegewezen. De nieuwe eigenaar krijgt een melding.",
+        "action_bad_casemanager": (
+            "Casemanager: kies een casemanager uit de lijst. Er is niets veranderd."
+        ),
+        "reopen_title": "Zaak heropenen",
+        "reopen_intro": (
+            "Deze zaak is gesloten. Heropen de zaak als er weer werk aan is; "
+            "de tijdlijn houdt bij wie dat deed en wanneer."
+        ),
+        "act_reopen": "Zaak heropenen",
+        "ok_reopen": "De zaak is heropend.",
+        "contact_load": "Contactbelasting",
+        "load_week": "Berichten deze week",
+        "load_bundled": "meldingen gebundeld in die berichten",
+        "load_actions": "vroegen om actie",
+        "load_day": "laatste 24 uur",
+        "load_month": "laatste 30 dagen",
+        "load_level": "belasting",
+        "load_loading": "Contactbelasting ophalen…",
+        "load_unreachable": (
+            "De berichtendienst is niet bereikbaar: de contactbelasting is nu niet te zien. "
+            "De rest van de zaak werkt gewoon."
+        ),
+        "load_refused": "De berichtendienst laat u de contactbelasting van deze zaak niet zien.",
+        "load_error": "De contactbelasting kan nu niet worden opgehaald.",
+    }
+)
+EN.update(
+    {
+        "supervise_title": "Assign and reopen",
+        "reassign_title": "Assign the case to a casemanager",
+        "reassign_to": "Casemanager",
+        "act_reassign": "Assign",
+        "ok_reassign": "The case was assigned. The new owner gets a notification.",
+        "action_bad_casemanager": (
+            "Casemanager: choose a casemanager from the list. Nothing was changed."
+        ),
+        "reopen_title": "Reopen the case",
+        "reopen_intro": (
+            "This case is closed. Reopen it when there is work on it again; "
+            "the timeline records who did so and when."
+        ),
+        "act_reopen": "Reopen case",
+        "ok_reopen": "The case was reopened.",
+        "contact_load": "Contact load",
+        "load_week": "Messages this week",
+        "load_bundled": "updates bundled into those messages",
+        "load_actions": "asked for action",
+        "load_day": "last 24 hours",
+        "load_month": "last 30 days",
+        "load_level": "load",
+        "load_loading": "Fetching the contact load…",
+        "load_unreachable": (
+            "The messaging service cannot be reached: the contact load cannot be shown now. "
+            "The rest of the case works as usual."
+        ),
+        "load_refused": "The messaging service does not show you this case's contact load.",
+        "load_error": "The contact load cannot be fetched right now.",
+    }
+)
+
 LANGUAGES: Final = ("nl", "en")
 
 

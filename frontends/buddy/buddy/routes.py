@@ -29,7 +29,7 @@ def register(app: rx.App) -> None:
     # Imported here: pages import the route constants above.
     from buddy.pages import case, figure_tables, notices, oidc, queue, sign_in, supervisor
 
-    app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.CaseState.load)
+    app.add_page(case.page, route=CASE, title="Zaak · Voorportaal", on_load=case.ON_LOAD)
     app.add_page(sign_in.page, route=SIGN_IN, title="Inloggen · Voorportaal")
     app.add_page(
         oidc.page, route=OIDC, title="Inloggen (OIDC) · Voorportaal", on_load=oidc.OidcState.start

@@ -65,6 +65,13 @@ class ConsoleSettings(BaseSettings):
     """Base URL of the intake API (intakes at the desk and on the phone); read from
     `VOORPORTAAL_INTAKE_URL`."""
 
+    notify_url: str = Field(
+        default="http://127.0.0.1:8004",
+        validation_alias=AliasChoices("VOORPORTAAL_NOTIFY_URL", "notify_url"),
+    )
+    """Base URL of the notify API (the case page's contact-load meter); read from
+    `VOORPORTAAL_NOTIFY_URL`."""
+
     api_timeout_s: float = Field(default=5.0, gt=0, le=60)
     """Timeout of one API call."""
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=50 * 1024 * 1024)

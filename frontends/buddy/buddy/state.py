@@ -44,9 +44,14 @@ def staff_token_signer() -> StaffTokenSigner:
 
 
 def endpoints() -> Endpoints:
-    """Where the dossier and routing APIs are."""
+    """Where the dossier, routing and notify APIs are."""
     settings = get_settings()
-    return Endpoints(settings.dossier_url, settings.routing_url, settings.api_timeout_s)
+    return Endpoints(
+        settings.dossier_url,
+        settings.routing_url,
+        settings.api_timeout_s,
+        notify_url=settings.notify_url,
+    )
 
 
 class SessionState(rx.State):

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 import pytest
 from browser_harness import chromium
 from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, ConsoleProcess
+from desk_harness import ServiceProcess
 from dossier_harness import DossierProcess, free_port, seed
+from notify_harness import seed_case_access
 from oidc_provider import OidcProvider
 from selenium.webdriver.remote.webdriver import WebDriver
 
@@ -27,6 +29,25 @@ def dossier(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DossierProcess
 
 
 @pytest.fixture(scope="session")
+def notify(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceProcess]:
+    """The real notify service (its own SQLite database with the access facts of the
+    console's own cases, the console's public key, a closed broker): the case page's
+    contact-load meter reads it."""
+    data_dir = tmp_path_factory.mktemp("notify")
+    seed_case_access(data_dir)
+    server = ServiceProcess("notify", data_dir)
+    server.log_path = ARTIFACTS / "notify.log"
+    try:
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
 def oidc_provider() -> Iterator[OidcProvider]:
     """A tiny OIDC provider on 127.0.0.1 (see `oidc_provider.py`) the console is pointed at."""
     provider = OidcProvider("voorportaal-console", "console-test-secret")
@@ -38,7 +59,9 @@ def oidc_provider() -> Iterator[OidcProvider]:
 
 
 @pytest.fixture(scope="session")
-def console_url(dossier: DossierProcess, oidc_provider: OidcProvider) -> Iterator[str]:
+def console_url(
+    dossier: DossierProcess, notify: ServiceProcess, oidc_provider: OidcProvider
+) -> Iterator[str]:
     """The console, built and served by `scripts/console.sh run` on a free port, reading
     from the real dossier (routing is not started: its actions show it as unreachable), with
     the test OIDC provider configured next to the local accounts."""
@@ -53,6 +76,7 @@ def console_url(dossier: DossierProcess, oidc_provider: OidcProvider) -> Iterato
             "VOORPORTAAL_CONSOLE_REFRESH_INTERVAL_S": "1",
             "VOORPORTAAL_CONSOLE_CASE_REFRESH_INTERVAL_S": "2",
             "VOORPORTAAL_DOSSIER_URL": dossier.url,
+            "VOORPORTAAL_NOTIFY_URL": notify.url,
             # Nothing listens here: nudging and referring show routing as unreachable.
             "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{free_port()}",
             # Local accounts, and the test's OIDC provider next to them (development mode).

@@ -66,6 +66,9 @@ SHARING_QUEUE_CASE: Final = "vp-sharing-000002"
 """Sharing in the queue: Chantal (team-zuid) sees it, but may not record for its citizen."""
 DOCUMENT_CASE: Final = "vp-document-000001"
 DOCUMENT_QUEUE_CASE: Final = "vp-document-000002"
+REASSIGN_CASE: Final = "vp-reassign-000001"
+REOPEN_CASE: Final = "vp-reopen-000001"
+METER_CASE: Final = "vp-meter-000001"
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -134,6 +137,9 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (SHARING_QUEUE_CASE, "Thomas Claes"),
         (DOCUMENT_CASE, "Iris de Vries"),
         (DOCUMENT_QUEUE_CASE, "Thijs Koster"),
+        (REASSIGN_CASE, "Iris Verbeek"),
+        (REOPEN_CASE, "Thomas Koster"),
+        (METER_CASE, "Julia Mertens"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

@@ -29,6 +29,7 @@ from voorportaal_dossier.domain.ownership import OwnershipStatus
 from voorportaal_dossier.domain.projection import ReferralStatus
 from voorportaal_dossier.domain.promises import MadeBy, PromiseStatus
 from voorportaal_dossier.domain.sharing import DataKind, GrantedBy
+from voorportaal_notify.domain.policy import LoadLevel
 from voorportaal_routing.domain.lifecycle import ReferralState
 
 # Which kind of the label table holds each enum's words. Every enum in voorportaal_contracts
@@ -55,6 +56,7 @@ SERVICE_ENUM_KINDS: dict[type[Enum], str] = {
     MadeBy: "made_by",
     GrantedBy: "granted_by",
     DataKind: "case_part",
+    LoadLevel: "contact_load_level",
 }
 
 

@@ -18,15 +18,20 @@ import reflex as rx
 
 from buddy.i18n import tr
 from buddy.layout import notice, shell
+from buddy.pages.case.contact_load import ContactLoadState
 from buddy.pages.case.documents import documents
 from buddy.pages.case.header import bar, handover_and_close, header, ownership_actions
 from buddy.pages.case.records import doorbraak, messages, timeline
 from buddy.pages.case.sharing import sharing
 from buddy.pages.case.state import CaseState
+from buddy.pages.case.supervise import supervise
 from buddy.pages.case.widgets import section
 from buddy.pages.case.work import checklist, contacts, promises, referrals
 
-__all__ = ["CaseState", "page"]
+__all__ = ["ON_LOAD", "CaseState", "page"]
+
+ON_LOAD = [CaseState.load, ContactLoadState.fetch_load]
+"""What the case page runs when it loads, in order: the case, then its contact-load meter."""
 
 
 def _case() -> rx.Component:
@@ -36,6 +41,7 @@ def _case() -> rx.Component:
         bar(),
         header(),
         section("actions", "actions", ownership_actions()),
+        supervise(),
         checklist(),
         referrals(),
         promises(),

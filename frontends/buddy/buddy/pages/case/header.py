@@ -7,6 +7,7 @@ import reflex as rx
 
 from buddy.i18n import say, tr
 from buddy.layout import FOCUS_STYLE
+from buddy.pages.case.contact_load import contact_load_meter
 from buddy.pages.case.forms import OUTCOMES
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import (
@@ -79,6 +80,7 @@ def header() -> rx.Component:
                     tr("notifications_sent_failed"),
                 ),
             ),
+            item("contact_load", contact_load_meter()),
             # Three label-value pairs a row on a laptop, so the whole summary fits above the
             # fold at 1366x768; one a row on a narrow window.
             grid_template_columns=[
