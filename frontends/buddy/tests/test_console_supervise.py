@@ -42,10 +42,17 @@ def meter_text(browser: WebDriver) -> str:
     return str(browser.find_element(By.ID, "contact-load").text)
 
 
-def other_case_links(browser: WebDriver) -> list[Any]:
-    """The queue's links to cases notify has never heard of (not the console's own three)."""
-    links = browser.find_elements(By.CSS_SELECTOR, "#queue-table a[href*='/zaak/']")
-    return [a for a in links if a.text and a.text not in NOTIFY_CASES]
+_QUEUE_CASE_IDS = (
+    "return [...document.querySelectorAll(\"#queue-table a[href*='/zaak/']\")]"
+    ".map(a => a.textContent);"
+)
+
+
+def other_case_ids(browser: WebDriver) -> list[str]:
+    """The queue's cases notify has never heard of (not the console's own three), read in one
+    go: the queue refreshes itself live, so an element found earlier may be gone by now."""
+    ids = browser.execute_script(_QUEUE_CASE_IDS)
+    return [str(i) for i in ids if i and i not in NOTIFY_CASES]
 
 
 def show(browser: WebDriver, ident: str) -> None:
@@ -184,11 +191,13 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     click(browser, "nav-queue")
     wait_path(browser, "/werkvoorraad")
     click(browser, "view-recommended")
-    until(browser, lambda d: bool(other_case_links(d)))
-    other = other_case_links(browser)[0]
-    other_id = other.text
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", other)
-    other.click()
+    until(browser, lambda d: bool(other_case_ids(d)))
+    other_id = other_case_ids(browser)[0]
+    browser.execute_script(
+        "const a = document.querySelector(arguments[0]);"
+        "a.scrollIntoView({block: 'center'}); a.click();",
+        f"#queue-table a[href$='/zaak/{other_id}']",
+    )
     wait_path(browser, f"/zaak/{other_id}")
     until(browser, lambda d: other_id in d.find_element(By.ID, "case-heading").text)
     wait_text(browser, "De berichtendienst laat u de contactbelasting van deze zaak niet zien.")
