@@ -370,6 +370,10 @@ def _documents() -> rx.Component:
     return _section(
         "documents",
         "status.documents",
+        rx.cond(
+            StatusState.documents.length() > 1,  # type: ignore[attr-defined]  # typing note above
+            rx.el.p(say_word("status.which_document"), id="which-document"),
+        ),
         rx.el.ul(
             rx.foreach(StatusState.documents, _request),
             class_name="vp-checklist",
@@ -379,7 +383,7 @@ def _documents() -> rx.Component:
             say_word("status.upload_allowed", mb=megabytes(get_settings().max_upload_bytes)),
             id="upload-allowed",
         ),
-        rx.upload(
+        rx.upload.root(
             rx.el.span(say_word("status.choose_file"), class_name="button button-secondary"),
             rx.cond(
                 rx.selected_files(UPLOAD_ID).length() > 0,
