@@ -2,7 +2,8 @@
 request recorded through the dossier's staff API as the console records it, the page opened
 from the message link at 360 x 740, a real PNG chosen and sent, "Ontvangen", and the dossier's
 case (staff) lists it; a text file named `.pdf` is refused in the citizen's words, nothing
-added. The four services on the real broker and PostgreSQL (see `conftest.py`)."""
+added, and axe finds nothing serious on the page with the upload and its refusal. The four
+services on the real broker and PostgreSQL (see `conftest.py`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from axe_scan import scan
 from portal_browser import element, html_attributes, overflows_horizontally, shot, until
 from portal_harness import Suite
 from selenium.webdriver.common.by import By
@@ -147,4 +149,7 @@ def test_a_text_file_named_pdf_is_refused_in_the_citizens_words_and_nothing_is_a
         if language == "ar":
             assert html_attributes(phone) == ("ar", "rtl")
         shot(phone, f"upload-02-refused-{language}-360")
+        checked = scan(phone, "status-upload", language)
+        print(checked.line())
+        assert not checked.blocking, checked.explain()
     assert _documents(suite, case_id) == before

@@ -383,21 +383,28 @@ def _documents() -> rx.Component:
             say_word("status.upload_allowed", mb=megabytes(get_settings().max_upload_bytes)),
             id="upload-allowed",
         ),
-        rx.upload.root(
-            rx.el.span(say_word("status.choose_file"), class_name="button button-secondary"),
-            rx.cond(
-                rx.selected_files(UPLOAD_ID).length() > 0,
-                rx.el.p(
-                    rx.foreach(rx.selected_files(UPLOAD_ID), rx.el.span),
-                    id="upload-chosen",
-                    dir="auto",
+        # The label holds the file input react-dropzone renders (its name for a screen
+        # reader, and a tap anywhere on it opens the phone's file or camera choice); the
+        # dropzone itself opens the dialog by keyboard only, so a tap opens it once.
+        rx.el.label(
+            rx.upload.root(
+                rx.el.span(say_word("status.choose_file"), class_name="button button-secondary"),
+                rx.cond(
+                    rx.selected_files(UPLOAD_ID).length() > 0,
+                    rx.el.span(
+                        rx.foreach(rx.selected_files(UPLOAD_ID), rx.el.span),
+                        id="upload-chosen",
+                        dir="auto",
+                    ),
                 ),
+                id=UPLOAD_ID,
+                accept=ACCEPTED,
+                multiple=False,
+                max_files=1,
+                no_click=True,
+                class_name="vp-upload",
             ),
-            id=UPLOAD_ID,
-            accept=ACCEPTED,
-            multiple=False,
-            max_files=1,
-            class_name="vp-upload",
+            class_name="vp-upload-label",
         ),
         rx.el.p(
             rx.el.button(
