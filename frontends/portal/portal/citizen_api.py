@@ -7,6 +7,8 @@ view, ticking a checklist item off, and asking to talk to a person.
   portal's backend and never reaches the browser's address bar, a Referer or a log line.
 - `GET {dossier}/citizen/cases/{id}?link=…&lang=xx`: the view (`CitizenView`).
 - `PUT {dossier}/citizen/cases/{id}/checklist/{item_id}?link=…`: `ChecklistMarkIn`.
+- `POST {dossier}/citizen/cases/{id}/documents?link=…`: a document the citizen sends
+  (multipart `file`, `title`), checked by content and size at the dossier.
 - `POST {dossier}/citizen/cases/{id}/person?link=…` and, during an intake,
   `POST {intake}/intakes/{id}/person` with the intake's token: `PersonRequestIn` →
   `PersonRequestOut`.
@@ -42,6 +44,7 @@ DOSSIER_PATHS: Final = {
     "view": "/citizen/cases/{case_id}",
     "checklist_item": "/citizen/cases/{case_id}/checklist/{item_id}",
     "person": "/citizen/cases/{case_id}/person",
+    "documents": "/citizen/cases/{case_id}/documents",
 }
 """The dossier's citizen routes (services/dossier entrypoints/http/citizen.py, short_links.py)."""
 
@@ -202,6 +205,22 @@ class CitizenApi:
         )
         _check(await self._send(request), link_call=True)
         log.info("portal.checklist_marked", case_id=case_id, item_id=item_id, done=done)
+
+    async def upload_document(
+        self, case_id: str, link: str, *, filename: str, content: bytes, title: str
+    ) -> None:
+        """Send a document the citizen chose to their dossier (`Rejected` with the dossier's
+        reason when it refuses the file: wrong type, too large, empty)."""
+        path = DOSSIER_PATHS["documents"].format(case_id=quote(case_id, safe=""))
+        request = httpx.Request(
+            "POST",
+            self._dossier + path,
+            params={"link": link},
+            files={"file": (filename, content, "application/octet-stream")},
+            data={"title": title[:200]},
+        )
+        _check(await self._send(request), link_call=True)
+        log.info("portal.document_sent", case_id=case_id, size=len(content))
 
     async def person_on_case(
         self, case_id: str, link: str, wish: PersonRequestIn

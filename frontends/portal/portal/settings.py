@@ -77,6 +77,10 @@ class PortalSettings(BaseSettings):
     municipality's (Utrecht, GM0344); an operator sets the real one
     (`VOORPORTAAL_PORTAL_HELP_PHONE`)."""
 
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, gt=0, le=50 * 1024 * 1024)
+    """The largest document a citizen can send from the status page: the dossier's own limit
+    (`VOORPORTAAL_DOSSIER_MAX_UPLOAD_BYTES`, 10 MiB by default), told to the citizen in MB."""
+
     @property
     def effective_public_url(self) -> str:
         """The URL citizens open the portal at."""

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from portal.status_words import language_of, long_date, word
+from voorportaal_contracts.document_requests import requested_document
 from voorportaal_contracts.types import RIGHT_TO_LEFT
 
 
@@ -51,6 +52,19 @@ class ChecklistLine:
 
 
 @dataclasses.dataclass(frozen=True)
+class DocumentRequest:
+    """A document the buddy asked the citizen for (a citizen action `request_text` made)."""
+
+    action_id: str
+    what: str
+    """The document as staff typed it."""
+    heading: str
+    """"Send this document: <what>" in the citizen's language."""
+    due: str
+    """The deadline written out, or empty."""
+
+
+@dataclasses.dataclass(frozen=True)
 class StatusPage:
     """Everything the status page shows, in one language."""
 
@@ -70,6 +84,8 @@ class StatusPage:
     messages: list[Line]
     checklist: list[ChecklistLine]
     partly_refused: bool
+    documents: list[DocumentRequest] = dataclasses.field(default_factory=list)
+    """The documents asked for, each with an upload on the page (not among `next_steps`)."""
 
 
 def pick(text: Mapping[str, Any] | str | None, language: str) -> str:
@@ -185,11 +201,23 @@ def status_page(raw: Mapping[str, Any], language: str, *, today: date) -> Status
     reach = raw.get("reach") or {}
     phone = str(reach.get("phone") or "") if isinstance(reach, Mapping) else ""
     next_steps = _sentences(raw.get("next_steps") or [], lang)
-    next_steps += [
-        Line(text=str(action["text"]), note=_due(action.get("due_at"), lang)[0])
-        for action in raw.get("actions") or []
-        if isinstance(action, Mapping) and action.get("text")
-    ]
+    documents: list[DocumentRequest] = []
+    for action in raw.get("actions") or []:
+        if not isinstance(action, Mapping) or not action.get("text"):
+            continue
+        text, due = str(action["text"]), _due(action.get("due_at"), lang)[0]
+        what = requested_document(text)
+        if what is None:
+            next_steps.append(Line(text=text, note=due))
+        else:
+            documents.append(
+                DocumentRequest(
+                    action_id=str(action.get("id") or ""),
+                    what=what,
+                    heading=word("status.send_document", lang, what=what),
+                    due=due,
+                )
+            )
     return StatusPage(
         language=lang,
         direction="rtl" if lang in RIGHT_TO_LEFT else "ltr",
@@ -210,4 +238,23 @@ def status_page(raw: Mapping[str, Any], language: str, *, today: date) -> Status
         ],
         checklist=_checklist(raw.get("checklist"), lang, today),
         partly_refused=bool(raw.get("refused")),
+        documents=documents,
     )
+
+
+def megabytes(size: int) -> str:
+    """A size limit in whole MB as people write it ("10")."""
+    return str(max(1, round(size / (1024 * 1024))))
+
+
+def upload_refusal(status: int, detail: str) -> str:
+    """The key of the words that say why the dossier refused a citizen's document (its
+    `DocumentRefused` reasons and the body limit), never the dossier's own English."""
+    said = detail.lower()
+    if status == 413 or "larger than" in said or "too large" in said:
+        return "status.upload_too_big"
+    if "empty" in said:
+        return "status.upload_empty"
+    if "only pdf" in said or "but it is a" in said or "type" in said:
+        return "status.upload_wrong_type"
+    return "status.upload_failed"

@@ -22,12 +22,22 @@ import reflex as rx
 import structlog
 
 from portal.citizen_api import CitizenApi, LinkRefused, Rejected, Unreachable
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, say
 from portal.layout import shell
 from portal.settings import get_settings
 from portal.state import PortalState
-from portal.status_view import ChecklistLine, Line, StatusPage, shown_number, status_page, tel
-from portal.status_words import language_of, local_day, say_word
+from portal.status_view import (
+    ChecklistLine,
+    DocumentRequest,
+    Line,
+    StatusPage,
+    megabytes,
+    shown_number,
+    status_page,
+    tel,
+    upload_refusal,
+)
+from portal.status_words import in_every_language, language_of, local_day, say_word
 
 log = structlog.get_logger()
 
@@ -50,7 +60,13 @@ _EMPTY = StatusPage(
     messages=[],
     checklist=[],
     partly_refused=False,
+    documents=[],
 )
+
+UPLOAD_ID = "document-upload"
+ACCEPTED = {"application/pdf": [".pdf"], "image/*": [".jpg", ".jpeg", ".png"]}
+"""What the file dialog offers (a phone offers its camera for `image/*`); the dossier checks
+the content itself."""
 
 
 def citizen_api() -> CitizenApi:
@@ -86,6 +102,13 @@ class StatusState(PortalState):
     checklist: list[ChecklistLine] = []
     partly_refused: bool = False
     mark_failed: bool = False
+    documents: list[DocumentRequest] = []
+    upload_for: str = ""
+    """The action id of the document request the citizen sends a file for."""
+    upload_problem: dict[str, str] = {}
+    """Why the last file was not sent, in every language (empty: no problem)."""
+    upload_received: dict[str, str] = {}
+    """"Received: <file>" in every language after the dossier took the file."""
     path: str = ""
     """This page's address (the message's short link), for "back to your case"."""
 
@@ -100,6 +123,9 @@ class StatusState(PortalState):
         self.promises, self.next_steps = page.promises, page.next_steps
         self.messages, self.checklist = page.messages, page.checklist
         self.partly_refused = page.partly_refused
+        self.documents = page.documents
+        if self.upload_for not in {d.action_id for d in page.documents}:
+            self.upload_for = page.documents[0].action_id if page.documents else ""
 
     def _forget(self) -> None:
         """Clear the case from this tab (before a link is checked, and when it is refused)."""
@@ -107,6 +133,7 @@ class StatusState(PortalState):
         self._put(_EMPTY)
         self.shown_language = ""
         self.mark_failed = False
+        self.upload_problem, self.upload_received = {}, {}
 
     def _refused(self) -> None:
         log.info("portal.status_refused", case_id=self._case_id or None)
@@ -176,6 +203,48 @@ class StatusState(PortalState):
             self.mark_failed = True
             return
         await self._show(api, self.shown_language or None)
+
+    @rx.event
+    def choose_request(self, action_id: str) -> None:
+        """The citizen chose which of the asked documents the file is."""
+        if action_id in {d.action_id for d in self.documents}:
+            self.upload_for = action_id
+
+    @rx.event
+    async def send_document(self, files: list[rx.UploadFile]) -> None:
+        """Send the chosen file to the dossier with this tab's link, for the chosen request."""
+        self.upload_problem, self.upload_received = {}, {}
+        request = next((d for d in self.documents if d.action_id == self.upload_for), None)
+        if not self._case_id or request is None:
+            return
+        if not files:
+            self.upload_problem = in_every_language("status.upload_no_file")
+            return
+        limit = get_settings().max_upload_bytes
+        mb = megabytes(limit)
+        # One byte more than the limit: enough to know it is too large.
+        content = await files[0].read(limit + 1)
+        name = (files[0].filename or "document").replace("\\", "/").rsplit("/", 1)[-1][:120]
+        if len(content) > limit:
+            self.upload_problem = in_every_language("status.upload_too_big", mb=mb)
+            return
+        api = citizen_api()
+        try:
+            await api.upload_document(
+                self._case_id, self._link, filename=name, content=content, title=request.what
+            )
+        except LinkRefused:
+            self._refused()
+            return
+        except Rejected as exc:
+            log.info("portal.document_refused", case_id=self._case_id, status=exc.status)
+            self.upload_problem = in_every_language(upload_refusal(exc.status, exc.detail), mb=mb)
+            return
+        except Unreachable as exc:
+            log.warning("portal.document_unreachable", case_id=self._case_id, error=str(exc))
+            self.upload_problem = in_every_language("status.upload_failed")
+            return
+        self.upload_received = in_every_language("status.received", name=name)
 
     def context(self) -> tuple[str, str]:
         """The case and link this tab opened (for "talk to a person"); empty when none."""
@@ -272,6 +341,105 @@ def _checklist() -> rx.Component:
     )
 
 
+def _request(request: Any) -> rx.Component:
+    choice = "request-" + request.action_id
+    return rx.el.li(
+        rx.cond(
+            StatusState.documents.length() > 1,  # type: ignore[attr-defined]  # typing note above
+            rx.el.label(
+                rx.el.input(
+                    type="radio",
+                    name="which-document",
+                    id=choice,
+                    checked=StatusState.upload_for == request.action_id,
+                    on_change=lambda _: StatusState.choose_request(request.action_id),  # type: ignore[operator]  # typing note above
+                    class_name="vp-radio",
+                ),
+                rx.el.strong(request.heading, dir="auto"),
+                class_name="vp-check-row",
+            ),
+            rx.el.p(rx.el.strong(request.heading, dir="auto")),
+        ),
+        rx.cond(request.due != "", rx.el.p(request.due, class_name="vp-state")),
+        class_name="vp-item",
+    )
+
+
+def _documents() -> rx.Component:
+    """The documents the buddy asked for, and one upload: choose (or photograph), send."""
+    return _section(
+        "documents",
+        "status.documents",
+        rx.cond(
+            StatusState.documents.length() > 1,  # type: ignore[attr-defined]  # typing note above
+            rx.el.p(say_word("status.which_document"), id="which-document"),
+        ),
+        rx.el.ul(
+            rx.foreach(StatusState.documents, _request),
+            class_name="vp-checklist",
+            id="document-requests",
+        ),
+        rx.el.p(
+            say_word("status.upload_allowed", mb=megabytes(get_settings().max_upload_bytes)),
+            id="upload-allowed",
+        ),
+        # The label holds the file input react-dropzone renders (its name for a screen
+        # reader, and a tap anywhere on it opens the phone's file or camera choice); the
+        # dropzone itself opens the dialog by keyboard only, so a tap opens it once.
+        rx.el.label(
+            rx.upload.root(
+                rx.el.span(say_word("status.choose_file"), class_name="button button-secondary"),
+                rx.cond(
+                    rx.selected_files(UPLOAD_ID).length() > 0,
+                    rx.el.span(
+                        rx.foreach(rx.selected_files(UPLOAD_ID), rx.el.span),
+                        id="upload-chosen",
+                        dir="auto",
+                    ),
+                ),
+                id=UPLOAD_ID,
+                accept=ACCEPTED,
+                multiple=False,
+                max_files=1,
+                no_click=True,
+                class_name="vp-upload",
+            ),
+            class_name="vp-upload-label",
+        ),
+        rx.el.p(
+            rx.el.button(
+                say_word("status.send"),
+                type="button",
+                id="upload-send",
+                class_name="button",
+                on_click=[
+                    StatusState.send_document(rx.upload_files(upload_id=UPLOAD_ID)),  # type: ignore[operator]  # typing note above
+                    rx.clear_selected_files(UPLOAD_ID),
+                ],
+            ),
+            class_name="actions",
+        ),
+        rx.cond(
+            StatusState.upload_problem.length() > 0,  # type: ignore[attr-defined]  # typing note above
+            rx.el.p(
+                say(StatusState.upload_problem),
+                role="alert",
+                id="upload-problem",
+                class_name="error-message",
+            ),
+        ),
+        rx.cond(
+            StatusState.upload_received.length() > 0,  # type: ignore[attr-defined]  # typing note above
+            rx.el.p(
+                rx.el.strong(say(StatusState.upload_received)),
+                role="status",
+                id="upload-received",
+                dir="auto",
+            ),
+        ),
+    )
+
+
 def _shown() -> rx.Component:
     return rx.fragment(
         # Rendered only while the page shows another language than the picker's: fetching
@@ -282,6 +450,10 @@ def _shown() -> rx.Component:
         ),
         rx.el.p(StatusState.status, id="case-status", class_name="lead", dir="auto"),
         rx.cond(StatusState.partly_refused, rx.el.p(say_word("status.refused_part"))),
+        rx.cond(
+            StatusState.documents.length() > 0,  # type: ignore[attr-defined]  # typing note above
+            _documents(),
+        ),
         _section(
             "next",
             "status.next",

@@ -36,6 +36,10 @@ from buddy.pages.case.widgets import field, input_field, section, table, tr_dyna
 from buddy.rows import DocumentRow, size_words
 from buddy.settings import get_settings
 from buddy.state import account_store, authorize, endpoints
+from voorportaal_contracts.document_requests import REQUEST_END as REQUEST_END
+from voorportaal_contracts.document_requests import REQUEST_START as REQUEST_START
+from voorportaal_contracts.document_requests import request_text as request_text
+from voorportaal_contracts.document_requests import requested_document as requested_document
 
 UPLOAD_ID: Final = "doc-upload"
 ACCEPTED: Final = {
@@ -45,29 +49,11 @@ ACCEPTED: Final = {
 }
 """What the file dialog offers; the dossier still checks the content itself."""
 EXTENSIONS: Final = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-REQUEST_START: Final = "Document gevraagd: "
-REQUEST_END: Final = (
-    ". Wilt u het uploaden op uw pagina in het portaal? Een foto of een PDF is goed."
-)
-"""How a request for a document reads for the citizen (and how the page recognises one among
-the citizen's actions)."""
 
 
 def agency_codes() -> list[str]:
     """The agencies a document can be shared with: every agency of the label table."""
     return list(labels()["agency"])
-
-
-def request_text(what: str) -> str:
-    """The action the citizen reads: which document, and that they can upload it."""
-    return f"{REQUEST_START}{what.rstrip('. ')}{REQUEST_END}"
-
-
-def requested_document(text: str) -> str | None:
-    """The document a citizen's action asks for, or None when it asks for something else."""
-    if not text.startswith(REQUEST_START):
-        return None
-    return text.removeprefix(REQUEST_START).removesuffix(REQUEST_END)
 
 
 def download_name(title: str, media_type: str) -> str:
