@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -404,10 +405,10 @@ def up(no_broker: bool, no_demo: bool, no_console: bool, no_portal: bool, secure
             _seed_demo()
         if not no_console and not stopping["requested"]:
             children.append(("console", _start_console(env, log_dir)))
-            _wait_console(children[-1][1], stopping)
+            _wait_app(CONSOLE, children[-1][1], stopping)
         if not no_portal and not stopping["requested"]:
             children.append(("portal", _start_portal(env, log_dir)))
-            _wait_portal(children[-1][1], stopping)
+            _wait_app(PORTAL, children[-1][1], stopping)
         if not stopping["requested"]:
             _print_urls(env, console=not no_console, portal=not no_portal)
         while not stopping["requested"]:
@@ -505,75 +506,85 @@ def _staff_token_keys(env: dict[str, str]) -> None:
         )
 
 
-def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
-    """The buddy console (Reflex, prod mode, one port) against the running services."""
-    console_env = {
+@dataclass(frozen=True)
+class _ReflexApp:
+    """A Reflex front end `up` starts after the services (prod mode, one port)."""
+
+    name: str
+    """Its name in messages and its log file (`var/log/<name>.log`)."""
+    title: str
+    script: str
+    port_setting: str
+    port: int
+    services: tuple[str, ...]
+    """The services whose URLs it is given (`VOORPORTAAL_<SERVICE>_URL`)."""
+
+
+CONSOLE = _ReflexApp(
+    "console",
+    "the buddy console",
+    "console.sh",
+    "VOORPORTAAL_CONSOLE_PORT",
+    CONSOLE_PORT,
+    ("dossier", "routing", "intake", "notify"),
+)
+PORTAL = _ReflexApp(
+    "portal",
+    "the citizen portal",
+    "portal.sh",
+    "VOORPORTAAL_PORTAL_PORT",
+    PORTAL_PORT,
+    ("intake", "routing", "dossier"),
+)
+
+
+def _start_app(app: _ReflexApp, env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    """One front end against the running services, in a session of its own (Ctrl-C reaches
+    `up`, which stops it with the rest)."""
+    app_env = {
         **env,
-        "VOORPORTAAL_CONSOLE_PORT": str(CONSOLE_PORT),
-        "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
-        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
-        "VOORPORTAAL_INTAKE_URL": f"http://127.0.0.1:{SERVICES['intake'].port}",
-        "VOORPORTAAL_NOTIFY_URL": f"http://127.0.0.1:{SERVICES['notify'].port}",
+        app.port_setting: str(app.port),
+        **{
+            f"VOORPORTAAL_{service.upper()}_URL": f"http://127.0.0.1:{SERVICES[service].port}"
+            for service in app.services
+        },
     }
-    click.echo("building and starting the buddy console (a minute the first time) …")
-    with (log_dir / "console.log").open("ab") as out:
+    click.echo(f"building and starting {app.title} (a minute the first time) …")
+    with (log_dir / f"{app.name}.log").open("ab") as out:
         return subprocess.Popen(
-            ["bash", str(REPO_ROOT / "scripts" / "console.sh"), "run"],
-            env=console_env,
+            ["bash", str(REPO_ROOT / "scripts" / app.script), "run"],
+            env=app_env,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
 
-def _wait_console(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> None:
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not stopping["requested"]:
-        if proc.poll() is not None:
-            raise click.ClickException("the console exited at start; see var/log/console.log")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{CONSOLE_PORT}/ping", timeout=2):
-                click.echo(f"console  up on http://127.0.0.1:{CONSOLE_PORT}")
-                return
-        except OSError:
-            time.sleep(1)
-    if not stopping["requested"]:
-        raise click.ClickException("the console did not answer in 240 s; see var/log/console.log")
+def _start_console(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
+    """The buddy console against the running services."""
+    return _start_app(CONSOLE, env, log_dir)
 
 
 def _start_portal(env: dict[str, str], log_dir: Path) -> subprocess.Popen[bytes]:
-    """The citizen portal (Reflex, prod mode, one port) against the running services."""
-    portal_env = {
-        **env,
-        "VOORPORTAAL_PORTAL_PORT": str(PORTAL_PORT),
-        "VOORPORTAAL_INTAKE_URL": f"http://127.0.0.1:{SERVICES['intake'].port}",
-        "VOORPORTAAL_ROUTING_URL": f"http://127.0.0.1:{SERVICES['routing'].port}",
-        "VOORPORTAAL_DOSSIER_URL": f"http://127.0.0.1:{SERVICES['dossier'].port}",
-    }
-    click.echo("building and starting the citizen portal (a minute the first time) …")
-    with (log_dir / "portal.log").open("ab") as out:
-        return subprocess.Popen(
-            ["bash", str(REPO_ROOT / "scripts" / "portal.sh"), "run"],
-            env=portal_env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    """The citizen portal against the running services."""
+    return _start_app(PORTAL, env, log_dir)
 
 
-def _wait_portal(proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> None:
+def _wait_app(app: _ReflexApp, proc: subprocess.Popen[bytes], stopping: dict[str, bool]) -> None:
+    """Until the front end answers its `/ping` (a first build takes a while), or it exited."""
+    log = f"var/log/{app.name}.log"
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline and not stopping["requested"]:
         if proc.poll() is not None:
-            raise click.ClickException("the portal exited at start; see var/log/portal.log")
+            raise click.ClickException(f"the {app.name} exited at start; see {log}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{PORTAL_PORT}/ping", timeout=2):
-                click.echo(f"portal   up on http://127.0.0.1:{PORTAL_PORT}")
+            with urllib.request.urlopen(f"http://127.0.0.1:{app.port}/ping", timeout=2):
+                click.echo(f"{app.name:<8} up on http://127.0.0.1:{app.port}")
                 return
         except OSError:
             time.sleep(1)
     if not stopping["requested"]:
-        raise click.ClickException("the portal did not answer in 240 s; see var/log/portal.log")
+        raise click.ClickException(f"the {app.name} did not answer in 240 s; see {log}")
 
 
 def _print_urls(env: dict[str, str], *, console: bool = True, portal: bool = True) -> None:
