@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 from browser_harness import chromium
 from console_harness import ARTIFACTS, CHROMEDRIVER, CHROMIUM, IDLE_TIMEOUT_S, ConsoleProcess
+from console_notify import seed_case_access
 from desk_harness import ServiceProcess
 from dossier_harness import DossierProcess, free_port, seed
-from notify_harness import seed_case_access
 from oidc_provider import OidcProvider
 from selenium.webdriver.remote.webdriver import WebDriver
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from browser_harness import click, open_case, owner, shot, sign_in, until, wait_path, wait_text
 from console_harness import staff_headers
+from console_notify import NOTIFY_CASES
 from desk_harness import ServiceProcess
 from dossier_harness import METER_CASE, REASSIGN_CASE, REOPEN_CASE, DossierProcess
-from notify_harness import NOTIFY_CASES
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
