@@ -32,7 +32,7 @@ from buddy.labels import Words, labels
 from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.state import CASE_ROLES, CaseState
-from buddy.pages.case.widgets import field, input_field, section, table, tr_dynamic
+from buddy.pages.case.widgets import FIELDSET, field, input_field, section, table, tr_dynamic
 from buddy.rows import DocumentRow, size_words
 from buddy.settings import get_settings
 from buddy.state import account_store, authorize, endpoints
@@ -314,9 +314,6 @@ def _share_choices() -> rx.Component:
 
 def _legend(key: str) -> rx.Component:
     return rx.el.legend(tr(key), style={"font_weight": "600"})
-
-
-FIELDSET: Final = {"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"}
 
 
 def _upload_form() -> rx.Component:

@@ -25,6 +25,7 @@ from buddy.pages.case import forms
 from buddy.pages.case.forms import CHANNELS
 from buddy.pages.case.state import CASE_ROLES, CaseState
 from buddy.pages.case.widgets import (
+    action_form,
     checkbox_field,
     field,
     input_field,
@@ -247,22 +248,14 @@ def _form(
 ) -> Any:
     """An action's form that keeps what was typed when it is refused, and is drawn empty
     again (a new key: `round`) once the dossier recorded it."""
-    return rx.form(
-        rx.el.fieldset(
-            rx.el.legend(tr(title), style={"font_weight": "600"}),
-            rx.vstack(
-                *fields,
-                rx.button(tr(submit), type="submit", id=f"{ident}-submit", style=FOCUS_STYLE),
-                spacing="2",
-                width="100%",
-            ),
-            style={"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"},
-        ),
-        on_submit=on_submit,
-        reset_on_submit=False,
+    return action_form(
+        title,
+        ident,
+        on_submit,
+        submit,
+        *fields,
+        reset=False,
         key=f"{ident}-" + _number(round).to_string(),
-        id=ident,
-        width="100%",
     )
 
 

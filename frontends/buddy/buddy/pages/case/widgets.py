@@ -76,10 +76,22 @@ def checkbox_field(label: str | rx.Var[str], name: str, ident: str) -> rx.Compon
     )
 
 
+FIELDSET = {"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"}
+"""How an action's fieldset is framed."""
+
+
 def action_form(
-    title: str, ident: str, on_submit: Any, submit: str, *fields: rx.Component
+    title: str,
+    ident: str,
+    on_submit: Any,
+    submit: str,
+    *fields: rx.Component,
+    reset: bool = True,
+    key: Any = None,
 ) -> rx.Component:
-    """An action's form: a titled fieldset of fields and a submit button."""
+    """An action's form: a titled fieldset of fields and a submit button. `reset=False` keeps
+    what was typed (a refused form); a new `key` then draws it empty again."""
+    extra = {} if key is None else {"key": key}
     return rx.form(
         rx.el.fieldset(
             rx.el.legend(tr(title), style={"font_weight": "600"}),
@@ -89,12 +101,13 @@ def action_form(
                 spacing="2",
                 width="100%",
             ),
-            style={"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"},
+            style=FIELDSET,
         ),
         on_submit=on_submit,
-        reset_on_submit=True,
+        reset_on_submit=reset,
         id=ident,
         width="100%",
+        **extra,
     )
 
 
