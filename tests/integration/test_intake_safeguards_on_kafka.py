@@ -272,16 +272,7 @@ async def published_events(live: Live, topic: str, case_id: str) -> list[Any]:
     for the case: its outbox is the counter (no quiet period), and the topic is read up to its
     end, so an event that is not there was never published."""
 
-    async def relayed() -> bool:
-        async with live.runtime.sessions() as session:
-            unsent = await session.scalar(
-                select(func.count())
-                .select_from(outbox)
-                .where(outbox.c.message_key == case_id, outbox.c.sent_at.is_(None))
-            )
-        return unsent == 0
-
-    await eventually(relayed, f"the relay sent what the intake staged for {case_id}")
+    await _relayed(live, case_id)
     return [
         from_kafka(r.key, r.value, r.headers)
         for r in await _records(live.bootstrap, topic, case_id)
@@ -326,6 +317,22 @@ async def _anonymise(bootstrap: str, case_id: str) -> None:
         await producer.stop()
 
 
+async def _relayed(live: Live, case_id: str) -> None:
+    """Wait until the relay has sent everything the intake staged for the case (its outbox is
+    the counter)."""
+
+    async def nothing_unsent() -> bool:
+        async with live.runtime.sessions() as session:
+            unsent = await session.scalar(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.message_key == case_id, outbox.c.sent_at.is_(None))
+            )
+        return unsent == 0
+
+    await eventually(nothing_unsent, f"the relay sent what the intake staged for {case_id}")
+
+
 async def _erased(live: Live, case_id: str) -> bool:
     async with live.runtime.sessions() as session:
         found = await session.scalar(
@@ -346,6 +353,9 @@ async def _submit_and_anonymise(live: Live, topics: PersonalTopics) -> tuple[str
         await eventually(published, f"the details on {topic}")
     await _anonymise(live.bootstrap, case_id)
     await eventually(lambda: _erased(live, case_id), "the intake purged the case")
+    # The purge stages the tombstones in its transaction; the relay sends them a moment later.
+    # Stopping the intake before that would leave the personal records on the topics.
+    await _relayed(live, case_id)
     return case_id, intake, auth
 
 
