@@ -3,12 +3,14 @@ a queue kept by quiet hours, a message waiting for its retry; never a representa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from notify_factories import CASE, REPRESENTATIVE, accepted, contact_points, mandate
 from notify_harness import SUPERVISOR, WINDOW, NotifyFactory
 
 from voorportaal.devservers import SmsGatewayStub, read_sent_emails
+from voorportaal_notify.adapters.repositories import Repositories
+from voorportaal_notify.domain.messages import MessageStatus, OutgoingMessage
 
 EVENING = datetime(2026, 11, 30, 20, 30, tzinfo=UTC)
 """21:30 in Amsterdam on a Monday: inside the default quiet hours (21:00-08:00)."""
@@ -61,3 +63,46 @@ async def test_a_message_waiting_for_its_retry_is_deferred_until_then(
     load = await notify.service.contact_load(CASE, SUPERVISOR)
     assert load.deferred == 1
     assert load.deferred_until is not None and load.deferred_until > notify.clock.now()
+
+
+def _message(n: int, recipient: str, status: MessageStatus, at: datetime) -> OutgoingMessage:
+    return OutgoingMessage(
+        id=f"m-{n}",
+        case_id=CASE,
+        recipient=recipient,
+        idempotency_key=f"k-{n}",
+        update_ids=(f"u-{n}",),
+        template_id="news",
+        updates=1,
+        action_required=False,
+        link_page="overview",
+        status=status,
+        channel="email",
+        channels_tried=(),
+        attempts=1,
+        retries_on_channel=0,
+        next_attempt_at=at,
+        created_at=EVENING,
+        updated_at=EVENING,
+    )
+
+
+async def test_only_the_citizens_open_messages_waiting_past_now_are_counted(
+    make_notify: NotifyFactory,
+) -> None:
+    notify = await make_notify(start=EVENING)
+    later, latest = EVENING + timedelta(hours=2), EVENING + timedelta(hours=5)
+    async with notify.runtime.sessions.begin() as session:
+        for n, (recipient, status, at) in enumerate(
+            [
+                ("citizen", MessageStatus.DEFERRED, latest),
+                ("citizen", MessageStatus.PENDING, later),
+                ("citizen", MessageStatus.PENDING, EVENING),  # due now: the worker sends it
+                ("citizen", MessageStatus.SENDING, latest),  # a send lease, not held back
+                ("representative", MessageStatus.DEFERRED, EVENING + timedelta(hours=1)),
+            ]
+        ):
+            await Repositories(session).messages.add(_message(n, recipient, status, at))
+    async with notify.runtime.sessions() as session:
+        waiting = await Repositories(session).messages.waiting(CASE, "citizen", EVENING)
+    assert waiting == (2, later)
