@@ -987,6 +987,9 @@ NL.update(
         "load_day": "laatste 24 uur",
         "load_month": "laatste 30 dagen",
         "load_level": "belasting",
+        "load_deferred": "{count} uitgesteld tot {until}",
+        "load_weekdays": "ma di wo do vr za zo",
+        "load_months": "jan feb mrt apr mei jun jul aug sep okt nov dec",
         "load_loading": "Contactbelasting ophalen…",
         "load_unreachable": (
             "De berichtendienst is niet bereikbaar: de contactbelasting is nu niet te zien. "
@@ -1020,6 +1023,9 @@ EN.update(
         "load_day": "last 24 hours",
         "load_month": "last 30 days",
         "load_level": "load",
+        "load_deferred": "{count} deferred until {until}",
+        "load_weekdays": "Mon Tue Wed Thu Fri Sat Sun",
+        "load_months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
         "load_loading": "Fetching the contact load…",
         "load_unreachable": (
             "The messaging service cannot be reached: the contact load cannot be shown now. "

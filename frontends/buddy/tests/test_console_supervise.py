@@ -237,6 +237,8 @@ def test_notify_verifies_the_consoles_staff_token(notify: ServiceProcess) -> Non
         "actions_7d": 0,
         "messages_30d": 0,
         "level": "low",
+        "deferred": 0,
+        "deferred_until": None,
     }
     # A casemanager sees it while the case waits in the queue (notify's own access facts).
     assert httpx.get(path, headers=staff_headers("cm-anna"), timeout=10).status_code == 200

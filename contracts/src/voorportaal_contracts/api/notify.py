@@ -43,6 +43,10 @@ class ContactLoadOut(BaseModel):
     actions_7d: int
     messages_30d: int
     level: str
+    deferred: int = 0
+    """Messages to the citizen notify holds back right now (quiet hours, bundling, a retry)."""
+    deferred_until: datetime | None = None
+    """When the first held-back message goes out."""
 
 
 class AttemptOut(BaseModel):

@@ -116,6 +116,7 @@ def _wire(
         ),
         runtime.state["access"],
         confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_s),
+        policy=settings.contact_policy(),
     )
     runtime.state["reminders"] = ChecklistReminders(
         runtime.sessions, runtime.clock, settings.reminder_timing(), settings.worker_batch_size

@@ -94,6 +94,8 @@ def test_the_contact_load_meter_reads_low_for_a_quiet_case(api: Api) -> None:
         "actions_7d": 0,
         "messages_30d": 0,
         "level": "low",
+        "deferred": 0,
+        "deferred_until": None,
     }
 
 

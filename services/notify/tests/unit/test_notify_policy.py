@@ -12,6 +12,7 @@ from voorportaal_notify.domain.policy import (
     AMSTERDAM,
     NO_QUIET_HOURS,
     ContactPolicy,
+    HeldBack,
     LoadLevel,
     PendingUpdate,
     Priority,
@@ -216,6 +217,16 @@ def test_the_meter_counts_messages_updates_and_actions() -> None:
     )
     assert load.actions_7d == 1
     assert load.level is LoadLevel.LOW
+
+
+def test_the_meter_says_what_is_held_back_and_until_the_earliest_moment() -> None:
+    held = HeldBack().plus(2, MORNING + timedelta(hours=3)).plus(1, MORNING + timedelta(hours=1))
+    load = contact_load([], MORNING, held=held.plus(0, None))
+    assert (load.deferred, load.deferred_until) == (3, MORNING + timedelta(hours=1))
+    assert (contact_load([], MORNING).deferred, contact_load([], MORNING).deferred_until) == (
+        0,
+        None,
+    )
 
 
 def test_the_meter_reads_high_for_a_flood() -> None:

@@ -3,24 +3,28 @@
 It reads notify (`GET /cases/{id}/contact-load`, `ContactLoadOut`), which counts what reached
 the citizen in 24 hours, 7 and 30 days, how many updates those messages carried (more updates
 than messages: the rest were bundled into them), how many asked the citizen to do something,
-and a load level. Notify decides who may see it and audits each read, with the user's own
-token. The meter is fetched each time a case page loads, right after the case (`ON_LOAD` in
-`pages/case/__init__.py`; a mount event would not fire again when a link opens another case in
-the same tab); the case's own live refresh does not ask notify again. When notify cannot be
-reached or refuses, the meter says so in words and the rest of the page works as before.
+and a load level; and how many messages to the citizen it holds back right now (quiet hours,
+bundling, a retry) and until when, shown in Amsterdam's time. Notify decides who may see it
+and audits each read, with the user's own token. The meter is fetched each time a case page
+loads, right after the case (`ON_LOAD` in `pages/case/__init__.py`; a mount event would not
+fire again when a link opens another case in the same tab); the case's own live refresh does
+not ask notify again. When notify cannot be reached or refuses, the meter says so in words and
+the rest of the page works as before.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
 
 from buddy import api
-from buddy.i18n import say, tr
+from buddy.i18n import EN, NL, say, tr
 from buddy.labels import Words, words
 from buddy.pages.case.state import CASE_ROLES, CaseState
+from buddy.rows import AMSTERDAM
 from buddy.state import authorize, endpoints
 from voorportaal_contracts.api.notify import ContactLoadOut
 
@@ -36,6 +40,29 @@ class LoadRow:
     actions_7d: int = 0
     messages_30d: int = 0
     level_words: Words = field(default_factory=Words)
+    deferred: int = 0
+    """Messages to the citizen notify holds back right now."""
+    deferred_words: Words = field(default_factory=Words)
+    """"N uitgesteld tot ma 7 dec 09:00", or empty when nothing is held back."""
+
+
+def _local_moment(at: datetime, texts: dict[str, str]) -> str:
+    """`at` as a short weekday, day, month and time in Amsterdam ("ma 7 dec 09:00")."""
+    local = at.astimezone(AMSTERDAM)
+    day = texts["load_weekdays"].split()[local.weekday()]
+    month = texts["load_months"].split()[local.month - 1]
+    return f"{day} {local.day} {month} {local:%H:%M}"
+
+
+def deferred_words(count: int, until: datetime | None) -> Words:
+    """How many messages notify holds back and until when, in Dutch and English."""
+    if count <= 0 or until is None:
+        return Words()
+    nl, en = (
+        texts["load_deferred"].format(count=count, until=_local_moment(until, texts))
+        for texts in (NL, EN)
+    )
+    return Words(nl=nl, en=en)
 
 
 def load_row(load: ContactLoadOut) -> LoadRow:
@@ -47,6 +74,8 @@ def load_row(load: ContactLoadOut) -> LoadRow:
         actions_7d=load.actions_7d,
         messages_30d=load.messages_30d,
         level_words=words("contact_load_level", load.level),
+        deferred=load.deferred,
+        deferred_words=deferred_words(load.deferred, load.deferred_until),
     )
 
 
@@ -113,6 +142,7 @@ def _numbers() -> rx.Component:
         tr("load_level"),
         ": ",
         say(load.level_words),
+        rx.cond(load.deferred > 0, rx.fragment(" · ", say(load.deferred_words))),
     )
 
 

@@ -198,6 +198,20 @@ class SentMessage:
 
 
 @dataclass(frozen=True)
+class HeldBack:
+    """Messages to the citizen that notify holds back right now (quiet hours, bundling, the
+    rate limit, a retry): how many, and when the first of them goes out."""
+
+    count: int = 0
+    until: datetime | None = None
+
+    def plus(self, count: int, until: datetime | None) -> HeldBack:
+        """These and `count` more, the first of which goes out at `until`."""
+        times = [t for t in (self.until, until) if t is not None]
+        return HeldBack(self.count + count, min(times) if times else None)
+
+
+@dataclass(frozen=True)
 class ContactLoad:
     """What one case's household received, for the console's contact-load meter."""
 
@@ -207,6 +221,10 @@ class ContactLoad:
     actions_7d: int
     messages_30d: int
     level: LoadLevel
+    deferred: int = 0
+    """Messages to the citizen held back right now."""
+    deferred_until: datetime | None = None
+    """When the first held-back message goes out."""
 
 
 @dataclass(frozen=True)
@@ -221,8 +239,11 @@ def contact_load(
     sent: Iterable[SentMessage],
     now: datetime,
     thresholds: LoadThresholds | None = None,
+    *,
+    held: HeldBack | None = None,
 ) -> ContactLoad:
-    """Count what a case's recipients received in the last 24 hours, 7 and 30 days.
+    """Count what a case's recipients received in the last 24 hours, 7 and 30 days, and what
+    is held back from the citizen now.
 
     Counts every message once, whoever of the household received it; messages after `now`
     (clock skew) are ignored.
@@ -246,4 +267,6 @@ def contact_load(
         actions_7d=sum(1 for m in last_week if m.action_required),
         messages_30d=sum(1 for m in past if m.sent_at > month),
         level=level,
+        deferred=held.count if held is not None else 0,
+        deferred_until=held.until if held is not None else None,
     )

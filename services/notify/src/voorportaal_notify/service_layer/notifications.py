@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from voorportaal_kit.audit_log import AuditTrail
 from voorportaal_kit.case_access import CaseAccessStore
 from voorportaal_kit.clock import Clock
+from voorportaal_notify.domain.policy import ContactPolicy
 from voorportaal_notify.domain.rules import RuleSet
 from voorportaal_notify.service_layer.access_guard import AccessGuard
 from voorportaal_notify.service_layer.case_messages import CaseMessages
@@ -41,11 +42,14 @@ class NotifyService:
         access: CaseAccessStore,
         *,
         confirmation_ttl: timedelta = timedelta(minutes=30),
+        policy: ContactPolicy | None = None,
     ) -> None:
         self.updates = UpdateQueue(clock, rules)
         self.contact_points = ContactPointsFeed(clock)
         guard = AccessGuard(audit, access)
-        self.case_messages = CaseMessages(sessions, clock, audit, guard)
+        self.case_messages = CaseMessages(
+            sessions, clock, audit, guard, policy if policy is not None else ContactPolicy()
+        )
         self.preferences_of = Preferences(
             sessions, clock, notices, audit, guard, confirmation_ttl=confirmation_ttl
         )

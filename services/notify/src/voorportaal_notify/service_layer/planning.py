@@ -25,7 +25,13 @@ from voorportaal_kit.clock import Clock
 from voorportaal_notify.adapters.repositories import Repositories
 from voorportaal_notify.domain.delivery import first_channel
 from voorportaal_notify.domain.messages import MessageStatus, OutgoingMessage, QueuedUpdate
-from voorportaal_notify.domain.policy import ContactPolicy, PendingUpdate, due, plan_send
+from voorportaal_notify.domain.policy import (
+    ContactPolicy,
+    PendingUpdate,
+    SendPlan,
+    due,
+    plan_send,
+)
 from voorportaal_notify.domain.recipients import (
     Recipient,
     RecipientKind,
@@ -43,6 +49,25 @@ def idempotency_key(case_id: str, recipient: str, update_ids: Sequence[str]) -> 
     """The key of the message carrying these updates: the same whoever plans it, however often."""
     material = "|".join([case_id, recipient, *sorted(update_ids)])
     return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+async def queue_plan(
+    repos: Repositories,
+    recipient: Recipient,
+    updates: Sequence[QueuedUpdate],
+    base: ContactPolicy,
+    now: datetime,
+) -> SendPlan | None:
+    """When the recipient's queue of `updates` goes out as one message (`domain.policy.plan_send`
+    under their policy and what they received within the rate window)."""
+    if not updates:
+        return None
+    policy = recipient.policy(base)
+    sent_at = await repos.sent_log.sent_times(
+        updates[0].case_id, recipient.kind.value, now - policy.rate_window
+    )
+    pending = [PendingUpdate(u.id, u.created_at, u.priority, u.ignore_quiet_hours) for u in updates]
+    return plan_send(pending, sent_at, policy, now)
 
 
 @dataclass(frozen=True)
@@ -112,14 +137,7 @@ class Planner:
     ) -> int:
         """One message for `recipient` when their queue is due (1), else nothing (0)."""
         case_id = updates[0].case_id
-        policy = recipient.policy(self.policy)
-        sent_at = await repos.sent_log.sent_times(
-            case_id, recipient.kind.value, now - policy.rate_window
-        )
-        pending = [
-            PendingUpdate(u.id, u.created_at, u.priority, u.ignore_quiet_hours) for u in updates
-        ]
-        plan = plan_send(pending, sent_at, policy, now)
+        plan = await queue_plan(repos, recipient, updates, self.policy, now)
         if plan is None or not due(plan, now):
             return 0
         ids = [u.update_id for u in plan.updates]

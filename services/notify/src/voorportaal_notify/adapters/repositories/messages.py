@@ -192,6 +192,24 @@ class MessagesRepository:
         )
         return [_message(r) for r in rows]
 
+    async def waiting(
+        self, case_id: str, recipient: str, now: datetime
+    ) -> tuple[int, datetime | None]:
+        """How many of the recipient's messages wait (pending or deferred) to go out after
+        `now`, and the earliest time one of them goes out."""
+        m = messages.c
+        row = (
+            await self._session.execute(
+                select(func.count(), func.min(m.next_attempt_at)).where(
+                    m.case_id == case_id,
+                    m.recipient == recipient,
+                    m.status.in_([MessageStatus.PENDING.value, MessageStatus.DEFERRED.value]),
+                    m.next_attempt_at > now,
+                )
+            )
+        ).one()
+        return int(row[0]), row[1]
+
     async def change(self, message_id: str, **values: Any) -> None:
         """Change fields of one message (a status is kept as its value)."""
         await self._session.execute(
