@@ -69,6 +69,8 @@ DOCUMENT_QUEUE_CASE: Final = "vp-document-000002"
 REASSIGN_CASE: Final = "vp-reassign-000001"
 REOPEN_CASE: Final = "vp-reopen-000001"
 METER_CASE: Final = "vp-meter-000001"
+HELD_BACK_CASE: Final = "vp-meter-000002"
+"""Notify sent the household two messages and holds a third back until its retry."""
 TEAMS: Final = {
     "cm-anna": "team-noord",
     "cm-bram": "team-noord",
@@ -140,6 +142,7 @@ def stories(now: datetime) -> list[tuple[datetime, Event]]:
         (REASSIGN_CASE, "Iris Verbeek"),
         (REOPEN_CASE, "Thomas Koster"),
         (METER_CASE, "Julia Mertens"),
+        (HELD_BACK_CASE, "Vera Meijer"),
     ):
         out += [(t0, event) for event in case_opening(case_id, t0, name, **CONSOLE_INTAKE)]
     out += [

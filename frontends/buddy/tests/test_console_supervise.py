@@ -13,10 +13,19 @@ from browser_harness import click, open_case, owner, shot, sign_in, until, wait_
 from console_harness import staff_headers
 from console_notify import NOTIFY_CASES
 from desk_harness import ServiceProcess
-from dossier_harness import METER_CASE, REASSIGN_CASE, REOPEN_CASE, DossierProcess
+from dossier_harness import (
+    HELD_BACK_CASE,
+    METER_CASE,
+    REASSIGN_CASE,
+    REOPEN_CASE,
+    DossierProcess,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
+
+from buddy.pages.case.contact_load import deferred_words
+from voorportaal_contracts.api.notify import ContactLoadOut
 
 LAPTOP = (1366, 768)
 
@@ -178,7 +187,7 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     open_case(browser, console_url, METER_CASE)
     meter = meter_text(browser)
     assert "Berichten deze week: 0" in meter
-    assert "0 meldingen gebundeld" in meter and "0 vroegen om actie" in meter
+    assert "gebundelde meldingen: 0" in meter and "actie gevraagd: 0" in meter
     assert "laatste 24 uur: 0" in meter and "laatste 30 dagen: 0" in meter
     assert "belasting: laag" in meter
     show(browser, "contact-load")
@@ -220,6 +229,33 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
         shot(browser, "contact-load-unreachable")
     finally:
         notify.start()
+
+
+def test_the_meter_says_what_was_sent_and_what_notify_holds_back(
+    browser: WebDriver, console_url: str, notify: ServiceProcess
+) -> None:
+    # Notify sent this household two messages yesterday (three updates and one), and holds a
+    # third back until its retry, three hours after the tests' start (console_notify.py).
+    answer = httpx.get(
+        f"{notify.url}/cases/{HELD_BACK_CASE}/contact-load",
+        headers=staff_headers("cm-anna"),
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    load = ContactLoadOut.model_validate(answer.json())
+    assert (load.messages_7d, load.updates_7d, load.actions_7d) == (2, 4, 1)
+    assert load.deferred == 1 and load.deferred_until is not None
+    browser.set_window_size(*LAPTOP)
+    sign_in(browser, console_url, "anna", "anna-noord-2024")
+    wait_path(browser, "/werkvoorraad")
+    open_case(browser, console_url, HELD_BACK_CASE)
+    meter = meter_text(browser)
+    assert "Berichten deze week: 2" in meter
+    # Four updates in two messages: two of them rode along with another (bundled).
+    assert "gebundelde meldingen: 2" in meter and "actie gevraagd: 1" in meter, meter
+    assert deferred_words(1, load.deferred_until).nl in meter, meter
+    show(browser, "contact-load")
+    shot(browser, "contact-load-held-back")
 
 
 def test_notify_verifies_the_consoles_staff_token(notify: ServiceProcess) -> None:
