@@ -51,6 +51,7 @@ def shell(*content: rx.Component, signed_in: bool = True) -> rx.Component:
             ),
             notices.bell(),
             spacing="4",
+            wrap="wrap",  # on a phone the menu takes two lines, not a sideways scroll
         ),
         aria_label=tr("nav_label"),
     )

@@ -154,8 +154,19 @@ def test_queue_and_case_pages_show_words_not_codes(
         browser.get(f"{console_url}/werkvoorraad")
         _choose_view(browser, "recommended")
         shot(browser, f"queue-words-{lang}-{name}")
+        assert not _scrolls_sideways(browser), f"the queue scrolls sideways at {width} px"
         _open_case(browser, console_url, CLAIM_CASE)
         shot(browser, f"case-words-{lang}-{name}")
+        assert not _scrolls_sideways(browser), f"the case scrolls sideways at {width} px"
+
+
+def _scrolls_sideways(browser: WebDriver) -> bool:
+    """Whether the page is wider than the window (the header's menu must wrap instead)."""
+    return bool(
+        browser.execute_script(
+            "const d = document.documentElement; return d.scrollWidth > d.clientWidth;"
+        )
+    )
 
 
 def test_the_queue_is_filtered_by_choosing_an_agency_by_its_name(

@@ -186,6 +186,7 @@ def _filters() -> rx.Component:
                         rx.el.label(tr(_FILTER_LABELS[name]), html_for=f"filter-{name}"),
                         _choices(name),
                         spacing="1",
+                        max_width="100%",  # a long choice shrinks on a phone
                     )
                     for name in FILTERS
                 ],
