@@ -30,7 +30,7 @@ LANGUAGES: Final = ("nl", "en", "tr", "ar", "pl")
 Local = Mapping[str, str]
 """A text per language."""
 
-_MONTHS_EN: Final = (
+MONTHS_EN: Final = (
     "January",
     "February",
     "March",
@@ -44,6 +44,7 @@ _MONTHS_EN: Final = (
     "November",
     "December",
 )
+"""The months' names in English (the date as the English view and timeline write it)."""
 
 TEMPLATES: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {
@@ -274,7 +275,7 @@ def day_texts(moment: datetime) -> dict[str, str]:
     d, m, y = local.day, local.month, local.year
     return {
         "nl": f"{d}-{m}-{y}",
-        "en": f"{d} {_MONTHS_EN[m - 1]} {y}",
+        "en": f"{d} {MONTHS_EN[m - 1]} {y}",
         "tr": f"{d:02d}.{m:02d}.{y}",
         "ar": f"{d}/{m}/{y}",
         "pl": f"{d:02d}.{m:02d}.{y}",

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, TypeVar
-from zoneinfo import ZoneInfo
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events.case import Reason
@@ -26,9 +25,10 @@ from voorportaal_dossier.domain.case_state import (
     ReferralStatus,
     replace,
 )
+from voorportaal_dossier.domain.checklist import AMSTERDAM
+from voorportaal_dossier.domain.citizen_texts import MONTHS_EN
 from voorportaal_dossier.domain.promises import MadeBy
 
-_AMSTERDAM: Final = ZoneInfo("Europe/Amsterdam")
 _T = TypeVar("_T")
 _M = TypeVar("_M")
 
@@ -74,20 +74,6 @@ RELATION_TEXT: Final[Mapping[RepresentativeRelation, tuple[str, str]]] = {
     RepresentativeRelation.CURATOR: ("een curator", "a curator"),
     RepresentativeRelation.OTHER: ("een vertegenwoordiger", "a representative"),
 }
-_MONTHS_EN: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +86,10 @@ class Sentence:
 
 def day_text(moment: datetime) -> tuple[str, str]:
     """A date as the citizen reads it, in Dutch time: `5-3-2025` and `5 March 2025`."""
-    local = moment.astimezone(_AMSTERDAM)
+    local = moment.astimezone(AMSTERDAM)
     return (
         f"{local.day}-{local.month}-{local.year}",
-        f"{local.day} {_MONTHS_EN[local.month - 1]} {local.year}",
+        f"{local.day} {MONTHS_EN[local.month - 1]} {local.year}",
     )
 
 

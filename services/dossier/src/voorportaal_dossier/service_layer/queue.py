@@ -4,16 +4,19 @@ aggregate read)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from voorportaal_dossier.adapters import repositories
-from voorportaal_dossier.domain.case_state import load_case
+from voorportaal_dossier.domain.case_state import CaseState, load_case
 from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.domain.records import QueueRow
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record
-from voorportaal_dossier.service_layer.case_access import UseCase
+from voorportaal_dossier.service_layer.case_access import CaseAccess, UseCase
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.auth import Role
 from voorportaal_kit.case_access import Decision
@@ -23,6 +26,8 @@ AGGREGATE_CASE_ID = "all-cases"
 """The audit record's case id for a read of figures over every case (no case's data)."""
 MAX_FIGURE_CASES = 50_000
 """The figures are computed over at most this many stored cases (the newest)."""
+_SUPERVISOR = Decision(True, "supervisors see aggregate figures", "supervisor")
+_NOT_SUPERVISOR = Decision(False, "only a supervisor sees the figures", "none")
 
 
 class Queue(UseCase):
@@ -72,35 +77,52 @@ class Queue(UseCase):
     async def figures(self, actor: Actor) -> dict[str, Any]:
         """The supervisor's figures over the stored cases (counts and rates only), audited as
         one aggregate read; anyone else is refused (and audited)."""
-        now = self._cases.now()
-        allowed = actor.principal.has_role(Role.SUPERVISOR)
-        decision = (
-            Decision(True, "supervisors see aggregate figures", "supervisor")
-            if allowed
-            else Decision(False, "only a supervisor sees the figures", "none")
+        now, cases = await supervisor_cases(
+            self._cases, actor, "aggregate_figures", "supervisor_figures"
         )
-        async with self._cases.sessions.begin() as session:
-            await audit_log.append(
-                session,
-                [
-                    record(
-                        actor,
-                        AGGREGATE_CASE_ID,
-                        "aggregate_figures",
-                        "supervisor_figures",
-                        AuditAction.READ,
-                        decision,
-                        now,
-                    )
-                ],
-            )
-            raws: Sequence[bytes] = (
-                await repositories.newest_states(session, MAX_FIGURE_CASES) if allowed else []
-            )
-        if not allowed:
-            # Raised outside the transaction, so the refusal stays in the audit log.
-            raise Forbidden(decision.reason)
-        return supervisor_figures((load_case(raw) for raw in raws), now)
+        return supervisor_figures(cases, now)
+
+
+async def supervisor_cases(
+    cases: CaseAccess, actor: Actor, data_kind: str, purpose: str
+) -> tuple[datetime, Iterator[CaseState]]:
+    """The moment and the newest stored cases, for figures over every case: a supervisor's
+    read, audited as one aggregate read; anyone else is refused (and audited)."""
+    now = cases.now()
+    async with cases.sessions.begin() as session:
+        decision = await audit_supervisor_read(session, actor, data_kind, purpose, now)
+        raws: Sequence[bytes] = (
+            await repositories.newest_states(session, MAX_FIGURE_CASES) if decision.allowed else []
+        )
+    if not decision.allowed:
+        # Raised outside the transaction, so the refusal stays in the audit log.
+        raise Forbidden(decision.reason)
+    return now, (load_case(raw) for raw in raws)
+
+
+async def audit_aggregate_read(
+    session: AsyncSession,
+    actor: Actor,
+    data_kind: str,
+    purpose: str,
+    decision: Decision,
+    now: datetime,
+) -> None:
+    """Audit a read over every case (no single case's data) as one record."""
+    await audit_log.append(
+        session,
+        [record(actor, AGGREGATE_CASE_ID, data_kind, purpose, AuditAction.READ, decision, now)],
+    )
+
+
+async def audit_supervisor_read(
+    session: AsyncSession, actor: Actor, data_kind: str, purpose: str, now: datetime
+) -> Decision:
+    """Whether `actor` may read figures over every case (supervisors only), audited either
+    way as one aggregate read."""
+    decision = _SUPERVISOR if actor.principal.has_role(Role.SUPERVISOR) else _NOT_SUPERVISOR
+    await audit_aggregate_read(session, actor, data_kind, purpose, decision, now)
+    return decision
 
 
 def _queue_item(row: QueueRow) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from voorportaal_dossier.adapters.staff_notice_rows import NoticeRow
 from voorportaal_dossier.service_layer import audit_log
 from voorportaal_dossier.service_layer.access import Actor, record
 from voorportaal_dossier.service_layer.case_access import UseCase
-from voorportaal_dossier.service_layer.queue import AGGREGATE_CASE_ID
+from voorportaal_dossier.service_layer.queue import audit_aggregate_read
 from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.case_access import Decision
 from voorportaal_kit.errors import Forbidden, NotFound
@@ -101,19 +101,6 @@ class StaffNotices(UseCase):
         if actor.is_case_staff:
             return
         async with self._cases.sessions.begin() as session:
-            await audit_log.append(
-                session,
-                [
-                    record(
-                        actor,
-                        AGGREGATE_CASE_ID,
-                        DATA_KIND,
-                        PURPOSE,
-                        AuditAction.READ,
-                        _NOT_STAFF,
-                        now,
-                    )
-                ],
-            )
+            await audit_aggregate_read(session, actor, DATA_KIND, PURPOSE, _NOT_STAFF, now)
         # Raised outside the transaction, so the refusal stays in the audit log.
         raise Forbidden(_NOT_STAFF.reason)

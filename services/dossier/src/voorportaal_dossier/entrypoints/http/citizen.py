@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, get, post, put
-from litestar.di import NamedDependency, Provide
+from litestar import MediaType, get, post, put
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, JSONBody, QueryParameter
 
@@ -22,11 +22,7 @@ from voorportaal_contracts.api.dossier import (
     MandateCreated,
 )
 from voorportaal_contracts.types import CitizenLanguage
-from voorportaal_dossier.entrypoints.http.dependencies import (
-    DEPENDENCIES,
-    CitizenDoor,
-    citizen_door,
-)
+from voorportaal_dossier.entrypoints.http.dependencies import CitizenDoor, DossierController
 from voorportaal_dossier.entrypoints.http.documents import may_upload_with_link, upload_form
 from voorportaal_dossier.entrypoints.http.inputs import (
     MAX_UPLOAD_BODY,
@@ -46,10 +42,8 @@ from voorportaal_dossier.service_layer.documents import Documents
 from voorportaal_dossier.service_layer.sharing import Sharing
 
 
-class CitizenController(Controller):
+class CitizenController(DossierController):
     """The citizen's own pages, opened with their signed link (`?link=`)."""
-
-    dependencies = {**DEPENDENCIES, "citizen": Provide(citizen_door, sync_to_thread=False)}
 
     path = "/citizen/cases/{case_id:str}"
     tags = ["citizen"]

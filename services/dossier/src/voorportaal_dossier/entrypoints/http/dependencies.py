@@ -105,6 +105,7 @@ DEPENDENCIES: dict[str, Provide] = {
     "dossier": Provide(dossier_of, sync_to_thread=False),
     "actor": Provide(staff_actor, sync_to_thread=False),
     "now": Provide(now_of, sync_to_thread=False),
+    "citizen": Provide(citizen_door, sync_to_thread=False),
     **{
         name: _use_case(name)
         for name in (
@@ -128,10 +129,12 @@ DEPENDENCIES: dict[str, Provide] = {
     },
 }
 """What the dossier's handlers ask for by name: the caller (`actor`, from the kit's
-`principal`) and the use cases they call."""
+`principal`; `citizen`, the door of the citizen's pages) and the use cases they call."""
 
 
 class DossierController(Controller):
-    """A controller of the dossier API: its handlers ask for the caller and use cases by name."""
+    """A controller of the dossier API: its handlers ask for the caller and use cases by name
+    (a handler resolves only what it asks for, so `citizen`'s `?link=` is a parameter of the
+    citizen's pages alone)."""
 
     dependencies = DEPENDENCIES

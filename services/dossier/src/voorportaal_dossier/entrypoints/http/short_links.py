@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException
 from litestar.openapi.datastructures import ResponseSpec
@@ -25,18 +25,17 @@ from litestar.response import Redirect
 from voorportaal_contracts.api.dossier import ShortLinkExchange
 from voorportaal_contracts.citizen_links import InvalidLink, verify_link_token
 from voorportaal_dossier.domain.citizen_link import InvalidLink as RevokedLink
-from voorportaal_dossier.entrypoints.http.dependencies import DEPENDENCIES
+from voorportaal_dossier.entrypoints.http.dependencies import DossierController
 from voorportaal_dossier.service_layer.citizen_links import CitizenLinks
 
 Token = Annotated[str, PathParameter(max_length=120)]
 
 
-class ShortLinkController(Controller):
+class ShortLinkController(DossierController):
     """Opens a message's short link."""
 
     path = "/citizen/l"
     tags = ["citizen"]
-    dependencies = DEPENDENCIES
 
     @get(
         "/{token:str}",
