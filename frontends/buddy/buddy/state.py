@@ -89,8 +89,12 @@ class SessionState(rx.State):
     def _authorize(self, roles: Iterable[str] | None, *, touch: bool) -> Denial | None:
         at = now()
         denial = check(self._session, at, get_settings().session_idle_timeout_s, roles)
-        if denial in (Denial.SIGNED_OUT, Denial.EXPIRED):
+        if denial is Denial.EXPIRED:
             self._end(denial.value)
+        elif denial is Denial.SIGNED_OUT and not self.notice:
+            # Nothing to end. A live refresh already on its way when an earlier check ended
+            # the session must not replace that check's "expired" with "signed out".
+            self.notice = denial.value
         elif touch and self._session is not None:
             # A forbidden attempt is still activity; background refreshes are not.
             self._session = self._session.touched(at)

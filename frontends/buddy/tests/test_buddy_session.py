@@ -34,6 +34,24 @@ def test_no_session_is_signed_out() -> None:
     assert check(None, T0, 900) is Denial.SIGNED_OUT
 
 
+def test_a_check_after_the_expiry_keeps_saying_the_session_expired(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The queue's live refresh can reach the server right after the check that ended the
+    # session: the sign-in page must still say why (it flaked in the browser test).
+    from buddy import state
+
+    tab = state.SessionState(_reflex_internal_init=True)
+    tab._session = session(last=T0)
+    monkeypatch.setattr(state, "now", lambda: T0 + timedelta(hours=1))
+    assert tab._authorize(None, touch=False) is Denial.EXPIRED
+    assert tab._authorize(None, touch=False) is Denial.SIGNED_OUT
+    assert tab.notice == "expired"
+    fresh = state.SessionState(_reflex_internal_init=True)
+    assert fresh._authorize(None, touch=False) is Denial.SIGNED_OUT
+    assert fresh.notice == "signed_out"
+
+
 def test_active_session_may_act() -> None:
     assert check(session(), T0 + timedelta(seconds=899), 900) is None
 
