@@ -24,15 +24,10 @@ import structlog
 from pydantic import TypeAdapter, ValidationError
 
 from buddy.labels import Words
-from buddy.rows import (
-    CaseView,
-    QueueRow,
-    SupervisorView,
-    case_view,
-    queue_row,
-    supervisor_view,
-    when,
-)
+from buddy.rows.case import CaseView, case_view
+from buddy.rows.figures import SupervisorView, supervisor_view
+from buddy.rows.formats import when
+from buddy.rows.lists import QueueRow, queue_row
 from voorportaal_contracts.api.dossier import (
     Caseload,
     CasePage,

@@ -19,7 +19,7 @@ import reflex as rx
 from buddy import api, routes
 from buddy.i18n import tr
 from buddy.labels import Words, words
-from buddy.rows import when
+from buddy.rows.formats import when
 from buddy.settings import get_settings
 from buddy.state import authorize, endpoints
 from voorportaal_contracts.api.dossier import StaffNotifications

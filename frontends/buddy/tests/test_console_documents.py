@@ -40,7 +40,8 @@ from buddy.pages.case.documents import (
     request_text,
     requested_document,
 )
-from buddy.rows import document_row, local_when, size_words
+from buddy.rows.case_parts import document_row
+from buddy.rows.formats import local_when, size_words
 from voorportaal_contracts.api.dossier import DocumentOut
 
 

@@ -35,7 +35,7 @@ from test_console_words import raw_codes
 
 from buddy.i18n import EN, NL
 from buddy.pages.case.sharing import RELATIONS, SCOPES, agency_choices
-from buddy.rows import case_view
+from buddy.rows.case import case_view
 from voorportaal_contracts.api.dossier import CasePage
 from voorportaal_contracts.types import RepresentativeRelation, SharingScope
 

@@ -13,7 +13,7 @@ from buddy import api, routes
 from buddy.i18n import say, say_code, tr
 from buddy.labels import labels
 from buddy.layout import FOCUS_STYLE, notice, shell
-from buddy.rows import QueueRow
+from buddy.rows.lists import QueueRow
 from buddy.settings import get_settings
 from buddy.state import authorize, endpoints
 

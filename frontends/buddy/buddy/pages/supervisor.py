@@ -15,7 +15,7 @@ from buddy.figure_csv import AGENCY_COLUMNS, TableRow
 from buddy.i18n import say, tr
 from buddy.layout import notice, shell
 from buddy.pages import figure_tables
-from buddy.rows import AgencyRow, QueueFigures
+from buddy.rows.figures import AgencyRow, QueueFigures
 from buddy.session import Denial
 from buddy.state import SessionState, authorize, endpoints
 

@@ -33,7 +33,8 @@ from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.state import CASE_ROLES, CaseState
 from buddy.pages.case.widgets import FIELDSET, field, input_field, section, table, tr_dynamic
-from buddy.rows import DocumentRow, size_words
+from buddy.rows.case_parts import DocumentRow
+from buddy.rows.formats import size_words
 from buddy.settings import get_settings
 from buddy.state import account_store, authorize, endpoints
 from voorportaal_contracts.document_requests import REQUEST_END as REQUEST_END

@@ -33,7 +33,7 @@ from buddy.pages.case.widgets import (
     table,
     tr_dynamic,
 )
-from buddy.rows import GrantRow, MandateRow
+from buddy.rows.case_parts import GrantRow, MandateRow
 from buddy.state import SessionState
 from voorportaal_contracts.topics import MUNICIPAL_AGENCIES, municipal_agency_code
 from voorportaal_contracts.types import RepresentativeRelation, SharingScope

@@ -16,9 +16,8 @@ import reflex as rx
 from buddy import api
 from buddy.labels import Words
 from buddy.pages.case import forms
-from buddy.rows import (
-    CaseHeader,
-    CaseView,
+from buddy.rows.case import CaseHeader, CaseView
+from buddy.rows.case_parts import (
     ChecklistRow,
     ContactRow,
     DocumentRow,
