@@ -15,9 +15,10 @@ from console_harness import staff_headers
 from dossier_harness import CLAIM_CASE, DossierProcess
 
 from buddy import api
-from buddy.rows.case import CaseView, case_view
+from buddy.rows.case import case_view
+from buddy.rows.case_parts import CaseView
 from buddy.rows.figures import supervisor_view
-from buddy.rows.lists import queue_row
+from buddy.rows.lists import filter_queue, queue_row, sort_queue
 from voorportaal_contracts.api.dossier import CasePage, QueueItem, SupervisorFigures
 
 
@@ -175,7 +176,7 @@ def test_queue_sorts_overdue_then_urgency_then_age() -> None:
         queue_row(_queue_item("c-overdue", overdue=2)),
         queue_row(_queue_item("c-high", urgency="high", opened_at="2026-02-01T09:00:00Z")),
     ]
-    assert [r.case_id for r in api.sort_queue(queue)] == [
+    assert [r.case_id for r in sort_queue(queue)] == [
         "c-overdue",
         "c-acute",
         "c-high",
@@ -188,8 +189,8 @@ def test_queue_filters_match_parts_case_insensitively() -> None:
         queue_row(_queue_item("c-1", agencies=["uwv", "svb"], municipality_code="0363")),
         queue_row(_queue_item("c-2", agencies=["gemeente"], municipality_code="0599")),
     ]
-    assert [r.case_id for r in api.filter_queue(queue, {"agencies": "UWV"})] == ["c-1"]
-    assert api.filter_queue(queue, {"agencies": "", "municipality": " "}) == queue
+    assert [r.case_id for r in filter_queue(queue, {"agencies": "UWV"})] == ["c-1"]
+    assert filter_queue(queue, {"agencies": "", "municipality": " "}) == queue
 
 
 def test_supervisor_rates_show_as_percentages_and_unknown_as_a_dash() -> None:

@@ -19,13 +19,8 @@ MAX_TERM = 120
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
-    if isinstance(exc, find_api.SearchRefused):
-        return exc.reason
-    if isinstance(exc, api.Unreachable):
-        return "unreachable"
-    if isinstance(exc, api.Refused):
-        return "refused"
-    return "error"
+    """A refused search says why; any other problem is said as every page says it."""
+    return exc.reason if isinstance(exc, find_api.SearchRefused) else exc.problem
 
 
 class FindState(rx.State):

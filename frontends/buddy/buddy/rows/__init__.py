@@ -10,6 +10,8 @@ pages keep for logic. No JSON is read here, so no field is guessed at.
 
 - `formats`: times, sizes, rates and lists as the console shows them, for every page.
 - `lists`: the rows of the work queue and of the find page.
-- `case`: the case page (`case_view`), its header and the rows of its parts.
+- `case_parts`: what the case page holds (`CaseView`, its header, the rows of its parts) and
+  each part's row made from its dossier model.
+- `case`: the whole case page (`case_view`) put together, its header included.
 - `figures`: the supervisor's overview (`supervisor_view`).
 """

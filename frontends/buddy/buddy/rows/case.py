@@ -1,22 +1,12 @@
 """The case page from the dossier's `CasePage`: its header (the story so far, the citizen, the
-owner) and the rows of its parts (`buddy.rows.case_parts`)."""
+owner) and the rows of its parts, each made in `buddy.rows.case_parts`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from buddy.labels import Words, all_words, words, words_of
 from buddy.rows.case_parts import (
-    ChecklistRow,
-    ContactRow,
-    DocumentRow,
-    DoorbraakRow,
-    GrantRow,
-    MandateRow,
-    MessageRow,
-    PromiseRow,
-    ReferralRow,
-    TimelineRow,
+    CaseHeader,
+    CaseView,
     checklist_rows,
     contact_row,
     document_row,
@@ -30,71 +20,6 @@ from buddy.rows.case_parts import (
 )
 from buddy.rows.formats import joined, person, when
 from voorportaal_contracts.api.dossier import CasePage, Identity, ReasonOut, Summary
-
-
-@dataclass
-class CaseHeader:
-    """The top of the case page: the story so far, the citizen, the owner."""
-
-    case_id: str = ""
-    urgency: str = ""
-    redzaamheid: str = ""
-    life_events: str = ""
-    needs: str = ""
-    risks: str = ""
-    municipality: str = ""
-    opened_at: str = ""
-    closed_at: str = ""
-    status: str = ""
-    owner_id: str = ""
-    owner_name: str = ""
-    owner_team: str = ""
-    owner_since: str = ""
-    pending_to_id: str = ""
-    pending_to_name: str = ""
-    pending_note: str = ""
-    reasons_nl: str = ""
-    reasons_en: str = ""
-    notifications_sent: str = "0"
-    notifications_failed: str = "0"
-    citizen: str = ""
-    household: str = ""
-    language: str = ""
-    channels: str = ""
-    representative: str = ""
-    urgency_words: Words = field(default_factory=Words)
-    redzaamheid_words: Words = field(default_factory=Words)
-    life_events_words: Words = field(default_factory=Words)
-    needs_words: Words = field(default_factory=Words)
-    risks_words: Words = field(default_factory=Words)
-    municipality_words: Words = field(default_factory=Words)
-    status_words: Words = field(default_factory=Words)
-    language_words: Words = field(default_factory=Words)
-    channels_words: Words = field(default_factory=Words)
-    household_words: Words = field(default_factory=Words)
-    representative_words: Words = field(default_factory=Words)
-
-
-@dataclass
-class CaseView:
-    """The whole case page; a part the dossier refused this user is empty and named in
-    `refused`."""
-
-    header: CaseHeader
-    refused: list[str] = field(default_factory=list)
-    refused_words: Words = field(default_factory=Words)
-    referrals: list[ReferralRow] = field(default_factory=list)
-    timeline: list[TimelineRow] = field(default_factory=list)
-    contacts: list[ContactRow] = field(default_factory=list)
-    promises: list[PromiseRow] = field(default_factory=list)
-    documents: list[DocumentRow] = field(default_factory=list)
-    grants: list[GrantRow] = field(default_factory=list)
-    mandates: list[MandateRow] = field(default_factory=list)
-    messages: list[MessageRow] = field(default_factory=list)
-    doorbraak: list[DoorbraakRow] = field(default_factory=list)
-    checklist: list[ChecklistRow] = field(default_factory=list)
-    checklist_counts: str = ""
-    """Still to do / late, e.g. `3 / 1`; empty when the case has no checklist."""
 
 
 def _reasons(reasons: list[ReasonOut] | None, lang: str) -> str:

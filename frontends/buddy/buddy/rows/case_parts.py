@@ -1,5 +1,6 @@
-"""The rows of the case page's parts (referrals, timeline, contacts, promises, documents,
-sharing, messages, doorbraak, checklist), each made by its own function from its dossier model."""
+"""What the case page holds (`CaseView`): its header and the rows of its parts (referrals,
+timeline, contacts, promises, documents, sharing, messages, doorbraak, checklist), each part's
+row made by its own function from its dossier model; `buddy.rows.case` puts them together."""
 
 from __future__ import annotations
 
@@ -28,6 +29,49 @@ FINAL_REFERRAL_STATES: Final = frozenset(
 """Referral states in which nudging the agency makes no sense any more."""
 
 OPEN_PROMISE_STATES: Final = frozenset({"open", "broken"})
+
+
+@dataclass
+class CaseHeader:
+    """The top of the case page: the story so far, the citizen, the owner."""
+
+    case_id: str = ""
+    urgency: str = ""
+    redzaamheid: str = ""
+    life_events: str = ""
+    needs: str = ""
+    risks: str = ""
+    municipality: str = ""
+    opened_at: str = ""
+    closed_at: str = ""
+    status: str = ""
+    owner_id: str = ""
+    owner_name: str = ""
+    owner_team: str = ""
+    owner_since: str = ""
+    pending_to_id: str = ""
+    pending_to_name: str = ""
+    pending_note: str = ""
+    reasons_nl: str = ""
+    reasons_en: str = ""
+    notifications_sent: str = "0"
+    notifications_failed: str = "0"
+    citizen: str = ""
+    household: str = ""
+    language: str = ""
+    channels: str = ""
+    representative: str = ""
+    urgency_words: Words = field(default_factory=Words)
+    redzaamheid_words: Words = field(default_factory=Words)
+    life_events_words: Words = field(default_factory=Words)
+    needs_words: Words = field(default_factory=Words)
+    risks_words: Words = field(default_factory=Words)
+    municipality_words: Words = field(default_factory=Words)
+    status_words: Words = field(default_factory=Words)
+    language_words: Words = field(default_factory=Words)
+    channels_words: Words = field(default_factory=Words)
+    household_words: Words = field(default_factory=Words)
+    representative_words: Words = field(default_factory=Words)
 
 
 @dataclass
@@ -185,6 +229,28 @@ class ChecklistRow:
     agency_words: Words = field(default_factory=Words)
     state_words: Words = field(default_factory=Words)
     done_by_words: Words = field(default_factory=Words)
+
+
+@dataclass
+class CaseView:
+    """The whole case page; a part the dossier refused this user is empty and named in
+    `refused`."""
+
+    header: CaseHeader
+    refused: list[str] = field(default_factory=list)
+    refused_words: Words = field(default_factory=Words)
+    referrals: list[ReferralRow] = field(default_factory=list)
+    timeline: list[TimelineRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+    promises: list[PromiseRow] = field(default_factory=list)
+    documents: list[DocumentRow] = field(default_factory=list)
+    grants: list[GrantRow] = field(default_factory=list)
+    mandates: list[MandateRow] = field(default_factory=list)
+    messages: list[MessageRow] = field(default_factory=list)
+    doorbraak: list[DoorbraakRow] = field(default_factory=list)
+    checklist: list[ChecklistRow] = field(default_factory=list)
+    checklist_counts: str = ""
+    """Still to do / late, e.g. `3 / 1`; empty when the case has no checklist."""
 
 
 def referral_row(r: ReferralOut, agency_of: dict[str, str]) -> ReferralRow:

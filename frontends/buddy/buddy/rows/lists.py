@@ -1,7 +1,9 @@
-"""The rows of the case lists: the work queue (`QueueItem`) and the find page (`CaseSearchHit`)."""
+"""The rows of the case lists: the work queue (`QueueItem`), how it sorts and filters, and the
+find page (`CaseSearchHit`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -10,6 +12,17 @@ from buddy.rows.formats import joined, when
 from voorportaal_contracts.api.dossier import CaseSearchHit, QueueItem
 
 URGENCY_ORDER: Final = {"acute": 0, "high": 1, "normal": 2}
+
+FILTERS: Final = ("life_events", "agencies", "municipality", "state")
+"""The queue's filters, each a `QueueRow` field: a code of it, or part of its words."""
+
+FILTER_KINDS: Final = {
+    "life_events": "life_event",
+    "agencies": "agency",
+    "municipality": "municipality",
+    "state": "ownership",
+}
+"""Which kind of the label table each filter's codes are (the choices the page offers)."""
 
 
 @dataclass
@@ -76,6 +89,25 @@ def queue_row(item: QueueItem) -> QueueRow:
         wish_channel_words=words("channel", wish.channel) if wish else Words(),
         wish_time_words=words("preferred_time", wish.preferred_time) if wish else Words(),
     )
+
+
+def sort_queue(rows: list[QueueRow]) -> list[QueueRow]:
+    """Overdue first, then by urgency (acute, high, normal), then oldest first."""
+    return sorted(rows, key=lambda r: (not r.overdue, r.urgency_rank, r.opened_at))
+
+
+def filter_queue(rows: list[QueueRow], filters: Mapping[str, str]) -> list[QueueRow]:
+    """The rows that match each non-empty filter value (case-insensitive): one of the field's
+    codes exactly (`owned` is not `unowned`), or part of its Dutch or English words
+    (`Amsterdam` finds `GM0363`); the filters are named after `QueueRow` fields (`FILTERS`)."""
+    wanted = {k: v.strip().lower() for k, v in filters.items() if k in FILTERS and v and v.strip()}
+
+    def matches(row: QueueRow, name: str, value: str) -> bool:
+        codes = {code.strip().lower() for code in str(getattr(row, name)).split(",")}
+        said: Words = getattr(row, f"{name}_words")
+        return value in codes or value in said.nl.lower() or value in said.en.lower()
+
+    return [r for r in rows if all(matches(r, k, v) for k, v in wanted.items())]
 
 
 @dataclass
