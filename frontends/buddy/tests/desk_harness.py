@@ -6,14 +6,13 @@ when only the HTTP API is under test)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
 from typing import IO
 
 import httpx
-from console_harness import ARTIFACTS, REPO, staff_key_files
+from console_harness import ARTIFACTS, launch, staff_key_files, stop_group
 from dossier_harness import TEAMS, free_port
 
 CLOSED_BROKER = "127.0.0.1:1"
@@ -57,13 +56,10 @@ class ServiceProcess:
         consumers and relay run on the broker)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
-        self._proc = subprocess.Popen(
+        self._proc = launch(
             ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", self.service],
-            cwd=REPO,
-            env=self._env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            self._env,
+            self._log,
         )
         deadline = time.monotonic() + timeout_s
         while True:
@@ -83,17 +79,8 @@ class ServiceProcess:
 
     def stop(self) -> None:
         """Stop the service (its database stays)."""
-        if self._proc is not None:
-            os.killpg(self._proc.pid, signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-                self._proc.wait(timeout=10)
-            self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        stop_group(self._proc, self._log)
+        self._proc, self._log = None, None
 
 
 __all__ = ["CLOSED_BROKER", "ServiceProcess", "free_port", "service_env"]
