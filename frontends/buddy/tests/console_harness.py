@@ -9,7 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -91,6 +91,30 @@ def stop_group(proc: subprocess.Popen[bytes] | None, log: IO[bytes] | None) -> N
         log.close()
 
 
+def wait_until_serving(
+    proc: subprocess.Popen[bytes],
+    serving: Callable[[], bool],
+    name: str,
+    log_path: Path,
+    timeout_s: float,
+    pause_s: float,
+) -> None:
+    """Ask `serving()` every `pause_s` until it holds (a refused connection or a body that is
+    not JSON means not yet); fail when the process exits first or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_path}")
+        try:
+            if serving():
+                return
+        except (httpx.TransportError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer within {timeout_s} s; see {log_path}")
+        time.sleep(pause_s)
+
+
 class ConsoleProcess:
     """`scripts/console.sh run` on `port` against the given dossier and routing APIs.
 
@@ -128,20 +152,14 @@ class ConsoleProcess:
         self.proc = launch(
             ["bash", str(REPO / "scripts" / "console.sh"), "run"], self._env, self._log
         )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"console exited with {self.proc.returncode}; see {self._log_path}"
-                )
-            try:
-                if httpx.get(f"{self.url}/ping", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"console did not answer within {timeout_s} s")
-            time.sleep(1)
+        wait_until_serving(
+            self.proc,
+            lambda: httpx.get(f"{self.url}/ping", timeout=2).status_code == 200,
+            "console",
+            self._log_path,
+            timeout_s,
+            pause_s=1,
+        )
 
     def backend_pid(self) -> int:
         """The pid of the process that listens on the console's port (the Reflex backend)."""

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 from typing import IO
 
 import httpx
-from console_harness import ARTIFACTS, launch, staff_key_files, stop_group
+from console_harness import ARTIFACTS, launch, staff_key_files, stop_group, wait_until_serving
 from dossier_harness import TEAMS, free_port
 
 CLOSED_BROKER = "127.0.0.1:1"
@@ -61,21 +60,14 @@ class ServiceProcess:
             self._env,
             self._log,
         )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"{self.service} exited; see {self.log_path}")
-            try:
-                ready = httpx.get(f"{self.url}/ready", timeout=2)
-                body = ready.json() if ready.status_code == 200 else {}
-                running = body.get("messaging", {}).get("consumers") == "running"
-                if ready.status_code == 200 and (running or not messaging):
-                    return
-            except (httpx.TransportError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.service} not ready within {timeout_s} s")
-            time.sleep(0.5)
+
+        def ready() -> bool:
+            answer = httpx.get(f"{self.url}/ready", timeout=2)
+            body = answer.json() if answer.status_code == 200 else {}
+            running = body.get("messaging", {}).get("consumers") == "running"
+            return answer.status_code == 200 and (running or not messaging)
+
+        wait_until_serving(self._proc, ready, self.service, self.log_path, timeout_s, pause_s=0.5)
 
     def stop(self) -> None:
         """Stop the service (its database stays)."""

@@ -14,13 +14,19 @@ import json
 import os
 import socket
 import subprocess
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Final
 
 import httpx
-from console_harness import ARTIFACTS, dossier_key_env, launch, staff_headers, stop_group
+from console_harness import (
+    ARTIFACTS,
+    dossier_key_env,
+    launch,
+    staff_headers,
+    stop_group,
+    wait_until_serving,
+)
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -344,18 +350,14 @@ class DossierProcess:
             env,
             self._log,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"dossier exited with {self._proc.returncode}; see dossier.log")
-            try:
-                if httpx.get(f"{self.url}/queue", timeout=2).status_code == 401:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("dossier did not answer within 60 s; see dossier.log")
-            time.sleep(0.3)
+        wait_until_serving(
+            self._proc,
+            lambda: httpx.get(f"{self.url}/queue", timeout=2).status_code == 401,
+            "dossier",
+            self.log_path,
+            60,
+            pause_s=0.3,
+        )
 
     def stop(self) -> None:
         """Stop the server (its database stays)."""
