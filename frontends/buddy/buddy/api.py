@@ -17,22 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, ClassVar, Final, TypeVar
 
 import httpx
 import structlog
 from pydantic import TypeAdapter, ValidationError
 
-from buddy.labels import Words
-from buddy.rows import (
-    CaseView,
-    QueueRow,
-    SupervisorView,
-    case_view,
-    queue_row,
-    supervisor_view,
-    when,
-)
+from buddy.rows.case import case_view
+from buddy.rows.case_parts import CaseView
+from buddy.rows.figures import SupervisorView, supervisor_view
+from buddy.rows.formats import when
+from buddy.rows.lists import QueueRow, filter_queue, queue_row, sort_queue
 from voorportaal_contracts.api.dossier import (
     Caseload,
     CasePage,
@@ -95,17 +90,6 @@ NOTIFY_PATHS: Final = {
 QUEUE_VIEWS: Final = ("recommended", "mine", "team")
 """Work queue views: recommended for a buddy, my cases, my team's cases."""
 
-FILTERS: Final = ("life_events", "agencies", "municipality", "state")
-"""The queue's filters, each a `QueueRow` field: a code of it, or part of its words."""
-
-FILTER_KINDS: Final = {
-    "life_events": "life_event",
-    "agencies": "agency",
-    "municipality": "municipality",
-    "state": "ownership",
-}
-"""Which kind of the label table each filter's codes are (the choices the page offers)."""
-
 AnswerT = TypeVar("AnswerT")
 _QUEUE: Final = TypeAdapter(list[QueueItem])
 _CASE_PAGE: Final = TypeAdapter(CasePage)
@@ -117,6 +101,9 @@ _CASELOAD: Final = TypeAdapter(Caseload)
 class ApiProblem(Exception):
     """A call did not give the data asked for."""
 
+    problem: ClassVar[str] = "error"
+    """What a page says went wrong: `unreachable`, `refused`, or else `error`."""
+
     def __init__(self, service: str, detail: str) -> None:
         super().__init__(f"{service}: {detail}")
         self.service = service
@@ -126,9 +113,13 @@ class ApiProblem(Exception):
 class Unreachable(ApiProblem):
     """No connection, a timeout, or the endpoint is not there (yet)."""
 
+    problem = "unreachable"
+
 
 class Refused(ApiProblem):
     """The API refused this user (401/403)."""
+
+    problem = "refused"
 
 
 class NotFound(ApiProblem):
@@ -223,25 +214,6 @@ def _answer(shape: TypeAdapter[AnswerT], body: Any, path: str) -> AnswerT:
         fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})
         log.warning("api.malformed_answer", service="dossier", path=path, fields=fields[:10])
         raise ApiError("dossier", "the answer does not match its model") from exc
-
-
-def sort_queue(rows: list[QueueRow]) -> list[QueueRow]:
-    """Overdue first, then by urgency (acute, high, normal), then oldest first."""
-    return sorted(rows, key=lambda r: (not r.overdue, r.urgency_rank, r.opened_at))
-
-
-def filter_queue(rows: list[QueueRow], filters: Mapping[str, str]) -> list[QueueRow]:
-    """The rows that match each non-empty filter value (case-insensitive): one of the field's
-    codes exactly (`owned` is not `unowned`), or part of its Dutch or English words
-    (`Amsterdam` finds `GM0363`); the filters are named after `QueueRow` fields (`FILTERS`)."""
-    wanted = {k: v.strip().lower() for k, v in filters.items() if k in FILTERS and v and v.strip()}
-
-    def matches(row: QueueRow, name: str, value: str) -> bool:
-        codes = {code.strip().lower() for code in str(getattr(row, name)).split(",")}
-        said: Words = getattr(row, f"{name}_words")
-        return value in codes or value in said.nl.lower() or value in said.en.lower()
-
-    return [r for r in rows if all(matches(r, k, v) for k, v in wanted.items())]
 
 
 def _problem_detail(response: httpx.Response) -> str:

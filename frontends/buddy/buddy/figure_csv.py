@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from buddy.accounts import AccountStore
 from buddy.labels import Words
+from buddy.rows.formats import number, rate
 from voorportaal_contracts.api.dossier import Caseload, MonthlyTrends
 
 TRENDS_COLUMNS: Final = (
@@ -61,15 +62,6 @@ class TableRow:
     cells: list[str] = field(default_factory=list)
 
 
-def _rate(value: float | None) -> str:
-    """A rate as the agency table shows it (`buddy.rows`): `25%`, or `-`."""
-    return "-" if value is None else f"{round(value * 100)}%"
-
-
-def _number(value: float | int | None) -> str:
-    return "-" if value is None else str(value)
-
-
 def month_words(month: str, texts: Callable[[str, str], str]) -> Words:
     """`2026-03` as `maart 2026` / `March 2026` (`texts(lang, key)` gives a text)."""
     year, number = month.split("-")
@@ -85,9 +77,9 @@ def trend_rows(trends: MonthlyTrends, texts: Callable[[str, str], str]) -> list[
             label=month_words(m.month, texts),
             cells=[
                 str(m.referrals),
-                _number(m.median_accept_hours),
-                _rate(m.decline_rate),
-                _rate(m.redirect_rate),
+                number(m.median_accept_hours),
+                rate(m.decline_rate),
+                rate(m.redirect_rate),
                 str(m.broken_promises),
             ],
         )

@@ -1,5 +1,5 @@
-"""Finding a case through the dossier (`GET /cases/search`, `GET /cases/recent`), and the rows
-the find page shows.
+"""Finding a case through the dossier (`GET /cases/search`, `GET /cases/recent`), as the rows
+the find page shows (`buddy.rows.lists`).
 
 The dossier decides what the searcher may find and audits every search; the console only asks
 and shows. A term the dossier turns down (400, naming `q`) or too many searches (429) come back
@@ -9,7 +9,6 @@ never the API's own text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Final
 
 import httpx
@@ -17,8 +16,7 @@ import structlog
 from pydantic import TypeAdapter
 
 from buddy import api
-from buddy.labels import Words, words, words_of
-from buddy.rows import when
+from buddy.rows.lists import FoundRow, found_row
 from voorportaal_contracts.api.dossier import CaseSearchHit, CaseSearchResult
 
 log = structlog.get_logger()
@@ -35,39 +33,6 @@ class SearchRefused(api.ApiProblem):
     def __init__(self, reason: str) -> None:
         super().__init__("dossier", reason)
         self.reason = reason
-
-
-@dataclass
-class FoundRow:
-    """A case a search or the recent cases list shows."""
-
-    case_id: str
-    name: str
-    """The citizen's name; empty when the searcher may not read it (or in recent cases)."""
-    opened_at: str
-    closed: bool
-    owner: str
-    basis_words: Words = field(default_factory=Words)
-    life_events_words: Words = field(default_factory=Words)
-    state_words: Words = field(default_factory=Words)
-    urgency_words: Words = field(default_factory=Words)
-    municipality_words: Words = field(default_factory=Words)
-
-
-def found_row(hit: CaseSearchHit) -> FoundRow:
-    """A row from the dossier's `CaseSearchHit`."""
-    return FoundRow(
-        case_id=hit.case_id,
-        name=hit.name or "",
-        opened_at=when(hit.opened_at),
-        closed=hit.closed,
-        owner=hit.owner_id or "",
-        basis_words=words("access_basis", hit.basis),
-        life_events_words=words_of("life_event", hit.life_events),
-        state_words=words("ownership", hit.ownership_status),
-        urgency_words=words("urgency", hit.urgency or "normal"),
-        municipality_words=words("municipality", hit.municipality_code),
-    )
 
 
 async def _get(endpoints: api.Endpoints, path: str, token: str, params: dict[str, str]) -> object:

@@ -92,5 +92,10 @@ def _municipal_agency(code: str) -> Words | None:
 
 def words_of(kind: str, codes: Iterable[str]) -> Words:
     """Several codes of one kind as one list, e.g. a case's life events."""
-    each = [words(kind, code) for code in codes]
+    return all_words(words(kind, code) for code in codes)
+
+
+def all_words(parts: Iterable[Words]) -> Words:
+    """Several words as one list in each language."""
+    each = list(parts)
     return Words(nl=", ".join(w.nl for w in each), en=", ".join(w.en for w in each))

@@ -19,9 +19,9 @@ import reflex as rx
 from buddy import api, routes
 from buddy.i18n import tr
 from buddy.labels import Words, words
-from buddy.rows import when
+from buddy.rows.formats import when
 from buddy.settings import get_settings
-from buddy.state import authorize, endpoints
+from buddy.state import allowed, authorize, endpoints
 from voorportaal_contracts.api.dossier import StaffNotifications
 
 _FOCUS = {"_focus_visible": {"outline": "3px solid #1a3a8a", "outline_offset": "2px"}}
@@ -97,11 +97,9 @@ class NotificationState(rx.State):
     @rx.event
     async def choose_email(self, on: bool) -> Any:
         """Choose whether each new notification also comes by e-mail (a link only)."""
-        session, denial, redirect = await authorize(self)
-        if redirect is not None:
-            return redirect
-        if denial is not None:
-            return None
+        session, stop = await allowed(self)
+        if session is None:
+            return stop
         try:
             chosen = await api.choose_notification_email(endpoints(), session._token(), on)
         except api.ApiProblem:
@@ -113,11 +111,9 @@ class NotificationState(rx.State):
     @rx.event
     async def mark_read(self, notification_id: str) -> Any:
         """Mark one notification read (opening its case does too), then refetch."""
-        session, denial, redirect = await authorize(self)
-        if redirect is not None:
-            return redirect
-        if denial is not None:
-            return None
+        session, stop = await allowed(self)
+        if session is None:
+            return stop
         token = session._token()
         try:
             await api.mark_notification_read(endpoints(), token, notification_id)
@@ -141,11 +137,9 @@ class NotificationState(rx.State):
                 # Whichever live loop of the tab notices first that the session expired sends
                 # the browser to sign in (the queue's loop would otherwise find it already
                 # ended here, and the tab would stay on a page it may no longer show).
-                session, denial, redirect = await authorize(self, touch=False)
-                if redirect is not None:
-                    return redirect
-                if denial is not None:
-                    return None
+                session, stop = await allowed(self, touch=False)
+                if session is None:
+                    return stop
                 token = session._token()
             # Fetch outside the lock so the tab stays responsive while the dossier answers.
             answer = await self._fetch(token)

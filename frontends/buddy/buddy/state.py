@@ -140,3 +140,14 @@ async def authorize(
     if denial in (Denial.SIGNED_OUT, Denial.EXPIRED):
         return session, denial, rx.redirect(routes.SIGN_IN)
     return session, denial, None
+
+
+async def allowed(
+    state: rx.State, roles: Iterable[str] | None = None, *, touch: bool = True
+) -> tuple[SessionState | None, Any]:
+    """The session when it may act; else None and what the event returns instead (the
+    sign-in page when the session ended, nothing when it may not)."""
+    session, denial, redirect = await authorize(state, roles, touch=touch)
+    if redirect is not None or denial is not None:
+        return None, redirect
+    return session, None

@@ -84,6 +84,15 @@ def sign_in(driver: WebDriver, base: str, username: str, password: str) -> None:
     driver.find_element(By.ID, "sign-in").click()
 
 
+def enter(
+    driver: WebDriver, base: str, username: str, password: str, start: str = "/werkvoorraad"
+) -> None:
+    """Sign in and wait for the page the console opens first: the work queue, or `start`
+    (a supervisor's overview)."""
+    sign_in(driver, base, username, password)
+    wait_path(driver, start)
+
+
 def open_case(driver: WebDriver, base: str, case_id: str) -> None:
     """Open a case page and wait until the dossier's data is shown."""
     driver.get(f"{base}/zaak/{case_id}")
@@ -101,6 +110,21 @@ def press(driver: WebDriver, element: WebElement) -> None:
     click a button the case page's sticky bar covers, and Chromium refuses to."""
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
+
+
+def claim_as_anna(driver: WebDriver, base: str, case_id: str) -> None:
+    """Sign in as Anna, open the case and take ownership."""
+    enter(driver, base, "anna", "anna-noord-2024")
+    open_case(driver, base, case_id)
+    click(driver, "claim")
+    until(driver, lambda d: "Anna Jansen" in owner(d))
+
+
+def shot_of(driver: WebDriver, part: WebElement | str, name: str) -> None:
+    """Scroll a part of the page (an element, or its id) to the top and save a screenshot."""
+    element = driver.find_element(By.ID, part) if isinstance(part, str) else part
+    driver.execute_script("arguments[0].scrollIntoView();", element)
+    shot(driver, name)
 
 
 def owner(driver: WebDriver) -> str:

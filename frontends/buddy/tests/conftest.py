@@ -96,21 +96,22 @@ def console_url(
         console.stop()
 
 
-@pytest.fixture
-def browser() -> Iterator[WebDriver]:
-    """Headless Debian Chromium with no network of its own beyond localhost."""
+def _chromium_for_a_test() -> Iterator[WebDriver]:
+    """A fresh headless Chromium, quit when the test is done."""
     driver = chromium()
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser() -> Iterator[WebDriver]:
+    """Headless Debian Chromium with no network of its own beyond localhost."""
+    yield from _chromium_for_a_test()
 
 
 @pytest.fixture
 def second_browser() -> Iterator[WebDriver]:
     """A second, separate browser (another person at another desk)."""
-    driver = chromium()
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from _chromium_for_a_test()

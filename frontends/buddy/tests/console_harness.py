@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -69,6 +70,51 @@ def staff_headers(subject: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def launch(argv: list[str], env: Mapping[str, str], log: IO[bytes]) -> subprocess.Popen[bytes]:
+    """Start `argv` in the repository, in a session of its own (so `stop_group` reaches all it
+    starts), its output into `log`."""
+    return subprocess.Popen(
+        argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+
+
+def stop_group(proc: subprocess.Popen[bytes] | None, log: IO[bytes] | None) -> None:
+    """Stop a process `launch` started and everything it started, then close its log."""
+    if proc is not None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+    if log is not None:
+        log.close()
+
+
+def wait_until_serving(
+    proc: subprocess.Popen[bytes],
+    serving: Callable[[], bool],
+    name: str,
+    log_path: Path,
+    timeout_s: float,
+    pause_s: float,
+) -> None:
+    """Ask `serving()` every `pause_s` until it holds (a refused connection or a body that is
+    not JSON means not yet); fail when the process exits first or `timeout_s` passes."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with {proc.returncode}; see {log_path}")
+        try:
+            if serving():
+                return
+        except (httpx.TransportError, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not answer within {timeout_s} s; see {log_path}")
+        time.sleep(pause_s)
+
+
 class ConsoleProcess:
     """`scripts/console.sh run` on `port` against the given dossier and routing APIs.
 
@@ -103,28 +149,17 @@ class ConsoleProcess:
         """Build and serve the console; wait until it answers (a cold build takes ~30 s)."""
         self._log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self._log_path.open("wb")
-        self.proc = subprocess.Popen(
-            ["bash", str(REPO / "scripts" / "console.sh"), "run"],
-            cwd=REPO,
-            env=self._env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        self.proc = launch(
+            ["bash", str(REPO / "scripts" / "console.sh"), "run"], self._env, self._log
         )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"console exited with {self.proc.returncode}; see {self._log_path}"
-                )
-            try:
-                if httpx.get(f"{self.url}/ping", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"console did not answer within {timeout_s} s")
-            time.sleep(1)
+        wait_until_serving(
+            self.proc,
+            lambda: httpx.get(f"{self.url}/ping", timeout=2).status_code == 200,
+            "console",
+            self._log_path,
+            timeout_s,
+            pause_s=1,
+        )
 
     def backend_pid(self) -> int:
         """The pid of the process that listens on the console's port (the Reflex backend)."""
@@ -144,14 +179,5 @@ class ConsoleProcess:
 
     def stop(self) -> None:
         """Stop the console and everything it started."""
-        if self.proc is not None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-            self.proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        stop_group(self.proc, self._log)
+        self.proc, self._log = None, None

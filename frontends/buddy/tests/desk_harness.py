@@ -6,14 +6,12 @@ when only the HTTP API is under test)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import IO
 
 import httpx
-from console_harness import ARTIFACTS, REPO, staff_key_files
+from console_harness import ARTIFACTS, launch, staff_key_files, stop_group, wait_until_serving
 from dossier_harness import TEAMS, free_port
 
 CLOSED_BROKER = "127.0.0.1:1"
@@ -57,43 +55,24 @@ class ServiceProcess:
         consumers and relay run on the broker)."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("wb")
-        self._proc = subprocess.Popen(
+        self._proc = launch(
             ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", self.service],
-            cwd=REPO,
-            env=self._env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            self._env,
+            self._log,
         )
-        deadline = time.monotonic() + timeout_s
-        while True:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"{self.service} exited; see {self.log_path}")
-            try:
-                ready = httpx.get(f"{self.url}/ready", timeout=2)
-                body = ready.json() if ready.status_code == 200 else {}
-                running = body.get("messaging", {}).get("consumers") == "running"
-                if ready.status_code == 200 and (running or not messaging):
-                    return
-            except (httpx.TransportError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.service} not ready within {timeout_s} s")
-            time.sleep(0.5)
+
+        def ready() -> bool:
+            answer = httpx.get(f"{self.url}/ready", timeout=2)
+            body = answer.json() if answer.status_code == 200 else {}
+            running = body.get("messaging", {}).get("consumers") == "running"
+            return answer.status_code == 200 and (running or not messaging)
+
+        wait_until_serving(self._proc, ready, self.service, self.log_path, timeout_s, pause_s=0.5)
 
     def stop(self) -> None:
         """Stop the service (its database stays)."""
-        if self._proc is not None:
-            os.killpg(self._proc.pid, signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-                self._proc.wait(timeout=10)
-            self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        stop_group(self._proc, self._log)
+        self._proc, self._log = None, None
 
 
 __all__ = ["CLOSED_BROKER", "ServiceProcess", "free_port", "service_env"]

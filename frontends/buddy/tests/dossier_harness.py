@@ -12,16 +12,21 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import socket
 import subprocess
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Final
 
 import httpx
-from console_harness import ARTIFACTS, REPO, dossier_key_env
+from console_harness import (
+    ARTIFACTS,
+    dossier_key_env,
+    launch,
+    staff_headers,
+    stop_group,
+    wait_until_serving,
+)
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -343,40 +348,40 @@ class DossierProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = self.log_path.open("ab")
         env = {**os.environ, **settings_for(self.data_dir, self.port, clock_offset_s)}
-        self._proc = subprocess.Popen(
+        self._proc = launch(
             ["uv", "run", "--frozen", "python", "-m", "voorportaal", "serve", "dossier"],
-            cwd=REPO,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            env,
+            self._log,
         )
-        deadline = time.monotonic() + 60
-        while True:
-            if self._proc.poll() is not None:
-                raise RuntimeError(f"dossier exited with {self._proc.returncode}; see dossier.log")
-            try:
-                if httpx.get(f"{self.url}/queue", timeout=2).status_code == 401:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("dossier did not answer within 60 s; see dossier.log")
-            time.sleep(0.3)
+        wait_until_serving(
+            self._proc,
+            lambda: httpx.get(f"{self.url}/queue", timeout=2).status_code == 401,
+            "dossier",
+            self.log_path,
+            60,
+            pause_s=0.3,
+        )
 
     def stop(self) -> None:
         """Stop the server (its database stays)."""
-        if self._proc is not None:
-            os.killpg(self._proc.pid, signal.SIGTERM)
-            try:
-                self._proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self._proc.pid, signal.SIGKILL)
-                self._proc.wait(timeout=10)
-            self._proc = None
-        if self._log is not None:
-            self._log.close()
-            self._log = None
+        stop_group(self._proc, self._log)
+        self._proc, self._log = None, None
+
+    def claim(self, case_id: str, subject: str) -> None:
+        """Take the case as the staff member `subject`, through the dossier's API."""
+        claimed = httpx.post(
+            f"{self.url}/cases/{case_id}/claim", headers=staff_headers(subject), timeout=10
+        )
+        assert claimed.status_code == 200, claimed.text
+
+    def audit(self, **params: str) -> list[dict[str, Any]]:
+        """The audit log's entries that match `params`, read as the supervisor."""
+        log = httpx.get(
+            f"{self.url}/audit", params=params, headers=staff_headers("sv-sophie"), timeout=10
+        )
+        assert log.status_code == 200, log.text
+        entries: list[dict[str, Any]] = log.json()
+        return entries
 
     def restart(self, clock_offset_s: float) -> None:
         """Serve the same database again with the clock shifted by `clock_offset_s`."""

@@ -13,12 +13,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from browser_harness import (
     WAIT_S,
+    claim_as_anna,
     click,
     csp_violations,
+    enter,
     open_case,
     open_sign_in,
     owner,
     shot,
+    shot_of,
     sign_in,
     until,
     wait_path,
@@ -60,8 +63,7 @@ def test_sign_in_works_at_every_address_voorportaal_up_prints(
     # `voorportaal up` prints 127.0.0.1; the console's default public URL says localhost. A
     # browser treats them as two origins, so both must reach the websocket (CORS, CSP).
     base = console_url.replace("://localhost:", f"://{host}:")
-    sign_in(browser, base, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, base, "anna", "anna-noord-2024")
     wait_text(browser, "Werkvoorraad")
     assert browser.current_url.startswith(base)
     assert "Anna Jansen" in browser.find_element(By.TAG_NAME, "header").text
@@ -78,8 +80,7 @@ def test_wrong_password_is_refused_with_a_message(browser: WebDriver, console_ur
 def test_casemanager_lands_on_work_queue_with_cases_from_the_dossier(
     browser: WebDriver, console_url: str
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     wait_text(browser, "Werkvoorraad")
     browser.find_element(By.ID, "view-recommended").click()
     wait_text(browser, CLAIM_CASE)
@@ -90,8 +91,7 @@ def test_casemanager_lands_on_work_queue_with_cases_from_the_dossier(
 
 
 def test_supervisor_sees_the_agency_figures(browser: WebDriver, console_url: str) -> None:
-    sign_in(browser, console_url, "sophie", "sophie-super-2024")
-    wait_path(browser, "/supervisor")
+    enter(browser, console_url, "sophie", "sophie-super-2024", "/supervisor")
     wait_text(browser, "Overzicht voor de supervisor")
     table = WebDriverWait(browser, WAIT_S).until(
         ec.presence_of_element_located((By.ID, "agency-table"))
@@ -113,8 +113,7 @@ def test_supervisor_sees_the_agency_figures(browser: WebDriver, console_url: str
 
 
 def test_casemanager_is_refused_the_supervisor_page(browser: WebDriver, console_url: str) -> None:
-    sign_in(browser, console_url, "bram", "bram-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "bram", "bram-noord-2024")
     browser.get(f"{console_url}/supervisor")
     wait_text(browser, "Geen toegang: deze pagina is alleen voor supervisors.")
     assert browser.find_elements(By.ID, "forbidden")
@@ -139,8 +138,7 @@ def test_english_switch_translates_the_page(browser: WebDriver, console_url: str
 
 
 def test_session_expires_after_inactivity(browser: WebDriver, console_url: str) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     wait_text(browser, "Wordt elke paar seconden ververst.")
     # No user activity: the live refresh keeps running but does not keep the session alive;
     # the server ends it and sends the browser to sign in.
@@ -161,8 +159,7 @@ def test_session_expires_after_inactivity(browser: WebDriver, console_url: str) 
 def test_casemanager_claims_a_case_and_sees_the_whole_situation(
     browser: WebDriver, console_url: str
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     open_case(browser, console_url, CLAIM_CASE)
     # Board with the estafette (gemeente waits on uwv), triage, timeline: from the dossier;
     # agencies by their names.
@@ -188,11 +185,7 @@ def test_handover_between_two_casemanagers(
     browser: WebDriver, second_browser: WebDriver, console_url: str
 ) -> None:
     anna, bram = browser, second_browser
-    sign_in(anna, console_url, "anna", "anna-noord-2024")
-    wait_path(anna, "/werkvoorraad")
-    open_case(anna, console_url, HANDOVER_CASE)
-    click(anna, "claim")
-    until(anna, lambda d: "Anna Jansen" in owner(d))
+    claim_as_anna(anna, console_url, HANDOVER_CASE)
     Select(anna.find_element(By.ID, "handover-to")).select_by_visible_text("Bram de Vries")
     anna.find_element(By.ID, "handover-note").send_keys("Huur loopt achter; bel eerst de SVB.")
     click(anna, "handover-form-submit")
@@ -200,8 +193,7 @@ def test_handover_between_two_casemanagers(
     wait_text(anna, "Huur loopt achter")
     shot(anna, "handover-requested")
 
-    sign_in(bram, console_url, "bram", "bram-noord-2024")
-    wait_path(bram, "/werkvoorraad")
+    enter(bram, console_url, "bram", "bram-noord-2024")
     # "My cases" shows the handover addressed to Bram, first, marked for him.
     wait_text(bram, "overdracht voor u")
     assert HANDOVER_CASE in bram.find_element(By.ID, "queue-table").text
@@ -221,11 +213,7 @@ def test_handover_between_two_casemanagers(
 def test_a_promise_shows_overdue_under_a_test_clock(
     browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
-    open_case(browser, console_url, PROMISE_CASE)
-    click(browser, "claim")
-    until(browser, lambda d: "Anna Jansen" in owner(d))
+    claim_as_anna(browser, console_url, PROMISE_CASE)
     Select(browser.find_element(By.ID, "promise-kind")).select_by_value("agency")
     Select(browser.find_element(By.ID, "promise-by")).select_by_visible_text("UWV")
     browser.find_element(By.ID, "promise-what").send_keys("UWV belt terug over de WW")
@@ -249,8 +237,7 @@ def test_a_promise_shows_overdue_under_a_test_clock(
             time.sleep(1)
         ledger = browser.find_element(By.ID, "section-promises")
         assert "Gebroken" in ledger.text
-        browser.execute_script("arguments[0].scrollIntoView();", ledger)
-        shot(browser, "promise-overdue")
+        shot_of(browser, ledger, "promise-overdue")
     finally:
         dossier.restart(clock_offset_s=0)
 
@@ -259,8 +246,7 @@ def test_a_promise_shows_overdue_under_a_test_clock(
 
 
 def test_checklist_section_and_the_queues_wish_marker(browser: WebDriver, console_url: str) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     browser.find_element(By.ID, "view-recommended").click()
     wait_text(browser, CHECKLIST_CASE)
     row = next(
@@ -284,5 +270,4 @@ def test_checklist_section_and_the_queues_wish_marker(browser: WebDriver, consol
     assert "Pas uw zorgtoeslag aan" in lines[2] and "Gedaan" in lines[2]
     assert "De burger" in lines[2]
     assert "to_do" not in section.text and "apply_ww" not in section.text
-    browser.execute_script("arguments[0].scrollIntoView();", section)
-    shot(browser, "case-checklist")
+    shot_of(browser, section, "case-checklist")

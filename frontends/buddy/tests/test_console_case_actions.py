@@ -15,14 +15,14 @@ from typing import Any
 import httpx
 import pytest
 from browser_harness import (
+    claim_as_anna,
     click,
+    enter,
     open_case,
-    owner,
     shot,
-    sign_in,
+    shot_of,
     storage,
     until,
-    wait_path,
     wait_text,
 )
 from console_harness import staff_headers
@@ -48,15 +48,6 @@ def case_in_dossier(dossier: DossierProcess, case_id: str, subject: str = "cm-an
     )
     response.raise_for_status()
     return response.json()
-
-
-def claim_as_anna(browser: WebDriver, base: str, case_id: str) -> None:
-    """Sign in as Anna, open the case and take ownership."""
-    sign_in(browser, base, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
-    open_case(browser, base, case_id)
-    click(browser, "claim")
-    until(browser, lambda d: "Anna Jansen" in owner(d))
 
 
 def set_date(browser: WebDriver, ident: str, day: str) -> None:
@@ -99,10 +90,7 @@ def test_contact_moment_with_written_confirmation(
     wait_text(browser, "Noor Bakker")
     kept = storage(browser)
     assert "Noor Bakker" not in kept and "huur twee maanden" not in kept
-    browser.execute_script(
-        "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-contacts")
-    )
-    shot(browser, "contact-moment-confirmed")
+    shot_of(browser, "section-contacts", "contact-moment-confirmed")
 
 
 def test_sharing_grant_recorded_on_the_citizens_behalf(
@@ -134,10 +122,7 @@ def test_sharing_grant_recorded_on_the_citizens_behalf(
     sharing = section_text(browser, "sharing-table")
     assert "Sociale Verzekeringsbank (SVB)" in sharing and until_day in sharing
     assert "Telefoon" in sharing
-    browser.execute_script(
-        "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-sharing")
-    )
-    shot(browser, "sharing-granted")
+    shot_of(browser, "section-sharing", "sharing-granted")
 
 
 def test_message_to_the_citizen(
@@ -156,10 +141,7 @@ def test_message_to_the_citizen(
 
     open_case(browser, console_url, MESSAGE_CASE)
     assert text in section_text(browser, "messages-table")
-    browser.execute_script(
-        "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-messages")
-    )
-    shot(browser, "message-to-citizen")
+    shot_of(browser, "section-messages", "message-to-citizen")
 
 
 def test_doorbraak_needs_a_supervisors_sign_off(
@@ -180,8 +162,7 @@ def test_doorbraak_needs_a_supervisors_sign_off(
     assert anna.find_elements(By.CSS_SELECTOR, "#doorbraak-table tbody tr")
     assert not anna.find_elements(By.CSS_SELECTOR, ".doorbraak-approve")
 
-    sign_in(sophie, console_url, "sophie", "sophie-super-2024")
-    wait_path(sophie, "/supervisor")
+    enter(sophie, console_url, "sophie", "sophie-super-2024", "/supervisor")
     open_case(sophie, console_url, DOORBRAAK_CASE)
     wait_text(sophie, note)
     approve = sophie.find_element(By.CSS_SELECTOR, "#doorbraak-table .doorbraak-approve")
@@ -189,21 +170,13 @@ def test_doorbraak_needs_a_supervisors_sign_off(
     approve.click()
     wait_text(sophie, "De doorbraak is goedgekeurd.")
     assert not sophie.find_elements(By.CSS_SELECTOR, ".doorbraak-approve")
-    sophie.execute_script(
-        "arguments[0].scrollIntoView();", sophie.find_element(By.ID, "section-doorbraak")
-    )
-    shot(sophie, "doorbraak-approved")
+    shot_of(sophie, "section-doorbraak", "doorbraak-approved")
 
     case = case_in_dossier(dossier, DOORBRAAK_CASE)
     [decided] = case["summary"]["doorbraak"]
     assert decided["status"] == "approved" and decided["decided_by"] == "sv-sophie"
     assert any("doorbraak besloten" in t["nl"] for t in case["timeline"])
-    audit = httpx.get(
-        f"{dossier.url}/audit",
-        params={"case_id": DOORBRAAK_CASE},
-        headers=staff_headers("sv-sophie"),
-        timeout=10,
-    ).json()
+    audit = dossier.audit(case_id=DOORBRAAK_CASE)
     assert any(
         r["who"] == "sv-sophie" and r["purpose"] == "doorbraak_decide" and r["allowed"]
         for r in audit

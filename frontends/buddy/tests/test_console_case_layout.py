@@ -5,7 +5,7 @@ into view below that bar. No sideways scrolling."""
 from __future__ import annotations
 
 import pytest
-from browser_harness import click, open_case, shot, sign_in, until, wait_path
+from browser_harness import click, enter, open_case, shot, until
 from dossier_harness import CHECKLIST_CASE
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -38,8 +38,7 @@ def _box(driver: WebDriver, ident: str) -> tuple[float, float]:
 
 def _open_on_a_laptop(browser: WebDriver, console_url: str) -> None:
     browser.set_window_size(1366, 768)
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     open_case(browser, console_url, CHECKLIST_CASE)
 
 

@@ -40,7 +40,8 @@ from buddy.pages.case.documents import (
     request_text,
     requested_document,
 )
-from buddy.rows import document_row, local_when, size_words
+from buddy.rows.case_parts import document_row
+from buddy.rows.formats import local_when, size_words
 from voorportaal_contracts.api.dossier import DocumentOut
 
 
@@ -190,10 +191,7 @@ def _saved(browser: WebDriver, folder: Path, name: str) -> Path:
 def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
     browser: WebDriver, console_url: str, dossier: DossierProcess, tmp_path: Path
 ) -> None:
-    claimed = httpx.post(
-        f"{dossier.url}/cases/{DOCUMENT_CASE}/claim", headers=staff_headers("cm-anna"), timeout=10
-    )
-    assert claimed.status_code == 200, claimed.text
+    dossier.claim(DOCUMENT_CASE, "cm-anna")
     files, downloads = tmp_path / "files", tmp_path / "downloads"
     files.mkdir()
     downloads.mkdir()
@@ -249,13 +247,7 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
             press(browser, button)
     saved = _saved(browser, downloads, "Huurcontract-2025.pdf")
     until(browser, lambda _: saved.read_bytes() == pdf.read_bytes())
-    log = httpx.get(
-        f"{dossier.url}/audit",
-        params={"case_id": DOCUMENT_CASE},
-        headers=staff_headers("sv-sophie"),
-        timeout=10,
-    )
-    assert log.status_code == 200, log.text
+    log = dossier.audit(case_id=DOCUMENT_CASE)
     digest = stored["Huurcontract 2025"]["sha256"]
     assert any(
         e["who"] == "cm-anna"
@@ -263,8 +255,8 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
         and e["purpose"] == "download"
         and e["allowed"]
         and e["object_id"] == digest
-        for e in log.json()
-    ), log.json()
+        for e in log
+    ), log
 
     # A date in the past: the dossier says which field and why; nothing is asked.
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()

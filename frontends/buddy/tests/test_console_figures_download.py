@@ -8,10 +8,8 @@ import csv
 import io
 from pathlib import Path
 
-import httpx
 import pytest
-from browser_harness import WAIT_S, click, csp_violations, shot, sign_in, until, wait_path
-from console_harness import staff_headers
+from browser_harness import WAIT_S, click, csp_violations, enter, shot, until
 from dossier_harness import ZUID_CASE, DossierProcess
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -64,16 +62,12 @@ def test_supervisor_downloads_each_table_as_csv_with_the_tables_numbers(
 ) -> None:
     # Chantal owns her team's case (a second claim of hers is a no-op), so the caseload has a
     # row; the figures case stays unclaimed for the queue tests that look for it.
-    claimed = httpx.post(
-        f"{dossier.url}/cases/{ZUID_CASE}/claim", headers=staff_headers("cm-chantal"), timeout=10
-    )
-    assert claimed.status_code == 200, claimed.text
+    dossier.claim(ZUID_CASE, "cm-chantal")
     browser.set_window_size(1366, 768)
     browser.execute_cdp_cmd(
         "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
     )
-    sign_in(browser, console_url, "sophie", "sophie-super-2024")
-    wait_path(browser, "/supervisor")
+    enter(browser, console_url, "sophie", "sophie-super-2024", "/supervisor")
     WebDriverWait(browser, WAIT_S).until(
         ec.presence_of_element_located((By.CSS_SELECTOR, "#caseload-table tbody tr"))
     )

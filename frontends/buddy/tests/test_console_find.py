@@ -9,7 +9,7 @@ from typing import Final
 
 import httpx
 import pytest
-from browser_harness import WAIT_S, click, shot, sign_in, until, wait_path, wait_text
+from browser_harness import WAIT_S, click, enter, shot, until, wait_path, wait_text
 from console_harness import staff_headers
 from dossier_harness import DossierProcess, seed_events
 from selenium.webdriver.common.by import By
@@ -40,10 +40,7 @@ def find_case(dossier: DossierProcess) -> str:
     )
     events.append((t0 + timedelta(minutes=1), identified))
     seed_events(dossier.data_dir, events, migrate=False)
-    claimed = httpx.post(
-        f"{dossier.url}/cases/{FIND_CASE}/claim", headers=staff_headers("cm-anna"), timeout=10
-    )
-    assert claimed.status_code == 200, claimed.text
+    dossier.claim(FIND_CASE, "cm-anna")
     return FIND_CASE
 
 
@@ -83,25 +80,12 @@ async def test_a_bad_bsn_is_refused_as_a_bad_term(dossier: DossierProcess) -> No
     assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "q"
 
 
-def _audit_of(dossier: DossierProcess, subject: str) -> list[dict[str, object]]:
-    log = httpx.get(
-        f"{dossier.url}/audit",
-        params={"subject": subject},
-        headers=staff_headers("sv-sophie"),
-        timeout=10,
-    )
-    assert log.status_code == 200, log.text
-    entries: list[dict[str, object]] = log.json()
-    return entries
-
-
 @pytest.mark.browser
 def test_search_finds_a_case_by_bsn_and_the_search_is_in_the_audit_log(
     browser: WebDriver, console_url: str, dossier: DossierProcess, find_case: str
 ) -> None:
     browser.set_window_size(1366, 768)
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     click(browser, "nav-find")
     wait_path(browser, "/zoeken")
     wait_text(browser, "Zaak zoeken")
@@ -118,7 +102,7 @@ def test_search_finds_a_case_by_bsn_and_the_search_is_in_the_audit_log(
 
     # The search is in the access log: the search itself (the BSN only as a keyed hash) and
     # the case it showed, as a supervisor's audit query reads them.
-    entries = _audit_of(dossier, "cm-anna")
+    entries = dossier.audit(subject="cm-anna")
     searches = [e for e in entries if e["purpose"] == "search_by_bsn"]
     assert searches and str(searches[-1]["object_id"]).startswith("hmac:")
     shown = [e for e in entries if e["purpose"] == "case_search" and e["case_id"] == find_case]
@@ -138,8 +122,7 @@ def test_search_finds_a_case_by_bsn_and_the_search_is_in_the_audit_log(
 def test_an_opened_case_is_on_top_of_the_recent_cases(
     browser: WebDriver, console_url: str, find_case: str
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     browser.get(f"{console_url}/zaak/{find_case}")
     wait_text(browser, FIND_NAME)
     click(browser, "nav-find")
@@ -155,8 +138,7 @@ def test_a_casemanager_of_another_team_finds_nothing_in_the_console(
     browser: WebDriver, console_url: str, find_case: str
 ) -> None:
     browser.set_window_size(1366, 768)
-    sign_in(browser, console_url, "chantal", "chantal-zuid-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "chantal", "chantal-zuid-2024")
     browser.get(f"{console_url}/zoeken")
     until(browser, lambda d: bool(d.find_elements(By.ID, "find-q")))
     Select(browser.find_element(By.ID, "find-kind")).select_by_value("bsn")

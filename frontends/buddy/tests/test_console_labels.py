@@ -14,9 +14,11 @@ from typing import Any, get_args
 import pytest
 
 import voorportaal_contracts
-from buddy import api, labels, rows
+from buddy import labels
 from buddy.labels import Words
 from buddy.pages.case import forms as case_forms
+from buddy.rows.case import case_view
+from buddy.rows.lists import FILTER_KINDS, FILTERS, filter_queue, queue_row
 from voorportaal_contracts.api.dossier import (
     CaseChecklistItem,
     CasePage,
@@ -162,7 +164,7 @@ def _queue_item(**fields: Any) -> QueueItem:
 
 
 def test_a_queue_row_carries_words_for_its_codes() -> None:
-    row = rows.queue_row(_queue_item())
+    row = queue_row(_queue_item())
     assert row.urgency_words == Words("Acuut", "Acute")
     assert row.life_events_words.nl == "Verhuizen naar of uit een huurwoning, Baan of inkomen kwijt"
     assert row.agencies_words.en == "UWV (Employee Insurance Agency), Benefits Office (allowances)"
@@ -171,27 +173,25 @@ def test_a_queue_row_carries_words_for_its_codes() -> None:
 
 
 def test_the_queue_filter_finds_a_case_by_the_words_a_person_types() -> None:
-    queue = [rows.queue_row(_queue_item()), rows.queue_row(_queue_item(case_id="case-2"))]
-    queue[1] = rows.queue_row(_queue_item(case_id="case-2", municipality_code="GM0599"))
-    assert [r.case_id for r in api.filter_queue(queue, {"municipality": "amsterdam"})] == ["case-1"]
-    assert len(api.filter_queue(queue, {"agencies": "Dienst Toeslagen"})) == 2
-    assert len(api.filter_queue(queue, {"state": "overdracht"})) == 2
+    queue = [queue_row(_queue_item()), queue_row(_queue_item(case_id="case-2"))]
+    queue[1] = queue_row(_queue_item(case_id="case-2", municipality_code="GM0599"))
+    assert [r.case_id for r in filter_queue(queue, {"municipality": "amsterdam"})] == ["case-1"]
+    assert len(filter_queue(queue, {"agencies": "Dienst Toeslagen"})) == 2
+    assert len(filter_queue(queue, {"state": "overdracht"})) == 2
 
 
 def test_a_chosen_code_filters_exactly_owned_is_not_unowned() -> None:
-    owned = rows.queue_row(_queue_item(case_id="c-owned", ownership_status="owned"))
-    unowned = rows.queue_row(_queue_item(case_id="c-unowned", ownership_status="unowned"))
-    assert [r.case_id for r in api.filter_queue([owned, unowned], {"state": "owned"})] == [
-        "c-owned"
-    ]
-    moving = rows.queue_row(_queue_item(case_id="c-moving", life_events=["moving_rented_home"]))
-    assert api.filter_queue([moving], {"life_events": "income_loss"}) == []
-    assert api.filter_queue([moving], {"life_events": "moving_rented_home"}) == [moving]
+    owned = queue_row(_queue_item(case_id="c-owned", ownership_status="owned"))
+    unowned = queue_row(_queue_item(case_id="c-unowned", ownership_status="unowned"))
+    assert [r.case_id for r in filter_queue([owned, unowned], {"state": "owned"})] == ["c-owned"]
+    moving = queue_row(_queue_item(case_id="c-moving", life_events=["moving_rented_home"]))
+    assert filter_queue([moving], {"life_events": "income_loss"}) == []
+    assert filter_queue([moving], {"life_events": "moving_rented_home"}) == [moving]
 
 
 def test_every_filter_offers_the_words_of_its_kind() -> None:
-    assert set(api.FILTER_KINDS) == set(api.FILTERS)
-    for kind in api.FILTER_KINDS.values():
+    assert set(FILTER_KINDS) == set(FILTERS)
+    for kind in FILTER_KINDS.values():
         assert labels.labels()[kind], kind
 
 
@@ -232,7 +232,7 @@ def test_the_case_page_rows_carry_words_for_their_codes() -> None:
             ],
         }
     )
-    view = rows.case_view(page)
+    view = case_view(page)
     referral = view.referrals[0]
     assert referral.agency_words.nl == "Sociale Verzekeringsbank (SVB)"
     assert referral.state_words == Words("Afgewezen", "Declined")
@@ -273,13 +273,13 @@ def test_the_queue_row_shows_the_wish_and_the_checklist_in_words() -> None:
             "answer_by": "2026-12-03T16:00:00+00:00",
         },
     )
-    row = rows.queue_row(item)
+    row = queue_row(item)
     assert row.wish and row.wish_answer_by == "2026-12-03 16:00"
     assert row.wish_reason_words.nl == "De burger wil met een persoon praten"
     assert row.wish_channel_words == Words("Videobellen", "Video call")
     assert row.wish_time_words == Words("'s Avonds", "In the evening")
     assert (row.checklist_todo, row.checklist_late) == (3, 1)
-    assert not rows.queue_row(_queue_item()).wish
+    assert not queue_row(_queue_item()).wish
 
 
 def test_the_case_pages_checklist_is_late_first_with_words_for_its_codes() -> None:
@@ -317,14 +317,14 @@ def test_the_case_pages_checklist_is_late_first_with_words_for_its_codes() -> No
             },
         }
     )
-    view = rows.case_view(page)
+    view = case_view(page)
     assert [c.id for c in view.checklist] == ["c", "b", "a"]
     assert view.checklist_counts == "2 / 1"
     assert view.checklist[0].state_words == Words("Te laat", "Late")
     assert view.checklist[0].title_en == "Late" and view.checklist[1].title_en == "Open"
     assert view.checklist[2].done_by_words == Words("Een vertegenwoordiger", "A representative")
     assert view.checklist[0].agency_words.en == "UWV (Employee Insurance Agency)"
-    assert rows.case_view(CasePage(case_id="x", refused={})).checklist_counts == ""
+    assert case_view(CasePage(case_id="x", refused={})).checklist_counts == ""
 
 
 def test_each_municipalitys_own_agency_reads_as_its_kind_and_place() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
-from browser_harness import WAIT_S, open_case, shot, sign_in, until, wait_path
-from console_harness import staff_headers
+from browser_harness import WAIT_S, enter, open_case, shot, until
 from dossier_harness import LIVE_CASE, DossierProcess, seed_events
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -26,8 +24,7 @@ def board(driver: WebDriver) -> str:
 def test_case_page_shows_an_agencys_answer_without_a_reload(
     browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
-    sign_in(browser, console_url, "bram", "bram-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "bram", "bram-noord-2024")
     open_case(browser, console_url, LIVE_CASE)
     assert "UWV" in board(browser) and "Geaccepteerd" not in board(browser)
     timeline_before = len(browser.find_elements(By.CSS_SELECTOR, "#timeline-table tbody tr"))
@@ -60,28 +57,21 @@ def test_case_page_shows_an_agencys_answer_without_a_reload(
 def _reads_by(dossier: DossierProcess, who: str) -> int:
     """Allowed reads of the live case's page by `who` in the dossier's audit log (its own
     reads of the log, made here as the supervisor, do not count)."""
-    audit = httpx.get(
-        f"{dossier.url}/audit",
-        params={"case_id": LIVE_CASE},
-        headers=staff_headers("sv-sophie"),
-        timeout=10,
-    ).json()
+    audit = dossier.audit(case_id=LIVE_CASE)
     return sum(1 for r in audit if r["who"] == who and r["allowed"] and r["purpose"] == "case_page")
 
 
 def test_a_closed_tab_stops_reading_the_case(
     browser: WebDriver, second_browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
-    sign_in(browser, console_url, "bram", "bram-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "bram", "bram-noord-2024")
     open_case(browser, console_url, LIVE_CASE)
     reads = _reads_by(dossier, "cm-bram")
     until(browser, lambda _d: _reads_by(dossier, "cm-bram") > reads, timeout=WAIT_S)  # live
     # A supervisor keeps the same case open at another desk: her reads count the refresh
     # intervals that pass, so the test waits on a counter rather than a clock.
     sophie = second_browser
-    sign_in(sophie, console_url, "sophie", "sophie-super-2024")
-    wait_path(sophie, "/supervisor")
+    enter(sophie, console_url, "sophie", "sophie-super-2024", "/supervisor")
     open_case(sophie, console_url, LIVE_CASE)
 
     def after_intervals(count: int) -> None:

@@ -11,7 +11,15 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_harness import WAIT_S, click, open_case, owner, shot, sign_in, until, wait_path
+from browser_harness import (
+    WAIT_S,
+    claim_as_anna,
+    click,
+    enter,
+    shot,
+    until,
+    wait_path,
+)
 from console_harness import staff_headers
 from dossier_harness import NOTICE_CASE, DossierProcess
 from selenium.webdriver.common.by import By
@@ -57,19 +65,14 @@ def test_a_handover_shows_up_live_for_the_colleague(
     browser: WebDriver, second_browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
     anna, bram = browser, second_browser
-    sign_in(anna, console_url, "anna", "anna-noord-2024")
-    wait_path(anna, "/werkvoorraad")
-    open_case(anna, console_url, NOTICE_CASE)
-    click(anna, "claim")
-    until(anna, lambda d: "Anna Jansen" in owner(d))
+    claim_as_anna(anna, console_url, NOTICE_CASE)
     Select(anna.find_element(By.ID, "handover-to")).select_by_visible_text("Bram de Vries")
     anna.find_element(By.ID, "handover-note").send_keys(NOTE)
 
     # Bram, at his own desk, has his notifications open (the console signs out after 15 s
     # without activity in these tests, so he signs in only now).
     bram.set_window_size(1366, 768)
-    sign_in(bram, console_url, "bram", "bram-noord-2024")
-    wait_path(bram, "/werkvoorraad")
+    enter(bram, console_url, "bram", "bram-noord-2024")
     bram.find_element(By.ID, "nav-notices").click()
     wait_path(bram, "/meldingen")
     until(bram, lambda d: d.find_element(By.ID, "notice-count").text.strip().isdigit())

@@ -14,7 +14,11 @@ import pytest
 from console_harness import staff_headers
 from dossier_harness import CLAIM_CASE, DossierProcess
 
-from buddy import api, rows
+from buddy import api
+from buddy.rows.case import case_view
+from buddy.rows.case_parts import CaseView
+from buddy.rows.figures import supervisor_view
+from buddy.rows.lists import filter_queue, queue_row, sort_queue
 from voorportaal_contracts.api.dossier import CasePage, QueueItem, SupervisorFigures
 
 
@@ -27,7 +31,7 @@ async def test_the_case_page_is_read_into_the_dossiers_model_with_real_flags(
 ) -> None:
     endpoints = api.Endpoints(dossier.url, dossier.url, 10.0)
     view = await api.case_page(endpoints, _token("sv-sophie"), CLAIM_CASE)
-    assert isinstance(view, rows.CaseView)
+    assert isinstance(view, CaseView)
     assert view.header.case_id == CLAIM_CASE
     assert view.header.citizen == "Fatima El Amrani"
     assert view.header.reasons_en == "Eviction looms."
@@ -102,7 +106,7 @@ def _page(**parts: Any) -> CasePage:
 
 
 def test_a_refused_part_is_named_and_left_empty() -> None:
-    view = rows.case_view(_page(refused={"identity": "not shared", "documents": "not shared"}))
+    view = case_view(_page(refused={"identity": "not shared", "documents": "not shared"}))
     assert view.refused == ["documents", "identity"]
     assert view.header.citizen == ""
     assert view.documents == []
@@ -135,7 +139,7 @@ def test_promise_and_referral_flags_are_booleans_from_their_status() -> None:
         "outcome": None,
         "reasons": [],
     }
-    view = rows.case_view(_page(promises=[promise], referrals=[referral]))
+    view = case_view(_page(promises=[promise], referrals=[referral]))
     kept = view.promises[0]
     assert (kept.overdue, kept.open, kept.made_by, kept.due_at) == (
         True,
@@ -167,12 +171,12 @@ def _queue_item(case_id: str, **fields: Any) -> QueueItem:
 
 def test_queue_sorts_overdue_then_urgency_then_age() -> None:
     queue = [
-        rows.queue_row(_queue_item("c-normal-old", opened_at="2026-01-01T09:00:00Z")),
-        rows.queue_row(_queue_item("c-acute", urgency="acute", opened_at="2026-02-01T09:00:00Z")),
-        rows.queue_row(_queue_item("c-overdue", overdue=2)),
-        rows.queue_row(_queue_item("c-high", urgency="high", opened_at="2026-02-01T09:00:00Z")),
+        queue_row(_queue_item("c-normal-old", opened_at="2026-01-01T09:00:00Z")),
+        queue_row(_queue_item("c-acute", urgency="acute", opened_at="2026-02-01T09:00:00Z")),
+        queue_row(_queue_item("c-overdue", overdue=2)),
+        queue_row(_queue_item("c-high", urgency="high", opened_at="2026-02-01T09:00:00Z")),
     ]
-    assert [r.case_id for r in api.sort_queue(queue)] == [
+    assert [r.case_id for r in sort_queue(queue)] == [
         "c-overdue",
         "c-acute",
         "c-high",
@@ -182,11 +186,11 @@ def test_queue_sorts_overdue_then_urgency_then_age() -> None:
 
 def test_queue_filters_match_parts_case_insensitively() -> None:
     queue = [
-        rows.queue_row(_queue_item("c-1", agencies=["uwv", "svb"], municipality_code="0363")),
-        rows.queue_row(_queue_item("c-2", agencies=["gemeente"], municipality_code="0599")),
+        queue_row(_queue_item("c-1", agencies=["uwv", "svb"], municipality_code="0363")),
+        queue_row(_queue_item("c-2", agencies=["gemeente"], municipality_code="0599")),
     ]
-    assert [r.case_id for r in api.filter_queue(queue, {"agencies": "UWV"})] == ["c-1"]
-    assert api.filter_queue(queue, {"agencies": "", "municipality": " "}) == queue
+    assert [r.case_id for r in filter_queue(queue, {"agencies": "UWV"})] == ["c-1"]
+    assert filter_queue(queue, {"agencies": "", "municipality": " "}) == queue
 
 
 def test_supervisor_rates_show_as_percentages_and_unknown_as_a_dash() -> None:
@@ -221,7 +225,7 @@ def test_supervisor_rates_show_as_percentages_and_unknown_as_a_dash() -> None:
             ],
         }
     )
-    view = rows.supervisor_view(figures)
+    view = supervisor_view(figures)
     assert (view.figures.open_cases, view.figures.unassigned) == ("4", "1")
     agency = view.agencies[0]
     assert (agency.decline_rate, agency.redirect_rate, agency.median_accept_hours) == (

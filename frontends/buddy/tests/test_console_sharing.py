@@ -16,13 +16,12 @@ import pytest
 from browser_harness import (
     WAIT_S,
     click,
+    enter,
     open_case,
     owner,
     press,
     shot,
-    sign_in,
     until,
-    wait_path,
     wait_text,
 )
 from dossier_harness import SHARING_CASE, SHARING_QUEUE_CASE, DossierProcess
@@ -35,7 +34,7 @@ from test_console_words import raw_codes
 
 from buddy.i18n import EN, NL
 from buddy.pages.case.sharing import RELATIONS, SCOPES, agency_choices
-from buddy.rows import case_view
+from buddy.rows.case import case_view
 from voorportaal_contracts.api.dossier import CasePage
 from voorportaal_contracts.types import RepresentativeRelation, SharingScope
 
@@ -123,8 +122,7 @@ def _until_day(days: int = 90) -> str:
 
 def _as_owner(browser: WebDriver, base: str, case_id: str) -> None:
     """Anna signs in and opens the case, taking ownership unless she has it already."""
-    sign_in(browser, base, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, base, "anna", "anna-noord-2024")
     open_case(browser, base, case_id)
     if browser.find_elements(By.ID, "claim"):
         click(browser, "claim")
@@ -279,8 +277,7 @@ def test_colleague_of_another_team_is_refused_and_nothing_changes(
         return case_in_dossier(dossier, SHARING_QUEUE_CASE, "sv-sophie")["sharing"]
 
     before = sharing()
-    sign_in(browser, console_url, "chantal", "chantal-zuid-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "chantal", "chantal-zuid-2024")
     open_case(browser, console_url, SHARING_QUEUE_CASE)  # in the queue: she may look
     # The dossier keeps the sharing part from her: said so, not shown as "nothing yet".
     assert "toont het dossier u" in str(browser.find_element(By.ID, "sharing-not-shown").text)

@@ -9,7 +9,18 @@ from typing import Any
 
 import httpx
 import pytest
-from browser_harness import click, open_case, owner, shot, sign_in, until, wait_path, wait_text
+from browser_harness import (
+    claim_as_anna,
+    click,
+    enter,
+    open_case,
+    owner,
+    shot,
+    shot_of,
+    until,
+    wait_path,
+    wait_text,
+)
 from console_harness import staff_headers
 from console_notify import NOTIFY_CASES
 from desk_harness import ServiceProcess
@@ -76,8 +87,7 @@ def test_supervisor_gives_a_case_to_bram_and_the_header_shows_him(
     browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
     browser.set_window_size(*LAPTOP)
-    sign_in(browser, console_url, "sophie", "sophie-super-2024")
-    wait_path(browser, "/supervisor")
+    enter(browser, console_url, "sophie", "sophie-super-2024", "/supervisor")
     open_case(browser, console_url, REASSIGN_CASE)
     # The choices are the console's casemanagers, by name (and team), never an id.
     until(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#reassign-to option")) == 3)
@@ -110,18 +120,14 @@ def test_supervisor_gives_a_case_to_bram_and_the_header_shows_him(
     assert "Berichten deze week: 0" in meter and "belasting: laag" in meter
     browser.execute_script("window.scrollTo(0, 0);")
     shot(browser, "supervise-reassigned-top")
-    browser.execute_script(
-        "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-supervise")
-    )
-    shot(browser, "supervise-reassigned")
+    shot_of(browser, "section-supervise", "supervise-reassigned")
 
 
 @pytest.mark.browser
 def test_a_casemanager_has_no_reassign_and_a_forced_call_is_refused(
     browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     open_case(browser, console_url, REASSIGN_CASE)
     wait_text(browser, "Iris Verbeek")
     assert not browser.find_elements(By.ID, "reassign-form")
@@ -144,11 +150,7 @@ def test_closing_and_reopening_a_case(
     browser: WebDriver, console_url: str, dossier: DossierProcess
 ) -> None:
     browser.set_window_size(*LAPTOP)
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
-    open_case(browser, console_url, REOPEN_CASE)
-    click(browser, "claim")
-    until(browser, lambda d: "Anna Jansen" in owner(d))
+    claim_as_anna(browser, console_url, REOPEN_CASE)
     assert not browser.find_elements(By.ID, "reopen-form")  # an open case is not reopened
     Select(browser.find_element(By.ID, "close-outcome")).select_by_value("completed")
     click(browser, "close-form-submit")
@@ -171,10 +173,7 @@ def test_closing_and_reopening_a_case(
     assert case["summary"]["closed_at"] is None
     said = [t["nl"] for t in case["timeline"]]
     assert said.count("De zaak is heropend.") == 1
-    browser.execute_script(
-        "arguments[0].scrollIntoView();", browser.find_element(By.ID, "section-timeline")
-    )
-    shot(browser, "supervise-reopened")
+    shot_of(browser, "section-timeline", "supervise-reopened")
 
 
 @pytest.mark.browser
@@ -182,8 +181,7 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     browser: WebDriver, console_url: str, notify: ServiceProcess
 ) -> None:
     browser.set_window_size(*LAPTOP)
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     open_case(browser, console_url, METER_CASE)
     meter = meter_text(browser)
     assert "Berichten deze week: 0" in meter
@@ -216,8 +214,7 @@ def test_the_meter_shows_zeros_and_says_when_notify_is_unreachable(
     notify.stop()
     try:
         # Stopping notify may outlast the tests' short idle timeout: sign in again.
-        sign_in(browser, console_url, "anna", "anna-noord-2024")
-        wait_path(browser, "/werkvoorraad")
+        enter(browser, console_url, "anna", "anna-noord-2024")
         open_case(browser, console_url, METER_CASE)
         wait_text(browser, "De berichtendienst is niet bereikbaar")
         # The rest of the page is there and works: the case can still be claimed.

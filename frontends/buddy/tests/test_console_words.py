@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_harness import WAIT_S, shot, sign_in, until, wait_path, wait_text
+from browser_harness import WAIT_S, enter, shot, until, wait_text
 from dossier_harness import CLAIM_CASE, FIGURES_CASE, GRANT_CASE, PROMISE_CASE
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -137,8 +137,7 @@ def _pages_text(driver: WebDriver, base: str) -> dict[str, str]:
 def test_queue_and_case_pages_show_words_not_codes(
     browser: WebDriver, console_url: str, lang: str
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     if lang == "en":
         browser.find_element(By.ID, "lang-switch").click()
         wait_text(browser, "Work queue")
@@ -178,8 +177,7 @@ def _scrolls_sideways(browser: WebDriver) -> bool:
 def test_the_queue_is_filtered_by_choosing_an_agency_by_its_name(
     browser: WebDriver, console_url: str
 ) -> None:
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     _choose_view(browser, "recommended")
     wait_text(browser, FIGURES_CASE)
     choice = Select(browser.find_element(By.ID, "filter-agencies"))
@@ -195,8 +193,7 @@ def test_the_queue_is_filtered_by_choosing_an_agency_by_its_name(
 def test_supervisor_page_shows_every_agency_by_name(
     browser: WebDriver, console_url: str, lang: str
 ) -> None:
-    sign_in(browser, console_url, "sophie", "sophie-super-2024")
-    wait_path(browser, "/supervisor")
+    enter(browser, console_url, "sophie", "sophie-super-2024", "/supervisor")
     if lang == "en":
         browser.find_element(By.ID, "lang-switch").click()
         wait_text(browser, "Supervisor overview")

@@ -49,14 +49,6 @@ STAGES: Final = ("start", "question", "contact", "code", "citizen")
 _T = TypeVar("_T")
 
 
-def _problem_of(exc: api.ApiProblem) -> str:
-    if isinstance(exc, api.Unreachable):
-        return "unreachable"
-    if isinstance(exc, api.Refused):
-        return "refused"
-    return "error"
-
-
 class DeskState(rx.State):
     """One tab's desk intake: which stage, the question to ask, and the reasons per field."""
 
@@ -123,7 +115,7 @@ class DeskState(rx.State):
         except Rejected as exc:
             self._rejected(exc)
         except api.ApiProblem as exc:
-            self.problem = _problem_of(exc)
+            self.problem = exc.problem
         return False, None
 
     async def _client(self) -> tuple[IntakeClient | None, Any]:

@@ -22,7 +22,7 @@ from buddy.figure_csv import (
 )
 from buddy.i18n import EN, NL, say, tr
 from buddy.layout import notice
-from buddy.state import SessionState, account_store, authorize, endpoints
+from buddy.state import SessionState, account_store, allowed, authorize, endpoints
 
 SUPERVISOR_ROLES = ("supervisor",)
 CSV_MIME = "text/csv;charset=utf-8"
@@ -80,27 +80,22 @@ class FigureTablesState(rx.State):
         self.loaded = True
         return None
 
-    async def _lang(self) -> tuple[str | None, Any]:
-        session, denial, redirect = await authorize(self, SUPERVISOR_ROLES)
-        if redirect is not None or denial is not None:
-            return None, redirect
-        return session.lang, None
+    async def _download(self, columns: tuple[str, ...], rows: list[TableRow], name: str) -> Any:
+        """A table as CSV in the session's language, for a supervisor only."""
+        session, stop = await allowed(self, SUPERVISOR_ROLES)
+        if session is None:
+            return stop
+        return csv_download(session.lang, columns, rows, name, self.at_day)
 
     @rx.event
     async def download_trends(self) -> Any:
         """The trends table as CSV."""
-        lang, redirect = await self._lang()
-        if lang is None:
-            return redirect
-        return csv_download(lang, TRENDS_COLUMNS, self.trends, "per-maand", self.at_day)
+        return await self._download(TRENDS_COLUMNS, self.trends, "per-maand")
 
     @rx.event
     async def download_caseload(self) -> Any:
         """The caseload table as CSV."""
-        lang, redirect = await self._lang()
-        if lang is None:
-            return redirect
-        return csv_download(lang, CASELOAD_COLUMNS, self.caseload, "werklast", self.at_day)
+        return await self._download(CASELOAD_COLUMNS, self.caseload, "werklast")
 
 
 def download_button(ident: str, on_click: Any) -> rx.Component:

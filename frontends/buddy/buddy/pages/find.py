@@ -11,6 +11,7 @@ from reflex.vars.object import ObjectVar
 from buddy import api, find_api, routes
 from buddy.i18n import say, tr
 from buddy.layout import FOCUS_STYLE, notice, shell
+from buddy.rows.lists import FoundRow
 from buddy.state import authorize, endpoints
 
 MAX_TERM = 120
@@ -18,13 +19,8 @@ MAX_TERM = 120
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
-    if isinstance(exc, find_api.SearchRefused):
-        return exc.reason
-    if isinstance(exc, api.Unreachable):
-        return "unreachable"
-    if isinstance(exc, api.Refused):
-        return "refused"
-    return "error"
+    """A refused search says why; any other problem is said as every page says it."""
+    return exc.reason if isinstance(exc, find_api.SearchRefused) else exc.problem
 
 
 class FindState(rx.State):
@@ -32,11 +28,11 @@ class FindState(rx.State):
 
     kind: str = ""
     searched: bool = False
-    found: list[find_api.FoundRow] = []
+    found: list[FoundRow] = []
     problem: str = ""
     """Empty, or why nothing is shown: `bad_term`, `too_many`, `unreachable`, `refused`,
     `error`."""
-    recent: list[find_api.FoundRow] = []
+    recent: list[FoundRow] = []
     recent_problem: str = ""
 
     @rx.event
@@ -112,7 +108,7 @@ def _form() -> rx.Component:
     )
 
 
-def _row(row: ObjectVar[find_api.FoundRow], *, with_name: bool) -> rx.Component:
+def _row(row: ObjectVar[FoundRow], *, with_name: bool) -> rx.Component:
     cells = [
         rx.table.row_header_cell(
             rx.link(row.case_id, href=routes.case_url(row.case_id), style=FOCUS_STYLE)

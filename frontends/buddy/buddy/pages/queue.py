@@ -13,7 +13,7 @@ from buddy import api, routes
 from buddy.i18n import say, say_code, tr
 from buddy.labels import labels
 from buddy.layout import FOCUS_STYLE, notice, shell
-from buddy.rows import QueueRow
+from buddy.rows.lists import FILTER_KINDS, FILTERS, QueueRow
 from buddy.settings import get_settings
 from buddy.state import authorize, endpoints
 
@@ -23,21 +23,12 @@ from buddy.state import authorize, endpoints
 # argument to a handler, e.g. `CaseState.nudge(r.id)`, cannot be checked by mypy.
 
 
-FILTERS = api.FILTERS
 _FILTER_LABELS = {
     "life_events": "f_life_event",
     "agencies": "f_agency",
     "municipality": "f_municipality",
     "state": "f_state",
 }
-
-
-def _problem_of(exc: api.ApiProblem) -> str:
-    if isinstance(exc, api.Unreachable):
-        return "unreachable"
-    if isinstance(exc, api.Refused):
-        return "refused"
-    return "error"
 
 
 class QueueState(rx.State):
@@ -58,7 +49,7 @@ class QueueState(rx.State):
             rows = await api.work_queue(endpoints(), token, self.view, self.filters, me)
         except api.ApiProblem as exc:
             self.rows = []
-            self.problem = _problem_of(exc)
+            self.problem = exc.problem
         else:
             self.rows = rows
             self.problem = ""
@@ -134,7 +125,7 @@ class QueueState(rx.State):
                 rows = await api.work_queue(endpoints(), token, view, filters, me)
                 problem = ""
             except api.ApiProblem as exc:
-                rows, problem = [], _problem_of(exc)
+                rows, problem = [], exc.problem
             async with self:
                 if generation != self._generation:
                     return None
@@ -166,7 +157,7 @@ def _view_tabs() -> rx.Component:
 
 def _choices(name: str) -> rx.Component:
     """A filter as a choice of words (any, or one code of the label table's kind)."""
-    kind = api.FILTER_KINDS[name]
+    kind = FILTER_KINDS[name]
     return rx.el.select(
         rx.el.option(tr("filter_any"), value=""),
         *[rx.el.option(say_code(kind, code), value=code) for code in labels()[kind]],

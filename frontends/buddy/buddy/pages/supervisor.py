@@ -15,9 +15,9 @@ from buddy.figure_csv import AGENCY_COLUMNS, TableRow
 from buddy.i18n import say, tr
 from buddy.layout import notice, shell
 from buddy.pages import figure_tables
-from buddy.rows import AgencyRow, QueueFigures
+from buddy.rows.figures import AgencyRow, QueueFigures
 from buddy.session import Denial
-from buddy.state import SessionState, authorize, endpoints
+from buddy.state import SessionState, allowed, authorize, endpoints
 
 SUPERVISOR_ROLES = ("supervisor",)
 
@@ -63,9 +63,9 @@ class SupervisorState(rx.State):
     @rx.event
     async def download_agencies(self) -> Any:
         """The agency table as CSV, made from the rows shown."""
-        session, denial, redirect = await authorize(self, SUPERVISOR_ROLES)
-        if redirect is not None or denial is not None:
-            return redirect
+        session, stop = await allowed(self, SUPERVISOR_ROLES)
+        if session is None:
+            return stop
         rows = [
             TableRow(
                 label=a.agency_words,

@@ -24,7 +24,7 @@ from buddy import api
 from buddy.i18n import EN, NL, say, tr
 from buddy.labels import Words, words
 from buddy.pages.case.state import CASE_ROLES, CaseState
-from buddy.rows import AMSTERDAM
+from buddy.rows.formats import AMSTERDAM
 from buddy.state import authorize, endpoints
 from voorportaal_contracts.api.notify import ContactLoadOut
 

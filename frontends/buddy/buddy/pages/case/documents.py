@@ -33,9 +33,10 @@ from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.state import CASE_ROLES, CaseState
 from buddy.pages.case.widgets import FIELDSET, field, input_field, section, table, tr_dynamic
-from buddy.rows import DocumentRow, size_words
+from buddy.rows.case_parts import DocumentRow
+from buddy.rows.formats import size_words
 from buddy.settings import get_settings
-from buddy.state import account_store, authorize, endpoints
+from buddy.state import SessionState, account_store, authorize, endpoints
 from voorportaal_contracts.document_requests import REQUEST_END as REQUEST_END
 from voorportaal_contracts.document_requests import REQUEST_START as REQUEST_START
 from voorportaal_contracts.document_requests import request_text as request_text
@@ -115,6 +116,25 @@ class DocumentsState(CaseState):
         self.ok = self.failed = self.failed_detail = ""
         self.doc_ok = self.doc_failed = self.doc_detail = ""
 
+    async def _begin(self) -> tuple[SessionState | None, Any]:
+        """Check the session and role and clear the last outcome: the session to act with, or
+        None and what the event returns instead (the sign-in page, or nothing when refused)."""
+        session, denial, redirect = await authorize(self, CASE_ROLES)
+        if redirect is not None:
+            return None, redirect
+        self._clear()
+        if denial is not None:
+            self.doc_failed = "action_forbidden"
+            return None, None
+        return session, None
+
+    def _required(self, form: dict[str, Any], name: str, limit: int, missing: str) -> str:
+        """The form's text `name`, or empty once the section says it is `missing`."""
+        text = forms.text(form, name, limit)
+        if not text:
+            self.doc_failed = missing
+        return text
+
     def _refused(self, exc: api.ApiProblem) -> None:
         if isinstance(exc, api.Unreachable):
             self.doc_failed = "action_document_unreachable"
@@ -140,16 +160,11 @@ class DocumentsState(CaseState):
     @rx.event
     async def upload(self, files: list[rx.UploadFile], form: dict[str, Any]) -> Any:
         """Forward the chosen file, its title and the ticked agencies to the dossier."""
-        session, denial, redirect = await authorize(self, CASE_ROLES)
-        if redirect is not None:
-            return redirect
-        self._clear()
-        if denial is not None:
-            self.doc_failed = "action_forbidden"
-            return None
-        title = forms.text(form, "title", 200)
+        session, stop = await self._begin()
+        if session is None:
+            return stop
+        title = self._required(form, "title", 200, "action_document_no_title")
         if not title:
-            self.doc_failed = "action_document_no_title"
             return None
         if not files:
             self.doc_failed = "action_document_no_file"
@@ -179,13 +194,9 @@ class DocumentsState(CaseState):
     @rx.event
     async def download(self, document_id: str) -> Any:
         """Fetch a document from the dossier (audited there) and hand it to the browser."""
-        session, denial, redirect = await authorize(self, CASE_ROLES)
-        if redirect is not None:
-            return redirect
-        self._clear()
-        if denial is not None:
-            self.doc_failed = "action_forbidden"
-            return None
+        session, stop = await self._begin()
+        if session is None:
+            return stop
         row = next((d for d in self.documents if d.id == document_id), None)
         if row is None:
             return None
@@ -205,16 +216,11 @@ class DocumentsState(CaseState):
     @rx.event
     async def request_document(self, form: dict[str, Any]) -> Any:
         """Ask the citizen for a document by a date: an action they see in the portal."""
-        session, denial, redirect = await authorize(self, CASE_ROLES)
-        if redirect is not None:
-            return redirect
-        self._clear()
-        if denial is not None:
-            self.doc_failed = "action_forbidden"
-            return None
-        what = forms.text(form, "what", 300)
+        session, stop = await self._begin()
+        if session is None:
+            return stop
+        what = self._required(form, "what", 300, "action_document_no_what")
         if not what:
-            self.doc_failed = "action_document_no_what"
             return None
         due = forms.end_of_day(form.get("due_date"))
         if due is None:

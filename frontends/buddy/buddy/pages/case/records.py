@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from buddy.i18n import say, tr
-from buddy.layout import FOCUS_STYLE
+from buddy.i18n import say
 from buddy.pages.case.forms import DOORBRAAK_REASONS
 from buddy.pages.case.state import CaseState
 from buddy.pages.case.widgets import (
     action_form,
     choices,
+    row_button,
     section,
     select_field,
     table,
@@ -89,19 +89,15 @@ def doorbraak() -> rx.Component:
                     rx.cond(
                         (o.status == "proposed") & (SessionState.user_role == "supervisor"),
                         rx.hstack(
-                            rx.button(
-                                tr("act_approve"),
-                                on_click=CaseState.decide(o.id, "approve"),  # type: ignore[operator]  # typing note above
-                                size="1",
+                            row_button(
+                                "act_approve",
+                                CaseState.decide(o.id, "approve"),  # type: ignore[operator]  # typing note above
                                 class_name="doorbraak-approve",
-                                style=FOCUS_STYLE,
                             ),
-                            rx.button(
-                                tr("act_reject"),
-                                on_click=CaseState.decide(o.id, "reject"),  # type: ignore[operator]  # typing note above
-                                size="1",
+                            row_button(
+                                "act_reject",
+                                CaseState.decide(o.id, "reject"),  # type: ignore[operator]  # typing note above
                                 variant="outline",
-                                style=FOCUS_STYLE,
                             ),
                         ),
                     )

@@ -25,6 +25,7 @@ from buddy.pages.case import forms
 from buddy.pages.case.forms import CHANNELS
 from buddy.pages.case.state import CASE_ROLES, CaseState
 from buddy.pages.case.widgets import (
+    SELECT_STYLE,
     action_form,
     checkbox_field,
     field,
@@ -33,7 +34,7 @@ from buddy.pages.case.widgets import (
     table,
     tr_dynamic,
 )
-from buddy.rows import GrantRow, MandateRow
+from buddy.rows.case_parts import GrantRow, MandateRow
 from buddy.state import SessionState
 from voorportaal_contracts.topics import MUNICIPAL_AGENCIES, municipal_agency_code
 from voorportaal_contracts.types import RepresentativeRelation, SharingScope
@@ -43,7 +44,6 @@ from voorportaal_contracts.types import RepresentativeRelation, SharingScope
 
 SCOPES: Final = tuple(s.value for s in SharingScope)
 RELATIONS: Final = tuple(r.value for r in RepresentativeRelation)
-SELECT_STYLE: Final = {**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"}
 
 
 def agency_choices(municipality: str, referred: list[str]) -> list[dict[str, str]]:
@@ -104,6 +104,21 @@ class SharingState(CaseState):
         self.ok, self.failed, self.failed_detail = "", key, ""
         self.said, self.said_ok, self.said_detail = key, False, ""
 
+    def _with_terms(self, form: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
+        """`body` with what a grant and a mandate both need (the scopes, the last day, how the
+        citizen said so), or None once a missing one is refused."""
+        until = forms.end_of_day(form.get("valid_until"))
+        channel = channel_of(form)
+        if not scopes_of(form):
+            self._refuse("action_sh_scopes")
+        elif until is None:
+            self._refuse("action_sh_date")
+        elif channel is None:
+            self._refuse("action_sh_channel")
+        else:
+            return {**body, "scopes": scopes_of(form), "valid_until": until, "channel": channel}
+        return None
+
     async def _record(self, action: str, ok: str, body: dict[str, Any], **ids: str) -> Any:
         redirect = await self._act(CASE_ROLES, action, ok, body, **ids)
         self.said_ok = self.ok == ok
@@ -118,22 +133,11 @@ class SharingState(CaseState):
     async def grant(self, form: dict[str, Any]) -> Any:
         """Record that the citizen shares their dossier with an agency."""
         agency = forms.text(form, "agency_code", 32)
-        until = forms.end_of_day(form.get("valid_until"))
-        channel = channel_of(form)
         if agency not in {o["value"] for o in self.agency_options}:
             return self._refuse("action_sh_agency")
-        if not scopes_of(form):
-            return self._refuse("action_sh_scopes")
-        if until is None:
-            return self._refuse("action_sh_date")
-        if channel is None:
-            return self._refuse("action_sh_channel")
-        body = {
-            "agency_code": agency,
-            "scopes": scopes_of(form),
-            "valid_until": until,
-            "channel": channel,
-        }
+        body = self._with_terms(form, {"agency_code": agency})
+        if body is None:
+            return None
         return await self._record("grants", "ok_grant", body)
 
     @rx.event
@@ -141,25 +145,13 @@ class SharingState(CaseState):
         """Record a mandate the citizen gives a representative."""
         holder = forms.text(form, "holder_name", 200)
         relation = forms.text(form, "relation", 32)
-        until = forms.end_of_day(form.get("valid_until"))
-        channel = channel_of(form)
         if not holder or len(holder) > 120:
             return self._refuse("action_sh_holder")
         if relation not in RELATIONS:
             return self._refuse("action_sh_relation")
-        if not scopes_of(form):
-            return self._refuse("action_sh_scopes")
-        if until is None:
-            return self._refuse("action_sh_date")
-        if channel is None:
-            return self._refuse("action_sh_channel")
-        body = {
-            "holder_name": holder,
-            "relation": relation,
-            "scopes": scopes_of(form),
-            "valid_until": until,
-            "channel": channel,
-        }
+        body = self._with_terms(form, {"holder_name": holder, "relation": relation})
+        if body is None:
+            return None
         return await self._record("mandates", "ok_mandate", body)
 
     @rx.event

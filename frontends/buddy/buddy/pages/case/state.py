@@ -16,7 +16,7 @@ import reflex as rx
 from buddy import api
 from buddy.labels import Words
 from buddy.pages.case import forms
-from buddy.rows import (
+from buddy.rows.case_parts import (
     CaseHeader,
     CaseView,
     ChecklistRow,
@@ -52,13 +52,8 @@ _LIST_PARTS = (
 
 
 def _problem_of(exc: api.ApiProblem) -> str:
-    if isinstance(exc, api.NotFound):
-        return "not_found"
-    if isinstance(exc, api.Unreachable):
-        return "unreachable"
-    if isinstance(exc, api.Refused):
-        return "refused"
-    return "error"
+    """A case that is not there says so; any other problem is said as every page says it."""
+    return "not_found" if isinstance(exc, api.NotFound) else exc.problem
 
 
 _PASSING = frozenset({"unreachable", "error"})

@@ -21,7 +21,7 @@ from buddy.i18n import tr
 from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.state import CASE_ROLES, SUPERVISOR, CaseState
-from buddy.pages.case.widgets import action_form, field, section
+from buddy.pages.case.widgets import FIELDSET, action_form, listed_select_field, section
 from buddy.state import SessionState, account_store, authorize
 
 
@@ -70,19 +70,8 @@ def _reassign_form() -> rx.Component:
             "reassign-form",
             SuperviseState.reassign,
             "act_reassign",
-            field(
-                "reassign_to",
-                "to",
-                "reassign-to",
-                rx.el.select(
-                    rx.foreach(
-                        SuperviseState.casemanagers,
-                        lambda c: rx.el.option(c["label"], value=c["id"]),
-                    ),
-                    id="reassign-to",
-                    name="to",
-                    style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
-                ),
+            listed_select_field(
+                "reassign_to", "to", "reassign-to", SuperviseState.casemanagers, "label"
             ),
         ),
         on_mount=SuperviseState.offer_casemanagers,
@@ -101,7 +90,7 @@ def _reopen_form() -> rx.Component:
             spacing="2",
         ),
         id="reopen-form",
-        style={"border": "1px solid #c8c8d0", "padding": "0.75em", "border_radius": "6px"},
+        style=FIELDSET,
     )
 
 

@@ -19,6 +19,15 @@ def action_button(key: str, on_click: Any, ident: str, **props: Any) -> rx.Compo
     return rx.button(tr(key), on_click=on_click, id=ident, style=FOCUS_STYLE, **props)
 
 
+SELECT_STYLE = {**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"}
+"""How a native select is framed."""
+
+
+def row_button(key: str, on_click: Any, **props: Any) -> rx.Component:
+    """A small button in a table's row, for that row's item."""
+    return rx.button(tr(key), on_click=on_click, size="1", style=FOCUS_STYLE, **props)
+
+
 def field(label: str, name: str, ident: str, control: rx.Component) -> rx.Component:
     """A control with its label above it."""
     return rx.vstack(
@@ -56,7 +65,25 @@ def select_field(label: str, name: str, ident: str, options: list[tuple[str, Any
             *[rx.el.option(text, value=value) for value, text in options],
             id=ident,
             name=name,
-            style={**FOCUS_STYLE, "padding": "0.3em", "border": "1px solid #8b8d98"},
+            style=SELECT_STYLE,
+        ),
+    )
+
+
+def listed_select_field(
+    label: str, name: str, ident: str, items: Any, text_key: str
+) -> rx.Component:
+    """A native select of the people a state var lists (dicts with an `id` and a text under
+    `text_key`), labelled."""
+    return field(
+        label,
+        name,
+        ident,
+        rx.el.select(
+            rx.foreach(items, lambda c: rx.el.option(c[text_key], value=c["id"])),
+            id=ident,
+            name=name,
+            style=SELECT_STYLE,
         ),
     )
 

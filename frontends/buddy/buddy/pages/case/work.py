@@ -9,7 +9,6 @@ import reflex as rx
 from reflex.vars.sequence import ArrayVar
 
 from buddy.i18n import say, tr
-from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.forms import CHANNELS
 from buddy.pages.case.state import CaseState
@@ -19,6 +18,7 @@ from buddy.pages.case.widgets import (
     choices,
     input_field,
     overdue,
+    row_button,
     section,
     select_field,
     table,
@@ -62,12 +62,10 @@ def referrals() -> rx.Component:
                 rx.table.cell(
                     rx.cond(
                         r.open,
-                        rx.button(
-                            tr("act_nudge"),
-                            on_click=CaseState.nudge(r.id),  # type: ignore[operator]  # typing note above
-                            size="1",
+                        row_button(
+                            "act_nudge",
+                            CaseState.nudge(r.id),  # type: ignore[operator]  # typing note above
                             variant="outline",
-                            style=FOCUS_STYLE,
                         ),
                     )
                 ),
@@ -113,12 +111,10 @@ def promises() -> rx.Component:
                 rx.table.cell(
                     rx.cond(
                         p.open,
-                        rx.button(
-                            tr("act_fulfil"),
-                            on_click=CaseState.fulfil(p.id),  # type: ignore[operator]  # typing note above
-                            size="1",
+                        row_button(
+                            "act_fulfil",
+                            CaseState.fulfil(p.id),  # type: ignore[operator]  # typing note above
                             variant="outline",
-                            style=FOCUS_STYLE,
                         ),
                     )
                 ),
