@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,26 @@ def stop(procs: Collection[subprocess.Popen[bytes]]) -> None:
         proc.wait(60)
 
 
+@contextmanager
+def running(env: dict[str, str], logs: Path, ports: dict[str, int]) -> Iterator[None]:
+    """The services `ports` names as processes, each ready on its port before the block runs;
+    stopped after, with their logs' warnings and errors printed (pytest shows them when the
+    test failed)."""
+    procs = [serve(service, env, logs) for service in ports]
+    try:
+        for service, port in ports.items():
+            base = f"http://127.0.0.1:{port}"
+            wait_until(f"{service} ready", lambda base=base: ready(base), 120)
+        yield
+    finally:
+        stop(procs)
+        for name in ports:
+            print(f"--- {name} log (problems only) ---")
+            for line in (logs / f"{name}.log").read_text().splitlines():
+                if '"level": "warning"' in line or '"level": "error"' in line:
+                    print(line[:600])
+
+
 def wait_until(
     what: str, condition: Callable[[], Any], timeout_s: float, every_s: float = 0.3
 ) -> Any:
@@ -73,6 +94,11 @@ def submit_intake(base: str) -> str:
 
 def submit_intake_on(http: httpx.Client) -> str:
     """`submit_intake` with a client of the caller's (e.g. Litestar's TestClient)."""
+    return str(submitted_on(http)["case_id"])
+
+
+def submitted_on(http: httpx.Client) -> Any:
+    """`submit_intake_on`, answered with the whole answer to the submit."""
     intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
     auth = {"Authorization": f"Bearer {intake['token']}"}
     url = f"/intakes/{intake['id']}"
@@ -83,11 +109,7 @@ def submit_intake_on(http: httpx.Client) -> str:
     contact = {"channels": ["email"], "email": email, "share_with": ["toeslagen"]}
     reachable = http.put(f"{url}/contact", json=contact, headers=auth)
     assert reachable.status_code == 204, reachable.text
-    while intake["next"] is not None:
-        step, q = intake["next"]["step"], intake["next"]["question"]
-        intake = http.put(
-            f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
-        ).json()
+    walk(http, intake, auth)
     # The e-mail is not confirmed: a supervisor takes the intake in, so routing does not
     # hold it.
     supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
@@ -95,7 +117,33 @@ def submit_intake_on(http: httpx.Client) -> str:
     assert taken.status_code == 200, taken.text
     submitted = http.post(f"{url}/submit", headers=auth)
     assert submitted.status_code == 200, submitted.text
-    return str(submitted.json()["case_id"])
+    return submitted.json()
+
+
+def walk(http: httpx.Client, intake: Any, auth: dict[str, str]) -> Any:
+    """Answer each question the intake asks next with the demo's sample answer; the intake
+    once none is left."""
+    while intake["next"] is not None:
+        step, q = intake["next"]["step"], intake["next"]["question"]
+        intake = http.put(
+            f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
+            json={"value": sample_answer(q)},
+            headers=auth,
+        ).json()
+    return intake
+
+
+async def walk_async(http: httpx.AsyncClient, intake: Any, auth: dict[str, str]) -> Any:
+    """`walk` on an async client (the service in-process, over ASGI)."""
+    while intake["next"] is not None:
+        step, q = intake["next"]["step"], intake["next"]["question"]
+        answered = await http.put(
+            f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
+            json={"value": sample_answer(q)},
+            headers=auth,
+        )
+        intake = answered.json()
+    return intake
 
 
 async def wait_for_events(

@@ -1,17 +1,109 @@
 """A service running on the real broker for an integration test: migrated, its consumers
-joined, and a producer to feed it."""
+joined, a producer to feed it, and waiting (bounded, on a condition) for what it does."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import socket
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.structs import RecordMetadata
 
+from voorportaal.devservers import DevServers, start_dev_servers
+from voorportaal_contracts.envelope import Envelope, KafkaRecord
+from voorportaal_contracts.registry import Event
 from voorportaal_kit.kafka import ensure_topics, topic_partitions
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
+from voorportaal_notify.settings import NotifySettings
+
+
+async def eventually(check: Callable[[], Any], what: str, wait_s: float = 60) -> Any:
+    """Poll `check` (plain or async) until it gives something truthy, and return that.
+    Generous by default: a service's first run of its consumer groups on the shared broker may
+    read a long backlog (from `earliest`) first."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        result = check()
+        if asyncio.iscoroutine(result):
+            result = await result
+        if result:
+            return result
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"never happened: {what}")
+
+
+def free_port() -> int:
+    """A TCP port on the loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def dev_servers(store: Path) -> Iterator[DevServers]:
+    """The local SMTP server and SMS gateway stub on free ports, keeping what they receive in
+    `store`; stopped after."""
+    servers = start_dev_servers(store, free_port(), free_port())
+    try:
+        yield servers
+    finally:
+        servers.stop()
+
+
+def quick_notify(
+    data_dir: Path, database_url: str, bootstrap: str, servers: DevServers, **more: Any
+) -> NotifySettings:
+    """Notify's settings for a test: sending to `servers`, its delivery worker and consumers
+    retrying quickly; `more` adds to them."""
+    return NotifySettings(
+        data_dir=data_dir,
+        database_url=database_url,
+        kafka_bootstrap_servers=bootstrap,
+        smtp_port=servers.smtp.port,
+        sms_gateway_url=servers.sms.url,
+        worker_interval_s=0.2,
+        consumer_backoff_initial_s=0.1,
+        consumer_backoff_max_s=0.5,
+        **more,
+    )
+
+
+async def project(runtime: ServiceRuntime, events: Iterable[Event], at: datetime) -> None:
+    """Fold `events` (sent at `at`) into the in-process dossier of `runtime`, one transaction
+    each, as its consumer does."""
+    for event in events:
+        async with runtime.sessions.begin() as session:
+            envelope = Envelope(event, source="/test", time=at)
+            await runtime.state["dossier"].projection.on_event(session, envelope)
+
+
+async def publish(producer: AIOKafkaProducer, envelope: Envelope) -> RecordMetadata:
+    """Send `envelope` as it travels (its topic, key and headers) and wait for the broker."""
+    return await send_record(producer, envelope.to_kafka())
+
+
+async def send_record(producer: AIOKafkaProducer, record: KafkaRecord) -> RecordMetadata:
+    """Send a record as the contracts shape it (e.g. signed after `to_kafka`) and wait."""
+    return await producer.send_and_wait(
+        record.topic, record.value, key=record.key, headers=list(record.headers)
+    )
+
+
+async def publish_once(bootstrap: str, envelope: Envelope) -> None:
+    """`publish` on an idempotent producer of its own, started and stopped for this one."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    await producer.start()
+    try:
+        await publish(producer, envelope)
+    finally:
+        await producer.stop()
 
 
 async def messaging_ready(runtime: ServiceRuntime, attempts: int = 120) -> None:
@@ -22,6 +114,19 @@ async def messaging_ready(runtime: ServiceRuntime, attempts: int = 120) -> None:
             break
         except RuntimeError:
             await asyncio.sleep(0.5)
+
+
+async def messaging_up(runtime: ServiceRuntime, wait_s: float = 60) -> None:
+    """Wait until the service's consumers and producer answer; fail after `wait_s`."""
+
+    async def answers() -> bool:
+        try:
+            await runtime.check_messaging()
+        except RuntimeError:
+            return False
+        return True
+
+    await eventually(answers, "the service's consumers joined", wait_s)
 
 
 @asynccontextmanager

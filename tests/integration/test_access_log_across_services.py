@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from live_service import join_at_the_end, own_groups
+from live_service import join_at_the_end, messaging_up, own_groups, publish
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned
@@ -47,18 +47,6 @@ def _own_groups(definition: ServiceDefinition, prefix: str) -> ServiceDefinition
     return dataclasses.replace(own_groups(definition, prefix), jobs=lambda _runtime: [])
 
 
-async def _ready(runtime: ServiceRuntime) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            await runtime.check_messaging()
-            return
-        except RuntimeError:
-            if time.monotonic() > deadline:
-                raise
-            await asyncio.sleep(0.2)
-
-
 async def _until(probe: Callable[[], Awaitable[_T | None]], what: str, wait_s: float = 60) -> _T:
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
@@ -77,10 +65,7 @@ class Suite:
     producer: AIOKafkaProducer
 
     async def publish(self, envelope: Envelope) -> None:
-        record = envelope.to_kafka()
-        await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        await publish(self.producer, envelope)
 
     async def citizens_access_log(self, case_id: str) -> list[dict[str, Any]]:
         principal = Principal(f"intake:{case_id}", frozenset({"citizen"}), case_id=case_id)
@@ -124,7 +109,7 @@ async def suite(
     try:
         async with routing.lifespan(), dossier.lifespan(), intake.lifespan():
             for runtime in (routing, dossier, intake):
-                await _ready(runtime)
+                await messaging_up(runtime)
             yield Suite(routing, dossier, intake, producer)
     finally:
         await producer.stop()

@@ -17,7 +17,6 @@ from kafka_reading import read_topic
 from test_dossier_on_kafka import START, Live, _until, live
 
 from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import IntakeSubmitted
 from voorportaal_contracts.events.checklist import (
     ChecklistEntry,
     ChecklistIssued,
@@ -30,10 +29,13 @@ from voorportaal_dossier.domain.case_state import dump_case
 from voorportaal_dossier.domain.checklist import open_wish
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_kit.auth import Principal
+from voorportaal_kit.testing import intake_submitted
 
 pytestmark = pytest.mark.integration
 __all__ = ["live"]  # the fixture
 
+NOTHING_MORE = {"needs": [], "risks": [], "municipality_code": None, "share_with": []}
+"""What the kit's intake factory fills in and this intake leaves at the contract's defaults."""
 CM = Actor(Principal(subject="cm-anna", roles=frozenset({"casemanager"}), name="Anna"))
 
 
@@ -84,20 +86,17 @@ def _facts(case_id: str) -> list[Envelope]:
 
 
 def _intake(case_id: str) -> Envelope:
-    return Envelope(
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id="intake-1",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="middengroep",
-            urgency="normal",
-            language="tr",
-            submitted_at=START,
-        ),
-        source="/test",
-        time=START + timedelta(minutes=10),
+    """The intake itself, in Turkish, for a middle-group citizen (no needs, risks or sharing)."""
+    intake = intake_submitted(
+        case_id,
+        START,
+        intake_id="intake-1",
+        redzaamheid="middengroep",
+        urgency="normal",
+        language="tr",
+        **NOTHING_MORE,
     )
+    return Envelope(intake, source="/test", time=START + timedelta(minutes=10))
 
 
 async def test_checklist_and_wish_before_the_intake_put_the_case_in_the_queue_and_replay_is_a_no_op(

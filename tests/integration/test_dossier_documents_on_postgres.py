@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_service import project
 from sqlalchemy import select
 
-from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import BuddyRecommended, IntakeSubmitted, Reason
 from voorportaal_dossier.adapters.orm import cases
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer import audit_log
@@ -23,6 +22,7 @@ from voorportaal_dossier.settings import DossierSettings
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import buddy_recommended, intake_submitted
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -32,28 +32,9 @@ MINE, THEIRS = "vp-docs-race-0001", "vp-docs-race-0002"
 
 
 async def _case(dossier: DossierService, runtime: ServiceRuntime, case_id: str) -> None:
-    for event in (
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap"],
-            risks=[],
-            municipality_code="GM0344",
-            share_with=[],
-            submitted_at=START,
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute_risk", nl="Acuut.", en="Acute.")],
-            recommended_at=START,
-        ),
-    ):
-        async with runtime.sessions.begin() as session:
-            await dossier.projection.on_event(session, Envelope(event, source="/test", time=START))
+    intake = intake_submitted(case_id, START, risks=[], share_with=[])
+    buddy = buddy_recommended(case_id, START, rule="acute_risk", nl="Acuut.", en="Acute.")
+    await project(runtime, [intake, buddy], START)
     await dossier.ownership.claim(ANNA, case_id)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from live_service import serving
+from live_service import publish, serving
 from sqlalchemy import text
 
 from voorportaal_contracts.envelope import Envelope
@@ -55,10 +55,7 @@ class Live:
         return service
 
     async def publish(self, envelope: Envelope) -> None:
-        record = envelope.to_kafka()
-        await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        await publish(self.producer, envelope)
 
     async def case(self, case_id: str) -> CaseState | None:
         async with self.runtime.sessions() as session:

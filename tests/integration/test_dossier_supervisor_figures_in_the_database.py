@@ -8,15 +8,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from live_service import project
 
-from voorportaal_contracts.envelope import Envelope
-from voorportaal_contracts.events import (
-    BuddyRecommended,
-    IntakeSubmitted,
-    PersonRequested,
-    Reason,
-    ReferralIssued,
-)
+from voorportaal_contracts.events import PersonRequested
 from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer.access import Actor
 from voorportaal_dossier.service_layer.dossier import DossierService
@@ -25,6 +19,7 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.errors import Forbidden
 from voorportaal_kit.runtime import ServiceRuntime
+from voorportaal_kit.testing import buddy_recommended, intake_submitted, referral_issued
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -38,42 +33,27 @@ def _staff(subject: str) -> Actor:
 SOPHIE = Actor(Principal(subject="sv-sophie", roles=frozenset({"supervisor"})), "team-noord")
 
 
-async def _case(dossier: DossierService, runtime: ServiceRuntime, case_id: str) -> None:
-    events = (
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap"],
-            risks=[],
-            municipality_code="GM0344",
-            share_with=[],
-            submitted_at=START,
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute_risk", nl="Acuut.", en="Acute.")],
-            recommended_at=START,
-        ),
-        ReferralIssued(
-            case_id=case_id,
-            referral_id=f"ref-{case_id}",
-            agency_code="uwv",
-            service_code="ww",
-            rule_id="income_loss.ww",
-            summary_shared=False,
-            due_at=START + timedelta(days=5),
-        ),
+async def _case(runtime: ServiceRuntime, case_id: str) -> None:
+    await project(
+        runtime,
+        [
+            intake_submitted(case_id, START, risks=[], share_with=[]),
+            buddy_recommended(case_id, START, rule="acute_risk", nl="Acuut.", en="Acute."),
+            referral_issued(
+                case_id,
+                f"ref-{case_id}",
+                START,
+                service="ww",
+                rule_id="income_loss.ww",
+                summary_shared=False,
+                reasons=[],
+            ),
+        ],
+        START,
     )
-    for event in events:
-        async with runtime.sessions.begin() as session:
-            await dossier.projection.on_event(session, Envelope(event, source="/test", time=START))
 
 
-async def _wish(dossier: DossierService, runtime: ServiceRuntime, case_id: str) -> None:
+async def _wish(runtime: ServiceRuntime, case_id: str) -> None:
     wish = PersonRequested(
         case_id=case_id,
         request_id=f"wish-{case_id}",
@@ -84,10 +64,7 @@ async def _wish(dossier: DossierService, runtime: ServiceRuntime, case_id: str) 
         requested_at=START + timedelta(hours=3),
         answer_by=START + timedelta(days=2),
     )
-    async with runtime.sessions.begin() as session:
-        await dossier.projection.on_event(
-            session, Envelope(wish, source="/test", time=START + timedelta(hours=3))
-        )
+    await project(runtime, [wish], START + timedelta(hours=3))
 
 
 async def test_caseload_per_casemanager_is_counted_in_the_database(
@@ -105,12 +82,12 @@ async def test_caseload_per_casemanager_is_counted_in_the_database(
     anna, chantal = _staff("cm-anna"), _staff("cm-chantal")
     try:
         for n in range(1, 6):
-            await _case(dossier, runtime, f"vp-load-000{n}")
+            await _case(runtime, f"vp-load-000{n}")
         for n in (1, 2, 3):
             await dossier.ownership.claim(anna, f"vp-load-000{n}")
         await dossier.ownership.claim(chantal, "vp-load-0004")
         # A wish after the claim waits on Anna; a handover Anna offers waits on Bram.
-        await _wish(dossier, runtime, "vp-load-0001")
+        await _wish(runtime, "vp-load-0001")
         await dossier.ownership.request_handover(
             anna, "vp-load-0002", to_id="cm-bram", to_name="Bram", note="Warme overdracht."
         )

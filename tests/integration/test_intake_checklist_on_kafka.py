@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka import AIOKafkaProducer
-from test_intake_safeguards_on_kafka import START, Live, _live, eventually, published_events
+from intake_flow import walk_async
+from live_service import eventually, publish_once
+from test_intake_safeguards_on_kafka import START, Live, _live, published_events
 
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CitizenIdentified, IntakeSubmitted
@@ -29,7 +30,6 @@ from voorportaal_contracts.events.checklist import (
 )
 from voorportaal_contracts.topics import CASE_EVENTS, CITIZEN_IDENTITY, INTAKE_EVENTS
 from voorportaal_intake.app import definition
-from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock
@@ -54,16 +54,7 @@ async def _moving(live: Live) -> tuple[Any, dict[str, str]]:
         "/intakes", json={"life_events": ["moving_rented_home"]}, headers=auth
     )
     assert response.status_code == 201, response.text
-    intake = response.json()
-    while intake["next"] is not None:
-        step, question = intake["next"]["step"], intake["next"]["question"]
-        answered = await live.http.put(
-            f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-            json={"value": sample_answer(question)},
-            headers=auth,
-        )
-        intake = answered.json()
-    return intake, auth
+    return await walk_async(live.http, response.json(), auth), auth
 
 
 async def _answer_own_words(live: Live, intake: Any, auth: dict[str, str]) -> None:
@@ -122,21 +113,13 @@ async def test_a_mark_made_at_the_dossier_is_applied_by_the_intake(live: Live) -
         by_role="citizen",
         at=START + timedelta(minutes=3),
     )
-    record = Envelope(mark, source="/voorportaal/dossier", time=mark.at).to_kafka()
-    producer = AIOKafkaProducer(bootstrap_servers=live.bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
-    finally:
-        await producer.stop()
+    await publish_once(live.bootstrap, Envelope(mark, source="/voorportaal/dossier", time=mark.at))
 
     async def shown_done() -> bool:
         found = (await live.http.get(f"/intakes/{intake['id']}", headers=auth)).json()
         return bool({i["id"]: i["done"] for i in found["result"]["checklist"]}[item])
 
-    await eventually(shown_done, "the dossier's mark applied by the intake")
+    await eventually(shown_done, "the dossier's mark applied by the intake", wait_s=90)
 
 
 async def test_two_replicas_announce_each_overdue_item_once(

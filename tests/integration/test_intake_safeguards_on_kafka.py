@@ -12,13 +12,9 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import os
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,7 +24,8 @@ import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from live_service import messaging_ready
+from intake_flow import serve, stop, wait_until, walk_async
+from live_service import eventually, messaging_ready, own_groups, publish_once
 from sqlalchemy import func, select
 
 from voorportaal_contracts.envelope import Envelope, from_kafka
@@ -49,7 +46,6 @@ from voorportaal_contracts.topics import (
 )
 from voorportaal_intake.adapters.orm import intakes
 from voorportaal_intake.app import definition
-from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.service_layer.context import PersonalTopics
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
@@ -61,17 +57,6 @@ pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 BSN = "111222333"
 PHONE = "+31612345678"
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], what: str, wait_s: float = 90) -> Any:
-    """Poll until `check` gives something truthy (bounded)."""
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        result = await check()
-        if result:
-            return result
-        await asyncio.sleep(0.3)
-    raise AssertionError(f"never happened: {what}")
 
 
 @dataclass
@@ -92,15 +77,7 @@ class Live:
         body = {"channels": ["sms"], "phone": phone, "share_with": share_with or []}
         ok = await self.http.put(f"/intakes/{intake['id']}/contact", json=body, headers=auth)
         assert ok.status_code == 204, ok.text
-        while intake["next"] is not None:
-            step, question = intake["next"]["step"], intake["next"]["question"]
-            answered = await self.http.put(
-                f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-                json={"value": sample_answer(question)},
-                headers=auth,
-            )
-            intake = answered.json()
-        return intake, auth
+        return await walk_async(self.http, intake, auth), auth
 
     async def submit(self, intake: Any, auth: dict[str, str]) -> Any:
         response = await self.http.post(f"/intakes/{intake['id']}/submit", headers=auth)
@@ -118,16 +95,9 @@ async def _live(
         consumer_backoff_initial_s=0.1,
         consumer_backoff_max_s=0.5,
     )
-    service = definition(settings, topics=topics)
-    # A group of its own: another intake on this shared broker in the production group would
+    # Groups of its own: another intake on this shared broker in the production group would
     # take this test's CaseAnonymised and find no intake for it.
-    group = f"test-intake-{uuid.uuid4().hex[:8]}"
-    service = dataclasses.replace(
-        service,
-        subscriptions=lambda rt: [
-            dataclasses.replace(s, group=group) for s in definition(settings).subscriptions(rt)
-        ],
-    )
+    service = own_groups(definition(settings, topics=topics), f"test-intake-{uuid.uuid4().hex[:8]}")
     runtime = ServiceRuntime(service, clock=FixedClock(START))
     await asyncio.to_thread(runtime.migrate)
     transport = httpx.ASGITransport(app=runtime.app())  # type: ignore[arg-type]  # Litestar is ASGI
@@ -306,15 +276,7 @@ async def _anonymise(bootstrap: str, case_id: str) -> None:
     event = Envelope(
         CaseAnonymised(case_id=case_id, anonymised_at=START), source="/voorportaal/dossier"
     )
-    record = event.to_kafka()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    await producer.start()
-    try:
-        await producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
-    finally:
-        await producer.stop()
+    await publish_once(bootstrap, event)
 
 
 async def _relayed(live: Live, case_id: str) -> None:
@@ -330,7 +292,9 @@ async def _relayed(live: Live, case_id: str) -> None:
             )
         return unsent == 0
 
-    await eventually(nothing_unsent, f"the relay sent what the intake staged for {case_id}")
+    await eventually(
+        nothing_unsent, f"the relay sent what the intake staged for {case_id}", wait_s=90
+    )
 
 
 async def _erased(live: Live, case_id: str) -> bool:
@@ -350,9 +314,9 @@ async def _submit_and_anonymise(live: Live, topics: PersonalTopics) -> tuple[str
         async def published(topic: str = topic) -> bool:
             return bool(await _latest_values(live.bootstrap, topic, case_id))
 
-        await eventually(published, f"the details on {topic}")
+        await eventually(published, f"the details on {topic}", wait_s=90)
     await _anonymise(live.bootstrap, case_id)
-    await eventually(lambda: _erased(live, case_id), "the intake purged the case")
+    await eventually(lambda: _erased(live, case_id), "the intake purged the case", wait_s=90)
     # The purge stages the tombstones in its transaction; the relay sends them a moment later.
     # Stopping the intake before that would leave the personal records on the topics.
     await _relayed(live, case_id)
@@ -369,7 +333,7 @@ async def test_an_anonymised_case_ends_in_tombstones_on_the_compacted_topics(liv
         ]
         return latest == [[None], [None]]
 
-    await eventually(tombstoned, "the latest record for the case is a tombstone on both")
+    await eventually(tombstoned, "the latest record for the case is a tombstone on both", wait_s=90)
     gone = await live.http.put(
         f"/intakes/{intake['id']}/contact", json={"channels": ["sms"], "phone": PHONE}, headers=auth
     )
@@ -435,7 +399,7 @@ async def test_after_the_log_cleaner_ran_no_personal_data_is_left(
 
 
 def test_a_served_intake_believes_no_forwarded_for_from_an_untrusted_peer(
-    pg_database_url: str, kafka_bootstrap: str
+    pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
 ) -> None:
     port = 8953
     env = {
@@ -445,26 +409,15 @@ def test_a_served_intake_believes_no_forwarded_for_from_an_untrusted_peer(
         "VOORPORTAAL_INTAKE_HTTP_PORT": str(port),
         "VOORPORTAAL_INTAKE_STARTS_PER_CLIENT_HOUR": "1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voorportaal", "serve", "intake"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = serve("intake", env, tmp_path)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if http.get("/health").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.3)
+        base = f"http://127.0.0.1:{port}"
+        wait_until("intake answering", lambda: httpx.get(f"{base}/health").status_code == 200, 60)
+        with httpx.Client(base_url=base, timeout=10) as http:
             body = {"life_events": ["divorce"]}
             first = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.1"})
             second = http.post("/intakes", json=body, headers={"X-Forwarded-For": "203.0.113.2"})
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop([proc])
     assert first.status_code == 201, first.text
     assert second.status_code == 429, "a forged X-Forwarded-For gave a fresh count"

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaConsumer
+from intake_flow import ready, serve, stop, wait_until, walk
+from kafka_reading import from_the_start
 
 from voorportaal_contracts.envelope import from_kafka
 from voorportaal_contracts.events import IntakeAmended, IntakeSubmitted
-from voorportaal_intake.demo import sample_answer
 
 pytestmark = pytest.mark.integration
 PORT = 8951
@@ -28,13 +27,7 @@ async def events_for(
     """The case's events on `intake.events`, read up to and including the first of type
     `until` (a marker published after everything the test looks at: one key, one partition,
     so nothing published before it can arrive after it)."""
-    consumer = AIOKafkaConsumer(
-        "intake.events",
-        bootstrap_servers=bootstrap,
-        group_id=None,
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-    )
+    consumer = from_the_start(bootstrap, "intake.events")
     await consumer.start()
     found = []
     try:
@@ -53,7 +46,7 @@ async def events_for(
 
 
 def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
-    pg_database_url: str, kafka_bootstrap: str
+    pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
 ) -> None:
     env = {
         **os.environ,
@@ -61,31 +54,14 @@ def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
         "VOORPORTAAL_INTAKE_DATABASE_URL": pg_database_url,
         "VOORPORTAAL_INTAKE_HTTP_PORT": str(PORT),
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "voorportaal", "serve", "intake"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = serve("intake", env, tmp_path)
     try:
         base = f"http://127.0.0.1:{PORT}"
+        wait_until("intake ready", lambda: ready(base), 60)
         with httpx.Client(base_url=base, timeout=10) as http:
-            for _ in range(120):
-                try:
-                    if http.get("/ready").status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.5)
             intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
             auth = {"Authorization": f"Bearer {intake['token']}"}
-            while intake["next"] is not None:
-                step, q = intake["next"]["step"], intake["next"]["question"]
-                intake = http.put(
-                    f"/intakes/{intake['id']}/answers/{step}/{q['id']}",
-                    json={"value": sample_answer(q)},
-                    headers=auth,
-                ).json()
+            intake = walk(http, intake, auth)
             first = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
             second = http.post(f"/intakes/{intake['id']}/submit", headers=auth)
             change = {"step": "income_loss", "question": "has_money_to_live", "value": True}
@@ -98,8 +74,7 @@ def test_submit_and_amend_publish_one_event_each_with_the_contracted_envelope(
         # would have been read before it.
         events = asyncio.run(events_for(kafka_bootstrap, case_id, until=IntakeAmended))
     finally:
-        proc.terminate()
-        proc.wait(30)
+        stop([proc])
     assert len(events) == 2, "submitted twice and amended once: two events"
     event, amendment = events
     assert isinstance(event.data, IntakeSubmitted)

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import socket
-import time as monotonic
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -25,10 +23,18 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from live_service import join_at_the_end, own_groups
+from live_service import (
+    dev_servers,
+    eventually,
+    join_at_the_end,
+    messaging_up,
+    own_groups,
+    publish,
+    quick_notify,
+)
 from sqlalchemy import func, select
 
-from voorportaal.devservers import read_sent_emails, start_dev_servers
+from voorportaal.devservers import read_sent_emails
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
@@ -42,7 +48,6 @@ from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceDefinition, ServiceRuntime
 from voorportaal_notify.adapters.orm import checklist_reminders, pending_updates
 from voorportaal_notify.app import definition
-from voorportaal_notify.settings import NotifySettings
 
 pytestmark = pytest.mark.integration
 
@@ -57,25 +62,6 @@ TUESDAY_NINE = datetime(2026, 12, 8, 8, 0, tzinfo=UTC)
 QUIET_UNTIL = time(11, 0)
 """The citizen's quiet hours run 08:00-11:00 (Amsterdam): the reminder waits for 11:00."""
 SECRET_TITLE = "Huurtoeslag stopzetten"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def eventually(check: Callable[[], Any], what: str, wait_s: float = 60) -> Any:
-    """Poll until `check` is truthy."""
-    deadline = monotonic.monotonic() + wait_s
-    while monotonic.monotonic() < deadline:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"never happened: {what}")
 
 
 @dataclass
@@ -96,7 +82,7 @@ class Replicas:
         for runtime in self.runtimes:
             await self.running.enter_async_context(runtime.lifespan())
         for runtime in self.runtimes:
-            await eventually(_messaging_ready(runtime), "the replica's consumers joined")
+            await messaging_up(runtime)
 
     async def restart(self) -> None:
         """Stop both replicas and start two new processes on the same database and groups."""
@@ -105,10 +91,7 @@ class Replicas:
         await self.start()
 
     async def publish(self, data: Any) -> None:
-        record = Envelope(data, source="/test", time=self.clock.now()).to_kafka()
-        await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        await publish(self.producer, Envelope(data, source="/test", time=self.clock.now()))
 
     async def rounds(self, n: int = 3) -> None:
         """Wait until each replica's delivery worker completed `n` more rounds."""
@@ -137,46 +120,25 @@ async def replicas(
     pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
 ) -> AsyncIterator[Replicas]:
     store = tmp_path / "outbox-dev"
-    servers = start_dev_servers(store, _free_port(), _free_port())
-    settings = NotifySettings(
-        data_dir=tmp_path,
-        database_url=pg_database_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        smtp_port=servers.smtp.port,
-        sms_gateway_url=servers.sms.url,
-        worker_interval_s=0.2,
-        consumer_backoff_initial_s=0.1,
-        consumer_backoff_max_s=0.5,
-    )
     clock = FixedClock(START)
     prefix = f"it-{uuid.uuid4().hex[:8]}"
-    service = own_groups(definition(settings), prefix)
-    first = ServiceRuntime(service, clock=clock)
-    await asyncio.to_thread(first.migrate)
-    await join_at_the_end(kafka_bootstrap, first)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
-    await producer.start()
-    replicas = Replicas(
-        (first, first), clock, producer, store, service, contextlib.AsyncExitStack()
-    )
-    try:
-        await replicas.start()
-        yield replicas
-    finally:
-        await replicas.running.aclose()
-        await producer.stop()
-        servers.stop()
-
-
-def _messaging_ready(runtime: ServiceRuntime) -> Callable[[], Any]:
-    async def ready() -> bool:
+    with dev_servers(store) as servers:
+        settings = quick_notify(tmp_path, pg_database_url, kafka_bootstrap, servers)
+        service = own_groups(definition(settings), prefix)
+        first = ServiceRuntime(service, clock=clock)
+        await asyncio.to_thread(first.migrate)
+        await join_at_the_end(kafka_bootstrap, first)
+        producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, enable_idempotence=True)
+        await producer.start()
+        replicas = Replicas(
+            (first, first), clock, producer, store, service, contextlib.AsyncExitStack()
+        )
         try:
-            await runtime.check_messaging()
-        except RuntimeError:
-            return False
-        return True
-
-    return ready
+            await replicas.start()
+            yield replicas
+        finally:
+            await replicas.running.aclose()
+            await producer.stop()
 
 
 def _entry(item_id: str, due_on: date | None) -> ChecklistEntry:

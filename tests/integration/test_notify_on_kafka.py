@@ -16,10 +16,8 @@ purges what notify holds.
 from __future__ import annotations
 
 import asyncio
-import socket
-import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -31,14 +29,21 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import RecordMetadata
 from kafka_reading import read_topic
-from live_service import join_at_the_end, own_groups, serving
+from live_service import (
+    dev_servers,
+    eventually,
+    join_at_the_end,
+    own_groups,
+    publish,
+    quick_notify,
+    serving,
+)
 from sqlalchemy import func, select
 
 from voorportaal.devservers import (
     DevServers,
     read_sent_emails,
     read_sent_sms,
-    start_dev_servers,
 )
 from voorportaal_contracts.citizen_links import verify_link_token
 from voorportaal_contracts.envelope import Envelope
@@ -62,17 +67,10 @@ from voorportaal_notify.domain.access import ChangeReason
 from voorportaal_notify.entrypoints.http.routes import preferences_out
 from voorportaal_notify.entrypoints.messaging.subscriptions import GROUPS
 from voorportaal_notify.service_layer.preferences import PreferencesChange
-from voorportaal_notify.settings import NotifySettings
 
 pytestmark = pytest.mark.integration
 START = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # 10:00 in Amsterdam: no quiet hours
 WINDOW = timedelta(minutes=15)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -87,10 +85,7 @@ class Live:
     """Of this test's consumer groups."""
 
     async def publish(self, envelope: Envelope) -> RecordMetadata:
-        record = envelope.to_kafka()
-        return await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        return await publish(self.producer, envelope)
 
     async def rounds(self, n: int = 3) -> None:
         """Wait until the delivery worker completed `n` more rounds (so a round that started
@@ -127,46 +122,20 @@ class Live:
             return int(found.scalar_one())
 
 
-async def eventually(check: Callable[[], Any], what: str, wait_s: float = 60) -> Any:
-    """Poll until `check` is truthy. Generous: on a broker that already holds many case events,
-    the first run of the `notify.*` consumer groups reads that backlog (from `earliest`)."""
-    deadline = time.monotonic() + wait_s
-    while time.monotonic() < deadline:
-        result = check()
-        if asyncio.iscoroutine(result):
-            result = await result
-        if result:
-            return result
-        await asyncio.sleep(0.2)
-    raise AssertionError(f"never happened: {what}")
-
-
 @pytest.fixture
 async def live(pg_database_url: str, kafka_bootstrap: str, tmp_path: Path) -> AsyncIterator[Live]:
     store = tmp_path / "outbox-dev"
-    servers = start_dev_servers(store, _free_port(), _free_port())
-    settings = NotifySettings(
-        data_dir=tmp_path,
-        database_url=pg_database_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        smtp_port=servers.smtp.port,
-        sms_gateway_url=servers.sms.url,
-        worker_interval_s=0.2,
-        consumer_backoff_initial_s=0.1,
-        consumer_backoff_max_s=0.5,
-    )
     clock = FixedClock(START)
     # Consumer groups of its own: another session's notify on the shared broker (its tests, a
     # `voorportaal up`) joining `notify.case-events` would otherwise take this test's events.
     prefix = f"it-{uuid.uuid4().hex[:8]}"
-    runtime = ServiceRuntime(own_groups(definition(settings), prefix), clock=clock)
-    try:
+    with dev_servers(store) as servers:
+        settings = quick_notify(tmp_path, pg_database_url, kafka_bootstrap, servers)
+        runtime = ServiceRuntime(own_groups(definition(settings), prefix), clock=clock)
         await asyncio.to_thread(runtime.migrate)
         await join_at_the_end(kafka_bootstrap, runtime)
         async with serving(runtime, kafka_bootstrap) as producer:
             yield Live(runtime, clock, kafka_bootstrap, producer, store, servers, prefix)
-    finally:
-        servers.stop()
 
 
 def new_case() -> str:
@@ -353,6 +322,36 @@ def envelope(event: Event) -> Envelope:
     return Envelope(event, source="/test", time=START)
 
 
+def mandate_granted(case_id: str) -> Envelope:
+    """The citizen's mandate for a bewindvoerder (`mandate-` and the end of the case id)."""
+    return envelope(
+        MandateGranted(
+            case_id=case_id,
+            mandate_id=f"mandate-{case_id[-8:]}",
+            relation="bewindvoerder",
+            scopes=["summary"],
+            valid_from=START - timedelta(days=1),
+            valid_until=START + timedelta(days=90),
+            granted_by="citizen",
+        )
+    )
+
+
+async def news_once_the_mandate_is_known(live: Live, case_id: str) -> None:
+    """Once notify knows the case's mandate: an agency's acceptance, queued, and the bundling
+    window passed."""
+
+    async def mandate_known() -> bool:
+        async with live.runtime.sessions() as session:
+            case = await live.runtime.state["access"].get(session, case_id)
+        return bool(case.mandates)
+
+    await eventually(mandate_known, "the mandate is known")
+    await live.publish(accepted(case_id))
+    await eventually(partial(live.count, pending_updates, case_id), "queued")
+    live.clock.advance(WINDOW)
+
+
 def code_for(case_id: str, phone: str, code: str) -> Envelope:
     return envelope(
         ContactVerificationRequested(
@@ -450,19 +449,7 @@ async def test_only_the_owner_from_case_events_changes_contact_details(live: Liv
 async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: Live) -> None:
     case_id = new_case()
     rep_email = f"rep-{case_id}@example.org"
-    await live.publish(
-        envelope(
-            MandateGranted(
-                case_id=case_id,
-                mandate_id=f"mandate-{case_id[-8:]}",
-                relation="bewindvoerder",
-                scopes=["summary"],
-                valid_from=START - timedelta(days=1),
-                valid_until=START + timedelta(days=90),
-                granted_by="citizen",
-            )
-        )
-    )
+    await live.publish(mandate_granted(case_id))
     representative = {
         "name": "J. Jansen",
         "relation": "bewindvoerder",
@@ -471,15 +458,7 @@ async def test_a_representatives_copy_on_kafka_carries_the_mandates_link(live: L
     }
     await live.publish(points(case_id, language="nl", representative=representative))
 
-    async def mandate_known() -> bool:
-        async with live.runtime.sessions() as session:
-            case = await live.runtime.state["access"].get(session, case_id)
-        return bool(case.mandates)
-
-    await eventually(mandate_known, "the mandate is known")
-    await live.publish(accepted(case_id))
-    await eventually(partial(live.count, pending_updates, case_id), "queued")
-    live.clock.advance(WINDOW)
+    await news_once_the_mandate_is_known(live, case_id)
 
     def copies() -> list[Any]:
         return [m for m in read_sent_emails(live.store) if m.rcpt_tos == [rep_email]]
@@ -498,19 +477,7 @@ async def test_a_representatives_copy_waits_for_their_code_and_only_later_news_i
 ) -> None:
     case_id = new_case()
     rep_email = f"rep-{case_id}@example.org"
-    await live.publish(
-        envelope(
-            MandateGranted(
-                case_id=case_id,
-                mandate_id=f"mandate-{case_id[-8:]}",
-                relation="bewindvoerder",
-                scopes=["summary"],
-                valid_from=START - timedelta(days=1),
-                valid_until=START + timedelta(days=90),
-                granted_by="citizen",
-            )
-        )
-    )
+    await live.publish(mandate_granted(case_id))
     representative = {"name": "J. Jansen", "relation": "bewindvoerder", "email": rep_email}
     await live.publish(points(case_id, language="nl", representative=representative))
     code = envelope(
@@ -534,15 +501,7 @@ async def test_a_representatives_copy_waits_for_their_code_and_only_later_news_i
     code_text = code_mail.message().get_body(("plain",)).get_content()
     assert "314159" in code_text and "kopie" in code_text and "http" not in code_text
 
-    async def mandate_known() -> bool:
-        async with live.runtime.sessions() as session:
-            case = await live.runtime.state["access"].get(session, case_id)
-        return bool(case.mandates)
-
-    await eventually(mandate_known, "the mandate is known")
-    await live.publish(accepted(case_id))
-    await eventually(partial(live.count, pending_updates, case_id), "queued")
-    live.clock.advance(WINDOW)
+    await news_once_the_mandate_is_known(live, case_id)
     await eventually(
         lambda: [
             m for m in read_sent_emails(live.store) if m.rcpt_tos == [f"{case_id}@example.org"]

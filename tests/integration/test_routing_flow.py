@@ -18,37 +18,14 @@ from typing import Any
 import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer
+from intake_flow import running, submitted_on
 
 from voorportaal_contracts.envelope import from_kafka
-from voorportaal_intake.demo import sample_answer
-from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_routing.settings import RoutingSettings
 
 pytestmark = pytest.mark.integration
 INTAKE_PORT, ROUTING_PORT = 8954, 8955
-
-
-def _serve(service: str, env: dict[str, str], logs: Path) -> subprocess.Popen[bytes]:
-    log = (logs / f"{service}.log").open("wb")
-    return subprocess.Popen(
-        [sys.executable, "-m", "voorportaal", "serve", service],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _wait_ready(base: str) -> None:
-    with httpx.Client(base_url=base, timeout=5) as http:
-        for _ in range(240):
-            try:
-                if http.get("/ready").status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
-    raise TimeoutError(base)
 
 
 @pytest.fixture
@@ -66,21 +43,8 @@ def services(
             "VOORPORTAAL_ROUTING_HTTP_PORT": str(ROUTING_PORT),
             "VOORPORTAAL_AGENCY_DIR": str(tmp_path / "agency"),
         }
-        procs = [_serve("intake", env, tmp_path), _serve("routing", env, tmp_path)]
-        try:
-            _wait_ready(f"http://127.0.0.1:{INTAKE_PORT}")
-            _wait_ready(f"http://127.0.0.1:{ROUTING_PORT}")
+        with running(env, tmp_path, {"intake": INTAKE_PORT, "routing": ROUTING_PORT}):
             yield env
-        finally:
-            for proc in procs:
-                proc.terminate()
-            for proc in procs:
-                proc.wait(30)
-            for name in ("intake", "routing"):  # shown by pytest when the test failed
-                print(f"--- {name} log (problems only) ---")
-                for line in (tmp_path / f"{name}.log").read_text().splitlines():
-                    if '"level": "warning"' in line or '"level": "error"' in line:
-                        print(line[:600])
 
 
 AGENCY = "toeslagen"
@@ -89,26 +53,9 @@ AGENCY = "toeslagen"
 
 def _submit_intake(port: int = INTAKE_PORT) -> str:
     with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-        intake = http.post("/intakes", json={"life_events": ["income_loss"]}).json()
-        auth = {"Authorization": f"Bearer {intake['token']}"}
-        url = f"/intakes/{intake['id']}"
-        assert http.put(f"{url}/citizen", json={"name": "T. Est"}, headers=auth).status_code == 204
-        contact = {"channels": ["email"], "email": "t@example.org", "share_with": ["toeslagen"]}
-        assert http.put(f"{url}/contact", json=contact, headers=auth).status_code == 204
-        while intake["next"] is not None:
-            step, q = intake["next"]["step"], intake["next"]["question"]
-            intake = http.put(
-                f"{url}/answers/{step}/{q['id']}", json={"value": sample_answer(q)}, headers=auth
-            ).json()
-        # The citizen's e-mail is not confirmed: a supervisor takes the intake in, so routing
-        # does not hold it (issue 13, item 9).
-        supervisor = issue_token(IntakeSettings().auth, "sv-desk", ["supervisor"])
-        taken = http.post(f"{url}/take-in", headers={"Authorization": f"Bearer {supervisor}"})
-        assert taken.status_code == 200, taken.text
-        submitted = http.post(f"{url}/submit", headers=auth)
-        assert submitted.status_code == 200, submitted.text
-        assert submitted.json()["awaiting_confirmation"] is False
-        return str(submitted.json()["case_id"])
+        submitted = submitted_on(http)
+    assert submitted["awaiting_confirmation"] is False
+    return str(submitted["case_id"])
 
 
 def _referrals(

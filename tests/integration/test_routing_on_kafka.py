@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from kafka_reading import read_topic
-from live_service import serving
+from live_service import eventually, publish, send_record, serving
 from sqlalchemy import func, select
 
 from voorportaal_contracts.consent import intake_grant_id
@@ -65,23 +65,18 @@ class Live:
     producer: AIOKafkaProducer
 
     async def publish(self, envelope: Envelope) -> None:
-        record = envelope.to_kafka()
-        await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        await publish(self.producer, envelope)
 
     async def referrals(self, case_id: str, until: Any, wait_s: float = 45) -> list[dict[str, Any]]:
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
+        async def there() -> list[dict[str, Any]] | None:
             try:
                 found = await self.runtime.state["routing"].case_referrals(case_id, STAFF)
                 rows = [r.model_dump() for r in found]
             except Exception:  # noqa: BLE001 - not there yet
                 rows = []
-            if rows and until(rows):
-                return list(rows)
-            await asyncio.sleep(0.3)
-        raise AssertionError(f"referrals of {case_id} never got there")
+            return rows if rows and until(rows) else None
+
+        return list(await eventually(there, f"referrals of {case_id} got there", wait_s))
 
     async def respond(self, referral: dict[str, Any], response: str, **extra: Any) -> Envelope:
         """An answer as an agency sends it: its record value signed in `vp-signature`."""
@@ -95,26 +90,21 @@ class Live:
             **extra,
         )
         envelope = Envelope(answer, source="/agency/test", time=self.clock.now())
-        record = sign_record(envelope.to_kafka(), key)
-        await self.producer.send_and_wait(
-            record.topic, record.value, key=record.key, headers=list(record.headers)
-        )
+        await send_record(self.producer, sign_record(envelope.to_kafka(), key))
         return envelope
 
     async def consumed(self, envelope: Envelope, wait_s: float = 45) -> None:
         """Wait until routing applied `envelope` (its inbox has it). Records of one case share
         a partition, so everything the case had before it was handled by then too: the marker
         after which a "nothing happened" can be asserted."""
-        deadline = time.monotonic() + wait_s
-        while time.monotonic() < deadline:
+
+        async def taken() -> int | None:
             async with self.runtime.sessions() as session:
-                taken = await session.scalar(
+                return await session.scalar(
                     select(func.count()).select_from(inbox).where(inbox.c.event_id == envelope.id)
                 )
-            if taken:
-                return
-            await asyncio.sleep(0.3)
-        raise AssertionError(f"routing never consumed {envelope.type} {envelope.id}")
+
+        await eventually(taken, f"routing consumed {envelope.type} {envelope.id}", wait_s)
 
     async def wait_on_topic(
         self, topic: str, case_id: str, found: Any, wait_s: float = 45

@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 import pytest
-from test_routing_flow import _cli, _referrals, _serve, _submit_intake, _wait_ready
+from intake_flow import running
+from test_routing_flow import _cli, _referrals, _submit_intake
 
 from voorportaal.secure_broker import OPERATOR, SecureBroker, agency_principal
 from voorportaal_contracts.topics import CASE_EVENTS, REFERRAL_RESPONSES, referral_topic
@@ -155,21 +156,9 @@ def secure_services(
         "VOORPORTAAL_NOTIFY_DATA_DIR": str(tmp_path / "notify"),
         "VOORPORTAAL_NOTIFY_HTTP_PORT": str(NOTIFY_PORT),
     }
-    procs = [_serve(service, env, tmp_path) for service in SERVICES]
-    try:
-        for port in (INTAKE_PORT, ROUTING_PORT, DOSSIER_PORT, NOTIFY_PORT):
-            _wait_ready(f"http://127.0.0.1:{port}")
+    ports = dict(zip(SERVICES, (INTAKE_PORT, ROUTING_PORT, DOSSIER_PORT, NOTIFY_PORT), strict=True))
+    with running(env, tmp_path, ports):
         yield env
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(30)
-        for name in SERVICES:  # shown by pytest when the test failed
-            print(f"--- {name} log (problems only) ---")
-            for line in (tmp_path / f"{name}.log").read_text().splitlines():
-                if '"level": "warning"' in line or '"level": "error"' in line:
-                    print(line[:600])
 
 
 AGENCY = "toeslagen"

@@ -8,7 +8,6 @@ e-mail with only a link to the case."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -16,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from live_service import serving
+from live_service import dev_servers, eventually, quick_notify, serving
 from test_dossier_on_kafka import START, Live, _until, live, stream  # noqa: F401 - the fixture
-from test_notify_on_kafka import eventually
 
-from voorportaal.devservers import read_sent_emails, start_dev_servers
+from voorportaal.devservers import read_sent_emails
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import BuddyAssigned, ReferralDeclined
 from voorportaal_dossier.service_layer.access import Actor
@@ -28,7 +26,6 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
 from voorportaal_notify.app import definition as notify_definition
-from voorportaal_notify.settings import NotifySettings
 
 pytestmark = pytest.mark.integration
 ANNA = Actor(Principal(subject="cm-anna", roles=frozenset({"casemanager"})), team="team-noord")
@@ -69,12 +66,6 @@ async def test_a_decline_on_kafka_notifies_the_owner_once_on_postgresql(live: Li
     assert all(n.case_id != case_id for n in theirs.items)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 async def notify_mail(
     second_pg_database_url: str, kafka_bootstrap: str, tmp_path: Path
@@ -83,25 +74,18 @@ async def notify_mail(
     server; yields the staff id it has an address for and the dev servers' store."""
     staff_id = f"cm-t{uuid.uuid4().hex[:12]}"  # unique: the broker is shared
     store = tmp_path / "outbox-dev"
-    servers = start_dev_servers(store, _free_port(), _free_port())
-    settings = NotifySettings(
-        data_dir=tmp_path / "notify",
-        database_url=second_pg_database_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        smtp_port=servers.smtp.port,
-        sms_gateway_url=servers.sms.url,
-        worker_interval_s=0.2,
-        consumer_backoff_initial_s=0.1,
-        consumer_backoff_max_s=0.5,
-        staff_emails={staff_id: f"{staff_id}@gemeente.example"},
-        console_url="https://console.example",
-    )
-    runtime = ServiceRuntime(notify_definition(settings), clock=FixedClock(START))
-    try:
+    with dev_servers(store) as servers:
+        settings = quick_notify(
+            tmp_path / "notify",
+            second_pg_database_url,
+            kafka_bootstrap,
+            servers,
+            staff_emails={staff_id: f"{staff_id}@gemeente.example"},
+            console_url="https://console.example",
+        )
+        runtime = ServiceRuntime(notify_definition(settings), clock=FixedClock(START))
         async with serving(runtime, kafka_bootstrap):
             yield staff_id, store
-    finally:
-        servers.stop()
 
 
 async def test_a_chosen_email_goes_from_the_dossier_through_kafka_and_notify_as_a_link(

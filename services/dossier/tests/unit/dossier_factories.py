@@ -1,7 +1,9 @@
-"""Factories for the dossier's unit tests: events, envelopes, principals and cases."""
+"""Factories for the dossier's unit tests: events, envelopes, principals and cases, and
+folding events into a running dossier."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid5
@@ -31,6 +33,7 @@ from voorportaal_contracts.events.checklist import (
     PersonRequested,
     Texts,
 )
+from voorportaal_contracts.registry import Event
 from voorportaal_contracts.types import (
     Channel,
     CitizenLanguage,
@@ -41,8 +44,13 @@ from voorportaal_contracts.types import (
     SharingScope,
     Urgency,
 )
+from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.projection import CaseState, apply_all
+from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit import testing as kit
 from voorportaal_kit.auth import Principal
+from voorportaal_kit.clock import Clock
+from voorportaal_kit.runtime import ServiceRuntime
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 CASE = "case-000001"
@@ -233,6 +241,45 @@ def story(case_id: str = CASE) -> list[Envelope]:
 def case_from(*envelopes: Envelope) -> CaseState:
     """The case built from these events."""
     return apply_all(envelopes)[envelopes[0].subject]
+
+
+STAFF_TEAMS = {"cm-anna": "team-noord", "cm-bram": "team-noord", "cm-cees": "team-zuid"}
+"""Two casemanagers in the north team, one in the south."""
+
+
+def migrated_dossier(data_dir: Any, clock: Clock, **settings: Any) -> ServiceRuntime:
+    """A dossier on an SQLite file in `data_dir`, no broker reachable, on `clock`, migrated;
+    `settings` add to its settings."""
+    dossier_settings = DossierSettings(
+        data_dir=data_dir, kafka_bootstrap_servers="127.0.0.1:1", **settings
+    )
+    runtime = ServiceRuntime(definition(dossier_settings), clock=clock)
+    runtime.migrate()
+    return runtime
+
+
+def queued_case(
+    case_id: str, start: datetime, *, reason_nl: str = "Er dreigt huisuitzetting.", **intake: Any
+) -> list[Event]:
+    """How a case reaches the buddy queue: the kit's intake (a job lost with eviction looming,
+    shared with the UWV; `intake` changes it) and a buddy recommended because eviction looms."""
+    return [
+        kit.intake_submitted(case_id, start, **intake),
+        kit.buddy_recommended(case_id, start, rule="acute_risk", nl=reason_nl, en="Eviction."),
+    ]
+
+
+async def project(runtime: ServiceRuntime, events: Iterable[Event], time: datetime) -> None:
+    """Fold `events`, sent from `/test` at `time`, into the runtime's dossier."""
+    for event in events:
+        await project_envelope(runtime, Envelope(event, source="/test", time=time))
+
+
+async def project_envelope(runtime: ServiceRuntime, envelope: Envelope) -> None:
+    """Fold one envelope into the runtime's dossier in a transaction of its own, as the
+    dossier's consumer does."""
+    async with runtime.sessions.begin() as session:
+        await runtime.state["dossier"].projection.on_event(session, envelope)
 
 
 # --------------------------------------------------------------------------- checklist+

@@ -12,20 +12,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dossier_factories import STAFF_TEAMS, migrated_dossier, project, queued_case
 from hypothesis import given
 from hypothesis import strategies as st
 from litestar.testing import TestClient
 
-from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
-    BuddyRecommended,
     CitizenIdentified,
     ContactPointsUpdated,
-    IntakeSubmitted,
-    Reason,
 )
 from voorportaal_contracts.registry import Event
-from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.case_search import (
     SearchKind,
     is_valid_bsn,
@@ -35,7 +31,6 @@ from voorportaal_dossier.domain.case_search import (
 )
 from voorportaal_dossier.domain.errors import InvalidInput
 from voorportaal_dossier.service_layer.audit_log import verify_audit
-from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock
@@ -67,15 +62,7 @@ class Api:
         return {"Authorization": f"Bearer {token}"}
 
     def feed(self, *events: Event) -> None:
-        dossier: DossierService = self.runtime.state["dossier"]
-
-        async def run() -> None:
-            for event in events:
-                envelope = Envelope(event, source="/test", time=self.clock.now())
-                async with self.runtime.sessions.begin() as session:
-                    await dossier.projection.on_event(session, envelope)
-
-        self.client.blocking_portal.call(run)
+        self.client.blocking_portal.call(project, self.runtime, events, self.clock.now())
 
     def search(self, who: dict[str, str], q: str, kind: str | None = None) -> Any:
         params = {"q": q} | ({"kind": kind} if kind else {})
@@ -88,25 +75,8 @@ class Api:
 
 
 def _case(case_id: str, name: str, bsn: str, postcode: str, phone: str | None) -> list[Event]:
-    events: list[Event] = [
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap"],
-            risks=["eviction"],
-            municipality_code="GM0344",
-            share_with=["uwv"],
-            submitted_at=START,
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute_risk", nl="Er dreigt huisuitzetting.", en="Eviction.")],
-            recommended_at=START,
-        ),
+    events = [
+        *queued_case(case_id, START),
         CitizenIdentified(case_id=case_id, name=name, bsn=bsn, postcode=postcode),
     ]
     if phone:
@@ -118,15 +88,8 @@ def _case(case_id: str, name: str, bsn: str, postcode: str, phone: str | None) -
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    settings = DossierSettings(
-        data_dir=tmp_path,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        teams={"cm-anna": "team-noord", "cm-bram": "team-noord", "cm-cees": "team-zuid"},
-        search_per_minute=LIMIT,
-    )
     clock = FixedClock(START)
-    runtime = ServiceRuntime(definition(settings), clock=clock)
-    runtime.migrate()
+    runtime = migrated_dossier(tmp_path, clock, teams=STAFF_TEAMS, search_per_minute=LIMIT)
     with TestClient(runtime.app()) as client:
         api = Api(client, runtime, clock)
         api.feed(*_case(NOORD, "Fatima El Amrani", FATIMA_BSN, "1234AB", "+31612345678"))

@@ -11,19 +11,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from dossier_factories import STAFF_TEAMS, migrated_dossier, project, queued_case
 from litestar.testing import TestClient
 from sqlalchemy import text
 
-from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
-    BuddyRecommended,
     CitizenIdentified,
     ContactPointsUpdated,
-    IntakeSubmitted,
-    Reason,
 )
 from voorportaal_contracts.registry import Event
-from voorportaal_dossier.app import definition
 from voorportaal_dossier.service_layer.audit_log import verify_audit
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
@@ -60,13 +56,7 @@ class Api:
         return {"Authorization": f"Bearer {token}"}
 
     def feed(self, *events: Event) -> None:
-        async def run() -> None:
-            for event in events:
-                envelope = Envelope(event, source="/test", time=self.clock.now())
-                async with self.runtime.sessions.begin() as session:
-                    await self.dossier.projection.on_event(session, envelope)
-
-        self.call(run)
+        self.client.blocking_portal.call(project, self.runtime, events, self.clock.now())
 
     def outbox(self) -> list[tuple[str, dict[str, Any]]]:
         async def run() -> list[tuple[str, dict[str, Any]]]:
@@ -84,45 +74,20 @@ class Api:
 
 @pytest.fixture
 def api(tmp_path: Path) -> Iterator[Api]:
-    settings = DossierSettings(
-        data_dir=tmp_path,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        teams={"cm-anna": "team-noord", "cm-bram": "team-noord", "cm-cees": "team-zuid"},
+    clock = FixedClock(START)
+    runtime = migrated_dossier(
+        tmp_path,
+        clock,
+        teams=STAFF_TEAMS,
         max_upload_bytes=4096,
         retention_days=30,
         promise_interval_s=3600,
         retention_interval_s=3600,
     )
-    clock = FixedClock(START)
-    runtime = ServiceRuntime(definition(settings), clock=clock)
-    runtime.migrate()
     with TestClient(runtime.app()) as client:
-        api = Api(client, runtime, settings, clock)
-        api.feed(*case_events(CASE), *case_events(OTHER))
+        api = Api(client, runtime, runtime.definition.settings, clock)  # type: ignore[arg-type]
+        api.feed(*queued_case(CASE, START), *queued_case(OTHER, START))
         yield api
-
-
-def case_events(case_id: str) -> list[Event]:
-    return [
-        IntakeSubmitted(
-            case_id=case_id,
-            intake_id=f"intake-{case_id}",
-            life_events=["income_loss"],
-            channel="web",
-            redzaamheid="niet_redzaam",
-            urgency="high",
-            needs=["income_gap"],
-            risks=["eviction"],
-            municipality_code="GM0344",
-            share_with=["uwv"],
-            submitted_at=START,
-        ),
-        BuddyRecommended(
-            case_id=case_id,
-            reasons=[Reason(rule="acute_risk", nl="Er dreigt huisuitzetting.", en="Eviction.")],
-            recommended_at=START,
-        ),
-    ]
 
 
 def test_the_queue_shows_recommended_cases_and_a_claim_makes_one_owner(api: Api) -> None:

@@ -12,7 +12,8 @@ import pytest
 from jsonschema_rs import Draft202012Validator  # schemathesis's validator
 from test_dossier_api import CASE, PDF, START, Api, api
 
-from voorportaal_contracts.events import CitizenIdentified, Reason, ReferralIssued
+from voorportaal_contracts.events import CitizenIdentified
+from voorportaal_kit.testing import referral_issued
 
 __all__ = ["api"]  # the fixture, shared with the API tests
 
@@ -42,16 +43,7 @@ def test_every_typed_answer_matches_the_published_schema(api: Api) -> None:
     anna, sup = api.h("cm-anna", "casemanager"), api.h("sv-1", "supervisor")
     api.feed(
         CitizenIdentified(case_id=CASE, name="Fatima El Amrani", bsn="123456782"),
-        ReferralIssued(
-            case_id=CASE,
-            referral_id="ref-openapi-1",
-            agency_code="uwv",
-            service_code="uwv_ww",
-            rule_id="income_loss_ww",
-            summary_shared=True,
-            due_at=START + timedelta(days=5),
-            reasons=[Reason(rule="income_loss_ww", nl="Baan kwijt.", en="Lost job.")],
-        ),
+        referral_issued(CASE, "ref-openapi-1", START),
     )
     answers: list[tuple[str, str, int, Any]] = []
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dossier_factories import change, referral_issued
+from dossier_factories import change, project_envelope, referral_issued
 from test_dossier_api import CASE, OTHER, Api, api  # noqa: F401 - the API fixture, reused
 
 from voorportaal_contracts.envelope import Envelope
@@ -96,12 +96,8 @@ def test_an_agency_decline_on_your_case_notifies_the_owner_once_however_often_de
         change(ReferralDeclined, CASE, reason="no_capacity"), source="/test", time=api.clock.now()
     )
 
-    async def deliver() -> None:
-        for _ in range(2):
-            async with api.runtime.sessions.begin() as session:
-                await api.dossier.projection.on_event(session, declined)
-
-    api.call(deliver)
+    for _ in range(2):  # delivered twice
+        api.call(lambda: project_envelope(api.runtime, declined))
     mine = _mine(api, "cm-anna")
     assert [(n["case_id"], n["kind"]) for n in mine["items"]] == [(CASE, "referral_declined")]
 
@@ -142,12 +138,7 @@ def test_a_citizen_asking_for_a_person_notifies_the_owner_and_nobody_on_an_unown
     anna = api.h("cm-anna", "casemanager")
     assert api.client.post(f"/cases/{CASE}/claim", headers=anna).status_code == 200
     envelope = _wish(CASE)
-
-    async def deliver() -> None:
-        async with api.runtime.sessions.begin() as session:
-            await api.dossier.projection.on_event(session, envelope)
-
-    api.call(deliver)
+    api.call(lambda: project_envelope(api.runtime, envelope))
     [notice] = _mine(api, "cm-anna")["items"]
     assert notice["kind"] == NoticeKind.PERSON_REQUESTED.value
 

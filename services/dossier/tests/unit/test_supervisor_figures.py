@@ -15,20 +15,17 @@ from dossier_factories import (
     change,
     env,
     intake_submitted,
+    project,
+    queued_case,
     referral_issued,
 )
 from litestar.testing import TestClient
 from pydantic import ValidationError
 
-from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
-    BuddyRecommended,
-    IntakeSubmitted,
     PromiseRecorded,
-    Reason,
     ReferralAccepted,
     ReferralDeclined,
-    ReferralIssued,
 )
 from voorportaal_contracts.types import DeclineReason
 from voorportaal_dossier.adapters.clock import OffsetClock
@@ -36,6 +33,7 @@ from voorportaal_dossier.app import definition
 from voorportaal_dossier.domain.figures import supervisor_figures
 from voorportaal_dossier.service_layer.dossier import DossierService
 from voorportaal_dossier.settings import DossierSettings
+from voorportaal_kit import testing as kit
 from voorportaal_kit.auth import AuthSettings, issue_token
 from voorportaal_kit.clock import FixedClock
 from voorportaal_kit.runtime import ServiceRuntime
@@ -107,43 +105,18 @@ def client(tmp_path: Path) -> Iterator[tuple[TestClient[Any], DossierSettings, D
     runtime.migrate()
     with TestClient(runtime.app()) as test_client:
         dossier: DossierService = runtime.state["dossier"]
-
-        async def feed() -> None:
-            for event in (
-                IntakeSubmitted(
-                    case_id=CASE,
-                    intake_id="intake-101",
-                    life_events=["income_loss"],
-                    channel="web",
-                    redzaamheid="niet_redzaam",
-                    urgency="high",
-                    needs=["income_gap"],
-                    risks=["eviction"],
-                    municipality_code="GM0344",
-                    share_with=["uwv"],
-                    submitted_at=START,
-                ),
-                BuddyRecommended(
-                    case_id=CASE,
-                    reasons=[Reason(rule="acute_risk", nl="Huisuitzetting.", en="Eviction.")],
-                    recommended_at=START,
-                ),
-                ReferralIssued(
-                    case_id=CASE,
-                    referral_id="ref-uwv-101",
-                    agency_code="uwv",
-                    service_code="ww",
-                    rule_id="income_loss.ww",
-                    summary_shared=True,
-                    due_at=START + timedelta(days=5),
-                ),
-            ):
-                async with runtime.sessions.begin() as session:
-                    await dossier.projection.on_event(
-                        session, Envelope(event, source="/test", time=START)
-                    )
-
-        test_client.blocking_portal.call(feed)  # type: ignore[attr-defined]
+        events = [
+            *queued_case(CASE, START, reason_nl="Huisuitzetting.", intake_id="intake-101"),
+            kit.referral_issued(
+                CASE,
+                "ref-uwv-101",
+                START,
+                service="ww",
+                rule_id="income_loss.ww",
+                reasons=[],
+            ),
+        ]
+        test_client.blocking_portal.call(project, runtime, events, START)  # type: ignore[attr-defined]
         yield test_client, settings, dossier
 
 

@@ -15,6 +15,7 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, text
 
 from voorportaal_intake.app import definition
+from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.settings import IntakeSettings
 from voorportaal_kit.auth import issue_token
 from voorportaal_kit.clock import FixedClock
@@ -45,12 +46,8 @@ class Api:
         return {"Authorization": f"Bearer {token}"}
 
     def outbox(self) -> list[tuple[str, str, dict[str, Any] | None]]:
-        engine = create_engine(f"sqlite:///{self.db}")
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT topic, event_type, value FROM outbox ORDER BY id"))
-            found = [(r[0], r[1], json.loads(bytes(r[2])) if r[2] else None) for r in rows]
-        engine.dispose()
-        return found
+        rows = sql(self.db, "SELECT topic, event_type, value FROM outbox ORDER BY id")
+        return [(r[0], r[1], json.loads(bytes(r[2])) if r[2] else None) for r in rows]
 
     def of_type(self, kind: str) -> list[dict[str, Any]]:
         return [value for _, t, value in self.outbox() if t == kind and value]
@@ -59,17 +56,46 @@ class Api:
         return self.of_type(VERIFICATION)
 
     def sql(self, query: str) -> list[Any]:
-        engine = create_engine(f"sqlite:///{self.db}")
-        with engine.connect() as conn:
-            rows = list(conn.execute(text(query)).all())
-        engine.dispose()
-        return rows
+        return sql(self.db, query)
 
     def run(self, coroutine: Any) -> Any:
         return asyncio.run(coroutine)
 
     def move_to(self, moment: datetime) -> None:
         self.clock.advance(moment - self.clock.now())
+
+
+def sql(db: Path, query: str) -> list[Any]:
+    """The rows `query` finds in the intake's SQLite database `db`."""
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        rows = list(conn.execute(text(query)).all())
+    engine.dispose()
+    return rows
+
+
+def walk(
+    client: TestClient[Any],
+    intake: dict[str, Any],
+    auth: dict[str, str],
+    answers: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Answer each question the intake asks next (the demo's sample answer, or what `answers`
+    gives for its id), each answer accepted; the intake once none is left."""
+    while intake["next"] is not None:
+        step, question = intake["next"]["step"], intake["next"]["question"]
+        if answers is not None and question["id"] in answers:
+            value = answers[question["id"]]
+        else:
+            value = sample_answer(question)
+        response = client.put(
+            f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
+            json={"value": value},
+            headers=auth,
+        )
+        assert response.status_code == 200, response.text
+        intake = response.json()
+    return intake
 
 
 def serve(tmp_path: Path, staff_member: tuple[str, str, str], **settings: Any) -> Iterator[Api]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 import pytest
-from intake_api import START, Api, serve
+from intake_api import START, Api, serve, walk
 from sqlalchemy import create_engine, text
 
 from voorportaal_contracts.citizen_links import verify_link_token
@@ -24,7 +24,6 @@ from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import CaseAnonymised
 from voorportaal_contracts.events.checklist import ChecklistItemDone
 from voorportaal_intake.adapters.content_files import load_catalogue, load_life_events
-from voorportaal_intake.demo import sample_answer
 from voorportaal_intake.domain.citizen_work import answer_by, is_overdue
 from voorportaal_intake.domain.content import Text
 from voorportaal_intake.entrypoints.http.life_events import local
@@ -64,28 +63,10 @@ def start(
     return found, {"Authorization": f"Bearer {found['token']}"}
 
 
-def walk(
-    api: Api, intake: dict[str, Any], auth: dict[str, str], own_words: str | None = None
-) -> dict[str, Any]:
-    while intake["next"] is not None:
-        step, question = intake["next"]["step"], intake["next"]["question"]
-        value = sample_answer(question)
-        if question["id"] == "own_words":
-            value = own_words
-        response = api.client.put(
-            f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-            json={"value": value},
-            headers=auth,
-        )
-        assert response.status_code == 200, response.text
-        intake = response.json()
-    return intake
-
-
 def submit(
     api: Api, intake: dict[str, Any], auth: dict[str, str], own_words: str | None = None
 ) -> dict[str, Any]:
-    walk(api, intake, auth, own_words)
+    walk(api.client, intake, auth, {"own_words": own_words})
     response = api.client.post(f"/intakes/{intake['id']}/submit", headers=auth)
     assert response.status_code == 200, response.text
     return dict(response.json())

@@ -7,19 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from litestar.testing import TestClient
 from test_intake_access_matrix import (
     CHANGERS,
     RELATIONS,
     Api,
     Call,
-    _start,
-    _walk_and_submit,
+    matrix,
 )
-
-from voorportaal_intake.app import definition
-from voorportaal_intake.settings import IntakeSettings
-from voorportaal_kit.runtime import ServiceRuntime
 
 TAKERS = {"owner", "same_team", "supervisor"}
 """Staff who may take an intake in: not the citizen (that is what the code is for)."""
@@ -28,22 +22,14 @@ TAKERS = {"owner", "same_team", "supervisor"}
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
     tmp = tmp_path_factory.mktemp("confirmation-matrix")
-    settings = IntakeSettings(
-        data_dir=tmp,
-        kafka_bootstrap_servers="127.0.0.1:1",
-        codes_per_address_hour=100,
-        codes_per_address_day=100,
-        codes_per_intake_day=100,
-    )
-    runtime = ServiceRuntime(definition(settings))
-    runtime.migrate()
-    with TestClient(runtime.app()) as client:
-        opened = _start(client)
-        submitted = _walk_and_submit(client, _start(client))
-        api = Api(client, runtime, settings, tmp / "intake.db", opened, submitted)
+    # Codes enough for every relation's attempt.
+    with matrix(
+        tmp, codes_per_address_hour=100, codes_per_address_day=100, codes_per_intake_day=100
+    ) as api:
+        submitted = api.submitted
         body = {"channels": ["sms"], "phone": "0612345678"}
         auth = {"Authorization": f"Bearer {submitted.citizen}"}
-        response = client.put(f"/intakes/{submitted.id}/contact", json=body, headers=auth)
+        response = api.client.put(f"/intakes/{submitted.id}/contact", json=body, headers=auth)
         assert response.status_code == 204, response.text
         api.feed_access()
         yield api

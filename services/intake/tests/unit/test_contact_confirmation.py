@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from intake_api import START, Api, serve
+from intake_api import START, Api, serve, walk
 from sqlalchemy import create_engine, text
 
 from voorportaal_contracts.consent import (
@@ -20,7 +20,6 @@ from voorportaal_contracts.consent import (
 )
 from voorportaal_contracts.events import ConsentGranted
 from voorportaal_contracts.registry import registry
-from voorportaal_intake.demo import sample_answer
 
 STAFF = ("casemanager", "cm-anna", "Anna")
 """Who `api.staff()` is when not told otherwise."""
@@ -44,26 +43,13 @@ def start(
     return body, headers or {"Authorization": f"Bearer {body['token']}"}
 
 
-def walk(api: Api, intake: dict[str, Any], auth: dict[str, str]) -> dict[str, Any]:
-    while intake["next"] is not None:
-        step, question = intake["next"]["step"], intake["next"]["question"]
-        response = api.client.put(
-            f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-            json={"value": sample_answer(question)},
-            headers=auth,
-        )
-        assert response.status_code == 200, response.text
-        intake = response.json()
-    return intake
-
-
 def contact(api: Api, intake: dict[str, Any], auth: dict[str, str], **body: Any) -> Any:
     payload = {"channels": ["sms"], "phone": "0612345678", **body}
     return api.client.put(f"/intakes/{intake['id']}/contact", json=payload, headers=auth)
 
 
 def submit(api: Api, intake: dict[str, Any], auth: dict[str, str]) -> dict[str, Any]:
-    walk(api, intake, auth)
+    walk(api.client, intake, auth)
     response = api.client.post(f"/intakes/{intake['id']}/submit", headers=auth)
     assert response.status_code == 200, response.text
     return dict(response.json())

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import uvicorn
-from sqlalchemy import create_engine, text
+from intake_api import sql
 
 from voorportaal_intake import demo
 from voorportaal_intake.app import definition
@@ -42,12 +42,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def _codes_in_outbox(db: Path) -> dict[str, list[str]]:
     """What notify would have delivered: the codes staged for each address."""
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT value FROM outbox WHERE topic = 'contact.verifications' ORDER BY id")
-        ).all()
-    engine.dispose()
+    rows = sql(db, "SELECT value FROM outbox WHERE topic = 'contact.verifications' ORDER BY id")
     found: dict[str, list[str]] = {}
     for (value,) in rows:
         event: dict[str, Any] = json.loads(bytes(value))
@@ -56,12 +51,7 @@ def _codes_in_outbox(db: Path) -> dict[str, list[str]]:
 
 
 def _intakes(db: Path) -> list[tuple[Any, ...]]:
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT awaiting_confirmation, confirmed_by, taken_in_by FROM intakes")
-        ).all()
-    engine.dispose()
+    rows = sql(db, "SELECT awaiting_confirmation, confirmed_by, taken_in_by FROM intakes")
     return [tuple(r) for r in rows]
 
 

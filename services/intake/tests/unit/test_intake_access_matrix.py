@@ -5,12 +5,14 @@ refused as the dossier decides (plus whoever started the intake for the citizen)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from intake_api import walk
 from litestar.testing import TestClient
 
 from voorportaal_contracts.envelope import Envelope
@@ -102,31 +104,28 @@ def _start(client: TestClient[Any]) -> Intake:
 
 def _walk_and_submit(client: TestClient[Any], intake: Intake) -> Intake:
     auth = {"Authorization": f"Bearer {intake.citizen}"}
-    body = intake.body
-    while body["next"] is not None:
-        step, question = body["next"]["step"], body["next"]["question"]
-        response = client.put(
-            f"/intakes/{intake.id}/answers/{step}/{question['id']}",
-            json={"value": sample_answer(question)},
-            headers=auth,
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
+    walk(client, intake.body, auth)
     submitted = client.post(f"/intakes/{intake.id}/submit", headers=auth)
     assert submitted.status_code == 200, submitted.text
     return Intake(intake.id, intake.case_id, intake.citizen, submitted.json())
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    tmp = tmp_path_factory.mktemp("intake-matrix")
-    settings = IntakeSettings(data_dir=tmp, kafka_bootstrap_servers="127.0.0.1:1")
-    runtime = ServiceRuntime(definition(settings))
+@contextmanager
+def matrix(tmp: Path, **settings: Any) -> Iterator[Api]:
+    """The intake served (SQLite in `tmp`, no broker, `settings` added) with one intake just
+    started and one submitted; their cases' relations are not fed yet (`feed_access`)."""
+    config = IntakeSettings(data_dir=tmp, kafka_bootstrap_servers="127.0.0.1:1", **settings)
+    runtime = ServiceRuntime(definition(config))
     runtime.migrate()
     with TestClient(runtime.app()) as client:
         opened = _start(client)
         submitted = _walk_and_submit(client, _start(client))
-        api = Api(client, runtime, settings, tmp / "intake.db", opened, submitted)
+        yield Api(client, runtime, config, tmp / "intake.db", opened, submitted)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with matrix(tmp_path_factory.mktemp("intake-matrix")) as api:
         api.feed_access()
         yield api
 

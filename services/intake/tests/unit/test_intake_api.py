@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from intake_api import sql, walk
 from litestar.testing import TestClient
 from sqlalchemy import create_engine, text
 
@@ -30,26 +31,8 @@ def api(tmp_path: Path) -> Iterator[tuple[TestClient[Any], ServiceRuntime, Path]
 
 def outbox(db: Path) -> list[tuple[str, str]]:
     """The intake's facts in the outbox (the access log's events are tested on their own)."""
-    engine = create_engine(f"sqlite:///{db}")
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT topic, event_type FROM outbox WHERE topic != 'access.log' ORDER BY id")
-        ).all()
-    engine.dispose()
+    rows = sql(db, "SELECT topic, event_type FROM outbox WHERE topic != 'access.log' ORDER BY id")
     return [(r[0], r[1]) for r in rows]
-
-
-def walk(client: TestClient[Any], intake: dict[str, Any], auth: dict[str, str]) -> dict[str, Any]:
-    while intake["next"] is not None:
-        step, question = intake["next"]["step"], intake["next"]["question"]
-        response = client.put(
-            f"/intakes/{intake['id']}/answers/{step}/{question['id']}",
-            json={"value": sample_answer(question)},
-            headers=auth,
-        )
-        assert response.status_code == 200, response.text
-        intake = response.json()
-    return intake
 
 
 def start(client: TestClient[Any], *events: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -93,17 +93,20 @@ def mandate(
     *,
     relation: str = "bewindvoerder",
     at: datetime = MONDAY,
+    **changes: Any,
 ) -> MandateGranted:
-    """The citizen gave a representative a mandate (valid from an hour before `at`, 90 days)."""
-    return MandateGranted(
-        case_id=case_id,
-        mandate_id=mandate_id,
-        relation=relation,
-        scopes=["summary"],
-        valid_from=at - timedelta(hours=1),
-        valid_until=at + timedelta(days=90),
-        granted_by="citizen",
-    )
+    """The citizen gave a representative a mandate (for the summary, valid from an hour
+    before `at`, 90 days); `changes` win."""
+    fields: dict[str, Any] = {
+        "case_id": case_id,
+        "mandate_id": mandate_id,
+        "relation": relation,
+        "scopes": ["summary"],
+        "valid_from": at - timedelta(hours=1),
+        "valid_until": at + timedelta(days=90),
+        "granted_by": "citizen",
+    }
+    return MandateGranted(**{**fields, **changes})
 
 
 def mandate_revoked(

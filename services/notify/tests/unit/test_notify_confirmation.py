@@ -344,14 +344,20 @@ async def test_no_copy_when_two_current_mandates_share_the_representatives_relat
     assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
 
 
-async def test_a_copy_waiting_when_the_mandate_is_revoked_is_not_sent(
-    notify: Notify, smtp_server: DevSmtpServer
-) -> None:
+async def _message_and_copy_waiting(notify: Notify, smtp_server: DevSmtpServer) -> None:
+    """A representative with a mandate and a confirmed address; news for the case whose
+    message to the citizen and copy to the representative both wait (the server said 451)."""
     await notify.handle(mandate())
     await notify.handle(contact_points(representative=REPRESENTATIVE))
     await notify.handle(accepted())
-    smtp_server.fail_next(2, code=451)  # both the citizen's message and the copy wait
+    smtp_server.fail_next(2, code=451)
     await notify.run(WINDOW)
+
+
+async def test_a_copy_waiting_when_the_mandate_is_revoked_is_not_sent(
+    notify: Notify, smtp_server: DevSmtpServer
+) -> None:
+    await _message_and_copy_waiting(notify, smtp_server)
     await notify.handle(mandate_revoked(at=notify.clock.now()))
     await notify.run(timedelta(hours=2))
     assert [m.rcpt_tos for m in read_sent_emails(notify.store)] == [[EMAIL]]
@@ -388,11 +394,7 @@ async def test_a_copy_goes_only_to_a_representatives_address_confirmed_with_a_co
 async def test_a_copy_waiting_when_the_representatives_address_loses_confirmation_is_not_sent(
     notify: Notify, smtp_server: DevSmtpServer
 ) -> None:
-    await notify.handle(mandate())
-    await notify.handle(contact_points(representative=REPRESENTATIVE))
-    await notify.handle(accepted())
-    smtp_server.fail_next(2, code=451)  # both the citizen's message and the copy wait
-    await notify.run(WINDOW)
+    await _message_and_copy_waiting(notify, smtp_server)
     changed = {**REPRESENTATIVE, "email": "ander@example.org", "verified": []}
     await notify.handle(contact_points(representative=changed))
     await notify.run(timedelta(hours=2))

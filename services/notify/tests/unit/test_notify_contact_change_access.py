@@ -18,14 +18,13 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
-from notify_factories import CASE, buddy, contact_points
+from notify_factories import CASE, buddy, contact_points, mandate
 
 from voorportaal_contracts.citizen_links import short_link_id, sign_link_token
 from voorportaal_contracts.envelope import Envelope
 from voorportaal_contracts.events import (
     CaseHandedOver,
     CitizenLinkRevoked,
-    MandateGranted,
     MandateRevoked,
 )
 from voorportaal_contracts.registry import Event
@@ -375,25 +374,14 @@ def test_a_representatives_link_is_refused_once_its_mandate_or_its_links_are_rev
     now = datetime.now(UTC)
     url = "/citizen/{}/preferences/confirm"
     code = {"channel": "sms", "code": "123456"}
+    acting: dict[str, Any] = {
+        "scopes": ["summary", "act_on_behalf"],
+        "valid_from": now - timedelta(days=1),
+        "valid_until": now + timedelta(days=30),
+    }
     api.consume(
-        MandateGranted(
-            case_id=CASE,
-            mandate_id="mandate-0001",
-            relation="bewindvoerder",
-            scopes=["summary", "act_on_behalf"],
-            valid_from=now - timedelta(days=1),
-            valid_until=now + timedelta(days=30),
-            granted_by="citizen",
-        ),
-        MandateGranted(
-            case_id=CASE,
-            mandate_id="mandate-0002",
-            relation="mentor",
-            scopes=["summary", "act_on_behalf"],
-            valid_from=now - timedelta(days=1),
-            valid_until=now + timedelta(days=30),
-            granted_by="citizen",
-        ),
+        mandate(CASE, "mandate-0001", relation="bewindvoerder", **acting),
+        mandate(CASE, "mandate-0002", relation="mentor", **acting),
     )
     first, second = api.link(holder="mandate-0001"), api.link(holder="mandate-0002")
     # Before: known, and refused for what a representative may not do here (403), not 401.
