@@ -243,8 +243,7 @@ def test_the_meter_says_what_was_sent_and_what_notify_holds_back(
     assert (load.messages_7d, load.updates_7d, load.actions_7d) == (2, 4, 1)
     assert load.deferred == 1 and load.deferred_until is not None
     browser.set_window_size(*LAPTOP)
-    sign_in(browser, console_url, "anna", "anna-noord-2024")
-    wait_path(browser, "/werkvoorraad")
+    enter(browser, console_url, "anna", "anna-noord-2024")
     open_case(browser, console_url, HELD_BACK_CASE)
     meter = meter_text(browser)
     assert "Berichten deze week: 2" in meter

@@ -161,8 +161,10 @@ def test_queue_and_case_pages_show_words_not_codes(
             # The case bar stays on top at a laptop's width only: on a phone it would cover a
             # third of the screen, so it scrolls away with the page.
             browser.execute_script("document.getElementById('section-timeline').scrollIntoView();")
-            bar = "return document.getElementById('case-bar').getBoundingClientRect().bottom;"
-            until(browser, lambda d: d.execute_script(bar) <= 0)
+            until(browser, lambda d: d.execute_script(_CASE_BAR_BOTTOM) <= 0)
+
+
+_CASE_BAR_BOTTOM = "return document.getElementById('case-bar').getBoundingClientRect().bottom;"
 
 
 def _scrolls_sideways(browser: WebDriver) -> bool:
