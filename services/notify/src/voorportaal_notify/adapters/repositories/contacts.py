@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import confirmations, contact_points
-from voorportaal_notify.adapters.repositories._query import first_row, record
+from voorportaal_notify.adapters.repositories._query import first_row, record, row_values
 from voorportaal_notify.domain.confirmations import Confirmation, ConfirmationStatus
 from voorportaal_notify.domain.contacts import ContactPoints
 
@@ -91,14 +90,7 @@ class ConfirmationsRepository:
     async def add(self, confirmation: Confirmation, now: datetime) -> None:
         """Keep a new confirmation."""
         await self._session.execute(
-            insert(confirmations).values(
-                {
-                    **asdict(confirmation),
-                    "status": confirmation.status.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            insert(confirmations).values(row_values(confirmation, created_at=now, updated_at=now))
         )
 
     async def latest_open(self, case_id: str, channel: str) -> Confirmation | None:
@@ -117,7 +109,7 @@ class ConfirmationsRepository:
         )
         if row is None:
             return None
-        return record(Confirmation, row, status=ConfirmationStatus(row["status"]))
+        return record(Confirmation, row, {"status": ConfirmationStatus})
 
     async def record_try(
         self, confirmation_id: str, tries: int, status: ConfirmationStatus, now: datetime

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -18,12 +17,13 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.adapters.repositories._query import (
+    DeliveryQueue,
     all_rows,
-    claim_row,
     column,
-    due_ids,
     first_row,
     record,
+    row_values,
+    stored,
 )
 from voorportaal_notify.domain.messages import (
     OPEN_STATUSES,
@@ -34,18 +34,16 @@ from voorportaal_notify.domain.messages import (
 )
 from voorportaal_notify.domain.policy import Priority, SentMessage
 
-_OPEN = [s.value for s in OPEN_STATUSES]
-
 
 def _update(row: Mapping[Any, Any]) -> QueuedUpdate:
-    return record(QueuedUpdate, row, fields=dict(row["fields"]), priority=Priority(row["priority"]))
+    return record(QueuedUpdate, row, {"priority": Priority}, fields=dict(row["fields"]))
 
 
 def _message(row: Mapping[Any, Any]) -> OutgoingMessage:
     return record(
         OutgoingMessage,
         row,
-        status=MessageStatus(row["status"]),
+        {"status": MessageStatus},
         update_ids=tuple(row["update_ids"]),
         channels_tried=tuple(row["channels_tried"]),
     )
@@ -61,10 +59,7 @@ class UpdatesRepository:
         """Queue updates (one statement for all of them)."""
         await self._session.execute(
             insert(pending_updates),
-            [
-                {**dataclasses.asdict(u), "priority": u.priority.value, "fields": dict(u.fields)}
-                for u in updates
-            ],
+            [row_values(u, fields=dict(u.fields)) for u in updates],
         )
 
     async def cases_waiting(self, limit: int) -> list[str]:
@@ -158,30 +153,20 @@ def _iso(day: date | None, fields: Mapping[str, Any]) -> Any:
     return day.isoformat() if day is not None else fields.get("date")
 
 
-class MessagesRepository:
+class MessagesRepository(DeliveryQueue):
     """Messages, one per recipient and bundle."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    table = messages
+    open_statuses = tuple(s.value for s in OPEN_STATUSES)
 
     async def add(self, message: OutgoingMessage) -> None:
         """Keep a planned message (its idempotency key is unique: a second planner fails)."""
-        values = dataclasses.asdict(message)
-        values.update(
-            status=message.status.value,
-            update_ids=list(message.update_ids),
-            channels_tried=list(message.channels_tried),
-        )
-        await self._session.execute(insert(messages).values(**values))
+        await self._session.execute(insert(messages).values(**row_values(message)))
 
     async def get(self, message_id: str) -> OutgoingMessage | None:
         """One message."""
         row = await first_row(self._session, select(messages).where(messages.c.id == message_id))
         return _message(row) if row is not None else None
-
-    async def due(self, now: datetime, limit: int) -> list[str]:
-        """Ids of open messages whose next attempt is due, soonest first."""
-        return await due_ids(self._session, messages, _OPEN, now, limit)
 
     async def for_case(self, case_id: str) -> list[OutgoingMessage]:
         """Every message of a case, newest first."""
@@ -213,18 +198,13 @@ class MessagesRepository:
     async def change(self, message_id: str, **values: Any) -> None:
         """Change fields of one message (a status is kept as its value)."""
         await self._session.execute(
-            update(messages).where(messages.c.id == message_id).values(**_stored(values))
+            update(messages).where(messages.c.id == message_id).values(**stored(values))
         )
 
     async def claim(self, message: OutgoingMessage, **values: Any) -> bool:
         """Compare-and-set on (status, attempts): True when this worker got the message."""
-        return await claim_row(
-            self._session,
-            messages,
-            message.id,
-            message.status.value,
-            message.attempts,
-            **_stored(values),
+        return await self._claim(
+            message.id, message.status.value, message.attempts, **stored(values)
         )
 
     async def release_held(self, case_id: str, now: datetime) -> None:
@@ -235,15 +215,6 @@ class MessagesRepository:
             .where(m.case_id == case_id, m.status == MessageStatus.HELD.value)
             .values(status=MessageStatus.PENDING.value, next_attempt_at=now, reason_code=None)
         )
-
-
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    stored = dict(values)
-    if isinstance(stored.get("status"), MessageStatus):
-        stored["status"] = stored["status"].value
-    if "channels_tried" in stored:
-        stored["channels_tried"] = list(stored["channels_tried"])
-    return stored
 
 
 class AttemptsRepository:

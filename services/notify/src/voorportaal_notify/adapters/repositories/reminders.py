@@ -10,35 +10,24 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import checklist_reminders
-from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
+from voorportaal_notify.adapters.repositories._query import (
+    all_rows,
+    column,
+    first_row,
+    record,
+    row_values,
+)
 from voorportaal_notify.domain.reminders import DropReason, ItemReminder, ReminderStatus
 
 _KEY = ("case_id", "intake_id", "item_id")
 
 
 def _reminder(row: Mapping[Any, Any]) -> ItemReminder:
-    return record(
-        ItemReminder,
-        row,
-        status=ReminderStatus(row["status"]),
-        reason=DropReason(row["reason"]) if row["reason"] is not None else None,
-    )
+    return record(ItemReminder, row, {"status": ReminderStatus, "reason": DropReason})
 
 
 def _values(reminder: ItemReminder, now: datetime) -> dict[str, Any]:
-    return {
-        "case_id": reminder.case_id,
-        "intake_id": reminder.intake_id,
-        "item_id": reminder.item_id,
-        "revision": reminder.revision,
-        "due_on": reminder.due_on,
-        "remind_at": reminder.remind_at,
-        "done": reminder.done,
-        "status": reminder.status.value,
-        "reason": reminder.reason.value if reminder.reason is not None else None,
-        "update_id": reminder.update_id,
-        "updated_at": now,
-    }
+    return row_values(reminder, updated_at=now)
 
 
 def _where(reminder: ItemReminder) -> list[Any]:
