@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import RowMapping, Table, select, update
+from sqlalchemy import ColumnElement, RowMapping, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -32,6 +32,21 @@ async def all_rows(session: AsyncSession, statement: Select[Any]) -> list[RowMap
 async def column(session: AsyncSession, statement: Select[Any]) -> list[Any]:
     """The first column of every row."""
     return list((await session.scalars(statement)).all())
+
+
+async def longest_waiting_cases(
+    session: AsyncSession, rows: Table, since: ColumnElement[Any], *where: Any, limit: int
+) -> list[str]:
+    """The cases of the rows that match `where`, the case whose earliest `since` is oldest
+    first, at most `limit` (a worker's batch)."""
+    return await column(
+        session,
+        select(rows.c.case_id)
+        .where(*where)
+        .group_by(rows.c.case_id)
+        .order_by(func.min(since))
+        .limit(limit),
+    )
 
 
 class DeliveryQueue:

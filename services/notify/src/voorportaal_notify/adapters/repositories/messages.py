@@ -21,6 +21,7 @@ from voorportaal_notify.adapters.repositories._query import (
     all_rows,
     column,
     first_row,
+    longest_waiting_cases,
     record,
     row_values,
     stored,
@@ -69,19 +70,16 @@ class UpdatesRepository:
         u = pending_updates.c
         known = select(contact_points.c.case_id)
         not_held = select(contact_points.c.case_id).where(contact_points.c.held.is_(False))
-        return await column(
+        return await longest_waiting_cases(
             self._session,
-            select(u.case_id)
-            .where(
-                or_(
-                    and_(u.message_id.is_(None), u.case_id.in_(not_held)),
-                    and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
-                ),
-                u.case_id.in_(known),
-            )
-            .group_by(u.case_id)
-            .order_by(func.min(u.created_at))
-            .limit(limit),
+            pending_updates,
+            u.created_at,
+            or_(
+                and_(u.message_id.is_(None), u.case_id.in_(not_held)),
+                and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
+            ),
+            u.case_id.in_(known),
+            limit=limit,
         )
 
     async def unplanned(self, case_id: str) -> list[QueuedUpdate]:

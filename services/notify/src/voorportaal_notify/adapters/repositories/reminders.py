@@ -6,14 +6,14 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import checklist_reminders
 from voorportaal_notify.adapters.repositories._query import (
     all_rows,
-    column,
     first_row,
+    longest_waiting_cases,
     record,
     row_values,
 )
@@ -95,13 +95,13 @@ class RemindersRepository:
     async def cases_due(self, now: datetime, limit: int) -> list[str]:
         """Cases with a scheduled reminder whose moment has come, the longest waiting first."""
         c = checklist_reminders.c
-        return await column(
+        return await longest_waiting_cases(
             self._session,
-            select(c.case_id)
-            .where(c.status == ReminderStatus.SCHEDULED.value, c.remind_at <= now)
-            .group_by(c.case_id)
-            .order_by(func.min(c.remind_at))
-            .limit(limit),
+            checklist_reminders,
+            c.remind_at,
+            c.status == ReminderStatus.SCHEDULED.value,
+            c.remind_at <= now,
+            limit=limit,
         )
 
     async def scheduled(self, case_id: str) -> list[ItemReminder]:
