@@ -49,15 +49,20 @@ async def longest_waiting_cases(
     )
 
 
-class DeliveryQueue:
+class SessionRepository:
+    """A repository working in the caller's session (one transaction per request, consumed
+    message or worker step)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+
+class DeliveryQueue(SessionRepository):
     """What the repositories of the two delivery queues (messages, notices) do alike: find the
     due rows and claim one; each names its table and the statuses that may still be sent."""
 
     table: ClassVar[Table]
     open_statuses: ClassVar[tuple[str, ...]]
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def due(self, now: datetime, limit: int) -> list[str]:
         """Ids of open rows whose next attempt is due, soonest first."""

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import (
     contact_points,
@@ -18,6 +17,7 @@ from voorportaal_notify.adapters.orm import (
 )
 from voorportaal_notify.adapters.repositories._query import (
     DeliveryQueue,
+    SessionRepository,
     all_rows,
     column,
     first_row,
@@ -50,11 +50,8 @@ def _message(row: Mapping[Any, Any]) -> OutgoingMessage:
     )
 
 
-class UpdatesRepository:
+class UpdatesRepository(SessionRepository):
     """Updates queued for a case's household, until a message carries them."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, updates: Sequence[QueuedUpdate]) -> None:
         """Queue updates (one statement for all of them)."""
@@ -215,11 +212,8 @@ class MessagesRepository(DeliveryQueue):
         )
 
 
-class AttemptsRepository:
+class AttemptsRepository(SessionRepository):
     """Each try to hand a message to a provider."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def start(self, message_id: str, attempt: int, channel: str, now: datetime) -> None:
         """An attempt begins (committed before the provider is called)."""
@@ -277,11 +271,8 @@ class AttemptsRepository:
         return [record(AttemptRecord, r) for r in rows]
 
 
-class SentLogRepository:
+class SentLogRepository(SessionRepository):
     """What each household received: the rate limit and the contact-load meter."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, message: OutgoingMessage, channel: str, now: datetime) -> None:
         """A message went out."""

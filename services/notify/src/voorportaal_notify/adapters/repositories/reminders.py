@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import checklist_reminders
 from voorportaal_notify.adapters.repositories._query import (
+    SessionRepository,
     all_rows,
     first_row,
     longest_waiting_cases,
@@ -41,11 +41,8 @@ class ReminderChanged(RuntimeError):
     reads the reminder as it is."""
 
 
-class RemindersRepository:
+class RemindersRepository(SessionRepository):
     """The reminders of checklist items."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def of_intake(self, case_id: str, intake_id: str) -> dict[str, ItemReminder]:
         """The reminders of one intake's checklist, by item id."""
