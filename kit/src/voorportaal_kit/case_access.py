@@ -389,6 +389,12 @@ def _revoke(permits: tuple[Permit, ...], permit_id: str, at: datetime) -> tuple[
     )
 
 
+def _owned(case: CaseAccess, owner_id: str, team: str | None) -> CaseAccess:
+    """`case` owned by a casemanager (assigned, handed over or reassigned to them), with no
+    handover pending."""
+    return replace(case, status=OWNED, owner_id=owner_id, team=team, handover_to=None)
+
+
 def apply(case: CaseAccess, event: Event, at: datetime | None = None) -> CaseAccess:
     """`case` after one fact from `case.events` (other facts leave it as it is); `at` is the
     event's time, from which a grant without `valid_from` counts (as in the dossier)."""
@@ -398,21 +404,9 @@ def apply(case: CaseAccess, event: Event, at: datetime | None = None) -> CaseAcc
                 return replace(case, status=RECOMMENDED)
             return case
         case BuddyAssigned():
-            return replace(
-                case,
-                status=OWNED,
-                owner_id=event.casemanager_id,
-                team=event.team,
-                handover_to=None,
-            )
+            return _owned(case, event.casemanager_id, event.team)
         case CaseHandedOver() | CaseReassigned():
-            return replace(
-                case,
-                status=OWNED,
-                owner_id=event.to_casemanager_id,
-                team=event.to_team,
-                handover_to=None,
-            )
+            return _owned(case, event.to_casemanager_id, event.to_team)
         case HandoverRequested():
             return replace(case, status=HANDOVER_REQUESTED, handover_to=event.to_casemanager_id)
         case HandoverDeclined() | HandoverCancelled():

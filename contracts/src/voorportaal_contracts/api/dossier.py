@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from voorportaal_contracts.api.texts import CitizenText
 from voorportaal_contracts.events.staff import StaffNoticeKind
 from voorportaal_contracts.types import SharingScope
 
@@ -533,15 +534,10 @@ class Caseload(Answer):
 # --------------------------------------------------------------------------- the citizen's pages
 
 
-class Sentence(PartialAnswer):
+class Sentence(PartialAnswer, CitizenText):
     """A line of the citizen's view in plain Dutch and English (and Turkish, Arabic and
     Polish), with the ids it is about."""
 
-    nl: str
-    en: str
-    tr: str | None = None
-    ar: str | None = None
-    pl: str | None = None
     agency: str | None = None
     referral_id: str | None = None
     on: str | None = None
@@ -561,25 +557,16 @@ class CaseStatusLine(Answer):
     pl: str | None = None
 
 
-class BuddyLine(PartialAnswer):
+class BuddyLine(PartialAnswer, CitizenText):
     """Who the buddy is (`name` only when the case has one)."""
 
-    nl: str
-    en: str
-    tr: str | None = None
-    ar: str | None = None
-    pl: str | None = None
     name: str | None = None
     phone: str | None = None
     """The number to call (`reach` only): the buddy's, their team's or the front counter's."""
 
 
-class AgencyName(Answer):
-    nl: str
-    en: str
-    tr: str | None = None
-    ar: str | None = None
-    pl: str | None = None
+class AgencyName(Answer, CitizenText):
+    pass
 
 
 class CitizenGrant(Answer):

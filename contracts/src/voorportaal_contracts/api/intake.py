@@ -14,6 +14,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from voorportaal_contracts.api.texts import CitizenText
 from voorportaal_contracts.types import (
     Channel,
     CitizenLanguage,
@@ -30,16 +31,10 @@ option values, or null (skipped)."""
 QuestionType = Literal["yes_no", "single", "multi", "date", "number", "postcode", "text"]
 
 
-class LocalText(BaseModel):
+class LocalText(CitizenText):
     """A text in plain Dutch (B1) with its translations: English, Turkish, Arabic, Polish
     (`voorportaal_contracts.types.CitizenLanguage`). The shipped content has all five (the
     content check fails otherwise); a reader falls back to Dutch when one is missing."""
-
-    nl: str
-    en: str
-    tr: str | None = None
-    ar: str | None = None
-    pl: str | None = None
 
 
 class LifeEventOut(BaseModel):

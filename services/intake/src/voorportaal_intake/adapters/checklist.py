@@ -15,9 +15,9 @@ from uuid import UUID
 
 from sqlalchemy import and_, delete, insert, or_, select, update
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_intake.adapters.orm import checklist_items, intakes
+from voorportaal_intake.adapters.repositories import SessionRepository
 
 
 @dataclass(frozen=True)
@@ -30,11 +30,8 @@ class Overdue:
     due_on: date
 
 
-class ChecklistRepository:
+class ChecklistRepository(SessionRepository):
     """The items of intakes' checklists in one session."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def replace(
         self, intake_id: UUID, case_id: str, items: Sequence[tuple[str, date | None]]

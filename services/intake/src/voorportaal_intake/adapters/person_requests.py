@@ -7,9 +7,9 @@ from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_intake.adapters.orm import person_requests
+from voorportaal_intake.adapters.repositories import SessionRepository
 
 
 @dataclass(frozen=True)
@@ -26,11 +26,8 @@ class PersonRequest:
     answer_by: datetime
 
 
-class PersonRequestRepository:
+class PersonRequestRepository(SessionRepository):
     """The intake's person requests in one session."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def open_one(self, intake_id: UUID, now: datetime) -> PersonRequest | None:
         """The intake's request whose answer time has not passed, if any (the newest)."""

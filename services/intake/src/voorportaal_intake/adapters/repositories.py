@@ -84,11 +84,15 @@ def _fields_of(kind: type[Any], row: Mapping[Any, Any]) -> dict[str, Any]:
     return {f.name: row[f.name] for f in fields(kind)}
 
 
-class IntakeRepository:
-    """Intakes and their personal details in one session."""
+class SessionRepository:
+    """A repository working in the caller's session (the use case's one transaction)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+
+class IntakeRepository(SessionRepository):
+    """Intakes and their personal details in one session."""
 
     async def add(self, intake: Intake) -> None:
         """A new intake."""

@@ -15,7 +15,7 @@ from voorportaal_intake.domain.workflow import IntakeAction
 from voorportaal_intake.service_layer.assessment import assess_intake, facts, result_of
 from voorportaal_intake.service_layer.checklist import issue_checklist
 from voorportaal_intake.service_layer.contact import identity_event, own_words
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import UseCase
 from voorportaal_intake.service_layer.questionnaire import (
     IntakeState,
     apply_change,
@@ -28,11 +28,8 @@ from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import ServiceError
 
 
-class Amending:
+class Amending(UseCase):
     """The amend use case."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def amend(self, intake_id: UUID, actor: Principal, changes: list[Change]) -> IntakeState:
         """Change answers of a submitted intake. All changes apply or none: the intake must be

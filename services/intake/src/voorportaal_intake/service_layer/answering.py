@@ -10,7 +10,7 @@ from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.flow import previous_question
 from voorportaal_intake.domain.intake import Change
 from voorportaal_intake.domain.workflow import IntakeAction
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import UseCase
 from voorportaal_intake.service_layer.questionnaire import (
     IntakeState,
     apply_change,
@@ -22,11 +22,8 @@ from voorportaal_kit.audit import AuditAction
 from voorportaal_kit.auth import Principal
 
 
-class Answering:
+class Answering(UseCase):
     """The use cases of the questionnaire."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def get(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """The intake and its next question."""

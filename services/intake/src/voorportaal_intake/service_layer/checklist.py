@@ -31,7 +31,7 @@ from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.citizen_work import amsterdam_today, mark_role
 from voorportaal_intake.domain.intake import Intake
 from voorportaal_intake.domain.workflow import IntakeStatus
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import IntakeContext, UseCase
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.clock import Clock
 from voorportaal_kit.errors import Conflict, NotFound
@@ -98,11 +98,8 @@ async def issue_checklist(
     )
 
 
-class Checklist:
+class Checklist(UseCase):
     """Ticking items off, marks made elsewhere, and the overdue sweep."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def mark(
         self, intake_id: UUID, actor: Principal, item_id: str, done: bool

@@ -24,7 +24,7 @@ from voorportaal_intake.service_layer.codes import (
     verified_channels,
 )
 from voorportaal_intake.service_layer.contact import contact_envelope
-from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext
+from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext, UseCase
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import Conflict, ServiceError
 
@@ -60,11 +60,8 @@ def release(ctx: IntakeContext, intake: Intake, by: ConfirmedBy, now: datetime) 
     return [ctx.envelope(event, now)]
 
 
-class Confirming:
+class Confirming(UseCase):
     """The use cases that confirm an address or the citizen."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def verify(self, intake_id: UUID, actor: Principal, code: str) -> Confirmation:
         """The citizen confirms an address with the code it received. Confirms a held intake

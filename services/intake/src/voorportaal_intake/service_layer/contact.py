@@ -20,7 +20,7 @@ from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.intake import PROFILE, Citizen, ContactDetails, Intake
 from voorportaal_intake.domain.workflow import IntakeStatus
 from voorportaal_intake.service_layer.codes import representative_verified, verified_channels
-from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext
+from voorportaal_intake.service_layer.context import IDENTITY, IntakeContext, UseCase
 from voorportaal_intake.service_layer.sharing import sharing_changed
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import ServiceError
@@ -30,11 +30,8 @@ def _submitted(intake: Intake) -> bool:
     return intake.status is not IntakeStatus.OPEN
 
 
-class PersonalDetails:
+class PersonalDetails(UseCase):
     """The use cases of the contact step and the who-are-you step."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def set_contact(self, intake_id: UUID, actor: Principal, given: ContactDetails) -> None:
         """The citizen's contact details, preferences and sharing choices (validated at the

@@ -196,3 +196,10 @@ class IntakeContext:
             clock=self.clock,
             topics=[personal.get(e.topic) for e in staged],
         )
+
+
+class UseCase:
+    """An intake use case: it works through the service's one `IntakeContext`."""
+
+    def __init__(self, ctx: IntakeContext) -> None:
+        self._ctx = ctx

@@ -6,14 +6,11 @@ from __future__ import annotations
 from voorportaal_intake.adapters import verifications
 from voorportaal_intake.adapters.rate_limits import forget_expired
 from voorportaal_intake.service_layer.checklist import sweep_overdue
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import UseCase
 
 
-class Housekeeping:
+class Housekeeping(UseCase):
     """The intake's periodic jobs (safe to run on every replica at once)."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def forget_sent_codes(self) -> int:
         """Delete published code requests from the outbox (they hold a code in plain text; the

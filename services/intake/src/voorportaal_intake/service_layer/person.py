@@ -20,7 +20,7 @@ from voorportaal_intake.adapters.person_requests import PersonRequest, PersonReq
 from voorportaal_intake.adapters.rate_limits import hit
 from voorportaal_intake.domain.citizen_work import answer_by
 from voorportaal_intake.domain.rate_limits import Limit, RateLimited, subject_key
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import IntakeContext, UseCase
 from voorportaal_kit.auth import Principal, Role
 
 log = structlog.get_logger()
@@ -34,11 +34,11 @@ class Requested:
     already_requested: bool
 
 
-class PersonRequests:
+class PersonRequests(UseCase):
     """The talk-to-a-person use case."""
 
     def __init__(self, ctx: IntakeContext, limits: tuple[Limit, ...]) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self._limits = limits
 
     async def request(

@@ -13,7 +13,7 @@ from voorportaal_intake.adapters.repositories import IntakeRepository
 from voorportaal_intake.domain.intake import SIGNALEERDER, STAFF, Intake
 from voorportaal_intake.domain.rate_limits import RateLimited, subject_key
 from voorportaal_intake.domain.workflow import IntakeStatus
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import UseCase
 from voorportaal_intake.service_layer.questionnaire import IntakeState, state_of
 from voorportaal_kit.auth import Principal
 from voorportaal_kit.errors import Forbidden, ServiceError
@@ -22,11 +22,8 @@ STARTERS = (*STAFF, SIGNALEERDER)
 """Roles that may start an intake on someone's behalf."""
 
 
-class Starting:
+class Starting(UseCase):
     """The start use case."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def start(
         self,

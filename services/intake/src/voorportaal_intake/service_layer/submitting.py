@@ -29,7 +29,7 @@ from voorportaal_intake.service_layer.assessment import assess_intake, facts, re
 from voorportaal_intake.service_layer.checklist import issue_checklist
 from voorportaal_intake.service_layer.codes import verified_channels
 from voorportaal_intake.service_layer.contact import contact_envelope, identity_event, own_words
-from voorportaal_intake.service_layer.context import IntakeContext
+from voorportaal_intake.service_layer.context import UseCase
 from voorportaal_intake.service_layer.questionnaire import IntakeState, ensure_complete, state_of
 from voorportaal_intake.service_layer.sharing import grants
 from voorportaal_kit.auth import Principal
@@ -37,11 +37,8 @@ from voorportaal_kit.auth import Principal
 log = structlog.get_logger()
 
 
-class Submitting:
+class Submitting(UseCase):
     """The submit use case."""
-
-    def __init__(self, ctx: IntakeContext) -> None:
-        self._ctx = ctx
 
     async def submit(self, intake_id: UUID, actor: Principal) -> IntakeState:
         """Finish the intake: needs, risks, checklist+, triage; publish `IntakeSubmitted`, the

@@ -61,11 +61,16 @@ def _column_value(value: Any) -> Any:
     return value.value if isinstance(value, ReferralState | ReferralMode) else value
 
 
-class CaseRepository:
-    """Cases as routing keeps them (`routing_cases`)."""
+class SessionRepository:
+    """A repository working in the caller's session (one transaction per consumed message,
+    request or sweep step)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+
+class CaseRepository(SessionRepository):
+    """Cases as routing keeps them (`routing_cases`)."""
 
     async def lock(self, case_ids: Iterable[str]) -> None:
         """Serialise the handlers of these cases across consumer groups (PostgreSQL).
@@ -125,11 +130,8 @@ class CaseRepository:
         )
 
 
-class ReferralRepository:
+class ReferralRepository(SessionRepository):
     """Referrals (`referrals`) and their history (`referral_transitions`)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, referral_id: str, *, for_update: bool = False) -> Referral | None:
         """One referral (locked for this transaction when `for_update`)."""
@@ -235,11 +237,8 @@ class ReferralRepository:
             )
 
 
-class IdentityRepository:
+class IdentityRepository(SessionRepository):
     """Who the citizen is (`routing_identities`): personal data, handed on only by grant."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, case_id: str) -> dict[str, Any] | None:
         """The citizen's identity, if routing has it."""
@@ -280,11 +279,8 @@ class IdentityRepository:
         await self._session.execute(delete(identities).where(identities.c.case_id == case_id))
 
 
-class AnswerRepository:
+class AnswerRepository(SessionRepository):
     """Agencies' answers applied (`referral_answers`), so one sent again is applied once."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def seen(self, referral_id: str, key: str) -> bool:
         """Whether this answer was applied before."""
@@ -310,11 +306,8 @@ class AnswerRepository:
         )
 
 
-class GrantRepository:
+class GrantRepository(SessionRepository):
     """The citizen's sharing grants (`adapters/grants.py` holds their rules of storage)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def of_case(self, case_id: str) -> list[Grant]:
         """The grants of one case."""
@@ -370,11 +363,8 @@ class DirectoryChange:
     changed_at: datetime
 
 
-class DirectoryChanges:
+class DirectoryChanges(SessionRepository):
     """The changes made to the directory through the API (`directory_changes`)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def all(self) -> list[DirectoryChange]:
         """Every change, oldest first."""

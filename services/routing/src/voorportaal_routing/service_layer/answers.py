@@ -30,7 +30,7 @@ from voorportaal_routing.domain.lifecycle import (
     ReferralState,
 )
 from voorportaal_routing.domain.referral import Referral
-from voorportaal_routing.service_layer.common import Context, ResponseRejected
+from voorportaal_routing.service_layer.common import Context, ResponseRejected, UseCase
 from voorportaal_routing.service_layer.lifecycle import change
 
 log = structlog.get_logger(__name__)
@@ -47,11 +47,11 @@ class AnswerPolicy:
     legacy_signatures_until: date | None = None
 
 
-class Answers:
+class Answers(UseCase):
     """`ReferralResponded` from `referral.responses`."""
 
     def __init__(self, ctx: Context, policy: AnswerPolicy) -> None:
-        self._ctx = ctx
+        super().__init__(ctx)
         self._policy = policy
 
     async def on_response(self, session: AsyncSession, incoming: Envelope) -> None:

@@ -74,3 +74,10 @@ class Context:
         if not any(wanted & handed_on(case_grants, a, now) for a in agencies):
             return None
         return await store.identities.get(case_id)
+
+
+class UseCase:
+    """A routing use case: it works through the service's one `Context`."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx

@@ -34,17 +34,14 @@ from voorportaal_contracts.types import ReferralMode, SharingScope
 from voorportaal_routing.adapters.repositories import RoutingStore
 from voorportaal_routing.domain.consent import handed_on
 from voorportaal_routing.domain.lifecycle import OPEN_STATES
-from voorportaal_routing.service_layer.common import Context, Staged
+from voorportaal_routing.service_layer.common import Context, Staged, UseCase
 from voorportaal_routing.service_layer.offers import Audience, offer, offer_to
 
 log = structlog.get_logger(__name__)
 
 
-class Consent:
+class Consent(UseCase):
     """The citizen's grants and identity, as they reach routing."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
 
     async def on_citizen_identified(self, session: AsyncSession, incoming: Envelope) -> None:
         """Keep who the citizen is, for handovers to agencies they share it with."""

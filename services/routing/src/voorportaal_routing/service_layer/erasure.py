@@ -15,7 +15,7 @@ from voorportaal_contracts.topics import referral_topic
 from voorportaal_routing.adapters.repositories import RoutingStore
 from voorportaal_routing.domain.consent import HANDED_ON
 from voorportaal_routing.domain.rules import IntakeFacts
-from voorportaal_routing.service_layer.common import Context, Staged
+from voorportaal_routing.service_layer.common import Staged, UseCase
 
 log = structlog.get_logger(__name__)
 
@@ -43,11 +43,8 @@ async def _forget_story(store: RoutingStore, case_id: str, now: datetime) -> dic
     return by_agency
 
 
-class Erasure:
+class Erasure(UseCase):
     """`CaseAnonymised`, as routing applies it."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
 
     async def on_case_anonymised(self, session: AsyncSession, incoming: Envelope) -> None:
         """Forget the citizen and their story; agencies that got a referral are told."""

@@ -30,7 +30,7 @@ from voorportaal_routing.domain.lifecycle import (
 from voorportaal_routing.domain.referral import Case, Referral
 from voorportaal_routing.domain.rules import IntakeFacts, route
 from voorportaal_routing.service_layer.buddy import maybe_buddy, recommendation
-from voorportaal_routing.service_layer.common import ConfirmationRejected, Context, Staged
+from voorportaal_routing.service_layer.common import ConfirmationRejected, Staged, UseCase
 from voorportaal_routing.service_layer.consent import seed_grants
 from voorportaal_routing.service_layer.directory import current_directory
 from voorportaal_routing.service_layer.lifecycle import change
@@ -47,11 +47,8 @@ from voorportaal_routing.service_layer.offers import (
 log = structlog.get_logger(__name__)
 
 
-class Intakes:
+class Intakes(UseCase):
     """`IntakeSubmitted`, `IntakeAmended` and `IntakeConfirmed` from `intake.events`."""
-
-    def __init__(self, ctx: Context) -> None:
-        self._ctx = ctx
 
     async def on_intakes(self, session: AsyncSession, envelopes: Sequence[Envelope]) -> None:
         """Many intakes at once (the consumer's batch): new cases are routed together, in a

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import (
     case_access,
@@ -19,15 +18,13 @@ from voorportaal_notify.adapters.orm import (
     pending_updates,
     revoked_links,
 )
+from voorportaal_notify.adapters.repositories._query import SessionRepository
 from voorportaal_notify.domain.messages import OPEN_STATUSES, MessageStatus
 from voorportaal_notify.domain.notices import OPEN_NOTICE_STATUSES, NoticeStatus
 
 
-class CasesRepository:
+class CasesRepository(SessionRepository):
     """Erased cases and revoked links."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def is_erased(self, case_id: str) -> bool:
         """Whether the case was anonymised."""

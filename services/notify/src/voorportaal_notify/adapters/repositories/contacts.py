@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import confirmations, contact_points
-from voorportaal_notify.adapters.repositories._query import first_row, record
+from voorportaal_notify.adapters.repositories._query import (
+    SessionRepository,
+    first_row,
+    record,
+    row_values,
+)
 from voorportaal_notify.domain.confirmations import Confirmation, ConfirmationStatus
 from voorportaal_notify.domain.contacts import ContactPoints
 
@@ -42,11 +45,8 @@ def _values(contact: ContactPoints) -> dict[str, Any]:
     }
 
 
-class ContactPointsRepository:
+class ContactPointsRepository(SessionRepository):
     """The contact points of each case (one row per case)."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, case_id: str) -> ContactPoints | None:
         """The case's contact points, or None when none arrived (or they were erased)."""
@@ -69,11 +69,8 @@ class ContactPointsRepository:
             )
 
 
-class ConfirmationsRepository:
+class ConfirmationsRepository(SessionRepository):
     """Codes sent to addresses changed here, by keyed hash."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def supersede_open(self, case_id: str, channel: str, now: datetime) -> None:
         """End the open confirmation of a case's channel (a new address gets a new code)."""
@@ -91,14 +88,7 @@ class ConfirmationsRepository:
     async def add(self, confirmation: Confirmation, now: datetime) -> None:
         """Keep a new confirmation."""
         await self._session.execute(
-            insert(confirmations).values(
-                {
-                    **asdict(confirmation),
-                    "status": confirmation.status.value,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            insert(confirmations).values(row_values(confirmation, created_at=now, updated_at=now))
         )
 
     async def latest_open(self, case_id: str, channel: str) -> Confirmation | None:
@@ -117,7 +107,7 @@ class ConfirmationsRepository:
         )
         if row is None:
             return None
-        return record(Confirmation, row, status=ConfirmationStatus(row["status"]))
+        return record(Confirmation, row, {"status": ConfirmationStatus})
 
     async def record_try(
         self, confirmation_id: str, tries: int, status: ConfirmationStatus, now: datetime

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_notify.adapters.orm import (
     contact_points,
@@ -18,12 +16,15 @@ from voorportaal_notify.adapters.orm import (
     sent_log,
 )
 from voorportaal_notify.adapters.repositories._query import (
+    DeliveryQueue,
+    SessionRepository,
     all_rows,
-    claim_row,
     column,
-    due_ids,
     first_row,
+    longest_waiting_cases,
     record,
+    row_values,
+    stored,
 )
 from voorportaal_notify.domain.messages import (
     OPEN_STATUSES,
@@ -34,37 +35,29 @@ from voorportaal_notify.domain.messages import (
 )
 from voorportaal_notify.domain.policy import Priority, SentMessage
 
-_OPEN = [s.value for s in OPEN_STATUSES]
-
 
 def _update(row: Mapping[Any, Any]) -> QueuedUpdate:
-    return record(QueuedUpdate, row, fields=dict(row["fields"]), priority=Priority(row["priority"]))
+    return record(QueuedUpdate, row, {"priority": Priority}, fields=dict(row["fields"]))
 
 
 def _message(row: Mapping[Any, Any]) -> OutgoingMessage:
     return record(
         OutgoingMessage,
         row,
-        status=MessageStatus(row["status"]),
+        {"status": MessageStatus},
         update_ids=tuple(row["update_ids"]),
         channels_tried=tuple(row["channels_tried"]),
     )
 
 
-class UpdatesRepository:
+class UpdatesRepository(SessionRepository):
     """Updates queued for a case's household, until a message carries them."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, updates: Sequence[QueuedUpdate]) -> None:
         """Queue updates (one statement for all of them)."""
         await self._session.execute(
             insert(pending_updates),
-            [
-                {**dataclasses.asdict(u), "priority": u.priority.value, "fields": dict(u.fields)}
-                for u in updates
-            ],
+            [row_values(u, fields=dict(u.fields)) for u in updates],
         )
 
     async def cases_waiting(self, limit: int) -> list[str]:
@@ -74,19 +67,16 @@ class UpdatesRepository:
         u = pending_updates.c
         known = select(contact_points.c.case_id)
         not_held = select(contact_points.c.case_id).where(contact_points.c.held.is_(False))
-        return await column(
+        return await longest_waiting_cases(
             self._session,
-            select(u.case_id)
-            .where(
-                or_(
-                    and_(u.message_id.is_(None), u.case_id.in_(not_held)),
-                    and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
-                ),
-                u.case_id.in_(known),
-            )
-            .group_by(u.case_id)
-            .order_by(func.min(u.created_at))
-            .limit(limit),
+            pending_updates,
+            u.created_at,
+            or_(
+                and_(u.message_id.is_(None), u.case_id.in_(not_held)),
+                and_(u.copy_wanted.is_(True), u.copy_message_id.is_(None)),
+            ),
+            u.case_id.in_(known),
+            limit=limit,
         )
 
     async def unplanned(self, case_id: str) -> list[QueuedUpdate]:
@@ -158,30 +148,20 @@ def _iso(day: date | None, fields: Mapping[str, Any]) -> Any:
     return day.isoformat() if day is not None else fields.get("date")
 
 
-class MessagesRepository:
+class MessagesRepository(DeliveryQueue):
     """Messages, one per recipient and bundle."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    table = messages
+    open_statuses = tuple(s.value for s in OPEN_STATUSES)
 
     async def add(self, message: OutgoingMessage) -> None:
         """Keep a planned message (its idempotency key is unique: a second planner fails)."""
-        values = dataclasses.asdict(message)
-        values.update(
-            status=message.status.value,
-            update_ids=list(message.update_ids),
-            channels_tried=list(message.channels_tried),
-        )
-        await self._session.execute(insert(messages).values(**values))
+        await self._session.execute(insert(messages).values(**row_values(message)))
 
     async def get(self, message_id: str) -> OutgoingMessage | None:
         """One message."""
         row = await first_row(self._session, select(messages).where(messages.c.id == message_id))
         return _message(row) if row is not None else None
-
-    async def due(self, now: datetime, limit: int) -> list[str]:
-        """Ids of open messages whose next attempt is due, soonest first."""
-        return await due_ids(self._session, messages, _OPEN, now, limit)
 
     async def for_case(self, case_id: str) -> list[OutgoingMessage]:
         """Every message of a case, newest first."""
@@ -213,18 +193,13 @@ class MessagesRepository:
     async def change(self, message_id: str, **values: Any) -> None:
         """Change fields of one message (a status is kept as its value)."""
         await self._session.execute(
-            update(messages).where(messages.c.id == message_id).values(**_stored(values))
+            update(messages).where(messages.c.id == message_id).values(**stored(values))
         )
 
     async def claim(self, message: OutgoingMessage, **values: Any) -> bool:
         """Compare-and-set on (status, attempts): True when this worker got the message."""
-        return await claim_row(
-            self._session,
-            messages,
-            message.id,
-            message.status.value,
-            message.attempts,
-            **_stored(values),
+        return await self._claim(
+            message.id, message.status.value, message.attempts, **stored(values)
         )
 
     async def release_held(self, case_id: str, now: datetime) -> None:
@@ -237,20 +212,8 @@ class MessagesRepository:
         )
 
 
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
-    stored = dict(values)
-    if isinstance(stored.get("status"), MessageStatus):
-        stored["status"] = stored["status"].value
-    if "channels_tried" in stored:
-        stored["channels_tried"] = list(stored["channels_tried"])
-    return stored
-
-
-class AttemptsRepository:
+class AttemptsRepository(SessionRepository):
     """Each try to hand a message to a provider."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def start(self, message_id: str, attempt: int, channel: str, now: datetime) -> None:
         """An attempt begins (committed before the provider is called)."""
@@ -308,11 +271,8 @@ class AttemptsRepository:
         return [record(AttemptRecord, r) for r in rows]
 
 
-class SentLogRepository:
+class SentLogRepository(SessionRepository):
     """What each household received: the rate limit and the contact-load meter."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(self, message: OutgoingMessage, channel: str, now: datetime) -> None:
         """A message went out."""

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, text, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_notify.adapters.orm import notices
 from voorportaal_notify.adapters.repositories._query import (
-    claim_row,
+    DeliveryQueue,
     column,
-    due_ids,
     first_row,
     record,
+    row_values,
 )
 from voorportaal_notify.domain.notices import (
     OPEN_NOTICE_STATUSES,
@@ -40,11 +38,11 @@ def _final(status: NoticeStatus, reason: str | None, now: datetime) -> dict[str,
     }
 
 
-class NoticesRepository:
+class NoticesRepository(DeliveryQueue):
     """Notices by id, due ones, and the codes an address got lately."""
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
+    table = notices
+    open_statuses = OPEN_NOTICE_STATUSES
 
     async def exists(self, notice_id: str) -> bool:
         """Whether a notice with this id was queued (whatever became of it)."""
@@ -53,15 +51,7 @@ class NoticesRepository:
 
     async def add(self, notice: NewNotice) -> None:
         """Queue a notice."""
-        values = asdict(notice)
-        values.update(
-            kind=notice.kind.value,
-            channel=notice.channel.value,
-            status=notice.status.value,
-            attempts=0,
-            updated_at=notice.created_at,
-            sent_at=None,
-        )
+        values = row_values(notice, attempts=0, updated_at=notice.created_at, sent_at=None)
         await self._session.execute(insert(notices).values(**values))
 
     async def lock_address(self, address_key: str) -> None:
@@ -92,10 +82,6 @@ class NoticesRepository:
             ),
         )
 
-    async def due(self, now: datetime, limit: int) -> list[str]:
-        """Ids of open notices whose next attempt is due, soonest first."""
-        return await due_ids(self._session, notices, OPEN_NOTICE_STATUSES, now, limit)
-
     async def get(self, notice_id: str) -> NoticeRecord | None:
         """One notice."""
         row = await first_row(self._session, select(notices).where(notices.c.id == notice_id))
@@ -104,9 +90,7 @@ class NoticesRepository:
         return record(
             NoticeRecord,
             row,
-            kind=NoticeKind(row["kind"]),
-            channel=MessageChannel(row["channel"]),
-            status=NoticeStatus(row["status"]),
+            {"kind": NoticeKind, "channel": MessageChannel, "status": NoticeStatus},
         )
 
     async def close(
@@ -142,9 +126,7 @@ class NoticesRepository:
     async def claim(self, notice: NoticeRecord, lease_until: datetime, now: datetime) -> bool:
         """Compare-and-set on (status, attempts) to `sending` with one more attempt: True when
         this worker got the notice."""
-        return await claim_row(
-            self._session,
-            notices,
+        return await self._claim(
             notice.id,
             notice.status.value,
             notice.attempts,

@@ -6,39 +6,28 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete, insert, select, update
 
 from voorportaal_notify.adapters.orm import checklist_reminders
-from voorportaal_notify.adapters.repositories._query import all_rows, column, first_row, record
+from voorportaal_notify.adapters.repositories._query import (
+    SessionRepository,
+    all_rows,
+    first_row,
+    longest_waiting_cases,
+    record,
+    row_values,
+)
 from voorportaal_notify.domain.reminders import DropReason, ItemReminder, ReminderStatus
 
 _KEY = ("case_id", "intake_id", "item_id")
 
 
 def _reminder(row: Mapping[Any, Any]) -> ItemReminder:
-    return record(
-        ItemReminder,
-        row,
-        status=ReminderStatus(row["status"]),
-        reason=DropReason(row["reason"]) if row["reason"] is not None else None,
-    )
+    return record(ItemReminder, row, {"status": ReminderStatus, "reason": DropReason})
 
 
 def _values(reminder: ItemReminder, now: datetime) -> dict[str, Any]:
-    return {
-        "case_id": reminder.case_id,
-        "intake_id": reminder.intake_id,
-        "item_id": reminder.item_id,
-        "revision": reminder.revision,
-        "due_on": reminder.due_on,
-        "remind_at": reminder.remind_at,
-        "done": reminder.done,
-        "status": reminder.status.value,
-        "reason": reminder.reason.value if reminder.reason is not None else None,
-        "update_id": reminder.update_id,
-        "updated_at": now,
-    }
+    return row_values(reminder, updated_at=now)
 
 
 def _where(reminder: ItemReminder) -> list[Any]:
@@ -52,11 +41,8 @@ class ReminderChanged(RuntimeError):
     reads the reminder as it is."""
 
 
-class RemindersRepository:
+class RemindersRepository(SessionRepository):
     """The reminders of checklist items."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def of_intake(self, case_id: str, intake_id: str) -> dict[str, ItemReminder]:
         """The reminders of one intake's checklist, by item id."""
@@ -106,13 +92,13 @@ class RemindersRepository:
     async def cases_due(self, now: datetime, limit: int) -> list[str]:
         """Cases with a scheduled reminder whose moment has come, the longest waiting first."""
         c = checklist_reminders.c
-        return await column(
+        return await longest_waiting_cases(
             self._session,
-            select(c.case_id)
-            .where(c.status == ReminderStatus.SCHEDULED.value, c.remind_at <= now)
-            .group_by(c.case_id)
-            .order_by(func.min(c.remind_at))
-            .limit(limit),
+            checklist_reminders,
+            c.remind_at,
+            c.status == ReminderStatus.SCHEDULED.value,
+            c.remind_at <= now,
+            limit=limit,
         )
 
     async def scheduled(self, case_id: str) -> list[ItemReminder]:

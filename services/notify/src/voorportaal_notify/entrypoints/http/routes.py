@@ -11,7 +11,6 @@ from typing import Annotated, Any, Literal
 
 from litestar import Controller, get, post, put
 from litestar.di import NamedDependency
-from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody, PathParameter
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
@@ -22,7 +21,6 @@ from voorportaal_contracts.api.notify import (
     PreferencesOut,
     RepresentativeOut,
 )
-from voorportaal_contracts.citizen_links import LinkClaims
 from voorportaal_contracts.types import MessageChannel
 from voorportaal_kit.auth import Principal
 from voorportaal_notify.domain.access import ChangeReason
@@ -31,15 +29,14 @@ from voorportaal_notify.domain.messages import Delivery
 from voorportaal_notify.entrypoints.http.dependencies import (
     CASE_DEPENDENCIES,
     CITIZEN_DEPENDENCIES,
+    LinkHolder,
 )
 from voorportaal_notify.service_layer.case_messages import CaseMessages
-from voorportaal_notify.service_layer.citizen_links import CitizenLinks, LinkRefused
 from voorportaal_notify.service_layer.preferences import Preferences, PreferencesChange
 
 CaseIdParam = Annotated[
     str, PathParameter(min_length=6, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{5,63}$")
 ]
-TokenParam = Annotated[str, PathParameter(min_length=10, max_length=120)]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
 
 
@@ -187,19 +184,15 @@ class CaseNotifyController(Controller):
         preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Confirm a changed address with the code sent to it (at the desk; audited)."""
-        confirmed = await preferences.confirm(
-            case_id, MessageChannel(data.channel), data.code, principal
-        )
-        return preferences_out(confirmed)
+        return await _confirm(preferences, case_id, data, principal)
 
 
-async def _citizen(links: CitizenLinks, token: str) -> tuple[Principal, LinkClaims]:
-    """The citizen (or representative) a personal link speaks for; 401 when it is not one, or
-    when the dossier revoked it."""
-    try:
-        return await links.principal_for(token)
-    except LinkRefused as exc:
-        raise NotAuthorizedException(str(exc)) from None
+async def _confirm(
+    preferences: Preferences, case_id: str, data: ConfirmIn, by: Principal
+) -> PreferencesOut:
+    """Confirm a changed address with the code sent to it; the preferences as they now are."""
+    confirmed = await preferences.confirm(case_id, MessageChannel(data.channel), data.code, by)
+    return preferences_out(confirmed)
 
 
 class CitizenController(Controller):
@@ -212,29 +205,22 @@ class CitizenController(Controller):
     @put("/{token:str}/preferences", operation_id="changeOwnPreferences")
     async def change_own(
         self,
-        token: TokenParam,
         data: JSONBody[CitizenPreferencesIn],
-        links: NamedDependency[CitizenLinks],
+        citizen: NamedDependency[LinkHolder],
         preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Change your channels, language or quiet hours (your own link; not a representative's)."""
-        citizen, claims = await _citizen(links, token)
         changed = await preferences.change(
-            claims.case_id, _change(data), citizen, reason=ChangeReason.OWN_CHOICE
+            citizen.case_id, _change(data), citizen.principal, reason=ChangeReason.OWN_CHOICE
         )
         return preferences_out(changed)
 
     @post("/{token:str}/preferences/confirm", operation_id="confirmOwnAddress", status_code=200)
     async def confirm_own(
         self,
-        token: TokenParam,
         data: JSONBody[ConfirmIn],
-        links: NamedDependency[CitizenLinks],
+        citizen: NamedDependency[LinkHolder],
         preferences: NamedDependency[Preferences],
     ) -> PreferencesOut:
         """Confirm your new phone number or e-mail address with the code sent to it."""
-        citizen, claims = await _citizen(links, token)
-        confirmed = await preferences.confirm(
-            claims.case_id, MessageChannel(data.channel), data.code, citizen
-        )
-        return preferences_out(confirmed)
+        return await _confirm(preferences, citizen.case_id, data, citizen.principal)
