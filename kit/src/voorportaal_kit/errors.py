@@ -11,7 +11,11 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """The request breaks a rule of the service: bad input, named by `field` when there is one."""
+    """The request breaks a rule of the service: bad input, named by `field` when there is one.
+
+    A `detail` written `English / Nederlands` is said in both languages: the HTTP edge answers
+    the English as the problem's `detail` and the Dutch as its `detail_nl` (see `in_english`).
+    """
 
     code: str = "bad_request"
 
@@ -19,6 +23,13 @@ class ServiceError(Exception):
         super().__init__(detail)
         self.detail = detail
         self.field = field
+
+
+def in_english(detail: str) -> tuple[str, str | None]:
+    """(English, Dutch) of a message written `English / Nederlands`; (message, None) without
+    the ` / ` that separates them."""
+    english, sep, dutch = detail.partition(" / ")
+    return (english, dutch) if sep else (detail, None)
 
 
 class NotFound(ServiceError):

@@ -41,6 +41,7 @@ from voorportaal_kit.errors import (
     TooManyRequests,
     Unavailable,
     UnsupportedType,
+    in_english,
 )
 from voorportaal_kit.metrics import HTTP_SECONDS, REGISTRY
 from voorportaal_kit.security_headers import SecurityHeaders
@@ -84,8 +85,9 @@ def problem(
     code: str | None = None,
     errors: list[dict[str, str]] | None = None,
     headers: dict[str, str] | None = None,
+    detail_nl: str | None = None,
 ) -> Response[dict[str, Any]]:
-    """A problem-details response."""
+    """A problem-details response (`detail_nl`: the same detail in Dutch, when there is one)."""
     body: dict[str, Any] = {
         "type": f"urn:voorportaal:problem:{code or status}",
         "title": HTTPStatus(status).phrase,
@@ -93,6 +95,8 @@ def problem(
     }
     if detail:
         body["detail"] = detail
+    if detail_nl:
+        body["detail_nl"] = detail_nl
     if errors:
         body["errors"] = errors
     return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -130,9 +134,9 @@ def _reasons(message: str) -> tuple[str, str]:
     from `_DUTCH_REASONS`, or the English one when none fits.
     """
     text = message.removeprefix("Value error, ")
-    if " / " in text:
-        english, dutch = text.split(" / ", 1)
-        return english, dutch
+    english, said = in_english(text)
+    if said is not None:
+        return english, said
     dutch = next((nl for en, nl in _DUTCH_REASONS if text.startswith(en)), text)
     return text, dutch
 
@@ -169,7 +173,11 @@ def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[
         errors = [{"field": exc.field, "reason": english, "reason_nl": dutch}]
     retry_after = getattr(exc, "retry_after_s", None)
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
-    return problem(status_of(exc), exc.detail, code=exc.code, errors=errors, headers=headers)
+    # `English / Nederlands`: `detail` stays English for API clients, `detail_nl` is the Dutch.
+    english, dutch = in_english(exc.detail)
+    return problem(
+        status_of(exc), english, code=exc.code, errors=errors, headers=headers, detail_nl=dutch
+    )
 
 
 def _on_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

@@ -71,6 +71,12 @@ def slow() -> None:
     raise SlowDown()
 
 
+@get("/refused", operation_id="refused", sync_to_thread=False)
+def refused() -> None:
+    """Fail as refused, said in English and Dutch."""
+    raise Forbidden("only the owner may do this / alleen de eigenaar mag dit")
+
+
 @get("/me", operation_id="me", sync_to_thread=False)
 def me(principal: Principal) -> dict[str, str]:
     """Who the kit says the caller is."""
@@ -79,7 +85,7 @@ def me(principal: Principal) -> dict[str, str]:
 
 def _client() -> TestClient:
     settings = AuthSettings(hs256_secret=SECRET)
-    app = small_app(erased, slow, me, verifier=TokenVerifier(settings))
+    app = small_app(erased, slow, refused, me, verifier=TokenVerifier(settings))
     return TestClient(app)
 
 
@@ -107,3 +113,23 @@ def test_the_principal_is_injected_into_any_route_that_asks_for_it() -> None:
         answer = c.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200
     assert answer.json() == {"subject": "cm-7"}
+
+
+def _problem(path: str) -> dict[str, object]:
+    token = issue_token(AuthSettings(hs256_secret=SECRET), "cm-1", ["casemanager"])
+    with _client() as c:
+        answer = c.get(path, headers={"Authorization": f"Bearer {token}"})
+    body: dict[str, object] = answer.json()
+    return body
+
+
+def test_a_detail_in_english_and_dutch_leaves_as_detail_and_detail_nl() -> None:
+    body = _problem("/refused")
+    assert body["detail"] == "only the owner may do this"
+    assert body["detail_nl"] == "alleen de eigenaar mag dit"
+
+
+def test_a_detail_in_english_only_leaves_as_it_is_without_detail_nl() -> None:
+    body = _problem("/erased")
+    assert body["detail"] == "the case was anonymised"
+    assert "detail_nl" not in body

@@ -262,4 +262,7 @@ class ProblemOut(BaseModel):
     title: str
     status: int
     detail: str | None = None
+    detail_nl: str | None = Field(
+        default=None, description="The detail in Dutch, when the service says it in Dutch too."
+    )
     errors: list[FieldProblemOut] | None = None
