@@ -107,7 +107,9 @@ def parse_term(value: str, kind: SearchKind | None) -> SearchTerm:
     if not term:
         raise InvalidInput("q", "give a search term / geef een zoekterm")
     if len(term) > MAX_TERM_LENGTH:
-        raise InvalidInput("q", f"at most {MAX_TERM_LENGTH} characters / te lang")
+        raise InvalidInput(
+            "q", f"at most {MAX_TERM_LENGTH} characters / ten hoogste {MAX_TERM_LENGTH} tekens"
+        )
     kind = kind or guess_kind(term)
     if kind is SearchKind.BSN:
         bsn = _PHONE_NOISE.sub("", term)

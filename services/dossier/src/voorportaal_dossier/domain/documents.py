@@ -121,14 +121,19 @@ def check_upload(
     if max_bytes <= 0:
         raise ValueError("max_bytes must be positive")
     if not content:
-        raise DocumentRefused("empty", "the file is empty")
+        raise DocumentRefused("empty", "the file is empty / het bestand is leeg")
     if len(content) > max_bytes:
-        raise DocumentRefused("too_large", f"the file is larger than {max_bytes // 1024} KiB")
+        raise DocumentRefused(
+            "too_large",
+            f"the file is larger than {max_bytes // 1024} KiB / "
+            f"het bestand is groter dan {max_bytes // 1024} KiB",
+        )
     found = sniff(content)
     if found is None:
         raise DocumentRefused(
             "unsupported_type",
-            f"only PDF, JPEG and PNG are accepted; this is {describe_unknown(content)}",
+            f"only PDF, JPEG and PNG are accepted; this is {describe_unknown(content)} / "
+            "alleen PDF, JPEG en PNG worden aangenomen; dit is een ander soort bestand",
         )
     if filename:
         suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
@@ -136,7 +141,9 @@ def check_upload(
         if suffix and named is not found:
             raise DocumentRefused(
                 "type_mismatch",
-                f"the file's name ends in {suffix[:16]} but it is a {found.value.upper()}",
+                f"the file's name ends in {suffix[:16]} but it is a {found.value.upper()} / "
+                f"de naam van het bestand eindigt op {suffix[:16]}, maar het is een "
+                f"{found.value.upper()}",
             )
     digest = content_address(content)
     return CheckedDocument(found, MEDIA_TYPES[found], len(content), digest, storage_path(digest))

@@ -164,15 +164,39 @@ class Transition:
 
 # --------------------------------------------------------------------------- rules
 
+_DOING_NL: Final[Mapping[OwnershipAction, str]] = {
+    Ac.RECOMMEND: "een buddy aanbevelen",
+    Ac.CLAIM: "eigenaar worden",
+    Ac.REQUEST_HANDOVER: "een overdracht vragen",
+    Ac.ACCEPT_HANDOVER: "de overdracht accepteren",
+    Ac.DECLINE_HANDOVER: "de overdracht weigeren",
+    Ac.CANCEL_HANDOVER: "de overdracht intrekken",
+    Ac.RELEASE: "de zaak loslaten",
+    Ac.REASSIGN: "de zaak aan een ander toewijzen",
+}
+"""Each step as a Dutch casemanager says it, for the Dutch half of a refusal."""
+
+_STATUS_NL: Final[Mapping[OwnershipStatus, str]] = {
+    St.UNOWNED: "zonder eigenaar",
+    St.RECOMMENDED: "aanbevolen voor een buddy",
+    St.OWNED: "heeft een eigenaar",
+    St.HANDOVER_REQUESTED: "overdracht gevraagd",
+    St.RELEASED: "losgelaten, terug in de werkvoorraad",
+}
+"""Each status as the console labels it (`labels.toml`, `[ownership]`)."""
+
 
 def target(status: OwnershipStatus, action: OwnershipAction) -> OwnershipStatus:
     """Where `action` leads from `status`; `InvalidTransition` when the table has no row."""
     try:
         return TRANSITIONS[(status, action)]
     except KeyError:
-        allowed = sorted(a.value for (s, a) in TRANSITIONS if s is status)
+        allowed = sorted(a for (s, a) in TRANSITIONS if s is status)
         raise InvalidTransition(
-            f"cannot {action.value} a case that is {status.value} (possible: {', '.join(allowed)})"
+            f"cannot {action.value} a case that is {status.value} "
+            f"(possible: {', '.join(a.value for a in allowed)}) / "
+            f"{_DOING_NL[action]} kan niet bij deze zaak ({_STATUS_NL[status]}); "
+            f"wel mogelijk: {', '.join(_DOING_NL[a] for a in allowed)}"
         ) from None
 
 
@@ -182,7 +206,10 @@ def _staff_of(principal: Principal, team: str | None) -> StaffMember:
 
 def _require_casemanager(principal: Principal, action: OwnershipAction) -> None:
     if not principal.has_role(Role.CASEMANAGER):
-        raise NotAllowed(f"only a casemanager may {action.value}")
+        raise NotAllowed(
+            f"only a casemanager may {action.value} / "
+            f"alleen een casemanager kan {_DOING_NL[action]}"
+        )
 
 
 def _is_owner(state: Ownership, principal: Principal) -> bool:
@@ -204,7 +231,7 @@ def claim(state: Ownership, principal: Principal, *, team: str | None, at: datet
     if _is_owner(state, principal):
         return Transition(state)
     if state.owner is not None:
-        raise OwnershipConflict("the case already has an owner")
+        raise OwnershipConflict("the case already has an owner / de zaak heeft al een eigenaar")
     status = target(state.status, Ac.CLAIM)
     owner = _staff_of(principal, team)
     new = replace(state, status=status, owner=owner, owner_since=at, pending=None)
@@ -224,11 +251,21 @@ def request_handover(
     """The owner asks a named colleague to take over, with a note (a warm handover)."""
     _require_casemanager(principal, Ac.REQUEST_HANDOVER)
     if not _is_owner(state, principal):
-        raise NotAllowed("only the owner may hand a case over")
+        raise NotAllowed(
+            "only the owner may hand a case over / alleen de eigenaar kan een zaak overdragen"
+        )
     if to.id == principal.subject:
-        raise InvalidInput("to", "a case cannot be handed over to its own owner")
+        raise InvalidInput(
+            "to",
+            "a case cannot be handed over to its own owner / "
+            "u kunt een zaak niet overdragen aan de eigenaar zelf",
+        )
     if not note.strip():
-        raise InvalidInput("note", "a warm handover needs a note for the colleague")
+        raise InvalidInput(
+            "note",
+            "a warm handover needs a note for the colleague / "
+            "een warme overdracht heeft een notitie voor de collega nodig",
+        )
     status = target(state.status, Ac.REQUEST_HANDOVER)
     assert state.owner is not None  # _is_owner
     new = replace(state, status=status, pending=PendingHandover(to, note.strip(), at))
@@ -246,9 +283,14 @@ def request_handover(
 def _require_pending_target(state: Ownership, principal: Principal, action: Ac) -> None:
     _require_casemanager(principal, action)
     if state.pending is None:
-        raise InvalidTransition(f"cannot {action.value}: no handover is pending")
+        raise InvalidTransition(
+            f"cannot {action.value}: no handover is pending / "
+            f"{_DOING_NL[action]} kan niet: er is geen overdracht gevraagd"
+        )
     if state.pending.to.id != principal.subject:
-        raise NotAllowed("this handover is meant for someone else")
+        raise NotAllowed(
+            "this handover is meant for someone else / deze overdracht is voor een ander bedoeld"
+        )
 
 
 def accept_handover(
@@ -291,9 +333,15 @@ def decline_handover(state: Ownership, principal: Principal, *, at: datetime) ->
 def cancel_handover(state: Ownership, principal: Principal, *, at: datetime) -> Transition:
     """The owner (or a supervisor) withdraws the handover request."""
     if not (_is_owner(state, principal) or principal.has_role(Role.SUPERVISOR)):
-        raise NotAllowed("only the owner or a supervisor may cancel a handover")
+        raise NotAllowed(
+            "only the owner or a supervisor may cancel a handover / "
+            "alleen de eigenaar of een supervisor kan een overdracht intrekken"
+        )
     if state.pending is None:
-        raise InvalidTransition("cannot cancel_handover: no handover is pending")
+        raise InvalidTransition(
+            "cannot cancel_handover: no handover is pending / "
+            "overdracht intrekken kan niet: er is geen overdracht gevraagd"
+        )
     status = target(state.status, Ac.CANCEL_HANDOVER)
     assert state.owner is not None
     event = HandoverCancelled(
@@ -309,7 +357,10 @@ def cancel_handover(state: Ownership, principal: Principal, *, at: datetime) -> 
 def release(state: Ownership, principal: Principal, *, at: datetime) -> Transition:
     """The owner (or a supervisor) lets go; the case goes back to the queue."""
     if not (_is_owner(state, principal) or principal.has_role(Role.SUPERVISOR)):
-        raise NotAllowed("only the owner or a supervisor may release a case")
+        raise NotAllowed(
+            "only the owner or a supervisor may release a case / "
+            "alleen de eigenaar of een supervisor kan een zaak loslaten"
+        )
     status = target(state.status, Ac.RELEASE)
     assert state.owner is not None
     event = CaseReleased(
@@ -328,7 +379,10 @@ def reassign(
     """A supervisor gives the case to a casemanager, whatever its state (a pending handover
     is dropped). Reassigning to the current owner is a no-op."""
     if not principal.has_role(Role.SUPERVISOR):
-        raise NotAllowed("only a supervisor may reassign a case")
+        raise NotAllowed(
+            "only a supervisor may reassign a case / "
+            "alleen een supervisor kan een zaak aan een ander toewijzen"
+        )
     if state.owner is not None and state.owner.id == to.id and state.pending is None:
         return Transition(state)
     status = target(state.status, Ac.REASSIGN)

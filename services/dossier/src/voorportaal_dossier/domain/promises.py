@@ -73,17 +73,23 @@ def record(
     """A new open promise and its `PromiseRecorded` event (the text stays in the dossier)."""
     what = what.strip()
     if not what:
-        raise InvalidInput("what", "say what was promised")
+        raise InvalidInput("what", "say what was promised / zeg wat er beloofd is")
     if len(what) > MAX_WHAT_LENGTH:
-        raise InvalidInput("what", f"at most {MAX_WHAT_LENGTH} characters")
+        raise InvalidInput(
+            "what", f"at most {MAX_WHAT_LENGTH} characters / ten hoogste {MAX_WHAT_LENGTH} tekens"
+        )
     if due_at.tzinfo is None or recorded_at.tzinfo is None:
-        raise InvalidInput("due_at", "must include a timezone")
+        raise InvalidInput("due_at", "must include a timezone / de tijd heeft een tijdzone nodig")
     if due_at <= recorded_at:
-        raise InvalidInput("due_at", "a promise must fall due after it is made")
+        raise InvalidInput(
+            "due_at",
+            "a promise must fall due after it is made / "
+            "de termijn van een belofte ligt na het moment van beloven",
+        )
     if made_by_kind is MadeBy.CITIZEN:
         made_by = MadeBy.CITIZEN.value
     if not made_by:
-        raise InvalidInput("made_by", "say who made the promise")
+        raise InvalidInput("made_by", "say who made the promise / zeg wie de belofte deed")
     promise = Promise(promise_id, made_by_kind, made_by, what, due_at, recorded_at, referral_id)
     event = PromiseRecorded(
         case_id=case_id,
@@ -99,7 +105,7 @@ def record(
 def fulfil(case_id: str, promise: Promise, *, at: datetime) -> tuple[Promise, PromiseFulfilled]:
     """Mark a promise kept; a broken one stays broken but shows it was kept late."""
     if promise.status is PromiseStatus.FULFILLED:
-        raise InvalidTransition("the promise is already fulfilled")
+        raise InvalidTransition("the promise is already fulfilled / de belofte is al nagekomen")
     late = promise.status is PromiseStatus.BROKEN
     status = PromiseStatus.BROKEN if late else PromiseStatus.FULFILLED
     kept = replace(promise, status=status, fulfilled_at=at)
@@ -134,9 +140,14 @@ def mark_broken(
     if promise.status is PromiseStatus.BROKEN:
         return promise, None
     if promise.status is PromiseStatus.FULFILLED:
-        raise InvalidTransition("a fulfilled promise cannot be broken")
+        raise InvalidTransition(
+            "a fulfilled promise cannot be broken / "
+            "een nagekomen belofte kan niet meer gebroken worden"
+        )
     if not promise.due_at < at:
-        raise InvalidTransition("the promise is not due yet")
+        raise InvalidTransition(
+            "the promise is not due yet / de termijn van de belofte is nog niet voorbij"
+        )
     broken = replace(promise, status=PromiseStatus.BROKEN, broken_at=at)
     event = PromiseBroken(
         case_id=case_id,

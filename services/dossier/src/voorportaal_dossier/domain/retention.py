@@ -28,7 +28,10 @@ if TYPE_CHECKING:
 def _may_close(case: CaseState, principal: Principal, team: str | None) -> None:
     basis = visible_to(case.ownership, principal, team)
     if basis not in {"owner", "team", "supervisor"}:
-        raise NotAllowed("only the owner, the team or a supervisor may close or reopen a case")
+        raise NotAllowed(
+            "only the owner, the team or a supervisor may close or reopen a case / "
+            "alleen de eigenaar, het team of een supervisor kan een zaak sluiten of heropenen"
+        )
 
 
 def close_case(
@@ -42,7 +45,7 @@ def close_case(
     """Close a case (owner, team or supervisor); its retention period starts now."""
     _may_close(case, principal, team)
     if case.closed_at is not None:
-        raise Conflict("the case is already closed")
+        raise Conflict("the case is already closed / de zaak is al gesloten")
     return CaseClosed(
         case_id=case.case_id, closed_by=principal.subject, outcome=outcome, closed_at=at
     )
@@ -54,9 +57,12 @@ def reopen_case(
     """Reopen a closed case that still has its data."""
     _may_close(case, principal, team)
     if case.closed_at is None:
-        raise Conflict("the case is not closed")
+        raise Conflict("the case is not closed / de zaak is niet gesloten")
     if case.anonymised_at is not None:
-        raise Conflict("an anonymised case cannot be reopened")
+        raise Conflict(
+            "an anonymised case cannot be reopened / "
+            "een geanonimiseerde zaak kan niet heropend worden"
+        )
     return CaseReopened(case_id=case.case_id, reopened_by=principal.subject, reopened_at=at)
 
 
@@ -80,7 +86,10 @@ def due_for_anonymisation(
 def anonymisation_event(case: CaseState, *, at: datetime, period: timedelta) -> CaseAnonymised:
     """The event the retention job publishes for a due case (`Conflict` when not due)."""
     if not is_due(case, at, period):
-        raise Conflict("the case is not due for anonymisation")
+        raise Conflict(
+            "the case is not due for anonymisation / "
+            "de zaak hoeft nog niet geanonimiseerd te worden"
+        )
     return CaseAnonymised(case_id=case.case_id, anonymised_at=at)
 
 

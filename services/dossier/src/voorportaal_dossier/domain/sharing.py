@@ -225,7 +225,10 @@ def may_revoke_link(
     """The citizen revokes any link of their case; a representative, while their mandate is
     current, only the links of that mandate (never the citizen's own or another's)."""
     if not principal.has_role(Role.CITIZEN):
-        raise NotAllowed("only the citizen or a representative revokes a link")
+        raise NotAllowed(
+            "only the citizen or a representative revokes a link / "
+            "alleen de burger of een vertegenwoordiger kan een link intrekken"
+        )
     decision = _decide_link(case, principal, DataKind.SUMMARY, now)
     if not decision.allowed:
         raise NotAllowed(decision.reason)
@@ -233,7 +236,10 @@ def may_revoke_link(
         return
     own = principal.subject.removeprefix(REPRESENTATIVE_PREFIX)
     if link_holder != own:
-        raise NotAllowed("a representative revokes only the links of their own mandate")
+        raise NotAllowed(
+            "a representative revokes only the links of their own mandate / "
+            "een vertegenwoordiger kan alleen de links van de eigen machtiging intrekken"
+        )
 
 
 # --------------------------------------------------------------------------- changes
@@ -264,16 +270,26 @@ def _changer(
         if decision.basis == "citizen":
             return _Actor(GrantedBy.CITIZEN, None, Channel.WEB)
         if not representatives_may:
-            raise NotAllowed("a representative cannot change mandates")
+            raise NotAllowed(
+                "a representative cannot change mandates / "
+                "een vertegenwoordiger kan geen machtigingen wijzigen"
+            )
         return _Actor(GrantedBy.REPRESENTATIVE, principal.subject, Channel.WEB)
     if principal.has_role(Role.CASEMANAGER) and visible_to(case.ownership, principal, team) in {
         "owner",
         "team",
     }:
         if channel is None:
-            raise InvalidInput("channel", "say how the citizen made this choice")
+            raise InvalidInput(
+                "channel",
+                "say how the citizen made this choice / "
+                "zeg hoe de burger deze keuze heeft doorgegeven",
+            )
         return _Actor(GrantedBy.CASEMANAGER, principal.subject, channel)
-    raise NotAllowed("only the citizen, or a casemanager of the case on their behalf")
+    raise NotAllowed(
+        "only the citizen, or a casemanager of the case on their behalf / "
+        "alleen de burger, of namens de burger een casemanager van de zaak"
+    )
 
 
 class _Recorded(TypedDict):
@@ -348,14 +364,24 @@ class Terms:
     def check(self, longest: timedelta) -> None:
         """Some scope, and a period (with timezones) of at most `longest`."""
         if not self.scopes:
-            raise InvalidInput("scopes", "choose at least one scope")
+            raise InvalidInput(
+                "scopes", "choose at least one scope / kies ten minste één onderdeel om te delen"
+            )
         valid_from, valid_until = self.valid_from, self.valid_until
         if valid_from.tzinfo is None or valid_until.tzinfo is None:
-            raise InvalidInput("valid_until", "must include a timezone")
+            raise InvalidInput(
+                "valid_until", "must include a timezone / de tijd heeft een tijdzone nodig"
+            )
         if valid_until <= valid_from:
-            raise InvalidInput("valid_until", "must lie after valid_from")
+            raise InvalidInput(
+                "valid_until", "must lie after valid_from / de einddatum ligt na de begindatum"
+            )
         if valid_until - valid_from > longest:
-            raise InvalidInput("valid_until", f"at most {longest.days} days after valid_from")
+            raise InvalidInput(
+                "valid_until",
+                f"at most {longest.days} days after valid_from / "
+                f"ten hoogste {longest.days} dagen na de begindatum",
+            )
 
 
 _Held = TypeVar("_Held", Grant, Mandate)
@@ -367,7 +393,11 @@ def _revoked(
     """The grant or mandate revoked from `now` on, and by whom; unchanged (and None) when it
     was revoked before."""
     if found is None:
-        raise InvalidInput(field, f"no such {field.removesuffix('_id')} on this case")
+        held = "machtiging" if field == "mandate_id" else "toestemming om te delen"
+        raise InvalidInput(
+            field,
+            f"no such {field.removesuffix('_id')} on this case / deze zaak heeft die {held} niet",
+        )
     if found.revoked_at is not None:
         return found, None
     by = actor.recorded_by or actor.granted_by.value
@@ -380,10 +410,10 @@ def grant(
     """Share the case with an agency; returns the grant and its `ConsentGranted` event."""
     actor = terms.changer(case, principal, representatives_may=True)
     if not _AGENCY_CODE.fullmatch(agency_code):
-        raise InvalidInput("agency_code", "not an agency code")
+        raise InvalidInput("agency_code", "not an agency code / geen bekende instantie")
     terms.check(MAX_GRANT_PERIOD)
     if terms.valid_until <= terms.now:
-        raise InvalidInput("valid_until", "lies in the past")
+        raise InvalidInput("valid_until", "lies in the past / de datum ligt in het verleden")
     new = Grant(grant_id, agency_code, **terms.recorded(actor))
     event = ConsentGranted(
         case_id=case.case_id,
@@ -428,7 +458,11 @@ def grant_mandate(
     actor = terms.changer(case, principal, representatives_may=False)
     holder_name = holder_name.strip()
     if not holder_name or len(holder_name) > 120:
-        raise InvalidInput("holder_name", "give the representative's name (1-120 characters)")
+        raise InvalidInput(
+            "holder_name",
+            "give the representative's name (1-120 characters) / "
+            "geef de naam van de vertegenwoordiger (1-120 tekens)",
+        )
     terms.check(MAX_MANDATE_PERIOD)
     new = Mandate(mandate_id, relation, holder_name=holder_name, **terms.recorded(actor))
     event = MandateGranted(

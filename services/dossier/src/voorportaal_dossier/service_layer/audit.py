@@ -58,9 +58,15 @@ class Audit:
     ) -> list[dict[str, Any]]:
         """Supervisors query the access log by person or by case."""
         if not actor.principal.has_role(Role.SUPERVISOR):
-            raise Forbidden("Only a supervisor queries the access log.")
+            raise Forbidden(
+                "Only a supervisor queries the access log. / "
+                "Alleen een supervisor kan het toegangslogboek bevragen."
+            )
         if case_id is None and subject is None:
-            raise ServiceError("Give a case_id or a subject.", field="case_id")
+            raise ServiceError(
+                "Give a case_id or a subject. / Geef een zaaknummer of een persoon.",
+                field="case_id",
+            )
         if case_id is not None:
             await self._cases.read(actor, case_id, DataKind.AUDIT_LOG, "audit_query")
         async with self._cases.sessions() as session:

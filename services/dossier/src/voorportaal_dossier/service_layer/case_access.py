@@ -39,6 +39,7 @@ from voorportaal_kit.errors import (
     ServiceError,
     TooLarge,
     UnsupportedType,
+    in_english,
 )
 
 log = structlog.get_logger(__name__)
@@ -133,20 +134,26 @@ class CaseAccess:
     def missing(self, actor: Actor) -> Exception:
         """What a caller hears of a case that does not exist (404 only for case staff)."""
         if actor.is_case_staff:
-            return NotFound("No such case.")
-        return Forbidden("No access to this case.")
+            return NotFound("No such case. / Deze zaak bestaat niet.")
+        return Forbidden("No access to this case. / U hebt geen toegang tot deze zaak.")
 
-    def refused(self, actor: Actor, case: CaseState | None, decision: Decision) -> Exception:
-        """What a refused caller hears (404 for staff where /cases/{id} would say so)."""
+    def refused(
+        self, actor: Actor, case: CaseState | None, decision: Decision, dutch: str | None = None
+    ) -> Exception:
+        """What a refused caller hears (404 for staff where /cases/{id} would say so); `dutch`
+        is the decision's reason in Dutch, where the use case words it."""
         if case is None and actor.link is None and actor.is_case_staff:
-            return NotFound("No such case.")  # what /cases/{id} tells staff
-        return Forbidden(decision.reason)
+            return NotFound("No such case. / Deze zaak bestaat niet.")  # what /cases/{id} says
+        return Forbidden(f"{decision.reason} / {dutch}" if dutch else decision.reason)
 
     def staff_basis(self, case: CaseState, actor: Actor) -> str:
         """Why `actor` may change the case (owner, team, supervisor); refused otherwise."""
         basis = ownership.visible_to(case.ownership, actor.principal, actor.team)
         if basis not in CHANGE_BASES:
-            raise NotAllowed("only the owner, their team or a supervisor may change this case")
+            raise NotAllowed(
+                "only the owner, their team or a supervisor may change this case / "
+                "alleen de eigenaar, diens team of een supervisor kan deze zaak wijzigen"
+            )
         return basis
 
     async def read(
@@ -211,7 +218,8 @@ class CaseAccess:
                     object_id,
                 )
         except Forbidden as refused:
-            decision = Decision(False, refused.detail, "none")
+            # The audit keeps the rule's fixed English text, not its Dutch half.
+            decision = Decision(False, in_english(refused.detail)[0], "none")
             await self.audit(
                 [record(actor, case_id, kind.value, purpose, AuditAction.CHANGE, decision, now)]
             )
@@ -225,7 +233,7 @@ class CaseAccess:
         async with self.sessions() as session:
             case = await case_store.load(session, case_id)
         if case is None:
-            raise NotFound("No such case.")
+            raise NotFound("No such case. / Deze zaak bestaat niet.")
         return case
 
     @contextlib.asynccontextmanager

@@ -234,7 +234,10 @@ class CaseSearch:
         """The cases `actor` opened lately that they may still see, newest first: ids, codes
         and states only (no name, so no audit record per row, as in the work queue)."""
         if not actor.is_case_staff or actor.principal.has_role(Role.CITIZEN):
-            raise Forbidden("Only casemanagers and supervisors have recent cases.")
+            raise Forbidden(
+                "Only casemanagers and supervisors have recent cases. / "
+                "Alleen casemanagers en supervisors hebben recente zaken."
+            )
         now = self._cases.now()
         out = []
         async with self._cases.sessions() as session:

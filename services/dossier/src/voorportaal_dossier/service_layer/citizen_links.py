@@ -86,10 +86,16 @@ class CitizenLinks:
             if mandate_id is not None:
                 found = next((m for m in case.mandates if m.mandate_id == mandate_id), None)
                 if found is None:
-                    raise InvalidInput("mandate_id", "no such mandate on this case")
+                    raise InvalidInput(
+                        "mandate_id",
+                        "no such mandate on this case / deze zaak heeft die machtiging niet",
+                    )
                 status = found.status(self._cases.now())
                 if status != "current":
-                    raise InvalidInput("mandate_id", f"the mandate is {status}")
+                    raise InvalidInput(
+                        "mandate_id",
+                        f"the mandate is {status} / de machtiging is niet geldig ({status})",
+                    )
             await links.record(
                 s,
                 link_id=link_id,
@@ -245,7 +251,9 @@ class CitizenLinks:
         async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
             kept = await links.find(s, link_id)
             if kept is None or kept.case_id != case_id:
-                raise InvalidInput("link_id", "no such link on this case")
+                raise InvalidInput(
+                    "link_id", "no such link on this case / deze zaak heeft die link niet"
+                )
             now = self._cases.now()
             sharing.may_revoke_link(case, actor.principal, kept.holder, now)
             await links.revoke(s, link_id, at=now, by=actor.audit_id)

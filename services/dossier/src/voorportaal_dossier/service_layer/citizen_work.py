@@ -52,7 +52,11 @@ class CitizenWork(UseCase):
             by_role = _acting_role(case, actor, now)
             checklist = case.checklist
             if checklist.item(item_id) is None or checklist.intake_id is None:
-                raise NotFound(f"the checklist has no item {item_id!r}", field="item_id")
+                raise NotFound(
+                    f"the checklist has no item {item_id!r} / "
+                    f"de checklist heeft geen onderdeel {item_id!r}",
+                    field="item_id",
+                )
             if checklist.item_done(item_id) == done:
                 return case, [], case
             event = ChecklistItemDone(

@@ -74,7 +74,9 @@ class Contacts(UseCase):
             self._cases.staff_basis(case, actor)
             now = self._cases.now()
             if due_at is not None and due_at <= now:
-                raise InvalidInput("due_at", "must lie in the future")
+                raise InvalidInput(
+                    "due_at", "must lie in the future / de datum moet in de toekomst liggen"
+                )
             item = CitizenItem(
                 id=item_id,
                 case_id=case_id,

@@ -38,6 +38,11 @@ UPLOAD_REFUSED = (
     "only the owner, their team or a supervisor adds documents to a case "
     "(the citizen and a representative with the documents scope: with their link)"
 )
+UPLOAD_REFUSED_NL = (
+    "alleen de eigenaar, diens team of een supervisor voegt documenten toe aan een zaak "
+    "(de burger en een vertegenwoordiger met een machtiging voor documenten: met hun link)"
+)
+"""`UPLOAD_REFUSED` as the console says it in Dutch (the audit keeps the English rule)."""
 
 
 class Documents:
@@ -146,7 +151,8 @@ class Documents:
                 )
         if not decision.allowed:
             log.info("dossier.upload_refused", case_id=case_id)
-            raise self._cases.refused(actor, case, decision)
+            dutch = UPLOAD_REFUSED_NL if decision.reason == UPLOAD_REFUSED else None
+            raise self._cases.refused(actor, case, decision, dutch)
         if case is None:
             raise self._cases.missing(actor)
 
@@ -159,7 +165,7 @@ class Documents:
         object_id = found.sha256 if found else None
         await self._cases.read(actor, case_id, DataKind.DOCUMENTS, "download", object_id=object_id)
         if found is None:
-            raise NotFound("No such document.")
+            raise NotFound("No such document. / Dit document bestaat niet.")
         if not document_visible(found, actor):
             await self._cases.audit(
                 [
@@ -175,10 +181,16 @@ class Documents:
                     )
                 ]
             )
-            raise Forbidden("The document is not shared with your agency.")
+            raise Forbidden(
+                "The document is not shared with your agency. / "
+                "Het document is niet gedeeld met uw instantie."
+            )
         content = self._files.get(found.sha256)
         if content is None:
-            raise NotFound("The document's content is no longer stored.")
+            raise NotFound(
+                "The document's content is no longer stored. / "
+                "De inhoud van het document is niet meer bewaard."
+            )
         return document_out(found), content
 
     async def remove_unreferenced(self, hashes: set[str]) -> None:

@@ -29,7 +29,10 @@ class Doorbraak(UseCase):
 
         async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], str]:
             if not actor.principal.has_role(Role.CASEMANAGER):
-                raise NotAllowed("only a casemanager proposes a doorbraak")
+                raise NotAllowed(
+                    "only a casemanager proposes a doorbraak / "
+                    "alleen een casemanager kan een doorbraak voorstellen"
+                )
             self._cases.staff_basis(case, actor)
             proposal = Override(
                 id=override_id,
@@ -56,14 +59,25 @@ class Doorbraak(UseCase):
 
         async def step(s: AsyncSession, case: CaseState) -> tuple[CaseState, list[Event], None]:
             if not actor.principal.has_role(Role.SUPERVISOR):
-                raise NotAllowed("only a supervisor signs off a doorbraak")
+                raise NotAllowed(
+                    "only a supervisor signs off a doorbraak / "
+                    "alleen een supervisor kan een doorbraak aftekenen"
+                )
             found = await repositories.find_override(s, case_id, override_id)
             if found is None:
-                raise InvalidInput("override_id", "no such doorbraak on this case")
+                raise InvalidInput(
+                    "override_id",
+                    "no such doorbraak on this case / deze zaak heeft die doorbraak niet",
+                )
             if found.status != "proposed":
-                raise DomainConflict("the doorbraak was decided already")
+                raise DomainConflict(
+                    "the doorbraak was decided already / over de doorbraak is al besloten"
+                )
             if found.proposed_by == actor.subject:
-                raise NotAllowed("a doorbraak needs a second person to sign it off")
+                raise NotAllowed(
+                    "a doorbraak needs a second person to sign it off / "
+                    "een doorbraak moet door een tweede persoon worden afgetekend"
+                )
             now = self._cases.now()
             await repositories.decide_override(
                 s,

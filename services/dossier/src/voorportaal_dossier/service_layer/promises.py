@@ -49,7 +49,10 @@ class Promises(UseCase):
             self._cases.staff_basis(case, actor)
             who = made_by or (actor.subject if made_by_kind is MadeBy.CASEMANAGER else "")
             if referral_id is not None and case.referral(referral_id) is None:
-                raise InvalidInput("referral_id", "no such referral on this case")
+                raise InvalidInput(
+                    "referral_id",
+                    "no such referral on this case / deze zaak heeft die verwijzing niet",
+                )
             promise, event = promises.record(
                 case_id,
                 promise_id,
@@ -74,7 +77,9 @@ class Promises(UseCase):
             self._cases.staff_basis(case, actor)
             found = next((p for p in case.promises if p.promise_id == promise_id), None)
             if found is None:
-                raise InvalidInput("promise_id", "no such promise on this case")
+                raise InvalidInput(
+                    "promise_id", "no such promise on this case / deze zaak heeft die belofte niet"
+                )
             _kept, event = promises.fulfil(case_id, found, at=self._cases.now())
             return case, [event], None
 

@@ -48,11 +48,16 @@ class Queue(UseCase):
         """Cases for the console: recommended for a buddy, mine, or my team's (ids and codes
         only: no personal data, so no audit record per row)."""
         if not actor.is_case_staff:
-            raise Forbidden("Only casemanagers and supervisors see the work queue.")
+            raise Forbidden(
+                "Only casemanagers and supervisors see the work queue. / "
+                "Alleen casemanagers en supervisors zien de werkvoorraad."
+            )
         if view == "team" and actor.team is None:
             return []
         if view == "all" and not actor.principal.has_role(Role.SUPERVISOR):
-            raise Forbidden("Only a supervisor sees every case.")
+            raise Forbidden(
+                "Only a supervisor sees every case. / Alleen een supervisor ziet alle zaken."
+            )
         async with self._cases.sessions() as session:
             rows = await repositories.queue_rows(
                 session,

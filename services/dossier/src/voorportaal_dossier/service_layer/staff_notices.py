@@ -63,7 +63,10 @@ class StaffNotices(UseCase):
         async with self._cases.sessions.begin() as session:
             row = await staff_notice_rows.one(session, notice_id, actor.subject)
             if row is None:
-                raise NotFound("You have no such notification.", field="notification_id")
+                raise NotFound(
+                    "You have no such notification. / U hebt deze melding niet.",
+                    field="notification_id",
+                )
             await staff_notice_rows.mark_read(session, notice_id, now)
             await audit_log.append(
                 session,

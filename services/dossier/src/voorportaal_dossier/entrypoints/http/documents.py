@@ -59,7 +59,7 @@ def _path_case(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
     """The case id of the path, checked as the handler would (guards run before that)."""
     case_id = str(connection.path_params["case_id"])
     if not CASE_ID.fullmatch(case_id):
-        raise ServiceError("not a case id", field="case_id")
+        raise ServiceError("not a case id / geen zaaknummer", field="case_id")
     return case_id
 
 
@@ -109,7 +109,11 @@ async def upload_form(
 ) -> DocumentOut:
     """The one upload path of staff and citizens: the multipart form into the use case."""
     if not isinstance(data.file, UploadFile):
-        raise ServiceError("Send the document as the multipart field 'file'.", field="file")
+        raise ServiceError(
+            "Send the document as the multipart field 'file'. / "
+            "Stuur het document als het multipart-veld 'file'.",
+            field="file",
+        )
     content = await data.file.read(documents.max_upload_bytes + 1)
     shared = [c.strip() for c in (data.shared_with or "").split(",") if c.strip()]
     uploaded = await documents.upload(
