@@ -10,7 +10,9 @@ routing.
 
 Errors come back as exceptions the pages show as states: `Unreachable` (no connection, or the
 endpoint does not exist yet), `Refused` (401/403), `NotFound` (404 on one case), `ApiError`;
-an action the API turns down raises `ActionFailed` with the API's own problem message.
+an action the API turns down raises `ActionFailed` with the API's own problem message, in Dutch
+(its `detail_nl` and the fields' `reason_nl`) and in English, for the page to say in the user's
+language.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import httpx
 import structlog
 from pydantic import TypeAdapter, ValidationError
 
+from buddy.labels import Words
 from buddy.rows.case import case_view
 from buddy.rows.case_parts import CaseView
 from buddy.rows.figures import SupervisorView, supervisor_view
@@ -108,6 +111,8 @@ class ApiProblem(Exception):
         super().__init__(f"{service}: {detail}")
         self.service = service
         self.detail = detail
+        self.said = Words(nl=detail, en=detail)
+        """What a page shows of it: the same text in both languages unless the API said more."""
 
 
 class Unreachable(ApiProblem):
@@ -131,11 +136,13 @@ class ApiError(ApiProblem):
 
 
 class ActionFailed(ApiProblem):
-    """The API turned an action down (4xx): `detail` is its problem message, with fields."""
+    """The API turned an action down (4xx): `said` is its problem message, with fields, in
+    Dutch and English (`detail` the English, for logs and pages without a language)."""
 
-    def __init__(self, service: str, status: int, detail: str) -> None:
-        super().__init__(service, detail)
+    def __init__(self, service: str, status: int, said: Words) -> None:
+        super().__init__(service, said.en)
         self.status = status
+        self.said = said
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,22 +223,32 @@ def _answer(shape: TypeAdapter[AnswerT], body: Any, path: str) -> AnswerT:
         raise ApiError("dossier", "the answer does not match its model") from exc
 
 
-def _problem_detail(response: httpx.Response) -> str:
-    """The problem-details message of a refused call: its detail and each field's reason."""
+def _problem_text(body: dict[str, Any], dutch: bool) -> str:
+    """A problem's detail and each field's reason in one language: the Dutch ones (`detail_nl`,
+    `reason_nl`) where the API sent them, else the English."""
+    english = _text(body.get("detail") or body.get("title"))
+    parts = [(_text(body.get("detail_nl")) or english) if dutch else english]
+    for error in body.get("errors") or []:
+        if isinstance(error, dict):
+            said = _text(error.get("reason") or error.get("message"))
+            reason = (_text(error.get("reason_nl")) or said) if dutch else said
+            if said == english:  # the detail is this field's reason: say it once, named
+                parts[0] = ""
+            parts.append(f"{_text(error.get('field'))}: {reason}")
+    return " — ".join(p for p in parts if p)[:500]
+
+
+def _problem_detail(response: httpx.Response) -> Words:
+    """The problem-details message of a refused call, its detail and each field's reason, in
+    Dutch and in English (the English where the API sent no Dutch)."""
+    status = f"HTTP {response.status_code}"
     try:
         body = response.json()
     except ValueError:
-        return f"HTTP {response.status_code}"
+        return Words(nl=status, en=status)
     if not isinstance(body, dict):
-        return f"HTTP {response.status_code}"
-    parts = [_text(body.get("detail") or body.get("title"))]
-    for error in body.get("errors") or []:
-        if isinstance(error, dict):
-            reason = _text(error.get("reason") or error.get("message"))
-            if reason == parts[0]:  # the detail is this field's reason: say it once, named
-                parts[0] = ""
-            parts.append(f"{_text(error.get('field'))}: {reason}")
-    return " — ".join(p for p in parts if p)[:500] or f"HTTP {response.status_code}"
+        return Words(nl=status, en=status)
+    return Words(nl=_problem_text(body, True) or status, en=_problem_text(body, False) or status)
 
 
 async def _send(

@@ -134,11 +134,45 @@ def test_a_refusal_names_the_field_and_says_its_reason_once() -> None:
     answer = httpx.Response(
         400, json={"detail": reason, "errors": [{"field": "file", "reason": reason}]}
     )
-    assert api._problem_detail(answer) == f"file: {reason}"
+    # No Dutch from the API: the English, in either language.
+    assert api._problem_detail(answer) == Words(nl=f"file: {reason}", en=f"file: {reason}")
     answer = httpx.Response(
         400, json={"detail": "Invalid input", "errors": [{"field": "due_at", "reason": "late"}]}
     )
-    assert api._problem_detail(answer) == "Invalid input — due_at: late"
+    said = "Invalid input — due_at: late"
+    assert api._problem_detail(answer) == Words(nl=said, en=said)
+
+
+def test_a_refusal_in_dutch_and_english_keeps_both() -> None:
+    answer = httpx.Response(
+        403,
+        json={
+            "detail": "only the citizen, or a casemanager of the case on their behalf",
+            "detail_nl": "alleen de burger, of namens de burger een casemanager van de zaak",
+        },
+    )
+    assert api._problem_detail(answer) == Words(
+        nl="alleen de burger, of namens de burger een casemanager van de zaak",
+        en="only the citizen, or a casemanager of the case on their behalf",
+    )
+    refused = api.ActionFailed("dossier", 403, api._problem_detail(answer))
+    assert refused.detail == "only the citizen, or a casemanager of the case on their behalf"
+
+
+def test_a_field_refusal_says_the_reason_in_dutch_where_the_api_gave_it() -> None:
+    answer = httpx.Response(
+        400,
+        json={
+            "detail": "the file is empty",
+            "detail_nl": "het bestand is leeg",
+            "errors": [
+                {"field": "file", "reason": "the file is empty", "reason_nl": "het bestand is leeg"}
+            ],
+        },
+    )
+    assert api._problem_detail(answer) == Words(
+        nl="file: het bestand is leeg", en="file: the file is empty"
+    )
 
 
 # --------------------------------------------------------------------------- in the browser
@@ -232,8 +266,10 @@ def test_documents_added_downloaded_refused_and_asked_of_the_citizen(
     _upload(browser, fake, "Brief van de verhuurder")
     refused = _outcome(browser, "doc-failed")
     assert refused.startswith("Het dossier nam dit niet aan:")
-    assert refused.count("only PDF, JPEG and PNG are accepted") == 1
-    assert "file: only PDF" in refused
+    # In Dutch, the dossier's own Dutch reason (`reason_nl`), said once, and not its English.
+    assert refused.count("alleen PDF, JPEG en PNG worden aangenomen") == 1
+    assert "file: alleen PDF" in refused
+    assert "only PDF" not in refused
     assert len(_rows(browser)) == 2
     assert len(_documents(dossier)) == 2
     browser.execute_script(
@@ -311,12 +347,15 @@ def test_an_upload_the_dossier_does_not_allow_shows_its_reason_and_adds_nothing(
     _upload(browser, png, "Loonstrook mei")
     refused = _outcome(browser, "doc-failed")
     assert refused.startswith("Het dossier nam dit niet aan:")
-    assert "only the owner, their team or a supervisor" in refused
+    assert "alleen de eigenaar, diens team of een supervisor" in refused
+    assert "only the owner" not in refused
     assert not _rows(browser)
     # The same in English, the dossier's reason as it is.
     browser.find_element(By.ID, "lang-switch").click()
     until(browser, lambda d: "Add a document" in d.find_element(By.ID, "section-documents").text)
-    assert _outcome(browser, "doc-failed").startswith("The dossier did not accept this:")
+    refused = _outcome(browser, "doc-failed")
+    assert refused.startswith("The dossier did not accept this:")
+    assert "only the owner, their team or a supervisor" in refused
     assert "A PDF, JPEG or PNG of at most 10 MB." in browser.find_element(By.ID, "doc-limit").text
     case = httpx.get(
         f"{dossier.url}/cases/{DOCUMENT_QUEUE_CASE}", headers=staff_headers("sv-sophie"), timeout=10

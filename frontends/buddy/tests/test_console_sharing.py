@@ -287,7 +287,9 @@ def test_colleague_of_another_team_is_refused_and_nothing_changes(
     _choose(browser, "grant-channel", "Telefoon")
     click(browser, "grant-form-submit")
     said = _said(browser, "Niet gelukt:")
-    assert "only the citizen, or a casemanager of the case on their behalf" in said
+    # In Dutch the dossier's own Dutch sentence (`detail_nl`), not its English one.
+    assert "alleen de burger, of namens de burger een casemanager van de zaak" in said
+    assert "only the citizen" not in said
 
     assert sharing() == before
     _look(browser, "sharing-refused", "section-sharing")

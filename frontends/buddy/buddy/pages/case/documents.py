@@ -80,8 +80,8 @@ class DocumentsState(CaseState):
     """Key of the last document action's confirmation."""
     doc_failed: str = ""
     """Key of why the last document action failed."""
-    doc_detail: str = ""
-    """The dossier's own message when it refused."""
+    doc_detail: Words = Words()
+    """The dossier's own message when it refused, in Dutch and English."""
     share_with: list[str] = []
     """Agency codes ticked in the upload form."""
 
@@ -113,8 +113,8 @@ class DocumentsState(CaseState):
         return rows
 
     def _clear(self) -> None:
-        self.ok = self.failed = self.failed_detail = ""
-        self.doc_ok = self.doc_failed = self.doc_detail = ""
+        self.ok = self.failed = self.doc_ok = self.doc_failed = ""
+        self.failed_detail, self.doc_detail = Words(), Words()
 
     async def _begin(self) -> tuple[SessionState | None, Any]:
         """Check the session and role and clear the last outcome: the session to act with, or
@@ -139,7 +139,7 @@ class DocumentsState(CaseState):
         if isinstance(exc, api.Unreachable):
             self.doc_failed = "action_document_unreachable"
         else:
-            self.doc_failed, self.doc_detail = "action_document_refused", exc.detail
+            self.doc_failed, self.doc_detail = "action_document_refused", exc.said
 
     @rx.event
     def toggle_share(self, code: str) -> None:
@@ -254,7 +254,7 @@ def _outcome() -> rx.Component:
             DocumentsState.doc_failed != "",
             rx.callout.root(
                 rx.callout.text(
-                    tr_dynamic(DocumentsState.doc_failed), " ", DocumentsState.doc_detail
+                    tr_dynamic(DocumentsState.doc_failed), " ", say(DocumentsState.doc_detail)
                 ),
                 color_scheme="red",
                 role="alert",

@@ -214,7 +214,7 @@ def outcome() -> rx.Component:
         rx.cond(
             CaseState.failed != "",
             rx.callout.root(
-                rx.callout.text(tr_dynamic(CaseState.failed), " ", CaseState.failed_detail),
+                rx.callout.text(tr_dynamic(CaseState.failed), " ", say(CaseState.failed_detail)),
                 color_scheme="red",
                 role="alert",
                 id="action-failed",

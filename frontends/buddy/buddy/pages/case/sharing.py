@@ -87,8 +87,8 @@ class SharingState(CaseState):
     said: str = ""
     """Key of this section's last outcome (`ok_…`, `action_…`)."""
     said_ok: bool = False
-    said_detail: str = ""
-    """The dossier's own message when it refused."""
+    said_detail: Words = Words()
+    """The dossier's own message when it refused, in Dutch and English."""
     grant_round: int = 0
     """Bumped once a grant is recorded, so its form is drawn empty again (its key)."""
     mandate_round: int = 0
@@ -101,8 +101,8 @@ class SharingState(CaseState):
 
     def _refuse(self, key: str) -> None:
         """Bad input: say which field and why; nothing is sent."""
-        self.ok, self.failed, self.failed_detail = "", key, ""
-        self.said, self.said_ok, self.said_detail = key, False, ""
+        self.ok, self.failed, self.failed_detail = "", key, Words()
+        self.said, self.said_ok, self.said_detail = key, False, Words()
 
     def _with_terms(self, form: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | None:
         """`body` with what a grant and a mandate both need (the scopes, the last day, how the
@@ -122,7 +122,8 @@ class SharingState(CaseState):
     async def _record(self, action: str, ok: str, body: dict[str, Any], **ids: str) -> Any:
         redirect = await self._act(CASE_ROLES, action, ok, body, **ids)
         self.said_ok = self.ok == ok
-        self.said, self.said_detail = self.ok or self.failed, self.failed_detail
+        refused = self.failed_detail
+        self.said, self.said_detail = self.ok or self.failed, Words(nl=refused.nl, en=refused.en)
         if self.said_ok:
             self.grant_round += action == "grants"
             self.mandate_round += action == "mandates"
@@ -191,7 +192,7 @@ def _said() -> rx.Component:
     return rx.cond(
         SharingState.said != "",
         rx.callout.root(
-            rx.callout.text(tr_dynamic(SharingState.said), " ", SharingState.said_detail),
+            rx.callout.text(tr_dynamic(SharingState.said), " ", say(SharingState.said_detail)),
             color_scheme=rx.cond(SharingState.said_ok, "green", "red"),
             role="status",
             id="sharing-said",

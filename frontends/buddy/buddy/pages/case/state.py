@@ -99,8 +99,8 @@ class CaseState(rx.State):
     """Key of the last action's confirmation."""
     failed: str = ""
     """Key of why the last action failed (`action_refused` …)."""
-    failed_detail: str = ""
-    """The API's own problem message for the last failed action."""
+    failed_detail: Words = Words()
+    """The API's own problem message for the last failed action, in Dutch and English."""
 
     @rx.var
     def is_owner(self) -> bool:
@@ -142,7 +142,8 @@ class CaseState(rx.State):
         if redirect is not None:
             return redirect
         self.case_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:64]
-        self.ok = self.failed = self.failed_detail = ""
+        self.ok = self.failed = ""
+        self.failed_detail = Words()
         self._generation += 1
         if denial is not None:
             self._show(None, "refused")
@@ -204,26 +205,25 @@ class CaseState(rx.State):
         session, denial, redirect = await authorize(self, roles)
         if redirect is not None:
             return redirect
-        self.ok = self.failed = self.failed_detail = ""
+        self.ok = self.failed = ""
+        self.failed_detail = Words()
         if denial is not None:
             self.failed = "action_forbidden"
             return None
         token = session._token()
         try:
             await api.act(endpoints(), token, action, case_id=self.case_id, body=body, **ids)
-        except api.ActionFailed as exc:
-            self.failed, self.failed_detail = "action_refused", exc.detail
         except api.Unreachable:
             self.failed = "action_unreachable"
-        except api.ApiProblem as exc:
-            self.failed, self.failed_detail = "action_refused", exc.detail
+        except api.ApiProblem as exc:  # `ActionFailed` says it in Dutch and English
+            self.failed, self.failed_detail = "action_refused", exc.said
         else:
             self.ok = ok
         await self._reload(token)
         return None
 
     def _bad_date(self) -> None:
-        self.ok, self.failed, self.failed_detail = "", "bad_date", ""
+        self.ok, self.failed, self.failed_detail = "", "bad_date", Words()
 
     @rx.event
     async def claim(self) -> Any:

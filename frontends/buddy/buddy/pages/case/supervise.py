@@ -18,6 +18,7 @@ from typing import Any
 import reflex as rx
 
 from buddy.i18n import tr
+from buddy.labels import Words
 from buddy.layout import FOCUS_STYLE
 from buddy.pages.case import forms
 from buddy.pages.case.state import CASE_ROLES, SUPERVISOR, CaseState
@@ -52,7 +53,7 @@ class SuperviseState(CaseState):
         to = forms.text(form, "to", 64)
         chosen = next((a for a in account_store().casemanagers() if a.subject == to), None)
         if chosen is None:
-            self.ok, self.failed, self.failed_detail = "", "action_bad_casemanager", ""
+            self.ok, self.failed, self.failed_detail = "", "action_bad_casemanager", Words()
             return None
         body = {"to_casemanager_id": chosen.subject, "to_casemanager_name": chosen.name}
         return await self._act(SUPERVISOR, "reassign", "ok_reassign", body)
