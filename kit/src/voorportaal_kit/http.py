@@ -174,9 +174,9 @@ def _on_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[
     retry_after = getattr(exc, "retry_after_s", None)
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
     # `English / Nederlands`: `detail` stays English for API clients, `detail_nl` is the Dutch.
-    english, dutch = in_english(exc.detail)
+    detail, detail_nl = in_english(exc.detail)
     return problem(
-        status_of(exc), english, code=exc.code, errors=errors, headers=headers, detail_nl=dutch
+        status_of(exc), detail, code=exc.code, errors=errors, headers=headers, detail_nl=detail_nl
     )
 
 
