@@ -63,6 +63,8 @@ class Rejected(Exception):
     status: int
     detail: str
     fields: dict[str, FieldReason] = field(default_factory=dict)
+    detail_nl: str = ""
+    """The problem's message in Dutch (`detail_nl`), when the intake said it in Dutch too."""
 
     def __str__(self) -> str:
         return f"intake {self.status}: {', '.join(self.fields) or self.detail}"
@@ -88,7 +90,8 @@ def _rejected(response: httpx.Response) -> Rejected:
         dutch = str(error.get("reason_nl") or english)
         fields[_field_name(str(error.get("field") or "body"))] = FieldReason(dutch, english)
     detail = str(body.get("detail") or body.get("title") or f"HTTP {response.status_code}")
-    return Rejected(response.status_code, detail[:500], fields)
+    dutch = str(body.get("detail_nl") or "")
+    return Rejected(response.status_code, detail[:500], fields, dutch[:500])
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,12 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from console_harness import staff_headers
 from desk_harness import ServiceProcess
 
-from buddy.desk_api import IntakeClient, Rejected
+from buddy.desk_api import IntakeClient, Rejected, _rejected
 from buddy.desk_form import (
     SHARE_AGENCIES,
     FormProblem,
@@ -197,3 +198,18 @@ async def test_a_colleague_cannot_continue_someone_elses_desk_intake(
     state = await _client(intake, "cm-anna").start(["divorce"], "desk")
     with pytest.raises((Refused, Rejected)):
         await _client(intake, "cm-chantal").get(state.id)
+
+
+def test_a_problem_the_intake_says_in_dutch_too_keeps_both() -> None:
+    said = _rejected(
+        httpx.Response(
+            429,
+            json={
+                "detail": "Too many intakes were started from here; try again later.",
+                "detail_nl": "Vanaf hier zijn te veel aanmeldingen gestart.",
+            },
+        )
+    )
+    assert said.detail == "Too many intakes were started from here; try again later."
+    assert said.detail_nl == "Vanaf hier zijn te veel aanmeldingen gestart."
+    assert _rejected(httpx.Response(409, json={"detail": "conflict"})).detail_nl == ""

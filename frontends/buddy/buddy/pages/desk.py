@@ -24,7 +24,7 @@ from buddy.desk_form import (
     SHARE_AGENCIES,
     SHARE_PREFIX,
 )
-from buddy.i18n import say_code, tr
+from buddy.i18n import say, say_code, tr
 from buddy.layout import FOCUS_STYLE, notice, shell
 from buddy.pages.desk_state import DeskState as DeskState
 from buddy.state import SessionState
@@ -337,7 +337,7 @@ def _problem() -> rx.Component:
         ("unreachable", notice(tr("desk_intake_unreachable"))),
         ("refused", notice(tr("refused"))),
         ("error", notice(tr("api_error"))),
-        ("detail", notice(DeskState.problem_detail)),
+        ("detail", notice(say(DeskState.problem_detail))),
         rx.fragment(),
     )
 

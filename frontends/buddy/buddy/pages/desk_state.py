@@ -20,6 +20,7 @@ from buddy.desk_form import (
     life_events_of,
 )
 from buddy.i18n import EN, NL
+from buddy.labels import Words
 from buddy.settings import get_settings
 from buddy.state import authorize
 from voorportaal_contracts.api.intake import IntakeOut
@@ -54,7 +55,8 @@ class DeskState(rx.State):
     errors_en: dict[str, str] = {}
     problem: str = ""
     """Empty, or why the intake cannot go on: `unreachable`, `refused`, `error`, `detail`."""
-    problem_detail: str = ""
+    problem_detail: Words = Words()
+    """The intake's own message for `detail`, in Dutch and English."""
 
     @rx.var
     def q_key(self) -> str:
@@ -63,7 +65,7 @@ class DeskState(rx.State):
 
     def _clear(self) -> None:
         self.errors_nl, self.errors_en = {}, {}
-        self.problem = self.problem_detail = ""
+        self.problem, self.problem_detail = "", Words()
 
     def _field(self, name: str, key: str) -> None:
         self.errors_nl = {**self.errors_nl, name: NL[key]}
@@ -73,7 +75,8 @@ class DeskState(rx.State):
         self.errors_nl = {name: reason.nl for name, reason in exc.fields.items()}
         self.errors_en = {name: reason.en for name, reason in exc.fields.items()}
         if not exc.fields:
-            self.problem, self.problem_detail = "detail", exc.detail
+            said = Words(nl=exc.detail_nl or exc.detail, en=exc.detail)
+            self.problem, self.problem_detail = "detail", said
 
     def _show(self, intake: IntakeOut) -> None:
         self.intake_id = str(intake.id)
