@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Final
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,6 +29,13 @@ from voorportaal_kit.auth import Principal, Role
 from voorportaal_kit.case_access import Decision
 
 log = structlog.get_logger(__name__)
+
+_STATUS_NL: Final = {
+    "not_yet_valid": "nog niet geldig",
+    "expired": "verlopen",
+    "revoked": "ingetrokken",
+}
+"""A mandate that is not current, as the Dutch half of a refusal says it."""
 
 NOT_A_LINK = (
     "the citizen's pages open only with the citizen's own link or a representative's link; "
@@ -94,7 +102,7 @@ class CitizenLinks:
                 if status != "current":
                     raise InvalidInput(
                         "mandate_id",
-                        f"the mandate is {status} / de machtiging is niet geldig ({status})",
+                        f"the mandate is {status} / de machtiging is {_STATUS_NL[status]}",
                     )
             await links.record(
                 s,
